@@ -1,0 +1,175 @@
+//! The crate's one error type.
+//!
+//! Every fallible function returns [`Error`]; callers match on [`Error::kind`]. Messages never
+//! repeat a phone, email or address the caller did not pass in: they name the problem and the
+//! field, not the customer's data.
+
+use serde::{Deserialize, Serialize};
+
+/// What went wrong, as a stable snake_case code that every binding exposes unchanged.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// An input string is longer than the documented maximum for its field.
+    InputTooLong,
+    /// The phone field is empty.
+    PhoneEmpty,
+    /// The phone has too few digits to be a number of its region.
+    PhoneTooShort,
+    /// The phone has too many digits to be a number of its region.
+    PhoneTooLong,
+    /// The phone has plausible length but is not a valid number of the region.
+    PhoneInvalidForRegion,
+    /// The phone field holds no number at all.
+    PhoneNotANumber,
+    /// The phone validates but is junk (a run of equal digits, a counting sequence).
+    PhoneLooksFake,
+    /// The default country is not an ISO 3166-1 alpha-2 code the library knows.
+    InvalidCountry,
+    /// The email field is empty.
+    EmailEmpty,
+    /// The email is not a syntactically usable address.
+    EmailInvalid,
+    /// A record (order, history record, config, event) is malformed or misses a required field.
+    InvalidRecord,
+    /// A policy or flow configuration is inconsistent.
+    InvalidConfig,
+    /// No order with that id is known.
+    UnknownOrder,
+    /// An order with that id is already known.
+    DuplicateOrder,
+    /// A flow event does not fit the flow (malformed, or for another order).
+    InvalidEvent,
+    /// A confirmation token is not of the token format (wrong length or alphabet).
+    TokenMalformed,
+    /// A confirmation token's signature does not verify.
+    TokenForged,
+    /// A confirmation token has expired.
+    TokenExpired,
+    /// A confirmation token was issued for another order.
+    TokenWrongOrder,
+    /// A snapshot ends before its declared length.
+    SnapshotTruncated,
+    /// A snapshot's checksum or structure is wrong.
+    SnapshotCorrupt,
+    /// A snapshot was written by a newer or unknown format version.
+    SnapshotVersion,
+}
+
+impl ErrorKind {
+    /// The stable snake_case code, as in JSON and in the Python and C bindings.
+    pub fn code(self) -> &'static str {
+        match self {
+            ErrorKind::InputTooLong => "input_too_long",
+            ErrorKind::PhoneEmpty => "phone_empty",
+            ErrorKind::PhoneTooShort => "phone_too_short",
+            ErrorKind::PhoneTooLong => "phone_too_long",
+            ErrorKind::PhoneInvalidForRegion => "phone_invalid_for_region",
+            ErrorKind::PhoneNotANumber => "phone_not_a_number",
+            ErrorKind::PhoneLooksFake => "phone_looks_fake",
+            ErrorKind::InvalidCountry => "invalid_country",
+            ErrorKind::EmailEmpty => "email_empty",
+            ErrorKind::EmailInvalid => "email_invalid",
+            ErrorKind::InvalidRecord => "invalid_record",
+            ErrorKind::InvalidConfig => "invalid_config",
+            ErrorKind::UnknownOrder => "unknown_order",
+            ErrorKind::DuplicateOrder => "duplicate_order",
+            ErrorKind::InvalidEvent => "invalid_event",
+            ErrorKind::TokenMalformed => "token_malformed",
+            ErrorKind::TokenForged => "token_forged",
+            ErrorKind::TokenExpired => "token_expired",
+            ErrorKind::TokenWrongOrder => "token_wrong_order",
+            ErrorKind::SnapshotTruncated => "snapshot_truncated",
+            ErrorKind::SnapshotCorrupt => "snapshot_corrupt",
+            ErrorKind::SnapshotVersion => "snapshot_version",
+        }
+    }
+
+    /// True for the phone problems (`phone_*`).
+    pub fn is_invalid_phone(self) -> bool {
+        matches!(
+            self,
+            ErrorKind::PhoneEmpty
+                | ErrorKind::PhoneTooShort
+                | ErrorKind::PhoneTooLong
+                | ErrorKind::PhoneInvalidForRegion
+                | ErrorKind::PhoneNotANumber
+                | ErrorKind::PhoneLooksFake
+        )
+    }
+
+    /// True for the token problems (`token_*`).
+    pub fn is_invalid_token(self) -> bool {
+        matches!(
+            self,
+            ErrorKind::TokenMalformed
+                | ErrorKind::TokenForged
+                | ErrorKind::TokenExpired
+                | ErrorKind::TokenWrongOrder
+        )
+    }
+
+    /// True for the snapshot problems (`snapshot_*`).
+    pub fn is_invalid_snapshot(self) -> bool {
+        matches!(
+            self,
+            ErrorKind::SnapshotTruncated | ErrorKind::SnapshotCorrupt | ErrorKind::SnapshotVersion
+        )
+    }
+}
+
+impl std::fmt::Display for ErrorKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.code())
+    }
+}
+
+/// An error: a [`ErrorKind`] the caller can match, and a sentence for people.
+///
+/// # Example
+/// ```
+/// use codguard::{normalize::normalize_phone, ErrorKind};
+/// let err = normalize_phone("", "MA").unwrap_err();
+/// assert_eq!(err.kind(), ErrorKind::PhoneEmpty);
+/// assert!(err.kind().is_invalid_phone());
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{kind}: {message}")]
+pub struct Error {
+    kind: ErrorKind,
+    message: String,
+}
+
+impl Error {
+    /// An error of `kind` with a human sentence. Keep customer data out of `message`.
+    pub fn new(kind: ErrorKind, message: impl Into<String>) -> Error {
+        Error {
+            kind,
+            message: message.into(),
+        }
+    }
+
+    /// What went wrong, to match on.
+    pub fn kind(&self) -> ErrorKind {
+        self.kind
+    }
+
+    /// The human sentence, without the code.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+}
+
+/// Rejects `value` with [`ErrorKind::InputTooLong`] when it is longer than `max` bytes.
+///
+/// Every normalizer calls this first, so that huge inputs cost nothing.
+pub(crate) fn check_len(field: &str, value: &str, max: usize) -> Result<(), Error> {
+    if value.len() > max {
+        return Err(Error::new(
+            ErrorKind::InputTooLong,
+            format!("{field} is {} bytes, the maximum is {max}", value.len()),
+        ));
+    }
+    Ok(())
+}

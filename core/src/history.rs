@@ -1,0 +1,1 @@
+//! History matching: keys, index, linking, evidence. (In progress.)

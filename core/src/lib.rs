@@ -1,0 +1,25 @@
+//! # codguard
+//!
+//! Protects cash-on-delivery (COD) shops from fake and refused orders while keeping good
+//! customers happy.
+//!
+//! Data flows one way:
+//! order -> [`normalize`]d keys -> [`history`] matches -> profile -> [`classify`] class and
+//! action -> [`confirm`]ation flow.
+//!
+//! The crate is pure: no I/O, no clock, no global mutable state. Time always arrives as an
+//! argument (Unix seconds), so the same inputs always give the same outputs.
+
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+pub mod classify;
+pub mod confirm;
+pub mod error;
+pub mod history;
+pub mod normalize;
+pub mod policy;
+pub mod record;
+
+pub use error::{Error, ErrorKind};
+pub use record::{HistoryRecord, Order, OrderId, Outcome};

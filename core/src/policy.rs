@@ -1,0 +1,1 @@
+//! The classification policy. (In progress.)
