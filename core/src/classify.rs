@@ -81,8 +81,6 @@ impl Action {
 pub enum ReasonCode {
     /// The order's phone is not a valid number.
     PhoneInvalid,
-    /// The order's phone validates but is junk (repeated or counting digits).
-    PhoneFake,
     /// The order's email is junk or disposable.
     EmailFake,
     /// The order's email is not a usable address.
@@ -109,6 +107,28 @@ pub enum ReasonCode {
     DuplicateRecentOrder,
     /// The email's domain looks like a typo of a known provider.
     EmailTypo,
+}
+
+impl ReasonCode {
+    /// The stable snake_case code.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReasonCode::PhoneInvalid => "phone_invalid",
+            ReasonCode::EmailFake => "email_fake",
+            ReasonCode::EmailInvalid => "email_invalid",
+            ReasonCode::AddressNonsense => "address_nonsense",
+            ReasonCode::NameNonsense => "name_nonsense",
+            ReasonCode::PriorUnconfirmed => "prior_unconfirmed",
+            ReasonCode::PriorRefused => "prior_refused",
+            ReasonCode::PriorUnreachable => "prior_unreachable",
+            ReasonCode::PriorReturned => "prior_returned",
+            ReasonCode::PriorNegotiated => "prior_negotiated",
+            ReasonCode::PriorDelivered => "prior_delivered",
+            ReasonCode::PriorCancelled => "prior_cancelled",
+            ReasonCode::DuplicateRecentOrder => "duplicate_recent_order",
+            ReasonCode::EmailTypo => "email_typo",
+        }
+    }
 }
 
 /// Why the engine decided what it decided: a stable code, a sentence, the orders behind it.

@@ -15,6 +15,7 @@
 
 pub mod classify;
 pub mod confirm;
+pub mod engine;
 pub mod error;
 pub mod history;
 pub mod normalize;

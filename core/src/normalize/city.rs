@@ -11,3 +11,9 @@ pub fn resolve_city(raw: &str, country: &str) -> Option<CityId> {
     let _ = (raw, country);
     unimplemented!("gazetteer in progress")
 }
+
+/// The canonical name of a city id.
+pub fn city_name(id: CityId) -> Option<&'static str> {
+    let _ = id;
+    unimplemented!("gazetteer in progress")
+}

@@ -27,3 +27,9 @@ pub fn name_similarity(a: &NormalizedName, b: &NormalizedName) -> f64 {
     let _ = (a, b);
     unimplemented!("name normalizer in progress")
 }
+
+/// [`name_similarity`] over bare key lists (what the history index stores).
+pub fn keys_similarity(a: &[&str], b: &[&str]) -> f64 {
+    let _ = (a, b);
+    unimplemented!("name normalizer in progress")
+}

@@ -1,1 +1,0 @@
-//! History matching: keys, index, linking, evidence. (In progress.)

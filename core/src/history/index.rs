@@ -1,0 +1,466 @@
+//! The in-memory store of past orders: compact records and key postings.
+//!
+//! Memory is the constraint (a shop keeps millions of past orders in every worker), so a past
+//! order keeps only what matching needs: 64-bit hashes of its phone and email, and interned ids of
+//! its city, house number, unit, street keys and name keys. Texts shared by many orders (city and
+//! street names, common first names) are stored once.
+
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+
+use super::keys::{Features, KeyHasher, KeyKind};
+use crate::error::{Error, ErrorKind};
+use crate::record::{HistoryRecord, Outcome};
+
+/// Street keys kept per order; further tokens add little.
+pub(crate) const STREET_KEYS: usize = 4;
+/// Name keys kept per order (first, father's, family name and one more).
+pub(crate) const NAME_KEYS: usize = 5;
+
+/// A past order as the index keeps it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PastOrder {
+    /// The shop's order id (empty once erased).
+    pub id: Box<str>,
+    /// When it was placed, Unix seconds.
+    pub placed_at: i64,
+    /// Its total.
+    pub total: f64,
+    /// What became of it.
+    pub outcome: Outcome,
+    /// Whether the customer negotiated.
+    pub negotiated: bool,
+    pub(crate) sig: Signature,
+}
+
+/// The matching signature of a past order: key hashes and interned string ids (0 = none).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub(crate) struct Signature {
+    pub phone: u64,
+    pub email: u64,
+    pub city: u32,
+    pub house: u32,
+    pub unit: u32,
+    pub street: [u32; STREET_KEYS],
+    pub name: [u32; NAME_KEYS],
+}
+
+/// The signature of an order with its strings resolved: the one shape the linking rules read,
+/// for a past order and for the order being assessed alike.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct View<'a> {
+    /// Phone key hash, 0 for none.
+    pub phone: u64,
+    /// Email key hash, 0 for none.
+    pub email: u64,
+    /// City key, "" for none.
+    pub city: &'a str,
+    /// House number, "" for none.
+    pub house: &'a str,
+    /// Unit, "" for none.
+    pub unit: &'a str,
+    /// Street keys ("" past the end).
+    pub street: [&'a str; STREET_KEYS],
+    /// Name keys ("" past the end).
+    pub name: [&'a str; NAME_KEYS],
+}
+
+impl<'a> View<'a> {
+    /// The view of an order being assessed (nothing is stored).
+    pub fn of_features(f: &'a Features, hasher: &KeyHasher) -> View<'a> {
+        let mut view = View {
+            phone: f
+                .phone
+                .as_ref()
+                .map_or(0, |p| hasher.hash(KeyKind::Phone, &[p.as_str()])),
+            email: f
+                .email_key()
+                .map_or(0, |e| hasher.hash(KeyKind::Email, &[e])),
+            city: &f.city_key,
+            house: f.address.house_number.as_deref().unwrap_or(""),
+            unit: f.address.unit.as_deref().unwrap_or(""),
+            ..View::default()
+        };
+        for (slot, key) in view.street.iter_mut().zip(&f.street_keys) {
+            *slot = key;
+        }
+        for (slot, key) in view.name.iter_mut().zip(&f.name.keys) {
+            *slot = key;
+        }
+        view
+    }
+
+    /// Street keys present.
+    pub fn street_keys(&self) -> impl Iterator<Item = &'a str> + '_ {
+        self.street.iter().copied().take_while(|s| !s.is_empty())
+    }
+
+    /// Name keys present.
+    pub fn name_keys(&self) -> impl Iterator<Item = &'a str> + '_ {
+        self.name.iter().copied().take_while(|s| !s.is_empty())
+    }
+
+    /// The address keys: city, house number and one street key each. An order without a city
+    /// or street has none: "somewhere in Casablanca" ties nobody together.
+    pub fn address_keys(&self, hasher: &KeyHasher) -> impl Iterator<Item = u64> + '_ {
+        let hasher = *hasher;
+        let usable = !self.city.is_empty();
+        self.street_keys()
+            .filter(move |_| usable)
+            .map(move |s| hasher.hash(KeyKind::Address, &[self.city, self.house, s]))
+    }
+}
+
+/// Passes already-hashed u64 keys through: hashing them again would only cost time.
+#[derive(Default)]
+pub(crate) struct PassThrough(u64);
+
+impl Hasher for PassThrough {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        // Only u64 keys are hashed with this hasher; fold anything else to stay correct.
+        for &b in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(b);
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+}
+
+type KeyMap<V> = HashMap<u64, V, BuildHasherDefault<PassThrough>>;
+
+/// The orders under one key: one order (the usual case) without a heap allocation.
+#[derive(Debug, Clone)]
+enum Posting {
+    One(u32),
+    Many(Box<[u32]>),
+}
+
+impl Posting {
+    fn as_slice(&self) -> &[u32] {
+        match self {
+            Posting::One(i) => std::slice::from_ref(i),
+            Posting::Many(v) => v,
+        }
+    }
+
+    fn push(&mut self, idx: u32) {
+        let mut v = self.as_slice().to_vec();
+        v.push(idx);
+        *self = Posting::Many(v.into_boxed_slice());
+    }
+
+    /// Removes `idx`; returns false when nothing is left.
+    fn remove(&mut self, idx: u32) -> bool {
+        let v: Vec<u32> = self
+            .as_slice()
+            .iter()
+            .copied()
+            .filter(|&i| i != idx)
+            .collect();
+        match v.as_slice() {
+            [] => false,
+            [one] => {
+                *self = Posting::One(*one);
+                true
+            }
+            _ => {
+                *self = Posting::Many(v.into_boxed_slice());
+                true
+            }
+        }
+    }
+}
+
+/// Strings stored once, by id (0 is the empty string).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Interner {
+    ids: HashMap<Box<str>, u32>,
+    strings: Vec<Box<str>>,
+}
+
+impl Interner {
+    fn new() -> Interner {
+        let mut i = Interner::default();
+        i.strings.push("".into());
+        i.ids.insert("".into(), 0);
+        i
+    }
+
+    pub(crate) fn intern(&mut self, s: &str) -> u32 {
+        if let Some(&id) = self.ids.get(s) {
+            return id;
+        }
+        let id = self.strings.len() as u32;
+        self.strings.push(s.into());
+        self.ids.insert(s.into(), id);
+        id
+    }
+
+    pub(crate) fn len(&self) -> usize {
+        self.strings.len()
+    }
+
+    pub(crate) fn get(&self, id: u32) -> &str {
+        self.strings.get(id as usize).map_or("", |s| s)
+    }
+}
+
+/// The past orders of a shop, indexed by key.
+#[derive(Debug, Clone)]
+pub struct History {
+    hasher: KeyHasher,
+    orders: Vec<PastOrder>,
+    postings: KeyMap<Posting>,
+    strings: Interner,
+    live: usize,
+}
+
+impl Default for History {
+    fn default() -> History {
+        History::new(KeyHasher::default())
+    }
+}
+
+impl History {
+    /// An empty history hashing keys with `hasher`.
+    pub fn new(hasher: KeyHasher) -> History {
+        History {
+            hasher,
+            orders: Vec::new(),
+            postings: KeyMap::default(),
+            strings: Interner::new(),
+            live: 0,
+        }
+    }
+
+    /// The key hasher.
+    pub fn hasher(&self) -> &KeyHasher {
+        &self.hasher
+    }
+
+    /// Past orders held (erased ones excluded).
+    pub fn len(&self) -> usize {
+        self.live
+    }
+
+    /// True when no past order is held.
+    pub fn is_empty(&self) -> bool {
+        self.live == 0
+    }
+
+    /// Reserves room for `n` more orders.
+    pub fn reserve(&mut self, n: usize) {
+        self.orders.reserve(n);
+        self.postings.reserve(n * 2);
+    }
+
+    /// The order at `idx`.
+    pub fn order(&self, idx: u32) -> Option<&PastOrder> {
+        self.orders.get(idx as usize)
+    }
+
+    /// The live orders, with their index.
+    pub fn orders(&self) -> impl Iterator<Item = (u32, &PastOrder)> {
+        self.orders
+            .iter()
+            .enumerate()
+            .filter(|(_, o)| !o.id.is_empty())
+            .map(|(i, o)| (i as u32, o))
+    }
+
+    /// The orders filed under `key`.
+    pub fn postings(&self, key: u64) -> &[u32] {
+        self.postings.get(&key).map_or(&[], Posting::as_slice)
+    }
+
+    /// Finds a live order by id.
+    pub fn find(&self, id: &str) -> Option<u32> {
+        let key = self.hasher.hash(KeyKind::OrderId, &[id]);
+        self.postings(key)
+            .iter()
+            .copied()
+            .find(|&i| self.orders.get(i as usize).is_some_and(|o| &*o.id == id))
+    }
+
+    /// The view of a stored order.
+    pub fn view(&self, idx: u32) -> View<'_> {
+        let Some(o) = self.orders.get(idx as usize) else {
+            return View::default();
+        };
+        let s = &o.sig;
+        let mut view = View {
+            phone: s.phone,
+            email: s.email,
+            city: self.strings.get(s.city),
+            house: self.strings.get(s.house),
+            unit: self.strings.get(s.unit),
+            ..View::default()
+        };
+        for (slot, &id) in view.street.iter_mut().zip(&s.street) {
+            *slot = self.strings.get(id);
+        }
+        for (slot, &id) in view.name.iter_mut().zip(&s.name) {
+            *slot = self.strings.get(id);
+        }
+        view
+    }
+
+    /// Adds a past order with its features.
+    ///
+    /// # Errors
+    /// [`ErrorKind::DuplicateOrder`] when an order with that id is held already;
+    /// [`ErrorKind::InvalidRecord`] when the id is empty.
+    pub fn insert(&mut self, record: &HistoryRecord, features: &Features) -> Result<u32, Error> {
+        record.order.validate()?;
+        let id = record.order.order_id.as_str();
+        if self.find(id).is_some() {
+            return Err(Error::new(
+                ErrorKind::DuplicateOrder,
+                format!("order {id} is already in the history"),
+            ));
+        }
+        let view = View::of_features(features, &self.hasher);
+        let mut sig = Signature {
+            phone: view.phone,
+            email: view.email,
+            city: self.strings.intern(view.city),
+            house: self.strings.intern(view.house),
+            unit: self.strings.intern(view.unit),
+            ..Signature::default()
+        };
+        for (slot, key) in sig.street.iter_mut().zip(view.street_keys()) {
+            *slot = self.strings.intern(key);
+        }
+        for (slot, key) in sig.name.iter_mut().zip(view.name_keys()) {
+            *slot = self.strings.intern(key);
+        }
+        let idx = u32::try_from(self.orders.len())
+            .map_err(|_| Error::new(ErrorKind::InvalidRecord, "history is full (2^32 orders)"))?;
+        self.orders.push(PastOrder {
+            id: id.into(),
+            placed_at: record.order.placed_at,
+            total: record.order.total,
+            outcome: record.outcome,
+            negotiated: record.negotiated,
+            sig,
+        });
+        self.file(idx);
+        self.live += 1;
+        Ok(idx)
+    }
+
+    /// The keys order `idx` is filed under.
+    fn keys_of(&self, idx: u32) -> Vec<u64> {
+        let Some(o) = self.orders.get(idx as usize) else {
+            return Vec::new();
+        };
+        let view = self.view(idx);
+        let mut keys = vec![self.hasher.hash(KeyKind::OrderId, &[&o.id])];
+        keys.extend([view.phone, view.email].into_iter().filter(|&k| k != 0));
+        keys.extend(view.address_keys(&self.hasher));
+        keys.sort_unstable();
+        keys.dedup();
+        keys
+    }
+
+    fn file(&mut self, idx: u32) {
+        for key in self.keys_of(idx) {
+            match self.postings.get_mut(&key) {
+                Some(p) => p.push(idx),
+                None => {
+                    self.postings.insert(key, Posting::One(idx));
+                }
+            }
+        }
+    }
+
+    /// Sets what became of order `idx`.
+    pub fn set_outcome(&mut self, idx: u32, outcome: Outcome, negotiated: Option<bool>) {
+        if let Some(o) = self.orders.get_mut(idx as usize) {
+            o.outcome = outcome;
+            if let Some(n) = negotiated {
+                o.negotiated = n;
+            }
+        }
+    }
+
+    /// Removes order `idx` and every key of it.
+    pub fn erase(&mut self, idx: u32) {
+        if self
+            .orders
+            .get(idx as usize)
+            .is_none_or(|o| o.id.is_empty())
+        {
+            return;
+        }
+        for key in self.keys_of(idx) {
+            if let Some(p) = self.postings.get_mut(&key) {
+                if !p.remove(idx) {
+                    self.postings.remove(&key);
+                }
+            }
+        }
+        if let Some(o) = self.orders.get_mut(idx as usize) {
+            *o = PastOrder {
+                id: "".into(),
+                placed_at: 0,
+                total: 0.0,
+                outcome: Outcome::Cancelled,
+                negotiated: false,
+                sig: Signature::default(),
+            };
+        }
+        self.live -= 1;
+    }
+
+    /// Every key hash and string the index holds, for the erasure proofs.
+    #[doc(hidden)]
+    pub fn key_hashes(&self) -> Vec<u64> {
+        self.postings.keys().copied().collect()
+    }
+}
+
+/// Snapshot support: the raw parts, and rebuilding from them.
+impl History {
+    pub(crate) fn parts(&self) -> (&KeyHasher, &[PastOrder], &Interner) {
+        (&self.hasher, &self.orders, &self.strings)
+    }
+
+    pub(crate) fn from_parts(
+        hasher: KeyHasher,
+        orders: Vec<PastOrder>,
+        strings: Vec<Box<str>>,
+    ) -> Result<History, Error> {
+        let mut interner = Interner::new();
+        for s in strings.into_iter().skip(1) {
+            let id = interner.strings.len() as u32;
+            if interner.ids.insert(s.clone(), id).is_some() {
+                return Err(Error::new(ErrorKind::SnapshotCorrupt, "repeated string"));
+            }
+            interner.strings.push(s);
+        }
+        let n = interner.strings.len() as u32;
+        let mut history = History::new(hasher);
+        history.strings = interner;
+        history.reserve(orders.len());
+        for o in orders {
+            let s = &o.sig;
+            let ids = [s.city, s.house, s.unit].into_iter();
+            if ids.chain(s.street).chain(s.name).any(|id| id >= n) || o.id.is_empty() {
+                return Err(Error::new(ErrorKind::SnapshotCorrupt, "dangling string id"));
+            }
+            if history.find(&o.id).is_some() {
+                return Err(Error::new(ErrorKind::SnapshotCorrupt, "repeated order id"));
+            }
+            let idx = history.orders.len() as u32;
+            history.orders.push(o);
+            history.file(idx);
+            history.live += 1;
+        }
+        Ok(history)
+    }
+}

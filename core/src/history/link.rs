@@ -1,0 +1,268 @@
+//! The linking rules, and the walk that gathers a customer's past orders.
+//!
+//! Two orders are the same customer when they share
+//! - the phone, unless the number is shared (seen under more distinct names than
+//!   [`PolicyConfig::max_names_per_key`], or on more than `max_orders_per_key` orders);
+//! - the canonical email, under the same rule (fake emails are never keys);
+//! - the delivery door (city, house number, a street key, no conflicting apartment) AND the name:
+//!   neighbours share a building, namesakes share a name, only the customer shares both.
+//!
+//! The walk follows these edges from the new order, breadth first, so A~B by phone and B~C by
+//! email puts C in A's history. It visits at most `max_linked_orders` orders.
+
+use std::collections::HashMap;
+use std::hash::BuildHasherDefault;
+
+use super::index::{History, PassThrough, View};
+use crate::classify::Evidence;
+use crate::normalize::name::keys_similarity;
+use crate::policy::PolicyConfig;
+
+/// Confidence that two orders are one customer, by the field that tied them.
+const PHONE_WEIGHT: f64 = 0.9;
+const EMAIL_WEIGHT: f64 = 0.9;
+const ADDRESS_WEIGHT: f64 = 0.85;
+const NAME_WEIGHT: f64 = 0.4;
+
+/// The fields two orders agree on, as a small bit set.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Agreement(u8);
+
+impl Agreement {
+    const PHONE: u8 = 1;
+    const EMAIL: u8 = 2;
+    const ADDRESS: u8 = 4;
+    const NAME: u8 = 8;
+
+    /// True when the agreement makes the two orders one customer (a name alone never does).
+    pub fn links(self) -> bool {
+        self.0 & (Self::PHONE | Self::EMAIL | Self::ADDRESS) != 0
+    }
+
+    /// The matched fields, in contract order.
+    pub fn evidence(self) -> Vec<Evidence> {
+        [
+            (Self::PHONE, Evidence::Phone),
+            (Self::EMAIL, Evidence::Email),
+            (Self::ADDRESS, Evidence::Address),
+            (Self::NAME, Evidence::Name),
+        ]
+        .into_iter()
+        .filter(|(bit, _)| self.0 & bit != 0)
+        .map(|(_, e)| e)
+        .collect()
+    }
+
+    /// Confidence from the agreeing fields, combined as independent pieces of evidence.
+    pub fn score(self) -> f64 {
+        let miss = [
+            (Self::PHONE, PHONE_WEIGHT),
+            (Self::EMAIL, EMAIL_WEIGHT),
+            (Self::ADDRESS, ADDRESS_WEIGHT),
+            (Self::NAME, NAME_WEIGHT),
+        ]
+        .into_iter()
+        .filter(|(bit, _)| self.0 & bit != 0)
+        .fold(1.0, |miss, (_, w)| miss * (1.0 - w));
+        1.0 - miss
+    }
+}
+
+/// A past order gathered into the customer's history.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Linked {
+    /// The order's index in the [`History`].
+    pub idx: u32,
+    /// Confidence, 0 to 1.
+    pub score: f64,
+    /// The fields that tie it to the new order (or, for an order reached through another one,
+    /// the fields of that last link).
+    pub evidence: Vec<Evidence>,
+}
+
+/// The rules of the walk, from the policy.
+#[derive(Debug, Clone, Copy)]
+pub struct LinkRules<'a> {
+    config: &'a PolicyConfig,
+}
+
+type Seen = HashMap<u64, f64, BuildHasherDefault<PassThrough>>;
+
+impl<'a> LinkRules<'a> {
+    /// The rules of `config`.
+    pub fn new(config: &'a PolicyConfig) -> LinkRules<'a> {
+        LinkRules { config }
+    }
+
+    /// True when two name-key lists are the same person's name. A missing name agrees with
+    /// nothing: it cannot vouch for an address match.
+    fn same_name(&self, a: &View<'_>, b: &View<'_>) -> bool {
+        let a: Vec<&str> = a.name_keys().collect();
+        let b: Vec<&str> = b.name_keys().collect();
+        !a.is_empty()
+            && !b.is_empty()
+            && keys_similarity(&a, &b) >= self.config.name_match_threshold
+    }
+
+    /// The same door: city, house number, a street key in common, no conflicting unit.
+    fn same_door(a: &View<'_>, b: &View<'_>) -> bool {
+        if a.city.is_empty() || a.city != b.city || a.house != b.house {
+            return false;
+        }
+        if !a.unit.is_empty() && !b.unit.is_empty() && a.unit != b.unit {
+            return false;
+        }
+        let common = a
+            .street_keys()
+            .filter(|k| b.street_keys().any(|o| o == *k))
+            .count();
+        let shorter = a.street_keys().count().min(b.street_keys().count());
+        // Most of the shorter street name must agree: "rue palestine" vs "rue palestine hay
+        // riad" do, "rue mohammed v" vs "rue mohammed ali" do not.
+        common > 0 && 2 * common >= shorter
+    }
+
+    /// The fields `a` and `b` agree on. `usable(key)` says whether a shared phone or email key
+    /// may link (see [`LinkRules::key_usable`]).
+    pub fn agreement(
+        &self,
+        a: &View<'_>,
+        b: &View<'_>,
+        mut usable: impl FnMut(u64) -> bool,
+    ) -> Agreement {
+        let mut bits = 0;
+        let same_name = self.same_name(a, b);
+        if same_name {
+            bits |= Agreement::NAME;
+        }
+        if a.phone != 0 && a.phone == b.phone && usable(a.phone) {
+            bits |= Agreement::PHONE;
+        }
+        if a.email != 0 && a.email == b.email && usable(a.email) {
+            bits |= Agreement::EMAIL;
+        }
+        if same_name && Self::same_door(a, b) {
+            bits |= Agreement::ADDRESS;
+        }
+        Agreement(bits)
+    }
+
+    /// Whether a phone or email key may link orders: not on too many orders, not under too
+    /// many distinct names. `extra` is the name of the order being assessed, which counts too.
+    pub fn key_usable(&self, history: &History, key: u64, extra: &View<'_>) -> bool {
+        let postings = history.postings(key);
+        if postings.len() > self.config.max_orders_per_key {
+            return false;
+        }
+        let mut groups: Vec<View<'_>> = Vec::new();
+        let views = postings.iter().map(|&i| history.view(i));
+        for view in std::iter::once(*extra).chain(views) {
+            if view.name_keys().next().is_none() {
+                continue;
+            }
+            if !groups.iter().any(|g| self.same_name(g, &view)) {
+                groups.push(view);
+                if groups.len() > self.config.max_names_per_key {
+                    return false;
+                }
+            }
+        }
+        true
+    }
+
+    /// Gathers the past orders of the customer of `query`, best first.
+    ///
+    /// `exclude` is the query's own index when it is itself in the history.
+    pub fn gather(&self, history: &History, query: &View<'_>, exclude: Option<u32>) -> Vec<Linked> {
+        let hasher = history.hasher();
+        let mut usable_cache: Vec<(u64, bool)> = Vec::new();
+        let mut usable = |key: u64| -> bool {
+            if let Some(&(_, ok)) = usable_cache.iter().find(|(k, _)| *k == key) {
+                return ok;
+            }
+            let ok = self.key_usable(history, key, query);
+            usable_cache.push((key, ok));
+            ok
+        };
+
+        let mut found: Vec<Linked> = Vec::new();
+        let mut seen = Seen::default();
+        if let Some(i) = exclude {
+            seen.insert(u64::from(i), 0.0);
+        }
+        // Level by level, so that an order reached from several orders of one level takes its
+        // best link whatever the order the history was added in: the answer must not depend on it.
+        let mut level: Vec<(Option<u32>, f64)> = vec![(None, 1.0)];
+        while !level.is_empty() {
+            let mut next: Vec<Linked> = Vec::new();
+            for &(from, from_score) in &level {
+                let from_view = from.map_or(*query, |i| history.view(i));
+                let mut keys: Vec<u64> = [from_view.phone, from_view.email]
+                    .into_iter()
+                    .filter(|&k| k != 0)
+                    .collect();
+                keys.extend(from_view.address_keys(hasher));
+                for key in keys {
+                    let postings = history.postings(key);
+                    if postings.len() > self.config.max_orders_per_key {
+                        continue;
+                    }
+                    for &cand in postings {
+                        if seen.contains_key(&u64::from(cand)) {
+                            continue;
+                        }
+                        let cand_view = history.view(cand);
+                        let link = self.agreement(&from_view, &cand_view, &mut usable);
+                        if !link.links() {
+                            continue;
+                        }
+                        let direct = match from {
+                            None => link,
+                            Some(_) => self.agreement(query, &cand_view, &mut usable),
+                        };
+                        let (score, evidence) = if direct.links() || from.is_none() {
+                            (direct.score(), direct.evidence())
+                        } else {
+                            (from_score * link.score(), link.evidence())
+                        };
+                        let score = (score * 1000.0).round() / 1000.0;
+                        match next.iter_mut().find(|l| l.idx == cand) {
+                            Some(l) if (l.score, &l.evidence) >= (score, &evidence) => {}
+                            Some(l) => {
+                                l.score = score;
+                                l.evidence = evidence;
+                            }
+                            None => next.push(Linked {
+                                idx: cand,
+                                score,
+                                evidence,
+                            }),
+                        }
+                    }
+                }
+            }
+            next.sort_by_key(|l| l.idx);
+            level.clear();
+            for linked in next {
+                if found.len() >= self.config.max_linked_orders {
+                    return sort(history, found);
+                }
+                seen.insert(u64::from(linked.idx), linked.score);
+                level.push((Some(linked.idx), linked.score));
+                found.push(linked);
+            }
+        }
+        sort(history, found)
+    }
+}
+
+/// Best first; ties newest first, then by id, so the order is deterministic.
+fn sort(history: &History, mut found: Vec<Linked>) -> Vec<Linked> {
+    let key = |l: &Linked| history.order(l.idx).map(|o| (o.placed_at, o.id.clone()));
+    found.sort_by(|a, b| {
+        b.score
+            .total_cmp(&a.score)
+            .then_with(|| key(b).cmp(&key(a)))
+    });
+    found
+}

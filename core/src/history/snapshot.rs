@@ -1,0 +1,178 @@
+//! Versioned, checksummed snapshots of a history.
+//!
+//! Layout (all integers little-endian):
+//!
+//! | bytes | content |
+//! |---|---|
+//! | 8 | magic `CODGUARD` |
+//! | 4 | format version ([`FORMAT_VERSION`]) |
+//! | 8 | payload length |
+//! | 4 | CRC-32 of the payload |
+//! | n | payload: postcard encoding of the body |
+//!
+//! A file that is truncated, corrupted or of a newer version is refused whole, never half
+//! loaded. Erased orders are not written, and neither is any string only they used.
+
+use serde::{Deserialize, Serialize};
+
+use super::index::{History, PastOrder, Signature, NAME_KEYS, STREET_KEYS};
+use super::keys::KeyHasher;
+use crate::error::{Error, ErrorKind};
+use crate::record::Outcome;
+
+/// The snapshot format this build writes and reads.
+pub const FORMAT_VERSION: u32 = 1;
+const MAGIC: &[u8; 8] = b"CODGUARD";
+const HEADER: usize = 8 + 4 + 8 + 4;
+
+#[derive(Serialize, Deserialize)]
+struct Body {
+    config_json: String,
+    hash_key: (u64, u64),
+    strings: Vec<Box<str>>,
+    orders: Vec<Row>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct Row {
+    id: Box<str>,
+    placed_at: i64,
+    total: f64,
+    outcome: Outcome,
+    negotiated: bool,
+    phone: u64,
+    email: u64,
+    city: u32,
+    house: u32,
+    unit: u32,
+    street: [u32; STREET_KEYS],
+    name: [u32; NAME_KEYS],
+}
+
+/// Writes `history` and an opaque configuration text as snapshot bytes.
+pub fn save(history: &History, config_json: &str) -> Vec<u8> {
+    let (hasher, orders, strings) = history.parts();
+    // Keep only the strings live orders use, renumbered: an erased customer's name or street
+    // must not survive in the file.
+    let mut remap: Vec<u32> = vec![u32::MAX; strings.len()];
+    let mut kept: Vec<Box<str>> = vec!["".into()];
+    if let Some(first) = remap.first_mut() {
+        *first = 0;
+    }
+    let mut map = |id: u32| -> u32 {
+        let slot = &mut remap[id as usize];
+        if *slot == u32::MAX {
+            *slot = kept.len() as u32;
+            kept.push(strings.get(id).into());
+        }
+        *slot
+    };
+    let rows: Vec<Row> = orders
+        .iter()
+        .filter(|o| !o.id.is_empty())
+        .map(|o| {
+            let s = &o.sig;
+            Row {
+                id: o.id.clone(),
+                placed_at: o.placed_at,
+                total: o.total,
+                outcome: o.outcome,
+                negotiated: o.negotiated,
+                phone: s.phone,
+                email: s.email,
+                city: map(s.city),
+                house: map(s.house),
+                unit: map(s.unit),
+                street: s.street.map(&mut map),
+                name: s.name.map(&mut map),
+            }
+        })
+        .collect();
+    let body = Body {
+        config_json: config_json.to_owned(),
+        hash_key: hasher.key(),
+        strings: kept,
+        orders: rows,
+    };
+    // Serializing plain data into memory cannot fail.
+    let payload = postcard::to_allocvec(&body).unwrap_or_default();
+    let mut out = Vec::with_capacity(HEADER + payload.len());
+    out.extend_from_slice(MAGIC);
+    out.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
+    out.extend_from_slice(&(payload.len() as u64).to_le_bytes());
+    out.extend_from_slice(&crc32fast::hash(&payload).to_le_bytes());
+    out.extend_from_slice(&payload);
+    out
+}
+
+/// Reads snapshot bytes back into a history and the configuration text.
+///
+/// # Errors
+/// [`ErrorKind::SnapshotTruncated`] when the bytes end early, [`ErrorKind::SnapshotVersion`]
+/// for a newer format, [`ErrorKind::SnapshotCorrupt`] for a wrong magic, checksum or content.
+pub fn load(bytes: &[u8]) -> Result<(History, String), Error> {
+    let corrupt = |what: &str| Error::new(ErrorKind::SnapshotCorrupt, what.to_owned());
+    if bytes.len() < HEADER {
+        return Err(Error::new(
+            ErrorKind::SnapshotTruncated,
+            "snapshot is shorter than its header",
+        ));
+    }
+    let (header, payload) = bytes.split_at(HEADER);
+    if &header[..8] != MAGIC {
+        return Err(corrupt("not a codguard snapshot"));
+    }
+    let u32_at = |at: usize| {
+        u32::from_le_bytes([header[at], header[at + 1], header[at + 2], header[at + 3]])
+    };
+    let version = u32_at(8);
+    if version != FORMAT_VERSION {
+        return Err(Error::new(
+            ErrorKind::SnapshotVersion,
+            format!("snapshot format {version}, this build reads {FORMAT_VERSION}"),
+        ));
+    }
+    let mut len = [0u8; 8];
+    len.copy_from_slice(&header[12..20]);
+    let len = u64::from_le_bytes(len);
+    if (payload.len() as u64) < len {
+        return Err(Error::new(
+            ErrorKind::SnapshotTruncated,
+            format!("snapshot payload has {} of {len} bytes", payload.len()),
+        ));
+    }
+    if payload.len() as u64 > len {
+        return Err(corrupt("bytes after the end of the snapshot"));
+    }
+    if crc32fast::hash(payload) != u32_at(20) {
+        return Err(corrupt("checksum mismatch"));
+    }
+    let body: Body =
+        postcard::from_bytes(payload).map_err(|_| corrupt("payload does not decode"))?;
+    if body.strings.first().is_none_or(|s| !s.is_empty()) {
+        return Err(corrupt("string table must start with the empty string"));
+    }
+    let orders = body
+        .orders
+        .into_iter()
+        .map(|r| PastOrder {
+            id: r.id,
+            placed_at: r.placed_at,
+            total: r.total,
+            outcome: r.outcome,
+            negotiated: r.negotiated,
+            sig: Signature {
+                phone: r.phone,
+                email: r.email,
+                city: r.city,
+                house: r.house,
+                unit: r.unit,
+                street: r.street,
+                name: r.name,
+            },
+        })
+        .collect();
+    let (k0, k1) = body.hash_key;
+    let history = History::from_parts(KeyHasher::new(k0, k1), orders, body.strings)?;
+    Ok((history, body.config_json))
+}
