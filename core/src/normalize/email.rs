@@ -367,7 +367,7 @@ fn suggest(tables: &Tables, domain: &str) -> Option<&'static str> {
         if target.len().abs_diff(domain.len()) > max {
             continue;
         }
-        let distance = strsim::damerau_levenshtein(domain, target);
+        let distance = strsim::osa_distance(domain, target);
         if distance == 0 || distance > max {
             continue;
         }
