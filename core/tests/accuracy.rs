@@ -41,5 +41,9 @@ fn dev_set_precision_recall_and_class_accuracy() {
     assert_eq!(s.queries, 5000);
     assert!(s.precision() >= 0.99, "precision {:.4}", s.precision());
     assert!(s.recall() >= 0.98, "recall {:.4}", s.recall());
-    assert!(s.class_accuracy() >= 0.98, "class accuracy {:.4}", s.class_accuracy());
+    assert!(
+        s.class_accuracy() >= 0.98,
+        "class accuracy {:.4}",
+        s.class_accuracy()
+    );
 }

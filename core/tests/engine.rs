@@ -24,7 +24,10 @@ fn example_engine() -> Engine {
 }
 
 fn assess(e: &Engine, id: &str) -> Assessment {
-    let q = queries().into_iter().find(|q| q.order_id.as_str() == id).unwrap();
+    let q = queries()
+        .into_iter()
+        .find(|q| q.order_id.as_str() == id)
+        .unwrap();
     e.assess(&q).unwrap()
 }
 
@@ -73,29 +76,52 @@ fn matches_carry_their_evidence_across_scripts_and_formats() {
     assert_eq!(salma.profile.delivered, 3);
     assert_eq!(salma.profile.delivered_value, 668.5);
     assert_eq!(salma.normalized.phone.as_deref(), Some("+212661472983"));
-    assert!(salma.matches.iter().all(|m| m.evidence.contains(&Evidence::Phone)));
+    assert!(salma
+        .matches
+        .iter()
+        .all(|m| m.evidence.contains(&Evidence::Phone)));
 
     // New phone, same email.
     let youssef = assess(&e, "q-0102");
     assert_eq!(ids(&youssef), ["h-0004", "h-0005"]);
-    assert!(youssef.matches.iter().all(|m| m.evidence.contains(&Evidence::Email)));
-    let refused = youssef.reasons.iter().find(|r| r.code == ReasonCode::PriorRefused).unwrap();
+    assert!(youssef
+        .matches
+        .iter()
+        .all(|m| m.evidence.contains(&Evidence::Email)));
+    let refused = youssef
+        .reasons
+        .iter()
+        .find(|r| r.code == ReasonCode::PriorRefused)
+        .unwrap();
     assert_eq!(refused.order_ids[0].as_str(), "h-0005");
 
     // New phone, no email: the door and the name, across Arabic and Latin script.
     let karim = assess(&e, "q-0107");
     assert_eq!(ids(&karim), ["h-0010", "h-0011"]);
-    assert!(karim.matches.iter().any(|m| m.evidence.contains(&Evidence::Address)));
+    assert!(karim
+        .matches
+        .iter()
+        .any(|m| m.evidence.contains(&Evidence::Address)));
 }
 
 #[test]
 fn neighbours_namesakes_and_junk_do_not_link() {
     let e = example_engine();
-    assert!(assess(&e, "q-0108").matches.is_empty(), "neighbour in the same building");
-    assert!(assess(&e, "q-0110").matches.is_empty(), "namesake in another city");
+    assert!(
+        assess(&e, "q-0108").matches.is_empty(),
+        "neighbour in the same building"
+    );
+    assert!(
+        assess(&e, "q-0110").matches.is_empty(),
+        "namesake in another city"
+    );
     let junk = assess(&e, "q-0105");
     assert!(junk.matches.is_empty());
-    for code in [ReasonCode::PhoneInvalid, ReasonCode::EmailFake, ReasonCode::AddressNonsense] {
+    for code in [
+        ReasonCode::PhoneInvalid,
+        ReasonCode::EmailFake,
+        ReasonCode::AddressNonsense,
+    ] {
         assert!(has(&junk, code), "{code:?} in {:#?}", junk.reasons);
     }
 }
@@ -112,10 +138,20 @@ fn recent_order_of_the_same_customer_is_flagged() {
     assert_eq!(dup.order_ids.len(), 1);
     assert_eq!(dup.order_ids[0].as_str(), "h-0015");
     // Salma's last order was months ago.
-    assert!(!has(&assess(&e, "q-0101"), ReasonCode::DuplicateRecentOrder));
+    assert!(!has(
+        &assess(&e, "q-0101"),
+        ReasonCode::DuplicateRecentOrder
+    ));
 }
 
-fn record(id: &str, t: i64, name: &str, phone: &str, email: &str, outcome: Outcome) -> HistoryRecord {
+fn record(
+    id: &str,
+    t: i64,
+    name: &str,
+    phone: &str,
+    email: &str,
+    outcome: Outcome,
+) -> HistoryRecord {
     HistoryRecord {
         order: Order {
             order_id: id.into(),
@@ -139,26 +175,70 @@ fn links_are_transitive_phone_then_email() {
     let mut e = Engine::default();
     e.add_history([
         record("a", 1, "Omar Filali", "0661234590", "", Outcome::Delivered),
-        record("b", 2, "Omar Filali", "0661234590", "omar.filali@gmail.com", Outcome::Delivered),
-        record("c", 3, "Omar Filali", "0698715402", "omar.filali@gmail.com", Outcome::Refused),
+        record(
+            "b",
+            2,
+            "Omar Filali",
+            "0661234590",
+            "omar.filali@gmail.com",
+            Outcome::Delivered,
+        ),
+        record(
+            "c",
+            3,
+            "Omar Filali",
+            "0698715402",
+            "omar.filali@gmail.com",
+            Outcome::Refused,
+        ),
     ])
     .unwrap();
-    let q = record("q", 10, "Omar Filali", "06 61 23 45 90", "", Outcome::Pending).order;
+    let q = record(
+        "q",
+        10,
+        "Omar Filali",
+        "06 61 23 45 90",
+        "",
+        Outcome::Pending,
+    )
+    .order;
     let a = e.assess(&q).unwrap();
     assert_eq!(ids(&a), ["a", "b", "c"]);
     assert_eq!(a.customer_class, CustomerClass::Risky);
-    let c = a.matches.iter().find(|m| m.order_id.as_str() == "c").unwrap();
-    assert!(c.score < a.matches[0].score, "a transitive match scores lower");
+    let c = a
+        .matches
+        .iter()
+        .find(|m| m.order_id.as_str() == "c")
+        .unwrap();
+    assert!(
+        c.score < a.matches[0].score,
+        "a transitive match scores lower"
+    );
 }
 
 #[test]
 fn a_phone_shared_by_many_names_links_nobody() {
-    let names = ["Omar Filali", "Sara Bennani", "Hassan Tahiri", "Imane Chraibi", "Adil Lahlou"];
+    let names = [
+        "Omar Filali",
+        "Sara Bennani",
+        "Hassan Tahiri",
+        "Imane Chraibi",
+        "Adil Lahlou",
+    ];
     let mut e = Engine::default();
     let records: Vec<HistoryRecord> = names
         .iter()
         .enumerate()
-        .map(|(i, n)| record(&format!("o{i}"), i as i64, n, "0661234590", "", Outcome::Refused))
+        .map(|(i, n)| {
+            record(
+                &format!("o{i}"),
+                i as i64,
+                n,
+                "0661234590",
+                "",
+                Outcome::Refused,
+            )
+        })
         .collect();
     e.add_history(records).unwrap();
     let q = record("q", 10, "Nadia Kettani", "0661234590", "", Outcome::Pending).order;
@@ -170,7 +250,10 @@ fn a_phone_shared_by_many_names_links_nobody() {
 #[test]
 fn outcomes_arrive_later_and_change_the_class() {
     let mut e = example_engine();
-    let q = queries().into_iter().find(|q| q.order_id.as_str() == "q-0106").unwrap();
+    let q = queries()
+        .into_iter()
+        .find(|q| q.order_id.as_str() == "q-0106")
+        .unwrap();
     e.add_order(&q).unwrap();
     let mut again = q.clone();
     again.order_id = "q-0106-bis".into();
@@ -179,7 +262,10 @@ fn outcomes_arrive_later_and_change_the_class() {
     assert_eq!(a.customer_class, CustomerClass::New);
     assert!(has(&a, ReasonCode::DuplicateRecentOrder));
     e.record_outcome("q-0106", Outcome::Refused).unwrap();
-    assert_eq!(e.assess(&again).unwrap().customer_class, CustomerClass::Risky);
+    assert_eq!(
+        e.assess(&again).unwrap().customer_class,
+        CustomerClass::Risky
+    );
     let err = e.record_outcome("nope", Outcome::Refused).unwrap_err();
     assert_eq!(err.kind(), ErrorKind::UnknownOrder);
     let err = e.add_order(&q).unwrap_err();
@@ -212,13 +298,22 @@ fn snapshot_round_trips_and_refuses_damage() {
     let mut flipped = bytes.clone();
     let last = flipped.len() - 1;
     flipped[last] ^= 0x01;
-    assert_eq!(Engine::load(&flipped).unwrap_err().kind(), ErrorKind::SnapshotCorrupt);
+    assert_eq!(
+        Engine::load(&flipped).unwrap_err().kind(),
+        ErrorKind::SnapshotCorrupt
+    );
     let mut newer = bytes.clone();
     newer[8] = 99;
-    assert_eq!(Engine::load(&newer).unwrap_err().kind(), ErrorKind::SnapshotVersion);
+    assert_eq!(
+        Engine::load(&newer).unwrap_err().kind(),
+        ErrorKind::SnapshotVersion
+    );
     let mut longer = bytes;
     longer.push(0);
-    assert_eq!(Engine::load(&longer).unwrap_err().kind(), ErrorKind::SnapshotCorrupt);
+    assert_eq!(
+        Engine::load(&longer).unwrap_err().kind(),
+        ErrorKind::SnapshotCorrupt
+    );
 }
 
 #[test]
