@@ -341,6 +341,26 @@ fn tally(tokens: &[&str]) -> Tally {
     t
 }
 
+/// Normalizes a phone the flow was given (the order's, or one from a `new_phone` reply).
+pub(crate) fn normalize_flow_phone(raw: &str, country: &str) -> Option<E164Phone> {
+    let raw = raw.trim();
+    if raw.is_empty() {
+        return None;
+    }
+    let compact: String = raw
+        .chars()
+        .filter(|c| !c.is_whitespace() && !matches!(c, '-' | '.' | '(' | ')'))
+        .collect();
+    if let Some(rest) = compact
+        .strip_prefix('+')
+        .or_else(|| compact.strip_prefix("00"))
+    {
+        // TODO(merge): drop this short cut; normalize_phone handles every form.
+        return e164_shortcut(rest);
+    }
+    crate::normalize::phone::normalize_phone(raw, country).ok()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
