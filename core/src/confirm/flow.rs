@@ -42,6 +42,9 @@
 //!   when unsure): it gives `notify_customer_service` (`unclear_reply`) so a person reads it.
 //!
 //! # What is ignored, what is an error
+//! Every event first does its own work, then fires whatever fell due by its time (as a `tick`
+//! would), so after any event [`ConfirmationFlow::next_deadline`] lies strictly ahead of it.
+//!
 //! Late (after the flow ended), duplicate and out-of-order (time before the last event's)
 //! events return no actions. A `link_clicked` whose token does not verify also returns no actions
 //! (a bad token must not confirm, and telling a guesser why helps nobody); the host can learn why
@@ -673,6 +676,7 @@ impl ConfirmationFlow {
                 };
                 self.data.now = Some(at);
                 self.new_phone(phone.as_str(), at, &mut out);
+                self.catch_up(at, &mut out);
                 return Ok(out);
             }
         }
@@ -681,10 +685,8 @@ impl ConfirmationFlow {
         let awaiting = state.is_awaiting_answer();
         match event {
             Event::Placed { .. } if state == FlowState::NotStarted => self.start(at, &mut out),
-            Event::Tick { .. } if awaiting => self.fire_due(at, &mut out),
-            Event::Tick { .. } if state == FlowState::AwaitingFollowup => {
-                self.fire_followup(at, &mut out)
-            }
+            // Ticks only bring time forward: `catch_up` below does the work.
+            Event::Tick { .. } => {}
             Event::LinkClicked { token, choice, .. }
                 if awaiting && self.verify_link(&token, at).is_ok() =>
             {
@@ -746,7 +748,17 @@ impl ConfirmationFlow {
             // Late, duplicate or out-of-place: nothing to do.
             _ => {}
         }
+        self.catch_up(at, &mut out);
         Ok(out)
+    }
+
+    /// Fires what fell due by `at`, so that after any event the next deadline lies ahead.
+    fn catch_up(&mut self, at: i64, out: &mut Vec<FlowAction>) {
+        match self.data.state {
+            FlowState::AwaitingFollowup => self.fire_followup(at, out),
+            s if s.is_awaiting_answer() => self.fire_due(at, out),
+            _ => {}
+        }
     }
 
     /// The steps of this order's timeline with their offsets; `None`: reached only when the
@@ -818,7 +830,6 @@ impl ConfirmationFlow {
             Action::Confirm | Action::Review | Action::RequirePrepayment => {
                 self.data.base = self.data.placed_at;
                 self.run_from_first(at, out);
-                self.fire_due(at, out);
             }
         }
     }
