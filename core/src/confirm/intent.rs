@@ -131,7 +131,10 @@ fn fold(text: &str) -> String {
             '٠'..='٩' => out.push(shift_digit(c, '٠')),
             '۰'..='۹' => out.push(shift_digit(c, '۰')),
             '?' | '؟' => out.push_str(" ? "),
-            '+' if chars.peek().is_some_and(|n| n.is_ascii_digit()) => {
+            '+' if chars
+                .peek()
+                .is_some_and(|n| n.is_ascii_digit() || matches!(n, '٠'..='٩' | '۰'..='۹')) =>
+            {
                 out.push(' ');
                 out.push('+');
             }
