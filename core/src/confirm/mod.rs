@@ -7,7 +7,7 @@
 //! - [`render`], [`choose_lang`], [`default_template`]: the messages in Arabic, French, English.
 //! - [`sms_segments`]: what an SMS costs.
 
-mod flow;
+pub mod flow;
 mod intent;
 mod sms;
 mod templates;
