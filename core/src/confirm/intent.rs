@@ -8,7 +8,6 @@
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
-use serde::de::IntoDeserializer;
 use serde::{Deserialize, Serialize};
 use unicode_normalization::UnicodeNormalization;
 
@@ -181,36 +180,9 @@ fn squeeze_repeats(word: &str, out: &mut String) {
     }
 }
 
-/// Turns an E.164-looking text into an [`E164Phone`] without the phone metadata.
-// TODO(merge): once normalize::phone is merged, resolve every candidate with
-// normalize_phone/find_phone and drop this short cut.
-fn e164_shortcut(digits: &str) -> Option<E164Phone> {
-    let n = digits.len();
-    if !(8..=15).contains(&n)
-        || !digits.bytes().all(|b| b.is_ascii_digit())
-        || digits.starts_with('0')
-    {
-        return None;
-    }
-    let text = format!("+{digits}");
-    let de: serde::de::value::StringDeserializer<serde::de::value::Error> =
-        text.into_deserializer();
-    E164Phone::deserialize(de).ok()
-}
-
 /// Resolves a raw number (already E.164, or national/international form) for `country`.
 pub(crate) fn resolve_phone(raw: &str, country: &str) -> Option<E164Phone> {
-    let compact: String = raw
-        .chars()
-        .filter(|c| !c.is_whitespace() && !matches!(c, '-' | '.' | '(' | ')'))
-        .collect();
-    if let Some(rest) = compact
-        .strip_prefix('+')
-        .or_else(|| compact.strip_prefix("00"))
-    {
-        return e164_shortcut(rest);
-    }
-    crate::normalize::phone::find_phone(&compact, country)
+    crate::normalize::phone::find_phone(raw, country)
 }
 
 /// Maps a customer's reply to an [`Intent`], with the number for [`Intent::NewPhone`].
@@ -345,23 +317,13 @@ fn tally(tokens: &[&str]) -> Tally {
 }
 
 /// Normalizes a phone the flow was given (the order's, or one from a `new_phone` reply).
+///
+/// Any valid number will do, even one that looks like junk to the engine: the flow only sends
+/// it a message, and the engine has already decided whether the order deserves one.
 pub(crate) fn normalize_flow_phone(raw: &str, country: &str) -> Option<E164Phone> {
-    let raw = raw.trim();
-    if raw.is_empty() {
-        return None;
-    }
-    let compact: String = raw
-        .chars()
-        .filter(|c| !c.is_whitespace() && !matches!(c, '-' | '.' | '(' | ')'))
-        .collect();
-    if let Some(rest) = compact
-        .strip_prefix('+')
-        .or_else(|| compact.strip_prefix("00"))
-    {
-        // TODO(merge): drop this short cut; normalize_phone handles every form.
-        return e164_shortcut(rest);
-    }
-    crate::normalize::phone::normalize_phone(raw, country).ok()
+    crate::normalize::phone::parse_phone(raw, country)
+        .ok()
+        .map(|info| info.e164)
 }
 
 #[cfg(test)]
