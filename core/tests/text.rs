@@ -39,13 +39,21 @@ fn fold_latin_and_invisible() {
 #[test]
 fn skeleton_groups() {
     let groups: &[&[&str]] = &[
-        &["محمد", "mohamed", "mohammed", "muhammad", "mohamad", "mohammad", "mouhamed"],
+        &[
+            "محمد", "mohamed", "mohammed", "muhammad", "mohamad", "mohammad", "mouhamed",
+        ],
         &["يوسف", "youssef", "yousef", "youcef", "yusuf", "youssouf"],
         &["أحمد", "ahmed", "ahmad"],
         &["خالد", "khalid", "khaled"],
         &["فاطمة", "fatima", "fatimah", "fatema"],
         &["الإدريسي", "idrissi", "idrisi"],
-        &["الشرقاوي", "charkaoui", "cherkaoui", "sharqawi", "echcharkaoui"],
+        &[
+            "الشرقاوي",
+            "charkaoui",
+            "cherkaoui",
+            "sharqawi",
+            "echcharkaoui",
+        ],
         &["جمال", "jamal", "gamal", "djamel", "jamel"],
         &["العلوي", "alaoui", "alawi"],
         &["المنصوري", "elmansouri", "mansouri", "almansouri"],

@@ -250,9 +250,8 @@ pub fn skeleton(token: &str) -> String {
         match matched {
             Some((class, len)) => {
                 // A soft c (youcef, lucie) is an s.
-                let soft_c = len == 1
-                    && first == 'c'
-                    && matches!(chars.get(i + 1), Some('e' | 'i' | 'y'));
+                let soft_c =
+                    len == 1 && first == 'c' && matches!(chars.get(i + 1), Some('e' | 'i' | 'y'));
                 let class = if soft_c { Class::Consonant('s') } else { class };
                 units.push((class, first));
                 i += len;
@@ -263,7 +262,8 @@ pub fn skeleton(token: &str) -> String {
             }
         }
     }
-    let is_vowelish = |u: Option<&(Class, char)>| matches!(u, Some((Class::Vowel | Class::Semi, _)));
+    let is_vowelish =
+        |u: Option<&(Class, char)>| matches!(u, Some((Class::Vowel | Class::Semi, _)));
     let mut out = String::with_capacity(units.len());
     let mut last: Option<char> = None;
     let n = units.len();
@@ -372,7 +372,12 @@ pub(crate) fn is_mash_token(token: &str) -> bool {
     }
     if n >= 6 {
         for unit in 1..=3 {
-            if n % unit == 0 && chars.iter().enumerate().all(|(i, c)| chars.get(i % unit) == Some(c)) {
+            if n % unit == 0
+                && chars
+                    .iter()
+                    .enumerate()
+                    .all(|(i, c)| chars.get(i % unit) == Some(c))
+            {
                 return true;
             }
         }
@@ -389,7 +394,8 @@ fn contains_run(row: &[char], chars: &[char]) -> bool {
     if chars.len() > row.len() {
         return false;
     }
-    row.windows(chars.len()).any(|w| w == chars || w.iter().rev().eq(chars.iter()))
+    row.windows(chars.len())
+        .any(|w| w == chars || w.iter().rev().eq(chars.iter()))
 }
 
 #[cfg(test)]
@@ -406,7 +412,16 @@ mod tests {
 
     #[test]
     fn mash() {
-        for t in ["azerty", "sdfsdf", "qsdqsd", "xxxx", "ههههه", "asdfgh", "ddd", "test"] {
+        for t in [
+            "azerty",
+            "sdfsdf",
+            "qsdqsd",
+            "xxxx",
+            "ههههه",
+            "asdfgh",
+            "ddd",
+            "test",
+        ] {
             assert!(is_mash_token(&fold(t)), "{t}");
         }
         for t in ["mohamed", "tazi", "انفا", "زنقه", "riad", "lalla", "bd"] {
