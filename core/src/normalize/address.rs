@@ -212,7 +212,11 @@ fn tokenize(raw: &str) -> Vec<Token> {
             (text.clone(), Kind::Number)
         } else if text == "ش" {
             (text.clone(), Kind::Sh)
-        } else if let Some((canonical, class)) = v.words.get(text) {
+        } else if let Some((canonical, class)) = v
+            .words
+            .get(text)
+            .filter(|(_, c)| *c != Class::Number || next_is_number)
+        {
             (canonical.clone(), Kind::Marker(*class))
         } else if seg_start || after_number || next_is_number {
             match fuzzy_marker(text, next_is_number) {
@@ -467,14 +471,14 @@ pub fn normalize_address(raw: &str, city: &str, country: &str) -> Result<Normali
         let words: Vec<&str> = out.text.split(' ').filter(|w| !w.is_empty()).collect();
         find_city_at_end(&words, country)
     });
-    out.nonsense = is_nonsense(&out.text, &tokens);
+    out.nonsense = is_nonsense(&fold(raw), &out.text, &tokens);
     Ok(out)
 }
 
 /// An address is nonsense when it has no letters, is a single token, is a junk phrase, has no
 /// word beyond street-type words and numbers, or is mostly keyboard mash.
-fn is_nonsense(text: &str, tokens: &[Token]) -> bool {
-    if tokens.len() < 2 || is_junk_phrase(text) || !text.chars().any(char::is_alphabetic) {
+fn is_nonsense(folded: &str, text: &str, tokens: &[Token]) -> bool {
+    if tokens.len() < 2 || is_junk_phrase(folded) || !text.chars().any(char::is_alphabetic) {
         return true;
     }
     let words: Vec<&Token> = tokens.iter().filter(|t| t.kind == Kind::Word).collect();

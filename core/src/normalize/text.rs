@@ -372,7 +372,7 @@ pub(crate) fn is_mash_token(token: &str) -> bool {
     }
     if n >= 6 {
         for unit in 1..=3 {
-            if n % unit == 0
+            if n.is_multiple_of(unit)
                 && chars
                     .iter()
                     .enumerate()
