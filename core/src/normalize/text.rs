@@ -50,6 +50,18 @@ fn is_invisible(c: char) -> bool {
     )
 }
 
+/// True for characters that [`fold`] can handle without Unicode normalization: ASCII, the
+/// Arabic block except its few compatibility and composed letters, and invisible marks.
+fn is_plain(c: char) -> bool {
+    c.is_ascii()
+        || is_invisible(c)
+        || (('\u{0600}'..='\u{06FF}').contains(&c)
+            && !matches!(
+                c,
+                '\u{0675}'..='\u{0678}' | '\u{06C0}' | '\u{06C2}' | '\u{06D3}'
+            ))
+}
+
 /// One canonical letter for the Arabic and Persian/Urdu variants that people use
 /// interchangeably. Hamza carriers (أ إ ؤ ئ) and آ lose their mark through NFD already.
 fn arabic_variant(c: char) -> char {
@@ -91,6 +103,24 @@ pub fn fold(raw: &str) -> String {
         for b in raw.bytes() {
             if b.is_ascii_alphanumeric() {
                 push(&mut out, b.to_ascii_lowercase() as char, &mut pending_space);
+            } else {
+                pending_space = true;
+            }
+        }
+        return out;
+    }
+    if raw.chars().all(is_plain) {
+        // ASCII and Arabic-block text needs no Unicode normalization: its only decompositions
+        // are the hamza and madda letters, which `arabic_variant` maps directly.
+        for c in raw.chars() {
+            if is_combining_mark(c) || is_invisible(c) {
+                continue;
+            }
+            let c = arabic_variant(c.to_ascii_lowercase());
+            if c.is_ascii_digit() || c.is_alphabetic() {
+                push(&mut out, c, &mut pending_space);
+            } else if let Some(d) = ascii_digit(c) {
+                push(&mut out, d, &mut pending_space);
             } else {
                 pending_space = true;
             }
