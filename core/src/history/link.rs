@@ -147,6 +147,14 @@ impl<'a> LinkRules<'a> {
         common > 0 && 2 * common >= shorter
     }
 
+    /// True when two orders sharing an email were placed by someone else: other city, and no
+    /// phone in common. People without an email type a plausible one (`firstname.lastname@…`)
+    /// that belongs to a namesake; the real owner does not also change phone and city.
+    fn elsewhere(a: &View<'_>, b: &View<'_>, bits: u8) -> bool {
+        let other_city = !a.city.is_empty() && !b.city.is_empty() && a.city != b.city;
+        other_city && bits & Agreement::PHONE == 0
+    }
+
     /// The fields `a` and `b` agree on. `usable(key)` says whether a shared phone or email key
     /// may link (see [`LinkRules::key_usable`]).
     pub fn agreement(
@@ -163,7 +171,7 @@ impl<'a> LinkRules<'a> {
         if a.phone != 0 && a.phone == b.phone && usable(a.phone) {
             bits |= Agreement::PHONE;
         }
-        if a.email != 0 && a.email == b.email && usable(a.email) {
+        if a.email != 0 && a.email == b.email && usable(a.email) && !Self::elsewhere(a, b, bits) {
             bits |= Agreement::EMAIL;
         }
         if same_name && Self::same_door(a, b) {
