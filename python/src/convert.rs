@@ -36,7 +36,11 @@ fn text(d: &Bound<'_, PyDict>, key: &Bound<'_, PyString>, what: &str) -> PyResul
         Some(v) if v.is_none() => Ok(String::new()),
         Some(v) => match v.cast::<PyString>() {
             Ok(s) => Ok(s.to_str()?.to_owned()),
-            Err(_) => Err(type_error(&format!("{what} field '{key}'"), "str or None", &v)),
+            Err(_) => Err(type_error(
+                &format!("{what} field '{key}'"),
+                "str or None",
+                &v,
+            )),
         },
     }
 }
@@ -44,9 +48,9 @@ fn text(d: &Bound<'_, PyDict>, key: &Bound<'_, PyString>, what: &str) -> PyResul
 /// Unix seconds from an `int` or an aware `datetime`; a naive datetime is `kind`.
 pub fn unix_seconds(v: &Bound<'_, PyAny>, what: &str, kind: ErrorKind) -> PyResult<i64> {
     if v.is_instance_of::<PyInt>() && !v.is_instance_of::<PyBool>() {
-        return v.extract::<i64>().map_err(|_| {
-            py_err(kind, format!("{what} is out of range for Unix seconds"))
-        });
+        return v
+            .extract::<i64>()
+            .map_err(|_| py_err(kind, format!("{what} is out of range for Unix seconds")));
     }
     let py = v.py();
     let datetime = DATETIME.import(py, "datetime", "datetime")?;
@@ -55,13 +59,19 @@ pub fn unix_seconds(v: &Bound<'_, PyAny>, what: &str, kind: ErrorKind) -> PyResu
         if offset.is_none() {
             return Err(py_err(
                 kind,
-                format!("{what} is a naive datetime; give it a timezone (e.g. datetime.timezone.utc)"),
+                format!(
+                    "{what} is a naive datetime; give it a timezone (e.g. datetime.timezone.utc)"
+                ),
             ));
         }
         let ts: f64 = v.call_method0(intern!(py, "timestamp"))?.extract()?;
         return Ok(ts.floor() as i64);
     }
-    Err(type_error(what, "an int (Unix seconds) or an aware datetime", v))
+    Err(type_error(
+        what,
+        "an int (Unix seconds) or an aware datetime",
+        v,
+    ))
 }
 
 /// An `Order` from a dict with the contract's keys; unknown keys are ignored.
@@ -73,9 +83,17 @@ pub fn order(obj: &Bound<'_, PyAny>) -> PyResult<Order> {
 fn order_of_dict(d: &Bound<'_, PyDict>, what: &str) -> PyResult<Order> {
     let py = d.py();
     let order_id = match d.get_item(intern!(py, "order_id"))? {
-        None => return Err(py_err(ErrorKind::InvalidRecord, format!("{what} has no order_id"))),
+        None => {
+            return Err(py_err(
+                ErrorKind::InvalidRecord,
+                format!("{what} has no order_id"),
+            ))
+        }
         Some(v) if v.is_none() => {
-            return Err(py_err(ErrorKind::InvalidRecord, format!("{what} has no order_id")))
+            return Err(py_err(
+                ErrorKind::InvalidRecord,
+                format!("{what} has no order_id"),
+            ))
         }
         Some(v) => match v.cast::<PyString>() {
             Ok(s) => s.to_str()?.to_owned(),
@@ -83,16 +101,31 @@ fn order_of_dict(d: &Bound<'_, PyDict>, what: &str) -> PyResult<Order> {
         },
     };
     let placed_at = match d.get_item(intern!(py, "placed_at"))? {
-        None => return Err(py_err(ErrorKind::InvalidRecord, format!("{what} has no placed_at"))),
-        Some(v) if v.is_none() => {
-            return Err(py_err(ErrorKind::InvalidRecord, format!("{what} has no placed_at")))
+        None => {
+            return Err(py_err(
+                ErrorKind::InvalidRecord,
+                format!("{what} has no placed_at"),
+            ))
         }
-        Some(v) => unix_seconds(&v, &format!("{what} field 'placed_at'"), ErrorKind::InvalidRecord)?,
+        Some(v) if v.is_none() => {
+            return Err(py_err(
+                ErrorKind::InvalidRecord,
+                format!("{what} has no placed_at"),
+            ))
+        }
+        Some(v) => unix_seconds(
+            &v,
+            &format!("{what} field 'placed_at'"),
+            ErrorKind::InvalidRecord,
+        )?,
     };
     let total = match d.get_item(intern!(py, "total"))? {
         None => 0.0,
         Some(v) if v.is_none() => 0.0,
-        Some(v) if v.is_instance_of::<PyFloat>() || (v.is_instance_of::<PyInt>() && !v.is_instance_of::<PyBool>()) => {
+        Some(v)
+            if v.is_instance_of::<PyFloat>()
+                || (v.is_instance_of::<PyInt>() && !v.is_instance_of::<PyBool>()) =>
+        {
             v.extract::<f64>()?
         }
         Some(v) => return Err(type_error(&format!("{what} field 'total'"), "a number", &v)),
@@ -138,9 +171,7 @@ pub fn history_record(obj: &Bound<'_, PyAny>) -> PyResult<HistoryRecord> {
         Some(v) if v.is_none() => false,
         Some(v) => match v.cast::<PyBool>() {
             Ok(b) => b.is_true(),
-            Err(_) => {
-                return Err(type_error("history record field 'negotiated'", "bool", &v))
-            }
+            Err(_) => return Err(type_error("history record field 'negotiated'", "bool", &v)),
         },
     };
     Ok(HistoryRecord {
@@ -166,13 +197,18 @@ pub fn to_json(v: &Bound<'_, PyAny>, what: &str) -> PyResult<Value> {
         if let Ok(u) = v.extract::<u64>() {
             return Ok(Value::from(u));
         }
-        return Err(py_err(ErrorKind::InvalidRecord, format!("{what}: an integer is out of range")));
+        return Err(py_err(
+            ErrorKind::InvalidRecord,
+            format!("{what}: an integer is out of range"),
+        ));
     }
     if let Ok(f) = v.cast::<PyFloat>() {
         let x = f.value();
         return serde_json::Number::from_f64(x)
             .map(Value::Number)
-            .ok_or_else(|| PyTypeError::new_err(format!("{what}: NaN and infinities are not JSON")));
+            .ok_or_else(|| {
+                PyTypeError::new_err(format!("{what}: NaN and infinities are not JSON"))
+            });
     }
     if let Ok(s) = v.cast::<PyString>() {
         return Ok(Value::String(s.to_str()?.to_owned()));
@@ -201,7 +237,11 @@ pub fn to_json(v: &Bound<'_, PyAny>, what: &str) -> PyResult<Value> {
     if v.is_instance(datetime)? {
         return unix_seconds(v, what, ErrorKind::InvalidRecord).map(Value::from);
     }
-    Err(type_error(what, "plain data (dict, list, str, int, float, bool, None)", v))
+    Err(type_error(
+        what,
+        "plain data (dict, list, str, int, float, bool, None)",
+        v,
+    ))
 }
 
 /// Plain Python data from a JSON value.

@@ -43,8 +43,12 @@ fn config_of(config: Option<&Bound<'_, PyAny>>) -> PyResult<PolicyConfig> {
             if convert::as_dict(c, "config").is_err() {
                 return Err(type_error("config", "a dict or None", c));
             }
-            let value = convert::to_json(c, "config")
-                .map_err(|_| py_err(ErrorKind::InvalidConfig, "config holds values that are not plain data"))?;
+            let value = convert::to_json(c, "config").map_err(|_| {
+                py_err(
+                    ErrorKind::InvalidConfig,
+                    "config holds values that are not plain data",
+                )
+            })?;
             let config: PolicyConfig = serde_json::from_value(value)
                 .map_err(|e| py_err(ErrorKind::InvalidConfig, format!("policy config: {e}")))?;
             config.validate().py()?;
@@ -103,14 +107,21 @@ impl Engine {
     /// Records what became of an order: one of the contract's outcome names.
     ///
     /// Raises UnknownOrder when no order has that id, InvalidOrder for an unknown outcome name.
-    fn record_outcome(&self, py: Python<'_>, order_id: &str, outcome: &Bound<'_, PyAny>) -> PyResult<()> {
+    fn record_outcome(
+        &self,
+        py: Python<'_>,
+        order_id: &str,
+        outcome: &Bound<'_, PyAny>,
+    ) -> PyResult<()> {
         let outcome = convert::outcome(outcome)?;
-        py.detach(|| self.write().record_outcome(order_id, outcome)).py()
+        py.detach(|| self.write().record_outcome(order_id, outcome))
+            .py()
     }
 
     /// Records whether the customer negotiated on an order.
     fn record_negotiated(&self, py: Python<'_>, order_id: &str, negotiated: bool) -> PyResult<()> {
-        py.detach(|| self.write().record_negotiated(order_id, negotiated)).py()
+        py.detach(|| self.write().record_negotiated(order_id, negotiated))
+            .py()
     }
 
     /// Assesses a new order (a dict) against the history.
@@ -137,14 +148,23 @@ impl Engine {
         results
             .into_iter()
             .enumerate()
-            .map(|(i, r)| r.map(|inner| Assessment { inner }).map_err(|e| to_py_err(at(i, e))))
+            .map(|(i, r)| {
+                r.map(|inner| Assessment { inner })
+                    .map_err(|e| to_py_err(at(i, e)))
+            })
             .collect()
     }
 
     /// Erases every order of the customer(s) who used this phone (and the orders linked to
     /// them). Returns how many were erased. Raises InvalidPhone when the phone does not normalize.
-    fn erase_by_phone(&self, py: Python<'_>, phone: &str, default_country: &str) -> PyResult<usize> {
-        py.detach(|| self.write().erase_by_phone(phone, default_country)).py()
+    fn erase_by_phone(
+        &self,
+        py: Python<'_>,
+        phone: &str,
+        default_country: &str,
+    ) -> PyResult<usize> {
+        py.detach(|| self.write().erase_by_phone(phone, default_country))
+            .py()
     }
 
     /// Erases every order of the customer(s) who used this email, as `erase_by_phone`.
@@ -326,13 +346,17 @@ impl Assessment {
         d.set_item(intern!(py, "matches"), self.matches(py)?)?;
         d.set_item(intern!(py, "profile"), self.profile(py)?)?;
         d.set_item(intern!(py, "normalized"), self.normalized(py)?)?;
-        d.set_item(intern!(py, "notify_customer_service"), self.inner.notify_customer_service)?;
+        d.set_item(
+            intern!(py, "notify_customer_service"),
+            self.inner.notify_customer_service,
+        )?;
         Ok(d)
     }
 
     /// The contract's Assessment JSON as a string (serde, byte-for-byte what Rust and C give).
     fn to_json(&self) -> PyResult<String> {
-        serde_json::to_string(&self.inner).map_err(|e| py_err(ErrorKind::InvalidRecord, e.to_string()))
+        serde_json::to_string(&self.inner)
+            .map_err(|e| py_err(ErrorKind::InvalidRecord, e.to_string()))
     }
 
     fn __eq__(&self, other: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {

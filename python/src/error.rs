@@ -22,20 +22,60 @@ create_exception!(
     Error,
     "An input is unusable: too long, an unknown country, or a malformed record or event."
 );
-create_exception!(codguard, InvalidPhone, InvalidInput, "A phone number does not normalize (`phone_*` codes).");
-create_exception!(codguard, InvalidEmail, InvalidInput, "An email does not normalize (`email_*` codes).");
+create_exception!(
+    codguard,
+    InvalidPhone,
+    InvalidInput,
+    "A phone number does not normalize (`phone_*` codes)."
+);
+create_exception!(
+    codguard,
+    InvalidEmail,
+    InvalidInput,
+    "An email does not normalize (`email_*` codes)."
+);
 create_exception!(
     codguard,
     InvalidOrder,
     InvalidInput,
     "An order or history record is malformed or misses a required field (`invalid_record`)."
 );
-create_exception!(codguard, InvalidEvent, InvalidInput, "A flow event is malformed or for another order (`invalid_event`).");
-create_exception!(codguard, InvalidConfig, Error, "A policy or flow configuration is inconsistent (`invalid_config`).");
-create_exception!(codguard, UnknownOrder, Error, "No order with that id is known (`unknown_order`).");
-create_exception!(codguard, DuplicateOrder, Error, "An order with that id is already known (`duplicate_order`).");
-create_exception!(codguard, InvalidToken, Error, "A confirmation token is malformed, forged, expired or for another order (`token_*`).");
-create_exception!(codguard, SnapshotError, Error, "Snapshot bytes are truncated, corrupt or of an unknown version (`snapshot_*`).");
+create_exception!(
+    codguard,
+    InvalidEvent,
+    InvalidInput,
+    "A flow event is malformed or for another order (`invalid_event`)."
+);
+create_exception!(
+    codguard,
+    InvalidConfig,
+    Error,
+    "A policy or flow configuration is inconsistent (`invalid_config`)."
+);
+create_exception!(
+    codguard,
+    UnknownOrder,
+    Error,
+    "No order with that id is known (`unknown_order`)."
+);
+create_exception!(
+    codguard,
+    DuplicateOrder,
+    Error,
+    "An order with that id is already known (`duplicate_order`)."
+);
+create_exception!(
+    codguard,
+    InvalidToken,
+    Error,
+    "A confirmation token is malformed, forged, expired or for another order (`token_*`)."
+);
+create_exception!(
+    codguard,
+    SnapshotError,
+    Error,
+    "Snapshot bytes are truncated, corrupt or of an unknown version (`snapshot_*`)."
+);
 
 /// The exception class of a core error kind.
 fn class_of(py: Python<'_>, kind: ErrorKind) -> Bound<'_, PyType> {
@@ -115,11 +155,26 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     // instance dict) still has one; instances raised by the library carry their precise code.
     let codes = [
         (py.get_type::<Error>(), "error"),
-        (py.get_type::<InvalidOrder>(), ErrorKind::InvalidRecord.code()),
-        (py.get_type::<InvalidEvent>(), ErrorKind::InvalidEvent.code()),
-        (py.get_type::<InvalidConfig>(), ErrorKind::InvalidConfig.code()),
-        (py.get_type::<UnknownOrder>(), ErrorKind::UnknownOrder.code()),
-        (py.get_type::<DuplicateOrder>(), ErrorKind::DuplicateOrder.code()),
+        (
+            py.get_type::<InvalidOrder>(),
+            ErrorKind::InvalidRecord.code(),
+        ),
+        (
+            py.get_type::<InvalidEvent>(),
+            ErrorKind::InvalidEvent.code(),
+        ),
+        (
+            py.get_type::<InvalidConfig>(),
+            ErrorKind::InvalidConfig.code(),
+        ),
+        (
+            py.get_type::<UnknownOrder>(),
+            ErrorKind::UnknownOrder.code(),
+        ),
+        (
+            py.get_type::<DuplicateOrder>(),
+            ErrorKind::DuplicateOrder.code(),
+        ),
     ];
     for (class, code) in codes {
         class.setattr("code", code)?;

@@ -1,5 +1,8 @@
 //! Python binding of codguard: the compiled module `codguard._codguard`.
 //!
+//! Normalizers run with the GIL held: they take microseconds, less than releasing it costs.
+//! Engine work that can take longer releases it.
+//!
 //! Holds no logic: it converts Python values to core records (`convert`), core errors to Python
 //! exceptions (`error`, the one mapping point) and exposes the core's functions and types.
 
@@ -9,9 +12,9 @@ mod error;
 
 use codguard::normalize;
 use codguard::ErrorKind;
+use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
-use pyo3::intern;
 
 use crate::error::{to_py_err, ToPyResult};
 
@@ -29,8 +32,8 @@ fn is_bad_input(kind: ErrorKind) -> bool {
 /// forms in `default_country` (ISO 3166-1 alpha-2). Returns None when the phone is invalid or
 /// junk. Raises InvalidInput for an unknown country.
 #[pyfunction]
-fn normalize_phone(py: Python<'_>, raw: &str, default_country: &str) -> PyResult<Option<String>> {
-    match py.detach(|| normalize::normalize_phone(raw, default_country)) {
+fn normalize_phone(raw: &str, default_country: &str) -> PyResult<Option<String>> {
+    match normalize::normalize_phone(raw, default_country) {
         Ok(p) => Ok(Some(p.as_str().to_owned())),
         Err(e) if is_bad_input(e.kind()) => Ok(None),
         Err(e) => Err(to_py_err(e)),
@@ -41,8 +44,12 @@ fn normalize_phone(py: Python<'_>, raw: &str, default_country: &str) -> PyResult
 /// `normalize_phone`, junk numbers parse (with `looks_fake` true) and failures raise
 /// InvalidPhone whose `.code` says why (`phone_too_short`, ...).
 #[pyfunction]
-fn parse_phone<'py>(py: Python<'py>, raw: &str, default_country: &str) -> PyResult<Bound<'py, PyDict>> {
-    let info = py.detach(|| normalize::parse_phone(raw, default_country)).py()?;
+fn parse_phone<'py>(
+    py: Python<'py>,
+    raw: &str,
+    default_country: &str,
+) -> PyResult<Bound<'py, PyDict>> {
+    let info = normalize::parse_phone(raw, default_country).py()?;
     let d = PyDict::new(py);
     d.set_item(intern!(py, "e164"), info.e164.as_str())?;
     d.set_item(intern!(py, "country"), &info.country)?;
@@ -59,16 +66,15 @@ fn parse_phone<'py>(py: Python<'py>, raw: &str, default_country: &str) -> PyResu
 
 /// Finds the first valid phone number inside free text (a customer's reply), as E.164.
 #[pyfunction]
-fn find_phone(py: Python<'_>, text: &str, default_country: &str) -> Option<String> {
-    py.detach(|| normalize::find_phone(text, default_country))
-        .map(|p| p.as_str().to_owned())
+fn find_phone(text: &str, default_country: &str) -> Option<String> {
+    normalize::find_phone(text, default_country).map(|p| p.as_str().to_owned())
 }
 
 /// Normalizes an email (trimmed, NFKC, lower-cased). Returns None when it is not a usable
 /// address. A fake-looking but well-formed address is returned: see `parse_email`.
 #[pyfunction]
-fn normalize_email(py: Python<'_>, raw: &str) -> PyResult<Option<String>> {
-    match py.detach(|| normalize::normalize_email(raw)) {
+fn normalize_email(raw: &str) -> PyResult<Option<String>> {
+    match normalize::normalize_email(raw) {
         Ok(e) => Ok(Some(e.address)),
         Err(e) if is_bad_input(e.kind()) => Ok(None),
         Err(e) => Err(to_py_err(e)),
@@ -80,7 +86,7 @@ fn normalize_email(py: Python<'_>, raw: &str) -> PyResult<Option<String>> {
 /// corrected address for a domain typo (or None). Raises InvalidEmail.
 #[pyfunction]
 fn parse_email<'py>(py: Python<'py>, raw: &str) -> PyResult<Bound<'py, PyDict>> {
-    let e = py.detach(|| normalize::normalize_email(raw)).py()?;
+    let e = normalize::normalize_email(raw).py()?;
     let fake = e
         .fake
         .and_then(|f| serde_json::to_value(f).ok())
@@ -97,10 +103,8 @@ fn parse_email<'py>(py: Python<'py>, raw: &str) -> PyResult<Bound<'py, PyDict>> 
 /// and `city` (as typed) help resolve it. Raises InvalidInput for an over-long input.
 #[pyfunction]
 #[pyo3(signature = (raw, country=None, *, city=None))]
-fn normalize_address(py: Python<'_>, raw: &str, country: Option<&str>, city: Option<&str>) -> PyResult<String> {
-    let a = py
-        .detach(|| normalize::normalize_address(raw, city.unwrap_or(""), country.unwrap_or("")))
-        .py()?;
+fn normalize_address(raw: &str, country: Option<&str>, city: Option<&str>) -> PyResult<String> {
+    let a = normalize::normalize_address(raw, city.unwrap_or(""), country.unwrap_or("")).py()?;
     Ok(a.text)
 }
 
@@ -114,15 +118,8 @@ fn parse_address<'py>(
     country: Option<&str>,
     city: Option<&str>,
 ) -> PyResult<Bound<'py, PyDict>> {
-    let (a, city_name) = py
-        .detach(|| {
-            normalize::normalize_address(raw, city.unwrap_or(""), country.unwrap_or(""))
-                .map(|a| {
-                    let name = a.city.and_then(normalize::city::city_name);
-                    (a, name)
-                })
-        })
-        .py()?;
+    let a = normalize::normalize_address(raw, city.unwrap_or(""), country.unwrap_or("")).py()?;
+    let city_name = a.city.and_then(normalize::city::city_name);
     let d = PyDict::new(py);
     d.set_item(intern!(py, "text"), &a.text)?;
     d.set_item(intern!(py, "street"), &a.street)?;
@@ -139,7 +136,7 @@ fn parse_address<'py>(
 /// spellings). Raises InvalidInput for an over-long input.
 #[pyfunction]
 fn parse_name<'py>(py: Python<'py>, raw: &str) -> PyResult<Bound<'py, PyDict>> {
-    let n = py.detach(|| normalize::normalize_name(raw)).py()?;
+    let n = normalize::normalize_name(raw).py()?;
     let d = PyDict::new(py);
     d.set_item(intern!(py, "tokens"), &n.tokens)?;
     d.set_item(intern!(py, "keys"), &n.keys)?;
