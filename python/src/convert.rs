@@ -184,6 +184,11 @@ pub fn history_record(obj: &Bound<'_, PyAny>) -> PyResult<HistoryRecord> {
 /// A JSON value from plain Python data (dict with str keys, list, tuple, str, int, float, bool,
 /// None); aware datetimes become Unix seconds.
 pub fn to_json(v: &Bound<'_, PyAny>, what: &str) -> PyResult<Value> {
+    to_json_as(v, what, ErrorKind::InvalidRecord)
+}
+
+/// As [`to_json`], with `kind` for values out of range and naive datetimes.
+pub fn to_json_as(v: &Bound<'_, PyAny>, what: &str, kind: ErrorKind) -> PyResult<Value> {
     if v.is_none() {
         return Ok(Value::Null);
     }
@@ -216,7 +221,7 @@ pub fn to_json(v: &Bound<'_, PyAny>, what: &str) -> PyResult<Value> {
     if v.is_instance_of::<PyList>() || v.is_instance_of::<PyTuple>() {
         let mut out = Vec::new();
         for item in v.try_iter()? {
-            out.push(to_json(&item?, what)?);
+            out.push(to_json_as(&item?, what, kind)?);
         }
         return Ok(Value::Array(out));
     }
@@ -228,14 +233,14 @@ pub fn to_json(v: &Bound<'_, PyAny>, what: &str) -> PyResult<Value> {
                 Ok(s) => s.to_str()?.to_owned(),
                 Err(_) => return Err(type_error(&format!("{what} key"), "str", &k)),
             };
-            out.insert(key, to_json(&item, what)?);
+            out.insert(key, to_json_as(&item, what, kind)?);
         }
         return Ok(Value::Object(out));
     }
     let py = v.py();
     let datetime = DATETIME.import(py, "datetime", "datetime")?;
     if v.is_instance(datetime)? {
-        return unix_seconds(v, what, ErrorKind::InvalidRecord).map(Value::from);
+        return unix_seconds(v, what, kind).map(Value::from);
     }
     Err(type_error(
         what,

@@ -271,6 +271,13 @@ fn normalized_dict<'py>(py: Python<'py>, n: &Normalized) -> PyResult<Bound<'py, 
     Ok(d)
 }
 
+impl Assessment {
+    /// The core assessment.
+    pub fn core(&self) -> &CoreAssessment {
+        &self.inner
+    }
+}
+
 #[pymethods]
 impl Assessment {
     /// The order assessed.

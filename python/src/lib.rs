@@ -9,6 +9,7 @@
 mod convert;
 mod engine;
 mod error;
+mod flow;
 
 use codguard::normalize;
 use codguard::ErrorKind;
@@ -160,5 +161,9 @@ fn _codguard(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(parse_name, m)?)?;
     m.add_class::<engine::Engine>()?;
     m.add_class::<engine::Assessment>()?;
+    m.add_class::<flow::ConfirmationFlow>()?;
+    m.add_function(wrap_pyfunction!(flow::reply_intent, m)?)?;
+    m.add_function(wrap_pyfunction!(flow::issue_token, m)?)?;
+    m.add_function(wrap_pyfunction!(flow::verify_token, m)?)?;
     Ok(())
 }
