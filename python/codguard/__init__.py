@@ -13,6 +13,7 @@ confirmation flow. All logic lives in the Rust core; this package is a thin, typ
 from codguard._codguard import (
     MAX_INPUT_BYTES,
     Assessment,
+    ConfirmationFlow,
     DuplicateOrder,
     Engine,
     Error,
@@ -27,6 +28,8 @@ from codguard._codguard import (
     UnknownOrder,
     __version__,
     find_phone,
+    issue_token,
+    name_similarity,
     normalize_address,
     normalize_email,
     normalize_phone,
@@ -34,11 +37,14 @@ from codguard._codguard import (
     parse_email,
     parse_name,
     parse_phone,
+    reply_intent,
+    verify_token,
 )
 
 __all__ = [
     "MAX_INPUT_BYTES",
     "Assessment",
+    "ConfirmationFlow",
     "DuplicateOrder",
     "Engine",
     "Error",
@@ -53,6 +59,8 @@ __all__ = [
     "UnknownOrder",
     "__version__",
     "find_phone",
+    "issue_token",
+    "name_similarity",
     "normalize_address",
     "normalize_email",
     "normalize_phone",
@@ -60,4 +68,6 @@ __all__ = [
     "parse_email",
     "parse_name",
     "parse_phone",
+    "reply_intent",
+    "verify_token",
 ]

@@ -1,7 +1,8 @@
 """Type stubs of the compiled module ``codguard._codguard`` (checked with ``mypy.stubtest``)."""
 
+import datetime
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import Any, final
 
 from codguard.types import (
     Action,
@@ -10,6 +11,7 @@ from codguard.types import (
     CustomerClass,
     EmailInfo,
     HistoryRecord,
+    IntentDict,
     Match,
     NameInfo,
     Normalized,
@@ -19,6 +21,37 @@ from codguard.types import (
     Profile,
     Reason,
 )
+
+__all__ = [
+    "__version__",
+    "MAX_INPUT_BYTES",
+    "Error",
+    "InvalidInput",
+    "InvalidPhone",
+    "InvalidEmail",
+    "InvalidOrder",
+    "InvalidEvent",
+    "InvalidConfig",
+    "UnknownOrder",
+    "DuplicateOrder",
+    "InvalidToken",
+    "SnapshotError",
+    "normalize_phone",
+    "parse_phone",
+    "find_phone",
+    "normalize_email",
+    "parse_email",
+    "normalize_address",
+    "parse_address",
+    "parse_name",
+    "name_similarity",
+    "Engine",
+    "Assessment",
+    "ConfirmationFlow",
+    "reply_intent",
+    "issue_token",
+    "verify_token",
+]
 
 __version__: str
 MAX_INPUT_BYTES: int
@@ -47,7 +80,12 @@ def parse_email(raw: str) -> EmailInfo: ...
 def normalize_address(raw: str, country: str | None = None, *, city: str | None = None) -> str: ...
 def parse_address(raw: str, country: str | None = None, *, city: str | None = None) -> AddressInfo: ...
 def parse_name(raw: str) -> NameInfo: ...
+def name_similarity(a: str, b: str) -> float: ...
+def reply_intent(text: str, default_country: str = "") -> IntentDict: ...
+def issue_token(secret: bytes | str, order_id: str, expires_at: int | datetime.datetime) -> str: ...
+def verify_token(secret: bytes | str, token: str, order_id: str, now: int | datetime.datetime) -> None: ...
 
+@final
 class Assessment:
     """The engine's answer for one order."""
 
@@ -71,8 +109,9 @@ class Assessment:
     def notify_customer_service(self) -> bool: ...
     def to_dict(self) -> AssessmentDict: ...
     def to_json(self) -> str: ...
-    def __eq__(self, other: object) -> bool: ...
+    def __eq__(self, other: object, /) -> bool: ...
 
+@final
 class Engine:
     """A shop's order history and policy."""
 
@@ -92,3 +131,27 @@ class Engine:
     def load(cls, data: bytes) -> Engine: ...
     def __reduce__(self) -> tuple[Any, tuple[bytes]]: ...
     def __len__(self) -> int: ...
+
+@final
+class ConfirmationFlow:
+    """The confirmation flow of one order, driven by events."""
+
+    def __new__(
+        cls,
+        order: Order | Mapping[str, Any],
+        policy: Mapping[str, Any] | None = None,
+        *,
+        secret: bytes | str,
+        action: Action | Assessment | None = None,
+    ) -> ConfirmationFlow: ...
+    def handle(self, event: Mapping[str, Any]) -> list[dict[str, Any]]: ...
+    @property
+    def state(self) -> str: ...
+    @property
+    def next_deadline(self) -> int | None: ...
+    @property
+    def phone(self) -> str | None: ...
+    def verify_link(self, token: str, now: int | datetime.datetime) -> None: ...
+    def snapshot(self) -> bytes: ...
+    @classmethod
+    def restore(cls, data: bytes | str, secret: bytes | str) -> ConfirmationFlow: ...

@@ -113,7 +113,7 @@ class AddressInfo(TypedDict):
     unit: Optional[str]
     district: List[str]
     landmark: Optional[str]
-    city: Optional[str]
+    city_name: Optional[str]
     nonsense: bool
 
 
@@ -121,3 +121,10 @@ class NameInfo(TypedDict):
     tokens: List[str]
     keys: List[str]
     nonsense: bool
+
+
+class IntentDict(TypedDict):
+    """What ``reply_intent`` returns."""
+
+    intent: Literal["confirm", "cancel", "new_phone", "unknown"]
+    phone: Optional[str]

@@ -110,7 +110,7 @@ fn normalize_address(raw: &str, country: Option<&str>, city: Option<&str>) -> Py
 }
 
 /// Takes an address apart: `{"text", "street", "house_number", "unit", "district", "landmark",
-/// "city", "nonsense"}` (`city` is the canonical city name, or None).
+/// "city_name", "nonsense"}` (`city_name` is the canonical city name, or None).
 #[pyfunction]
 #[pyo3(signature = (raw, country=None, *, city=None))]
 fn parse_address<'py>(
@@ -128,7 +128,7 @@ fn parse_address<'py>(
     d.set_item(intern!(py, "unit"), &a.unit)?;
     d.set_item(intern!(py, "district"), &a.district)?;
     d.set_item(intern!(py, "landmark"), &a.landmark)?;
-    d.set_item(intern!(py, "city"), city_name)?;
+    d.set_item(intern!(py, "city_name"), city_name)?;
     d.set_item(intern!(py, "nonsense"), a.nonsense)?;
     Ok(d)
 }
@@ -145,6 +145,15 @@ fn parse_name<'py>(py: Python<'py>, raw: &str) -> PyResult<Bound<'py, PyDict>> {
     Ok(d)
 }
 
+/// How similar two names are, 0 to 1, across scripts and spellings (0.8 and above: the same
+/// person's name under the default policy).
+#[pyfunction]
+fn name_similarity(a: &str, b: &str) -> PyResult<f64> {
+    let a = normalize::normalize_name(a).py()?;
+    let b = normalize::normalize_name(b).py()?;
+    Ok(normalize::name::name_similarity(&a, &b))
+}
+
 /// The compiled module.
 #[pymodule]
 fn _codguard(m: &Bound<'_, PyModule>) -> PyResult<()> {
@@ -159,6 +168,7 @@ fn _codguard(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(normalize_address, m)?)?;
     m.add_function(wrap_pyfunction!(parse_address, m)?)?;
     m.add_function(wrap_pyfunction!(parse_name, m)?)?;
+    m.add_function(wrap_pyfunction!(name_similarity, m)?)?;
     m.add_class::<engine::Engine>()?;
     m.add_class::<engine::Assessment>()?;
     m.add_class::<flow::ConfirmationFlow>()?;
