@@ -178,9 +178,11 @@ impl ConfirmationFlow {
 
     fn __repr__(&self) -> String {
         format!(
-            "<codguard.ConfirmationFlow state={} next_deadline={:?}>",
+            "<codguard.ConfirmationFlow state={} next_deadline={}>",
             self.state(),
-            self.inner.next_deadline()
+            self.inner
+                .next_deadline()
+                .map_or_else(|| "None".to_owned(), |t| t.to_string())
         )
     }
 }
