@@ -1,0 +1,119 @@
+"""codguard from Python: normalize_phone vs phonenumbers, assess_many vs assess, call overhead.
+
+Run: python benches/python_bench.py [--data ../shared/data/dev]. Prints a table and one JSON line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import time
+from pathlib import Path
+
+import codguard
+
+REPO = Path(__file__).resolve().parents[1]
+FALLBACK_PHONES = [
+    ("0696030620", "MA"), ("06 96 03 06 20", "MA"), ("+212 696-030-620", "MA"), ("٠٦٩٦٠٣٠٦٢٠", "MA"),
+    ("(+20) 1027096050", "EG"), ("01027096050", "EG"), ("0501234567", "SA"), ("05 61 25 61 26", "DZ"),
+    ("91.01.15.50", "TN"), ("06 12 34 56 78", "FR"), ("123", "MA"), ("not a phone", "MA"),
+]
+
+
+def data_dir(arg: str | None) -> Path | None:
+    for d in ([Path(arg)] if arg else []) + [REPO.parent / "shared" / "data" / "dev", REPO / "examples" / "data"]:
+        if (d / "history.jsonl").is_file():
+            return d
+    return None
+
+
+def best_of(fn, repeat: int = 5) -> float:
+    times = []
+    for _ in range(repeat):
+        t = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t)
+    return min(times)
+
+
+def bench_phones(phones: list[tuple[str, str]]) -> dict:
+    import phonenumbers
+
+    def ours() -> None:
+        for raw, cc in phones:
+            codguard.normalize_phone(raw, cc)
+
+    def theirs() -> None:
+        for raw, cc in phones:
+            try:
+                n = phonenumbers.parse(raw, cc)
+                if phonenumbers.is_valid_number(n):
+                    phonenumbers.format_number(n, phonenumbers.PhoneNumberFormat.E164)
+            except phonenumbers.NumberParseException:
+                pass
+
+    n = len(phones)
+    a, b = best_of(ours) / n * 1e9, best_of(theirs, 3) / n * 1e9
+    return {"phones": n, "codguard_ns": round(a), "phonenumbers_ns": round(b), "speedup": round(b / a, 1)}
+
+
+def bench_engine(d: Path) -> dict:
+    def read(p: Path) -> list[dict]:
+        return [json.loads(line) for line in p.open(encoding="utf-8") if line.strip()]
+
+    history, queries = read(d / "history.jsonl"), read(d / "queries.jsonl")
+    engine = codguard.Engine()
+    engine.add_history(history)
+    loop = best_of(lambda: [engine.assess(q) for q in queries], 3)
+    many = best_of(lambda: engine.assess_many(queries), 3)
+    # Per-call cost of one order from Python (dict in, Assessment out); compare with the Rust
+    # figure of `cargo run --release --example evaluate` to see the binding's overhead.
+    one = queries[0]
+    n = 20000
+    t = time.perf_counter()
+    for _ in range(n):
+        engine.assess(one)
+    single_us = (time.perf_counter() - t) / n * 1e6
+    t = time.perf_counter()
+    for _ in range(n):
+        engine.assess_many([one])
+    many_one_us = (time.perf_counter() - t) / n * 1e6
+    t = time.perf_counter()
+    for _ in range(n):
+        engine.assess(one).to_dict()
+    dict_us = (time.perf_counter() - t) / n * 1e6
+    return {
+        "history": len(history), "queries": len(queries), "cores": os.cpu_count(),
+        "assess_loop_per_s": round(len(queries) / loop), "assess_many_per_s": round(len(queries) / many),
+        "parallel_speedup": round(loop / many, 2),
+        "assess_one_order_us": round(single_us, 2), "assess_many_one_order_us": round(many_one_us, 2),
+        "assess_plus_to_dict_us": round(dict_us, 2),
+    }
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--data")
+    d = data_dir(ap.parse_args().data)
+    phones = FALLBACK_PHONES
+    if d is not None and (d / "phones.tsv").is_file():
+        rows = [line.rstrip("\n").split("\t") for line in (d / "phones.tsv").open(encoding="utf-8")][1:]
+        phones = [(r[0], r[1]) for r in rows if len(r) >= 2]
+    out = {"phone": bench_phones(phones)}
+    if d is not None:
+        out["engine"] = bench_engine(d)
+    p = out["phone"]
+    print(f"{'normalize_phone (codguard)':<36}{p['codguard_ns']:>10} ns/call")
+    print(f"{'phonenumbers parse+valid+E164':<36}{p['phonenumbers_ns']:>10} ns/call   x{p['speedup']}")
+    if "engine" in out:
+        e = out["engine"]
+        print(f"{'assess in a loop':<36}{e['assess_loop_per_s']:>10} orders/s")
+        print(f"{'assess_many (' + str(e['cores']) + ' cores)':<36}{e['assess_many_per_s']:>10} orders/s   x{e['parallel_speedup']}")
+        print(f"{'assess, one order':<36}{e['assess_one_order_us']:>10} us")
+        print(f"{'assess + to_dict, one order':<36}{e['assess_plus_to_dict_us']:>10} us")
+    print(json.dumps(out))
+
+
+if __name__ == "__main__":
+    main()

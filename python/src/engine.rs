@@ -1,0 +1,386 @@
+//! `Engine` and `Assessment`.
+
+use std::sync::{RwLock, RwLockReadGuard, RwLockWriteGuard};
+
+use codguard::classify::{Assessment as CoreAssessment, Match, Normalized, Profile, Reason};
+use codguard::engine::Engine as CoreEngine;
+use codguard::policy::PolicyConfig;
+use codguard::{Error as CoreError, ErrorKind, HistoryRecord, Order};
+use pyo3::prelude::*;
+use pyo3::types::{PyBytes, PyDict, PyList, PyTuple, PyType};
+use pyo3::{intern, IntoPyObjectExt};
+
+use crate::convert;
+use crate::error::{py_err, to_py_err, type_error, ToPyResult};
+
+/// A shop's order history and policy: assesses new orders and learns their outcomes.
+///
+/// `Engine(config=None)` takes a dict with the keys of the Rust `PolicyConfig` (missing keys
+/// keep their defaults). Thread-safe: assessments run in parallel without the GIL; writers wait
+/// for readers. Engines pickle (through their snapshot bytes), so they can be sent to worker
+/// processes.
+#[pyclass(frozen, module = "codguard._codguard")]
+pub struct Engine {
+    inner: RwLock<CoreEngine>,
+}
+
+impl Engine {
+    fn read(&self) -> RwLockReadGuard<'_, CoreEngine> {
+        // A panic inside the core cannot leave the engine half-written: writers validate first.
+        self.inner.read().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn write(&self) -> RwLockWriteGuard<'_, CoreEngine> {
+        self.inner.write().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+fn config_of(config: Option<&Bound<'_, PyAny>>) -> PyResult<PolicyConfig> {
+    match config {
+        None => Ok(PolicyConfig::default()),
+        Some(c) if c.is_none() => Ok(PolicyConfig::default()),
+        Some(c) => {
+            if convert::as_dict(c, "config").is_err() {
+                return Err(type_error("config", "a dict or None", c));
+            }
+            let value = convert::to_json(c, "config").map_err(|_| {
+                py_err(
+                    ErrorKind::InvalidConfig,
+                    "config holds values that are not plain data",
+                )
+            })?;
+            let config: PolicyConfig = serde_json::from_value(value)
+                .map_err(|e| py_err(ErrorKind::InvalidConfig, format!("policy config: {e}")))?;
+            config.validate().py()?;
+            Ok(config)
+        }
+    }
+}
+
+fn at(i: usize, e: CoreError) -> CoreError {
+    CoreError::new(e.kind(), format!("order {i}: {}", e.message()))
+}
+
+#[pymethods]
+impl Engine {
+    #[new]
+    #[pyo3(signature = (config=None))]
+    fn new(config: Option<&Bound<'_, PyAny>>) -> PyResult<Engine> {
+        Ok(Engine {
+            inner: RwLock::new(CoreEngine::new(config_of(config)?)),
+        })
+    }
+
+    /// The policy in force, as a dict (every key, defaults included).
+    #[getter]
+    fn config<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        let value = serde_json::to_value(self.read().config())
+            .map_err(|e| py_err(ErrorKind::InvalidConfig, e.to_string()))?;
+        convert::from_json(py, &value)
+    }
+
+    /// Adds past orders (an iterable of history dicts: an order plus `outcome` and optional
+    /// `negotiated`). All or nothing. Returns how many were added.
+    ///
+    /// Raises InvalidOrder for a malformed record, DuplicateOrder for an id already held.
+    fn add_history(&self, py: Python<'_>, records: &Bound<'_, PyAny>) -> PyResult<usize> {
+        if records.cast::<pyo3::types::PyString>().is_ok() || records.cast::<PyDict>().is_ok() {
+            return Err(type_error("records", "an iterable of dicts", records));
+        }
+        let iter = records
+            .try_iter()
+            .map_err(|_| type_error("records", "an iterable of dicts", records))?;
+        let mut batch: Vec<HistoryRecord> = Vec::new();
+        for (i, r) in iter.enumerate() {
+            let r = r?;
+            batch.push(convert::history_record(&r).map_err(|e| with_index(py, e, i))?);
+        }
+        py.detach(|| self.write().add_history(batch)).py()
+    }
+
+    /// Adds a new order as pending history, so the next order of the same customer sees it.
+    fn add_order(&self, py: Python<'_>, order: &Bound<'_, PyAny>) -> PyResult<()> {
+        let order = convert::order(order)?;
+        py.detach(|| self.write().add_order(&order)).py()
+    }
+
+    /// Records what became of an order: one of the contract's outcome names.
+    ///
+    /// Raises UnknownOrder when no order has that id, InvalidOrder for an unknown outcome name.
+    fn record_outcome(
+        &self,
+        py: Python<'_>,
+        order_id: &str,
+        outcome: &Bound<'_, PyAny>,
+    ) -> PyResult<()> {
+        let outcome = convert::outcome(outcome)?;
+        py.detach(|| self.write().record_outcome(order_id, outcome))
+            .py()
+    }
+
+    /// Records whether the customer negotiated on an order.
+    fn record_negotiated(&self, py: Python<'_>, order_id: &str, negotiated: bool) -> PyResult<()> {
+        py.detach(|| self.write().record_negotiated(order_id, negotiated))
+            .py()
+    }
+
+    /// Assesses a new order (a dict) against the history.
+    fn assess(&self, py: Python<'_>, order: &Bound<'_, PyAny>) -> PyResult<Assessment> {
+        let order = convert::order(order)?;
+        let a = py.detach(|| self.read().assess(&order)).py()?;
+        Ok(Assessment { inner: a })
+    }
+
+    /// Assesses many orders on every core, without the GIL. Raises for the first bad order
+    /// (the message names its position).
+    fn assess_many(&self, py: Python<'_>, orders: &Bound<'_, PyAny>) -> PyResult<Vec<Assessment>> {
+        if orders.cast::<pyo3::types::PyString>().is_ok() || orders.cast::<PyDict>().is_ok() {
+            return Err(type_error("orders", "an iterable of dicts", orders));
+        }
+        let iter = orders
+            .try_iter()
+            .map_err(|_| type_error("orders", "an iterable of dicts", orders))?;
+        let mut batch: Vec<Order> = Vec::new();
+        for (i, o) in iter.enumerate() {
+            batch.push(convert::order(&o?).map_err(|e| with_index(py, e, i))?);
+        }
+        let results = py.detach(|| self.read().assess_many(&batch));
+        results
+            .into_iter()
+            .enumerate()
+            .map(|(i, r)| {
+                r.map(|inner| Assessment { inner })
+                    .map_err(|e| to_py_err(at(i, e)))
+            })
+            .collect()
+    }
+
+    /// Erases every order of the customer(s) who used this phone (and the orders linked to
+    /// them). Returns how many were erased. Raises InvalidPhone when the phone does not normalize.
+    fn erase_by_phone(
+        &self,
+        py: Python<'_>,
+        phone: &str,
+        default_country: &str,
+    ) -> PyResult<usize> {
+        py.detach(|| self.write().erase_by_phone(phone, default_country))
+            .py()
+    }
+
+    /// Erases every order of the customer(s) who used this email, as `erase_by_phone`.
+    fn erase_by_email(&self, py: Python<'_>, email: &str) -> PyResult<usize> {
+        py.detach(|| self.write().erase_by_email(email)).py()
+    }
+
+    /// The whole engine (history and policy) as versioned, checksummed snapshot bytes.
+    fn save<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {
+        let bytes = py.detach(|| self.read().save());
+        PyBytes::new(py, &bytes)
+    }
+
+    /// An engine from `save()` bytes. Raises SnapshotError for bytes that are not a snapshot.
+    #[classmethod]
+    fn load(_cls: &Bound<'_, PyType>, py: Python<'_>, data: &[u8]) -> PyResult<Engine> {
+        let engine = py.detach(|| CoreEngine::load(data)).py()?;
+        Ok(Engine {
+            inner: RwLock::new(engine),
+        })
+    }
+
+    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyTuple>> {
+        let py = slf.py();
+        let load = slf.get_type().getattr(intern!(py, "load"))?;
+        let bytes = slf.get().save(py);
+        PyTuple::new(py, [load, PyTuple::new(py, [bytes])?.into_any()])
+    }
+
+    fn __len__(&self) -> usize {
+        self.read().len()
+    }
+
+    fn __repr__(&self) -> String {
+        format!("<codguard.Engine with {} past orders>", self.read().len())
+    }
+}
+
+/// Prefixes an error's message with the item's position, keeping its class and `.code`.
+fn with_index(py: Python<'_>, e: PyErr, i: usize) -> PyErr {
+    let value = e.value(py);
+    if let Ok(args) = value.getattr(intern!(py, "args")) {
+        if let Ok((msg,)) = args.extract::<(String,)>() {
+            let _ = value.setattr(intern!(py, "args"), (format!("item {i}: {msg}"),));
+        }
+    }
+    e
+}
+
+/// The engine's answer for one order. Attributes mirror the contract's Assessment fields;
+/// `to_dict()` gives the contract JSON as plain Python data.
+#[pyclass(frozen, module = "codguard._codguard")]
+pub struct Assessment {
+    inner: CoreAssessment,
+}
+
+fn reason_dict<'py>(py: Python<'py>, r: &Reason) -> PyResult<Bound<'py, PyDict>> {
+    let d = PyDict::new(py);
+    d.set_item(intern!(py, "code"), r.code.as_str())?;
+    d.set_item(intern!(py, "detail"), &r.detail)?;
+    let ids: Vec<&str> = r.order_ids.iter().map(|o| o.as_str()).collect();
+    d.set_item(intern!(py, "order_ids"), ids)?;
+    Ok(d)
+}
+
+fn match_dict<'py>(py: Python<'py>, m: &Match) -> PyResult<Bound<'py, PyDict>> {
+    let d = PyDict::new(py);
+    d.set_item(intern!(py, "order_id"), m.order_id.as_str())?;
+    d.set_item(intern!(py, "score"), m.score)?;
+    let evidence = PyList::empty(py);
+    for e in &m.evidence {
+        let name = match e {
+            codguard::classify::Evidence::Phone => intern!(py, "phone"),
+            codguard::classify::Evidence::Email => intern!(py, "email"),
+            codguard::classify::Evidence::Address => intern!(py, "address"),
+            codguard::classify::Evidence::Name => intern!(py, "name"),
+        };
+        evidence.append(name)?;
+    }
+    d.set_item(intern!(py, "evidence"), evidence)?;
+    Ok(d)
+}
+
+fn profile_dict<'py>(py: Python<'py>, p: &Profile) -> PyResult<Bound<'py, PyDict>> {
+    let d = PyDict::new(py);
+    d.set_item(intern!(py, "orders"), p.orders)?;
+    d.set_item(intern!(py, "delivered"), p.delivered)?;
+    d.set_item(intern!(py, "failed"), p.failed)?;
+    d.set_item(intern!(py, "cancelled"), p.cancelled)?;
+    d.set_item(intern!(py, "unconfirmed"), p.unconfirmed)?;
+    d.set_item(intern!(py, "negotiated"), p.negotiated)?;
+    d.set_item(intern!(py, "delivered_value"), p.delivered_value)?;
+    d.set_item(intern!(py, "first_seen"), p.first_seen)?;
+    d.set_item(intern!(py, "last_seen"), p.last_seen)?;
+    Ok(d)
+}
+
+fn normalized_dict<'py>(py: Python<'py>, n: &Normalized) -> PyResult<Bound<'py, PyDict>> {
+    let d = PyDict::new(py);
+    d.set_item(intern!(py, "phone"), n.phone.as_deref())?;
+    d.set_item(intern!(py, "email"), n.email.as_deref())?;
+    d.set_item(intern!(py, "address"), &n.address)?;
+    d.set_item(intern!(py, "city"), &n.city)?;
+    Ok(d)
+}
+
+impl Assessment {
+    /// The core assessment.
+    pub fn core(&self) -> &CoreAssessment {
+        &self.inner
+    }
+}
+
+#[pymethods]
+impl Assessment {
+    /// The order assessed.
+    #[getter]
+    fn order_id(&self) -> &str {
+        self.inner.order_id.as_str()
+    }
+
+    /// `new`, `good`, `negotiator`, `risky` or `ghost`.
+    #[getter]
+    fn customer_class(&self) -> &'static str {
+        self.inner.customer_class.as_str()
+    }
+
+    /// `auto_confirm`, `confirm`, `review`, `require_prepayment` or `reject`.
+    #[getter]
+    fn action(&self) -> &'static str {
+        self.inner.action.as_str()
+    }
+
+    /// Risk of a failed or fake order, 0 to 1.
+    #[getter]
+    fn risk(&self) -> f64 {
+        self.inner.risk
+    }
+
+    /// Why: a list of `{"code", "detail", "order_ids"}` dicts.
+    #[getter]
+    fn reasons<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
+        let list = PyList::empty(py);
+        for r in &self.inner.reasons {
+            list.append(reason_dict(py, r)?)?;
+        }
+        Ok(list)
+    }
+
+    /// Past orders of the same customer, best first: `{"order_id", "score", "evidence"}` dicts.
+    #[getter]
+    fn matches<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
+        let list = PyList::empty(py);
+        for m in &self.inner.matches {
+            list.append(match_dict(py, m)?)?;
+        }
+        Ok(list)
+    }
+
+    /// The matched history in numbers.
+    #[getter]
+    fn profile<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        profile_dict(py, &self.inner.profile)
+    }
+
+    /// The order's fields as the engine understood them.
+    #[getter]
+    fn normalized<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        normalized_dict(py, &self.inner.normalized)
+    }
+
+    /// Whether customer service should hear of this order (good customers, negotiators).
+    #[getter]
+    fn notify_customer_service(&self) -> bool {
+        self.inner.notify_customer_service
+    }
+
+    /// The contract's Assessment JSON as plain Python data.
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let d = PyDict::new(py);
+        d.set_item(intern!(py, "order_id"), self.order_id())?;
+        d.set_item(intern!(py, "customer_class"), self.customer_class())?;
+        d.set_item(intern!(py, "action"), self.action())?;
+        d.set_item(intern!(py, "risk"), self.inner.risk)?;
+        d.set_item(intern!(py, "reasons"), self.reasons(py)?)?;
+        d.set_item(intern!(py, "matches"), self.matches(py)?)?;
+        d.set_item(intern!(py, "profile"), self.profile(py)?)?;
+        d.set_item(intern!(py, "normalized"), self.normalized(py)?)?;
+        d.set_item(
+            intern!(py, "notify_customer_service"),
+            self.inner.notify_customer_service,
+        )?;
+        Ok(d)
+    }
+
+    /// The contract's Assessment JSON as a string (serde, byte-for-byte what Rust and C give).
+    fn to_json(&self) -> PyResult<String> {
+        serde_json::to_string(&self.inner)
+            .map_err(|e| py_err(ErrorKind::InvalidRecord, e.to_string()))
+    }
+
+    fn __eq__(&self, other: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
+        let py = other.py();
+        match other.cast::<Assessment>() {
+            Ok(o) => (self.inner == o.get().inner).into_py_any(py),
+            Err(_) => Ok(py.NotImplemented()),
+        }
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "<codguard.Assessment order_id={:?} customer_class={} action={} risk={}>",
+            self.inner.order_id.as_str(),
+            self.customer_class(),
+            self.action(),
+            self.inner.risk
+        )
+    }
+}

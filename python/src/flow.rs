@@ -1,0 +1,231 @@
+//! `ConfirmationFlow`, `reply_intent` and the link tokens.
+//!
+//! Events and actions are rare (a handful per order), so they cross as JSON values through
+//! serde: the shapes are exactly those of the contract, with no second copy to keep in step.
+
+use codguard::classify::Action;
+use codguard::confirm::{self, ConfirmationFlow as CoreFlow, Event, FlowPolicy, FlowSnapshot};
+use codguard::ErrorKind;
+use pyo3::intern;
+use pyo3::prelude::*;
+use pyo3::types::{PyBytes, PyDict, PyList, PyString, PyType};
+
+use crate::convert;
+use crate::engine::Assessment;
+use crate::error::{py_err, type_error, ToPyResult};
+
+/// Secret bytes from `bytes` or `str` (UTF-8).
+fn secret_bytes(secret: &Bound<'_, PyAny>) -> PyResult<Vec<u8>> {
+    if let Ok(b) = secret.cast::<PyBytes>() {
+        return Ok(b.as_bytes().to_vec());
+    }
+    if let Ok(s) = secret.cast::<PyString>() {
+        return Ok(s.to_str()?.as_bytes().to_vec());
+    }
+    Err(type_error("secret", "bytes or str", secret))
+}
+
+fn action_of(action: &Bound<'_, PyAny>) -> PyResult<Action> {
+    if let Ok(a) = action.cast::<Assessment>() {
+        return Ok(a.get().core().action);
+    }
+    match action.cast::<PyString>() {
+        Ok(s) => serde_json::from_value(serde_json::Value::String(s.to_str()?.to_owned()))
+            .map_err(|_| py_err(ErrorKind::InvalidConfig, "unknown action name")),
+        Err(_) => Err(type_error(
+            "action",
+            "an action name or an Assessment",
+            action,
+        )),
+    }
+}
+
+fn policy_of(policy: Option<&Bound<'_, PyAny>>) -> PyResult<FlowPolicy> {
+    let Some(p) = policy.filter(|p| !p.is_none()) else {
+        return Ok(FlowPolicy::default());
+    };
+    if convert::as_dict(p, "policy").is_err() {
+        return Err(type_error("policy", "a dict or None", p));
+    }
+    let value = convert::to_json_as(p, "policy", ErrorKind::InvalidConfig)?;
+    let policy: FlowPolicy = serde_json::from_value(value)
+        .map_err(|e| py_err(ErrorKind::InvalidConfig, format!("flow policy: {e}")))?;
+    policy.validate().py()?;
+    Ok(policy)
+}
+
+fn state_name(state: confirm::FlowState) -> String {
+    serde_json::to_value(state)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default()
+}
+
+/// The confirmation flow of one order: a state machine the host drives with events.
+///
+/// `ConfirmationFlow(order, policy=None, *, secret, action="confirm")`: `order` is an order
+/// dict, `policy` a dict with the keys of the Rust `FlowPolicy` (delays, link base, quiet
+/// hours, templates...), `secret` the shop's key for signing links, `action` the assessment's
+/// action (a name, or the `Assessment` itself). The flow never sends anything nor reads a
+/// clock: `handle(event)` returns the actions to carry out; `next_deadline` says when to send
+/// the next `{"type": "tick", "at": ...}`. Store it between events with `snapshot()` and
+/// `ConfirmationFlow.restore(data, secret)`.
+#[pyclass(module = "codguard._codguard")]
+pub struct ConfirmationFlow {
+    inner: CoreFlow,
+}
+
+#[pymethods]
+impl ConfirmationFlow {
+    #[new]
+    #[pyo3(signature = (order, policy=None, *, secret, action=None))]
+    fn new(
+        order: &Bound<'_, PyAny>,
+        policy: Option<&Bound<'_, PyAny>>,
+        secret: &Bound<'_, PyAny>,
+        action: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<ConfirmationFlow> {
+        let order = convert::order(order)?;
+        let action = match action.filter(|a| !a.is_none()) {
+            Some(a) => action_of(a)?,
+            None => Action::Confirm,
+        };
+        let policy = policy_of(policy)?;
+        let secret = secret_bytes(secret)?;
+        let inner = CoreFlow::new(&order, action, policy, &secret).py()?;
+        Ok(ConfirmationFlow { inner })
+    }
+
+    /// Feeds one event (a dict: `{"type": "placed" | "tick" | "link_clicked" | "reply" |
+    /// "call_result" | "send_failed" | "delivered", "at": int or aware datetime, ...}`) and
+    /// returns the actions to carry out, in order. Raises InvalidEvent for a malformed event
+    /// (the flow is unchanged then).
+    fn handle<'py>(
+        &mut self,
+        py: Python<'py>,
+        event: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyList>> {
+        if convert::as_dict(event, "event").is_err() {
+            return Err(type_error("event", "a dict", event));
+        }
+        let value = convert::to_json_as(event, "event", ErrorKind::InvalidEvent)?;
+        let event: Event = serde_json::from_value(value)
+            .map_err(|e| py_err(ErrorKind::InvalidEvent, format!("event: {e}")))?;
+        let actions = self.inner.handle(event).py()?;
+        let list = PyList::empty(py);
+        for a in &actions {
+            let v = serde_json::to_value(a)
+                .map_err(|e| py_err(ErrorKind::InvalidEvent, e.to_string()))?;
+            list.append(convert::from_json(py, &v)?)?;
+        }
+        Ok(list)
+    }
+
+    /// Where the flow stands: `not_started`, `awaiting_sms`, `awaiting_whatsapp`,
+    /// `awaiting_email`, `awaiting_call`, `awaiting_payment`, `confirmed`, `auto_confirmed`,
+    /// `cancelled`, `awaiting_followup` or `completed`.
+    #[getter]
+    fn state(&self) -> String {
+        state_name(self.inner.state())
+    }
+
+    /// When to send the next tick (Unix seconds), or None when nothing is time-driven any more.
+    #[getter]
+    fn next_deadline(&self) -> Option<i64> {
+        self.inner.next_deadline()
+    }
+
+    /// The phone the flow uses now (E.164), if any.
+    #[getter]
+    fn phone(&self) -> Option<String> {
+        self.inner.phone().map(str::to_owned)
+    }
+
+    /// Checks a link token at `now` (int or aware datetime). Raises InvalidToken with the
+    /// reason (`token_forged`, `token_expired`...).
+    fn verify_link(&self, token: &str, now: &Bound<'_, PyAny>) -> PyResult<()> {
+        let now = convert::unix_seconds(now, "now", ErrorKind::InvalidEvent)?;
+        self.inner.verify_link(token, now).py()
+    }
+
+    /// The flow's whole state as bytes (versioned JSON) to store between events. The secret is
+    /// not in it.
+    fn snapshot<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyBytes>> {
+        let bytes = serde_json::to_vec(&self.inner.snapshot())
+            .map_err(|e| py_err(ErrorKind::SnapshotCorrupt, e.to_string()))?;
+        Ok(PyBytes::new(py, &bytes))
+    }
+
+    /// A flow from `snapshot()` bytes and the shop's secret. Raises SnapshotError.
+    #[classmethod]
+    fn restore(
+        _cls: &Bound<'_, PyType>,
+        data: &Bound<'_, PyAny>,
+        secret: &Bound<'_, PyAny>,
+    ) -> PyResult<ConfirmationFlow> {
+        let text: Vec<u8> = if let Ok(b) = data.cast::<PyBytes>() {
+            b.as_bytes().to_vec()
+        } else if let Ok(s) = data.cast::<PyString>() {
+            s.to_str()?.as_bytes().to_vec()
+        } else {
+            return Err(type_error("data", "bytes or str", data));
+        };
+        let snapshot: FlowSnapshot = serde_json::from_slice(&text)
+            .map_err(|_| py_err(ErrorKind::SnapshotCorrupt, "not a flow snapshot"))?;
+        let inner = CoreFlow::restore(snapshot, &secret_bytes(secret)?).py()?;
+        Ok(ConfirmationFlow { inner })
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "<codguard.ConfirmationFlow state={} next_deadline={}>",
+            self.state(),
+            self.inner
+                .next_deadline()
+                .map_or_else(|| "None".to_owned(), |t| t.to_string())
+        )
+    }
+}
+
+/// Reads a customer's free-text reply: `{"intent": "confirm" | "cancel" | "new_phone" |
+/// "unknown", "phone": E.164 or None}`. `default_country` reads a national new number.
+#[pyfunction]
+#[pyo3(signature = (text, default_country=""))]
+pub fn reply_intent<'py>(
+    py: Python<'py>,
+    text: &str,
+    default_country: &str,
+) -> PyResult<Bound<'py, PyDict>> {
+    let r = confirm::reply_intent(text, default_country);
+    let intent = serde_json::to_value(r.intent)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_else(|| "unknown".to_owned());
+    let d = PyDict::new(py);
+    d.set_item(intern!(py, "intent"), intent)?;
+    d.set_item(intern!(py, "phone"), r.phone.as_ref().map(|p| p.as_str()))?;
+    Ok(d)
+}
+
+/// A signed link token for `order_id`, valid until `expires_at` (int or aware datetime).
+#[pyfunction]
+pub fn issue_token(
+    secret: &Bound<'_, PyAny>,
+    order_id: &str,
+    expires_at: &Bound<'_, PyAny>,
+) -> PyResult<String> {
+    let expires_at = convert::unix_seconds(expires_at, "expires_at", ErrorKind::InvalidRecord)?;
+    confirm::issue_token(&secret_bytes(secret)?, order_id, expires_at).py()
+}
+
+/// Checks a link token for `order_id` at `now`. Raises InvalidToken with the reason.
+#[pyfunction]
+pub fn verify_token(
+    secret: &Bound<'_, PyAny>,
+    token: &str,
+    order_id: &str,
+    now: &Bound<'_, PyAny>,
+) -> PyResult<()> {
+    let now = convert::unix_seconds(now, "now", ErrorKind::InvalidRecord)?;
+    confirm::verify_token(&secret_bytes(secret)?, token, order_id, now).py()
+}

@@ -1,0 +1,110 @@
+"""The confirmation flow from Python: a simulated clock, storage between events, properties."""
+
+from __future__ import annotations
+
+import datetime
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import codguard
+from conftest import T0, order
+
+H = 3600
+SECRET = b"shop-secret"
+
+
+def flow(**kw) -> codguard.ConfirmationFlow:
+    return codguard.ConfirmationFlow(order("o-1", phone="+212696030620"), secret=SECRET, **kw)
+
+
+def test_timeline_with_a_simulated_clock() -> None:
+    f = flow()
+    first = f.handle({"type": "placed", "at": T0})
+    assert [(a["type"], a["channel"]) for a in first] == [("send", "sms")]
+    assert first[0]["to"] == "+212696030620" and first[0]["link"]
+    seen = []
+    while f.next_deadline is not None:
+        seen += [a.get("channel", a["type"]) for a in f.handle({"type": "tick", "at": f.next_deadline})]
+        if f.state == "awaiting_call":
+            f.handle({"type": "call_result", "at": f.next_deadline - 1, "result": "no_answer"})
+    assert seen[:3] == ["whatsapp", "email", "flag_for_call"]
+    assert seen[-1] == "cancel"
+    assert f.state == "cancelled"
+
+
+def test_link_click_confirms_and_aware_datetimes_work() -> None:
+    f = flow()
+    link = f.handle({"type": "placed", "at": datetime.datetime.fromtimestamp(T0, datetime.timezone.utc)})[0]["link"]
+    token = link.rsplit("/", 1)[-1]
+    assert f.verify_link(token, T0 + 60) is None
+    assert f.handle({"type": "link_clicked", "at": T0 + 60, "token": token}) == [{"type": "confirm"}]
+    assert (f.state, f.next_deadline) == ("confirmed", None)
+
+
+def test_reply_intent_drives_the_flow() -> None:
+    f = flow()
+    f.handle({"type": "placed", "at": T0})
+    reply = codguard.reply_intent("رقمي الجديد 0661487329", "MA")
+    assert reply == {"intent": "new_phone", "phone": "+212661487329"}
+    actions = f.handle({"type": "reply", "at": T0 + H, "channel": "sms", **reply})
+    assert actions[0]["to"] == "+212661487329"
+    assert f.phone == "+212661487329"
+    assert codguard.reply_intent("wakha")["intent"] == "confirm"
+    assert f.handle({"type": "reply", "at": T0 + 2 * H, "channel": "whatsapp", "intent": "confirm"}) == [{"type": "confirm"}]
+
+
+def test_action_from_an_assessment() -> None:
+    engine = codguard.Engine()
+    a = engine.assess(order("o-1", phone="123", name="asdf", email="test@test.com", address="xxx"))
+    f = codguard.ConfirmationFlow(order("o-1"), secret=SECRET, action=a)
+    assert f.handle({"type": "placed", "at": T0}) == [{"type": "cancel", "reason": "rejected"}]
+
+
+EVENT = st.one_of(
+    st.builds(lambda dt: {"type": "tick", "dt": dt}, st.integers(0, 60 * H)),
+    st.builds(lambda dt, ch, i: {"type": "reply", "dt": dt, "channel": ch, "intent": i},
+              st.integers(0, 60 * H), st.sampled_from(["sms", "whatsapp", "email", "call"]),
+              st.sampled_from(["confirm", "cancel", "unknown"])),
+    st.builds(lambda dt, r: {"type": "call_result", "dt": dt, "result": r},
+              st.integers(0, 60 * H), st.sampled_from(["confirmed", "cancelled", "no_answer", "wrong_number"])),
+    st.builds(lambda dt, ch: {"type": "send_failed", "dt": dt, "channel": ch},
+              st.integers(0, 60 * H), st.sampled_from(["sms", "whatsapp", "email", "call"])),
+    st.builds(lambda dt, t: {"type": "link_clicked", "dt": dt, "token": t}, st.integers(0, 60 * H), st.text(max_size=40)),
+    st.builds(lambda dt, p: {"type": "reply", "dt": dt, "channel": "sms", "intent": "new_phone", "phone": p},
+              st.integers(0, 60 * H), st.text(max_size=20)),
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(action=st.sampled_from(["confirm", "review", "auto_confirm", "reject", "require_prepayment"]),
+       events=st.lists(EVENT, max_size=12))
+def test_any_events_give_actions_or_invalid_event_and_replay_identically(action: str, events: list[dict]) -> None:
+    live = flow(action=action)
+    stored = flow(action=action).snapshot()
+    log = []
+    for e in [{"type": "placed", "dt": 0}, *events]:
+        event = {k: v for k, v in e.items() if k != "dt"} | {"at": T0 + e["dt"]}
+        restored = codguard.ConfirmationFlow.restore(stored, SECRET)
+        outs = []
+        for f in (live, restored):
+            try:
+                outs.append(f.handle(event))
+            except codguard.Error as err:
+                assert isinstance(err, codguard.InvalidEvent)
+                outs.append(err.code)
+        assert outs[0] == outs[1]
+        assert (live.state, live.next_deadline) == (restored.state, restored.next_deadline)
+        if isinstance(outs[0], list) and live.next_deadline is not None:
+            # After any accepted event the next deadline lies strictly ahead.
+            assert live.next_deadline > event["at"]
+        stored = restored.snapshot()
+        log.append(outs[0])
+    # Replaying the same events from the start gives the same actions.
+    again = flow(action=action)
+    for e, expected in zip([{"type": "placed", "dt": 0}, *events], log):
+        event = {k: v for k, v in e.items() if k != "dt"} | {"at": T0 + e["dt"]}
+        try:
+            assert again.handle(event) == expected
+        except codguard.Error as err:
+            assert err.code == expected
