@@ -25,6 +25,12 @@ impl From<&str> for OrderId {
     }
 }
 
+impl From<String> for OrderId {
+    fn from(s: String) -> OrderId {
+        OrderId(s)
+    }
+}
+
 impl std::fmt::Display for OrderId {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.0)
