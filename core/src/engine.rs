@@ -173,7 +173,9 @@ impl Engine {
     fn assess_features(&self, order: &Order, f: &Features) -> Assessment {
         let view = View::of_features(f, self.history.hasher());
         let own = self.history.find(order.order_id.as_str());
-        let linked = LinkRules::new(&self.config).gather(&self.history, &view, own);
+        let linked = LinkRules::new(&self.config)
+            .gather(&self.history, &view, own)
+            .linked;
         let signals = OrderSignals {
             phone_unusable: f.phone.is_none(),
             email_fake: f.email.as_ref().is_some_and(|e| e.fake.is_some()),
@@ -403,6 +405,7 @@ impl Engine {
             doomed.extend(
                 rules
                     .gather(&self.history, &view, Some(start))
+                    .linked
                     .into_iter()
                     .map(|l| l.idx),
             );

@@ -424,6 +424,23 @@ impl History {
     }
 }
 
+impl super::link::Source for History {
+    fn hasher(&self) -> &KeyHasher {
+        &self.hasher
+    }
+    fn postings(&self, key: u64) -> Option<&[u32]> {
+        Some(History::postings(self, key))
+    }
+    fn view(&self, idx: u32) -> View<'_> {
+        History::view(self, idx)
+    }
+    fn sort_key(&self, idx: u32) -> (i64, &str) {
+        self.orders
+            .get(idx as usize)
+            .map_or((0, ""), |o| (o.placed_at, &o.id))
+    }
+}
+
 /// Snapshot support: the raw parts, and rebuilding from them.
 impl History {
     pub(crate) fn parts(&self) -> (&KeyHasher, &[PastOrder], &Interner) {

@@ -13,7 +13,8 @@
 use std::collections::HashMap;
 use std::hash::BuildHasherDefault;
 
-use super::index::{History, PassThrough, View};
+use super::index::{PassThrough, View};
+use super::keys::KeyHasher;
 use crate::classify::Evidence;
 use crate::normalize::name::keys_similarity;
 use crate::policy::PolicyConfig;
@@ -66,6 +67,30 @@ impl Agreement {
         .fold(1.0, |miss, (_, w)| miss * (1.0 - w));
         1.0 - miss
     }
+}
+
+/// Where the walk reads past orders from: the in-memory [`History`](super::History), or the
+/// rows a host fetched from its database (store mode). One walk serves both, so both give the
+/// same answers.
+pub trait Source {
+    /// The key hasher the keys were made with.
+    fn hasher(&self) -> &KeyHasher;
+    /// The orders filed under `key`, or `None` when this source has not fetched that key yet
+    /// (the walk then reports it in [`Gathered::missing`]).
+    fn postings(&self, key: u64) -> Option<&[u32]>;
+    /// The matching view of order `idx`.
+    fn view(&self, idx: u32) -> View<'_>;
+    /// When order `idx` was placed and its id: the tie-break of the match order.
+    fn sort_key(&self, idx: u32) -> (i64, &str);
+}
+
+/// What a walk found, and which keys it could not read.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Gathered {
+    /// The customer's past orders, best first.
+    pub linked: Vec<Linked>,
+    /// Keys the source did not have: fetch them and walk again. Empty for a complete source.
+    pub missing: Vec<u64>,
 }
 
 /// A past order gathered into the customer's history.
@@ -149,8 +174,8 @@ impl<'a> LinkRules<'a> {
 
     /// Whether a phone or email key may link orders: not on too many orders, not under too
     /// many distinct names. `extra` is the name of the order being assessed, which counts too.
-    pub fn key_usable(&self, history: &History, key: u64, extra: &View<'_>) -> bool {
-        let postings = history.postings(key);
+    pub fn key_usable<S: Source>(&self, history: &S, key: u64, extra: &View<'_>) -> bool {
+        let postings = history.postings(key).unwrap_or(&[]);
         if postings.len() > self.config.max_orders_per_key {
             return false;
         }
@@ -173,8 +198,14 @@ impl<'a> LinkRules<'a> {
     /// Gathers the past orders of the customer of `query`, best first.
     ///
     /// `exclude` is the query's own index when it is itself in the history.
-    pub fn gather(&self, history: &History, query: &View<'_>, exclude: Option<u32>) -> Vec<Linked> {
+    pub fn gather<S: Source>(
+        &self,
+        history: &S,
+        query: &View<'_>,
+        exclude: Option<u32>,
+    ) -> Gathered {
         let hasher = history.hasher();
+        let mut missing: Vec<u64> = Vec::new();
         let mut usable_cache: Vec<(u64, bool)> = Vec::new();
         let mut usable = |key: u64| -> bool {
             if let Some(&(_, ok)) = usable_cache.iter().find(|(k, _)| *k == key) {
@@ -203,7 +234,12 @@ impl<'a> LinkRules<'a> {
                     .collect();
                 keys.extend(from_view.address_keys(hasher));
                 for key in keys {
-                    let postings = history.postings(key);
+                    let Some(postings) = history.postings(key) else {
+                        if !missing.contains(&key) {
+                            missing.push(key);
+                        }
+                        continue;
+                    };
                     if postings.len() > self.config.max_orders_per_key {
                         continue;
                     }
@@ -245,20 +281,26 @@ impl<'a> LinkRules<'a> {
             level.clear();
             for linked in next {
                 if found.len() >= self.config.max_linked_orders {
-                    return sort(history, found);
+                    return Gathered {
+                        linked: sort(history, found),
+                        missing,
+                    };
                 }
                 seen.insert(u64::from(linked.idx), linked.score);
                 level.push((Some(linked.idx), linked.score));
                 found.push(linked);
             }
         }
-        sort(history, found)
+        Gathered {
+            linked: sort(history, found),
+            missing,
+        }
     }
 }
 
 /// Best first; ties newest first, then by id, so the order is deterministic.
-fn sort(history: &History, mut found: Vec<Linked>) -> Vec<Linked> {
-    let key = |l: &Linked| history.order(l.idx).map(|o| (o.placed_at, o.id.clone()));
+fn sort<S: Source>(history: &S, mut found: Vec<Linked>) -> Vec<Linked> {
+    let key = |l: &Linked| history.sort_key(l.idx);
     found.sort_by(|a, b| {
         b.score
             .total_cmp(&a.score)

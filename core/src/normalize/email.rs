@@ -1,9 +1,36 @@
-//! Emails: syntax, canonical match key, fake detection, typo suggestion. (Interface fixed.)
-use serde::{Deserialize, Serialize};
+//! Emails: syntax, canonical match key, fake detection, typo suggestion.
+//!
+//! The syntax check is pragmatic, not RFC 5322: it accepts what real mailboxes look like
+//! (one `@`, a local part of at most 64 characters, a domain with a dot whose labels are
+//! letters, digits and hyphens, internationalized letters allowed) and rejects what a checkout
+//! field gets by mistake (spaces, two `@`, quoted local parts, a missing domain).
+//!
+//! Provider rules (dots, sub-address tags, domain aliases, typo targets) live in
+//! `core/data/email_providers.tsv`; junk names in `core/data/email_junk_*.txt`; the disposable
+//! domain list in `core/data/disposable_domains.txt` is generated from the community list by
+//! `scripts/gen_disposable_domains.py`.
 
-use crate::error::Error;
+use std::collections::{HashMap, HashSet};
+use std::sync::OnceLock;
+
+use serde::{Deserialize, Serialize};
+use unicode_normalization::UnicodeNormalization;
+
+use crate::error::{check_len, Error, ErrorKind};
+use crate::normalize::phone::is_invisible;
+use crate::normalize::MAX_INPUT_BYTES;
 
 /// Why an email looks fake.
+///
+/// When several reasons hold, the one reported is the first of: [`JunkDomain`] (nothing is
+/// delivered there), [`DisposableDomain`] (delivered, but thrown away), [`JunkLocal`] (a real
+/// mailbox, but not the customer's), [`DigitOnlyLocal`] (weakest: some people use their phone
+/// number).
+///
+/// [`JunkDomain`]: FakeEmailReason::JunkDomain
+/// [`DisposableDomain`]: FakeEmailReason::DisposableDomain
+/// [`JunkLocal`]: FakeEmailReason::JunkLocal
+/// [`DigitOnlyLocal`]: FakeEmailReason::DigitOnlyLocal
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum FakeEmailReason {
@@ -31,7 +58,357 @@ pub struct NormalizedEmail {
 }
 
 /// Normalizes an email.
+///
+/// Invisible marks are removed, blanks and a `mailto:` prefix trimmed, the text put in NFKC
+/// and lower case. Normalizing the returned `address` again gives the same result.
+///
+/// # Errors
+///
+/// [`ErrorKind::InputTooLong`] over [`MAX_INPUT_BYTES`], [`ErrorKind::EmailEmpty`] when
+/// nothing is left after trimming, [`ErrorKind::EmailInvalid`] when it is not a usable address.
+///
+/// # Example
+/// ```
+/// use codguard::normalize::{normalize_email, FakeEmailReason};
+/// let e = normalize_email(" M.Alaoui+shop@GoogleMail.com\u{200f}").unwrap();
+/// assert_eq!(e.address, "m.alaoui+shop@googlemail.com");
+/// assert_eq!(e.key, "malaoui@gmail.com");
+/// assert_eq!(e.fake, None);
+///
+/// let typo = normalize_email("m.alaoui@gmial.com").unwrap();
+/// assert_eq!(typo.suggestion.as_deref(), Some("m.alaoui@gmail.com"));
+///
+/// assert_eq!(normalize_email("test@gmail.com").unwrap().fake, Some(FakeEmailReason::JunkLocal));
+/// assert_eq!(normalize_email("x@yopmail.com").unwrap().fake, Some(FakeEmailReason::DisposableDomain));
+/// ```
 pub fn normalize_email(raw: &str) -> Result<NormalizedEmail, Error> {
-    let _ = raw;
-    unimplemented!("email normalizer in progress")
+    check_len("email", raw, MAX_INPUT_BYTES)?;
+    let address = clean(raw);
+    if address.is_empty() {
+        return Err(Error::new(ErrorKind::EmailEmpty, "the email is empty"));
+    }
+    let Some((local, domain)) = split_valid(&address) else {
+        return Err(Error::new(
+            ErrorKind::EmailInvalid,
+            "the email is not a usable address",
+        ));
+    };
+    let tables = tables();
+    let key = match_key(tables, local, domain);
+    let fake = fake_reason(tables, local, domain);
+    let suggestion = suggest(tables, domain).map(|fixed| format!("{local}@{fixed}"));
+    Ok(NormalizedEmail {
+        address: address.clone(),
+        key,
+        fake,
+        suggestion,
+    })
+}
+
+/// Trim, drop invisible marks, NFKC, lower case (twice, so the result is a fixed point).
+fn clean(raw: &str) -> String {
+    let visible = |c: &char| !is_invisible(*c);
+    let trimmed = raw.trim_matches(|c: char| c.is_whitespace() || is_invisible(c));
+    let mut text: String = if trimmed.is_ascii() {
+        trimmed.to_ascii_lowercase()
+    } else {
+        let once: String = trimmed.chars().filter(visible).nfkc().collect();
+        let lower = once.to_lowercase();
+        lower.nfkc().collect::<String>().to_lowercase()
+    };
+    if let Some(rest) = text.strip_prefix("mailto:") {
+        text = rest.trim().to_string();
+    }
+    if text.ends_with('.') && text.contains('@') {
+        text.pop();
+    }
+    text
+}
+
+/// `(local, domain)` when `address` passes the pragmatic syntax check.
+fn split_valid(address: &str) -> Option<(&str, &str)> {
+    let (local, domain) = address.split_once('@')?;
+    if domain.contains('@') || local.is_empty() || local.chars().count() > 64 {
+        return None;
+    }
+    let local_ok = local
+        .chars()
+        .all(|c| c.is_alphanumeric() || "!#$%&'*+-/=?^_`{|}~.".contains(c))
+        && !local.starts_with('.')
+        && !local.ends_with('.')
+        && !local.contains("..");
+    if !local_ok || domain.len() > 253 || !domain.contains('.') {
+        return None;
+    }
+    let mut labels = domain.split('.').peekable();
+    while let Some(label) = labels.next() {
+        let label_ok = !label.is_empty()
+            && label.chars().count() <= 63
+            && !label.starts_with('-')
+            && !label.ends_with('-')
+            && label.chars().all(|c| c.is_alphanumeric() || c == '-');
+        if !label_ok {
+            return None;
+        }
+        let is_tld = labels.peek().is_none();
+        if is_tld && (label.chars().count() < 2 || label.chars().all(|c| c.is_ascii_digit())) {
+            return None;
+        }
+    }
+    Some((local, domain))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Tables.
+
+struct Provider {
+    canonical: &'static str,
+    ignore_dots: bool,
+    tag: Option<char>,
+    suggest: bool,
+}
+
+struct Tables {
+    providers: HashMap<&'static str, Provider>,
+    /// Suggestion targets, in the data file's order.
+    targets: Vec<&'static str>,
+    disposable: HashSet<&'static str>,
+    junk_locals: HashSet<&'static str>,
+    junk_domains: HashSet<&'static str>,
+    junk_suffixes: Vec<&'static str>,
+}
+
+fn data_lines(text: &'static str) -> impl Iterator<Item = &'static str> {
+    text.lines()
+        .map(str::trim)
+        .filter(|line| !line.is_empty() && !line.starts_with('#'))
+}
+
+fn tables() -> &'static Tables {
+    static TABLES: OnceLock<Tables> = OnceLock::new();
+    TABLES.get_or_init(|| {
+        let mut providers = HashMap::new();
+        let mut targets = Vec::new();
+        for line in data_lines(include_str!("../../data/email_providers.tsv")).skip(1) {
+            let mut cols = line.split('\t');
+            let (Some(domain), Some(canonical), Some(dots), Some(tag), Some(suggest)) = (
+                cols.next(),
+                cols.next(),
+                cols.next(),
+                cols.next(),
+                cols.next(),
+            ) else {
+                continue;
+            };
+            let provider = Provider {
+                canonical,
+                ignore_dots: dots == "ignore",
+                tag: tag.chars().next().filter(|_| tag.len() == 1),
+                suggest: suggest == "yes",
+            };
+            if provider.suggest {
+                targets.push(domain);
+            }
+            providers.insert(domain, provider);
+        }
+        let mut junk_domains = HashSet::new();
+        let mut junk_suffixes = Vec::new();
+        for line in data_lines(include_str!("../../data/email_junk_domains.txt")) {
+            if line.starts_with('.') {
+                junk_suffixes.push(line);
+            } else {
+                junk_domains.insert(line);
+            }
+        }
+        Tables {
+            providers,
+            targets,
+            disposable: data_lines(include_str!("../../data/disposable_domains.txt")).collect(),
+            junk_locals: data_lines(include_str!("../../data/email_junk_locals.txt")).collect(),
+            junk_domains,
+            junk_suffixes,
+        }
+    })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Match key.
+
+fn match_key(tables: &Tables, local: &str, domain: &str) -> String {
+    let Some(provider) = tables.providers.get(domain) else {
+        return format!("{local}@{domain}");
+    };
+    let mut base = local;
+    if let Some(tag) = provider.tag {
+        if let Some((head, _)) = local.split_once(tag) {
+            // "+news@gmail.com" is not an address Gmail hands out: keep it whole.
+            if !head.is_empty() {
+                base = head;
+            }
+        }
+    }
+    let base: String = if provider.ignore_dots {
+        base.chars().filter(|&c| c != '.').collect()
+    } else {
+        base.to_string()
+    };
+    format!("{base}@{}", provider.canonical)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Fake detection.
+
+fn fake_reason(tables: &Tables, local: &str, domain: &str) -> Option<FakeEmailReason> {
+    if is_junk_domain(tables, domain) {
+        return Some(FakeEmailReason::JunkDomain);
+    }
+    if is_disposable(tables, domain) {
+        return Some(FakeEmailReason::DisposableDomain);
+    }
+    if is_junk_local(tables, local) {
+        return Some(FakeEmailReason::JunkLocal);
+    }
+    if local.chars().all(|c| c.is_ascii_digit()) {
+        return Some(FakeEmailReason::DigitOnlyLocal);
+    }
+    None
+}
+
+fn is_junk_domain(tables: &Tables, domain: &str) -> bool {
+    if tables.providers.contains_key(domain) {
+        return false;
+    }
+    tables.junk_domains.contains(domain)
+        || tables
+            .junk_suffixes
+            .iter()
+            .any(|suffix| domain.ends_with(suffix))
+}
+
+/// The domain or any parent of it (`x.mailinator.com`) on the disposable list.
+fn is_disposable(tables: &Tables, domain: &str) -> bool {
+    if tables.providers.contains_key(domain) {
+        return false;
+    }
+    let mut rest = domain;
+    loop {
+        if tables.disposable.contains(rest) {
+            return true;
+        }
+        match rest.split_once('.') {
+            Some((_, parent)) if parent.contains('.') => rest = parent,
+            _ => return false,
+        }
+    }
+}
+
+/// Keyboard rows (QWERTY and AZERTY) whose stretches are mashes, not names.
+const KEYBOARD_ROWS: [&str; 6] = [
+    "qwertyuiop",
+    "asdfghjkl",
+    "zxcvbnm",
+    "azertyuiop",
+    "qsdfghjklm",
+    "wxcvbn",
+];
+
+fn is_junk_local(tables: &Tables, local: &str) -> bool {
+    let squeezed: String = local
+        .chars()
+        .filter(|c| !matches!(c, '.' | '_' | '-'))
+        .collect();
+    let stem = squeezed.trim_end_matches(|c: char| c.is_ascii_digit());
+    let words = [squeezed.as_str(), stem];
+    words
+        .iter()
+        .any(|w| !w.is_empty() && (tables.junk_locals.contains(w) || is_mash(w)))
+}
+
+/// One letter repeated (`aaaa`), or a stretch of a keyboard row (`asdfg`, `qsdqsd`).
+fn is_mash(word: &str) -> bool {
+    let mut chars = word.chars();
+    let Some(first) = chars.next() else {
+        return false;
+    };
+    let len = word.chars().count();
+    if len >= 3 && chars.all(|c| c == first) {
+        return true;
+    }
+    if len < 4 || !word.is_ascii() {
+        return false;
+    }
+    if KEYBOARD_ROWS.iter().any(|row| row.contains(word)) {
+        return true;
+    }
+    // A short row stretch typed again and again ("qsdqsd", "sdfsdfsdf").
+    (3..=4).any(|unit| {
+        len.is_multiple_of(unit)
+            && len / unit >= 2
+            && word.get(..unit).is_some_and(|head| {
+                KEYBOARD_ROWS.iter().any(|row| row.contains(head))
+                    && word.as_bytes().chunks(unit).all(|c| c == head.as_bytes())
+            })
+    })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Typo suggestion.
+
+/// A known provider one typo away (two for long domains), never for a known provider itself
+/// nor on a tie between two providers.
+fn suggest(tables: &Tables, domain: &str) -> Option<&'static str> {
+    if tables.providers.contains_key(domain) || !domain.is_ascii() {
+        return None;
+    }
+    let max = if domain.len() >= 12 { 2 } else { 1 };
+    let mut best: Option<(&'static str, usize)> = None;
+    let mut tie = false;
+    for &target in &tables.targets {
+        if target.len().abs_diff(domain.len()) > max {
+            continue;
+        }
+        let distance = strsim::osa_distance(domain, target);
+        if distance == 0 || distance > max {
+            continue;
+        }
+        match best {
+            Some((_, d)) if d < distance => {}
+            Some((_, d)) if d == distance => tie = true,
+            _ => {
+                best = Some((target, distance));
+                tie = false;
+            }
+        }
+    }
+    if tie {
+        return None;
+    }
+    best.map(|(target, _)| target)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mashes() {
+        assert!(is_mash("asdfgh"));
+        assert!(is_mash("qsdqsd"));
+        assert!(is_mash("zzzz"));
+        assert!(!is_mash("pierre"));
+        assert!(!is_mash("yassine"));
+        assert!(!is_mash("ali"));
+    }
+
+    #[test]
+    fn tables_parse() {
+        let t = tables();
+        assert!(t.disposable.len() > 5000);
+        assert!(t.providers.len() > 40);
+        assert!(t.targets.contains(&"gmail.com"));
+        for domain in t.providers.keys() {
+            assert!(!t.disposable.contains(domain), "{domain} is a provider");
+            assert!(!t.junk_domains.contains(domain), "{domain} is a provider");
+        }
+    }
 }

@@ -1,0 +1,354 @@
+//! The engine's behaviour on the repository's example shop and on hand-made histories.
+
+use codguard::classify::{Assessment, CustomerClass, Evidence, ReasonCode};
+use codguard::engine::Engine;
+use codguard::policy::PolicyConfig;
+use codguard::{ErrorKind, HistoryRecord, Order, Outcome};
+use proptest::prelude::*;
+
+const HISTORY: &str = include_str!("../../examples/data/history.jsonl");
+const QUERIES: &str = include_str!("../../examples/data/queries.jsonl");
+
+fn history() -> Vec<HistoryRecord> {
+    Engine::parse_jsonl(HISTORY).unwrap()
+}
+
+fn queries() -> Vec<Order> {
+    Engine::parse_jsonl(QUERIES).unwrap()
+}
+
+fn example_engine() -> Engine {
+    let mut e = Engine::new(PolicyConfig::default());
+    e.add_history(history()).unwrap();
+    e
+}
+
+fn assess(e: &Engine, id: &str) -> Assessment {
+    let q = queries()
+        .into_iter()
+        .find(|q| q.order_id.as_str() == id)
+        .unwrap();
+    e.assess(&q).unwrap()
+}
+
+fn ids(a: &Assessment) -> Vec<&str> {
+    let mut v: Vec<&str> = a.matches.iter().map(|m| m.order_id.as_str()).collect();
+    v.sort_unstable();
+    v
+}
+
+fn has(a: &Assessment, code: ReasonCode) -> bool {
+    a.reasons.iter().any(|r| r.code == code)
+}
+
+#[test]
+fn example_shop_classes_match_its_readme() {
+    let e = example_engine();
+    let want = [
+        ("q-0101", "good", "auto_confirm"),
+        ("q-0102", "risky", "review"),
+        ("q-0103", "negotiator", "auto_confirm"),
+        ("q-0104", "ghost", "review"),
+        ("q-0105", "ghost", "reject"),
+        ("q-0106", "new", "confirm"),
+        ("q-0107", "good", "auto_confirm"),
+        ("q-0108", "new", "confirm"),
+        ("q-0109", "good", "auto_confirm"),
+        ("q-0110", "new", "confirm"),
+        ("q-0111", "new", "confirm"),
+    ];
+    for (id, class, action) in want {
+        let a = assess(&e, id);
+        assert_eq!(
+            (a.customer_class.as_str(), a.action.as_str()),
+            (class, action),
+            "{id}: {a:#?}"
+        );
+    }
+}
+
+#[test]
+fn matches_carry_their_evidence_across_scripts_and_formats() {
+    let e = example_engine();
+    let salma = assess(&e, "q-0101");
+    assert_eq!(ids(&salma), ["h-0001", "h-0002", "h-0003"]);
+    assert!(salma.notify_customer_service);
+    assert_eq!(salma.profile.delivered, 3);
+    assert_eq!(salma.profile.delivered_value, 668.5);
+    assert_eq!(salma.normalized.phone.as_deref(), Some("+212661472983"));
+    assert!(salma
+        .matches
+        .iter()
+        .all(|m| m.evidence.contains(&Evidence::Phone)));
+
+    // New phone, same email.
+    let youssef = assess(&e, "q-0102");
+    assert_eq!(ids(&youssef), ["h-0004", "h-0005"]);
+    assert!(youssef
+        .matches
+        .iter()
+        .all(|m| m.evidence.contains(&Evidence::Email)));
+    let refused = youssef
+        .reasons
+        .iter()
+        .find(|r| r.code == ReasonCode::PriorRefused)
+        .unwrap();
+    assert_eq!(refused.order_ids[0].as_str(), "h-0005");
+
+    // New phone, no email: the door and the name, across Arabic and Latin script.
+    let karim = assess(&e, "q-0107");
+    assert_eq!(ids(&karim), ["h-0010", "h-0011"]);
+    assert!(karim
+        .matches
+        .iter()
+        .any(|m| m.evidence.contains(&Evidence::Address)));
+}
+
+#[test]
+fn neighbours_namesakes_and_junk_do_not_link() {
+    let e = example_engine();
+    assert!(
+        assess(&e, "q-0108").matches.is_empty(),
+        "neighbour in the same building"
+    );
+    assert!(
+        assess(&e, "q-0110").matches.is_empty(),
+        "namesake in another city"
+    );
+    let junk = assess(&e, "q-0105");
+    assert!(junk.matches.is_empty());
+    for code in [
+        ReasonCode::PhoneInvalid,
+        ReasonCode::EmailFake,
+        ReasonCode::AddressNonsense,
+    ] {
+        assert!(has(&junk, code), "{code:?} in {:#?}", junk.reasons);
+    }
+}
+
+#[test]
+fn recent_order_of_the_same_customer_is_flagged() {
+    let e = example_engine();
+    let nour = assess(&e, "q-0109");
+    let dup = nour
+        .reasons
+        .iter()
+        .find(|r| r.code == ReasonCode::DuplicateRecentOrder)
+        .expect("duplicate_recent_order");
+    assert_eq!(dup.order_ids.len(), 1);
+    assert_eq!(dup.order_ids[0].as_str(), "h-0015");
+    // Salma's last order was months ago.
+    assert!(!has(
+        &assess(&e, "q-0101"),
+        ReasonCode::DuplicateRecentOrder
+    ));
+}
+
+fn record(
+    id: &str,
+    t: i64,
+    name: &str,
+    phone: &str,
+    email: &str,
+    outcome: Outcome,
+) -> HistoryRecord {
+    HistoryRecord {
+        order: Order {
+            order_id: id.into(),
+            placed_at: t,
+            name: name.into(),
+            phone: phone.into(),
+            email: email.into(),
+            address: String::new(),
+            city: "Rabat".into(),
+            country: "MA".into(),
+            total: 100.0,
+            currency: "MAD".into(),
+        },
+        outcome,
+        negotiated: false,
+    }
+}
+
+#[test]
+fn links_are_transitive_phone_then_email() {
+    let mut e = Engine::default();
+    e.add_history([
+        record("a", 1, "Omar Filali", "0661234590", "", Outcome::Delivered),
+        record(
+            "b",
+            2,
+            "Omar Filali",
+            "0661234590",
+            "omar.filali@gmail.com",
+            Outcome::Delivered,
+        ),
+        record(
+            "c",
+            3,
+            "Omar Filali",
+            "0698715402",
+            "omar.filali@gmail.com",
+            Outcome::Refused,
+        ),
+    ])
+    .unwrap();
+    let q = record(
+        "q",
+        10,
+        "Omar Filali",
+        "06 61 23 45 90",
+        "",
+        Outcome::Pending,
+    )
+    .order;
+    let a = e.assess(&q).unwrap();
+    assert_eq!(ids(&a), ["a", "b", "c"]);
+    assert_eq!(a.customer_class, CustomerClass::Risky);
+    let c = a
+        .matches
+        .iter()
+        .find(|m| m.order_id.as_str() == "c")
+        .unwrap();
+    assert!(
+        c.score < a.matches[0].score,
+        "a transitive match scores lower"
+    );
+}
+
+#[test]
+fn a_phone_shared_by_many_names_links_nobody() {
+    let names = [
+        "Omar Filali",
+        "Sara Bennani",
+        "Hassan Tahiri",
+        "Imane Chraibi",
+        "Adil Lahlou",
+    ];
+    let mut e = Engine::default();
+    let records: Vec<HistoryRecord> = names
+        .iter()
+        .enumerate()
+        .map(|(i, n)| {
+            record(
+                &format!("o{i}"),
+                i as i64,
+                n,
+                "0661234590",
+                "",
+                Outcome::Refused,
+            )
+        })
+        .collect();
+    e.add_history(records).unwrap();
+    let q = record("q", 10, "Nadia Kettani", "0661234590", "", Outcome::Pending).order;
+    let a = e.assess(&q).unwrap();
+    assert!(a.matches.is_empty(), "{:?}", ids(&a));
+    assert_eq!(a.customer_class, CustomerClass::New);
+}
+
+#[test]
+fn outcomes_arrive_later_and_change_the_class() {
+    let mut e = example_engine();
+    let q = queries()
+        .into_iter()
+        .find(|q| q.order_id.as_str() == "q-0106")
+        .unwrap();
+    e.add_order(&q).unwrap();
+    let mut again = q.clone();
+    again.order_id = "q-0106-bis".into();
+    again.placed_at += 3600;
+    let a = e.assess(&again).unwrap();
+    assert_eq!(a.customer_class, CustomerClass::New);
+    assert!(has(&a, ReasonCode::DuplicateRecentOrder));
+    e.record_outcome("q-0106", Outcome::Refused).unwrap();
+    assert_eq!(
+        e.assess(&again).unwrap().customer_class,
+        CustomerClass::Risky
+    );
+    let err = e.record_outcome("nope", Outcome::Refused).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::UnknownOrder);
+    let err = e.add_order(&q).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::DuplicateOrder);
+}
+
+#[test]
+fn add_history_is_all_or_nothing() {
+    let mut e = Engine::default();
+    let mut records = history();
+    records.push(records[0].clone());
+    let err = e.add_history(records).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::DuplicateOrder);
+    assert_eq!(e.len(), 0);
+}
+
+#[test]
+fn snapshot_round_trips_and_refuses_damage() {
+    let e = example_engine();
+    let bytes = e.save();
+    let loaded = Engine::load(&bytes).unwrap();
+    assert_eq!(loaded.len(), e.len());
+    for q in queries() {
+        assert_eq!(loaded.assess(&q).unwrap(), e.assess(&q).unwrap());
+    }
+    for cut in [0, 10, 24, bytes.len() / 2, bytes.len() - 1] {
+        let err = Engine::load(&bytes[..cut]).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::SnapshotTruncated, "cut at {cut}");
+    }
+    let mut flipped = bytes.clone();
+    let last = flipped.len() - 1;
+    flipped[last] ^= 0x01;
+    assert_eq!(
+        Engine::load(&flipped).unwrap_err().kind(),
+        ErrorKind::SnapshotCorrupt
+    );
+    let mut newer = bytes.clone();
+    newer[8] = 99;
+    assert_eq!(
+        Engine::load(&newer).unwrap_err().kind(),
+        ErrorKind::SnapshotVersion
+    );
+    let mut longer = bytes;
+    longer.push(0);
+    assert_eq!(
+        Engine::load(&longer).unwrap_err().kind(),
+        ErrorKind::SnapshotCorrupt
+    );
+}
+
+#[test]
+fn erasing_a_customer_leaves_no_key_and_no_trace_in_the_snapshot() {
+    let mut e = example_engine();
+    let before: std::collections::HashSet<u64> = e.history().key_hashes().into_iter().collect();
+    let erased = e.erase_by_phone("0661472983", "MA").unwrap();
+    assert_eq!(erased, 3);
+    assert_eq!(e.len(), 13);
+    let after: std::collections::HashSet<u64> = e.history().key_hashes().into_iter().collect();
+    assert!(after.is_subset(&before));
+    // Salma's phone, email and door keys are gone; nobody else shared them.
+    let salma = assess(&e, "q-0101");
+    assert!(salma.matches.is_empty());
+    assert_eq!(salma.customer_class, CustomerClass::New);
+    let snapshot = e.save();
+    let text = String::from_utf8_lossy(&snapshot);
+    for trace in ["h-0001", "h-0002", "h-0003", "battout", "بطوط"] {
+        assert!(!text.contains(trace), "{trace} survived erasure");
+    }
+    assert_eq!(e.erase_by_email("youssef.benali@outlook.com").unwrap(), 2);
+    assert!(assess(&e, "q-0102").matches.is_empty());
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(24))]
+
+    /// The answer depends on the set of past orders, never on the order they were added in.
+    #[test]
+    fn assessing_is_independent_of_history_order(perm in Just(history()).prop_shuffle()) {
+        let reference = example_engine();
+        let mut e = Engine::default();
+        e.add_history(perm).unwrap();
+        for q in queries() {
+            prop_assert_eq!(e.assess(&q).unwrap(), reference.assess(&q).unwrap());
+        }
+    }
+}

@@ -1,0 +1,176 @@
+//! Replays `tests/vectors/phone.json` (shared with the C and Python bindings) and checks the
+//! phone normalizer's properties: no panic on any input, E.164 output is a fixed point.
+
+use codguard::normalize::{find_phone, normalize_phone, parse_phone};
+use proptest::prelude::*;
+use serde::Deserialize;
+
+#[derive(Deserialize)]
+struct Case {
+    note: String,
+    raw: String,
+    country: String,
+    expected: Option<String>,
+    error: Option<String>,
+    looks_fake: bool,
+}
+
+#[derive(Deserialize)]
+struct Vectors {
+    cases: Vec<Case>,
+}
+
+#[test]
+fn phone_vectors() {
+    let vectors: Vectors =
+        serde_json::from_str(include_str!("../../tests/vectors/phone.json")).unwrap();
+    assert!(vectors.cases.len() >= 60);
+    let mut failures = Vec::new();
+    for case in &vectors.cases {
+        let parsed = parse_phone(&case.raw, &case.country);
+        let got_expected = parsed.as_ref().ok().map(|i| i.e164.as_str().to_string());
+        let got_fake = parsed.as_ref().is_ok_and(|i| i.looks_fake);
+        let normalized = normalize_phone(&case.raw, &case.country);
+        let got_error = normalized
+            .as_ref()
+            .err()
+            .map(|e| e.kind().code().to_string());
+        let normalized_ok = normalized.as_ref().ok().map(|p| p.as_str().to_string());
+        let want_normalized = if case.error.is_none() {
+            case.expected.clone()
+        } else {
+            None
+        };
+        if got_expected != case.expected
+            || got_error != case.error
+            || got_fake != case.looks_fake
+            || normalized_ok != want_normalized
+        {
+            failures.push(format!(
+                "{} ({:?} {}): parse {:?} fake {} normalize {:?}",
+                case.note, case.raw, case.country, got_expected, got_fake, normalized
+            ));
+        }
+        // Wherever the whole field parses, the same text inside a reply is found too.
+        if let Some(want) = &case.expected {
+            let reply = format!("salam, {} merci", case.raw);
+            if reply.len() <= 1024 {
+                let found = find_phone(&reply, &case.country).map(|p| p.as_str().to_string());
+                if found.as_ref() != Some(want) {
+                    failures.push(format!("{}: find_phone in reply gave {found:?}", case.note));
+                }
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "failing vectors:\n{}",
+        failures.join("\n")
+    );
+}
+
+#[test]
+fn find_phone_in_replies() {
+    let cases = [
+        ("رقمي الجديد 0696030620", "MA", Some("+212696030620")),
+        (
+            "new number: +212 6 96 03 06 20",
+            "MA",
+            Some("+212696030620"),
+        ),
+        (
+            "نمرتي الجديدة ٠٦٩٦٠٣٠٦٢٠ عافاك",
+            "MA",
+            Some("+212696030620"),
+        ),
+        (
+            "commande 45, appelez le 07 81 64 44 74 svp",
+            "FR",
+            Some("+33781644474"),
+        ),
+        (
+            "\u{200f}رقمي\u{200f} ۰۶۹۶۰۳۰۶۲۰",
+            "MA",
+            Some("+212696030620"),
+        ),
+        ("le 12/05 à 14h", "MA", None),
+        ("wakha, safi", "MA", None),
+        ("", "MA", None),
+    ];
+    for (text, country, want) in cases {
+        let found = find_phone(text, country);
+        assert_eq!(found.as_ref().map(|p| p.as_str()), want, "{text:?}");
+    }
+    let long = format!("{} 0696030620", "x".repeat(2000));
+    assert_eq!(find_phone(&long, "MA"), None);
+}
+
+#[test]
+fn phone_info_fields() {
+    let info = parse_phone("+33 1 42 68 53 00", "MA").unwrap();
+    assert_eq!(info.country, "FR");
+    assert_eq!(info.number_type, codguard::normalize::PhoneType::FixedLine);
+    let info = parse_phone("0551234987", "SA").unwrap();
+    assert_eq!(info.country, "SA");
+    assert_eq!(info.number_type, codguard::normalize::PhoneType::Mobile);
+    let json = serde_json::to_value(&info).unwrap();
+    assert_eq!(json["e164"], "+966551234987");
+    assert_eq!(json["number_type"], "mobile");
+}
+
+const COUNTRIES: [&str; 10] = ["MA", "EG", "SA", "DZ", "TN", "AE", "JO", "FR", "ZZ", ""];
+
+fn phone_like() -> impl Strategy<Value = String> {
+    prop::collection::vec(
+        prop_oneof![
+            4 => prop::char::range('0', '9'),
+            2 => prop::char::range('\u{660}', '\u{669}'),
+            1 => prop::char::range('\u{6F0}', '\u{6F9}'),
+            1 => prop::sample::select(vec![
+                '+', ' ', '-', '.', '(', ')', '/', ',', 'O', 'o', '\u{200f}', '\u{61c}',
+                '\u{a0}', '\u{64e}', '\u{651}', 'ت', ':', '\u{feff}', '\u{2066}',
+            ]),
+        ],
+        0..40,
+    )
+    .prop_map(|chars| chars.into_iter().collect())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(2000))]
+
+    #[test]
+    fn never_panics_on_any_string(raw in any::<String>(), c in 0usize..10) {
+        let country = COUNTRIES[c];
+        let _ = parse_phone(&raw, country);
+        let _ = normalize_phone(&raw, country);
+        let _ = find_phone(&raw, country);
+    }
+
+    #[test]
+    fn never_panics_on_phone_like_text(raw in phone_like(), c in 0usize..10) {
+        let country = COUNTRIES[c];
+        let _ = parse_phone(&raw, country);
+        let _ = find_phone(&raw, country);
+    }
+
+    #[test]
+    fn e164_is_a_fixed_point(raw in phone_like(), c in 0usize..10, d in 0usize..10) {
+        if let Ok(info) = parse_phone(&raw, COUNTRIES[c]) {
+            let again = parse_phone(info.e164.as_str(), COUNTRIES[d]).unwrap();
+            prop_assert_eq!(&again, &info);
+            if let Ok(e164) = normalize_phone(&raw, COUNTRIES[c]) {
+                prop_assert_eq!(normalize_phone(e164.as_str(), COUNTRIES[d]).unwrap(), e164);
+            }
+        }
+    }
+
+    #[test]
+    fn national_mobiles_round_trip(n in 600_000_000u64..799_999_999) {
+        let raw = format!("0{n}");
+        if let Ok(e164) = normalize_phone(&raw, "MA") {
+            prop_assert_eq!(e164.as_str(), format!("+212{n}"));
+            prop_assert_eq!(normalize_phone(e164.as_str(), "EG").unwrap(), e164);
+        }
+    }
+}
