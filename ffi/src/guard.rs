@@ -48,7 +48,7 @@ impl Failure {
 
 impl From<codguard::Error> for Failure {
     fn from(e: codguard::Error) -> Failure {
-        Failure::new(cg_status::from(e.kind()), e.to_string())
+        Failure::new(cg_status::from(e.kind()), e.message())
     }
 }
 
