@@ -2,8 +2,9 @@
 
 use crate::classify::{Action, Assessment, Match, Normalized, Profile, Reason, ReasonCode};
 use crate::error::{Error, ErrorKind};
-use crate::history::index::View;
-use crate::history::{snapshot, Features, History, KeyHasher, KeyKind, LinkRules, Linked};
+use crate::history::{
+    snapshot, Features, History, KeyHasher, KeyKind, LinkRules, Linked, Signature,
+};
 use crate::normalize;
 use crate::policy::{self, OrderSignals, PolicyConfig};
 use crate::record::{HistoryRecord, Order, OrderId, Outcome};
@@ -171,7 +172,8 @@ impl Engine {
     }
 
     fn assess_features(&self, order: &Order, f: &Features) -> Assessment {
-        let view = View::of_features(f, self.history.hasher());
+        let sig = Signature::of(f, self.history.hasher());
+        let view = sig.view();
         let own = self.history.find(order.order_id.as_str());
         let linked = LinkRules::new(&self.config)
             .gather(&self.history, &view, own)

@@ -8,7 +8,7 @@
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
-use super::keys::{Features, KeyHasher, KeyKind};
+use super::keys::{Features, KeyHasher, KeyKind, Signature};
 use crate::error::{Error, ErrorKind};
 use crate::record::{HistoryRecord, Outcome};
 
@@ -30,12 +30,12 @@ pub struct PastOrder {
     pub outcome: Outcome,
     /// Whether the customer negotiated.
     pub negotiated: bool,
-    pub(crate) sig: Signature,
+    pub(crate) sig: Packed,
 }
 
-/// The matching signature of a past order: key hashes and interned string ids (0 = none).
+/// A [`Signature`] packed for memory: key hashes and interned string ids (0 = none).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub(crate) struct Signature {
+pub(crate) struct Packed {
     pub phone: u64,
     pub email: u64,
     pub city: u32,
@@ -66,30 +66,6 @@ pub struct View<'a> {
 }
 
 impl<'a> View<'a> {
-    /// The view of an order being assessed (nothing is stored).
-    pub fn of_features(f: &'a Features, hasher: &KeyHasher) -> View<'a> {
-        let mut view = View {
-            phone: f
-                .phone
-                .as_ref()
-                .map_or(0, |p| hasher.hash(KeyKind::Phone, &[p.as_str()])),
-            email: f
-                .email_key()
-                .map_or(0, |e| hasher.hash(KeyKind::Email, &[e])),
-            city: &f.city_key,
-            house: f.address.house_number.as_deref().unwrap_or(""),
-            unit: f.address.unit.as_deref().unwrap_or(""),
-            ..View::default()
-        };
-        for (slot, key) in view.street.iter_mut().zip(&f.street_keys) {
-            *slot = key;
-        }
-        for (slot, key) in view.name.iter_mut().zip(&f.name.keys) {
-            *slot = key;
-        }
-        view
-    }
-
     /// Street keys present.
     pub fn street_keys(&self) -> impl Iterator<Item = &'a str> + '_ {
         self.street.iter().copied().take_while(|s| !s.is_empty())
@@ -316,41 +292,82 @@ impl History {
     /// [`ErrorKind::InvalidRecord`] when the id is empty.
     pub fn insert(&mut self, record: &HistoryRecord, features: &Features) -> Result<u32, Error> {
         record.order.validate()?;
-        let id = record.order.order_id.as_str();
+        let sig = Signature::of(features, &self.hasher);
+        let o = &record.order;
+        self.insert_signed(
+            o.order_id.as_str(),
+            o.placed_at,
+            o.total,
+            record.outcome,
+            record.negotiated,
+            &sig,
+        )
+    }
+
+    /// Adds a past order by its signature (how a database row comes back).
+    ///
+    /// # Errors
+    /// As [`History::insert`].
+    pub fn insert_signed(
+        &mut self,
+        id: &str,
+        placed_at: i64,
+        total: f64,
+        outcome: Outcome,
+        negotiated: bool,
+        sig: &Signature,
+    ) -> Result<u32, Error> {
+        if id.trim().is_empty() {
+            return Err(Error::new(ErrorKind::InvalidRecord, "order_id is empty"));
+        }
         if self.find(id).is_some() {
             return Err(Error::new(
                 ErrorKind::DuplicateOrder,
                 format!("order {id} is already in the history"),
             ));
         }
-        let view = View::of_features(features, &self.hasher);
-        let mut sig = Signature {
+        let view = sig.view();
+        let mut packed = Packed {
             phone: view.phone,
             email: view.email,
             city: self.strings.intern(view.city),
             house: self.strings.intern(view.house),
             unit: self.strings.intern(view.unit),
-            ..Signature::default()
+            ..Packed::default()
         };
-        for (slot, key) in sig.street.iter_mut().zip(view.street_keys()) {
+        for (slot, key) in packed.street.iter_mut().zip(view.street_keys()) {
             *slot = self.strings.intern(key);
         }
-        for (slot, key) in sig.name.iter_mut().zip(view.name_keys()) {
+        for (slot, key) in packed.name.iter_mut().zip(view.name_keys()) {
             *slot = self.strings.intern(key);
         }
         let idx = u32::try_from(self.orders.len())
             .map_err(|_| Error::new(ErrorKind::InvalidRecord, "history is full (2^32 orders)"))?;
         self.orders.push(PastOrder {
             id: id.into(),
-            placed_at: record.order.placed_at,
-            total: record.order.total,
-            outcome: record.outcome,
-            negotiated: record.negotiated,
-            sig,
+            placed_at,
+            total,
+            outcome,
+            negotiated,
+            sig: packed,
         });
         self.file(idx);
         self.live += 1;
         Ok(idx)
+    }
+
+    /// The signature of a stored order (what a database would hold for it).
+    pub fn signature(&self, idx: u32) -> Signature {
+        let view = self.view(idx);
+        Signature {
+            phone: view.phone,
+            email: view.email,
+            city: view.city.to_owned(),
+            house: view.house.to_owned(),
+            unit: view.unit.to_owned(),
+            street: view.street_keys().map(str::to_owned).collect(),
+            name: view.name_keys().map(str::to_owned).collect(),
+        }
     }
 
     /// The keys order `idx` is filed under.
@@ -411,7 +428,7 @@ impl History {
                 total: 0.0,
                 outcome: Outcome::Cancelled,
                 negotiated: false,
-                sig: Signature::default(),
+                sig: Packed::default(),
             };
         }
         self.live -= 1;

@@ -1,8 +1,10 @@
 //! The normalized view of an order, and the keys past orders are found by.
 
+use serde::{Deserialize, Serialize};
 use siphasher::sip::SipHasher13;
 use std::hash::Hasher;
 
+use super::index::{View, NAME_KEYS, STREET_KEYS};
 use crate::error::ErrorKind;
 use crate::normalize::{
     self, address::NormalizedAddress, email::NormalizedEmail, name::NormalizedName, E164Phone,
@@ -118,6 +120,9 @@ pub enum KeyKind {
     Address = 3,
     /// An order id (the index's own lookup of orders by id).
     OrderId = 4,
+    /// A part of the door (city, house number, unit, street key), kept as a keyed hash so that a
+    /// stored signature holds no readable address.
+    DoorPart = 5,
 }
 
 /// Turns keys into 64-bit index hashes with keyed SipHash-1-3.
@@ -158,5 +163,121 @@ impl KeyHasher {
         }
         // 0 means "no key" in the index: move it out of the way.
         h.finish().max(1)
+    }
+
+    /// A key of `kind` from a shop's secret: SipHash-1-3 under a 128-bit key derived from the
+    /// secret with HMAC-SHA256, so nobody without the secret can compute or invert a key.
+    pub fn from_secret(secret: &[u8]) -> KeyHasher {
+        use hmac::{Hmac, Mac};
+        // HMAC accepts keys of any length; an empty secret gives a fixed, public key.
+        let mut mac = match Hmac::<sha2::Sha256>::new_from_slice(secret) {
+            Ok(mac) => mac,
+            Err(_) => return KeyHasher::default(),
+        };
+        mac.update(b"codguard key hasher v1");
+        let out = mac.finalize().into_bytes();
+        let word = |at: usize| {
+            let mut b = [0u8; 8];
+            b.copy_from_slice(&out[at..at + 8]);
+            u64::from_le_bytes(b)
+        };
+        KeyHasher::new(word(0), word(8))
+    }
+
+    /// A door part as a short keyed hash in hex ("" stays ""): equal inputs give equal outputs,
+    /// which is all the linking rules ask of them.
+    fn door_part(&self, part: &str) -> String {
+        if part.is_empty() {
+            return String::new();
+        }
+        format!("{:016x}", self.hash(KeyKind::DoorPart, &[part]))
+    }
+}
+
+/// The matching signature of an order: what the index keeps and a shop's database stores.
+///
+/// Phone and email are 64-bit keyed hashes; the door parts (city, house number, unit, street
+/// keys) are keyed hashes in hex; only the name keys (transliteration skeletons such as `mhmd`)
+/// stay readable, because names are compared by similarity, not equality.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Signature {
+    /// Phone key, 0 for none.
+    #[serde(rename = "p", with = "hex_u64")]
+    pub phone: u64,
+    /// Email key, 0 for none.
+    #[serde(rename = "e", with = "hex_u64")]
+    pub email: u64,
+    /// City, hashed.
+    #[serde(rename = "c")]
+    pub city: String,
+    /// House number, hashed.
+    #[serde(rename = "h")]
+    pub house: String,
+    /// Unit, hashed.
+    #[serde(rename = "u")]
+    pub unit: String,
+    /// Street keys, hashed.
+    #[serde(rename = "s")]
+    pub street: Vec<String>,
+    /// Name keys.
+    #[serde(rename = "n")]
+    pub name: Vec<String>,
+}
+
+impl Signature {
+    /// The signature of an order's features.
+    pub fn of(f: &Features, hasher: &KeyHasher) -> Signature {
+        Signature {
+            phone: f
+                .phone
+                .as_ref()
+                .map_or(0, |p| hasher.hash(KeyKind::Phone, &[p.as_str()])),
+            email: f
+                .email_key()
+                .map_or(0, |e| hasher.hash(KeyKind::Email, &[e])),
+            city: hasher.door_part(&f.city_key),
+            house: hasher.door_part(f.address.house_number.as_deref().unwrap_or("")),
+            unit: hasher.door_part(f.address.unit.as_deref().unwrap_or("")),
+            street: f
+                .street_keys
+                .iter()
+                .take(STREET_KEYS)
+                .map(|k| hasher.door_part(k))
+                .collect(),
+            name: f.name.keys.iter().take(NAME_KEYS).cloned().collect(),
+        }
+    }
+
+    /// The view the linking rules read.
+    pub fn view(&self) -> View<'_> {
+        let mut view = View {
+            phone: self.phone,
+            email: self.email,
+            city: &self.city,
+            house: &self.house,
+            unit: &self.unit,
+            ..View::default()
+        };
+        for (slot, key) in view.street.iter_mut().zip(&self.street) {
+            *slot = key;
+        }
+        for (slot, key) in view.name.iter_mut().zip(&self.name) {
+            *slot = key;
+        }
+        view
+    }
+}
+
+/// u64 keys as 16 hex digits in JSON: exact in every language (JSON numbers above 2^53 are not).
+mod hex_u64 {
+    use serde::{de::Error, Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(v: &u64, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&format!("{v:016x}"))
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<u64, D::Error> {
+        let text = String::deserialize(d)?;
+        u64::from_str_radix(&text, 16).map_err(D::Error::custom)
     }
 }

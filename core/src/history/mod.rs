@@ -17,5 +17,5 @@ pub mod link;
 pub mod snapshot;
 
 pub use index::{History, PastOrder};
-pub use keys::{Features, KeyHasher, KeyKind};
+pub use keys::{Features, KeyHasher, KeyKind, Signature};
 pub use link::{LinkRules, Linked};

@@ -15,7 +15,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::index::{History, PastOrder, Signature, NAME_KEYS, STREET_KEYS};
+use super::index::{History, Packed, PastOrder, NAME_KEYS, STREET_KEYS};
 use super::keys::KeyHasher;
 use crate::error::{Error, ErrorKind};
 use crate::record::Outcome;
@@ -161,7 +161,7 @@ pub fn load(bytes: &[u8]) -> Result<(History, String), Error> {
             total: r.total,
             outcome: r.outcome,
             negotiated: r.negotiated,
-            sig: Signature {
+            sig: Packed {
                 phone: r.phone,
                 email: r.email,
                 city: r.city,

@@ -1,1 +1,0 @@
-//! The confirmation flow. (In progress.)

@@ -1,0 +1,84 @@
+//! Replays `tests/vectors/reply_intent.json` and `tests/vectors/token.json`.
+
+use codguard::confirm::{issue_token, reply_intent, verify_token, TokenKey};
+use proptest::prelude::*;
+use serde_json::Value;
+
+fn cases(file: &str) -> Vec<Value> {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../tests/vectors")
+        .join(file);
+    let v: Value =
+        serde_json::from_str(&std::fs::read_to_string(path).expect("read")).expect("json");
+    v["cases"].as_array().expect("cases").clone()
+}
+
+#[test]
+fn reply_intent_vectors() {
+    let cases = cases("reply_intent.json");
+    assert!(cases.len() >= 60);
+    let mut failures = Vec::new();
+    for c in &cases {
+        let text = c["text"].as_str().unwrap();
+        let got = serde_json::to_value(reply_intent(text, c["default_country"].as_str().unwrap()))
+            .unwrap();
+        if got != c["expected"] {
+            failures.push(format!(
+                "{text:?} ({}): got {got}, want {}",
+                c["note"], c["expected"]
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn token_vectors() {
+    for c in cases("token.json") {
+        let secret = c["secret"].as_str().unwrap().as_bytes();
+        let order = c["order_id"].as_str().unwrap();
+        let token = c["token"].as_str().unwrap();
+        match c["op"].as_str().unwrap() {
+            "issue" => {
+                let t = issue_token(secret, order, c["expires_at"].as_i64().unwrap()).unwrap();
+                assert_eq!(t, token, "{}", c["note"]);
+                assert_eq!(t.len(), 32);
+            }
+            _ => {
+                let got = verify_token(secret, token, order, c["now"].as_i64().unwrap())
+                    .err()
+                    .map(|e| e.kind().code().to_owned());
+                assert_eq!(got.as_deref(), c["error"].as_str(), "{}", c["note"]);
+            }
+        }
+    }
+}
+
+proptest! {
+    #[test]
+    fn reply_intent_never_panics(text in ".{0,200}") {
+        let r = reply_intent(&text, "MA");
+        // A phone only ever comes with new_phone.
+        prop_assert_eq!(r.phone.is_some(), r.intent == codguard::confirm::Intent::NewPhone);
+    }
+
+    #[test]
+    fn any_single_character_change_is_rejected(
+        id in "[a-z0-9-]{1,20}", exp in 0i64..4_000_000_000, i in 0usize..32, c in "[A-Za-z0-9_-]",
+    ) {
+        let key = TokenKey::new(b"secret").unwrap();
+        let t = key.issue(&id, exp);
+        let mut chars: Vec<char> = t.chars().collect();
+        let c = c.chars().next().unwrap();
+        prop_assume!(chars[i] != c);
+        chars[i] = c;
+        let tampered: String = chars.into_iter().collect();
+        prop_assert!(key.verify(&tampered, &id, 0).is_err());
+        prop_assert!(key.verify(&t, &id, 0).is_ok() || exp < 0);
+    }
+
+    #[test]
+    fn verify_never_panics(t in ".{0,64}", id in ".{0,30}", now in any::<i64>()) {
+        let _ = verify_token(b"k", &t, &id, now);
+    }
+}
