@@ -201,6 +201,14 @@ typedef uint32_t cg_status;
  */
 typedef struct cg_engine cg_engine;
 
+/**
+ * The confirmation flow of one order (opaque): a state machine the host feeds events and
+ * time, and that answers with actions. It does no I/O and reads no clock.
+ *
+ * Threads: a flow is single-threaded; use it from one thread at a time.
+ */
+typedef struct cg_flow cg_flow;
+
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
@@ -420,6 +428,172 @@ cg_status cg_engine_save(const struct cg_engine *engine,
 cg_status cg_engine_load(const uint8_t *bytes,
                          size_t len,
                          struct cg_engine **out_engine);
+
+/**
+ * Creates the confirmation flow of an order.
+ *
+ * - `order`: the order as JSON (as for `cg_engine_assess`);
+ * - `action`: the assessment's action (`"confirm"`, `"auto_confirm"`, `"review"`,
+ *   `"require_prepayment"`, `"reject"`);
+ * - `policy`: the flow policy as JSON (delays, link base, language, shop name, ...); NULL,
+ *   empty or `null` means the default timeline;
+ * - `secret`: the shop's secret bytes that sign the confirmation links (not empty).
+ *
+ * Release the flow with `cg_flow_free`.
+ *
+ * Errors: `CG_INVALID_JSON`, `CG_INVALID_RECORD` (order, action), `CG_INVALID_CONFIG` (policy,
+ * empty secret), `CG_INVALID_UTF8`, `CG_NULL_PARAMETER`.
+ *
+ * # Safety
+ * Each pointer is NULL or valid for its length; `out_flow` is NULL or writable.
+ */
+cg_status cg_flow_new(const char *order,
+                      size_t order_len,
+                      const char *action,
+                      size_t action_len,
+                      const char *policy,
+                      size_t policy_len,
+                      const uint8_t *secret,
+                      size_t secret_len,
+                      struct cg_flow **out_flow);
+
+/**
+ * Releases a flow. NULL is accepted and does nothing.
+ *
+ * # Safety
+ * `flow` is NULL or a live flow; it must not be used afterwards.
+ */
+void cg_flow_free(struct cg_flow *flow);
+
+/**
+ * Feeds one event (JSON, contract section 3: `{"type": "placed", "at": T}`, `tick`,
+ * `link_clicked`, `reply`, `call_result`, `send_failed`, ...). `*out_json` receives the
+ * actions the host must carry out, in order, as a JSON array (release with `cg_string_free`).
+ * Replaying the same events gives the same actions.
+ *
+ * Errors: `CG_INVALID_JSON`, `CG_INVALID_EVENT` (malformed, or not for this flow; the flow is
+ * unchanged then).
+ *
+ * # Safety
+ * `flow` is NULL or a live flow used by no other thread meanwhile; `event` is NULL or valid
+ * for `event_len` bytes; the out-pointers are NULL or writable.
+ */
+cg_status cg_flow_handle(struct cg_flow *flow,
+                         const char *event,
+                         size_t event_len,
+                         char **out_json,
+                         size_t *out_len);
+
+/**
+ * Writes where the flow stands (`"not_started"`, `"awaiting_sms"`, `"confirmed"`,
+ * `"cancelled"`, ...) to `*out_str` (release with `cg_string_free`).
+ *
+ * # Safety
+ * `flow` is NULL or a live flow; the out-pointers are NULL or writable.
+ */
+cg_status cg_flow_state(const struct cg_flow *flow,
+                        char **out_str,
+                        size_t *out_len);
+
+/**
+ * When the host should send the next `tick`: `*out_has` is true and `*out_at` the Unix
+ * seconds, or `*out_has` is false (and `*out_at` 0) when no time-driven step is left.
+ *
+ * # Safety
+ * `flow` is NULL or a live flow; the out-pointers are NULL or writable.
+ */
+cg_status cg_flow_next_deadline(const struct cg_flow *flow,
+                                bool *out_has,
+                                int64_t *out_at);
+
+/**
+ * Writes the flow's whole state as JSON (versioned; without the secret) to `*out_json`, to
+ * store between events; rebuild it with `cg_flow_restore`.
+ *
+ * # Safety
+ * `flow` is NULL or a live flow; the out-pointers are NULL or writable.
+ */
+cg_status cg_flow_snapshot(const struct cg_flow *flow,
+                           char **out_json,
+                           size_t *out_len);
+
+/**
+ * Rebuilds a flow from `cg_flow_snapshot` JSON and the shop's secret; release it with
+ * `cg_flow_free`.
+ *
+ * Errors: `CG_INVALID_JSON`, `CG_SNAPSHOT_CORRUPT` (not a flow snapshot, inconsistent),
+ * `CG_SNAPSHOT_VERSION`, `CG_INVALID_CONFIG` (empty secret).
+ *
+ * # Safety
+ * Each pointer is NULL or valid for its length; `out_flow` is NULL or writable.
+ */
+cg_status cg_flow_restore(const char *snapshot,
+                          size_t snapshot_len,
+                          const uint8_t *secret,
+                          size_t secret_len,
+                          struct cg_flow **out_flow);
+
+/**
+ * Checks a confirmation link's token for this flow's order at `now` (Unix seconds): `CG_OK`
+ * when valid, else `CG_TOKEN_MALFORMED`, `CG_TOKEN_FORGED`, `CG_TOKEN_EXPIRED` or
+ * `CG_TOKEN_WRONG_ORDER`. The shop's link page calls this before showing its buttons.
+ *
+ * # Safety
+ * `flow` is NULL or a live flow; `token` is NULL or valid for `token_len` bytes.
+ */
+cg_status cg_flow_verify_link(const struct cg_flow *flow,
+                              const char *token,
+                              size_t token_len,
+                              int64_t now);
+
+/**
+ * What a customer's free-text reply means: `*out_json` receives
+ * `{"intent": "confirm" | "cancel" | "new_phone" | "unknown", "phone": "+2126..." | null}`.
+ * `country` (ISO alpha-2) reads numbers written in national form. Never fails on content:
+ * unclear or over-long text is `unknown`.
+ *
+ * # Safety
+ * The texts are NULL or valid for their lengths; the out-pointers are NULL or writable.
+ */
+cg_status cg_reply_intent(const char *reply,
+                          size_t reply_len,
+                          const char *country,
+                          size_t country_len,
+                          char **out_json,
+                          size_t *out_len);
+
+/**
+ * Issues the link token of `order_id`, valid until `expires_at` (Unix seconds), signed with
+ * the shop's `secret`; `*out_str` receives it (release with `cg_string_free`).
+ *
+ * Errors: `CG_INVALID_CONFIG` (empty secret).
+ *
+ * # Safety
+ * Each pointer is NULL or valid for its length; the out-pointers are NULL or writable.
+ */
+cg_status cg_issue_token(const uint8_t *secret,
+                         size_t secret_len,
+                         const char *order_id,
+                         size_t order_id_len,
+                         int64_t expires_at,
+                         char **out_str,
+                         size_t *out_len);
+
+/**
+ * Verifies a link token for `order_id` at `now`: `CG_OK`, or `CG_TOKEN_MALFORMED`,
+ * `CG_TOKEN_FORGED`, `CG_TOKEN_EXPIRED`, `CG_TOKEN_WRONG_ORDER`, `CG_INVALID_CONFIG` (empty
+ * secret).
+ *
+ * # Safety
+ * Each pointer is NULL or valid for its length.
+ */
+cg_status cg_verify_token(const uint8_t *secret,
+                          size_t secret_len,
+                          const char *token,
+                          size_t token_len,
+                          const char *order_id,
+                          size_t order_id_len,
+                          int64_t now);
 
 /**
  * Normalizes a phone as typed at a checkout to E.164 (`"+212612345678"`), reading national

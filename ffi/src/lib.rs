@@ -14,6 +14,7 @@
 mod guard;
 
 pub mod engine;
+pub mod flow;
 pub mod normalize;
 pub mod status;
 

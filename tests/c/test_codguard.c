@@ -8,7 +8,7 @@
  * one exit path (`done:`). The last line printed is "N passed, N failed"; the exit status is
  * non-zero when anything failed. Run it under valgrind (scripts/ci_c.sh).
  *
- * Usage: test_codguard [VECTORS_DIR]   (default: tests/vectors)
+ * Usage: test_codguard [VECTORS_DIR [FLOW_VECTOR.json...]]   (default: tests/vectors)
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -486,6 +486,105 @@ done:
     return ok;
 }
 
+
+/* ---------------------------------------------------------------- confirmation flow */
+
+static const char *FLOW_ORDER =
+    "{\"order_id\": \"o-1\", \"placed_at\": 1767225600, \"name\": \"Salma\", "
+    "\"phone\": \"+212696030620\", \"email\": \"salma@example.com\", \"country\": \"MA\", "
+    "\"total\": 349, \"currency\": \"MAD\"}";
+
+static int test_flow_errors(void) {
+    int ok = 1;
+    cg_flow *flow = (cg_flow *)SENTINEL;
+    const uint8_t secret[] = "s3cret";
+    char *out = SENTINEL;
+    size_t len = 99;
+    bool has = true;
+    int64_t at = 99;
+
+    CHECK_STATUS(cg_flow_new(TEXT(FLOW_ORDER), TEXT("confirm"), NULL, 0, secret, 0, &flow),
+                 CG_INVALID_CONFIG); /* empty secret */
+    CHECK(flow == NULL);
+    CHECK_STATUS(cg_flow_new(TEXT(FLOW_ORDER), TEXT("maybe"), NULL, 0, secret, 6, &flow),
+                 CG_INVALID_RECORD);
+    CHECK_STATUS(cg_flow_new(TEXT("{\"order_id\": \"\", \"placed_at\": 1}"), TEXT("confirm"),
+                             NULL, 0, secret, 6, &flow),
+                 CG_INVALID_RECORD);
+    CHECK_STATUS(cg_flow_new(TEXT(FLOW_ORDER), TEXT("confirm"), TEXT("{\"bogus\": 1}"), secret,
+                             6, &flow),
+                 CG_INVALID_CONFIG);
+    CHECK_STATUS(cg_flow_new(TEXT(FLOW_ORDER), TEXT("confirm"), TEXT("{"), secret, 6, &flow),
+                 CG_INVALID_JSON);
+    CHECK_STATUS(cg_flow_new(TEXT(FLOW_ORDER), TEXT("confirm"), NULL, 0, NULL, 6, &flow),
+                 CG_NULL_PARAMETER);
+    CHECK_STATUS(cg_flow_new(TEXT(FLOW_ORDER), TEXT("confirm"), NULL, 0, secret, 6, NULL),
+                 CG_NULL_PARAMETER);
+    CHECK_STATUS(cg_flow_new(TEXT(FLOW_ORDER), TEXT("confirm"), TEXT("null"), secret, 6, &flow),
+                 CG_OK);
+    CHECK_STATUS(cg_flow_handle(flow, TEXT("{\"type\": \"teleport\", \"at\": 1}"), &out, &len),
+                 CG_INVALID_EVENT);
+    CHECK(out == NULL && len == 0);
+    CHECK_STATUS(cg_flow_handle(flow, TEXT("{\"type\": "), &out, &len), CG_INVALID_JSON);
+    CHECK_STATUS(cg_flow_handle(flow, TEXT("\xff\xfe"), &out, &len), CG_INVALID_UTF8);
+    CHECK_STATUS(cg_flow_handle(NULL, TEXT("{}"), &out, &len), CG_NULL_PARAMETER);
+    CHECK_STATUS(cg_flow_next_deadline(NULL, &has, &at), CG_NULL_PARAMETER);
+    CHECK(!has && at == 0);
+    CHECK_STATUS(cg_flow_state(flow, &out, &len), CG_OK);
+    CHECK(strcmp(out, "not_started") == 0);
+    cg_string_free(out);
+    out = NULL;
+    CHECK_STATUS(cg_flow_verify_link(flow, TEXT("short"), 1767225600), CG_TOKEN_MALFORMED);
+    /* An engine is not a flow, and a flow snapshot must be one. */
+    CHECK_STATUS(cg_flow_restore(TEXT("{\"version\": 1}"), secret, 6, &flow), CG_SNAPSHOT_CORRUPT);
+    CHECK(flow == NULL);
+done:
+    cg_string_free(out);
+    cg_flow_free(flow);
+    cg_flow_free(NULL);
+    return ok;
+}
+
+static int test_flow_snapshot_round_trip(void) {
+    int ok = 1;
+    cg_flow *flow = NULL, *again = NULL;
+    const uint8_t secret[] = "s3cret";
+    char *actions = NULL, *snap = NULL, *state = NULL;
+    size_t len = 0;
+    bool has = false;
+    int64_t at = 0;
+
+    CHECK_STATUS(cg_flow_new(TEXT(FLOW_ORDER), TEXT("confirm"), NULL, 0, secret, 6, &flow), CG_OK);
+    CHECK_STATUS(cg_flow_handle(flow, TEXT("{\"type\": \"placed\", \"at\": 1767225600}"), &actions,
+                                &len),
+                 CG_OK);
+    CHECK(strstr(actions, "\"channel\":\"sms\"") != NULL);
+    CHECK_STATUS(cg_flow_next_deadline(flow, &has, &at), CG_OK);
+    CHECK(has && at == 1767225600 + 4 * 3600);
+    CHECK_STATUS(cg_flow_snapshot(flow, &snap, &len), CG_OK);
+    CHECK_STATUS(cg_flow_restore(snap, len, secret, 6, &again), CG_OK);
+    CHECK_STATUS(cg_flow_state(again, &state, &len), CG_OK);
+    CHECK(strcmp(state, "awaiting_sms") == 0);
+    /* A confirmation reply ends it. */
+    cg_string_free(actions);
+    actions = NULL;
+    CHECK_STATUS(cg_flow_handle(again,
+                                TEXT("{\"type\": \"reply\", \"at\": 1767226000, \"channel\": "
+                                     "\"sms\", \"intent\": \"confirm\"}"),
+                                &actions, &len),
+                 CG_OK);
+    CHECK(strcmp(actions, "[{\"type\":\"confirm\"}]") == 0);
+    CHECK_STATUS(cg_flow_next_deadline(again, &has, &at), CG_OK);
+    CHECK(!has && at == 0);
+done:
+    cg_string_free(actions);
+    cg_string_free(snap);
+    cg_string_free(state);
+    cg_flow_free(flow);
+    cg_flow_free(again);
+    return ok;
+}
+
 /* ---------------------------------------------------------------- vectors */
 
 static char *read_file(const char *path, size_t *len) {
@@ -620,6 +719,147 @@ done:
     return ok;
 }
 
+
+static int reply_intent_case(const cJSON *c) {
+    int ok = 1;
+    const char *text = str_field(c, "text");
+    const char *country = str_field(c, "default_country");
+    const cJSON *expected = cJSON_GetObjectItemCaseSensitive(c, "expected");
+    char *out = NULL;
+    cJSON *got = NULL;
+    size_t len = 0;
+
+    CHECK(text != NULL && expected != NULL);
+    if (country == NULL) country = "";
+    CHECK_STATUS(cg_reply_intent(TEXT(text), TEXT(country), &out, &len), CG_OK);
+    got = cJSON_Parse(out);
+    CHECK(got != NULL);
+    if (!cJSON_Compare(got, expected, 1)) {
+        fprintf(stderr, "  reply %s: got %s\n", str_field(c, "note"), out);
+        CHECK(0);
+    }
+done:
+    cJSON_Delete(got);
+    cg_string_free(out);
+    return ok;
+}
+
+static int token_case(const cJSON *c) {
+    int ok = 1;
+    const char *op = str_field(c, "op");
+    const char *secret = str_field(c, "secret");
+    const char *order_id = str_field(c, "order_id");
+    const char *token = str_field(c, "token");
+    char *out = NULL;
+    size_t len = 0;
+    cg_status st;
+
+    CHECK(op != NULL && secret != NULL && order_id != NULL);
+    if (strcmp(op, "issue") == 0) {
+        double expires = cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(c, "expires_at"));
+        st = cg_issue_token((const uint8_t *)secret, strlen(secret), TEXT(order_id),
+                            (int64_t)expires, &out, &len);
+        CHECK(same_error(st, str_field(c, "error")));
+        if (st == CG_OK) CHECK(same_text(out, token));
+    } else {
+        double now = cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(c, "now"));
+        CHECK(token != NULL);
+        st = cg_verify_token((const uint8_t *)secret, strlen(secret), TEXT(token),
+                             TEXT(order_id), (int64_t)now);
+        CHECK(same_error(st, str_field(c, "error")));
+    }
+done:
+    cg_string_free(out);
+    return ok;
+}
+
+/* One flow vector: build the flow, feed every step's event, compare actions (or the error),
+ * state and next deadline. */
+static int flow_file(const cJSON *doc) {
+    int ok = 1;
+    const cJSON *order = cJSON_GetObjectItemCaseSensitive(doc, "order");
+    const cJSON *policy = cJSON_GetObjectItemCaseSensitive(doc, "policy");
+    const char *action = str_field(doc, "action");
+    const char *secret = str_field(doc, "secret");
+    const cJSON *step;
+    char *order_text = NULL, *policy_text = NULL, *event_text = NULL;
+    char *out = NULL, *state = NULL;
+    cJSON *got = NULL;
+    cg_flow *flow = NULL;
+    size_t len = 0;
+    int i = 0;
+
+    CHECK(order != NULL && action != NULL && secret != NULL);
+    order_text = cJSON_PrintUnformatted(order);
+    policy_text = cJSON_PrintUnformatted(policy); /* "null" for the default */
+    CHECK(order_text != NULL && policy_text != NULL);
+    CHECK_STATUS(cg_flow_new(TEXT(order_text), TEXT(action), TEXT(policy_text),
+                             (const uint8_t *)secret, strlen(secret), &flow),
+                 CG_OK);
+    cJSON_ArrayForEach(step, cJSON_GetObjectItemCaseSensitive(doc, "steps")) {
+        const char *error = str_field(step, "error");
+        const cJSON *deadline = cJSON_GetObjectItemCaseSensitive(step, "next_deadline");
+        bool has = false;
+        int64_t at = 0;
+        cg_status st;
+
+        event_text = cJSON_PrintUnformatted(cJSON_GetObjectItemCaseSensitive(step, "event"));
+        CHECK(event_text != NULL);
+        st = cg_flow_handle(flow, TEXT(event_text), &out, &len);
+        if (!same_error(st, error)) {
+            fprintf(stderr, "  step %d: status %s, want %s\n", i, cg_status_name(st),
+                    error ? error : "ok");
+            CHECK(0);
+        }
+        if (error == NULL) {
+            got = cJSON_Parse(out);
+            if (!cJSON_Compare(got, cJSON_GetObjectItemCaseSensitive(step, "actions"), 1)) {
+                fprintf(stderr, "  step %d: actions %s\n", i, out);
+                CHECK(0);
+            }
+            cJSON_Delete(got);
+            got = NULL;
+        }
+        CHECK_STATUS(cg_flow_state(flow, &state, &len), CG_OK);
+        CHECK(same_text(state, str_field(step, "state")));
+        CHECK_STATUS(cg_flow_next_deadline(flow, &has, &at), CG_OK);
+        if (cJSON_IsNumber(deadline)) {
+            CHECK(has && at == (int64_t)cJSON_GetNumberValue(deadline));
+        } else {
+            CHECK(!has);
+        }
+        cJSON_free(event_text);
+        event_text = NULL;
+        cg_string_free(out);
+        out = NULL;
+        cg_string_free(state);
+        state = NULL;
+        i++;
+    }
+done:
+    cJSON_Delete(got);
+    cJSON_free(event_text);
+    cJSON_free(order_text);
+    cJSON_free(policy_text);
+    cg_string_free(out);
+    cg_string_free(state);
+    cg_flow_free(flow);
+    return ok;
+}
+
+/* Replays every tests/vectors/flow/NAME.json given on the command line after the vectors
+ * directory (the script lists them; C has no portable directory listing). */
+static void replay_flow(const char *path) {
+    char label[512];
+    size_t len = 0;
+    char *text = read_file(path, &len);
+    cJSON *doc = text ? cJSON_Parse(text) : NULL;
+    free(text);
+    snprintf(label, sizeof label, "flow %s", path);
+    report(label, doc != NULL && flow_file(doc));
+    cJSON_Delete(doc);
+}
+
 /* Replays tests/vectors/NAME.json through `run`, one result per case. A missing file is
  * skipped with a note (the vector sets land one by one); an unreadable one is a failure. */
 static void replay(const char *dir, const char *name, int (*run)(const cJSON *)) {
@@ -674,6 +914,8 @@ static const struct test TESTS[] = {
     {"empty_fields", test_empty_fields},
     {"phone_text_forms", test_phone_text_forms},
     {"erase_on_empty_engine", test_erase_on_empty_engine},
+    {"flow_errors", test_flow_errors},
+    {"flow_snapshot_round_trip", test_flow_snapshot_round_trip},
 };
 
 int main(int argc, char **argv) {
@@ -686,6 +928,9 @@ int main(int argc, char **argv) {
     replay(vectors, "phone", phone_case);
     replay(vectors, "email", email_case);
     replay(vectors, "address", address_case);
+    replay(vectors, "reply_intent", reply_intent_case);
+    replay(vectors, "token", token_case);
+    for (int a = 2; a < argc; a++) replay_flow(argv[a]);
 
     printf("%d passed, %d failed\n", passed, failed);
     return failed == 0 ? 0 : 1;
