@@ -496,7 +496,7 @@ static const char *FLOW_ORDER =
 
 static int test_flow_errors(void) {
     int ok = 1;
-    cg_flow *flow = (cg_flow *)SENTINEL;
+    cg_flow *flow = (cg_flow *)SENTINEL, *restored = (cg_flow *)SENTINEL;
     const uint8_t secret[] = "s3cret";
     char *out = SENTINEL;
     size_t len = 99;
@@ -536,8 +536,9 @@ static int test_flow_errors(void) {
     out = NULL;
     CHECK_STATUS(cg_flow_verify_link(flow, TEXT("short"), 1767225600), CG_TOKEN_MALFORMED);
     /* An engine is not a flow, and a flow snapshot must be one. */
-    CHECK_STATUS(cg_flow_restore(TEXT("{\"version\": 1}"), secret, 6, &flow), CG_SNAPSHOT_CORRUPT);
-    CHECK(flow == NULL);
+    CHECK_STATUS(cg_flow_restore(TEXT("{\"version\": 1}"), secret, 6, &restored),
+                 CG_SNAPSHOT_CORRUPT);
+    CHECK(restored == NULL);
 done:
     cg_string_free(out);
     cg_flow_free(flow);
