@@ -171,7 +171,8 @@ pub unsafe extern "C" fn cg_normalize_address(
 }
 
 /// Takes an address apart: `*out_json` receives `{"text", "street", "house_number", "unit",
-/// "district", "landmark", "city", "nonsense"}` (`city` is the gazetteer id, or null).
+/// "district", "landmark", "city", "city_name", "nonsense"}` (`city` is the gazetteer id and
+/// `city_name` its canonical name, or null when the city is not resolved).
 ///
 /// Errors: as `cg_normalize_address`.
 ///
@@ -195,10 +196,13 @@ pub unsafe extern "C" fn cg_parse_address(
         let raw = text(raw, raw_len, "address")?;
         let city = text(city, city_len, "city")?;
         let country = text(country, country_len, "country")?;
-        give_json(
-            &normalize::normalize_address(raw, city, country)?,
-            out_json,
-            out_len,
-        )
+        let address = normalize::normalize_address(raw, city, country)?;
+        let city_name = address.city.and_then(normalize::city::city_name);
+        let mut value = serde_json::to_value(&address)
+            .map_err(|e| crate::guard::Failure::new(cg_status::CG_PANIC, e.to_string()))?;
+        if let Some(object) = value.as_object_mut() {
+            object.insert("city_name".to_owned(), city_name.into());
+        }
+        give_json(&value, out_json, out_len)
     })
 }
