@@ -20,11 +20,11 @@ use crate::record::{HistoryRecord, Order, OrderId, Outcome};
 ///
 /// let mut engine = Engine::new(PolicyConfig::default());
 /// let past: HistoryRecord = serde_json::from_str(r#"{"order_id": "o-1", "placed_at": 1700000000,
-///     "name": "Salma Khalil", "phone": "0612345678", "country": "MA", "outcome": "refused"}"#).unwrap();
+///     "name": "Salma Khalil", "phone": "0661472983", "country": "MA", "outcome": "refused"}"#).unwrap();
 /// engine.add_history([past]).unwrap();
 ///
 /// let order: Order = serde_json::from_str(r#"{"order_id": "o-2", "placed_at": 1760000000,
-///     "name": "سلمى خليل", "phone": "+212 6 12 34 56 78", "country": "MA"}"#).unwrap();
+///     "name": "سلمى خليل", "phone": "+212 661 47 29 83", "country": "MA"}"#).unwrap();
 /// let a = engine.assess(&order).unwrap();
 /// assert_eq!(a.customer_class.as_str(), "risky");
 /// assert_eq!(a.matches[0].order_id.as_str(), "o-1");
