@@ -21,7 +21,7 @@ scripts/gen_header.sh --check
 echo "== gcc"
 make -C examples/c --no-print-directory -B all
 
-VALGRIND=(valgrind --quiet --leak-check=full --error-exitcode=1
+VALGRIND=(valgrind --leak-check=full --show-leak-kinds=definite,indirect --error-exitcode=1
           --errors-for-leak-kinds=definite,indirect)
 data=${CODGUARD_DATA:-examples/data}
 

@@ -266,6 +266,28 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_panic_becomes_a_status_and_a_message() {
+        let status = run(|| panic!("boom"));
+        assert_eq!(status, cg_status::CG_PANIC);
+        let mut buf = [0 as c_char; 64];
+        let mut n = 0usize;
+        // SAFETY: a 64-byte buffer and a usize to write.
+        let st = unsafe { crate::status::cg_last_error_message(buf.as_mut_ptr(), 64, &mut n) };
+        assert_eq!(st, cg_status::CG_OK);
+        // SAFETY: NUL-terminated by cg_last_error_message.
+        let text = unsafe { std::ffi::CStr::from_ptr(buf.as_ptr()) };
+        assert_eq!(text.to_str().unwrap(), "panic: boom");
+        assert_eq!(run(|| Ok(())), cg_status::CG_OK);
+    }
+
+    #[test]
+    fn header_version_is_the_crate_version() {
+        let header = include_str!("../../include/codguard.h");
+        let want = format!("#define CG_VERSION \"{}\"", env!("CARGO_PKG_VERSION"));
+        assert!(header.contains(&want));
+    }
+
+    #[test]
     fn redact_blanks_quoted_values() {
         assert_eq!(
             redact(r#"invalid type: string "0612345678", expected i64 at line 1"#),
