@@ -1,0 +1,416 @@
+//! `cg_engine`: a shop's history and policy behind an opaque handle.
+
+use std::os::raw::c_char;
+
+use codguard::engine::Engine;
+use codguard::policy::PolicyConfig;
+use codguard::{HistoryRecord, Order, Outcome};
+
+use crate::guard::{clear, give_bytes, give_json, json, json_list, out, text, Failure, Result};
+use crate::status::cg_status::{self, *};
+
+/// Marks a live engine: catches a flow or a stray pointer passed as an engine.
+const ENGINE_MAGIC: u64 = 0x6367_656e_6769_6e65; // "cgengine"
+
+/// An engine: history, policy, and assessments of new orders (opaque).
+///
+/// Threads: every function taking `const cg_engine *` only reads and may run on many threads at
+/// once; functions taking `cg_engine *` write and need exclusive access (no other call on the
+/// same engine meanwhile), e.g. behind a read-write lock.
+pub struct CgEngine {
+    magic: u64,
+    engine: Engine,
+}
+
+fn engine_ref<'a>(p: *const CgEngine) -> Result<&'a Engine> {
+    // SAFETY: the caller promises `p` is NULL or a live engine from `cg_engine_new`/`load`.
+    let h = unsafe { p.as_ref() }.ok_or_else(|| Failure::null("engine"))?;
+    if h.magic != ENGINE_MAGIC {
+        return Err(Failure::new(CG_INVALID_HANDLE, "not a live cg_engine"));
+    }
+    Ok(&h.engine)
+}
+
+fn engine_mut<'a>(p: *mut CgEngine) -> Result<&'a mut Engine> {
+    // SAFETY: as `engine_ref`, and the caller gives exclusive access for the call.
+    let h = unsafe { p.as_mut() }.ok_or_else(|| Failure::null("engine"))?;
+    if h.magic != ENGINE_MAGIC {
+        return Err(Failure::new(CG_INVALID_HANDLE, "not a live cg_engine"));
+    }
+    Ok(&mut h.engine)
+}
+
+fn give_engine(engine: Engine, out_engine: &mut *mut CgEngine) {
+    *out_engine = Box::into_raw(Box::new(CgEngine {
+        magic: ENGINE_MAGIC,
+        engine,
+    }));
+}
+
+/// Creates an engine with an empty history.
+///
+/// `config` is the policy as JSON (`(config, config_len)`, UTF-8, the keys of the contract's
+/// policy; missing keys keep their defaults). `config == NULL` or `config_len == 0` means the
+/// default policy. On success `*out_engine` is a new engine to release with `cg_engine_free`.
+///
+/// Errors: `CG_NULL_PARAMETER` (out_engine), `CG_INVALID_UTF8`, `CG_INVALID_JSON`,
+/// `CG_INVALID_CONFIG` (unknown key, value out of range).
+///
+/// # Safety
+/// `config` is NULL or valid for `config_len` bytes; `out_engine` is NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn cg_engine_new(
+    config: *const c_char,
+    config_len: usize,
+    out_engine: *mut *mut CgEngine,
+) -> cg_status {
+    ffi_guard!({
+        clear(out_engine);
+        let out_engine = out(out_engine, "out_engine")?;
+        let config = if config.is_null() || config_len == 0 {
+            PolicyConfig::default()
+        } else {
+            let c: PolicyConfig = json(
+                text(config, config_len, "config")?,
+                "config",
+                CG_INVALID_CONFIG,
+            )?;
+            c.validate()?;
+            c
+        };
+        give_engine(Engine::new(config), out_engine);
+        Ok(())
+    })
+}
+
+/// Releases an engine. NULL is accepted and does nothing.
+///
+/// # Safety
+/// `engine` is NULL or a live engine; it must not be used afterwards.
+#[no_mangle]
+pub unsafe extern "C" fn cg_engine_free(engine: *mut CgEngine) {
+    ffi_guard!(or(), {
+        if engine.is_null() {
+            return;
+        }
+        // SAFETY: the caller passes an engine from `cg_engine_new`/`cg_engine_load`, once.
+        let mut boxed = unsafe { Box::from_raw(engine) };
+        if boxed.magic != ENGINE_MAGIC {
+            // Not ours (or freed already): leaking is safer than freeing foreign memory.
+            std::mem::forget(boxed);
+            return;
+        }
+        boxed.magic = 0;
+        drop(boxed);
+    })
+}
+
+/// Writes the number of past orders held to `*out_len`.
+///
+/// # Safety
+/// `engine` is NULL or a live engine; `out_len` is NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn cg_engine_len(engine: *const CgEngine, out_len: *mut usize) -> cg_status {
+    ffi_guard!({
+        clear(out_len);
+        let out_len = out(out_len, "out_len")?;
+        *out_len = engine_ref(engine)?.len();
+        Ok(())
+    })
+}
+
+/// Writes the engine's policy as JSON (every key, defaults included) to `*out_json`
+/// (release with `cg_string_free`) and its length to `*out_len`.
+///
+/// # Safety
+/// `engine` is NULL or a live engine; the out-pointers are NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn cg_engine_config(
+    engine: *const CgEngine,
+    out_json: *mut *mut c_char,
+    out_len: *mut usize,
+) -> cg_status {
+    ffi_guard!({
+        clear(out_json);
+        clear(out_len);
+        let (out_json, out_len) = (out(out_json, "out_json")?, out(out_len, "out_len")?);
+        give_json(engine_ref(engine)?.config(), out_json, out_len)
+    })
+}
+
+/// Adds past orders: `(json, len)` is a JSON array of history records or JSON Lines (one
+/// record per line; blank lines skipped). All or nothing: on error nothing is added.
+/// `*out_added` receives the number of records added.
+///
+/// Errors: `CG_INVALID_JSON`, `CG_INVALID_RECORD` (wrong shape, empty order id; the message
+/// names the line or record), `CG_DUPLICATE_ORDER`.
+///
+/// # Safety
+/// `engine` is NULL or a live engine used by no other thread meanwhile; `json` is NULL or valid
+/// for `len` bytes; `out_added` is NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn cg_engine_add_history(
+    engine: *mut CgEngine,
+    json: *const c_char,
+    len: usize,
+    out_added: *mut usize,
+) -> cg_status {
+    ffi_guard!({
+        clear(out_added);
+        let out_added = out(out_added, "out_added")?;
+        let engine = engine_mut(engine)?;
+        let records: Vec<HistoryRecord> =
+            json_list(text(json, len, "history")?, "history", CG_INVALID_RECORD)?;
+        *out_added = engine.add_history(records)?;
+        Ok(())
+    })
+}
+
+/// Adds a new order (one JSON object) as pending history, so that the customer's next order
+/// sees it.
+///
+/// Errors: `CG_INVALID_JSON`, `CG_INVALID_RECORD`, `CG_DUPLICATE_ORDER`.
+///
+/// # Safety
+/// `engine` is NULL or a live engine used by no other thread meanwhile; `json` is NULL or valid
+/// for `len` bytes.
+#[no_mangle]
+pub unsafe extern "C" fn cg_engine_add_order(
+    engine: *mut CgEngine,
+    json: *const c_char,
+    len: usize,
+) -> cg_status {
+    ffi_guard!({
+        let engine = engine_mut(engine)?;
+        let order: Order =
+            crate::guard::json(text(json, len, "order")?, "order", CG_INVALID_RECORD)?;
+        engine.add_order(&order)?;
+        Ok(())
+    })
+}
+
+/// Records what became of an order: `outcome` is a contract name (`"delivered"`, `"refused"`,
+/// `"unreachable"`, `"returned"`, `"cancelled"`, `"unconfirmed"`, `"pending"`, `"confirmed"`).
+///
+/// Errors: `CG_UNKNOWN_ORDER`, `CG_INVALID_RECORD` (unknown outcome name).
+///
+/// # Safety
+/// `engine` is NULL or a live engine used by no other thread meanwhile; the texts are NULL or
+/// valid for their lengths.
+#[no_mangle]
+pub unsafe extern "C" fn cg_engine_record_outcome(
+    engine: *mut CgEngine,
+    order_id: *const c_char,
+    order_id_len: usize,
+    outcome: *const c_char,
+    outcome_len: usize,
+) -> cg_status {
+    ffi_guard!({
+        let engine = engine_mut(engine)?;
+        let id = text(order_id, order_id_len, "order_id")?;
+        let outcome: Outcome = text(outcome, outcome_len, "outcome")?.parse()?;
+        engine.record_outcome(id, outcome)?;
+        Ok(())
+    })
+}
+
+/// Records whether the customer negotiated (haggled) on an order.
+///
+/// Errors: `CG_UNKNOWN_ORDER`.
+///
+/// # Safety
+/// `engine` is NULL or a live engine used by no other thread meanwhile; `order_id` is NULL or
+/// valid for `order_id_len` bytes.
+#[no_mangle]
+pub unsafe extern "C" fn cg_engine_record_negotiated(
+    engine: *mut CgEngine,
+    order_id: *const c_char,
+    order_id_len: usize,
+    negotiated: bool,
+) -> cg_status {
+    ffi_guard!({
+        let engine = engine_mut(engine)?;
+        engine.record_negotiated(text(order_id, order_id_len, "order_id")?, negotiated)?;
+        Ok(())
+    })
+}
+
+/// Assesses a new order (one JSON object) against the history; `*out_json` receives the
+/// assessment JSON of the contract (release with `cg_string_free`), `*out_len` its length.
+/// The engine is only read: many threads may assess at once.
+///
+/// Errors: `CG_INVALID_JSON`, `CG_INVALID_RECORD` (wrong shape, empty order id).
+///
+/// # Safety
+/// `engine` is NULL or a live engine; `json` is NULL or valid for `len` bytes; the out-pointers
+/// are NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn cg_engine_assess(
+    engine: *const CgEngine,
+    json: *const c_char,
+    len: usize,
+    out_json: *mut *mut c_char,
+    out_len: *mut usize,
+) -> cg_status {
+    ffi_guard!({
+        clear(out_json);
+        clear(out_len);
+        let (out_json, out_len) = (out(out_json, "out_json")?, out(out_len, "out_len")?);
+        let engine = engine_ref(engine)?;
+        let order: Order =
+            crate::guard::json(text(json, len, "order")?, "order", CG_INVALID_RECORD)?;
+        give_json(&engine.assess(&order)?, out_json, out_len)
+    })
+}
+
+/// One element of `cg_engine_assess_many`'s answer: an assessment, or why there is none.
+#[derive(serde::Serialize)]
+#[serde(untagged)]
+enum Answer {
+    Assessed(codguard::classify::Assessment),
+    Failed {
+        order_id: codguard::OrderId,
+        error: ErrorJson,
+    },
+}
+
+#[derive(serde::Serialize)]
+struct ErrorJson {
+    code: &'static str,
+    message: String,
+}
+
+/// Assesses many orders (a JSON array or JSON Lines) on every core. `*out_json` receives a JSON
+/// array with one element per order, in input order: the assessment, or
+/// `{"order_id": ..., "error": {"code": "invalid_record", "message": ...}}` for an order that
+/// cannot be assessed (one bad order does not fail the others).
+///
+/// Errors: `CG_INVALID_JSON`, `CG_INVALID_RECORD` (an element that is not an order at all).
+///
+/// # Safety
+/// As `cg_engine_assess`.
+#[no_mangle]
+pub unsafe extern "C" fn cg_engine_assess_many(
+    engine: *const CgEngine,
+    json: *const c_char,
+    len: usize,
+    out_json: *mut *mut c_char,
+    out_len: *mut usize,
+) -> cg_status {
+    ffi_guard!({
+        clear(out_json);
+        clear(out_len);
+        let (out_json, out_len) = (out(out_json, "out_json")?, out(out_len, "out_len")?);
+        let engine = engine_ref(engine)?;
+        let orders: Vec<Order> =
+            json_list(text(json, len, "orders")?, "orders", CG_INVALID_RECORD)?;
+        let answers: Vec<Answer> = engine
+            .assess_many(&orders)
+            .into_iter()
+            .zip(&orders)
+            .map(|(r, o)| match r {
+                Ok(a) => Answer::Assessed(a),
+                Err(e) => Answer::Failed {
+                    order_id: o.order_id.clone(),
+                    error: ErrorJson {
+                        code: e.kind().code(),
+                        message: e.message().to_owned(),
+                    },
+                },
+            })
+            .collect();
+        give_json(&answers, out_json, out_len)
+    })
+}
+
+/// Erases every order of the customer(s) who used this phone (read with `country`, ISO alpha-2,
+/// for national forms), and every order linked to them. `*out_erased` receives the count.
+///
+/// Errors: the phone errors (`CG_PHONE_*`, `CG_INVALID_COUNTRY`, `CG_INPUT_TOO_LONG`).
+///
+/// # Safety
+/// `engine` is NULL or a live engine used by no other thread meanwhile; the texts are NULL or
+/// valid for their lengths; `out_erased` is NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn cg_engine_erase_by_phone(
+    engine: *mut CgEngine,
+    phone: *const c_char,
+    phone_len: usize,
+    country: *const c_char,
+    country_len: usize,
+    out_erased: *mut usize,
+) -> cg_status {
+    ffi_guard!({
+        clear(out_erased);
+        let out_erased = out(out_erased, "out_erased")?;
+        let engine = engine_mut(engine)?;
+        let phone = text(phone, phone_len, "phone")?;
+        let country = text(country, country_len, "country")?;
+        *out_erased = engine.erase_by_phone(phone, country)?;
+        Ok(())
+    })
+}
+
+/// Erases every order of the customer(s) who used this email, as `cg_engine_erase_by_phone`.
+///
+/// Errors: the email errors (`CG_EMAIL_*`, `CG_INPUT_TOO_LONG`).
+///
+/// # Safety
+/// As `cg_engine_erase_by_phone`.
+#[no_mangle]
+pub unsafe extern "C" fn cg_engine_erase_by_email(
+    engine: *mut CgEngine,
+    email: *const c_char,
+    email_len: usize,
+    out_erased: *mut usize,
+) -> cg_status {
+    ffi_guard!({
+        clear(out_erased);
+        let out_erased = out(out_erased, "out_erased")?;
+        let engine = engine_mut(engine)?;
+        *out_erased = engine.erase_by_email(text(email, email_len, "email")?)?;
+        Ok(())
+    })
+}
+
+/// Writes the whole engine (history and policy) as versioned, checksummed snapshot bytes to
+/// `*out_bytes` (release with `cg_bytes_free`) and their count to `*out_len`.
+///
+/// # Safety
+/// `engine` is NULL or a live engine; the out-pointers are NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn cg_engine_save(
+    engine: *const CgEngine,
+    out_bytes: *mut *mut u8,
+    out_len: *mut usize,
+) -> cg_status {
+    ffi_guard!({
+        clear(out_bytes);
+        clear(out_len);
+        let (out_bytes, out_len) = (out(out_bytes, "out_bytes")?, out(out_len, "out_len")?);
+        give_bytes(&engine_ref(engine)?.save(), out_bytes, out_len);
+        Ok(())
+    })
+}
+
+/// Creates an engine from `cg_engine_save` bytes; release it with `cg_engine_free`.
+///
+/// Errors: `CG_SNAPSHOT_TRUNCATED`, `CG_SNAPSHOT_CORRUPT`, `CG_SNAPSHOT_VERSION`; nothing is
+/// half loaded.
+///
+/// # Safety
+/// `bytes` is NULL or valid for `len` bytes; `out_engine` is NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn cg_engine_load(
+    bytes: *const u8,
+    len: usize,
+    out_engine: *mut *mut CgEngine,
+) -> cg_status {
+    ffi_guard!({
+        clear(out_engine);
+        let out_engine = out(out_engine, "out_engine")?;
+        let engine = Engine::load(crate::guard::bytes(bytes, len, "bytes")?)?;
+        give_engine(engine, out_engine);
+        Ok(())
+    })
+}

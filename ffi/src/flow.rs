@@ -1,0 +1,354 @@
+//! `cg_flow`: the confirmation flow of one order behind an opaque handle, and its helpers
+//! (reply intent, link tokens).
+
+use std::os::raw::c_char;
+
+use codguard::classify::Action;
+use codguard::confirm::{self, ConfirmationFlow, Event, FlowPolicy, FlowSnapshot};
+use codguard::Order;
+
+use crate::guard::{bytes, clear, give_json, give_string, json, out, text, Failure, Result};
+use crate::status::cg_status::{self, *};
+
+/// Marks a live flow: catches an engine or a stray pointer passed as a flow.
+const FLOW_MAGIC: u64 = 0x6367_666c_6f77_2121; // "cgflow!!"
+
+/// The confirmation flow of one order (opaque): a state machine the host feeds events and
+/// time, and that answers with actions. It does no I/O and reads no clock.
+///
+/// Threads: a flow is single-threaded; use it from one thread at a time.
+pub struct CgFlow {
+    magic: u64,
+    flow: ConfirmationFlow,
+}
+
+fn flow_ref<'a>(p: *const CgFlow) -> Result<&'a ConfirmationFlow> {
+    // SAFETY: the caller promises `p` is NULL or a live flow from `cg_flow_new`/`restore`.
+    let h = unsafe { p.as_ref() }.ok_or_else(|| Failure::null("flow"))?;
+    if h.magic != FLOW_MAGIC {
+        return Err(Failure::new(CG_INVALID_HANDLE, "not a live cg_flow"));
+    }
+    Ok(&h.flow)
+}
+
+fn flow_mut<'a>(p: *mut CgFlow) -> Result<&'a mut ConfirmationFlow> {
+    // SAFETY: as `flow_ref`, with exclusive access for the call.
+    let h = unsafe { p.as_mut() }.ok_or_else(|| Failure::null("flow"))?;
+    if h.magic != FLOW_MAGIC {
+        return Err(Failure::new(CG_INVALID_HANDLE, "not a live cg_flow"));
+    }
+    Ok(&mut h.flow)
+}
+
+fn give_flow(flow: ConfirmationFlow, out_flow: &mut *mut CgFlow) {
+    *out_flow = Box::into_raw(Box::new(CgFlow {
+        magic: FLOW_MAGIC,
+        flow,
+    }));
+}
+
+fn policy_of(ptr: *const c_char, len: usize) -> Result<FlowPolicy> {
+    if ptr.is_null() || len == 0 {
+        return Ok(FlowPolicy::default());
+    }
+    let text = text(ptr, len, "policy")?;
+    if text.trim() == "null" {
+        return Ok(FlowPolicy::default());
+    }
+    json(text, "policy", CG_INVALID_CONFIG)
+}
+
+/// Creates the confirmation flow of an order.
+///
+/// - `order`: the order as JSON (as for `cg_engine_assess`);
+/// - `action`: the assessment's action (`"confirm"`, `"auto_confirm"`, `"review"`,
+///   `"require_prepayment"`, `"reject"`);
+/// - `policy`: the flow policy as JSON (delays, link base, language, shop name, ...); NULL,
+///   empty or `null` means the default timeline;
+/// - `secret`: the shop's secret bytes that sign the confirmation links (not empty).
+///
+/// Release the flow with `cg_flow_free`.
+///
+/// Errors: `CG_INVALID_JSON`, `CG_INVALID_RECORD` (order, action), `CG_INVALID_CONFIG` (policy,
+/// empty secret), `CG_INVALID_UTF8`, `CG_NULL_PARAMETER`.
+///
+/// # Safety
+/// Each pointer is NULL or valid for its length; `out_flow` is NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn cg_flow_new(
+    order: *const c_char,
+    order_len: usize,
+    action: *const c_char,
+    action_len: usize,
+    policy: *const c_char,
+    policy_len: usize,
+    secret: *const u8,
+    secret_len: usize,
+    out_flow: *mut *mut CgFlow,
+) -> cg_status {
+    ffi_guard!({
+        clear(out_flow);
+        let out_flow = out(out_flow, "out_flow")?;
+        let order: Order = json(text(order, order_len, "order")?, "order", CG_INVALID_RECORD)?;
+        let action = text(action, action_len, "action")?;
+        let action: Action = serde_json::from_value(serde_json::Value::String(action.to_owned()))
+            .map_err(|_| {
+            Failure::new(CG_INVALID_RECORD, "action is not a contract action name")
+        })?;
+        let policy = policy_of(policy, policy_len)?;
+        let secret = bytes(secret, secret_len, "secret")?;
+        give_flow(
+            ConfirmationFlow::new(&order, action, policy, secret)?,
+            out_flow,
+        );
+        Ok(())
+    })
+}
+
+/// Releases a flow. NULL is accepted and does nothing.
+///
+/// # Safety
+/// `flow` is NULL or a live flow; it must not be used afterwards.
+#[no_mangle]
+pub unsafe extern "C" fn cg_flow_free(flow: *mut CgFlow) {
+    ffi_guard!(or(), {
+        if flow.is_null() {
+            return;
+        }
+        // SAFETY: the caller passes a flow from `cg_flow_new`/`cg_flow_restore`, once.
+        let mut boxed = unsafe { Box::from_raw(flow) };
+        if boxed.magic != FLOW_MAGIC {
+            // Not ours (or freed already): leaking is safer than freeing foreign memory.
+            std::mem::forget(boxed);
+            return;
+        }
+        boxed.magic = 0;
+        drop(boxed);
+    })
+}
+
+/// Feeds one event (JSON, contract section 3: `{"type": "placed", "at": T}`, `tick`,
+/// `link_clicked`, `reply`, `call_result`, `send_failed`, ...). `*out_json` receives the
+/// actions the host must carry out, in order, as a JSON array (release with `cg_string_free`).
+/// Replaying the same events gives the same actions.
+///
+/// Errors: `CG_INVALID_JSON`, `CG_INVALID_EVENT` (malformed, or not for this flow; the flow is
+/// unchanged then).
+///
+/// # Safety
+/// `flow` is NULL or a live flow used by no other thread meanwhile; `event` is NULL or valid
+/// for `event_len` bytes; the out-pointers are NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn cg_flow_handle(
+    flow: *mut CgFlow,
+    event: *const c_char,
+    event_len: usize,
+    out_json: *mut *mut c_char,
+    out_len: *mut usize,
+) -> cg_status {
+    ffi_guard!({
+        clear(out_json);
+        clear(out_len);
+        let (out_json, out_len) = (out(out_json, "out_json")?, out(out_len, "out_len")?);
+        let flow = flow_mut(flow)?;
+        let event: Event = json(text(event, event_len, "event")?, "event", CG_INVALID_EVENT)?;
+        give_json(&flow.handle(event)?, out_json, out_len)
+    })
+}
+
+/// Writes where the flow stands (`"not_started"`, `"awaiting_sms"`, `"confirmed"`,
+/// `"cancelled"`, ...) to `*out_str` (release with `cg_string_free`).
+///
+/// # Safety
+/// `flow` is NULL or a live flow; the out-pointers are NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn cg_flow_state(
+    flow: *const CgFlow,
+    out_str: *mut *mut c_char,
+    out_len: *mut usize,
+) -> cg_status {
+    ffi_guard!({
+        clear(out_str);
+        clear(out_len);
+        let (out_str, out_len) = (out(out_str, "out_str")?, out(out_len, "out_len")?);
+        let state = serde_json::to_value(flow_ref(flow)?.state())
+            .map_err(|e| Failure::new(CG_PANIC, e.to_string()))?;
+        give_string(state.as_str().unwrap_or(""), out_str, out_len);
+        Ok(())
+    })
+}
+
+/// When the host should send the next `tick`: `*out_has` is true and `*out_at` the Unix
+/// seconds, or `*out_has` is false (and `*out_at` 0) when no time-driven step is left.
+///
+/// # Safety
+/// `flow` is NULL or a live flow; the out-pointers are NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn cg_flow_next_deadline(
+    flow: *const CgFlow,
+    out_has: *mut bool,
+    out_at: *mut i64,
+) -> cg_status {
+    ffi_guard!({
+        clear(out_has);
+        clear(out_at);
+        let (out_has, out_at) = (out(out_has, "out_has")?, out(out_at, "out_at")?);
+        if let Some(at) = flow_ref(flow)?.next_deadline() {
+            *out_has = true;
+            *out_at = at;
+        }
+        Ok(())
+    })
+}
+
+/// Writes the flow's whole state as JSON (versioned; without the secret) to `*out_json`, to
+/// store between events; rebuild it with `cg_flow_restore`.
+///
+/// # Safety
+/// `flow` is NULL or a live flow; the out-pointers are NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn cg_flow_snapshot(
+    flow: *const CgFlow,
+    out_json: *mut *mut c_char,
+    out_len: *mut usize,
+) -> cg_status {
+    ffi_guard!({
+        clear(out_json);
+        clear(out_len);
+        let (out_json, out_len) = (out(out_json, "out_json")?, out(out_len, "out_len")?);
+        give_json(&flow_ref(flow)?.snapshot(), out_json, out_len)
+    })
+}
+
+/// Rebuilds a flow from `cg_flow_snapshot` JSON and the shop's secret; release it with
+/// `cg_flow_free`.
+///
+/// Errors: `CG_INVALID_JSON`, `CG_SNAPSHOT_CORRUPT` (not a flow snapshot, inconsistent),
+/// `CG_SNAPSHOT_VERSION`, `CG_INVALID_CONFIG` (empty secret).
+///
+/// # Safety
+/// Each pointer is NULL or valid for its length; `out_flow` is NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn cg_flow_restore(
+    snapshot: *const c_char,
+    snapshot_len: usize,
+    secret: *const u8,
+    secret_len: usize,
+    out_flow: *mut *mut CgFlow,
+) -> cg_status {
+    ffi_guard!({
+        clear(out_flow);
+        let out_flow = out(out_flow, "out_flow")?;
+        let snapshot: FlowSnapshot = json(
+            text(snapshot, snapshot_len, "snapshot")?,
+            "snapshot",
+            CG_SNAPSHOT_CORRUPT,
+        )?;
+        let secret = bytes(secret, secret_len, "secret")?;
+        give_flow(ConfirmationFlow::restore(snapshot, secret)?, out_flow);
+        Ok(())
+    })
+}
+
+/// Checks a confirmation link's token for this flow's order at `now` (Unix seconds): `CG_OK`
+/// when valid, else `CG_TOKEN_MALFORMED`, `CG_TOKEN_FORGED`, `CG_TOKEN_EXPIRED` or
+/// `CG_TOKEN_WRONG_ORDER`. The shop's link page calls this before showing its buttons.
+///
+/// # Safety
+/// `flow` is NULL or a live flow; `token` is NULL or valid for `token_len` bytes.
+#[no_mangle]
+pub unsafe extern "C" fn cg_flow_verify_link(
+    flow: *const CgFlow,
+    token: *const c_char,
+    token_len: usize,
+    now: i64,
+) -> cg_status {
+    ffi_guard!({
+        let flow = flow_ref(flow)?;
+        flow.verify_link(text(token, token_len, "token")?, now)?;
+        Ok(())
+    })
+}
+
+/// What a customer's free-text reply means: `*out_json` receives
+/// `{"intent": "confirm" | "cancel" | "new_phone" | "unknown", "phone": "+2126..." | null}`.
+/// `country` (ISO alpha-2) reads numbers written in national form. Never fails on content:
+/// unclear or over-long text is `unknown`.
+///
+/// # Safety
+/// The texts are NULL or valid for their lengths; the out-pointers are NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn cg_reply_intent(
+    reply: *const c_char,
+    reply_len: usize,
+    country: *const c_char,
+    country_len: usize,
+    out_json: *mut *mut c_char,
+    out_len: *mut usize,
+) -> cg_status {
+    ffi_guard!({
+        clear(out_json);
+        clear(out_len);
+        let (out_json, out_len) = (out(out_json, "out_json")?, out(out_len, "out_len")?);
+        let reply = text(reply, reply_len, "reply")?;
+        let country = text(country, country_len, "country")?;
+        give_json(&confirm::reply_intent(reply, country), out_json, out_len)
+    })
+}
+
+/// Issues the link token of `order_id`, valid until `expires_at` (Unix seconds), signed with
+/// the shop's `secret`; `*out_str` receives it (release with `cg_string_free`).
+///
+/// Errors: `CG_INVALID_CONFIG` (empty secret).
+///
+/// # Safety
+/// Each pointer is NULL or valid for its length; the out-pointers are NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn cg_issue_token(
+    secret: *const u8,
+    secret_len: usize,
+    order_id: *const c_char,
+    order_id_len: usize,
+    expires_at: i64,
+    out_str: *mut *mut c_char,
+    out_len: *mut usize,
+) -> cg_status {
+    ffi_guard!({
+        clear(out_str);
+        clear(out_len);
+        let (out_str, out_len) = (out(out_str, "out_str")?, out(out_len, "out_len")?);
+        let secret = bytes(secret, secret_len, "secret")?;
+        let order_id = text(order_id, order_id_len, "order_id")?;
+        give_string(
+            &confirm::issue_token(secret, order_id, expires_at)?,
+            out_str,
+            out_len,
+        );
+        Ok(())
+    })
+}
+
+/// Verifies a link token for `order_id` at `now`: `CG_OK`, or `CG_TOKEN_MALFORMED`,
+/// `CG_TOKEN_FORGED`, `CG_TOKEN_EXPIRED`, `CG_TOKEN_WRONG_ORDER`, `CG_INVALID_CONFIG` (empty
+/// secret).
+///
+/// # Safety
+/// Each pointer is NULL or valid for its length.
+#[no_mangle]
+pub unsafe extern "C" fn cg_verify_token(
+    secret: *const u8,
+    secret_len: usize,
+    token: *const c_char,
+    token_len: usize,
+    order_id: *const c_char,
+    order_id_len: usize,
+    now: i64,
+) -> cg_status {
+    ffi_guard!({
+        let secret = bytes(secret, secret_len, "secret")?;
+        let token = text(token, token_len, "token")?;
+        let order_id = text(order_id, order_id_len, "order_id")?;
+        confirm::verify_token(secret, token, order_id, now)?;
+        Ok(())
+    })
+}

@@ -1,0 +1,312 @@
+//! The panic boundary and the conversions every exported function shares.
+//!
+//! Every `extern "C" fn` of this crate runs its body inside [`ffi_guard!`]; `build.rs` refuses to
+//! build a crate where one does not. A panic becomes `CG_PANIC` and a last-error message: it
+//! never unwinds into C and never aborts the host (a PHP-FPM worker must survive bad input).
+
+use std::os::raw::c_char;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+
+use crate::status::{cg_status, set_last_error};
+
+/// Runs a body returning `Result<(), Failure>` (or, with `or FALLBACK,`, any value) inside
+/// `catch_unwind`. A `Failure` or a panic leaves its message for `cg_last_error_message`.
+macro_rules! ffi_guard {
+    (or $fallback:expr, $body:block) => {
+        match ::std::panic::catch_unwind(::std::panic::AssertUnwindSafe(move || $body)) {
+            Ok(value) => value,
+            Err(payload) => {
+                $crate::guard::record_panic(payload);
+                $fallback
+            }
+        }
+    };
+    ($body:block) => {
+        $crate::guard::run(move || -> $crate::guard::Result<()> { $body })
+    };
+}
+
+/// Why a call failed: a status and the details for `cg_last_error_message`.
+#[derive(Debug)]
+pub(crate) struct Failure {
+    pub(crate) status: cg_status,
+    pub(crate) message: String,
+}
+
+impl Failure {
+    pub(crate) fn new(status: cg_status, message: impl Into<String>) -> Failure {
+        Failure {
+            status,
+            message: message.into(),
+        }
+    }
+
+    pub(crate) fn null(what: &str) -> Failure {
+        Failure::new(cg_status::CG_NULL_PARAMETER, format!("{what} is NULL"))
+    }
+}
+
+impl From<codguard::Error> for Failure {
+    fn from(e: codguard::Error) -> Failure {
+        Failure::new(cg_status::from(e.kind()), e.message())
+    }
+}
+
+pub(crate) type Result<T> = std::result::Result<T, Failure>;
+
+/// The body of `ffi_guard!`: the status of `f`, a failure's message stored, a panic caught.
+pub(crate) fn run(f: impl FnOnce() -> Result<()>) -> cg_status {
+    match catch_unwind(AssertUnwindSafe(f)) {
+        Ok(Ok(())) => cg_status::CG_OK,
+        Ok(Err(failure)) => {
+            let name = failure.status.name();
+            set_last_error(format!("{name}: {}", failure.message));
+            failure.status
+        }
+        Err(payload) => {
+            record_panic(payload);
+            cg_status::CG_PANIC
+        }
+    }
+}
+
+pub(crate) fn record_panic(payload: Box<dyn std::any::Any + Send>) {
+    let what = payload
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unknown panic".to_owned());
+    set_last_error(format!("panic: {what}"));
+    // A payload whose destructor panics would unwind out of here; forget it instead.
+    std::mem::forget(payload);
+}
+
+/// The value an out-pointer holds when a call produced nothing: NULL, 0, false.
+pub(crate) trait Empty {
+    fn empty() -> Self;
+}
+
+impl<T> Empty for *mut T {
+    fn empty() -> Self {
+        std::ptr::null_mut()
+    }
+}
+
+impl Empty for usize {
+    fn empty() -> Self {
+        0
+    }
+}
+
+impl Empty for i64 {
+    fn empty() -> Self {
+        0
+    }
+}
+
+impl Empty for bool {
+    fn empty() -> Self {
+        false
+    }
+}
+
+/// Sets an out-pointer to its empty value before any work, if the caller gave one.
+pub(crate) fn clear<T: Empty>(out: *mut T) {
+    if !out.is_null() {
+        // SAFETY: the caller promises `out` is NULL or valid for a write.
+        unsafe { out.write(T::empty()) };
+    }
+}
+
+/// An out-pointer the call may write to.
+pub(crate) fn out<'a, T>(p: *mut T, what: &str) -> Result<&'a mut T> {
+    // SAFETY: the caller promises `p` is NULL or valid for a write for the call's duration.
+    unsafe { p.as_mut() }.ok_or_else(|| Failure::null(what))
+}
+
+/// Borrowed bytes `(ptr, len)`.
+pub(crate) fn bytes<'a>(ptr: *const u8, len: usize, what: &str) -> Result<&'a [u8]> {
+    if ptr.is_null() {
+        return Err(Failure::null(what));
+    }
+    if len > isize::MAX as usize {
+        return Err(Failure::new(
+            cg_status::CG_INPUT_TOO_LONG,
+            format!("{what} is longer than any buffer can be"),
+        ));
+    }
+    // SAFETY: the caller promises `ptr` is valid for `len` bytes for the call's duration.
+    Ok(unsafe { std::slice::from_raw_parts(ptr, len) })
+}
+
+/// Borrowed UTF-8 text `(ptr, len)`; NUL bytes are ordinary characters, not terminators.
+pub(crate) fn text<'a>(ptr: *const c_char, len: usize, what: &str) -> Result<&'a str> {
+    std::str::from_utf8(bytes(ptr.cast(), len, what)?).map_err(|e| {
+        Failure::new(
+            cg_status::CG_INVALID_UTF8,
+            format!("{what} is not UTF-8 (byte {})", e.valid_up_to()),
+        )
+    })
+}
+
+/// Parses one JSON value; well-formed JSON of the wrong shape is `data_error`.
+pub(crate) fn json<T: serde::de::DeserializeOwned>(
+    text: &str,
+    what: &str,
+    data_error: cg_status,
+) -> Result<T> {
+    serde_json::from_str(text).map_err(|e| json_failure(&e, what, data_error))
+}
+
+/// A JSON array of values, or JSON Lines (one value per line, blank lines skipped).
+pub(crate) fn json_list<T: serde::de::DeserializeOwned>(
+    text: &str,
+    what: &str,
+    data_error: cg_status,
+) -> Result<Vec<T>> {
+    if text.trim_start().starts_with('[') {
+        return json(text, what, data_error);
+    }
+    text.lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+        .map(|(i, l)| json(l, &format!("{what}, line {}", i + 1), data_error))
+        .collect()
+}
+
+fn json_failure(e: &serde_json::Error, what: &str, data_error: cg_status) -> Failure {
+    use serde_json::error::Category;
+    let status = match e.classify() {
+        Category::Data => data_error,
+        Category::Syntax | Category::Eof | Category::Io => cg_status::CG_INVALID_JSON,
+    };
+    Failure::new(status, format!("{what}: {}", redact(&e.to_string())))
+}
+
+/// serde quotes offending values (`invalid type: string "0612..."`); keep customer data out of
+/// error messages by blanking every double-quoted stretch.
+fn redact(message: &str) -> String {
+    let mut out = String::with_capacity(message.len());
+    let mut inside = false;
+    for c in message.chars() {
+        if c == '"' {
+            if inside {
+                out.push_str("…\"");
+            } else {
+                out.push('"');
+            }
+            inside = !inside;
+        } else if !inside {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Owned output buffers: a hidden length header, the bytes, a NUL. The header lets one
+/// `cg_string_free(ptr)` / `cg_bytes_free(ptr)` release any buffer without the caller passing
+/// its length, even when the text itself contains NUL bytes.
+const HEADER: usize = std::mem::size_of::<usize>();
+
+pub(crate) fn alloc_out(data: &[u8]) -> *mut u8 {
+    let total = HEADER + data.len() + 1;
+    let mut v = Vec::with_capacity(total);
+    v.extend_from_slice(&total.to_ne_bytes());
+    v.extend_from_slice(data);
+    v.push(0);
+    let base = Box::into_raw(v.into_boxed_slice()).cast::<u8>();
+    // SAFETY: the allocation is `total > HEADER` bytes long.
+    unsafe { base.add(HEADER) }
+}
+
+/// # Safety
+/// `p` is NULL or came from [`alloc_out`] and was not freed.
+pub(crate) unsafe fn free_out(p: *mut u8) {
+    if p.is_null() {
+        return;
+    }
+    // SAFETY: `alloc_out` put `HEADER` bytes of length before `p`.
+    unsafe {
+        let base = p.sub(HEADER);
+        let mut header = [0u8; HEADER];
+        std::ptr::copy_nonoverlapping(base, header.as_mut_ptr(), HEADER);
+        let total = usize::from_ne_bytes(header);
+        drop(Box::from_raw(std::ptr::slice_from_raw_parts_mut(
+            base, total,
+        )));
+    }
+}
+
+/// Hands `text` to the caller as an owned NUL-terminated string and its length.
+pub(crate) fn give_string(text: &str, out_str: &mut *mut c_char, out_len: &mut usize) {
+    *out_str = alloc_out(text.as_bytes()).cast();
+    *out_len = text.len();
+}
+
+/// Hands `data` to the caller as owned bytes and their length.
+pub(crate) fn give_bytes(data: &[u8], out_bytes: &mut *mut u8, out_len: &mut usize) {
+    *out_bytes = alloc_out(data);
+    *out_len = data.len();
+}
+
+/// Serializes `value` for the caller; our own types always serialize.
+pub(crate) fn give_json<T: serde::Serialize>(
+    value: &T,
+    out_json: &mut *mut c_char,
+    out_len: &mut usize,
+) -> Result<()> {
+    let text = serde_json::to_string(value)
+        .map_err(|e| Failure::new(cg_status::CG_PANIC, format!("serializing the result: {e}")))?;
+    give_string(&text, out_json, out_len);
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_panic_becomes_a_status_and_a_message() {
+        let status = run(|| panic!("boom"));
+        assert_eq!(status, cg_status::CG_PANIC);
+        let mut buf = [0 as c_char; 64];
+        let mut n = 0usize;
+        // SAFETY: a 64-byte buffer and a usize to write.
+        let st = unsafe { crate::status::cg_last_error_message(buf.as_mut_ptr(), 64, &mut n) };
+        assert_eq!(st, cg_status::CG_OK);
+        // SAFETY: NUL-terminated by cg_last_error_message.
+        let text = unsafe { std::ffi::CStr::from_ptr(buf.as_ptr()) };
+        assert_eq!(text.to_str().unwrap(), "panic: boom");
+        assert_eq!(run(|| Ok(())), cg_status::CG_OK);
+    }
+
+    #[test]
+    fn header_version_is_the_crate_version() {
+        let header = include_str!("../../include/codguard.h");
+        let want = format!("#define CG_VERSION \"{}\"", env!("CARGO_PKG_VERSION"));
+        assert!(header.contains(&want));
+    }
+
+    #[test]
+    fn redact_blanks_quoted_values() {
+        assert_eq!(
+            redact(r#"invalid type: string "0612345678", expected i64 at line 1"#),
+            r#"invalid type: string "…", expected i64 at line 1"#
+        );
+        assert_eq!(
+            redact("missing field `order_id`"),
+            "missing field `order_id`"
+        );
+    }
+
+    #[test]
+    fn out_buffers_round_trip_with_inner_nul() {
+        let p = alloc_out(b"a\0b");
+        // SAFETY: just allocated, 3 bytes and a NUL.
+        unsafe {
+            assert_eq!(std::slice::from_raw_parts(p, 4), b"a\0b\0");
+            free_out(p);
+            free_out(std::ptr::null_mut());
+        }
+    }
+}

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# The C surface: builds libcodguard, checks the committed header against cbindgen, builds the C
+# example and the C tests with gcc, and runs both under valgrind (no leaks, no invalid access).
+# Run from anywhere on Debian 12 with Rust, gcc and valgrind; installs libcjson-dev if missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if [ ! -f /usr/include/cjson/cJSON.h ]; then
+    echo "ci_c: installing libcjson-dev"
+    SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq libcjson-dev
+fi
+
+echo "== cargo build --release -p codguard-ffi"
+cargo build --release -p codguard-ffi
+
+echo "== header"
+scripts/gen_header.sh --check
+
+echo "== gcc"
+make -C examples/c --no-print-directory -B all
+
+VALGRIND=(valgrind --leak-check=full --show-leak-kinds=definite,indirect --error-exitcode=1
+          --errors-for-leak-kinds=definite,indirect)
+data=${CODGUARD_DATA:-examples/data}
+
+echo "== examples/c/triage_c (valgrind)"
+# A short run under valgrind (it is ~50x slower), then the whole file natively.
+"${VALGRIND[@]}" examples/c/triage_c "$data/history.jsonl" "$data/queries.jsonl" 20
+examples/c/triage_c "$data/history.jsonl" "$data/queries.jsonl" | tail -n 1
+
+echo "== tests/c/test_codguard (valgrind)"
+shopt -s nullglob
+"${VALGRIND[@]}" examples/c/test_codguard tests/vectors tests/vectors/flow/*.json

@@ -1,0 +1,947 @@
+/*
+ * Tests of libcodguard through its C header: every error path of the conventions (NULL
+ * arguments, invalid UTF-8, malformed JSON, huge and empty inputs, small buffers, unknown
+ * orders, corrupted snapshots, NULL frees) and a replay of the shared JSON vectors in
+ * tests/vectors/.
+ *
+ * Each test is a function returning 1 (pass) or 0 (fail) that releases what it took through
+ * one exit path (`done:`). The last line printed is "N passed, N failed"; the exit status is
+ * non-zero when anything failed. Run it under valgrind (scripts/ci_c.sh).
+ *
+ * Usage: test_codguard [VECTORS_DIR [FLOW_VECTOR.json...]]   (default: tests/vectors)
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+#include "codguard.h"
+
+static int passed, failed;
+
+#define CHECK(cond)                                                                        \
+    do {                                                                                   \
+        if (!(cond)) {                                                                     \
+            fprintf(stderr, "  %s:%d: check failed: %s\n", __FILE__, __LINE__, #cond);      \
+            ok = 0;                                                                        \
+            goto done;                                                                     \
+        }                                                                                  \
+    } while (0)
+
+/* Status of a call, with its last-error message shown when it is not what we expect. */
+#define CHECK_STATUS(call, want)                                                           \
+    do {                                                                                   \
+        cg_status got_ = (call);                                                           \
+        if (got_ != (want)) {                                                              \
+            fprintf(stderr, "  %s:%d: %s gave %s (%u), want %s: %s\n", __FILE__, __LINE__,  \
+                    #call, cg_status_name(got_), (unsigned)got_, cg_status_name(want),      \
+                    last_error());                                                         \
+            ok = 0;                                                                        \
+            goto done;                                                                     \
+        }                                                                                  \
+    } while (0)
+
+#define TEXT(s) (s), strlen(s)
+
+static const char *last_error(void) {
+    static char buf[1024];
+    size_t n = 0;
+    buf[0] = '\0';
+    cg_last_error_message(buf, sizeof buf, &n);
+    return buf;
+}
+
+static void report(const char *name, int ok) {
+    if (ok) {
+        passed++;
+    } else {
+        failed++;
+        fprintf(stderr, "FAIL %s\n", name);
+    }
+}
+
+/* A sentinel that no library call leaves in an out-pointer. */
+#define SENTINEL ((char *)(uintptr_t)0x1)
+
+/* ---------------------------------------------------------------- version and messages */
+
+static int test_version(void) {
+    int ok = 1;
+    const char *v = cg_version();
+    CHECK(v != NULL);
+    CHECK(strcmp(v, CG_VERSION) == 0);
+done:
+    return ok;
+}
+
+static int test_error_message_buffer(void) {
+    int ok = 1;
+    char small[5];
+    char big[256];
+    size_t n = 99;
+    const char *want = "phone_too_short: the phone has too few digits";
+
+    /* Size query: NULL buffer of length 0. */
+    CHECK_STATUS(cg_error_message(CG_PHONE_TOO_SHORT, NULL, 0, &n), CG_BUFFER_TOO_SMALL);
+    CHECK(n == strlen(want));
+    /* Too small: truncated, NUL-terminated, full length reported. */
+    CHECK_STATUS(cg_error_message(CG_PHONE_TOO_SHORT, small, sizeof small, &n),
+                 CG_BUFFER_TOO_SMALL);
+    CHECK(n == strlen(want));
+    CHECK(strcmp(small, "phon") == 0);
+    /* Big enough. */
+    CHECK_STATUS(cg_error_message(CG_PHONE_TOO_SHORT, big, sizeof big, &n), CG_OK);
+    CHECK(strcmp(big, want) == 0);
+    /* NULL arguments. */
+    CHECK_STATUS(cg_error_message(CG_OK, big, sizeof big, NULL), CG_NULL_PARAMETER);
+    CHECK_STATUS(cg_error_message(CG_OK, NULL, 10, &n), CG_NULL_PARAMETER);
+    /* A number that is no status. */
+    CHECK_STATUS(cg_error_message(12345, big, sizeof big, &n), CG_OK);
+    CHECK(strncmp(big, "unknown", 7) == 0);
+done:
+    return ok;
+}
+
+static int test_truncation_keeps_utf8_whole(void) {
+    int ok = 1;
+    cg_engine *engine = NULL;
+    char buf[9];
+    size_t n = 0;
+    /* The last error of a bad config mentions the config; cut it mid-way and check the
+     * buffer still holds whole UTF-8 (here ASCII) and a NUL. */
+    CHECK_STATUS(cg_engine_new(TEXT("{\"bogus\": 1}"), &engine), CG_INVALID_CONFIG);
+    CHECK_STATUS(cg_last_error_message(buf, sizeof buf, &n), CG_BUFFER_TOO_SMALL);
+    CHECK(n > sizeof buf);
+    CHECK(strlen(buf) == sizeof buf - 1);
+    CHECK(strncmp(buf, "invalid_", 8) == 0);
+done:
+    cg_engine_free(engine);
+    return ok;
+}
+
+static int test_status_names(void) {
+    int ok = 1;
+    CHECK(strcmp(cg_status_name(CG_OK), "ok") == 0);
+    CHECK(strcmp(cg_status_name(CG_NULL_PARAMETER), "null_parameter") == 0);
+    CHECK(strcmp(cg_status_name(CG_PHONE_INVALID_FOR_REGION), "phone_invalid_for_region") == 0);
+    CHECK(strcmp(cg_status_name(CG_SNAPSHOT_VERSION), "snapshot_version") == 0);
+    CHECK(strcmp(cg_status_name(7), "unknown") == 0);
+    /* The numbers are ABI. */
+    CHECK(CG_NULL_PARAMETER == 100 && CG_PANIC == 104 && CG_INPUT_TOO_LONG == 200);
+    CHECK(CG_UNKNOWN_ORDER == 212 && CG_SNAPSHOT_TRUNCATED == 300);
+done:
+    return ok;
+}
+
+static int test_free_null(void) {
+    cg_string_free(NULL);
+    cg_bytes_free(NULL);
+    cg_engine_free(NULL);
+    return 1;
+}
+
+/* ---------------------------------------------------------------- engine: arguments */
+
+static int test_engine_new_and_default_config(void) {
+    int ok = 1;
+    cg_engine *engine = NULL, *engine2 = NULL;
+    char *json = SENTINEL;
+    size_t len = 99, n = 99;
+
+    CHECK_STATUS(cg_engine_new(NULL, 0, &engine), CG_OK);
+    CHECK(engine != NULL);
+    CHECK_STATUS(cg_engine_len(engine, &n), CG_OK);
+    CHECK(n == 0);
+    CHECK_STATUS(cg_engine_config(engine, &json, &len), CG_OK);
+    CHECK(json != NULL && strlen(json) == len);
+    CHECK(strstr(json, "\"duplicate_window_secs\":172800") != NULL);
+    /* Empty text is the default too; a partial config keeps the other defaults. */
+    CHECK_STATUS(cg_engine_new(TEXT("{\"duplicate_window_secs\": 3600}"), &engine2), CG_OK);
+    cg_string_free(json);
+    json = NULL;
+    CHECK_STATUS(cg_engine_config(engine2, &json, &len), CG_OK);
+    CHECK(strstr(json, "\"duplicate_window_secs\":3600") != NULL);
+    CHECK(strstr(json, "\"ghost_min_signals\":2") != NULL);
+done:
+    cg_string_free(json);
+    cg_engine_free(engine);
+    cg_engine_free(engine2);
+    return ok;
+}
+
+static int test_engine_new_bad_config(void) {
+    int ok = 1;
+    cg_engine *engine = (cg_engine *)SENTINEL;
+
+    CHECK_STATUS(cg_engine_new(TEXT("{"), &engine), CG_INVALID_JSON);
+    CHECK(engine == NULL);
+    CHECK_STATUS(cg_engine_new(TEXT("{\"bogus\": 1}"), &engine), CG_INVALID_CONFIG);
+    CHECK_STATUS(cg_engine_new(TEXT("{\"name_match_threshold\": 2}"), &engine),
+                 CG_INVALID_CONFIG);
+    CHECK(strstr(last_error(), "name_match_threshold") != NULL);
+    CHECK_STATUS(cg_engine_new(TEXT("[1, 2]"), &engine), CG_INVALID_CONFIG);
+    CHECK_STATUS(cg_engine_new(TEXT("\xff\xfe"), &engine), CG_INVALID_UTF8);
+    CHECK_STATUS(cg_engine_new(NULL, 0, NULL), CG_NULL_PARAMETER);
+    CHECK(engine == NULL);
+done:
+    cg_engine_free(engine);
+    return ok;
+}
+
+static int test_null_parameters(void) {
+    int ok = 1;
+    cg_engine *engine = NULL, *loaded = (cg_engine *)SENTINEL;
+    char *out = SENTINEL;
+    size_t len = 99, n = 99;
+    const char *order = "{\"order_id\": \"o-1\", \"placed_at\": 1}";
+
+    CHECK_STATUS(cg_engine_new(NULL, 0, &engine), CG_OK);
+    CHECK_STATUS(cg_engine_len(NULL, &n), CG_NULL_PARAMETER);
+    CHECK(n == 0);
+    CHECK_STATUS(cg_engine_len(engine, NULL), CG_NULL_PARAMETER);
+    CHECK_STATUS(cg_engine_assess(NULL, TEXT(order), &out, &len), CG_NULL_PARAMETER);
+    CHECK(out == NULL && len == 0);
+    CHECK_STATUS(cg_engine_assess(engine, NULL, 3, &out, &len), CG_NULL_PARAMETER);
+    CHECK_STATUS(cg_engine_assess(engine, NULL, 0, &out, &len), CG_NULL_PARAMETER);
+    CHECK_STATUS(cg_engine_assess(engine, TEXT(order), NULL, &len), CG_NULL_PARAMETER);
+    CHECK(len == 0);
+    CHECK_STATUS(cg_engine_assess(engine, TEXT(order), &out, NULL), CG_NULL_PARAMETER);
+    CHECK(out == NULL);
+    CHECK_STATUS(cg_engine_assess_many(engine, NULL, 0, &out, &len), CG_NULL_PARAMETER);
+    CHECK_STATUS(cg_engine_add_history(NULL, TEXT("[]"), &n), CG_NULL_PARAMETER);
+    CHECK_STATUS(cg_engine_add_history(engine, NULL, 0, &n), CG_NULL_PARAMETER);
+    CHECK_STATUS(cg_engine_add_history(engine, TEXT("[]"), NULL), CG_NULL_PARAMETER);
+    CHECK_STATUS(cg_engine_add_order(engine, NULL, 0), CG_NULL_PARAMETER);
+    CHECK_STATUS(cg_engine_record_outcome(engine, NULL, 0, TEXT("delivered")),
+                 CG_NULL_PARAMETER);
+    CHECK_STATUS(cg_engine_record_outcome(engine, TEXT("o-1"), NULL, 0), CG_NULL_PARAMETER);
+    CHECK_STATUS(cg_engine_record_negotiated(NULL, TEXT("o-1"), true), CG_NULL_PARAMETER);
+    CHECK_STATUS(cg_engine_erase_by_phone(engine, NULL, 0, TEXT("MA"), &n), CG_NULL_PARAMETER);
+    CHECK_STATUS(cg_engine_erase_by_email(engine, TEXT("a@b.ma"), NULL), CG_NULL_PARAMETER);
+    CHECK_STATUS(cg_engine_save(NULL, (uint8_t **)&out, &len), CG_NULL_PARAMETER);
+    CHECK_STATUS(cg_engine_save(engine, NULL, &len), CG_NULL_PARAMETER);
+    CHECK_STATUS(cg_engine_load(NULL, 0, &loaded), CG_NULL_PARAMETER);
+    CHECK(loaded == NULL);
+    CHECK_STATUS(cg_normalize_phone(NULL, 0, TEXT("MA"), &out, &len), CG_NULL_PARAMETER);
+    CHECK_STATUS(cg_normalize_phone(TEXT("0612345678"), NULL, 2, &out, &len),
+                 CG_NULL_PARAMETER);
+    CHECK_STATUS(cg_normalize_phone(TEXT("0612345678"), TEXT("MA"), NULL, &len),
+                 CG_NULL_PARAMETER);
+    CHECK_STATUS(cg_normalize_email(NULL, 0, &out, &len), CG_NULL_PARAMETER);
+    CHECK_STATUS(cg_parse_email(TEXT("a@b.ma"), &out, NULL), CG_NULL_PARAMETER);
+    CHECK_STATUS(cg_normalize_address(TEXT("12 rue X"), NULL, 0, TEXT("MA"), &out, &len),
+                 CG_NULL_PARAMETER);
+    CHECK(out == NULL);
+    /* The last error names the missing argument. */
+    CHECK(strstr(last_error(), "null_parameter") != NULL);
+done:
+    cg_engine_free(engine);
+    return ok;
+}
+
+static int test_invalid_handle(void) {
+    int ok = 1;
+    /* Zeroed memory is no engine: the handle check refuses it without touching anything
+     * beyond the struct. */
+    static uint64_t fake[8192];
+    size_t n = 99;
+    CHECK_STATUS(cg_engine_len((const cg_engine *)fake, &n), CG_INVALID_HANDLE);
+    CHECK_STATUS(cg_engine_add_order((cg_engine *)fake, TEXT("{}")), CG_INVALID_HANDLE);
+done:
+    return ok;
+}
+
+/* ---------------------------------------------------------------- engine: records */
+
+static int test_history_input_errors(void) {
+    int ok = 1;
+    cg_engine *engine = NULL;
+    size_t added = 99, n = 99;
+    const char *bad_line =
+        "{\"order_id\": \"o-1\", \"placed_at\": 1, \"outcome\": \"delivered\"}\n"
+        "{\"order_id\": \"o-2\", \"placed_at\": \n";
+    const char *wrong_type =
+        "[{\"order_id\": \"o-1\", \"placed_at\": \"0612345678\", \"outcome\": \"delivered\"}]";
+    const char *bad_outcome =
+        "{\"order_id\": \"o-1\", \"placed_at\": 1, \"outcome\": \"lost\"}";
+    const char *no_id = "{\"placed_at\": 1, \"outcome\": \"delivered\"}";
+
+    CHECK_STATUS(cg_engine_new(NULL, 0, &engine), CG_OK);
+    CHECK_STATUS(cg_engine_add_history(engine, TEXT(bad_line), &added), CG_INVALID_JSON);
+    CHECK(strstr(last_error(), "line 2") != NULL);
+    CHECK(added == 0);
+    CHECK_STATUS(cg_engine_add_history(engine, TEXT(wrong_type), &added), CG_INVALID_RECORD);
+    /* The message names the problem, not the customer's data. */
+    CHECK(strstr(last_error(), "0612345678") == NULL);
+    CHECK_STATUS(cg_engine_add_history(engine, TEXT(bad_outcome), &added), CG_INVALID_RECORD);
+    CHECK_STATUS(cg_engine_add_history(engine, TEXT(no_id), &added), CG_INVALID_RECORD);
+    CHECK_STATUS(cg_engine_add_history(engine, TEXT("[{\"order_id\": "), &added),
+                 CG_INVALID_JSON);
+    CHECK_STATUS(cg_engine_add_history(engine, TEXT("\xff\xfe"), &added), CG_INVALID_UTF8);
+    /* Empty input adds nothing and is fine. */
+    CHECK_STATUS(cg_engine_add_history(engine, TEXT(""), &added), CG_OK);
+    CHECK(added == 0);
+    CHECK_STATUS(cg_engine_add_history(engine, TEXT("[]"), &added), CG_OK);
+    CHECK_STATUS(cg_engine_len(engine, &n), CG_OK);
+    CHECK(n == 0);
+done:
+    cg_engine_free(engine);
+    return ok;
+}
+
+static int test_assess_input_errors(void) {
+    int ok = 1;
+    cg_engine *engine = NULL;
+    char *out = SENTINEL;
+    size_t len = 99;
+
+    CHECK_STATUS(cg_engine_new(NULL, 0, &engine), CG_OK);
+    CHECK_STATUS(cg_engine_assess(engine, TEXT("{\"order_id\": \"\", \"placed_at\": 1}"), &out,
+                                  &len),
+                 CG_INVALID_RECORD);
+    CHECK(out == NULL && len == 0);
+    CHECK_STATUS(cg_engine_assess(engine, TEXT("{\"order_id\": \"o-1\""), &out, &len),
+                 CG_INVALID_JSON);
+    CHECK_STATUS(cg_engine_assess(engine, TEXT("not json"), &out, &len), CG_INVALID_JSON);
+    CHECK_STATUS(cg_engine_assess(engine, TEXT("{\"placed_at\": 1}"), &out, &len),
+                 CG_INVALID_RECORD);
+    CHECK_STATUS(cg_engine_assess(engine, TEXT("{\"order_id\": \"o\xff\", \"placed_at\": 1}"),
+                                  &out, &len),
+                 CG_INVALID_UTF8);
+    CHECK_STATUS(cg_engine_add_order(engine, TEXT("{\"order_id\": \" \", \"placed_at\": 1}")),
+                 CG_INVALID_RECORD);
+    CHECK(out == NULL);
+done:
+    cg_engine_free(engine);
+    return ok;
+}
+
+static int test_unknown_order(void) {
+    int ok = 1;
+    cg_engine *engine = NULL;
+
+    CHECK_STATUS(cg_engine_new(NULL, 0, &engine), CG_OK);
+    CHECK_STATUS(cg_engine_record_outcome(engine, TEXT("o-404"), TEXT("delivered")),
+                 CG_UNKNOWN_ORDER);
+    CHECK(strstr(last_error(), "unknown_order") != NULL);
+    CHECK_STATUS(cg_engine_record_negotiated(engine, TEXT("o-404"), true), CG_UNKNOWN_ORDER);
+    /* An outcome that is no contract name is a record problem, checked first. */
+    CHECK_STATUS(cg_engine_record_outcome(engine, TEXT("o-404"), TEXT("Delivered")),
+                 CG_INVALID_RECORD);
+done:
+    cg_engine_free(engine);
+    return ok;
+}
+
+static int test_snapshots(void) {
+    int ok = 1;
+    cg_engine *engine = NULL, *loaded = NULL;
+    uint8_t *bytes = NULL;
+    uint8_t *copy = NULL;
+    size_t len = 0, n = 99;
+    cg_status st;
+
+    CHECK_STATUS(cg_engine_new(TEXT("{\"duplicate_window_secs\": 60}"), &engine), CG_OK);
+    CHECK_STATUS(cg_engine_save(engine, &bytes, &len), CG_OK);
+    CHECK(bytes != NULL && len > 0);
+
+    /* Round trip keeps the policy. */
+    CHECK_STATUS(cg_engine_load(bytes, len, &loaded), CG_OK);
+    CHECK_STATUS(cg_engine_len(loaded, &n), CG_OK);
+    CHECK(n == 0);
+    cg_engine_free(loaded);
+    loaded = NULL;
+
+    copy = malloc(len);
+    CHECK(copy != NULL);
+
+    /* Truncated. */
+    CHECK_STATUS(cg_engine_load(bytes, len / 2, &loaded), CG_SNAPSHOT_TRUNCATED);
+    CHECK(loaded == NULL);
+    CHECK_STATUS(cg_engine_load(bytes, 0, &loaded), CG_SNAPSHOT_TRUNCATED);
+
+    /* One flipped byte in the body. */
+    memcpy(copy, bytes, len);
+    copy[len - 1] ^= 0x5a;
+    st = cg_engine_load(copy, len, &loaded);
+    CHECK(st == CG_SNAPSHOT_CORRUPT || st == CG_SNAPSHOT_TRUNCATED);
+    CHECK(loaded == NULL);
+
+    /* Every single-byte corruption is refused as a snapshot error (or, for bytes the
+     * checksum does not cover, still loads); never anything else. */
+    for (size_t i = 0; i < len; i++) {
+        memcpy(copy, bytes, len);
+        copy[i] ^= 0xff;
+        st = cg_engine_load(copy, len, &loaded);
+        if (st == CG_OK) {
+            cg_engine_free(loaded);
+            loaded = NULL;
+            continue;
+        }
+        CHECK(st == CG_SNAPSHOT_CORRUPT || st == CG_SNAPSHOT_TRUNCATED ||
+              st == CG_SNAPSHOT_VERSION);
+        CHECK(loaded == NULL);
+    }
+
+    /* Garbage. */
+    st = cg_engine_load((const uint8_t *)"hello, world", 12, &loaded);
+    CHECK(st == CG_SNAPSHOT_CORRUPT || st == CG_SNAPSHOT_TRUNCATED ||
+          st == CG_SNAPSHOT_VERSION);
+done:
+    free(copy);
+    cg_bytes_free(bytes);
+    cg_engine_free(loaded);
+    cg_engine_free(engine);
+    return ok;
+}
+
+/* ---------------------------------------------------------------- normalizers */
+
+static int test_huge_inputs(void) {
+    int ok = 1;
+    size_t big = 1 << 20;
+    char *huge = malloc(big);
+    char *out = SENTINEL;
+    size_t len = 99;
+
+    CHECK(huge != NULL);
+    memset(huge, '6', big);
+    CHECK_STATUS(cg_normalize_phone(huge, big, TEXT("MA"), &out, &len), CG_INPUT_TOO_LONG);
+    CHECK(out == NULL && len == 0);
+    memset(huge, 'a', big);
+    huge[big / 2] = '@';
+    CHECK_STATUS(cg_normalize_email(huge, big, &out, &len), CG_INPUT_TOO_LONG);
+    CHECK_STATUS(cg_parse_email(huge, big, &out, &len), CG_INPUT_TOO_LONG);
+    /* A huge JSON string that is not JSON is still just malformed. */
+    CHECK_STATUS(cg_parse_phone(huge, big, TEXT("MA"), &out, &len), CG_INPUT_TOO_LONG);
+done:
+    free(huge);
+    return ok;
+}
+
+static int test_empty_fields(void) {
+    int ok = 1;
+    char *out = SENTINEL;
+    size_t len = 99;
+
+    CHECK_STATUS(cg_normalize_phone(TEXT(""), TEXT("MA"), &out, &len), CG_PHONE_EMPTY);
+    CHECK(out == NULL && len == 0);
+    CHECK_STATUS(cg_normalize_phone(TEXT("   "), TEXT("MA"), &out, &len), CG_PHONE_EMPTY);
+    CHECK_STATUS(cg_normalize_email(TEXT(""), &out, &len), CG_EMAIL_EMPTY);
+    CHECK_STATUS(cg_normalize_phone(TEXT("0612345678"), TEXT(""), &out, &len),
+                 CG_INVALID_COUNTRY);
+    CHECK_STATUS(cg_normalize_phone(TEXT("0612345678"), TEXT("ZZ"), &out, &len),
+                 CG_INVALID_COUNTRY);
+done:
+    return ok;
+}
+
+static int test_phone_text_forms(void) {
+    int ok = 1;
+    char *out = NULL;
+    size_t len = 0;
+    /* Arabic-Indic digits and a right-to-left mark, as customers type them. */
+    const char *arabic = "\xe2\x80\x8f\xd9\xa0\xd9\xa6\xd9\xa9\xd9\xa6\xd9\xa0\xd9\xa3\xd9\xa0"
+                         "\xd9\xa6\xd9\xa2\xd9\xa0"; /* U+200F ٠٦٩٦٠٣٠٦٢٠ */
+
+    CHECK_STATUS(cg_normalize_phone(TEXT(arabic), TEXT("MA"), &out, &len), CG_OK);
+    CHECK(strcmp(out, "+212696030620") == 0 && len == 13);
+    cg_string_free(out);
+    out = NULL;
+    CHECK_STATUS(cg_normalize_phone(TEXT("06 12 34\xff"), TEXT("MA"), &out, &len),
+                 CG_INVALID_UTF8);
+    CHECK_STATUS(cg_find_phone(TEXT("call me on 06 96 03 06 20 please"), TEXT("MA"), &out, &len),
+                 CG_OK);
+    CHECK(out != NULL && strcmp(out, "+212696030620") == 0);
+    cg_string_free(out);
+    out = NULL;
+    CHECK_STATUS(cg_normalize_phone(TEXT("0612345678"), TEXT("MA"), &out, &len),
+                 CG_PHONE_LOOKS_FAKE);
+    cg_string_free(out);
+    out = NULL;
+    CHECK_STATUS(cg_find_phone(TEXT("no number here"), TEXT("MA"), &out, &len), CG_OK);
+    CHECK(out == NULL && len == 0);
+done:
+    cg_string_free(out);
+    return ok;
+}
+
+static int test_erase_on_empty_engine(void) {
+    int ok = 1;
+    cg_engine *engine = NULL;
+    size_t n = 99;
+
+    CHECK_STATUS(cg_engine_new(NULL, 0, &engine), CG_OK);
+    CHECK_STATUS(cg_engine_erase_by_phone(engine, TEXT("0612345678"), TEXT("MA"), &n), CG_OK);
+    CHECK(n == 0);
+    CHECK_STATUS(cg_engine_erase_by_phone(engine, TEXT("12"), TEXT("MA"), &n),
+                 CG_PHONE_TOO_SHORT);
+    CHECK_STATUS(cg_engine_erase_by_email(engine, TEXT("not an email"), &n), CG_EMAIL_INVALID);
+    CHECK_STATUS(cg_engine_erase_by_email(engine, TEXT("m.alaoui@gmail.com"), &n), CG_OK);
+    CHECK(n == 0);
+done:
+    cg_engine_free(engine);
+    return ok;
+}
+
+
+/* ---------------------------------------------------------------- confirmation flow */
+
+static const char *FLOW_ORDER =
+    "{\"order_id\": \"o-1\", \"placed_at\": 1767225600, \"name\": \"Salma\", "
+    "\"phone\": \"+212696030620\", \"email\": \"salma@example.com\", \"country\": \"MA\", "
+    "\"total\": 349, \"currency\": \"MAD\"}";
+
+static int test_flow_errors(void) {
+    int ok = 1;
+    cg_flow *flow = (cg_flow *)SENTINEL, *restored = (cg_flow *)SENTINEL;
+    const uint8_t secret[] = "s3cret";
+    char *out = SENTINEL;
+    size_t len = 99;
+    bool has = true;
+    int64_t at = 99;
+
+    CHECK_STATUS(cg_flow_new(TEXT(FLOW_ORDER), TEXT("confirm"), NULL, 0, secret, 0, &flow),
+                 CG_INVALID_CONFIG); /* empty secret */
+    CHECK(flow == NULL);
+    CHECK_STATUS(cg_flow_new(TEXT(FLOW_ORDER), TEXT("maybe"), NULL, 0, secret, 6, &flow),
+                 CG_INVALID_RECORD);
+    CHECK_STATUS(cg_flow_new(TEXT("{\"order_id\": \"\", \"placed_at\": 1}"), TEXT("confirm"),
+                             NULL, 0, secret, 6, &flow),
+                 CG_INVALID_RECORD);
+    CHECK_STATUS(cg_flow_new(TEXT(FLOW_ORDER), TEXT("confirm"), TEXT("{\"bogus\": 1}"), secret,
+                             6, &flow),
+                 CG_INVALID_CONFIG);
+    CHECK_STATUS(cg_flow_new(TEXT(FLOW_ORDER), TEXT("confirm"), TEXT("{"), secret, 6, &flow),
+                 CG_INVALID_JSON);
+    CHECK_STATUS(cg_flow_new(TEXT(FLOW_ORDER), TEXT("confirm"), NULL, 0, NULL, 6, &flow),
+                 CG_NULL_PARAMETER);
+    CHECK_STATUS(cg_flow_new(TEXT(FLOW_ORDER), TEXT("confirm"), NULL, 0, secret, 6, NULL),
+                 CG_NULL_PARAMETER);
+    CHECK_STATUS(cg_flow_new(TEXT(FLOW_ORDER), TEXT("confirm"), TEXT("null"), secret, 6, &flow),
+                 CG_OK);
+    CHECK_STATUS(cg_flow_handle(flow, TEXT("{\"type\": \"teleport\", \"at\": 1}"), &out, &len),
+                 CG_INVALID_EVENT);
+    CHECK(out == NULL && len == 0);
+    CHECK_STATUS(cg_flow_handle(flow, TEXT("{\"type\": "), &out, &len), CG_INVALID_JSON);
+    CHECK_STATUS(cg_flow_handle(flow, TEXT("\xff\xfe"), &out, &len), CG_INVALID_UTF8);
+    CHECK_STATUS(cg_flow_handle(NULL, TEXT("{}"), &out, &len), CG_NULL_PARAMETER);
+    CHECK_STATUS(cg_flow_next_deadline(NULL, &has, &at), CG_NULL_PARAMETER);
+    CHECK(!has && at == 0);
+    CHECK_STATUS(cg_flow_state(flow, &out, &len), CG_OK);
+    CHECK(strcmp(out, "not_started") == 0);
+    cg_string_free(out);
+    out = NULL;
+    CHECK_STATUS(cg_flow_verify_link(flow, TEXT("short"), 1767225600), CG_TOKEN_MALFORMED);
+    /* An engine is not a flow, and a flow snapshot must be one. */
+    CHECK_STATUS(cg_flow_restore(TEXT("{\"version\": 1}"), secret, 6, &restored),
+                 CG_SNAPSHOT_CORRUPT);
+    CHECK(restored == NULL);
+done:
+    cg_string_free(out);
+    cg_flow_free(flow);
+    cg_flow_free(NULL);
+    return ok;
+}
+
+static int test_flow_snapshot_round_trip(void) {
+    int ok = 1;
+    cg_flow *flow = NULL, *again = NULL;
+    const uint8_t secret[] = "s3cret";
+    char *actions = NULL, *snap = NULL, *state = NULL;
+    size_t len = 0;
+    bool has = false;
+    int64_t at = 0;
+
+    CHECK_STATUS(cg_flow_new(TEXT(FLOW_ORDER), TEXT("confirm"), NULL, 0, secret, 6, &flow), CG_OK);
+    CHECK_STATUS(cg_flow_handle(flow, TEXT("{\"type\": \"placed\", \"at\": 1767225600}"), &actions,
+                                &len),
+                 CG_OK);
+    CHECK(strstr(actions, "\"channel\":\"sms\"") != NULL);
+    CHECK_STATUS(cg_flow_next_deadline(flow, &has, &at), CG_OK);
+    CHECK(has && at == 1767225600 + 4 * 3600);
+    CHECK_STATUS(cg_flow_snapshot(flow, &snap, &len), CG_OK);
+    CHECK_STATUS(cg_flow_restore(snap, len, secret, 6, &again), CG_OK);
+    CHECK_STATUS(cg_flow_state(again, &state, &len), CG_OK);
+    CHECK(strcmp(state, "awaiting_sms") == 0);
+    /* A confirmation reply ends it. */
+    cg_string_free(actions);
+    actions = NULL;
+    CHECK_STATUS(cg_flow_handle(again,
+                                TEXT("{\"type\": \"reply\", \"at\": 1767226000, \"channel\": "
+                                     "\"sms\", \"intent\": \"confirm\"}"),
+                                &actions, &len),
+                 CG_OK);
+    CHECK(strcmp(actions, "[{\"type\":\"confirm\"}]") == 0);
+    CHECK_STATUS(cg_flow_next_deadline(again, &has, &at), CG_OK);
+    CHECK(!has && at == 0);
+done:
+    cg_string_free(actions);
+    cg_string_free(snap);
+    cg_string_free(state);
+    cg_flow_free(flow);
+    cg_flow_free(again);
+    return ok;
+}
+
+/* ---------------------------------------------------------------- vectors */
+
+static char *read_file(const char *path, size_t *len) {
+    FILE *f = fopen(path, "rb");
+    char *buf = NULL;
+    long size;
+    if (!f) return NULL;
+    if (fseek(f, 0, SEEK_END) != 0 || (size = ftell(f)) < 0 || fseek(f, 0, SEEK_SET) != 0) {
+        fclose(f);
+        return NULL;
+    }
+    buf = malloc((size_t)size + 1);
+    if (buf && fread(buf, 1, (size_t)size, f) != (size_t)size) {
+        free(buf);
+        buf = NULL;
+    }
+    if (buf) {
+        buf[size] = '\0';
+        *len = (size_t)size;
+    }
+    fclose(f);
+    return buf;
+}
+
+/* A string field of a case, or NULL for JSON null / missing. */
+static const char *str_field(const cJSON *c, const char *name) {
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(c, name);
+    return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+/* The status name of a call, as the vectors spell error codes. */
+static int same_error(cg_status st, const char *want) {
+    if (want == NULL) return st == CG_OK;
+    return st != CG_OK && strcmp(cg_status_name(st), want) == 0;
+}
+
+static int same_text(const char *got, const char *want) {
+    if (want == NULL) return got == NULL;
+    return got != NULL && strcmp(got, want) == 0;
+}
+
+static int phone_case(const cJSON *c) {
+    int ok = 1;
+    const char *raw = str_field(c, "raw");
+    const char *country = str_field(c, "country");
+    const char *expected = str_field(c, "expected");
+    const char *error = str_field(c, "error");
+    int looks_fake = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(c, "looks_fake"));
+    char *out = NULL, *info = NULL;
+    cJSON *parsed = NULL;
+    size_t len = 0;
+    cg_status st;
+
+    CHECK(raw != NULL && country != NULL);
+    st = cg_normalize_phone(TEXT(raw), TEXT(country), &out, &len);
+    if (!same_error(st, error)) {
+        fprintf(stderr, "  phone %s: status %s, want %s\n", str_field(c, "note"),
+                cg_status_name(st), error ? error : "ok");
+        CHECK(0);
+    }
+    if (error == NULL) CHECK(same_text(out, expected));
+    st = cg_parse_phone(TEXT(raw), TEXT(country), &info, &len);
+    if (expected == NULL) {
+        CHECK(st != CG_OK && info == NULL);
+    } else {
+        CHECK(st == CG_OK);
+        parsed = cJSON_Parse(info);
+        CHECK(parsed != NULL);
+        CHECK(same_text(str_field(parsed, "e164"), expected));
+        CHECK(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(parsed, "looks_fake")) == looks_fake);
+    }
+done:
+    cJSON_Delete(parsed);
+    cg_string_free(info);
+    cg_string_free(out);
+    return ok;
+}
+
+static int email_case(const cJSON *c) {
+    int ok = 1;
+    const char *raw = str_field(c, "raw");
+    const char *error = str_field(c, "error");
+    char *out = NULL, *info = NULL;
+    cJSON *parsed = NULL;
+    size_t len = 0;
+    cg_status st;
+
+    CHECK(raw != NULL);
+    st = cg_normalize_email(TEXT(raw), &out, &len);
+    if (!same_error(st, error)) {
+        fprintf(stderr, "  email %s: status %s, want %s\n", str_field(c, "note"),
+                cg_status_name(st), error ? error : "ok");
+        CHECK(0);
+    }
+    CHECK(same_text(out, str_field(c, "address")));
+    st = cg_parse_email(TEXT(raw), &info, &len);
+    CHECK(same_error(st, error));
+    if (error == NULL) {
+        parsed = cJSON_Parse(info);
+        CHECK(parsed != NULL);
+        CHECK(same_text(str_field(parsed, "address"), str_field(c, "address")));
+        CHECK(same_text(str_field(parsed, "key"), str_field(c, "key")));
+        CHECK(same_text(str_field(parsed, "fake"), str_field(c, "fake")));
+        CHECK(same_text(str_field(parsed, "suggestion"), str_field(c, "suggestion")));
+    }
+done:
+    cJSON_Delete(parsed);
+    cg_string_free(info);
+    cg_string_free(out);
+    return ok;
+}
+
+static int address_case(const cJSON *c) {
+    int ok = 1;
+    const char *raw = str_field(c, "raw");
+    const char *city = str_field(c, "city");
+    const char *country = str_field(c, "country");
+    const cJSON *expected = cJSON_GetObjectItemCaseSensitive(c, "expected");
+    const cJSON *field;
+    char *out = NULL, *info = NULL;
+    cJSON *got = NULL;
+    size_t len = 0;
+
+    CHECK(raw != NULL && cJSON_IsObject(expected));
+    if (city == NULL) city = "";
+    if (country == NULL) country = "";
+    CHECK_STATUS(cg_normalize_address(TEXT(raw), TEXT(city), TEXT(country), &out, &len), CG_OK);
+    CHECK(same_text(out, str_field(expected, "text")));
+    CHECK_STATUS(cg_parse_address(TEXT(raw), TEXT(city), TEXT(country), &info, &len), CG_OK);
+    got = cJSON_Parse(info);
+    CHECK(got != NULL);
+    cJSON_ArrayForEach(field, expected) {
+        if (!cJSON_Compare(cJSON_GetObjectItemCaseSensitive(got, field->string), field, 1)) {
+            fprintf(stderr, "  address %s: field %s differs: %s\n", raw, field->string, info);
+            CHECK(0);
+        }
+    }
+done:
+    cJSON_Delete(got);
+    cg_string_free(info);
+    cg_string_free(out);
+    return ok;
+}
+
+static int reply_intent_case(const cJSON *c) {
+    int ok = 1;
+    const char *text = str_field(c, "text");
+    const char *country = str_field(c, "default_country");
+    const cJSON *expected = cJSON_GetObjectItemCaseSensitive(c, "expected");
+    char *out = NULL;
+    cJSON *got = NULL;
+    size_t len = 0;
+
+    CHECK(text != NULL && expected != NULL);
+    if (country == NULL) country = "";
+    CHECK_STATUS(cg_reply_intent(TEXT(text), TEXT(country), &out, &len), CG_OK);
+    got = cJSON_Parse(out);
+    CHECK(got != NULL);
+    if (!cJSON_Compare(got, expected, 1)) {
+        fprintf(stderr, "  reply %s: got %s\n", str_field(c, "note"), out);
+        CHECK(0);
+    }
+done:
+    cJSON_Delete(got);
+    cg_string_free(out);
+    return ok;
+}
+
+static int token_case(const cJSON *c) {
+    int ok = 1;
+    const char *op = str_field(c, "op");
+    const char *secret = str_field(c, "secret");
+    const char *order_id = str_field(c, "order_id");
+    const char *token = str_field(c, "token");
+    char *out = NULL;
+    size_t len = 0;
+    cg_status st;
+
+    CHECK(op != NULL && secret != NULL && order_id != NULL);
+    if (strcmp(op, "issue") == 0) {
+        double expires = cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(c, "expires_at"));
+        st = cg_issue_token((const uint8_t *)secret, strlen(secret), TEXT(order_id),
+                            (int64_t)expires, &out, &len);
+        CHECK(same_error(st, str_field(c, "error")));
+        if (st == CG_OK) CHECK(same_text(out, token));
+    } else {
+        double now = cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(c, "now"));
+        CHECK(token != NULL);
+        st = cg_verify_token((const uint8_t *)secret, strlen(secret), TEXT(token),
+                             TEXT(order_id), (int64_t)now);
+        CHECK(same_error(st, str_field(c, "error")));
+    }
+done:
+    cg_string_free(out);
+    return ok;
+}
+
+/* One flow vector: build the flow, feed every step's event, compare actions (or the error),
+ * state and next deadline. */
+static int flow_file(const cJSON *doc) {
+    int ok = 1;
+    const cJSON *order = cJSON_GetObjectItemCaseSensitive(doc, "order");
+    const cJSON *policy = cJSON_GetObjectItemCaseSensitive(doc, "policy");
+    const char *action = str_field(doc, "action");
+    const char *secret = str_field(doc, "secret");
+    const cJSON *step;
+    char *order_text = NULL, *policy_text = NULL, *event_text = NULL;
+    char *out = NULL, *state = NULL;
+    cJSON *got = NULL;
+    cg_flow *flow = NULL;
+    size_t len = 0;
+    int i = 0;
+
+    CHECK(order != NULL && action != NULL && secret != NULL);
+    order_text = cJSON_PrintUnformatted(order);
+    policy_text = cJSON_PrintUnformatted(policy); /* "null" for the default */
+    CHECK(order_text != NULL && policy_text != NULL);
+    CHECK_STATUS(cg_flow_new(TEXT(order_text), TEXT(action), TEXT(policy_text),
+                             (const uint8_t *)secret, strlen(secret), &flow),
+                 CG_OK);
+    cJSON_ArrayForEach(step, cJSON_GetObjectItemCaseSensitive(doc, "steps")) {
+        const char *error = str_field(step, "error");
+        const cJSON *deadline = cJSON_GetObjectItemCaseSensitive(step, "next_deadline");
+        bool has = false;
+        int64_t at = 0;
+        cg_status st;
+
+        event_text = cJSON_PrintUnformatted(cJSON_GetObjectItemCaseSensitive(step, "event"));
+        CHECK(event_text != NULL);
+        st = cg_flow_handle(flow, TEXT(event_text), &out, &len);
+        if (!same_error(st, error)) {
+            fprintf(stderr, "  step %d: status %s, want %s\n", i, cg_status_name(st),
+                    error ? error : "ok");
+            CHECK(0);
+        }
+        if (error == NULL) {
+            got = cJSON_Parse(out);
+            if (!cJSON_Compare(got, cJSON_GetObjectItemCaseSensitive(step, "actions"), 1)) {
+                fprintf(stderr, "  step %d: actions %s\n", i, out);
+                CHECK(0);
+            }
+            cJSON_Delete(got);
+            got = NULL;
+        }
+        CHECK_STATUS(cg_flow_state(flow, &state, &len), CG_OK);
+        CHECK(same_text(state, str_field(step, "state")));
+        CHECK_STATUS(cg_flow_next_deadline(flow, &has, &at), CG_OK);
+        if (cJSON_IsNumber(deadline)) {
+            CHECK(has && at == (int64_t)cJSON_GetNumberValue(deadline));
+        } else {
+            CHECK(!has);
+        }
+        cJSON_free(event_text);
+        event_text = NULL;
+        cg_string_free(out);
+        out = NULL;
+        cg_string_free(state);
+        state = NULL;
+        i++;
+    }
+done:
+    cJSON_Delete(got);
+    cJSON_free(event_text);
+    cJSON_free(order_text);
+    cJSON_free(policy_text);
+    cg_string_free(out);
+    cg_string_free(state);
+    cg_flow_free(flow);
+    return ok;
+}
+
+/* Replays every tests/vectors/flow/NAME.json given on the command line after the vectors
+ * directory (the script lists them; C has no portable directory listing). */
+static void replay_flow(const char *path) {
+    char label[512];
+    size_t len = 0;
+    char *text = read_file(path, &len);
+    cJSON *doc = text ? cJSON_Parse(text) : NULL;
+    free(text);
+    snprintf(label, sizeof label, "flow %s", path);
+    report(label, doc != NULL && flow_file(doc));
+    cJSON_Delete(doc);
+}
+
+/* Replays tests/vectors/NAME.json through `run`, one result per case. A missing file is
+ * skipped with a note (the vector sets land one by one); an unreadable one is a failure. */
+static void replay(const char *dir, const char *name, int (*run)(const cJSON *)) {
+    char path[4096];
+    char label[256];
+    size_t len = 0;
+    char *text;
+    cJSON *doc, *cases, *c;
+    int i = 0;
+
+    snprintf(path, sizeof path, "%s/%s.json", dir, name);
+    text = read_file(path, &len);
+    if (text == NULL) {
+        fprintf(stderr, "note: %s absent, not replayed\n", path);
+        return;
+    }
+    doc = cJSON_Parse(text);
+    free(text);
+    cases = doc ? cJSON_GetObjectItemCaseSensitive(doc, "cases") : NULL;
+    snprintf(label, sizeof label, "vectors %s readable", name);
+    report(label, cJSON_IsArray(cases) && cJSON_GetArraySize(cases) > 0);
+    cJSON_ArrayForEach(c, cases) {
+        const char *note = str_field(c, "note");
+        snprintf(label, sizeof label, "%s[%d] %s", name, i++, note ? note : "");
+        report(label, run(c));
+    }
+    cJSON_Delete(doc);
+}
+
+/* ---------------------------------------------------------------- harness */
+
+struct test {
+    const char *name;
+    int (*run)(void);
+};
+
+static const struct test TESTS[] = {
+    {"version", test_version},
+    {"error_message_buffer", test_error_message_buffer},
+    {"truncation_keeps_utf8_whole", test_truncation_keeps_utf8_whole},
+    {"status_names", test_status_names},
+    {"free_null", test_free_null},
+    {"engine_new_and_default_config", test_engine_new_and_default_config},
+    {"engine_new_bad_config", test_engine_new_bad_config},
+    {"null_parameters", test_null_parameters},
+    {"invalid_handle", test_invalid_handle},
+    {"history_input_errors", test_history_input_errors},
+    {"assess_input_errors", test_assess_input_errors},
+    {"unknown_order", test_unknown_order},
+    {"snapshots", test_snapshots},
+    {"huge_inputs", test_huge_inputs},
+    {"empty_fields", test_empty_fields},
+    {"phone_text_forms", test_phone_text_forms},
+    {"erase_on_empty_engine", test_erase_on_empty_engine},
+    {"flow_errors", test_flow_errors},
+    {"flow_snapshot_round_trip", test_flow_snapshot_round_trip},
+};
+
+int main(int argc, char **argv) {
+    const char *vectors = argc > 1 ? argv[1] : "tests/vectors";
+    size_t i;
+
+    for (i = 0; i < sizeof TESTS / sizeof TESTS[0]; i++) {
+        report(TESTS[i].name, TESTS[i].run());
+    }
+    replay(vectors, "phone", phone_case);
+    replay(vectors, "email", email_case);
+    replay(vectors, "address", address_case);
+    replay(vectors, "reply_intent", reply_intent_case);
+    replay(vectors, "token", token_case);
+    for (int a = 2; a < argc; a++) replay_flow(argv[a]);
+
+    printf("%d passed, %d failed\n", passed, failed);
+    return failed == 0 ? 0 : 1;
+}

@@ -1,0 +1,184 @@
+<?php
+/**
+ * PHP tests of Codguard.php over libcodguard: the exception mapping and a replay of the shared
+ * JSON vectors (tests/vectors). Prints "N passed, N failed" last; exits non-zero on failure.
+ *
+ *   php tests/php/run.php [VECTORS_DIR]
+ */
+
+declare(strict_types=1);
+
+require dirname(__DIR__, 2) . '/examples/php/Codguard.php';
+
+use Codguard as C;
+
+$vectors = $argv[1] ?? dirname(__DIR__) . '/vectors';
+$passed = 0;
+$failed = 0;
+
+function check(string $name, callable $test): void
+{
+    global $passed, $failed;
+    try {
+        $ok = $test();
+    } catch (\Throwable $e) {
+        $ok = false;
+        fwrite(STDERR, "  $name: " . get_class($e) . ': ' . $e->getMessage() . "\n");
+    }
+    if ($ok === true) {
+        $passed++;
+    } else {
+        $failed++;
+        fwrite(STDERR, "FAIL $name\n");
+    }
+}
+
+/** True when $fn throws $class with status $status. */
+function throws(callable $fn, string $class, int $status): bool
+{
+    try {
+        $fn();
+    } catch (\Throwable $e) {
+        if ($e instanceof $class && $e->getCode() === $status) {
+            return true;
+        }
+        fwrite(STDERR, '  got ' . get_class($e) . ' ' . $e->getCode() . ': ' . $e->getMessage() . "\n");
+        return false;
+    }
+    fwrite(STDERR, "  nothing thrown\n");
+    return false;
+}
+
+// ---------------------------------------------------------------- exception mapping
+
+check('version', fn () => C\version() === '0.1.0');
+check('phone empty', fn () => throws(fn () => C\normalize_phone('', 'MA'), C\InvalidPhoneException::class, 201));
+check('phone looks fake', fn () => throws(fn () => C\normalize_phone('0612345678', 'MA'), C\InvalidPhoneException::class, 206));
+check('invalid country is input', fn () => throws(fn () => C\normalize_phone('0696030620', 'ZZ'), C\InvalidInputException::class, 207));
+check('phone too long input', fn () => throws(fn () => C\normalize_phone(str_repeat('6', 1 << 20), 'MA'), C\InvalidInputException::class, 200));
+check('try_normalize_phone', fn () => C\try_normalize_phone('abc', 'MA') === null && C\try_normalize_phone('+212 696 03 06 20', 'MA') === '+212696030620');
+check('email invalid', fn () => throws(fn () => C\normalize_email('not an email'), C\InvalidEmailException::class, 209));
+check('invalid utf8', fn () => throws(fn () => C\normalize_email("\xff\xfe"), C\ArgumentException::class, 101));
+check('config unknown key', fn () => throws(fn () => new C\Engine(['bogus' => 1]), C\InvalidConfigException::class, 211));
+check('config malformed json', fn () => throws(fn () => new C\Engine('{'), C\ArgumentException::class, 102));
+check('config partial', fn () => (new C\Engine(['duplicate_window_secs' => 60]))->config()['duplicate_window_secs'] === 60);
+check('malformed order', fn () => throws(fn () => (new C\Engine())->assess('{"order_id": '), C\ArgumentException::class, 102));
+check('empty order id', fn () => throws(fn () => (new C\Engine())->assess(['order_id' => '', 'placed_at' => 1]), C\InvalidRecordException::class, 210));
+check('unknown order', fn () => throws(fn () => (new C\Engine())->recordOutcome('o-404', 'delivered'), C\InvalidRecordException::class, 212));
+check('duplicate order', function () {
+    $e = new C\Engine();
+    $e->addOrder(['order_id' => 'o-1', 'placed_at' => 1, 'phone' => '0696030620', 'country' => 'MA']);
+    return throws(fn () => $e->addOrder(['order_id' => 'o-1', 'placed_at' => 2]), C\InvalidRecordException::class, 213)
+        && $e->count() === 1;
+});
+check('corrupt snapshot', function () {
+    $bytes = (new C\Engine())->save();
+    $bytes[strlen($bytes) - 1] = chr(ord($bytes[strlen($bytes) - 1]) ^ 0xff);
+    return throws(fn () => C\Engine::load($bytes), C\SnapshotException::class, 301)
+        || throws(fn () => C\Engine::load($bytes), C\SnapshotException::class, 300);
+});
+check('truncated snapshot', fn () => throws(fn () => C\Engine::load(''), C\SnapshotException::class, 300));
+check('bad event', function () {
+    $f = new C\Flow(['order_id' => 'o-1', 'placed_at' => 1, 'phone' => '0696030620', 'country' => 'MA'], 'confirm', null, 's');
+    return throws(fn () => $f->handle(['type' => 'teleport', 'at' => 1]), C\InvalidEventException::class, 214);
+});
+check('bad token', fn () => throws(fn () => C\verify_token('s', 'short', 'o-1', 1), C\InvalidTokenException::class, 215));
+check('all are CodguardException', fn () => throws(fn () => C\normalize_email(''), C\CodguardException::class, 208));
+
+// ---------------------------------------------------------------- engine round trip
+
+check('engine history, assess, save/load', function () {
+    $e = new C\Engine();
+    $e->addHistory([['order_id' => 'o-1', 'placed_at' => 1700000000, 'name' => 'Salma Khalil',
+        'phone' => '0696030620', 'country' => 'MA', 'outcome' => 'refused']]);
+    $order = ['order_id' => 'o-2', 'placed_at' => 1760000000, 'name' => 'سلمى خليل',
+        'phone' => '+212 6 96 03 06 20', 'country' => 'MA'];
+    $a = $e->assess($order);
+    $b = C\Engine::load($e->save())->assess($order);
+    $many = $e->assessMany([$order, ['order_id' => '', 'placed_at' => 1]]);
+    return $a['customer_class'] === 'risky' && $a['matches'][0]['order_id'] === 'o-1' && $a == $b
+        && $many[0] == $a && $many[1]['error']['code'] === 'invalid_record'
+        && $e->eraseByPhone('0696030620', 'MA') === 1 && $e->count() === 0;
+});
+
+// ---------------------------------------------------------------- vectors
+
+function cases(string $path): array
+{
+    if (!is_file($path)) {
+        fwrite(STDERR, "note: $path absent, not replayed\n");
+        return [];
+    }
+    return json_decode((string) file_get_contents($path), true, 512, JSON_THROW_ON_ERROR)['cases'];
+}
+
+function error_of(callable $fn): ?string
+{
+    try {
+        $fn();
+        return null;
+    } catch (C\CodguardException $e) {
+        return $e->getStatusName();
+    }
+}
+
+foreach (cases("$vectors/phone.json") as $i => $c) {
+    check("phone[$i] {$c['note']}", function () use ($c) {
+        $got = null;
+        $err = error_of(function () use ($c, &$got) { $got = C\normalize_phone($c['raw'], $c['country']); });
+        $info = null;
+        error_of(function () use ($c, &$info) { $info = C\parse_phone($c['raw'], $c['country']); });
+        return $err === $c['error'] && ($err !== null || $got === $c['expected'])
+            && ($info['e164'] ?? null) === $c['expected'] && ($info['looks_fake'] ?? false) === $c['looks_fake'];
+    });
+}
+foreach (cases("$vectors/email.json") as $i => $c) {
+    check("email[$i] {$c['note']}", function () use ($c) {
+        $got = null;
+        $err = error_of(function () use ($c, &$got) { $got = C\parse_email($c['raw']); });
+        return $err === $c['error'] && ($got['address'] ?? null) === $c['address'] && ($got['key'] ?? null) === $c['key']
+            && ($got['fake'] ?? null) === $c['fake'] && ($got['suggestion'] ?? null) === $c['suggestion'];
+    });
+}
+foreach (cases("$vectors/address.json") as $i => $c) {
+    check("address[$i]", function () use ($c) {
+        $got = C\parse_address($c['raw'], $c['city'] ?? '', $c['country'] ?? '');
+        foreach ($c['expected'] as $k => $v) {
+            if (!array_key_exists($k, $got) || $got[$k] !== $v) {
+                fwrite(STDERR, "  $k: " . json_encode($got[$k] ?? null, JSON_UNESCAPED_UNICODE) . "\n");
+                return false;
+            }
+        }
+        return C\normalize_address($c['raw'], $c['city'] ?? '', $c['country'] ?? '') === $c['expected']['text'];
+    });
+}
+foreach (cases("$vectors/reply_intent.json") as $i => $c) {
+    check("reply_intent[$i] {$c['note']}", fn () => C\reply_intent($c['text'], $c['default_country'] ?? '') === $c['expected']);
+}
+foreach (cases("$vectors/token.json") as $i => $c) {
+    check("token[$i] {$c['note']}", function () use ($c) {
+        if ($c['op'] === 'issue') {
+            return C\issue_token($c['secret'], $c['order_id'], $c['expires_at']) === $c['token'];
+        }
+        return error_of(fn () => C\verify_token($c['secret'], $c['token'], $c['order_id'], $c['now'])) === $c['error'];
+    });
+}
+foreach (glob("$vectors/flow/*.json") ?: [] as $path) {
+    check('flow ' . basename($path), function () use ($path) {
+        $v = json_decode((string) file_get_contents($path), true, 512, JSON_THROW_ON_ERROR);
+        $flow = new C\Flow($v['order'], $v['action'], $v['policy'], $v['secret']);
+        foreach ($v['steps'] as $n => $step) {
+            $actions = null;
+            $err = error_of(function () use ($flow, $step, &$actions) { $actions = $flow->handle($step['event']); });
+            if ($err !== ($step['error'] ?? null) || ($err === null && $actions != $step['actions'])
+                || $flow->state() !== $step['state'] || $flow->nextDeadline() !== $step['next_deadline']) {
+                fwrite(STDERR, "  step $n: " . json_encode($actions, JSON_UNESCAPED_UNICODE) . " $err\n");
+                return false;
+            }
+        }
+        return true;
+    });
+}
+
+echo "$passed passed, $failed failed\n";
+exit($failed === 0 ? 0 : 1);
