@@ -15,32 +15,136 @@ use codguard::policy::PolicyConfig;
 use codguard::{HistoryRecord, Order, Outcome};
 
 const FIRST: &[&str] = &[
-    "Mohamed", "Ahmed", "Youssef", "Omar", "Khalid", "Hassan", "Ali", "Karim", "Rachid", "Said",
-    "Fatima", "Khadija", "Salma", "Nour", "Imane", "Hanane", "Sara", "Meryem", "Aicha", "Zineb",
-    "محمد", "أحمد", "يوسف", "عمر", "خالد", "فاطمة", "خديجة", "سلمى", "نور", "مريم",
+    "Mohamed",
+    "Ahmed",
+    "Youssef",
+    "Omar",
+    "Khalid",
+    "Hassan",
+    "Ali",
+    "Karim",
+    "Rachid",
+    "Said",
+    "Fatima",
+    "Khadija",
+    "Salma",
+    "Nour",
+    "Imane",
+    "Hanane",
+    "Sara",
+    "Meryem",
+    "Aicha",
+    "Zineb",
+    "محمد",
+    "أحمد",
+    "يوسف",
+    "عمر",
+    "خالد",
+    "فاطمة",
+    "خديجة",
+    "سلمى",
+    "نور",
+    "مريم",
 ];
 const LAST: &[&str] = &[
-    "Alaoui", "Benali", "Tazi", "Idrissi", "Bennani", "Chraibi", "El Amrani", "Haddad", "Mansour",
-    "Khalil", "Ibrahim", "Hassani", "Berrada", "Filali", "Lahlou", "Kettani", "Sqalli", "Naciri",
-    "العلوي", "بن علي", "التازي", "الإدريسي", "بناني", "حداد", "منصور", "خليل", "إبراهيم", "الحسني",
+    "Alaoui",
+    "Benali",
+    "Tazi",
+    "Idrissi",
+    "Bennani",
+    "Chraibi",
+    "El Amrani",
+    "Haddad",
+    "Mansour",
+    "Khalil",
+    "Ibrahim",
+    "Hassani",
+    "Berrada",
+    "Filali",
+    "Lahlou",
+    "Kettani",
+    "Sqalli",
+    "Naciri",
+    "العلوي",
+    "بن علي",
+    "التازي",
+    "الإدريسي",
+    "بناني",
+    "حداد",
+    "منصور",
+    "خليل",
+    "إبراهيم",
+    "الحسني",
 ];
 const STREETS: &[&str] = &[
-    "Rue Palestine", "Avenue Hassan II", "Boulevard Mohammed V", "Rue Ibn Battouta", "Rue Allal Ben Abdellah",
-    "Boulevard Zerktouni", "Avenue des FAR", "Rue de Marseille", "Rue Larbi Ben M'hidi", "Avenue Habib Bourguiba",
-    "شارع الجيش الملكي", "زنقة ابن بطوطة", "شارع محمد الخامس", "شارع التحرير", "شارع الحسن الثاني",
+    "Rue Palestine",
+    "Avenue Hassan II",
+    "Boulevard Mohammed V",
+    "Rue Ibn Battouta",
+    "Rue Allal Ben Abdellah",
+    "Boulevard Zerktouni",
+    "Avenue des FAR",
+    "Rue de Marseille",
+    "Rue Larbi Ben M'hidi",
+    "Avenue Habib Bourguiba",
+    "شارع الجيش الملكي",
+    "زنقة ابن بطوطة",
+    "شارع محمد الخامس",
+    "شارع التحرير",
+    "شارع الحسن الثاني",
 ];
 /// (country, cities, national mobile prefixes, digits after the prefix)
 const COUNTRIES: &[(&str, &[&str], &[&str], usize)] = &[
-    ("MA", &["Casablanca", "Rabat", "Fes", "Marrakech", "Tanger", "Agadir"], &["06", "07"], 8),
-    ("EG", &["Cairo", "Giza", "Alexandria", "Tanta"], &["010", "011", "012", "015"], 8),
-    ("SA", &["Riyadh", "Jeddah", "Dammam"], &["050", "053", "055"], 7),
-    ("DZ", &["Alger", "Oran", "Constantine"], &["05", "06", "07"], 8),
+    (
+        "MA",
+        &[
+            "Casablanca",
+            "Rabat",
+            "Fes",
+            "Marrakech",
+            "Tanger",
+            "Agadir",
+        ],
+        &["06", "07"],
+        8,
+    ),
+    (
+        "EG",
+        &["Cairo", "Giza", "Alexandria", "Tanta"],
+        &["010", "011", "012", "015"],
+        8,
+    ),
+    (
+        "SA",
+        &["Riyadh", "Jeddah", "Dammam"],
+        &["050", "053", "055"],
+        7,
+    ),
+    (
+        "DZ",
+        &["Alger", "Oran", "Constantine"],
+        &["05", "06", "07"],
+        8,
+    ),
     ("TN", &["Tunis", "Sfax", "Sousse"], &["2", "5", "9"], 7),
-    ("AE", &["Dubai", "Abu Dhabi", "Sharjah"], &["050", "052", "055"], 7),
+    (
+        "AE",
+        &["Dubai", "Abu Dhabi", "Sharjah"],
+        &["050", "052", "055"],
+        7,
+    ),
 ];
 const OUTCOMES: &[Outcome] = &[
-    Outcome::Delivered, Outcome::Delivered, Outcome::Delivered, Outcome::Delivered, Outcome::Delivered,
-    Outcome::Refused, Outcome::Returned, Outcome::Cancelled, Outcome::Unconfirmed, Outcome::Unreachable,
+    Outcome::Delivered,
+    Outcome::Delivered,
+    Outcome::Delivered,
+    Outcome::Delivered,
+    Outcome::Delivered,
+    Outcome::Refused,
+    Outcome::Returned,
+    Outcome::Cancelled,
+    Outcome::Unconfirmed,
+    Outcome::Unreachable,
 ];
 
 fn pick<'a, T>(rng: &mut fastrand::Rng, items: &'a [T]) -> &'a T {
@@ -65,6 +169,7 @@ fn customer(rng: &mut fastrand::Rng, i: usize) -> Customer {
     }
     let first = pick(rng, FIRST);
     let last = pick(rng, LAST);
+    let city = *pick(rng, cities);
     let street = pick(rng, STREETS);
     let house = rng.u32(1..300);
     let address = if rng.bool() {
@@ -82,7 +187,7 @@ fn customer(rng: &mut fastrand::Rng, i: usize) -> Customer {
         national,
         email,
         address,
-        city: *pick(rng, cities),
+        city,
         country,
     }
 }
@@ -92,18 +197,26 @@ fn order(rng: &mut fastrand::Rng, c: &Customer, id: usize, t: i64) -> Order {
         0 => c.national.clone(),
         1 => format!("00{}{}", cc(c.country), c.national.trim_start_matches('0')),
         2 => format!("+{} {}", cc(c.country), c.national.trim_start_matches('0')),
-        _ => c.national.chars().enumerate().fold(String::new(), |mut s, (i, ch)| {
-            if i > 0 && i % 2 == 0 {
-                s.push(' ');
-            }
-            s.push(ch);
-            s
-        }),
+        _ => c
+            .national
+            .chars()
+            .enumerate()
+            .fold(String::new(), |mut s, (i, ch)| {
+                if i > 0 && i % 2 == 0 {
+                    s.push(' ');
+                }
+                s.push(ch);
+                s
+            }),
     };
     Order {
         order_id: format!("o-{id:09}").into(),
         placed_at: t,
-        name: if rng.bool() { c.name.clone() } else { c.name.to_uppercase() },
+        name: if rng.bool() {
+            c.name.clone()
+        } else {
+            c.name.to_uppercase()
+        },
         phone,
         email: c.email.clone(),
         address: c.address.clone(),
@@ -170,7 +283,9 @@ fn run(n: usize) {
     let before = rss_bytes();
     let mut engine = Engine::new(PolicyConfig::default());
     let t = Instant::now();
-    engine.add_history(history).expect("synthetic history is valid");
+    engine
+        .add_history(history)
+        .expect("synthetic history is valid");
     let ingest = t.elapsed().as_secs_f64();
     let per_order = rss_bytes().saturating_sub(before) as f64 / n as f64;
 
@@ -204,12 +319,19 @@ fn run(n: usize) {
 }
 
 fn main() {
-    let sizes: Vec<usize> = std::env::args().skip(1).filter_map(|a| a.parse().ok()).collect();
+    let sizes: Vec<usize> = std::env::args()
+        .skip(1)
+        .filter_map(|a| a.parse().ok())
+        .collect();
     if let [n] = sizes.as_slice() {
         run(*n);
         return;
     }
-    let sizes = if sizes.is_empty() { vec![100_000, 1_000_000] } else { sizes };
+    let sizes = if sizes.is_empty() {
+        vec![100_000, 1_000_000]
+    } else {
+        sizes
+    };
     let exe = std::env::current_exe().expect("own path");
     for n in sizes {
         let status = std::process::Command::new(&exe).arg(n.to_string()).status();

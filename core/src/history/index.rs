@@ -73,7 +73,13 @@ impl<'a> View<'a> {
 
     /// Name keys present.
     pub fn name_keys(&self) -> impl Iterator<Item = &'a str> + '_ {
-        self.name.iter().copied().take_while(|s| !s.is_empty())
+        self.name_slice().iter().copied()
+    }
+
+    /// Name keys present, as a slice.
+    pub fn name_slice(&self) -> &[&'a str] {
+        let len = self.name.iter().take_while(|s| !s.is_empty()).count();
+        &self.name[..len]
     }
 
     /// The address keys: city, house number and one street key each. An order without a city

@@ -122,11 +122,12 @@ impl<'a> LinkRules<'a> {
     /// True when two name-key lists are the same person's name. A missing name agrees with
     /// nothing: it cannot vouch for an address match.
     fn same_name(&self, a: &View<'_>, b: &View<'_>) -> bool {
-        let a: Vec<&str> = a.name_keys().collect();
-        let b: Vec<&str> = b.name_keys().collect();
-        !a.is_empty()
-            && !b.is_empty()
-            && keys_similarity(&a, &b) >= self.config.name_match_threshold
+        let (a, b) = (a.name_slice(), b.name_slice());
+        if a.is_empty() || b.is_empty() {
+            return false;
+        }
+        // Most orders of one customer carry the very same keys: skip the scoring.
+        a == b || keys_similarity(a, b) >= self.config.name_match_threshold
     }
 
     /// The same door: city, house number, a street key in common, no conflicting unit.
@@ -234,6 +235,7 @@ impl<'a> LinkRules<'a> {
         let mut level: Vec<(Option<u32>, f64)> = vec![(None, 1.0)];
         while !level.is_empty() {
             let mut next: Vec<Linked> = Vec::new();
+            let mut settled: Vec<u32> = Vec::new();
             for &(from, from_score) in &level {
                 let from_view = from.map_or(*query, |i| history.view(i));
                 let mut keys: Vec<u64> = [from_view.phone, from_view.email]
@@ -252,7 +254,9 @@ impl<'a> LinkRules<'a> {
                         continue;
                     }
                     for &cand in postings {
-                        if seen.contains_key(&u64::from(cand)) {
+                        // An order tied to the new order directly scores the same whichever
+                        // key or parent led to it: judge it once.
+                        if seen.contains_key(&u64::from(cand)) || settled.contains(&cand) {
                             continue;
                         }
                         let cand_view = history.view(cand);
@@ -269,6 +273,9 @@ impl<'a> LinkRules<'a> {
                         } else {
                             (from_score * link.score(), link.evidence())
                         };
+                        if direct.links() || from.is_none() {
+                            settled.push(cand);
+                        }
                         let score = (score * 1000.0).round() / 1000.0;
                         match next.iter_mut().find(|l| l.idx == cand) {
                             Some(l) if (l.score, &l.evidence) >= (score, &evidence) => {}
