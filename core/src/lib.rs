@@ -13,6 +13,7 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+mod assess;
 pub mod classify;
 pub mod confirm;
 pub mod engine;
@@ -21,6 +22,7 @@ pub mod history;
 pub mod normalize;
 pub mod policy;
 pub mod record;
+pub mod store;
 
 pub use error::{Error, ErrorKind};
 pub use record::{HistoryRecord, Order, OrderId, Outcome};

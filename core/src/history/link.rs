@@ -313,6 +313,31 @@ impl<'a> LinkRules<'a> {
     }
 }
 
+impl LinkRules<'_> {
+    /// Every order filed under `key` and every order linked to them: the customer(s) to erase
+    /// when someone asks to be forgotten by phone or email. Sorted by index, no repeats;
+    /// `missing` as in [`LinkRules::gather`].
+    pub fn customer_of_key<S: Source>(&self, source: &S, key: u64) -> (Vec<u32>, Vec<u64>) {
+        let Some(starts) = source.postings(key) else {
+            return (Vec::new(), vec![key]);
+        };
+        let mut orders: Vec<u32> = starts.to_vec();
+        let mut missing: Vec<u64> = Vec::new();
+        for &start in starts {
+            let gathered = self.gather(source, &source.view(start), Some(start));
+            orders.extend(gathered.linked.into_iter().map(|l| l.idx));
+            for k in gathered.missing {
+                if !missing.contains(&k) {
+                    missing.push(k);
+                }
+            }
+        }
+        orders.sort_unstable();
+        orders.dedup();
+        (orders, missing)
+    }
+}
+
 /// Best first; ties newest first, then by id, so the order is deterministic.
 fn sort<S: Source>(history: &S, mut found: Vec<Linked>) -> Vec<Linked> {
     let key = |l: &Linked| history.sort_key(l.idx);

@@ -16,6 +16,6 @@ pub mod keys;
 pub mod link;
 pub mod snapshot;
 
-pub use index::{History, PastOrder};
+pub use index::{History, PastOrder, View};
 pub use keys::{Features, KeyHasher, KeyKind, Signature};
-pub use link::{LinkRules, Linked};
+pub use link::{Gathered, LinkRules, Linked, Source};

@@ -1,0 +1,344 @@
+//! Store mode: the customer history kept in the shop's own database.
+//!
+//! A shop runs many processes (PHP-FPM workers living one request, gunicorn workers, several
+//! app servers); each cannot hold the whole history, and each must see the order another worker
+//! added a second ago. So the history lives in two tables of the shop's database, and this
+//! module is the sans-IO core that reads and writes them through the host:
+//!
+//! - `cg_orders(order_id, placed_at, total, outcome, negotiated, signature)`: one row per past
+//!   order. `signature` is the order's matching [`Signature`] as JSON: keyed hashes of the phone,
+//!   email and door, and the name's transliteration keys. No readable phone, email or address.
+//! - `cg_keys(key, order_id)`: the keys each order is filed under (64-bit keyed hashes, as SQL
+//!   `BIGINT`), indexed by key.
+//!
+//! The host never decides anything. To assess, it asks a [`Lookup`] which keys it
+//! [wants](Lookup::wanted), fetches the orders under them (one indexed query), [supplies](Lookup::supply)
+//! them, and repeats until nothing is wanted; the [`Lookup::assessment`] is then exactly what the
+//! in-memory [`Engine`](crate::engine::Engine) gives for the same history, because both run the
+//! same walk ([`LinkRules::gather`](crate::history::LinkRules::gather)) and the same
+//! [`Assessor`]. To add an order it writes the rows [`Store::write`] returns; to erase a customer
+//! it deletes the orders an erase [`Lookup`] finds.
+//!
+//! Links are never stored, only keys, so concurrent writers cannot lose or double a link: two
+//! workers adding orders of one customer at once insert independent rows, and the next lookup
+//! sees both.
+//!
+//! # Example
+//! ```
+//! use std::collections::HashMap;
+//! use codguard::store::{OrderRow, Store};
+//! use codguard::{HistoryRecord, Order};
+//!
+//! let store = Store::new(Default::default(), b"the shop's secret");
+//! // The "database": key -> rows.
+//! let mut keys: HashMap<i64, Vec<OrderRow>> = HashMap::new();
+//! let past: HistoryRecord = serde_json::from_str(r#"{"order_id": "o-1", "placed_at": 1,
+//!     "name": "Salma Khalil", "phone": "0661472983", "country": "MA", "outcome": "refused"}"#).unwrap();
+//! let write = store.write(&past).unwrap();
+//! for key in &write.keys {
+//!     keys.entry(*key).or_default().push(write.order.clone());
+//! }
+//!
+//! let order: Order = serde_json::from_str(r#"{"order_id": "o-2", "placed_at": 9,
+//!     "phone": "+212 661 47 29 83", "country": "MA"}"#).unwrap();
+//! let mut lookup = store.assess(&order).unwrap();
+//! loop {
+//!     let wanted = lookup.wanted();
+//!     if wanted.is_empty() {
+//!         break;
+//!     }
+//!     for key in wanted {
+//!         let rows = keys.get(&key).cloned().unwrap_or_default();
+//!         lookup.supply(key, rows).unwrap();
+//!     }
+//! }
+//! let a = lookup.assessment();
+//! assert_eq!(a.customer_class.as_str(), "risky");
+//! ```
+
+use std::collections::HashSet;
+
+use serde::{Deserialize, Serialize};
+
+use crate::assess::Assessor;
+use crate::classify::Assessment;
+use crate::error::{Error, ErrorKind};
+use crate::history::{Features, History, KeyHasher, KeyKind, LinkRules, Signature, Source, View};
+use crate::normalize;
+use crate::policy::PolicyConfig;
+use crate::record::{HistoryRecord, Order, Outcome};
+
+/// The version of the key format: a change of normalization or hashing that changes keys bumps
+/// it, and a shop re-keys its tables (see the README's store section).
+pub const KEY_FORMAT: u32 = 1;
+
+/// A past order as a `cg_orders` row.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OrderRow {
+    /// The shop's order id (primary key).
+    pub order_id: String,
+    /// When it was placed, Unix seconds.
+    pub placed_at: i64,
+    /// Its total.
+    pub total: f64,
+    /// What became of it.
+    pub outcome: Outcome,
+    /// Whether the customer negotiated.
+    pub negotiated: bool,
+    /// The matching signature, as JSON text.
+    pub signature: String,
+}
+
+/// The rows to write for one new past order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Write {
+    /// The `cg_orders` row.
+    pub order: OrderRow,
+    /// The `cg_keys` rows: `(key, order.order_id)` for each key.
+    pub keys: Vec<i64>,
+}
+
+/// The store-mode core: a policy and the shop's key secret. Cheap; make one per process.
+#[derive(Debug, Clone)]
+pub struct Store {
+    config: PolicyConfig,
+    hasher: KeyHasher,
+}
+
+/// A `u64` key as the `BIGINT` a database stores (same bits).
+fn sql_key(key: u64) -> i64 {
+    i64::from_ne_bytes(key.to_ne_bytes())
+}
+
+fn index_key(key: i64) -> u64 {
+    u64::from_ne_bytes(key.to_ne_bytes())
+}
+
+impl Store {
+    /// A store core with `config` and keys derived from the shop's `secret` (keep it out of the
+    /// database: without it the key table cannot be tied to any phone or email).
+    pub fn new(config: PolicyConfig, secret: &[u8]) -> Store {
+        Store {
+            config,
+            hasher: KeyHasher::from_secret(secret),
+        }
+    }
+
+    /// The policy in force.
+    pub fn config(&self) -> &PolicyConfig {
+        &self.config
+    }
+
+    /// The rows to write for a past order (or a new order entering the history as `pending`).
+    ///
+    /// # Errors
+    /// [`ErrorKind::InvalidRecord`] when the order id is empty.
+    pub fn write(&self, record: &HistoryRecord) -> Result<Write, Error> {
+        record.order.validate()?;
+        let features = Features::of(&record.order);
+        let sig = Signature::of(&features, &self.hasher);
+        let keys = filing_keys(&sig.view(), &self.hasher);
+        let o = &record.order;
+        Ok(Write {
+            order: OrderRow {
+                order_id: o.order_id.0.clone(),
+                placed_at: o.placed_at,
+                total: o.total,
+                outcome: record.outcome,
+                negotiated: record.negotiated,
+                signature: serde_json::to_string(&sig).unwrap_or_default(),
+            },
+            keys,
+        })
+    }
+
+    /// Starts assessing `order`: feed the lookup until it wants nothing.
+    ///
+    /// # Errors
+    /// [`ErrorKind::InvalidRecord`] when the order id is empty.
+    pub fn assess(&self, order: &Order) -> Result<Lookup<'_>, Error> {
+        order.validate()?;
+        let features = Features::of(order);
+        Ok(Lookup {
+            store: self,
+            goal: Goal::Assess {
+                order: Box::new(order.clone()),
+                features: Box::new(features),
+            },
+            fetched: Fetched::new(self.hasher),
+        })
+    }
+
+    /// Starts finding every order of the customer(s) who used this phone, to erase them.
+    ///
+    /// # Errors
+    /// The phone errors of [`normalize::phone::parse_phone`].
+    pub fn erase_by_phone(&self, phone: &str, default_country: &str) -> Result<Lookup<'_>, Error> {
+        let e164 = normalize::phone::parse_phone(phone, default_country)?.e164;
+        let key = self.hasher.hash(KeyKind::Phone, &[e164.as_str()]);
+        Ok(self.erase_lookup(key))
+    }
+
+    /// Starts finding every order of the customer(s) who used this email, to erase them.
+    ///
+    /// # Errors
+    /// The errors of [`normalize::normalize_email`].
+    pub fn erase_by_email(&self, email: &str) -> Result<Lookup<'_>, Error> {
+        let e = normalize::normalize_email(email)?;
+        let key = self.hasher.hash(KeyKind::Email, &[&e.key]);
+        Ok(self.erase_lookup(key))
+    }
+
+    fn erase_lookup(&self, key: u64) -> Lookup<'_> {
+        Lookup {
+            store: self,
+            goal: Goal::Erase { key },
+            fetched: Fetched::new(self.hasher),
+        }
+    }
+}
+
+/// The keys an order is filed under in `cg_keys`.
+fn filing_keys(view: &View<'_>, hasher: &KeyHasher) -> Vec<i64> {
+    let mut keys: Vec<u64> = [view.phone, view.email]
+        .into_iter()
+        .filter(|&k| k != 0)
+        .collect();
+    keys.extend(view.address_keys(hasher));
+    keys.sort_unstable();
+    keys.dedup();
+    keys.into_iter().map(sql_key).collect()
+}
+
+enum Goal {
+    Assess {
+        order: Box<Order>,
+        features: Box<Features>,
+    },
+    Erase {
+        key: u64,
+    },
+}
+
+/// The orders fetched so far, and which keys were fetched: a [`Source`] that reports the keys
+/// it has not read.
+struct Fetched {
+    history: History,
+    known: HashSet<u64>,
+}
+
+impl Fetched {
+    fn new(hasher: KeyHasher) -> Fetched {
+        Fetched {
+            history: History::new(hasher),
+            known: HashSet::new(),
+        }
+    }
+}
+
+impl Source for Fetched {
+    fn hasher(&self) -> &KeyHasher {
+        self.history.hasher()
+    }
+    fn postings(&self, key: u64) -> Option<&[u32]> {
+        self.known
+            .contains(&key)
+            .then(|| self.history.postings(key))
+    }
+    fn view(&self, idx: u32) -> View<'_> {
+        self.history.view(idx)
+    }
+    fn sort_key(&self, idx: u32) -> (i64, &str) {
+        Source::sort_key(&self.history, idx)
+    }
+}
+
+/// One assessment (or erasure) in progress against a database-held history.
+pub struct Lookup<'s> {
+    store: &'s Store,
+    goal: Goal,
+    fetched: Fetched,
+}
+
+impl Lookup<'_> {
+    fn assessor(&self) -> Assessor<'_> {
+        Assessor {
+            config: &self.store.config,
+            history: &self.fetched.history,
+        }
+    }
+
+    /// The keys to fetch next (`SELECT … FROM cg_keys JOIN cg_orders … WHERE key IN (…)`);
+    /// empty when the lookup has all it needs.
+    pub fn wanted(&self) -> Vec<i64> {
+        let missing = match &self.goal {
+            Goal::Assess { order, features } => {
+                self.assessor()
+                    .gather(&self.fetched, order, features)
+                    .missing
+            }
+            Goal::Erase { key } => {
+                LinkRules::new(&self.store.config)
+                    .customer_of_key(&self.fetched, *key)
+                    .1
+            }
+        };
+        missing.into_iter().map(sql_key).collect()
+    }
+
+    /// Supplies the orders filed under `key`. Give every row, or at least
+    /// `max_orders_per_key + 1` of them: more tells the lookup the key is too common to link.
+    ///
+    /// # Errors
+    /// [`ErrorKind::InvalidRecord`] when a row's signature does not parse.
+    pub fn supply(&mut self, key: i64, rows: Vec<OrderRow>) -> Result<(), Error> {
+        for row in rows {
+            if self.fetched.history.find(&row.order_id).is_some() {
+                continue;
+            }
+            let sig: Signature = serde_json::from_str(&row.signature).map_err(|_| {
+                Error::new(
+                    ErrorKind::InvalidRecord,
+                    format!("order {}: signature does not parse", row.order_id),
+                )
+            })?;
+            self.fetched.history.insert_signed(
+                &row.order_id,
+                row.placed_at,
+                row.total,
+                row.outcome,
+                row.negotiated,
+                &sig,
+            )?;
+        }
+        self.fetched.known.insert(index_key(key));
+        Ok(())
+    }
+
+    /// The assessment, once [`Lookup::wanted`] is empty (before that, it is the assessment of
+    /// what was fetched so far). An erase lookup gives the assessment of an empty order.
+    pub fn assessment(&self) -> Assessment {
+        match &self.goal {
+            Goal::Assess { order, features } => {
+                self.assessor().assess(&self.fetched, order, features)
+            }
+            Goal::Erase { .. } => {
+                self.assessor()
+                    .assessment(&Order::default(), &Features::default(), &[])
+            }
+        }
+    }
+
+    /// For an erase lookup: the order ids to delete (`DELETE FROM cg_orders WHERE order_id IN
+    /// (…)`, keys go with them); empty for an assess lookup.
+    pub fn erase_ids(&self) -> Vec<String> {
+        let Goal::Erase { key } = &self.goal else {
+            return Vec::new();
+        };
+        let (orders, _) = LinkRules::new(&self.store.config).customer_of_key(&self.fetched, *key);
+        orders
+            .into_iter()
+            .filter_map(|i| self.fetched.history.order(i).map(|o| o.id.to_string()))
+            .collect()
+    }
+}

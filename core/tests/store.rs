@@ -1,0 +1,138 @@
+//! Store mode gives exactly the in-memory engine's answers, through a simulated database.
+
+#[path = "../../examples/common/dataset.rs"]
+mod dataset;
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use codguard::engine::Engine;
+use codguard::policy::PolicyConfig;
+use codguard::store::{OrderRow, Store};
+use codguard::{HistoryRecord, Order};
+
+/// A database in a HashMap: key -> rows filed under it (what `cg_keys JOIN cg_orders` returns).
+#[derive(Default)]
+struct Db {
+    keys: HashMap<i64, Vec<OrderRow>>,
+    reads: usize,
+}
+
+impl Db {
+    fn add(&mut self, store: &Store, record: &HistoryRecord) {
+        let w = store.write(record).unwrap();
+        for k in w.keys {
+            self.keys.entry(k).or_default().push(w.order.clone());
+        }
+    }
+
+    fn assess(&mut self, store: &Store, order: &Order) -> codguard::classify::Assessment {
+        let mut lookup = store.assess(order).unwrap();
+        loop {
+            let wanted = lookup.wanted();
+            if wanted.is_empty() {
+                return lookup.assessment();
+            }
+            for key in wanted {
+                let rows = self.keys.get(&key).cloned().unwrap_or_default();
+                self.reads += rows.len();
+                lookup.supply(key, rows).unwrap();
+            }
+        }
+    }
+
+    fn erase_by_phone(&mut self, store: &Store, phone: &str, country: &str) -> usize {
+        let mut lookup = store.erase_by_phone(phone, country).unwrap();
+        loop {
+            let wanted = lookup.wanted();
+            if wanted.is_empty() {
+                break;
+            }
+            for key in wanted {
+                let rows = self.keys.get(&key).cloned().unwrap_or_default();
+                lookup.supply(key, rows).unwrap();
+            }
+        }
+        let ids = lookup.erase_ids();
+        for rows in self.keys.values_mut() {
+            rows.retain(|r| !ids.contains(&r.order_id));
+        }
+        self.keys.retain(|_, rows| !rows.is_empty());
+        ids.len()
+    }
+}
+
+fn check_equivalent(history: &[HistoryRecord], queries: &[Order]) -> (usize, usize) {
+    let mut engine = Engine::new(PolicyConfig::default());
+    engine.add_history(history.to_vec()).unwrap();
+    let store = Store::new(PolicyConfig::default(), b"test secret");
+    let mut db = Db::default();
+    for r in history {
+        db.add(&store, r);
+    }
+    let mut identical = 0;
+    for q in queries {
+        let want = engine.assess(q).unwrap();
+        let got = db.assess(&store, q);
+        assert_eq!(got, want, "order {}", q.order_id);
+        identical += 1;
+    }
+    (identical, db.reads)
+}
+
+#[test]
+fn example_shop_through_the_store_is_identical() {
+    let history: Vec<HistoryRecord> =
+        Engine::parse_jsonl(include_str!("../../examples/data/history.jsonl")).unwrap();
+    let queries: Vec<Order> =
+        Engine::parse_jsonl(include_str!("../../examples/data/queries.jsonl")).unwrap();
+    let (identical, _) = check_equivalent(&history, &queries);
+    assert_eq!(identical, queries.len());
+}
+
+#[test]
+fn dev_set_through_the_store_is_identical() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/data/dev");
+    if !dir.join("queries.jsonl").exists() {
+        assert!(
+            std::env::var_os("CODGUARD_REQUIRE_SHARED").is_none(),
+            "{} missing",
+            dir.display()
+        );
+        return;
+    }
+    let data = dataset::Dataset::load(&dir).unwrap();
+    let (identical, reads) = check_equivalent(&data.history, &data.queries);
+    assert_eq!(identical, 5000);
+    eprintln!("rows read per assess: {:.2}", reads as f64 / 5000.0);
+}
+
+#[test]
+fn the_store_sees_another_workers_order_and_erases_a_customer() {
+    let store = Store::new(PolicyConfig::default(), b"s");
+    let mut db = Db::default();
+    let first: Order = serde_json::from_str(
+        r#"{"order_id": "w1", "placed_at": 1000, "name": "Imane Chraibi", "phone": "0661472983", "country": "MA"}"#,
+    )
+    .unwrap();
+    db.add(
+        &store,
+        &HistoryRecord {
+            order: first,
+            outcome: codguard::Outcome::Pending,
+            negotiated: false,
+        },
+    );
+    let second: Order = serde_json::from_str(
+        r#"{"order_id": "w2", "placed_at": 1060, "name": "Imane Chraibi", "phone": "+212661472983", "country": "MA"}"#,
+    )
+    .unwrap();
+    let a = db.assess(&store, &second);
+    assert!(a
+        .reasons
+        .iter()
+        .any(|r| r.code.as_str() == "duplicate_recent_order"));
+    assert_eq!(db.erase_by_phone(&store, "06 61 47 29 83", "MA"), 1);
+    assert!(db.keys.is_empty(), "no key of the erased customer is left");
+    assert!(db.assess(&store, &second).matches.is_empty());
+}
