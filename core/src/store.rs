@@ -16,7 +16,7 @@
 //! them, and repeats until nothing is wanted; the [`Lookup::assessment`] is then exactly what the
 //! in-memory [`Engine`](crate::engine::Engine) gives for the same history, because both run the
 //! same walk ([`LinkRules::gather`](crate::history::LinkRules::gather)) and the same
-//! [`Assessor`]. To add an order it writes the rows [`Store::write`] returns; to erase a customer
+//! assessment code. To add an order it writes the rows [`Store::write`] returns; to erase a customer
 //! it deletes the orders an erase [`Lookup`] finds.
 //!
 //! Links are never stored, only keys, so concurrent writers cannot lose or double a link: two

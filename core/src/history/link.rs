@@ -96,7 +96,7 @@ pub struct Gathered {
 /// A past order gathered into the customer's history.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Linked {
-    /// The order's index in the [`History`].
+    /// The order's index in its [`Source`].
     pub idx: u32,
     /// Confidence, 0 to 1.
     pub score: f64,
