@@ -352,3 +352,31 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn a_typo_in_the_email_domain_still_finds_the_customer() {
+    let mut e = Engine::default();
+    e.add_history([record(
+        "a",
+        1,
+        "Omar Filali",
+        "0661234590",
+        "omar.filali@gmail.com",
+        Outcome::Delivered,
+    )])
+    .unwrap();
+    let q = record(
+        "q",
+        10,
+        "Omar Filali",
+        "0698715402",
+        "OmarFilali@gmial.com",
+        Outcome::Pending,
+    )
+    .order;
+    let a = e.assess(&q).unwrap();
+    assert_eq!(ids(&a), ["a"]);
+    assert_eq!(a.matches[0].evidence, [Evidence::Email, Evidence::Name]);
+    assert!(has(&a, ReasonCode::EmailTypo));
+    assert!(!has(&a, ReasonCode::EmailFake));
+}

@@ -257,4 +257,3 @@ pub fn synth(n: usize, queries: usize) -> (Vec<HistoryRecord>, Vec<Order>) {
         .collect();
     (history, queries)
 }
-

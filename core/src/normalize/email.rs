@@ -94,9 +94,15 @@ pub fn normalize_email(raw: &str) -> Result<NormalizedEmail, Error> {
         ));
     };
     let tables = tables();
-    let key = match_key(tables, local, domain);
-    let fake = fake_reason(tables, local, domain);
-    let suggestion = suggest(tables, domain).map(|fixed| format!("{local}@{fixed}"));
+    // A typo of a known provider (gmial.com) is the customer's slip, not a fake: judge and key
+    // the address as the provider it was meant for, so it still ties to their other orders.
+    // (Typo domains are often registered by squatters and listed as disposable; that is the
+    // squatter's doing, not the customer's.)
+    let fixed = suggest(tables, domain);
+    let meant = fixed.unwrap_or(domain);
+    let key = match_key(tables, local, meant);
+    let fake = fake_reason(tables, local, meant);
+    let suggestion = fixed.map(|fixed| format!("{local}@{fixed}"));
     Ok(NormalizedEmail {
         address: address.clone(),
         key,
