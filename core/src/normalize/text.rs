@@ -461,11 +461,10 @@ impl Iterator for Units<'_> {
     fn next(&mut self) -> Option<(Class, char)> {
         let mut chars = self.rest.chars();
         let first = chars.next()?;
-        let multi = self
-            .table
-            .multi
-            .iter()
-            .find(|(spelling, _)| self.rest.starts_with(spelling));
+        let lead = self.rest.as_bytes().first();
+        let multi = self.table.multi.iter().find(|(spelling, _)| {
+            spelling.as_bytes().first() == lead && self.rest.starts_with(spelling)
+        });
         if let Some(&(spelling, class)) = multi {
             self.rest = self.rest.get(spelling.len()..).unwrap_or("");
             return Some((class, first));
@@ -579,8 +578,16 @@ fn contains_run(row: &[char], chars: &[char]) -> bool {
     if chars.len() > row.len() {
         return false;
     }
-    row.windows(chars.len())
-        .any(|w| w == chars || w.iter().rev().eq(chars.iter()))
+    let (Some(first), Some(last)) = (chars.first(), chars.last()) else {
+        return true;
+    };
+    // Comparing the ends first skips the slice comparison for nearly every window.
+    row.windows(chars.len()).any(|w| {
+        (w.first() == Some(first) && w.last() == Some(last) && w == chars)
+            || (w.last() == Some(first)
+                && w.first() == Some(last)
+                && w.iter().rev().eq(chars.iter()))
+    })
 }
 
 #[cfg(test)]
