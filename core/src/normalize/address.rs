@@ -630,3 +630,37 @@ fn is_nonsense(raw: &str, text: &str, tokens: &[Token<'_>]) -> bool {
     }
     words == 0 || mash * 2 >= words
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn chars(s: &str) -> Vec<char> {
+        s.chars().collect()
+    }
+
+    #[test]
+    fn within_one_reads_real_typos() {
+        for (a, b, d) in [
+            ("boulevar", "boulevard", Some(1)),
+            ("aveneu", "avenue", Some(1)),
+            ("شراع", "شارع", Some(1)),
+            ("ززنقه", "زنقه", Some(1)),
+            ("rue", "rue", Some(0)),
+            ("appartemnt", "apartment", None),
+        ] {
+            assert_eq!(within_one(&chars(a), &chars(b)), d, "{a} {b}");
+        }
+    }
+
+    proptest! {
+        /// The matrix-free check agrees with the OSA distance it replaces.
+        #[test]
+        fn within_one_is_osa(a in "[abرز]{0,6}", b in "[abرز]{0,6}") {
+            let d = strsim::osa_distance(&a, &b);
+            let expected = (d <= 1).then_some(d);
+            prop_assert_eq!(within_one(&chars(&a), &chars(&b)), expected);
+        }
+    }
+}
