@@ -1,4 +1,9 @@
-//! Cost of one address or name normalization, with the tables already loaded.
+//! Cost of address and name normalization, with the tables already loaded.
+//!
+//! The `*_queries` benches run over the address, name and city strings of
+//! `/work/shared/data/dev/queries.jsonl` when that file is present (falling back to a handful of
+//! embedded strings), one iteration normalizing every string once: divide the time by the
+//! printed count for the cost per call.
 
 use std::hint::black_box;
 use std::time::Duration;
@@ -6,23 +11,115 @@ use std::time::Duration;
 use codguard::normalize::{
     address::normalize_address,
     name::{name_similarity, normalize_name},
-    text::fold,
+    text::{fold, skeleton},
 };
-use criterion::{criterion_group, criterion_main, Criterion};
+use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 
-fn bench(c: &mut Criterion) {
-    let mut g = c.benchmark_group("text");
-    g.warm_up_time(Duration::from_millis(500))
-        .measurement_time(Duration::from_secs(2));
-    g.bench_function("normalize_address_fr", |b| {
-        b.iter(|| {
-            normalize_address(
-                black_box("R. PALESTINE N°103 ، HAY DEIRA"),
-                black_box("Dubai"),
-                "AE",
+/// (name, address, city, country) of every query, or a few embedded orders.
+fn queries() -> Vec<(String, String, String, String)> {
+    let path = "/work/shared/data/dev/queries.jsonl";
+    let from_file: Vec<_> = std::fs::read_to_string(path)
+        .unwrap_or_default()
+        .lines()
+        .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
+        .map(|v| {
+            let field = |k: &str| v.get(k).and_then(|x| x.as_str()).unwrap_or("").to_string();
+            (
+                field("name"),
+                field("address"),
+                field("city"),
+                field("country"),
             )
         })
+        .collect();
+    if !from_file.is_empty() {
+        return from_file;
+    }
+    [
+        (
+            "نور بن علي",
+            "Bd Al Qods N 38, Quartier Bab El Oued",
+            "Kenitra",
+            "MA",
+        ),
+        (
+            "Salma Khalil",
+            "202 شارع العربي بن مهيدي ، الشقة رقم 16",
+            "القيروان",
+            "TN",
+        ),
+        ("Abdallah El Amrani", "Rue Et Tahrir n°176", "ASSIUT", "EG"),
+        ("amin cherkaoui", "269 زن جمال عبد الناصر", "إربد", "JO"),
+        (
+            "Ettazi Houssine",
+            "33 ش ديدوش مراد ، الشقة رقم 15",
+            "جدة",
+            "SA",
+        ),
+        (
+            "Mohammed El Alaoui",
+            "R. PALESTINE N°103 ، HAY DEIRA",
+            "Dubai",
+            "AE",
+        ),
+        (
+            "عبد الرحمن الإدريسي",
+            "87 ش ديدوش مراد ، الشقة رقم 10 قرب المسجد",
+            "الجزائر",
+            "DZ",
+        ),
+    ]
+    .iter()
+    .map(|&(n, a, c, k)| (n.into(), a.into(), c.into(), k.into()))
+    .collect()
+}
+
+fn bench(c: &mut Criterion) {
+    let qs = queries();
+    eprintln!("text bench: {} queries", qs.len());
+    let mut g = c.benchmark_group("text");
+    g.warm_up_time(Duration::from_millis(500))
+        .measurement_time(Duration::from_secs(2))
+        .sample_size(20)
+        .throughput(Throughput::Elements(qs.len() as u64));
+    g.bench_function("normalize_address_queries", |b| {
+        b.iter(|| {
+            for (_, address, city, country) in &qs {
+                black_box(normalize_address(black_box(address), city, country).ok());
+            }
+        })
     });
+    g.bench_function("normalize_name_queries", |b| {
+        b.iter(|| {
+            for (name, _, _, _) in &qs {
+                black_box(normalize_name(black_box(name)).ok());
+            }
+        })
+    });
+    // What history keys do on top: fold the city, skeleton each street token.
+    let streets: Vec<Vec<String>> = qs
+        .iter()
+        .map(|(_, a, c, k)| {
+            normalize_address(a, c, k)
+                .map(|a| a.street)
+                .unwrap_or_default()
+        })
+        .collect();
+    g.bench_function("fold_city_skeleton_street_queries", |b| {
+        b.iter(|| {
+            for ((_, _, city, _), street) in qs.iter().zip(&streets) {
+                black_box(fold(black_box(city)));
+                for t in street {
+                    black_box(skeleton(black_box(t)));
+                }
+            }
+        })
+    });
+    g.finish();
+
+    let mut g = c.benchmark_group("text_one");
+    g.warm_up_time(Duration::from_millis(300))
+        .measurement_time(Duration::from_secs(1));
     g.bench_function("normalize_address_ar", |b| {
         b.iter(|| {
             normalize_address(
@@ -34,9 +131,6 @@ fn bench(c: &mut Criterion) {
     });
     g.bench_function("normalize_name_latin", |b| {
         b.iter(|| normalize_name(black_box("Mohammed El Alaoui")))
-    });
-    g.bench_function("normalize_name_arabic", |b| {
-        b.iter(|| normalize_name(black_box("عبد الرحمن الإدريسي")))
     });
     let (x, y) = (
         normalize_name("Fatima Zahra Tazi").unwrap_or_default(),

@@ -6,14 +6,14 @@
 //! house number, another apartment) must not. The parser folds the text ([`fold`]), expands
 //! abbreviations from `core/data/address_words.tsv`, and reads the tokens left to right with
 //! the comma/dash segments the customer typed as hints.
-use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use regex::Regex;
+use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
 use super::city::{find_city_at_end, resolve_city, CityId};
-use super::text::{fold, is_junk_phrase, is_mash_token, strip_article};
+use super::text::{fold, fold_into, is_junk_phrase, is_letter, is_mash_token, strip_article};
 use super::MAX_INPUT_BYTES;
 use crate::error::{check_len, Error};
 
@@ -55,16 +55,24 @@ enum Class {
 
 struct Vocabulary {
     /// One-word entries: folded word to (canonical, class).
-    words: HashMap<String, (String, Class)>,
+    words: FxHashMap<String, (String, Class)>,
     /// Landmark phrases of several words, folded and split, longest first.
     phrases: Vec<Vec<String>>,
+}
+
+/// A word [`fuzzy_marker`] may guess, with what its loop needs precomputed.
+struct Marker {
+    chars: Vec<char>,
+    word: &'static str,
+    canonical: &'static str,
+    class: Class,
 }
 
 fn vocabulary() -> &'static Vocabulary {
     static VOCABULARY: OnceLock<Vocabulary> = OnceLock::new();
     VOCABULARY.get_or_init(|| {
         let mut v = Vocabulary {
-            words: HashMap::new(),
+            words: FxHashMap::default(),
             phrases: Vec::new(),
         };
         for line in include_str!("../../data/address_words.tsv").lines() {
@@ -98,32 +106,110 @@ fn vocabulary() -> &'static Vocabulary {
     })
 }
 
+/// The guessable markers, built once after the vocabulary (they borrow its strings).
+fn markers() -> &'static (Vec<Marker>, usize) {
+    static MARKERS: OnceLock<(Vec<Marker>, usize)> = OnceLock::new();
+    MARKERS.get_or_init(|| {
+        let mut markers: Vec<Marker> = vocabulary()
+            .words
+            .iter()
+            .filter(|(_, (_, class))| {
+                !matches!(class, Class::Filler | Class::Number | Class::Landmark)
+            })
+            .map(|(word, (canonical, class))| Marker {
+                chars: word.chars().collect(),
+                word: word.as_str(),
+                canonical: canonical.as_str(),
+                class: *class,
+            })
+            .collect();
+        markers.sort_by(|a, b| a.word.cmp(b.word));
+        let longest = markers.iter().map(|m| m.chars.len()).max().unwrap_or(0);
+        (markers, longest)
+    })
+}
+
+/// The OSA distance of `a` and `b` when it is at most one, computed without a matrix.
+fn within_one(a: &[char], b: &[char]) -> Option<usize> {
+    let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    let prefix = short.iter().zip(long).take_while(|(x, y)| x == y).count();
+    match long.len() - short.len() {
+        0 => {
+            if prefix == short.len() {
+                return Some(0);
+            }
+            let (s, l) = (short.get(prefix + 1..)?, long.get(prefix + 1..)?);
+            // One substitution.
+            if s == l {
+                return Some(1);
+            }
+            // One transposition of neighbours.
+            let swapped = short.get(prefix) == long.get(prefix + 1)
+                && short.get(prefix + 1) == long.get(prefix)
+                && short.get(prefix + 2..) == long.get(prefix + 2..);
+            swapped.then_some(1)
+        }
+        // One insertion.
+        1 => (short.get(prefix..)? == long.get(prefix + 1..)?).then_some(1),
+        _ => None,
+    }
+}
+
 /// The closest street, unit, floor, building or district word within one typo ("boulevar",
 /// "aveneu", "شراع", "ززنقة", "appartemnt"), for tokens in a position where such a word is
 /// expected. Short words are not guessed: too many real words are one letter off "rue".
-fn fuzzy_marker(token: &str, before_number: bool) -> Option<(String, Class)> {
-    let n = token.chars().count();
+fn fuzzy_marker(token: &str, before_number: bool) -> Option<(&'static str, Class)> {
+    let (markers, longest) = markers();
+    // No marker is within two edits of a longer token.
+    let mut n = 0;
+    for _ in token.chars() {
+        n += 1;
+        if n > longest + 2 {
+            return None;
+        }
+    }
     if n < 3 {
         return None;
     }
-    let mut best: Option<(usize, &String, Class)> = None;
-    for (word, (canonical, class)) in &vocabulary().words {
-        if matches!(class, Class::Filler | Class::Number | Class::Landmark) {
-            continue;
+    let mut stack = ['\0'; 32];
+    let heap: Vec<char>;
+    let chars: &[char] = match stack.get_mut(..n) {
+        Some(slots) => {
+            for (slot, c) in slots.iter_mut().zip(token.chars()) {
+                *slot = c;
+            }
+            slots
         }
-        let len = word.chars().count();
+        None => {
+            heap = token.chars().collect();
+            &heap
+        }
+    };
+    let mut best: Option<(usize, &'static str, Class)> = None;
+    for m in markers {
+        let len = m.chars.len();
         // A three-letter word (شقه) is guessed only right before its number ("شةق 27").
-        let short_ok = len == 3 && before_number && *class == Class::Unit;
+        let short_ok = len == 3 && before_number && m.class == Class::Unit;
         if (len < 4 && !short_ok) || len.abs_diff(n) > 2 {
             continue;
         }
-        let max = if len >= 9 { 2 } else { 1 };
-        let d = strsim::osa_distance(token, word);
-        if d <= max && best.is_none_or(|(bd, _, _)| d < bd) {
-            best = Some((d, canonical, *class));
+        let d = if len >= 9 {
+            let d = strsim::osa_distance(token, m.word);
+            if d > 2 {
+                continue;
+            }
+            d
+        } else {
+            match within_one(chars, &m.chars) {
+                Some(d) => d,
+                None => continue,
+            }
+        };
+        if best.is_none_or(|(bd, _, _)| d < bd) {
+            best = Some((d, m.canonical, m.class));
         }
     }
-    best.map(|(_, c, class)| (c.clone(), class))
+    best.map(|(_, c, class)| (c, class))
 }
 
 /// What a token is, after vocabulary lookup.
@@ -136,9 +222,10 @@ enum Kind {
     Sh,
 }
 
-#[derive(Debug, Clone)]
-struct Token {
-    text: String,
+/// One token: a slice of the folded address or a canonical vocabulary word.
+#[derive(Debug, Clone, Copy)]
+struct Token<'a> {
+    text: &'a str,
     seg: usize,
     kind: Kind,
 }
@@ -155,15 +242,41 @@ fn is_number(t: &str) -> bool {
 /// "B dSheikh" -> "Bd Sheikh", "Kin gFahd" -> "King Fahd". Only mixed-case text shows it.
 fn repair_slipped_spaces(raw: &str) -> std::borrow::Cow<'_, str> {
     static SLIP: OnceLock<Option<Regex>> = OnceLock::new();
+    // The regex runs only where it can match: a letter, a space, a lower-case then an
+    // upper-case letter (L, Ll and Lu are within Alphabetic, Lowercase and Uppercase).
+    let mut window = ['\0'; 4];
+    let mut possible = false;
+    for c in raw.chars() {
+        window = [window[1], window[2], window[3], c];
+        if window[1] == ' '
+            && c.is_uppercase()
+            && window[2].is_lowercase()
+            && window[0].is_alphabetic()
+        {
+            possible = true;
+            break;
+        }
+    }
+    if !possible {
+        return std::borrow::Cow::Borrowed(raw);
+    }
     match SLIP.get_or_init(|| Regex::new(r"(\p{L}) (\p{Ll})(\p{Lu})").ok()) {
         Some(re) => re.replace_all(raw, "$1$2 $3"),
         None => std::borrow::Cow::Borrowed(raw),
     }
 }
 
-/// Splits a folded token glued to its number or abbreviation: "n39", "app19", "شالاندلس".
-fn split_glued(token: &str, out: &mut Vec<String>) {
+/// Splits a folded token (the byte range `start..end` of `folded`) glued to its number or
+/// abbreviation: "n39", "app19", "شالاندلس". Pushes the ranges of the parts.
+fn split_glued(
+    folded: &str,
+    start: usize,
+    end: usize,
+    seg: usize,
+    out: &mut Vec<(usize, usize, usize)>,
+) {
     let v = vocabulary();
+    let token = folded.get(start..end).unwrap_or("");
     let letters = token.bytes().take_while(u8::is_ascii_lowercase).count();
     if letters > 0 && letters < token.len() {
         let (head, tail) = token.split_at(letters);
@@ -174,57 +287,77 @@ fn split_glued(token: &str, out: &mut Vec<String>) {
             )
         });
         if is_marker && tail.bytes().all(|b| b.is_ascii_digit()) {
-            out.push(head.to_string());
-            out.push(tail.to_string());
+            out.push((start, start + letters, seg));
+            out.push((start + letters, end, seg));
             return;
         }
     }
     if let Some(rest) = token.strip_prefix("ش") {
         if rest.starts_with("ال") && rest.chars().count() >= 5 {
-            out.push("ش".to_string());
-            out.push(rest.to_string());
+            let cut = start + "ش".len();
+            out.push((start, cut, seg));
+            out.push((cut, end, seg));
             return;
         }
     }
-    out.push(token.to_string());
+    out.push((start, end, seg));
 }
 
-fn tokenize(raw: &str) -> Vec<Token> {
-    let v = vocabulary();
+/// Folds the segments of `raw` into `folded` (one after another, space-separated) and returns
+/// the byte ranges and segment numbers of its words.
+fn split_words(raw: &str, folded: &mut String) -> Vec<(usize, usize, usize)> {
     let repaired = repair_slipped_spaces(raw);
-    let mut words = Vec::new();
-    let mut segs = Vec::new();
+    let mut words = Vec::with_capacity(16);
     let separators = [',', '،', ';', '؛', '-', '–', '—', '/', '|', '\n', '(', ')'];
     for (seg, part) in repaired.split(separators).enumerate() {
-        for t in fold(part).split(' ').filter(|t| !t.is_empty()) {
-            let before = words.len();
-            split_glued(t, &mut words);
-            segs.resize(segs.len() + words.len() - before, seg);
+        if !folded.is_empty() {
+            folded.push(' ');
+        }
+        let start = folded.len();
+        fold_into(part, folded);
+        let mut pos = start;
+        for t in folded.get(start..).unwrap_or("").split(' ') {
+            let end = pos + t.len();
+            if !t.is_empty() {
+                split_glued(folded, pos, end, seg, &mut words);
+            }
+            pos = end + 1;
         }
     }
-    let mut tokens: Vec<Token> = Vec::with_capacity(words.len());
-    for (i, (text, &seg)) in words.iter().zip(&segs).enumerate() {
-        let next_is_number = words.get(i + 1).is_some_and(|w| is_number(w));
+    words
+}
+
+fn tokenize<'a>(folded: &'a str, words: &[(usize, usize, usize)]) -> Vec<Token<'a>> {
+    let v = vocabulary();
+    let word = |i: usize| {
+        words
+            .get(i)
+            .and_then(|&(start, end, _)| folded.get(start..end))
+    };
+    let mut tokens: Vec<Token<'a>> = Vec::with_capacity(words.len());
+    for (i, &(_, _, seg)) in words.iter().enumerate() {
+        let text = word(i).unwrap_or("");
+        let next_is_number = word(i + 1).is_some_and(is_number);
         let prev = tokens.last();
         let seg_start = prev.is_none_or(|p| p.seg != seg);
         let after_number = prev.is_some_and(|p| p.kind == Kind::Number);
         let (text, kind) = if is_number(text) {
-            (text.clone(), Kind::Number)
+            (text, Kind::Number)
         } else if text == "ش" {
-            (text.clone(), Kind::Sh)
+            (text, Kind::Sh)
         } else if let Some((canonical, class)) = v
             .words
             .get(text)
             .filter(|(_, c)| *c != Class::Number || next_is_number)
         {
-            (canonical.clone(), Kind::Marker(*class))
+            (canonical.as_str(), Kind::Marker(*class))
         } else if seg_start || after_number || next_is_number {
             match fuzzy_marker(text, next_is_number) {
                 Some((canonical, class)) => (canonical, Kind::Marker(class)),
-                None => (text.clone(), Kind::Word),
+                None => (text, Kind::Word),
             }
         } else {
-            (text.clone(), Kind::Word)
+            (text, Kind::Word)
         };
         tokens.push(Token { text, seg, kind });
     }
@@ -232,7 +365,7 @@ fn tokenize(raw: &str) -> Vec<Token> {
 }
 
 /// The length of the landmark phrase starting at `i`, if one does.
-fn landmark_at(tokens: &[Token], i: usize) -> Option<usize> {
+fn landmark_at(tokens: &[Token<'_>], i: usize) -> Option<usize> {
     let t = tokens.get(i)?;
     if t.kind == Kind::Marker(Class::Landmark) {
         return Some(1);
@@ -243,7 +376,7 @@ fn landmark_at(tokens: &[Token], i: usize) -> Option<usize> {
         .find(|p| {
             p.iter()
                 .enumerate()
-                .all(|(k, w)| tokens.get(i + k).is_some_and(|t| &t.text == w))
+                .all(|(k, w)| tokens.get(i + k).is_some_and(|t| t.text == w))
         })
         .map(Vec::len)
 }
@@ -296,9 +429,11 @@ fn significant(t: &str) -> String {
 pub fn normalize_address(raw: &str, city: &str, country: &str) -> Result<NormalizedAddress, Error> {
     check_len("address", raw, MAX_INPUT_BYTES)?;
     check_len("city", city, MAX_INPUT_BYTES)?;
-    let mut tokens = tokenize(raw);
+    let mut folded = String::with_capacity(raw.len() + 8);
+    let words = split_words(raw, &mut folded);
+    let mut tokens = tokenize(&folded, &words);
     let mut out = NormalizedAddress::default();
-    let (mut building, mut floor, mut apt): (Option<String>, Option<String>, Option<String>) =
+    let (mut building, mut floor, mut apt): (Option<&str>, Option<&str>, Option<&str>) =
         (None, None, None);
     let mut street_seg: Option<usize> = None;
     let mut street_closed = false;
@@ -310,14 +445,11 @@ pub fn normalize_address(raw: &str, city: &str, country: &str) -> Result<Normali
     );
     let mut i = 0;
     while i < tokens.len() {
-        let Some(tok) = tokens.get(i).cloned() else {
+        let Some(&tok) = tokens.get(i) else {
             break;
         };
-        let next = tokens.get(i + 1).cloned();
-        let next_number = next
-            .as_ref()
-            .filter(|n| n.kind == Kind::Number)
-            .map(|n| n.text.clone());
+        let next = tokens.get(i + 1).copied();
+        let next_number = next.filter(|n| n.kind == Kind::Number).map(|n| n.text);
         if let Some(len) = landmark_at(&tokens, i) {
             // The landmark runs to the end of its segment or the next unit/district marker.
             let mut end = i + len;
@@ -332,14 +464,8 @@ pub fn normalize_address(raw: &str, city: &str, country: &str) -> Result<Normali
             }) {
                 end += 1;
             }
-            let phrase: Vec<&str> = tokens
-                .get(i..end)
-                .unwrap_or_default()
-                .iter()
-                .map(|t| t.text.as_str())
-                .collect();
             if out.landmark.is_none() {
-                out.landmark = Some(phrase.join(" "));
+                out.landmark = Some(join_texts(tokens.get(i..end).unwrap_or_default()));
             }
             if street_seg.is_some() {
                 street_closed = true;
@@ -351,7 +477,7 @@ pub fn normalize_address(raw: &str, city: &str, country: &str) -> Result<Normali
             Kind::Sh if next_number.is_some() && seen_number => {
                 // "87 شارع ديدوش مراد, ش 10": after a house number, ش + number is a flat.
                 if let Some(t) = tokens.get_mut(i) {
-                    t.text = "شقه".to_string();
+                    t.text = "شقه";
                 }
                 if apt.is_none() {
                     apt = next_number;
@@ -361,7 +487,7 @@ pub fn normalize_address(raw: &str, city: &str, country: &str) -> Result<Normali
             }
             Kind::Sh | Kind::Marker(Class::Street) => {
                 if let Some(t) = tokens.get_mut(i).filter(|t| t.kind == Kind::Sh) {
-                    t.text = "شارع".to_string();
+                    t.text = "شارع";
                 }
                 if street_seg.is_some() && !out.street.is_empty() {
                     street_closed = true;
@@ -382,7 +508,7 @@ pub fn normalize_address(raw: &str, city: &str, country: &str) -> Result<Normali
                         _ => &mut building,
                     };
                     if slot.is_none() {
-                        *slot = Some(n.text.clone());
+                        *slot = Some(n.text);
                     }
                     seen_number = true;
                     if !out.street.is_empty() {
@@ -395,7 +521,7 @@ pub fn normalize_address(raw: &str, city: &str, country: &str) -> Result<Normali
             Kind::Marker(Class::Number) => {
                 if let Some(n) = next_number {
                     if out.house_number.is_none() {
-                        out.house_number = Some(n);
+                        out.house_number = Some(n.to_string());
                     }
                     seen_number = true;
                     if !out.street.is_empty() {
@@ -414,7 +540,7 @@ pub fn normalize_address(raw: &str, city: &str, country: &str) -> Result<Normali
                         break;
                     }
                     if t.kind == Kind::Word {
-                        out.district.push(significant(&t.text));
+                        out.district.push(significant(t.text));
                     }
                     j += 1;
                 }
@@ -425,17 +551,15 @@ pub fn normalize_address(raw: &str, city: &str, country: &str) -> Result<Normali
                 continue;
             }
             Kind::Number => {
-                let last_in_seg = next
-                    .as_ref()
-                    .is_none_or(|n| n.seg != tok.seg || n.kind != Kind::Word);
+                let last_in_seg = next.is_none_or(|n| n.seg != tok.seg || n.kind != Kind::Word);
                 let trailing = last_in_seg && !marked_number;
                 if out.house_number.is_none() && (out.street.is_empty() || trailing) {
-                    out.house_number = Some(tok.text.clone());
+                    out.house_number = Some(tok.text.to_string());
                     if !out.street.is_empty() {
                         street_closed = true;
                     }
                 } else if !out.street.is_empty() && !street_closed {
-                    out.street.push(tok.text.clone());
+                    out.street.push(tok.text.to_string());
                 }
                 seen_number = true;
             }
@@ -444,47 +568,99 @@ pub fn normalize_address(raw: &str, city: &str, country: &str) -> Result<Normali
                     && street_seg.is_none_or(|s| s == tok.seg || out.street.is_empty());
                 if in_street {
                     street_seg = Some(tok.seg);
-                    let t = match roman(&tok.text) {
+                    let t = match roman(tok.text) {
                         Some(r) if !out.street.is_empty() => r.to_string(),
-                        _ => significant(&tok.text),
+                        _ => significant(tok.text),
                     };
                     out.street.push(t);
                 } else {
-                    out.district.push(significant(&tok.text));
+                    out.district.push(significant(tok.text));
                 }
             }
             Kind::Marker(_) => {}
         }
         i += 1;
     }
-    let unit: Vec<String> = [("bldg", building), ("floor", floor), ("apt", apt)]
-        .into_iter()
-        .filter_map(|(label, n)| n.map(|n| format!("{label} {n}")))
-        .collect();
-    out.unit = (!unit.is_empty()).then(|| unit.join(" "));
-    out.text = tokens
-        .iter()
-        .map(|t| t.text.as_str())
-        .collect::<Vec<_>>()
-        .join(" ");
+    let mut unit = String::new();
+    for (label, n) in [("bldg", building), ("floor", floor), ("apt", apt)] {
+        if let Some(n) = n {
+            if !unit.is_empty() {
+                unit.push(' ');
+            }
+            unit.push_str(label);
+            unit.push(' ');
+            unit.push_str(n);
+        }
+    }
+    out.unit = (!unit.is_empty()).then_some(unit);
+    out.text = join_texts(&tokens);
     out.city = resolve_city(city, country).or_else(|| {
         let words: Vec<&str> = out.text.split(' ').filter(|w| !w.is_empty()).collect();
         find_city_at_end(&words, country)
     });
-    out.nonsense = is_nonsense(&fold(raw), &out.text, &tokens);
+    out.nonsense = is_nonsense(raw, &out.text, &tokens);
     Ok(out)
+}
+
+/// The texts of `tokens`, space-separated.
+fn join_texts(tokens: &[Token<'_>]) -> String {
+    let mut s = String::with_capacity(tokens.iter().map(|t| t.text.len() + 1).sum());
+    for (k, t) in tokens.iter().enumerate() {
+        if k > 0 {
+            s.push(' ');
+        }
+        s.push_str(t.text);
+    }
+    s
 }
 
 /// An address is nonsense when it has no letters, is a single token, is a junk phrase, has no
 /// word beyond street-type words and numbers, or is mostly keyboard mash.
-fn is_nonsense(folded: &str, text: &str, tokens: &[Token]) -> bool {
-    if tokens.len() < 2 || is_junk_phrase(folded) || !text.chars().any(char::is_alphabetic) {
+fn is_nonsense(raw: &str, text: &str, tokens: &[Token<'_>]) -> bool {
+    if tokens.len() < 2 || is_junk_phrase(&fold(raw)) || !text.chars().any(is_letter) {
         return true;
     }
-    let words: Vec<&Token> = tokens.iter().filter(|t| t.kind == Kind::Word).collect();
-    if words.is_empty() {
-        return true;
+    let mut words = 0;
+    let mut mash = 0;
+    for t in tokens.iter().filter(|t| t.kind == Kind::Word) {
+        words += 1;
+        if is_mash_token(t.text) {
+            mash += 1;
+        }
     }
-    let mash = words.iter().filter(|t| is_mash_token(&t.text)).count();
-    mash * 2 >= words.len()
+    words == 0 || mash * 2 >= words
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn chars(s: &str) -> Vec<char> {
+        s.chars().collect()
+    }
+
+    #[test]
+    fn within_one_reads_real_typos() {
+        for (a, b, d) in [
+            ("boulevar", "boulevard", Some(1)),
+            ("aveneu", "avenue", Some(1)),
+            ("شراع", "شارع", Some(1)),
+            ("ززنقه", "زنقه", Some(1)),
+            ("rue", "rue", Some(0)),
+            ("appartemnt", "apartment", None),
+        ] {
+            assert_eq!(within_one(&chars(a), &chars(b)), d, "{a} {b}");
+        }
+    }
+
+    proptest! {
+        /// The matrix-free check agrees with the OSA distance it replaces.
+        #[test]
+        fn within_one_is_osa(a in "[abرز]{0,6}", b in "[abرز]{0,6}") {
+            let d = strsim::osa_distance(&a, &b);
+            let expected = (d <= 1).then_some(d);
+            prop_assert_eq!(within_one(&chars(&a), &chars(&b)), expected);
+        }
+    }
 }

@@ -4,12 +4,12 @@
 //! (CC BY 4.0): the cities of the countries codguard serves, with their Arabic and Latin
 //! alternate names. `core/data/city_aliases.tsv` adds curated spellings (Casa, Dar el Beida).
 //! Both are parsed once, on first use, into a map from folded spelling to cities.
-use std::collections::HashMap;
 use std::sync::OnceLock;
 
+use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
-use super::text::fold;
+use super::text::{fold, is_letter};
 
 /// A canonical city id (the GeoNames id, or a curated id), stable across scripts and spellings.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -27,8 +27,8 @@ struct Gazetteer {
     cities: Vec<City>,
     /// Folded spelling (and its space-less and article-less variants) to indexes into
     /// `cities`, most populous first.
-    by_name: HashMap<String, Vec<usize>>,
-    by_id: HashMap<u32, usize>,
+    by_name: FxHashMap<String, Vec<usize>>,
+    by_id: FxHashMap<u32, usize>,
 }
 
 /// Leading articles that people write or leave out: ال, al-, el-, the assimilated forms, and
@@ -67,8 +67,8 @@ fn gazetteer() -> &'static Gazetteer {
     GAZETTEER.get_or_init(|| {
         let mut g = Gazetteer {
             cities: Vec::new(),
-            by_name: HashMap::new(),
-            by_id: HashMap::new(),
+            by_name: FxHashMap::default(),
+            by_id: FxHashMap::default(),
         };
         let mut spellings: Vec<(String, usize)> = Vec::new();
         for line in include_str!("../../data/cities.tsv").lines() {
@@ -136,19 +136,23 @@ fn gazetteer() -> &'static Gazetteer {
 /// The best city for one folded spelling: the most populous of `country` if any, else the most
 /// populous overall (a customer may order from abroad).
 fn lookup(g: &Gazetteer, folded: &str, country: &str) -> Option<usize> {
-    for v in variants(folded) {
-        if let Some(list) = g.by_name.get(&v) {
-            let in_country = list.iter().copied().find(|&i| {
-                g.cities
-                    .get(i)
-                    .is_some_and(|c| c.country.eq_ignore_ascii_case(country))
-            });
-            if let Some(i) = in_country.or_else(|| list.first().copied()) {
-                return Some(i);
-            }
-        }
+    let best = |v: &str| {
+        let list = g.by_name.get(v)?;
+        let in_country = list.iter().copied().find(|&i| {
+            g.cities
+                .get(i)
+                .is_some_and(|c| c.country.eq_ignore_ascii_case(country))
+        });
+        in_country.or_else(|| list.first().copied())
+    };
+    // The spelling as is, the common hit, needs no variant strings.
+    if folded.is_empty() {
+        return None;
     }
-    None
+    if let Some(i) = best(folded) {
+        return Some(i);
+    }
+    variants(folded).iter().find_map(|v| best(v))
 }
 
 /// Resolves a city as typed (any script, common variants) to its id; `country` (ISO 3166-1
@@ -197,7 +201,7 @@ pub(crate) fn find_city_at_end(tokens: &[&str], country: &str) -> Option<CityId>
     let n = tokens.len();
     for len in (1..=n.min(3)).rev() {
         let phrase = tokens.get(n - len..).unwrap_or_default().join(" ");
-        if phrase.chars().filter(|c| c.is_alphabetic()).count() < 4 {
+        if phrase.chars().filter(|&c| is_letter(c)).nth(3).is_none() {
             continue;
         }
         if let Some(city) = lookup(g, &phrase, country).and_then(|i| g.cities.get(i)) {

@@ -4,12 +4,12 @@
 //! "Mohamed Alaoui" and "Mohammed El Alaoui" compare equal, with the particles of Arabic names
 //! (al/el/ال, ben/bin/ibn/بن, abd/abdel/عبد, bou/abou/أبو) handled the same way in both
 //! scripts, joined or apart. The particle lists live in `core/data/name_particles.tsv`.
-use std::collections::HashMap;
 use std::sync::OnceLock;
 
+use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
-use super::text::{fold, is_junk_phrase, is_mash_token, skeleton, strip_article};
+use super::text::{fold, is_junk_phrase, is_letter, is_mash_token, skeleton, strip_article};
 use super::MAX_INPUT_BYTES;
 use crate::error::{check_len, Error};
 
@@ -45,8 +45,8 @@ impl Particle {
     }
 }
 
-fn particles() -> &'static HashMap<String, Particle> {
-    static PARTICLES: OnceLock<HashMap<String, Particle>> = OnceLock::new();
+fn particles() -> &'static FxHashMap<String, Particle> {
+    static PARTICLES: OnceLock<FxHashMap<String, Particle>> = OnceLock::new();
     PARTICLES.get_or_init(|| {
         include_str!("../../data/name_particles.tsv")
             .lines()
@@ -88,6 +88,7 @@ fn split_abd(token: &str) -> Option<&str> {
 fn keys_of(tokens: &[String]) -> Vec<String> {
     let particles = particles();
     let mut keys = Vec::with_capacity(tokens.len());
+    let mut joined = String::new();
     let mut i = 0;
     while let Some(token) = tokens.get(i) {
         i += 1;
@@ -104,11 +105,10 @@ fn keys_of(tokens: &[String]) -> Vec<String> {
                 }
                 if let Some(next) = tokens.get(i) {
                     i += 1;
-                    keys.push(skeleton(&format!(
-                        "{}{}",
-                        p.canonical(),
-                        strip_article(next)
-                    )));
+                    joined.clear();
+                    joined.push_str(p.canonical());
+                    joined.push_str(strip_article(next));
+                    keys.push(skeleton(&joined));
                     continue;
                 }
                 keys.push(skeleton(p.canonical()));
@@ -117,7 +117,12 @@ fn keys_of(tokens: &[String]) -> Vec<String> {
             _ => {}
         }
         let key = match split_abd(token) {
-            Some(rest) => skeleton(&format!("abd{rest}")),
+            Some(rest) => {
+                joined.clear();
+                joined.push_str("abd");
+                joined.push_str(rest);
+                skeleton(&joined)
+            }
             None => skeleton(token),
         };
         if !key.is_empty() {
@@ -170,15 +175,14 @@ fn is_nonsense(folded: &str, tokens: &[String]) -> bool {
     if is_junk_phrase(folded) {
         return true;
     }
-    let words: Vec<&String> = tokens
-        .iter()
-        .filter(|t| t.chars().any(char::is_alphabetic))
-        .collect();
-    if words.is_empty() || words.iter().all(|t| t.chars().count() <= 2) {
+    let words = || tokens.iter().filter(|t| t.chars().any(is_letter));
+    if words().all(|t| t.chars().nth(2).is_none()) {
         return true;
     }
-    let mash = words.iter().filter(|t| is_mash_token(t)).count();
-    mash * 2 >= words.len()
+    let (count, mash) = words().fold((0, 0), |(n, m), t| {
+        (n + 1, m + usize::from(is_mash_token(t)))
+    });
+    mash * 2 >= count
 }
 
 /// `a` and `b` concatenated, with a doubled class at the seam collapsed as skeleton does.

@@ -6,6 +6,8 @@
 //! the Latin transliterations people use for Arabic names.
 
 use std::collections::HashMap;
+
+use rustc_hash::{FxHashMap, FxHashSet};
 use std::sync::OnceLock;
 
 use unicode_normalization::char::is_combining_mark;
@@ -90,10 +92,68 @@ fn arabic_variant(c: char) -> char {
 /// ```
 pub fn fold(raw: &str) -> String {
     let mut out = String::with_capacity(raw.len());
+    fold_into(raw, &mut out);
+    out
+}
+
+/// What [`fold`] does with one character of plain text (see [`is_plain`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Fate {
+    /// Not plain: the text needs the Unicode normalization path.
+    Unplain,
+    /// Vanishes without a trace (marks, invisible characters).
+    Skip,
+    /// Becomes a word separator.
+    Space,
+    /// Is written as this character.
+    Keep(char),
+}
+
+/// Characters below this code point have their [`Fate`] in a table; above it only the
+/// invisible marks are plain.
+const TABLE_END: usize = 0x700;
+
+/// The [`Fate`] of every code point below [`TABLE_END`], computed once with the same
+/// per-character rules as the general path so that both agree by construction.
+fn fate_table() -> &'static [Fate; TABLE_END] {
+    static TABLE: OnceLock<[Fate; TABLE_END]> = OnceLock::new();
+    TABLE.get_or_init(|| {
+        let mut table = [Fate::Unplain; TABLE_END];
+        for (cp, fate) in (0u32..).zip(table.iter_mut()) {
+            let Some(c) = char::from_u32(cp) else {
+                continue;
+            };
+            if is_plain(c) {
+                *fate = plain_fate(c);
+            }
+        }
+        table
+    })
+}
+
+/// The fate of one plain character: what the plain-text fold did per character.
+fn plain_fate(c: char) -> Fate {
+    if is_combining_mark(c) || is_invisible(c) {
+        return Fate::Skip;
+    }
+    let c = arabic_variant(c.to_ascii_lowercase());
+    if c.is_ascii_digit() || c.is_alphabetic() {
+        Fate::Keep(c)
+    } else if let Some(d) = ascii_digit(c) {
+        Fate::Keep(d)
+    } else {
+        Fate::Space
+    }
+}
+
+/// [`fold`] appending to `out` (which may already hold text: the first kept character is
+/// written right after it, without a separating space).
+pub(crate) fn fold_into(raw: &str, out: &mut String) {
+    let start = out.len();
     // A space is written only before the next kept character, which collapses runs and trims.
     let mut pending_space = false;
     let push = |out: &mut String, c: char, pending_space: &mut bool| {
-        if *pending_space && !out.is_empty() {
+        if *pending_space && out.len() > start {
             out.push(' ');
         }
         *pending_space = false;
@@ -102,31 +162,38 @@ pub fn fold(raw: &str) -> String {
     if raw.is_ascii() {
         for b in raw.bytes() {
             if b.is_ascii_alphanumeric() {
-                push(&mut out, b.to_ascii_lowercase() as char, &mut pending_space);
+                push(out, b.to_ascii_lowercase() as char, &mut pending_space);
             } else {
                 pending_space = true;
             }
         }
-        return out;
+        return;
     }
-    if raw.chars().all(is_plain) {
-        // ASCII and Arabic-block text needs no Unicode normalization: its only decompositions
-        // are the hamza and madda letters, which `arabic_variant` maps directly.
-        for c in raw.chars() {
-            if is_combining_mark(c) || is_invisible(c) {
-                continue;
-            }
-            let c = arabic_variant(c.to_ascii_lowercase());
-            if c.is_ascii_digit() || c.is_alphabetic() {
-                push(&mut out, c, &mut pending_space);
-            } else if let Some(d) = ascii_digit(c) {
-                push(&mut out, d, &mut pending_space);
-            } else {
-                pending_space = true;
+    // ASCII and Arabic-block text needs no Unicode normalization: its only decompositions
+    // are the hamza and madda letters, which `arabic_variant` maps directly.
+    let table = fate_table();
+    let mut plain = true;
+    for c in raw.chars() {
+        let fate = match table.get(c as usize) {
+            Some(&fate) => fate,
+            None if is_invisible(c) => Fate::Skip,
+            None => Fate::Unplain,
+        };
+        match fate {
+            Fate::Keep(c) => push(out, c, &mut pending_space),
+            Fate::Space => pending_space = true,
+            Fate::Skip => {}
+            Fate::Unplain => {
+                plain = false;
+                break;
             }
         }
-        return out;
     }
+    if plain {
+        return;
+    }
+    out.truncate(start);
+    pending_space = false;
     let chars = raw
         .nfkc()
         .flat_map(char::to_lowercase)
@@ -135,18 +202,37 @@ pub fn fold(raw: &str) -> String {
     for c in chars {
         let c = arabic_variant(c);
         if c.is_ascii_digit() || c.is_alphabetic() {
-            push(&mut out, c, &mut pending_space);
+            push(out, c, &mut pending_space);
         } else if let Some(d) = ascii_digit(c) {
-            push(&mut out, d, &mut pending_space);
+            push(out, d, &mut pending_space);
         } else if c.is_alphanumeric() {
             // Other numerics (superscripts were handled by NFKC; this is e.g. a Roman numeral
             // sign): keep them rather than lose information.
-            push(&mut out, c, &mut pending_space);
+            push(out, c, &mut pending_space);
         } else {
             pending_space = true;
         }
     }
-    out
+}
+
+/// `char::is_alphabetic` with the ASCII and Arabic-block answers from a table (the standard
+/// lookup is slow outside ASCII).
+pub(crate) fn is_letter(c: char) -> bool {
+    static ARABIC: OnceLock<[bool; 256]> = OnceLock::new();
+    if c.is_ascii() {
+        return c.is_ascii_alphabetic();
+    }
+    let arabic = ARABIC.get_or_init(|| {
+        let mut t = [false; 256];
+        for (cp, slot) in (0x600u32..).zip(t.iter_mut()) {
+            *slot = char::from_u32(cp).is_some_and(char::is_alphabetic);
+        }
+        t
+    });
+    match (c as usize).checked_sub(0x600).and_then(|i| arabic.get(i)) {
+        Some(&letter) => letter,
+        None => c.is_alphabetic(),
+    }
 }
 
 /// What a letter or digraph stands for in a skeleton.
@@ -161,17 +247,33 @@ enum Class {
 }
 
 struct SkeletonTable {
-    /// Spelling (one letter or a digraph) to class.
-    map: HashMap<&'static str, Class>,
-    /// The longest spelling, in chars.
-    longest: usize,
+    /// Classes of single ASCII letters.
+    ascii: [Option<Class>; 128],
+    /// Classes of single Arabic-block letters (U+0600 to U+06FF).
+    arabic: [Option<Class>; 256],
+    /// Classes of other single characters.
+    other: FxHashMap<char, Class>,
+    /// Spellings of two characters or more, longest first (longest match wins).
+    multi: Vec<(&'static str, Class)>,
+}
+
+impl SkeletonTable {
+    fn single(&self, c: char) -> Option<Class> {
+        let cp = c as usize;
+        if let Some(&class) = self.ascii.get(cp) {
+            return class;
+        }
+        if let Some(&class) = cp.checked_sub(0x600).and_then(|i| self.arabic.get(i)) {
+            return class;
+        }
+        self.other.get(&c).copied()
+    }
 }
 
 fn skeleton_table() -> &'static SkeletonTable {
     static TABLE: OnceLock<SkeletonTable> = OnceLock::new();
     TABLE.get_or_init(|| {
         let mut map = HashMap::new();
-        let mut longest = 1;
         for line in include_str!("../../data/skeleton.tsv").lines() {
             let Some((spelling, class)) = line.split_once('\t') else {
                 continue;
@@ -187,10 +289,36 @@ fn skeleton_table() -> &'static SkeletonTable {
                     None => continue,
                 },
             };
-            longest = longest.max(spelling.chars().count());
             map.insert(spelling, class);
         }
-        SkeletonTable { map, longest }
+        let mut t = SkeletonTable {
+            ascii: [None; 128],
+            arabic: [None; 256],
+            other: FxHashMap::default(),
+            multi: Vec::new(),
+        };
+        for (spelling, class) in map {
+            let mut chars = spelling.chars();
+            match (chars.next(), chars.next()) {
+                (Some(c), None) => {
+                    let cp = c as usize;
+                    if let Some(slot) = t.ascii.get_mut(cp) {
+                        *slot = Some(class);
+                    } else if let Some(slot) =
+                        cp.checked_sub(0x600).and_then(|i| t.arabic.get_mut(i))
+                    {
+                        *slot = Some(class);
+                    } else {
+                        t.other.insert(c, class);
+                    }
+                }
+                (Some(_), Some(_)) => t.multi.push((spelling, class)),
+                _ => {}
+            }
+        }
+        t.multi
+            .sort_by_key(|(s, _)| (std::cmp::Reverse(s.chars().count()), *s));
+        t
     })
 }
 
@@ -258,54 +386,25 @@ pub(crate) fn strip_article(token: &str) -> &str {
 /// assert_ne!(skeleton("ahmed"), skeleton("hamid"));
 /// ```
 pub fn skeleton(token: &str) -> String {
-    let table = skeleton_table();
     let token = strip_article(token);
-    let chars: Vec<char> = token.chars().collect();
-    // First pass: split into spellings and classify.
-    let mut units: Vec<(Class, char)> = Vec::with_capacity(chars.len());
-    let mut i = 0;
-    let mut buf = String::with_capacity(8);
-    while i < chars.len() {
-        let mut matched = None;
-        let max = table.longest.min(chars.len() - i);
-        for len in (1..=max).rev() {
-            buf.clear();
-            buf.extend(chars.iter().skip(i).take(len));
-            if let Some(&class) = table.map.get(buf.as_str()) {
-                matched = Some((class, len));
-                break;
-            }
-        }
-        let first = chars.get(i).copied().unwrap_or(' ');
-        match matched {
-            Some((class, len)) => {
-                // A soft c (youcef, lucie) is an s.
-                let soft_c =
-                    len == 1 && first == 'c' && matches!(chars.get(i + 1), Some('e' | 'i' | 'y'));
-                let class = if soft_c { Class::Consonant('s') } else { class };
-                units.push((class, first));
-                i += len;
-            }
-            None => {
-                units.push((Class::Consonant(first), first));
-                i += 1;
-            }
-        }
-    }
-    let is_vowelish =
-        |u: Option<&(Class, char)>| matches!(u, Some((Class::Vowel | Class::Semi, _)));
-    let mut out = String::with_capacity(units.len());
+    let mut units = Units {
+        table: skeleton_table(),
+        rest: token,
+    };
+    let is_vowelish = |u: Option<(Class, char)>| matches!(u, Some((Class::Vowel | Class::Semi, _)));
+    let mut out = String::with_capacity(token.len());
     let mut last: Option<char> = None;
-    let n = units.len();
-    for (k, unit) in units.iter().enumerate() {
-        let next = units.get(k + 1);
+    let mut prev: Option<(Class, char)> = None;
+    let mut current = units.next();
+    let mut k = 0;
+    while let Some(unit) = current {
+        let next = units.next();
         let emitted = match unit.0 {
             Class::Consonant(c) => {
                 // A final h/ه after a vowel is a spelling of the feminine ending (fatimah,
                 // فاطمه) or silent: drop it.
-                let final_h = k + 1 == n
-                    && k > 0
-                    && (unit.1 == 'ه' || (c == 'h' && is_vowelish(units.get(k - 1))));
+                let final_h =
+                    next.is_none() && k > 0 && (unit.1 == 'ه' || (c == 'h' && is_vowelish(prev)));
                 if final_h {
                     None
                 } else {
@@ -343,14 +442,50 @@ pub fn skeleton(token: &str) -> String {
                 last = Some(c);
             }
         }
+        prev = Some(unit);
+        current = next;
+        k += 1;
     }
     out
 }
 
+/// The spellings of a token, classified, left to right: (class, first character).
+struct Units<'a> {
+    table: &'a SkeletonTable,
+    rest: &'a str,
+}
+
+impl Iterator for Units<'_> {
+    type Item = (Class, char);
+
+    fn next(&mut self) -> Option<(Class, char)> {
+        let mut chars = self.rest.chars();
+        let first = chars.next()?;
+        let lead = self.rest.as_bytes().first();
+        let multi = self.table.multi.iter().find(|(spelling, _)| {
+            spelling.as_bytes().first() == lead && self.rest.starts_with(spelling)
+        });
+        if let Some(&(spelling, class)) = multi {
+            self.rest = self.rest.get(spelling.len()..).unwrap_or("");
+            return Some((class, first));
+        }
+        let class = match self.table.single(first) {
+            // A soft c (youcef, lucie) is an s.
+            Some(_) if first == 'c' && matches!(chars.next(), Some('e' | 'i' | 'y')) => {
+                Class::Consonant('s')
+            }
+            Some(class) => class,
+            None => Class::Consonant(first),
+        };
+        self.rest = self.rest.get(first.len_utf8()..).unwrap_or("");
+        Some((class, first))
+    }
+}
+
 /// Junk vocabulary and keyboard rows, folded.
 struct Nonsense {
-    words: std::collections::HashSet<String>,
-    phrases: std::collections::HashSet<String>,
+    words: FxHashSet<String>,
+    phrases: FxHashSet<String>,
     rows: Vec<Vec<char>>,
 }
 
@@ -387,6 +522,9 @@ pub(crate) fn is_junk_phrase(folded: &str) -> bool {
     nonsense_table().phrases.contains(folded)
 }
 
+/// Tokens up to this many characters are checked on the stack.
+const STACK_CHARS: usize = 48;
+
 /// True when one folded token is junk: a junk word ("test"), a run of one letter ("xxx",
 /// "ههههه"), a short unit repeated ("sdfsdf", "hahaha"), a keyboard-row run ("azerty",
 /// "ضصثق"), or a long Latin token without a vowel ("sdfgh").
@@ -395,7 +533,22 @@ pub(crate) fn is_mash_token(token: &str) -> bool {
     if t.words.contains(token) {
         return true;
     }
-    let chars: Vec<char> = token.chars().collect();
+    let mut stack = ['\0'; STACK_CHARS];
+    let heap: Vec<char>;
+    let mut n = 0;
+    for c in token.chars() {
+        match stack.get_mut(n) {
+            Some(slot) => *slot = c,
+            None => break,
+        }
+        n += 1;
+    }
+    let chars: &[char] = if n < STACK_CHARS {
+        stack.get(..n).unwrap_or_default()
+    } else {
+        heap = token.chars().collect();
+        &heap
+    };
     let n = chars.len();
     if n >= 3 && chars.iter().all(|&c| Some(&c) == chars.first()) {
         return true;
@@ -412,11 +565,12 @@ pub(crate) fn is_mash_token(token: &str) -> bool {
             }
         }
     }
-    let latin = chars.iter().all(|c| c.is_ascii_lowercase());
-    if n >= 4 && t.rows.iter().any(|row| contains_run(row, &chars)) {
+    if n >= 4 && t.rows.iter().any(|row| contains_run(row, chars)) {
         return true;
     }
-    latin && n >= 5 && !chars.iter().any(|&c| is_latin_vowel(c))
+    n >= 5
+        && chars.iter().all(|c| c.is_ascii_lowercase())
+        && !chars.iter().any(|&c| is_latin_vowel(c))
 }
 
 /// True when `chars` is a contiguous run of `row`, forwards or backwards.
@@ -424,8 +578,16 @@ fn contains_run(row: &[char], chars: &[char]) -> bool {
     if chars.len() > row.len() {
         return false;
     }
-    row.windows(chars.len())
-        .any(|w| w == chars || w.iter().rev().eq(chars.iter()))
+    let (Some(first), Some(last)) = (chars.first(), chars.last()) else {
+        return true;
+    };
+    // Comparing the ends first skips the slice comparison for nearly every window.
+    row.windows(chars.len()).any(|w| {
+        (w.first() == Some(first) && w.last() == Some(last) && w == chars)
+            || (w.last() == Some(first)
+                && w.first() == Some(last)
+                && w.iter().rev().eq(chars.iter()))
+    })
 }
 
 #[cfg(test)]
