@@ -40,7 +40,8 @@
 //! }
 //!
 //! let order: Order = serde_json::from_str(r#"{"order_id": "o-2", "placed_at": 9,
-//!     "phone": "+212 661 47 29 83", "country": "MA"}"#).unwrap();
+//!     "name": "سلمى خليل", "phone": "+212 661 47 29 83", "address": "12 Rue Ibn Battouta",
+//!     "city": "Casablanca", "country": "MA"}"#).unwrap();
 //! let mut lookup = store.assess(&order).unwrap();
 //! loop {
 //!     let wanted = lookup.wanted();
