@@ -9,9 +9,9 @@ use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use serde::{Deserialize, Serialize};
-use unicode_normalization::UnicodeNormalization;
 
-use crate::normalize::phone::E164Phone;
+use crate::normalize::phone::{is_invisible, unicode_digit, E164Phone};
+use crate::normalize::text::fold_into;
 use crate::normalize::MAX_INPUT_BYTES;
 
 /// What a reply asks for.
@@ -96,59 +96,39 @@ fn words() -> &'static Words {
     })
 }
 
-/// Folds a reply so that spellings meet: lower case, no Latin diacritics or Arabic harakat, one
-/// alef, `ى`->`ي`, `ة`->`ه`, ASCII digits, no invisible marks, punctuation as spaces, a question
-/// mark as its own `?` word, symbols (emoji) as their own words, letters repeated three or more
-/// times ("ouiii", "نعممم") once.
-// TODO(merge): use normalize::text::fold (implemented in parallel), keeping the `?`, `+` and
-// emoji handling that the reply matcher needs.
+/// Folds a reply so that spellings meet: the shared [`fold_into`] (lower case, no Latin
+/// diacritics or Arabic harakat, one alef, `ى`->`ي`, `ة`->`ه`, ASCII digits, no invisible
+/// marks, punctuation as spaces), plus what a reply needs that a name or an address does not:
+/// a question mark as its own `?` word, a `+` kept on the number it starts, symbols (emoji) as
+/// their own words, and letters repeated three or more times ("ouiii", "نعممم") once.
 fn fold(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let push_word_char = |out: &mut String, c: char| {
-        for l in c.to_lowercase() {
-            out.push(l);
-        }
-    };
-    let mut chars = text.nfkd().peekable();
+    let mut out = String::with_capacity(text.len() + 8);
+    let mut segment = String::new();
+    let mut chars = text.chars().peekable();
     while let Some(c) = chars.next() {
-        match c {
-            // Invisible marks, variation selectors and skin tones change nothing.
-            '\u{200B}'..='\u{200F}'
-            | '\u{202A}'..='\u{202E}'
-            | '\u{2066}'..='\u{2069}'
-            | '\u{061C}'
-            | '\u{FEFF}'
-            | '\u{FE0E}'
-            | '\u{FE0F}'
-            | '\u{1F3FB}'..='\u{1F3FF}' => {}
-            // Combining marks: Latin accents, harakat, hamza and madda marks, tatweel.
-            '\u{0300}'..='\u{036F}' | '\u{064B}'..='\u{065F}' | '\u{0670}' | '\u{0640}' => {}
-            '\u{0671}' => out.push('ا'),
-            'ى' | '\u{06CC}' => out.push('ي'),
-            'ة' => out.push('ه'),
-            '\u{06A9}' => out.push('ك'),
-            '٠'..='٩' => out.push(shift_digit(c, '٠')),
-            '۰'..='۹' => out.push(shift_digit(c, '۰')),
-            '?' | '؟' => out.push_str(" ? "),
-            '+' if chars
-                .peek()
-                .is_some_and(|n| n.is_ascii_digit() || matches!(n, '٠'..='٩' | '۰'..='۹')) =>
-            {
-                out.push(' ');
-                out.push('+');
-            }
-            c if c.is_alphanumeric() => push_word_char(&mut out, c),
-            c if c.is_whitespace() || c.is_ascii_punctuation() => out.push(' '),
-            '،' | '؛' | '٫' | '٬' | '۔' | '’' | '‘' | '«' | '»' | '…' | '–' | '—' => {
-                out.push(' ')
-            }
+        let word = match c {
+            '?' | '؟' => Some('?'),
+            '+' if chars.peek().is_some_and(|&n| unicode_digit(n).is_some()) => Some('+'),
+            // Variation selectors and skin tones change nothing.
+            '\u{FE0E}' | '\u{FE0F}' | '\u{1F3FB}'..='\u{1F3FF}' => continue,
+            c if is_symbol(c) => Some(c),
             c => {
+                segment.push(c);
+                continue;
+            }
+        };
+        flush(&mut segment, &mut out);
+        if let Some(w) = word {
+            if !out.is_empty() {
                 out.push(' ');
-                out.push(c);
+            }
+            out.push(w);
+            if w != '+' {
                 out.push(' ');
             }
         }
     }
+    flush(&mut segment, &mut out);
     let mut result = String::with_capacity(out.len());
     for word in out.split_whitespace() {
         if !result.is_empty() {
@@ -159,9 +139,30 @@ fn fold(text: &str) -> String {
     result
 }
 
-fn shift_digit(c: char, zero: char) -> char {
-    let d = u32::from(c) - u32::from(zero);
-    char::from_digit(d, 10).unwrap_or('0')
+/// Folds the text gathered so far onto `out`, glued to a `+` that starts a number.
+fn flush(segment: &mut String, out: &mut String) {
+    if segment.is_empty() {
+        return;
+    }
+    if !out.is_empty() && !out.ends_with('+') {
+        out.push(' ');
+    }
+    fold_into(segment, out);
+    segment.clear();
+}
+
+/// A character that stands for itself in a reply (👍, ❤, ✓): not a letter, digit, space,
+/// punctuation, combining mark or invisible mark.
+fn is_symbol(c: char) -> bool {
+    !(c.is_alphanumeric()
+        || c.is_whitespace()
+        || c.is_ascii_punctuation()
+        || is_invisible(c)
+        || matches!(c, '\u{0300}'..='\u{036F}' | '\u{064B}'..='\u{065F}' | '\u{0670}' | '\u{0640}')
+        || matches!(
+            c,
+            '،' | '؛' | '٫' | '٬' | '۔' | '’' | '‘' | '«' | '»' | '…' | '–' | '—' | '\u{00A0}'
+        ))
 }
 
 /// Writes `word` with runs of three or more equal letters cut to one (digits untouched: a phone
