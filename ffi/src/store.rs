@@ -558,6 +558,15 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_store_may_be_shared_across_threads() {
+        fn shared<T: Send + Sync>() {}
+        shared::<CgStore>();
+        // A lookup may move to another thread between calls, one thread at a time.
+        fn movable<T: Send>() {}
+        movable::<CgLookup>();
+    }
+
+    #[test]
     fn keys_parse_back_exactly() {
         for k in [0i64, 1, -1, i64::MIN, i64::MAX, -7204948279281827421] {
             assert_eq!(parse_key(&k.to_string()).unwrap(), k);
