@@ -28,14 +28,18 @@
  * Ownership. Out-pointers are set to NULL / 0 before any work, so they are NULL / 0 after any
  *   error. A string the library returns (char **out_str or out_json, with its length in
  *   *out_len, NUL-terminated too) belongs to the caller: release it with cg_string_free().
- *   Bytes go with cg_bytes_free(), engines with cg_engine_free(), flows with cg_flow_free().
+ *   Bytes go with cg_bytes_free(), engines with cg_engine_free(), flows with cg_flow_free(),
+ *   stores with cg_store_free(), lookups with cg_lookup_free(). A lookup holds its own share of
+ *   its store: it stays valid after cg_store_free() until it is freed itself.
  *   Static strings (cg_version(), cg_status_name()) must not be freed. Buffers passed in are
  *   only borrowed for the call.
  *
  * Threads. An engine may be shared by many threads for reading: functions that take a
  *   `const cg_engine *` only read and may run concurrently. Functions that take a
  *   `cg_engine *` write and need exclusive access (e.g. hold a write lock). A flow handle is
- *   single-threaded: use it from one thread at a time. cg_last_error_message() is per thread.
+ *   single-threaded: use it from one thread at a time. A store only reads and may be shared
+ *   by any number of threads; a lookup is single-threaded. cg_last_error_message() is per
+ *   thread.
  *
  * ABI. Handles are opaque; only pointers to them cross. Compare cg_version() with CG_VERSION
  *   to detect a mismatched library.
@@ -208,6 +212,22 @@ typedef struct cg_engine cg_engine;
  * Threads: a flow is single-threaded; use it from one thread at a time.
  */
 typedef struct cg_flow cg_flow;
+
+/**
+ * One assessment or erasure in progress against the database (opaque).
+ *
+ * It owns a share of its store: freeing the store first is allowed and the lookup stays
+ * valid. Threads: a lookup is used by one thread at a time.
+ */
+typedef struct cg_lookup cg_lookup;
+
+/**
+ * A store-mode core: the policy and the shop's key secret (opaque). It holds no history.
+ *
+ * Threads: every function taking a `cg_store` only reads it; one store may be shared by any
+ * number of threads at once.
+ */
+typedef struct cg_store cg_store;
 
 #ifdef __cplusplus
 extern "C" {
@@ -745,6 +765,199 @@ cg_status cg_last_error_message(char *buf,
  * static NUL-terminated string that must not be freed; `"unknown"` for other numbers.
  */
 const char *cg_status_name(uint32_t status);
+
+/**
+ * Creates a store core; release it with `cg_store_free`.
+ *
+ * `config` is the policy as JSON, as for `cg_engine_new` (NULL or empty: the defaults).
+ * `(secret, secret_len)` is the shop's key secret (not empty): every key and signature in the
+ * tables is a keyed hash under it, so keep it out of the database, and use the same secret in
+ * every process of the shop (a different secret finds nothing that was written before).
+ *
+ * Errors: `CG_NULL_PARAMETER`, `CG_INVALID_UTF8`, `CG_INVALID_JSON`, `CG_INVALID_CONFIG`
+ * (unknown key, value out of range, empty secret).
+ *
+ * # Safety
+ * `config` is NULL or valid for `config_len` bytes; `secret` is NULL or valid for
+ * `secret_len` bytes; `out_store` is NULL or writable.
+ */
+cg_status cg_store_new(const char *config,
+                       size_t config_len,
+                       const uint8_t *secret,
+                       size_t secret_len,
+                       struct cg_store **out_store);
+
+/**
+ * Releases a store. NULL is accepted and does nothing. Lookups made from it stay valid (each
+ * holds its own share) and are released with `cg_lookup_free`.
+ *
+ * # Safety
+ * `store` is NULL or a live store that no other thread is using; it must not be used
+ * afterwards.
+ */
+void cg_store_free(struct cg_store *store);
+
+/**
+ * The key format of the tables this library reads and writes (the `key_format` row of
+ * `cg_meta`). When it differs from the one stored, the tables were written by a library that
+ * normalized or hashed differently: re-key them before use.
+ */
+uint32_t cg_store_key_format(void);
+
+/**
+ * Writes the store's policy as JSON (every key, defaults included) to `*out_json` (release
+ * with `cg_string_free`) and its length to `*out_len`. Its `max_orders_per_key` bounds the
+ * rows worth fetching per key (see `cg_lookup_supply`).
+ *
+ * # Safety
+ * `store` is NULL or a live store; the out-pointers are NULL or writable.
+ */
+cg_status cg_store_config(const struct cg_store *store,
+                          char **out_json,
+                          size_t *out_len);
+
+/**
+ * The rows to write for one past order, or for a new order entering the history (give it
+ * `"outcome": "pending"`). `(record, len)` is one history record as JSON. `*out_json`
+ * receives (release with `cg_string_free`):
+ *
+ * `{"order": {"order_id": "...", "placed_at": 1736000000, "total": 349.0, "outcome":
+ * "delivered", "negotiated": false, "signature": "..."}, "keys": ["-7204948279281827421", ...]}`
+ *
+ * Insert `order` into `cg_orders` and one `cg_keys (key, order_id)` row per key, in one
+ * transaction. The keys are decimal strings (64-bit signed, the `BIGINT` to store); bind them
+ * as integers, not as text, or MySQL compares them as floating-point numbers.
+ *
+ * Errors: `CG_INVALID_JSON`, `CG_INVALID_RECORD` (wrong shape, empty order id).
+ *
+ * # Safety
+ * `store` is NULL or a live store; `record` is NULL or valid for `len` bytes; the
+ * out-pointers are NULL or writable.
+ */
+cg_status cg_store_write(const struct cg_store *store,
+                         const char *record,
+                         size_t len,
+                         char **out_json,
+                         size_t *out_len);
+
+/**
+ * Starts assessing a new order (one JSON object); `*out_lookup` receives a lookup to feed
+ * (`cg_lookup_wanted`, `cg_lookup_supply`) and then read (`cg_lookup_assessment`). Release it
+ * with `cg_lookup_free`.
+ *
+ * Errors: `CG_INVALID_JSON`, `CG_INVALID_RECORD` (wrong shape, empty order id).
+ *
+ * # Safety
+ * `store` is NULL or a live store; `order` is NULL or valid for `len` bytes; `out_lookup` is
+ * NULL or writable.
+ */
+cg_status cg_store_assess(const struct cg_store *store,
+                          const char *order,
+                          size_t len,
+                          struct cg_lookup **out_lookup);
+
+/**
+ * Starts finding every order of the customer(s) who used this phone (read with `country`,
+ * ISO alpha-2, for national forms) and every order linked to them, to erase them. Feed the
+ * lookup as for an assessment, then read `cg_lookup_erase_ids`. Release it with
+ * `cg_lookup_free`.
+ *
+ * Errors: the phone errors (`CG_PHONE_*`, `CG_INVALID_COUNTRY`, `CG_INPUT_TOO_LONG`).
+ *
+ * # Safety
+ * `store` is NULL or a live store; the texts are NULL or valid for their lengths;
+ * `out_lookup` is NULL or writable.
+ */
+cg_status cg_store_erase_by_phone(const struct cg_store *store,
+                                  const char *phone,
+                                  size_t phone_len,
+                                  const char *country,
+                                  size_t country_len,
+                                  struct cg_lookup **out_lookup);
+
+/**
+ * As `cg_store_erase_by_phone`, for the customer(s) who used this email.
+ *
+ * Errors: the email errors (`CG_EMAIL_*`, `CG_INPUT_TOO_LONG`).
+ *
+ * # Safety
+ * As `cg_store_erase_by_phone`.
+ */
+cg_status cg_store_erase_by_email(const struct cg_store *store,
+                                  const char *email,
+                                  size_t email_len,
+                                  struct cg_lookup **out_lookup);
+
+/**
+ * Releases a lookup. NULL is accepted and does nothing.
+ *
+ * # Safety
+ * `lookup` is NULL or a live lookup; it must not be used afterwards.
+ */
+void cg_lookup_free(struct cg_lookup *lookup);
+
+/**
+ * Writes the keys to fetch next as a JSON array of decimal strings (`["-720...", "133..."]`)
+ * to `*out_json` (release with `cg_string_free`); `[]` when the lookup has all it needs.
+ * Fetch the `cg_orders` rows filed under each key (`cg_keys JOIN cg_orders WHERE key IN
+ * (...)`, one query for all) and give each key's rows, also an empty list, to
+ * `cg_lookup_supply`; then ask again.
+ *
+ * # Safety
+ * `lookup` is NULL or a live lookup; the out-pointers are NULL or writable.
+ */
+cg_status cg_lookup_wanted(const struct cg_lookup *lookup,
+                           char **out_json,
+                           size_t *out_len);
+
+/**
+ * Supplies the `cg_orders` rows filed under one key. `(key, key_len)` is the key's decimal
+ * text as `cg_lookup_wanted` gave it; `(rows, rows_len)` a JSON array of row objects
+ * (`order_id`, `placed_at`, `total`, `outcome`, `negotiated`, `signature`; other fields such
+ * as `key` are ignored, so fetched rows pass as they are). Numbers may be numeric strings and
+ * `negotiated` may be 0, 1, "0", "1", true or false, as database drivers return them.
+ *
+ * Give every row of the key, or at least `max_orders_per_key + 1` of them (more tells the
+ * lookup the key is too common to link; any such subset gives the same answer).
+ *
+ * Errors: `CG_INVALID_JSON`, `CG_INVALID_RECORD` (a key that is not a decimal 64-bit
+ * integer, a row of the wrong shape, a signature that does not parse). On an error the rows
+ * may be partly taken: free the lookup and start again.
+ *
+ * # Safety
+ * `lookup` is NULL or a live lookup used by no other thread meanwhile; the texts are NULL or
+ * valid for their lengths.
+ */
+cg_status cg_lookup_supply(struct cg_lookup *lookup,
+                           const char *key,
+                           size_t key_len,
+                           const char *rows,
+                           size_t rows_len);
+
+/**
+ * Writes the assessment JSON of the contract to `*out_json` (release with `cg_string_free`):
+ * exactly the in-memory engine's answer once `cg_lookup_wanted` gives `[]` (before that, the
+ * assessment of what was supplied so far). An erase lookup gives the assessment of an empty
+ * order.
+ *
+ * # Safety
+ * `lookup` is NULL or a live lookup; the out-pointers are NULL or writable.
+ */
+cg_status cg_lookup_assessment(const struct cg_lookup *lookup,
+                               char **out_json,
+                               size_t *out_len);
+
+/**
+ * For an erase lookup fed until `cg_lookup_wanted` gives `[]`: the order ids to delete as a
+ * JSON array of strings (`DELETE FROM cg_orders WHERE order_id IN (...)`; their `cg_keys`
+ * rows go with them by the foreign key's cascade). `[]` for an assess lookup.
+ *
+ * # Safety
+ * `lookup` is NULL or a live lookup; the out-pointers are NULL or writable.
+ */
+cg_status cg_lookup_erase_ids(const struct cg_lookup *lookup,
+                              char **out_json,
+                              size_t *out_len);
 
 #ifdef __cplusplus
 }  // extern "C"

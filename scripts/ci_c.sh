@@ -20,6 +20,9 @@ scripts/gen_header.sh --check
 
 echo "== gcc"
 make -C examples/c --no-print-directory -B all
+# The store-mode tests, with the Makefile's flags.
+gcc -std=c11 -O1 -g -Wall -Wextra -Werror -Iinclude tests/c/test_store.c -o target/test_store \
+    -Ltarget/release -lcodguard -lcjson -Wl,-rpath,"$PWD/target/release"
 
 VALGRIND=(valgrind --leak-check=full --show-leak-kinds=definite,indirect --error-exitcode=1
           --errors-for-leak-kinds=definite,indirect)
@@ -33,3 +36,6 @@ examples/c/triage_c "$data/history.jsonl" "$data/queries.jsonl" | tail -n 1
 echo "== tests/c/test_codguard (valgrind)"
 shopt -s nullglob
 "${VALGRIND[@]}" examples/c/test_codguard tests/vectors tests/vectors/flow/*.json
+
+echo "== tests/c/test_store (valgrind)"
+"${VALGRIND[@]}" target/test_store "$data"

@@ -49,6 +49,10 @@ class InvalidPhoneException extends InvalidInputException {}
 class InvalidEmailException extends InvalidInputException {}
 /** 210, 212, 213: an order or history record. */
 class InvalidRecordException extends InvalidInputException {}
+/** 212: no order with that id is known. */
+class UnknownOrderException extends InvalidRecordException {}
+/** 213: an order with that id is already known. */
+class DuplicateOrderException extends InvalidRecordException {}
 /** 211: a policy or flow configuration. */
 class InvalidConfigException extends InvalidInputException {}
 /** 214: a flow event. */
@@ -111,7 +115,9 @@ final class Lib
             $status >= 100 && $status < 200 => ArgumentException::class,
             $status >= 201 && $status <= 206 => InvalidPhoneException::class,
             $status === 208 || $status === 209 => InvalidEmailException::class,
-            $status === 210 || $status === 212 || $status === 213 => InvalidRecordException::class,
+            $status === 212 => UnknownOrderException::class,
+            $status === 213 => DuplicateOrderException::class,
+            $status === 210 => InvalidRecordException::class,
             $status === 211 => InvalidConfigException::class,
             $status === 214 => InvalidEventException::class,
             $status >= 215 && $status <= 218 => InvalidTokenException::class,

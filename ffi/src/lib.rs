@@ -17,6 +17,7 @@ pub mod engine;
 pub mod flow;
 pub mod normalize;
 pub mod status;
+pub mod store;
 
 use std::os::raw::c_char;
 
