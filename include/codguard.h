@@ -216,8 +216,8 @@ typedef struct cg_flow cg_flow;
 /**
  * One assessment or erasure in progress against the database (opaque).
  *
- * It owns a share of its store: freeing the store first is allowed and the lookup stays
- * valid. Threads: a lookup is used by one thread at a time.
+ * It owns a copy of its store's policy and key: freeing the store first is allowed and the
+ * lookup stays valid. Threads: a lookup is used by one thread at a time.
  */
 typedef struct cg_lookup cg_lookup;
 

@@ -157,11 +157,11 @@ impl Store {
     ///
     /// # Errors
     /// [`ErrorKind::InvalidRecord`] when the order id is empty.
-    pub fn assess(&self, order: &Order) -> Result<Lookup<'_>, Error> {
+    pub fn assess(&self, order: &Order) -> Result<Lookup, Error> {
         order.validate()?;
         let features = Features::of(order);
         Ok(Lookup {
-            store: self,
+            store: self.clone(),
             goal: Goal::Assess {
                 order: Box::new(order.clone()),
                 features: Box::new(features),
@@ -174,7 +174,7 @@ impl Store {
     ///
     /// # Errors
     /// The phone errors of [`normalize::phone::parse_phone`].
-    pub fn erase_by_phone(&self, phone: &str, default_country: &str) -> Result<Lookup<'_>, Error> {
+    pub fn erase_by_phone(&self, phone: &str, default_country: &str) -> Result<Lookup, Error> {
         let e164 = normalize::phone::parse_phone(phone, default_country)?.e164;
         let key = self.hasher.hash(KeyKind::Phone, &[e164.as_str()]);
         Ok(self.erase_lookup(key))
@@ -184,15 +184,15 @@ impl Store {
     ///
     /// # Errors
     /// The errors of [`normalize::normalize_email`].
-    pub fn erase_by_email(&self, email: &str) -> Result<Lookup<'_>, Error> {
+    pub fn erase_by_email(&self, email: &str) -> Result<Lookup, Error> {
         let e = normalize::normalize_email(email)?;
         let key = self.hasher.hash(KeyKind::Email, &[&e.key]);
         Ok(self.erase_lookup(key))
     }
 
-    fn erase_lookup(&self, key: u64) -> Lookup<'_> {
+    fn erase_lookup(&self, key: u64) -> Lookup {
         Lookup {
-            store: self,
+            store: self.clone(),
             goal: Goal::Erase { key },
             fetched: Fetched::new(self.hasher),
         }
@@ -255,13 +255,16 @@ impl Source for Fetched {
 }
 
 /// One assessment (or erasure) in progress against a database-held history.
-pub struct Lookup<'s> {
-    store: &'s Store,
+///
+/// It owns a copy of its [`Store`] (a policy and a key: a few hundred bytes), so a binding can
+/// keep it across calls without tying it to the store's lifetime.
+pub struct Lookup {
+    store: Store,
     goal: Goal,
     fetched: Fetched,
 }
 
-impl Lookup<'_> {
+impl Lookup {
     fn assessor(&self) -> Assessor<'_> {
         Assessor {
             config: &self.store.config,

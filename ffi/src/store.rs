@@ -36,31 +36,19 @@ pub struct CgStore {
 
 /// One assessment or erasure in progress against the database (opaque).
 ///
-/// It owns a share of its store: freeing the store first is allowed and the lookup stays
-/// valid. Threads: a lookup is used by one thread at a time.
+/// It owns a copy of its store's policy and key: freeing the store first is allowed and the
+/// lookup stays valid. Threads: a lookup is used by one thread at a time.
 pub struct CgLookup {
     magic: u64,
-    // Declared before `store` so that it is dropped first: it borrows from `store`.
-    lookup: Lookup<'static>,
-    _store: Arc<Store>,
+    lookup: Lookup,
 }
 
 impl CgLookup {
-    fn new(
-        store: &Arc<Store>,
-        start: impl FnOnce(&'static Store) -> Result<Lookup<'static>>,
-    ) -> Result<CgLookup> {
-        let store = Arc::clone(store);
-        // SAFETY: the `Store` lives in the `Arc`'s heap allocation, which never moves and which
-        // this `CgLookup` keeps alive in `_store`; `lookup` is dropped before `_store` (field
-        // order) and the `'static` borrow never leaves this module (every accessor returns
-        // owned data).
-        let borrowed: &'static Store = unsafe { &*Arc::as_ptr(&store) };
-        Ok(CgLookup {
+    fn new(lookup: Lookup) -> CgLookup {
+        CgLookup {
             magic: LOOKUP_MAGIC,
-            lookup: start(borrowed)?,
-            _store: store,
-        })
+            lookup,
+        }
     }
 }
 
@@ -73,7 +61,7 @@ fn store_ref<'a>(p: *const CgStore) -> Result<&'a Arc<Store>> {
     Ok(&h.store)
 }
 
-fn lookup_ref<'a>(p: *const CgLookup) -> Result<&'a Lookup<'static>> {
+fn lookup_ref<'a>(p: *const CgLookup) -> Result<&'a Lookup> {
     // SAFETY: the caller promises `p` is NULL or a live lookup.
     let h = unsafe { p.as_ref() }.ok_or_else(|| Failure::null("lookup"))?;
     if h.magic != LOOKUP_MAGIC {
@@ -82,7 +70,7 @@ fn lookup_ref<'a>(p: *const CgLookup) -> Result<&'a Lookup<'static>> {
     Ok(&h.lookup)
 }
 
-fn lookup_mut<'a>(p: *mut CgLookup) -> Result<&'a mut Lookup<'static>> {
+fn lookup_mut<'a>(p: *mut CgLookup) -> Result<&'a mut Lookup> {
     // SAFETY: as `lookup_ref`, and the caller gives exclusive access for the call.
     let h = unsafe { p.as_mut() }.ok_or_else(|| Failure::null("lookup"))?;
     if h.magic != LOOKUP_MAGIC {
@@ -371,7 +359,7 @@ pub unsafe extern "C" fn cg_store_assess(
         let out_lookup = out(out_lookup, "out_lookup")?;
         let store = store_ref(store)?;
         let order: Order = json(text(order, len, "order")?, "order", CG_INVALID_RECORD)?;
-        let lookup = CgLookup::new(store, |s| Ok(s.assess(&order)?))?;
+        let lookup = CgLookup::new(store.assess(&order)?);
         give_lookup(lookup, out_lookup);
         Ok(())
     })
@@ -402,7 +390,7 @@ pub unsafe extern "C" fn cg_store_erase_by_phone(
         let store = store_ref(store)?;
         let phone = text(phone, phone_len, "phone")?;
         let country = text(country, country_len, "country")?;
-        let lookup = CgLookup::new(store, |s| Ok(s.erase_by_phone(phone, country)?))?;
+        let lookup = CgLookup::new(store.erase_by_phone(phone, country)?);
         give_lookup(lookup, out_lookup);
         Ok(())
     })
@@ -426,7 +414,7 @@ pub unsafe extern "C" fn cg_store_erase_by_email(
         let out_lookup = out(out_lookup, "out_lookup")?;
         let store = store_ref(store)?;
         let email = text(email, email_len, "email")?;
-        let lookup = CgLookup::new(store, |s| Ok(s.erase_by_email(email)?))?;
+        let lookup = CgLookup::new(store.erase_by_email(email)?);
         give_lookup(lookup, out_lookup);
         Ok(())
     })
