@@ -133,8 +133,7 @@ def _is_unique_violation(e: BaseException) -> bool:
     # psycopg: SQLSTATE 23505; MySQL/MariaDB: error 1062 (ER_DUP_ENTRY).
     if getattr(e, "sqlstate", None) == "23505":
         return True
-    args = getattr(e, "args", ())
-    return bool(args) and args[0] == 1062
+    return bool(e.args) and e.args[0] == 1062
 
 
 class Store:
