@@ -35,7 +35,7 @@ impl Engine {
     }
 }
 
-fn config_of(config: Option<&Bound<'_, PyAny>>) -> PyResult<PolicyConfig> {
+pub(crate) fn config_of(config: Option<&Bound<'_, PyAny>>) -> PyResult<PolicyConfig> {
     match config {
         None => Ok(PolicyConfig::default()),
         Some(c) if c.is_none() => Ok(PolicyConfig::default()),
@@ -272,6 +272,11 @@ fn normalized_dict<'py>(py: Python<'py>, n: &Normalized) -> PyResult<Bound<'py, 
 }
 
 impl Assessment {
+    /// Wraps a core assessment (the store binding builds them too).
+    pub(crate) fn from_core(inner: CoreAssessment) -> Assessment {
+        Assessment { inner }
+    }
+
     /// The core assessment.
     pub fn core(&self) -> &CoreAssessment {
         &self.inner

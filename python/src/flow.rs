@@ -15,7 +15,7 @@ use crate::engine::Assessment;
 use crate::error::{py_err, type_error, ToPyResult};
 
 /// Secret bytes from `bytes` or `str` (UTF-8).
-fn secret_bytes(secret: &Bound<'_, PyAny>) -> PyResult<Vec<u8>> {
+pub(crate) fn secret_bytes(secret: &Bound<'_, PyAny>) -> PyResult<Vec<u8>> {
     if let Ok(b) = secret.cast::<PyBytes>() {
         return Ok(b.as_bytes().to_vec());
     }
