@@ -11,7 +11,6 @@ use codguard::{ErrorKind, Outcome};
 use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
-use self_cell::self_cell;
 
 use crate::convert;
 use crate::engine::{config_of, Assessment};
@@ -25,33 +24,12 @@ pub struct StoreCore {
     inner: Arc<Store>,
 }
 
-type BorrowedLookup<'s> = CoreLookup<'s>;
-
-self_cell!(
-    /// A core lookup together with the store it borrows.
-    struct OwnedLookup {
-        owner: Arc<Store>,
-        #[covariant]
-        dependent: BorrowedLookup,
-    }
-);
-
 /// One assessment or erasure in progress: ask `wanted()`, fetch those keys, `supply()` each
 /// (also the keys with no rows), until `wanted()` is empty; then `assessment()` or
 /// `erase_ids()`.
 #[pyclass(module = "codguard._codguard")]
 pub struct Lookup {
-    inner: OwnedLookup,
-}
-
-impl StoreCore {
-    fn lookup(
-        &self,
-        start: impl for<'s> FnOnce(&'s Arc<Store>) -> Result<CoreLookup<'s>, codguard::Error>,
-    ) -> PyResult<Lookup> {
-        let inner = OwnedLookup::try_new(Arc::clone(&self.inner), start).py()?;
-        Ok(Lookup { inner })
-    }
+    inner: CoreLookup,
 }
 
 /// The schema migrations of each dialect, in order: the files of the repository's `sql/`
@@ -153,19 +131,25 @@ impl StoreCore {
     /// Starts assessing a new order (a dict). Raises InvalidOrder for a malformed order.
     fn assess(&self, order: &Bound<'_, PyAny>) -> PyResult<Lookup> {
         let order = convert::order(order)?;
-        self.lookup(|s| s.assess(&order))
+        Ok(Lookup {
+            inner: self.inner.assess(&order).py()?,
+        })
     }
 
     /// Starts finding every order of the customer(s) who used this phone. Raises InvalidPhone
     /// when the phone does not normalize.
     fn erase_by_phone(&self, phone: &str, default_country: &str) -> PyResult<Lookup> {
-        self.lookup(|s| s.erase_by_phone(phone, default_country))
+        Ok(Lookup {
+            inner: self.inner.erase_by_phone(phone, default_country).py()?,
+        })
     }
 
     /// Starts finding every order of the customer(s) who used this email. Raises InvalidEmail
     /// when the email does not normalize.
     fn erase_by_email(&self, email: &str) -> PyResult<Lookup> {
-        self.lookup(|s| s.erase_by_email(email))
+        Ok(Lookup {
+            inner: self.inner.erase_by_email(email).py()?,
+        })
     }
 
     /// The schema migrations of `dialect` (`"postgres"` or `"mysql"`): `(file name, SQL text)`
@@ -271,7 +255,7 @@ fn order_row<'py>(row: &Bound<'py, PyAny>) -> PyResult<OrderRow> {
 impl Lookup {
     /// The keys to fetch next; empty when the lookup has all it needs.
     fn wanted(&self, py: Python<'_>) -> Vec<i64> {
-        py.detach(|| self.inner.borrow_dependent().wanted())
+        py.detach(|| self.inner.wanted())
     }
 
     /// Supplies the rows filed under `key`: every row, or at least `rows_per_key` of them.
@@ -286,20 +270,16 @@ impl Lookup {
         {
             batch.push(order_row(&row?)?);
         }
-        py.detach(|| {
-            self.inner
-                .with_dependent_mut(|_, lookup| lookup.supply(key, batch))
-        })
-        .py()
+        py.detach(|| self.inner.supply(key, batch)).py()
     }
 
     /// The assessment, once `wanted()` is empty.
     fn assessment(&self, py: Python<'_>) -> Assessment {
-        Assessment::from_core(py.detach(|| self.inner.borrow_dependent().assessment()))
+        Assessment::from_core(py.detach(|| self.inner.assessment()))
     }
 
     /// For an erase lookup: the order ids to delete; empty for an assess lookup.
     fn erase_ids(&self) -> Vec<String> {
-        self.inner.borrow_dependent().erase_ids()
+        self.inner.erase_ids()
     }
 }
