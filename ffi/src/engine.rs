@@ -6,7 +6,9 @@ use codguard::engine::Engine;
 use codguard::policy::PolicyConfig;
 use codguard::{HistoryRecord, Order, Outcome};
 
-use crate::guard::{clear, give_bytes, give_json, json, json_list, out, text, Failure, Result};
+use crate::guard::{
+    clear, give_bytes, give_json, json, json_list, out, text, text_out, Failure, Result,
+};
 use crate::status::cg_status::{self, *};
 
 /// Marks a live engine: catches a flow or a stray pointer passed as an engine.
@@ -131,9 +133,7 @@ pub unsafe extern "C" fn cg_engine_config(
     out_len: *mut usize,
 ) -> cg_status {
     ffi_guard!({
-        clear(out_json);
-        clear(out_len);
-        let (out_json, out_len) = (out(out_json, "out_json")?, out(out_len, "out_len")?);
+        let (out_json, out_len) = text_out(out_json, out_len)?;
         give_json(engine_ref(engine)?.config(), out_json, out_len)
     })
 }
@@ -253,9 +253,7 @@ pub unsafe extern "C" fn cg_engine_assess(
     out_len: *mut usize,
 ) -> cg_status {
     ffi_guard!({
-        clear(out_json);
-        clear(out_len);
-        let (out_json, out_len) = (out(out_json, "out_json")?, out(out_len, "out_len")?);
+        let (out_json, out_len) = text_out(out_json, out_len)?;
         let engine = engine_ref(engine)?;
         let order: Order =
             crate::guard::json(text(json, len, "order")?, "order", CG_INVALID_RECORD)?;
@@ -298,9 +296,7 @@ pub unsafe extern "C" fn cg_engine_assess_many(
     out_len: *mut usize,
 ) -> cg_status {
     ffi_guard!({
-        clear(out_json);
-        clear(out_len);
-        let (out_json, out_len) = (out(out_json, "out_json")?, out(out_len, "out_len")?);
+        let (out_json, out_len) = text_out(out_json, out_len)?;
         let engine = engine_ref(engine)?;
         let orders: Vec<Order> =
             json_list(text(json, len, "orders")?, "orders", CG_INVALID_RECORD)?;

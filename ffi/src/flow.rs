@@ -7,7 +7,9 @@ use codguard::classify::Action;
 use codguard::confirm::{self, ConfirmationFlow, Event, FlowPolicy, FlowSnapshot};
 use codguard::Order;
 
-use crate::guard::{bytes, clear, give_json, give_string, json, out, text, Failure, Result};
+use crate::guard::{
+    bytes, clear, give_json, give_string, json, out, text, text_out, Failure, Result,
+};
 use crate::status::cg_status::{self, *};
 
 /// Marks a live flow: catches an engine or a stray pointer passed as a flow.
@@ -147,9 +149,7 @@ pub unsafe extern "C" fn cg_flow_handle(
     out_len: *mut usize,
 ) -> cg_status {
     ffi_guard!({
-        clear(out_json);
-        clear(out_len);
-        let (out_json, out_len) = (out(out_json, "out_json")?, out(out_len, "out_len")?);
+        let (out_json, out_len) = text_out(out_json, out_len)?;
         let flow = flow_mut(flow)?;
         let event: Event = json(text(event, event_len, "event")?, "event", CG_INVALID_EVENT)?;
         give_json(&flow.handle(event)?, out_json, out_len)
@@ -213,9 +213,7 @@ pub unsafe extern "C" fn cg_flow_snapshot(
     out_len: *mut usize,
 ) -> cg_status {
     ffi_guard!({
-        clear(out_json);
-        clear(out_len);
-        let (out_json, out_len) = (out(out_json, "out_json")?, out(out_len, "out_len")?);
+        let (out_json, out_len) = text_out(out_json, out_len)?;
         give_json(&flow_ref(flow)?.snapshot(), out_json, out_len)
     })
 }
@@ -287,9 +285,7 @@ pub unsafe extern "C" fn cg_reply_intent(
     out_len: *mut usize,
 ) -> cg_status {
     ffi_guard!({
-        clear(out_json);
-        clear(out_len);
-        let (out_json, out_len) = (out(out_json, "out_json")?, out(out_len, "out_len")?);
+        let (out_json, out_len) = text_out(out_json, out_len)?;
         let reply = text(reply, reply_len, "reply")?;
         let country = text(country, country_len, "country")?;
         give_json(&confirm::reply_intent(reply, country), out_json, out_len)

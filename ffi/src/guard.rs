@@ -118,6 +118,17 @@ pub(crate) fn clear<T: Empty>(out: *mut T) {
     }
 }
 
+/// The `(out_json, out_len)` pair of a call that returns text: both cleared before any work,
+/// then checked for NULL.
+pub(crate) fn text_out<'a>(
+    out_json: *mut *mut c_char,
+    out_len: *mut usize,
+) -> Result<(&'a mut *mut c_char, &'a mut usize)> {
+    clear(out_json);
+    clear(out_len);
+    Ok((out(out_json, "out_json")?, out(out_len, "out_len")?))
+}
+
 /// An out-pointer the call may write to.
 pub(crate) fn out<'a, T>(p: *mut T, what: &str) -> Result<&'a mut T> {
     // SAFETY: the caller promises `p` is NULL or valid for a write for the call's duration.

@@ -4,7 +4,7 @@ use std::os::raw::c_char;
 
 use codguard::normalize;
 
-use crate::guard::{clear, give_json, give_string, out, text};
+use crate::guard::{clear, give_json, give_string, out, text, text_out};
 use crate::status::cg_status;
 
 /// Normalizes a phone as typed at a checkout to E.164 (`"+212612345678"`), reading national
@@ -55,9 +55,7 @@ pub unsafe extern "C" fn cg_parse_phone(
     out_len: *mut usize,
 ) -> cg_status {
     ffi_guard!({
-        clear(out_json);
-        clear(out_len);
-        let (out_json, out_len) = (out(out_json, "out_json")?, out(out_len, "out_len")?);
+        let (out_json, out_len) = text_out(out_json, out_len)?;
         let raw = text(raw, raw_len, "phone")?;
         let country = text(country, country_len, "country")?;
         give_json(&normalize::parse_phone(raw, country)?, out_json, out_len)
@@ -131,9 +129,7 @@ pub unsafe extern "C" fn cg_parse_email(
     out_len: *mut usize,
 ) -> cg_status {
     ffi_guard!({
-        clear(out_json);
-        clear(out_len);
-        let (out_json, out_len) = (out(out_json, "out_json")?, out(out_len, "out_len")?);
+        let (out_json, out_len) = text_out(out_json, out_len)?;
         let email = normalize::normalize_email(text(raw, raw_len, "email")?)?;
         give_json(&email, out_json, out_len)
     })
@@ -190,9 +186,7 @@ pub unsafe extern "C" fn cg_parse_address(
     out_len: *mut usize,
 ) -> cg_status {
     ffi_guard!({
-        clear(out_json);
-        clear(out_len);
-        let (out_json, out_len) = (out(out_json, "out_json")?, out(out_len, "out_len")?);
+        let (out_json, out_len) = text_out(out_json, out_len)?;
         let raw = text(raw, raw_len, "address")?;
         let city = text(city, city_len, "city")?;
         let country = text(country, country_len, "country")?;

@@ -17,7 +17,7 @@ use codguard::store::{Lookup, OrderRow, Store, KEY_FORMAT};
 use codguard::{HistoryRecord, Order, Outcome};
 use serde::{Deserialize, Deserializer, Serialize};
 
-use crate::guard::{bytes, clear, give_json, json, out, text, Failure, Result};
+use crate::guard::{bytes, clear, give_json, json, out, text, text_out, Failure, Result};
 use crate::status::cg_status::{self, *};
 
 /// Marks a live store: catches another handle or a stray pointer passed as a store.
@@ -288,9 +288,7 @@ pub unsafe extern "C" fn cg_store_config(
     out_len: *mut usize,
 ) -> cg_status {
     ffi_guard!({
-        clear(out_json);
-        clear(out_len);
-        let (out_json, out_len) = (out(out_json, "out_json")?, out(out_len, "out_len")?);
+        let (out_json, out_len) = text_out(out_json, out_len)?;
         give_json(store_ref(store)?.config(), out_json, out_len)
     })
 }
@@ -320,9 +318,7 @@ pub unsafe extern "C" fn cg_store_write(
     out_len: *mut usize,
 ) -> cg_status {
     ffi_guard!({
-        clear(out_json);
-        clear(out_len);
-        let (out_json, out_len) = (out(out_json, "out_json")?, out(out_len, "out_len")?);
+        let (out_json, out_len) = text_out(out_json, out_len)?;
         let store = store_ref(store)?;
         let record: HistoryRecord =
             json(text(record, len, "record")?, "record", CG_INVALID_RECORD)?;
@@ -456,9 +452,7 @@ pub unsafe extern "C" fn cg_lookup_wanted(
     out_len: *mut usize,
 ) -> cg_status {
     ffi_guard!({
-        clear(out_json);
-        clear(out_len);
-        let (out_json, out_len) = (out(out_json, "out_json")?, out(out_len, "out_len")?);
+        let (out_json, out_len) = text_out(out_json, out_len)?;
         give_json(
             &key_strings(&lookup_ref(lookup)?.wanted()),
             out_json,
@@ -514,9 +508,7 @@ pub unsafe extern "C" fn cg_lookup_assessment(
     out_len: *mut usize,
 ) -> cg_status {
     ffi_guard!({
-        clear(out_json);
-        clear(out_len);
-        let (out_json, out_len) = (out(out_json, "out_json")?, out(out_len, "out_len")?);
+        let (out_json, out_len) = text_out(out_json, out_len)?;
         give_json(&lookup_ref(lookup)?.assessment(), out_json, out_len)
     })
 }
@@ -534,9 +526,7 @@ pub unsafe extern "C" fn cg_lookup_erase_ids(
     out_len: *mut usize,
 ) -> cg_status {
     ffi_guard!({
-        clear(out_json);
-        clear(out_len);
-        let (out_json, out_len) = (out(out_json, "out_json")?, out(out_len, "out_len")?);
+        let (out_json, out_len) = text_out(out_json, out_len)?;
         give_json(&lookup_ref(lookup)?.erase_ids(), out_json, out_len)
     })
 }
