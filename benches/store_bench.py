@@ -62,6 +62,14 @@ def typed(national: str, rng: random.Random) -> str:
     return national.translate(ARABIC_INDIC)
 
 
+def street(rng: random.Random) -> str:
+    """A named street, or a numbered street of a newer district ("Rue 112"): a city's many
+    thousands of doors, so that neighbours are as rare as in a real city (as examples/scale.rs)."""
+    if rng.random() < 0.5:
+        return rng.choice(STREETS)
+    return f"{rng.choice(['Rue', 'Avenue', 'زنقة', 'شارع'])} {rng.randrange(1, 800)}"
+
+
 def customer(c: int, rng: random.Random) -> tuple[str, dict]:
     country, cities, phone, _ = rng.choices(COUNTRIES, WEIGHTS)[0]
     first, last = rng.choice(FIRST), rng.choice(LAST)
@@ -70,7 +78,7 @@ def customer(c: int, rng: random.Random) -> tuple[str, dict]:
         "name": f"{first} {last}",
         "national": phone(rng),
         "email": email if rng.random() < 0.6 else "",
-        "address": f"{rng.randrange(1, 3000)} {rng.choice(STREETS)}, appt {rng.randrange(1, 100)}",
+        "address": f"{rng.randrange(1, 300)} {street(rng)}, appt {rng.randrange(1, 100)}",
         "city": rng.choice(cities),
         "country": country,
     }

@@ -159,7 +159,13 @@ fn customer(rng: &mut fastrand::Rng, i: usize) -> Customer {
     let first = pick(rng, FIRST);
     let last = pick(rng, LAST);
     let city = *pick(rng, cities);
-    let street = pick(rng, STREETS);
+    // Named streets, and the numbered streets of newer districts ("Rue 112"): a city's many
+    // thousands of doors, so that neighbours are as rare as in a real city.
+    let street = if rng.bool() {
+        pick(rng, STREETS).to_string()
+    } else {
+        format!("{} {}", pick(rng, &["Rue", "Avenue", "زنقة", "شارع"]), rng.u32(1..800))
+    };
     let house = rng.u32(1..300);
     let address = if rng.bool() {
         format!("{house} {street}, Appt {}", rng.u32(1..40))
