@@ -341,6 +341,43 @@ fn erasing_a_customer_leaves_no_key_and_no_trace_in_the_snapshot() {
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(24))]
 
+    /// Whoever asks to be forgotten, by phone or by email: none of their orders' keys stays in
+    /// the index, none of their order ids in a snapshot, and everyone else is untouched.
+    #[test]
+    fn erasing_any_customer_leaves_no_key_of_theirs(pick in 0usize..16, by_email in any::<bool>()) {
+        let records = history();
+        let r = &records[pick];
+        let mut e = example_engine();
+        let gone = if by_email && !r.order.email.is_empty() {
+            e.erase_by_email(&r.order.email).unwrap()
+        } else {
+            e.erase_by_phone(&r.order.phone, &r.order.country).unwrap()
+        };
+        prop_assert!(gone >= 1);
+        // Their orders: the ones the untouched engine links to this record's order.
+        let reference = example_engine();
+        let mut theirs: Vec<String> = vec![r.order.order_id.0.clone()];
+        let a = reference.assess(&r.order).unwrap();
+        theirs.extend(a.matches.iter().map(|m| m.order_id.0.clone()));
+        prop_assert_eq!(e.len() + theirs.len(), reference.len());
+        let snapshot = String::from_utf8_lossy(&e.save()).into_owned();
+        for id in &theirs {
+            prop_assert!(e.history().find(id).is_none());
+            prop_assert!(!snapshot.contains(id.as_str()), "{} in the snapshot", id);
+        }
+        // Every key left belongs to an order left.
+        let mut alone = Engine::default();
+        let rest: Vec<HistoryRecord> =
+            records.iter().filter(|o| !theirs.contains(&o.order.order_id.0)).cloned().collect();
+        prop_assert_eq!(rest.len(), e.len());
+        alone.add_history(rest).unwrap();
+        let mut left = e.history().key_hashes();
+        let mut want = alone.history().key_hashes();
+        left.sort_unstable();
+        want.sort_unstable();
+        prop_assert_eq!(left, want);
+    }
+
     /// The answer depends on the set of past orders, never on the order they were added in.
     #[test]
     fn assessing_is_independent_of_history_order(perm in Just(history()).prop_shuffle()) {

@@ -164,7 +164,11 @@ fn customer(rng: &mut fastrand::Rng, i: usize) -> Customer {
     let street = if rng.bool() {
         pick(rng, STREETS).to_string()
     } else {
-        format!("{} {}", pick(rng, &["Rue", "Avenue", "زنقة", "شارع"]), rng.u32(1..800))
+        format!(
+            "{} {}",
+            pick(rng, &["Rue", "Avenue", "زنقة", "شارع"]),
+            rng.u32(1..800)
+        )
     };
     let house = rng.u32(1..300);
     let address = if rng.bool() {
