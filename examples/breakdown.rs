@@ -3,10 +3,13 @@
 //!
 //! ```text
 //! cargo run --release --example breakdown -- ../shared/data/dev
+//! cargo run --release --example breakdown -- --synthetic 1000000
 //! ```
 
 #[path = "common/dataset.rs"]
 mod dataset;
+#[path = "common/synth.rs"]
+mod synth;
 
 use std::hint::black_box;
 use std::path::PathBuf;
@@ -27,21 +30,24 @@ fn per_order<T>(name: &str, orders: &[Order], f: impl Fn(&Order) -> T) {
 }
 
 fn main() {
-    let dir = PathBuf::from(
-        std::env::args()
-            .nth(1)
-            .unwrap_or_else(|| "../shared/data/dev".into()),
-    );
-    let data = dataset::Dataset::load(&dir).unwrap_or_else(|e| {
-        eprintln!("breakdown: {e}");
-        std::process::exit(2)
-    });
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let (history, queries) = match args.as_slice() {
+        [flag, n] if flag == "--synthetic" => synth::synth(n.parse().unwrap_or(100_000), 20_000),
+        _ => {
+            let dir = PathBuf::from(args.first().map_or("../shared/data/dev", String::as_str));
+            let data = dataset::Dataset::load(&dir).unwrap_or_else(|e| {
+                eprintln!("breakdown: {e}");
+                std::process::exit(2)
+            });
+            (data.history, data.queries)
+        }
+    };
     let mut engine = Engine::default();
-    if let Err(e) = engine.add_history(data.history) {
+    if let Err(e) = engine.add_history(history) {
         eprintln!("breakdown: {e}");
         std::process::exit(2);
     }
-    let q = &data.queries;
+    let q = &queries;
     let rules = LinkRules::new(engine.config());
     let hasher = engine.history().hasher();
     for pass in 1..=2 {

@@ -164,18 +164,26 @@ impl<'a> LinkRules<'a> {
         b: &View<'_>,
         mut usable: impl FnMut(u64) -> bool,
     ) -> Agreement {
+        let phone = a.phone != 0 && a.phone == b.phone;
+        let email = a.email != 0 && a.email == b.email;
+        let door = Self::same_door(a, b);
+        if !(phone || email || door) {
+            // A name alone never links: skip comparing names (the costly part) for the
+            // neighbours and namesakes an address key brings up.
+            return Agreement(0);
+        }
         let mut bits = 0;
         let same_name = self.same_name(a, b);
         if same_name {
             bits |= Agreement::NAME;
         }
-        if a.phone != 0 && a.phone == b.phone && usable(a.phone) {
+        if phone && usable(a.phone) {
             bits |= Agreement::PHONE;
         }
-        if a.email != 0 && a.email == b.email && usable(a.email) && !Self::elsewhere(a, b, bits) {
+        if email && usable(a.email) && !Self::elsewhere(a, b, bits) {
             bits |= Agreement::EMAIL;
         }
-        if same_name && Self::same_door(a, b) {
+        if same_name && door {
             bits |= Agreement::ADDRESS;
         }
         Agreement(bits)
@@ -233,15 +241,19 @@ impl<'a> LinkRules<'a> {
         // Level by level, so that an order reached from several orders of one level takes its
         // best link whatever the order the history was added in: the answer must not depend on it.
         let mut level: Vec<(Option<u32>, f64)> = vec![(None, 1.0)];
+        let mut walked: Vec<u64> = Vec::new();
         while !level.is_empty() {
             let mut next: Vec<Linked> = Vec::new();
             let mut settled: Vec<u32> = Vec::new();
             for &(from, from_score) in &level {
                 let from_view = from.map_or(*query, |i| history.view(i));
+                // Every order under a phone or email key already walked agrees with the new
+                // order on that key as much as with this one: walking it again finds nothing.
                 let mut keys: Vec<u64> = [from_view.phone, from_view.email]
                     .into_iter()
-                    .filter(|&k| k != 0)
+                    .filter(|&k| k != 0 && !walked.contains(&k))
                     .collect();
+                walked.extend_from_slice(&keys);
                 keys.extend(from_view.address_keys(hasher));
                 for key in keys {
                     let Some(postings) = history.postings(key) else {
