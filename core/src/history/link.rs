@@ -242,18 +242,24 @@ impl<'a> LinkRules<'a> {
         // best link whatever the order the history was added in: the answer must not depend on it.
         let mut level: Vec<(Option<u32>, f64)> = vec![(None, 1.0)];
         let mut walked: Vec<u64> = Vec::new();
+        let mut walking: Vec<u64> = Vec::new();
         while !level.is_empty() {
             let mut next: Vec<Linked> = Vec::new();
             let mut settled: Vec<u32> = Vec::new();
             for &(from, from_score) in &level {
                 let from_view = from.map_or(*query, |i| history.view(i));
-                // Every order under a phone or email key already walked agrees with the new
-                // order on that key as much as with this one: walking it again finds nothing.
-                let mut keys: Vec<u64> = [from_view.phone, from_view.email]
-                    .into_iter()
-                    .filter(|&k| k != 0 && !walked.contains(&k))
-                    .collect();
-                walked.extend_from_slice(&keys);
+                // Every order under a phone walked at an earlier level was found then (a phone
+                // links whoever holds it): walking it again finds nothing. Not so for an email
+                // (whether it links depends on the pair) or within a level (scores depend on
+                // the parent).
+                let mut keys: Vec<u64> = Vec::with_capacity(6);
+                if from_view.phone != 0 && !walked.contains(&from_view.phone) {
+                    keys.push(from_view.phone);
+                    walking.push(from_view.phone);
+                }
+                if from_view.email != 0 {
+                    keys.push(from_view.email);
+                }
                 keys.extend(from_view.address_keys(hasher));
                 for key in keys {
                     let Some(postings) = history.postings(key) else {
@@ -304,6 +310,7 @@ impl<'a> LinkRules<'a> {
                     }
                 }
             }
+            walked.append(&mut walking);
             next.sort_by_key(|l| l.idx);
             level.clear();
             for linked in next {
