@@ -54,7 +54,7 @@ impl Assessor<'_> {
                 .map(|l| Match {
                     order_id: self.id_of(l.idx),
                     score: l.score,
-                    evidence: l.evidence.clone(),
+                    evidence: l.agreement.evidence(),
                 })
                 .collect(),
             profile,

@@ -3,7 +3,7 @@
 use crate::assess::Assessor;
 use crate::classify::Assessment;
 use crate::error::{Error, ErrorKind};
-use crate::history::{snapshot, Features, History, KeyHasher, KeyKind, LinkRules};
+use crate::history::{snapshot, Features, History, KeyHasher, KeyKind, LinkRules, Signature};
 use crate::normalize;
 use crate::policy::PolicyConfig;
 use crate::record::{HistoryRecord, Order, Outcome};
@@ -92,10 +92,15 @@ impl Engine {
                 ));
             }
         }
-        let features = features_of(&records);
+        // Normalizing is the cost, and each record's is independent: on every core. Filing is
+        // cheap and must be serial.
+        let signatures = signatures_of(&records, self.history.hasher());
         self.history.reserve(records.len());
-        for (r, f) in records.iter().zip(&features) {
-            self.history.insert(r, f)?;
+        for (r, sig) in records.iter().zip(&signatures) {
+            let o = &r.order;
+            let id = o.order_id.as_str();
+            self.history
+                .insert_signed(id, o.placed_at, o.total, r.outcome, r.negotiated, sig)?;
         }
         Ok(records.len())
     }
@@ -248,15 +253,16 @@ fn at(i: usize, e: Error) -> Error {
     Error::new(e.kind(), format!("record {i}: {}", e.message()))
 }
 
-fn features_of(records: &[HistoryRecord]) -> Vec<Features> {
+fn signatures_of(records: &[HistoryRecord], hasher: &KeyHasher) -> Vec<Signature> {
+    let sign = |r: &HistoryRecord| Signature::of(&Features::of(&r.order), hasher);
     #[cfg(feature = "parallel")]
     {
         use rayon::prelude::*;
-        records.par_iter().map(|r| Features::of(&r.order)).collect()
+        records.par_iter().map(sign).collect()
     }
     #[cfg(not(feature = "parallel"))]
     {
-        records.iter().map(|r| Features::of(&r.order)).collect()
+        records.iter().map(sign).collect()
     }
 }
 

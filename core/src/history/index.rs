@@ -1,9 +1,9 @@
 //! The in-memory store of past orders: compact records and key postings.
 //!
 //! Memory is the constraint (a shop keeps millions of past orders in every worker), so a past
-//! order keeps only what matching needs: 64-bit hashes of its phone and email, and interned ids of
-//! its city, house number, unit, street keys and name keys. Texts shared by many orders (city and
-//! street names, common first names) are stored once.
+//! order keeps only what matching needs: 64-bit hashes of its phone and email, 32-bit hashes of
+//! its door (city, house number, unit, street keys), and interned ids of its name keys (names
+//! are compared by similarity, so their text is kept, once for all orders that share it).
 
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
@@ -33,7 +33,7 @@ pub struct PastOrder {
     pub(crate) sig: Packed,
 }
 
-/// A [`Signature`] packed for memory: key hashes and interned string ids (0 = none).
+/// A [`Signature`] packed for memory: key hashes, and interned name ids (0 = none).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub(crate) struct Packed {
     pub phone: u64,
@@ -45,30 +45,31 @@ pub(crate) struct Packed {
     pub name: [u32; NAME_KEYS],
 }
 
-/// The signature of an order with its strings resolved: the one shape the linking rules read,
-/// for a past order and for the order being assessed alike.
+/// The signature of an order with its names resolved: the one shape the linking rules read,
+/// for a past order and for the order being assessed alike. Door parts are keyed 32-bit hashes
+/// (0 for none): the rules only ask whether two are equal.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct View<'a> {
     /// Phone key hash, 0 for none.
     pub phone: u64,
     /// Email key hash, 0 for none.
     pub email: u64,
-    /// City key, "" for none.
-    pub city: &'a str,
-    /// House number, "" for none.
-    pub house: &'a str,
-    /// Unit, "" for none.
-    pub unit: &'a str,
-    /// Street keys ("" past the end).
-    pub street: [&'a str; STREET_KEYS],
+    /// City, 0 for none.
+    pub city: u32,
+    /// House number, 0 for none.
+    pub house: u32,
+    /// Unit, 0 for none.
+    pub unit: u32,
+    /// Street keys (0 past the end).
+    pub street: [u32; STREET_KEYS],
     /// Name keys ("" past the end).
     pub name: [&'a str; NAME_KEYS],
 }
 
 impl<'a> View<'a> {
     /// Street keys present.
-    pub fn street_keys(&self) -> impl Iterator<Item = &'a str> + '_ {
-        self.street.iter().copied().take_while(|s| !s.is_empty())
+    pub fn street_keys(&self) -> impl Iterator<Item = u32> + '_ {
+        self.street.iter().copied().take_while(|&s| s != 0)
     }
 
     /// Name keys present.
@@ -86,16 +87,16 @@ impl<'a> View<'a> {
     /// or street has none: "somewhere in Casablanca" ties nobody together.
     pub fn address_keys(&self, hasher: &KeyHasher) -> impl Iterator<Item = u64> + '_ {
         let hasher = *hasher;
-        let usable = !self.city.is_empty();
+        let usable = self.city != 0;
         self.street_keys()
             .filter(move |_| usable)
-            .map(move |s| hasher.hash(KeyKind::Address, &[self.city, self.house, s]))
+            .map(move |s| hasher.hash_parts(KeyKind::Address, &[self.city, self.house, s]))
     }
 }
 
 /// Passes already-hashed u64 keys through: hashing them again would only cost time.
 #[derive(Default)]
-pub(crate) struct PassThrough(u64);
+struct PassThrough(u64);
 
 impl Hasher for PassThrough {
     fn finish(&self) -> u64 {
@@ -277,14 +278,12 @@ impl History {
         let mut view = View {
             phone: s.phone,
             email: s.email,
-            city: self.strings.get(s.city),
-            house: self.strings.get(s.house),
-            unit: self.strings.get(s.unit),
+            city: s.city,
+            house: s.house,
+            unit: s.unit,
+            street: s.street,
             ..View::default()
         };
-        for (slot, &id) in view.street.iter_mut().zip(&s.street) {
-            *slot = self.strings.get(id);
-        }
         for (slot, &id) in view.name.iter_mut().zip(&s.name) {
             *slot = self.strings.get(id);
         }
@@ -336,14 +335,12 @@ impl History {
         let mut packed = Packed {
             phone: view.phone,
             email: view.email,
-            city: self.strings.intern(view.city),
-            house: self.strings.intern(view.house),
-            unit: self.strings.intern(view.unit),
+            city: view.city,
+            house: view.house,
+            unit: view.unit,
+            street: view.street,
             ..Packed::default()
         };
-        for (slot, key) in packed.street.iter_mut().zip(view.street_keys()) {
-            *slot = self.strings.intern(key);
-        }
         for (slot, key) in packed.name.iter_mut().zip(view.name_keys()) {
             *slot = self.strings.intern(key);
         }
@@ -368,10 +365,10 @@ impl History {
         Signature {
             phone: view.phone,
             email: view.email,
-            city: view.city.to_owned(),
-            house: view.house.to_owned(),
-            unit: view.unit.to_owned(),
-            street: view.street_keys().map(str::to_owned).collect(),
+            city: view.city,
+            house: view.house,
+            unit: view.unit,
+            street: view.street_keys().collect(),
             name: view.name_keys().map(str::to_owned).collect(),
         }
     }
@@ -488,9 +485,7 @@ impl History {
         history.strings = interner;
         history.reserve(orders.len());
         for o in orders {
-            let s = &o.sig;
-            let ids = [s.city, s.house, s.unit].into_iter();
-            if ids.chain(s.street).chain(s.name).any(|id| id >= n) || o.id.is_empty() {
+            if o.sig.name.iter().any(|&id| id >= n) || o.id.is_empty() {
                 return Err(Error::new(ErrorKind::SnapshotCorrupt, "dangling string id"));
             }
             if history.find(&o.id).is_some() {

@@ -184,21 +184,33 @@ impl KeyHasher {
         KeyHasher::new(word(0), word(8))
     }
 
-    /// A door part as a short keyed hash in hex ("" stays ""): equal inputs give equal outputs,
-    /// which is all the linking rules ask of them.
-    fn door_part(&self, part: &str) -> String {
-        if part.is_empty() {
-            return String::new();
+    /// Hashes a key of `kind` made of 32-bit parts (a door's city, house number, street key).
+    pub fn hash_parts(&self, kind: KeyKind, parts: &[u32]) -> u64 {
+        let mut h = SipHasher13::new_with_keys(self.k0, self.k1);
+        h.write_u8(kind as u8);
+        for part in parts {
+            h.write_u32(*part);
         }
-        format!("{:016x}", self.hash(KeyKind::DoorPart, &[part]))
+        h.finish().max(1)
+    }
+
+    /// A door part as a 32-bit keyed hash (0 for none): equal inputs give equal outputs, which is
+    /// all the linking rules ask of them, and the text cannot be read back.
+    fn door_part(&self, part: &str) -> u32 {
+        if part.is_empty() {
+            return 0;
+        }
+        // The low half of the keyed hash; never 0, which means "none".
+        (self.hash(KeyKind::DoorPart, &[part]) as u32).max(1)
     }
 }
 
 /// The matching signature of an order: what the index keeps and a shop's database stores.
 ///
-/// Phone and email are 64-bit keyed hashes; the door parts (city, house number, unit, street
-/// keys) are keyed hashes in hex; only the name keys (transliteration skeletons such as `mhmd`)
-/// stay readable, because names are compared by similarity, not equality.
+/// Phone and email are 64-bit keyed hashes (hex in JSON: exact in every language); the door
+/// parts (city, house number, unit, street keys) are 32-bit keyed hashes; only the name keys
+/// (transliteration skeletons such as `mhmd`) stay readable, because names are compared by
+/// similarity, not equality.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct Signature {
     /// Phone key, 0 for none.
@@ -207,18 +219,18 @@ pub struct Signature {
     /// Email key, 0 for none.
     #[serde(rename = "e", with = "hex_u64")]
     pub email: u64,
-    /// City, hashed.
+    /// City, hashed (0 for none).
     #[serde(rename = "c")]
-    pub city: String,
-    /// House number, hashed.
+    pub city: u32,
+    /// House number, hashed (0 for none).
     #[serde(rename = "h")]
-    pub house: String,
-    /// Unit, hashed.
+    pub house: u32,
+    /// Unit, hashed (0 for none).
     #[serde(rename = "u")]
-    pub unit: String,
+    pub unit: u32,
     /// Street keys, hashed.
     #[serde(rename = "s")]
-    pub street: Vec<String>,
+    pub street: Vec<u32>,
     /// Name keys.
     #[serde(rename = "n")]
     pub name: Vec<String>,
@@ -253,12 +265,12 @@ impl Signature {
         let mut view = View {
             phone: self.phone,
             email: self.email,
-            city: &self.city,
-            house: &self.house,
-            unit: &self.unit,
+            city: self.city,
+            house: self.house,
+            unit: self.unit,
             ..View::default()
         };
-        for (slot, key) in view.street.iter_mut().zip(&self.street) {
+        for (slot, &key) in view.street.iter_mut().zip(&self.street) {
             *slot = key;
         }
         for (slot, key) in view.name.iter_mut().zip(&self.name) {

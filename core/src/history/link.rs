@@ -10,10 +10,7 @@
 //! The walk follows these edges from the new order, breadth first, so A~B by phone and B~C by
 //! email puts C in A's history. It visits at most `max_linked_orders` orders.
 
-use std::collections::HashMap;
-use std::hash::BuildHasherDefault;
-
-use super::index::{PassThrough, View};
+use super::index::{View, STREET_KEYS};
 use super::keys::KeyHasher;
 use crate::classify::Evidence;
 use crate::normalize::name::keys_similarity;
@@ -27,7 +24,7 @@ const NAME_WEIGHT: f64 = 0.4;
 
 /// The fields two orders agree on, as a small bit set.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct Agreement(u8);
+pub struct Agreement(pub(crate) u8);
 
 impl Agreement {
     const PHONE: u8 = 1;
@@ -102,7 +99,7 @@ pub struct Linked {
     pub score: f64,
     /// The fields that tie it to the new order (or, for an order reached through another one,
     /// the fields of that last link).
-    pub evidence: Vec<Evidence>,
+    pub agreement: Agreement,
 }
 
 /// The rules of the walk, from the policy.
@@ -110,8 +107,6 @@ pub struct Linked {
 pub struct LinkRules<'a> {
     config: &'a PolicyConfig,
 }
-
-type Seen = HashMap<u64, f64, BuildHasherDefault<PassThrough>>;
 
 impl<'a> LinkRules<'a> {
     /// The rules of `config`.
@@ -132,15 +127,15 @@ impl<'a> LinkRules<'a> {
 
     /// The same door: city, house number, a street key in common, no conflicting unit.
     fn same_door(a: &View<'_>, b: &View<'_>) -> bool {
-        if a.city.is_empty() || a.city != b.city || a.house != b.house {
+        if a.city == 0 || a.city != b.city || a.house != b.house {
             return false;
         }
-        if !a.unit.is_empty() && !b.unit.is_empty() && a.unit != b.unit {
+        if a.unit != 0 && b.unit != 0 && a.unit != b.unit {
             return false;
         }
         let common = a
             .street_keys()
-            .filter(|k| b.street_keys().any(|o| o == *k))
+            .filter(|&k| b.street_keys().any(|o| o == k))
             .count();
         let shorter = a.street_keys().count().min(b.street_keys().count());
         // Most of the shorter street name must agree: "rue palestine" vs "rue palestine hay
@@ -152,7 +147,7 @@ impl<'a> LinkRules<'a> {
     /// phone in common. People without an email type a plausible one (`firstname.lastname@…`)
     /// that belongs to a namesake; the real owner does not also change phone and city.
     fn elsewhere(a: &View<'_>, b: &View<'_>, bits: u8) -> bool {
-        let other_city = !a.city.is_empty() && !b.city.is_empty() && a.city != b.city;
+        let other_city = a.city != 0 && b.city != 0 && a.city != b.city;
         other_city && bits & Agreement::PHONE == 0
     }
 
@@ -233,35 +228,48 @@ impl<'a> LinkRules<'a> {
             ok
         };
 
-        let mut found: Vec<Linked> = Vec::new();
-        let mut seen = Seen::default();
-        if let Some(i) = exclude {
-            seen.insert(u64::from(i), 0.0);
-        }
         // Level by level, so that an order reached from several orders of one level takes its
-        // best link whatever the order the history was added in: the answer must not depend on it.
-        let mut level: Vec<(Option<u32>, f64)> = vec![(None, 1.0)];
+        // best link whatever the order the history was added in: the answer must not depend on
+        // it. `found[parents]` is the level being expanded (none: the new order itself), and
+        // the next level is appended after it. Few allocations: this runs for every order.
+        let mut found: Vec<Linked> = Vec::new();
+        let mut parents: Option<std::ops::Range<usize>> = None;
+        let mut settled: Vec<u32> = Vec::new();
+        let mut judged: Vec<u32> = Vec::new();
         let mut walked: Vec<u64> = Vec::new();
         let mut walking: Vec<u64> = Vec::new();
-        while !level.is_empty() {
-            let mut next: Vec<Linked> = Vec::new();
-            let mut settled: Vec<u32> = Vec::new();
-            for &(from, from_score) in &level {
+        loop {
+            let level = found.len();
+            let froms: Vec<(Option<u32>, f64)> = match &parents {
+                None => vec![(None, 1.0)],
+                Some(range) => found[range.clone()]
+                    .iter()
+                    .map(|l| (Some(l.idx), l.score))
+                    .collect(),
+            };
+            for (from, from_score) in froms {
                 let from_view = from.map_or(*query, |i| history.view(i));
+                judged.clear();
                 // Every order under a phone walked at an earlier level was found then (a phone
                 // links whoever holds it): walking it again finds nothing. Not so for an email
                 // (whether it links depends on the pair) or within a level (scores depend on
                 // the parent).
-                let mut keys: Vec<u64> = Vec::with_capacity(6);
+                let mut keys = [0u64; 2 + STREET_KEYS];
+                let mut n = 0;
                 if from_view.phone != 0 && !walked.contains(&from_view.phone) {
-                    keys.push(from_view.phone);
+                    keys[n] = from_view.phone;
+                    n += 1;
                     walking.push(from_view.phone);
                 }
                 if from_view.email != 0 {
-                    keys.push(from_view.email);
+                    keys[n] = from_view.email;
+                    n += 1;
                 }
-                keys.extend(from_view.address_keys(hasher));
-                for key in keys {
+                for key in from_view.address_keys(hasher) {
+                    keys[n] = key;
+                    n += 1;
+                }
+                for &key in &keys[..n] {
                     let Some(postings) = history.postings(key) else {
                         if !missing.contains(&key) {
                             missing.push(key);
@@ -274,9 +282,15 @@ impl<'a> LinkRules<'a> {
                     for &cand in postings {
                         // An order tied to the new order directly scores the same whichever
                         // key or parent led to it: judge it once.
-                        if seen.contains_key(&u64::from(cand)) || settled.contains(&cand) {
+                        if exclude == Some(cand)
+                            || settled.contains(&cand)
+                            || judged.contains(&cand)
+                            || found[..level].iter().any(|l| l.idx == cand)
+                        {
                             continue;
                         }
+                        // A door's orders come up once per street key: judge each once.
+                        judged.push(cand);
                         let cand_view = history.view(cand);
                         let link = self.agreement(&from_view, &cand_view, &mut usable);
                         if !link.links() {
@@ -286,44 +300,39 @@ impl<'a> LinkRules<'a> {
                             None => link,
                             Some(_) => self.agreement(query, &cand_view, &mut usable),
                         };
-                        let (score, evidence) = if direct.links() || from.is_none() {
-                            (direct.score(), direct.evidence())
-                        } else {
-                            (from_score * link.score(), link.evidence())
-                        };
-                        if direct.links() || from.is_none() {
+                        let (score, agreement) = if direct.links() || from.is_none() {
                             settled.push(cand);
-                        }
+                            (direct.score(), direct)
+                        } else {
+                            (from_score * link.score(), link)
+                        };
                         let score = (score * 1000.0).round() / 1000.0;
-                        match next.iter_mut().find(|l| l.idx == cand) {
-                            Some(l) if (l.score, &l.evidence) >= (score, &evidence) => {}
+                        match found[level..].iter_mut().find(|l| l.idx == cand) {
+                            Some(l) if (l.score, l.agreement.0) >= (score, agreement.0) => {}
                             Some(l) => {
                                 l.score = score;
-                                l.evidence = evidence;
+                                l.agreement = agreement;
                             }
-                            None => next.push(Linked {
+                            None => found.push(Linked {
                                 idx: cand,
                                 score,
-                                evidence,
+                                agreement,
                             }),
                         }
                     }
                 }
             }
-            walked.append(&mut walking);
-            next.sort_by_key(|l| l.idx);
-            level.clear();
-            for linked in next {
-                if found.len() >= self.config.max_linked_orders {
-                    return Gathered {
-                        linked: sort(history, found),
-                        missing,
-                    };
-                }
-                seen.insert(u64::from(linked.idx), linked.score);
-                level.push((Some(linked.idx), linked.score));
-                found.push(linked);
+            if found.len() == level {
+                break;
             }
+            found[level..].sort_by_key(|l| l.idx);
+            if found.len() >= self.config.max_linked_orders {
+                found.truncate(self.config.max_linked_orders);
+                break;
+            }
+            walked.append(&mut walking);
+            settled.clear();
+            parents = Some(level..found.len());
         }
         Gathered {
             linked: sort(history, found),

@@ -52,8 +52,8 @@ struct Row {
 /// Writes `history` and an opaque configuration text as snapshot bytes.
 pub fn save(history: &History, config_json: &str) -> Vec<u8> {
     let (hasher, orders, strings) = history.parts();
-    // Keep only the strings live orders use, renumbered: an erased customer's name or street
-    // must not survive in the file.
+    // Keep only the names live orders use, renumbered: an erased customer's name must not
+    // survive in the file.
     let mut remap: Vec<u32> = vec![u32::MAX; strings.len()];
     let mut kept: Vec<Box<str>> = vec!["".into()];
     if let Some(first) = remap.first_mut() {
@@ -80,10 +80,10 @@ pub fn save(history: &History, config_json: &str) -> Vec<u8> {
                 negotiated: o.negotiated,
                 phone: s.phone,
                 email: s.email,
-                city: map(s.city),
-                house: map(s.house),
-                unit: map(s.unit),
-                street: s.street.map(&mut map),
+                city: s.city,
+                house: s.house,
+                unit: s.unit,
+                street: s.street,
                 name: s.name.map(&mut map),
             }
         })

@@ -492,6 +492,16 @@ pub fn normalize_address(raw: &str, city: &str, country: &str) -> Result<Normali
                 if street_seg.is_some() && !out.street.is_empty() {
                     street_closed = true;
                 }
+                // "45 Rue 123", "Rue 12 N° 7", "زنقة 15 رقم 3": numbered streets, common in
+                // newer districts. The number names the street when the house has its own.
+                if let Some(n) = next_number.filter(|_| {
+                    out.street.is_empty() && (out.house_number.is_some() || marked_number)
+                }) {
+                    street_seg = Some(tok.seg);
+                    out.street.push(n.to_string());
+                    i += 2;
+                    continue;
+                }
             }
             Kind::Marker(class @ (Class::Unit | Class::Floor | Class::Building)) => {
                 let mut j = i + 1;
@@ -598,7 +608,7 @@ pub fn normalize_address(raw: &str, city: &str, country: &str) -> Result<Normali
         let words: Vec<&str> = out.text.split(' ').filter(|w| !w.is_empty()).collect();
         find_city_at_end(&words, country)
     });
-    out.nonsense = is_nonsense(raw, &out.text, &tokens);
+    out.nonsense = is_nonsense(raw, &out.text, &tokens, !out.street.is_empty());
     Ok(out)
 }
 
@@ -616,7 +626,7 @@ fn join_texts(tokens: &[Token<'_>]) -> String {
 
 /// An address is nonsense when it has no letters, is a single token, is a junk phrase, has no
 /// word beyond street-type words and numbers, or is mostly keyboard mash.
-fn is_nonsense(raw: &str, text: &str, tokens: &[Token<'_>]) -> bool {
+fn is_nonsense(raw: &str, text: &str, tokens: &[Token<'_>], has_street: bool) -> bool {
     if tokens.len() < 2 || is_junk_phrase(&fold(raw)) || !text.chars().any(is_letter) {
         return true;
     }
@@ -628,7 +638,7 @@ fn is_nonsense(raw: &str, text: &str, tokens: &[Token<'_>]) -> bool {
             mash += 1;
         }
     }
-    words == 0 || mash * 2 >= words
+    (words == 0 && !has_street) || mash * 2 >= words.max(1)
 }
 
 #[cfg(test)]
