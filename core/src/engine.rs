@@ -81,27 +81,17 @@ impl Engine {
         I: IntoIterator<Item = HistoryRecord>,
     {
         let records: Vec<HistoryRecord> = records.into_iter().collect();
-        let mut ids = std::collections::HashSet::with_capacity(records.len());
+        // Cheap checks first, before the costly normalization; repeated ids are found while
+        // filing, and nothing is added then.
         for (i, r) in records.iter().enumerate() {
             r.order.validate().map_err(|e| at(i, e))?;
-            let id = r.order.order_id.as_str();
-            if !ids.insert(id) || self.history.find(id).is_some() {
-                return Err(at(
-                    i,
-                    Error::new(ErrorKind::DuplicateOrder, format!("order {id} is repeated")),
-                ));
-            }
         }
         // Normalizing is the cost, and each record's is independent: on every core. Filing is
         // cheap and must be serial.
         let signatures = signatures_of(&records, self.history.hasher());
         self.history.reserve(records.len());
-        for (r, sig) in records.iter().zip(&signatures) {
-            let o = &r.order;
-            let id = o.order_id.as_str();
-            self.history
-                .insert_signed(id, o.placed_at, o.total, r.outcome, r.negotiated, sig)?;
-        }
+        self.history
+            .extend_signed(records.iter().zip(&signatures))?;
         Ok(records.len())
     }
 

@@ -238,6 +238,7 @@ impl History {
     /// Reserves room for `n` more orders.
     pub fn reserve(&mut self, n: usize) {
         self.orders.reserve(n);
+        // Each order brings its id and a door or two; phones and emails are shared.
         self.postings.reserve(n * 2);
     }
 
@@ -331,19 +332,7 @@ impl History {
                 format!("order {id} is already in the history"),
             ));
         }
-        let view = sig.view();
-        let mut packed = Packed {
-            phone: view.phone,
-            email: view.email,
-            city: view.city,
-            house: view.house,
-            unit: view.unit,
-            street: view.street,
-            ..Packed::default()
-        };
-        for (slot, key) in packed.name.iter_mut().zip(view.name_keys()) {
-            *slot = self.strings.intern(key);
-        }
+        let packed = self.pack(sig);
         let idx = u32::try_from(self.orders.len())
             .map_err(|_| Error::new(ErrorKind::InvalidRecord, "history is full (2^32 orders)"))?;
         self.orders.push(PastOrder {
@@ -357,6 +346,84 @@ impl History {
         self.file(idx);
         self.live += 1;
         Ok(idx)
+    }
+
+    /// Adds many past orders by their signatures at once, filing them in one pass (see
+    /// [`History::insert_signed`] for one).
+    ///
+    /// # Errors
+    /// [`ErrorKind::InvalidRecord`] for an empty id, [`ErrorKind::DuplicateOrder`] for an id
+    /// held already or repeated in `orders`; nothing is added then.
+    pub fn extend_signed<'a>(
+        &mut self,
+        orders: impl IntoIterator<Item = (&'a HistoryRecord, &'a Signature)>,
+    ) -> Result<(), Error> {
+        let first = self.orders.len();
+        for (record, sig) in orders {
+            let o = &record.order;
+            if o.order_id.as_str().trim().is_empty() {
+                self.orders.truncate(first);
+                let at = self.orders.len() - first;
+                return Err(Error::new(
+                    ErrorKind::InvalidRecord,
+                    format!("record {at}: order_id is empty"),
+                ));
+            }
+            let packed = self.pack(sig);
+            self.orders.push(PastOrder {
+                id: o.order_id.as_str().into(),
+                placed_at: o.placed_at,
+                total: o.total,
+                outcome: record.outcome,
+                negotiated: record.negotiated,
+                sig: packed,
+            });
+        }
+        if self.orders.len() > u32::MAX as usize {
+            self.orders.truncate(first);
+            return Err(Error::new(
+                ErrorKind::InvalidRecord,
+                "history is full (2^32 orders)",
+            ));
+        }
+        if let Err(idx) = self.file_many(first as u32) {
+            let id = self
+                .orders
+                .get(idx as usize)
+                .map_or_else(String::new, |o| o.id.to_string());
+            // Undo: unfile what was filed, drop the new orders.
+            for new in first..self.orders.len() {
+                self.unfile(new as u32);
+            }
+            self.orders.truncate(first);
+            return Err(Error::new(
+                ErrorKind::DuplicateOrder,
+                format!(
+                    "record {}: order {id} is already in the history",
+                    idx as usize - first
+                ),
+            ));
+        }
+        self.live += self.orders.len() - first;
+        Ok(())
+    }
+
+    /// Packs a signature: door hashes as they are, name keys interned.
+    fn pack(&mut self, sig: &Signature) -> Packed {
+        let view = sig.view();
+        let mut packed = Packed {
+            phone: view.phone,
+            email: view.email,
+            city: view.city,
+            house: view.house,
+            unit: view.unit,
+            street: view.street,
+            ..Packed::default()
+        };
+        for (slot, key) in packed.name.iter_mut().zip(view.name_keys()) {
+            *slot = self.strings.intern(key);
+        }
+        packed
     }
 
     /// The signature of a stored order (what a database would hold for it).
@@ -374,28 +441,109 @@ impl History {
     }
 
     /// The keys order `idx` is filed under.
-    fn keys_of(&self, idx: u32) -> Vec<u64> {
+    fn keys_of(&self, idx: u32) -> ([u64; 3 + STREET_KEYS], usize) {
+        let mut keys = [0u64; 3 + STREET_KEYS];
         let Some(o) = self.orders.get(idx as usize) else {
-            return Vec::new();
+            return (keys, 0);
         };
-        let view = self.view(idx);
-        let mut keys = vec![self.hasher.hash(KeyKind::OrderId, &[&o.id])];
-        keys.extend([view.phone, view.email].into_iter().filter(|&k| k != 0));
-        keys.extend(view.address_keys(&self.hasher));
-        keys.sort_unstable();
-        keys.dedup();
-        keys
+        let s = &o.sig;
+        keys[0] = self.hasher.hash(KeyKind::OrderId, &[&o.id]);
+        let mut n = 1;
+        for key in [s.phone, s.email] {
+            if key != 0 {
+                keys[n] = key;
+                n += 1;
+            }
+        }
+        if s.city != 0 {
+            for &street in s.street.iter().take_while(|&&k| k != 0) {
+                keys[n] = self
+                    .hasher
+                    .hash_parts(KeyKind::Address, &[s.city, s.house, street]);
+                n += 1;
+            }
+        }
+        keys[..n].sort_unstable();
+        let mut unique = 0;
+        for i in 0..n {
+            if unique == 0 || keys[unique - 1] != keys[i] {
+                keys[unique] = keys[i];
+                unique += 1;
+            }
+        }
+        (keys, unique)
     }
 
     fn file(&mut self, idx: u32) {
-        for key in self.keys_of(idx) {
-            match self.postings.get_mut(&key) {
-                Some(p) => p.push(idx),
-                None => {
-                    self.postings.insert(key, Posting::One(idx));
+        let (keys, n) = self.keys_of(idx);
+        for &key in &keys[..n] {
+            self.postings
+                .entry(key)
+                .and_modify(|p| p.push(idx))
+                .or_insert(Posting::One(idx));
+        }
+    }
+
+    /// Removes order `idx` from the postings of its keys.
+    fn unfile(&mut self, idx: u32) {
+        let (keys, n) = self.keys_of(idx);
+        for key in &keys[..n] {
+            if let Some(p) = self.postings.get_mut(key) {
+                if !p.remove(idx) {
+                    self.postings.remove(key);
                 }
             }
         }
+    }
+
+    /// Files every order from index `first` on, in one pass: the keys of all of them, sorted by
+    /// where they land in the table, so that the inserts walk memory in order instead of
+    /// jumping (at a million orders the jumps, not the hashing, are the cost).
+    ///
+    /// Stops at the first order whose id is held already or repeated, and returns its index;
+    /// the caller then unfiles what was filed.
+    fn file_many(&mut self, first: u32) -> Result<(), u32> {
+        let count = self.orders.len().saturating_sub(first as usize);
+        // (key, order, whether the key is the order's id)
+        let mut pairs: Vec<(u64, u32, bool)> = Vec::with_capacity(count * 4);
+        for idx in first..self.orders.len() as u32 {
+            let id_key = self
+                .orders
+                .get(idx as usize)
+                .map_or(0, |o| self.hasher.hash(KeyKind::OrderId, &[&o.id]));
+            let (keys, n) = self.keys_of(idx);
+            pairs.extend(keys[..n].iter().map(|&k| (k, idx, k == id_key)));
+        }
+        // The table places a key by its low bits.
+        pairs.sort_unstable_by_key(|&(k, idx, _)| (k as u32, k, idx));
+        for run in pairs.chunk_by(|a, b| a.0 == b.0) {
+            let key = run[0].0;
+            let existing = self.postings.get(&key).map_or(&[][..], Posting::as_slice);
+            if run.iter().any(|p| p.2) && (run.len() > 1 || !existing.is_empty()) {
+                // An id key: no two orders may share the id (a hash collision of two ids is
+                // fine, a repeated id is not).
+                let id_of = |idx: u32| self.orders.get(idx as usize).map_or("", |o| &*o.id);
+                let mut seen: Vec<&str> = existing.iter().map(|&i| id_of(i)).collect();
+                for &(_, idx, _) in run.iter().filter(|p| p.2) {
+                    let id = id_of(idx);
+                    if seen.contains(&id) {
+                        return Err(idx);
+                    }
+                    seen.push(id);
+                }
+            }
+            match self.postings.get_mut(&key) {
+                Some(p) => run.iter().for_each(|&(_, idx, _)| p.push(idx)),
+                None => {
+                    let posting = match run {
+                        [(_, idx, _)] => Posting::One(*idx),
+                        _ => Posting::Many(run.iter().map(|p| p.1).collect()),
+                    };
+                    self.postings.insert(key, posting);
+                }
+            }
+        }
+        Ok(())
     }
 
     /// Sets what became of order `idx`.
@@ -417,13 +565,7 @@ impl History {
         {
             return;
         }
-        for key in self.keys_of(idx) {
-            if let Some(p) = self.postings.get_mut(&key) {
-                if !p.remove(idx) {
-                    self.postings.remove(&key);
-                }
-            }
-        }
+        self.unfile(idx);
         if let Some(o) = self.orders.get_mut(idx as usize) {
             *o = PastOrder {
                 id: "".into(),
@@ -488,13 +630,11 @@ impl History {
             if o.sig.name.iter().any(|&id| id >= n) || o.id.is_empty() {
                 return Err(Error::new(ErrorKind::SnapshotCorrupt, "dangling string id"));
             }
-            if history.find(&o.id).is_some() {
-                return Err(Error::new(ErrorKind::SnapshotCorrupt, "repeated order id"));
-            }
-            let idx = history.orders.len() as u32;
             history.orders.push(o);
-            history.file(idx);
-            history.live += 1;
+        }
+        history.live = history.orders.len();
+        if history.file_many(0).is_err() {
+            return Err(Error::new(ErrorKind::SnapshotCorrupt, "repeated order id"));
         }
         Ok(history)
     }

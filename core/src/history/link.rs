@@ -191,6 +191,10 @@ impl<'a> LinkRules<'a> {
         if postings.len() > self.config.max_orders_per_key {
             return false;
         }
+        // Fewer orders than the names allowed (the new order's counts too): no need to look.
+        if postings.len() < self.config.max_names_per_key {
+            return true;
+        }
         let mut groups: Vec<View<'_>> = Vec::new();
         let views = postings.iter().map(|&i| history.view(i));
         for view in std::iter::once(*extra).chain(views) {
