@@ -20,9 +20,9 @@ impl Assessor<'_> {
     /// `source` is the history itself, or a view of it that can report keys it has not read
     /// yet; [`Gathered::missing`] is then returned instead of an assessment.
     pub(crate) fn gather<S: Source>(&self, source: &S, order: &Order, f: &Features) -> Gathered {
-        let sig = Signature::of(f, self.history.hasher());
+        let view = Signature::view_of(f, self.history.hasher());
         let own = self.history.find(order.order_id.as_str());
-        LinkRules::new(self.config).gather(source, &sig.view(), own)
+        LinkRules::new(self.config).gather(source, &view, own)
     }
 
     /// Assesses `order` (with its features) against the orders `source` leads to.

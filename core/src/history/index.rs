@@ -64,9 +64,15 @@ pub struct View<'a> {
     pub street: [u32; STREET_KEYS],
     /// Name keys ("" past the end).
     pub name: [&'a str; NAME_KEYS],
+    /// The name keys' interned ids in the history (the same ids mean the same keys), or
+    /// [`View::UNINTERNED`] for an order that is not stored.
+    pub name_ids: [u32; NAME_KEYS],
 }
 
 impl<'a> View<'a> {
+    /// The `name_ids` of an order that is not stored (the one being assessed).
+    pub const UNINTERNED: [u32; NAME_KEYS] = [u32::MAX; NAME_KEYS];
+
     /// Street keys present.
     pub fn street_keys(&self) -> impl Iterator<Item = u32> + '_ {
         self.street.iter().copied().take_while(|&s| s != 0)
@@ -283,6 +289,7 @@ impl History {
             house: s.house,
             unit: s.unit,
             street: s.street,
+            name_ids: s.name,
             ..View::default()
         };
         for (slot, &id) in view.name.iter_mut().zip(&s.name) {

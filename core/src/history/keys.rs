@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 use siphasher::sip::SipHasher13;
 use std::hash::Hasher;
 
-use super::index::{View, NAME_KEYS, STREET_KEYS};
+use super::index::View;
 use crate::error::ErrorKind;
 use crate::normalize::{
     self, address::NormalizedAddress, email::NormalizedEmail, name::NormalizedName, E164Phone,
@@ -239,7 +239,22 @@ pub struct Signature {
 impl Signature {
     /// The signature of an order's features.
     pub fn of(f: &Features, hasher: &KeyHasher) -> Signature {
+        let view = Signature::view_of(f, hasher);
         Signature {
+            phone: view.phone,
+            email: view.email,
+            city: view.city,
+            house: view.house,
+            unit: view.unit,
+            street: view.street_keys().collect(),
+            name: view.name_keys().map(str::to_owned).collect(),
+        }
+    }
+
+    /// The view of an order's features, without building the signature: what assessing an
+    /// order needs (it is not stored).
+    pub fn view_of<'a>(f: &'a Features, hasher: &KeyHasher) -> View<'a> {
+        let mut view = View {
             phone: f
                 .phone
                 .as_ref()
@@ -250,14 +265,16 @@ impl Signature {
             city: hasher.door_part(&f.city_key),
             house: hasher.door_part(f.address.house_number.as_deref().unwrap_or("")),
             unit: hasher.door_part(f.address.unit.as_deref().unwrap_or("")),
-            street: f
-                .street_keys
-                .iter()
-                .take(STREET_KEYS)
-                .map(|k| hasher.door_part(k))
-                .collect(),
-            name: f.name.keys.iter().take(NAME_KEYS).cloned().collect(),
+            name_ids: View::UNINTERNED,
+            ..View::default()
+        };
+        for (slot, key) in view.street.iter_mut().zip(&f.street_keys) {
+            *slot = hasher.door_part(key);
         }
+        for (slot, key) in view.name.iter_mut().zip(&f.name.keys) {
+            *slot = key;
+        }
+        view
     }
 
     /// The view the linking rules read.
@@ -268,6 +285,7 @@ impl Signature {
             city: self.city,
             house: self.house,
             unit: self.unit,
+            name_ids: View::UNINTERNED,
             ..View::default()
         };
         for (slot, &key) in view.street.iter_mut().zip(&self.street) {

@@ -10,7 +10,7 @@
 //! The walk follows these edges from the new order, breadth first, so A~B by phone and B~C by
 //! email puts C in A's history. It visits at most `max_linked_orders` orders.
 
-use super::index::{View, STREET_KEYS};
+use super::index::{View, NAME_KEYS, STREET_KEYS};
 use super::keys::KeyHasher;
 use crate::classify::Evidence;
 use crate::normalize::name::keys_similarity;
@@ -102,6 +102,9 @@ pub struct Linked {
     pub agreement: Agreement,
 }
 
+/// Name comparisons already made in one walk, by the two names' interned ids.
+type NameMemo = Vec<(([u32; NAME_KEYS], [u32; NAME_KEYS]), bool)>;
+
 /// The rules of the walk, from the policy.
 #[derive(Debug, Clone, Copy)]
 pub struct LinkRules<'a> {
@@ -116,6 +119,18 @@ impl<'a> LinkRules<'a> {
 
     /// True when two name-key lists are the same person's name. A missing name agrees with
     /// nothing: it cannot vouch for an address match.
+    fn same_name_memo(&self, a: &View<'_>, b: &View<'_>, memo: &mut NameMemo) -> bool {
+        // Within one walk the same two names meet again and again (each order of a customer
+        // against each neighbour at their door): compare each pair of stored names once.
+        let key = (a.name_ids, b.name_ids);
+        if let Some(&(_, same)) = memo.iter().find(|(k, _)| *k == key) {
+            return same;
+        }
+        let same = self.same_name(a, b);
+        memo.push((key, same));
+        same
+    }
+
     fn same_name(&self, a: &View<'_>, b: &View<'_>) -> bool {
         let (a, b) = (a.name_slice(), b.name_slice());
         if a.is_empty() || b.is_empty() {
@@ -157,7 +172,17 @@ impl<'a> LinkRules<'a> {
         &self,
         a: &View<'_>,
         b: &View<'_>,
+        usable: impl FnMut(u64) -> bool,
+    ) -> Agreement {
+        self.agreement_memo(a, b, usable, &mut NameMemo::new())
+    }
+
+    fn agreement_memo(
+        &self,
+        a: &View<'_>,
+        b: &View<'_>,
         mut usable: impl FnMut(u64) -> bool,
+        memo: &mut NameMemo,
     ) -> Agreement {
         let phone = a.phone != 0 && a.phone == b.phone;
         let email = a.email != 0 && a.email == b.email;
@@ -168,7 +193,7 @@ impl<'a> LinkRules<'a> {
             return Agreement(0);
         }
         let mut bits = 0;
-        let same_name = self.same_name(a, b);
+        let same_name = self.same_name_memo(a, b, memo);
         if same_name {
             bits |= Agreement::NAME;
         }
@@ -240,6 +265,7 @@ impl<'a> LinkRules<'a> {
         let mut parents: Option<std::ops::Range<usize>> = None;
         let mut settled: Vec<u32> = Vec::new();
         let mut judged: Vec<u32> = Vec::new();
+        let mut memo = NameMemo::new();
         let mut walked: Vec<u64> = Vec::new();
         let mut walking: Vec<u64> = Vec::new();
         loop {
@@ -296,13 +322,16 @@ impl<'a> LinkRules<'a> {
                         // A door's orders come up once per street key: judge each once.
                         judged.push(cand);
                         let cand_view = history.view(cand);
-                        let link = self.agreement(&from_view, &cand_view, &mut usable);
+                        let link =
+                            self.agreement_memo(&from_view, &cand_view, &mut usable, &mut memo);
                         if !link.links() {
                             continue;
                         }
                         let direct = match from {
                             None => link,
-                            Some(_) => self.agreement(query, &cand_view, &mut usable),
+                            Some(_) => {
+                                self.agreement_memo(query, &cand_view, &mut usable, &mut memo)
+                            }
                         };
                         let (score, agreement) = if direct.links() || from.is_none() {
                             settled.push(cand);
