@@ -52,6 +52,22 @@ unsafe impl GlobalAlloc for Counting {
 #[global_allocator]
 static ALLOCATOR: Counting = Counting;
 
+/// p50 and p99 of `assess` in µs over `queries`, one at a time on this thread, and the mean
+/// number of matches.
+fn latencies(engine: &Engine, queries: &[codguard::Order]) -> (f64, f64, f64) {
+    let mut micros: Vec<f64> = Vec::with_capacity(queries.len());
+    let mut matched = 0usize;
+    for q in queries {
+        let t = Instant::now();
+        let a = engine.assess(q).expect("valid order");
+        micros.push(t.elapsed().as_secs_f64() * 1e6);
+        matched += a.matches.len();
+    }
+    micros.sort_by(f64::total_cmp);
+    let pct = |p: f64| micros[((micros.len() - 1) as f64 * p) as usize];
+    (pct(0.5), pct(0.99), matched as f64 / queries.len() as f64)
+}
+
 fn run(n: usize) {
     let (history, queries) = synth(n, 20_000);
     let mut engine = Engine::new(PolicyConfig::default());
@@ -63,17 +79,7 @@ fn run(n: usize) {
         .expect("synthetic history is valid");
     let ingest = t.elapsed().as_secs_f64();
 
-    let mut micros: Vec<f64> = Vec::with_capacity(queries.len());
-    let mut matched = 0usize;
-    for q in &queries {
-        let t = Instant::now();
-        let a = engine.assess(q).expect("valid order");
-        micros.push(t.elapsed().as_secs_f64() * 1e6);
-        matched += a.matches.len();
-    }
-    micros.sort_by(f64::total_cmp);
-    let pct = |p: f64| micros[((micros.len() - 1) as f64 * p) as usize];
-
+    let after_ingest = latencies(&engine, &queries);
     let t = Instant::now();
     let bytes = engine.save();
     let save = t.elapsed().as_secs_f64();
@@ -82,6 +88,8 @@ fn run(n: usize) {
     let loaded = Engine::load(&bytes).expect("own snapshot loads");
     let load = t.elapsed().as_secs_f64();
     assert_eq!(loaded.len(), n);
+    // How a worker serves: it loads the snapshot at start, then assesses.
+    let after_load = latencies(&loaded, &queries);
     drop(loaded);
 
     // The engine's memory: the heap a loaded engine holds (the same index as after ingest).
@@ -92,11 +100,13 @@ fn run(n: usize) {
     COUNTING.store(false, Ordering::SeqCst);
     drop(counted);
     println!(
-        "{{\"history\": {n}, \"ingest_orders_per_s\": {:.0}, \"heap_bytes_per_order\": {per_order:.0}, \"assess_p50_us\": {:.2}, \"assess_p99_us\": {:.2}, \"matches_per_query\": {:.2}, \"snapshot_mb\": {:.1}, \"save_s\": {save:.3}, \"load_s\": {load:.3}}}",
+        "{{\"history\": {n}, \"ingest_orders_per_s\": {:.0}, \"heap_bytes_per_order\": {per_order:.0}, \"assess_p50_us\": {:.2}, \"assess_p99_us\": {:.2}, \"loaded_assess_p50_us\": {:.2}, \"loaded_assess_p99_us\": {:.2}, \"matches_per_query\": {:.2}, \"snapshot_mb\": {:.1}, \"save_s\": {save:.3}, \"load_s\": {load:.3}}}",
         n as f64 / ingest,
-        pct(0.5),
-        pct(0.99),
-        matched as f64 / queries.len() as f64,
+        after_ingest.0,
+        after_ingest.1,
+        after_load.0,
+        after_load.1,
+        after_ingest.2,
         bytes.len() as f64 / 1e6,
     );
 }
