@@ -161,14 +161,11 @@ fn customer(rng: &mut fastrand::Rng, i: usize) -> Customer {
     let city = *pick(rng, cities);
     // Named streets, and the numbered streets of newer districts ("Rue 112"): a city's many
     // thousands of doors, so that neighbours are as rare as in a real city.
-    let street = if rng.bool() {
-        pick(rng, STREETS).to_string()
-    } else {
-        format!(
-            "{} {}",
-            pick(rng, &["Rue", "Avenue", "زنقة", "شارع"]),
-            rng.u32(1..800)
-        )
+    let kind = pick(rng, &["Rue", "Avenue", "Boulevard", "زنقة", "شارع"]);
+    let street = match rng.u8(0..3) {
+        0 => pick(rng, STREETS).to_string(),
+        1 => format!("{kind} {}", pick(rng, LAST)),
+        _ => format!("{kind} {}", rng.u32(1..800)),
     };
     let house = rng.u32(1..300);
     let address = if rng.bool() {
