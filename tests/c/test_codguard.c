@@ -18,49 +18,7 @@
 #include <cjson/cJSON.h>
 
 #include "codguard.h"
-
-static int passed, failed;
-
-#define CHECK(cond)                                                                        \
-    do {                                                                                   \
-        if (!(cond)) {                                                                     \
-            fprintf(stderr, "  %s:%d: check failed: %s\n", __FILE__, __LINE__, #cond);      \
-            ok = 0;                                                                        \
-            goto done;                                                                     \
-        }                                                                                  \
-    } while (0)
-
-/* Status of a call, with its last-error message shown when it is not what we expect. */
-#define CHECK_STATUS(call, want)                                                           \
-    do {                                                                                   \
-        cg_status got_ = (call);                                                           \
-        if (got_ != (want)) {                                                              \
-            fprintf(stderr, "  %s:%d: %s gave %s (%u), want %s: %s\n", __FILE__, __LINE__,  \
-                    #call, cg_status_name(got_), (unsigned)got_, cg_status_name(want),      \
-                    last_error());                                                         \
-            ok = 0;                                                                        \
-            goto done;                                                                     \
-        }                                                                                  \
-    } while (0)
-
-#define TEXT(s) (s), strlen(s)
-
-static const char *last_error(void) {
-    static char buf[1024];
-    size_t n = 0;
-    buf[0] = '\0';
-    cg_last_error_message(buf, sizeof buf, &n);
-    return buf;
-}
-
-static void report(const char *name, int ok) {
-    if (ok) {
-        passed++;
-    } else {
-        failed++;
-        fprintf(stderr, "FAIL %s\n", name);
-    }
-}
+#include "harness.h"
 
 /* A sentinel that no library call leaves in an out-pointer. */
 #define SENTINEL ((char *)(uintptr_t)0x1)
@@ -486,7 +444,6 @@ done:
     return ok;
 }
 
-
 /* ---------------------------------------------------------------- confirmation flow */
 
 static const char *FLOW_ORDER =
@@ -587,28 +544,6 @@ done:
 }
 
 /* ---------------------------------------------------------------- vectors */
-
-static char *read_file(const char *path, size_t *len) {
-    FILE *f = fopen(path, "rb");
-    char *buf = NULL;
-    long size;
-    if (!f) return NULL;
-    if (fseek(f, 0, SEEK_END) != 0 || (size = ftell(f)) < 0 || fseek(f, 0, SEEK_SET) != 0) {
-        fclose(f);
-        return NULL;
-    }
-    buf = malloc((size_t)size + 1);
-    if (buf && fread(buf, 1, (size_t)size, f) != (size_t)size) {
-        free(buf);
-        buf = NULL;
-    }
-    if (buf) {
-        buf[size] = '\0';
-        *len = (size_t)size;
-    }
-    fclose(f);
-    return buf;
-}
 
 /* A string field of a case, or NULL for JSON null / missing. */
 static const char *str_field(const cJSON *c, const char *name) {

@@ -19,74 +19,12 @@
 #include <cjson/cJSON.h>
 
 #include "codguard.h"
+#include "harness.h"
 
-static int passed, failed;
 static const char *data_dir = "examples/data";
-
-#define CHECK(cond)                                                                        \
-    do {                                                                                   \
-        if (!(cond)) {                                                                     \
-            fprintf(stderr, "  %s:%d: check failed: %s\n", __FILE__, __LINE__, #cond);      \
-            ok = 0;                                                                        \
-            goto done;                                                                     \
-        }                                                                                  \
-    } while (0)
-
-#define CHECK_STATUS(call, want)                                                           \
-    do {                                                                                   \
-        cg_status got_ = (call);                                                           \
-        if (got_ != (want)) {                                                              \
-            fprintf(stderr, "  %s:%d: %s gave %s (%u), want %s: %s\n", __FILE__, __LINE__,  \
-                    #call, cg_status_name(got_), (unsigned)got_, cg_status_name(want),      \
-                    last_error());                                                         \
-            ok = 0;                                                                        \
-            goto done;                                                                     \
-        }                                                                                  \
-    } while (0)
-
-#define TEXT(s) (s), strlen(s)
 
 static const char SECRET[] = "the shop's secret";
 #define SECRET_ARGS (const uint8_t *)SECRET, sizeof SECRET - 1
-
-static const char *last_error(void) {
-    static char buf[1024];
-    size_t n = 0;
-    buf[0] = '\0';
-    cg_last_error_message(buf, sizeof buf, &n);
-    return buf;
-}
-
-static void report(const char *name, int ok) {
-    if (ok) {
-        passed++;
-    } else {
-        failed++;
-        fprintf(stderr, "FAIL %s\n", name);
-    }
-}
-
-static char *read_file(const char *path, size_t *len) {
-    FILE *f = fopen(path, "rb");
-    char *buf = NULL;
-    long size;
-    if (!f) return NULL;
-    if (fseek(f, 0, SEEK_END) != 0 || (size = ftell(f)) < 0 || fseek(f, 0, SEEK_SET) != 0) {
-        fclose(f);
-        return NULL;
-    }
-    buf = malloc((size_t)size + 1);
-    if (buf && fread(buf, 1, (size_t)size, f) != (size_t)size) {
-        free(buf);
-        buf = NULL;
-    }
-    if (buf) {
-        buf[size] = '\0';
-        *len = (size_t)size;
-    }
-    fclose(f);
-    return buf;
-}
 
 /* strdup is POSIX, not C11. */
 static char *dup(const char *s) {
