@@ -9,45 +9,11 @@
 declare(strict_types=1);
 
 require dirname(__DIR__, 2) . '/examples/php/Codguard.php';
+require __DIR__ . '/harness.php';
 
 use Codguard as C;
 
 $vectors = $argv[1] ?? dirname(__DIR__) . '/vectors';
-$passed = 0;
-$failed = 0;
-
-function check(string $name, callable $test): void
-{
-    global $passed, $failed;
-    try {
-        $ok = $test();
-    } catch (\Throwable $e) {
-        $ok = false;
-        fwrite(STDERR, "  $name: " . get_class($e) . ': ' . $e->getMessage() . "\n");
-    }
-    if ($ok === true) {
-        $passed++;
-    } else {
-        $failed++;
-        fwrite(STDERR, "FAIL $name\n");
-    }
-}
-
-/** True when $fn throws $class with status $status. */
-function throws(callable $fn, string $class, int $status): bool
-{
-    try {
-        $fn();
-    } catch (\Throwable $e) {
-        if ($e instanceof $class && $e->getCode() === $status) {
-            return true;
-        }
-        fwrite(STDERR, '  got ' . get_class($e) . ' ' . $e->getCode() . ': ' . $e->getMessage() . "\n");
-        return false;
-    }
-    fwrite(STDERR, "  nothing thrown\n");
-    return false;
-}
 
 // ---------------------------------------------------------------- exception mapping
 
