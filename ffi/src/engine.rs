@@ -6,9 +6,8 @@ use codguard::engine::Engine;
 use codguard::policy::PolicyConfig;
 use codguard::{HistoryRecord, Order, Outcome};
 
-use crate::guard::{
-    clear, give_bytes, give_json, json, json_list, out, text, text_out, Failure, Result,
-};
+use crate::guard::{clear, give_bytes, give_json, json, json_list, out, text, text_out};
+use crate::handle::{self, impl_handle};
 use crate::status::cg_status::{self, *};
 
 /// Marks a live engine: catches a flow or a stray pointer passed as an engine.
@@ -21,33 +20,10 @@ const ENGINE_MAGIC: u64 = 0x6367_656e_6769_6e65; // "cgengine"
 /// same engine meanwhile), e.g. behind a read-write lock.
 pub struct CgEngine {
     magic: u64,
-    engine: Engine,
+    inner: Engine,
 }
 
-fn engine_ref<'a>(p: *const CgEngine) -> Result<&'a Engine> {
-    // SAFETY: the caller promises `p` is NULL or a live engine from `cg_engine_new`/`load`.
-    let h = unsafe { p.as_ref() }.ok_or_else(|| Failure::null("engine"))?;
-    if h.magic != ENGINE_MAGIC {
-        return Err(Failure::new(CG_INVALID_HANDLE, "not a live cg_engine"));
-    }
-    Ok(&h.engine)
-}
-
-fn engine_mut<'a>(p: *mut CgEngine) -> Result<&'a mut Engine> {
-    // SAFETY: as `engine_ref`, and the caller gives exclusive access for the call.
-    let h = unsafe { p.as_mut() }.ok_or_else(|| Failure::null("engine"))?;
-    if h.magic != ENGINE_MAGIC {
-        return Err(Failure::new(CG_INVALID_HANDLE, "not a live cg_engine"));
-    }
-    Ok(&mut h.engine)
-}
-
-fn give_engine(engine: Engine, out_engine: &mut *mut CgEngine) {
-    *out_engine = Box::into_raw(Box::new(CgEngine {
-        magic: ENGINE_MAGIC,
-        engine,
-    }));
-}
+impl_handle!(CgEngine, "engine", Engine, ENGINE_MAGIC);
 
 /// Creates an engine with an empty history.
 ///
@@ -80,7 +56,7 @@ pub unsafe extern "C" fn cg_engine_new(
             c.validate()?;
             c
         };
-        give_engine(Engine::new(config), out_engine);
+        handle::give(Engine::new(config), out_engine);
         Ok(())
     })
 }
@@ -92,18 +68,8 @@ pub unsafe extern "C" fn cg_engine_new(
 #[no_mangle]
 pub unsafe extern "C" fn cg_engine_free(engine: *mut CgEngine) {
     ffi_guard!(or(), {
-        if engine.is_null() {
-            return;
-        }
-        // SAFETY: the caller passes an engine from `cg_engine_new`/`cg_engine_load`, once.
-        let mut boxed = unsafe { Box::from_raw(engine) };
-        if boxed.magic != ENGINE_MAGIC {
-            // Not ours (or freed already): leaking is safer than freeing foreign memory.
-            std::mem::forget(boxed);
-            return;
-        }
-        boxed.magic = 0;
-        drop(boxed);
+        // SAFETY: the caller passes NULL or an engine from `cg_engine_new`/`cg_engine_load`, once.
+        unsafe { handle::free(engine) }
     })
 }
 
@@ -116,7 +82,7 @@ pub unsafe extern "C" fn cg_engine_len(engine: *const CgEngine, out_len: *mut us
     ffi_guard!({
         clear(out_len);
         let out_len = out(out_len, "out_len")?;
-        *out_len = engine_ref(engine)?.len();
+        *out_len = handle::get(engine)?.len();
         Ok(())
     })
 }
@@ -134,7 +100,7 @@ pub unsafe extern "C" fn cg_engine_config(
 ) -> cg_status {
     ffi_guard!({
         let (out_json, out_len) = text_out(out_json, out_len)?;
-        give_json(engine_ref(engine)?.config(), out_json, out_len)
+        give_json(handle::get(engine)?.config(), out_json, out_len)
     })
 }
 
@@ -158,7 +124,7 @@ pub unsafe extern "C" fn cg_engine_add_history(
     ffi_guard!({
         clear(out_added);
         let out_added = out(out_added, "out_added")?;
-        let engine = engine_mut(engine)?;
+        let engine = handle::get_mut(engine)?;
         let records: Vec<HistoryRecord> =
             json_list(text(json, len, "history")?, "history", CG_INVALID_RECORD)?;
         *out_added = engine.add_history(records)?;
@@ -181,7 +147,7 @@ pub unsafe extern "C" fn cg_engine_add_order(
     len: usize,
 ) -> cg_status {
     ffi_guard!({
-        let engine = engine_mut(engine)?;
+        let engine = handle::get_mut(engine)?;
         let order: Order =
             crate::guard::json(text(json, len, "order")?, "order", CG_INVALID_RECORD)?;
         engine.add_order(&order)?;
@@ -206,7 +172,7 @@ pub unsafe extern "C" fn cg_engine_record_outcome(
     outcome_len: usize,
 ) -> cg_status {
     ffi_guard!({
-        let engine = engine_mut(engine)?;
+        let engine = handle::get_mut(engine)?;
         let id = text(order_id, order_id_len, "order_id")?;
         let outcome: Outcome = text(outcome, outcome_len, "outcome")?.parse()?;
         engine.record_outcome(id, outcome)?;
@@ -229,7 +195,7 @@ pub unsafe extern "C" fn cg_engine_record_negotiated(
     negotiated: bool,
 ) -> cg_status {
     ffi_guard!({
-        let engine = engine_mut(engine)?;
+        let engine = handle::get_mut(engine)?;
         engine.record_negotiated(text(order_id, order_id_len, "order_id")?, negotiated)?;
         Ok(())
     })
@@ -254,7 +220,7 @@ pub unsafe extern "C" fn cg_engine_assess(
 ) -> cg_status {
     ffi_guard!({
         let (out_json, out_len) = text_out(out_json, out_len)?;
-        let engine = engine_ref(engine)?;
+        let engine = handle::get(engine)?;
         let order: Order =
             crate::guard::json(text(json, len, "order")?, "order", CG_INVALID_RECORD)?;
         give_json(&engine.assess(&order)?, out_json, out_len)
@@ -297,7 +263,7 @@ pub unsafe extern "C" fn cg_engine_assess_many(
 ) -> cg_status {
     ffi_guard!({
         let (out_json, out_len) = text_out(out_json, out_len)?;
-        let engine = engine_ref(engine)?;
+        let engine = handle::get(engine)?;
         let orders: Vec<Order> =
             json_list(text(json, len, "orders")?, "orders", CG_INVALID_RECORD)?;
         let answers: Vec<Answer> = engine
@@ -339,7 +305,7 @@ pub unsafe extern "C" fn cg_engine_erase_by_phone(
     ffi_guard!({
         clear(out_erased);
         let out_erased = out(out_erased, "out_erased")?;
-        let engine = engine_mut(engine)?;
+        let engine = handle::get_mut(engine)?;
         let phone = text(phone, phone_len, "phone")?;
         let country = text(country, country_len, "country")?;
         *out_erased = engine.erase_by_phone(phone, country)?;
@@ -363,7 +329,7 @@ pub unsafe extern "C" fn cg_engine_erase_by_email(
     ffi_guard!({
         clear(out_erased);
         let out_erased = out(out_erased, "out_erased")?;
-        let engine = engine_mut(engine)?;
+        let engine = handle::get_mut(engine)?;
         *out_erased = engine.erase_by_email(text(email, email_len, "email")?)?;
         Ok(())
     })
@@ -384,7 +350,7 @@ pub unsafe extern "C" fn cg_engine_save(
         clear(out_bytes);
         clear(out_len);
         let (out_bytes, out_len) = (out(out_bytes, "out_bytes")?, out(out_len, "out_len")?);
-        give_bytes(&engine_ref(engine)?.save(), out_bytes, out_len);
+        give_bytes(&handle::get(engine)?.save(), out_bytes, out_len);
         Ok(())
     })
 }
@@ -406,7 +372,7 @@ pub unsafe extern "C" fn cg_engine_load(
         clear(out_engine);
         let out_engine = out(out_engine, "out_engine")?;
         let engine = Engine::load(crate::guard::bytes(bytes, len, "bytes")?)?;
-        give_engine(engine, out_engine);
+        handle::give(engine, out_engine);
         Ok(())
     })
 }

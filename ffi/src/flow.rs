@@ -10,6 +10,7 @@ use codguard::Order;
 use crate::guard::{
     bytes, clear, give_json, give_string, json, out, text, text_out, Failure, Result,
 };
+use crate::handle::{self, impl_handle};
 use crate::status::cg_status::{self, *};
 
 /// Marks a live flow: catches an engine or a stray pointer passed as a flow.
@@ -21,33 +22,10 @@ const FLOW_MAGIC: u64 = 0x6367_666c_6f77_2121; // "cgflow!!"
 /// Threads: a flow is single-threaded; use it from one thread at a time.
 pub struct CgFlow {
     magic: u64,
-    flow: ConfirmationFlow,
+    inner: ConfirmationFlow,
 }
 
-fn flow_ref<'a>(p: *const CgFlow) -> Result<&'a ConfirmationFlow> {
-    // SAFETY: the caller promises `p` is NULL or a live flow from `cg_flow_new`/`restore`.
-    let h = unsafe { p.as_ref() }.ok_or_else(|| Failure::null("flow"))?;
-    if h.magic != FLOW_MAGIC {
-        return Err(Failure::new(CG_INVALID_HANDLE, "not a live cg_flow"));
-    }
-    Ok(&h.flow)
-}
-
-fn flow_mut<'a>(p: *mut CgFlow) -> Result<&'a mut ConfirmationFlow> {
-    // SAFETY: as `flow_ref`, with exclusive access for the call.
-    let h = unsafe { p.as_mut() }.ok_or_else(|| Failure::null("flow"))?;
-    if h.magic != FLOW_MAGIC {
-        return Err(Failure::new(CG_INVALID_HANDLE, "not a live cg_flow"));
-    }
-    Ok(&mut h.flow)
-}
-
-fn give_flow(flow: ConfirmationFlow, out_flow: &mut *mut CgFlow) {
-    *out_flow = Box::into_raw(Box::new(CgFlow {
-        magic: FLOW_MAGIC,
-        flow,
-    }));
-}
+impl_handle!(CgFlow, "flow", ConfirmationFlow, FLOW_MAGIC);
 
 fn policy_of(ptr: *const c_char, len: usize) -> Result<FlowPolicy> {
     if ptr.is_null() || len == 0 {
@@ -99,7 +77,7 @@ pub unsafe extern "C" fn cg_flow_new(
         })?;
         let policy = policy_of(policy, policy_len)?;
         let secret = bytes(secret, secret_len, "secret")?;
-        give_flow(
+        handle::give(
             ConfirmationFlow::new(&order, action, policy, secret)?,
             out_flow,
         );
@@ -114,18 +92,8 @@ pub unsafe extern "C" fn cg_flow_new(
 #[no_mangle]
 pub unsafe extern "C" fn cg_flow_free(flow: *mut CgFlow) {
     ffi_guard!(or(), {
-        if flow.is_null() {
-            return;
-        }
-        // SAFETY: the caller passes a flow from `cg_flow_new`/`cg_flow_restore`, once.
-        let mut boxed = unsafe { Box::from_raw(flow) };
-        if boxed.magic != FLOW_MAGIC {
-            // Not ours (or freed already): leaking is safer than freeing foreign memory.
-            std::mem::forget(boxed);
-            return;
-        }
-        boxed.magic = 0;
-        drop(boxed);
+        // SAFETY: the caller passes NULL or a flow from `cg_flow_new`/`cg_flow_restore`, once.
+        unsafe { handle::free(flow) }
     })
 }
 
@@ -150,7 +118,7 @@ pub unsafe extern "C" fn cg_flow_handle(
 ) -> cg_status {
     ffi_guard!({
         let (out_json, out_len) = text_out(out_json, out_len)?;
-        let flow = flow_mut(flow)?;
+        let flow = handle::get_mut(flow)?;
         let event: Event = json(text(event, event_len, "event")?, "event", CG_INVALID_EVENT)?;
         give_json(&flow.handle(event)?, out_json, out_len)
     })
@@ -171,7 +139,7 @@ pub unsafe extern "C" fn cg_flow_state(
         clear(out_str);
         clear(out_len);
         let (out_str, out_len) = (out(out_str, "out_str")?, out(out_len, "out_len")?);
-        let state = serde_json::to_value(flow_ref(flow)?.state())
+        let state = serde_json::to_value(handle::get(flow)?.state())
             .map_err(|e| Failure::new(CG_PANIC, e.to_string()))?;
         give_string(state.as_str().unwrap_or(""), out_str, out_len);
         Ok(())
@@ -193,7 +161,7 @@ pub unsafe extern "C" fn cg_flow_next_deadline(
         clear(out_has);
         clear(out_at);
         let (out_has, out_at) = (out(out_has, "out_has")?, out(out_at, "out_at")?);
-        if let Some(at) = flow_ref(flow)?.next_deadline() {
+        if let Some(at) = handle::get(flow)?.next_deadline() {
             *out_has = true;
             *out_at = at;
         }
@@ -214,7 +182,7 @@ pub unsafe extern "C" fn cg_flow_snapshot(
 ) -> cg_status {
     ffi_guard!({
         let (out_json, out_len) = text_out(out_json, out_len)?;
-        give_json(&flow_ref(flow)?.snapshot(), out_json, out_len)
+        give_json(&handle::get(flow)?.snapshot(), out_json, out_len)
     })
 }
 
@@ -243,7 +211,7 @@ pub unsafe extern "C" fn cg_flow_restore(
             CG_SNAPSHOT_CORRUPT,
         )?;
         let secret = bytes(secret, secret_len, "secret")?;
-        give_flow(ConfirmationFlow::restore(snapshot, secret)?, out_flow);
+        handle::give(ConfirmationFlow::restore(snapshot, secret)?, out_flow);
         Ok(())
     })
 }
@@ -262,7 +230,7 @@ pub unsafe extern "C" fn cg_flow_verify_link(
     now: i64,
 ) -> cg_status {
     ffi_guard!({
-        let flow = flow_ref(flow)?;
+        let flow = handle::get(flow)?;
         flow.verify_link(text(token, token_len, "token")?, now)?;
         Ok(())
     })

@@ -12,6 +12,7 @@
 
 #[macro_use]
 mod guard;
+mod handle;
 
 pub mod engine;
 pub mod flow;

@@ -18,6 +18,7 @@ use codguard::{HistoryRecord, Order, Outcome};
 use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::guard::{bytes, clear, give_json, json, out, text, text_out, Failure, Result};
+use crate::handle::{self, impl_handle};
 use crate::status::cg_status::{self, *};
 
 /// Marks a live store: catches another handle or a stray pointer passed as a store.
@@ -31,8 +32,10 @@ const LOOKUP_MAGIC: u64 = 0x6367_6c6f_6f6b_7570; // "cglookup"
 /// number of threads at once.
 pub struct CgStore {
     magic: u64,
-    store: Arc<Store>,
+    inner: Arc<Store>,
 }
+
+impl_handle!(CgStore, "store", Arc<Store>, STORE_MAGIC);
 
 /// One assessment or erasure in progress against the database (opaque).
 ///
@@ -40,48 +43,10 @@ pub struct CgStore {
 /// lookup stays valid. Threads: a lookup is used by one thread at a time.
 pub struct CgLookup {
     magic: u64,
-    lookup: Lookup,
+    inner: Lookup,
 }
 
-impl CgLookup {
-    fn new(lookup: Lookup) -> CgLookup {
-        CgLookup {
-            magic: LOOKUP_MAGIC,
-            lookup,
-        }
-    }
-}
-
-fn store_ref<'a>(p: *const CgStore) -> Result<&'a Arc<Store>> {
-    // SAFETY: the caller promises `p` is NULL or a live store from `cg_store_new`.
-    let h = unsafe { p.as_ref() }.ok_or_else(|| Failure::null("store"))?;
-    if h.magic != STORE_MAGIC {
-        return Err(Failure::new(CG_INVALID_HANDLE, "not a live cg_store"));
-    }
-    Ok(&h.store)
-}
-
-fn lookup_ref<'a>(p: *const CgLookup) -> Result<&'a Lookup> {
-    // SAFETY: the caller promises `p` is NULL or a live lookup.
-    let h = unsafe { p.as_ref() }.ok_or_else(|| Failure::null("lookup"))?;
-    if h.magic != LOOKUP_MAGIC {
-        return Err(Failure::new(CG_INVALID_HANDLE, "not a live cg_lookup"));
-    }
-    Ok(&h.lookup)
-}
-
-fn lookup_mut<'a>(p: *mut CgLookup) -> Result<&'a mut Lookup> {
-    // SAFETY: as `lookup_ref`, and the caller gives exclusive access for the call.
-    let h = unsafe { p.as_mut() }.ok_or_else(|| Failure::null("lookup"))?;
-    if h.magic != LOOKUP_MAGIC {
-        return Err(Failure::new(CG_INVALID_HANDLE, "not a live cg_lookup"));
-    }
-    Ok(&mut h.lookup)
-}
-
-fn give_lookup(lookup: CgLookup, out_lookup: &mut *mut CgLookup) {
-    *out_lookup = Box::into_raw(Box::new(lookup));
-}
+impl_handle!(CgLookup, "lookup", Lookup, LOOKUP_MAGIC);
 
 /// Keys as JSON strings of decimal digits.
 fn key_strings(keys: &[i64]) -> Vec<String> {
@@ -235,10 +200,7 @@ pub unsafe extern "C" fn cg_store_new(
         if secret.is_empty() {
             return Err(Failure::new(CG_INVALID_CONFIG, "secret is empty"));
         }
-        *out_store = Box::into_raw(Box::new(CgStore {
-            magic: STORE_MAGIC,
-            store: Arc::new(Store::new(config, secret)),
-        }));
+        handle::give(Arc::new(Store::new(config, secret)), out_store);
         Ok(())
     })
 }
@@ -252,18 +214,8 @@ pub unsafe extern "C" fn cg_store_new(
 #[no_mangle]
 pub unsafe extern "C" fn cg_store_free(store: *mut CgStore) {
     ffi_guard!(or(), {
-        if store.is_null() {
-            return;
-        }
-        // SAFETY: the caller passes a store from `cg_store_new`, once.
-        let mut boxed = unsafe { Box::from_raw(store) };
-        if boxed.magic != STORE_MAGIC {
-            // Not ours (or freed already): leaking is safer than freeing foreign memory.
-            std::mem::forget(boxed);
-            return;
-        }
-        boxed.magic = 0;
-        drop(boxed);
+        // SAFETY: the caller passes NULL or a store from `cg_store_new`, once.
+        unsafe { handle::free(store) }
     })
 }
 
@@ -289,7 +241,7 @@ pub unsafe extern "C" fn cg_store_config(
 ) -> cg_status {
     ffi_guard!({
         let (out_json, out_len) = text_out(out_json, out_len)?;
-        give_json(store_ref(store)?.config(), out_json, out_len)
+        give_json(handle::get(store)?.config(), out_json, out_len)
     })
 }
 
@@ -319,7 +271,7 @@ pub unsafe extern "C" fn cg_store_write(
 ) -> cg_status {
     ffi_guard!({
         let (out_json, out_len) = text_out(out_json, out_len)?;
-        let store = store_ref(store)?;
+        let store = handle::get(store)?;
         let record: HistoryRecord =
             json(text(record, len, "record")?, "record", CG_INVALID_RECORD)?;
         let write = store.write(&record)?;
@@ -353,10 +305,9 @@ pub unsafe extern "C" fn cg_store_assess(
     ffi_guard!({
         clear(out_lookup);
         let out_lookup = out(out_lookup, "out_lookup")?;
-        let store = store_ref(store)?;
+        let store = handle::get(store)?;
         let order: Order = json(text(order, len, "order")?, "order", CG_INVALID_RECORD)?;
-        let lookup = CgLookup::new(store.assess(&order)?);
-        give_lookup(lookup, out_lookup);
+        handle::give(store.assess(&order)?, out_lookup);
         Ok(())
     })
 }
@@ -383,11 +334,10 @@ pub unsafe extern "C" fn cg_store_erase_by_phone(
     ffi_guard!({
         clear(out_lookup);
         let out_lookup = out(out_lookup, "out_lookup")?;
-        let store = store_ref(store)?;
+        let store = handle::get(store)?;
         let phone = text(phone, phone_len, "phone")?;
         let country = text(country, country_len, "country")?;
-        let lookup = CgLookup::new(store.erase_by_phone(phone, country)?);
-        give_lookup(lookup, out_lookup);
+        handle::give(store.erase_by_phone(phone, country)?, out_lookup);
         Ok(())
     })
 }
@@ -408,10 +358,9 @@ pub unsafe extern "C" fn cg_store_erase_by_email(
     ffi_guard!({
         clear(out_lookup);
         let out_lookup = out(out_lookup, "out_lookup")?;
-        let store = store_ref(store)?;
+        let store = handle::get(store)?;
         let email = text(email, email_len, "email")?;
-        let lookup = CgLookup::new(store.erase_by_email(email)?);
-        give_lookup(lookup, out_lookup);
+        handle::give(store.erase_by_email(email)?, out_lookup);
         Ok(())
     })
 }
@@ -423,17 +372,8 @@ pub unsafe extern "C" fn cg_store_erase_by_email(
 #[no_mangle]
 pub unsafe extern "C" fn cg_lookup_free(lookup: *mut CgLookup) {
     ffi_guard!(or(), {
-        if lookup.is_null() {
-            return;
-        }
-        // SAFETY: the caller passes a lookup from `cg_store_assess`/`cg_store_erase_by_*`, once.
-        let mut boxed = unsafe { Box::from_raw(lookup) };
-        if boxed.magic != LOOKUP_MAGIC {
-            std::mem::forget(boxed);
-            return;
-        }
-        boxed.magic = 0;
-        drop(boxed);
+        // SAFETY: the caller passes NULL or a lookup from `cg_store_assess`/`cg_store_erase_by_*`, once.
+        unsafe { handle::free(lookup) }
     })
 }
 
@@ -454,7 +394,7 @@ pub unsafe extern "C" fn cg_lookup_wanted(
     ffi_guard!({
         let (out_json, out_len) = text_out(out_json, out_len)?;
         give_json(
-            &key_strings(&lookup_ref(lookup)?.wanted()),
+            &key_strings(&handle::get(lookup)?.wanted()),
             out_json,
             out_len,
         )
@@ -486,7 +426,7 @@ pub unsafe extern "C" fn cg_lookup_supply(
     rows_len: usize,
 ) -> cg_status {
     ffi_guard!({
-        let lookup = lookup_mut(lookup)?;
+        let lookup = handle::get_mut(lookup)?;
         let key = parse_key(text(key, key_len, "key")?)?;
         let rows: Vec<RowJson> = json(text(rows, rows_len, "rows")?, "rows", CG_INVALID_RECORD)?;
         lookup.supply(key, rows.into_iter().map(OrderRow::from).collect())?;
@@ -509,7 +449,7 @@ pub unsafe extern "C" fn cg_lookup_assessment(
 ) -> cg_status {
     ffi_guard!({
         let (out_json, out_len) = text_out(out_json, out_len)?;
-        give_json(&lookup_ref(lookup)?.assessment(), out_json, out_len)
+        give_json(&handle::get(lookup)?.assessment(), out_json, out_len)
     })
 }
 
@@ -527,7 +467,7 @@ pub unsafe extern "C" fn cg_lookup_erase_ids(
 ) -> cg_status {
     ffi_guard!({
         let (out_json, out_len) = text_out(out_json, out_len)?;
-        give_json(&lookup_ref(lookup)?.erase_ids(), out_json, out_len)
+        give_json(&handle::get(lookup)?.erase_ids(), out_json, out_len)
     })
 }
 
