@@ -11,14 +11,15 @@ if ! command -v php >/dev/null; then
     $SUDO apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq php-cli
 fi
-if ! php -m | grep -qi '^ffi$'; then
+# grep reads all (no -q): with pipefail, php would die of SIGPIPE and fail the pipeline.
+if ! php -m | grep -i '^ffi$' >/dev/null; then
     echo "ci_php: PHP lacks the FFI extension" >&2
     exit 1
 fi
 
 # The store tests need MariaDB and PDO MySQL. Self-contained (scripts/start_databases.sh does
 # the same for the Python tests; this uses its own database and user so both can run).
-if ! command -v mysqld >/dev/null || ! php -m | grep -qi '^pdo_mysql$'; then
+if ! command -v mysqld >/dev/null || ! php -m | grep -i '^pdo_mysql$' >/dev/null; then
     echo "ci_php: installing mariadb-server php-mysql"
     $SUDO apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq -o DPkg::Lock::Timeout=600 \

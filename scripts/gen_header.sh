@@ -6,7 +6,7 @@ set -euo pipefail
 CBINDGEN_VERSION=0.29.2
 cd "$(dirname "$0")/.."
 
-if ! cbindgen --version 2>/dev/null | grep -qx "cbindgen $CBINDGEN_VERSION"; then
+if ! cbindgen --version 2>/dev/null | grep -x "cbindgen $CBINDGEN_VERSION" >/dev/null; then
     echo "gen_header: installing cbindgen $CBINDGEN_VERSION" >&2
     cargo install cbindgen --version "$CBINDGEN_VERSION" --locked
 fi

@@ -41,7 +41,7 @@ _cg_start_databases() (
     read -r version cluster port <<<"$(_cg_pg_cluster)"
   fi
   if ! pg_lsclusters -h | awk -v v="$version" -v c="$cluster" '$1 == v && $2 == c { print $4 }' \
-    | grep -q online; then
+    | grep online >/dev/null; then
     pg_ctlcluster "$version" "$cluster" start
   fi
   for _ in $(seq 60); do
