@@ -104,6 +104,8 @@ pub struct Linked {
 
 /// Name comparisons already made in one walk, by the two names' interned ids.
 type NameMemo = Vec<(([u32; NAME_KEYS], [u32; NAME_KEYS]), bool)>;
+/// The most comparisons a walk remembers.
+const NAME_MEMO: usize = 16;
 
 /// The rules of the walk, from the policy.
 #[derive(Debug, Clone, Copy)]
@@ -127,7 +129,11 @@ impl<'a> LinkRules<'a> {
             return same;
         }
         let same = self.same_name(a, b);
-        memo.push((key, same));
+        // A small cache: growing it past a few hundred bytes would cost more in the allocator
+        // than the comparisons it saves.
+        if memo.len() < NAME_MEMO {
+            memo.push((key, same));
+        }
         same
     }
 
@@ -265,7 +271,7 @@ impl<'a> LinkRules<'a> {
         let mut parents: Option<std::ops::Range<usize>> = None;
         let mut settled: Vec<u32> = Vec::new();
         let mut judged: Vec<u32> = Vec::new();
-        let mut memo = NameMemo::new();
+        let mut memo = NameMemo::with_capacity(NAME_MEMO);
         let mut walked: Vec<u64> = Vec::new();
         let mut walking: Vec<u64> = Vec::new();
         loop {
