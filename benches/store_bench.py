@@ -62,16 +62,18 @@ def typed(national: str, rng: random.Random) -> str:
     return national.translate(ARABIC_INDIC)
 
 
-def street(rng: random.Random) -> str:
-    """A named street, or a numbered street of a newer district ("Rue 112"): a city's many
-    thousands of doors, so that neighbours are as rare as in a real city (as examples/scale.rs)."""
+def door(c: int, rng: random.Random) -> str:
+    """Customer `c`'s door. A shop that serves more customers reaches more streets: customers
+    live at distinct doors, as households do, with a few neighbours per building (as
+    examples/common/synth.rs): long named boulevards, and the numbered streets of newer
+    districts ("Rue 112"), more of them the more customers there are."""
     kind = rng.choice(["Rue", "Avenue", "Boulevard", "زنقة", "شارع"])
     roll = rng.random()
-    if roll < 1 / 3:
-        return rng.choice(STREETS)
-    if roll < 2 / 3:
-        return f"{kind} {rng.choice(LAST)}"
-    return f"{kind} {rng.randrange(1, 800)}"
+    if roll < 0.2:
+        return f"{rng.randrange(1, 1000)} {rng.choice(STREETS)}"
+    if roll < 0.4:
+        return f"{rng.randrange(1, 1000)} {kind} {rng.choice(LAST)}"
+    return f"{rng.randrange(1, 300)} {kind} {rng.randrange(1, max(800, c // 300))}"
 
 
 def customer(c: int, rng: random.Random) -> tuple[str, dict]:
@@ -82,7 +84,7 @@ def customer(c: int, rng: random.Random) -> tuple[str, dict]:
         "name": f"{first} {last}",
         "national": phone(rng),
         "email": email if rng.random() < 0.6 else "",
-        "address": f"{rng.randrange(1, 300)} {street(rng)}, appt {rng.randrange(1, 100)}",
+        "address": f"{door(c, rng)}, appt {rng.randrange(1, 100)}",
         "city": rng.choice(cities),
         "country": country,
     }

@@ -159,15 +159,17 @@ fn customer(rng: &mut fastrand::Rng, i: usize) -> Customer {
     let first = pick(rng, FIRST);
     let last = pick(rng, LAST);
     let city = *pick(rng, cities);
-    // Named streets, and the numbered streets of newer districts ("Rue 112"): a city's many
-    // thousands of doors, so that neighbours are as rare as in a real city.
+    // A shop that serves more customers reaches more streets: customers live at distinct
+    // doors, as households do, with a few neighbours per building. Named streets (long
+    // boulevards) and the numbered streets of newer districts ("Rue 112"), more of them the more
+    // customers there are, so that the doors stay about as crowded at 5M orders as at 100k.
     let kind = pick(rng, &["Rue", "Avenue", "Boulevard", "زنقة", "شارع"]);
-    let street = match rng.u8(0..3) {
-        0 => pick(rng, STREETS).to_string(),
-        1 => format!("{kind} {}", pick(rng, LAST)),
-        _ => format!("{kind} {}", rng.u32(1..800)),
+    let numbered = (i / 300).max(800) as u32;
+    let (street, house) = match rng.u8(0..5) {
+        0 => (pick(rng, STREETS).to_string(), rng.u32(1..1000)),
+        1 => (format!("{kind} {}", pick(rng, LAST)), rng.u32(1..1000)),
+        _ => (format!("{kind} {}", rng.u32(1..numbered)), rng.u32(1..300)),
     };
-    let house = rng.u32(1..300);
     let address = if rng.bool() {
         format!("{house} {street}, Appt {}", rng.u32(1..40))
     } else {
