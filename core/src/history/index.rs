@@ -433,20 +433,6 @@ impl History {
         packed
     }
 
-    /// The signature of a stored order (what a database would hold for it).
-    pub fn signature(&self, idx: u32) -> Signature {
-        let view = self.view(idx);
-        Signature {
-            phone: view.phone,
-            email: view.email,
-            city: view.city,
-            house: view.house,
-            unit: view.unit,
-            street: view.street_keys().collect(),
-            name: view.name_keys().map(str::to_owned).collect(),
-        }
-    }
-
     /// The keys order `idx` is filed under.
     fn keys_of(&self, idx: u32) -> ([u64; 3 + STREET_KEYS], usize) {
         let mut keys = [0u64; 3 + STREET_KEYS];
