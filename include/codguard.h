@@ -731,6 +731,37 @@ cg_status cg_parse_address(const char *raw,
                            size_t *out_len);
 
 /**
+ * Parses a customer's name: `*out_json` receives `{"tokens": [...], "keys": [...],
+ * "nonsense": false}` (release with `cg_string_free`): the folded tokens, the
+ * transliteration-insensitive keys (the same for محمد and Mohamed), and whether it is junk.
+ *
+ * Errors: `CG_INPUT_TOO_LONG` (over 1024 bytes), `CG_INVALID_UTF8`, `CG_NULL_PARAMETER`.
+ *
+ * # Safety
+ * `raw` is NULL or valid for `raw_len` bytes; the out-pointers are NULL or writable.
+ */
+cg_status cg_parse_name(const char *raw,
+                        size_t raw_len,
+                        char **out_json,
+                        size_t *out_len);
+
+/**
+ * How alike two names are, from 0 (unrelated) to 1 (the same keys), whatever their script,
+ * transliteration or word order: `*out_score` receives it. The engine takes 0.8 and above as
+ * the same person's name.
+ *
+ * Errors: `CG_INPUT_TOO_LONG`, `CG_INVALID_UTF8`, `CG_NULL_PARAMETER`.
+ *
+ * # Safety
+ * The texts are NULL or valid for their lengths; `out_score` is NULL or writable.
+ */
+cg_status cg_name_similarity(const char *a,
+                             size_t a_len,
+                             const char *b,
+                             size_t b_len,
+                             double *out_score);
+
+/**
  * Writes the static text of `status` ("phone_too_short: the phone has too few digits") into
  * the caller's buffer.
  *

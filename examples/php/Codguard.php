@@ -218,6 +218,21 @@ function parse_address(string $raw, string $city = '', string $country = ''): ar
     return Lib::callJson('cg_parse_address', [$raw, strlen($raw), $city, strlen($city), $country, strlen($country)]);
 }
 
+/** The name for matching: ['tokens' => [...], 'keys' => [...], 'nonsense' => bool]. */
+function parse_name(string $raw): array
+{
+    return Lib::callJson('cg_parse_name', [$raw, strlen($raw)]);
+}
+
+/** How alike two names are, 0 to 1, whatever their script and spelling (0.8+: the same person's). */
+function name_similarity(string $a, string $b): float
+{
+    $ffi = Lib::ffi();
+    $score = $ffi->new('double');
+    Lib::check($ffi->cg_name_similarity($a, strlen($a), $b, strlen($b), \FFI::addr($score)));
+    return (float) $score->cdata;
+}
+
 /** ['intent' => 'confirm'|'cancel'|'new_phone'|'unknown', 'phone' => ?string]. */
 function reply_intent(string $text, string $country = ''): array
 {

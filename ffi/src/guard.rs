@@ -104,6 +104,12 @@ impl Empty for i64 {
     }
 }
 
+impl Empty for f64 {
+    fn empty() -> Self {
+        0.0
+    }
+}
+
 impl Empty for bool {
     fn empty() -> Self {
         false

@@ -200,3 +200,51 @@ pub unsafe extern "C" fn cg_parse_address(
         give_json(&value, out_json, out_len)
     })
 }
+
+/// Parses a customer's name: `*out_json` receives `{"tokens": [...], "keys": [...],
+/// "nonsense": false}` (release with `cg_string_free`): the folded tokens, the
+/// transliteration-insensitive keys (the same for محمد and Mohamed), and whether it is junk.
+///
+/// Errors: `CG_INPUT_TOO_LONG` (over 1024 bytes), `CG_INVALID_UTF8`, `CG_NULL_PARAMETER`.
+///
+/// # Safety
+/// `raw` is NULL or valid for `raw_len` bytes; the out-pointers are NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn cg_parse_name(
+    raw: *const c_char,
+    raw_len: usize,
+    out_json: *mut *mut c_char,
+    out_len: *mut usize,
+) -> cg_status {
+    ffi_guard!({
+        let (out_json, out_len) = text_out(out_json, out_len)?;
+        let name = normalize::normalize_name(text(raw, raw_len, "name")?)?;
+        give_json(&name, out_json, out_len)
+    })
+}
+
+/// How alike two names are, from 0 (unrelated) to 1 (the same keys), whatever their script,
+/// transliteration or word order: `*out_score` receives it. The engine takes 0.8 and above as
+/// the same person's name.
+///
+/// Errors: `CG_INPUT_TOO_LONG`, `CG_INVALID_UTF8`, `CG_NULL_PARAMETER`.
+///
+/// # Safety
+/// The texts are NULL or valid for their lengths; `out_score` is NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn cg_name_similarity(
+    a: *const c_char,
+    a_len: usize,
+    b: *const c_char,
+    b_len: usize,
+    out_score: *mut f64,
+) -> cg_status {
+    ffi_guard!({
+        clear(out_score);
+        let out_score = out(out_score, "out_score")?;
+        let a = normalize::normalize_name(text(a, a_len, "a")?)?;
+        let b = normalize::normalize_name(text(b, b_len, "b")?)?;
+        *out_score = normalize::name::name_similarity(&a, &b);
+        Ok(())
+    })
+}

@@ -72,7 +72,8 @@ check('engine history, assess, save/load', function () {
 function cases(string $path): array
 {
     if (!is_file($path)) {
-        fwrite(STDERR, "note: $path absent, not replayed\n");
+        // Every binding replays every vector file: a missing one is a failure, not a skip.
+        check("vectors $path present", fn () => false);
         return [];
     }
     return json_decode((string) file_get_contents($path), true, 512, JSON_THROW_ON_ERROR)['cases'];
@@ -116,6 +117,15 @@ foreach (cases("$vectors/address.json") as $i => $c) {
             }
         }
         return C\normalize_address($c['raw'], $c['city'] ?? '', $c['country'] ?? '') === $c['expected']['text'];
+    });
+}
+foreach (cases("$vectors/name.json") as $i => $c) {
+    check("name[$i]", function () use ($c) {
+        if (isset($c['close'])) {
+            $s = C\name_similarity($c['a'], $c['b']);
+            return $c['close'] ? $s >= 0.8 : $s < 0.5;
+        }
+        return C\parse_name($c['raw'])['nonsense'] === $c['nonsense'];
     });
 }
 foreach (cases("$vectors/reply_intent.json") as $i => $c) {
