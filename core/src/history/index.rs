@@ -8,9 +8,19 @@
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
-use super::keys::{Features, KeyHasher, KeyKind, Signature};
+use super::keys::{KeyHasher, KeyKind, Signature};
 use crate::error::{Error, ErrorKind};
 use crate::record::{HistoryRecord, Outcome};
+
+/// One order to add: its fields and signature.
+struct Row<'a> {
+    id: &'a str,
+    placed_at: i64,
+    total: f64,
+    outcome: Outcome,
+    negotiated: bool,
+    sig: &'a Signature,
+}
 
 /// Street keys kept per order; further tokens add little.
 pub(crate) const STREET_KEYS: usize = 4;
@@ -298,29 +308,11 @@ impl History {
         view
     }
 
-    /// Adds a past order with its features.
+    /// Adds a past order by its signature (how a database row comes back).
     ///
     /// # Errors
     /// [`ErrorKind::DuplicateOrder`] when an order with that id is held already;
     /// [`ErrorKind::InvalidRecord`] when the id is empty.
-    pub fn insert(&mut self, record: &HistoryRecord, features: &Features) -> Result<u32, Error> {
-        record.order.validate()?;
-        let sig = Signature::of(features, &self.hasher);
-        let o = &record.order;
-        self.insert_signed(
-            o.order_id.as_str(),
-            o.placed_at,
-            o.total,
-            record.outcome,
-            record.negotiated,
-            &sig,
-        )
-    }
-
-    /// Adds a past order by its signature (how a database row comes back).
-    ///
-    /// # Errors
-    /// As [`History::insert`].
     pub fn insert_signed(
         &mut self,
         id: &str,
@@ -330,29 +322,16 @@ impl History {
         negotiated: bool,
         sig: &Signature,
     ) -> Result<u32, Error> {
-        if id.trim().is_empty() {
-            return Err(Error::new(ErrorKind::InvalidRecord, "order_id is empty"));
-        }
-        if self.find(id).is_some() {
-            return Err(Error::new(
-                ErrorKind::DuplicateOrder,
-                format!("order {id} is already in the history"),
-            ));
-        }
-        let packed = self.pack(sig);
-        let idx = u32::try_from(self.orders.len())
-            .map_err(|_| Error::new(ErrorKind::InvalidRecord, "history is full (2^32 orders)"))?;
-        self.orders.push(PastOrder {
-            id: id.into(),
+        let row = Row {
+            id,
             placed_at,
             total,
             outcome,
             negotiated,
-            sig: packed,
-        });
-        self.file(idx);
-        self.live += 1;
-        Ok(idx)
+            sig,
+        };
+        self.add_rows(std::iter::once(row))?;
+        Ok(self.orders.len() as u32 - 1)
     }
 
     /// Adds many past orders by their signatures at once, filing them in one pass (see
@@ -365,24 +344,34 @@ impl History {
         &mut self,
         orders: impl IntoIterator<Item = (&'a HistoryRecord, &'a Signature)>,
     ) -> Result<(), Error> {
+        self.add_rows(orders.into_iter().map(|(record, sig)| Row {
+            id: record.order.order_id.as_str(),
+            placed_at: record.order.placed_at,
+            total: record.order.total,
+            outcome: record.outcome,
+            negotiated: record.negotiated,
+            sig,
+        }))
+    }
+
+    /// Adds orders, all or nothing: pushes them, then files them in one pass.
+    fn add_rows<'a>(&mut self, rows: impl Iterator<Item = Row<'a>>) -> Result<(), Error> {
         let first = self.orders.len();
-        for (record, sig) in orders {
-            let o = &record.order;
-            if o.order_id.as_str().trim().is_empty() {
+        for (at, row) in rows.enumerate() {
+            if row.id.trim().is_empty() {
                 self.orders.truncate(first);
-                let at = self.orders.len() - first;
                 return Err(Error::new(
                     ErrorKind::InvalidRecord,
                     format!("record {at}: order_id is empty"),
                 ));
             }
-            let packed = self.pack(sig);
+            let packed = self.pack(row.sig);
             self.orders.push(PastOrder {
-                id: o.order_id.as_str().into(),
-                placed_at: o.placed_at,
-                total: o.total,
-                outcome: record.outcome,
-                negotiated: record.negotiated,
+                id: row.id.into(),
+                placed_at: row.placed_at,
+                total: row.total,
+                outcome: row.outcome,
+                negotiated: row.negotiated,
                 sig: packed,
             });
         }
@@ -465,16 +454,6 @@ impl History {
             }
         }
         (keys, unique)
-    }
-
-    fn file(&mut self, idx: u32) {
-        let (keys, n) = self.keys_of(idx);
-        for &key in &keys[..n] {
-            self.postings
-                .entry(key)
-                .and_modify(|p| p.push(idx))
-                .or_insert(Posting::One(idx));
-        }
     }
 
     /// Removes order `idx` from the postings of its keys.
