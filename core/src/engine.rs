@@ -3,8 +3,7 @@
 use crate::assess::Assessor;
 use crate::classify::Assessment;
 use crate::error::{Error, ErrorKind};
-use crate::history::{snapshot, Features, History, KeyHasher, KeyKind, LinkRules, Signature};
-use crate::normalize;
+use crate::history::{snapshot, Features, History, KeyHasher, LinkRules, Signature};
 use crate::policy::PolicyConfig;
 use crate::record::{HistoryRecord, Order, Outcome};
 
@@ -179,21 +178,19 @@ impl Engine {
     /// Returns the number of orders erased.
     ///
     /// # Errors
-    /// The phone errors of [`normalize::normalize_phone`] (a number that does not normalize
+    /// The phone errors of [`crate::normalize::normalize_phone`] (a number that does not normalize
     /// cannot be found).
     pub fn erase_by_phone(&mut self, phone: &str, default_country: &str) -> Result<usize, Error> {
-        let e164 = normalize::phone::parse_phone(phone, default_country)?.e164;
-        let key = self.history.hasher().hash(KeyKind::Phone, &[e164.as_str()]);
+        let key = self.history.hasher().phone_key_of(phone, default_country)?;
         Ok(self.erase_key(key))
     }
 
     /// Erases every order of the customer(s) who used this email, as [`Engine::erase_by_phone`].
     ///
     /// # Errors
-    /// The errors of [`normalize::normalize_email`].
+    /// The errors of [`crate::normalize::normalize_email`].
     pub fn erase_by_email(&mut self, email: &str) -> Result<usize, Error> {
-        let e = normalize::normalize_email(email)?;
-        let key = self.history.hasher().hash(KeyKind::Email, &[&e.key]);
+        let key = self.history.hasher().email_key_of(email)?;
         Ok(self.erase_key(key))
     }
 

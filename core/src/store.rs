@@ -64,8 +64,7 @@ use serde::{Deserialize, Serialize};
 use crate::assess::Assessor;
 use crate::classify::Assessment;
 use crate::error::{Error, ErrorKind};
-use crate::history::{Features, History, KeyHasher, KeyKind, LinkRules, Signature, Source, View};
-use crate::normalize;
+use crate::history::{Features, History, KeyHasher, LinkRules, Signature, Source, View};
 use crate::policy::PolicyConfig;
 use crate::record::{HistoryRecord, Order, Outcome};
 
@@ -173,20 +172,18 @@ impl Store {
     /// Starts finding every order of the customer(s) who used this phone, to erase them.
     ///
     /// # Errors
-    /// The phone errors of [`normalize::phone::parse_phone`].
+    /// The phone errors of [`crate::normalize::phone::parse_phone`].
     pub fn erase_by_phone(&self, phone: &str, default_country: &str) -> Result<Lookup, Error> {
-        let e164 = normalize::phone::parse_phone(phone, default_country)?.e164;
-        let key = self.hasher.hash(KeyKind::Phone, &[e164.as_str()]);
+        let key = self.hasher.phone_key_of(phone, default_country)?;
         Ok(self.erase_lookup(key))
     }
 
     /// Starts finding every order of the customer(s) who used this email, to erase them.
     ///
     /// # Errors
-    /// The errors of [`normalize::normalize_email`].
+    /// The errors of [`crate::normalize::normalize_email`].
     pub fn erase_by_email(&self, email: &str) -> Result<Lookup, Error> {
-        let e = normalize::normalize_email(email)?;
-        let key = self.hasher.hash(KeyKind::Email, &[&e.key]);
+        let key = self.hasher.email_key_of(email)?;
         Ok(self.erase_lookup(key))
     }
 

@@ -5,7 +5,7 @@ use siphasher::sip::SipHasher13;
 use std::hash::Hasher;
 
 use super::index::View;
-use crate::error::ErrorKind;
+use crate::error::{Error, ErrorKind};
 use crate::normalize::{
     self, address::NormalizedAddress, email::NormalizedEmail, name::NormalizedName, E164Phone,
 };
@@ -184,6 +184,32 @@ impl KeyHasher {
         KeyHasher::new(word(0), word(8))
     }
 
+    /// The key a phone is filed under.
+    pub fn phone_key(&self, phone: &E164Phone) -> u64 {
+        self.hash(KeyKind::Phone, &[phone.as_str()])
+    }
+
+    /// The key an email is filed under, from its canonical match key.
+    pub fn email_key(&self, key: &str) -> u64 {
+        self.hash(KeyKind::Email, &[key])
+    }
+
+    /// The key of a phone as typed (a customer asking to be forgotten).
+    ///
+    /// # Errors
+    /// The errors of [`crate::normalize::phone::parse_phone`].
+    pub fn phone_key_of(&self, raw: &str, default_country: &str) -> Result<u64, Error> {
+        Ok(self.phone_key(&normalize::phone::parse_phone(raw, default_country)?.e164))
+    }
+
+    /// The key of an email as typed.
+    ///
+    /// # Errors
+    /// The errors of [`crate::normalize::normalize_email`].
+    pub fn email_key_of(&self, raw: &str) -> Result<u64, Error> {
+        Ok(self.email_key(&normalize::normalize_email(raw)?.key))
+    }
+
     /// Hashes a key of `kind` made of 32-bit parts (a door's city, house number, street key).
     pub fn hash_parts(&self, kind: KeyKind, parts: &[u32]) -> u64 {
         let mut h = SipHasher13::new_with_keys(self.k0, self.k1);
@@ -255,13 +281,8 @@ impl Signature {
     /// order needs (it is not stored).
     pub fn view_of<'a>(f: &'a Features, hasher: &KeyHasher) -> View<'a> {
         let mut view = View {
-            phone: f
-                .phone
-                .as_ref()
-                .map_or(0, |p| hasher.hash(KeyKind::Phone, &[p.as_str()])),
-            email: f
-                .email_key()
-                .map_or(0, |e| hasher.hash(KeyKind::Email, &[e])),
+            phone: f.phone.as_ref().map_or(0, |p| hasher.phone_key(p)),
+            email: f.email_key().map_or(0, |e| hasher.email_key(e)),
             city: hasher.door_part(&f.city_key),
             house: hasher.door_part(f.address.house_number.as_deref().unwrap_or("")),
             unit: hasher.door_part(f.address.unit.as_deref().unwrap_or("")),
