@@ -173,17 +173,8 @@ impl<'a> LinkRules<'a> {
     }
 
     /// The fields `a` and `b` agree on. `usable(key)` says whether a shared phone or email key
-    /// may link (see [`LinkRules::key_usable`]).
-    pub fn agreement(
-        &self,
-        a: &View<'_>,
-        b: &View<'_>,
-        usable: impl FnMut(u64) -> bool,
-    ) -> Agreement {
-        self.agreement_memo(a, b, usable, &mut NameMemo::new())
-    }
-
-    fn agreement_memo(
+    /// may link (see [`LinkRules::key_usable`]); `memo` keeps the name comparisons of one walk.
+    fn agreement(
         &self,
         a: &View<'_>,
         b: &View<'_>,
@@ -328,16 +319,13 @@ impl<'a> LinkRules<'a> {
                         // A door's orders come up once per street key: judge each once.
                         judged.push(cand);
                         let cand_view = history.view(cand);
-                        let link =
-                            self.agreement_memo(&from_view, &cand_view, &mut usable, &mut memo);
+                        let link = self.agreement(&from_view, &cand_view, &mut usable, &mut memo);
                         if !link.links() {
                             continue;
                         }
                         let direct = match from {
                             None => link,
-                            Some(_) => {
-                                self.agreement_memo(query, &cand_view, &mut usable, &mut memo)
-                            }
+                            Some(_) => self.agreement(query, &cand_view, &mut usable, &mut memo),
                         };
                         let (score, agreement) = if direct.links() || from.is_none() {
                             settled.push(cand);
