@@ -263,15 +263,6 @@ impl History {
         self.orders.get(idx as usize)
     }
 
-    /// The live orders, with their index.
-    pub fn orders(&self) -> impl Iterator<Item = (u32, &PastOrder)> {
-        self.orders
-            .iter()
-            .enumerate()
-            .filter(|(_, o)| !o.id.is_empty())
-            .map(|(i, o)| (i as u32, o))
-    }
-
     /// The orders filed under `key`.
     pub fn postings(&self, key: u64) -> &[u32] {
         self.postings.get(&key).map_or(&[], Posting::as_slice)
