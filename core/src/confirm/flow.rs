@@ -52,7 +52,7 @@
 //! negative time, `send_failed` on `call`, a `new_phone` reply without a valid phone.
 //!
 //! # Deadlines
-//! At most one deadline is pending at a time, and each has a name ([`Timer`], as quinn-proto
+//! At most one deadline is pending at a time, and each has a name (a `Timer`, as quinn-proto
 //! names its timers): the end of quiet hours for a waiting message, the next step of the
 //! timeline, the follow-up after delivery. [`ConfirmationFlow::next_deadline`] is its time.
 
