@@ -10,6 +10,7 @@ pub mod email;
 pub mod name;
 pub mod phone;
 pub mod text;
+pub mod translit;
 
 pub use address::{normalize_address, NormalizedAddress};
 pub use city::{resolve_city, CityId};

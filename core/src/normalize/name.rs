@@ -1,15 +1,17 @@
 //! Customer names for matching.
 //!
-//! A name is reduced to transliteration-insensitive keys ([`skeleton`]) so that "محمد العلوي",
+//! A name is reduced to one cross-script key per word ([`translit::key`]) so that "محمد العلوي",
 //! "Mohamed Alaoui" and "Mohammed El Alaoui" compare equal, with the particles of Arabic names
-//! (al/el/ال, ben/bin/ibn/بن, abd/abdel/عبد, bou/abou/أبو) handled the same way in both
-//! scripts, joined or apart. The particle lists live in `core/data/name_particles.tsv`.
+//! (al/el/ال, ben/bin/ibn/ould/بن/ولد, abd/abdel/عبد, bou/abou/أبو, ait/آيت) and titles
+//! (bey/بك, pacha/باشا) handled the same way in both scripts, joined or apart. The particle
+//! lists live in `core/data/name_particles.tsv`.
 use std::sync::OnceLock;
 
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
-use super::text::{fold, is_junk_phrase, is_letter, is_mash_token, skeleton, strip_article};
+use super::text::{fold, is_junk_phrase, is_letter, is_mash_token, strip_article};
+use super::translit;
 use super::MAX_INPUT_BYTES;
 use crate::error::{check_len, Error};
 
@@ -18,8 +20,9 @@ use crate::error::{check_len, Error};
 pub struct NormalizedName {
     /// Folded tokens, in typed order.
     pub tokens: Vec<String>,
-    /// Transliteration-insensitive keys of the significant tokens (articles and particles such as
-    /// al/el/ben/bin/abd handled), sorted, so that word order does not matter.
+    /// Cross-script keys of the significant words (articles, particles and titles handled; see
+    /// [`translit::key`]), sorted, so that word order does not matter. Keys are opaque strings,
+    /// compared by [`name_similarity`], not by equality.
     pub keys: Vec<String>,
     /// The name is nonsense (keyboard mash, "test", a single token, no letters).
     pub nonsense: bool,
@@ -31,16 +34,25 @@ enum Particle {
     Ben,
     Abd,
     Bou,
+    Ait,
+    Title,
+    AdDin,
 }
 
 impl Particle {
-    /// The spelling a joined particle takes, the same for every script and variant.
-    fn canonical(self) -> &'static str {
-        match self {
-            Particle::Article => "",
-            Particle::Ben => "ben",
-            Particle::Abd => "abd",
-            Particle::Bou => "bou",
+    /// The spelling a particle takes when glued to the next word, the same for every variant:
+    /// Latin, or Arabic before an Arabic word.
+    fn canonical(self, arabic: bool) -> &'static str {
+        match (self, arabic) {
+            (Particle::Ben, false) => "ben",
+            (Particle::Ben, true) => "بن",
+            (Particle::Abd, false) => "abd",
+            (Particle::Abd, true) => "عبد",
+            (Particle::Bou, false) => "bou",
+            (Particle::Bou, true) => "بو",
+            (Particle::Ait, false) => "ait",
+            (Particle::Ait, true) => "ايت",
+            (Particle::Article | Particle::Title | Particle::AdDin, _) => "",
         }
     }
 }
@@ -57,6 +69,9 @@ fn particles() -> &'static FxHashMap<String, Particle> {
                     "ben" => Particle::Ben,
                     "abd" => Particle::Abd,
                     "bou" => Particle::Bou,
+                    "ait" => Particle::Ait,
+                    "title" => Particle::Title,
+                    "addin" => Particle::AdDin,
                     _ => return None,
                 };
                 Some((fold(spelling), p))
@@ -65,65 +80,149 @@ fn particles() -> &'static FxHashMap<String, Particle> {
     })
 }
 
-/// The part of a joined "abd" name after its article: "abdelrahman" -> "rahman",
-/// "abderrahmane" -> "rahmane", "abdallah" -> "lah", "عبدالله" -> "له".
-fn split_abd(token: &str) -> Option<&str> {
-    let rest = token
-        .strip_prefix("abd")
-        .or_else(|| token.strip_prefix("عبد"))?;
+fn is_arabic(token: &str) -> bool {
+    token
+        .chars()
+        .any(|c| ('\u{0600}'..='\u{06FF}').contains(&c))
+}
+
+/// A word with a particle glued to it, split: "abdelrahman" -> ("abd", "rahman"),
+/// "abderrahmane" -> ("abd", "rahmane"), "عبدالله" -> ("عبد", "له"), "abouzaid" -> ("bou",
+/// "zaid"), "ابوزيد" -> ("بو", "زيد").
+fn split_glued(token: &str) -> Option<(&'static str, &str)> {
+    let (canonical, rest) = if let Some(rest) = token.strip_prefix("abd") {
+        ("abd", rest)
+    } else if let Some(rest) = token.strip_prefix("عبد") {
+        ("عبد", rest)
+    } else if let Some(rest) = token
+        .strip_prefix("abou")
+        .or_else(|| token.strip_prefix("abu"))
+    {
+        ("bou", rest)
+    } else if let Some(rest) = token.strip_prefix("ابو") {
+        ("بو", rest)
+    } else {
+        return None;
+    };
     if rest.chars().count() < 3 {
         return None;
     }
+    // The article before a consonant goes; before a vowel it may be the name's own l
+    // (Abdelatif = عبد اللطيف): the word's key then reads it as an article that may be there.
     for article in ["el", "al", "ul", "oul", "il"] {
         if let Some(r) = rest.strip_prefix(article) {
-            if r.chars().count() >= 2 {
-                return Some(r);
+            let vowel = r.starts_with(['a', 'e', 'i', 'o', 'u', 'y']);
+            if r.chars().count() >= 2 && !vowel {
+                return Some((canonical, r));
+            }
+            if vowel {
+                return Some((
+                    canonical,
+                    rest.strip_prefix(['u', 'o', 'i']).unwrap_or(rest),
+                ));
             }
         }
     }
-    Some(strip_article(rest))
+    // Abdeslam, Abdenour: the assimilated article's vowel before a sun letter.
+    if let Some(r) = rest.strip_prefix(['e', 'a']) {
+        if r.starts_with(['t', 'd', 'r', 'z', 's', 'n']) && r.chars().count() >= 3 {
+            return Some((canonical, r));
+        }
+    }
+    Some((canonical, strip_article(rest)))
 }
 
-/// The keys of folded tokens, particles joined to what they qualify.
+/// A compound "X ad-Din" name written as one word, split: "noureddine" -> ("nour", "din").
+fn split_addin<'a>(token: &'a str, particles: &FxHashMap<String, Particle>) -> Option<&'a str> {
+    (3..token.len()).find_map(|at| {
+        let (head, tail) = (token.get(..at)?, token.get(at..)?);
+        (particles.get(tail) == Some(&Particle::AdDin) && head.chars().count() >= 3).then_some(head)
+    })
+}
+
+/// The keys of folded tokens: titles dropped, particles glued to what they qualify, one
+/// cross-script key per word (see [`translit::key`]).
 fn keys_of(tokens: &[String]) -> Vec<String> {
     let particles = particles();
-    let mut keys = Vec::with_capacity(tokens.len());
-    let mut joined = String::new();
+    let kind = |t: &str| {
+        particles
+            .get(t)
+            .or_else(|| particles.get(strip_article(t)))
+            .copied()
+    };
+    let titles = tokens
+        .iter()
+        .filter(|t| kind(t) == Some(Particle::Title))
+        .count();
+    let words: Vec<&str> = tokens
+        .iter()
+        .map(String::as_str)
+        .filter(|t| tokens.len() - titles < 2 || kind(t) != Some(Particle::Title))
+        .collect();
+    let mut keys = Vec::with_capacity(words.len());
     let mut i = 0;
-    while let Some(token) = tokens.get(i) {
+    while let Some(&token) = words.get(i) {
         i += 1;
-        match particles.get(token.as_str()) {
-            Some(Particle::Article) if i < tokens.len() => continue,
-            Some(&p @ (Particle::Ben | Particle::Abd | Particle::Bou)) => {
+        // A particle's key is glued to the key of what it qualifies, each read as a word of
+        // its own (a vowel starting the name is a first vowel: Abdelilah = عبد الإله).
+        let key = match particles.get(token) {
+            Some(Particle::Article) if i < words.len() => continue,
+            Some(&p @ (Particle::Ben | Particle::Abd | Particle::Bou | Particle::Ait)) => {
                 // An article between the particle and the name ("abd el rahman") goes too.
-                if tokens
+                if words
                     .get(i)
-                    .is_some_and(|t| particles.get(t.as_str()) == Some(&Particle::Article))
-                    && i + 1 < tokens.len()
+                    .is_some_and(|t| particles.get(*t) == Some(&Particle::Article))
+                    && i + 1 < words.len()
                 {
                     i += 1;
                 }
-                if let Some(next) = tokens.get(i) {
-                    i += 1;
-                    joined.clear();
-                    joined.push_str(p.canonical());
-                    joined.push_str(strip_article(next));
-                    keys.push(skeleton(&joined));
-                    continue;
+                let particle_key = |p: Particle, arabic: bool| {
+                    if p == Particle::Ben {
+                        translit::optional_key(p.canonical(arabic))
+                    } else {
+                        translit::key(p.canonical(arabic))
+                    }
+                };
+                match words.get(i) {
+                    Some(next) => {
+                        let arabic = is_arabic(next);
+                        let mut key = particle_key(p, arabic);
+                        // Ibn Abd al-Latif: a particle after a particle glues on too.
+                        while let (Some(&q @ (Particle::Abd | Particle::Bou)), true) = (
+                            words.get(i).and_then(|w| particles.get(*w)),
+                            i + 1 < words.len(),
+                        ) {
+                            key.push_str(&particle_key(q, arabic));
+                            i += 1;
+                            if words
+                                .get(i)
+                                .is_some_and(|t| particles.get(*t) == Some(&Particle::Article))
+                                && i + 1 < words.len()
+                            {
+                                i += 1;
+                            }
+                        }
+                        if let Some(name) = words.get(i) {
+                            key.push_str(&translit::key(name));
+                        }
+                        i += 1;
+                        key
+                    }
+                    None => translit::key(p.canonical(is_arabic(token))),
                 }
-                keys.push(skeleton(p.canonical()));
-                continue;
             }
-            _ => {}
-        }
-        let key = match split_abd(token) {
-            Some(rest) => {
-                joined.clear();
-                joined.push_str("abd");
-                joined.push_str(rest);
-                skeleton(&joined)
+            _ => {
+                if let Some(head) = split_addin(token, particles) {
+                    keys.push(translit::key(head));
+                    translit::key(if is_arabic(token) { "دين" } else { "din" })
+                } else if let Some((particle, rest)) = split_glued(token) {
+                    let mut key = translit::key(particle);
+                    key.push_str(&translit::key(rest));
+                    key
+                } else {
+                    translit::key(token)
+                }
             }
-            None => skeleton(token),
         };
         if !key.is_empty() {
             keys.push(key);
@@ -131,6 +230,35 @@ fn keys_of(tokens: &[String]) -> Vec<String> {
     }
     keys.sort();
     keys
+}
+
+/// Apostrophes and letter marks people put inside one word (M'hamed, Tal'at, ʿAli) and the
+/// cedilla's sound (Fayçal): removed or read before folding, which would split or drop them.
+///
+/// The hamza's seats ؤ and ئ are read as the hamza (Fouad = فؤاد, Wael = وائل): `fold` would
+/// make them و and ي, letters a Latin spelling must then write.
+fn pre_fold(raw: &str) -> std::borrow::Cow<'_, str> {
+    const INSIDE: &[char] = &['\'', '\u{2019}', '\u{2018}', '\u{02BF}', '\u{02BE}', '`'];
+    if !raw.contains(INSIDE) && !raw.contains(['ç', 'Ç', 'ؤ', 'ئ']) {
+        return std::borrow::Cow::Borrowed(raw);
+    }
+    let mut out = String::with_capacity(raw.len());
+    let mut chars = raw.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            // Inside a word (Tal'at, M'hamed) it goes; before a capital (Alaa'El-Deen) it
+            // separates words.
+            c if INSIDE.contains(&c) => {
+                if !chars.peek().is_some_and(|n| n.is_lowercase()) {
+                    out.push(' ');
+                }
+            }
+            'ç' | 'Ç' => out.push('s'),
+            'ؤ' | 'ئ' => out.push('ء'),
+            c => out.push(c),
+        }
+    }
+    std::borrow::Cow::Owned(out)
 }
 
 /// Normalizes a name.
@@ -148,15 +276,14 @@ fn keys_of(tokens: &[String]) -> Vec<String> {
 /// use codguard::normalize::name::{normalize_name, name_similarity};
 /// let a = normalize_name("محمد العلوي").unwrap();
 /// let b = normalize_name("Mohammed El Alaoui").unwrap();
-/// assert_eq!(a.keys, b.keys);
 /// assert_eq!(b.tokens, vec!["mohammed", "el", "alaoui"]);
-/// assert!(name_similarity(&a, &b) >= 0.8);
+/// assert_eq!(name_similarity(&a, &b), 1.0);
 /// assert!(normalize_name("qsdqsd").unwrap().nonsense);
 /// assert!(!normalize_name("Mohamed").unwrap().nonsense);
 /// ```
 pub fn normalize_name(raw: &str) -> Result<NormalizedName, Error> {
     check_len("name", raw, MAX_INPUT_BYTES)?;
-    let folded = fold(raw);
+    let folded = fold(&pre_fold(raw));
     let tokens: Vec<String> = folded
         .split(' ')
         .filter(|t| !t.is_empty())
@@ -185,22 +312,9 @@ fn is_nonsense(folded: &str, tokens: &[String]) -> bool {
     mash * 2 >= count
 }
 
-/// `a` and `b` concatenated, with a doubled class at the seam collapsed as skeleton does.
-fn joined(a: &str, b: &str) -> String {
-    let mut s = String::with_capacity(a.len() + b.len());
-    s.push_str(a);
-    let mut rest = b;
-    if let (Some(last), Some(first)) = (a.chars().last(), b.chars().next()) {
-        if last == first {
-            rest = b.get(first.len_utf8()..).unwrap_or("");
-        }
-    }
-    s.push_str(rest);
-    s
-}
-
 /// Marks a free key of `x` covered by two free keys of `y` written together.
 fn match_split<S: AsRef<str>>(x: &[S], y: &[S], gx: &mut [f64], gy: &mut [f64]) {
+    let mut joined = String::new();
     for (i, kx) in x.iter().enumerate() {
         if gx.get(i) != Some(&0.0) {
             continue;
@@ -211,7 +325,13 @@ fn match_split<S: AsRef<str>>(x: &[S], y: &[S], gx: &mut [f64], gy: &mut [f64]) 
                 let (Some(yp), Some(yq)) = (y.get(p), y.get(q)) else {
                     continue;
                 };
-                if p != q && joined(yp.as_ref(), yq.as_ref()) == kx.as_ref() {
+                if p == q {
+                    continue;
+                }
+                joined.clear();
+                joined.push_str(yp.as_ref());
+                joined.push_str(yq.as_ref());
+                if translit::distance(&joined, kx.as_ref()) == 0 {
                     for k in [p, q] {
                         if let Some(g) = gy.get_mut(k) {
                             *g = 1.0;
@@ -227,24 +347,15 @@ fn match_split<S: AsRef<str>>(x: &[S], y: &[S], gx: &mut [f64], gy: &mut [f64]) 
     }
 }
 
-/// How much of each side's keys the other side covers, in [0, 1] each.
-fn coverage<S: AsRef<str>>(a: &[S], b: &[S]) -> (f64, f64) {
-    let mut got_a = vec![0.0f64; a.len()];
-    let mut got_b = vec![0.0f64; b.len()];
-    // Equal keys.
-    for (i, ka) in a.iter().enumerate() {
-        if let Some(j) = (0..b.len()).find(|&j| {
-            got_b.get(j) == Some(&0.0) && b.get(j).map(AsRef::as_ref) == Some(ka.as_ref())
-        }) {
-            if let (Some(x), Some(y)) = (got_a.get_mut(i), got_b.get_mut(j)) {
-                (*x, *y) = (1.0, 1.0);
-            }
-        }
-    }
-    // One key on one side written as two words on the other (Fatimazahra / Fatima Zahra).
-    match_split(a, b, &mut got_a, &mut got_b);
-    match_split(b, a, &mut got_b, &mut got_a);
-    // One typo in a long key (benjelloun / benjeloun are equal already; this is for the rest).
+/// Pairs free keys of `a` and `b` whose likeness passes `accept`, best first for each key of
+/// `a`, and marks them covered by that likeness.
+fn match_alike<S: AsRef<str>>(
+    a: &[S],
+    b: &[S],
+    got_a: &mut [f64],
+    got_b: &mut [f64],
+    accept: impl Fn(f64) -> bool,
+) {
     for (i, ka) in a.iter().enumerate() {
         if got_a.get(i) != Some(&0.0) {
             continue;
@@ -254,13 +365,8 @@ fn coverage<S: AsRef<str>>(a: &[S], b: &[S]) -> (f64, f64) {
             if got_b.get(j) != Some(&0.0) {
                 continue;
             }
-            let (ka, kb) = (ka.as_ref(), kb.as_ref());
-            let len = ka.chars().count().max(kb.chars().count());
-            if len < 5 {
-                continue;
-            }
-            let sim = 1.0 - strsim::osa_distance(ka, kb) as f64 / len as f64;
-            if sim >= 0.8 && best.is_none_or(|(_, s)| sim > s) {
+            let sim = translit::alike(ka.as_ref(), kb.as_ref());
+            if accept(sim) && best.is_none_or(|(_, s)| sim > s) {
                 best = Some((j, sim));
             }
         }
@@ -270,6 +376,29 @@ fn coverage<S: AsRef<str>>(a: &[S], b: &[S]) -> (f64, f64) {
             }
         }
     }
+}
+
+/// How much of each side's keys the other side covers, in [0, 1] each.
+fn coverage<S: AsRef<str>>(a: &[S], b: &[S]) -> (f64, f64) {
+    let mut got_a = vec![0.0f64; a.len()];
+    let mut got_b = vec![0.0f64; b.len()];
+    // Equal keys (the common case: one script, one spelling).
+    for (i, ka) in a.iter().enumerate() {
+        if let Some(j) = (0..b.len()).find(|&j| {
+            got_b.get(j) == Some(&0.0) && b.get(j).map(AsRef::as_ref) == Some(ka.as_ref())
+        }) {
+            if let (Some(x), Some(y)) = (got_a.get_mut(i), got_b.get_mut(j)) {
+                (*x, *y) = (1.0, 1.0);
+            }
+        }
+    }
+    // Spellings of one word (in either script).
+    match_alike(a, b, &mut got_a, &mut got_b, |s| s >= 1.0);
+    // One key on one side written as two words on the other (Fatimazahra / Fatima Zahra).
+    match_split(a, b, &mut got_a, &mut got_b);
+    match_split(b, a, &mut got_b, &mut got_a);
+    // One typo in a long key.
+    match_alike(a, b, &mut got_a, &mut got_b, |s| s >= 0.8);
     let mean = |v: &[f64]| v.iter().sum::<f64>() / v.len().max(1) as f64;
     (mean(&got_a), mean(&got_b))
 }
