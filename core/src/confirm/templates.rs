@@ -162,7 +162,7 @@ pub struct MessageVars<'a> {
 
 /// The placeholders a template may use. `{amount}` is the total followed by the currency when
 /// there is one (`349 MAD`, or `349`), absent without a total.
-pub const PLACEHOLDERS: [&str; 7] = [
+pub(crate) const PLACEHOLDERS: [&str; 7] = [
     "name", "order_id", "total", "currency", "amount", "link", "shop",
 ];
 
@@ -283,7 +283,8 @@ fn tag(inner: &str) -> Option<Piece<'_>> {
 
 /// Fills a template.
 ///
-/// `{placeholder}` is replaced by its value (see [`PLACEHOLDERS`]); an absent name becomes a
+/// `{placeholder}` is replaced by its value (`{name}`, `{order_id}`, `{total}`, `{currency}`,
+/// `{amount}`: the total and its currency, `{link}`, `{shop}`); an absent name becomes a
 /// polite "dear customer" in `lang`. `{#total}…{/total}` keeps its text only when the total has
 /// a value, `{^total}…{/total}` only when it has none, so a message never shows an absent value
 /// ("of 0", "None"). Names that are no placeholder stay as written; stray closing tags vanish.
