@@ -154,7 +154,8 @@ enum Timer {
 /// ```
 /// use codguard::{classify::Action, confirm::*, Order};
 /// let order: Order = serde_json::from_str(r#"{"order_id": "o-1", "placed_at": 1767225600,
-///     "name": "Salma", "phone": "+212612345678", "country": "MA", "total": 349, "currency": "MAD"}"#).unwrap();
+///     "name": "Salma", "phone": "+212612345678", "address": "12 rue Ibn Battouta, Maarif",
+///     "country": "MA", "total": 349, "currency": "MAD"}"#).unwrap();
 /// let mut flow = ConfirmationFlow::new(&order, Action::Confirm, FlowPolicy::default(), b"secret").unwrap();
 /// let actions = flow.handle(Event::Placed { at: 1767225600 }).unwrap();
 /// assert!(matches!(&actions[0], FlowAction::Send { channel: Channel::Sms, .. }));
