@@ -10,6 +10,7 @@ use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
 use super::text::{fold, is_letter};
+use crate::data;
 
 /// A canonical city id (the GeoNames id, or a curated id), stable across scripts and spellings.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -71,20 +72,7 @@ fn gazetteer() -> &'static Gazetteer {
             by_id: FxHashMap::default(),
         };
         let mut spellings: Vec<(String, usize)> = Vec::new();
-        for line in include_str!("../../data/cities.tsv").lines() {
-            if line.starts_with('#') {
-                continue;
-            }
-            let mut cols = line.split('\t');
-            let (Some(id), Some(country), Some(name), Some(pop), aliases) = (
-                cols.next(),
-                cols.next(),
-                cols.next(),
-                cols.next(),
-                cols.next(),
-            ) else {
-                continue;
-            };
+        for [id, country, name, pop, aliases] in data::rows(include_str!("../../data/cities.tsv")) {
             let (Ok(id), Ok(population)) = (id.parse::<u32>(), pop.parse::<u64>()) else {
                 continue;
             };
@@ -97,23 +85,12 @@ fn gazetteer() -> &'static Gazetteer {
             });
             g.by_id.insert(id, index);
             spellings.push((fold(name), index));
-            for alias in aliases.unwrap_or("").split('|') {
+            for alias in aliases.split('|') {
                 spellings.push((fold(alias), index));
             }
         }
-        for line in include_str!("../../data/city_aliases.tsv").lines() {
-            let Some((alias, id)) = line.split_once('\t') else {
-                continue;
-            };
-            if alias.starts_with('#') {
-                continue;
-            }
-            if let Some(&index) = id
-                .trim()
-                .parse::<u32>()
-                .ok()
-                .and_then(|id| g.by_id.get(&id))
-            {
+        for [alias, id] in data::rows(include_str!("../../data/city_aliases.tsv")) {
+            if let Some(&index) = id.parse::<u32>().ok().and_then(|id| g.by_id.get(&id)) {
                 spellings.push((fold(alias), index));
             }
         }
