@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::events::Channel;
-use super::templates::{Lang, TemplateOverrides};
+use super::templates::{check_template, names, Always, Lang, TemplateOverrides};
 use crate::error::{Error, ErrorKind};
 
 /// Channels the customer refused.
@@ -125,7 +125,9 @@ impl FlowPolicy {
     /// # Errors
     /// [`ErrorKind::InvalidConfig`] for a negative delay, steps out of order
     /// (WhatsApp <= email <= call < cancel), no call attempt, a non-positive link validity,
-    /// quiet hours outside the day or a `call` follow-up channel.
+    /// quiet hours outside the day, a `call` follow-up channel, or a template override that
+    /// names no template of the flow or could show an absent value (see
+    /// [`render`](super::render)).
     pub fn validate(&self) -> Result<(), Error> {
         let bad = |m: &str| Err(Error::new(ErrorKind::InvalidConfig, m.to_owned()));
         if self.whatsapp_after < 0 {
@@ -149,10 +151,31 @@ impl FlowPolicy {
         if self.followup_channels.contains(&Channel::Call) {
             return bad("followup_channels cannot hold call");
         }
+        self.validate_templates()?;
         if let Some(q) = self.quiet_hours {
             if q.start_minute >= 1440 || q.end_minute >= 1440 || q.utc_offset_minutes.abs() >= 1440
             {
                 return bad("quiet_hours must lie within a day");
+            }
+        }
+        Ok(())
+    }
+
+    /// Every override names a template of the flow and can never show an absent value.
+    fn validate_templates(&self) -> Result<(), Error> {
+        for (name, texts) in &self.templates {
+            let bad = |m: String| Err(Error::new(ErrorKind::InvalidConfig, m));
+            if !names::ALL.contains(&name.as_str()) {
+                return bad(format!("templates: {name:?} is not a template of the flow"));
+            }
+            let always = Always {
+                link: names::carries_link(name),
+                shop: !self.shop_name.trim().is_empty(),
+            };
+            for (lang, text) in texts {
+                if let Err(why) = check_template(text, always) {
+                    return bad(format!("templates.{name}.{}: {why}", lang.as_str()));
+                }
             }
         }
         Ok(())
