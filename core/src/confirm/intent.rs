@@ -27,10 +27,8 @@ use serde::{Deserialize, Serialize};
 use self::clause::{Item, Leaning, Summary};
 use self::lexicon::{country_code, Country, Lexicon, Sense};
 use crate::error::{Error, ErrorKind};
-use crate::normalize::phone::{
-    find_phone, is_invisible, is_known_region, unicode_digit, E164Phone,
-};
-use crate::normalize::text::fold_into;
+use crate::normalize::phone::{find_phone, is_known_region, E164Phone};
+use crate::normalize::text::{fold_into, is_invisible, unicode_digit};
 use crate::normalize::MAX_INPUT_BYTES;
 
 /// At most this many words the lexicon does not know, in a reply it answers with anything

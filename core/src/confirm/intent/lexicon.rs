@@ -149,10 +149,15 @@ pub(super) struct Lexicon {
     clitic_prefixes: Vec<String>,
 }
 
-/// Parses a country list such as `MA,DZ` or `maghreb,EG`, expanding region names.
+/// Parses a country list such as `MA,DZ` or `maghreb,EG`, expanding region names; `*` (every
+/// country) is the empty list.
 fn parse_countries(field: &str, regions: &FxHashMap<String, Vec<Country>>) -> Vec<Country> {
     let mut out = Vec::new();
-    for part in field.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+    for part in field
+        .split(',')
+        .map(str::trim)
+        .filter(|p| !p.is_empty() && *p != "*")
+    {
         if let Some(codes) = regions.get(part) {
             out.extend_from_slice(codes);
         } else if let Some(code) = country_code(part) {
@@ -179,9 +184,9 @@ impl Lexicon {
         LEXICON.get_or_init(|| Lexicon::parse(include_str!("../../../data/reply_words.tsv")))
     }
 
-    /// Reads the data file: `class<TAB>phrase[<TAB>countries]`, `region<TAB>name<TAB>codes`,
-    /// and `neg_prefix`/`neg_suffix`/`object_suffix` lines. Lines it cannot read are skipped
-    /// (the unit tests check that there are none).
+    /// Reads the data file: `class<TAB>phrase<TAB>countries` (`*` for everywhere),
+    /// `region<TAB>name<TAB>codes`, and the affix lines (`neg_prefix<TAB>ما<TAB>*`). Rows it
+    /// cannot read are skipped (the unit tests check that there are none).
     fn parse(data: &str) -> Lexicon {
         let mut regions: FxHashMap<String, Vec<Country>> = FxHashMap::default();
         let mut lexicon = Lexicon {
@@ -193,25 +198,18 @@ impl Lexicon {
             second_person_prefixes: Vec::new(),
             clitic_prefixes: Vec::new(),
         };
-        for line in data.lines() {
-            if line.starts_with('#') || line.trim().is_empty() {
-                continue;
-            }
-            let mut fields = line.split('\t');
-            let (Some(kind), Some(text)) = (fields.next(), fields.next()) else {
-                continue;
-            };
-            let extra = fields.next().unwrap_or("");
-            match kind {
+        for [kind, text, countries] in crate::data::rows(data) {
+            let affixes = match kind {
                 "region" => {
-                    let codes = parse_countries(extra, &regions);
+                    let codes = parse_countries(countries, &regions);
                     regions.insert(text.to_owned(), codes);
+                    continue;
                 }
-                "neg_prefix" => lexicon.neg_prefixes.push(fold(text)),
-                "neg_suffix" => lexicon.neg_suffixes.push(fold(text)),
-                "object_suffix" => lexicon.object_suffixes.push(fold(text)),
-                "second_person_prefix" => lexicon.second_person_prefixes.push(fold(text)),
-                "clitic_prefix" => lexicon.clitic_prefixes.push(fold(text)),
+                "neg_prefix" => &mut lexicon.neg_prefixes,
+                "neg_suffix" => &mut lexicon.neg_suffixes,
+                "object_suffix" => &mut lexicon.object_suffixes,
+                "second_person_prefix" => &mut lexicon.second_person_prefixes,
+                "clitic_prefix" => &mut lexicon.clitic_prefixes,
                 _ => {
                     let Some(class) = Class::parse(kind) else {
                         continue;
@@ -222,14 +220,16 @@ impl Lexicon {
                         continue;
                     }
                     lexicon.longest = lexicon.longest.max(words);
-                    let countries = parse_countries(extra, &regions);
+                    let countries = parse_countries(countries, &regions);
                     lexicon
                         .phrases
                         .entry(folded)
                         .or_default()
                         .push(Entry { class, countries });
+                    continue;
                 }
-            }
+            };
+            affixes.push(fold(text));
         }
         for list in [
             &mut lexicon.neg_prefixes,
@@ -345,16 +345,13 @@ mod tests {
 
     #[test]
     fn every_line_of_the_data_file_is_read() {
-        let mut regions = vec!["maghreb", "gulf", "levant", "egypt"];
-        for line in include_str!("../../../data/reply_words.tsv").lines() {
-            if line.starts_with('#') || line.trim().is_empty() {
-                continue;
-            }
-            let fields: Vec<&str> = line.split('\t').collect();
-            assert!((2..=3).contains(&fields.len()), "{line:?}");
-            let kind = fields[0];
+        let mut regions = Vec::new();
+        for [kind, text, countries] in
+            crate::data::rows(include_str!("../../../data/reply_words.tsv"))
+        {
+            let row = format!("{kind}\t{text}\t{countries}");
             if kind == "region" {
-                regions.push(fields[1]);
+                regions.push(text);
                 continue;
             }
             assert!(
@@ -367,16 +364,14 @@ mod tests {
                             | "second_person_prefix"
                             | "clitic_prefix"
                     ),
-                "unknown class in {line:?}"
+                "unknown class in {row:?}"
             );
-            assert!(!fold(fields[1]).is_empty(), "{line:?}");
-            if let Some(countries) = fields.get(2) {
-                for c in countries.split(',') {
-                    assert!(
-                        regions.contains(&c) || country_code(c).is_some(),
-                        "unknown country {c:?} in {line:?}"
-                    );
-                }
+            assert!(!fold(text).is_empty(), "{row:?}");
+            for c in countries.split(',') {
+                assert!(
+                    c == "*" || regions.contains(&c) || country_code(c).is_some(),
+                    "unknown country {c:?} in {row:?}"
+                );
             }
         }
     }
