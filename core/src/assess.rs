@@ -2,7 +2,7 @@
 //! class, action, reasons and profile. One implementation for the in-memory engine and for a
 //! history kept in a shop's database.
 
-use crate::classify::{Action, Assessment, Match, Normalized, Profile, Reason, ReasonCode};
+use crate::assessment::{Action, Assessment, Match, Normalized, Profile, Reason, ReasonCode};
 use crate::history::{Features, Gathered, History, LinkRules, Linked, Signature, Source};
 use crate::normalize;
 use crate::policy::{self, OrderSignals, PolicyConfig};

@@ -13,7 +13,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::classify::{Action, CustomerClass, Profile};
+use crate::assessment::{Action, CustomerClass, Profile};
 use crate::error::{Error, ErrorKind};
 
 /// What the shop does for each class. `require_prepayment` is never a default: a shop opts in.

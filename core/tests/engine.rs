@@ -1,6 +1,6 @@
 //! The engine's behaviour on the repository's example shop and on hand-made histories.
 
-use codguard::classify::{Assessment, CustomerClass, Evidence, ReasonCode};
+use codguard::assessment::{Assessment, CustomerClass, Evidence, ReasonCode};
 use codguard::engine::Engine;
 use codguard::policy::PolicyConfig;
 use codguard::{ErrorKind, HistoryRecord, Order, Outcome};

@@ -59,7 +59,7 @@ use super::templates::{
     choose_lang, format_total, names, render, template_text, Lang, MessageVars, TemplateOverrides,
 };
 use super::token::TokenKey;
-use crate::classify::Action;
+use crate::assessment::Action;
 use crate::error::{Error, ErrorKind};
 use crate::record::Order;
 
@@ -505,7 +505,7 @@ const SNAPSHOT_VERSION: u32 = 1;
 ///
 /// # Example
 /// ```
-/// use codguard::{classify::Action, confirm::*, Order};
+/// use codguard::{assessment::Action, confirm::*, Order};
 /// let order: Order = serde_json::from_str(r#"{"order_id": "o-1", "placed_at": 1767225600,
 ///     "name": "Salma", "phone": "+212612345678", "country": "MA", "total": 349, "currency": "MAD"}"#).unwrap();
 /// let mut flow = ConfirmationFlow::new(&order, Action::Confirm, FlowPolicy::default(), b"secret").unwrap();

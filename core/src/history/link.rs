@@ -12,7 +12,7 @@
 
 use super::index::{View, NAME_KEYS, STREET_KEYS};
 use super::keys::KeyHasher;
-use crate::classify::Evidence;
+use crate::assessment::Evidence;
 use crate::normalize::name::keys_similarity;
 use crate::policy::PolicyConfig;
 

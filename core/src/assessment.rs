@@ -1,7 +1,8 @@
-//! Customer classes, actions, reasons and the assessment the engine returns.
+//! The words of an assessment: customer classes, actions, reasons, matches and the
+//! [`Assessment`] the engine returns.
 //!
-//! The default policy of `CONTRACT.md` section 2 lives in [`crate::policy`]; this module holds the
-//! vocabulary it speaks.
+//! This module only names things; deciding which class and action an order gets is the policy's
+//! job, and building an assessment is the engine's.
 
 use serde::{Deserialize, Serialize};
 
