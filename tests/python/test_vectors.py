@@ -26,6 +26,7 @@ def replay_phone(case: dict) -> None:
         info = codguard.parse_phone(raw, country)
         assert info["e164"] == expected
         assert info["looks_fake"] == case["looks_fake"]
+        assert info["junk"] == case["junk"]
     if error == "invalid_country":
         with pytest.raises(codguard.InvalidInput) as e:
             codguard.normalize_phone(raw, country)
