@@ -53,7 +53,7 @@ fn example_shop_classes_match_its_readme() {
         ("q-0106", "new", "confirm"),
         ("q-0107", "good", "auto_confirm"),
         ("q-0108", "new", "confirm"),
-        ("q-0109", "good", "auto_confirm"),
+        ("q-0109", "good", "review"),
         ("q-0110", "new", "confirm"),
         ("q-0111", "new", "confirm"),
     ];

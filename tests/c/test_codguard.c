@@ -724,6 +724,71 @@ done:
     return ok;
 }
 
+/* The codes of a JSON array of reasons, compared in order with an array of strings. */
+static int same_reason_codes(const cJSON *reasons, const cJSON *want) {
+    const cJSON *r = reasons ? reasons->child : NULL;
+    const cJSON *w = want ? want->child : NULL;
+    for (; r != NULL && w != NULL; r = r->next, w = w->next) {
+        if (!same_text(str_field(r, "code"), cJSON_GetStringValue(w))) return 0;
+    }
+    return r == NULL && w == NULL;
+}
+
+/* The order ids of a JSON array of matches, as a set, against a sorted array of strings. */
+static int same_match_ids(const cJSON *matches, const cJSON *want) {
+    const cJSON *w, *m;
+    if (cJSON_GetArraySize(matches) != cJSON_GetArraySize(want)) return 0;
+    cJSON_ArrayForEach(w, want) {
+        int found = 0;
+        cJSON_ArrayForEach(m, matches) {
+            found |= same_text(str_field(m, "order_id"), cJSON_GetStringValue(w));
+        }
+        if (!found) return 0;
+    }
+    return 1;
+}
+
+/* assess.json: a new engine (with `config`), `history` added, `order` assessed. */
+static int assess_case(const cJSON *c) {
+    int ok = 1;
+    const cJSON *config = cJSON_GetObjectItemCaseSensitive(c, "config");
+    const cJSON *want = cJSON_GetObjectItemCaseSensitive(c, "expected");
+    const cJSON *want_matches = cJSON_GetObjectItemCaseSensitive(want, "matches");
+    char *config_text = NULL, *history_text = NULL, *order_text = NULL, *out = NULL;
+    cJSON *got = NULL;
+    cg_engine *engine = NULL;
+    size_t len = 0, added = 0;
+
+    config_text = cJSON_IsNull(config) ? NULL : cJSON_PrintUnformatted(config);
+    history_text = cJSON_PrintUnformatted(cJSON_GetObjectItemCaseSensitive(c, "history"));
+    order_text = cJSON_PrintUnformatted(cJSON_GetObjectItemCaseSensitive(c, "order"));
+    CHECK(history_text != NULL && order_text != NULL && want != NULL);
+    CHECK_STATUS(cg_engine_new(config_text, config_text ? strlen(config_text) : 0, &engine), CG_OK);
+    CHECK_STATUS(cg_engine_add_history(engine, TEXT(history_text), &added), CG_OK);
+    CHECK_STATUS(cg_engine_assess(engine, TEXT(order_text), &out, &len), CG_OK);
+    got = cJSON_Parse(out);
+    CHECK(got != NULL);
+    if (!same_text(str_field(got, "customer_class"), str_field(want, "customer_class")) ||
+        !same_text(str_field(got, "action"), str_field(want, "action")) ||
+        !same_reason_codes(cJSON_GetObjectItemCaseSensitive(got, "reasons"),
+                           cJSON_GetObjectItemCaseSensitive(want, "reasons")) ||
+        !cJSON_Compare(cJSON_GetObjectItemCaseSensitive(got, "notify_customer_service"),
+                       cJSON_GetObjectItemCaseSensitive(want, "notify_customer_service"), 1) ||
+        (want_matches != NULL &&
+         !same_match_ids(cJSON_GetObjectItemCaseSensitive(got, "matches"), want_matches))) {
+        fprintf(stderr, "  got %s\n", out);
+        CHECK(0);
+    }
+done:
+    cJSON_Delete(got);
+    cJSON_free(config_text);
+    cJSON_free(history_text);
+    cJSON_free(order_text);
+    cg_string_free(out);
+    cg_engine_free(engine);
+    return ok;
+}
+
 static int reply_intent_case(const cJSON *c) {
     int ok = 1;
     const char *text = str_field(c, "text");
@@ -936,6 +1001,7 @@ int main(int argc, char **argv) {
     replay(vectors, "email", email_case);
     replay(vectors, "address", address_case);
     replay(vectors, "name", name_case);
+    replay(vectors, "assess", assess_case);
     replay(vectors, "reply_intent", reply_intent_case);
     replay(vectors, "token", token_case);
     for (int a = 2; a < argc; a++) replay_flow(argv[a]);

@@ -130,6 +130,24 @@ foreach (cases("$vectors/name.json") as $i => $c) {
         return C\parse_name($c['raw'])['nonsense'] === $c['nonsense'];
     });
 }
+foreach (cases("$vectors/assess.json") as $i => $c) {
+    check("assess[$i] {$c['note']}", function () use ($c) {
+        $e = new C\Engine($c['config']);
+        $e->addHistory($c['history']);
+        $a = $e->assess($c['order']);
+        $want = $c['expected'];
+        $matches = array_map(fn ($m) => $m['order_id'], $a['matches']);
+        sort($matches);
+        $ok = $a['customer_class'] === $want['customer_class'] && $a['action'] === $want['action']
+            && array_map(fn ($r) => $r['code'], $a['reasons']) === $want['reasons']
+            && $a['notify_customer_service'] === $want['notify_customer_service']
+            && (!isset($want['matches']) || $matches === $want['matches']);
+        if (!$ok) {
+            fwrite(STDERR, '  got ' . json_encode($a, JSON_UNESCAPED_UNICODE) . "\n");
+        }
+        return $ok;
+    });
+}
 foreach (cases("$vectors/reply_intent.json") as $i => $c) {
     check("reply_intent[$i] {$c['note']}", fn () => C\reply_intent($c['text'], $c['default_country'] ?? '') === $c['expected']);
 }

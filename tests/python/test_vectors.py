@@ -67,6 +67,19 @@ def replay_name(case: dict) -> None:
         assert sim < 0.5
 
 
+def replay_assess(case: dict) -> None:
+    engine = codguard.Engine(case["config"])
+    engine.add_history(case["history"])
+    got = engine.assess(case["order"]).to_dict()
+    want = case["expected"]
+    assert got["customer_class"] == want["customer_class"]
+    assert got["action"] == want["action"]
+    assert [r["code"] for r in got["reasons"]] == want["reasons"]
+    assert got["notify_customer_service"] == want["notify_customer_service"]
+    if "matches" in want:
+        assert sorted(m["order_id"] for m in got["matches"]) == want["matches"]
+
+
 def replay_reply_intent(case: dict) -> None:
     assert codguard.reply_intent(case["text"], case["default_country"]) == case["expected"]
 
@@ -113,6 +126,7 @@ REPLAYERS: dict[str, Callable[[dict], None]] = {
     "email": replay_email,
     "address": replay_address,
     "name": replay_name,
+    "assess": replay_assess,
     "reply_intent": replay_reply_intent,
     "token": replay_token,
 }
