@@ -120,3 +120,74 @@ fn every_city_of_the_sample_data_resolves() {
         assert!(resolve_city(c, "").is_some(), "{c}");
     }
 }
+
+mod places {
+    use codguard::normalize::city::{place_key, resolve_city, same_place, PlaceKey};
+
+    #[test]
+    fn one_place_in_both_scripts() {
+        // Towns the gazetteer knows and towns it lacks, Arabic against French or English
+        // official names, in every country the shops serve.
+        for (a, b, country) in [
+            ("Casablanca", "الدار البيضاء", "MA"),
+            ("Ouargla", "ورقلة", "DZ"),
+            ("Wargla", "ورقلة", "DZ"),
+            ("اكزناية", "Gueznaia", "MA"),
+            ("حجر النحل", "Hjar Ennhal", "MA"),
+            ("دار الشاوي", "Dar Chaoui", "MA"),
+            ("المنزلة", "Al Manzla", "EG"),
+            ("مدينة 6 أكتوبر", "6th of October City", "EG"),
+            ("أولاد تايمة", "Ouled Teima", "MA"),
+            ("عين حرودة", "Ain Harrouda", "MA"),
+            ("سيدي بنور", "Sidi Bennour", "MA"),
+            ("بن سليمان", "Benslimane", "MA"),
+            ("منزل بورقيبة", "Menzel Bourguiba", "TN"),
+            ("حي الملك فهد", "Hay Al Malik Fahd", "SA"),
+            ("الخور", "Al Khor", "QA"),
+            ("صلالة", "Salalah", "OM"),
+            ("الجهراء", "Al Jahra", "KW"),
+            ("المحرق", "Muharraq", "BH"),
+            ("خورفكان", "Khor Fakkan", "AE"),
+        ] {
+            assert!(same_place(a, b, country), "{a} / {b}");
+            assert!(same_place(b, a, country), "{b} / {a}");
+            assert!(
+                same_place(&a.to_uppercase(), &format!(" {b} "), country),
+                "{a}"
+            );
+        }
+    }
+
+    #[test]
+    fn different_places_stay_apart() {
+        for (a, b, country) in [
+            ("Casablanca", "Rabat", "MA"),
+            ("الدار البيضاء", "Rabat", "MA"),
+            ("حجر النحل", "Dar Chaoui", "MA"),
+            ("وهران", "Ouargla", "DZ"),
+            ("المنزلة", "المنصورة", "EG"),
+            ("Jeddah", "الرياض", "SA"),
+            ("Sidi Bennour", "Sidi Slimane", "MA"),
+        ] {
+            assert!(!same_place(a, b, country), "{a} / {b}");
+        }
+    }
+
+    #[test]
+    fn nothing_is_no_place() {
+        assert!(!same_place("", "", "MA"));
+        assert!(!same_place("  ", "-", "MA"));
+        assert!(!same_place("ville", "city", "MA"));
+        assert_eq!(place_key("", "MA"), None);
+        assert_eq!(place_key(&"x".repeat(5000), "MA"), None);
+    }
+
+    #[test]
+    fn keys_are_ids_when_the_gazetteer_knows_the_place() {
+        let casa = resolve_city("Casablanca", "MA").expect("known");
+        assert_eq!(place_key("كازا", "MA"), Some(PlaceKey::City(casa)));
+        assert_eq!(PlaceKey::City(casa).as_key(), format!("#{}", casa.0));
+        let key = place_key("حجر النحل", "MA").expect("a place");
+        assert_eq!(place_key("HJAR EN NHAL", "MA"), Some(key));
+    }
+}

@@ -862,6 +862,15 @@ static int flow_file(const cJSON *doc) {
     order_text = cJSON_PrintUnformatted(order);
     policy_text = cJSON_PrintUnformatted(policy); /* "null" for the default */
     CHECK(order_text != NULL && policy_text != NULL);
+    if (str_field(doc, "error") != NULL) {
+        /* The flow cannot be created (a bad policy, say): nothing to replay. */
+        cg_status st = cg_flow_new(TEXT(order_text), TEXT(action), TEXT(policy_text),
+                                   (const uint8_t *)secret, strlen(secret), &flow);
+        CHECK(same_error(st, str_field(doc, "error")));
+        CHECK(flow == NULL);
+        CHECK(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(doc, "steps")) == 0);
+        goto done;
+    }
     CHECK_STATUS(cg_flow_new(TEXT(order_text), TEXT(action), TEXT(policy_text),
                              (const uint8_t *)secret, strlen(secret), &flow),
                  CG_OK);

@@ -50,406 +50,27 @@
 //! (a bad token must not confirm, and telling a guesser why helps nobody); the host can learn why
 //! from [`ConfirmationFlow::verify_link`]. Malformed events are [`ErrorKind::InvalidEvent`]: a
 //! negative time, `send_failed` on `call`, a `new_phone` reply without a valid phone.
+//!
+//! # Deadlines
+//! At most one deadline is pending at a time, and each has a name (a `Timer`, as quinn-proto
+//! names its timers): the end of quiet hours for a waiting message, the next step of the
+//! timeline, the follow-up after delivery. [`ConfirmationFlow::next_deadline`] is its time.
 
-use serde::{Deserialize, Serialize};
-
-use super::intent::{normalize_flow_phone, Intent};
-use super::sms::sms_segments;
-use super::templates::{
-    choose_lang, format_total, names, render, template_text, Lang, MessageVars, TemplateOverrides,
+use super::events::{
+    CallResult, CancelReason, Channel, Event, FlowAction, FlowState, LinkChoice, NotifyReason,
 };
+use super::intent::{normalize_flow_phone, Intent};
+use super::policy::FlowPolicy;
+use super::sms::sms_segments;
+use super::snapshot::{FlowData, FlowSnapshot};
+use super::templates::{choose_lang, format_total, names, render, template_text, MessageVars};
 use super::token::TokenKey;
 use crate::assessment::Action;
 use crate::error::{Error, ErrorKind};
 use crate::record::Order;
 
-/// A channel that reaches the customer.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Channel {
-    /// Text message.
-    Sms,
-    /// WhatsApp message.
-    Whatsapp,
-    /// Email.
-    Email,
-    /// Phone call by a person.
-    Call,
-}
-
-/// The outcome of a manual call.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum CallResult {
-    /// The customer confirmed.
-    Confirmed,
-    /// The customer cancelled.
-    Cancelled,
-    /// Nobody answered (counts one attempt).
-    NoAnswer,
-    /// The number is not the customer's.
-    WrongNumber,
-}
-
-/// Which button of the link's page the customer pressed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
-#[serde(rename_all = "snake_case")]
-pub enum LinkChoice {
-    /// "Confirm".
-    #[default]
-    Confirm,
-    /// "Cancel".
-    Cancel,
-}
-
-/// What happened, as the host reports it. `at` is Unix seconds.
-///
-/// # Example
-/// ```
-/// use codguard::confirm::Event;
-/// let e: Event = serde_json::from_str(r#"{"type": "send_failed", "at": 5, "channel": "sms"}"#).unwrap();
-/// assert_eq!(e.at(), 5);
-/// ```
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
-pub enum Event {
-    /// The order was placed: start.
-    Placed {
-        /// Time.
-        at: i64,
-    },
-    /// Time passes: fire every step due by `at`.
-    Tick {
-        /// Time.
-        at: i64,
-    },
-    /// The customer pressed a button on the link's page (a POST, never a GET).
-    LinkClicked {
-        /// Time.
-        at: i64,
-        /// The token from the link.
-        token: String,
-        /// Which button (default: confirm).
-        #[serde(default)]
-        choice: LinkChoice,
-    },
-    /// The customer replied.
-    Reply {
-        /// Time.
-        at: i64,
-        /// Where the reply came from.
-        channel: Channel,
-        /// What it means (see [`reply_intent`](super::reply_intent)).
-        intent: Intent,
-        /// The new number, for `new_phone`.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        phone: Option<String>,
-    },
-    /// A person called the customer.
-    CallResult {
-        /// Time.
-        at: i64,
-        /// How it went.
-        result: CallResult,
-    },
-    /// A message could not be delivered.
-    SendFailed {
-        /// Time.
-        at: i64,
-        /// The channel that failed (not `call`).
-        channel: Channel,
-    },
-    /// The order was delivered (beyond the contract's list: starts the follow-up).
-    Delivered {
-        /// Time.
-        at: i64,
-    },
-}
-
-impl Event {
-    /// The event's time, Unix seconds.
-    pub fn at(&self) -> i64 {
-        match *self {
-            Event::Placed { at }
-            | Event::Tick { at }
-            | Event::LinkClicked { at, .. }
-            | Event::Reply { at, .. }
-            | Event::CallResult { at, .. }
-            | Event::SendFailed { at, .. }
-            | Event::Delivered { at } => at,
-        }
-    }
-}
-
-/// Why an order is cancelled.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum CancelReason {
-    /// The customer never confirmed (the contract's outcome `unconfirmed`).
-    Unconfirmed,
-    /// The customer said no.
-    CancelledByCustomer,
-    /// The assessment said `reject`.
-    Rejected,
-    /// A `require_prepayment` order was not paid in time.
-    Unpaid,
-    /// The order has neither a usable phone nor an email: nothing to ask.
-    NoContact,
-}
-
-/// Why customer service should look.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum NotifyReason {
-    /// A good customer's order was confirmed without asking.
-    AutoConfirmed,
-    /// A reply nobody could read for sure.
-    UnclearReply,
-    /// A `require_prepayment` customer said yes but has not paid.
-    PrepaymentReply,
-}
-
-/// What the host must do. Serialized as in the contract, with extra fields on `send`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
-pub enum FlowAction {
-    /// Send a message.
-    Send {
-        /// The channel.
-        channel: Channel,
-        /// The template's name.
-        template: String,
-        /// E.164 phone, or email address.
-        to: String,
-        /// The signed link, when the message carries one.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        link: Option<String>,
-        /// SMS parts (SMS only).
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        segments: Option<u32>,
-        /// The message's language.
-        lang: Lang,
-        /// The rendered text.
-        body: String,
-    },
-    /// Put the order in the call queue.
-    FlagForCall,
-    /// Ship it.
-    Confirm,
-    /// Cancel it.
-    Cancel {
-        /// Why.
-        reason: CancelReason,
-    },
-    /// Tell customer service.
-    NotifyCustomerService {
-        /// Why.
-        reason: NotifyReason,
-    },
-}
-
-/// Where a flow stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum FlowState {
-    /// Waiting for `placed`.
-    NotStarted,
-    /// Step 1: the SMS is sent (or waits for the end of quiet hours).
-    AwaitingSms,
-    /// Step 2: the WhatsApp message is sent (or waits).
-    AwaitingWhatsapp,
-    /// Step 3: the email is sent.
-    AwaitingEmail,
-    /// Step 4: flagged for a manual call.
-    AwaitingCall,
-    /// A `require_prepayment` offer is out.
-    AwaitingPayment,
-    /// Confirmed by the customer.
-    Confirmed,
-    /// Confirmed without asking (`auto_confirm`).
-    AutoConfirmed,
-    /// Cancelled (terminal).
-    Cancelled,
-    /// Delivered; the follow-up message is scheduled.
-    AwaitingFollowup,
-    /// Delivered and followed up, or nothing left to send (terminal).
-    Completed,
-}
-
-impl FlowState {
-    /// True when no event can produce an action any more.
-    pub fn is_terminal(self) -> bool {
-        matches!(self, FlowState::Cancelled | FlowState::Completed)
-    }
-
-    /// True while the flow waits for the customer's answer.
-    pub fn is_awaiting_answer(self) -> bool {
-        matches!(
-            self,
-            FlowState::AwaitingSms
-                | FlowState::AwaitingWhatsapp
-                | FlowState::AwaitingEmail
-                | FlowState::AwaitingCall
-                | FlowState::AwaitingPayment
-        )
-    }
-}
-
-/// Channels the customer refused.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
-#[serde(default, deny_unknown_fields)]
-pub struct OptOut {
-    /// No SMS.
-    pub sms: bool,
-    /// No WhatsApp.
-    pub whatsapp: bool,
-    /// No email.
-    pub email: bool,
-}
-
-/// Hours without SMS or WhatsApp, in the shop's local time.
-///
-/// `start_minute` and `end_minute` count minutes after local midnight; a window may wrap past
-/// midnight (22:00-08:00 is `1320`..`480`). Local time is UTC plus `utc_offset_minutes`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct QuietHours {
-    /// Start, minutes after local midnight.
-    pub start_minute: u16,
-    /// End (exclusive), minutes after local midnight.
-    pub end_minute: u16,
-    /// The shop's fixed offset from UTC, minutes.
-    #[serde(default)]
-    pub utc_offset_minutes: i32,
-}
-
-impl QuietHours {
-    /// The first moment at or after `t` outside quiet hours.
-    ///
-    /// # Example
-    /// ```
-    /// use codguard::confirm::QuietHours;
-    /// let q = QuietHours { start_minute: 22 * 60, end_minute: 8 * 60, utc_offset_minutes: 60 };
-    /// // 2026-01-01 23:30 UTC is 00:30 local: wait until 08:00 local, 07:00 UTC.
-    /// assert_eq!(q.release_time(1_767_310_200), 1_767_337_200);
-    /// assert_eq!(q.release_time(1_767_337_200), 1_767_337_200);
-    /// ```
-    pub fn release_time(&self, t: i64) -> i64 {
-        let local = t.saturating_add(i64::from(self.utc_offset_minutes) * 60);
-        let sec = local.rem_euclid(86_400);
-        let start = i64::from(self.start_minute) * 60;
-        let end = i64::from(self.end_minute) * 60;
-        let quiet = match start.cmp(&end) {
-            std::cmp::Ordering::Less => sec >= start && sec < end,
-            std::cmp::Ordering::Greater => sec >= start || sec < end,
-            std::cmp::Ordering::Equal => false,
-        };
-        if quiet {
-            t.saturating_add((end - sec).rem_euclid(86_400))
-        } else {
-            t
-        }
-    }
-}
-
-/// How a shop runs the flow. Every field has the contract's default; JSON may give any subset.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-pub struct FlowPolicy {
-    /// Step 2 (WhatsApp), seconds after the start (default 4 h).
-    pub whatsapp_after: i64,
-    /// Step 3 (email), seconds after the start (default 8 h).
-    pub email_after: i64,
-    /// Step 4 (manual call), seconds after the start (default 24 h).
-    pub call_after: i64,
-    /// Step 5 (cancel as `unconfirmed`), seconds after the start (default 48 h).
-    pub cancel_after: i64,
-    /// Unanswered calls before cancelling (default 2).
-    pub call_attempts: u32,
-    /// The link is this text followed by the token.
-    pub link_base: String,
-    /// How long a link stays valid after the start, seconds (default 72 h: the 48 h timeline
-    /// plus room for quiet hours).
-    pub link_valid_for: i64,
-    /// A fixed message language; `null` chooses per order (see [`choose_lang`]).
-    pub language: Option<Lang>,
-    /// The shop's name, for `{shop}` in templates.
-    pub shop_name: String,
-    /// Channels the customer refused.
-    pub opt_out: OptOut,
-    /// No SMS or WhatsApp in these hours.
-    pub quiet_hours: Option<QuietHours>,
-    /// Delay of the follow-up after delivery, seconds (default 24 h); `null`: no follow-up.
-    pub followup_after: Option<i64>,
-    /// Channels for the follow-up, preferred first (default SMS, WhatsApp, email).
-    pub followup_channels: Vec<Channel>,
-    /// The shop's texts: template name -> language -> text.
-    pub templates: TemplateOverrides,
-}
-
-impl Default for FlowPolicy {
-    fn default() -> FlowPolicy {
-        FlowPolicy {
-            whatsapp_after: 4 * 3600,
-            email_after: 8 * 3600,
-            call_after: 24 * 3600,
-            cancel_after: 48 * 3600,
-            call_attempts: 2,
-            link_base: "https://shop.example/c/".to_owned(),
-            link_valid_for: 72 * 3600,
-            language: None,
-            shop_name: String::new(),
-            opt_out: OptOut::default(),
-            quiet_hours: None,
-            followup_after: Some(24 * 3600),
-            followup_channels: vec![Channel::Sms, Channel::Whatsapp, Channel::Email],
-            templates: TemplateOverrides::new(),
-        }
-    }
-}
-
-impl FlowPolicy {
-    /// Checks the policy.
-    ///
-    /// # Errors
-    /// [`ErrorKind::InvalidConfig`] for a negative delay, steps out of order
-    /// (WhatsApp <= email <= call < cancel), no call attempt, a non-positive link validity,
-    /// quiet hours outside the day or a `call` follow-up channel.
-    pub fn validate(&self) -> Result<(), Error> {
-        let bad = |m: &str| Err(Error::new(ErrorKind::InvalidConfig, m.to_owned()));
-        if self.whatsapp_after < 0 {
-            return bad("whatsapp_after is negative");
-        }
-        if !(self.whatsapp_after <= self.email_after
-            && self.email_after <= self.call_after
-            && self.call_after < self.cancel_after)
-        {
-            return bad("the steps must come in order: whatsapp <= email <= call < cancel");
-        }
-        if self.call_attempts == 0 {
-            return bad("call_attempts must be at least 1");
-        }
-        if self.link_valid_for <= 0 {
-            return bad("link_valid_for must be positive");
-        }
-        if self.followup_after.is_some_and(|d| d < 0) {
-            return bad("followup_after is negative");
-        }
-        if self.followup_channels.contains(&Channel::Call) {
-            return bad("followup_channels cannot hold call");
-        }
-        if let Some(q) = self.quiet_hours {
-            if q.start_minute >= 1440 || q.end_minute >= 1440 || q.utc_offset_minutes.abs() >= 1440
-            {
-                return bad("quiet_hours must lie within a day");
-            }
-        }
-        Ok(())
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+/// A step of a timeline.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Step {
     Sms,
     Whatsapp,
@@ -458,48 +79,16 @@ enum Step {
     Cancel,
 }
 
-/// Everything a flow knows; the body of a [`FlowSnapshot`].
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-struct FlowData {
-    order_id: String,
-    country: String,
-    name: String,
-    email: Option<String>,
-    total: f64,
-    currency: String,
-    lang: Lang,
-    placed_at: i64,
-    action: Action,
-    policy: FlowPolicy,
-    state: FlowState,
-    phone: Option<String>,
-    phone_bad: bool,
-    /// Start of the current run, moved by quiet-hour delays.
-    base: i64,
-    /// Index of the current step in the plan.
-    pos: usize,
-    /// A message of the current step waiting for the end of quiet hours.
-    send_at: Option<i64>,
-    /// The current step's message went out (a `send_failed` for it is meaningful).
-    sent: bool,
-    attempts: u32,
-    /// Time of the latest event, to ignore out-of-order ones.
-    now: Option<i64>,
-    link_expires_at: i64,
-    followup_at: Option<i64>,
-    followup_channel: Option<Channel>,
+/// A named deadline: what fires when time reaches it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Timer {
+    /// The current step's SMS or WhatsApp waits for the end of quiet hours.
+    QuietHoursEnd,
+    /// The next step of the timeline (its index in the plan) comes due.
+    NextStep(usize),
+    /// The follow-up message after delivery.
+    Followup,
 }
-
-/// A flow's whole state, for the host's database. Versioned; restore with
-/// [`ConfirmationFlow::restore`]. The secret is not in it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct FlowSnapshot {
-    /// Format version (currently 1).
-    pub version: u32,
-    data: FlowData,
-}
-
-const SNAPSHOT_VERSION: u32 = 1;
 
 /// The confirmation flow of one order. See the [module docs](self) for the timeline.
 ///
@@ -576,34 +165,24 @@ impl ConfirmationFlow {
     /// [`ErrorKind::SnapshotVersion`] for an unknown version, [`ErrorKind::SnapshotCorrupt`] for
     /// an inconsistent snapshot, [`ErrorKind::InvalidConfig`] for an empty secret.
     pub fn restore(snapshot: FlowSnapshot, secret: &[u8]) -> Result<ConfirmationFlow, Error> {
-        if snapshot.version != SNAPSHOT_VERSION {
-            return Err(Error::new(
-                ErrorKind::SnapshotVersion,
-                format!("snapshot version {} is not supported", snapshot.version),
-            ));
-        }
+        let data = snapshot.into_data()?;
         let key = TokenKey::new(secret)?;
-        let flow = ConfirmationFlow {
-            data: snapshot.data,
-            key,
-        };
-        let corrupt = |m: &str| Error::new(ErrorKind::SnapshotCorrupt, m.to_owned());
-        flow.data
-            .policy
-            .validate()
-            .map_err(|_| corrupt("the snapshot's policy is invalid"))?;
-        if flow.data.order_id.trim().is_empty() || flow.data.pos >= flow.plan().len() {
-            return Err(corrupt("the snapshot's flow position is invalid"));
+        let flow = ConfirmationFlow { data, key };
+        let consistent = flow.data.pos < flow.plan().len()
+            && (flow.data.state != FlowState::AwaitingFollowup
+                || (flow.data.followup_at.is_some() && flow.data.followup_channel.is_some()));
+        if !consistent {
+            return Err(Error::new(
+                ErrorKind::SnapshotCorrupt,
+                "the snapshot's flow position is invalid",
+            ));
         }
         Ok(flow)
     }
 
     /// The flow's state, to store between events.
     pub fn snapshot(&self) -> FlowSnapshot {
-        FlowSnapshot {
-            version: SNAPSHOT_VERSION,
-            data: self.data.clone(),
-        }
+        FlowSnapshot::of(&self.data)
     }
 
     /// Where the flow stands.
@@ -619,12 +198,7 @@ impl ConfirmationFlow {
     /// When the host should send the next `tick` (Unix seconds), or `None` when no time-driven
     /// step is left.
     pub fn next_deadline(&self) -> Option<i64> {
-        let d = &self.data;
-        match d.state {
-            FlowState::AwaitingFollowup => d.followup_at,
-            s if s.is_awaiting_answer() => d.send_at.or_else(|| self.next_timed().map(|(_, t)| t)),
-            _ => None,
-        }
+        self.pending_timer().map(|(_, at)| at)
     }
 
     /// Checks a link token for this order at `now`, with the reason when it fails.
@@ -637,127 +211,226 @@ impl ConfirmationFlow {
 
     /// Feeds one event; returns what the host must do, in order.
     ///
+    /// Each event does its own work (one function per event), then whatever fell due by its
+    /// time fires, as a `tick` would.
+    ///
     /// # Errors
     /// [`ErrorKind::InvalidEvent`] for a malformed event (see the [module docs](self)); the flow
     /// is unchanged then.
     pub fn handle(&mut self, event: Event) -> Result<Vec<FlowAction>, Error> {
+        event.validate()?;
         let at = event.at();
-        let invalid = |m: &str| Err(Error::new(ErrorKind::InvalidEvent, m.to_owned()));
-        if at < 0 {
-            return invalid("event time is negative");
-        }
-        match &event {
-            Event::SendFailed {
-                channel: Channel::Call,
-                ..
-            } => return invalid("send_failed cannot name the call channel"),
-            Event::Reply {
-                intent: Intent::NewPhone,
-                phone,
-                ..
-            } if phone.as_deref().is_none_or(|p| p.trim().is_empty()) => {
-                return invalid("a new_phone reply needs a phone")
-            }
-            _ => {}
-        }
         if self.data.now.is_some_and(|now| at < now) {
             return Ok(Vec::new());
         }
         let mut out = Vec::new();
-        if let Event::Reply {
-            intent: Intent::NewPhone,
-            phone: Some(raw),
-            ..
-        } = &event
-        {
-            if self.data.state.is_awaiting_answer() {
-                let Some(phone) = normalize_flow_phone(raw, &self.data.country) else {
-                    return invalid("the new phone is not a valid number");
-                };
-                self.data.now = Some(at);
-                self.new_phone(phone.as_str(), at, &mut out);
-                self.catch_up(at, &mut out);
-                return Ok(out);
-            }
-        }
-        self.data.now = Some(at);
-        let state = self.data.state;
-        let awaiting = state.is_awaiting_answer();
         match event {
-            Event::Placed { .. } if state == FlowState::NotStarted => self.start(at, &mut out),
+            Event::Placed { .. } => self.on_placed(at, &mut out),
             // Ticks only bring time forward: `catch_up` below does the work.
             Event::Tick { .. } => {}
-            Event::LinkClicked { token, choice, .. }
-                if awaiting && self.verify_link(&token, at).is_ok() =>
-            {
-                match choice {
-                    LinkChoice::Confirm => self.confirm(&mut out),
-                    LinkChoice::Cancel => self.cancel(CancelReason::CancelledByCustomer, &mut out),
-                }
+            Event::LinkClicked { token, choice, .. } => {
+                self.on_link_clicked(&token, choice, at, &mut out)
             }
-            Event::Reply { intent, .. } if awaiting => match intent {
-                Intent::Confirm if self.data.action == Action::RequirePrepayment => {
-                    out.push(FlowAction::NotifyCustomerService {
-                        reason: NotifyReason::PrepaymentReply,
-                    })
-                }
-                Intent::Confirm => self.confirm(&mut out),
-                Intent::Cancel => self.cancel(CancelReason::CancelledByCustomer, &mut out),
-                Intent::Unknown => out.push(FlowAction::NotifyCustomerService {
-                    reason: NotifyReason::UnclearReply,
-                }),
-                // Handled above.
-                Intent::NewPhone => {}
-            },
-            Event::CallResult { result, .. } if awaiting => match result {
-                CallResult::Confirmed => self.confirm(&mut out),
-                CallResult::Cancelled => self.cancel(CancelReason::CancelledByCustomer, &mut out),
-                CallResult::NoAnswer => {
-                    if self.current() == Step::Call {
-                        self.data.attempts += 1;
-                        if self.data.attempts >= self.data.policy.call_attempts {
-                            self.cancel(CancelReason::Unconfirmed, &mut out);
-                        }
-                    }
-                }
-                CallResult::WrongNumber => {
-                    if self.phone().is_some() {
-                        self.data.phone_bad = true;
-                        if matches!(self.current(), Step::Sms | Step::Whatsapp | Step::Call) {
-                            self.advance(at, &mut out);
-                        }
-                    }
-                }
-            },
-            Event::SendFailed { channel, .. } if awaiting => {
-                let current = match self.current() {
-                    Step::Sms => Some(Channel::Sms),
-                    Step::Whatsapp => Some(Channel::Whatsapp),
-                    Step::Email => Some(Channel::Email),
-                    Step::Call | Step::Cancel => None,
-                };
-                if current == Some(channel) && self.data.sent {
-                    self.advance(at, &mut out);
-                }
+            Event::Reply { intent, phone, .. } => {
+                self.on_reply(intent, phone.as_deref(), at, &mut out)?
             }
-            Event::Delivered { .. }
-                if matches!(state, FlowState::Confirmed | FlowState::AutoConfirmed) =>
-            {
-                self.delivered(at, &mut out)
-            }
-            // Late, duplicate or out-of-place: nothing to do.
-            _ => {}
+            Event::CallResult { result, .. } => self.on_call_result(result, at, &mut out),
+            Event::SendFailed { channel, .. } => self.on_send_failed(channel, at, &mut out),
+            Event::Delivered { .. } => self.on_delivered(at),
         }
+        self.data.now = Some(at);
         self.catch_up(at, &mut out);
         Ok(out)
     }
 
-    /// Fires what fell due by `at`, so that after any event the next deadline lies ahead.
-    fn catch_up(&mut self, at: i64, out: &mut Vec<FlowAction>) {
-        match self.data.state {
-            FlowState::AwaitingFollowup => self.fire_followup(at, out),
-            s if s.is_awaiting_answer() => self.fire_due(at, out),
-            _ => {}
+    fn awaiting(&self) -> bool {
+        self.data.state.is_awaiting_answer()
+    }
+
+    fn on_placed(&mut self, at: i64, out: &mut Vec<FlowAction>) {
+        if self.data.state != FlowState::NotStarted {
+            return;
+        }
+        match self.data.action {
+            Action::AutoConfirm => {
+                out.push(FlowAction::Confirm);
+                out.push(FlowAction::NotifyCustomerService {
+                    reason: NotifyReason::AutoConfirmed,
+                });
+                self.data.state = FlowState::AutoConfirmed;
+            }
+            Action::Reject => self.cancel(CancelReason::Rejected, out),
+            Action::Confirm | Action::Review | Action::RequirePrepayment => {
+                self.data.base = self.data.placed_at;
+                self.run_from_first(at, out);
+            }
+        }
+    }
+
+    /// A button of the link's page; a token that does not verify does nothing (the host can
+    /// ask [`ConfirmationFlow::verify_link`] why).
+    fn on_link_clicked(
+        &mut self,
+        token: &str,
+        choice: LinkChoice,
+        at: i64,
+        out: &mut Vec<FlowAction>,
+    ) {
+        if !self.awaiting() || self.verify_link(token, at).is_err() {
+            return;
+        }
+        match choice {
+            LinkChoice::Confirm => self.confirm(out),
+            LinkChoice::Cancel => self.cancel(CancelReason::CancelledByCustomer, out),
+        }
+    }
+
+    /// # Errors
+    /// [`ErrorKind::InvalidEvent`] for a `new_phone` that is not a valid number, before any
+    /// change.
+    fn on_reply(
+        &mut self,
+        intent: Intent,
+        phone: Option<&str>,
+        at: i64,
+        out: &mut Vec<FlowAction>,
+    ) -> Result<(), Error> {
+        if !self.awaiting() {
+            return Ok(());
+        }
+        match intent {
+            Intent::Confirm if self.data.action == Action::RequirePrepayment => {
+                out.push(FlowAction::NotifyCustomerService {
+                    reason: NotifyReason::PrepaymentReply,
+                })
+            }
+            Intent::Confirm => self.confirm(out),
+            Intent::Cancel => self.cancel(CancelReason::CancelledByCustomer, out),
+            Intent::Unknown => out.push(FlowAction::NotifyCustomerService {
+                reason: NotifyReason::UnclearReply,
+            }),
+            Intent::NewPhone => {
+                let phone = phone
+                    .and_then(|raw| normalize_flow_phone(raw, &self.data.country))
+                    .ok_or_else(|| {
+                        Error::new(
+                            ErrorKind::InvalidEvent,
+                            "the new phone is not a valid number",
+                        )
+                    })?;
+                self.new_phone(phone.as_str(), at, out);
+            }
+        }
+        Ok(())
+    }
+
+    fn on_call_result(&mut self, result: CallResult, at: i64, out: &mut Vec<FlowAction>) {
+        if !self.awaiting() {
+            return;
+        }
+        match result {
+            CallResult::Confirmed => self.confirm(out),
+            CallResult::Cancelled => self.cancel(CancelReason::CancelledByCustomer, out),
+            CallResult::NoAnswer => {
+                if self.current() == Step::Call {
+                    self.data.attempts += 1;
+                    if self.data.attempts >= self.data.policy.call_attempts {
+                        self.cancel(CancelReason::Unconfirmed, out);
+                    }
+                }
+            }
+            CallResult::WrongNumber => {
+                if self.phone().is_some() {
+                    self.data.phone_bad = true;
+                    if matches!(self.current(), Step::Sms | Step::Whatsapp | Step::Call) {
+                        self.advance(at, out);
+                    }
+                }
+            }
+        }
+    }
+
+    /// A failure of the message just sent moves on to the next usable step at once.
+    fn on_send_failed(&mut self, channel: Channel, at: i64, out: &mut Vec<FlowAction>) {
+        if !self.awaiting() {
+            return;
+        }
+        let current = match self.current() {
+            Step::Sms => Some(Channel::Sms),
+            Step::Whatsapp => Some(Channel::Whatsapp),
+            Step::Email => Some(Channel::Email),
+            Step::Call | Step::Cancel => None,
+        };
+        if current == Some(channel) && self.data.sent {
+            self.advance(at, out);
+        }
+    }
+
+    /// Delivery of a confirmed order schedules the follow-up message.
+    fn on_delivered(&mut self, at: i64) {
+        if !matches!(
+            self.data.state,
+            FlowState::Confirmed | FlowState::AutoConfirmed
+        ) {
+            return;
+        }
+        let d = &self.data;
+        let channel = d
+            .policy
+            .followup_channels
+            .iter()
+            .copied()
+            .find(|&c| match c {
+                Channel::Sms => self.usable(Step::Sms),
+                Channel::Whatsapp => self.usable(Step::Whatsapp),
+                Channel::Email => self.usable(Step::Email),
+                Channel::Call => false,
+            });
+        match (d.policy.followup_after, channel) {
+            (Some(after), Some(channel)) => {
+                let due = at.saturating_add(after);
+                let due = if channel == Channel::Email {
+                    due
+                } else {
+                    self.release_time(due)
+                };
+                self.data.followup_at = Some(due);
+                self.data.followup_channel = Some(channel);
+                self.data.state = FlowState::AwaitingFollowup;
+            }
+            _ => self.data.state = FlowState::Completed,
+        }
+    }
+
+    /// The pending deadline, if any. A message waiting for the end of quiet hours goes out
+    /// before the next step is timed.
+    fn pending_timer(&self) -> Option<(Timer, i64)> {
+        let d = &self.data;
+        match d.state {
+            FlowState::AwaitingFollowup => d.followup_at.map(|t| (Timer::Followup, t)),
+            _ if self.awaiting() => match d.send_at {
+                Some(t) => Some((Timer::QuietHoursEnd, t)),
+                None => self.next_timed().map(|(i, t)| (Timer::NextStep(i), t)),
+            },
+            _ => None,
+        }
+    }
+
+    /// Fires every deadline reached by `now`, each at its own time, so that after any event
+    /// the next deadline lies ahead.
+    fn catch_up(&mut self, now: i64, out: &mut Vec<FlowAction>) {
+        while let Some((timer, at)) = self.pending_timer() {
+            if at > now {
+                return;
+            }
+            match timer {
+                Timer::QuietHoursEnd => {
+                    self.data.send_at = None;
+                    self.send_current(out);
+                }
+                Timer::NextStep(pos) => self.enter(pos, at, out),
+                Timer::Followup => self.send_followup(out),
+            }
         }
     }
 
@@ -817,23 +490,6 @@ impl ConfirmationFlow {
             })
     }
 
-    fn start(&mut self, at: i64, out: &mut Vec<FlowAction>) {
-        match self.data.action {
-            Action::AutoConfirm => {
-                out.push(FlowAction::Confirm);
-                out.push(FlowAction::NotifyCustomerService {
-                    reason: NotifyReason::AutoConfirmed,
-                });
-                self.data.state = FlowState::AutoConfirmed;
-            }
-            Action::Reject => self.cancel(CancelReason::Rejected, out),
-            Action::Confirm | Action::Review | Action::RequirePrepayment => {
-                self.data.base = self.data.placed_at;
-                self.run_from_first(at, out);
-            }
-        }
-    }
-
     fn run_from_first(&mut self, at: i64, out: &mut Vec<FlowAction>) {
         let first = self
             .plan()
@@ -876,24 +532,6 @@ impl ConfirmationFlow {
             CancelReason::Unpaid
         } else {
             CancelReason::Unconfirmed
-        }
-    }
-
-    /// Fires every step due by `now`, in order.
-    fn fire_due(&mut self, now: i64, out: &mut Vec<FlowAction>) {
-        while self.data.state.is_awaiting_answer() {
-            if let Some(t) = self.data.send_at {
-                if t > now {
-                    return;
-                }
-                self.data.send_at = None;
-                self.send_current(out);
-                continue;
-            }
-            match self.next_timed() {
-                Some((i, t)) if t <= now => self.enter(i, t, out),
-                _ => return,
-            }
         }
     }
 
@@ -956,6 +594,14 @@ impl ConfirmationFlow {
         }
     }
 
+    fn send_followup(&mut self, out: &mut Vec<FlowAction>) {
+        if let Some(channel) = self.data.followup_channel {
+            out.extend(self.message(channel, names::FOLLOWUP));
+        }
+        self.data.followup_at = None;
+        self.data.state = FlowState::Completed;
+    }
+
     /// Renders a message for `channel`; `None` when the channel has no address.
     fn message(&self, channel: Channel, template: &str) -> Option<FlowAction> {
         let d = &self.data;
@@ -1010,47 +656,5 @@ impl ConfirmationFlow {
         out.push(FlowAction::Cancel { reason });
         self.data.state = FlowState::Cancelled;
         self.data.send_at = None;
-    }
-
-    fn delivered(&mut self, at: i64, _out: &mut [FlowAction]) {
-        let d = &self.data;
-        let channel = d
-            .policy
-            .followup_channels
-            .iter()
-            .copied()
-            .find(|&c| match c {
-                Channel::Sms => self.usable(Step::Sms),
-                Channel::Whatsapp => self.usable(Step::Whatsapp),
-                Channel::Email => self.usable(Step::Email),
-                Channel::Call => false,
-            });
-        match (d.policy.followup_after, channel) {
-            (Some(after), Some(channel)) => {
-                let due = at.saturating_add(after);
-                let due = if channel == Channel::Email {
-                    due
-                } else {
-                    self.release_time(due)
-                };
-                self.data.followup_at = Some(due);
-                self.data.followup_channel = Some(channel);
-                self.data.state = FlowState::AwaitingFollowup;
-            }
-            _ => self.data.state = FlowState::Completed,
-        }
-    }
-
-    fn fire_followup(&mut self, now: i64, out: &mut Vec<FlowAction>) {
-        let (Some(due), Some(channel)) = (self.data.followup_at, self.data.followup_channel) else {
-            self.data.state = FlowState::Completed;
-            return;
-        };
-        if due > now {
-            return;
-        }
-        out.extend(self.message(channel, names::FOLLOWUP));
-        self.data.followup_at = None;
-        self.data.state = FlowState::Completed;
     }
 }

@@ -6,10 +6,10 @@
 //! Both are parsed once, on first use, into a map from folded spelling to cities.
 use std::sync::OnceLock;
 
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 use serde::{Deserialize, Serialize};
 
-use super::text::{fold, is_letter};
+use super::text::{fold, is_letter, skeleton};
 
 /// A canonical city id (the GeoNames id, or a curated id), stable across scripts and spellings.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -29,13 +29,47 @@ struct Gazetteer {
     /// `cities`, most populous first.
     by_name: FxHashMap<String, Vec<usize>>,
     by_id: FxHashMap<u32, usize>,
+    /// Cross-script sketch of every spelling (see [`sketch`]) to indexes into `cities`, most
+    /// populous first: finds the city of a spelling the gazetteer does not list.
+    by_sketch: FxHashMap<String, Vec<usize>>,
 }
 
-/// Leading articles that people write or leave out: ال, al-, el-, the assimilated forms, and
-/// the French le/la (Le Caire, La Mecque).
-const ARTICLES: &[&str] = &[
-    "al", "el", "ad", "ed", "ar", "er", "as", "es", "at", "et", "az", "ez", "an", "en", "le", "la",
-];
+/// The words of place names (`core/data/place_words.tsv`), folded.
+struct PlaceWords {
+    /// Leading articles that people write or leave out: ال, al-, el-, the assimilated forms,
+    /// and the French le/la (Le Caire, La Mecque).
+    articles: FxHashSet<String>,
+    /// Words that say "a town" or join words rather than name one (ville, city, مدينة, of).
+    generic: FxHashSet<String>,
+    /// Words that start the names of many towns (oued, ain, sidi, عين): never a city alone.
+    features: FxHashSet<String>,
+}
+
+fn place_words() -> &'static PlaceWords {
+    static WORDS: OnceLock<PlaceWords> = OnceLock::new();
+    WORDS.get_or_init(|| {
+        let mut w = PlaceWords {
+            articles: FxHashSet::default(),
+            generic: FxHashSet::default(),
+            features: FxHashSet::default(),
+        };
+        for line in include_str!("../../data/place_words.tsv").lines() {
+            match line.split_once('\t') {
+                Some(("article", word)) => {
+                    w.articles.insert(fold(word));
+                }
+                Some(("generic", word)) => {
+                    w.generic.insert(fold(word));
+                }
+                Some(("feature", word)) => {
+                    w.features.insert(fold(word));
+                }
+                _ => {}
+            }
+        }
+        w
+    })
+}
 
 /// The lookup variants of a folded spelling, most faithful first: as is, without spaces,
 /// without a leading article, and without both.
@@ -49,7 +83,7 @@ fn variants(folded: &str) -> Vec<String> {
     add(folded.to_string());
     add(folded.replace(' ', ""));
     let stripped = match folded.split_once(' ') {
-        Some((first, rest)) if ARTICLES.contains(&first) => Some(rest.to_string()),
+        Some((first, rest)) if place_words().articles.contains(first) => Some(rest.to_string()),
         _ => folded
             .strip_prefix("ال")
             .filter(|r| r.chars().count() >= 2)
@@ -69,8 +103,13 @@ fn gazetteer() -> &'static Gazetteer {
             cities: Vec::new(),
             by_name: FxHashMap::default(),
             by_id: FxHashMap::default(),
+            by_sketch: FxHashMap::default(),
         };
-        let mut spellings: Vec<(String, usize)> = Vec::new();
+        // (folded spelling, city, whether its sketch may find the city). Only the canonical
+        // name, Arabic-script names and curated aliases are sketched: GeoNames' Latin aliases
+        // come from every language, and a foreign exonym's sketch (Spanish Argel for Algiers)
+        // would claim a local town's (Ouargla).
+        let mut spellings: Vec<(String, usize, bool)> = Vec::new();
         for line in include_str!("../../data/cities.tsv").lines() {
             if line.starts_with('#') {
                 continue;
@@ -96,9 +135,13 @@ fn gazetteer() -> &'static Gazetteer {
                 population,
             });
             g.by_id.insert(id, index);
-            spellings.push((fold(name), index));
+            spellings.push((fold(name), index, true));
             for alias in aliases.unwrap_or("").split('|') {
-                spellings.push((fold(alias), index));
+                let folded = fold(alias);
+                let arabic = folded
+                    .chars()
+                    .any(|c| ('\u{0600}'..='\u{06FF}').contains(&c));
+                spellings.push((folded, index, arabic));
             }
         }
         for line in include_str!("../../data/city_aliases.tsv").lines() {
@@ -114,10 +157,21 @@ fn gazetteer() -> &'static Gazetteer {
                 .ok()
                 .and_then(|id| g.by_id.get(&id))
             {
-                spellings.push((fold(alias), index));
+                spellings.push((fold(alias), index, true));
             }
         }
-        for (spelling, index) in spellings {
+        for (spelling, index, sketched) in spellings {
+            let s = if sketched {
+                sketch(&spelling)
+            } else {
+                String::new()
+            };
+            if !s.is_empty() {
+                let entry = g.by_sketch.entry(s).or_default();
+                if !entry.contains(&index) {
+                    entry.push(index);
+                }
+            }
             for v in variants(&spelling) {
                 let entry = g.by_name.entry(v).or_default();
                 if !entry.contains(&index) {
@@ -126,25 +180,27 @@ fn gazetteer() -> &'static Gazetteer {
             }
         }
         let cities = &g.cities;
-        for list in g.by_name.values_mut() {
+        for list in g.by_name.values_mut().chain(g.by_sketch.values_mut()) {
             list.sort_by_key(|&i| std::cmp::Reverse(cities.get(i).map_or(0, |c| c.population)));
         }
         g
     })
 }
 
-/// The best city for one folded spelling: the most populous of `country` if any, else the most
-/// populous overall (a customer may order from abroad).
+/// The best of the cities of one spelling (most populous first): the most populous of
+/// `country` if any, else the most populous overall (a customer may order from abroad).
+fn best_of(g: &Gazetteer, list: &[usize], country: &str) -> Option<usize> {
+    let in_country = list.iter().copied().find(|&i| {
+        g.cities
+            .get(i)
+            .is_some_and(|c| c.country.eq_ignore_ascii_case(country))
+    });
+    in_country.or_else(|| list.first().copied())
+}
+
+/// The best city for one folded spelling (see [`best_of`]).
 fn lookup(g: &Gazetteer, folded: &str, country: &str) -> Option<usize> {
-    let best = |v: &str| {
-        let list = g.by_name.get(v)?;
-        let in_country = list.iter().copied().find(|&i| {
-            g.cities
-                .get(i)
-                .is_some_and(|c| c.country.eq_ignore_ascii_case(country))
-        });
-        in_country.or_else(|| list.first().copied())
-    };
+    let best = |v: &str| best_of(g, g.by_name.get(v)?, country);
     // The spelling as is, the common hit, needs no variant strings.
     if folded.is_empty() {
         return None;
@@ -183,11 +239,26 @@ pub fn resolve_city(raw: &str, country: &str) -> Option<CityId> {
     if let Some(i) = lookup(g, &folded, country) {
         return g.cities.get(i).map(|c| CityId(c.id));
     }
+    // A leading run of words names the city only if it is more than a feature word ("Oued",
+    // "عين", "Sidi" start the names of hundreds of towns) and, when the country is known, a
+    // city of that country: "وادي المخازن" is not El Oued, "Ain Harrouda" not Al Ain.
+    let words = place_words();
     let tokens: Vec<&str> = folded.split(' ').collect();
     for len in (1..tokens.len().min(5)).rev() {
-        let prefix = tokens.get(..len).unwrap_or_default().join(" ");
-        if let Some(i) = lookup(g, &prefix, country) {
-            return g.cities.get(i).map(|c| CityId(c.id));
+        let run = tokens.get(..len).unwrap_or_default();
+        let named = run.iter().filter(|t| {
+            !words.articles.contains(**t)
+                && !words.features.contains(**t)
+                && t.chars().nth(2).is_some()
+        });
+        if named.count() == 0 {
+            continue;
+        }
+        let prefix = run.join(" ");
+        if let Some(city) = lookup(g, &prefix, country).and_then(|i| g.cities.get(i)) {
+            if country.is_empty() || city.country.eq_ignore_ascii_case(country) {
+                return Some(CityId(city.id));
+            }
         }
     }
     None
@@ -236,4 +307,140 @@ pub fn city_country(id: CityId) -> Option<&'static str> {
         .get(&id.0)
         .and_then(|&i| g.cities.get(i))
         .map(|c| c.country)
+}
+
+/// A place as matching sees it: a gazetteer city, or, for a place the gazetteer lacks, the
+/// cross-script sketch of its name.
+///
+/// Two city fields name the same place exactly when their keys are equal, so a key can be
+/// hashed and stored (see [`PlaceKey::as_key`]).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum PlaceKey {
+    /// A city of the gazetteer.
+    City(CityId),
+    /// The sketch of a place name the gazetteer lacks: consonant classes that are the same in
+    /// Arabic and in its French and English transliterations (`حجر النحل` and `Hjar Ennhal`).
+    Sketch(String),
+}
+
+impl PlaceKey {
+    /// The key as one string, `#` and the city id or `~` and the sketch: what to hash or store.
+    pub fn as_key(&self) -> String {
+        match self {
+            PlaceKey::City(id) => format!("#{}", id.0),
+            PlaceKey::Sketch(s) => format!("~{s}"),
+        }
+    }
+}
+
+/// The place a city field names: its gazetteer city by spelling, else the gazetteer city whose
+/// name has the same cross-script sketch (preferring `country`), else the sketch itself.
+/// `None` when the field names nothing (empty, only digits or generic words).
+///
+/// # Example
+/// ```
+/// use codguard::normalize::city::{place_key, resolve_city, PlaceKey};
+/// // In the gazetteer, in any script or spelling.
+/// let casa = resolve_city("Casablanca", "MA").unwrap();
+/// assert_eq!(place_key("الدار البيضاء", "MA"), Some(PlaceKey::City(casa)));
+/// // Not in the gazetteer: both scripts give one sketch.
+/// assert_eq!(place_key("حجر النحل", "MA"), place_key("Hjar Ennhal", "MA"));
+/// assert_eq!(place_key("  ", "MA"), None);
+/// ```
+pub fn place_key(raw: &str, country: &str) -> Option<PlaceKey> {
+    if raw.len() > super::MAX_INPUT_BYTES {
+        return None;
+    }
+    if let Some(id) = resolve_city(raw, country) {
+        return Some(PlaceKey::City(id));
+    }
+    let s = sketch(&fold(raw));
+    if s.is_empty() {
+        return None;
+    }
+    let g = gazetteer();
+    // Only a city of the order's country: a sketch is too coarse to send a customer abroad.
+    if let Some(city) = g.by_sketch.get(&s).and_then(|list| {
+        list.iter()
+            .filter_map(|&i| g.cities.get(i))
+            .find(|c| c.country.eq_ignore_ascii_case(country))
+    }) {
+        return Some(PlaceKey::City(CityId(city.id)));
+    }
+    Some(PlaceKey::Sketch(s))
+}
+
+/// True when two city fields name the same place: the same gazetteer city whatever the script
+/// or spelling, or, for places the gazetteer lacks, names with the same cross-script sketch
+/// (`اكزناية` / `Gueznaia`, `دار الشاوي` / `Dar Chaoui`). Two empty or unreadable fields are
+/// not the same place: nothing says so. `country` (ISO 3166-1 alpha-2 or "") prefers its
+/// cities when a spelling names several.
+///
+/// This is the one comparison of places: every rule that asks whether two orders are in the
+/// same city asks it here.
+///
+/// # Example
+/// ```
+/// use codguard::normalize::city::same_place;
+/// assert!(same_place("Casablanca", "الدار البيضاء", "MA"));
+/// assert!(same_place("المنزلة", "Al Manzla", "EG"));
+/// assert!(same_place("Ouargla", "ورقلة", "DZ"));
+/// assert!(!same_place("Casablanca", "Rabat", "MA"));
+/// assert!(!same_place("", "", "MA"));
+/// ```
+pub fn same_place(a: &str, b: &str, country: &str) -> bool {
+    match (place_key(a, country), place_key(b, country)) {
+        (Some(a), Some(b)) => a == b,
+        _ => false,
+    }
+}
+
+/// The cross-script sketch of a folded place name: each word's skeleton (see
+/// [`skeleton`]) with articles and generic words left out, the hard g of French spellings
+/// (gue, gui) read as g, g/j/k/q in one class (Moroccan and Algerian spellings write the hard
+/// g as ك, ق, ڭ or ج: اكزناية / Gueznaia, قالمة / Guelma), a word's leading vowel or w left
+/// out (a prothetic alef, Ouled / Awlad / أولاد), digits kept without ordinal suffixes (6th,
+/// 6eme), words joined, doubled classes collapsed.
+fn sketch(folded: &str) -> String {
+    let words = place_words();
+    let mut out = String::with_capacity(folded.len());
+    let mut hard_g = String::new();
+    for token in folded.split(' ') {
+        if token.is_empty() || words.articles.contains(token) || words.generic.contains(token) {
+            continue;
+        }
+        if token.starts_with(|c: char| c.is_ascii_digit()) {
+            let digits = token.len() - token.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+            push_collapsed(&mut out, token.get(..digits).unwrap_or(""));
+            continue;
+        }
+        hard_g.clear();
+        let mut rest = token;
+        while let Some(at) = rest.find("gu") {
+            let after = rest.get(at + 2..).unwrap_or("");
+            hard_g.push_str(rest.get(..at + 1).unwrap_or(""));
+            if !after.starts_with(['e', 'i', 'y']) {
+                hard_g.push('u');
+            }
+            rest = after;
+        }
+        hard_g.push_str(rest);
+        let key = skeleton(&hard_g);
+        let key = key.strip_prefix(['a', 'w']).unwrap_or(&key);
+        let merged: String = key
+            .chars()
+            .map(|c| if c == 'j' { 'k' } else { c })
+            .collect();
+        push_collapsed(&mut out, &merged);
+    }
+    out
+}
+
+/// Appends `s` to `out`, dropping a character equal to the one before it.
+fn push_collapsed(out: &mut String, s: &str) {
+    for c in s.chars() {
+        if !out.ends_with(c) {
+            out.push(c);
+        }
+    }
 }
