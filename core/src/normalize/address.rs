@@ -17,6 +17,7 @@ use super::text::{
     fold, fold_into, is_blank, is_junk_phrase, is_letter, is_mash_token, strip_article,
 };
 use super::MAX_INPUT_BYTES;
+use crate::data;
 use crate::error::{check_len, Error};
 
 /// A delivery address taken apart.
@@ -78,14 +79,8 @@ fn vocabulary() -> &'static Vocabulary {
             words: FxHashMap::default(),
             phrases: Vec::new(),
         };
-        for line in include_str!("../../data/address_words.tsv").lines() {
-            let mut cols = line.split('\t');
-            let (Some(word), Some(canonical), Some(class)) =
-                (cols.next(), cols.next(), cols.next())
-            else {
-                continue;
-            };
-            let class = match class.trim() {
+        for [word, canonical, class] in data::rows(include_str!("../../data/address_words.tsv")) {
+            let class = match class {
                 "street" => Class::Street,
                 "unit" => Class::Unit,
                 "floor" => Class::Floor,
