@@ -487,9 +487,9 @@ void cg_flow_free(struct cg_flow *flow);
 
 /**
  * Feeds one event (JSON, contract section 3: `{"type": "placed", "at": T}`, `tick`,
- * `link_clicked`, `reply`, `call_result`, `send_failed`, ...). `*out_json` receives the
- * actions the host must carry out, in order, as a JSON array (release with `cg_string_free`).
- * Replaying the same events gives the same actions.
+ * `link_clicked`, `reply`, `call_result`, `send_failed`, `delivered`, `delivery_failed`).
+ * `*out_json` receives the actions the host must carry out, in order, as a JSON array
+ * (release with `cg_string_free`). Replaying the same events gives the same actions.
  *
  * Errors: `CG_INVALID_JSON`, `CG_INVALID_EVENT` (malformed, or not for this flow; the flow is
  * unchanged then).
@@ -525,6 +525,16 @@ cg_status cg_flow_state(const struct cg_flow *flow,
 cg_status cg_flow_next_deadline(const struct cg_flow *flow,
                                 bool *out_has,
                                 int64_t *out_at);
+
+/**
+ * Whether the link's page must ask for a delivery address: `*out_needs` is true when the order
+ * had none, or the courier reported an address problem, and the customer has given none since.
+ *
+ * # Safety
+ * `flow` is NULL or a live flow; `out_needs` is NULL or writable.
+ */
+cg_status cg_flow_needs_address(const struct cg_flow *flow,
+                                bool *out_needs);
 
 /**
  * Writes the flow's whole state as JSON (versioned; without the secret) to `*out_json`, to

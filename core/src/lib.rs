@@ -16,6 +16,7 @@
 mod assess;
 pub mod classify;
 pub mod confirm;
+mod data;
 pub mod engine;
 pub mod error;
 pub mod history;

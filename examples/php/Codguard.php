@@ -426,6 +426,15 @@ final class Flow
         return $has->cdata ? $at->cdata : null;
     }
 
+    /** True when the link's page must ask for a delivery address. */
+    public function needsAddress(): bool
+    {
+        $ffi = Lib::ffi();
+        $needs = $ffi->new('bool');
+        Lib::check($ffi->cg_flow_needs_address($this->handle, \FFI::addr($needs)));
+        return (bool) $needs->cdata;
+    }
+
     /** The flow's state as JSON text, to store between events. */
     public function snapshot(): string
     {

@@ -509,6 +509,25 @@ static int test_flow_errors(void) {
     CHECK_STATUS(cg_flow_handle(NULL, TEXT("{}"), &out, &len), CG_NULL_PARAMETER);
     CHECK_STATUS(cg_flow_next_deadline(NULL, &has, &at), CG_NULL_PARAMETER);
     CHECK(!has && at == 0);
+    has = true;
+    CHECK_STATUS(cg_flow_needs_address(NULL, &has), CG_NULL_PARAMETER);
+    CHECK(!has);
+    CHECK_STATUS(cg_flow_needs_address(flow, NULL), CG_NULL_PARAMETER);
+    /* FLOW_ORDER has no address: the link's page must ask for one. */
+    CHECK_STATUS(cg_flow_needs_address(flow, &has), CG_OK);
+    CHECK(has);
+    /* A window that is no date, and an unknown slot, are invalid events. */
+    CHECK_STATUS(cg_flow_handle(flow,
+                                TEXT("{\"type\": \"link_clicked\", \"at\": 1767225600, \"token\": "
+                                     "\"x\", \"delivery_window\": {\"day\": \"2026-02-30\", "
+                                     "\"slot\": \"evening\"}}"),
+                                &out, &len),
+                 CG_INVALID_EVENT);
+    CHECK_STATUS(cg_flow_handle(flow,
+                                TEXT("{\"type\": \"delivery_failed\", \"at\": 1767225600, "
+                                     "\"reason\": \"lost\"}"),
+                                &out, &len),
+                 CG_INVALID_EVENT);
     CHECK_STATUS(cg_flow_state(flow, &out, &len), CG_OK);
     CHECK(strcmp(out, "not_started") == 0);
     cg_string_free(out);
@@ -553,7 +572,9 @@ static int test_flow_snapshot_round_trip(void) {
                                      "\"sms\", \"intent\": \"confirm\"}"),
                                 &actions, &len),
                  CG_OK);
-    CHECK(strcmp(actions, "[{\"type\":\"confirm\"}]") == 0);
+    /* FLOW_ORDER has no address: customer service must get one. */
+    CHECK(strcmp(actions, "[{\"type\":\"confirm\"},{\"type\":\"notify_customer_service\","
+                          "\"reason\":\"address_missing\"}]") == 0);
     CHECK_STATUS(cg_flow_next_deadline(again, &has, &at), CG_OK);
     CHECK(!has && at == 0);
 done:
@@ -792,6 +813,15 @@ static int flow_file(const cJSON *doc) {
     order_text = cJSON_PrintUnformatted(order);
     policy_text = cJSON_PrintUnformatted(policy); /* "null" for the default */
     CHECK(order_text != NULL && policy_text != NULL);
+    if (str_field(doc, "error") != NULL) {
+        /* The flow cannot be created (a bad policy, say): nothing to replay. */
+        cg_status st = cg_flow_new(TEXT(order_text), TEXT(action), TEXT(policy_text),
+                                   (const uint8_t *)secret, strlen(secret), &flow);
+        CHECK(same_error(st, str_field(doc, "error")));
+        CHECK(flow == NULL);
+        CHECK(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(doc, "steps")) == 0);
+        goto done;
+    }
     CHECK_STATUS(cg_flow_new(TEXT(order_text), TEXT(action), TEXT(policy_text),
                              (const uint8_t *)secret, strlen(secret), &flow),
                  CG_OK);

@@ -10,8 +10,9 @@ use std::sync::OnceLock;
 
 use serde::{Deserialize, Serialize};
 
-use crate::normalize::phone::{is_invisible, unicode_digit, E164Phone};
-use crate::normalize::text::fold_into;
+use crate::data;
+use crate::normalize::phone::E164Phone;
+use crate::normalize::text::{fold_into, is_invisible, unicode_digit};
 use crate::normalize::MAX_INPUT_BYTES;
 
 /// What a reply asks for.
@@ -67,13 +68,7 @@ fn words() -> &'static Words {
     WORDS.get_or_init(|| {
         let mut phrases = HashMap::new();
         let mut longest = 1;
-        for line in include_str!("../../data/reply_words.tsv").lines() {
-            if line.starts_with('#') || line.trim().is_empty() {
-                continue;
-            }
-            let Some((class, phrase)) = line.split_once('\t') else {
-                continue;
-            };
+        for [class, phrase] in data::rows(include_str!("../../data/reply_words.tsv")) {
             let class = match class {
                 "confirm" => Class::Confirm,
                 "cancel" => Class::Cancel,
@@ -334,11 +329,7 @@ mod tests {
     #[test]
     fn no_phrase_belongs_to_two_classes() {
         let mut seen: HashMap<String, &str> = HashMap::new();
-        for line in include_str!("../../data/reply_words.tsv").lines() {
-            if line.starts_with('#') || line.trim().is_empty() {
-                continue;
-            }
-            let (class, phrase) = line.split_once('\t').expect("class<TAB>phrase");
+        for [class, phrase] in data::rows(include_str!("../../data/reply_words.tsv")) {
             assert!(
                 matches!(
                     class,
@@ -350,10 +341,10 @@ mod tests {
                         | "contrast"
                         | "question"
                 ),
-                "{line}"
+                "{class}\t{phrase}"
             );
             let f = fold(phrase);
-            assert!(!f.is_empty(), "{line}");
+            assert!(!f.is_empty(), "{phrase}");
             if let Some(prev) = seen.insert(f.clone(), class) {
                 assert_eq!(prev, class, "{phrase} folds to {f} in two classes");
             }

@@ -18,7 +18,8 @@ mod templates;
 mod token;
 
 pub use events::{
-    CallResult, CancelReason, Channel, Event, FlowAction, FlowState, LinkChoice, NotifyReason,
+    CallResult, CancelReason, Channel, DeliveryFailure, DeliveryWindow, Event, FlowAction,
+    FlowState, LinkChoice, NotifyReason, Slot, MAX_ADDRESS_CHARS,
 };
 pub use flow::ConfirmationFlow;
 pub use intent::{reply_intent, Intent, ReplyIntent};

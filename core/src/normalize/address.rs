@@ -15,6 +15,7 @@ use serde::{Deserialize, Serialize};
 use super::city::{find_city_at_end, resolve_city, CityId};
 use super::text::{fold, fold_into, is_junk_phrase, is_letter, is_mash_token, strip_article};
 use super::MAX_INPUT_BYTES;
+use crate::data;
 use crate::error::{check_len, Error};
 
 /// A delivery address taken apart.
@@ -75,14 +76,8 @@ fn vocabulary() -> &'static Vocabulary {
             words: FxHashMap::default(),
             phrases: Vec::new(),
         };
-        for line in include_str!("../../data/address_words.tsv").lines() {
-            let mut cols = line.split('\t');
-            let (Some(word), Some(canonical), Some(class)) =
-                (cols.next(), cols.next(), cols.next())
-            else {
-                continue;
-            };
-            let class = match class.trim() {
+        for [word, canonical, class] in data::rows(include_str!("../../data/address_words.tsv")) {
+            let class = match class {
                 "street" => Class::Street,
                 "unit" => Class::Unit,
                 "floor" => Class::Floor,

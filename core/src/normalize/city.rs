@@ -10,6 +10,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use serde::{Deserialize, Serialize};
 
 use super::text::{fold, is_letter, skeleton};
+use crate::data;
 
 /// A canonical city id (the GeoNames id, or a curated id), stable across scripts and spellings.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -53,15 +54,15 @@ fn place_words() -> &'static PlaceWords {
             generic: FxHashSet::default(),
             features: FxHashSet::default(),
         };
-        for line in include_str!("../../data/place_words.tsv").lines() {
-            match line.split_once('\t') {
-                Some(("article", word)) => {
+        for [kind, word] in data::rows(include_str!("../../data/place_words.tsv")) {
+            match kind {
+                "article" => {
                     w.articles.insert(fold(word));
                 }
-                Some(("generic", word)) => {
+                "generic" => {
                     w.generic.insert(fold(word));
                 }
-                Some(("feature", word)) => {
+                "feature" => {
                     w.features.insert(fold(word));
                 }
                 _ => {}
@@ -110,20 +111,7 @@ fn gazetteer() -> &'static Gazetteer {
         // come from every language, and a foreign exonym's sketch (Spanish Argel for Algiers)
         // would claim a local town's (Ouargla).
         let mut spellings: Vec<(String, usize, bool)> = Vec::new();
-        for line in include_str!("../../data/cities.tsv").lines() {
-            if line.starts_with('#') {
-                continue;
-            }
-            let mut cols = line.split('\t');
-            let (Some(id), Some(country), Some(name), Some(pop), aliases) = (
-                cols.next(),
-                cols.next(),
-                cols.next(),
-                cols.next(),
-                cols.next(),
-            ) else {
-                continue;
-            };
+        for [id, country, name, pop, aliases] in data::rows(include_str!("../../data/cities.tsv")) {
             let (Ok(id), Ok(population)) = (id.parse::<u32>(), pop.parse::<u64>()) else {
                 continue;
             };
@@ -136,7 +124,7 @@ fn gazetteer() -> &'static Gazetteer {
             });
             g.by_id.insert(id, index);
             spellings.push((fold(name), index, true));
-            for alias in aliases.unwrap_or("").split('|') {
+            for alias in aliases.split('|') {
                 let folded = fold(alias);
                 let arabic = folded
                     .chars()
@@ -144,19 +132,8 @@ fn gazetteer() -> &'static Gazetteer {
                 spellings.push((folded, index, arabic));
             }
         }
-        for line in include_str!("../../data/city_aliases.tsv").lines() {
-            let Some((alias, id)) = line.split_once('\t') else {
-                continue;
-            };
-            if alias.starts_with('#') {
-                continue;
-            }
-            if let Some(&index) = id
-                .trim()
-                .parse::<u32>()
-                .ok()
-                .and_then(|id| g.by_id.get(&id))
-            {
+        for [alias, id] in data::rows(include_str!("../../data/city_aliases.tsv")) {
+            if let Some(&index) = id.parse::<u32>().ok().and_then(|id| g.by_id.get(&id)) {
                 spellings.push((fold(alias), index, true));
             }
         }

@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use super::text::{fold, is_junk_phrase, is_letter, is_mash_token, skeleton, strip_article};
 use super::MAX_INPUT_BYTES;
+use crate::data;
 use crate::error::{check_len, Error};
 
 /// A customer's name for matching.
@@ -48,10 +49,8 @@ impl Particle {
 fn particles() -> &'static FxHashMap<String, Particle> {
     static PARTICLES: OnceLock<FxHashMap<String, Particle>> = OnceLock::new();
     PARTICLES.get_or_init(|| {
-        include_str!("../../data/name_particles.tsv")
-            .lines()
-            .filter_map(|line| {
-                let (kind, spelling) = line.split_once('\t')?;
+        data::rows(include_str!("../../data/name_particles.tsv"))
+            .filter_map(|[kind, spelling]| {
                 let p = match kind {
                     "article" => Particle::Article,
                     "ben" => Particle::Ben,

@@ -26,7 +26,6 @@
 //! [`normalize_phone`] turns that into [`ErrorKind::PhoneLooksFake`].
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::sync::OnceLock;
 
 use rlibphonenumber::{
     ParseError, PhoneNumber, PhoneNumberFormat, PhoneNumberType, Region, ValidationError,
@@ -35,6 +34,7 @@ use rlibphonenumber::{
 use serde::{Deserialize, Serialize};
 
 use crate::error::{check_len, Error, ErrorKind};
+use crate::normalize::text::{is_invisible, unicode_digit};
 use crate::normalize::MAX_INPUT_BYTES;
 
 /// A valid phone number in E.164 form (`+212612345678`).
@@ -276,68 +276,6 @@ fn resolve_oh(cooked: &mut [u8]) {
             run.fill(class);
         }
     }
-}
-
-/// Invisible format characters that chat apps and RTL editors insert, even inside a number.
-pub(crate) fn is_invisible(c: char) -> bool {
-    matches!(
-        c,
-        '\u{00AD}'
-            | '\u{034F}'
-            | '\u{061C}'
-            | '\u{115F}'
-            | '\u{1160}'
-            | '\u{17B4}'
-            | '\u{17B5}'
-            | '\u{180B}'..='\u{180F}'
-            | '\u{200B}'..='\u{200F}'
-            | '\u{202A}'..='\u{202E}'
-            | '\u{2060}'..='\u{206F}'
-            | '\u{3164}'
-            | '\u{FE00}'..='\u{FE0F}'
-            | '\u{FEFF}'
-            | '\u{FFA0}'
-            | '\u{FFF9}'..='\u{FFFB}'
-            | '\u{E0000}'..='\u{E007F}'
-    )
-}
-
-/// The zero of every run of ten Unicode decimal digits (category Nd), sorted.
-fn digit_zeros() -> &'static [u32] {
-    static ZEROS: OnceLock<Vec<u32>> = OnceLock::new();
-    ZEROS.get_or_init(|| {
-        let mut zeros: Vec<u32> = include_str!("../../data/unicode_digit_zeros.txt")
-            .lines()
-            .filter(|line| !line.starts_with('#'))
-            .filter_map(|line| u32::from_str_radix(line.trim(), 16).ok())
-            .collect();
-        zeros.sort_unstable();
-        zeros
-    })
-}
-
-/// The value of any Unicode decimal digit (`٣`, `۳`, `３`, `३`, …), or `None`.
-pub(crate) fn unicode_digit(c: char) -> Option<u8> {
-    let cp = c as u32;
-    // Arabic-Indic and Persian first: they are the common case here.
-    if (0x660..=0x669).contains(&cp) {
-        return Some((cp - 0x660) as u8);
-    }
-    if (0x6F0..=0x6F9).contains(&cp) {
-        return Some((cp - 0x6F0) as u8);
-    }
-    if cp < 0x660 {
-        return c.to_digit(10).map(|d| d as u8);
-    }
-    let zeros = digit_zeros();
-    let index = match zeros.binary_search(&cp) {
-        Ok(i) => i,
-        Err(0) => return None,
-        Err(i) => i - 1,
-    };
-    let zero = *zeros.get(index)?;
-    let value = cp - zero;
-    (value < 10).then_some(value as u8)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -690,18 +628,6 @@ fn national_looks_fake(national: u64) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn maps_every_decimal_digit_system() {
-        assert_eq!(unicode_digit('٧'), Some(7));
-        assert_eq!(unicode_digit('۷'), Some(7));
-        assert_eq!(unicode_digit('７'), Some(7));
-        assert_eq!(unicode_digit('७'), Some(7));
-        assert_eq!(unicode_digit('\u{1D7D5}'), Some(7));
-        assert_eq!(unicode_digit('a'), None);
-        assert_eq!(unicode_digit('٪'), None);
-        assert_eq!(unicode_digit('²'), None);
-    }
 
     #[test]
     fn letter_o_is_zero_only_among_digits() {
