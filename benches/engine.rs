@@ -1,6 +1,8 @@
 //! Engine benches: assess one order against a synthetic history of 100k past orders, ingest,
 //! snapshot load. `cargo bench -p codguard --bench engine`.
 
+#[path = "../examples/common/dataset.rs"]
+mod dataset;
 #[path = "../examples/common/synth.rs"]
 mod synth;
 

@@ -2,9 +2,12 @@
 //! (query, past order) pairs, class accuracy, the confusion table, and assess latency.
 //!
 //! ```text
-//! cargo run --release --example evaluate -- ../shared/data/dev
+//! cargo run --release --example synth -- --out target/synth   # the repository's own shop
+//! cargo run --release --example evaluate -- target/synth
+//! cargo run --release --example evaluate -- ../shared/data/dev # the shared sample data
 //! ```
-//! The last line is one JSON object with the figures.
+//! Without an argument it reads `../shared/data/dev`. The last line is one JSON object with
+//! the figures.
 
 #[path = "common/dataset.rs"]
 mod dataset;
@@ -25,6 +28,10 @@ fn main() {
         Ok(d) => d,
         Err(e) => {
             eprintln!("evaluate: {e}");
+            eprintln!(
+                "evaluate: give a folder with history.jsonl, queries.jsonl and truth.jsonl; \
+                 `cargo run --release --example synth -- --out target/synth` writes one"
+            );
             std::process::exit(2);
         }
     };

@@ -16,6 +16,8 @@ use std::time::Instant;
 use codguard::engine::Engine;
 use codguard::policy::PolicyConfig;
 
+#[path = "common/dataset.rs"]
+mod dataset;
 #[path = "common/synth.rs"]
 mod synth;
 use synth::synth;

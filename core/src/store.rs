@@ -62,7 +62,7 @@ use std::collections::HashSet;
 use serde::{Deserialize, Serialize};
 
 use crate::assess::Assessor;
-use crate::classify::Assessment;
+use crate::assessment::Assessment;
 use crate::error::{Error, ErrorKind};
 use crate::history::{Features, History, KeyHasher, LinkRules, Signature, Source, View};
 use crate::policy::PolicyConfig;
@@ -137,7 +137,10 @@ impl Store {
         record.order.validate()?;
         let features = Features::of(&record.order);
         let sig = Signature::of(&features, &self.hasher);
-        let keys = filing_keys(&sig.view(), &self.hasher);
+        let mut keys = sig.filing_keys(&self.hasher);
+        // Sorted, so that one order always writes the same rows.
+        keys.sort_unstable();
+        let keys = keys.into_iter().map(sql_key).collect();
         let o = &record.order;
         Ok(Write {
             order: OrderRow {
@@ -194,18 +197,6 @@ impl Store {
             fetched: Fetched::new(self.hasher),
         }
     }
-}
-
-/// The keys an order is filed under in `cg_keys`.
-fn filing_keys(view: &View<'_>, hasher: &KeyHasher) -> Vec<i64> {
-    let mut keys: Vec<u64> = [view.phone, view.email]
-        .into_iter()
-        .filter(|&k| k != 0)
-        .collect();
-    keys.extend(view.address_keys(hasher));
-    keys.sort_unstable();
-    keys.dedup();
-    keys.into_iter().map(sql_key).collect()
 }
 
 enum Goal {

@@ -6,12 +6,12 @@
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
-use codguard::classify::Assessment;
+use codguard::assessment::Assessment;
 use codguard::engine::Engine;
 use codguard::{Error, HistoryRecord, Order};
 
 /// The expected answer for one query.
-#[derive(serde::Deserialize)]
+#[derive(serde::Deserialize, serde::Serialize)]
 pub struct Truth {
     pub order_id: String,
     pub customer_class: String,
@@ -48,6 +48,35 @@ impl Dataset {
             truth,
         })
     }
+}
+
+impl Dataset {
+    /// Writes `history.jsonl`, `queries.jsonl` and, when there is a truth, `truth.jsonl` into
+    /// `dir` (created if missing): one JSON object per line, the formats [`Dataset::load`] reads.
+    ///
+    /// # Errors
+    /// The first I/O error, with the path it happened on.
+    pub fn write(&self, dir: &Path) -> Result<(), String> {
+        std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+        write_jsonl(&dir.join("history.jsonl"), &self.history)?;
+        write_jsonl(&dir.join("queries.jsonl"), &self.queries)?;
+        match &self.truth {
+            Some(truth) => write_jsonl(&dir.join("truth.jsonl"), truth),
+            None => Ok(()),
+        }
+    }
+}
+
+fn write_jsonl<T: serde::Serialize>(path: &Path, items: &[T]) -> Result<(), String> {
+    use std::io::Write;
+    let err = |e: &dyn std::fmt::Display| format!("{}: {e}", path.display());
+    let file = std::fs::File::create(path).map_err(|e| err(&e))?;
+    let mut out = std::io::BufWriter::new(file);
+    for item in items {
+        serde_json::to_writer(&mut out, item).map_err(|e| err(&e))?;
+        out.write_all(b"\n").map_err(|e| err(&e))?;
+    }
+    out.flush().map_err(|e| err(&e))
 }
 
 /// Match quality over (query, past order) pairs and class accuracy.

@@ -3,7 +3,7 @@
 //! Events and actions are rare (a handful per order), so they cross as JSON values through
 //! serde: the shapes are exactly those of the contract, with no second copy to keep in step.
 
-use codguard::classify::Action;
+use codguard::assessment::Action;
 use codguard::confirm::{self, ConfirmationFlow as CoreFlow, Event, FlowPolicy, FlowSnapshot};
 use codguard::ErrorKind;
 use pyo3::intern;
@@ -97,9 +97,9 @@ impl ConfirmationFlow {
     }
 
     /// Feeds one event (a dict: `{"type": "placed" | "tick" | "link_clicked" | "reply" |
-    /// "call_result" | "send_failed" | "delivered", "at": int or aware datetime, ...}`) and
-    /// returns the actions to carry out, in order. Raises InvalidEvent for a malformed event
-    /// (the flow is unchanged then).
+    /// "call_result" | "send_failed" | "delivered" | "delivery_failed", "at": int or aware
+    /// datetime, ...}`) and returns the actions to carry out, in order. Raises InvalidEvent for
+    /// a malformed event (the flow is unchanged then).
     fn handle<'py>(
         &mut self,
         py: Python<'py>,
@@ -123,7 +123,7 @@ impl ConfirmationFlow {
 
     /// Where the flow stands: `not_started`, `awaiting_sms`, `awaiting_whatsapp`,
     /// `awaiting_email`, `awaiting_call`, `awaiting_payment`, `confirmed`, `auto_confirmed`,
-    /// `cancelled`, `awaiting_followup` or `completed`.
+    /// `cancelled`, `awaiting_followup`, `completed`, `awaiting_reschedule` or `returned`.
     #[getter]
     fn state(&self) -> String {
         state_name(self.inner.state())
@@ -139,6 +139,13 @@ impl ConfirmationFlow {
     #[getter]
     fn phone(&self) -> Option<String> {
         self.inner.phone().map(str::to_owned)
+    }
+
+    /// True when the link's page must ask for a delivery address (the order had none, or the
+    /// courier reported an address problem, and none was given since).
+    #[getter]
+    fn needs_address(&self) -> bool {
+        self.inner.needs_address()
     }
 
     /// Checks a link token at `now` (int or aware datetime). Raises InvalidToken with the
@@ -188,15 +195,17 @@ impl ConfirmationFlow {
 }
 
 /// Reads a customer's free-text reply: `{"intent": "confirm" | "cancel" | "new_phone" |
-/// "unknown", "phone": E.164 or None}`. `default_country` reads a national new number.
+/// "unknown", "phone": E.164 or None}`. `country` (ISO alpha-2, or None) picks the words'
+/// meanings where they differ by country and reads a national new number; an unknown code
+/// raises InvalidInput. Unclear text is "unknown", never a guess.
 #[pyfunction]
-#[pyo3(signature = (text, default_country=""))]
+#[pyo3(signature = (text, country=None))]
 pub fn reply_intent<'py>(
     py: Python<'py>,
     text: &str,
-    default_country: &str,
+    country: Option<&str>,
 ) -> PyResult<Bound<'py, PyDict>> {
-    let r = confirm::reply_intent(text, default_country);
+    let r = confirm::reply_intent(text, country.unwrap_or("")).py()?;
     let intent = serde_json::to_value(r.intent)
         .ok()
         .and_then(|v| v.as_str().map(str::to_owned))

@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::events::Channel;
-use super::templates::{Lang, TemplateOverrides};
+use super::templates::{check_template, names, Always, Lang, TemplateOverrides};
 use crate::error::{Error, ErrorKind};
 
 /// Channels the customer refused.
@@ -96,6 +96,15 @@ pub struct FlowPolicy {
     pub followup_channels: Vec<Channel>,
     /// The shop's texts: template name -> language -> text.
     pub templates: TemplateOverrides,
+    /// After a failed delivery, the WhatsApp reminder of the `reschedule` SMS, seconds after
+    /// the failure (default 2 h).
+    pub reschedule_whatsapp_after: i64,
+    /// After a failed delivery, how long the customer has to pick a new window before customer
+    /// service is told (`delivery_failed_no_answer`), seconds (default 24 h).
+    pub reschedule_answer_within: i64,
+    /// How many times a customer may pick a new window; the next failed delivery goes to
+    /// customer service (`delivery_failed_again`) instead (default 2).
+    pub max_reschedules: u32,
 }
 
 impl Default for FlowPolicy {
@@ -115,6 +124,9 @@ impl Default for FlowPolicy {
             followup_after: Some(24 * 3600),
             followup_channels: vec![Channel::Sms, Channel::Whatsapp, Channel::Email],
             templates: TemplateOverrides::new(),
+            reschedule_whatsapp_after: 2 * 3600,
+            reschedule_answer_within: 24 * 3600,
+            max_reschedules: 2,
         }
     }
 }
@@ -124,8 +136,11 @@ impl FlowPolicy {
     ///
     /// # Errors
     /// [`ErrorKind::InvalidConfig`] for a negative delay, steps out of order
-    /// (WhatsApp <= email <= call < cancel), no call attempt, a non-positive link validity,
-    /// quiet hours outside the day or a `call` follow-up channel.
+    /// (WhatsApp <= email <= call < cancel; after a failed delivery, WhatsApp < answer time), no
+    /// call attempt, a non-positive link validity,
+    /// quiet hours outside the day, a `call` follow-up channel, or a template override that
+    /// names no template of the flow or could show an absent value (see
+    /// [`render`](super::render)).
     pub fn validate(&self) -> Result<(), Error> {
         let bad = |m: &str| Err(Error::new(ErrorKind::InvalidConfig, m.to_owned()));
         if self.whatsapp_after < 0 {
@@ -136,6 +151,11 @@ impl FlowPolicy {
             && self.call_after < self.cancel_after)
         {
             return bad("the steps must come in order: whatsapp <= email <= call < cancel");
+        }
+        if !(0 <= self.reschedule_whatsapp_after
+            && self.reschedule_whatsapp_after < self.reschedule_answer_within)
+        {
+            return bad("the reschedule steps must come in order: 0 <= whatsapp < answer_within");
         }
         if self.call_attempts == 0 {
             return bad("call_attempts must be at least 1");
@@ -149,10 +169,31 @@ impl FlowPolicy {
         if self.followup_channels.contains(&Channel::Call) {
             return bad("followup_channels cannot hold call");
         }
+        self.validate_templates()?;
         if let Some(q) = self.quiet_hours {
             if q.start_minute >= 1440 || q.end_minute >= 1440 || q.utc_offset_minutes.abs() >= 1440
             {
                 return bad("quiet_hours must lie within a day");
+            }
+        }
+        Ok(())
+    }
+
+    /// Every override names a template of the flow and can never show an absent value.
+    fn validate_templates(&self) -> Result<(), Error> {
+        for (name, texts) in &self.templates {
+            let bad = |m: String| Err(Error::new(ErrorKind::InvalidConfig, m));
+            if !names::ALL.contains(&name.as_str()) {
+                return bad(format!("templates: {name:?} is not a template of the flow"));
+            }
+            let always = Always {
+                link: names::carries_link(name),
+                shop: !self.shop_name.trim().is_empty(),
+            };
+            for (lang, text) in texts {
+                if let Err(why) = check_template(text, always) {
+                    return bad(format!("templates.{name}.{}: {why}", lang.as_str()));
+                }
             }
         }
         Ok(())

@@ -20,6 +20,17 @@ pub enum Lang {
     En,
 }
 
+impl Lang {
+    /// The contract's name: `ar`, `fr` or `en`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Lang::Ar => "ar",
+            Lang::Fr => "fr",
+            Lang::En => "en",
+        }
+    }
+}
+
 /// Template names used by the flow.
 pub mod names {
     /// Step 1: SMS with the link.
@@ -32,6 +43,26 @@ pub mod names {
     pub const FOLLOWUP: &str = "followup";
     /// `require_prepayment` orders: asks to pay online first.
     pub const PREPAYMENT_OFFER: &str = "prepayment_offer";
+    /// After a failed delivery: asks for a new window (or a cancellation) on the link's page.
+    pub const RESCHEDULE: &str = "reschedule";
+
+    /// Every template the flow sends.
+    pub const ALL: [&str; 6] = [
+        SMS_CONFIRM,
+        WHATSAPP_CONFIRM,
+        EMAIL_NO_LINK,
+        FOLLOWUP,
+        PREPAYMENT_OFFER,
+        RESCHEDULE,
+    ];
+
+    /// True for the templates whose message carries the flow's link.
+    pub fn carries_link(name: &str) -> bool {
+        matches!(
+            name,
+            SMS_CONFIRM | WHATSAPP_CONFIRM | PREPAYMENT_OFFER | RESCHEDULE
+        )
+    }
 }
 
 /// A shop's own texts: template name -> language -> text with `{placeholders}`.
@@ -118,14 +149,14 @@ fn is_arabic_letter(c: char) -> bool {
     matches!(c, '\u{0620}'..='\u{064A}' | '\u{066E}'..='\u{06D3}' | '\u{0750}'..='\u{077F}')
 }
 
-/// The values the placeholders stand for.
+/// The values the placeholders stand for. An empty text is an absent value.
 #[derive(Debug, Clone, Default)]
 pub struct MessageVars<'a> {
-    /// `{name}`: the customer's name (a polite "dear customer" when empty).
+    /// `{name}`: the customer's name (a polite "dear customer" when absent).
     pub name: &'a str,
     /// `{order_id}`.
     pub order_id: &'a str,
-    /// `{total}`: already formatted.
+    /// `{total}`: already formatted; absent when the order has none.
     pub total: &'a str,
     /// `{currency}`.
     pub currency: &'a str,
@@ -135,64 +166,255 @@ pub struct MessageVars<'a> {
     pub shop: &'a str,
 }
 
-/// Replaces `{placeholders}` in `text`; unknown ones stay as written.
+/// The placeholders a template may use. `{amount}` is the total followed by the currency when
+/// there is one (`349 MAD`, or `349`), absent without a total.
+pub(crate) const PLACEHOLDERS: [&str; 7] = [
+    "name", "order_id", "total", "currency", "amount", "link", "shop",
+];
+
+/// Text that stands for "no value" when a host stringified a null.
+fn present(text: &str) -> Option<&str> {
+    let t = text.trim();
+    let null_word = ["none", "null", "undefined", "nan"]
+        .iter()
+        .any(|w| t.eq_ignore_ascii_case(w));
+    (!t.is_empty() && !null_word).then_some(t)
+}
+
+/// The values of one message, resolved once: `None` is an absent value.
+struct Values<'a> {
+    name: &'a str,
+    order_id: Option<&'a str>,
+    total: Option<&'a str>,
+    currency: Option<&'a str>,
+    amount: Option<String>,
+    link: Option<&'a str>,
+    shop: Option<&'a str>,
+}
+
+impl<'a> Values<'a> {
+    fn new(vars: &MessageVars<'a>, lang: Lang) -> Values<'a> {
+        let customer = defaults()
+            .customer_word
+            .get(&lang)
+            .map_or("", String::as_str);
+        let total = present(vars.total);
+        let currency = present(vars.currency);
+        Values {
+            name: present(vars.name).unwrap_or(customer),
+            order_id: present(vars.order_id),
+            total,
+            currency,
+            amount: total.map(|t| match currency {
+                Some(c) => format!("{t} {c}"),
+                None => t.to_owned(),
+            }),
+            link: present(vars.link),
+            shop: present(vars.shop),
+        }
+    }
+
+    /// `None` for a name that is no placeholder; `Some(None)` for an absent value.
+    fn get(&self, placeholder: &str) -> Option<Option<&str>> {
+        Some(match placeholder {
+            "name" => Some(self.name),
+            "order_id" => self.order_id,
+            "total" => self.total,
+            "currency" => self.currency,
+            "amount" => self.amount.as_deref(),
+            "link" => self.link,
+            "shop" => self.shop,
+            _ => return None,
+        })
+    }
+}
+
+/// A piece of template text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Piece<'a> {
+    /// Text as written.
+    Text(&'a str),
+    /// `{name}`.
+    Value(&'a str),
+    /// `{#name}` (shown when `name` has a value: `true`) or `{^name}` (when it has none).
+    Open(&'a str, bool),
+    /// `{/name}`.
+    Close(&'a str),
+}
+
+/// Splits a template into [`Piece`]s. A brace that does not open a tag (`{x y}`, `{`) is text.
+fn pieces(text: &str) -> impl Iterator<Item = Piece<'_>> {
+    let mut rest = text;
+    std::iter::from_fn(move || {
+        if rest.is_empty() {
+            return None;
+        }
+        let open = rest.find('{').unwrap_or(rest.len());
+        if open > 0 {
+            let (text, tail) = rest.split_at(open);
+            rest = tail;
+            return Some(Piece::Text(text));
+        }
+        if let Some(close) = rest[1..].find('}') {
+            if let Some(piece) = tag(&rest[1..=close]) {
+                rest = &rest[close + 2..];
+                return Some(piece);
+            }
+        }
+        let (brace, tail) = rest.split_at(1);
+        rest = tail;
+        Some(Piece::Text(brace))
+    })
+}
+
+fn tag(inner: &str) -> Option<Piece<'_>> {
+    let (sigil, name) = match inner.as_bytes().first()? {
+        b'#' | b'^' | b'/' => inner.split_at(1),
+        _ => ("", inner),
+    };
+    let is_name = !name.is_empty()
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
+    if !is_name {
+        return None;
+    }
+    Some(match sigil {
+        "#" => Piece::Open(name, true),
+        "^" => Piece::Open(name, false),
+        "/" => Piece::Close(name),
+        _ => Piece::Value(name),
+    })
+}
+
+/// Fills a template.
+///
+/// `{placeholder}` is replaced by its value (`{name}`, `{order_id}`, `{total}`, `{currency}`,
+/// `{amount}`: the total and its currency, `{link}`, `{shop}`); an absent name becomes a
+/// polite "dear customer" in `lang`. `{#total}…{/total}` keeps its text only when the total has
+/// a value, `{^total}…{/total}` only when it has none, so a message never shows an absent value
+/// ("of 0", "None"). Names that are no placeholder stay as written; stray closing tags vanish.
 ///
 /// # Example
 /// ```
 /// use codguard::confirm::{render, Lang, MessageVars};
 /// let v = MessageVars { name: "", order_id: "o-1", ..MessageVars::default() };
 /// assert_eq!(render("Hi {name}, {order_id} {x}", &v, Lang::En), "Hi dear customer, o-1 {x}");
+/// let text = "Order {order_id}{#amount} of {amount}{/amount}.";
+/// assert_eq!(render(text, &v, Lang::En), "Order o-1.");
+/// let v = MessageVars { total: "349", currency: "MAD", ..v };
+/// assert_eq!(render(text, &v, Lang::En), "Order o-1 of 349 MAD.");
 /// ```
 pub fn render(text: &str, vars: &MessageVars<'_>, lang: Lang) -> String {
-    let name = vars.name.trim();
-    let name = if name.is_empty() {
-        defaults()
-            .customer_word
-            .get(&lang)
-            .map(String::as_str)
-            .unwrap_or("")
-    } else {
-        name
-    };
+    let values = Values::new(vars, lang);
     let mut out = String::with_capacity(text.len() + 64);
-    let mut rest = text;
-    while let Some(open) = rest.find('{') {
-        out.push_str(&rest[..open]);
-        let after = &rest[open + 1..];
-        let Some(close) = after.find('}') else {
-            out.push_str(&rest[open..]);
-            return out;
-        };
-        let value = match &after[..close] {
-            "name" => Some(name),
-            "order_id" => Some(vars.order_id),
-            "total" => Some(vars.total),
-            "currency" => Some(vars.currency),
-            "link" => Some(vars.link),
-            "shop" => Some(vars.shop),
-            _ => None,
-        };
-        match value {
-            Some(v) => {
-                out.push_str(v);
-                rest = &after[close + 1..];
+    let mut shown = true;
+    // Open sections, with whether the text before each was shown.
+    let mut open: Vec<(&str, bool)> = Vec::new();
+    for piece in pieces(text) {
+        match piece {
+            Piece::Open(name, when_present) => {
+                open.push((name, shown));
+                let has = values.get(name).is_some_and(|v| v.is_some());
+                shown = shown && has == when_present;
             }
-            None => {
-                out.push('{');
-                rest = after;
+            Piece::Close(name) => {
+                if let Some(&(_, before)) = open.last().filter(|(top, _)| *top == name) {
+                    open.pop();
+                    shown = before;
+                }
             }
+            _ if !shown => {}
+            Piece::Text(text) => out.push_str(text),
+            Piece::Value(name) => match values.get(name) {
+                Some(value) => out.push_str(value.unwrap_or("")),
+                None => {
+                    out.push('{');
+                    out.push_str(name);
+                    out.push('}');
+                }
+            },
         }
     }
-    out.push_str(rest);
     out
 }
 
-/// Formats an amount as customers read it: no decimals when whole, else two.
+/// What is known of a message's values before any order: whether it carries a link, whether
+/// the shop has a name. The rest may be absent in some order.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Always {
+    pub(crate) link: bool,
+    pub(crate) shop: bool,
+}
+
+/// Checks a shop's template so that it can never show an absent value: only known
+/// placeholders, sections closed in order, and every value that may be absent inside a section
+/// that requires it (`{#amount}… {total} …{/amount}` guards the total; the currency needs its
+/// own `{#currency}`).
+///
+/// # Errors
+/// A sentence saying what is wrong, for an [`ErrorKind::InvalidConfig`](crate::ErrorKind).
+pub(crate) fn check_template(text: &str, always: Always) -> Result<(), String> {
+    if text.trim().is_empty() {
+        return Err("the text is empty".to_owned());
+    }
+    let mut open: Vec<(&str, bool)> = Vec::new();
+    for piece in pieces(text) {
+        match piece {
+            Piece::Text(_) => {}
+            Piece::Value(name) | Piece::Open(name, _) if !PLACEHOLDERS.contains(&name) => {
+                return Err(format!("{{{name}}} is not a placeholder"));
+            }
+            Piece::Open(name, when_present) => {
+                if open.iter().any(|&(o, _)| o == name) {
+                    return Err(format!("{{{name}}} sections are nested"));
+                }
+                open.push((name, when_present));
+            }
+            Piece::Close(name) => {
+                if open.pop().map(|(o, _)| o) != Some(name) {
+                    return Err(format!("{{/{name}}} closes no open section"));
+                }
+            }
+            Piece::Value(name) => {
+                let guarded = open
+                    .iter()
+                    .any(|&(o, when_present)| when_present && guards(o, name));
+                if !guarded && !always_present(name, always) {
+                    return Err(format!(
+                        "{{{name}}} may be absent: write it inside {{#{name}}}...{{/{name}}}"
+                    ));
+                }
+            }
+        }
+    }
+    match open.last() {
+        Some((name, _)) => Err(format!("the {{{name}}} section is not closed")),
+        None => Ok(()),
+    }
+}
+
+fn always_present(name: &str, always: Always) -> bool {
+    match name {
+        "name" | "order_id" => true,
+        "link" => always.link,
+        "shop" => always.shop,
+        _ => false,
+    }
+}
+
+/// True when a section shown for `section` makes `value` present.
+fn guards(section: &str, value: &str) -> bool {
+    section == value || matches!((section, value), ("amount", "total") | ("total", "amount"))
+}
+
+/// Formats an amount as customers read it: no decimals when whole, else two; empty (absent)
+/// when there is no amount to collect (zero, negative or not a number).
 pub fn format_total(total: f64) -> String {
-    if !total.is_finite() {
+    if !total.is_finite() || total <= 0.0 {
         return String::new();
     }
-    if total.fract() == 0.0 && total.abs() < 1e15 {
+    if total.fract() == 0.0 && total < 1e15 {
         format!("{total:.0}")
     } else {
         format!("{total:.2}")
@@ -203,15 +425,10 @@ pub fn format_total(total: f64) -> String {
 mod tests {
     use super::*;
 
+    const LANGS: [Lang; 3] = [Lang::Ar, Lang::Fr, Lang::En];
+
     #[test]
     fn every_default_template_exists_in_every_language_and_renders_fully() {
-        let all = [
-            names::SMS_CONFIRM,
-            names::WHATSAPP_CONFIRM,
-            names::EMAIL_NO_LINK,
-            names::FOLLOWUP,
-            names::PREPAYMENT_OFFER,
-        ];
         let v = MessageVars {
             name: "Salma",
             order_id: "o-1",
@@ -220,30 +437,180 @@ mod tests {
             link: "https://s/c/x",
             shop: "S",
         };
-        for n in all {
-            for lang in [Lang::Ar, Lang::Fr, Lang::En] {
+        for n in names::ALL {
+            for lang in LANGS {
                 let t = default_template(n, lang).unwrap_or_else(|| panic!("{n} {lang:?}"));
+                let always = Always {
+                    link: names::carries_link(n),
+                    shop: false,
+                };
+                assert_eq!(check_template(t, always), Ok(()), "{n} {lang:?}");
                 let r = render(t, &v, lang);
                 assert!(!r.contains('{'), "{n} {lang:?}: {r}");
                 assert!(r.contains("o-1"));
-                let wants_link = n != names::EMAIL_NO_LINK && n != names::FOLLOWUP;
-                assert_eq!(r.contains("https://s/c/x"), wants_link, "{n}");
+                assert_eq!(r.contains("https://s/c/x"), names::carries_link(n), "{n}");
             }
         }
         assert_eq!(defaults().customer_word.len(), 3);
+    }
+
+    /// Every default message, with each value present or absent in turn (and the null words a
+    /// host may send for "none"), shows no absent value and no gap where one was left out.
+    #[test]
+    fn no_default_message_shows_an_absent_value() {
+        let zero = format_total(0.0);
+        let totals = ["349", "1299.50", "", "None", zero.as_str(), "NaN"];
+        let names_ = ["Salma Bennani", "سلمى بناني", "", "null", "  "];
+        let currencies = ["MAD", "", "undefined"];
+        for n in names::ALL {
+            // The messages after shipping do not repeat the amount.
+            let shows_amount = ![names::FOLLOWUP, names::RESCHEDULE].contains(&n);
+            for lang in LANGS {
+                let t = default_template(n, lang).unwrap_or_default();
+                for total in totals {
+                    for name in names_ {
+                        for currency in currencies {
+                            let v = MessageVars {
+                                name,
+                                order_id: "o-1",
+                                total,
+                                currency,
+                                link: "https://s/c/x",
+                                shop: "",
+                            };
+                            let r = render(t, &v, lang);
+                            let ctx = format!("{n} {lang:?} {total:?} {name:?} {currency:?}: {r}");
+                            for absent in ["None", "null", "undefined", "NaN", "{", "}"] {
+                                assert!(!r.contains(absent), "{ctx}");
+                            }
+                            for gap in ["  ", " ,", " .", " ،", "  (", "de  ", "of  "] {
+                                assert!(!r.contains(gap), "{gap:?} in {ctx}");
+                            }
+                            let has_total = present(total).is_some();
+                            assert_eq!(
+                                r.contains("349") || r.contains("1299.50"),
+                                has_total && shows_amount,
+                                "{ctx}"
+                            );
+                            let has_currency = has_total && present(currency).is_some();
+                            assert_eq!(r.contains("MAD"), has_currency && shows_amount, "{ctx}");
+                            let word = defaults()
+                                .customer_word
+                                .get(&lang)
+                                .map_or("", String::as_str);
+                            assert_eq!(r.contains(word), present(name).is_none(), "{ctx}");
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn the_french_and_english_sms_without_a_total_read_naturally() {
+        let v = MessageVars {
+            name: "",
+            order_id: "o-7",
+            link: "https://s/c/x",
+            ..MessageVars::default()
+        };
+        let fr = default_template(names::SMS_CONFIRM, Lang::Fr).unwrap_or_default();
+        assert_eq!(
+            render(fr, &v, Lang::Fr),
+            "Bonjour cher client, merci de confirmer votre commande o-7 (paiement à la livraison) : https://s/c/x"
+        );
+        let en = default_template(names::SMS_CONFIRM, Lang::En).unwrap_or_default();
+        assert_eq!(
+            render(en, &v, Lang::En),
+            "Hello dear customer, please confirm your order o-7 (cash on delivery): https://s/c/x"
+        );
+        let ar = default_template(names::SMS_CONFIRM, Lang::Ar).unwrap_or_default();
+        assert_eq!(
+            render(ar, &v, Lang::Ar),
+            "مرحبا عميلنا العزيز، يرجى تأكيد طلبك o-7 (الدفع عند الاستلام): https://s/c/x"
+        );
     }
 
     #[test]
     fn render_edge_cases() {
         let v = MessageVars {
             name: "A",
+            total: "5",
             ..MessageVars::default()
         };
         assert_eq!(render("{", &v, Lang::En), "{");
         assert_eq!(render("{{name}}", &v, Lang::En), "{A}");
         assert_eq!(render("x {name", &v, Lang::En), "x {name");
+        assert_eq!(render("{first name} {X}", &v, Lang::En), "{first name} {X}");
+        assert_eq!(
+            render("{#currency}in {currency}{/currency}.", &v, Lang::En),
+            "."
+        );
+        assert_eq!(
+            render("{^currency}no currency{/currency}", &v, Lang::En),
+            "no currency"
+        );
+        assert_eq!(
+            render(
+                "{#total}{total}{#currency} {currency}{/currency}{/total}",
+                &v,
+                Lang::En
+            ),
+            "5"
+        );
+        assert_eq!(render("a{/total}b{#nope}c{/nope}d", &v, Lang::En), "abd");
+        assert_eq!(
+            render("{#total}unclosed {total}", &v, Lang::En),
+            "unclosed 5"
+        );
         assert_eq!(format_total(349.0), "349");
         assert_eq!(format_total(349.5), "349.50");
         assert_eq!(format_total(f64::NAN), "");
+        assert_eq!(format_total(0.0), "");
+        assert_eq!(format_total(-3.0), "");
+        assert_eq!(format_total(f64::INFINITY), "");
+    }
+
+    #[test]
+    fn shop_templates_that_could_show_an_absent_value_are_refused() {
+        let link = Always {
+            link: true,
+            shop: false,
+        };
+        let no_link = Always {
+            link: false,
+            shop: false,
+        };
+        let ok = |t: &str, a| check_template(t, a).is_ok();
+        assert!(ok(
+            "Hi {name}, {order_id}{#amount} ({amount}){/amount}: {link}",
+            link
+        ));
+        assert!(ok(
+            "{#total}{total}{#currency} {currency}{/currency}{/total}",
+            link
+        ));
+        assert!(ok(
+            "{^total}Total on the page.{/total} {#amount}{total}{/amount}",
+            no_link
+        ));
+        assert!(ok("Literal braces {like this} and { stay.", no_link));
+        assert!(!ok("Order of {total} {currency}", link));
+        assert!(!ok("{#amount}{currency}{/amount}", link));
+        assert!(!ok("{^total}{total}{/total}", link));
+        assert!(!ok("No link here: {link}", no_link));
+        assert!(!ok("From {shop}", link));
+        assert!(ok(
+            "From {shop}",
+            Always {
+                link: false,
+                shop: true
+            }
+        ));
+        assert!(!ok("Hello {nmae}", link));
+        assert!(!ok("{#total}open", link));
+        assert!(!ok("{#total}{#amount}{/total}{/amount}", link));
+        assert!(!ok("{#total}{#total}{/total}{/total}", link));
+        assert!(!ok("   ", link));
     }
 }

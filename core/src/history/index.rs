@@ -8,12 +8,16 @@
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
-use super::keys::{KeyHasher, KeyKind, Signature};
+use serde::{Deserialize, Serialize};
+
+use super::hasher::{KeyHasher, KeyKind};
+use super::link::Source;
+use super::signature::{NameId, NameRef, Signature, View};
 use crate::error::{Error, ErrorKind};
 use crate::record::{HistoryRecord, Outcome};
 
-/// One order to add: its fields and signature.
-struct Row<'a> {
+/// One order being added: its fields and signature.
+struct Incoming<'a> {
     id: &'a str,
     placed_at: i64,
     total: f64,
@@ -22,13 +26,8 @@ struct Row<'a> {
     sig: &'a Signature,
 }
 
-/// Street keys kept per order; further tokens add little.
-pub(crate) const STREET_KEYS: usize = 4;
-/// Name keys kept per order (first, father's, family name and one more).
-pub(crate) const NAME_KEYS: usize = 5;
-
-/// A past order as the index keeps it.
-#[derive(Debug, Clone, PartialEq)]
+/// A past order as the index keeps it (and a snapshot stores it).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PastOrder {
     /// The shop's order id (empty once erased).
     pub id: Box<str>,
@@ -40,74 +39,8 @@ pub struct PastOrder {
     pub outcome: Outcome,
     /// Whether the customer negotiated.
     pub negotiated: bool,
-    pub(crate) sig: Packed,
-}
-
-/// A [`Signature`] packed for memory: key hashes, and interned name ids (0 = none).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub(crate) struct Packed {
-    pub phone: u64,
-    pub email: u64,
-    pub city: u32,
-    pub house: u32,
-    pub unit: u32,
-    pub street: [u32; STREET_KEYS],
-    pub name: [u32; NAME_KEYS],
-}
-
-/// The signature of an order with its names resolved: the one shape the linking rules read,
-/// for a past order and for the order being assessed alike. Door parts are keyed 32-bit hashes
-/// (0 for none): the rules only ask whether two are equal.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct View<'a> {
-    /// Phone key hash, 0 for none.
-    pub phone: u64,
-    /// Email key hash, 0 for none.
-    pub email: u64,
-    /// City, 0 for none.
-    pub city: u32,
-    /// House number, 0 for none.
-    pub house: u32,
-    /// Unit, 0 for none.
-    pub unit: u32,
-    /// Street keys (0 past the end).
-    pub street: [u32; STREET_KEYS],
-    /// Name keys ("" past the end).
-    pub name: [&'a str; NAME_KEYS],
-    /// The name keys' interned ids in the history (the same ids mean the same keys), or
-    /// [`View::UNINTERNED`] for an order that is not stored.
-    pub name_ids: [u32; NAME_KEYS],
-}
-
-impl<'a> View<'a> {
-    /// The `name_ids` of an order that is not stored (the one being assessed).
-    pub const UNINTERNED: [u32; NAME_KEYS] = [u32::MAX; NAME_KEYS];
-
-    /// Street keys present.
-    pub fn street_keys(&self) -> impl Iterator<Item = u32> + '_ {
-        self.street.iter().copied().take_while(|&s| s != 0)
-    }
-
-    /// Name keys present.
-    pub fn name_keys(&self) -> impl Iterator<Item = &'a str> + '_ {
-        self.name_slice().iter().copied()
-    }
-
-    /// Name keys present, as a slice.
-    pub fn name_slice(&self) -> &[&'a str] {
-        let len = self.name.iter().take_while(|s| !s.is_empty()).count();
-        &self.name[..len]
-    }
-
-    /// The address keys: city, house number and one street key each. An order without a city
-    /// or street has none: "somewhere in Casablanca" ties nobody together.
-    pub fn address_keys(&self, hasher: &KeyHasher) -> impl Iterator<Item = u64> + '_ {
-        let hasher = *hasher;
-        let usable = self.city != 0;
-        self.street_keys()
-            .filter(move |_| usable)
-            .map(move |s| hasher.hash_parts(KeyKind::Address, &[self.city, self.house, s]))
-    }
+    /// Its signature, names as ids in the history's name table.
+    pub(crate) sig: Signature<NameId>,
 }
 
 /// Passes already-hashed u64 keys through: hashing them again would only cost time.
@@ -190,6 +123,9 @@ impl Interner {
     }
 
     pub(crate) fn intern(&mut self, s: &str) -> u32 {
+        if s.is_empty() {
+            return 0;
+        }
         if let Some(&id) = self.ids.get(s) {
             return id;
         }
@@ -282,21 +218,10 @@ impl History {
         let Some(o) = self.orders.get(idx as usize) else {
             return View::default();
         };
-        let s = &o.sig;
-        let mut view = View {
-            phone: s.phone,
-            email: s.email,
-            city: s.city,
-            house: s.house,
-            unit: s.unit,
-            street: s.street,
-            name_ids: s.name,
-            ..View::default()
-        };
-        for (slot, &id) in view.name.iter_mut().zip(&s.name) {
-            *slot = self.strings.get(id);
-        }
-        view
+        o.sig.map_names(|&NameId(id)| NameRef {
+            id,
+            text: self.strings.get(id),
+        })
     }
 
     /// Adds a past order by its signature (how a database row comes back).
@@ -313,7 +238,7 @@ impl History {
         negotiated: bool,
         sig: &Signature,
     ) -> Result<u32, Error> {
-        let row = Row {
+        let row = Incoming {
             id,
             placed_at,
             total,
@@ -335,7 +260,7 @@ impl History {
         &mut self,
         orders: impl IntoIterator<Item = (&'a HistoryRecord, &'a Signature)>,
     ) -> Result<(), Error> {
-        self.add_rows(orders.into_iter().map(|(record, sig)| Row {
+        self.add_rows(orders.into_iter().map(|(record, sig)| Incoming {
             id: record.order.order_id.as_str(),
             placed_at: record.order.placed_at,
             total: record.order.total,
@@ -346,7 +271,7 @@ impl History {
     }
 
     /// Adds orders, all or nothing: pushes them, then files them in one pass.
-    fn add_rows<'a>(&mut self, rows: impl Iterator<Item = Row<'a>>) -> Result<(), Error> {
+    fn add_rows<'a>(&mut self, rows: impl Iterator<Item = Incoming<'a>>) -> Result<(), Error> {
         let first = self.orders.len();
         for (at, row) in rows.enumerate() {
             if row.id.trim().is_empty() {
@@ -356,14 +281,14 @@ impl History {
                     format!("record {at}: order_id is empty"),
                 ));
             }
-            let packed = self.pack(row.sig);
+            let sig = row.sig.map_names(|key| NameId(self.strings.intern(key)));
             self.orders.push(PastOrder {
                 id: row.id.into(),
                 placed_at: row.placed_at,
                 total: row.total,
                 outcome: row.outcome,
                 negotiated: row.negotiated,
-                sig: packed,
+                sig,
             });
         }
         if self.orders.len() > u32::MAX as usize {
@@ -395,65 +320,32 @@ impl History {
         Ok(())
     }
 
-    /// Packs a signature: door hashes as they are, name keys interned.
-    fn pack(&mut self, sig: &Signature) -> Packed {
-        let view = sig.view();
-        let mut packed = Packed {
-            phone: view.phone,
-            email: view.email,
-            city: view.city,
-            house: view.house,
-            unit: view.unit,
-            street: view.street,
-            ..Packed::default()
-        };
-        for (slot, key) in packed.name.iter_mut().zip(view.name_keys()) {
-            *slot = self.strings.intern(key);
-        }
-        packed
+    /// The key order `idx` is found by in [`History::find`].
+    fn id_key(&self, idx: u32) -> u64 {
+        self.orders
+            .get(idx as usize)
+            .map_or(0, |o| self.hasher.hash(KeyKind::OrderId, &[&o.id]))
     }
 
-    /// The keys order `idx` is filed under.
-    fn keys_of(&self, idx: u32) -> ([u64; 3 + STREET_KEYS], usize) {
-        let mut keys = [0u64; 3 + STREET_KEYS];
-        let Some(o) = self.orders.get(idx as usize) else {
-            return (keys, 0);
-        };
-        let s = &o.sig;
-        keys[0] = self.hasher.hash(KeyKind::OrderId, &[&o.id]);
-        let mut n = 1;
-        for key in [s.phone, s.email] {
-            if key != 0 {
-                keys[n] = key;
-                n += 1;
-            }
-        }
-        if s.city != 0 {
-            for &street in s.street.iter().take_while(|&&k| k != 0) {
-                keys[n] = self
-                    .hasher
-                    .hash_parts(KeyKind::Address, &[s.city, s.house, street]);
-                n += 1;
-            }
-        }
-        keys[..n].sort_unstable();
-        let mut unique = 0;
-        for i in 0..n {
-            if unique == 0 || keys[unique - 1] != keys[i] {
-                keys[unique] = keys[i];
-                unique += 1;
-            }
-        }
-        (keys, unique)
+    /// The keys order `idx` is filed under: its id's, and its signature's filing keys.
+    fn keys_of(&self, idx: u32) -> impl Iterator<Item = u64> {
+        let id_key = self.id_key(idx);
+        let filing = self
+            .orders
+            .get(idx as usize)
+            .map(|o| o.sig.filing_keys(&self.hasher))
+            .unwrap_or_default();
+        std::iter::once(id_key)
+            .chain(filing.into_iter().filter(move |&k| k != id_key))
+            .filter(|&k| k != 0)
     }
 
     /// Removes order `idx` from the postings of its keys.
     fn unfile(&mut self, idx: u32) {
-        let (keys, n) = self.keys_of(idx);
-        for key in &keys[..n] {
-            if let Some(p) = self.postings.get_mut(key) {
+        for key in self.keys_of(idx) {
+            if let Some(p) = self.postings.get_mut(&key) {
                 if !p.remove(idx) {
-                    self.postings.remove(key);
+                    self.postings.remove(&key);
                 }
             }
         }
@@ -470,12 +362,8 @@ impl History {
         // (key, order, whether the key is the order's id)
         let mut pairs: Vec<(u64, u32, bool)> = Vec::with_capacity(count * 4);
         for idx in first..self.orders.len() as u32 {
-            let id_key = self
-                .orders
-                .get(idx as usize)
-                .map_or(0, |o| self.hasher.hash(KeyKind::OrderId, &[&o.id]));
-            let (keys, n) = self.keys_of(idx);
-            pairs.extend(keys[..n].iter().map(|&k| (k, idx, k == id_key)));
+            let id_key = self.id_key(idx);
+            pairs.extend(self.keys_of(idx).map(|k| (k, idx, k == id_key)));
         }
         // The table places a key by its low bits.
         pairs.sort_unstable_by_key(|&(k, idx, _)| (k as u32, k, idx));
@@ -536,7 +424,7 @@ impl History {
                 total: 0.0,
                 outcome: Outcome::Cancelled,
                 negotiated: false,
-                sig: Packed::default(),
+                sig: Signature::default(),
             };
         }
         self.live -= 1;
@@ -549,7 +437,7 @@ impl History {
     }
 }
 
-impl super::link::Source for History {
+impl Source for History {
     fn hasher(&self) -> &KeyHasher {
         &self.hasher
     }
@@ -590,7 +478,7 @@ impl History {
         history.strings = interner;
         history.reserve(orders.len());
         for o in orders {
-            if o.sig.name.iter().any(|&id| id >= n) || o.id.is_empty() {
+            if o.sig.name.iter().any(|id| id.0 >= n) || o.id.is_empty() {
                 return Err(Error::new(ErrorKind::SnapshotCorrupt, "dangling string id"));
             }
             history.orders.push(o);

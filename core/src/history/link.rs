@@ -10,9 +10,9 @@
 //! The walk follows these edges from the new order, breadth first, so A~B by phone and B~C by
 //! email puts C in A's history. It visits at most `max_linked_orders` orders.
 
-use super::index::{View, NAME_KEYS, STREET_KEYS};
-use super::keys::KeyHasher;
-use crate::classify::Evidence;
+use super::hasher::KeyHasher;
+use super::signature::{View, NAME_KEYS};
+use crate::assessment::Evidence;
 use crate::normalize::name::keys_similarity;
 use crate::policy::PolicyConfig;
 
@@ -66,8 +66,8 @@ impl Agreement {
     }
 }
 
-/// Where the walk reads past orders from: the in-memory [`History`](super::History), or the
-/// rows a host fetched from its database (store mode). One walk serves both, so both give the
+/// Where the walk reads past orders from: the in-memory history, or the rows a host fetched
+/// from its database (store mode). One walk serves both, so both give the
 /// same answers.
 pub trait Source {
     /// The key hasher the keys were made with.
@@ -124,7 +124,7 @@ impl<'a> LinkRules<'a> {
     fn same_name_memo(&self, a: &View<'_>, b: &View<'_>, memo: &mut NameMemo) -> bool {
         // Within one walk the same two names meet again and again (each order of a customer
         // against each neighbour at their door): compare each pair of stored names once.
-        let key = (a.name_ids, b.name_ids);
+        let key = (a.name.map(|n| n.id), b.name.map(|n| n.id));
         if let Some(&(_, same)) = memo.iter().find(|(k, _)| *k == key) {
             return same;
         }
@@ -138,7 +138,7 @@ impl<'a> LinkRules<'a> {
     }
 
     fn same_name(&self, a: &View<'_>, b: &View<'_>) -> bool {
-        let (a, b) = (a.name_slice(), b.name_slice());
+        let (a, b) = (a.names(), b.names());
         if a.is_empty() || b.is_empty() {
             return false;
         }
@@ -220,7 +220,7 @@ impl<'a> LinkRules<'a> {
         let mut groups: Vec<View<'_>> = Vec::new();
         let views = postings.iter().map(|&i| history.view(i));
         for view in std::iter::once(*extra).chain(views) {
-            if view.name_keys().next().is_none() {
+            if view.names().is_empty() {
                 continue;
             }
             if !groups.iter().any(|g| self.same_name(g, &view)) {
@@ -242,128 +242,180 @@ impl<'a> LinkRules<'a> {
         query: &View<'_>,
         exclude: Option<u32>,
     ) -> Gathered {
-        let hasher = history.hasher();
-        let mut missing: Vec<u64> = Vec::new();
-        let mut usable_cache: Vec<(u64, bool)> = Vec::new();
-        let mut usable = |key: u64| -> bool {
-            if let Some(&(_, ok)) = usable_cache.iter().find(|(k, _)| *k == key) {
-                return ok;
-            }
-            let ok = self.key_usable(history, key, query);
-            usable_cache.push((key, ok));
-            ok
-        };
-
         // Level by level, so that an order reached from several orders of one level takes its
         // best link whatever the order the history was added in: the answer must not depend on
-        // it. `found[parents]` is the level being expanded (none: the new order itself), and
-        // the next level is appended after it. Few allocations: this runs for every order.
-        let mut found: Vec<Linked> = Vec::new();
+        // it. The first level is expanded from the new order itself; each next level from the
+        // orders the last one found, until a level finds nothing or enough are found.
+        let mut walk = Walk::new(self, history, query, exclude);
         let mut parents: Option<std::ops::Range<usize>> = None;
-        let mut settled: Vec<u32> = Vec::new();
-        let mut judged: Vec<u32> = Vec::new();
-        let mut memo = NameMemo::with_capacity(NAME_MEMO);
-        let mut walked: Vec<u64> = Vec::new();
-        let mut walking: Vec<u64> = Vec::new();
         loop {
-            let level = found.len();
-            let froms: Vec<(Option<u32>, f64)> = match &parents {
-                None => vec![(None, 1.0)],
-                Some(range) => found[range.clone()]
-                    .iter()
-                    .map(|l| (Some(l.idx), l.score))
-                    .collect(),
-            };
-            for (from, from_score) in froms {
-                let from_view = from.map_or(*query, |i| history.view(i));
-                judged.clear();
-                // Every order under a phone walked at an earlier level was found then (a phone
-                // links whoever holds it): walking it again finds nothing. Not so for an email
-                // (whether it links depends on the pair) or within a level (scores depend on
-                // the parent).
-                let mut keys = [0u64; 2 + STREET_KEYS];
-                let mut n = 0;
-                if from_view.phone != 0 && !walked.contains(&from_view.phone) {
-                    keys[n] = from_view.phone;
-                    n += 1;
-                    walking.push(from_view.phone);
-                }
-                if from_view.email != 0 {
-                    keys[n] = from_view.email;
-                    n += 1;
-                }
-                for key in from_view.address_keys(hasher) {
-                    keys[n] = key;
-                    n += 1;
-                }
-                for &key in &keys[..n] {
-                    let Some(postings) = history.postings(key) else {
-                        if !missing.contains(&key) {
-                            missing.push(key);
-                        }
-                        continue;
-                    };
-                    if postings.len() > self.config.max_orders_per_key {
-                        continue;
-                    }
-                    for &cand in postings {
-                        // An order tied to the new order directly scores the same whichever
-                        // key or parent led to it: judge it once.
-                        if exclude == Some(cand)
-                            || settled.contains(&cand)
-                            || judged.contains(&cand)
-                            || found[..level].iter().any(|l| l.idx == cand)
-                        {
-                            continue;
-                        }
-                        // A door's orders come up once per street key: judge each once.
-                        judged.push(cand);
-                        let cand_view = history.view(cand);
-                        let link = self.agreement(&from_view, &cand_view, &mut usable, &mut memo);
-                        if !link.links() {
-                            continue;
-                        }
-                        let direct = match from {
-                            None => link,
-                            Some(_) => self.agreement(query, &cand_view, &mut usable, &mut memo),
-                        };
-                        let (score, agreement) = if direct.links() || from.is_none() {
-                            settled.push(cand);
-                            (direct.score(), direct)
-                        } else {
-                            (from_score * link.score(), link)
-                        };
-                        let score = (score * 1000.0).round() / 1000.0;
-                        match found[level..].iter_mut().find(|l| l.idx == cand) {
-                            Some(l) if (l.score, l.agreement.0) >= (score, agreement.0) => {}
-                            Some(l) => {
-                                l.score = score;
-                                l.agreement = agreement;
-                            }
-                            None => found.push(Linked {
-                                idx: cand,
-                                score,
-                                agreement,
-                            }),
-                        }
+            let level = walk.found.len();
+            match &parents {
+                None => walk.expand(None, 1.0, level),
+                Some(range) => {
+                    for at in range.clone() {
+                        let Linked { idx, score, .. } = walk.found[at];
+                        walk.expand(Some(idx), score, level);
                     }
                 }
             }
-            if found.len() == level {
+            if walk.found.len() == level {
                 break;
             }
-            found[level..].sort_by_key(|l| l.idx);
-            if found.len() >= self.config.max_linked_orders {
-                found.truncate(self.config.max_linked_orders);
+            walk.found[level..].sort_by_key(|l| l.idx);
+            if walk.found.len() >= self.config.max_linked_orders {
+                walk.found.truncate(self.config.max_linked_orders);
                 break;
             }
-            walked.append(&mut walking);
-            settled.clear();
-            parents = Some(level..found.len());
+            walk.walked.append(&mut walk.walking);
+            walk.settled.clear();
+            parents = Some(level..walk.found.len());
         }
         Gathered {
-            linked: sort(history, found),
-            missing,
+            linked: sort(history, walk.found),
+            missing: walk.missing,
+        }
+    }
+}
+
+/// One walk in progress: what it found, and what it remembers to avoid repeating work. Few
+/// allocations: this runs for every order assessed.
+struct Walk<'w, 'q, S> {
+    rules: &'w LinkRules<'w>,
+    source: &'w S,
+    query: &'w View<'q>,
+    exclude: Option<u32>,
+    /// The orders found, level after level; the level being built is at the end.
+    found: Vec<Linked>,
+    /// Orders of this level tied to the new order directly: their score is final.
+    settled: Vec<u32>,
+    /// Orders judged from the current parent.
+    judged: Vec<u32>,
+    /// Name comparisons made.
+    memo: NameMemo,
+    /// Phone keys walked at earlier levels, and at this one.
+    walked: Vec<u64>,
+    walking: Vec<u64>,
+    /// Keys the source did not have.
+    missing: Vec<u64>,
+    /// Whether each phone or email key met may link.
+    usable: Vec<(u64, bool)>,
+}
+
+impl<'w, 'q, S: Source> Walk<'w, 'q, S> {
+    fn new(
+        rules: &'w LinkRules<'w>,
+        source: &'w S,
+        query: &'w View<'q>,
+        exclude: Option<u32>,
+    ) -> Self {
+        Walk {
+            rules,
+            source,
+            query,
+            exclude,
+            found: Vec::new(),
+            settled: Vec::new(),
+            judged: Vec::new(),
+            memo: NameMemo::with_capacity(NAME_MEMO),
+            walked: Vec::new(),
+            walking: Vec::new(),
+            missing: Vec::new(),
+            usable: Vec::new(),
+        }
+    }
+
+    /// Follows the keys of `from` (an order found with `from_score`; `None`: the new order),
+    /// adding the orders they tie to the level that starts at `level`.
+    fn expand(&mut self, from: Option<u32>, from_score: f64, level: usize) {
+        let source = self.source;
+        let from_view = from.map_or(*self.query, |i| source.view(i));
+        self.judged.clear();
+        let keys = from_view.filing_keys(source.hasher());
+        for &key in keys.iter() {
+            // Every order under a phone walked at an earlier level was found then (a phone
+            // links whoever holds it): walking it again finds nothing. Not so for an email
+            // (whether it links depends on the pair) or within a level (scores depend on the
+            // parent).
+            if key == from_view.phone {
+                if self.walked.contains(&key) {
+                    continue;
+                }
+                self.walking.push(key);
+            }
+            let Some(postings) = source.postings(key) else {
+                if !self.missing.contains(&key) {
+                    self.missing.push(key);
+                }
+                continue;
+            };
+            if postings.len() > self.rules.config.max_orders_per_key {
+                continue;
+            }
+            for &cand in postings {
+                // An order tied to the new order directly scores the same whichever key or
+                // parent led to it, and a door's orders come up once per street key: judge
+                // each once.
+                if self.exclude == Some(cand)
+                    || self.settled.contains(&cand)
+                    || self.judged.contains(&cand)
+                    || self.found[..level].iter().any(|l| l.idx == cand)
+                {
+                    continue;
+                }
+                self.judged.push(cand);
+                self.judge(from, &from_view, from_score, cand, level);
+            }
+        }
+    }
+
+    /// Adds `cand` to the level at `level` when it links to `from` (whose view is `from_view`),
+    /// with the better of its links so far.
+    fn judge(
+        &mut self,
+        from: Option<u32>,
+        from_view: &View<'_>,
+        from_score: f64,
+        cand: u32,
+        level: usize,
+    ) {
+        let (rules, source, query) = (self.rules, self.source, self.query);
+        let cache = &mut self.usable;
+        let mut usable = |key: u64| {
+            if let Some(&(_, ok)) = cache.iter().find(|(k, _)| *k == key) {
+                return ok;
+            }
+            let ok = rules.key_usable(source, key, query);
+            cache.push((key, ok));
+            ok
+        };
+        let cand_view = source.view(cand);
+        let link = rules.agreement(from_view, &cand_view, &mut usable, &mut self.memo);
+        if !link.links() {
+            return;
+        }
+        let direct = match from {
+            None => link,
+            Some(_) => rules.agreement(query, &cand_view, &mut usable, &mut self.memo),
+        };
+        let (score, agreement) = if direct.links() || from.is_none() {
+            self.settled.push(cand);
+            (direct.score(), direct)
+        } else {
+            (from_score * link.score(), link)
+        };
+        let score = (score * 1000.0).round() / 1000.0;
+        match self.found[level..].iter_mut().find(|l| l.idx == cand) {
+            Some(l) if (l.score, l.agreement.0) >= (score, agreement.0) => {}
+            Some(l) => {
+                l.score = score;
+                l.agreement = agreement;
+            }
+            None => self.found.push(Linked {
+                idx: cand,
+                score,
+                agreement,
+            }),
         }
     }
 }

@@ -1,6 +1,8 @@
 //! History matching: which past orders belong to the customer of a new order.
 //!
-//! - [`keys`]: the normalized view of an order ([`Features`]) and the keys it is found by.
+//! - [`features`]: the normalized view of an order ([`Features`]).
+//! - [`hasher`]: how keys become keyed hashes ([`KeyHasher`]).
+//! - [`signature`]: what an order is matched by ([`Signature`]) and the keys it is filed under.
 //! - [`index`]: the in-memory store of past orders, compact, with key postings.
 //! - [`link`]: the linking rules and the walk that gathers a customer's orders, with evidence.
 //! - [`snapshot`]: versioned, checksummed save and load.
@@ -11,11 +13,15 @@
 //! customer leaves nothing of theirs behind. A shop's database can hold the same keys and answer
 //! the same walk (see `DESIGN.md`).
 
+pub mod features;
+pub mod hasher;
 pub mod index;
-pub mod keys;
 pub mod link;
+pub mod signature;
 pub mod snapshot;
 
-pub use index::{History, PastOrder, View};
-pub use keys::{Features, KeyHasher, KeyKind, Signature};
+pub use features::Features;
+pub use hasher::{KeyHasher, KeyKind};
+pub use index::{History, PastOrder};
 pub use link::{Gathered, LinkRules, Linked, Source};
+pub use signature::{Signature, View};

@@ -15,10 +15,10 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::index::{History, Packed, PastOrder, NAME_KEYS, STREET_KEYS};
-use super::keys::KeyHasher;
+use super::hasher::KeyHasher;
+use super::index::{History, PastOrder};
+use super::signature::NameId;
 use crate::error::{Error, ErrorKind};
-use crate::record::Outcome;
 
 /// The snapshot format this build writes and reads.
 pub const FORMAT_VERSION: u32 = 2;
@@ -30,23 +30,7 @@ struct Body {
     config_json: String,
     hash_key: (u64, u64),
     strings: Vec<Box<str>>,
-    orders: Vec<Row>,
-}
-
-#[derive(Serialize, Deserialize)]
-struct Row {
-    id: Box<str>,
-    placed_at: i64,
-    total: f64,
-    outcome: Outcome,
-    negotiated: bool,
-    phone: u64,
-    email: u64,
-    city: u32,
-    house: u32,
-    unit: u32,
-    street: [u32; STREET_KEYS],
-    name: [u32; NAME_KEYS],
+    orders: Vec<PastOrder>,
 }
 
 /// Writes `history` and an opaque configuration text as snapshot bytes.
@@ -67,25 +51,13 @@ pub fn save(history: &History, config_json: &str) -> Vec<u8> {
         }
         *slot
     };
-    let rows: Vec<Row> = orders
+    let rows: Vec<PastOrder> = orders
         .iter()
         .filter(|o| !o.id.is_empty())
-        .map(|o| {
-            let s = &o.sig;
-            Row {
-                id: o.id.clone(),
-                placed_at: o.placed_at,
-                total: o.total,
-                outcome: o.outcome,
-                negotiated: o.negotiated,
-                phone: s.phone,
-                email: s.email,
-                city: s.city,
-                house: s.house,
-                unit: s.unit,
-                street: s.street,
-                name: s.name.map(&mut map),
-            }
+        .map(|o| PastOrder {
+            id: o.id.clone(),
+            sig: o.sig.map_names(|&NameId(id)| NameId(map(id))),
+            ..*o
         })
         .collect();
     let body = Body {
@@ -152,27 +124,7 @@ pub fn load(bytes: &[u8]) -> Result<(History, String), Error> {
     if body.strings.first().is_none_or(|s| !s.is_empty()) {
         return Err(corrupt("string table must start with the empty string"));
     }
-    let orders = body
-        .orders
-        .into_iter()
-        .map(|r| PastOrder {
-            id: r.id,
-            placed_at: r.placed_at,
-            total: r.total,
-            outcome: r.outcome,
-            negotiated: r.negotiated,
-            sig: Packed {
-                phone: r.phone,
-                email: r.email,
-                city: r.city,
-                house: r.house,
-                unit: r.unit,
-                street: r.street,
-                name: r.name,
-            },
-        })
-        .collect();
     let (k0, k1) = body.hash_key;
-    let history = History::from_parts(KeyHasher::new(k0, k1), orders, body.strings)?;
+    let history = History::from_parts(KeyHasher::new(k0, k1), body.orders, body.strings)?;
     Ok((history, body.config_json))
 }

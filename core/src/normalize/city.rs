@@ -10,6 +10,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use serde::{Deserialize, Serialize};
 
 use super::text::{fold, fold_into, is_letter, skeleton};
+use crate::data;
 
 /// A canonical city id (the GeoNames id, or a curated id), stable across scripts and spellings.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -58,15 +59,15 @@ fn place_words() -> &'static PlaceWords {
             generic: FxHashSet::default(),
             features: FxHashSet::default(),
         };
-        for line in include_str!("../../data/place_words.tsv").lines() {
-            match line.split_once('\t') {
-                Some(("article", word)) => {
+        for [kind, word] in data::rows(include_str!("../../data/place_words.tsv")) {
+            match kind {
+                "article" => {
                     w.articles.insert(fold(word));
                 }
-                Some(("generic", word)) => {
+                "generic" => {
                     w.generic.insert(fold(word));
                 }
-                Some(("feature", word)) => {
+                "feature" => {
                     w.features.insert(fold(word));
                 }
                 _ => {}
@@ -106,28 +107,16 @@ fn for_each_spelling(by_id: &FxHashMap<u32, usize>, mut f: impl FnMut(&str, usiz
             .any(|c| ('\u{0600}'..='\u{06FF}').contains(&c));
         f(&folded, index, primary || arabic);
     };
-    for (index, line) in include_str!("../../data/cities.tsv")
-        .lines()
-        .filter(|l| !l.starts_with('#'))
-        .enumerate()
+    for (index, [_, _, name, _, aliases]) in
+        data::rows(include_str!("../../data/cities.tsv")).enumerate()
     {
-        let mut cols = line.split('\t').skip(2);
-        let (Some(name), Some(_), aliases) = (cols.next(), cols.next(), cols.next()) else {
-            continue;
-        };
         f(name, index, true);
-        for alias in aliases.unwrap_or("").split('|').filter(|a| !a.is_empty()) {
+        for alias in aliases.split('|').filter(|a| !a.is_empty()) {
             f(alias, index, false);
         }
     }
-    for line in include_str!("../../data/city_aliases.tsv").lines() {
-        let Some((alias, id)) = line.split_once('\t') else {
-            continue;
-        };
-        if alias.starts_with('#') {
-            continue;
-        }
-        if let Some(&index) = id.trim().parse::<u32>().ok().and_then(|id| by_id.get(&id)) {
+    for [alias, id] in data::rows(include_str!("../../data/city_aliases.tsv")) {
+        if let Some(&index) = id.parse::<u32>().ok().and_then(|id| by_id.get(&id)) {
             f(alias, index, true);
         }
     }
@@ -153,23 +142,18 @@ fn gazetteer() -> &'static Gazetteer {
             by_id: FxHashMap::default(),
             sketches: Vec::new(),
         };
-        // Rows that do not parse keep their place (an empty city) so that line numbers stay
-        // city indexes for `for_each_spelling`.
-        for line in include_str!("../../data/cities.tsv")
-            .lines()
-            .filter(|l| !l.starts_with('#'))
-        {
-            let mut cols = line.split('\t');
-            let (id, country, name, pop) = (cols.next(), cols.next(), cols.next(), cols.next());
-            let id = id.and_then(|s| s.parse::<u32>().ok()).unwrap_or(0);
+        // Every row keeps its place (a row that does not parse is an empty city) so that row
+        // numbers stay city indexes for `for_each_spelling`.
+        for [id, country, name, pop] in data::rows(include_str!("../../data/cities.tsv")) {
+            let id = id.parse::<u32>().unwrap_or(0);
             if id != 0 {
                 g.by_id.insert(id, g.cities.len());
             }
             g.cities.push(City {
                 id,
-                country: country.unwrap_or(""),
-                name: name.unwrap_or(""),
-                population: pop.and_then(|s| s.parse().ok()).unwrap_or(0),
+                country,
+                name,
+                population: pop.parse().unwrap_or(0),
             });
         }
         let mut by_name = Vec::with_capacity(8 * g.cities.len());

@@ -16,8 +16,9 @@ use std::sync::OnceLock;
 use serde::{Deserialize, Serialize};
 use unicode_normalization::UnicodeNormalization;
 
+use crate::data;
 use crate::error::{check_len, Error, ErrorKind};
-use crate::normalize::phone::is_invisible;
+use crate::normalize::text::{is_invisible, is_keyboard_mash};
 use crate::normalize::MAX_INPUT_BYTES;
 
 /// Why an email looks fake.
@@ -184,28 +185,14 @@ struct Tables {
     junk_suffixes: Vec<&'static str>,
 }
 
-fn data_lines(text: &'static str) -> impl Iterator<Item = &'static str> {
-    text.lines()
-        .map(str::trim)
-        .filter(|line| !line.is_empty() && !line.starts_with('#'))
-}
-
 fn tables() -> &'static Tables {
     static TABLES: OnceLock<Tables> = OnceLock::new();
     TABLES.get_or_init(|| {
         let mut providers = HashMap::new();
         let mut targets = Vec::new();
-        for line in data_lines(include_str!("../../data/email_providers.tsv")).skip(1) {
-            let mut cols = line.split('\t');
-            let (Some(domain), Some(canonical), Some(dots), Some(tag), Some(suggest)) = (
-                cols.next(),
-                cols.next(),
-                cols.next(),
-                cols.next(),
-                cols.next(),
-            ) else {
-                continue;
-            };
+        for [domain, canonical, dots, tag, suggest] in
+            data::rows(include_str!("../../data/email_providers.tsv"))
+        {
             let provider = Provider {
                 canonical,
                 ignore_dots: dots == "ignore",
@@ -219,7 +206,7 @@ fn tables() -> &'static Tables {
         }
         let mut junk_domains = HashSet::new();
         let mut junk_suffixes = Vec::new();
-        for line in data_lines(include_str!("../../data/email_junk_domains.txt")) {
+        for line in data::entries(include_str!("../../data/email_junk_domains.txt")) {
             if line.starts_with('.') {
                 junk_suffixes.push(line);
             } else {
@@ -229,8 +216,8 @@ fn tables() -> &'static Tables {
         Tables {
             providers,
             targets,
-            disposable: data_lines(include_str!("../../data/disposable_domains.txt")).collect(),
-            junk_locals: data_lines(include_str!("../../data/email_junk_locals.txt")).collect(),
+            disposable: data::entries(include_str!("../../data/disposable_domains.txt")).collect(),
+            junk_locals: data::entries(include_str!("../../data/email_junk_locals.txt")).collect(),
             junk_domains,
             junk_suffixes,
         }
@@ -308,16 +295,6 @@ fn is_disposable(tables: &Tables, domain: &str) -> bool {
     }
 }
 
-/// Keyboard rows (QWERTY and AZERTY) whose stretches are mashes, not names.
-const KEYBOARD_ROWS: [&str; 6] = [
-    "qwertyuiop",
-    "asdfghjkl",
-    "zxcvbnm",
-    "azertyuiop",
-    "qsdfghjklm",
-    "wxcvbn",
-];
-
 fn is_junk_local(tables: &Tables, local: &str) -> bool {
     let squeezed: String = local
         .chars()
@@ -327,34 +304,7 @@ fn is_junk_local(tables: &Tables, local: &str) -> bool {
     let words = [squeezed.as_str(), stem];
     words
         .iter()
-        .any(|w| !w.is_empty() && (tables.junk_locals.contains(w) || is_mash(w)))
-}
-
-/// One letter repeated (`aaaa`), or a stretch of a keyboard row (`asdfg`, `qsdqsd`).
-fn is_mash(word: &str) -> bool {
-    let mut chars = word.chars();
-    let Some(first) = chars.next() else {
-        return false;
-    };
-    let len = word.chars().count();
-    if len >= 3 && chars.all(|c| c == first) {
-        return true;
-    }
-    if len < 4 || !word.is_ascii() {
-        return false;
-    }
-    if KEYBOARD_ROWS.iter().any(|row| row.contains(word)) {
-        return true;
-    }
-    // A short row stretch typed again and again ("qsdqsd", "sdfsdfsdf").
-    (3..=4).any(|unit| {
-        len.is_multiple_of(unit)
-            && len / unit >= 2
-            && word.get(..unit).is_some_and(|head| {
-                KEYBOARD_ROWS.iter().any(|row| row.contains(head))
-                    && word.as_bytes().chunks(unit).all(|c| c == head.as_bytes())
-            })
-    })
+        .any(|w| !w.is_empty() && (tables.junk_locals.contains(w) || is_keyboard_mash(w)))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -395,16 +345,6 @@ fn suggest(tables: &Tables, domain: &str) -> Option<&'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn mashes() {
-        assert!(is_mash("asdfgh"));
-        assert!(is_mash("qsdqsd"));
-        assert!(is_mash("zzzz"));
-        assert!(!is_mash("pierre"));
-        assert!(!is_mash("yassine"));
-        assert!(!is_mash("ali"));
-    }
 
     #[test]
     fn tables_parse() {

@@ -10,9 +10,10 @@ use std::sync::OnceLock;
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
-use super::text::{fold, is_junk_phrase, is_letter, is_mash_token, strip_article};
+use super::text::{fold, is_blank, is_junk_phrase, is_letter, is_mash_token, strip_article};
 use super::translit;
 use super::MAX_INPUT_BYTES;
+use crate::data;
 use crate::error::{check_len, Error};
 
 /// A customer's name for matching.
@@ -24,7 +25,8 @@ pub struct NormalizedName {
     /// [`translit::key`]), sorted, so that word order does not matter. Keys are opaque strings,
     /// compared by [`name_similarity`], not by equality.
     pub keys: Vec<String>,
-    /// The name is nonsense (keyboard mash, "test", a single token, no letters).
+    /// The name is present and nonsense (keyboard mash, "test", a single token, no letters); a
+    /// blank name is absent, not nonsense.
     pub nonsense: bool,
 }
 
@@ -60,10 +62,8 @@ impl Particle {
 fn particles() -> &'static FxHashMap<String, Particle> {
     static PARTICLES: OnceLock<FxHashMap<String, Particle>> = OnceLock::new();
     PARTICLES.get_or_init(|| {
-        include_str!("../../data/name_particles.tsv")
-            .lines()
-            .filter_map(|line| {
-                let (kind, spelling) = line.split_once('\t')?;
+        data::rows(include_str!("../../data/name_particles.tsv"))
+            .filter_map(|[kind, spelling]| {
                 let p = match kind {
                     "article" => Particle::Article,
                     "ben" => Particle::Ben,
@@ -265,7 +265,8 @@ fn pre_fold(raw: &str) -> std::borrow::Cow<'_, str> {
 ///
 /// A single real first name ("Mohamed") is not nonsense by itself: it is a weak name, which the
 /// matcher weighs, not junk. Keyboard mash, "test", "xxx", "aaa", digits, no letters and a
-/// lone one- or two-letter token are nonsense.
+/// lone one- or two-letter token are nonsense. A blank name (empty, or only blanks and invisible
+/// marks) is absent: no tokens, and not nonsense.
 ///
 /// # Errors
 /// [`ErrorKind::InputTooLong`](crate::ErrorKind::InputTooLong) when `raw` is longer than
@@ -280,6 +281,7 @@ fn pre_fold(raw: &str) -> std::borrow::Cow<'_, str> {
 /// assert_eq!(name_similarity(&a, &b), 1.0);
 /// assert!(normalize_name("qsdqsd").unwrap().nonsense);
 /// assert!(!normalize_name("Mohamed").unwrap().nonsense);
+/// assert!(!normalize_name("").unwrap().nonsense); // absent
 /// ```
 pub fn normalize_name(raw: &str) -> Result<NormalizedName, Error> {
     check_len("name", raw, MAX_INPUT_BYTES)?;
@@ -290,7 +292,8 @@ pub fn normalize_name(raw: &str) -> Result<NormalizedName, Error> {
         .map(str::to_string)
         .collect();
     let keys = keys_of(&tokens);
-    let nonsense = is_nonsense(&folded, &tokens);
+    // A blank name is absent, not junk.
+    let nonsense = !is_blank(raw) && is_nonsense(&folded, &tokens);
     Ok(NormalizedName {
         tokens,
         keys,

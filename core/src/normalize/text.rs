@@ -1,4 +1,9 @@
-//! Text folding shared by addresses and names.
+//! Text primitives shared by every normalizer, and the folding of addresses and names.
+//!
+//! One home for what phones, emails, addresses, names and replies must agree on: which
+//! characters are invisible (`is_invisible`), what a Unicode digit is worth (`unicode_digit`,
+//! from `core/data/unicode_digit_zeros.txt`), and what keyboard mash looks like
+//! (`is_keyboard_mash`, `is_mash_token`, with the rows of `core/data/nonsense.tsv`).
 //!
 //! [`fold`] turns what a customer typed into one canonical spelling per script (case, accents,
 //! Arabic letter variants, digits, invisible marks and punctuation no longer matter), and
@@ -6,50 +11,101 @@
 //! the Latin transliterations people use for Arabic names.
 
 use std::collections::HashMap;
+use std::sync::OnceLock;
 
 use rustc_hash::{FxHashMap, FxHashSet};
-use std::sync::OnceLock;
 
 use unicode_normalization::char::is_combining_mark;
 use unicode_normalization::UnicodeNormalization;
 
-/// Code points of the digit zero of every Unicode decimal-digit (Nd) run, generated from the
-/// Unicode character database; digit `d` of a run is `zero + d`.
-const DIGIT_ZEROS: &[u32] = &[
-    0x660, 0x6F0, 0x7C0, 0x966, 0x9E6, 0xA66, 0xAE6, 0xB66, 0xBE6, 0xC66, 0xCE6, 0xD66, 0xDE6,
-    0xE50, 0xED0, 0xF20, 0x1040, 0x1090, 0x17E0, 0x1810, 0x1946, 0x19D0, 0x1A80, 0x1A90, 0x1B50,
-    0x1BB0, 0x1C40, 0x1C50, 0xA620, 0xA8D0, 0xA900, 0xA9D0, 0xA9F0, 0xAA50, 0xABF0, 0xFF10,
-    0x104A0, 0x10D30, 0x11066, 0x110F0, 0x11136, 0x111D0, 0x112F0, 0x11450, 0x114D0, 0x11650,
-    0x116C0, 0x11730, 0x118E0, 0x11950, 0x11C50, 0x11D50, 0x11DA0, 0x16A60, 0x16AC0, 0x16B50,
-    0x1D7CE, 0x1D7D8, 0x1D7E2, 0x1D7EC, 0x1D7F6, 0x1E140, 0x1E2F0, 0x1E950, 0x1FBF0,
-];
+use crate::data;
 
-/// The ASCII digit for a non-ASCII Unicode decimal digit.
-fn ascii_digit(c: char) -> Option<char> {
+/// The value of any Unicode decimal digit (`٣`, `۳`, `３`, `३`, `𝟕`, …), or `None`.
+///
+/// Every decimal digit (general category Nd) belongs to a run of ten code points from its zero
+/// to its nine; the zeros are listed in `core/data/unicode_digit_zeros.txt`, generated from the
+/// Unicode character database by `scripts/gen_digit_zeros.py`. Phones, addresses, names and
+/// replies all read digits through this one function.
+pub(crate) fn unicode_digit(c: char) -> Option<u8> {
     let cp = c as u32;
-    let i = DIGIT_ZEROS.partition_point(|&z| z <= cp);
-    let zero = *DIGIT_ZEROS.get(i.checked_sub(1)?)?;
-    let d = cp - zero;
-    if d < 10 && c.is_numeric() {
-        char::from_digit(d, 10)
-    } else {
-        None
+    // ASCII, Arabic-Indic and Persian first: they are nearly every digit a customer types.
+    if cp < 0x660 {
+        return c.is_ascii_digit().then(|| (cp - u32::from(b'0')) as u8);
     }
+    if (0x660..=0x669).contains(&cp) {
+        return Some((cp - 0x660) as u8);
+    }
+    if (0x6F0..=0x6F9).contains(&cp) {
+        return Some((cp - 0x6F0) as u8);
+    }
+    let zeros = digit_zeros();
+    let zero = *zeros.get(zeros.partition_point(|&z| z <= cp).checked_sub(1)?)?;
+    let value = cp - zero;
+    (value < 10).then_some(value as u8)
 }
 
-/// Characters that carry no letter and must vanish without leaving a space: direction marks,
-/// zero-width joiners and spaces, the byte-order mark, the soft hyphen, the Arabic tatweel.
-fn is_invisible(c: char) -> bool {
+/// The zero of every run of ten Unicode decimal digits, sorted.
+fn digit_zeros() -> &'static [u32] {
+    static ZEROS: OnceLock<Vec<u32>> = OnceLock::new();
+    ZEROS.get_or_init(|| {
+        let mut zeros: Vec<u32> = data::entries(include_str!("../../data/unicode_digit_zeros.txt"))
+            .filter_map(|hex| u32::from_str_radix(hex, 16).ok())
+            .collect();
+        zeros.sort_unstable();
+        zeros
+    })
+}
+
+/// The ASCII digit for any Unicode decimal digit.
+fn ascii_digit(c: char) -> Option<char> {
+    unicode_digit(c).map(|d| char::from(b'0' + d))
+}
+
+/// Characters that carry nothing a reader sees, even between two digits or two letters, and
+/// must vanish without leaving a space: direction marks and isolates, zero-width spaces and
+/// joiners, the byte-order mark, the soft hyphen, invisible operators, variation selectors,
+/// Mongolian and Khmer invisible marks, the Hangul fillers (the "blank name" trick), tag
+/// characters, interlinear annotation marks, and the Arabic tatweel (a stretch of the line
+/// between two letters, never a letter of its own).
+///
+/// Chat apps and right-to-left editors insert these inside phone numbers, emails and names
+/// alike, so every normalizer uses this one set.
+pub(crate) fn is_invisible(c: char) -> bool {
     matches!(
         c,
-        '\u{200B}'..='\u{200F}'
-            | '\u{202A}'..='\u{202E}'
-            | '\u{2060}'..='\u{2069}'
+        '\u{00AD}'
+            | '\u{034F}'
             | '\u{061C}'
-            | '\u{FEFF}'
-            | '\u{00AD}'
             | '\u{0640}'
+            | '\u{115F}'
+            | '\u{1160}'
+            | '\u{17B4}'
+            | '\u{17B5}'
+            | '\u{180B}'..='\u{180F}'
+            | '\u{200B}'..='\u{200F}'
+            | '\u{202A}'..='\u{202E}'
+            | '\u{2060}'..='\u{206F}'
+            | '\u{3164}'
+            | '\u{FE00}'..='\u{FE0F}'
+            | '\u{FEFF}'
+            | '\u{FFA0}'
+            | '\u{FFF9}'..='\u{FFFB}'
+            | '\u{E0000}'..='\u{E007F}'
     )
+}
+
+/// True when `raw` holds nothing but blanks and invisible marks: the field is *absent*, as if
+/// missing, which is never nonsense (a customer who leaves a field empty is not a fake).
+/// Punctuation is something typed ("....", "-"): present, and judged by the field's rules.
+///
+/// # Example
+/// ```
+/// use codguard::normalize::text::is_blank;
+/// assert!(is_blank("") && is_blank(" \u{200f}\t"));
+/// assert!(!is_blank("...."));
+/// ```
+pub fn is_blank(raw: &str) -> bool {
+    raw.chars().all(|c| c.is_whitespace() || is_invisible(c))
 }
 
 /// True for characters that [`fold`] can handle without Unicode normalization: ASCII, the
@@ -274,14 +330,8 @@ fn skeleton_table() -> &'static SkeletonTable {
     static TABLE: OnceLock<SkeletonTable> = OnceLock::new();
     TABLE.get_or_init(|| {
         let mut map = HashMap::new();
-        for line in include_str!("../../data/skeleton.tsv").lines() {
-            let Some((spelling, class)) = line.split_once('\t') else {
-                continue;
-            };
-            if spelling.starts_with('#') {
-                continue;
-            }
-            let class = match class.trim() {
+        for [spelling, class] in data::rows(include_str!("../../data/skeleton.tsv")) {
+            let class = match class {
                 "V" => Class::Vowel,
                 "W" => Class::Semi,
                 c => match c.chars().next() {
@@ -497,10 +547,7 @@ fn nonsense_table() -> &'static Nonsense {
             phrases: Default::default(),
             rows: Vec::new(),
         };
-        for line in include_str!("../../data/nonsense.tsv").lines() {
-            let Some((kind, value)) = line.split_once('\t') else {
-                continue;
-            };
+        for [kind, value] in data::rows(include_str!("../../data/nonsense.tsv")) {
             let value = fold(value);
             match kind {
                 "word" => {
@@ -522,55 +569,63 @@ pub(crate) fn is_junk_phrase(folded: &str) -> bool {
     nonsense_table().phrases.contains(folded)
 }
 
-/// Tokens up to this many characters are checked on the stack.
-const STACK_CHARS: usize = 48;
-
-/// True when one folded token is junk: a junk word ("test"), a run of one letter ("xxx",
-/// "ههههه"), a short unit repeated ("sdfsdf", "hahaha"), a keyboard-row run ("azerty",
-/// "ضصثق"), or a long Latin token without a vowel ("sdfgh").
+/// True when one folded name or address token is junk: a junk word ("test"), keyboard mash
+/// ([`is_keyboard_mash`]), or a long Latin token without a vowel ("sdfgh").
 pub(crate) fn is_mash_token(token: &str) -> bool {
     let t = nonsense_table();
-    if t.words.contains(token) {
-        return true;
-    }
-    let mut stack = ['\0'; STACK_CHARS];
-    let heap: Vec<char>;
-    let mut n = 0;
-    for c in token.chars() {
-        match stack.get_mut(n) {
-            Some(slot) => *slot = c,
-            None => break,
-        }
-        n += 1;
-    }
-    let chars: &[char] = if n < STACK_CHARS {
-        stack.get(..n).unwrap_or_default()
-    } else {
-        heap = token.chars().collect();
-        &heap
-    };
+    t.words.contains(token)
+        || with_chars(token, |chars| {
+            keyboard_mash(t, chars)
+                || (chars.len() >= 5
+                    && chars.iter().all(char::is_ascii_lowercase)
+                    && !chars.iter().any(|&c| is_latin_vowel(c)))
+        })
+}
+
+/// True when a lower-case word is keyboard mash: one character typed three times or more
+/// ("xxx", "ههههه", "0000"), a unit of up to four characters typed again to six or more
+/// ("sdfsdf", "hahaha", "qsdfqsdf"), or a run of four or more keys along a keyboard row,
+/// either way ("azerty", "lkjh", "ضصثق", "1234"; rows from `core/data/nonsense.tsv`).
+///
+/// Emails judge their local part with this alone: a local part without vowels is often an
+/// abbreviation ("mhmd.krm"), which [`is_mash_token`] would call junk in a name.
+pub(crate) fn is_keyboard_mash(word: &str) -> bool {
+    with_chars(word, |chars| keyboard_mash(nonsense_table(), chars))
+}
+
+fn keyboard_mash(t: &Nonsense, chars: &[char]) -> bool {
     let n = chars.len();
     if n >= 3 && chars.iter().all(|&c| Some(&c) == chars.first()) {
         return true;
     }
-    if n >= 6 {
-        for unit in 1..=3 {
-            if n.is_multiple_of(unit)
-                && chars
-                    .iter()
-                    .enumerate()
-                    .all(|(i, c)| chars.get(i % unit) == Some(c))
-            {
-                return true;
-            }
-        }
-    }
-    if n >= 4 && t.rows.iter().any(|row| contains_run(row, chars)) {
+    let repeated = |unit: usize| {
+        n.is_multiple_of(unit)
+            && chars
+                .iter()
+                .enumerate()
+                .all(|(i, c)| chars.get(i % unit) == Some(c))
+    };
+    if n >= 6 && (1..=4).any(repeated) {
         return true;
     }
-    n >= 5
-        && chars.iter().all(|c| c.is_ascii_lowercase())
-        && !chars.iter().any(|&c| is_latin_vowel(c))
+    n >= 4 && t.rows.iter().any(|row| contains_run(row, chars))
+}
+
+/// Tokens up to this many characters are checked on the stack.
+const STACK_CHARS: usize = 48;
+
+/// Calls `f` on the characters of `token`, without allocating for ordinary tokens.
+fn with_chars(token: &str, f: impl FnOnce(&[char]) -> bool) -> bool {
+    let mut stack = ['\0'; STACK_CHARS];
+    let mut n = 0;
+    for c in token.chars() {
+        match stack.get_mut(n) {
+            Some(slot) => *slot = c,
+            None => return f(&token.chars().collect::<Vec<char>>()),
+        }
+        n += 1;
+    }
+    f(stack.get(..n).unwrap_or_default())
 }
 
 /// True when `chars` is a contiguous run of `row`, forwards or backwards.

@@ -157,17 +157,9 @@ fn table() -> &'static Table {
             },
         ];
         let mut latin = Vec::new();
-        for line in include_str!("../../data/name_letters.tsv").lines() {
-            let mut cols = line.split('\t');
-            let (Some(kind), Some(spelling), Some(letters)) =
-                (cols.next(), cols.next(), cols.next())
-            else {
-                continue;
-            };
-            if kind.starts_with('#') {
-                continue;
-            }
-            let flags = cols.next().unwrap_or("");
+        for [kind, spelling, letters, flags] in
+            crate::data::rows(include_str!("../../data/name_letters.tsv"))
+        {
             let mask = letter_bits(&letters.replace(' ', ""));
             latin.push((spelling, bases.len()));
             bases.push(Base {

@@ -1,0 +1,108 @@
+//! The normalized view of an order: the values matching and classification work on.
+
+use crate::error::ErrorKind;
+use crate::normalize::{
+    self, address::NormalizedAddress, email::NormalizedEmail, name::NormalizedName, E164Phone,
+};
+use crate::record::Order;
+
+/// What an order says once normalized: the values matching and classification work on.
+///
+/// Building it never fails: a field that does not normalize is kept as its problem, because a
+/// bad field is itself evidence (a ghost's junk phone).
+#[derive(Debug, Clone, Default)]
+pub struct Features {
+    /// The usable phone: valid and not junk (it may look made up). Orders are filed under it.
+    pub phone: Option<E164Phone>,
+    /// Why the phone is unusable (`None` when `phone` is set; `phone_empty` when there is none).
+    pub phone_problem: Option<ErrorKind>,
+    /// The usable phone looks made up (digit runs, counting sequences): a weak signal.
+    pub phone_looks_fake: bool,
+    /// The usable email (syntax valid; may still be fake).
+    pub email: Option<NormalizedEmail>,
+    /// Why the email is unusable, when one was typed.
+    pub email_problem: Option<ErrorKind>,
+    /// The address taken apart.
+    pub address: NormalizedAddress,
+    /// The name for matching.
+    pub name: NormalizedName,
+    /// The city as a matching key: the gazetteer id (`#2553604`) or, for an unknown city, its
+    /// folded text.
+    pub city_key: String,
+    /// Transliteration-insensitive keys of the street tokens, sorted and unique.
+    pub street_keys: Vec<String>,
+}
+
+impl Features {
+    /// Normalizes every field of `order`.
+    pub fn of(order: &Order) -> Features {
+        let (phone, phone_problem, phone_looks_fake) =
+            match normalize::phone::usable_phone(&order.phone, &order.country) {
+                Ok((p, looks_fake)) => (Some(p), None, looks_fake),
+                Err(e) => (None, Some(e.kind()), false),
+            };
+        let (email, email_problem) = if order.email.trim().is_empty() {
+            (None, None)
+        } else {
+            match normalize::normalize_email(&order.email) {
+                Ok(e) => (Some(e), None),
+                Err(e) => (None, Some(e.kind())),
+            }
+        };
+        // An address or name too long to process is treated as nonsense: no real one is. (An
+        // empty one is absent, not nonsense: the normalizers say so.)
+        let address = normalize::normalize_address(&order.address, &order.city, &order.country)
+            .unwrap_or_else(|_| NormalizedAddress {
+                nonsense: true,
+                ..NormalizedAddress::default()
+            });
+        let name = normalize::normalize_name(&order.name).unwrap_or_else(|_| NormalizedName {
+            nonsense: true,
+            ..NormalizedName::default()
+        });
+        let city_key = match address.city {
+            Some(id) => format!("#{}", id.0),
+            None => normalize::text::fold(truncate(&order.city, normalize::MAX_INPUT_BYTES)),
+        };
+        let mut street_keys: Vec<String> = address
+            .street
+            .iter()
+            .map(|t| normalize::text::skeleton(t))
+            .filter(|k| !k.is_empty())
+            .collect();
+        street_keys.sort_unstable();
+        street_keys.dedup();
+        Features {
+            phone,
+            phone_problem,
+            phone_looks_fake,
+            email,
+            email_problem,
+            address,
+            name,
+            city_key,
+            street_keys,
+        }
+    }
+
+    /// The email's canonical key, when the email is usable for matching (valid and not fake:
+    /// test@test.com must never tie two customers together).
+    pub fn email_key(&self) -> Option<&str> {
+        self.email
+            .as_ref()
+            .filter(|e| e.fake.is_none())
+            .map(|e| e.key.as_str())
+    }
+}
+
+/// Cuts `s` to at most `max` bytes on a character boundary.
+fn truncate(s: &str, max: usize) -> &str {
+    if s.len() <= max {
+        return s;
+    }
+    let mut end = max;
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    &s[..end]
+}

@@ -1,0 +1,428 @@
+//! The matching signature of an order: what the index keeps, a shop's database stores and the
+//! linking rules read, and the keys an order is filed under.
+//!
+//! One struct, [`Signature`], whatever holds it. Phone and email are 64-bit keyed hashes, the
+//! door parts (city, house number, unit, street keys) 32-bit keyed hashes: the rules only ask
+//! whether two are equal. Name keys (transliteration skeletons such as `mhmd`) stay readable,
+//! because names are compared by similarity; the name type `N` says how they are held:
+//!
+//! - `Box<str>` (the default): a free-standing signature, the JSON a shop's database stores;
+//! - `&str`: borrowed from the [`Features`] of the order being assessed;
+//! - [`NameId`]: an id in a history's name table, how the index keeps millions of orders;
+//! - [`NameRef`]: text and id together, what the linking rules read ([`View`]).
+//!
+//! One generic conversion (`Signature::map_names`) turns one into another.
+
+use std::fmt;
+use std::marker::PhantomData;
+
+use serde::de::{IgnoredAny, SeqAccess, Visitor};
+use serde::ser::SerializeTuple;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+use super::features::Features;
+use super::hasher::{KeyHasher, KeyKind};
+
+/// Street keys kept per order; further tokens add little.
+pub(crate) const STREET_KEYS: usize = 4;
+/// Name keys kept per order (first, father's, family name and one more).
+pub(crate) const NAME_KEYS: usize = 5;
+/// The most keys an order is filed under: its phone, its email and one per street key.
+const FILING_KEYS: usize = 2 + STREET_KEYS;
+
+/// The matching signature of an order, with its name keys held as `N` (see the module docs).
+///
+/// Absent values are 0 (keys and door parts) or empty (names), and present ones come first.
+/// In JSON (`Signature::<Box<str>>`, what [`crate::store`] writes) the keys are 16 hex digits and
+/// the lists hold only the values present:
+/// `{"p":"60d1…","e":"0000000000000000","c":656441434,"h":3935229043,"u":0,"s":[871170632],"n":["mhmd","lwy"]}`.
+/// In a binary format (the snapshot) every slot is written, as numbers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(bound(
+    serialize = "N: Serialize + Slot",
+    deserialize = "N: Deserialize<'de> + Slot + Default"
+))]
+pub struct Signature<N = Box<str>> {
+    /// Phone key, 0 for none.
+    #[serde(rename = "p", with = "key_hex")]
+    pub(crate) phone: u64,
+    /// Email key, 0 for none.
+    #[serde(rename = "e", with = "key_hex")]
+    pub(crate) email: u64,
+    /// City, hashed (0 for none).
+    #[serde(rename = "c")]
+    pub(crate) city: u32,
+    /// House number, hashed (0 for none).
+    #[serde(rename = "h")]
+    pub(crate) house: u32,
+    /// Unit, hashed (0 for none).
+    #[serde(rename = "u")]
+    pub(crate) unit: u32,
+    /// Street keys, hashed (0 past the end).
+    #[serde(rename = "s", with = "slots")]
+    pub(crate) street: [u32; STREET_KEYS],
+    /// Name keys (empty past the end).
+    #[serde(rename = "n", with = "slots")]
+    pub(crate) name: [N; NAME_KEYS],
+}
+
+/// A signature as the linking rules read it: names with their text and id.
+pub type View<'a> = Signature<NameRef<'a>>;
+
+/// A name key's id in a history's name table (0 for none): the same id is the same text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct NameId(pub(crate) u32);
+
+/// A name key as the linking rules read it: its text, and its id in the history's name table, so
+/// that a walk can remember the comparisons it made by id. An order that is not stored (the one
+/// being assessed) has the id `u32::MAX`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct NameRef<'a> {
+    pub(crate) id: u32,
+    pub(crate) text: &'a str,
+}
+
+impl<'a> NameRef<'a> {
+    /// The id of the names of an order that is not stored.
+    pub(crate) const UNSTORED: u32 = u32::MAX;
+
+    /// A name key of an order that is not stored.
+    pub(crate) fn unstored(text: &'a str) -> NameRef<'a> {
+        NameRef {
+            id: NameRef::UNSTORED,
+            text,
+        }
+    }
+}
+
+impl AsRef<str> for NameRef<'_> {
+    fn as_ref(&self) -> &str {
+        self.text
+    }
+}
+
+/// Two name keys are equal when their texts are (an assessed order's keys have no id).
+impl PartialEq for NameRef<'_> {
+    fn eq(&self, other: &NameRef<'_>) -> bool {
+        self.text == other.text
+    }
+}
+
+/// One slot of a fixed-size list of keys: empty slots come last.
+pub trait Slot {
+    /// True for an empty slot.
+    fn is_empty(&self) -> bool;
+}
+
+impl Slot for u32 {
+    fn is_empty(&self) -> bool {
+        *self == 0
+    }
+}
+
+impl Slot for Box<str> {
+    fn is_empty(&self) -> bool {
+        str::is_empty(self)
+    }
+}
+
+impl Slot for &str {
+    fn is_empty(&self) -> bool {
+        str::is_empty(self)
+    }
+}
+
+impl Slot for NameId {
+    fn is_empty(&self) -> bool {
+        self.0 == 0
+    }
+}
+
+impl Slot for NameRef<'_> {
+    fn is_empty(&self) -> bool {
+        self.text.is_empty()
+    }
+}
+
+impl Signature {
+    /// The signature of an order's features, owning its name keys (to store it).
+    pub fn of(f: &Features, hasher: &KeyHasher) -> Signature {
+        Signature::borrowing(f, hasher).map_names(|&key| Box::from(key))
+    }
+
+    /// The view of an order's features for the linking rules, without building an owned
+    /// signature: what assessing an order needs (it is not stored).
+    pub fn view_of<'a>(f: &'a Features, hasher: &KeyHasher) -> View<'a> {
+        Signature::borrowing(f, hasher).map_names(|&key| NameRef::unstored(key))
+    }
+
+    /// The view the linking rules read.
+    pub fn view(&self) -> View<'_> {
+        self.map_names(|key| NameRef::unstored(key))
+    }
+}
+
+impl<'a> Signature<&'a str> {
+    /// The signature of an order's features, borrowing the name keys: the one place where an
+    /// order's values become keys.
+    pub(crate) fn borrowing(f: &'a Features, hasher: &KeyHasher) -> Signature<&'a str> {
+        let mut sig: Signature<&'a str> = Signature {
+            phone: f.phone.as_ref().map_or(0, |p| hasher.phone_key(p)),
+            email: f.email_key().map_or(0, |e| hasher.email_key(e)),
+            city: hasher.door_part(&f.city_key),
+            house: hasher.door_part(f.address.house_number.as_deref().unwrap_or("")),
+            unit: hasher.door_part(f.address.unit.as_deref().unwrap_or("")),
+            ..Signature::default()
+        };
+        for (slot, key) in sig.street.iter_mut().zip(&f.street_keys) {
+            *slot = hasher.door_part(key);
+        }
+        for (slot, key) in sig.name.iter_mut().zip(&f.name.keys) {
+            *slot = key;
+        }
+        sig
+    }
+}
+
+impl<N: Slot> Signature<N> {
+    /// The same signature with each name key converted by `convert` (interned, resolved,
+    /// owned): the one conversion between the holdings of a signature.
+    pub(crate) fn map_names<'s, M>(&'s self, convert: impl FnMut(&'s N) -> M) -> Signature<M> {
+        Signature {
+            phone: self.phone,
+            email: self.email,
+            city: self.city,
+            house: self.house,
+            unit: self.unit,
+            street: self.street,
+            name: self.name.each_ref().map(convert),
+        }
+    }
+
+    /// Street keys present.
+    pub(crate) fn street_keys(&self) -> impl Iterator<Item = u32> + '_ {
+        self.street.iter().copied().take_while(|&s| s != 0)
+    }
+
+    /// Name keys present.
+    pub(crate) fn names(&self) -> &[N] {
+        let len = self.name.iter().take_while(|n| !n.is_empty()).count();
+        &self.name[..len]
+    }
+
+    /// The keys the order is filed under, and that the walk follows from it: the phone, the
+    /// email, and one address key (city, house number, street key) per street key. An order
+    /// without a city has no address key: "somewhere in Casablanca" ties nobody together.
+    ///
+    /// The index, the store's key table and the walk all take their keys from here, so the
+    /// store and the engine find the same orders. In that order, without repeats.
+    #[inline]
+    pub(crate) fn filing_keys(&self, hasher: &KeyHasher) -> FilingKeys {
+        let mut keys = FilingKeys::default();
+        keys.push(self.phone);
+        keys.push(self.email);
+        if self.city != 0 {
+            for street in self.street_keys() {
+                keys.push(hasher.hash_parts(KeyKind::Address, &[self.city, self.house, street]));
+            }
+        }
+        keys
+    }
+}
+
+/// The keys an order is filed under (see [`Signature::filing_keys`]): a small list on the stack.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct FilingKeys {
+    keys: [u64; FILING_KEYS],
+    len: usize,
+}
+
+impl FilingKeys {
+    /// Adds `key` unless it is 0 (none) or listed already.
+    #[inline]
+    fn push(&mut self, key: u64) {
+        if key != 0 && !self.contains(&key) && self.len < FILING_KEYS {
+            self.keys[self.len] = key;
+            self.len += 1;
+        }
+    }
+}
+
+impl IntoIterator for FilingKeys {
+    type Item = u64;
+    type IntoIter = std::iter::Take<std::array::IntoIter<u64, FILING_KEYS>>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.keys.into_iter().take(self.len)
+    }
+}
+
+impl std::ops::Deref for FilingKeys {
+    type Target = [u64];
+    fn deref(&self) -> &[u64] {
+        &self.keys[..self.len]
+    }
+}
+
+impl std::ops::DerefMut for FilingKeys {
+    fn deref_mut(&mut self) -> &mut [u64] {
+        &mut self.keys[..self.len]
+    }
+}
+
+/// u64 keys as 16 hex digits in a readable format (exact in every language: JSON numbers above
+/// 2^53 are not), as numbers in a binary one.
+mod key_hex {
+    use serde::{de::Error, Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(v: &u64, s: S) -> Result<S::Ok, S::Error> {
+        if s.is_human_readable() {
+            s.serialize_str(&format!("{v:016x}"))
+        } else {
+            s.serialize_u64(*v)
+        }
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<u64, D::Error> {
+        if d.is_human_readable() {
+            let text = String::deserialize(d)?;
+            u64::from_str_radix(&text, 16).map_err(D::Error::custom)
+        } else {
+            u64::deserialize(d)
+        }
+    }
+}
+
+/// A fixed-size list of keys: in a readable format the keys present, as a list (a reader takes
+/// at most `LEN`); in a binary one every slot, as a tuple (no length to store).
+mod slots {
+    use super::*;
+
+    pub fn serialize<S, T, const LEN: usize>(items: &[T; LEN], s: S) -> Result<S::Ok, S::Error>
+    where
+        S: Serializer,
+        T: Serialize + Slot,
+    {
+        if s.is_human_readable() {
+            s.collect_seq(items.iter().take_while(|item| !item.is_empty()))
+        } else {
+            let mut tuple = s.serialize_tuple(LEN)?;
+            for item in items {
+                tuple.serialize_element(item)?;
+            }
+            tuple.end()
+        }
+    }
+
+    pub fn deserialize<'de, D, T, const LEN: usize>(d: D) -> Result<[T; LEN], D::Error>
+    where
+        D: Deserializer<'de>,
+        T: Deserialize<'de> + Default,
+    {
+        let visitor = SlotsVisitor(PhantomData);
+        if d.is_human_readable() {
+            d.deserialize_seq(visitor)
+        } else {
+            d.deserialize_tuple(LEN, visitor)
+        }
+    }
+
+    struct SlotsVisitor<T, const LEN: usize>(PhantomData<T>);
+
+    impl<'de, T: Deserialize<'de> + Default, const LEN: usize> Visitor<'de> for SlotsVisitor<T, LEN> {
+        type Value = [T; LEN];
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            write!(f, "a list of keys")
+        }
+
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<[T; LEN], A::Error> {
+            let mut items: [T; LEN] = std::array::from_fn(|_| T::default());
+            for slot in &mut items {
+                match seq.next_element()? {
+                    Some(item) => *slot = item,
+                    None => return Ok(items),
+                }
+            }
+            // Keys past the kept number add little: skip them, as the index would.
+            while seq.next_element::<IgnoredAny>()?.is_some() {}
+            Ok(items)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample() -> Signature {
+        Signature {
+            phone: 0x60d1_16a7_4998_f2f0,
+            email: 0,
+            city: 656_441_434,
+            house: 7,
+            unit: 0,
+            street: [871_170_632, 591_091_105, 0, 0],
+            name: [
+                "abrhm".into(),
+                "xdj".into(),
+                "".into(),
+                "".into(),
+                "".into(),
+            ],
+        }
+    }
+
+    #[test]
+    fn json_holds_hex_keys_and_only_the_values_present() {
+        let json = serde_json::to_string(&sample()).unwrap();
+        assert_eq!(
+            json,
+            r#"{"p":"60d116a74998f2f0","e":"0000000000000000","c":656441434,"h":7,"u":0,"s":[871170632,591091105],"n":["abrhm","xdj"]}"#
+        );
+        let back: Signature = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, sample());
+    }
+
+    #[test]
+    fn json_with_more_keys_than_kept_keeps_the_first() {
+        let json = r#"{"p":"1","e":"2","c":1,"h":2,"u":3,"s":[1,2,3,4,5,6],"n":["a","b","c","d","e","f"]}"#;
+        let sig: Signature = serde_json::from_str(json).unwrap();
+        assert_eq!(sig.street, [1, 2, 3, 4]);
+        assert_eq!(sig.names().len(), NAME_KEYS);
+        assert_eq!(&*sig.name[4], "e");
+    }
+
+    #[test]
+    fn binary_writes_every_slot_as_numbers() {
+        let sig = sample().map_names(|n| NameId(n.len() as u32));
+        let bytes = postcard::to_allocvec(&sig).unwrap();
+        // The layout of snapshot format 1: the fields in order, fixed-size lists without lengths.
+        let plain = (
+            sig.phone,
+            sig.email,
+            sig.city,
+            sig.house,
+            sig.unit,
+            sig.street,
+            sig.name.map(|n| n.0),
+        );
+        assert_eq!(bytes, postcard::to_allocvec(&plain).unwrap());
+        let back: Signature<NameId> = postcard::from_bytes(&bytes).unwrap();
+        assert_eq!(back, sig);
+    }
+
+    #[test]
+    fn filing_keys_are_phone_email_and_one_address_key_per_street_key() {
+        let hasher = KeyHasher::default();
+        let sig = sample();
+        let keys = sig.filing_keys(&hasher);
+        assert_eq!(keys.len(), 1 + 2, "phone and two address keys; no email");
+        assert_eq!(keys[0], sig.phone);
+        let cityless = Signature {
+            city: 0,
+            ..sample()
+        };
+        assert_eq!(&*cityless.filing_keys(&hasher), &[sig.phone]);
+    }
+}
