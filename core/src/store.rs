@@ -70,7 +70,7 @@ use crate::record::{HistoryRecord, Order, Outcome};
 
 /// The version of the key format: a change of normalization or hashing that changes keys bumps
 /// it, and a shop re-keys its tables (see the README's store section).
-pub const KEY_FORMAT: u32 = 2;
+pub const KEY_FORMAT: u32 = 1;
 
 /// A past order as a `cg_orders` row.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
