@@ -2,28 +2,87 @@
 //!
 //! ```text
 //! cargo run --release --example triage                       # the repository's example shop
-//! cargo run --release --example triage -- ../shared/data/dev # any folder with history.jsonl
+//! cargo run --release --example triage -- target/synth       # any folder with history.jsonl
 //!                                                            # and queries.jsonl
 //! cargo run --release --example triage -- --history H.jsonl --orders O.jsonl [--json]
+//! cargo run --release --example triage -- --help
 //! ```
-//! Prints, per order, its class, action, risk, reasons and matched past orders, then a summary
-//! table. `--json` prints one assessment per line instead (JSON Lines).
+//! Prints, per order, its class, action and risk, the reasons with their sentences and the
+//! matched past orders; then a summary table and a legend (classes, actions, the risk scale,
+//! "-> customer service"). `--json` prints one assessment per line instead (JSON Lines). On a
+//! terminal, a progress bar on stderr follows large files.
 
 #[path = "common/dataset.rs"]
 mod dataset;
 
 use std::collections::BTreeMap;
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
+use codguard::assessment::{Assessment, CustomerClass, Evidence};
 use codguard::engine::Engine;
 use codguard::policy::PolicyConfig;
 use codguard::{HistoryRecord, Order};
 
+const USAGE: &str = "\
+usage: triage [DIR | --history FILE --orders FILE] [--json]
+
+Assesses each new order against the shop's history and says what to do with it.
+
+  DIR               a folder with history.jsonl and queries.jsonl
+                    (default: the repository's example shop, examples/data)
+  --history FILE    past orders, one JSON history record per line
+  --orders FILE     new orders, one JSON order per line
+  --json            one assessment per line (JSON Lines) instead of the report
+  -h, --help        this help
+
+The report gives per order its class, action and risk, the reasons with their
+sentences and the matched past orders, then a summary and a legend.";
+
+/// Orders from which a progress bar follows the work (when stderr is a terminal).
+const PROGRESS_FROM: usize = 2_000;
+
+struct Args {
+    input: Input,
+    json: bool,
+}
+
+enum Input {
+    Dir(PathBuf),
+    Files { history: PathBuf, orders: PathBuf },
+}
+
 fn fail(msg: impl std::fmt::Display) -> ! {
     eprintln!("triage: {msg}");
     std::process::exit(2);
+}
+
+fn parse_args() -> Result<Args, lexopt::Error> {
+    use lexopt::prelude::*;
+    let (mut dir, mut history, mut orders, mut json) = (None, None, None, false);
+    let mut parser = lexopt::Parser::from_env();
+    while let Some(arg) = parser.next()? {
+        match arg {
+            Long("history") => history = Some(PathBuf::from(parser.value()?)),
+            Long("orders") => orders = Some(PathBuf::from(parser.value()?)),
+            Long("json") => json = true,
+            Short('h') | Long("help") => {
+                println!("{USAGE}");
+                std::process::exit(0);
+            }
+            Value(v) if dir.is_none() => dir = Some(PathBuf::from(v)),
+            _ => return Err(arg.unexpected()),
+        }
+    }
+    let input = match (dir, history, orders) {
+        (dir, None, None) => Input::Dir(
+            dir.unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/data")),
+        ),
+        (None, Some(history), Some(orders)) => Input::Files { history, orders },
+        _ => return Err("give a folder, or both --history and --orders".into()),
+    };
+    Ok(Args { input, json })
 }
 
 fn read_jsonl<T: serde::de::DeserializeOwned>(path: &Path) -> Vec<T> {
@@ -33,95 +92,256 @@ fn read_jsonl<T: serde::de::DeserializeOwned>(path: &Path) -> Vec<T> {
 }
 
 fn main() {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let json = args.iter().any(|a| a == "--json");
-    let value_of = |flag: &str| {
-        args.iter().position(|a| a == flag).map(|i| {
-            PathBuf::from(
-                args.get(i + 1)
-                    .unwrap_or_else(|| fail(format!("{flag} needs a path"))),
-            )
-        })
+    let args = parse_args().unwrap_or_else(|e| {
+        eprintln!("triage: {e}\n\n{USAGE}");
+        std::process::exit(2);
+    });
+    let (history, orders): (Vec<HistoryRecord>, Vec<Order>) = match &args.input {
+        Input::Files { history, orders } => (read_jsonl(history), read_jsonl(orders)),
+        Input::Dir(dir) => {
+            let d = dataset::Dataset::load(dir).unwrap_or_else(|e| fail(e));
+            (d.history, d.queries)
+        }
     };
-    let (history, orders): (Vec<HistoryRecord>, Vec<Order>) =
-        match (value_of("--history"), value_of("--orders")) {
-            (Some(h), Some(o)) => (read_jsonl(&h), read_jsonl(&o)),
-            (None, None) => {
-                let dir = args
-                    .iter()
-                    .find(|a| !a.starts_with("--"))
-                    .map(PathBuf::from)
-                    .unwrap_or_else(|| {
-                        Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/data")
-                    });
-                let d = dataset::Dataset::load(&dir).unwrap_or_else(|e| fail(e));
-                (d.history, d.queries)
-            }
-            _ => fail("give both --history and --orders, or a dataset folder"),
-        };
 
     let started = Instant::now();
-    let mut engine = Engine::new(PolicyConfig::default());
+    let config = PolicyConfig::default();
+    let mut engine = Engine::new(config.clone());
     let n_history = engine
         .add_history(history)
         .unwrap_or_else(|e| fail(format!("history: {e}")));
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
-    let mut by_class: BTreeMap<(&'static str, &'static str), usize> = BTreeMap::new();
-    let progress = orders.len() >= 10_000;
+    let mut summary = Summary::default();
+    let mut progress = Progress::new(orders.len());
     for (i, order) in orders.iter().enumerate() {
-        if progress && i % (orders.len() / 20).max(1) == 0 {
-            eprint!(
-                "\rtriage: {:>3}% ({i} of {})",
-                i * 100 / orders.len(),
-                orders.len()
-            );
-        }
+        progress.show(i);
         let a = match engine.assess(order) {
             Ok(a) => a,
             Err(e) => {
+                summary.errors += 1;
                 let _ = writeln!(out, "{:<14} error: {e}", order.order_id);
                 continue;
             }
         };
-        *by_class
-            .entry((a.customer_class.as_str(), a.action.as_str()))
-            .or_default() += 1;
-        if json {
+        summary.add(&a);
+        if args.json {
             let _ = writeln!(out, "{}", serde_json::to_string(&a).unwrap_or_default());
-            continue;
+        } else {
+            let _ = write_assessment(&mut out, &a);
         }
-        let reasons: Vec<&str> = a.reasons.iter().map(|r| r.code.as_str()).collect();
-        let matched: Vec<&str> = a.matches.iter().map(|m| m.order_id.as_str()).collect();
+    }
+    progress.done();
+    if !args.json {
+        let elapsed = started.elapsed().as_secs_f64();
         let _ = writeln!(
             out,
-            "{:<14} {:<10} {:<13} risk {:.2}  reasons [{}]  matches [{}]{}",
-            a.order_id,
-            a.customer_class.as_str(),
-            a.action.as_str(),
-            a.risk,
-            reasons.join(", "),
-            matched.join(", "),
-            if a.notify_customer_service {
-                "  -> customer service"
-            } else {
-                ""
-            },
-        );
-    }
-    if progress {
-        eprintln!("\rtriage: 100% ({} of {})", orders.len(), orders.len());
-    }
-    let elapsed = started.elapsed().as_secs_f64();
-    if !json {
-        let _ = writeln!(
-            out,
-            "\n{} orders triaged against {n_history} past orders in {elapsed:.2} s\n",
+            "{} orders triaged against {n_history} past orders in {elapsed:.2} s\n",
             orders.len()
         );
-        let _ = writeln!(out, "{:<12} {:<20} {:>7}", "class", "action", "orders");
-        for ((class, action), n) in &by_class {
-            let _ = writeln!(out, "{class:<12} {action:<20} {n:>7}");
+        let _ = summary.write(&mut out);
+        let _ = write_legend(&mut out, &config, &summary);
+    }
+}
+
+/// One order of the report: the decision line, each reason with its sentence, the matches.
+fn write_assessment(out: &mut impl Write, a: &Assessment) -> std::io::Result<()> {
+    writeln!(
+        out,
+        "{:<14} {:<10} {:<18} risk {:.2}{}",
+        a.order_id,
+        a.customer_class.as_str(),
+        a.action.as_str(),
+        a.risk,
+        if a.notify_customer_service {
+            "  -> customer service"
+        } else {
+            ""
+        },
+    )?;
+    for r in &a.reasons {
+        let ids: Vec<&str> = r.order_ids.iter().map(|id| id.as_str()).collect();
+        let ids = if ids.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", ids.join(", "))
+        };
+        writeln!(out, "    {:<24} {}{ids}", r.code.as_str(), r.detail)?;
+    }
+    if !a.matches.is_empty() {
+        let matches: Vec<String> = a
+            .matches
+            .iter()
+            .map(|m| {
+                let evidence: Vec<&str> = m.evidence.iter().map(|e| evidence_name(*e)).collect();
+                format!("{} ({:.2}: {})", m.order_id, m.score, evidence.join("+"))
+            })
+            .collect();
+        writeln!(out, "    {:<24} {}", "matched", matches.join(", "))?;
+    }
+    writeln!(out)
+}
+
+/// Counts per (class, action), and the risk range of each class.
+#[derive(Default)]
+struct Summary {
+    by_decision: BTreeMap<(&'static str, &'static str), usize>,
+    risk: BTreeMap<&'static str, (f64, f64)>,
+    errors: usize,
+}
+
+impl Summary {
+    fn add(&mut self, a: &Assessment) {
+        let class = a.customer_class.as_str();
+        *self
+            .by_decision
+            .entry((class, a.action.as_str()))
+            .or_default() += 1;
+        let range = self.risk.entry(class).or_insert((a.risk, a.risk));
+        *range = (range.0.min(a.risk), range.1.max(a.risk));
+    }
+
+    fn write(&self, out: &mut impl Write) -> std::io::Result<()> {
+        writeln!(out, "{:<12} {:<20} {:>7}", "class", "action", "orders")?;
+        for ((class, action), n) in &self.by_decision {
+            writeln!(out, "{class:<12} {action:<20} {n:>7}")?;
+        }
+        if self.errors > 0 {
+            writeln!(out, "{:<33} {:>7}", "errors (invalid orders)", self.errors)?;
+        }
+        writeln!(out)
+    }
+}
+
+/// What a class means, in the contract's words.
+fn class_meaning(class: CustomerClass) -> &'static str {
+    match class {
+        CustomerClass::New => "no usable history (or only orders they cancelled themselves)",
+        CustomerClass::Good => "bought and paid before",
+        CustomerClass::Negotiator => "a good customer who haggled for a discount or a gift",
+        CustomerClass::Risky => "refused a parcel, was unreachable, or had one returned",
+        CustomerClass::Ghost => "fake details, or never confirmed and never took a delivery",
+    }
+}
+
+/// The contract's name of a matched field.
+fn evidence_name(e: Evidence) -> &'static str {
+    match e {
+        Evidence::Phone => "phone",
+        Evidence::Email => "email",
+        Evidence::Address => "address",
+        Evidence::Name => "name",
+    }
+}
+
+/// The legend under the report: classes with the action this policy gives each, what the
+/// actions do, the risk scale (with the range each class had in this run), and what
+/// "-> customer service" asks for.
+fn write_legend(
+    out: &mut impl Write,
+    config: &PolicyConfig,
+    summary: &Summary,
+) -> std::io::Result<()> {
+    let actions = &config.actions;
+    writeln!(out, "Legend")?;
+    writeln!(out, "  classes, and the action this policy gives each:")?;
+    for class in CustomerClass::ALL {
+        let action = match class {
+            CustomerClass::New => actions.new.as_str().to_string(),
+            CustomerClass::Good => actions.good.as_str().to_string(),
+            CustomerClass::Negotiator => actions.negotiator.as_str().to_string(),
+            CustomerClass::Risky => actions.risky.as_str().to_string(),
+            _ => format!(
+                "{}; {} without a usable phone",
+                actions.ghost.as_str(),
+                actions.ghost_without_phone.as_str()
+            ),
+        };
+        writeln!(
+            out,
+            "    {:<11} {} -> {action}",
+            class.as_str(),
+            class_meaning(class)
+        )?;
+    }
+    writeln!(out, "  actions:")?;
+    for (action, meaning) in [
+        ("auto_confirm", "ship it; no confirmation needed"),
+        (
+            "confirm",
+            "start the confirmation flow: SMS with a link, WhatsApp, email, a call, then cancel",
+        ),
+        (
+            "review",
+            "a person calls the customer before anything ships",
+        ),
+        (
+            "require_prepayment",
+            "offer to pay online first (a shop opts in per class)",
+        ),
+        ("reject", "do not ship: nobody can confirm this order"),
+    ] {
+        writeln!(out, "    {action:<19} {meaning}")?;
+    }
+    writeln!(
+        out,
+        "  risk: 0 = safe, 1 = almost surely fake or refused. A transparent heuristic that orders a\n    \
+         review queue, not a probability: failed deliveries weigh by their share of shipped orders,\n    \
+         each delivery lowers it, each junk field adds to it. In this run:"
+    )?;
+    for (class, (low, high)) in &summary.risk {
+        writeln!(out, "    {class:<11} {low:.2} to {high:.2}")?;
+    }
+    let notified: Vec<&str> = config.notify_classes.iter().map(|c| c.as_str()).collect();
+    writeln!(
+        out,
+        "  -> customer service: the assessment's notify_customer_service is set (this policy: {}):\n    \
+         tell the shop's customer service, to thank a returning customer; for a negotiator, to add\n    \
+         the small gift they expect.",
+        notified.join(", ")
+    )
+}
+
+/// A progress bar on stderr for large inputs, drawn only when stderr is a terminal (never in a
+/// pipe or a log).
+struct Progress {
+    total: usize,
+    shown: bool,
+    last: usize,
+}
+
+impl Progress {
+    fn new(total: usize) -> Progress {
+        Progress {
+            total,
+            shown: total >= PROGRESS_FROM && std::io::stderr().is_terminal(),
+            last: usize::MAX,
+        }
+    }
+
+    fn show(&mut self, done: usize) {
+        if !self.shown {
+            return;
+        }
+        let percent = done * 100 / self.total.max(1);
+        if percent == self.last {
+            return;
+        }
+        self.last = percent;
+        let filled = percent * 30 / 100;
+        eprint!(
+            "\rtriage [{}{}] {percent:>3}% {done}/{}",
+            "#".repeat(filled),
+            ".".repeat(30 - filled),
+            self.total
+        );
+    }
+
+    fn done(&mut self) {
+        if self.shown {
+            self.last = usize::MAX;
+            self.show(self.total);
+            eprintln!();
         }
     }
 }

@@ -4,13 +4,10 @@
 # Run from anywhere on Debian 12 with Rust, gcc and valgrind; installs libcjson-dev if missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=scripts/lib.sh
+source scripts/lib.sh
 
-if [ ! -f /usr/include/cjson/cJSON.h ]; then
-    echo "ci_c: installing libcjson-dev"
-    SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
-    $SUDO apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq libcjson-dev
-fi
+cg_apt_install ci_c libcjson-dev
 
 echo "== cargo build --release -p codguard-ffi"
 cargo build --release -p codguard-ffi

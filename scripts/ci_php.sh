@@ -1,50 +1,40 @@
 #!/usr/bin/env bash
-# The PHP surface: installs php-cli (with its built-in FFI) if missing, builds libcodguard, runs
-# the example plugin script and the PHP tests (exception mapping, shared JSON vectors), then the
-# store-mode demo and tests against a real MariaDB (installed and started here if missing).
+# The PHP surface: installs php-cli (with its built-in FFI) and php-mysql if missing, builds
+# libcodguard, runs the example plugin script and the PHP tests (exception mapping, shared JSON
+# vectors), then the store-mode demo and tests against a real MariaDB (installed and started by
+# scripts/start_databases.sh if missing; database "${CODGUARD_TEST_DB:-codguard_test}_php").
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=scripts/lib.sh
+source scripts/lib.sh
 
-SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
-if ! command -v php >/dev/null; then
-    echo "ci_php: installing php-cli"
-    $SUDO apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq php-cli
-fi
+cg_apt_install ci_php php-cli php-mysql
 # grep reads all (no -q): with pipefail, php would die of SIGPIPE and fail the pipeline.
 if ! php -m | grep -i '^ffi$' >/dev/null; then
     echo "ci_php: PHP lacks the FFI extension" >&2
     exit 1
 fi
+if ! php -m | grep -i '^pdo_mysql$' >/dev/null; then
+    echo "ci_php: PHP lacks PDO MySQL (php-mysql)" >&2
+    exit 1
+fi
 
-# The store tests need MariaDB and PDO MySQL. Self-contained (scripts/start_databases.sh does
-# the same for the Python tests; this uses its own database and user so both can run).
-if ! command -v mysqld >/dev/null || ! php -m | grep -i '^pdo_mysql$' >/dev/null; then
-    echo "ci_php: installing mariadb-server php-mysql"
-    $SUDO apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq -o DPkg::Lock::Timeout=600 \
-        mariadb-server php-mysql
-fi
-if ! $SUDO mysqladmin ping --silent >/dev/null 2>&1; then
-    echo "ci_php: starting MariaDB"
-    # No systemd in containers: the init script, else mysqld_safe in the background.
-    $SUDO service mariadb start >/dev/null 2>&1 || { $SUDO mysqld_safe >/dev/null 2>&1 & }
-    for _ in $(seq 1 120); do
-        $SUDO mysqladmin ping --silent >/dev/null 2>&1 && break
-        sleep 0.5
-    done
-    $SUDO mysqladmin ping --silent >/dev/null || { echo "ci_php: MariaDB did not start" >&2; exit 1; }
-fi
-export CODGUARD_PHP_DSN="${CODGUARD_PHP_DSN:-mysql:host=localhost;dbname=codguard_php;charset=utf8mb4}"
-export CODGUARD_PHP_USER="${CODGUARD_PHP_USER:-codguard_php}"
-export CODGUARD_PHP_PASSWORD="${CODGUARD_PHP_PASSWORD:-codguard-php-test}"
-# Root logs in through the socket (Debian's unix_socket authentication).
-$SUDO mysql -uroot <<SQL
-CREATE DATABASE IF NOT EXISTS codguard_php CHARACTER SET utf8mb4;
-CREATE USER IF NOT EXISTS '$CODGUARD_PHP_USER'@'localhost' IDENTIFIED BY '$CODGUARD_PHP_PASSWORD';
-ALTER USER '$CODGUARD_PHP_USER'@'localhost' IDENTIFIED BY '$CODGUARD_PHP_PASSWORD';
-GRANT ALL PRIVILEGES ON codguard_php.* TO '$CODGUARD_PHP_USER'@'localhost';
+# Run alone, it stops the servers it started when it ends (under test_all.sh, test_all does).
+cg_stop_databases_on_exit
+
+# The store tests need MariaDB: started (and its test user made) the way the Python store tests
+# get theirs, with a database of their own (they drop their tables first).
+# shellcheck source=scripts/start_databases.sh
+source scripts/start_databases.sh mariadb >/dev/null
+php_db="${CODGUARD_TEST_DB:-codguard_test}_php"
+php_user="${CODGUARD_TEST_USER:-codguard}"
+cg_sudo mysql -uroot <<SQL
+CREATE DATABASE IF NOT EXISTS \`$php_db\` CHARACTER SET utf8mb4;
+GRANT ALL PRIVILEGES ON \`$php_db\`.* TO '$php_user'@'localhost';
 SQL
+export CODGUARD_PHP_DSN="${CODGUARD_PHP_DSN:-mysql:host=localhost;dbname=$php_db;charset=utf8mb4}"
+export CODGUARD_PHP_USER="${CODGUARD_PHP_USER:-$php_user}"
+export CODGUARD_PHP_PASSWORD="${CODGUARD_PHP_PASSWORD:-${CODGUARD_TEST_PASSWORD:-codguard_pw}}"
 
 cargo build --release -p codguard-ffi
 

@@ -1,25 +1,28 @@
 #!/usr/bin/env bash
-# Python surface: builds and installs the codguard wheel into a fresh venv, runs the pytest
-# suite and checks the type stub against the compiled module. Run from anywhere; needs Rust,
-# Python >= 3.10 with venv and pip, and PyPI.
+# Python surface: builds and installs the codguard wheel into the venv under target/ (created
+# when missing), runs the pytest suite, type-checks the package's Python modules with mypy and
+# checks the type stub against the compiled module. Run from anywhere; needs Rust, Python >= 3.10
+# with venv and pip, and PyPI for the test tools the venv lacks (none with CODGUARD_NO_INSTALL=1).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=scripts/lib.sh
+source scripts/lib.sh
 
-VENV="${CODGUARD_VENV:-target/py-venv}"
-if [ ! -x "$VENV/bin/python" ]; then
-  python3 -m venv "$VENV" || { apt-get update -qq && apt-get install -y -qq python3-venv && python3 -m venv "$VENV"; }
-fi
-PY="$VENV/bin/python"
-"$PY" -m pip install -q --upgrade pip
-"$PY" -m pip install -q maturin pytest hypothesis phonenumbers mypy
+PY="$(cg_venv)"
+# psycopg, PyMySQL and PyMySQL's typeshed stubs: mypy checks codguard.sql against their types.
+cg_pip_ensure "$PY" maturin pytest hypothesis phonenumbers mypy "psycopg[binary]" psycopg-binary \
+  PyMySQL types-PyMySQL
 
 echo "== pip install ./python"
-"$PY" -m pip install -q --force-reinstall --no-deps ./python
+cg_install_codguard "$PY"
 
 echo "== pytest"
 # Run from tests/python so the installed package (not the source folder) is imported.
 # The store tests need the databases: scripts/ci_store.sh runs them, against both.
 (cd tests/python && "$OLDPWD/$PY" -m pytest -q -p no:cacheprovider --ignore=test_store.py --ignore=test_store_concurrency.py .)
+
+echo "== mypy (the package's Python modules, strict)"
+"$PY" -m mypy --strict --cache-dir target/mypy-cache python/codguard
 
 echo "== stubtest"
 (cd tests/python && "$OLDPWD/$PY" -m mypy.stubtest codguard._codguard)

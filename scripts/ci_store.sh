@@ -1,27 +1,27 @@
 #!/usr/bin/env bash
 # Store mode against real databases: starts PostgreSQL and MariaDB (scripts/start_databases.sh),
 # runs the store tests with both required, and checks that the example shop and the dev set
-# (../shared/data/dev, when present) give the in-memory engine's answers through each database.
+# (../shared/data/dev; without it, the repository's synthetic shop of 5,000 customers) give the
+# in-memory engine's answers through each database.
 # Reuses the venv and the codguard wheel of scripts/ci_python.sh (which test_all.sh runs first);
 # builds the wheel the same way only when that venv lacks it (or CODGUARD_REBUILD=1).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=scripts/lib.sh
+source scripts/lib.sh
+
+# Run alone, it stops the servers it started when it ends (under test_all.sh, test_all does).
+cg_stop_databases_on_exit
 
 echo "== databases"
 # shellcheck source=scripts/start_databases.sh
 source scripts/start_databases.sh
 
-VENV="${CODGUARD_VENV:-target/py-venv}"
-if [ ! -x "$VENV/bin/python" ]; then
-  python3 -m venv "$VENV" || { apt-get update -qq && apt-get install -y -qq python3-venv && python3 -m venv "$VENV"; }
-fi
-PY="$VENV/bin/python"
-"$PY" -m pip install -q "psycopg[binary]" PyMySQL pytest
+PY="$(cg_venv)"
+cg_pip_ensure "$PY" "psycopg[binary]" psycopg-binary PyMySQL pytest
 if [ -n "${CODGUARD_REBUILD:-}" ] || ! "$PY" -c "import codguard.sql" 2>/dev/null; then
   echo "== pip install ./python"
-  "$PY" -m pip install -q --upgrade pip
-  "$PY" -m pip install -q maturin
-  "$PY" -m pip install -q --force-reinstall --no-deps ./python
+  cg_install_codguard "$PY"
 fi
 
 echo "== pytest (store, PostgreSQL and MariaDB required)"
@@ -33,6 +33,9 @@ echo "== store equivalence"
 datasets=(examples/data)
 if [ -d ../shared/data/dev ]; then
   datasets+=(../shared/data/dev)
+else
+  cargo run -q --release --example synth -- --out target/synth-store
+  datasets+=(target/synth-store)
 fi
 for dsn in "$CODGUARD_PG_DSN" "$CODGUARD_MYSQL_DSN"; do
   for data in "${datasets[@]}"; do

@@ -2,19 +2,20 @@
 # Regenerates include/codguard.h from ffi/src with the pinned cbindgen.
 #   scripts/gen_header.sh          write the header
 #   scripts/gen_header.sh --check  fail when the committed header differs
+# The pinned cbindgen is taken from target/tools, else from PATH when it is exactly that
+# version, else installed into target/tools (never over a user's own cbindgen; nothing is
+# installed with CODGUARD_NO_INSTALL=1).
 set -euo pipefail
 CBINDGEN_VERSION=0.29.2
 cd "$(dirname "$0")/.."
-
-if ! cbindgen --version 2>/dev/null | grep -x "cbindgen $CBINDGEN_VERSION" >/dev/null; then
-    echo "gen_header: installing cbindgen $CBINDGEN_VERSION" >&2
-    cargo install cbindgen --version "$CBINDGEN_VERSION" --locked
-fi
+# shellcheck source=scripts/lib.sh
+source scripts/lib.sh
+cbindgen="$(cg_cbindgen "$CBINDGEN_VERSION")"
 
 out=include/codguard.h
 tmp=$(mktemp)
 trap 'rm -f "$tmp"' EXIT
-cbindgen --quiet --config ffi/cbindgen.toml --crate codguard-ffi --output "$tmp" ffi
+"$cbindgen" --quiet --config ffi/cbindgen.toml --crate codguard-ffi --output "$tmp" ffi
 
 if [[ "${1:-}" == "--check" ]]; then
     if ! diff -u "$out" "$tmp"; then

@@ -1,13 +1,14 @@
 //! Replays the flow scenarios of `tests/vectors/flow/*.json`, and checks the flow's invariants
 //! over random event sequences.
 
-use codguard::classify::Action;
+use codguard::assessment::Action;
 use codguard::confirm::{
-    issue_token, ConfirmationFlow, Event, FlowAction, FlowPolicy, FlowSnapshot, FlowState,
-    QuietHours,
+    issue_token, ConfirmationFlow, DeliveryFailure, Event, FlowAction, FlowPolicy, FlowSnapshot,
+    FlowState, QuietHours,
 };
-use codguard::Order;
+use codguard::{ErrorKind, Order, Outcome};
 use proptest::prelude::*;
+use proptest::test_runner::TestCaseError;
 use serde_json::Value;
 
 fn vector_files() -> Vec<std::path::PathBuf> {
@@ -56,8 +57,12 @@ fn flow_vectors() {
         let mut flow = build(&s).unwrap_or_else(|e| panic!("{name}: {e}"));
         assert_eq!(state_name(&flow), "not_started", "{name}");
         for (i, step) in s["steps"].as_array().expect("steps").iter().enumerate() {
-            let event: Event = serde_json::from_value(step["event"].clone()).expect("event");
-            let got = flow.handle(event);
+            // An event serde refuses (an unknown slot, a stray field) is `invalid_event` in
+            // every binding.
+            let got = match serde_json::from_value::<Event>(step["event"].clone()) {
+                Ok(event) => flow.handle(event),
+                Err(e) => Err(codguard::Error::new(ErrorKind::InvalidEvent, e.to_string())),
+            };
             match step.get("error") {
                 Some(kind) => {
                     let err = got.expect_err(&format!("{name} step {i}: expected an error"));
@@ -203,9 +208,13 @@ fn arb_policy() -> impl Strategy<Value = FlowPolicy> {
         0u16..1440,
         0u16..1440,
         1u32..4,
+        0u32..3,
     )
-        .prop_map(|(opt, quiet, start, end, attempts)| {
-            let mut p = FlowPolicy::default();
+        .prop_map(|(opt, quiet, start, end, attempts, reschedules)| {
+            let mut p = FlowPolicy {
+                max_reschedules: reschedules,
+                ..FlowPolicy::default()
+            };
             p.opt_out.sms = opt[0];
             p.opt_out.whatsapp = opt[1];
             p.opt_out.email = opt[2];
@@ -221,45 +230,133 @@ fn arb_policy() -> impl Strategy<Value = FlowPolicy> {
         })
 }
 
-/// Events with times mostly moving forward (sometimes back, to exercise out-of-order handling).
-fn arb_events() -> impl Strategy<Value = Vec<Event>> {
-    let one = (0u8..12, -3_600i64..30_000, any::<bool>());
-    prop::collection::vec(one, 1..30).prop_map(|raw| {
-        let mut t = T0 - 100;
-        let good = issue_token(SECRET, "o-p", T0 + 72 * 3600).unwrap_or_default();
-        let mut out = vec![Event::Placed { at: T0 }];
-        for (kind, dt, flag) in raw {
-            t = (t + dt).max(0);
-            let channel = if flag { "sms" } else { "whatsapp" };
-            let v = match kind {
-                0..=3 => serde_json::json!({"type": "tick", "at": t}),
-                4 => serde_json::json!({"type": "link_clicked", "at": t,
-                    "token": if flag { good.clone() } else { "A".repeat(32) }}),
-                5 => serde_json::json!({"type": "reply", "at": t, "channel": channel,
-                    "intent": if flag { "confirm" } else { "unknown" }}),
-                6 => serde_json::json!({"type": "reply", "at": t, "channel": channel,
-                    "intent": "new_phone", "phone": if flag { "+212698765432" } else { "+212612345678" }}),
-                7 => serde_json::json!({"type": "call_result", "at": t,
-                    "result": if flag { "no_answer" } else { "wrong_number" }}),
-                8 => serde_json::json!({"type": "send_failed", "at": t, "channel": channel}),
-                9 => serde_json::json!({"type": "send_failed", "at": t, "channel": "email"}),
-                10 => serde_json::json!({"type": "delivered", "at": t}),
-                _ => serde_json::json!({"type": "reply", "at": t, "channel": "email",
-                    "intent": if flag { "cancel" } else { "confirm" }}),
-            };
-            out.push(serde_json::from_value(v).expect("event"));
-        }
-        out
-    })
+/// One random event before it meets the flow: (kind, time step, flag, pick).
+type Raw = (u8, i64, bool, u8);
+
+/// Raw events with times mostly moving forward (sometimes back, to exercise out-of-order
+/// handling), after a `placed`.
+fn arb_events() -> impl Strategy<Value = Vec<Raw>> {
+    let one = (0u8..15, -3_600i64..30_000, any::<bool>(), any::<u8>());
+    prop::collection::vec(one, 1..30)
 }
 
-fn order() -> Order {
+/// Turns raw events into events as a host would send them: a link click carries the token of
+/// the latest link the flow sent (or a bogus one), a window for the day after the click.
+struct Driver {
+    t: i64,
+    token: String,
+    started: bool,
+}
+
+/// One event of a run, what the flow answered, and where it stood afterwards.
+#[derive(Debug, Clone, PartialEq)]
+struct Record {
+    event: Event,
+    actions: Vec<FlowAction>,
+    state: FlowState,
+    deadline: Option<i64>,
+}
+
+impl Driver {
+    fn new() -> Driver {
+        Driver {
+            t: T0 - 100,
+            token: "A".repeat(32),
+            started: false,
+        }
+    }
+
+    fn event(&mut self, (kind, dt, flag, pick): Raw) -> Event {
+        let t = (self.t + dt).max(0);
+        self.t = t;
+        let channel = if flag { "sms" } else { "whatsapp" };
+        let tomorrow = jiff::Timestamp::from_second(t)
+            .map(|ts| ts.to_zoned(jiff::tz::TimeZone::UTC).date())
+            .ok()
+            .and_then(|d| d.tomorrow().ok())
+            .map(|d| d.to_string())
+            .unwrap_or_default();
+        let slot = ["morning", "afternoon", "evening"][usize::from(pick % 3)];
+        let window = (pick % 2 == 0).then(|| serde_json::json!({"day": tomorrow, "slot": slot}));
+        let address = (pick % 4 == 1).then_some("7 rue de Fes, Agdal");
+        let v = match kind {
+            0..=3 => serde_json::json!({"type": "tick", "at": t}),
+            4 => serde_json::json!({"type": "link_clicked", "at": t,
+                "token": if flag { self.token.clone() } else { "A".repeat(32) },
+                "choice": (["confirm", "cancel", "reschedule"][usize::from(pick % 3)]),
+                "delivery_window": window, "address": address}),
+            5 => serde_json::json!({"type": "reply", "at": t, "channel": channel,
+                "intent": if flag { "confirm" } else { "unknown" }}),
+            6 => serde_json::json!({"type": "reply", "at": t, "channel": channel,
+                "intent": "new_phone", "phone": if flag { "+212698765432" } else { "+212612345678" }}),
+            7 => serde_json::json!({"type": "call_result", "at": t,
+                "result": if flag { "no_answer" } else { "wrong_number" }}),
+            8 => serde_json::json!({"type": "send_failed", "at": t, "channel": channel}),
+            9 => serde_json::json!({"type": "send_failed", "at": t, "channel": "email"}),
+            10 => serde_json::json!({"type": "delivered", "at": t}),
+            11 => serde_json::json!({"type": "reply", "at": t, "channel": "email",
+                "intent": if flag { "cancel" } else { "confirm" }}),
+            12 => serde_json::json!({"type": "delivery_failed", "at": t,
+                "reason": (["unreachable", "refused", "postponed", "address_problem"][usize::from(pick % 4)])}),
+            13 => serde_json::json!({"type": "send_denied", "at": t, "channel": channel,
+                "reason": (["country_not_allowed", "number_daily_limit", "daily_budget"][usize::from(pick % 3)])}),
+            _ => serde_json::json!({"type": "call_result", "at": t,
+                "result": if flag { "confirmed" } else { "cancelled" },
+                "delivery_window": window, "address": address}),
+        };
+        // `null` fields stand for absent ones.
+        let v: serde_json::Map<String, Value> = v
+            .as_object()
+            .into_iter()
+            .flatten()
+            .filter(|(_, v)| !v.is_null())
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        serde_json::from_value(Value::Object(v)).expect("event")
+    }
+
+    /// Feeds `raw` to `flow` (after a `placed` the first time), remembering the token of every
+    /// link it sends.
+    fn run(&mut self, flow: &mut ConfirmationFlow, raw: &[Raw]) -> Vec<Record> {
+        let mut out = Vec::new();
+        let placed = (!self.started).then_some(Event::Placed { at: T0 });
+        self.started = true;
+        for r in placed.into_iter().map(Ok).chain(raw.iter().map(Err)) {
+            let event = r.unwrap_or_else(|&raw| self.event(raw));
+            let actions = flow
+                .handle(event.clone())
+                .expect("well-formed events never fail");
+            for a in &actions {
+                if let FlowAction::Send {
+                    link: Some(link), ..
+                } = a
+                {
+                    self.token = link.rsplit('/').next().unwrap_or_default().to_owned();
+                }
+            }
+            out.push(Record {
+                event,
+                actions,
+                state: flow.state(),
+                deadline: flow.next_deadline(),
+            });
+        }
+        out
+    }
+}
+
+fn order(with_address: bool) -> Order {
     Order {
         order_id: "o-p".into(),
         placed_at: T0,
         name: "Salma".into(),
         phone: "+212612345678".into(),
         email: "s@example.com".into(),
+        address: if with_address {
+            "12 rue Ibn Battouta".into()
+        } else {
+            String::new()
+        },
         country: "MA".into(),
         total: 100.0,
         currency: "MAD".into(),
@@ -267,72 +364,178 @@ fn order() -> Order {
     }
 }
 
-fn run(flow: &mut ConfirmationFlow, events: &[Event]) -> Vec<Vec<FlowAction>> {
-    events
-        .iter()
-        .map(|e| {
-            flow.handle(e.clone())
-                .expect("well-formed events never fail")
-        })
-        .collect()
+/// What a run may never do, whatever the events.
+fn check_invariants(log: &[Record], max_reschedules: u32) -> Result<(), TestCaseError> {
+    let mut last_deadline: Option<i64> = None;
+    let mut was_terminal = false;
+    let (mut confirms, mut returns, mut reschedules) = (0, 0, 0);
+    let mut latest = i64::MIN;
+    // The failure being rescheduled, as the flow's actions reveal it.
+    let mut failure: Option<&str> = None;
+    for Record {
+        event: e,
+        actions,
+        state,
+        deadline: dl,
+    } in log
+    {
+        let (state, dl) = (*state, *dl);
+        if was_terminal {
+            prop_assert!(
+                actions.is_empty(),
+                "action after terminal state: {:?}",
+                actions
+            );
+        }
+        for a in actions {
+            match a {
+                FlowAction::Confirm { .. } => confirms += 1,
+                FlowAction::RescheduleDelivery { .. } => {
+                    reschedules += 1;
+                    prop_assert!(
+                        failure.take().is_some(),
+                        "reschedule without a failed delivery"
+                    );
+                }
+                FlowAction::ReturnToSender { outcome } => {
+                    returns += 1;
+                    let refused = failure == Some("refused");
+                    prop_assert_eq!(*outcome == Outcome::Refused, refused);
+                    prop_assert_eq!(state, FlowState::Returned);
+                }
+                FlowAction::Send { template, link, .. } if template == "reschedule" => {
+                    prop_assert!(link.is_some());
+                    prop_assert!(
+                        state == FlowState::AwaitingReschedule
+                            || state.is_terminal()
+                            || state == FlowState::Confirmed
+                    );
+                }
+                _ => {}
+            }
+        }
+        if let Event::DeliveryFailed { reason, .. } = e {
+            if state == FlowState::AwaitingReschedule && failure.is_none() {
+                failure = Some(match reason {
+                    DeliveryFailure::Refused => "refused",
+                    _ => "other",
+                });
+            }
+        }
+        if state != FlowState::AwaitingReschedule && state != FlowState::Returned {
+            failure = None;
+        }
+        let cancels = actions
+            .iter()
+            .filter(|a| matches!(a, FlowAction::Cancel { .. }))
+            .count();
+        prop_assert!(cancels <= 1);
+        // One pending step at most: a single deadline, none once nothing is pending.
+        if state.is_terminal() || state == FlowState::Confirmed {
+            prop_assert_eq!(dl, None);
+        }
+        // The next deadline always lies ahead of the latest event, and passing time alone
+        // never moves it back (a failure or a new number may bring a step forward).
+        if let Some(d) = dl {
+            prop_assert!(
+                d > e.at().max(latest),
+                "deadline {} not ahead of {}",
+                d,
+                e.at()
+            );
+        }
+        if let (Some(prev), Some(now), Event::Tick { .. }) = (last_deadline, dl, e) {
+            prop_assert!(now >= prev, "deadline went back: {} -> {}", prev, now);
+        }
+        latest = latest.max(e.at());
+        last_deadline = dl;
+        was_terminal = state.is_terminal();
+    }
+    prop_assert!(confirms <= 1, "confirmed twice");
+    prop_assert!(returns <= 1, "returned twice");
+    prop_assert!(reschedules <= max_reschedules);
+    Ok(())
 }
 
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(256))]
 
     #[test]
-    fn flow_invariants(action in arb_action(), policy in arb_policy(), events in arb_events()) {
-        let mut flow = ConfirmationFlow::new(&order(), action, policy, SECRET).unwrap();
-        let mut last_deadline: Option<i64> = None;
-        let mut was_terminal = false;
-        let mut confirms = 0;
-        let mut latest = i64::MIN;
-        for e in &events {
-            let actions = flow.handle(e.clone()).unwrap();
-            if was_terminal {
-                prop_assert!(actions.is_empty(), "action after terminal state: {:?}", actions);
-            }
-            confirms += actions.iter().filter(|a| matches!(a, FlowAction::Confirm)).count();
-            let cancels = actions.iter().filter(|a| matches!(a, FlowAction::Cancel { .. })).count();
-            prop_assert!(cancels <= 1);
-            // One pending step at most: a single deadline, none once nothing is pending.
-            let dl = flow.next_deadline();
-            if flow.state().is_terminal() || flow.state() == FlowState::Confirmed {
-                prop_assert_eq!(dl, None);
-            }
-            // The next deadline always lies ahead of the latest event, and passing time alone
-            // never moves it back (a failure or a new number may bring a step forward).
-            if let Some(d) = dl {
-                prop_assert!(d > e.at().max(latest), "deadline {} not ahead of {}", d, e.at());
-            }
-            if let (Some(prev), Some(now), Event::Tick { .. }) = (last_deadline, dl, e) {
-                prop_assert!(now >= prev, "deadline went back: {} -> {}", prev, now);
-            }
-            latest = latest.max(e.at());
-            // A flow without a deadline has nothing pending; the follow-up after delivery
-            // starts a new schedule.
-            last_deadline = dl;
-            was_terminal = flow.state().is_terminal();
-        }
-        prop_assert!(confirms <= 1, "confirmed twice");
+    fn flow_invariants(
+        action in arb_action(), policy in arb_policy(), raw in arb_events(), addr in any::<bool>(),
+    ) {
+        let max = policy.max_reschedules;
+        let mut flow = ConfirmationFlow::new(&order(addr), action, policy, SECRET).unwrap();
+        check_invariants(&Driver::new().run(&mut flow, &raw), max)?;
     }
 
     #[test]
     fn snapshot_restore_replays_identically(
-        action in arb_action(), policy in arb_policy(), events in arb_events(), cut in 0usize..30,
+        action in arb_action(), policy in arb_policy(), raw in arb_events(), cut in 0usize..30,
+        addr in any::<bool>(),
     ) {
-        let cut = cut.min(events.len());
-        let mut whole = ConfirmationFlow::new(&order(), action, policy.clone(), SECRET).unwrap();
-        let expected = run(&mut whole, &events);
+        let cut = cut.min(raw.len());
+        let mut whole = ConfirmationFlow::new(&order(addr), action, policy.clone(), SECRET).unwrap();
+        let expected = Driver::new().run(&mut whole, &raw);
 
-        let mut first = ConfirmationFlow::new(&order(), action, policy, SECRET).unwrap();
-        let mut got = run(&mut first, &events[..cut]);
+        let mut first = ConfirmationFlow::new(&order(addr), action, policy, SECRET).unwrap();
+        let mut driver = Driver::new();
+        let mut got = driver.run(&mut first, &raw[..cut]);
         let stored = serde_json::to_string(&first.snapshot()).unwrap();
         let mut second =
             ConfirmationFlow::restore(serde_json::from_str(&stored).unwrap(), SECRET).unwrap();
-        got.extend(run(&mut second, &events[cut..]));
+        got.extend(driver.run(&mut second, &raw[cut..]));
         prop_assert_eq!(got, expected);
         prop_assert_eq!(second.state(), whole.state());
         prop_assert_eq!(second.next_deadline(), whole.next_deadline());
+        prop_assert_eq!(second.needs_address(), whole.needs_address());
+    }
+}
+
+/// The random runs above are only worth their invariants if they reach every kind of action:
+/// count them over 2,000 runs (a fixed seed, so the count repeats).
+#[test]
+fn the_random_runs_reach_every_action() {
+    use proptest::strategy::ValueTree;
+    use proptest::test_runner::{Config, TestRng, TestRunner};
+    let mut runner = TestRunner::new_with_rng(
+        Config::default(),
+        TestRng::deterministic_rng(Config::default().rng_algorithm),
+    );
+    let strategy = (arb_action(), arb_policy(), arb_events(), any::<bool>());
+    let mut seen = std::collections::BTreeMap::<String, usize>::new();
+    for _ in 0..2000 {
+        let (action, policy, raw, addr) = strategy.new_tree(&mut runner).expect("tree").current();
+        let mut flow = ConfirmationFlow::new(&order(addr), action, policy, SECRET).unwrap();
+        for r in Driver::new().run(&mut flow, &raw) {
+            for a in r.actions {
+                let v = serde_json::to_value(&a).unwrap();
+                let detail = ["template", "reason", "outcome"]
+                    .iter()
+                    .find_map(|k| v[k].as_str())
+                    .unwrap_or("");
+                *seen
+                    .entry(format!("{} {detail}", v["type"].as_str().unwrap_or("")))
+                    .or_default() += 1;
+            }
+        }
+    }
+    for want in [
+        "confirm ",
+        "reschedule_delivery ",
+        "return_to_sender refused",
+        "return_to_sender returned",
+        "send reschedule",
+        "notify_customer_service delivery_failed_no_answer",
+        "notify_customer_service address_missing",
+        "notify_customer_service reschedule_reply",
+        "notify_customer_service delivery_failed_again",
+        "send followup",
+        "cancel unconfirmed",
+    ] {
+        assert!(
+            seen.get(want).is_some_and(|&n| n > 0),
+            "never reached {want:?}: {seen:?}"
+        );
     }
 }

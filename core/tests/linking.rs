@@ -5,7 +5,7 @@
 #[path = "common/db.rs"]
 mod db;
 
-use codguard::classify::{Assessment, CustomerClass, Evidence};
+use codguard::assessment::{Assessment, CustomerClass, Evidence};
 use codguard::engine::Engine;
 use codguard::policy::PolicyConfig;
 use codguard::store::Store;

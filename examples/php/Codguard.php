@@ -43,7 +43,7 @@ class ArgumentException extends CodguardException {}
 class PanicException extends ArgumentException {}
 /** 2xx: the input's content is not acceptable. */
 class InvalidInputException extends CodguardException {}
-/** 201-206: the phone. */
+/** 201-205 and 219: the phone (206 is retired). */
 class InvalidPhoneException extends InvalidInputException {}
 /** 208-209: the email. */
 class InvalidEmailException extends InvalidInputException {}
@@ -113,7 +113,7 @@ final class Lib
         $class = match (true) {
             $status === 104 => PanicException::class,
             $status >= 100 && $status < 200 => ArgumentException::class,
-            $status >= 201 && $status <= 206 => InvalidPhoneException::class,
+            ($status >= 201 && $status <= 205) || $status === 219 => InvalidPhoneException::class,
             $status === 208 || $status === 209 => InvalidEmailException::class,
             $status === 212 => UnknownOrderException::class,
             $status === 213 => DuplicateOrderException::class,
@@ -188,7 +188,7 @@ function try_normalize_phone(string $raw, string $country): ?string
     }
 }
 
-/** ['e164' => ..., 'country' => ..., 'number_type' => ..., 'looks_fake' => bool]. */
+/** ['e164' => ..., 'country' => ..., 'number_type' => ..., 'looks_fake' => bool, 'junk' => bool]. */
 function parse_phone(string $raw, string $country): array
 {
     return Lib::callJson('cg_parse_phone', [$raw, strlen($raw), $country, strlen($country)]);
@@ -426,6 +426,15 @@ final class Flow
         return $has->cdata ? $at->cdata : null;
     }
 
+    /** True when the link's page must ask for a delivery address. */
+    public function needsAddress(): bool
+    {
+        $ffi = Lib::ffi();
+        $needs = $ffi->new('bool');
+        Lib::check($ffi->cg_flow_needs_address($this->handle, \FFI::addr($needs)));
+        return (bool) $needs->cdata;
+    }
+
     /** The flow's state as JSON text, to store between events. */
     public function snapshot(): string
     {
@@ -436,5 +445,53 @@ final class Flow
     public function verifyLink(string $token, int $now): void
     {
         Lib::check(Lib::ffi()->cg_flow_verify_link($this->handle, $token, strlen($token), $now));
+    }
+}
+
+/** The shop's send guard against SMS pumping. Single-threaded; store its snapshot between calls. */
+final class SendGuard
+{
+    private \FFI\CData $handle;
+
+    /** $policy: array, JSON string or null (the defaults); $secret seals the snapshots. */
+    public function __construct(array|string|null $policy, string $secret)
+    {
+        $ffi = Lib::ffi();
+        $out = $ffi->new('cg_send_guard*');
+        $p = $policy === null ? '' : Lib::json($policy);
+        Lib::check($ffi->cg_send_guard_new($p, strlen($p), Lib::bytes($secret), strlen($secret), \FFI::addr($out)));
+        $this->handle = $out;
+    }
+
+    /** A guard from snapshot() JSON, the shop's current policy and its secret. */
+    public static function restore(string $snapshot, array|string|null $policy, string $secret): SendGuard
+    {
+        $ffi = Lib::ffi();
+        $out = $ffi->new('cg_send_guard*');
+        $p = $policy === null ? '' : Lib::json($policy);
+        Lib::check($ffi->cg_send_guard_restore($snapshot, strlen($snapshot), $p, strlen($p), Lib::bytes($secret), strlen($secret), \FFI::addr($out)));
+        $guard = (new \ReflectionClass(self::class))->newInstanceWithoutConstructor();
+        $guard->handle = $out;
+        return $guard;
+    }
+
+    public function __destruct()
+    {
+        if (isset($this->handle)) {
+            Lib::ffi()->cg_send_guard_free($this->handle);
+        }
+    }
+
+    /** Null: send the flow's send $action (it is counted). Else the send_denied event to feed the flow. */
+    public function admit(array $action, int $at, string $country): ?array
+    {
+        $json = Lib::json($action);
+        return Lib::callJson('cg_send_guard_admit', [$this->handle, $json, strlen($json), $country, strlen($country), $at]);
+    }
+
+    /** The counters, sealed under the secret (JSON text), to store between calls. */
+    public function snapshot(): string
+    {
+        return (string) Lib::callString('cg_send_guard_snapshot', [$this->handle]);
     }
 }

@@ -59,6 +59,9 @@ class Backend:
                 self.engine.record_outcome(order_id, "unconfirmed")
             elif a["type"] == "cancel":
                 self.engine.record_outcome(order_id, "cancelled")
+            elif a["type"] == "return_to_sender":
+                # After a failed delivery: "refused" at the door, else "returned".
+                self.engine.record_outcome(order_id, a["outcome"])
 
     def on_checkout(self, order: dict) -> codguard.Assessment:
         """The checkout's webhook: assess, remember the order, start its flow."""

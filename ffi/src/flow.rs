@@ -3,7 +3,7 @@
 
 use std::os::raw::c_char;
 
-use codguard::classify::Action;
+use codguard::assessment::Action;
 use codguard::confirm::{self, ConfirmationFlow, Event, FlowPolicy, FlowSnapshot};
 use codguard::Order;
 
@@ -98,9 +98,9 @@ pub unsafe extern "C" fn cg_flow_free(flow: *mut CgFlow) {
 }
 
 /// Feeds one event (JSON, contract section 3: `{"type": "placed", "at": T}`, `tick`,
-/// `link_clicked`, `reply`, `call_result`, `send_failed`, ...). `*out_json` receives the
-/// actions the host must carry out, in order, as a JSON array (release with `cg_string_free`).
-/// Replaying the same events gives the same actions.
+/// `link_clicked`, `reply`, `call_result`, `send_failed`, `delivered`, `delivery_failed`).
+/// `*out_json` receives the actions the host must carry out, in order, as a JSON array
+/// (release with `cg_string_free`). Replaying the same events gives the same actions.
 ///
 /// Errors: `CG_INVALID_JSON`, `CG_INVALID_EVENT` (malformed, or not for this flow; the flow is
 /// unchanged then).
@@ -165,6 +165,24 @@ pub unsafe extern "C" fn cg_flow_next_deadline(
             *out_has = true;
             *out_at = at;
         }
+        Ok(())
+    })
+}
+
+/// Whether the link's page must ask for a delivery address: `*out_needs` is true when the order
+/// had none, or the courier reported an address problem, and the customer has given none since.
+///
+/// # Safety
+/// `flow` is NULL or a live flow; `out_needs` is NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn cg_flow_needs_address(
+    flow: *const CgFlow,
+    out_needs: *mut bool,
+) -> cg_status {
+    ffi_guard!({
+        clear(out_needs);
+        let out_needs = out(out_needs, "out_needs")?;
+        *out_needs = handle::get(flow)?.needs_address();
         Ok(())
     })
 }

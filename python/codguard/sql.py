@@ -361,13 +361,15 @@ class Store:
             "JOIN cg_orders o ON o.order_id = t.order_id WHERE t.rn <= %s"
         )
 
-    def _fetch(self, cur: Any, keys: list[int]) -> list[tuple[Any, ...]]:
+    def _fetch(self, cur: Any, keys: list[int]) -> Sequence[tuple[Any, ...]]:
         limit = self._core.rows_per_key
         if self.dialect == "postgres":
             cur.execute(self._fetch_sql, (keys, limit))
         else:
             cur.execute(self._fetch_sql.replace("{in}", ", ".join(["%s"] * len(keys))), (*keys, limit))
-        return cur.fetchall()
+        # psycopg returns a list, PyMySQL a tuple: both are sequences of row tuples.
+        rows: Sequence[tuple[Any, ...]] = cur.fetchall()
+        return rows
 
     def _resolve(self, cur: Any, lookup: Lookup) -> None:
         """Feeds ``lookup`` until it wants nothing: one query per round."""

@@ -3,7 +3,7 @@
 //! Events and actions are rare (a handful per order), so they cross as JSON values through
 //! serde: the shapes are exactly those of the contract, with no second copy to keep in step.
 
-use codguard::classify::Action;
+use codguard::assessment::Action;
 use codguard::confirm::{self, ConfirmationFlow as CoreFlow, Event, FlowPolicy, FlowSnapshot};
 use codguard::ErrorKind;
 use pyo3::intern;
@@ -97,9 +97,9 @@ impl ConfirmationFlow {
     }
 
     /// Feeds one event (a dict: `{"type": "placed" | "tick" | "link_clicked" | "reply" |
-    /// "call_result" | "send_failed" | "delivered", "at": int or aware datetime, ...}`) and
-    /// returns the actions to carry out, in order. Raises InvalidEvent for a malformed event
-    /// (the flow is unchanged then).
+    /// "call_result" | "send_failed" | "delivered" | "delivery_failed", "at": int or aware
+    /// datetime, ...}`) and returns the actions to carry out, in order. Raises InvalidEvent for
+    /// a malformed event (the flow is unchanged then).
     fn handle<'py>(
         &mut self,
         py: Python<'py>,
@@ -123,7 +123,7 @@ impl ConfirmationFlow {
 
     /// Where the flow stands: `not_started`, `awaiting_sms`, `awaiting_whatsapp`,
     /// `awaiting_email`, `awaiting_call`, `awaiting_payment`, `confirmed`, `auto_confirmed`,
-    /// `cancelled`, `awaiting_followup` or `completed`.
+    /// `cancelled`, `awaiting_followup`, `completed`, `awaiting_reschedule` or `returned`.
     #[getter]
     fn state(&self) -> String {
         state_name(self.inner.state())
@@ -139,6 +139,13 @@ impl ConfirmationFlow {
     #[getter]
     fn phone(&self) -> Option<String> {
         self.inner.phone().map(str::to_owned)
+    }
+
+    /// True when the link's page must ask for a delivery address (the order had none, or the
+    /// courier reported an address problem, and none was given since).
+    #[getter]
+    fn needs_address(&self) -> bool {
+        self.inner.needs_address()
     }
 
     /// Checks a link token at `now` (int or aware datetime). Raises InvalidToken with the

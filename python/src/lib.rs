@@ -10,6 +10,7 @@ mod convert;
 mod engine;
 mod error;
 mod flow;
+mod send_guard;
 mod store;
 
 use codguard::normalize;
@@ -42,9 +43,10 @@ fn normalize_phone(raw: &str, default_country: &str) -> PyResult<Option<String>>
     }
 }
 
-/// Parses a phone: `{"e164", "country", "number_type", "looks_fake"}`. Unlike
-/// `normalize_phone`, junk numbers parse (with `looks_fake` true) and failures raise
-/// InvalidPhone whose `.code` says why (`phone_too_short`, ...).
+/// Parses a phone: `{"e164", "country", "number_type", "looks_fake", "junk"}`. Unlike
+/// `normalize_phone`, junk numbers parse (with `junk` true) and failures raise InvalidPhone
+/// whose `.code` says why (`phone_too_short`, ...). `looks_fake` marks a valid number whose
+/// digits look made up: a weak signal, and `normalize_phone` still returns it.
 #[pyfunction]
 fn parse_phone<'py>(
     py: Python<'py>,
@@ -63,6 +65,7 @@ fn parse_phone<'py>(
     };
     d.set_item(intern!(py, "number_type"), number_type)?;
     d.set_item(intern!(py, "looks_fake"), info.looks_fake)?;
+    d.set_item(intern!(py, "junk"), info.junk)?;
     Ok(d)
 }
 
@@ -176,6 +179,7 @@ fn _codguard(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(flow::reply_intent, m)?)?;
     m.add_function(wrap_pyfunction!(flow::issue_token, m)?)?;
     m.add_function(wrap_pyfunction!(flow::verify_token, m)?)?;
+    m.add_class::<send_guard::SendGuard>()?;
     m.add_class::<store::StoreCore>()?;
     m.add_class::<store::Lookup>()?;
     Ok(())

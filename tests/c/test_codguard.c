@@ -437,10 +437,13 @@ static int test_phone_text_forms(void) {
     CHECK(out != NULL && strcmp(out, "+212696030620") == 0);
     cg_string_free(out);
     out = NULL;
-    CHECK_STATUS(cg_normalize_phone(TEXT("0612345678"), TEXT("MA"), &out, &len),
-                 CG_PHONE_LOOKS_FAKE);
+    /* Digits that look made up are a weak signal, not an error; all digits equal is junk. */
+    CHECK_STATUS(cg_normalize_phone(TEXT("0612345678"), TEXT("MA"), &out, &len), CG_OK);
+    CHECK(strcmp(out, "+212612345678") == 0);
     cg_string_free(out);
     out = NULL;
+    CHECK_STATUS(cg_normalize_phone(TEXT("0666666666"), TEXT("MA"), &out, &len), CG_PHONE_JUNK);
+    CHECK(out == NULL);
     CHECK_STATUS(cg_find_phone(TEXT("no number here"), TEXT("MA"), &out, &len), CG_OK);
     CHECK(out == NULL && len == 0);
 done:
@@ -509,6 +512,25 @@ static int test_flow_errors(void) {
     CHECK_STATUS(cg_flow_handle(NULL, TEXT("{}"), &out, &len), CG_NULL_PARAMETER);
     CHECK_STATUS(cg_flow_next_deadline(NULL, &has, &at), CG_NULL_PARAMETER);
     CHECK(!has && at == 0);
+    has = true;
+    CHECK_STATUS(cg_flow_needs_address(NULL, &has), CG_NULL_PARAMETER);
+    CHECK(!has);
+    CHECK_STATUS(cg_flow_needs_address(flow, NULL), CG_NULL_PARAMETER);
+    /* FLOW_ORDER has no address: the link's page must ask for one. */
+    CHECK_STATUS(cg_flow_needs_address(flow, &has), CG_OK);
+    CHECK(has);
+    /* A window that is no date, and an unknown slot, are invalid events. */
+    CHECK_STATUS(cg_flow_handle(flow,
+                                TEXT("{\"type\": \"link_clicked\", \"at\": 1767225600, \"token\": "
+                                     "\"x\", \"delivery_window\": {\"day\": \"2026-02-30\", "
+                                     "\"slot\": \"evening\"}}"),
+                                &out, &len),
+                 CG_INVALID_EVENT);
+    CHECK_STATUS(cg_flow_handle(flow,
+                                TEXT("{\"type\": \"delivery_failed\", \"at\": 1767225600, "
+                                     "\"reason\": \"lost\"}"),
+                                &out, &len),
+                 CG_INVALID_EVENT);
     CHECK_STATUS(cg_flow_state(flow, &out, &len), CG_OK);
     CHECK(strcmp(out, "not_started") == 0);
     cg_string_free(out);
@@ -553,7 +575,9 @@ static int test_flow_snapshot_round_trip(void) {
                                      "\"sms\", \"intent\": \"confirm\"}"),
                                 &actions, &len),
                  CG_OK);
-    CHECK(strcmp(actions, "[{\"type\":\"confirm\"}]") == 0);
+    /* FLOW_ORDER has no address: customer service must get one. */
+    CHECK(strcmp(actions, "[{\"type\":\"confirm\"},{\"type\":\"notify_customer_service\","
+                          "\"reason\":\"address_missing\"}]") == 0);
     CHECK_STATUS(cg_flow_next_deadline(again, &has, &at), CG_OK);
     CHECK(!has && at == 0);
 done:
@@ -562,6 +586,55 @@ done:
     cg_string_free(state);
     cg_flow_free(flow);
     cg_flow_free(again);
+    return ok;
+}
+
+static int test_send_guard_errors(void) {
+    int ok = 1;
+    cg_send_guard *guard = (cg_send_guard *)SENTINEL, *other = (cg_send_guard *)SENTINEL;
+    const uint8_t secret[] = "s3cret";
+    const char *sms = "{\"type\": \"send\", \"channel\": \"sms\", \"template\": \"sms_confirm\", "
+                      "\"to\": \"+212612345678\", \"segments\": 1, \"lang\": \"fr\", \"body\": \"x\"}";
+    char *out = SENTINEL, *snap = NULL;
+    size_t len = 99;
+
+    CHECK_STATUS(cg_send_guard_new(NULL, 0, secret, 0, &guard), CG_INVALID_CONFIG);
+    CHECK(guard == NULL);
+    CHECK_STATUS(cg_send_guard_new(TEXT("{\"countries\": [\"MAR\"]}"), secret, 6, &guard),
+                 CG_INVALID_CONFIG);
+    CHECK_STATUS(cg_send_guard_new(TEXT("{"), secret, 6, &guard), CG_INVALID_JSON);
+    CHECK_STATUS(cg_send_guard_new(NULL, 0, secret, 6, NULL), CG_NULL_PARAMETER);
+    CHECK_STATUS(cg_send_guard_new(TEXT("{\"per_number_per_day\": 1}"), secret, 6, &guard), CG_OK);
+    CHECK_STATUS(cg_send_guard_admit(NULL, TEXT(sms), TEXT("MA"), 1767225600, &out, &len),
+                 CG_NULL_PARAMETER);
+    CHECK(out == NULL && len == 0);
+    CHECK_STATUS(cg_send_guard_admit(guard, TEXT("{\"type\": \"confirm\"}"), TEXT("MA"),
+                                     1767225600, &out, &len),
+                 CG_INVALID_RECORD);
+    CHECK_STATUS(cg_send_guard_admit(guard, TEXT(sms), TEXT("\xff"), 1767225600, &out, &len),
+                 CG_INVALID_UTF8);
+    CHECK_STATUS(cg_send_guard_admit(guard, TEXT(sms), TEXT("MA"), 1767225600, &out, &len), CG_OK);
+    CHECK(strcmp(out, "null") == 0);
+    cg_string_free(out);
+    out = NULL;
+    CHECK_STATUS(cg_send_guard_admit(guard, TEXT(sms), TEXT("MA"), 1767225601, &out, &len), CG_OK);
+    CHECK(strstr(out, "\"reason\":\"number_daily_limit\"") != NULL);
+    CHECK_STATUS(cg_send_guard_snapshot(guard, &snap, &len), CG_OK);
+    /* Another secret, or a changed byte, is refused. */
+    CHECK_STATUS(cg_send_guard_restore(snap, len, NULL, 0, (const uint8_t *)"other", 5, &other),
+                 CG_SNAPSHOT_CORRUPT);
+    CHECK(other == NULL);
+    snap[len / 2] ^= 1;
+    CHECK(cg_send_guard_restore(snap, len, NULL, 0, secret, 6, &other) != CG_OK);
+    CHECK(other == NULL);
+    CHECK_STATUS(cg_send_guard_restore(TEXT("{\"version\": 1}"), NULL, 0, secret, 6, &other),
+                 CG_SNAPSHOT_CORRUPT);
+done:
+    cg_string_free(out);
+    cg_string_free(snap);
+    cg_send_guard_free(guard);
+    cg_send_guard_free(other);
+    cg_send_guard_free(NULL);
     return ok;
 }
 
@@ -591,6 +664,7 @@ static int phone_case(const cJSON *c) {
     const char *expected = str_field(c, "expected");
     const char *error = str_field(c, "error");
     int looks_fake = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(c, "looks_fake"));
+    int junk = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(c, "junk"));
     char *out = NULL, *info = NULL;
     cJSON *parsed = NULL;
     size_t len = 0;
@@ -613,6 +687,7 @@ static int phone_case(const cJSON *c) {
         CHECK(parsed != NULL);
         CHECK(same_text(str_field(parsed, "e164"), expected));
         CHECK(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(parsed, "looks_fake")) == looks_fake);
+        CHECK(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(parsed, "junk")) == junk);
     }
 done:
     cJSON_Delete(parsed);
@@ -719,6 +794,71 @@ done:
     return ok;
 }
 
+/* The codes of a JSON array of reasons, compared in order with an array of strings. */
+static int same_reason_codes(const cJSON *reasons, const cJSON *want) {
+    const cJSON *r = reasons ? reasons->child : NULL;
+    const cJSON *w = want ? want->child : NULL;
+    for (; r != NULL && w != NULL; r = r->next, w = w->next) {
+        if (!same_text(str_field(r, "code"), cJSON_GetStringValue(w))) return 0;
+    }
+    return r == NULL && w == NULL;
+}
+
+/* The order ids of a JSON array of matches, as a set, against a sorted array of strings. */
+static int same_match_ids(const cJSON *matches, const cJSON *want) {
+    const cJSON *w, *m;
+    if (cJSON_GetArraySize(matches) != cJSON_GetArraySize(want)) return 0;
+    cJSON_ArrayForEach(w, want) {
+        int found = 0;
+        cJSON_ArrayForEach(m, matches) {
+            found |= same_text(str_field(m, "order_id"), cJSON_GetStringValue(w));
+        }
+        if (!found) return 0;
+    }
+    return 1;
+}
+
+/* assess.json: a new engine (with `config`), `history` added, `order` assessed. */
+static int assess_case(const cJSON *c) {
+    int ok = 1;
+    const cJSON *config = cJSON_GetObjectItemCaseSensitive(c, "config");
+    const cJSON *want = cJSON_GetObjectItemCaseSensitive(c, "expected");
+    const cJSON *want_matches = cJSON_GetObjectItemCaseSensitive(want, "matches");
+    char *config_text = NULL, *history_text = NULL, *order_text = NULL, *out = NULL;
+    cJSON *got = NULL;
+    cg_engine *engine = NULL;
+    size_t len = 0, added = 0;
+
+    config_text = cJSON_IsNull(config) ? NULL : cJSON_PrintUnformatted(config);
+    history_text = cJSON_PrintUnformatted(cJSON_GetObjectItemCaseSensitive(c, "history"));
+    order_text = cJSON_PrintUnformatted(cJSON_GetObjectItemCaseSensitive(c, "order"));
+    CHECK(history_text != NULL && order_text != NULL && want != NULL);
+    CHECK_STATUS(cg_engine_new(config_text, config_text ? strlen(config_text) : 0, &engine), CG_OK);
+    CHECK_STATUS(cg_engine_add_history(engine, TEXT(history_text), &added), CG_OK);
+    CHECK_STATUS(cg_engine_assess(engine, TEXT(order_text), &out, &len), CG_OK);
+    got = cJSON_Parse(out);
+    CHECK(got != NULL);
+    if (!same_text(str_field(got, "customer_class"), str_field(want, "customer_class")) ||
+        !same_text(str_field(got, "action"), str_field(want, "action")) ||
+        !same_reason_codes(cJSON_GetObjectItemCaseSensitive(got, "reasons"),
+                           cJSON_GetObjectItemCaseSensitive(want, "reasons")) ||
+        !cJSON_Compare(cJSON_GetObjectItemCaseSensitive(got, "notify_customer_service"),
+                       cJSON_GetObjectItemCaseSensitive(want, "notify_customer_service"), 1) ||
+        (want_matches != NULL &&
+         !same_match_ids(cJSON_GetObjectItemCaseSensitive(got, "matches"), want_matches))) {
+        fprintf(stderr, "  got %s\n", out);
+        CHECK(0);
+    }
+done:
+    cJSON_Delete(got);
+    cJSON_free(config_text);
+    cJSON_free(history_text);
+    cJSON_free(order_text);
+    cg_string_free(out);
+    cg_engine_free(engine);
+    return ok;
+}
+
 static int reply_intent_case(const cJSON *c) {
     int ok = 1;
     const char *text = str_field(c, "text");
@@ -769,6 +909,85 @@ static int token_case(const cJSON *c) {
     }
 done:
     cg_string_free(out);
+    return ok;
+}
+
+/* One step of a send guard case on `guard`: the verdict (JSON null or the send_denied event)
+ * or the error. */
+static int guard_step(cg_send_guard *guard, const cJSON *step, const char *country) {
+    int ok = 1;
+    char *action = cJSON_PrintUnformatted(cJSON_GetObjectItemCaseSensitive(step, "action"));
+    double at = cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(step, "at"));
+    const char *error = str_field(step, "error");
+    char *out = NULL;
+    size_t len = 0;
+    cJSON *got = NULL;
+    cg_status st;
+
+    CHECK(action != NULL);
+    st = cg_send_guard_admit(guard, TEXT(action), TEXT(country), (int64_t)at, &out, &len);
+    CHECK(same_error(st, error));
+    if (error == NULL) {
+        got = cJSON_Parse(out);
+        if (!cJSON_Compare(got, cJSON_GetObjectItemCaseSensitive(step, "denied"), 1)) {
+            fprintf(stderr, "  verdict %s\n", out);
+            CHECK(0);
+        }
+    } else {
+        CHECK(out == NULL);
+    }
+done:
+    cJSON_Delete(got);
+    cJSON_free(action);
+    cg_string_free(out);
+    return ok;
+}
+
+/* One send guard case: each step on a guard restored from the previous snapshot, beside one
+ * kept live; both must answer alike and end with the same snapshot. */
+static int send_guard_case(const cJSON *c) {
+    int ok = 1;
+    const char *secret = str_field(c, "secret");
+    const char *country = str_field(c, "country");
+    char *policy = cJSON_PrintUnformatted(cJSON_GetObjectItemCaseSensitive(c, "policy"));
+    cg_send_guard *live = NULL, *restored = NULL;
+    char *stored = NULL, *again = NULL;
+    size_t len = 0, again_len = 0;
+    const cJSON *step;
+
+    CHECK(secret != NULL && country != NULL && policy != NULL);
+    if (str_field(c, "error") != NULL) {
+        cg_status st = cg_send_guard_new(TEXT(policy), (const uint8_t *)secret, strlen(secret),
+                                         &live);
+        CHECK(same_error(st, str_field(c, "error")));
+        CHECK(live == NULL);
+        goto done;
+    }
+    CHECK_STATUS(cg_send_guard_new(TEXT(policy), (const uint8_t *)secret, strlen(secret), &live),
+                 CG_OK);
+    CHECK_STATUS(cg_send_guard_snapshot(live, &stored, &len), CG_OK);
+    cJSON_ArrayForEach(step, cJSON_GetObjectItemCaseSensitive(c, "steps")) {
+        CHECK_STATUS(cg_send_guard_restore(stored, len, TEXT(policy), (const uint8_t *)secret,
+                                           strlen(secret), &restored),
+                     CG_OK);
+        CHECK(guard_step(live, step, country));
+        CHECK(guard_step(restored, step, country));
+        cg_string_free(stored);
+        stored = NULL;
+        CHECK_STATUS(cg_send_guard_snapshot(restored, &stored, &len), CG_OK);
+        CHECK_STATUS(cg_send_guard_snapshot(live, &again, &again_len), CG_OK);
+        CHECK(len == again_len && memcmp(stored, again, len) == 0);
+        cg_string_free(again);
+        again = NULL;
+        cg_send_guard_free(restored);
+        restored = NULL;
+    }
+done:
+    cJSON_free(policy);
+    cg_string_free(stored);
+    cg_string_free(again);
+    cg_send_guard_free(live);
+    cg_send_guard_free(restored);
     return ok;
 }
 
@@ -926,6 +1145,7 @@ static const struct test TESTS[] = {
     {"phone_text_forms", test_phone_text_forms},
     {"erase_on_empty_engine", test_erase_on_empty_engine},
     {"flow_errors", test_flow_errors},
+    {"send_guard_errors", test_send_guard_errors},
     {"flow_snapshot_round_trip", test_flow_snapshot_round_trip},
 };
 
@@ -940,8 +1160,10 @@ int main(int argc, char **argv) {
     replay(vectors, "email", email_case);
     replay(vectors, "address", address_case);
     replay(vectors, "name", name_case);
+    replay(vectors, "assess", assess_case);
     replay(vectors, "reply_intent", reply_intent_case);
     replay(vectors, "token", token_case);
+    replay(vectors, "send_guard", send_guard_case);
     for (int a = 2; a < argc; a++) replay_flow(argv[a]);
 
     printf("%d passed, %d failed\n", passed, failed);

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -52,6 +53,66 @@ def test_reply_intent_drives_the_flow() -> None:
     assert f.phone == "+212661487329"
     assert codguard.reply_intent("wakha")["intent"] == "confirm"
     assert f.handle({"type": "reply", "at": T0 + 2 * H, "channel": "whatsapp", "intent": "confirm"}) == [{"type": "confirm"}]
+
+
+def test_the_page_asks_for_the_address_and_a_failed_delivery_is_rescheduled() -> None:
+    f = codguard.ConfirmationFlow(order("o-1", phone="+212696030620", address=""), secret=SECRET)
+    assert f.needs_address
+    token = f.handle({"type": "placed", "at": T0})[0]["link"].rsplit("/", 1)[-1]
+    window = {"day": "2026-01-02", "slot": "evening"}
+    assert f.handle({"type": "link_clicked", "at": T0 + 60, "token": token, "delivery_window": window,
+                     "address": "12 زنقة ابن بطوطة، حي المعاريف"}) == [
+        {"type": "confirm", "delivery_window": window, "address": "12 زنقة ابن بطوطة، حي المعاريف"}]
+    assert not f.needs_address
+    sent = f.handle({"type": "delivery_failed", "at": T0 + 26 * H, "reason": "address_problem"})
+    assert [(a["channel"], a["template"]) for a in sent] == [("sms", "reschedule")]
+    assert f.state == "awaiting_reschedule" and f.needs_address
+    fresh = sent[0]["link"].rsplit("/", 1)[-1]
+    assert fresh != token
+    assert f.handle({"type": "link_clicked", "at": T0 + 27 * H, "token": fresh, "choice": "cancel"}) == [
+        {"type": "return_to_sender", "outcome": "returned"}]
+    assert f.state == "returned" and f.next_deadline is None
+
+
+def test_malformed_windows_are_invalid_events() -> None:
+    f = flow()
+    f.handle({"type": "placed", "at": T0})
+    for window in ({"day": "2026-02-29", "slot": "morning"}, {"day": "02/01/2026", "slot": "morning"},
+                   {"day": "2026-01-02", "slot": "night"}, {"day": "2026-01-02"}, "tomorrow"):
+        with pytest.raises(codguard.InvalidEvent):
+            f.handle({"type": "link_clicked", "at": T0 + 60, "token": "x", "delivery_window": window})
+    with pytest.raises(codguard.InvalidEvent):
+        f.handle({"type": "link_clicked", "at": T0 + 60, "token": "x", "address": "x" * 501})
+    with pytest.raises(codguard.InvalidEvent):
+        f.handle({"type": "delivery_failed", "at": T0 + 60, "reason": "lost"})
+    assert f.state == "awaiting_sms"
+
+
+def test_the_send_guard_stops_sms_pumping_and_the_flow_moves_on() -> None:
+    """A Moroccan shop, an order with a British number: each paid message is denied, the flow
+    falls back to the email, and the guard's snapshot survives a restart."""
+    guard = codguard.SendGuard({"countries": ["MA"]}, secret=SECRET)
+    f = codguard.ConfirmationFlow(order("o-9", phone="+447400123456"), secret=SECRET)
+    pending = f.handle({"type": "placed", "at": T0})
+    sent = []
+    while pending:
+        action = pending.pop(0)
+        if action["type"] != "send":
+            continue
+        denied = guard.admit(action, T0 + len(sent), "MA")
+        guard = codguard.SendGuard.restore(guard.snapshot(), {"countries": ["MA"]}, secret=SECRET)
+        if denied is None:
+            sent.append(action["channel"])
+        else:
+            assert denied["reason"] == "country_not_allowed"
+            pending += f.handle(denied)
+    assert sent == ["email"] and f.state == "awaiting_email"
+    with pytest.raises(codguard.SnapshotError):
+        codguard.SendGuard.restore(guard.snapshot(), secret=b"another secret")
+    with pytest.raises(codguard.InvalidConfig):
+        codguard.SendGuard({"countries": ["Maroc"]}, secret=SECRET)
+    with pytest.raises(codguard.InvalidOrder):
+        guard.admit({"type": "confirm"}, T0, "MA")
 
 
 def test_action_from_an_assessment() -> None:

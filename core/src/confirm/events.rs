@@ -7,6 +7,10 @@ use serde::{Deserialize, Serialize};
 use super::intent::Intent;
 use super::templates::Lang;
 use crate::error::{Error, ErrorKind};
+use crate::record::Outcome;
+
+/// The longest address a page or a call may give, in characters.
+pub const MAX_ADDRESS_CHARS: usize = 500;
 
 /// A channel that reaches the customer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -37,6 +41,10 @@ pub enum CallResult {
 }
 
 /// Which button of the link's page the customer pressed.
+///
+/// Before shipping the page offers Confirm and Cancel; after a failed delivery it offers a new
+/// window (Reschedule) and Cancel. A `reschedule` before shipping counts as `confirm`, and a
+/// `confirm` after a failed delivery as `reschedule`: either way the customer wants the parcel.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
 #[serde(rename_all = "snake_case")]
 pub enum LinkChoice {
@@ -45,6 +53,104 @@ pub enum LinkChoice {
     Confirm,
     /// "Cancel".
     Cancel,
+    /// "Deliver again in this window", after a failed delivery.
+    Reschedule,
+}
+
+/// A part of the day for a delivery.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Slot {
+    /// Morning.
+    Morning,
+    /// Afternoon.
+    Afternoon,
+    /// Evening.
+    Evening,
+}
+
+/// When the customer wants the parcel: a day (`YYYY-MM-DD`, the shop's calendar) and a part of
+/// it.
+///
+/// # Example
+/// ```
+/// use codguard::confirm::{DeliveryWindow, Slot};
+/// let w: DeliveryWindow = serde_json::from_str(r#"{"day": "2026-01-03", "slot": "evening"}"#).unwrap();
+/// assert_eq!(w.slot, Slot::Evening);
+/// assert!(w.check(1_767_225_600).is_ok()); // 2026-01-01
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DeliveryWindow {
+    /// The day, `YYYY-MM-DD`.
+    pub day: String,
+    /// The part of the day.
+    pub slot: Slot,
+}
+
+impl DeliveryWindow {
+    /// Checks the day: a real calendar date written `YYYY-MM-DD`, from the day before `at`'s
+    /// UTC date (the shop's day may still be yesterday in UTC) to a year after it.
+    ///
+    /// # Errors
+    /// [`ErrorKind::InvalidEvent`] naming the problem.
+    pub fn check(&self, at: i64) -> Result<(), Error> {
+        let invalid = |m: &str| Err(Error::new(ErrorKind::InvalidEvent, m.to_owned()));
+        let shaped = self.day.len() == 10
+            && self.day.bytes().enumerate().all(|(i, b)| match i {
+                4 | 7 => b == b'-',
+                _ => b.is_ascii_digit(),
+            });
+        let Some(day) = shaped
+            .then(|| self.day.parse::<jiff::civil::Date>().ok())
+            .flatten()
+        else {
+            return invalid("delivery_window.day is not a YYYY-MM-DD date");
+        };
+        let Ok(today) =
+            jiff::Timestamp::from_second(at).map(|t| t.to_zoned(jiff::tz::TimeZone::UTC).date())
+        else {
+            return invalid("event time is out of range");
+        };
+        let earliest = today.yesterday().unwrap_or(today);
+        let latest = today
+            .checked_add(jiff::Span::new().days(366))
+            .unwrap_or(today);
+        if day < earliest || day > latest {
+            return invalid("delivery_window.day is in the past or more than a year ahead");
+        }
+        Ok(())
+    }
+}
+
+/// Why the send guard stopped a message (see [`SendGuard`](super::SendGuard)).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DenyReason {
+    /// The number is not a valid phone number.
+    NumberInvalid,
+    /// The number belongs to a country the shop does not serve.
+    CountryNotAllowed,
+    /// The shop's paid messages for today are spent.
+    DailyBudget,
+    /// This number has had its messages for today.
+    NumberDailyLimit,
+    /// The numbers of this prefix have had their messages for this hour.
+    PrefixHourlyLimit,
+}
+
+/// Why the courier could not deliver.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DeliveryFailure {
+    /// The courier could not reach the customer.
+    Unreachable,
+    /// The customer refused the parcel at the door.
+    Refused,
+    /// The customer asked for another day.
+    Postponed,
+    /// The address could not be found or was wrong.
+    AddressProblem,
 }
 
 /// What happened, as the host reports it. `at` is Unix seconds.
@@ -56,7 +162,7 @@ pub enum LinkChoice {
 /// assert_eq!(e.at(), 5);
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Event {
     /// The order was placed: start.
     Placed {
@@ -77,6 +183,13 @@ pub enum Event {
         /// Which button (default: confirm).
         #[serde(default)]
         choice: LinkChoice,
+        /// The delivery window the customer picked on the page.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        delivery_window: Option<DeliveryWindow>,
+        /// The delivery address the customer typed on the page (asked when the order had
+        /// none, or after an `address_problem`).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        address: Option<String>,
     },
     /// The customer replied.
     Reply {
@@ -96,6 +209,12 @@ pub enum Event {
         at: i64,
         /// How it went.
         result: CallResult,
+        /// The delivery window agreed on the phone.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        delivery_window: Option<DeliveryWindow>,
+        /// The delivery address given on the phone.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        address: Option<String>,
     },
     /// A message could not be delivered.
     SendFailed {
@@ -104,10 +223,27 @@ pub enum Event {
         /// The channel that failed (not `call`).
         channel: Channel,
     },
+    /// The send guard stopped the message just sent (not sent): like a failed send, the flow
+    /// moves on to the next channel.
+    SendDenied {
+        /// Time.
+        at: i64,
+        /// The channel of the stopped message (not `call`).
+        channel: Channel,
+        /// Why.
+        reason: DenyReason,
+    },
     /// The order was delivered (beyond the contract's list: starts the follow-up).
     Delivered {
         /// Time.
         at: i64,
+    },
+    /// The courier could not deliver a confirmed order: asks the customer for a new window.
+    DeliveryFailed {
+        /// Time.
+        at: i64,
+        /// Why.
+        reason: DeliveryFailure,
     },
 }
 
@@ -121,12 +257,15 @@ impl Event {
             | Event::Reply { at, .. }
             | Event::CallResult { at, .. }
             | Event::SendFailed { at, .. }
-            | Event::Delivered { at } => at,
+            | Event::SendDenied { at, .. }
+            | Event::Delivered { at }
+            | Event::DeliveryFailed { at, .. } => at,
         }
     }
 
     /// Checks what serde cannot: a time before 1970, `send_failed` on `call`, a `new_phone`
-    /// reply without a phone.
+    /// reply without a phone, a delivery window that is no date or is in the past, an address
+    /// over [`MAX_ADDRESS_CHARS`] or with control characters.
     ///
     /// # Errors
     /// [`ErrorKind::InvalidEvent`] naming the problem.
@@ -137,13 +276,42 @@ impl Event {
             Event::SendFailed {
                 channel: Channel::Call,
                 ..
-            } => invalid("send_failed cannot name the call channel"),
+            }
+            | Event::SendDenied {
+                channel: Channel::Call,
+                ..
+            } => invalid("send_failed and send_denied cannot name the call channel"),
             Event::Reply {
                 intent: Intent::NewPhone,
                 phone,
                 ..
             } if phone.as_deref().is_none_or(|p| p.trim().is_empty()) => {
                 invalid("a new_phone reply needs a phone")
+            }
+            Event::LinkClicked {
+                delivery_window,
+                address,
+                at,
+                ..
+            }
+            | Event::CallResult {
+                delivery_window,
+                address,
+                at,
+                ..
+            } => {
+                if let Some(w) = delivery_window {
+                    w.check(*at)?;
+                }
+                match address {
+                    Some(a) if a.chars().count() > MAX_ADDRESS_CHARS => {
+                        invalid("address is longer than 500 characters")
+                    }
+                    Some(a) if a.chars().any(|c| c.is_control() && c != '\n') => {
+                        invalid("address holds control characters")
+                    }
+                    _ => Ok(()),
+                }
             }
             _ => Ok(()),
         }
@@ -176,9 +344,21 @@ pub enum NotifyReason {
     UnclearReply,
     /// A `require_prepayment` customer said yes but has not paid.
     PrepaymentReply,
+    /// A confirmed order has no delivery address: someone must ask for it.
+    AddressMissing,
+    /// After a failed delivery the customer did not pick a new window in time (or could not be
+    /// asked): someone must call.
+    DeliveryFailedNoAnswer,
+    /// After a failed delivery the customer replied "yes" without a window: someone must agree
+    /// one with them.
+    RescheduleReply,
+    /// Delivery failed again after the reschedules the policy allows: someone decides.
+    DeliveryFailedAgain,
 }
 
-/// What the host must do. Serialized as in the contract, with extra fields on `send`.
+/// What the host must do. Serialized as in the contract, with extra fields on `send`, and on
+/// `confirm` the window and address the customer gave (absent fields are left out, so a plain
+/// confirmation is `{"type": "confirm"}`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum FlowAction {
@@ -204,7 +384,29 @@ pub enum FlowAction {
     /// Put the order in the call queue.
     FlagForCall,
     /// Ship it.
-    Confirm,
+    Confirm {
+        /// The delivery window the customer picked, if any.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        delivery_window: Option<DeliveryWindow>,
+        /// The address the customer gave, if any: it replaces the order's.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        address: Option<String>,
+    },
+    /// Deliver again, after a failed delivery.
+    RescheduleDelivery {
+        /// The new window, when the customer picked one.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        delivery_window: Option<DeliveryWindow>,
+        /// The corrected address, when the customer gave one.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        address: Option<String>,
+    },
+    /// Send the parcel back to the shop, and record `outcome` in the order's history: `refused`
+    /// when the customer refused it at the door and then cancelled, `returned` otherwise.
+    ReturnToSender {
+        /// The outcome to record.
+        outcome: Outcome,
+    },
     /// Cancel it.
     Cancel {
         /// Why.
@@ -243,12 +445,19 @@ pub enum FlowState {
     AwaitingFollowup,
     /// Delivered and followed up, or nothing left to send (terminal).
     Completed,
+    /// A delivery failed: the customer is asked for a new window or a cancellation.
+    AwaitingReschedule,
+    /// After a failed delivery the parcel goes back to the shop (terminal).
+    Returned,
 }
 
 impl FlowState {
     /// True when no event can produce an action any more.
     pub fn is_terminal(self) -> bool {
-        matches!(self, FlowState::Cancelled | FlowState::Completed)
+        matches!(
+            self,
+            FlowState::Cancelled | FlowState::Completed | FlowState::Returned
+        )
     }
 
     /// True while the flow waits for the customer's answer.
@@ -260,6 +469,7 @@ impl FlowState {
                 | FlowState::AwaitingEmail
                 | FlowState::AwaitingCall
                 | FlowState::AwaitingPayment
+                | FlowState::AwaitingReschedule
         )
     }
 }

@@ -35,11 +35,46 @@
 //! - `{"type": "delivered", "at": T}`: the shop reports delivery of a confirmed order; a
 //!   `followup` message goes out `followup_after` later (24 h) on the first usable channel of
 //!   `followup_channels`; nothing for a customer who opted out of all of them.
-//! - `link_clicked` takes an optional `"choice": "confirm" | "cancel"` (default `confirm`) for
-//!   the two buttons of the link's page. Only the page's explicit POST may produce it: opening
-//!   the link (a GET, or a messenger's preview) must never confirm anything.
+//! - `link_clicked` takes an optional `"choice": "confirm" | "cancel" | "reschedule"` (default
+//!   `confirm`) for the buttons of the link's page. Only the page's explicit POST may produce it:
+//!   opening the link (a GET, or a messenger's preview) must never confirm anything.
 //! - `reply` accepts `"intent": "unknown"` (what [`reply_intent`](super::reply_intent) answers
 //!   when unsure): it gives `notify_customer_service` (`unclear_reply`) so a person reads it.
+//! - `{"type": "send_denied", "at": T, "channel": "sms", "reason": "..."}`: the
+//!   [`SendGuard`](super::SendGuard) stopped the message just sent (SMS pumping); the flow moves
+//!   on to the next channel at once, as for `send_failed`.
+//!
+//! # The link's page: delivery window and address
+//! `link_clicked` (and `call_result`, for what a customer told the person who called) may carry
+//! `"delivery_window": {"day": "YYYY-MM-DD", "slot": "morning" | "afternoon" | "evening"}` and
+//! `"address": "..."`; the `confirm` (or `reschedule_delivery`) action carries them on, and a
+//! given address replaces the order's. [`ConfirmationFlow::needs_address`] tells the page to ask
+//! for the address: the order had none (the assessment's reason `address_missing`), or the
+//! courier reported an `address_problem`, and the customer has given none since. A confirmation
+//! that leaves it missing (a "yes" by SMS, say) adds `notify_customer_service`
+//! (`address_missing`): a person gets it before shipping.
+//!
+//! # A failed delivery
+//! `{"type": "delivery_failed", "at": T, "reason": "unreachable" | "refused" | "postponed" |
+//! "address_problem"}` on a confirmed (or auto-confirmed) order moves it to
+//! `awaiting_reschedule` and sends the `reschedule` message with a fresh link (valid
+//! `link_valid_for` from the failure): SMS at once, WhatsApp `reschedule_whatsapp_after` later
+//! (2 h), with quiet hours, failures and new numbers handled as in the timeline above. Then:
+//! - a new window on the page (`choice` `reschedule`, or `confirm`), or a `call_result:
+//!   confirmed`: `{"type": "reschedule_delivery", "delivery_window": {...}}`, back to `confirmed`
+//!   (a later `delivery_failed` asks again, up to `max_reschedules` times; past that it gives
+//!   `notify_customer_service` (`delivery_failed_again`) and a person decides);
+//! - a cancellation (the page's `cancel`, a `reply: cancel`, a `call_result: cancelled`):
+//!   `{"type": "return_to_sender", "outcome": "refused" | "returned"}` and the state `returned`.
+//!   The host records `outcome` in the order's history: `refused` when the parcel was refused at
+//!   the door, `returned` for any other failure;
+//! - a `reply: confirm` gives no window: `notify_customer_service` (`reschedule_reply`);
+//! - nothing within `reschedule_answer_within` (24 h) of the failure:
+//!   `notify_customer_service` (`delivery_failed_no_answer`); the link stays valid, so a late
+//!   answer still counts.
+//!
+//! `delivered` during `awaiting_reschedule` (the customer met the courier after all) starts the
+//! follow-up; a `delivery_failed` in any other state is ignored.
 //!
 //! # What is ignored, what is an error
 //! Every event first does its own work, then fires whatever fell due by its time (as a `tick`
@@ -49,7 +84,9 @@
 //! events return no actions. A `link_clicked` whose token does not verify also returns no actions
 //! (a bad token must not confirm, and telling a guesser why helps nobody); the host can learn why
 //! from [`ConfirmationFlow::verify_link`]. Malformed events are [`ErrorKind::InvalidEvent`]: a
-//! negative time, `send_failed` on `call`, a `new_phone` reply without a valid phone.
+//! negative time, an unknown field or name, `send_failed` on `call`, a `new_phone` reply without
+//! a valid phone, a delivery window that is no calendar date or lies in the past, an address
+//! over 500 characters.
 //!
 //! # Deadlines
 //! At most one deadline is pending at a time, and each has a name (a `Timer`, as quinn-proto
@@ -57,7 +94,8 @@
 //! timeline, the follow-up after delivery. [`ConfirmationFlow::next_deadline`] is its time.
 
 use super::events::{
-    CallResult, CancelReason, Channel, Event, FlowAction, FlowState, LinkChoice, NotifyReason,
+    CallResult, CancelReason, Channel, DeliveryFailure, DeliveryWindow, Event, FlowAction,
+    FlowState, LinkChoice, NotifyReason,
 };
 use super::intent::{normalize_flow_phone, Intent};
 use super::policy::FlowPolicy;
@@ -65,9 +103,9 @@ use super::sms::sms_segments;
 use super::snapshot::{FlowData, FlowSnapshot};
 use super::templates::{choose_lang, format_total, names, render, template_text, MessageVars};
 use super::token::TokenKey;
-use crate::classify::Action;
+use crate::assessment::Action;
 use crate::error::{Error, ErrorKind};
-use crate::record::Order;
+use crate::record::{Order, Outcome};
 
 /// A step of a timeline.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -76,7 +114,30 @@ enum Step {
     Whatsapp,
     Email,
     Call,
+    /// The end of the confirmation timeline: cancel.
     Cancel,
+    /// The end of a failed delivery's timeline: tell customer service.
+    GiveUp,
+}
+
+/// What the customer told the page or the person who called, besides yes or no.
+#[derive(Debug, Clone, Default)]
+struct Details {
+    delivery_window: Option<DeliveryWindow>,
+    address: Option<String>,
+}
+
+impl Details {
+    fn new(delivery_window: Option<DeliveryWindow>, address: Option<String>) -> Details {
+        // An empty address field is no address.
+        let address = address
+            .map(|a| a.trim().to_owned())
+            .filter(|a| !a.is_empty());
+        Details {
+            delivery_window,
+            address,
+        }
+    }
 }
 
 /// A named deadline: what fires when time reaches it.
@@ -94,9 +155,10 @@ enum Timer {
 ///
 /// # Example
 /// ```
-/// use codguard::{classify::Action, confirm::*, Order};
+/// use codguard::{assessment::Action, confirm::*, Order};
 /// let order: Order = serde_json::from_str(r#"{"order_id": "o-1", "placed_at": 1767225600,
-///     "name": "Salma", "phone": "+212612345678", "country": "MA", "total": 349, "currency": "MAD"}"#).unwrap();
+///     "name": "Salma", "phone": "+212612345678", "address": "12 rue Ibn Battouta, Maarif",
+///     "country": "MA", "total": 349, "currency": "MAD"}"#).unwrap();
 /// let mut flow = ConfirmationFlow::new(&order, Action::Confirm, FlowPolicy::default(), b"secret").unwrap();
 /// let actions = flow.handle(Event::Placed { at: 1767225600 }).unwrap();
 /// assert!(matches!(&actions[0], FlowAction::Send { channel: Channel::Sms, .. }));
@@ -104,7 +166,7 @@ enum Timer {
 /// assert_eq!(flow.next_deadline(), Some(1767225600 + 4 * 3600));
 /// let actions = flow.handle(Event::Reply { at: 1767226000, channel: Channel::Sms,
 ///     intent: Intent::Confirm, phone: None }).unwrap();
-/// assert_eq!(actions, vec![FlowAction::Confirm]);
+/// assert!(matches!(actions[..], [FlowAction::Confirm { .. }]));
 /// ```
 #[derive(Debug, Clone)]
 pub struct ConfirmationFlow {
@@ -154,6 +216,9 @@ impl ConfirmationFlow {
             link_expires_at: order.placed_at.saturating_add(policy.link_valid_for),
             followup_at: None,
             followup_channel: None,
+            address_needed: order.address.trim().is_empty(),
+            failure: None,
+            reschedules: 0,
             policy,
         };
         Ok(ConfirmationFlow { data, key })
@@ -188,6 +253,13 @@ impl ConfirmationFlow {
     /// Where the flow stands.
     pub fn state(&self) -> FlowState {
         self.data.state
+    }
+
+    /// True when the link's page must ask for a delivery address: the order had none, or the
+    /// courier reported an `address_problem`, and the customer has given none since. (A
+    /// confirmation without one also tells customer service, `address_missing`.)
+    pub fn needs_address(&self) -> bool {
+        self.data.address_needed
     }
 
     /// The phone the flow uses now (E.164), if any.
@@ -228,15 +300,34 @@ impl ConfirmationFlow {
             Event::Placed { .. } => self.on_placed(at, &mut out),
             // Ticks only bring time forward: `catch_up` below does the work.
             Event::Tick { .. } => {}
-            Event::LinkClicked { token, choice, .. } => {
-                self.on_link_clicked(&token, choice, at, &mut out)
+            Event::LinkClicked {
+                token,
+                choice,
+                delivery_window,
+                address,
+                ..
+            } => {
+                let details = Details::new(delivery_window, address);
+                self.on_link_clicked(&token, choice, details, at, &mut out)
             }
             Event::Reply { intent, phone, .. } => {
                 self.on_reply(intent, phone.as_deref(), at, &mut out)?
             }
-            Event::CallResult { result, .. } => self.on_call_result(result, at, &mut out),
-            Event::SendFailed { channel, .. } => self.on_send_failed(channel, at, &mut out),
+            Event::CallResult {
+                result,
+                delivery_window,
+                address,
+                ..
+            } => {
+                let details = Details::new(delivery_window, address);
+                self.on_call_result(result, details, at, &mut out)
+            }
+            // A message the send guard stopped never left: the flow moves on as for a failure.
+            Event::SendFailed { channel, .. } | Event::SendDenied { channel, .. } => {
+                self.on_send_failed(channel, at, &mut out)
+            }
             Event::Delivered { .. } => self.on_delivered(at),
+            Event::DeliveryFailed { reason, .. } => self.on_delivery_failed(reason, at, &mut out),
         }
         self.data.now = Some(at);
         self.catch_up(at, &mut out);
@@ -247,13 +338,18 @@ impl ConfirmationFlow {
         self.data.state.is_awaiting_answer()
     }
 
+    /// True while a failed delivery waits for the customer's new window.
+    fn rescheduling(&self) -> bool {
+        self.data.state == FlowState::AwaitingReschedule
+    }
+
     fn on_placed(&mut self, at: i64, out: &mut Vec<FlowAction>) {
         if self.data.state != FlowState::NotStarted {
             return;
         }
         match self.data.action {
             Action::AutoConfirm => {
-                out.push(FlowAction::Confirm);
+                self.confirm(Details::default(), out);
                 out.push(FlowAction::NotifyCustomerService {
                     reason: NotifyReason::AutoConfirmed,
                 });
@@ -273,6 +369,7 @@ impl ConfirmationFlow {
         &mut self,
         token: &str,
         choice: LinkChoice,
+        details: Details,
         at: i64,
         out: &mut Vec<FlowAction>,
     ) {
@@ -280,8 +377,8 @@ impl ConfirmationFlow {
             return;
         }
         match choice {
-            LinkChoice::Confirm => self.confirm(out),
-            LinkChoice::Cancel => self.cancel(CancelReason::CancelledByCustomer, out),
+            LinkChoice::Cancel => self.refuse(out),
+            LinkChoice::Confirm | LinkChoice::Reschedule => self.accept(details, out),
         }
     }
 
@@ -299,13 +396,17 @@ impl ConfirmationFlow {
             return Ok(());
         }
         match intent {
+            // A "yes" gives no window: a person agrees one.
+            Intent::Confirm if self.rescheduling() => out.push(FlowAction::NotifyCustomerService {
+                reason: NotifyReason::RescheduleReply,
+            }),
             Intent::Confirm if self.data.action == Action::RequirePrepayment => {
                 out.push(FlowAction::NotifyCustomerService {
                     reason: NotifyReason::PrepaymentReply,
                 })
             }
-            Intent::Confirm => self.confirm(out),
-            Intent::Cancel => self.cancel(CancelReason::CancelledByCustomer, out),
+            Intent::Confirm => self.accept(Details::default(), out),
+            Intent::Cancel => self.refuse(out),
             Intent::Unknown => out.push(FlowAction::NotifyCustomerService {
                 reason: NotifyReason::UnclearReply,
             }),
@@ -324,13 +425,19 @@ impl ConfirmationFlow {
         Ok(())
     }
 
-    fn on_call_result(&mut self, result: CallResult, at: i64, out: &mut Vec<FlowAction>) {
+    fn on_call_result(
+        &mut self,
+        result: CallResult,
+        details: Details,
+        at: i64,
+        out: &mut Vec<FlowAction>,
+    ) {
         if !self.awaiting() {
             return;
         }
         match result {
-            CallResult::Confirmed => self.confirm(out),
-            CallResult::Cancelled => self.cancel(CancelReason::CancelledByCustomer, out),
+            CallResult::Confirmed => self.accept(details, out),
+            CallResult::Cancelled => self.refuse(out),
             CallResult::NoAnswer => {
                 if self.current() == Step::Call {
                     self.data.attempts += 1;
@@ -359,21 +466,24 @@ impl ConfirmationFlow {
             Step::Sms => Some(Channel::Sms),
             Step::Whatsapp => Some(Channel::Whatsapp),
             Step::Email => Some(Channel::Email),
-            Step::Call | Step::Cancel => None,
+            Step::Call | Step::Cancel | Step::GiveUp => None,
         };
         if current == Some(channel) && self.data.sent {
             self.advance(at, out);
         }
     }
 
-    /// Delivery of a confirmed order schedules the follow-up message.
+    /// Delivery of a confirmed order (or of one being rescheduled: the customer met the courier
+    /// after all) schedules the follow-up message.
     fn on_delivered(&mut self, at: i64) {
         if !matches!(
             self.data.state,
-            FlowState::Confirmed | FlowState::AutoConfirmed
+            FlowState::Confirmed | FlowState::AutoConfirmed | FlowState::AwaitingReschedule
         ) {
             return;
         }
+        self.data.send_at = None;
+        self.data.failure = None;
         let d = &self.data;
         let channel = d
             .policy
@@ -400,6 +510,33 @@ impl ConfirmationFlow {
             }
             _ => self.data.state = FlowState::Completed,
         }
+    }
+
+    /// A failed delivery of a confirmed order: the `reschedule` message with a fresh link, on
+    /// the timeline of [`FlowPolicy::reschedule_whatsapp_after`] and
+    /// [`FlowPolicy::reschedule_answer_within`]; past [`FlowPolicy::max_reschedules`], customer
+    /// service decides.
+    fn on_delivery_failed(&mut self, reason: DeliveryFailure, at: i64, out: &mut Vec<FlowAction>) {
+        if !matches!(
+            self.data.state,
+            FlowState::Confirmed | FlowState::AutoConfirmed
+        ) {
+            return;
+        }
+        if self.data.reschedules >= self.data.policy.max_reschedules {
+            out.push(FlowAction::NotifyCustomerService {
+                reason: NotifyReason::DeliveryFailedAgain,
+            });
+            return;
+        }
+        self.data.failure = Some(reason);
+        if reason == DeliveryFailure::AddressProblem {
+            self.data.address_needed = true;
+        }
+        self.data.state = FlowState::AwaitingReschedule;
+        self.data.base = at;
+        self.data.link_expires_at = at.saturating_add(self.data.policy.link_valid_for);
+        self.run_from_first(at, out);
     }
 
     /// The pending deadline, if any. A message waiting for the end of quiet hours goes out
@@ -438,6 +575,13 @@ impl ConfirmationFlow {
     /// step before fails.
     fn plan(&self) -> Vec<(Step, Option<i64>)> {
         let p = &self.data.policy;
+        if self.rescheduling() {
+            return vec![
+                (Step::Sms, Some(0)),
+                (Step::Whatsapp, Some(p.reschedule_whatsapp_after)),
+                (Step::GiveUp, Some(p.reschedule_answer_within)),
+            ];
+        }
         match self.data.action {
             Action::Review => vec![
                 (Step::Call, Some(0)),
@@ -474,7 +618,7 @@ impl ConfirmationFlow {
             Step::Whatsapp => phone && !d.policy.opt_out.whatsapp,
             Step::Email => d.email.is_some() && !d.policy.opt_out.email,
             Step::Call => phone,
-            Step::Cancel => true,
+            Step::Cancel | Step::GiveUp => true,
         }
     }
 
@@ -543,15 +687,14 @@ impl ConfirmationFlow {
         let prepay = self.data.action == Action::RequirePrepayment;
         let step = self.current();
         self.data.state = match step {
+            // One state for the whole of a failed delivery's timeline.
+            _ if self.rescheduling() => FlowState::AwaitingReschedule,
             Step::Sms | Step::Whatsapp | Step::Email if prepay => FlowState::AwaitingPayment,
             Step::Sms => FlowState::AwaitingSms,
             Step::Whatsapp => FlowState::AwaitingWhatsapp,
             Step::Email => FlowState::AwaitingEmail,
             Step::Call => FlowState::AwaitingCall,
-            Step::Cancel => {
-                self.cancel(self.final_reason(), out);
-                return;
-            }
+            Step::Cancel | Step::GiveUp => self.data.state,
         };
         match step {
             Step::Sms | Step::Whatsapp => {
@@ -566,7 +709,11 @@ impl ConfirmationFlow {
             }
             Step::Email => self.send_current(out),
             Step::Call => out.push(FlowAction::FlagForCall),
-            Step::Cancel => {}
+            Step::Cancel => self.cancel(self.final_reason(), out),
+            // The customer may still answer: the link stays valid.
+            Step::GiveUp => out.push(FlowAction::NotifyCustomerService {
+                reason: NotifyReason::DeliveryFailedNoAnswer,
+            }),
         }
     }
 
@@ -580,13 +727,15 @@ impl ConfirmationFlow {
     fn send_current(&mut self, out: &mut Vec<FlowAction>) {
         let prepay = self.data.action == Action::RequirePrepayment;
         let (channel, template) = match self.current() {
+            Step::Sms if self.rescheduling() => (Channel::Sms, names::RESCHEDULE),
+            Step::Whatsapp if self.rescheduling() => (Channel::Whatsapp, names::RESCHEDULE),
             Step::Sms if prepay => (Channel::Sms, names::PREPAYMENT_OFFER),
             Step::Whatsapp if prepay => (Channel::Whatsapp, names::PREPAYMENT_OFFER),
             Step::Email if prepay => (Channel::Email, names::PREPAYMENT_OFFER),
             Step::Sms => (Channel::Sms, names::SMS_CONFIRM),
             Step::Whatsapp => (Channel::Whatsapp, names::WHATSAPP_CONFIRM),
             Step::Email => (Channel::Email, names::EMAIL_NO_LINK),
-            Step::Call | Step::Cancel => return,
+            Step::Call | Step::Cancel | Step::GiveUp => return,
         };
         if let Some(action) = self.message(channel, template) {
             out.push(action);
@@ -610,11 +759,7 @@ impl ConfirmationFlow {
             Channel::Email => d.email.clone()?,
             Channel::Call => return None,
         };
-        let link = matches!(
-            template,
-            names::SMS_CONFIRM | names::WHATSAPP_CONFIRM | names::PREPAYMENT_OFFER
-        )
-        .then(|| {
+        let link = names::carries_link(template).then(|| {
             format!(
                 "{}{}",
                 d.policy.link_base,
@@ -646,9 +791,74 @@ impl ConfirmationFlow {
         })
     }
 
-    fn confirm(&mut self, out: &mut Vec<FlowAction>) {
-        out.push(FlowAction::Confirm);
+    /// The customer wants the parcel: a confirmation, or after a failed delivery a new window.
+    fn accept(&mut self, details: Details, out: &mut Vec<FlowAction>) {
+        if self.rescheduling() {
+            self.reschedule(details, out);
+        } else {
+            self.confirm(details, out);
+        }
+    }
+
+    /// The customer does not want it: a cancellation, or after a failed delivery a return.
+    fn refuse(&mut self, out: &mut Vec<FlowAction>) {
+        if self.rescheduling() {
+            self.return_to_sender(out);
+        } else {
+            self.cancel(CancelReason::CancelledByCustomer, out);
+        }
+    }
+
+    fn confirm(&mut self, details: Details, out: &mut Vec<FlowAction>) {
+        let address_missing = self.take_address(&details);
+        out.push(FlowAction::Confirm {
+            delivery_window: details.delivery_window,
+            address: details.address,
+        });
+        if address_missing {
+            out.push(FlowAction::NotifyCustomerService {
+                reason: NotifyReason::AddressMissing,
+            });
+        }
         self.data.state = FlowState::Confirmed;
+        self.data.send_at = None;
+    }
+
+    fn reschedule(&mut self, details: Details, out: &mut Vec<FlowAction>) {
+        let address_missing = self.take_address(&details);
+        out.push(FlowAction::RescheduleDelivery {
+            delivery_window: details.delivery_window,
+            address: details.address,
+        });
+        if address_missing {
+            out.push(FlowAction::NotifyCustomerService {
+                reason: NotifyReason::AddressMissing,
+            });
+        }
+        self.data.reschedules = self.data.reschedules.saturating_add(1);
+        self.data.failure = None;
+        self.data.state = FlowState::Confirmed;
+        self.data.send_at = None;
+    }
+
+    /// Notes an address the customer gave; true when one is still missing.
+    fn take_address(&mut self, details: &Details) -> bool {
+        if details.address.is_some() {
+            self.data.address_needed = false;
+        }
+        self.data.address_needed
+    }
+
+    /// The outcome to record is `refused` when the customer refused the parcel at the door and
+    /// then cancelled; any other cancellation after shipping is a `returned` parcel.
+    fn return_to_sender(&mut self, out: &mut Vec<FlowAction>) {
+        let outcome = if self.data.failure == Some(DeliveryFailure::Refused) {
+            Outcome::Refused
+        } else {
+            Outcome::Returned
+        };
+        out.push(FlowAction::ReturnToSender { outcome });
+        self.data.state = FlowState::Returned;
         self.data.send_at = None;
     }
 

@@ -96,6 +96,15 @@ pub struct FlowPolicy {
     pub followup_channels: Vec<Channel>,
     /// The shop's texts: template name -> language -> text.
     pub templates: TemplateOverrides,
+    /// After a failed delivery, the WhatsApp reminder of the `reschedule` SMS, seconds after
+    /// the failure (default 2 h).
+    pub reschedule_whatsapp_after: i64,
+    /// After a failed delivery, how long the customer has to pick a new window before customer
+    /// service is told (`delivery_failed_no_answer`), seconds (default 24 h).
+    pub reschedule_answer_within: i64,
+    /// How many times a customer may pick a new window; the next failed delivery goes to
+    /// customer service (`delivery_failed_again`) instead (default 2).
+    pub max_reschedules: u32,
 }
 
 impl Default for FlowPolicy {
@@ -115,6 +124,9 @@ impl Default for FlowPolicy {
             followup_after: Some(24 * 3600),
             followup_channels: vec![Channel::Sms, Channel::Whatsapp, Channel::Email],
             templates: TemplateOverrides::new(),
+            reschedule_whatsapp_after: 2 * 3600,
+            reschedule_answer_within: 24 * 3600,
+            max_reschedules: 2,
         }
     }
 }
@@ -124,7 +136,8 @@ impl FlowPolicy {
     ///
     /// # Errors
     /// [`ErrorKind::InvalidConfig`] for a negative delay, steps out of order
-    /// (WhatsApp <= email <= call < cancel), no call attempt, a non-positive link validity,
+    /// (WhatsApp <= email <= call < cancel; after a failed delivery, WhatsApp < answer time), no
+    /// call attempt, a non-positive link validity,
     /// quiet hours outside the day, a `call` follow-up channel, or a template override that
     /// names no template of the flow or could show an absent value (see
     /// [`render`](super::render)).
@@ -138,6 +151,11 @@ impl FlowPolicy {
             && self.call_after < self.cancel_after)
         {
             return bad("the steps must come in order: whatsapp <= email <= call < cancel");
+        }
+        if !(0 <= self.reschedule_whatsapp_after
+            && self.reschedule_whatsapp_after < self.reschedule_answer_within)
+        {
+            return bad("the reschedule steps must come in order: 0 <= whatsapp < answer_within");
         }
         if self.call_attempts == 0 {
             return bad("call_attempts must be at least 1");

@@ -6,10 +6,10 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::events::{Channel, FlowState};
+use super::events::{Channel, DeliveryFailure, FlowState};
 use super::policy::FlowPolicy;
 use super::templates::Lang;
-use crate::classify::Action;
+use crate::assessment::Action;
 use crate::error::{Error, ErrorKind};
 
 /// Everything a flow knows; the body of a [`FlowSnapshot`].
@@ -42,6 +42,16 @@ pub(super) struct FlowData {
     pub(super) link_expires_at: i64,
     pub(super) followup_at: Option<i64>,
     pub(super) followup_channel: Option<Channel>,
+    /// The link page must ask for a delivery address: the order had none, or the courier
+    /// reported an address problem, and none was given since.
+    #[serde(default)]
+    pub(super) address_needed: bool,
+    /// The failed delivery being rescheduled.
+    #[serde(default)]
+    pub(super) failure: Option<DeliveryFailure>,
+    /// New windows the customer has picked after failed deliveries.
+    #[serde(default)]
+    pub(super) reschedules: u32,
 }
 
 /// A flow's whole state, for the host's database. Versioned; restore with

@@ -43,19 +43,25 @@ pub mod names {
     pub const FOLLOWUP: &str = "followup";
     /// `require_prepayment` orders: asks to pay online first.
     pub const PREPAYMENT_OFFER: &str = "prepayment_offer";
+    /// After a failed delivery: asks for a new window (or a cancellation) on the link's page.
+    pub const RESCHEDULE: &str = "reschedule";
 
     /// Every template the flow sends.
-    pub const ALL: [&str; 5] = [
+    pub const ALL: [&str; 6] = [
         SMS_CONFIRM,
         WHATSAPP_CONFIRM,
         EMAIL_NO_LINK,
         FOLLOWUP,
         PREPAYMENT_OFFER,
+        RESCHEDULE,
     ];
 
     /// True for the templates whose message carries the flow's link.
     pub fn carries_link(name: &str) -> bool {
-        matches!(name, SMS_CONFIRM | WHATSAPP_CONFIRM | PREPAYMENT_OFFER)
+        matches!(
+            name,
+            SMS_CONFIRM | WHATSAPP_CONFIRM | PREPAYMENT_OFFER | RESCHEDULE
+        )
     }
 }
 
@@ -457,6 +463,8 @@ mod tests {
         let names_ = ["Salma Bennani", "سلمى بناني", "", "null", "  "];
         let currencies = ["MAD", "", "undefined"];
         for n in names::ALL {
+            // The messages after shipping do not repeat the amount.
+            let shows_amount = ![names::FOLLOWUP, names::RESCHEDULE].contains(&n);
             for lang in LANGS {
                 let t = default_template(n, lang).unwrap_or_default();
                 for total in totals {
@@ -481,15 +489,11 @@ mod tests {
                             let has_total = present(total).is_some();
                             assert_eq!(
                                 r.contains("349") || r.contains("1299.50"),
-                                has_total && n != names::FOLLOWUP,
+                                has_total && shows_amount,
                                 "{ctx}"
                             );
                             let has_currency = has_total && present(currency).is_some();
-                            assert_eq!(
-                                r.contains("MAD"),
-                                has_currency && n != names::FOLLOWUP,
-                                "{ctx}"
-                            );
+                            assert_eq!(r.contains("MAD"), has_currency && shows_amount, "{ctx}");
                             let word = defaults()
                                 .customer_word
                                 .get(&lang)

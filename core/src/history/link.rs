@@ -20,7 +20,7 @@
 //! The walk that applies these rules from a new order is in [`super::walk`].
 
 use super::signature::{View, NAME_KEYS};
-use crate::classify::Evidence;
+use crate::assessment::Evidence;
 use crate::normalize::name::keys_similarity;
 use crate::policy::PolicyConfig;
 

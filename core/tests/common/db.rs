@@ -5,7 +5,7 @@
 
 use std::collections::HashMap;
 
-use codguard::classify::Assessment;
+use codguard::assessment::Assessment;
 use codguard::store::{OrderRow, Store};
 use codguard::{HistoryRecord, Order};
 
