@@ -184,7 +184,11 @@ foreach (cases("$vectors/records.json") as $i => $c) {
     });
 }
 foreach (cases("$vectors/reply_intent.json") as $i => $c) {
-    check("reply_intent[$i] {$c['note']}", fn () => C\reply_intent($c['text'], $c['default_country'] ?? '') === $c['expected']);
+    check("reply_intent[$i] {$c['note']}", function () use ($c) {
+        $got = null;
+        $err = error_of(function () use ($c, &$got) { $got = C\reply_intent($c['text'], $c['country']); });
+        return $err === $c['error'] && $got === $c['expected'];
+    });
 }
 foreach (cases("$vectors/token.json") as $i => $c) {
     check("token[$i] {$c['note']}", function () use ($c) {
@@ -192,6 +196,32 @@ foreach (cases("$vectors/token.json") as $i => $c) {
             return C\issue_token($c['secret'], $c['order_id'], $c['expires_at']) === $c['token'];
         }
         return error_of(fn () => C\verify_token($c['secret'], $c['token'], $c['order_id'], $c['now'])) === $c['error'];
+    });
+}
+foreach (cases("$vectors/send_guard.json") as $i => $c) {
+    check("send_guard[$i] {$c['note']}", function () use ($c) {
+        if (isset($c['error'])) {
+            return error_of(fn () => new C\SendGuard($c['policy'], $c['secret'])) === $c['error'];
+        }
+        // Each step on a guard restored from the previous snapshot, beside one kept live.
+        $live = new C\SendGuard($c['policy'], $c['secret']);
+        $stored = $live->snapshot();
+        foreach ($c['steps'] as $n => $step) {
+            $restored = C\SendGuard::restore($stored, $c['policy'], $c['secret']);
+            foreach ([$live, $restored] as $guard) {
+                $got = null;
+                $err = error_of(function () use ($guard, $step, $c, &$got) { $got = $guard->admit($step['action'], $step['at'], $c['country']); });
+                if ($err !== ($step['error'] ?? null) || ($err === null && $got != $step['denied'])) {
+                    fwrite(STDERR, "  step $n: " . json_encode($got) . " $err\n");
+                    return false;
+                }
+            }
+            $stored = $restored->snapshot();
+            if ($stored !== $live->snapshot()) {
+                return false;
+            }
+        }
+        return true;
     });
 }
 foreach (glob("$vectors/flow/*.json") ?: [] as $path) {
