@@ -70,7 +70,10 @@ use crate::record::{HistoryRecord, Order, Outcome};
 
 /// The version of the key format: a change of normalization or hashing that changes keys bumps
 /// it, and a shop re-keys its tables (see the README's store section).
-pub const KEY_FORMAT: u32 = 1;
+///
+/// 2: a city the gazetteer lacks is keyed by its cross-script sketch, not its folded text, so
+/// that one place in two scripts has one key.
+pub const KEY_FORMAT: u32 = 2;
 
 /// A past order as a `cg_orders` row.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -132,7 +135,7 @@ impl Store {
     /// The rows to write for a past order (or a new order entering the history as `pending`).
     ///
     /// # Errors
-    /// [`ErrorKind::InvalidRecord`] when the order id is empty.
+    /// [`ErrorKind::InvalidRecord`] when the order does not validate ([`Order::validate`]).
     pub fn write(&self, record: &HistoryRecord) -> Result<Write, Error> {
         record.order.validate()?;
         let features = Features::of(&record.order);
@@ -158,7 +161,7 @@ impl Store {
     /// Starts assessing `order`: feed the lookup until it wants nothing.
     ///
     /// # Errors
-    /// [`ErrorKind::InvalidRecord`] when the order id is empty.
+    /// [`ErrorKind::InvalidRecord`] when the order does not validate ([`Order::validate`]).
     pub fn assess(&self, order: &Order) -> Result<Lookup, Error> {
         order.validate()?;
         let features = Features::of(order);

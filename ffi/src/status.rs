@@ -125,6 +125,7 @@ impl From<ErrorKind> for cg_status {
     fn from(kind: ErrorKind) -> cg_status {
         match kind {
             ErrorKind::InputTooLong => CG_INPUT_TOO_LONG,
+            ErrorKind::InvalidUtf8 => CG_INVALID_UTF8,
             ErrorKind::PhoneEmpty => CG_PHONE_EMPTY,
             ErrorKind::PhoneTooShort => CG_PHONE_TOO_SHORT,
             ErrorKind::PhoneTooLong => CG_PHONE_TOO_LONG,
@@ -400,32 +401,9 @@ mod tests {
 
     #[test]
     fn core_codes_are_status_names() {
-        use ErrorKind::*;
-        for kind in [
-            InputTooLong,
-            PhoneEmpty,
-            PhoneTooShort,
-            PhoneTooLong,
-            PhoneInvalidForRegion,
-            PhoneNotANumber,
-            PhoneJunk,
-            InvalidCountry,
-            EmailEmpty,
-            EmailInvalid,
-            InvalidRecord,
-            InvalidConfig,
-            UnknownOrder,
-            DuplicateOrder,
-            InvalidEvent,
-            TokenMalformed,
-            TokenForged,
-            TokenExpired,
-            TokenWrongOrder,
-            SnapshotTruncated,
-            SnapshotCorrupt,
-            SnapshotVersion,
-        ] {
+        for kind in ErrorKind::ALL {
             assert_eq!(cg_status::from(kind).name(), kind.code());
+            assert_ne!(cg_status::from(kind), CG_OTHER_INPUT_ERROR, "{kind:?}");
         }
     }
 }

@@ -21,6 +21,10 @@ use super::signature::NameId;
 use crate::error::{Error, ErrorKind};
 
 /// The snapshot format this build writes and reads.
+///
+/// 2: the layout of 1, with cities keyed as in key format 2 and names keyed word by word across
+/// scripts (`normalize::translit`); a snapshot of format 1 would compare its cities and names
+/// the old way, so it is refused: rebuild it from the order history.
 pub const FORMAT_VERSION: u32 = 2;
 const MAGIC: &[u8; 8] = b"CODGUARD";
 const HEADER: usize = 8 + 4 + 8 + 4;
