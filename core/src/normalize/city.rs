@@ -189,6 +189,9 @@ fn filed<'a>(index: &'a [(Box<str>, u32)], key: &'a str) -> impl Iterator<Item =
         .map(|&(_, i)| i as usize)
 }
 
+/// The smallest city a spelling may name in another country than the order's.
+const ABROAD_MIN_POPULATION: u64 = 100_000;
+
 /// The best of the cities of one spelling (most populous first): the most populous of
 /// `country` if any, else (unless `strict`) the most populous overall (a customer may order
 /// from abroad).
@@ -210,6 +213,13 @@ fn best_of(
     match list.find(|&i| in_country(i)) {
         Some(i) => Some(i),
         None if strict && !country.is_empty() => None,
+        // Abroad, only a large city: a spelling the order's country lacks must not land on a
+        // village of another country's commune list (Al Manzla in Egypt is not Morocco's).
+        None if !country.is_empty() => g
+            .cities
+            .get(first)
+            .filter(|c| c.population >= ABROAD_MIN_POPULATION)
+            .map(|_| first),
         None => Some(first),
     }
 }
