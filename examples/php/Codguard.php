@@ -233,9 +233,15 @@ function name_similarity(string $a, string $b): float
     return (float) $score->cdata;
 }
 
-/** ['intent' => 'confirm'|'cancel'|'new_phone'|'unknown', 'phone' => ?string]. */
-function reply_intent(string $text, string $country = ''): array
+/**
+ * What a customer's reply means: ['intent' => 'confirm'|'cancel'|'new_phone'|'unknown',
+ * 'phone' => ?string]. $country (ISO 3166-1 alpha-2, or null) picks the words' meanings where
+ * they differ by country and reads a national new number; an unknown code throws
+ * InvalidInputException. Unclear text is 'unknown', never a guess.
+ */
+function reply_intent(string $text, ?string $country = null): array
 {
+    $country ??= '';
     return Lib::callJson('cg_reply_intent', [$text, strlen($text), $country, strlen($country)]);
 }
 

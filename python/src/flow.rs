@@ -219,15 +219,17 @@ impl ConfirmationFlow {
 }
 
 /// Reads a customer's free-text reply: `{"intent": "confirm" | "cancel" | "new_phone" |
-/// "unknown", "phone": E.164 or None}`. `default_country` reads a national new number.
+/// "unknown", "phone": E.164 or None}`. `country` (ISO alpha-2, or None) picks the words'
+/// meanings where they differ by country and reads a national new number; an unknown code
+/// raises InvalidInput. Unclear text is "unknown", never a guess.
 #[pyfunction]
-#[pyo3(signature = (text, default_country=""))]
+#[pyo3(signature = (text, country=None))]
 pub fn reply_intent<'py>(
     py: Python<'py>,
     text: &str,
-    default_country: &str,
+    country: Option<&str>,
 ) -> PyResult<Bound<'py, PyDict>> {
-    let r = confirm::reply_intent(text, default_country);
+    let r = confirm::reply_intent(text, country.unwrap_or("")).py()?;
     let intent = serde_json::to_value(r.intent)
         .ok()
         .and_then(|v| v.as_str().map(str::to_owned))

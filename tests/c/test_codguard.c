@@ -980,15 +980,27 @@ done:
 static int reply_intent_case(const cJSON *c) {
     int ok = 1;
     const char *text = str_field(c, "text");
-    const char *country = str_field(c, "default_country");
+    /* null and "" both mean "no country"; C passes "". */
+    const char *country = str_field(c, "country");
+    const char *error = str_field(c, "error");
     const cJSON *expected = cJSON_GetObjectItemCaseSensitive(c, "expected");
     char *out = NULL;
     cJSON *got = NULL;
     size_t len = 0;
+    cg_status st;
 
     CHECK(text != NULL && expected != NULL);
     if (country == NULL) country = "";
-    CHECK_STATUS(cg_reply_intent(TEXT(text), TEXT(country), &out, &len), CG_OK);
+    st = cg_reply_intent(TEXT(text), TEXT(country), &out, &len);
+    if (!same_error(st, error)) {
+        fprintf(stderr, "  reply %s: status %s, want %s\n", str_field(c, "note"),
+                cg_status_name(st), error ? error : "ok");
+        CHECK(0);
+    }
+    if (error != NULL) {
+        CHECK(out == NULL && len == 0);
+        goto done;
+    }
     got = cJSON_Parse(out);
     CHECK(got != NULL);
     if (!cJSON_Compare(got, expected, 1)) {
@@ -1239,6 +1251,40 @@ static void replay(const char *dir, const char *name, int (*run)(const cJSON *))
     cJSON_Delete(doc);
 }
 
+static int test_reply_intent_errors(void) {
+    int ok = 1;
+    char *out = SENTINEL;
+    size_t len = 99;
+    const char *unknown_json = "{\"intent\":\"unknown\",\"phone\":null}";
+    char *big = malloc(1 << 20);
+
+    CHECK(big != NULL);
+    memset(big, 'a', 1 << 20);
+    /* The text never fails the call: an over-long reply is unknown. */
+    CHECK_STATUS(cg_reply_intent(big, 1 << 20, TEXT("MA"), &out, &len), CG_OK);
+    CHECK(same_text(out, unknown_json));
+    cg_string_free(out);
+    out = SENTINEL;
+    /* The caller's mistakes do. */
+    CHECK_STATUS(cg_reply_intent("\xff\xfe", 2, TEXT("MA"), &out, &len), CG_INVALID_UTF8);
+    CHECK(out == NULL && len == 0);
+    CHECK_STATUS(cg_reply_intent(TEXT("oui"), TEXT("Morocco"), &out, &len), CG_INVALID_COUNTRY);
+    CHECK(out == NULL && len == 0);
+    CHECK_STATUS(cg_reply_intent(TEXT("oui"), NULL, 0, &out, &len), CG_NULL_PARAMETER);
+    CHECK_STATUS(cg_reply_intent(TEXT("oui"), TEXT("MA"), NULL, &len), CG_NULL_PARAMETER);
+    /* "" is no country: a word whose meaning depends on it stays unknown. */
+    CHECK_STATUS(cg_reply_intent(TEXT("ماشي"), TEXT(""), &out, &len), CG_OK);
+    CHECK(same_text(out, unknown_json));
+    cg_string_free(out);
+    out = NULL;
+    CHECK_STATUS(cg_reply_intent(TEXT("ماشي"), TEXT("EG"), &out, &len), CG_OK);
+    CHECK(strstr(out, "\"confirm\"") != NULL);
+done:
+    if (out != SENTINEL) cg_string_free(out);
+    free(big);
+    return ok;
+}
+
 /* ---------------------------------------------------------------- harness */
 
 struct test {
@@ -1256,6 +1302,7 @@ static const struct test TESTS[] = {
     {"engine_new_bad_config", test_engine_new_bad_config},
     {"null_parameters", test_null_parameters},
     {"name_errors", test_name_errors},
+    {"reply_intent_errors", test_reply_intent_errors},
     {"invalid_handle", test_invalid_handle},
     {"history_input_errors", test_history_input_errors},
     {"assess_input_errors", test_assess_input_errors},

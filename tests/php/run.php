@@ -157,7 +157,11 @@ foreach (cases("$vectors/assess.json") as $i => $c) {
     });
 }
 foreach (cases("$vectors/reply_intent.json") as $i => $c) {
-    check("reply_intent[$i] {$c['note']}", fn () => C\reply_intent($c['text'], $c['default_country'] ?? '') === $c['expected']);
+    check("reply_intent[$i] {$c['note']}", function () use ($c) {
+        $got = null;
+        $err = error_of(function () use ($c, &$got) { $got = C\reply_intent($c['text'], $c['country']); });
+        return $err === $c['error'] && $got === $c['expected'];
+    });
 }
 foreach (cases("$vectors/token.json") as $i => $c) {
     check("token[$i] {$c['note']}", function () use ($c) {

@@ -81,7 +81,16 @@ def replay_assess(case: dict) -> None:
 
 
 def replay_reply_intent(case: dict) -> None:
-    assert codguard.reply_intent(case["text"], case["default_country"]) == case["expected"]
+    if case["error"] is not None:
+        with pytest.raises(codguard.InvalidInput) as e:
+            codguard.reply_intent(case["text"], case["country"])
+        assert e.value.code == case["error"]
+        return
+    assert codguard.reply_intent(case["text"], case["country"]) == case["expected"]
+    # Keyword form, and "" as well as None for "no country".
+    if not case["country"]:
+        assert codguard.reply_intent(case["text"], country="") == case["expected"]
+        assert codguard.reply_intent(case["text"]) == case["expected"]
 
 
 def replay_token(case: dict) -> None:
