@@ -393,9 +393,10 @@ cg_status cg_engine_assess(const struct cg_engine *engine,
  * Assesses many orders (a JSON array or JSON Lines) on every core. `*out_json` receives a JSON
  * array with one element per order, in input order: the assessment, or
  * `{"order_id": ..., "error": {"code": "invalid_record", "message": ...}}` for an order that
- * cannot be assessed (one bad order does not fail the others).
+ * cannot be assessed, including one that breaks the input contract (an unknown field, a
+ * country that is not an ISO 3166-1 alpha-2 code): one bad order does not fail the others.
  *
- * Errors: `CG_INVALID_JSON`, `CG_INVALID_RECORD` (an element that is not an order at all).
+ * Errors: `CG_INVALID_JSON`, `CG_INVALID_RECORD` (the text is not a list of JSON values).
  *
  * # Safety
  * As `cg_engine_assess`.

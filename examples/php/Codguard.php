@@ -160,9 +160,23 @@ final class Lib
     }
 
     /** Arrays become JSON; strings pass as they are (already JSON / JSON Lines). */
+    /**
+     * `$value` as JSON text (a string is taken as JSON already). Text that is not UTF-8 is the
+     * library's own error, as over C: ArgumentException with status 101 (`invalid_utf8`).
+     */
     public static function json(mixed $value): string
     {
-        return is_string($value) ? $value : json_encode($value, JSON_THROW_ON_ERROR | JSON_UNESCAPED_UNICODE | JSON_PRESERVE_ZERO_FRACTION);
+        if (is_string($value)) {
+            return $value;
+        }
+        try {
+            return json_encode($value, JSON_THROW_ON_ERROR | JSON_UNESCAPED_UNICODE | JSON_PRESERVE_ZERO_FRACTION);
+        } catch (\JsonException $e) {
+            if ($e->getCode() === JSON_ERROR_UTF8 || $e->getCode() === JSON_ERROR_UTF16) {
+                throw new ArgumentException('a text is not valid UTF-8', 101, 'invalid_utf8');
+            }
+            throw new ArgumentException('the value cannot be written as JSON: ' . $e->getMessage(), 102, 'invalid_json');
+        }
     }
 }
 

@@ -11,6 +11,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyList, PyString, PyType};
 
 use crate::convert;
+use crate::convert::Text;
 use crate::engine::Assessment;
 use crate::error::{py_err, type_error, ToPyResult};
 
@@ -20,7 +21,7 @@ pub(crate) fn secret_bytes(secret: &Bound<'_, PyAny>) -> PyResult<Vec<u8>> {
         return Ok(b.as_bytes().to_vec());
     }
     if let Ok(s) = secret.cast::<PyString>() {
-        return Ok(s.to_str()?.as_bytes().to_vec());
+        return Ok(convert::utf8(s, "secret")?.as_bytes().to_vec());
     }
     Err(type_error("secret", "bytes or str", secret))
 }
@@ -31,7 +32,7 @@ fn nonce_bytes(nonce: &Bound<'_, PyAny>) -> PyResult<Vec<u8>> {
         return Ok(b.as_bytes().to_vec());
     }
     if let Ok(s) = nonce.cast::<PyString>() {
-        return Ok(s.to_str()?.as_bytes().to_vec());
+        return Ok(convert::utf8(s, "nonce")?.as_bytes().to_vec());
     }
     Err(type_error("nonce", "bytes, str or None", nonce))
 }
@@ -41,8 +42,10 @@ fn action_of(action: &Bound<'_, PyAny>) -> PyResult<Action> {
         return Ok(a.get().core().action);
     }
     match action.cast::<PyString>() {
-        Ok(s) => serde_json::from_value(serde_json::Value::String(s.to_str()?.to_owned()))
-            .map_err(|_| py_err(ErrorKind::InvalidConfig, "unknown action name")),
+        Ok(s) => serde_json::from_value(serde_json::Value::String(
+            convert::utf8(s, "action")?.to_owned(),
+        ))
+        .map_err(|_| py_err(ErrorKind::InvalidConfig, "unknown action name")),
         Err(_) => Err(type_error(
             "action",
             "an action name or an Assessment",
@@ -174,9 +177,9 @@ impl ConfirmationFlow {
     /// Checks a link token at `now` (int or aware datetime): only the latest link this flow
     /// sent passes. Raises InvalidToken with the reason (`token_wrong_order`: another flow's;
     /// `token_expired`: replaced or past its time; `token_forged`...).
-    fn verify_link(&self, token: &str, now: &Bound<'_, PyAny>) -> PyResult<()> {
+    fn verify_link(&self, token: Text<'_>, now: &Bound<'_, PyAny>) -> PyResult<()> {
         let now = convert::unix_seconds(now, "now", ErrorKind::InvalidEvent)?;
-        self.inner.verify_link(token, now).py()
+        self.inner.verify_link(&token, now).py()
     }
 
     /// The flow's whole state as bytes (versioned JSON sealed under the secret: a changed byte
@@ -197,7 +200,7 @@ impl ConfirmationFlow {
         let text: Vec<u8> = if let Ok(b) = data.cast::<PyBytes>() {
             b.as_bytes().to_vec()
         } else if let Ok(s) = data.cast::<PyString>() {
-            s.to_str()?.as_bytes().to_vec()
+            convert::utf8(s, "snapshot")?.as_bytes().to_vec()
         } else {
             return Err(type_error("data", "bytes or str", data));
         };
@@ -226,10 +229,10 @@ impl ConfirmationFlow {
 #[pyo3(signature = (text, country=None))]
 pub fn reply_intent<'py>(
     py: Python<'py>,
-    text: &str,
-    country: Option<&str>,
+    text: Text<'_>,
+    country: Option<Text<'_>>,
 ) -> PyResult<Bound<'py, PyDict>> {
-    let r = confirm::reply_intent(text, country.unwrap_or("")).py()?;
+    let r = confirm::reply_intent(&text, country.as_deref().unwrap_or("")).py()?;
     let intent = serde_json::to_value(r.intent)
         .ok()
         .and_then(|v| v.as_str().map(str::to_owned))
@@ -244,21 +247,21 @@ pub fn reply_intent<'py>(
 #[pyfunction]
 pub fn issue_token(
     secret: &Bound<'_, PyAny>,
-    order_id: &str,
+    order_id: Text<'_>,
     expires_at: &Bound<'_, PyAny>,
 ) -> PyResult<String> {
     let expires_at = convert::unix_seconds(expires_at, "expires_at", ErrorKind::InvalidRecord)?;
-    confirm::issue_token(&secret_bytes(secret)?, order_id, expires_at).py()
+    confirm::issue_token(&secret_bytes(secret)?, &order_id, expires_at).py()
 }
 
 /// Checks a link token for `order_id` at `now`. Raises InvalidToken with the reason.
 #[pyfunction]
 pub fn verify_token(
     secret: &Bound<'_, PyAny>,
-    token: &str,
-    order_id: &str,
+    token: Text<'_>,
+    order_id: Text<'_>,
     now: &Bound<'_, PyAny>,
 ) -> PyResult<()> {
     let now = convert::unix_seconds(now, "now", ErrorKind::InvalidRecord)?;
-    confirm::verify_token(&secret_bytes(secret)?, token, order_id, now).py()
+    confirm::verify_token(&secret_bytes(secret)?, &token, &order_id, now).py()
 }
