@@ -1,4 +1,4 @@
-//! Link-token and reply-intent throughput. Target: verify_token at >= 1M/s (<= 1 µs each).
+//! Link-token and reply-intent throughput. Target: `verify_token` at >= 1M/s (<= 1 µs each).
 
 use codguard::confirm::{reply_intent, verify_token, TokenKey};
 use criterion::{black_box, criterion_group, criterion_main, Criterion};
@@ -13,7 +13,7 @@ fn tokens(c: &mut Criterion) {
                 black_box("o-000123"),
                 black_box(1_767_300_000),
             )
-        })
+        });
     });
     c.bench_function("verify_token_fn", |b| {
         b.iter(|| {
@@ -23,16 +23,16 @@ fn tokens(c: &mut Criterion) {
                 black_box("o-000123"),
                 black_box(1_767_300_000),
             )
-        })
+        });
     });
     c.bench_function("token_issue_with_key", |b| {
-        b.iter(|| key.issue(black_box("o-000123"), black_box(1_767_400_000)))
+        b.iter(|| key.issue(black_box("o-000123"), black_box(1_767_400_000)));
     });
 }
 
 fn replies(c: &mut Criterion) {
     c.bench_function("reply_intent_darija", |b| {
-        b.iter(|| reply_intent(black_box("Wakha a sidi, je confirme"), "MA"))
+        b.iter(|| reply_intent(black_box("Wakha a sidi, je confirme"), "MA"));
     });
 }
 
