@@ -20,7 +20,7 @@ use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use codguard::classify::{Assessment, CustomerClass, Evidence};
+use codguard::assessment::{Assessment, CustomerClass, Evidence};
 use codguard::engine::Engine;
 use codguard::policy::PolicyConfig;
 use codguard::{HistoryRecord, Order, OrderId};

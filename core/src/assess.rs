@@ -2,8 +2,11 @@
 //! class, action, reasons and profile. One implementation for the in-memory engine and for a
 //! history kept in a shop's database.
 
-use crate::classify::{Action, Assessment, Match, Normalized, Profile, Reason, ReasonCode};
-use crate::history::{Features, Gathered, History, LinkRules, Linked, Signature, Source};
+use crate::assessment::{Assessment, Match, Normalized, Profile, Reason, ReasonCode};
+use crate::error::ErrorKind;
+use crate::history::{
+    Features, Gathered, History, LinkRules, Linked, PastOrder, Signature, Source,
+};
 use crate::normalize;
 use crate::policy::{self, OrderSignals, PolicyConfig};
 use crate::record::{Order, OrderId, Outcome};
@@ -33,21 +36,29 @@ impl Assessor<'_> {
 
     /// The assessment of `order` given its customer's past orders.
     pub(crate) fn assessment(&self, order: &Order, f: &Features, linked: &[Linked]) -> Assessment {
+        let orders: Vec<&PastOrder> = linked
+            .iter()
+            .filter_map(|l| self.history.order(l.idx))
+            .collect();
+        let recent = self.recent_orders(order, &orders);
         let signals = OrderSignals {
             phone_unusable: f.phone.is_none(),
+            phone_looks_fake: f.phone_looks_fake,
             email_fake: f.email.as_ref().is_some_and(|e| e.fake.is_some()),
             address_nonsense: f.address.nonsense,
             name_nonsense: f.name.nonsense,
+            duplicate_recent_order: !recent.is_empty(),
         };
-        let profile = self.profile(linked);
-        let (class, _rule) = self.config.classify(&signals, &profile);
-        let action = self.config.action(class, f.phone.is_some());
-        let reasons = self.reasons(order, f, linked);
+        let profile = profile(&orders);
+        let decision = self.config.decide(&signals, &profile);
+        let mut reasons = own_reasons(f);
+        reasons.extend(prior_reasons(&orders));
+        reasons.extend(self.duplicate_reason(recent));
         Assessment {
             order_id: order.order_id.clone(),
-            customer_class: class,
-            action,
-            risk: policy::risk(&signals, &profile, class),
+            customer_class: decision.class,
+            action: decision.action,
+            risk: policy::risk(&signals, &profile, decision.class),
             reasons,
             matches: linked
                 .iter()
@@ -68,8 +79,7 @@ impl Assessor<'_> {
                     .and_then(normalize::city::city_name)
                     .map_or_else(|| f.city_key.clone(), str::to_owned),
             },
-            notify_customer_service: self.config.notifies(class)
-                && matches!(action, Action::AutoConfirm | Action::Confirm),
+            notify_customer_service: decision.notify_customer_service,
         }
     }
 
@@ -81,152 +91,170 @@ impl Assessor<'_> {
         )
     }
 
-    fn profile(&self, linked: &[Linked]) -> Profile {
-        let mut p = Profile::default();
-        for o in linked.iter().filter_map(|l| self.history.order(l.idx)) {
-            p.orders += 1;
-            match o.outcome {
-                Outcome::Delivered => {
-                    p.delivered += 1;
-                    p.delivered_value += o.total;
-                }
-                Outcome::Cancelled => p.cancelled += 1,
-                Outcome::Unconfirmed => p.unconfirmed += 1,
-                other if other.is_failed_delivery() => p.failed += 1,
-                _ => {}
-            }
-            p.negotiated += u32::from(o.negotiated);
-            p.first_seen = Some(p.first_seen.map_or(o.placed_at, |t| t.min(o.placed_at)));
-            p.last_seen = Some(p.last_seen.map_or(o.placed_at, |t| t.max(o.placed_at)));
-        }
-        p.delivered_value = (p.delivered_value * 100.0).round() / 100.0;
-        p
-    }
-
-    fn reasons(&self, order: &Order, f: &Features, linked: &[Linked]) -> Vec<Reason> {
-        let mut reasons = Vec::new();
-        let mut own = |code, detail: String| {
-            reasons.push(Reason {
-                code,
-                detail,
-                order_ids: Vec::new(),
-            })
-        };
-        if let Some(problem) = f.phone_problem {
-            own(
-                ReasonCode::PhoneInvalid,
-                format!("the phone is unusable ({problem})"),
-            );
-        }
-        match (&f.email, f.email_problem) {
-            (Some(e), _) if e.fake.is_some() => {
-                let why = serde_json::to_value(e.fake).ok();
-                let why = why.as_ref().and_then(|v| v.as_str()).unwrap_or("fake");
-                own(
-                    ReasonCode::EmailFake,
-                    format!("the email looks fake ({why})"),
-                );
-            }
-            (Some(e), _) if e.suggestion.is_some() => own(
-                ReasonCode::EmailTypo,
-                "the email's domain looks like a typo of a known provider".to_owned(),
-            ),
-            (None, Some(problem)) => own(
-                ReasonCode::EmailInvalid,
-                format!("the email is unusable ({problem})"),
-            ),
-            _ => {}
-        }
-        if f.address.nonsense {
-            own(
-                ReasonCode::AddressNonsense,
-                "the address is not a real address".to_owned(),
-            );
-        }
-        if f.name.nonsense {
-            own(
-                ReasonCode::NameNonsense,
-                "the name is not a real name".to_owned(),
-            );
-        }
-
-        let orders: Vec<&crate::history::PastOrder> = linked
-            .iter()
-            .filter_map(|l| self.history.order(l.idx))
-            .collect();
-        let shipped = orders
-            .iter()
-            .filter(|o| o.outcome == Outcome::Delivered || o.outcome.is_failed_delivery())
-            .count();
-        let mut prior = |code, outcome: Option<Outcome>, what: &str| {
-            let ids: Vec<OrderId> = orders
-                .iter()
-                .filter(|o| match outcome {
-                    Some(want) => o.outcome == want,
-                    None => o.negotiated,
-                })
-                .map(|o| OrderId(o.id.to_string()))
-                .collect();
-            if ids.is_empty() {
-                return;
-            }
-            let detail = match outcome {
-                Some(out) if out == Outcome::Delivered || out.is_failed_delivery() => {
-                    format!("{} of {shipped} shipped orders {what}", ids.len())
-                }
-                _ => format!("{} of {} past orders {what}", ids.len(), orders.len()),
-            };
-            reasons.push(Reason {
-                code,
-                detail,
-                order_ids: ids,
-            });
-        };
-        prior(
-            ReasonCode::PriorUnconfirmed,
-            Some(Outcome::Unconfirmed),
-            "never confirmed",
-        );
-        prior(ReasonCode::PriorRefused, Some(Outcome::Refused), "refused");
-        prior(
-            ReasonCode::PriorUnreachable,
-            Some(Outcome::Unreachable),
-            "unreachable",
-        );
-        prior(
-            ReasonCode::PriorReturned,
-            Some(Outcome::Returned),
-            "returned",
-        );
-        prior(
-            ReasonCode::PriorCancelled,
-            Some(Outcome::Cancelled),
-            "cancelled by the customer",
-        );
-        prior(ReasonCode::PriorNegotiated, None, "negotiated");
-        prior(
-            ReasonCode::PriorDelivered,
-            Some(Outcome::Delivered),
-            "delivered and paid",
-        );
-
+    /// The customer's other orders placed within the duplicate window of `order`.
+    fn recent_orders(&self, order: &Order, orders: &[&PastOrder]) -> Vec<OrderId> {
         let window = self.config.duplicate_window_secs;
-        let recent: Vec<OrderId> = orders
+        orders
             .iter()
             .filter(|o| (order.placed_at - o.placed_at).abs() <= window)
             .map(|o| OrderId(o.id.to_string()))
-            .collect();
-        if !recent.is_empty() {
-            reasons.push(Reason {
-                code: ReasonCode::DuplicateRecentOrder,
-                detail: format!(
-                    "{} other order(s) of this customer within {} h",
-                    recent.len(),
-                    window / 3600
-                ),
-                order_ids: recent,
-            });
-        }
-        reasons
+            .collect()
     }
+
+    fn duplicate_reason(&self, recent: Vec<OrderId>) -> Option<Reason> {
+        (!recent.is_empty()).then(|| Reason {
+            code: ReasonCode::DuplicateRecentOrder,
+            detail: format!(
+                "{} other order(s) of this customer within {} h",
+                recent.len(),
+                self.config.duplicate_window_secs / 3600
+            ),
+            order_ids: recent,
+        })
+    }
+}
+
+/// What the matched past orders add up to.
+fn profile(orders: &[&PastOrder]) -> Profile {
+    let mut p = Profile::default();
+    for o in orders {
+        p.orders += 1;
+        match o.outcome {
+            Outcome::Delivered => {
+                p.delivered += 1;
+                p.delivered_value += o.total;
+            }
+            Outcome::Cancelled => p.cancelled += 1,
+            Outcome::Unconfirmed => p.unconfirmed += 1,
+            other if other.is_failed_delivery() => p.failed += 1,
+            _ => {}
+        }
+        p.negotiated += u32::from(o.negotiated);
+        p.first_seen = Some(p.first_seen.map_or(o.placed_at, |t| t.min(o.placed_at)));
+        p.last_seen = Some(p.last_seen.map_or(o.placed_at, |t| t.max(o.placed_at)));
+    }
+    p.delivered_value = (p.delivered_value * 100.0).round() / 100.0;
+    p
+}
+
+/// A reason about the order itself (no past orders behind it).
+fn own(code: ReasonCode, detail: impl Into<String>) -> Reason {
+    Reason {
+        code,
+        detail: detail.into(),
+        order_ids: Vec::new(),
+    }
+}
+
+/// What the order's own fields say. An absent name or email says nothing; an absent address
+/// is its own reason, so that the confirmation can ask for it.
+fn own_reasons(f: &Features) -> Vec<Reason> {
+    let mut reasons = Vec::new();
+    if let Some(problem) = f.phone_problem {
+        let detail = if problem == ErrorKind::PhoneEmpty {
+            "the order has no phone".to_owned()
+        } else {
+            format!("the phone is unusable ({problem})")
+        };
+        reasons.push(own(ReasonCode::PhoneInvalid, detail));
+    } else if f.phone_looks_fake {
+        reasons.push(own(
+            ReasonCode::PhoneLooksFake,
+            "the phone is valid but its digits look made up (a weak signal)",
+        ));
+    }
+    match (&f.email, f.email_problem) {
+        (Some(e), _) if e.fake.is_some() => {
+            let why = serde_json::to_value(e.fake).ok();
+            let why = why.as_ref().and_then(|v| v.as_str()).unwrap_or("fake");
+            reasons.push(own(
+                ReasonCode::EmailFake,
+                format!("the email looks fake ({why})"),
+            ));
+        }
+        (Some(e), _) if e.suggestion.is_some() => reasons.push(own(
+            ReasonCode::EmailTypo,
+            "the email's domain looks like a typo of a known provider",
+        )),
+        (None, Some(problem)) => reasons.push(own(
+            ReasonCode::EmailInvalid,
+            format!("the email is unusable ({problem})"),
+        )),
+        _ => {}
+    }
+    if f.address.nonsense {
+        reasons.push(own(
+            ReasonCode::AddressNonsense,
+            "the address is not a real address",
+        ));
+    } else if f.address.text.is_empty() {
+        reasons.push(own(
+            ReasonCode::AddressMissing,
+            "the order has no address: ask the customer for it",
+        ));
+    }
+    if f.name.nonsense {
+        reasons.push(own(ReasonCode::NameNonsense, "the name is not a real name"));
+    }
+    reasons
+}
+
+/// What the customer's past orders say, one reason per kind of outcome.
+fn prior_reasons(orders: &[&PastOrder]) -> Vec<Reason> {
+    let shipped = orders
+        .iter()
+        .filter(|o| o.outcome == Outcome::Delivered || o.outcome.is_failed_delivery())
+        .count();
+    let kinds = [
+        (
+            ReasonCode::PriorUnconfirmed,
+            Some(Outcome::Unconfirmed),
+            "never confirmed",
+        ),
+        (ReasonCode::PriorRefused, Some(Outcome::Refused), "refused"),
+        (
+            ReasonCode::PriorUnreachable,
+            Some(Outcome::Unreachable),
+            "unreachable",
+        ),
+        (
+            ReasonCode::PriorReturned,
+            Some(Outcome::Returned),
+            "returned",
+        ),
+        (
+            ReasonCode::PriorCancelled,
+            Some(Outcome::Cancelled),
+            "cancelled by the customer",
+        ),
+        (ReasonCode::PriorNegotiated, None, "negotiated"),
+        (
+            ReasonCode::PriorDelivered,
+            Some(Outcome::Delivered),
+            "delivered and paid",
+        ),
+    ];
+    let mut reasons = Vec::new();
+    for (code, outcome, what) in kinds {
+        let ids: Vec<OrderId> = orders
+            .iter()
+            .filter(|o| outcome.map_or(o.negotiated, |want| o.outcome == want))
+            .map(|o| OrderId(o.id.to_string()))
+            .collect();
+        if ids.is_empty() {
+            continue;
+        }
+        let detail = match outcome {
+            Some(out) if out == Outcome::Delivered || out.is_failed_delivery() => {
+                format!("{} of {shipped} shipped orders {what}", ids.len())
+            }
+            _ => format!("{} of {} past orders {what}", ids.len(), orders.len()),
+        };
+        reasons.push(Reason {
+            code,
+            detail,
+            order_ids: ids,
+        });
+    }
+    reasons
 }

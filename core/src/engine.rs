@@ -1,7 +1,7 @@
 //! The engine: a shop's history, and the assessment of new orders against it.
 
 use crate::assess::Assessor;
-use crate::classify::Assessment;
+use crate::assessment::Assessment;
 use crate::error::{Error, ErrorKind};
 use crate::history::{snapshot, Features, History, KeyHasher, LinkRules, Signature};
 use crate::policy::PolicyConfig;

@@ -23,8 +23,9 @@ pub enum ErrorKind {
     PhoneInvalidForRegion,
     /// The phone field holds no number at all.
     PhoneNotANumber,
-    /// The phone validates but is junk (a run of equal digits, a counting sequence).
-    PhoneLooksFake,
+    /// The phone validates but is junk: all its digits equal, or in a range reserved for fiction
+    /// and tests. (A number that merely looks made up is not an error: it normalizes.)
+    PhoneJunk,
     /// The default country is not an ISO 3166-1 alpha-2 code the library knows.
     InvalidCountry,
     /// The email field is empty.
@@ -67,7 +68,7 @@ impl ErrorKind {
             ErrorKind::PhoneTooLong => "phone_too_long",
             ErrorKind::PhoneInvalidForRegion => "phone_invalid_for_region",
             ErrorKind::PhoneNotANumber => "phone_not_a_number",
-            ErrorKind::PhoneLooksFake => "phone_looks_fake",
+            ErrorKind::PhoneJunk => "phone_junk",
             ErrorKind::InvalidCountry => "invalid_country",
             ErrorKind::EmailEmpty => "email_empty",
             ErrorKind::EmailInvalid => "email_invalid",
@@ -95,7 +96,7 @@ impl ErrorKind {
                 | ErrorKind::PhoneTooLong
                 | ErrorKind::PhoneInvalidForRegion
                 | ErrorKind::PhoneNotANumber
-                | ErrorKind::PhoneLooksFake
+                | ErrorKind::PhoneJunk
         )
     }
 

@@ -4,8 +4,8 @@
 //! customers happy.
 //!
 //! Data flows one way:
-//! order -> [`normalize`]d keys -> [`history`] matches -> profile -> [`classify`] class and
-//! action -> [`confirm`]ation flow.
+//! order -> [`normalize`]d keys -> [`history`] matches -> profile -> [`policy`] class and
+//! action (the words of the answer are in [`assessment`]) -> [`confirm`]ation flow.
 //!
 //! The crate is pure: no I/O, no clock, no global mutable state. Time always arrives as an
 //! argument (Unix seconds), so the same inputs always give the same outputs.
@@ -14,7 +14,7 @@
 #![warn(missing_docs)]
 
 mod assess;
-pub mod classify;
+pub mod assessment;
 pub mod confirm;
 mod data;
 pub mod engine;

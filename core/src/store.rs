@@ -62,7 +62,7 @@ use std::collections::HashSet;
 use serde::{Deserialize, Serialize};
 
 use crate::assess::Assessor;
-use crate::classify::Assessment;
+use crate::assessment::Assessment;
 use crate::error::{Error, ErrorKind};
 use crate::history::{Features, History, KeyHasher, LinkRules, Signature, Source, View};
 use crate::policy::PolicyConfig;

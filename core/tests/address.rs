@@ -134,13 +134,17 @@ fn nonsense_and_real_short_addresses() {
         "xxxx",
         "sdfsdf",
         "no address",
-        "",
         "Casablanca",
     ] {
         assert!(
             normalize_address(junk, "", "MA").expect("ok").nonsense,
             "{junk}"
         );
+    }
+    // A blank address is absent, which is not nonsense.
+    for blank in ["", "   ", "\u{200f} \t"] {
+        let a = normalize_address(blank, "", "MA").expect("ok");
+        assert!(!a.nonsense && a.text.is_empty(), "{blank:?}");
     }
     for real in [
         "حي السلام",

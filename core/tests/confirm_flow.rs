@@ -1,7 +1,7 @@
 //! Replays the flow scenarios of `tests/vectors/flow/*.json`, and checks the flow's invariants
 //! over random event sequences.
 
-use codguard::classify::Action;
+use codguard::assessment::Action;
 use codguard::confirm::{
     issue_token, ConfirmationFlow, DeliveryFailure, Event, FlowAction, FlowPolicy, FlowSnapshot,
     FlowState, QuietHours,

@@ -13,6 +13,7 @@ struct Case {
     expected: Option<String>,
     error: Option<String>,
     looks_fake: bool,
+    junk: bool,
 }
 
 #[derive(Deserialize)]
@@ -30,6 +31,7 @@ fn phone_vectors() {
         let parsed = parse_phone(&case.raw, &case.country);
         let got_expected = parsed.as_ref().ok().map(|i| i.e164.as_str().to_string());
         let got_fake = parsed.as_ref().is_ok_and(|i| i.looks_fake);
+        let got_junk = parsed.as_ref().is_ok_and(|i| i.junk);
         let normalized = normalize_phone(&case.raw, &case.country);
         let got_error = normalized
             .as_ref()
@@ -44,11 +46,12 @@ fn phone_vectors() {
         if got_expected != case.expected
             || got_error != case.error
             || got_fake != case.looks_fake
+            || got_junk != case.junk
             || normalized_ok != want_normalized
         {
             failures.push(format!(
-                "{} ({:?} {}): parse {:?} fake {} normalize {:?}",
-                case.note, case.raw, case.country, got_expected, got_fake, normalized
+                "{} ({:?} {}): parse {:?} fake {} junk {} normalize {:?}",
+                case.note, case.raw, case.country, got_expected, got_fake, got_junk, normalized
             ));
         }
         // Wherever the whole field parses, the same text inside a reply is found too.

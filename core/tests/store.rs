@@ -26,7 +26,7 @@ impl Db {
         }
     }
 
-    fn assess(&mut self, store: &Store, order: &Order) -> codguard::classify::Assessment {
+    fn assess(&mut self, store: &Store, order: &Order) -> codguard::assessment::Assessment {
         let mut lookup = store.assess(order).unwrap();
         loop {
             let wanted = lookup.wanted();

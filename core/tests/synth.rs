@@ -9,7 +9,7 @@ mod synth;
 
 use std::collections::{HashMap, HashSet};
 
-use codguard::classify::CustomerClass;
+use codguard::assessment::CustomerClass;
 use codguard::Outcome;
 use synth::{contract_class, generate, Config, Junk};
 

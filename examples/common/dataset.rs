@@ -6,7 +6,7 @@
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
-use codguard::classify::Assessment;
+use codguard::assessment::Assessment;
 use codguard::engine::Engine;
 use codguard::{Error, HistoryRecord, Order};
 

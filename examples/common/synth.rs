@@ -44,7 +44,7 @@ pub use bench::synth;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
 
-use codguard::classify::CustomerClass;
+use codguard::assessment::CustomerClass;
 use codguard::{HistoryRecord, Order, Outcome};
 
 use crate::dataset::{Dataset, Truth};

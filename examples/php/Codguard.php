@@ -43,7 +43,7 @@ class ArgumentException extends CodguardException {}
 class PanicException extends ArgumentException {}
 /** 2xx: the input's content is not acceptable. */
 class InvalidInputException extends CodguardException {}
-/** 201-206: the phone. */
+/** 201-205 and 219: the phone (206 is retired). */
 class InvalidPhoneException extends InvalidInputException {}
 /** 208-209: the email. */
 class InvalidEmailException extends InvalidInputException {}
@@ -113,7 +113,7 @@ final class Lib
         $class = match (true) {
             $status === 104 => PanicException::class,
             $status >= 100 && $status < 200 => ArgumentException::class,
-            $status >= 201 && $status <= 206 => InvalidPhoneException::class,
+            ($status >= 201 && $status <= 205) || $status === 219 => InvalidPhoneException::class,
             $status === 208 || $status === 209 => InvalidEmailException::class,
             $status === 212 => UnknownOrderException::class,
             $status === 213 => DuplicateOrderException::class,
@@ -188,7 +188,7 @@ function try_normalize_phone(string $raw, string $country): ?string
     }
 }
 
-/** ['e164' => ..., 'country' => ..., 'number_type' => ..., 'looks_fake' => bool]. */
+/** ['e164' => ..., 'country' => ..., 'number_type' => ..., 'looks_fake' => bool, 'junk' => bool]. */
 function parse_phone(string $raw, string $country): array
 {
     return Lib::callJson('cg_parse_phone', [$raw, strlen($raw), $country, strlen($country)]);

@@ -231,7 +231,7 @@ pub unsafe extern "C" fn cg_engine_assess(
 #[derive(serde::Serialize)]
 #[serde(untagged)]
 enum Answer {
-    Assessed(codguard::classify::Assessment),
+    Assessed(codguard::assessment::Assessment),
     Failed {
         order_id: codguard::OrderId,
         error: ErrorJson,

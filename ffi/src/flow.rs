@@ -3,7 +3,7 @@
 
 use std::os::raw::c_char;
 
-use codguard::classify::Action;
+use codguard::assessment::Action;
 use codguard::confirm::{self, ConfirmationFlow, Event, FlowPolicy, FlowSnapshot};
 use codguard::Order;
 

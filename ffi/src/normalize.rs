@@ -12,8 +12,9 @@ use crate::status::cg_status;
 /// `cg_string_free`), `*out_len` its length.
 ///
 /// Errors: `CG_PHONE_EMPTY`, `CG_PHONE_TOO_SHORT`, `CG_PHONE_TOO_LONG`,
-/// `CG_PHONE_INVALID_FOR_REGION`, `CG_PHONE_NOT_A_NUMBER`, `CG_PHONE_LOOKS_FAKE` (a valid but junk
-/// number), `CG_INVALID_COUNTRY`, `CG_INPUT_TOO_LONG` (over 1024 bytes).
+/// `CG_PHONE_INVALID_FOR_REGION`, `CG_PHONE_NOT_A_NUMBER`, `CG_PHONE_JUNK` (a valid number nobody
+/// can have: all digits equal, a fictitious range), `CG_INVALID_COUNTRY`, `CG_INPUT_TOO_LONG`
+/// (over 1024 bytes). A valid number whose digits merely look made up normalizes.
 ///
 /// # Safety
 /// The texts are NULL or valid for their lengths; the out-pointers are NULL or writable.
@@ -39,9 +40,11 @@ pub unsafe extern "C" fn cg_normalize_phone(
 }
 
 /// Parses a phone like `cg_normalize_phone`, but a junk number is not an error: `*out_json`
-/// receives `{"e164": "+2126...", "country": "MA", "number_type": "mobile", "looks_fake": false}`.
+/// receives `{"e164": "+2126...", "country": "MA", "number_type": "mobile", "looks_fake": false,
+/// "junk": false}` (`looks_fake`: valid, digits look made up, a weak signal; `junk`: all digits
+/// equal or a fictitious range, refused by `cg_normalize_phone`).
 ///
-/// Errors: as `cg_normalize_phone`, without `CG_PHONE_LOOKS_FAKE`.
+/// Errors: as `cg_normalize_phone`, without `CG_PHONE_JUNK`.
 ///
 /// # Safety
 /// As `cg_normalize_phone`.

@@ -45,8 +45,8 @@ pub enum cg_status {
     CG_PHONE_INVALID_FOR_REGION = 204,
     /// `phone_not_a_number`.
     CG_PHONE_NOT_A_NUMBER = 205,
-    /// `phone_looks_fake`.
-    CG_PHONE_LOOKS_FAKE = 206,
+    // 206 retired: `phone_looks_fake` (a valid number whose digits look made up now normalizes;
+    // junk is `CG_PHONE_JUNK`).
     /// `invalid_country`: not an ISO 3166-1 alpha-2 code the library knows.
     CG_INVALID_COUNTRY = 207,
     /// `email_empty`.
@@ -71,6 +71,8 @@ pub enum cg_status {
     CG_TOKEN_EXPIRED = 217,
     /// `token_wrong_order`.
     CG_TOKEN_WRONG_ORDER = 218,
+    /// `phone_junk`: a valid number nobody can have (all digits equal, a fictitious range).
+    CG_PHONE_JUNK = 219,
     /// An input error of a newer core that this version of the C API does not name yet.
     CG_OTHER_INPUT_ERROR = 299,
 
@@ -99,7 +101,6 @@ const ALL: [cg_status; 30] = [
     CG_PHONE_TOO_LONG,
     CG_PHONE_INVALID_FOR_REGION,
     CG_PHONE_NOT_A_NUMBER,
-    CG_PHONE_LOOKS_FAKE,
     CG_INVALID_COUNTRY,
     CG_EMAIL_EMPTY,
     CG_EMAIL_INVALID,
@@ -112,6 +113,7 @@ const ALL: [cg_status; 30] = [
     CG_TOKEN_FORGED,
     CG_TOKEN_EXPIRED,
     CG_TOKEN_WRONG_ORDER,
+    CG_PHONE_JUNK,
     CG_OTHER_INPUT_ERROR,
     CG_SNAPSHOT_TRUNCATED,
     CG_SNAPSHOT_CORRUPT,
@@ -128,7 +130,7 @@ impl From<ErrorKind> for cg_status {
             ErrorKind::PhoneTooLong => CG_PHONE_TOO_LONG,
             ErrorKind::PhoneInvalidForRegion => CG_PHONE_INVALID_FOR_REGION,
             ErrorKind::PhoneNotANumber => CG_PHONE_NOT_A_NUMBER,
-            ErrorKind::PhoneLooksFake => CG_PHONE_LOOKS_FAKE,
+            ErrorKind::PhoneJunk => CG_PHONE_JUNK,
             ErrorKind::InvalidCountry => CG_INVALID_COUNTRY,
             ErrorKind::EmailEmpty => CG_EMAIL_EMPTY,
             ErrorKind::EmailInvalid => CG_EMAIL_INVALID,
@@ -192,7 +194,10 @@ impl cg_status {
                 "the phone is not a valid number of its region",
             ),
             CG_PHONE_NOT_A_NUMBER => ("phone_not_a_number", "the phone holds no number"),
-            CG_PHONE_LOOKS_FAKE => ("phone_looks_fake", "the phone validates but is junk"),
+            CG_PHONE_JUNK => (
+                "phone_junk",
+                "the phone is a junk number (all digits equal, or a fictitious range)",
+            ),
             CG_INVALID_COUNTRY => (
                 "invalid_country",
                 "the country is not a known ISO 3166-1 alpha-2 code",
@@ -358,7 +363,7 @@ fn static_name(s: cg_status) -> &'static std::ffi::CStr {
         CG_PHONE_TOO_LONG => c"phone_too_long",
         CG_PHONE_INVALID_FOR_REGION => c"phone_invalid_for_region",
         CG_PHONE_NOT_A_NUMBER => c"phone_not_a_number",
-        CG_PHONE_LOOKS_FAKE => c"phone_looks_fake",
+        CG_PHONE_JUNK => c"phone_junk",
         CG_INVALID_COUNTRY => c"invalid_country",
         CG_EMAIL_EMPTY => c"email_empty",
         CG_EMAIL_INVALID => c"email_invalid",
@@ -403,7 +408,7 @@ mod tests {
             PhoneTooLong,
             PhoneInvalidForRegion,
             PhoneNotANumber,
-            PhoneLooksFake,
+            PhoneJunk,
             InvalidCountry,
             EmailEmpty,
             EmailInvalid,

@@ -97,6 +97,9 @@ class PhoneInfo(TypedDict):
     country: str
     number_type: Literal["mobile", "fixed_line", "fixed_line_or_mobile", "other"]
     looks_fake: bool
+    """Valid, but the digits look made up (runs, counting sequences): a weak signal."""
+    junk: bool
+    """Nobody can have it: all digits equal, or a fictitious range (``normalize_phone`` gives None)."""
 
 
 class EmailInfo(TypedDict):

@@ -2,7 +2,7 @@
 
 use std::sync::{RwLock, RwLockReadGuard, RwLockWriteGuard};
 
-use codguard::classify::{Assessment as CoreAssessment, Match, Normalized, Profile, Reason};
+use codguard::assessment::{Assessment as CoreAssessment, Match, Normalized, Profile, Reason};
 use codguard::engine::Engine as CoreEngine;
 use codguard::policy::PolicyConfig;
 use codguard::{Error as CoreError, ErrorKind, HistoryRecord, Order};
@@ -237,10 +237,10 @@ fn match_dict<'py>(py: Python<'py>, m: &Match) -> PyResult<Bound<'py, PyDict>> {
     let evidence = PyList::empty(py);
     for e in &m.evidence {
         let name = match e {
-            codguard::classify::Evidence::Phone => intern!(py, "phone"),
-            codguard::classify::Evidence::Email => intern!(py, "email"),
-            codguard::classify::Evidence::Address => intern!(py, "address"),
-            codguard::classify::Evidence::Name => intern!(py, "name"),
+            codguard::assessment::Evidence::Phone => intern!(py, "phone"),
+            codguard::assessment::Evidence::Email => intern!(py, "email"),
+            codguard::assessment::Evidence::Address => intern!(py, "address"),
+            codguard::assessment::Evidence::Name => intern!(py, "name"),
         };
         evidence.append(name)?;
     }

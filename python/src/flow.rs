@@ -3,7 +3,7 @@
 //! Events and actions are rare (a handful per order), so they cross as JSON values through
 //! serde: the shapes are exactly those of the contract, with no second copy to keep in step.
 
-use codguard::classify::Action;
+use codguard::assessment::Action;
 use codguard::confirm::{self, ConfirmationFlow as CoreFlow, Event, FlowPolicy, FlowSnapshot};
 use codguard::ErrorKind;
 use pyo3::intern;

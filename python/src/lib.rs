@@ -42,9 +42,10 @@ fn normalize_phone(raw: &str, default_country: &str) -> PyResult<Option<String>>
     }
 }
 
-/// Parses a phone: `{"e164", "country", "number_type", "looks_fake"}`. Unlike
-/// `normalize_phone`, junk numbers parse (with `looks_fake` true) and failures raise
-/// InvalidPhone whose `.code` says why (`phone_too_short`, ...).
+/// Parses a phone: `{"e164", "country", "number_type", "looks_fake", "junk"}`. Unlike
+/// `normalize_phone`, junk numbers parse (with `junk` true) and failures raise InvalidPhone
+/// whose `.code` says why (`phone_too_short`, ...). `looks_fake` marks a valid number whose
+/// digits look made up: a weak signal, and `normalize_phone` still returns it.
 #[pyfunction]
 fn parse_phone<'py>(
     py: Python<'py>,
@@ -63,6 +64,7 @@ fn parse_phone<'py>(
     };
     d.set_item(intern!(py, "number_type"), number_type)?;
     d.set_item(intern!(py, "looks_fake"), info.looks_fake)?;
+    d.set_item(intern!(py, "junk"), info.junk)?;
     Ok(d)
 }
 

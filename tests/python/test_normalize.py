@@ -38,7 +38,8 @@ def test_invalid_and_junk_phones_are_none() -> None:
     assert codguard.normalize_phone("", "MA") is None
     assert codguard.normalize_phone("123", "MA") is None
     assert codguard.normalize_phone("not a phone", "MA") is None
-    assert codguard.normalize_phone("0600000000", "MA") is None
+    assert codguard.normalize_phone("0666666666", "MA") is None  # junk: all digits equal
+    assert codguard.normalize_phone("0600000000", "MA") == "+212600000000"  # only looks made up
     assert codguard.normalize_phone("0" * 10_000, "MA") is None
 
 
@@ -49,6 +50,8 @@ def test_parse_phone_reports_why() -> None:
     assert info["looks_fake"] is False
     assert info["number_type"] in {"mobile", "fixed_line", "fixed_line_or_mobile", "other"}
     assert codguard.parse_phone("0600000000", "MA")["looks_fake"] is True
+    assert codguard.parse_phone("0600000000", "MA")["junk"] is False
+    assert codguard.parse_phone("0666666666", "MA")["junk"] is True
     with pytest.raises(codguard.InvalidPhone) as e:
         codguard.parse_phone("12", "MA")
     assert e.value.code == "phone_too_short"

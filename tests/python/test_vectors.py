@@ -26,6 +26,7 @@ def replay_phone(case: dict) -> None:
         info = codguard.parse_phone(raw, country)
         assert info["e164"] == expected
         assert info["looks_fake"] == case["looks_fake"]
+        assert info["junk"] == case["junk"]
     if error == "invalid_country":
         with pytest.raises(codguard.InvalidInput) as e:
             codguard.normalize_phone(raw, country)
@@ -64,6 +65,19 @@ def replay_name(case: dict) -> None:
         assert sim >= 0.8
     else:
         assert sim < 0.5
+
+
+def replay_assess(case: dict) -> None:
+    engine = codguard.Engine(case["config"])
+    engine.add_history(case["history"])
+    got = engine.assess(case["order"]).to_dict()
+    want = case["expected"]
+    assert got["customer_class"] == want["customer_class"]
+    assert got["action"] == want["action"]
+    assert [r["code"] for r in got["reasons"]] == want["reasons"]
+    assert got["notify_customer_service"] == want["notify_customer_service"]
+    if "matches" in want:
+        assert sorted(m["order_id"] for m in got["matches"]) == want["matches"]
 
 
 def replay_reply_intent(case: dict) -> None:
@@ -119,6 +133,7 @@ REPLAYERS: dict[str, Callable[[dict], None]] = {
     "email": replay_email,
     "address": replay_address,
     "name": replay_name,
+    "assess": replay_assess,
     "reply_intent": replay_reply_intent,
     "token": replay_token,
 }

@@ -100,7 +100,7 @@ use super::sms::sms_segments;
 use super::snapshot::{FlowData, FlowSnapshot};
 use super::templates::{choose_lang, format_total, names, render, template_text, MessageVars};
 use super::token::TokenKey;
-use crate::classify::Action;
+use crate::assessment::Action;
 use crate::error::{Error, ErrorKind};
 use crate::record::{Order, Outcome};
 
@@ -152,7 +152,7 @@ enum Timer {
 ///
 /// # Example
 /// ```
-/// use codguard::{classify::Action, confirm::*, Order};
+/// use codguard::{assessment::Action, confirm::*, Order};
 /// let order: Order = serde_json::from_str(r#"{"order_id": "o-1", "placed_at": 1767225600,
 ///     "name": "Salma", "phone": "+212612345678", "address": "12 rue Ibn Battouta, Maarif",
 ///     "country": "MA", "total": 349, "currency": "MAD"}"#).unwrap();

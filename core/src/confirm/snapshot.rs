@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use super::events::{Channel, DeliveryFailure, FlowState};
 use super::policy::FlowPolicy;
 use super::templates::Lang;
-use crate::classify::Action;
+use crate::assessment::Action;
 use crate::error::{Error, ErrorKind};
 
 /// Everything a flow knows; the body of a [`FlowSnapshot`].

@@ -12,10 +12,12 @@ use crate::record::Order;
 /// bad field is itself evidence (a ghost's junk phone).
 #[derive(Debug, Clone, Default)]
 pub struct Features {
-    /// The valid, non-junk phone.
+    /// The usable phone: valid and not junk (it may look made up). Orders are filed under it.
     pub phone: Option<E164Phone>,
-    /// Why the phone is unusable (`None` when `phone` is set).
+    /// Why the phone is unusable (`None` when `phone` is set; `phone_empty` when there is none).
     pub phone_problem: Option<ErrorKind>,
+    /// The usable phone looks made up (digit runs, counting sequences): a weak signal.
+    pub phone_looks_fake: bool,
     /// The usable email (syntax valid; may still be fake).
     pub email: Option<NormalizedEmail>,
     /// Why the email is unusable, when one was typed.
@@ -34,11 +36,11 @@ pub struct Features {
 impl Features {
     /// Normalizes every field of `order`.
     pub fn of(order: &Order) -> Features {
-        let (phone, phone_problem) = match normalize::normalize_phone(&order.phone, &order.country)
-        {
-            Ok(p) => (Some(p), None),
-            Err(e) => (None, Some(e.kind())),
-        };
+        let (phone, phone_problem, phone_looks_fake) =
+            match normalize::phone::usable_phone(&order.phone, &order.country) {
+                Ok((p, looks_fake)) => (Some(p), None, looks_fake),
+                Err(e) => (None, Some(e.kind()), false),
+            };
         let (email, email_problem) = if order.email.trim().is_empty() {
             (None, None)
         } else {
@@ -47,7 +49,8 @@ impl Features {
                 Err(e) => (None, Some(e.kind())),
             }
         };
-        // An address or name too long to process is treated as nonsense: no real one is.
+        // An address or name too long to process is treated as nonsense: no real one is. (An
+        // empty one is absent, not nonsense: the normalizers say so.)
         let address = normalize::normalize_address(&order.address, &order.city, &order.country)
             .unwrap_or_else(|_| NormalizedAddress {
                 nonsense: true,
@@ -72,6 +75,7 @@ impl Features {
         Features {
             phone,
             phone_problem,
+            phone_looks_fake,
             email,
             email_problem,
             address,

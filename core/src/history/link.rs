@@ -12,7 +12,7 @@
 
 use super::hasher::KeyHasher;
 use super::signature::{View, NAME_KEYS};
-use crate::classify::Evidence;
+use crate::assessment::Evidence;
 use crate::normalize::name::keys_similarity;
 use crate::policy::PolicyConfig;
 

@@ -13,7 +13,9 @@ use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
 use super::city::{find_city_at_end, resolve_city, CityId};
-use super::text::{fold, fold_into, is_junk_phrase, is_letter, is_mash_token, strip_article};
+use super::text::{
+    fold, fold_into, is_blank, is_junk_phrase, is_letter, is_mash_token, strip_article,
+};
 use super::MAX_INPUT_BYTES;
 use crate::data;
 use crate::error::{check_len, Error};
@@ -37,7 +39,8 @@ pub struct NormalizedAddress {
     pub landmark: Option<String>,
     /// The city resolved through the gazetteer.
     pub city: Option<CityId>,
-    /// The address is nonsense (keyboard mash, "test", a single token, no letters).
+    /// The address is present and nonsense (keyboard mash, "test", a single token, no letters,
+    /// only punctuation); a blank address is absent (empty `text`), not nonsense.
     pub nonsense: bool,
 }
 
@@ -399,7 +402,8 @@ fn significant(t: &str) -> String {
 /// `country` is an ISO 3166-1 alpha-2 code or "" when unknown; it only narrows the city.
 /// The street tokens leave out the street type (rue, bd, شارع, زنقة), articles (al, el, en,
 /// ال) and numbers, so that "Rue En Nasr n°39" and "39 R. Nasr" give the same street; the
-/// house number, unit and district are read from where customers put them.
+/// house number, unit and district are read from where customers put them. A blank address
+/// (empty, or only blanks and invisible marks) is absent: empty `text`, and not nonsense.
 ///
 /// # Errors
 /// [`ErrorKind::InputTooLong`](crate::ErrorKind::InputTooLong) when `raw` or `city` is longer
@@ -420,6 +424,7 @@ fn significant(t: &str) -> String {
 /// assert_eq!(c.house_number.as_deref(), Some("39"));
 /// assert_eq!(c.district, vec!["riad"]);
 /// assert!(normalize_address("azerty", "", "MA").unwrap().nonsense);
+/// assert!(!normalize_address("", "", "MA").unwrap().nonsense); // absent
 /// ```
 pub fn normalize_address(raw: &str, city: &str, country: &str) -> Result<NormalizedAddress, Error> {
     check_len("address", raw, MAX_INPUT_BYTES)?;
@@ -603,7 +608,8 @@ pub fn normalize_address(raw: &str, city: &str, country: &str) -> Result<Normali
         let words: Vec<&str> = out.text.split(' ').filter(|w| !w.is_empty()).collect();
         find_city_at_end(&words, country)
     });
-    out.nonsense = is_nonsense(raw, &out.text, &tokens, !out.street.is_empty());
+    // A blank address is absent, not junk.
+    out.nonsense = !is_blank(raw) && is_nonsense(raw, &out.text, &tokens, !out.street.is_empty());
     Ok(out)
 }
 

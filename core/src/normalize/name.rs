@@ -9,7 +9,9 @@ use std::sync::OnceLock;
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
-use super::text::{fold, is_junk_phrase, is_letter, is_mash_token, skeleton, strip_article};
+use super::text::{
+    fold, is_blank, is_junk_phrase, is_letter, is_mash_token, skeleton, strip_article,
+};
 use super::MAX_INPUT_BYTES;
 use crate::data;
 use crate::error::{check_len, Error};
@@ -22,7 +24,8 @@ pub struct NormalizedName {
     /// Transliteration-insensitive keys of the significant tokens (articles and particles such as
     /// al/el/ben/bin/abd handled), sorted, so that word order does not matter.
     pub keys: Vec<String>,
-    /// The name is nonsense (keyboard mash, "test", a single token, no letters).
+    /// The name is present and nonsense (keyboard mash, "test", a single token, no letters); a
+    /// blank name is absent, not nonsense.
     pub nonsense: bool,
 }
 
@@ -136,7 +139,8 @@ fn keys_of(tokens: &[String]) -> Vec<String> {
 ///
 /// A single real first name ("Mohamed") is not nonsense by itself: it is a weak name, which the
 /// matcher weighs, not junk. Keyboard mash, "test", "xxx", "aaa", digits, no letters and a
-/// lone one- or two-letter token are nonsense.
+/// lone one- or two-letter token are nonsense. A blank name (empty, or only blanks and invisible
+/// marks) is absent: no tokens, and not nonsense.
 ///
 /// # Errors
 /// [`ErrorKind::InputTooLong`](crate::ErrorKind::InputTooLong) when `raw` is longer than
@@ -152,6 +156,7 @@ fn keys_of(tokens: &[String]) -> Vec<String> {
 /// assert!(name_similarity(&a, &b) >= 0.8);
 /// assert!(normalize_name("qsdqsd").unwrap().nonsense);
 /// assert!(!normalize_name("Mohamed").unwrap().nonsense);
+/// assert!(!normalize_name("").unwrap().nonsense); // absent
 /// ```
 pub fn normalize_name(raw: &str) -> Result<NormalizedName, Error> {
     check_len("name", raw, MAX_INPUT_BYTES)?;
@@ -162,7 +167,8 @@ pub fn normalize_name(raw: &str) -> Result<NormalizedName, Error> {
         .map(str::to_string)
         .collect();
     let keys = keys_of(&tokens);
-    let nonsense = is_nonsense(&folded, &tokens);
+    // A blank name is absent, not junk.
+    let nonsense = !is_blank(raw) && is_nonsense(&folded, &tokens);
     Ok(NormalizedName {
         tokens,
         keys,

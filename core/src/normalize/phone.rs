@@ -18,14 +18,24 @@
 //! malformed `tel:` / `phone-context` inputs, and a checkout must never crash on a phone field.
 //! A panic there becomes [`ErrorKind::PhoneNotANumber`].
 //!
-//! # Junk numbers
+//! # Junk numbers and numbers that look made up
 //!
-//! A number that validates can still be junk: `0600000000` or `0612345678` are what people type
-//! to get past a form. [`PhoneInfo::looks_fake`] flags a national number holding a run of six or
-//! more equal digits or a counting sequence of six or more digits (`123456`, `987654`);
-//! [`normalize_phone`] turns that into [`ErrorKind::PhoneLooksFake`].
+//! Two things are told apart, because a real customer's number must never be thrown away for its
+//! digits:
+//!
+//! - *Junk* ([`PhoneInfo::junk`]): a number nobody can have. All digits of the national number
+//!   equal (`0666666666`), or a number in a range a regulator reserves for fiction and tests
+//!   (Ofcom's drama numbers, NANP 555-0100 to 555-0199, ACMA's fictitious numbers), listed with
+//!   their sources in `core/data/phone_fictitious_ranges.tsv`. [`normalize_phone`] refuses junk
+//!   ([`ErrorKind::PhoneJunk`]).
+//! - *Looks made up* ([`PhoneInfo::looks_fake`]): a valid number holding a run of six or more
+//!   equal digits or a counting sequence of six or more digits (`0555 12 34 56`, `0612345678`,
+//!   `0600000000`). Operators do allocate such numbers (libphonenumber's own example numbers are
+//!   full of them), so this is only a weak signal: the number normalizes, links the customer's
+//!   past orders, and the policy counts it as one hint among others.
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::OnceLock;
 
 use rlibphonenumber::{
     ParseError, PhoneNumber, PhoneNumberFormat, PhoneNumberType, Region, ValidationError,
@@ -33,6 +43,7 @@ use rlibphonenumber::{
 };
 use serde::{Deserialize, Serialize};
 
+use crate::data;
 use crate::error::{check_len, Error, ErrorKind};
 use crate::normalize::text::{is_invisible, unicode_digit};
 use crate::normalize::MAX_INPUT_BYTES;
@@ -79,15 +90,19 @@ pub struct PhoneInfo {
     pub country: String,
     /// The kind of line.
     pub number_type: PhoneType,
-    /// The number validates but is junk (a run of 6+ equal digits, a counting sequence).
+    /// The number is valid but looks made up (a run of 6+ equal digits, a counting sequence of
+    /// 6+ digits): a weak signal, real numbers look like this too.
     pub looks_fake: bool,
+    /// The number is junk: all its digits equal, or in a range reserved for fiction and tests.
+    /// Nobody can be reached on it.
+    pub junk: bool,
 }
 
 /// Parses `raw` as typed at a checkout, with `default_country` (ISO 3166-1 alpha-2, any case)
 /// for national forms.
 ///
 /// The first number in `raw` that validates wins, so labels around it and a second number after
-/// it are ignored. A junk number is returned with [`PhoneInfo::looks_fake`] set.
+/// it are ignored. A junk number is returned with [`PhoneInfo::junk`] set.
 ///
 /// # Errors
 ///
@@ -105,7 +120,9 @@ pub struct PhoneInfo {
 /// assert_eq!(info.e164.as_str(), "+212696030620");
 /// assert_eq!(info.country, "MA");
 /// assert_eq!(info.number_type, PhoneType::Mobile);
-/// assert!(!info.looks_fake);
+/// assert!(!info.looks_fake && !info.junk);
+/// assert!(parse_phone("0555 12 34 56", "DZ").unwrap().looks_fake);
+/// assert!(parse_phone("06 66 66 66 66", "MA").unwrap().junk);
 /// ```
 pub fn parse_phone(raw: &str, default_country: &str) -> Result<PhoneInfo, Error> {
     check_len("phone", raw, MAX_INPUT_BYTES)?;
@@ -113,28 +130,37 @@ pub fn parse_phone(raw: &str, default_country: &str) -> Result<PhoneInfo, Error>
     guarded(|| describe(&number)).ok_or_else(|| error(ErrorKind::PhoneNotANumber))
 }
 
-/// Normalizes `raw` to E.164; junk numbers are an error (`phone_looks_fake`).
+/// Normalizes `raw` to E.164. A valid number that merely looks made up normalizes; junk does
+/// not.
 ///
 /// # Errors
 ///
-/// Those of [`parse_phone`], and [`ErrorKind::PhoneLooksFake`] when the number validates but
-/// [`PhoneInfo::looks_fake`] holds.
+/// Those of [`parse_phone`], and [`ErrorKind::PhoneJunk`] when the number validates but
+/// [`PhoneInfo::junk`] holds.
 ///
 /// # Example
 /// ```
 /// use codguard::{normalize::normalize_phone, ErrorKind};
 /// assert_eq!(normalize_phone("+212 (0)6 96 03 06 20", "MA").unwrap().as_str(), "+212696030620");
 /// assert_eq!(normalize_phone("00216 21 706 690", "MA").unwrap().as_str(), "+21621706690");
-/// assert_eq!(normalize_phone("06 00 00 00 00", "MA").unwrap_err().kind(), ErrorKind::PhoneLooksFake);
+/// assert_eq!(normalize_phone("0555 12 34 56", "DZ").unwrap().as_str(), "+213555123456");
+/// assert_eq!(normalize_phone("06 66 66 66 66", "MA").unwrap_err().kind(), ErrorKind::PhoneJunk);
 /// assert_eq!(normalize_phone("0612", "MA").unwrap_err().kind(), ErrorKind::PhoneTooShort);
 /// ```
 pub fn normalize_phone(raw: &str, default_country: &str) -> Result<E164Phone, Error> {
+    usable_phone(raw, default_country).map(|(phone, _)| phone)
+}
+
+/// The usable number in `raw` (as [`normalize_phone`]) and whether it looks made up: what the
+/// engine reads of an order's phone.
+pub(crate) fn usable_phone(raw: &str, default_country: &str) -> Result<(E164Phone, bool), Error> {
     check_len("phone", raw, MAX_INPUT_BYTES)?;
     let number = scan(raw, default_country).map_err(error)?;
-    if national_looks_fake(number.national_number) {
-        return Err(error(ErrorKind::PhoneLooksFake));
+    if is_junk(&number) {
+        return Err(error(ErrorKind::PhoneJunk));
     }
-    guarded(|| e164(&number)).ok_or_else(|| error(ErrorKind::PhoneNotANumber))
+    let phone = guarded(|| e164(&number)).ok_or_else(|| error(ErrorKind::PhoneNotANumber))?;
+    Ok((phone, national_looks_fake(number.national_number)))
 }
 
 /// Finds the first valid phone number inside free text (a customer's reply), with
@@ -164,7 +190,9 @@ fn error(kind: ErrorKind) -> Error {
         ErrorKind::PhoneTooShort => "the phone has too few digits for its region",
         ErrorKind::PhoneTooLong => "the phone has too many digits for its region",
         ErrorKind::PhoneInvalidForRegion => "the phone is not a valid number of its region",
-        ErrorKind::PhoneLooksFake => "the phone validates but looks made up",
+        ErrorKind::PhoneJunk => {
+            "the phone is a junk number (all digits equal, or a fictitious range)"
+        }
         ErrorKind::InvalidCountry => "the default country is not a known ISO 3166-1 alpha-2 region",
         _ => "the phone holds no number",
     };
@@ -196,6 +224,7 @@ fn describe(number: &PhoneNumber) -> PhoneInfo {
         country,
         number_type,
         looks_fake: national_looks_fake(number.national_number),
+        junk: is_junk(number),
     }
 }
 
@@ -590,28 +619,75 @@ fn validate(plus: bool, digits: &[u8], region: Option<Region>) -> Result<PhoneNu
 }
 
 // ---------------------------------------------------------------------------------------------
-// Junk detection.
+// Junk, and numbers that look made up.
+
+/// A valid number nobody can have: all national digits equal, or a fictitious range.
+fn is_junk(number: &PhoneNumber) -> bool {
+    let mut buf = [0u8; 20];
+    let national = national_digits(number.national_number, &mut buf);
+    let all_equal = national.windows(2).all(|pair| pair[0] == pair[1]);
+    all_equal || in_fictitious_range(number.country_code, national)
+}
+
+/// The decimal digits of `n`, most significant first, in `buf`.
+fn national_digits(mut n: u64, buf: &mut [u8; 20]) -> &[u8] {
+    let mut start = buf.len();
+    loop {
+        start -= 1;
+        if let Some(slot) = buf.get_mut(start) {
+            *slot = (n % 10) as u8;
+        }
+        n /= 10;
+        if n == 0 || start == 0 {
+            break;
+        }
+    }
+    buf.get(start..).unwrap_or(&[])
+}
+
+/// One line of `core/data/phone_fictitious_ranges.tsv`: a country calling code and a national
+/// number pattern, one byte per digit: the digit, or `None` for any digit.
+struct FictitiousRange {
+    country_code: i32,
+    pattern: Vec<Option<u8>>,
+}
+
+fn fictitious_ranges() -> &'static [FictitiousRange] {
+    static RANGES: OnceLock<Vec<FictitiousRange>> = OnceLock::new();
+    RANGES.get_or_init(|| {
+        data::rows(include_str!("../../data/phone_fictitious_ranges.tsv"))
+            .filter_map(|[country_code, pattern, _what, _source]| {
+                Some(FictitiousRange {
+                    country_code: country_code.parse().ok()?,
+                    pattern: pattern
+                        .bytes()
+                        .map(|b| b.is_ascii_digit().then(|| b - b'0'))
+                        .collect(),
+                })
+            })
+            .collect()
+    })
+}
+
+fn in_fictitious_range(country_code: i32, national: &[u8]) -> bool {
+    fictitious_ranges().iter().any(|range| {
+        range.country_code == country_code
+            && range.pattern.len() == national.len()
+            && range
+                .pattern
+                .iter()
+                .zip(national)
+                .all(|(want, got)| want.is_none_or(|w| w == *got))
+    })
+}
 
 /// The length of a run that makes a national number look made up.
 const FAKE_RUN: usize = 6;
 
 /// A run of `FAKE_RUN` equal digits, or a counting sequence up or down of that length.
 fn national_looks_fake(national: u64) -> bool {
-    let mut digits = [0u8; 20];
-    let mut len = 0;
-    let mut n = national;
-    loop {
-        if let Some(slot) = digits.get_mut(len) {
-            *slot = (n % 10) as u8;
-        }
-        len += 1;
-        n /= 10;
-        if n == 0 || len >= digits.len() {
-            break;
-        }
-    }
-    let digits = digits.get(..len).unwrap_or(&[]);
-    // Digits are in reverse order: "up" and "down" swap, runs do not care.
+    let mut buf = [0u8; 20];
+    let digits = national_digits(national, &mut buf);
     let (mut same, mut up, mut down) = (1usize, 1usize, 1usize);
     for pair in digits.windows(2) {
         let (a, b) = (i16::from(pair[0]), i16::from(pair[1]));
@@ -636,6 +712,31 @@ mod tests {
         assert_eq!(cooked, b"aa 06 12 30");
         cook("phone oo", &mut cooked);
         assert_eq!(cooked, b"aaaaa aa");
+    }
+
+    fn junk(raw: &str, country: &str) -> bool {
+        parse_phone(raw, country).is_ok_and(|info| info.junk)
+    }
+
+    #[test]
+    fn junk_is_all_digits_equal_or_a_fictitious_range() {
+        assert!(junk("0666666666", "MA"));
+        assert!(junk("0555555555", "SA"));
+        assert!(junk("+1 201 555 0123", "MA"), "NANP 555-01xx");
+        assert!(junk("0113 496 0123", "GB"), "Ofcom drama range");
+        assert!(junk("0491 570 156", "AU"), "ACMA fictitious mobile");
+        assert!(!junk("+1 201 555 0200", "MA"), "555-02xx is not reserved");
+        assert!(
+            !junk("0600000000", "MA"),
+            "a run after the prefix only looks made up"
+        );
+        assert!(!junk("0555 12 34 56", "DZ"));
+        assert!(!junk("0696030620", "MA"));
+        let ranges = fictitious_ranges();
+        assert!(ranges.len() >= 20, "{} ranges read", ranges.len());
+        assert!(ranges
+            .iter()
+            .all(|r| r.country_code > 0 && r.pattern.len() >= 7));
     }
 
     #[test]

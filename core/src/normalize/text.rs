@@ -94,6 +94,20 @@ pub(crate) fn is_invisible(c: char) -> bool {
     )
 }
 
+/// True when `raw` holds nothing but blanks and invisible marks: the field is *absent*, as if
+/// missing, which is never nonsense (a customer who leaves a field empty is not a fake).
+/// Punctuation is something typed ("....", "-"): present, and judged by the field's rules.
+///
+/// # Example
+/// ```
+/// use codguard::normalize::text::is_blank;
+/// assert!(is_blank("") && is_blank(" \u{200f}\t"));
+/// assert!(!is_blank("...."));
+/// ```
+pub fn is_blank(raw: &str) -> bool {
+    raw.chars().all(|c| c.is_whitespace() || is_invisible(c))
+}
+
 /// True for characters that [`fold`] can handle without Unicode normalization: ASCII, the
 /// Arabic block except its few compatibility and composed letters, and invisible marks.
 fn is_plain(c: char) -> bool {

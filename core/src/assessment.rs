@@ -1,7 +1,8 @@
-//! Customer classes, actions, reasons and the assessment the engine returns.
+//! The words of an assessment: customer classes, actions, reasons, matches and the
+//! [`Assessment`] the engine returns.
 //!
-//! The default policy of `CONTRACT.md` section 2 lives in [`crate::policy`]; this module holds the
-//! vocabulary it speaks.
+//! This module only names things; deciding which class and action an order gets is the policy's
+//! job, and building an assessment is the engine's.
 
 use serde::{Deserialize, Serialize};
 
@@ -79,15 +80,21 @@ impl Action {
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum ReasonCode {
-    /// The order's phone is not a valid number.
+    /// The order's phone is unusable: none, not a valid number of its country, or junk (all
+    /// digits equal, a documented fictitious range).
     PhoneInvalid,
+    /// The order's phone is valid but looks made up (a run of equal digits, a counting sequence).
+    /// A weak signal: such numbers are also real customers' numbers.
+    PhoneLooksFake,
     /// The order's email is junk or disposable.
     EmailFake,
     /// The order's email is not a usable address.
     EmailInvalid,
-    /// The order's address is nonsense.
+    /// The order's address is nonsense (present, and junk).
     AddressNonsense,
-    /// The order's name is nonsense.
+    /// The order has no address: ask the customer for it (the confirmation page can).
+    AddressMissing,
+    /// The order's name is nonsense (present, and junk).
     NameNonsense,
     /// Past orders of this customer were never confirmed.
     PriorUnconfirmed,
@@ -110,13 +117,35 @@ pub enum ReasonCode {
 }
 
 impl ReasonCode {
+    /// Every code.
+    pub const ALL: [ReasonCode; 16] = [
+        ReasonCode::PhoneInvalid,
+        ReasonCode::PhoneLooksFake,
+        ReasonCode::EmailFake,
+        ReasonCode::EmailInvalid,
+        ReasonCode::EmailTypo,
+        ReasonCode::AddressNonsense,
+        ReasonCode::AddressMissing,
+        ReasonCode::NameNonsense,
+        ReasonCode::PriorUnconfirmed,
+        ReasonCode::PriorRefused,
+        ReasonCode::PriorUnreachable,
+        ReasonCode::PriorReturned,
+        ReasonCode::PriorNegotiated,
+        ReasonCode::PriorDelivered,
+        ReasonCode::PriorCancelled,
+        ReasonCode::DuplicateRecentOrder,
+    ];
+
     /// The stable snake_case code.
     pub fn as_str(self) -> &'static str {
         match self {
             ReasonCode::PhoneInvalid => "phone_invalid",
+            ReasonCode::PhoneLooksFake => "phone_looks_fake",
             ReasonCode::EmailFake => "email_fake",
             ReasonCode::EmailInvalid => "email_invalid",
             ReasonCode::AddressNonsense => "address_nonsense",
+            ReasonCode::AddressMissing => "address_missing",
             ReasonCode::NameNonsense => "name_nonsense",
             ReasonCode::PriorUnconfirmed => "prior_unconfirmed",
             ReasonCode::PriorRefused => "prior_refused",
