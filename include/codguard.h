@@ -29,8 +29,9 @@
  *   error. A string the library returns (char **out_str or out_json, with its length in
  *   *out_len, NUL-terminated too) belongs to the caller: release it with cg_string_free().
  *   Bytes go with cg_bytes_free(), engines with cg_engine_free(), flows with cg_flow_free(),
- *   stores with cg_store_free(), lookups with cg_lookup_free(). A lookup holds its own share of
- *   its store: it stays valid after cg_store_free() until it is freed itself.
+ *   stores with cg_store_free(), lookups with cg_lookup_free(), send guards with
+ *   cg_send_guard_free(). A lookup holds its own share of its store: it stays valid after
+ *   cg_store_free() until it is freed itself.
  *   Static strings (cg_version(), cg_status_name()) must not be freed. Buffers passed in are
  *   only borrowed for the call.
  *
@@ -38,7 +39,7 @@
  *   `const cg_engine *` only read and may run concurrently. Functions that take a
  *   `cg_engine *` write and need exclusive access (e.g. hold a write lock). A flow handle is
  *   single-threaded: use it from one thread at a time. A store only reads and may be shared
- *   by any number of threads; a lookup is single-threaded. cg_last_error_message() is per
+ *   by any number of threads; a lookup and a send guard are single-threaded. cg_last_error_message() is per
  *   thread.
  *
  * ABI. Handles are opaque; only pointers to them cross. Compare cg_version() with CG_VERSION
@@ -220,6 +221,15 @@ typedef struct cg_flow cg_flow;
  * lookup stays valid. Threads: a lookup is used by one thread at a time.
  */
 typedef struct cg_lookup cg_lookup;
+
+/**
+ * The shop's send guard (opaque): country allow-list, per-number and per-prefix limits and a
+ * daily budget for paid messages. It does no I/O and reads no clock.
+ *
+ * Threads: a guard is single-threaded; a host with several workers keeps one snapshot and
+ * updates it under a lock.
+ */
+typedef struct cg_send_guard cg_send_guard;
 
 /**
  * A store-mode core: the policy and the shop's key secret (opaque). It holds no history.
@@ -773,6 +783,88 @@ cg_status cg_name_similarity(const char *a,
                              const char *b,
                              size_t b_len,
                              double *out_score);
+
+/**
+ * Creates a send guard with no message counted.
+ *
+ * - `policy`: the guard policy as JSON (`countries`, `per_number_per_day`,
+ *   `per_prefix_per_hour`, `prefix_hidden_digits`, `daily_budget`, `channels`,
+ *   `utc_offset_minutes`); NULL, empty or `null` means the defaults;
+ * - `secret`: the shop's secret bytes that seal its snapshots (not empty).
+ *
+ * Release it with `cg_send_guard_free`.
+ *
+ * Errors: `CG_INVALID_JSON`, `CG_INVALID_CONFIG` (policy, empty secret), `CG_INVALID_UTF8`,
+ * `CG_NULL_PARAMETER`.
+ *
+ * # Safety
+ * Each pointer is NULL or valid for its length; `out_guard` is NULL or writable.
+ */
+cg_status cg_send_guard_new(const char *policy,
+                            size_t policy_len,
+                            const uint8_t *secret,
+                            size_t secret_len,
+                            struct cg_send_guard **out_guard);
+
+/**
+ * Releases a send guard. NULL is accepted and does nothing.
+ *
+ * # Safety
+ * `guard` is NULL or a live send guard; it must not be used afterwards.
+ */
+void cg_send_guard_free(struct cg_send_guard *guard);
+
+/**
+ * Decides whether a flow's `send` action (JSON) may go out at `at` (Unix seconds).
+ * `country` is the order's country (ISO alpha-2): the allowed one when the policy names
+ * none, and the region of a number in national form. `*out_json` receives `null` (send it;
+ * it is counted) or the `send_denied` event to feed to the order's flow with
+ * `cg_flow_handle` (do not send). Release it with `cg_string_free`.
+ *
+ * Errors: `CG_INVALID_JSON`, `CG_INVALID_RECORD` (not a send action), `CG_INVALID_EVENT`
+ * (negative time), `CG_INVALID_COUNTRY`, `CG_INVALID_UTF8`, `CG_NULL_PARAMETER`.
+ *
+ * # Safety
+ * `guard` is NULL or a live send guard used by no other thread meanwhile; the texts are NULL
+ * or valid for their lengths; the out-pointers are NULL or writable.
+ */
+cg_status cg_send_guard_admit(struct cg_send_guard *guard,
+                              const char *action,
+                              size_t action_len,
+                              const char *country,
+                              size_t country_len,
+                              int64_t at,
+                              char **out_json,
+                              size_t *out_len);
+
+/**
+ * Writes the guard's counters, sealed under its secret (JSON), to `*out_json`, to store
+ * between calls; rebuild the guard with `cg_send_guard_restore`.
+ *
+ * # Safety
+ * `guard` is NULL or a live send guard; the out-pointers are NULL or writable.
+ */
+cg_status cg_send_guard_snapshot(const struct cg_send_guard *guard,
+                                 char **out_json,
+                                 size_t *out_len);
+
+/**
+ * Rebuilds a send guard from `cg_send_guard_snapshot` JSON, the shop's current policy (JSON;
+ * NULL, empty or `null`: the defaults) and its secret; release it with `cg_send_guard_free`.
+ *
+ * Errors: `CG_INVALID_JSON`, `CG_SNAPSHOT_CORRUPT` (not a guard snapshot, edited, damaged,
+ * or sealed with another secret), `CG_SNAPSHOT_VERSION`, `CG_INVALID_CONFIG`.
+ *
+ * # Safety
+ * Each pointer is NULL or valid for its length; `out_guard` is NULL or writable.
+ */
+cg_status cg_send_guard_restore(const char *snapshot,
+                                size_t snapshot_len,
+                                const char *policy,
+                                size_t policy_len,
+                                const uint8_t *secret,
+                                size_t secret_len,
+                                struct cg_send_guard **out_guard);
 
 /**
  * Writes the static text of `status` ("phone_too_short: the phone has too few digits") into

@@ -447,3 +447,51 @@ final class Flow
         Lib::check(Lib::ffi()->cg_flow_verify_link($this->handle, $token, strlen($token), $now));
     }
 }
+
+/** The shop's send guard against SMS pumping. Single-threaded; store its snapshot between calls. */
+final class SendGuard
+{
+    private \FFI\CData $handle;
+
+    /** $policy: array, JSON string or null (the defaults); $secret seals the snapshots. */
+    public function __construct(array|string|null $policy, string $secret)
+    {
+        $ffi = Lib::ffi();
+        $out = $ffi->new('cg_send_guard*');
+        $p = $policy === null ? '' : Lib::json($policy);
+        Lib::check($ffi->cg_send_guard_new($p, strlen($p), Lib::bytes($secret), strlen($secret), \FFI::addr($out)));
+        $this->handle = $out;
+    }
+
+    /** A guard from snapshot() JSON, the shop's current policy and its secret. */
+    public static function restore(string $snapshot, array|string|null $policy, string $secret): SendGuard
+    {
+        $ffi = Lib::ffi();
+        $out = $ffi->new('cg_send_guard*');
+        $p = $policy === null ? '' : Lib::json($policy);
+        Lib::check($ffi->cg_send_guard_restore($snapshot, strlen($snapshot), $p, strlen($p), Lib::bytes($secret), strlen($secret), \FFI::addr($out)));
+        $guard = (new \ReflectionClass(self::class))->newInstanceWithoutConstructor();
+        $guard->handle = $out;
+        return $guard;
+    }
+
+    public function __destruct()
+    {
+        if (isset($this->handle)) {
+            Lib::ffi()->cg_send_guard_free($this->handle);
+        }
+    }
+
+    /** Null: send the flow's send $action (it is counted). Else the send_denied event to feed the flow. */
+    public function admit(array $action, int $at, string $country): ?array
+    {
+        $json = Lib::json($action);
+        return Lib::callJson('cg_send_guard_admit', [$this->handle, $json, strlen($json), $country, strlen($country), $at]);
+    }
+
+    /** The counters, sealed under the secret (JSON text), to store between calls. */
+    public function snapshot(): string
+    {
+        return (string) Lib::callString('cg_send_guard_snapshot', [$this->handle]);
+    }
+}

@@ -17,6 +17,7 @@ mod handle;
 pub mod engine;
 pub mod flow;
 pub mod normalize;
+pub mod send_guard;
 pub mod status;
 pub mod store;
 

@@ -48,6 +48,7 @@ __all__ = [
     "Engine",
     "Assessment",
     "ConfirmationFlow",
+    "SendGuard",
     "StoreCore",
     "Lookup",
     "reply_intent",
@@ -159,6 +160,20 @@ class ConfirmationFlow:
     def snapshot(self) -> bytes: ...
     @classmethod
     def restore(cls, data: bytes | str, secret: bytes | str) -> ConfirmationFlow: ...
+
+@final
+class SendGuard:
+    """The shop's check before each paid message (SMS pumping)."""
+
+    def __new__(cls, policy: Mapping[str, Any] | None = None, *, secret: bytes | str) -> SendGuard: ...
+    def admit(
+        self, action: Mapping[str, Any], at: int | datetime.datetime, country: str
+    ) -> dict[str, Any] | None: ...
+    def snapshot(self) -> bytes: ...
+    @classmethod
+    def restore(
+        cls, data: bytes | str, policy: Mapping[str, Any] | None = None, *, secret: bytes | str
+    ) -> SendGuard: ...
 
 @final
 class StoreCore:

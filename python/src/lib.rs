@@ -10,6 +10,7 @@ mod convert;
 mod engine;
 mod error;
 mod flow;
+mod send_guard;
 mod store;
 
 use codguard::normalize;
@@ -178,6 +179,7 @@ fn _codguard(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(flow::reply_intent, m)?)?;
     m.add_function(wrap_pyfunction!(flow::issue_token, m)?)?;
     m.add_function(wrap_pyfunction!(flow::verify_token, m)?)?;
+    m.add_class::<send_guard::SendGuard>()?;
     m.add_class::<store::StoreCore>()?;
     m.add_class::<store::Lookup>()?;
     Ok(())

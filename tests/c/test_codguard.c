@@ -589,6 +589,55 @@ done:
     return ok;
 }
 
+static int test_send_guard_errors(void) {
+    int ok = 1;
+    cg_send_guard *guard = (cg_send_guard *)SENTINEL, *other = (cg_send_guard *)SENTINEL;
+    const uint8_t secret[] = "s3cret";
+    const char *sms = "{\"type\": \"send\", \"channel\": \"sms\", \"template\": \"sms_confirm\", "
+                      "\"to\": \"+212612345678\", \"segments\": 1, \"lang\": \"fr\", \"body\": \"x\"}";
+    char *out = SENTINEL, *snap = NULL;
+    size_t len = 99;
+
+    CHECK_STATUS(cg_send_guard_new(NULL, 0, secret, 0, &guard), CG_INVALID_CONFIG);
+    CHECK(guard == NULL);
+    CHECK_STATUS(cg_send_guard_new(TEXT("{\"countries\": [\"MAR\"]}"), secret, 6, &guard),
+                 CG_INVALID_CONFIG);
+    CHECK_STATUS(cg_send_guard_new(TEXT("{"), secret, 6, &guard), CG_INVALID_JSON);
+    CHECK_STATUS(cg_send_guard_new(NULL, 0, secret, 6, NULL), CG_NULL_PARAMETER);
+    CHECK_STATUS(cg_send_guard_new(TEXT("{\"per_number_per_day\": 1}"), secret, 6, &guard), CG_OK);
+    CHECK_STATUS(cg_send_guard_admit(NULL, TEXT(sms), TEXT("MA"), 1767225600, &out, &len),
+                 CG_NULL_PARAMETER);
+    CHECK(out == NULL && len == 0);
+    CHECK_STATUS(cg_send_guard_admit(guard, TEXT("{\"type\": \"confirm\"}"), TEXT("MA"),
+                                     1767225600, &out, &len),
+                 CG_INVALID_RECORD);
+    CHECK_STATUS(cg_send_guard_admit(guard, TEXT(sms), TEXT("\xff"), 1767225600, &out, &len),
+                 CG_INVALID_UTF8);
+    CHECK_STATUS(cg_send_guard_admit(guard, TEXT(sms), TEXT("MA"), 1767225600, &out, &len), CG_OK);
+    CHECK(strcmp(out, "null") == 0);
+    cg_string_free(out);
+    out = NULL;
+    CHECK_STATUS(cg_send_guard_admit(guard, TEXT(sms), TEXT("MA"), 1767225601, &out, &len), CG_OK);
+    CHECK(strstr(out, "\"reason\":\"number_daily_limit\"") != NULL);
+    CHECK_STATUS(cg_send_guard_snapshot(guard, &snap, &len), CG_OK);
+    /* Another secret, or a changed byte, is refused. */
+    CHECK_STATUS(cg_send_guard_restore(snap, len, NULL, 0, (const uint8_t *)"other", 5, &other),
+                 CG_SNAPSHOT_CORRUPT);
+    CHECK(other == NULL);
+    snap[len / 2] ^= 1;
+    CHECK(cg_send_guard_restore(snap, len, NULL, 0, secret, 6, &other) != CG_OK);
+    CHECK(other == NULL);
+    CHECK_STATUS(cg_send_guard_restore(TEXT("{\"version\": 1}"), NULL, 0, secret, 6, &other),
+                 CG_SNAPSHOT_CORRUPT);
+done:
+    cg_string_free(out);
+    cg_string_free(snap);
+    cg_send_guard_free(guard);
+    cg_send_guard_free(other);
+    cg_send_guard_free(NULL);
+    return ok;
+}
+
 /* ---------------------------------------------------------------- vectors */
 
 /* A string field of a case, or NULL for JSON null / missing. */
@@ -863,6 +912,85 @@ done:
     return ok;
 }
 
+/* One step of a send guard case on `guard`: the verdict (JSON null or the send_denied event)
+ * or the error. */
+static int guard_step(cg_send_guard *guard, const cJSON *step, const char *country) {
+    int ok = 1;
+    char *action = cJSON_PrintUnformatted(cJSON_GetObjectItemCaseSensitive(step, "action"));
+    double at = cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(step, "at"));
+    const char *error = str_field(step, "error");
+    char *out = NULL;
+    size_t len = 0;
+    cJSON *got = NULL;
+    cg_status st;
+
+    CHECK(action != NULL);
+    st = cg_send_guard_admit(guard, TEXT(action), TEXT(country), (int64_t)at, &out, &len);
+    CHECK(same_error(st, error));
+    if (error == NULL) {
+        got = cJSON_Parse(out);
+        if (!cJSON_Compare(got, cJSON_GetObjectItemCaseSensitive(step, "denied"), 1)) {
+            fprintf(stderr, "  verdict %s\n", out);
+            CHECK(0);
+        }
+    } else {
+        CHECK(out == NULL);
+    }
+done:
+    cJSON_Delete(got);
+    cJSON_free(action);
+    cg_string_free(out);
+    return ok;
+}
+
+/* One send guard case: each step on a guard restored from the previous snapshot, beside one
+ * kept live; both must answer alike and end with the same snapshot. */
+static int send_guard_case(const cJSON *c) {
+    int ok = 1;
+    const char *secret = str_field(c, "secret");
+    const char *country = str_field(c, "country");
+    char *policy = cJSON_PrintUnformatted(cJSON_GetObjectItemCaseSensitive(c, "policy"));
+    cg_send_guard *live = NULL, *restored = NULL;
+    char *stored = NULL, *again = NULL;
+    size_t len = 0, again_len = 0;
+    const cJSON *step;
+
+    CHECK(secret != NULL && country != NULL && policy != NULL);
+    if (str_field(c, "error") != NULL) {
+        cg_status st = cg_send_guard_new(TEXT(policy), (const uint8_t *)secret, strlen(secret),
+                                         &live);
+        CHECK(same_error(st, str_field(c, "error")));
+        CHECK(live == NULL);
+        goto done;
+    }
+    CHECK_STATUS(cg_send_guard_new(TEXT(policy), (const uint8_t *)secret, strlen(secret), &live),
+                 CG_OK);
+    CHECK_STATUS(cg_send_guard_snapshot(live, &stored, &len), CG_OK);
+    cJSON_ArrayForEach(step, cJSON_GetObjectItemCaseSensitive(c, "steps")) {
+        CHECK_STATUS(cg_send_guard_restore(stored, len, TEXT(policy), (const uint8_t *)secret,
+                                           strlen(secret), &restored),
+                     CG_OK);
+        CHECK(guard_step(live, step, country));
+        CHECK(guard_step(restored, step, country));
+        cg_string_free(stored);
+        stored = NULL;
+        CHECK_STATUS(cg_send_guard_snapshot(restored, &stored, &len), CG_OK);
+        CHECK_STATUS(cg_send_guard_snapshot(live, &again, &again_len), CG_OK);
+        CHECK(len == again_len && memcmp(stored, again, len) == 0);
+        cg_string_free(again);
+        again = NULL;
+        cg_send_guard_free(restored);
+        restored = NULL;
+    }
+done:
+    cJSON_free(policy);
+    cg_string_free(stored);
+    cg_string_free(again);
+    cg_send_guard_free(live);
+    cg_send_guard_free(restored);
+    return ok;
+}
+
 /* One flow vector: build the flow, feed every step's event, compare actions (or the error),
  * state and next deadline. */
 static int flow_file(const cJSON *doc) {
@@ -1017,6 +1145,7 @@ static const struct test TESTS[] = {
     {"phone_text_forms", test_phone_text_forms},
     {"erase_on_empty_engine", test_erase_on_empty_engine},
     {"flow_errors", test_flow_errors},
+    {"send_guard_errors", test_send_guard_errors},
     {"flow_snapshot_round_trip", test_flow_snapshot_round_trip},
 };
 
@@ -1034,6 +1163,7 @@ int main(int argc, char **argv) {
     replay(vectors, "assess", assess_case);
     replay(vectors, "reply_intent", reply_intent_case);
     replay(vectors, "token", token_case);
+    replay(vectors, "send_guard", send_guard_case);
     for (int a = 2; a < argc; a++) replay_flow(argv[a]);
 
     printf("%d passed, %d failed\n", passed, failed);

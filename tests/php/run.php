@@ -167,6 +167,32 @@ foreach (cases("$vectors/token.json") as $i => $c) {
         return error_of(fn () => C\verify_token($c['secret'], $c['token'], $c['order_id'], $c['now'])) === $c['error'];
     });
 }
+foreach (cases("$vectors/send_guard.json") as $i => $c) {
+    check("send_guard[$i] {$c['note']}", function () use ($c) {
+        if (isset($c['error'])) {
+            return error_of(fn () => new C\SendGuard($c['policy'], $c['secret'])) === $c['error'];
+        }
+        // Each step on a guard restored from the previous snapshot, beside one kept live.
+        $live = new C\SendGuard($c['policy'], $c['secret']);
+        $stored = $live->snapshot();
+        foreach ($c['steps'] as $n => $step) {
+            $restored = C\SendGuard::restore($stored, $c['policy'], $c['secret']);
+            foreach ([$live, $restored] as $guard) {
+                $got = null;
+                $err = error_of(function () use ($guard, $step, $c, &$got) { $got = $guard->admit($step['action'], $step['at'], $c['country']); });
+                if ($err !== ($step['error'] ?? null) || ($err === null && $got != $step['denied'])) {
+                    fwrite(STDERR, "  step $n: " . json_encode($got) . " $err\n");
+                    return false;
+                }
+            }
+            $stored = $restored->snapshot();
+            if ($stored !== $live->snapshot()) {
+                return false;
+            }
+        }
+        return true;
+    });
+}
 foreach (glob("$vectors/flow/*.json") ?: [] as $path) {
     check('flow ' . basename($path), function () use ($path) {
         $v = json_decode((string) file_get_contents($path), true, 512, JSON_THROW_ON_ERROR);

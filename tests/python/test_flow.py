@@ -88,6 +88,33 @@ def test_malformed_windows_are_invalid_events() -> None:
     assert f.state == "awaiting_sms"
 
 
+def test_the_send_guard_stops_sms_pumping_and_the_flow_moves_on() -> None:
+    """A Moroccan shop, an order with a British number: each paid message is denied, the flow
+    falls back to the email, and the guard's snapshot survives a restart."""
+    guard = codguard.SendGuard({"countries": ["MA"]}, secret=SECRET)
+    f = codguard.ConfirmationFlow(order("o-9", phone="+447400123456"), secret=SECRET)
+    pending = f.handle({"type": "placed", "at": T0})
+    sent = []
+    while pending:
+        action = pending.pop(0)
+        if action["type"] != "send":
+            continue
+        denied = guard.admit(action, T0 + len(sent), "MA")
+        guard = codguard.SendGuard.restore(guard.snapshot(), {"countries": ["MA"]}, secret=SECRET)
+        if denied is None:
+            sent.append(action["channel"])
+        else:
+            assert denied["reason"] == "country_not_allowed"
+            pending += f.handle(denied)
+    assert sent == ["email"] and f.state == "awaiting_email"
+    with pytest.raises(codguard.SnapshotError):
+        codguard.SendGuard.restore(guard.snapshot(), secret=b"another secret")
+    with pytest.raises(codguard.InvalidConfig):
+        codguard.SendGuard({"countries": ["Maroc"]}, secret=SECRET)
+    with pytest.raises(codguard.InvalidOrder):
+        guard.admit({"type": "confirm"}, T0, "MA")
+
+
 def test_action_from_an_assessment() -> None:
     engine = codguard.Engine()
     a = engine.assess(order("o-1", phone="123", name="asdf", email="test@test.com", address="xxx"))

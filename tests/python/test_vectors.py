@@ -128,6 +128,29 @@ def replay_flow(case: dict) -> None:
         assert stored == live.snapshot()
 
 
+def replay_send_guard(case: dict) -> None:
+    """Each step on a guard restored from the previous snapshot, beside one kept live."""
+    secret = case["secret"].encode()
+    if "error" in case:
+        with pytest.raises(codguard.Error) as e:
+            codguard.SendGuard(case["policy"], secret=secret)
+        assert e.value.code == case["error"]
+        return
+    live = codguard.SendGuard(case["policy"], secret=secret)
+    stored = live.snapshot()
+    for step in case["steps"]:
+        restored = codguard.SendGuard.restore(stored, case["policy"], secret=secret)
+        for guard in (live, restored):
+            if "error" in step:
+                with pytest.raises(codguard.Error) as e:
+                    guard.admit(step["action"], step["at"], case["country"])
+                assert e.value.code == step["error"]
+            else:
+                assert guard.admit(step["action"], step["at"], case["country"]) == step["denied"]
+        stored = restored.snapshot()
+        assert stored == live.snapshot()
+
+
 REPLAYERS: dict[str, Callable[[dict], None]] = {
     "phone": replay_phone,
     "email": replay_email,
@@ -136,6 +159,7 @@ REPLAYERS: dict[str, Callable[[dict], None]] = {
     "assess": replay_assess,
     "reply_intent": replay_reply_intent,
     "token": replay_token,
+    "send_guard": replay_send_guard,
 }
 
 

@@ -123,6 +123,22 @@ impl DeliveryWindow {
     }
 }
 
+/// Why the send guard stopped a message (see [`SendGuard`](super::SendGuard)).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DenyReason {
+    /// The number is not a valid phone number.
+    NumberInvalid,
+    /// The number belongs to a country the shop does not serve.
+    CountryNotAllowed,
+    /// The shop's paid messages for today are spent.
+    DailyBudget,
+    /// This number has had its messages for today.
+    NumberDailyLimit,
+    /// The numbers of this prefix have had their messages for this hour.
+    PrefixHourlyLimit,
+}
+
 /// Why the courier could not deliver.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -207,6 +223,16 @@ pub enum Event {
         /// The channel that failed (not `call`).
         channel: Channel,
     },
+    /// The send guard stopped the message just sent (not sent): like a failed send, the flow
+    /// moves on to the next channel.
+    SendDenied {
+        /// Time.
+        at: i64,
+        /// The channel of the stopped message (not `call`).
+        channel: Channel,
+        /// Why.
+        reason: DenyReason,
+    },
     /// The order was delivered (beyond the contract's list: starts the follow-up).
     Delivered {
         /// Time.
@@ -231,6 +257,7 @@ impl Event {
             | Event::Reply { at, .. }
             | Event::CallResult { at, .. }
             | Event::SendFailed { at, .. }
+            | Event::SendDenied { at, .. }
             | Event::Delivered { at }
             | Event::DeliveryFailed { at, .. } => at,
         }
@@ -249,7 +276,11 @@ impl Event {
             Event::SendFailed {
                 channel: Channel::Call,
                 ..
-            } => invalid("send_failed cannot name the call channel"),
+            }
+            | Event::SendDenied {
+                channel: Channel::Call,
+                ..
+            } => invalid("send_failed and send_denied cannot name the call channel"),
             Event::Reply {
                 intent: Intent::NewPhone,
                 phone,

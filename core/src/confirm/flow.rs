@@ -40,6 +40,9 @@
 //!   opening the link (a GET, or a messenger's preview) must never confirm anything.
 //! - `reply` accepts `"intent": "unknown"` (what [`reply_intent`](super::reply_intent) answers
 //!   when unsure): it gives `notify_customer_service` (`unclear_reply`) so a person reads it.
+//! - `{"type": "send_denied", "at": T, "channel": "sms", "reason": "..."}`: the
+//!   [`SendGuard`](super::SendGuard) stopped the message just sent (SMS pumping); the flow moves
+//!   on to the next channel at once, as for `send_failed`.
 //!
 //! # The link's page: delivery window and address
 //! `link_clicked` (and `call_result`, for what a customer told the person who called) may carry
@@ -319,7 +322,10 @@ impl ConfirmationFlow {
                 let details = Details::new(delivery_window, address);
                 self.on_call_result(result, details, at, &mut out)
             }
-            Event::SendFailed { channel, .. } => self.on_send_failed(channel, at, &mut out),
+            // A message the send guard stopped never left: the flow moves on as for a failure.
+            Event::SendFailed { channel, .. } | Event::SendDenied { channel, .. } => {
+                self.on_send_failed(channel, at, &mut out)
+            }
             Event::Delivered { .. } => self.on_delivered(at),
             Event::DeliveryFailed { reason, .. } => self.on_delivery_failed(reason, at, &mut out),
         }

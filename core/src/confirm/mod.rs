@@ -7,21 +7,25 @@
 //! - [`reply_intent`]: what a customer's free-text reply means.
 //! - [`render`], [`choose_lang`], [`default_template`]: the messages in Arabic, French, English.
 //! - [`sms_segments`]: what an SMS costs.
+//! - [`SendGuard`]: the check before each paid message, against SMS pumping.
 
 mod events;
 pub mod flow;
+mod guard;
 mod intent;
 mod policy;
+mod seal;
 mod sms;
 mod snapshot;
 mod templates;
 mod token;
 
 pub use events::{
-    CallResult, CancelReason, Channel, DeliveryFailure, DeliveryWindow, Event, FlowAction,
-    FlowState, LinkChoice, NotifyReason, Slot, MAX_ADDRESS_CHARS,
+    CallResult, CancelReason, Channel, DeliveryFailure, DeliveryWindow, DenyReason, Event,
+    FlowAction, FlowState, LinkChoice, NotifyReason, Slot, MAX_ADDRESS_CHARS,
 };
 pub use flow::ConfirmationFlow;
+pub use guard::{GuardPolicy, GuardSnapshot, SendGuard};
 pub use intent::{reply_intent, Intent, ReplyIntent};
 pub use policy::{FlowPolicy, OptOut, QuietHours};
 pub use sms::{sms_encoding, sms_segments, SmsEncoding};

@@ -86,6 +86,36 @@ impl TokenKey {
         mac
     }
 
+    /// HMAC-SHA256 over `domain`, `version` and `bytes`: the integrity tag of a state this key
+    /// seals for storage (see `seal.rs`). The domain keeps these tags apart from link tokens.
+    pub(crate) fn seal_tag(&self, domain: &[u8], version: u32, bytes: &[u8]) -> [u8; 32] {
+        self.seal_mac(domain, version, bytes)
+            .finalize()
+            .into_bytes()
+            .into()
+    }
+
+    /// True when `tag` is [`TokenKey::seal_tag`] of these inputs, compared in constant time.
+    pub(crate) fn seal_tag_matches(
+        &self,
+        domain: &[u8],
+        version: u32,
+        bytes: &[u8],
+        tag: &[u8],
+    ) -> bool {
+        self.seal_mac(domain, version, bytes)
+            .verify_slice(tag)
+            .is_ok()
+    }
+
+    fn seal_mac(&self, domain: &[u8], version: u32, bytes: &[u8]) -> Hmac<Sha256> {
+        let mut mac = self.mac.clone();
+        mac.update(domain);
+        mac.update(&version.to_be_bytes());
+        mac.update(bytes);
+        mac
+    }
+
     /// Issues the token for `order_id`, valid until `expires_at` (Unix seconds, clamped to the
     /// `u32` range: 1970 to 2106).
     pub fn issue(&self, order_id: &str, expires_at: i64) -> String {
