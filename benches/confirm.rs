@@ -30,9 +30,33 @@ fn tokens(c: &mut Criterion) {
     });
 }
 
+/// The replies of `tests/data/replies_labelled.tsv`: (country, text).
+fn labelled_replies() -> Vec<(String, String)> {
+    let path =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/data/replies_labelled.tsv");
+    let data = std::fs::read_to_string(path).expect("labelled replies");
+    data.lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+        .filter_map(|l| {
+            let f: Vec<&str> = l.split('\t').collect();
+            let country = if f.get(1)? == &"-" { "" } else { f.get(1)? };
+            Some((country.to_owned(), f.get(4)?.to_string()))
+        })
+        .collect()
+}
+
 fn replies(c: &mut Criterion) {
     c.bench_function("reply_intent_darija", |b| {
         b.iter(|| reply_intent(black_box("Wakha a sidi, je confirme"), "MA"));
+    });
+    // One iteration reads every labelled reply (463, every language); the README divides.
+    let labelled = labelled_replies();
+    c.bench_function("reply_intent_labelled_all", |b| {
+        b.iter(|| {
+            for (country, text) in &labelled {
+                black_box(reply_intent(black_box(text), country).ok());
+            }
+        })
     });
 }
 

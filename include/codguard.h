@@ -392,9 +392,10 @@ cg_status cg_engine_assess(const struct cg_engine *engine,
  * Assesses many orders (a JSON array or JSON Lines) on every core. `*out_json` receives a JSON
  * array with one element per order, in input order: the assessment, or
  * `{"order_id": ..., "error": {"code": "invalid_record", "message": ...}}` for an order that
- * cannot be assessed (one bad order does not fail the others).
+ * cannot be assessed, including one that breaks the input contract (an unknown field, a
+ * country that is not an ISO 3166-1 alpha-2 code): one bad order does not fail the others.
  *
- * Errors: `CG_INVALID_JSON`, `CG_INVALID_RECORD` (an element that is not an order at all).
+ * Errors: `CG_INVALID_JSON`, `CG_INVALID_RECORD` (the text is not a list of JSON values).
  *
  * # Safety
  * As `cg_engine_assess`.
@@ -589,8 +590,13 @@ cg_status cg_flow_verify_link(const struct cg_flow *flow,
 /**
  * What a customer's free-text reply means: `*out_json` receives
  * `{"intent": "confirm" | "cancel" | "new_phone" | "unknown", "phone": "+2126..." | null}`.
- * `country` (ISO alpha-2) reads numbers written in national form. Never fails on content:
- * unclear or over-long text is `unknown`.
+ * `country` (ISO 3166-1 alpha-2, any case; `""` when unknown) picks the words' meanings where
+ * they differ by country (`ماشي` is "OK" in Egypt, "not" in Morocco; without a country such
+ * words give `unknown`) and reads numbers written in national form. Never fails on the text:
+ * unclear or over-long text is `unknown`, never a guessed confirm or cancel.
+ *
+ * Errors: `CG_INVALID_COUNTRY` (a country that is neither `""` nor a known code, such as
+ * `"Morocco"`).
  *
  * # Safety
  * The texts are NULL or valid for their lengths; the out-pointers are NULL or writable.

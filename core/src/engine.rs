@@ -73,7 +73,8 @@ impl Engine {
     /// All or nothing: when any record is invalid or repeats an id, nothing is added.
     ///
     /// # Errors
-    /// [`ErrorKind::InvalidRecord`] for an empty order id, [`ErrorKind::DuplicateOrder`] for an id
+    /// [`ErrorKind::InvalidRecord`] for a record that does not validate ([`Order::validate`]: an
+    /// empty order id, a country that is not an ISO 3166-1 alpha-2 code), [`ErrorKind::DuplicateOrder`] for an id
     /// already held or repeated in `records`; the message names the record's position.
     pub fn add_history<I>(&mut self, records: I) -> Result<usize, Error>
     where
@@ -143,7 +144,8 @@ impl Engine {
     /// Assesses a new order against the history.
     ///
     /// # Errors
-    /// [`ErrorKind::InvalidRecord`] when the order id is empty. Bad phones, emails, names and
+    /// [`ErrorKind::InvalidRecord`] when the order does not validate ([`Order::validate`]: an
+    /// empty order id, a country that is not an ISO 3166-1 alpha-2 code). Bad phones, emails, names and
     /// addresses are not errors: they are what the assessment is about.
     pub fn assess(&self, order: &Order) -> Result<Assessment, Error> {
         order.validate()?;

@@ -13,6 +13,9 @@ use serde::{Deserialize, Serialize};
 pub enum ErrorKind {
     /// An input string is longer than the documented maximum for its field.
     InputTooLong,
+    /// A text is not valid Unicode: bytes that are not UTF-8 (over C), a lone surrogate (in a
+    /// Python `str`). Rust's `&str` is always valid, so only the bindings report it.
+    InvalidUtf8,
     /// The phone field is empty.
     PhoneEmpty,
     /// The phone has too few digits to be a number of its region.
@@ -32,7 +35,9 @@ pub enum ErrorKind {
     EmailEmpty,
     /// The email is not a syntactically usable address.
     EmailInvalid,
-    /// A record (order, history record, config, event) is malformed or misses a required field.
+    /// An order or history record is malformed: an unknown field, a missing required one, a
+    /// value of the wrong type, a country that is not an ISO 3166-1 alpha-2 code; the message
+    /// names the field. Also a store row that does not parse.
     InvalidRecord,
     /// A policy or flow configuration is inconsistent.
     InvalidConfig,
@@ -63,6 +68,7 @@ impl ErrorKind {
     pub fn code(self) -> &'static str {
         match self {
             ErrorKind::InputTooLong => "input_too_long",
+            ErrorKind::InvalidUtf8 => "invalid_utf8",
             ErrorKind::PhoneEmpty => "phone_empty",
             ErrorKind::PhoneTooShort => "phone_too_short",
             ErrorKind::PhoneTooLong => "phone_too_long",

@@ -132,7 +132,7 @@ impl Store {
     /// The rows to write for a past order (or a new order entering the history as `pending`).
     ///
     /// # Errors
-    /// [`ErrorKind::InvalidRecord`] when the order id is empty.
+    /// [`ErrorKind::InvalidRecord`] when the order does not validate ([`Order::validate`]).
     pub fn write(&self, record: &HistoryRecord) -> Result<Write, Error> {
         record.order.validate()?;
         let features = Features::of(&record.order);
@@ -158,7 +158,7 @@ impl Store {
     /// Starts assessing `order`: feed the lookup until it wants nothing.
     ///
     /// # Errors
-    /// [`ErrorKind::InvalidRecord`] when the order id is empty.
+    /// [`ErrorKind::InvalidRecord`] when the order does not validate ([`Order::validate`]).
     pub fn assess(&self, order: &Order) -> Result<Lookup, Error> {
         order.validate()?;
         let features = Features::of(order);

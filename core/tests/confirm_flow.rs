@@ -167,6 +167,7 @@ fn verify_link_tells_why() {
         order_id: "o-1".into(),
         placed_at: 1_767_225_600,
         phone: "+212612345678".into(),
+        country: "MA".into(),
         ..Order::default()
     };
     let flow = ConfirmationFlow::new(&order, Action::Confirm, FlowPolicy::default(), b"k").unwrap();

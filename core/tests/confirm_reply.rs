@@ -1,6 +1,6 @@
 //! Replays `tests/vectors/reply_intent.json` and `tests/vectors/token.json`.
 
-use codguard::confirm::{issue_token, reply_intent, verify_token, TokenKey};
+use codguard::confirm::{issue_token, reply_intent, verify_token, Intent, TokenKey};
 use proptest::prelude::*;
 use serde_json::Value;
 
@@ -16,16 +16,20 @@ fn cases(file: &str) -> Vec<Value> {
 #[test]
 fn reply_intent_vectors() {
     let cases = cases("reply_intent.json");
-    assert!(cases.len() >= 60);
+    assert!(cases.len() >= 200);
     let mut failures = Vec::new();
     for c in &cases {
-        let text = c["text"].as_str().unwrap();
-        let got = serde_json::to_value(reply_intent(text, c["default_country"].as_str().unwrap()))
-            .unwrap();
-        if got != c["expected"] {
+        let text = c["text"].as_str().expect("text");
+        // null and "" both mean "no country".
+        let country = c["country"].as_str().unwrap_or("");
+        let got = match reply_intent(text, country) {
+            Ok(r) => (serde_json::to_value(r).expect("json"), Value::Null),
+            Err(e) => (Value::Null, Value::from(e.kind().code())),
+        };
+        if got != (c["expected"].clone(), c["error"].clone()) {
             failures.push(format!(
-                "{text:?} ({}): got {got}, want {}",
-                c["note"], c["expected"]
+                "{text:?} ({country}, {}): got {} / {}, want {} / {}",
+                c["note"], got.0, got.1, c["expected"], c["error"]
             ));
         }
     }
@@ -54,12 +58,55 @@ fn token_vectors() {
     }
 }
 
+/// The countries and texts of `tests/data/replies_labelled.tsv`, read once.
+fn labelled_replies() -> &'static [(String, String)] {
+    static REPLIES: std::sync::OnceLock<Vec<(String, String)>> = std::sync::OnceLock::new();
+    REPLIES.get_or_init(|| {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../tests/data/replies_labelled.tsv");
+        std::fs::read_to_string(path)
+            .expect("labelled replies")
+            .lines()
+            .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+            .map(|l| {
+                let f: Vec<&str> = l.split('\t').collect();
+                let country = if f[1] == "-" { "" } else { f[1] };
+                (country.to_owned(), f[4].to_owned())
+            })
+            .collect()
+    })
+}
+
+fn decides(text: &str, country: &str) -> bool {
+    let intent = reply_intent(text, country).expect("known country").intent;
+    matches!(intent, Intent::Confirm | Intent::Cancel)
+}
+
 proptest! {
+    /// "Unknown rather than a guess": whatever a reply says, a question, a condition, a "but"
+    /// or a word the lists do not know makes it unknown, never a confirm or a cancel.
     #[test]
-    fn reply_intent_never_panics(text in ".{0,200}") {
-        let r = reply_intent(&text, "MA");
+    fn doubt_never_confirms_or_cancels(
+        i in 0usize..463,
+        doubt in prop::sample::select(vec![
+            " ?", "؟", " if it comes today", " si possible", " إذا وصل", " ila kan",
+            " mais", " but", " ولكن", " بس", " maybe", " peut-être", " ربما", " later",
+            " من بعد", " blorp", " zqxw", " 😂",
+        ]),
+    ) {
+        let replies = labelled_replies();
+        let (country, text) = &replies[i % replies.len()];
+        let doubtful = format!("{text}{doubt}");
+        prop_assert!(!decides(&doubtful, country), "{doubtful:?} ({country})");
+        let doubtful = format!("{} {text}", doubt.trim());
+        prop_assert!(!decides(&doubtful, country), "{doubtful:?} ({country})");
+    }
+
+    #[test]
+    fn reply_intent_never_panics(text in ".{0,200}", country in "(|MA|EG|FR|SA|TN)") {
+        let r = reply_intent(&text, &country).expect("a known country never fails");
         // A phone only ever comes with new_phone.
-        prop_assert_eq!(r.phone.is_some(), r.intent == codguard::confirm::Intent::NewPhone);
+        prop_assert_eq!(r.phone.is_some(), r.intent == Intent::NewPhone);
     }
 
     #[test]

@@ -80,6 +80,7 @@ fn every_unicode_digit_reads_the_same_in_phones_addresses_names_and_replies() {
         );
         assert_eq!(
             reply_intent(&reply, "MA")
+                .expect("a known country")
                 .phone
                 .map(|p| p.as_str().to_string()),
             Some("+212696030620".to_string()),

@@ -160,9 +160,23 @@ final class Lib
     }
 
     /** Arrays become JSON; strings pass as they are (already JSON / JSON Lines). */
+    /**
+     * `$value` as JSON text (a string is taken as JSON already). Text that is not UTF-8 is the
+     * library's own error, as over C: ArgumentException with status 101 (`invalid_utf8`).
+     */
     public static function json(mixed $value): string
     {
-        return is_string($value) ? $value : json_encode($value, JSON_THROW_ON_ERROR | JSON_UNESCAPED_UNICODE | JSON_PRESERVE_ZERO_FRACTION);
+        if (is_string($value)) {
+            return $value;
+        }
+        try {
+            return json_encode($value, JSON_THROW_ON_ERROR | JSON_UNESCAPED_UNICODE | JSON_PRESERVE_ZERO_FRACTION);
+        } catch (\JsonException $e) {
+            if ($e->getCode() === JSON_ERROR_UTF8 || $e->getCode() === JSON_ERROR_UTF16) {
+                throw new ArgumentException('a text is not valid UTF-8', 101, 'invalid_utf8');
+            }
+            throw new ArgumentException('the value cannot be written as JSON: ' . $e->getMessage(), 102, 'invalid_json');
+        }
     }
 }
 
@@ -233,9 +247,15 @@ function name_similarity(string $a, string $b): float
     return (float) $score->cdata;
 }
 
-/** ['intent' => 'confirm'|'cancel'|'new_phone'|'unknown', 'phone' => ?string]. */
-function reply_intent(string $text, string $country = ''): array
+/**
+ * What a customer's reply means: ['intent' => 'confirm'|'cancel'|'new_phone'|'unknown',
+ * 'phone' => ?string]. $country (ISO 3166-1 alpha-2, or null) picks the words' meanings where
+ * they differ by country and reads a national new number; an unknown code throws
+ * InvalidInputException. Unclear text is 'unknown', never a guess.
+ */
+function reply_intent(string $text, ?string $country = null): array
 {
+    $country ??= '';
     return Lib::callJson('cg_reply_intent', [$text, strlen($text), $country, strlen($country)]);
 }
 

@@ -5,6 +5,7 @@ use std::os::raw::c_char;
 use codguard::engine::Engine;
 use codguard::policy::PolicyConfig;
 use codguard::{HistoryRecord, Order, Outcome};
+use serde::Deserialize;
 
 use crate::guard::{clear, give_bytes, give_json, json, json_list, out, text, text_out};
 use crate::handle::{self, impl_handle};
@@ -247,9 +248,10 @@ struct ErrorJson {
 /// Assesses many orders (a JSON array or JSON Lines) on every core. `*out_json` receives a JSON
 /// array with one element per order, in input order: the assessment, or
 /// `{"order_id": ..., "error": {"code": "invalid_record", "message": ...}}` for an order that
-/// cannot be assessed (one bad order does not fail the others).
+/// cannot be assessed, including one that breaks the input contract (an unknown field, a
+/// country that is not an ISO 3166-1 alpha-2 code): one bad order does not fail the others.
 ///
-/// Errors: `CG_INVALID_JSON`, `CG_INVALID_RECORD` (an element that is not an order at all).
+/// Errors: `CG_INVALID_JSON`, `CG_INVALID_RECORD` (the text is not a list of JSON values).
 ///
 /// # Safety
 /// As `cg_engine_assess`.
@@ -264,25 +266,68 @@ pub unsafe extern "C" fn cg_engine_assess_many(
     ffi_guard!({
         let (out_json, out_len) = text_out(out_json, out_len)?;
         let engine = handle::get(engine)?;
-        let orders: Vec<Order> =
+        let items: Vec<serde_json::Value> =
             json_list(text(json, len, "orders")?, "orders", CG_INVALID_RECORD)?;
-        let answers: Vec<Answer> = engine
-            .assess_many(&orders)
+        // Each element is read on its own, so that one that breaks the contract is answered
+        // with its error in its place.
+        let mut orders = Vec::with_capacity(items.len());
+        let mut read = Vec::with_capacity(items.len());
+        for item in &items {
+            match Order::deserialize(item) {
+                Ok(order) => {
+                    read.push(Ok(()));
+                    orders.push(order);
+                }
+                Err(e) => read.push(Err(codguard::Error::new(
+                    codguard::ErrorKind::InvalidRecord,
+                    format!("order: {e}"),
+                ))),
+            }
+        }
+        let mut assessed = engine.assess_many(&orders).into_iter().zip(&orders);
+        let answers: Vec<Answer> = read
             .into_iter()
-            .zip(&orders)
-            .map(|(r, o)| match r {
-                Ok(a) => Answer::Assessed(a),
-                Err(e) => Answer::Failed {
-                    order_id: o.order_id.clone(),
-                    error: ErrorJson {
-                        code: e.kind().code(),
-                        message: e.message().to_owned(),
+            .zip(&items)
+            .map(|(r, item)| {
+                let result = match r {
+                    Ok(()) => match assessed.next() {
+                        Some((result, order)) => result.map_err(|e| (order.order_id.clone(), e)),
+                        None => Err((id_of(item), internal_error())),
                     },
-                },
+                    Err(e) => Err((id_of(item), e)),
+                };
+                match result {
+                    Ok(a) => Answer::Assessed(a),
+                    Err((order_id, e)) => Answer::Failed {
+                        order_id,
+                        error: ErrorJson {
+                            code: e.kind().code(),
+                            message: e.message().to_owned(),
+                        },
+                    },
+                }
             })
             .collect();
         give_json(&answers, out_json, out_len)
     })
+}
+
+/// The `order_id` of an element that did not read as an order, when it has a text one.
+fn id_of(item: &serde_json::Value) -> codguard::OrderId {
+    codguard::OrderId(
+        item.get("order_id")
+            .and_then(serde_json::Value::as_str)
+            .unwrap_or("")
+            .to_owned(),
+    )
+}
+
+/// Never seen: the engine answers once per order it is given.
+fn internal_error() -> codguard::Error {
+    codguard::Error::new(
+        codguard::ErrorKind::InvalidRecord,
+        "order: no answer from the engine",
+    )
 }
 
 /// Erases every order of the customer(s) who used this phone (read with `country`, ISO alpha-2,

@@ -256,8 +256,13 @@ pub unsafe extern "C" fn cg_flow_verify_link(
 
 /// What a customer's free-text reply means: `*out_json` receives
 /// `{"intent": "confirm" | "cancel" | "new_phone" | "unknown", "phone": "+2126..." | null}`.
-/// `country` (ISO alpha-2) reads numbers written in national form. Never fails on content:
-/// unclear or over-long text is `unknown`.
+/// `country` (ISO 3166-1 alpha-2, any case; `""` when unknown) picks the words' meanings where
+/// they differ by country (`ماشي` is "OK" in Egypt, "not" in Morocco; without a country such
+/// words give `unknown`) and reads numbers written in national form. Never fails on the text:
+/// unclear or over-long text is `unknown`, never a guessed confirm or cancel.
+///
+/// Errors: `CG_INVALID_COUNTRY` (a country that is neither `""` nor a known code, such as
+/// `"Morocco"`).
 ///
 /// # Safety
 /// The texts are NULL or valid for their lengths; the out-pointers are NULL or writable.
@@ -274,7 +279,7 @@ pub unsafe extern "C" fn cg_reply_intent(
         let (out_json, out_len) = text_out(out_json, out_len)?;
         let reply = text(reply, reply_len, "reply")?;
         let country = text(country, country_len, "country")?;
-        give_json(&confirm::reply_intent(reply, country), out_json, out_len)
+        give_json(&confirm::reply_intent(reply, country)?, out_json, out_len)
     })
 }
 

@@ -125,6 +125,7 @@ impl From<ErrorKind> for cg_status {
     fn from(kind: ErrorKind) -> cg_status {
         match kind {
             ErrorKind::InputTooLong => CG_INPUT_TOO_LONG,
+            ErrorKind::InvalidUtf8 => CG_INVALID_UTF8,
             ErrorKind::PhoneEmpty => CG_PHONE_EMPTY,
             ErrorKind::PhoneTooShort => CG_PHONE_TOO_SHORT,
             ErrorKind::PhoneTooLong => CG_PHONE_TOO_LONG,
@@ -403,6 +404,7 @@ mod tests {
         use ErrorKind::*;
         for kind in [
             InputTooLong,
+            InvalidUtf8,
             PhoneEmpty,
             PhoneTooShort,
             PhoneTooLong,

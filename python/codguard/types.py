@@ -22,17 +22,19 @@ Timestamp = Union[int, datetime.datetime]
 class _OrderRequired(TypedDict):
     order_id: str
     placed_at: Timestamp
+    country: str
+    """ISO 3166-1 alpha-2 code, any letter case (``"MA"``, ``"eg"``); ``"Morocco"`` raises InvalidOrder."""
 
 
 class Order(_OrderRequired, total=False):
-    """A new order as the checkout received it; every text field is optional (None = "")."""
+    """A new order as the checkout received it. Only these keys: any other raises InvalidOrder
+    naming it. The other text fields are optional (missing, None and "" mean the same)."""
 
     name: Optional[str]
     phone: Optional[str]
     email: Optional[str]
     address: Optional[str]
     city: Optional[str]
-    country: Optional[str]
     total: Optional[float]
     currency: Optional[str]
 

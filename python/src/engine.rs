@@ -11,6 +11,7 @@ use pyo3::types::{PyBytes, PyDict, PyList, PyTuple, PyType};
 use pyo3::{intern, IntoPyObjectExt};
 
 use crate::convert;
+use crate::convert::Text;
 use crate::error::{py_err, to_py_err, type_error, ToPyResult};
 
 /// A shop's order history and policy: assesses new orders and learns their outcomes.
@@ -43,12 +44,21 @@ pub(crate) fn config_of(config: Option<&Bound<'_, PyAny>>) -> PyResult<PolicyCon
             if convert::as_dict(c, "config").is_err() {
                 return Err(type_error("config", "a dict or None", c));
             }
-            let value = convert::to_json(c, "config").map_err(|_| {
-                py_err(
-                    ErrorKind::InvalidConfig,
-                    "config holds values that are not plain data",
-                )
-            })?;
+            // Values that are not plain data are a bad config; a lone surrogate stays what it
+            // is everywhere (`invalid_utf8`).
+            let value =
+                convert::to_json_as(c, "config", ErrorKind::InvalidConfig).map_err(|e| {
+                    Python::attach(|py| {
+                        if e.is_instance_of::<pyo3::exceptions::PyTypeError>(py) {
+                            py_err(
+                                ErrorKind::InvalidConfig,
+                                "config holds values that are not plain data",
+                            )
+                        } else {
+                            e
+                        }
+                    })
+                })?;
             let config: PolicyConfig = serde_json::from_value(value)
                 .map_err(|e| py_err(ErrorKind::InvalidConfig, format!("policy config: {e}")))?;
             config.validate().py()?;
@@ -110,17 +120,22 @@ impl Engine {
     fn record_outcome(
         &self,
         py: Python<'_>,
-        order_id: &str,
+        order_id: Text<'_>,
         outcome: &Bound<'_, PyAny>,
     ) -> PyResult<()> {
         let outcome = convert::outcome(outcome)?;
-        py.detach(|| self.write().record_outcome(order_id, outcome))
+        py.detach(|| self.write().record_outcome(&order_id, outcome))
             .py()
     }
 
     /// Records whether the customer negotiated on an order.
-    fn record_negotiated(&self, py: Python<'_>, order_id: &str, negotiated: bool) -> PyResult<()> {
-        py.detach(|| self.write().record_negotiated(order_id, negotiated))
+    fn record_negotiated(
+        &self,
+        py: Python<'_>,
+        order_id: Text<'_>,
+        negotiated: bool,
+    ) -> PyResult<()> {
+        py.detach(|| self.write().record_negotiated(&order_id, negotiated))
             .py()
     }
 
@@ -160,16 +175,16 @@ impl Engine {
     fn erase_by_phone(
         &self,
         py: Python<'_>,
-        phone: &str,
-        default_country: &str,
+        phone: Text<'_>,
+        default_country: Text<'_>,
     ) -> PyResult<usize> {
-        py.detach(|| self.write().erase_by_phone(phone, default_country))
+        py.detach(|| self.write().erase_by_phone(&phone, &default_country))
             .py()
     }
 
     /// Erases every order of the customer(s) who used this email, as `erase_by_phone`.
-    fn erase_by_email(&self, py: Python<'_>, email: &str) -> PyResult<usize> {
-        py.detach(|| self.write().erase_by_email(email)).py()
+    fn erase_by_email(&self, py: Python<'_>, email: Text<'_>) -> PyResult<usize> {
+        py.detach(|| self.write().erase_by_email(&email)).py()
     }
 
     /// The whole engine (history and policy) as versioned, checksummed snapshot bytes.

@@ -7,7 +7,8 @@
 use codguard::{Error as CoreError, ErrorKind};
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
-use pyo3::types::PyType;
+use pyo3::sync::PyOnceLock;
+use pyo3::types::{PyDict, PyTuple, PyType};
 use pyo3::{create_exception, intern, PyTypeInfo};
 
 create_exception!(
@@ -77,13 +78,58 @@ create_exception!(
     "Snapshot bytes are truncated, corrupt or of an unknown version (`snapshot_*`)."
 );
 
+/// `InvalidOrderType`: an order or history record, or one of its fields, of the wrong Python
+/// type. Both an `InvalidOrder` (code `invalid_record`, as the contract says of every binding)
+/// and a `TypeError` (as Python code expects of a wrong type). Two bases need `type()`, which
+/// pyo3's `create_exception!` cannot call, so it is built once here.
+static INVALID_ORDER_TYPE: PyOnceLock<Py<PyType>> = PyOnceLock::new();
+
+fn invalid_order_type(py: Python<'_>) -> PyResult<&Bound<'_, PyType>> {
+    INVALID_ORDER_TYPE
+        .get_or_try_init(py, || {
+            let bases = PyTuple::new(
+                py,
+                [InvalidOrder::type_object(py), PyTypeError::type_object(py)],
+            )?;
+            let attrs = PyDict::new(py);
+            attrs.set_item(
+                "__doc__",
+                "An order or history record, or one of its fields, has the wrong Python type: \
+                 an InvalidOrder (code `invalid_record`) that is also a TypeError.",
+            )?;
+            attrs.set_item("__module__", "codguard")?;
+            attrs.set_item("code", ErrorKind::InvalidRecord.code())?;
+            let class = py.import("builtins")?.getattr("type")?.call1((
+                "InvalidOrderType",
+                bases,
+                attrs,
+            ))?;
+            Ok(class.cast_into::<PyType>()?.unbind())
+        })
+        .map(|class| class.bind(py))
+}
+
+/// A record field of the wrong Python type, as `InvalidOrderType` with code `invalid_record`.
+pub fn record_type_error(message: String) -> PyErr {
+    Python::attach(|py| {
+        let raised = invalid_order_type(py).and_then(|class| {
+            let value = class.call1((message,))?;
+            value.setattr(intern!(py, "code"), ErrorKind::InvalidRecord.code())?;
+            Ok(PyErr::from_value(value))
+        });
+        raised.unwrap_or_else(|e| e)
+    })
+}
+
 /// The exception class of a core error kind.
 fn class_of(py: Python<'_>, kind: ErrorKind) -> Bound<'_, PyType> {
     match kind {
         k if k.is_invalid_phone() => InvalidPhone::type_object(py),
         k if k.is_invalid_token() => InvalidToken::type_object(py),
         k if k.is_invalid_snapshot() => SnapshotError::type_object(py),
-        ErrorKind::InputTooLong | ErrorKind::InvalidCountry => InvalidInput::type_object(py),
+        ErrorKind::InputTooLong | ErrorKind::InvalidCountry | ErrorKind::InvalidUtf8 => {
+            InvalidInput::type_object(py)
+        }
         ErrorKind::EmailEmpty | ErrorKind::EmailInvalid => InvalidEmail::type_object(py),
         ErrorKind::InvalidRecord => InvalidOrder::type_object(py),
         ErrorKind::InvalidEvent => InvalidEvent::type_object(py),
@@ -145,6 +191,7 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("InvalidPhone", py.get_type::<InvalidPhone>())?;
     m.add("InvalidEmail", py.get_type::<InvalidEmail>())?;
     m.add("InvalidOrder", py.get_type::<InvalidOrder>())?;
+    m.add("InvalidOrderType", invalid_order_type(py)?)?;
     m.add("InvalidEvent", py.get_type::<InvalidEvent>())?;
     m.add("InvalidConfig", py.get_type::<InvalidConfig>())?;
     m.add("UnknownOrder", py.get_type::<UnknownOrder>())?;

@@ -11,6 +11,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyList, PyString, PyType};
 
 use crate::convert;
+use crate::convert::Text;
 use crate::engine::Assessment;
 use crate::error::{py_err, type_error, ToPyResult};
 
@@ -20,7 +21,7 @@ pub(crate) fn secret_bytes(secret: &Bound<'_, PyAny>) -> PyResult<Vec<u8>> {
         return Ok(b.as_bytes().to_vec());
     }
     if let Ok(s) = secret.cast::<PyString>() {
-        return Ok(s.to_str()?.as_bytes().to_vec());
+        return Ok(convert::utf8(s, "secret")?.as_bytes().to_vec());
     }
     Err(type_error("secret", "bytes or str", secret))
 }
@@ -30,8 +31,10 @@ fn action_of(action: &Bound<'_, PyAny>) -> PyResult<Action> {
         return Ok(a.get().core().action);
     }
     match action.cast::<PyString>() {
-        Ok(s) => serde_json::from_value(serde_json::Value::String(s.to_str()?.to_owned()))
-            .map_err(|_| py_err(ErrorKind::InvalidConfig, "unknown action name")),
+        Ok(s) => serde_json::from_value(serde_json::Value::String(
+            convert::utf8(s, "action")?.to_owned(),
+        ))
+        .map_err(|_| py_err(ErrorKind::InvalidConfig, "unknown action name")),
         Err(_) => Err(type_error(
             "action",
             "an action name or an Assessment",
@@ -150,9 +153,9 @@ impl ConfirmationFlow {
 
     /// Checks a link token at `now` (int or aware datetime). Raises InvalidToken with the
     /// reason (`token_forged`, `token_expired`...).
-    fn verify_link(&self, token: &str, now: &Bound<'_, PyAny>) -> PyResult<()> {
+    fn verify_link(&self, token: Text<'_>, now: &Bound<'_, PyAny>) -> PyResult<()> {
         let now = convert::unix_seconds(now, "now", ErrorKind::InvalidEvent)?;
-        self.inner.verify_link(token, now).py()
+        self.inner.verify_link(&token, now).py()
     }
 
     /// The flow's whole state as bytes (versioned JSON) to store between events. The secret is
@@ -173,7 +176,7 @@ impl ConfirmationFlow {
         let text: Vec<u8> = if let Ok(b) = data.cast::<PyBytes>() {
             b.as_bytes().to_vec()
         } else if let Ok(s) = data.cast::<PyString>() {
-            s.to_str()?.as_bytes().to_vec()
+            convert::utf8(s, "snapshot")?.as_bytes().to_vec()
         } else {
             return Err(type_error("data", "bytes or str", data));
         };
@@ -195,15 +198,17 @@ impl ConfirmationFlow {
 }
 
 /// Reads a customer's free-text reply: `{"intent": "confirm" | "cancel" | "new_phone" |
-/// "unknown", "phone": E.164 or None}`. `default_country` reads a national new number.
+/// "unknown", "phone": E.164 or None}`. `country` (ISO alpha-2, or None) picks the words'
+/// meanings where they differ by country and reads a national new number; an unknown code
+/// raises InvalidInput. Unclear text is "unknown", never a guess.
 #[pyfunction]
-#[pyo3(signature = (text, default_country=""))]
+#[pyo3(signature = (text, country=None))]
 pub fn reply_intent<'py>(
     py: Python<'py>,
-    text: &str,
-    default_country: &str,
+    text: Text<'_>,
+    country: Option<Text<'_>>,
 ) -> PyResult<Bound<'py, PyDict>> {
-    let r = confirm::reply_intent(text, default_country);
+    let r = confirm::reply_intent(&text, country.as_deref().unwrap_or("")).py()?;
     let intent = serde_json::to_value(r.intent)
         .ok()
         .and_then(|v| v.as_str().map(str::to_owned))
@@ -218,21 +223,21 @@ pub fn reply_intent<'py>(
 #[pyfunction]
 pub fn issue_token(
     secret: &Bound<'_, PyAny>,
-    order_id: &str,
+    order_id: Text<'_>,
     expires_at: &Bound<'_, PyAny>,
 ) -> PyResult<String> {
     let expires_at = convert::unix_seconds(expires_at, "expires_at", ErrorKind::InvalidRecord)?;
-    confirm::issue_token(&secret_bytes(secret)?, order_id, expires_at).py()
+    confirm::issue_token(&secret_bytes(secret)?, &order_id, expires_at).py()
 }
 
 /// Checks a link token for `order_id` at `now`. Raises InvalidToken with the reason.
 #[pyfunction]
 pub fn verify_token(
     secret: &Bound<'_, PyAny>,
-    token: &str,
-    order_id: &str,
+    token: Text<'_>,
+    order_id: Text<'_>,
     now: &Bound<'_, PyAny>,
 ) -> PyResult<()> {
     let now = convert::unix_seconds(now, "now", ErrorKind::InvalidRecord)?;
-    confirm::verify_token(&secret_bytes(secret)?, token, order_id, now).py()
+    confirm::verify_token(&secret_bytes(secret)?, &token, &order_id, now).py()
 }

@@ -19,6 +19,7 @@ use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
+use crate::convert::Text;
 use crate::error::{to_py_err, ToPyResult};
 
 /// Whether a normalizer error means "this customer input is unusable" (answered with `None`)
@@ -35,8 +36,8 @@ fn is_bad_input(kind: ErrorKind) -> bool {
 /// forms in `default_country` (ISO 3166-1 alpha-2). Returns None when the phone is invalid or
 /// junk. Raises InvalidInput for an unknown country.
 #[pyfunction]
-fn normalize_phone(raw: &str, default_country: &str) -> PyResult<Option<String>> {
-    match normalize::normalize_phone(raw, default_country) {
+fn normalize_phone(raw: Text<'_>, default_country: Text<'_>) -> PyResult<Option<String>> {
+    match normalize::normalize_phone(&raw, &default_country) {
         Ok(p) => Ok(Some(p.as_str().to_owned())),
         Err(e) if is_bad_input(e.kind()) => Ok(None),
         Err(e) => Err(to_py_err(e)),
@@ -50,10 +51,10 @@ fn normalize_phone(raw: &str, default_country: &str) -> PyResult<Option<String>>
 #[pyfunction]
 fn parse_phone<'py>(
     py: Python<'py>,
-    raw: &str,
-    default_country: &str,
+    raw: Text<'_>,
+    default_country: Text<'_>,
 ) -> PyResult<Bound<'py, PyDict>> {
-    let info = normalize::parse_phone(raw, default_country).py()?;
+    let info = normalize::parse_phone(&raw, &default_country).py()?;
     let d = PyDict::new(py);
     d.set_item(intern!(py, "e164"), info.e164.as_str())?;
     d.set_item(intern!(py, "country"), &info.country)?;
@@ -71,15 +72,15 @@ fn parse_phone<'py>(
 
 /// Finds the first valid phone number inside free text (a customer's reply), as E.164.
 #[pyfunction]
-fn find_phone(text: &str, default_country: &str) -> Option<String> {
-    normalize::find_phone(text, default_country).map(|p| p.as_str().to_owned())
+fn find_phone(text: Text<'_>, default_country: Text<'_>) -> Option<String> {
+    normalize::find_phone(&text, &default_country).map(|p| p.as_str().to_owned())
 }
 
 /// Normalizes an email (trimmed, NFKC, lower-cased). Returns None when it is not a usable
 /// address. A fake-looking but well-formed address is returned: see `parse_email`.
 #[pyfunction]
-fn normalize_email(raw: &str) -> PyResult<Option<String>> {
-    match normalize::normalize_email(raw) {
+fn normalize_email(raw: Text<'_>) -> PyResult<Option<String>> {
+    match normalize::normalize_email(&raw) {
         Ok(e) => Ok(Some(e.address)),
         Err(e) if is_bad_input(e.kind()) => Ok(None),
         Err(e) => Err(to_py_err(e)),
@@ -90,8 +91,8 @@ fn normalize_email(raw: &str) -> PyResult<Option<String>> {
 /// key (gmail dots and +tags removed...), `fake` why it looks fake (or None), `suggestion` a
 /// corrected address for a domain typo (or None). Raises InvalidEmail.
 #[pyfunction]
-fn parse_email<'py>(py: Python<'py>, raw: &str) -> PyResult<Bound<'py, PyDict>> {
-    let e = normalize::normalize_email(raw).py()?;
+fn parse_email<'py>(py: Python<'py>, raw: Text<'_>) -> PyResult<Bound<'py, PyDict>> {
+    let e = normalize::normalize_email(&raw).py()?;
     let fake = e
         .fake
         .and_then(|f| serde_json::to_value(f).ok())
@@ -108,8 +109,17 @@ fn parse_email<'py>(py: Python<'py>, raw: &str) -> PyResult<Bound<'py, PyDict>> 
 /// and `city` (as typed) help resolve it. Raises InvalidInput for an over-long input.
 #[pyfunction]
 #[pyo3(signature = (raw, country=None, *, city=None))]
-fn normalize_address(raw: &str, country: Option<&str>, city: Option<&str>) -> PyResult<String> {
-    let a = normalize::normalize_address(raw, city.unwrap_or(""), country.unwrap_or("")).py()?;
+fn normalize_address(
+    raw: Text<'_>,
+    country: Option<Text<'_>>,
+    city: Option<Text<'_>>,
+) -> PyResult<String> {
+    let a = normalize::normalize_address(
+        &raw,
+        city.as_deref().unwrap_or(""),
+        country.as_deref().unwrap_or(""),
+    )
+    .py()?;
     Ok(a.text)
 }
 
@@ -119,11 +129,16 @@ fn normalize_address(raw: &str, country: Option<&str>, city: Option<&str>) -> Py
 #[pyo3(signature = (raw, country=None, *, city=None))]
 fn parse_address<'py>(
     py: Python<'py>,
-    raw: &str,
-    country: Option<&str>,
-    city: Option<&str>,
+    raw: Text<'_>,
+    country: Option<Text<'_>>,
+    city: Option<Text<'_>>,
 ) -> PyResult<Bound<'py, PyDict>> {
-    let a = normalize::normalize_address(raw, city.unwrap_or(""), country.unwrap_or("")).py()?;
+    let a = normalize::normalize_address(
+        &raw,
+        city.as_deref().unwrap_or(""),
+        country.as_deref().unwrap_or(""),
+    )
+    .py()?;
     let city_name = a.city.and_then(normalize::city::city_name);
     let d = PyDict::new(py);
     d.set_item(intern!(py, "text"), &a.text)?;
@@ -140,8 +155,8 @@ fn parse_address<'py>(
 /// Normalizes a person's name: `{"tokens", "keys", "nonsense"}` (keys match across scripts and
 /// spellings). Raises InvalidInput for an over-long input.
 #[pyfunction]
-fn parse_name<'py>(py: Python<'py>, raw: &str) -> PyResult<Bound<'py, PyDict>> {
-    let n = normalize::normalize_name(raw).py()?;
+fn parse_name<'py>(py: Python<'py>, raw: Text<'_>) -> PyResult<Bound<'py, PyDict>> {
+    let n = normalize::normalize_name(&raw).py()?;
     let d = PyDict::new(py);
     d.set_item(intern!(py, "tokens"), &n.tokens)?;
     d.set_item(intern!(py, "keys"), &n.keys)?;
@@ -152,9 +167,9 @@ fn parse_name<'py>(py: Python<'py>, raw: &str) -> PyResult<Bound<'py, PyDict>> {
 /// How similar two names are, 0 to 1, across scripts and spellings (0.8 and above: the same
 /// person's name under the default policy).
 #[pyfunction]
-fn name_similarity(a: &str, b: &str) -> PyResult<f64> {
-    let a = normalize::normalize_name(a).py()?;
-    let b = normalize::normalize_name(b).py()?;
+fn name_similarity(a: Text<'_>, b: Text<'_>) -> PyResult<f64> {
+    let a = normalize::normalize_name(&a).py()?;
+    let b = normalize::normalize_name(&b).py()?;
     Ok(normalize::name::name_similarity(&a, &b))
 }
 

@@ -13,6 +13,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
 
 use crate::convert;
+use crate::convert::Text;
 use crate::engine::{config_of, Assessment};
 use crate::error::{py_err, type_error, ToPyResult};
 use crate::flow::secret_bytes;
@@ -138,27 +139,27 @@ impl StoreCore {
 
     /// Starts finding every order of the customer(s) who used this phone. Raises InvalidPhone
     /// when the phone does not normalize.
-    fn erase_by_phone(&self, phone: &str, default_country: &str) -> PyResult<Lookup> {
+    fn erase_by_phone(&self, phone: Text<'_>, default_country: Text<'_>) -> PyResult<Lookup> {
         Ok(Lookup {
-            inner: self.inner.erase_by_phone(phone, default_country).py()?,
+            inner: self.inner.erase_by_phone(&phone, &default_country).py()?,
         })
     }
 
     /// Starts finding every order of the customer(s) who used this email. Raises InvalidEmail
     /// when the email does not normalize.
-    fn erase_by_email(&self, email: &str) -> PyResult<Lookup> {
+    fn erase_by_email(&self, email: Text<'_>) -> PyResult<Lookup> {
         Ok(Lookup {
-            inner: self.inner.erase_by_email(email).py()?,
+            inner: self.inner.erase_by_email(&email).py()?,
         })
     }
 
     /// The schema migrations of `dialect` (`"postgres"` or `"mysql"`): `(file name, SQL text)`
     /// pairs, in order. Raises InvalidConfig for another dialect.
     #[staticmethod]
-    fn migrations(dialect: &str) -> PyResult<Vec<(&'static str, &'static str)>> {
+    fn migrations(dialect: Text<'_>) -> PyResult<Vec<(&'static str, &'static str)>> {
         MIGRATIONS
             .iter()
-            .find(|(d, _)| *d == dialect)
+            .find(|(d, _)| *d == &*dialect)
             .map(|(_, files)| files.to_vec())
             .ok_or_else(|| {
                 py_err(

@@ -240,23 +240,27 @@ static int test_history_input_errors(void) {
     cg_engine *engine = NULL;
     size_t added = 99, n = 99;
     const char *bad_line =
-        "{\"order_id\": \"o-1\", \"placed_at\": 1, \"outcome\": \"delivered\"}\n"
+        "{\"order_id\": \"o-1\", \"placed_at\": 1, \"country\": \"MA\", \"outcome\": \"delivered\"}\n"
         "{\"order_id\": \"o-2\", \"placed_at\": \n";
     const char *wrong_type =
-        "[{\"order_id\": \"o-1\", \"placed_at\": \"0612345678\", \"outcome\": \"delivered\"}]";
+        "[{\"order_id\": \"o-1\", \"placed_at\": \"0612345678\", \"country\": \"MA\", "
+        "\"outcome\": \"delivered\"}]";
     const char *bad_outcome =
-        "{\"order_id\": \"o-1\", \"placed_at\": 1, \"outcome\": \"lost\"}";
-    const char *no_id = "{\"placed_at\": 1, \"outcome\": \"delivered\"}";
+        "{\"order_id\": \"o-1\", \"placed_at\": 1, \"country\": \"MA\", \"outcome\": \"lost\"}";
+    const char *no_id = "{\"placed_at\": 1, \"country\": \"MA\", \"outcome\": \"delivered\"}";
 
     CHECK_STATUS(cg_engine_new(NULL, 0, &engine), CG_OK);
     CHECK_STATUS(cg_engine_add_history(engine, TEXT(bad_line), &added), CG_INVALID_JSON);
     CHECK(strstr(last_error(), "line 2") != NULL);
     CHECK(added == 0);
     CHECK_STATUS(cg_engine_add_history(engine, TEXT(wrong_type), &added), CG_INVALID_RECORD);
-    /* The message names the problem, not the customer's data. */
+    /* The message names the field and the problem, not the customer's data. */
     CHECK(strstr(last_error(), "0612345678") == NULL);
+    CHECK(strstr(last_error(), "`placed_at`") != NULL);
     CHECK_STATUS(cg_engine_add_history(engine, TEXT(bad_outcome), &added), CG_INVALID_RECORD);
+    CHECK(strstr(last_error(), "`outcome`") != NULL);
     CHECK_STATUS(cg_engine_add_history(engine, TEXT(no_id), &added), CG_INVALID_RECORD);
+    CHECK(strstr(last_error(), "`order_id`") != NULL);
     CHECK_STATUS(cg_engine_add_history(engine, TEXT("[{\"order_id\": "), &added),
                  CG_INVALID_JSON);
     CHECK_STATUS(cg_engine_add_history(engine, TEXT("\xff\xfe"), &added), CG_INVALID_UTF8);
@@ -294,6 +298,45 @@ static int test_assess_input_errors(void) {
                  CG_INVALID_RECORD);
     CHECK(out == NULL);
 done:
+    cg_engine_free(engine);
+    return ok;
+}
+
+static const char *str_field(const cJSON *c, const char *name);
+static int same_text(const char *got, const char *want);
+
+/* assess_many answers each order in its place: one that breaks the input contract (a country
+ * written out) gets its error, the others their assessment. */
+static int test_assess_many_keeps_going(void) {
+    int ok = 1;
+    cg_engine *engine = NULL;
+    char *out = NULL;
+    size_t len = 0;
+    cJSON *got = NULL;
+    const cJSON *bad;
+    const char *orders =
+        "[{\"order_id\": \"o-1\", \"placed_at\": 1, \"phone\": \"0696030620\", \"country\": \"MA\"},"
+        " {\"order_id\": \"o-2\", \"placed_at\": 1, \"phone\": \"0696030620\", \"country\": \"Morocco\"},"
+        " {\"order_id\": \"o-3\", \"placed_at\": 1, \"telephone\": \"0696030620\", \"country\": \"MA\"},"
+        " {\"order_id\": \"o-4\", \"placed_at\": 1, \"phone\": \"01027096050\", \"country\": \"eg\"}]";
+
+    CHECK_STATUS(cg_engine_new(NULL, 0, &engine), CG_OK);
+    CHECK_STATUS(cg_engine_assess_many(engine, TEXT(orders), &out, &len), CG_OK);
+    got = cJSON_Parse(out);
+    CHECK(cJSON_GetArraySize(got) == 4);
+    CHECK(same_text(str_field(cJSON_GetArrayItem(got, 0), "customer_class"), "new"));
+    bad = cJSON_GetArrayItem(got, 1);
+    CHECK(same_text(str_field(bad, "order_id"), "o-2"));
+    bad = cJSON_GetObjectItemCaseSensitive(bad, "error");
+    CHECK(same_text(str_field(bad, "code"), "invalid_record"));
+    CHECK(strstr(str_field(bad, "message"), "`country`") != NULL);
+    bad = cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(got, 2), "error");
+    CHECK(strstr(str_field(bad, "message"), "`telephone`") != NULL);
+    CHECK(same_text(str_field(cJSON_GetArrayItem(got, 3), "order_id"), "o-4"));
+    CHECK(same_text(str_field(cJSON_GetArrayItem(got, 3), "customer_class"), "new"));
+done:
+    cJSON_Delete(got);
+    cg_string_free(out);
     cg_engine_free(engine);
     return ok;
 }
@@ -859,18 +902,76 @@ done:
     return ok;
 }
 
+/* records.json: an order assessed, or a history record added, on an empty engine; the error
+ * code, and the last error message naming the field. */
+static int records_case(const cJSON *c) {
+    int ok = 1;
+    const char *kind = str_field(c, "kind");
+    const char *error = str_field(c, "error");
+    const char *field = str_field(c, "field");
+    const cJSON *record = cJSON_GetObjectItemCaseSensitive(c, "record");
+    char *text = NULL, *out = NULL;
+    char named[128];
+    cg_engine *engine = NULL;
+    size_t len = 0, added = 0;
+    cg_status st;
+
+    CHECK(kind != NULL && record != NULL);
+    CHECK_STATUS(cg_engine_new(NULL, 0, &engine), CG_OK);
+    if (strcmp(kind, "history") == 0) {
+        /* One record as a JSON Lines text. */
+        text = cJSON_PrintUnformatted(record);
+        CHECK(text != NULL);
+        st = cg_engine_add_history(engine, TEXT(text), &added);
+    } else {
+        text = cJSON_PrintUnformatted(record);
+        CHECK(text != NULL);
+        st = cg_engine_assess(engine, TEXT(text), &out, &len);
+    }
+    if (!same_error(st, error)) {
+        fprintf(stderr, "  records %s: status %s, want %s: %s\n", str_field(c, "note"),
+                cg_status_name(st), error ? error : "ok", last_error());
+        CHECK(0);
+    }
+    if (error != NULL && field != NULL) {
+        snprintf(named, sizeof named, "`%s`", field);
+        if (strstr(last_error(), named) == NULL) {
+            fprintf(stderr, "  records %s: message does not name %s: %s\n",
+                    str_field(c, "note"), named, last_error());
+            CHECK(0);
+        }
+    }
+done:
+    cJSON_free(text);
+    cg_string_free(out);
+    cg_engine_free(engine);
+    return ok;
+}
+
 static int reply_intent_case(const cJSON *c) {
     int ok = 1;
     const char *text = str_field(c, "text");
-    const char *country = str_field(c, "default_country");
+    /* null and "" both mean "no country"; C passes "". */
+    const char *country = str_field(c, "country");
+    const char *error = str_field(c, "error");
     const cJSON *expected = cJSON_GetObjectItemCaseSensitive(c, "expected");
     char *out = NULL;
     cJSON *got = NULL;
     size_t len = 0;
+    cg_status st;
 
     CHECK(text != NULL && expected != NULL);
     if (country == NULL) country = "";
-    CHECK_STATUS(cg_reply_intent(TEXT(text), TEXT(country), &out, &len), CG_OK);
+    st = cg_reply_intent(TEXT(text), TEXT(country), &out, &len);
+    if (!same_error(st, error)) {
+        fprintf(stderr, "  reply %s: status %s, want %s\n", str_field(c, "note"),
+                cg_status_name(st), error ? error : "ok");
+        CHECK(0);
+    }
+    if (error != NULL) {
+        CHECK(out == NULL && len == 0);
+        goto done;
+    }
     got = cJSON_Parse(out);
     CHECK(got != NULL);
     if (!cJSON_Compare(got, expected, 1)) {
@@ -1118,6 +1219,40 @@ static void replay(const char *dir, const char *name, int (*run)(const cJSON *))
     cJSON_Delete(doc);
 }
 
+static int test_reply_intent_errors(void) {
+    int ok = 1;
+    char *out = SENTINEL;
+    size_t len = 99;
+    const char *unknown_json = "{\"intent\":\"unknown\",\"phone\":null}";
+    char *big = malloc(1 << 20);
+
+    CHECK(big != NULL);
+    memset(big, 'a', 1 << 20);
+    /* The text never fails the call: an over-long reply is unknown. */
+    CHECK_STATUS(cg_reply_intent(big, 1 << 20, TEXT("MA"), &out, &len), CG_OK);
+    CHECK(same_text(out, unknown_json));
+    cg_string_free(out);
+    out = SENTINEL;
+    /* The caller's mistakes do. */
+    CHECK_STATUS(cg_reply_intent("\xff\xfe", 2, TEXT("MA"), &out, &len), CG_INVALID_UTF8);
+    CHECK(out == NULL && len == 0);
+    CHECK_STATUS(cg_reply_intent(TEXT("oui"), TEXT("Morocco"), &out, &len), CG_INVALID_COUNTRY);
+    CHECK(out == NULL && len == 0);
+    CHECK_STATUS(cg_reply_intent(TEXT("oui"), NULL, 0, &out, &len), CG_NULL_PARAMETER);
+    CHECK_STATUS(cg_reply_intent(TEXT("oui"), TEXT("MA"), NULL, &len), CG_NULL_PARAMETER);
+    /* "" is no country: a word whose meaning depends on it stays unknown. */
+    CHECK_STATUS(cg_reply_intent(TEXT("ماشي"), TEXT(""), &out, &len), CG_OK);
+    CHECK(same_text(out, unknown_json));
+    cg_string_free(out);
+    out = NULL;
+    CHECK_STATUS(cg_reply_intent(TEXT("ماشي"), TEXT("EG"), &out, &len), CG_OK);
+    CHECK(strstr(out, "\"confirm\"") != NULL);
+done:
+    if (out != SENTINEL) cg_string_free(out);
+    free(big);
+    return ok;
+}
+
 /* ---------------------------------------------------------------- harness */
 
 struct test {
@@ -1135,9 +1270,11 @@ static const struct test TESTS[] = {
     {"engine_new_bad_config", test_engine_new_bad_config},
     {"null_parameters", test_null_parameters},
     {"name_errors", test_name_errors},
+    {"reply_intent_errors", test_reply_intent_errors},
     {"invalid_handle", test_invalid_handle},
     {"history_input_errors", test_history_input_errors},
     {"assess_input_errors", test_assess_input_errors},
+    {"assess_many_keeps_going", test_assess_many_keeps_going},
     {"unknown_order", test_unknown_order},
     {"snapshots", test_snapshots},
     {"huge_inputs", test_huge_inputs},
@@ -1161,6 +1298,7 @@ int main(int argc, char **argv) {
     replay(vectors, "address", address_case);
     replay(vectors, "name", name_case);
     replay(vectors, "assess", assess_case);
+    replay(vectors, "records", records_case);
     replay(vectors, "reply_intent", reply_intent_case);
     replay(vectors, "token", token_case);
     replay(vectors, "send_guard", send_guard_case);

@@ -31,11 +31,22 @@ check('config malformed json', fn () => throws(fn () => new C\Engine('{'), C\Arg
 check('config partial', fn () => (new C\Engine(['duplicate_window_secs' => 60]))->config()['duplicate_window_secs'] === 60);
 check('malformed order', fn () => throws(fn () => (new C\Engine())->assess('{"order_id": '), C\ArgumentException::class, 102));
 check('empty order id', fn () => throws(fn () => (new C\Engine())->assess(['order_id' => '', 'placed_at' => 1]), C\InvalidRecordException::class, 210));
+check('invalid utf8 in an order is the library\'s error', fn () => throws(
+    fn () => (new C\Engine())->assess(['order_id' => 'o-1', 'placed_at' => 1, 'name' => "Sa\xffma", 'country' => 'MA']),
+    C\ArgumentException::class, 101));
+check('a country written out names the field', function () {
+    try {
+        (new C\Engine())->assess(['order_id' => 'o-1', 'placed_at' => 1, 'country' => 'Morocco']);
+    } catch (C\InvalidRecordException $e) {
+        return $e->getCode() === 210 && str_contains($e->getMessage(), '`country`');
+    }
+    return false;
+});
 check('unknown order', fn () => throws(fn () => (new C\Engine())->recordOutcome('o-404', 'delivered'), C\InvalidRecordException::class, 212));
 check('duplicate order', function () {
     $e = new C\Engine();
     $e->addOrder(['order_id' => 'o-1', 'placed_at' => 1, 'phone' => '0696030620', 'country' => 'MA']);
-    return throws(fn () => $e->addOrder(['order_id' => 'o-1', 'placed_at' => 2]), C\InvalidRecordException::class, 213)
+    return throws(fn () => $e->addOrder(['order_id' => 'o-1', 'placed_at' => 2, 'country' => 'MA']), C\InvalidRecordException::class, 213)
         && $e->count() === 1;
 });
 check('corrupt snapshot', function () {
@@ -156,8 +167,28 @@ foreach (cases("$vectors/assess.json") as $i => $c) {
         return $ok;
     });
 }
+foreach (cases("$vectors/records.json") as $i => $c) {
+    check("records[$i] {$c['note']}", function () use ($c) {
+        $e = new C\Engine();
+        try {
+            $c['kind'] === 'history' ? $e->addHistory([$c['record']]) : $e->assess($c['record']);
+        } catch (C\CodguardException $x) {
+            $named = $c['field'] === null || str_contains($x->getMessage(), '`' . $c['field'] . '`');
+            if ($x->getStatusName() !== $c['error'] || !$named) {
+                fwrite(STDERR, '  ' . $x->getStatusName() . ': ' . $x->getMessage() . "\n");
+                return false;
+            }
+            return true;
+        }
+        return $c['error'] === null;
+    });
+}
 foreach (cases("$vectors/reply_intent.json") as $i => $c) {
-    check("reply_intent[$i] {$c['note']}", fn () => C\reply_intent($c['text'], $c['default_country'] ?? '') === $c['expected']);
+    check("reply_intent[$i] {$c['note']}", function () use ($c) {
+        $got = null;
+        $err = error_of(function () use ($c, &$got) { $got = C\reply_intent($c['text'], $c['country']); });
+        return $err === $c['error'] && $got === $c['expected'];
+    });
 }
 foreach (cases("$vectors/token.json") as $i => $c) {
     check("token[$i] {$c['note']}", function () use ($c) {

@@ -28,6 +28,9 @@ def test_hierarchy_under_value_error() -> None:
     assert issubclass(codguard.Error, ValueError)
     for cls, parent in HIERARCHY.items():
         assert cls.__bases__ == (parent,), cls
+    # A record of the wrong Python type is both an invalid record and a TypeError.
+    assert codguard.InvalidOrderType.__bases__ == (codguard.InvalidOrder, TypeError)
+    assert codguard.InvalidOrderType.code == "invalid_record"
 
 
 def raised(fn, *args, **kwargs) -> codguard.Error:
@@ -46,6 +49,96 @@ def test_record_errors() -> None:
     assert type(err) is codguard.InvalidOrder and "item 1" in str(err)
     assert len(e) == 0, "add_history is all or nothing"
     assert raised(e.add_history, [{**order("h-1"), "outcome": "lost"}]).code == "invalid_record"
+
+
+def test_input_contract_names_the_field() -> None:
+    e = codguard.Engine()
+    cases = [
+        ({**order("o-1"), "country": "Morocco"}, "country"),
+        ({**order("o-1"), "country": "مصر"}, "country"),
+        ({**order("o-1"), "country": "XX"}, "country"),
+        ({k: v for k, v in order("o-1").items() if k != "country"}, "country"),
+        ({**order("o-1"), "country": None}, "country"),
+        ({k: v for k, v in order("o-1").items() if k != "phone"} | {"telephone": "0696030620"}, "telephone"),
+        ({**order("o-1"), "Email": "x@y.ma"}, "Email"),
+        ({**order("o-1"), "coupon": None}, "coupon"),
+        ({**order("o-1"), 7: "seven"}, "7"),
+        ({**order("o-1"), "country": "Morocco", "telephone": "1"}, "telephone"),
+    ]
+    for record, field in cases:
+        err = raised(e.assess, record)
+        assert type(err) is codguard.InvalidOrder and err.code == "invalid_record", record
+        assert f"`{field}`" in str(err), str(err)
+    # Any letter case of a real code is the code.
+    assert e.assess({**order("o-1"), "country": "ma"}).customer_class == "new"
+    assert e.assess({**order("o-2", phone="01027096050"), "country": "eg"}).normalized["phone"] == "+201027096050"
+
+
+def test_wrong_python_types_are_invalid_records_and_type_errors() -> None:
+    e = codguard.Engine()
+    for record, field in [
+        (order("o-1", phone=612345678), "phone"),
+        (order("o-1", placed_at="2026-01-01"), "placed_at"),
+        (order("o-1", placed_at=1.5), "placed_at"),
+        (order("o-1", total="349"), "total"),
+        (order("o-1", total=True), "total"),
+        (order("o-1", country=212), "country"),
+        (order(123), "order_id"),
+    ]:
+        with pytest.raises(codguard.InvalidOrderType) as err:
+            e.assess(record)
+        assert isinstance(err.value, TypeError) and isinstance(err.value, codguard.Error)
+        assert err.value.code == "invalid_record" and f"`{field}`" in str(err.value)
+    with pytest.raises(codguard.InvalidOrderType):
+        e.add_history([{**past("h-1", "delivered"), "negotiated": "yes"}])
+    err = raised(e.assess, order("o-1", total=float("nan")))
+    assert err.code == "invalid_record" and "`total`" in str(err)
+
+
+LONE = "Sal\ud800ma"
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda: codguard.Engine().assess(order("o-1", name=LONE)),
+        lambda: codguard.Engine().assess(order("o-1", address=LONE)),
+        lambda: codguard.Engine().assess(order(LONE)),
+        lambda: codguard.Engine().assess({**order("o-1"), LONE: "x"}),
+        lambda: codguard.Engine().add_history([past("h-1", "delivered", email=LONE)]),
+        lambda: codguard.Engine().assess_many([order("o-1"), order("o-2", city=LONE)]),
+        lambda: codguard.normalize_phone(LONE, "MA"),
+        lambda: codguard.normalize_phone("0696030620", LONE),
+        lambda: codguard.parse_phone(LONE, "MA"),
+        lambda: codguard.find_phone(LONE, "MA"),
+        lambda: codguard.normalize_email(LONE),
+        lambda: codguard.parse_email(LONE),
+        lambda: codguard.normalize_address(LONE),
+        lambda: codguard.normalize_address("12 rue x", city=LONE),
+        lambda: codguard.parse_address(LONE),
+        lambda: codguard.parse_name(LONE),
+        lambda: codguard.name_similarity("Salma", LONE),
+        lambda: codguard.reply_intent(LONE),
+        lambda: codguard.reply_intent("wakha", LONE),
+        lambda: codguard.issue_token(b"k", LONE, 10),
+        lambda: codguard.verify_token(b"k", LONE, "o-1", 1),
+        lambda: codguard.Engine().record_outcome(LONE, "delivered"),
+        lambda: codguard.Engine().record_outcome("o-1", LONE),
+        lambda: codguard.Engine().erase_by_email(LONE),
+        lambda: codguard.Engine().erase_by_phone("0696030620", LONE),
+        lambda: codguard.Engine({"notify_classes": [LONE]}),
+        lambda: codguard.ConfirmationFlow(order("o-1"), secret=LONE),
+        lambda: codguard.ConfirmationFlow(order("o-1", name=LONE), secret=b"k"),
+        lambda: codguard.ConfirmationFlow(order("o-1"), secret=b"k").handle({"type": LONE, "at": 1}),
+        lambda: codguard.ConfirmationFlow(order("o-1"), secret=b"k").verify_link(LONE, 1),
+    ],
+)
+def test_lone_surrogates_are_the_librarys_error(call) -> None:
+    with pytest.raises(codguard.Error) as e:
+        call()
+    assert not isinstance(e.value, UnicodeError)
+    assert e.value.code == "invalid_utf8"
+    assert isinstance(e.value, codguard.InvalidInput)
 
 
 def test_naive_datetime_is_invalid_input() -> None:

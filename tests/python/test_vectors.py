@@ -80,8 +80,36 @@ def replay_assess(case: dict) -> None:
         assert sorted(m["order_id"] for m in got["matches"]) == want["matches"]
 
 
+def replay_records(case: dict) -> None:
+    engine = codguard.Engine()
+
+    def use() -> None:
+        if case["kind"] == "history":
+            engine.add_history([case["record"]])
+        else:
+            engine.assess(case["record"])
+
+    if case["error"] is None:
+        use()
+        return
+    with pytest.raises(codguard.Error) as e:
+        use()
+    assert e.value.code == case["error"]
+    if case["field"] is not None:
+        assert f"`{case['field']}`" in str(e.value)
+
+
 def replay_reply_intent(case: dict) -> None:
-    assert codguard.reply_intent(case["text"], case["default_country"]) == case["expected"]
+    if case["error"] is not None:
+        with pytest.raises(codguard.InvalidInput) as e:
+            codguard.reply_intent(case["text"], case["country"])
+        assert e.value.code == case["error"]
+        return
+    assert codguard.reply_intent(case["text"], case["country"]) == case["expected"]
+    # Keyword form, and "" as well as None for "no country".
+    if not case["country"]:
+        assert codguard.reply_intent(case["text"], country="") == case["expected"]
+        assert codguard.reply_intent(case["text"]) == case["expected"]
 
 
 def replay_token(case: dict) -> None:
@@ -157,6 +185,7 @@ REPLAYERS: dict[str, Callable[[dict], None]] = {
     "address": replay_address,
     "name": replay_name,
     "assess": replay_assess,
+    "records": replay_records,
     "reply_intent": replay_reply_intent,
     "token": replay_token,
     "send_guard": replay_send_guard,

@@ -422,6 +422,12 @@ fn default_region(country: &str) -> DefaultRegion {
     Ok((region, u32::try_from(code).map_err(|_| ())?))
 }
 
+/// True for an ISO 3166-1 alpha-2 code (any case, blanks around it ignored) that the phone
+/// metadata knows: the codes every country parameter of the library accepts.
+pub(crate) fn is_known_region(country: &str) -> bool {
+    default_region(country).is_ok()
+}
+
 /// The first valid number in `text`, or the error for the first candidate.
 fn scan(text: &str, default_country: &str) -> Result<PhoneNumber, ErrorKind> {
     let mut cooked = Vec::with_capacity(text.len());

@@ -1,0 +1,292 @@
+//! The records of the contract: [`Order`], [`HistoryRecord`] and [`Outcome`].
+//!
+//! Their serde form is the JSON wire format of the contract (`docs/contract.md`, "Records").
+//! Reading one is strict, because a misspelled field or a country written out in full must be an
+//! error the integrator sees at once, never a quiet decision on an order that lost its phone:
+//!
+//! - a field the record does not have (`telephone`, `Phone`) is refused, by name;
+//! - `order_id` (non-empty text), `placed_at` (integer Unix seconds) and `country` (an ISO
+//!   3166-1 alpha-2 code, any letter case, kept upper case) are required, and `outcome` in a
+//!   history record;
+//! - the other text fields take a string or null: missing, null and `""` mean the same (absent);
+//!   `total` takes a number or null, `negotiated` a boolean or null;
+//! - a value of the wrong type is refused, naming the field and the type it must have, without
+//!   repeating the value.
+//!
+//! Every such error is an [`ErrorKind::InvalidRecord`] once it leaves the library (serde's error
+//! inside Rust, carrying the same message).
+
+mod wire;
+
+use std::sync::OnceLock;
+
+use serde::{Deserialize, Serialize};
+
+use crate::data;
+use crate::error::{Error, ErrorKind};
+
+/// A shop's order id, opaque to the library.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, Default)]
+#[serde(transparent)]
+pub struct OrderId(pub String);
+
+impl OrderId {
+    /// The id as text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl From<&str> for OrderId {
+    fn from(s: &str) -> OrderId {
+        OrderId(s.to_owned())
+    }
+}
+
+impl From<String> for OrderId {
+    fn from(s: String) -> OrderId {
+        OrderId(s)
+    }
+}
+
+impl std::fmt::Display for OrderId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// A new order as the shop's checkout received it.
+///
+/// # Example
+/// ```
+/// let order: codguard::Order = serde_json::from_str(
+///     r#"{"order_id": "o-1", "placed_at": 1767225600, "phone": "06 12 34 56 78", "country": "ma"}"#,
+/// ).unwrap();
+/// assert_eq!((order.email.as_str(), order.country.as_str()), ("", "MA"));
+///
+/// let err = serde_json::from_str::<codguard::Order>(
+///     r#"{"order_id": "o-1", "placed_at": 1767225600, "telephone": "0612345678", "country": "MA"}"#,
+/// ).unwrap_err();
+/// assert!(err.to_string().contains("unknown field `telephone`"));
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize, Default)]
+pub struct Order {
+    /// The shop's id for the order (required, not empty).
+    pub order_id: OrderId,
+    /// When the order was placed, Unix seconds UTC.
+    pub placed_at: i64,
+    /// The customer's name as typed.
+    pub name: String,
+    /// The phone as typed.
+    pub phone: String,
+    /// The email as typed.
+    pub email: String,
+    /// The delivery address as typed (street, number, district).
+    pub address: String,
+    /// The delivery city as typed, in any script.
+    pub city: String,
+    /// ISO 3166-1 alpha-2 country, upper case: the default region for the phone (required).
+    pub country: String,
+    /// The order's total, in `currency`.
+    pub total: f64,
+    /// ISO 4217 currency of `total`.
+    pub currency: String,
+}
+
+impl Order {
+    /// Checks what the type cannot: a non-empty order id, a country that is an ISO 3166-1
+    /// alpha-2 code (any letter case), a finite total. Reading an order from JSON checks the
+    /// same; an order built in code is checked here when the engine gets it.
+    ///
+    /// # Errors
+    /// [`ErrorKind::InvalidRecord`] naming the first field at fault.
+    ///
+    /// # Example
+    /// ```
+    /// use codguard::{ErrorKind, Order};
+    /// let mut order = Order { order_id: "o-1".into(), country: "MA".into(), ..Order::default() };
+    /// assert!(order.validate().is_ok());
+    /// order.country = "Morocco".into();
+    /// let err = order.validate().unwrap_err();
+    /// assert_eq!(err.kind(), ErrorKind::InvalidRecord);
+    /// assert!(err.message().starts_with("field `country`"));
+    /// ```
+    pub fn validate(&self) -> Result<(), Error> {
+        let bad = |field: &str, why: &str| {
+            Err(Error::new(
+                ErrorKind::InvalidRecord,
+                format!("field `{field}` {why}"),
+            ))
+        };
+        if self.order_id.0.trim().is_empty() {
+            return bad("order_id", "is empty");
+        }
+        if country_code(&self.country).is_none() {
+            return bad("country", COUNTRY_RULE);
+        }
+        if !self.total.is_finite() {
+            return bad("total", "must be a finite number");
+        }
+        Ok(())
+    }
+}
+
+/// What a country must be, as error messages say it.
+pub(crate) const COUNTRY_RULE: &str =
+    "must be an ISO 3166-1 alpha-2 code, two letters such as MA, DZ, TN, EG, SA or AE";
+
+/// The ISO 3166-1 alpha-2 code `code` stands for, upper case, when it is one (any letter case;
+/// no blanks around it). The list is `core/data/countries.tsv`: every assigned code and XK.
+///
+/// # Example
+/// ```
+/// use codguard::record::country_code;
+/// assert_eq!(country_code("ma"), Some("MA"));
+/// assert_eq!(country_code("Morocco"), None);
+/// assert_eq!(country_code("XX"), None);
+/// ```
+pub fn country_code(code: &str) -> Option<&'static str> {
+    /// The code of each pair of letters (AA, AB, ... ZZ), when it is one: a direct lookup,
+    /// since every order of every binding asks.
+    static CODES: OnceLock<Vec<Option<&'static str>>> = OnceLock::new();
+    let codes = CODES.get_or_init(|| {
+        let mut codes = vec![None; 26 * 26];
+        for [code, _name] in data::rows::<2>(include_str!("../../data/countries.tsv")) {
+            if let Some(slot) = letters_index(code).and_then(|i| codes.get_mut(i)) {
+                *slot = Some(code);
+            }
+        }
+        codes
+    });
+    letters_index(code).and_then(|i| codes.get(i).copied().flatten())
+}
+
+/// The index of a pair of ASCII letters (any case) among AA..ZZ.
+fn letters_index(code: &str) -> Option<usize> {
+    match code.as_bytes() {
+        [a, b] if a.is_ascii_alphabetic() && b.is_ascii_alphabetic() => Some(
+            usize::from(a.to_ascii_uppercase() - b'A') * 26
+                + usize::from(b.to_ascii_uppercase() - b'A'),
+        ),
+        _ => None,
+    }
+}
+
+/// What became of an order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Outcome {
+    /// Placed, not yet confirmed.
+    Pending,
+    /// Confirmed by the customer, not yet delivered.
+    Confirmed,
+    /// Delivered and cash collected.
+    Delivered,
+    /// Refused at the door.
+    Refused,
+    /// The courier could not reach the customer.
+    Unreachable,
+    /// Back to origin after shipping.
+    Returned,
+    /// Cancelled by the customer before shipping.
+    Cancelled,
+    /// Never confirmed; auto-cancelled.
+    Unconfirmed,
+}
+
+impl Outcome {
+    /// Every outcome, in contract order.
+    pub const ALL: [Outcome; 8] = [
+        Outcome::Pending,
+        Outcome::Confirmed,
+        Outcome::Delivered,
+        Outcome::Refused,
+        Outcome::Unreachable,
+        Outcome::Returned,
+        Outcome::Cancelled,
+        Outcome::Unconfirmed,
+    ];
+
+    /// The contract's lower-case name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Pending => "pending",
+            Outcome::Confirmed => "confirmed",
+            Outcome::Delivered => "delivered",
+            Outcome::Refused => "refused",
+            Outcome::Unreachable => "unreachable",
+            Outcome::Returned => "returned",
+            Outcome::Cancelled => "cancelled",
+            Outcome::Unconfirmed => "unconfirmed",
+        }
+    }
+
+    /// A failed delivery: refused, unreachable or returned. These cost the shop a return.
+    pub fn is_failed_delivery(self) -> bool {
+        matches!(
+            self,
+            Outcome::Refused | Outcome::Unreachable | Outcome::Returned
+        )
+    }
+}
+
+impl std::str::FromStr for Outcome {
+    type Err = Error;
+
+    /// Parses a contract name (`"delivered"`, ...).
+    ///
+    /// # Errors
+    /// [`ErrorKind::InvalidRecord`] for any other text.
+    fn from_str(s: &str) -> Result<Outcome, Error> {
+        Outcome::ALL
+            .into_iter()
+            .find(|o| o.as_str() == s)
+            .ok_or_else(|| Error::new(ErrorKind::InvalidRecord, "unknown outcome name"))
+    }
+}
+
+impl std::fmt::Display for Outcome {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A past order with what became of it: an order's fields and `outcome` (required) and
+/// `negotiated` (default false), side by side in one JSON object.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct HistoryRecord {
+    /// The order as placed.
+    #[serde(flatten)]
+    pub order: Order,
+    /// What became of it.
+    pub outcome: Outcome,
+    /// Whether the customer haggled for a discount or a gift.
+    pub negotiated: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_listed_country_code_and_only_those() {
+        let listed: Vec<&str> = data::rows::<2>(include_str!("../../data/countries.tsv"))
+            .map(|[code, _]| code)
+            .collect();
+        // ISO 3166-1's 249 assigned codes, and XK.
+        assert_eq!(listed.len(), 250);
+        for code in &listed {
+            assert_eq!(country_code(code), Some(*code));
+            assert_eq!(country_code(&code.to_lowercase()), Some(*code));
+        }
+        let known = (b'A'..=b'Z')
+            .flat_map(|a| (b'A'..=b'Z').map(move |b| String::from_utf8(vec![a, b])))
+            .filter_map(Result::ok)
+            .filter(|pair| country_code(pair).is_some())
+            .count();
+        assert_eq!(known, listed.len());
+        for bad in ["", "M", "MAR", "M4", "ma ", "é", "XX", "ZZ", "UK"] {
+            assert_eq!(country_code(bad), None, "{bad}");
+        }
+    }
+}

@@ -1,0 +1,471 @@
+//! Reading [`Order`] and [`HistoryRecord`] from their wire format, strictly (see the module
+//! above for the rules).
+//!
+//! One map visitor reads both records: a history record is an order's fields plus `outcome` and
+//! `negotiated` in the same object. serde's `deny_unknown_fields` does not work through
+//! `#[serde(flatten)]`, and a derived reader would report a wrong type without the field's name,
+//! so the fields are read here: each value first as a [`Value`] (whatever JSON type it has),
+//! then checked against its field. Keys are matched without allocating.
+
+use std::fmt;
+
+use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
+use serde::Deserialize;
+
+use super::{country_code, HistoryRecord, Order, OrderId, Outcome, COUNTRY_RULE};
+
+/// A field of the wire format; its discriminant is its index in [`NAMES`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Field {
+    OrderId,
+    PlacedAt,
+    Name,
+    Phone,
+    Email,
+    Address,
+    City,
+    Country,
+    Total,
+    Currency,
+    Outcome,
+    Negotiated,
+}
+
+impl Field {
+    /// Every field, an order's first; an order has the first [`ORDER_FIELDS`].
+    const ALL: [Field; 12] = [
+        Field::OrderId,
+        Field::PlacedAt,
+        Field::Name,
+        Field::Phone,
+        Field::Email,
+        Field::Address,
+        Field::City,
+        Field::Country,
+        Field::Total,
+        Field::Currency,
+        Field::Outcome,
+        Field::Negotiated,
+    ];
+
+    fn name(self) -> &'static str {
+        NAMES.get(self as usize).copied().unwrap_or("?")
+    }
+}
+
+/// The field names, in [`Field::ALL`] order.
+const NAMES: [&str; 12] = [
+    "order_id",
+    "placed_at",
+    "name",
+    "phone",
+    "email",
+    "address",
+    "city",
+    "country",
+    "total",
+    "currency",
+    "outcome",
+    "negotiated",
+];
+
+/// How many of [`NAMES`] an order has.
+const ORDER_FIELDS: usize = 10;
+
+/// A JSON value as read, before its field says what it must be.
+enum Value {
+    Null,
+    Bool(bool),
+    Int(i128),
+    Float(f64),
+    Text(String),
+    List,
+    Object,
+}
+
+impl Value {
+    /// The value's type, as error messages name it (never the value itself: it may be a
+    /// customer's phone).
+    fn kind(&self) -> &'static str {
+        match self {
+            Value::Null => "null",
+            Value::Bool(_) => "a boolean",
+            Value::Int(_) => "an integer",
+            Value::Float(_) => "a fractional number",
+            Value::Text(_) => "a string",
+            Value::List => "a list",
+            Value::Object => "an object",
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Value {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Value, D::Error> {
+        d.deserialize_any(ValueVisitor)
+    }
+}
+
+struct ValueVisitor;
+
+impl<'de> Visitor<'de> for ValueVisitor {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON value")
+    }
+    fn visit_unit<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_none<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+        d.deserialize_any(self)
+    }
+    fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
+        Ok(Value::Bool(v))
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
+        Ok(Value::Int(v.into()))
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
+        Ok(Value::Int(v.into()))
+    }
+    fn visit_i128<E>(self, v: i128) -> Result<Value, E> {
+        Ok(Value::Int(v))
+    }
+    fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
+        Ok(Value::Float(v))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Value, E> {
+        Ok(Value::Text(v.to_owned()))
+    }
+    fn visit_string<E>(self, v: String) -> Result<Value, E> {
+        Ok(Value::Text(v))
+    }
+    fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(Value::List)
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+        Ok(Value::Object)
+    }
+}
+
+/// A key of the record's map: its [`Field`], or an error naming an unknown key. Reads the key
+/// as borrowed text (no allocation).
+struct Key {
+    fields: usize,
+}
+
+impl<'de> DeserializeSeed<'de> for Key {
+    type Value = Field;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Field, D::Error> {
+        d.deserialize_str(self)
+    }
+}
+
+impl Visitor<'_> for Key {
+    type Value = Field;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a field name")
+    }
+
+    fn visit_str<E: de::Error>(self, key: &str) -> Result<Field, E> {
+        let names = NAMES.get(..self.fields).unwrap_or(&NAMES);
+        match names.iter().position(|n| *n == key) {
+            Some(i) => Ok(Field::ALL.get(i).copied().unwrap_or(Field::OrderId)),
+            None => Err(E::unknown_field(key, names)),
+        }
+    }
+}
+
+/// What one map holds: an order and, for a history record, its outcome.
+#[derive(Default)]
+struct Fields {
+    order: Order,
+    outcome: Option<Outcome>,
+    negotiated: bool,
+}
+
+/// "field `x` must be ..., not <type>".
+fn wrong_type(field: Field, must: &str, got: &Value) -> String {
+    format!(
+        "field `{}` must be {must}, not {}",
+        field.name(),
+        got.kind()
+    )
+}
+
+/// A text field: a string, or null for "".
+fn text(field: Field, value: Value) -> Result<String, String> {
+    match value {
+        Value::Text(s) => Ok(s),
+        Value::Null => Ok(String::new()),
+        other => Err(wrong_type(field, "a string or null", &other)),
+    }
+}
+
+impl Fields {
+    /// Stores `value` in `field`, or says why it does not fit.
+    fn set(&mut self, field: Field, value: Value) -> Result<(), String> {
+        let o = &mut self.order;
+        match field {
+            Field::OrderId => match value {
+                Value::Text(s) if s.trim().is_empty() => {
+                    return Err("field `order_id` is empty".into())
+                }
+                Value::Text(s) => o.order_id = OrderId(s),
+                other => return Err(wrong_type(field, "a string", &other)),
+            },
+            Field::PlacedAt => match value {
+                Value::Int(t) => {
+                    o.placed_at = i64::try_from(t).map_err(|_| {
+                        "field `placed_at` is out of range for Unix seconds".to_owned()
+                    })?
+                }
+                other => return Err(wrong_type(field, "an integer (Unix seconds)", &other)),
+            },
+            Field::Name => o.name = text(field, value)?,
+            Field::Phone => o.phone = text(field, value)?,
+            Field::Email => o.email = text(field, value)?,
+            Field::Address => o.address = text(field, value)?,
+            Field::City => o.city = text(field, value)?,
+            Field::Currency => o.currency = text(field, value)?,
+            Field::Country => match value {
+                Value::Text(s) => match country_code(&s) {
+                    Some(code) => o.country = code.to_owned(),
+                    None => return Err(format!("field `country` {COUNTRY_RULE}")),
+                },
+                other => return Err(wrong_type(field, "a string", &other)),
+            },
+            Field::Total => match value {
+                Value::Int(t) => o.total = t as f64,
+                Value::Float(t) => o.total = t,
+                Value::Null => o.total = 0.0,
+                other => return Err(wrong_type(field, "a number or null", &other)),
+            },
+            Field::Outcome => match value {
+                Value::Text(s) => match s.parse() {
+                    Ok(outcome) => self.outcome = Some(outcome),
+                    Err(_) => {
+                        return Err(format!(
+                            "field `outcome` must be one of {}",
+                            Outcome::ALL.map(Outcome::as_str).join(", ")
+                        ))
+                    }
+                },
+                other => return Err(wrong_type(field, "a string", &other)),
+            },
+            Field::Negotiated => match value {
+                Value::Bool(b) => self.negotiated = b,
+                Value::Null => self.negotiated = false,
+                other => return Err(wrong_type(field, "a boolean or null", &other)),
+            },
+        }
+        Ok(())
+    }
+}
+
+/// Reads an order (`fields` = [`ORDER_FIELDS`]) or a history record (all fields) from a map.
+struct RecordVisitor {
+    fields: usize,
+}
+
+impl RecordVisitor {
+    const ORDER: RecordVisitor = RecordVisitor {
+        fields: ORDER_FIELDS,
+    };
+    const HISTORY: RecordVisitor = RecordVisitor {
+        fields: NAMES.len(),
+    };
+}
+
+impl<'de> Visitor<'de> for RecordVisitor {
+    type Value = Fields;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(if self.fields == ORDER_FIELDS {
+            "an order (a JSON object)"
+        } else {
+            "a history record (a JSON object)"
+        })
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Fields, A::Error> {
+        let mut out = Fields::default();
+        let mut seen = [false; NAMES.len()];
+        let mut bad_value: Option<String> = None;
+        while let Some(field) = map.next_key_seed(Key {
+            fields: self.fields,
+        })? {
+            match seen.get_mut(field as usize) {
+                Some(true) => return Err(de::Error::duplicate_field(field.name())),
+                Some(slot) => *slot = true,
+                None => {}
+            }
+            let value: Value = map.next_value()?;
+            if let Err(why) = out.set(field, value) {
+                bad_value.get_or_insert(why);
+            }
+        }
+        // A misspelled key is the likelier mistake (and explains a missing field), so it is
+        // reported before a bad value seen earlier, as every binding does.
+        if let Some(why) = bad_value {
+            return Err(de::Error::custom(why));
+        }
+        let required: &[Field] = if self.fields == ORDER_FIELDS {
+            &[Field::OrderId, Field::PlacedAt, Field::Country]
+        } else {
+            &[
+                Field::OrderId,
+                Field::PlacedAt,
+                Field::Country,
+                Field::Outcome,
+            ]
+        };
+        if let Some(field) = required
+            .iter()
+            .find(|f| seen.get(**f as usize) != Some(&true))
+        {
+            return Err(de::Error::missing_field(field.name()));
+        }
+        Ok(out)
+    }
+}
+
+impl<'de> Deserialize<'de> for Order {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Order, D::Error> {
+        let fields = d.deserialize_map(RecordVisitor::ORDER)?;
+        Ok(fields.order)
+    }
+}
+
+impl<'de> Deserialize<'de> for HistoryRecord {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<HistoryRecord, D::Error> {
+        let fields = d.deserialize_map(RecordVisitor::HISTORY)?;
+        Ok(HistoryRecord {
+            order: fields.order,
+            // Checked as required above; a default never shows.
+            outcome: fields.outcome.unwrap_or(Outcome::Pending),
+            negotiated: fields.negotiated,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn order_error(json: &str) -> String {
+        serde_json::from_str::<Order>(json)
+            .expect_err("an error")
+            .to_string()
+    }
+
+    const OK: &str = r#""order_id": "o-1", "placed_at": 1767225600, "country": "MA""#;
+
+    #[test]
+    fn reads_an_order_and_a_history_record() {
+        let o: Order = serde_json::from_str(&format!(
+            r#"{{{OK}, "name": "سلمى", "phone": null, "total": 349, "currency": "MAD"}}"#
+        ))
+        .unwrap();
+        assert_eq!(
+            (o.name.as_str(), o.phone.as_str(), o.total),
+            ("سلمى", "", 349.0)
+        );
+        let h: HistoryRecord = serde_json::from_str(&format!(
+            r#"{{{OK}, "outcome": "refused", "negotiated": true}}"#
+        ))
+        .unwrap();
+        assert_eq!((h.outcome, h.negotiated), (Outcome::Refused, true));
+        // What serialization writes reads back.
+        let again: HistoryRecord =
+            serde_json::from_str(&serde_json::to_string(&h).unwrap()).unwrap();
+        assert_eq!(again, h);
+    }
+
+    #[test]
+    fn unknown_and_repeated_fields_are_named() {
+        let e = order_error(&format!(r#"{{{OK}, "telephone": "0612345678"}}"#));
+        assert!(e.contains("unknown field `telephone`"), "{e}");
+        assert!(!e.contains("0612345678"), "{e}");
+        // An order has no outcome.
+        let e = order_error(&format!(r#"{{{OK}, "outcome": "delivered"}}"#));
+        assert!(e.contains("unknown field `outcome`"), "{e}");
+        let e = order_error(&format!(r#"{{{OK}, "phone": "1", "phone": "2"}}"#));
+        assert!(e.contains("duplicate field `phone`"), "{e}");
+        // The unknown field is reported even after a bad value.
+        let e = order_error(
+            r#"{"order_id": "o-1", "placed_at": 1, "country": "Morocco", "telephone": "1"}"#,
+        );
+        assert!(e.contains("unknown field `telephone`"), "{e}");
+    }
+
+    #[test]
+    fn wrong_types_name_the_field_not_the_value() {
+        for (json, field) in [
+            (r#""phone": 612345678"#, "phone"),
+            (r#""placed_at": "1767225600""#, "placed_at"),
+            (r#""placed_at": 1767225600.5"#, "placed_at"),
+            (r#""total": "349 MAD""#, "total"),
+            (r#""name": ["Salma"]"#, "name"),
+            (r#""email": {"a": 1}"#, "email"),
+            (r#""country": 212"#, "country"),
+            (r#""order_id": 12"#, "order_id"),
+        ] {
+            // The required fields the case does not replace, then the case's field.
+            let base: Vec<&str> = [
+                r#""order_id": "o-1""#,
+                r#""country": "MA""#,
+                r#""placed_at": 1"#,
+            ]
+            .into_iter()
+            .filter(|f| !f.starts_with(&format!("\"{field}\"")))
+            .collect();
+            let e = order_error(&format!("{{{}, {json}}}", base.join(", ")));
+            assert!(e.starts_with(&format!("field `{field}` must be")), "{e}");
+            assert!(!e.contains("612345678") && !e.contains("Salma"), "{e}");
+        }
+    }
+
+    #[test]
+    fn country_is_required_and_must_be_a_code() {
+        let e = order_error(r#"{"order_id": "o-1", "placed_at": 1}"#);
+        assert!(e.contains("missing field `country`"), "{e}");
+        for bad in ["Morocco", "", "XX", "M", "MAR", " MA", "م"] {
+            let e = order_error(&format!(
+                r#"{{"order_id": "o-1", "placed_at": 1, "country": "{bad}"}}"#
+            ));
+            assert!(
+                e.starts_with("field `country` must be an ISO 3166-1"),
+                "{bad}: {e}"
+            );
+        }
+        let o: Order =
+            serde_json::from_str(r#"{"order_id": "o-1", "placed_at": 1, "country": "eG"}"#)
+                .unwrap();
+        assert_eq!(o.country, "EG");
+    }
+
+    #[test]
+    fn required_fields_and_outcomes() {
+        let e = order_error(r#"{"placed_at": 1, "country": "MA"}"#);
+        assert!(e.contains("missing field `order_id`"), "{e}");
+        let e = order_error(r#"{"order_id": "  ", "placed_at": 1, "country": "MA"}"#);
+        assert!(e.contains("field `order_id` is empty"), "{e}");
+        let e = serde_json::from_str::<HistoryRecord>(&format!("{{{OK}}}"))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("missing field `outcome`"), "{e}");
+        let e = serde_json::from_str::<HistoryRecord>(&format!(r#"{{{OK}, "outcome": "lost"}}"#))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("field `outcome` must be one of pending"), "{e}");
+        assert!(serde_json::from_str::<Order>("[1, 2]").is_err());
+    }
+}
