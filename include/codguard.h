@@ -18,7 +18,7 @@
  * Text. Every text argument is a (pointer, length in bytes) pair of UTF-8 without a
  *   terminator (NUL bytes inside are ordinary characters). Invalid UTF-8 gives
  *   CG_INVALID_UTF8. Records (orders, history, assessments, configs, events, actions) cross as
- *   JSON text in the spelling of the contract (CONTRACT.md section 1), so no struct layouts
+ *   JSON text in the spelling of the contract (docs/contract.md, "Records"), so no struct layouts
  *   are shared.
  *
  * NULL. A NULL pointer argument gives CG_NULL_PARAMETER and is never dereferenced, also with

@@ -7,7 +7,6 @@ use crate::error::ErrorKind;
 use crate::history::{
     Features, Gathered, History, LinkRules, Linked, PastOrder, Signature, Source,
 };
-use crate::normalize;
 use crate::policy::{self, OrderSignals, PolicyConfig};
 use crate::record::{Order, OrderId, Outcome};
 
@@ -73,11 +72,7 @@ impl Assessor<'_> {
                 phone: f.phone.as_ref().map(|p| p.as_str().to_owned()),
                 email: f.email.as_ref().map(|e| e.address.clone()),
                 address: f.address.text.clone(),
-                city: f
-                    .address
-                    .city
-                    .and_then(normalize::city::city_name)
-                    .map_or_else(|| f.city_key.clone(), str::to_owned),
+                city: f.city_shown(order),
             },
             notify_customer_service: decision.notify_customer_service,
         }

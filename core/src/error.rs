@@ -64,6 +64,33 @@ pub enum ErrorKind {
 }
 
 impl ErrorKind {
+    /// Every kind.
+    pub const ALL: [ErrorKind; 23] = [
+        ErrorKind::InputTooLong,
+        ErrorKind::InvalidUtf8,
+        ErrorKind::PhoneEmpty,
+        ErrorKind::PhoneTooShort,
+        ErrorKind::PhoneTooLong,
+        ErrorKind::PhoneInvalidForRegion,
+        ErrorKind::PhoneNotANumber,
+        ErrorKind::PhoneJunk,
+        ErrorKind::InvalidCountry,
+        ErrorKind::EmailEmpty,
+        ErrorKind::EmailInvalid,
+        ErrorKind::InvalidRecord,
+        ErrorKind::InvalidConfig,
+        ErrorKind::UnknownOrder,
+        ErrorKind::DuplicateOrder,
+        ErrorKind::InvalidEvent,
+        ErrorKind::TokenMalformed,
+        ErrorKind::TokenForged,
+        ErrorKind::TokenExpired,
+        ErrorKind::TokenWrongOrder,
+        ErrorKind::SnapshotTruncated,
+        ErrorKind::SnapshotCorrupt,
+        ErrorKind::SnapshotVersion,
+    ];
+
     /// The stable snake_case code, as in JSON and in the Python and C bindings.
     pub fn code(self) -> &'static str {
         match self {

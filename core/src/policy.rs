@@ -95,8 +95,10 @@ pub struct PolicyConfig {
     pub duplicate_window_secs: i64,
     /// Two names at least this similar (0 to 1) are the same person's (default 0.8).
     pub name_match_threshold: f64,
-    /// A phone or email seen under more distinct names than this is shared (a courier's or a
-    /// shop's number, a family's email) and links nothing (default 3).
+    /// A phone or email used by more distinct people than this is shared (a courier's or a
+    /// shop's number, a family's email) and links nothing (default 3). People, not spellings:
+    /// orders whose names may be one person's, or that share the other of phone and email or
+    /// the door without names that tell two people apart, count once.
     pub max_names_per_key: usize,
     /// A key on more past orders than this links nothing: no real customer orders that often
     /// with one value, junk does (default 500).

@@ -2,65 +2,16 @@
 
 #[path = "../../examples/common/dataset.rs"]
 mod dataset;
+#[path = "common/db.rs"]
+mod db;
 
-use std::collections::HashMap;
 use std::path::Path;
 
 use codguard::engine::Engine;
 use codguard::policy::PolicyConfig;
-use codguard::store::{OrderRow, Store};
+use codguard::store::Store;
 use codguard::{HistoryRecord, Order};
-
-/// A database in a HashMap: key -> rows filed under it (what `cg_keys JOIN cg_orders` returns).
-#[derive(Default)]
-struct Db {
-    keys: HashMap<i64, Vec<OrderRow>>,
-    reads: usize,
-}
-
-impl Db {
-    fn add(&mut self, store: &Store, record: &HistoryRecord) {
-        let w = store.write(record).unwrap();
-        for k in w.keys {
-            self.keys.entry(k).or_default().push(w.order.clone());
-        }
-    }
-
-    fn assess(&mut self, store: &Store, order: &Order) -> codguard::assessment::Assessment {
-        let mut lookup = store.assess(order).unwrap();
-        loop {
-            let wanted = lookup.wanted();
-            if wanted.is_empty() {
-                return lookup.assessment();
-            }
-            for key in wanted {
-                let rows = self.keys.get(&key).cloned().unwrap_or_default();
-                self.reads += rows.len();
-                lookup.supply(key, rows).unwrap();
-            }
-        }
-    }
-
-    fn erase_by_phone(&mut self, store: &Store, phone: &str, country: &str) -> usize {
-        let mut lookup = store.erase_by_phone(phone, country).unwrap();
-        loop {
-            let wanted = lookup.wanted();
-            if wanted.is_empty() {
-                break;
-            }
-            for key in wanted {
-                let rows = self.keys.get(&key).cloned().unwrap_or_default();
-                lookup.supply(key, rows).unwrap();
-            }
-        }
-        let ids = lookup.erase_ids();
-        for rows in self.keys.values_mut() {
-            rows.retain(|r| !ids.contains(&r.order_id));
-        }
-        self.keys.retain(|_, rows| !rows.is_empty());
-        ids.len()
-    }
-}
+use db::Db;
 
 fn check_equivalent(history: &[HistoryRecord], queries: &[Order]) -> (usize, usize) {
     let mut engine = Engine::new(PolicyConfig::default());

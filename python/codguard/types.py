@@ -1,4 +1,4 @@
-"""Typed shapes of the plain dicts codguard takes and returns (``CONTRACT.md`` section 1).
+"""Typed shapes of the plain dicts codguard takes and returns (``docs/contract.md``, "Records").
 
 These are :class:`typing.TypedDict` classes: documentation and type-checker help only. At run
 time every value is a plain ``dict``.

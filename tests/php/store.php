@@ -82,7 +82,8 @@ check('migrate refuses tables of another key format', function () use ($store, $
     try {
         return throws(fn () => $store->migrate(), C\CodguardException::class, 0);
     } finally {
-        $pdo->exec("UPDATE cg_meta SET value = '1' WHERE name = 'key_format'");
+        $ours = C\Lib::ffi()->cg_store_key_format();
+        $pdo->exec("UPDATE cg_meta SET value = '$ours' WHERE name = 'key_format'");
     }
 });
 

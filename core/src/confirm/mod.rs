@@ -1,4 +1,5 @@
-//! The confirmation flow of `CONTRACT.md` section 3 and its parts.
+//! The confirmation flow of the contract (`docs/contract.md`; in detail `docs/flow.md`) and its
+//! parts.
 //!
 //! - [`ConfirmationFlow`] (in `flow`): the sans-IO state machine, fed [`Event`]s, returning
 //!   [`FlowAction`]s (the wire types are in `events`, the shop's settings [`FlowPolicy`] in

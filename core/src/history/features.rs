@@ -2,7 +2,12 @@
 
 use crate::error::ErrorKind;
 use crate::normalize::{
-    self, address::NormalizedAddress, email::NormalizedEmail, name::NormalizedName, E164Phone,
+    self,
+    address::NormalizedAddress,
+    city::{self, PlaceKey},
+    email::NormalizedEmail,
+    name::NormalizedName,
+    E164Phone,
 };
 use crate::record::Order;
 
@@ -26,9 +31,10 @@ pub struct Features {
     pub address: NormalizedAddress,
     /// The name for matching.
     pub name: NormalizedName,
-    /// The city as a matching key: the gazetteer id (`#2553604`) or, for an unknown city, its
-    /// folded text.
-    pub city_key: String,
+    /// The place the order goes to: its gazetteer city, or the cross-script sketch of a place
+    /// the gazetteer lacks ([`city::place_key`]); `None` when the order names no place. Equal
+    /// places are [`city::same_place`], whatever the script or spelling.
+    pub place: Option<PlaceKey>,
     /// Transliteration-insensitive keys of the street tokens, sorted and unique.
     pub street_keys: Vec<String>,
 }
@@ -60,9 +66,10 @@ impl Features {
             nonsense: true,
             ..NormalizedName::default()
         });
-        let city_key = match address.city {
-            Some(id) => format!("#{}", id.0),
-            None => normalize::text::fold(truncate(&order.city, normalize::MAX_INPUT_BYTES)),
+        // The city the address names when the city field names none (or none we know).
+        let place = match address.city {
+            Some(id) => Some(PlaceKey::City(id)),
+            None => city::place_key(&order.city, &order.country),
         };
         let mut street_keys: Vec<String> = address
             .street
@@ -80,9 +87,19 @@ impl Features {
             email_problem,
             address,
             name,
-            city_key,
+            place,
             street_keys,
         }
+    }
+
+    /// The city to show for `order` (whose features these are): the gazetteer's name of its
+    /// city, else the city field folded.
+    pub fn city_shown(&self, order: &Order) -> String {
+        match &self.place {
+            Some(PlaceKey::City(id)) => city::city_name(*id).map(str::to_owned),
+            _ => None,
+        }
+        .unwrap_or_else(|| normalize::text::fold(truncate(&order.city, normalize::MAX_INPUT_BYTES)))
     }
 
     /// The email's canonical key, when the email is usable for matching (valid and not fake:

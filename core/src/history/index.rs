@@ -11,8 +11,8 @@ use std::hash::{BuildHasherDefault, Hasher};
 use serde::{Deserialize, Serialize};
 
 use super::hasher::{KeyHasher, KeyKind};
-use super::link::Source;
 use super::signature::{NameId, NameRef, Signature, View};
+use super::walk::Source;
 use crate::error::{Error, ErrorKind};
 use crate::record::{HistoryRecord, Outcome};
 

@@ -1,16 +1,24 @@
-//! The linking rules, and the walk that gathers a customer's past orders.
+//! The linking rules: when two orders are one customer, and how sure that is.
 //!
 //! Two orders are the same customer when they share
-//! - the phone, unless the number is shared (seen under more distinct names than
+//! - the phone, unless the number is shared (more distinct people behind it than
 //!   [`PolicyConfig::max_names_per_key`], or on more than `max_orders_per_key` orders);
-//! - the canonical email, under the same rule (fake emails are never keys);
-//! - the delivery door (city, house number, a street key, no conflicting apartment) AND the name:
-//!   neighbours share a building, namesakes share a name, only the customer shares both.
+//! - the canonical email, under the same rule (fake emails are never keys), unless the orders
+//!   are in different places and share no phone;
+//! - the delivery door (place, house number, a street key, no conflicting apartment) AND the
+//!   name: neighbours share a building, namesakes share a name, only the customer shares both;
 //!
-//! The walk follows these edges from the new order, breadth first, so A~B by phone and B~C by
-//! email puts C in A's history. It visits at most `max_linked_orders` orders.
+//! and never when their names show two people: the same family name with another given name
+//! (Mashael / Fahd Al-Qahtani, two siblings at one villa ordering with the family phone).
+//!
+//! People are told apart by what a person owns: a phone or email counts the people behind it
+//! (names that do not match and share nothing else), not the spellings, so one customer
+//! writing her name in Arabic, in French and with her father's name is one person, and a
+//! courier's phone with many customers is shared. Places are compared as places (the gazetteer's
+//! city, or a cross-script sketch: [`crate::normalize::city::same_place`]), never as strings.
+//!
+//! The walk that applies these rules from a new order is in [`super::walk`].
 
-use super::hasher::KeyHasher;
 use super::signature::{View, NAME_KEYS};
 use crate::assessment::Evidence;
 use crate::normalize::name::keys_similarity;
@@ -21,6 +29,10 @@ const PHONE_WEIGHT: f64 = 0.9;
 const EMAIL_WEIGHT: f64 = 0.9;
 const ADDRESS_WEIGHT: f64 = 0.85;
 const NAME_WEIGHT: f64 = 0.4;
+
+/// Two words of two names are the same word from this similarity of their keys on (a typo, a
+/// transliteration variant); lower, they are two names.
+const SAME_WORD: f64 = 0.5;
 
 /// The fields two orders agree on, as a small bit set.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -66,51 +78,77 @@ impl Agreement {
     }
 }
 
-/// Where the walk reads past orders from: the in-memory history, or the rows a host fetched
-/// from its database (store mode). One walk serves both, so both give the
-/// same answers.
-pub trait Source {
-    /// The key hasher the keys were made with.
-    fn hasher(&self) -> &KeyHasher;
-    /// The orders filed under `key`, or `None` when this source has not fetched that key yet
-    /// (the walk then reports it in [`Gathered::missing`]).
-    fn postings(&self, key: u64) -> Option<&[u32]>;
-    /// The matching view of order `idx`.
-    fn view(&self, idx: u32) -> View<'_>;
-    /// When order `idx` was placed and its id: the tie-break of the match order.
-    fn sort_key(&self, idx: u32) -> (i64, &str);
-}
-
-/// What a walk found, and which keys it could not read.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct Gathered {
-    /// The customer's past orders, best first.
-    pub linked: Vec<Linked>,
-    /// Keys the source did not have: fetch them and walk again. Empty for a complete source.
-    pub missing: Vec<u64>,
-}
-
-/// A past order gathered into the customer's history.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Linked {
-    /// The order's index in its [`Source`].
-    pub idx: u32,
-    /// Confidence, 0 to 1.
-    pub score: f64,
-    /// The fields that tie it to the new order (or, for an order reached through another one,
-    /// the fields of that last link).
-    pub agreement: Agreement,
+/// What two names say about the people who wrote them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Names {
+    /// One person's name (in another script, order or spelling, with or without a middle name).
+    Same,
+    /// Maybe one person's: every word of one name may be a word of the other, in a spelling or
+    /// an abbreviation the similarity score does not credit (Drissi / El Idrissi, Med /
+    /// Mohamed). Not enough to link, enough to recognise a customer reached through a link.
+    Alike,
+    /// Two people: they share a word (the family name) and each has a word the other lacks (the
+    /// given names differ).
+    Differ,
+    /// Nothing to tell: a name is missing, or they share no word (a spelling the keys do not
+    /// see through, a nickname).
+    Unknown,
 }
 
 /// Name comparisons already made in one walk, by the two names' interned ids.
-type NameMemo = Vec<(([u32; NAME_KEYS], [u32; NAME_KEYS]), bool)>;
+pub(crate) type NameMemo = Vec<(([u32; NAME_KEYS], [u32; NAME_KEYS]), Names)>;
 /// The most comparisons a walk remembers.
-const NAME_MEMO: usize = 16;
+pub(crate) const NAME_MEMO: usize = 16;
+
+/// What two orders have in common before the rules weigh it.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Common {
+    /// The same phone key.
+    pub phone: bool,
+    /// The same email key.
+    pub email: bool,
+    /// The same door.
+    pub door: bool,
+    /// The same place and no conflicting house number, however the street is written (Bd Armée
+    /// Royale / Avenue FAR, a number the address parser read before or after the street).
+    pub house: bool,
+    /// What their names say.
+    pub names: Names,
+}
+
+impl Common {
+    /// Owned fields in common that do not link (a shared phone, an email typed elsewhere):
+    /// what an order reached through another one must still share with the new order.
+    pub fn owned(&self) -> bool {
+        match self.names {
+            Names::Differ => false,
+            Names::Same | Names::Alike => self.phone || self.email || self.house,
+            Names::Unknown => self.phone || self.email,
+        }
+    }
+
+    /// The fields in common, as evidence (whether or not they link).
+    pub fn fields(&self) -> Agreement {
+        let same_name = self.names == Names::Same;
+        let mut bits = 0;
+        for (on, bit) in [
+            (self.phone, Agreement::PHONE),
+            (self.email, Agreement::EMAIL),
+            (self.door && same_name, Agreement::ADDRESS),
+            (same_name, Agreement::NAME),
+        ] {
+            if on {
+                bits |= bit;
+            }
+        }
+        Agreement(bits)
+    }
+}
 
 /// The rules of the walk, from the policy.
 #[derive(Debug, Clone, Copy)]
 pub struct LinkRules<'a> {
-    config: &'a PolicyConfig,
+    pub(crate) config: &'a PolicyConfig,
 }
 
 impl<'a> LinkRules<'a> {
@@ -119,339 +157,329 @@ impl<'a> LinkRules<'a> {
         LinkRules { config }
     }
 
-    /// True when two name-key lists are the same person's name. A missing name agrees with
-    /// nothing: it cannot vouch for an address match.
-    fn same_name_memo(&self, a: &View<'_>, b: &View<'_>, memo: &mut NameMemo) -> bool {
-        // Within one walk the same two names meet again and again (each order of a customer
-        // against each neighbour at their door): compare each pair of stored names once.
+    /// What two names say, remembered by the names' ids for the rest of the walk: within one
+    /// walk the same two names meet again and again (each order of a customer against each
+    /// neighbour at their door).
+    pub(crate) fn names_memo(&self, a: &View<'_>, b: &View<'_>, memo: &mut NameMemo) -> Names {
         let key = (a.name.map(|n| n.id), b.name.map(|n| n.id));
-        if let Some(&(_, same)) = memo.iter().find(|(k, _)| *k == key) {
-            return same;
+        if let Some(&(_, names)) = memo.iter().find(|(k, _)| *k == key) {
+            return names;
         }
-        let same = self.same_name(a, b);
+        let names = self.names(a, b);
         // A small cache: growing it past a few hundred bytes would cost more in the allocator
         // than the comparisons it saves.
         if memo.len() < NAME_MEMO {
-            memo.push((key, same));
+            memo.push((key, names));
         }
-        same
+        names
     }
 
-    fn same_name(&self, a: &View<'_>, b: &View<'_>) -> bool {
+    /// What two names say. A missing name says nothing: it cannot vouch for an address match,
+    /// nor tell two people apart.
+    pub(crate) fn names(&self, a: &View<'_>, b: &View<'_>) -> Names {
         let (a, b) = (a.names(), b.names());
         if a.is_empty() || b.is_empty() {
-            return false;
+            return Names::Unknown;
         }
         // Most orders of one customer carry the very same keys: skip the scoring.
-        a == b || keys_similarity(a, b) >= self.config.name_match_threshold
-    }
-
-    /// The same door: city, house number, a street key in common, no conflicting unit.
-    fn same_door(a: &View<'_>, b: &View<'_>) -> bool {
-        if a.city == 0 || a.city != b.city || a.house != b.house {
-            return false;
+        if a == b || keys_similarity(a, b) >= self.config.name_match_threshold {
+            return Names::Same;
         }
-        if a.unit != 0 && b.unit != 0 && a.unit != b.unit {
-            return false;
+        words(a, b)
+    }
+
+    /// What `a` and `b` have in common.
+    pub(crate) fn common(&self, a: &View<'_>, b: &View<'_>, memo: &mut NameMemo) -> Common {
+        let phone = a.phone != 0 && a.phone == b.phone;
+        let email = a.email != 0 && a.email == b.email;
+        let house = same_place(a, b) && (a.house == 0 || b.house == 0 || a.house == b.house);
+        let door = same_house(a, b) && same_street(a, b);
+        // A name alone never links: skip comparing names (the costly part) for the neighbours
+        // and namesakes an address key brings up.
+        let names = if phone || email || house {
+            self.names_memo(a, b, memo)
+        } else {
+            Names::Unknown
+        };
+        Common {
+            phone,
+            email,
+            door,
+            house,
+            names,
         }
-        let common = a
-            .street_keys()
-            .filter(|&k| b.street_keys().any(|o| o == k))
-            .count();
-        let shorter = a.street_keys().count().min(b.street_keys().count());
-        // Most of the shorter street name must agree: "rue palestine" vs "rue palestine hay
-        // riad" do, "rue mohammed v" vs "rue mohammed ali" do not.
-        common > 0 && 2 * common >= shorter
     }
 
-    /// True when two orders sharing an email were placed by someone else: other city, and no
-    /// phone in common. People without an email type a plausible one (`firstname.lastname@…`)
-    /// that belongs to a namesake; the real owner does not also change phone and city.
-    fn elsewhere(a: &View<'_>, b: &View<'_>, bits: u8) -> bool {
-        let other_city = a.city != 0 && b.city != 0 && a.city != b.city;
-        other_city && bits & Agreement::PHONE == 0
-    }
-
-    /// The fields `a` and `b` agree on. `usable(key)` says whether a shared phone or email key
-    /// may link (see [`LinkRules::key_usable`]); `memo` keeps the name comparisons of one walk.
-    fn agreement(
+    /// The fields that link `a` and `b` (none when nothing does). `usable(key)` says whether a
+    /// shared phone or email key may link (see [`LinkRules::key_usable`]).
+    pub(crate) fn links(
         &self,
         a: &View<'_>,
         b: &View<'_>,
+        common: &Common,
         mut usable: impl FnMut(u64) -> bool,
-        memo: &mut NameMemo,
     ) -> Agreement {
-        let phone = a.phone != 0 && a.phone == b.phone;
-        let email = a.email != 0 && a.email == b.email;
-        let door = Self::same_door(a, b);
-        if !(phone || email || door) {
-            // A name alone never links: skip comparing names (the costly part) for the
-            // neighbours and namesakes an address key brings up.
+        // Two people's names: nothing they share makes them one customer, not the family's
+        // phone, not the family's email, not the villa.
+        if common.names == Names::Differ {
             return Agreement(0);
         }
+        let same_name = common.names == Names::Same;
         let mut bits = 0;
-        let same_name = self.same_name_memo(a, b, memo);
         if same_name {
             bits |= Agreement::NAME;
         }
-        if phone && usable(a.phone) {
+        if common.phone && usable(a.phone) {
             bits |= Agreement::PHONE;
         }
-        if email && usable(a.email) && !Self::elsewhere(a, b, bits) {
+        // People without an email type a plausible one (`firstname.lastname@…`) that belongs to
+        // a namesake; the real owner does not also change phone and place.
+        if common.email
+            && usable(a.email)
+            && !(different_places(a, b) && bits & Agreement::PHONE == 0)
+        {
             bits |= Agreement::EMAIL;
         }
-        if same_name && door {
+        if same_name && common.door {
             bits |= Agreement::ADDRESS;
         }
         Agreement(bits)
     }
 
-    /// Whether a phone or email key may link orders: not on too many orders, not under too
-    /// many distinct names. `extra` is the name of the order being assessed, which counts too.
-    pub fn key_usable<S: Source>(&self, history: &S, key: u64, extra: &View<'_>) -> bool {
-        let postings = history.postings(key).unwrap_or(&[]);
+    /// Whether a phone or email key may link orders: on no more than `max_orders_per_key`
+    /// orders, and behind no more than `max_names_per_key` people. `postings` are the orders
+    /// filed under `key` (`view` reads them); `query` is the order being assessed: it counts
+    /// too when it holds the key.
+    pub(crate) fn key_usable<'v>(
+        &self,
+        key: u64,
+        query: &View<'v>,
+        postings: &[u32],
+        view: impl Fn(u32) -> View<'v>,
+    ) -> bool {
         if postings.len() > self.config.max_orders_per_key {
             return false;
         }
-        // Fewer orders than the names allowed (the new order's counts too): no need to look.
-        if postings.len() < self.config.max_names_per_key {
+        let holds = query.phone == key || query.email == key;
+        // No more orders than people allowed: no need to look.
+        if postings.len() + usize::from(holds) <= self.config.max_names_per_key {
             return true;
         }
-        let mut groups: Vec<View<'_>> = Vec::new();
-        let views = postings.iter().map(|&i| history.view(i));
-        for view in std::iter::once(*extra).chain(views) {
-            if view.names().is_empty() {
-                continue;
-            }
-            if !groups.iter().any(|g| self.same_name(g, &view)) {
-                groups.push(view);
-                if groups.len() > self.config.max_names_per_key {
-                    return false;
-                }
+        let orders = || {
+            holds
+                .then_some(*query)
+                .into_iter()
+                .chain(postings.iter().map(|&i| view(i)))
+        };
+        // The usual case: one customer's orders, one name (in one spelling or another).
+        let mut named = orders().filter(|o| !o.names().is_empty());
+        if let Some(first) = named.next() {
+            if named.all(|o| o.names() == first.names()) {
+                return true;
             }
         }
-        true
+        let cap = self.config.max_names_per_key + 1;
+        self.people(orders(), key, cap) <= self.config.max_names_per_key
     }
 
-    /// Gathers the past orders of the customer of `query`, best first.
-    ///
-    /// `exclude` is the query's own index when it is itself in the history.
-    pub fn gather<S: Source>(
-        &self,
-        history: &S,
-        query: &View<'_>,
-        exclude: Option<u32>,
-    ) -> Gathered {
-        // Level by level, so that an order reached from several orders of one level takes its
-        // best link whatever the order the history was added in: the answer must not depend on
-        // it. The first level is expanded from the new order itself; each next level from the
-        // orders the last one found, until a level finds nothing or enough are found.
-        let mut walk = Walk::new(self, history, query, exclude);
-        let mut parents: Option<std::ops::Range<usize>> = None;
-        loop {
-            let level = walk.found.len();
-            match &parents {
-                None => walk.expand(None, 1.0, level),
-                Some(range) => {
-                    for at in range.clone() {
-                        let Linked { idx, score, .. } = walk.found[at];
-                        walk.expand(Some(idx), score, level);
+    /// How many people placed `orders` (which share `key`), counting up to `cap`. Two orders are
+    /// one person when their names are one person's, or when their names do not tell two people
+    /// apart and they share something else a person owns (the other of phone and email, or the
+    /// door). An order without a name counts as nobody.
+    fn people<'v>(&self, orders: impl Iterator<Item = View<'v>>, key: u64, cap: usize) -> usize {
+        // Each person as the distinct orders seen of them (a customer's orders mostly repeat
+        // one another: compare each distinct one once).
+        let mut people: Vec<Vec<View<'v>>> = Vec::new();
+        for order in orders {
+            if order.names().is_empty() {
+                continue;
+            }
+            let mut joined: Option<usize> = None;
+            let mut at = 0;
+            while at < people.len() {
+                let is_them = people[at]
+                    .iter()
+                    .any(|seen| self.one_person(seen, &order, key));
+                match (is_them, joined) {
+                    (false, _) => at += 1,
+                    (true, None) => {
+                        joined = Some(at);
+                        at += 1;
+                    }
+                    // The order is two groups' person: they were one person all along.
+                    (true, Some(first)) => {
+                        let merged = people.swap_remove(at);
+                        people[first].extend(merged);
                     }
                 }
             }
-            if walk.found.len() == level {
-                break;
+            match joined {
+                Some(p) => {
+                    if !people[p].iter().any(|seen| same_profile(seen, &order)) {
+                        people[p].push(order);
+                    }
+                }
+                None => {
+                    people.push(vec![order]);
+                    if people.len() >= cap {
+                        return people.len();
+                    }
+                }
             }
-            walk.found[level..].sort_by_key(|l| l.idx);
-            if walk.found.len() >= self.config.max_linked_orders {
-                walk.found.truncate(self.config.max_linked_orders);
-                break;
-            }
-            walk.walked.append(&mut walk.walking);
-            walk.settled.clear();
-            parents = Some(level..walk.found.len());
         }
-        Gathered {
-            linked: sort(history, walk.found),
-            missing: walk.missing,
+        people.len()
+    }
+
+    /// True when two orders sharing `key` were placed by one person (see [`LinkRules::people`]).
+    fn one_person(&self, a: &View<'_>, b: &View<'_>, key: u64) -> bool {
+        match self.names(a, b) {
+            Names::Same | Names::Alike => true,
+            Names::Differ => false,
+            Names::Unknown => {
+                let other = |x: u64, y: u64| x != 0 && x == y && x != key;
+                other(a.phone, b.phone) || other(a.email, b.email) || same_door(a, b)
+            }
         }
     }
 }
 
-/// One walk in progress: what it found, and what it remembers to avoid repeating work. Few
-/// allocations: this runs for every order assessed.
-struct Walk<'w, 'q, S> {
-    rules: &'w LinkRules<'w>,
-    source: &'w S,
-    query: &'w View<'q>,
-    exclude: Option<u32>,
-    /// The orders found, level after level; the level being built is at the end.
-    found: Vec<Linked>,
-    /// Orders of this level tied to the new order directly: their score is final.
-    settled: Vec<u32>,
-    /// Orders judged from the current parent.
-    judged: Vec<u32>,
-    /// Name comparisons made.
-    memo: NameMemo,
-    /// Phone keys walked at earlier levels, and at this one.
-    walked: Vec<u64>,
-    walking: Vec<u64>,
-    /// Keys the source did not have.
-    missing: Vec<u64>,
-    /// Whether each phone or email key met may link.
-    usable: Vec<(u64, bool)>,
+/// True when two orders are in different known places ([`same_place`] over the signature's
+/// place key: the gazetteer's city, or the cross-script sketch of a place it lacks).
+///
+/// [`same_place`]: crate::normalize::city::same_place
+fn different_places(a: &View<'_>, b: &View<'_>) -> bool {
+    a.city != 0 && b.city != 0 && !same_place(a, b)
 }
 
-impl<'w, 'q, S: Source> Walk<'w, 'q, S> {
-    fn new(
-        rules: &'w LinkRules<'w>,
-        source: &'w S,
-        query: &'w View<'q>,
-        exclude: Option<u32>,
-    ) -> Self {
-        Walk {
-            rules,
-            source,
-            query,
-            exclude,
-            found: Vec::new(),
-            settled: Vec::new(),
-            judged: Vec::new(),
-            memo: NameMemo::with_capacity(NAME_MEMO),
-            walked: Vec::new(),
-            walking: Vec::new(),
-            missing: Vec::new(),
-            usable: Vec::new(),
-        }
-    }
+/// True when two orders go to the same place (see [`different_places`]): the signature keeps
+/// each order's [`crate::normalize::city::place_key`], hashed, so equal keys are the same place.
+fn same_place(a: &View<'_>, b: &View<'_>) -> bool {
+    a.city != 0 && a.city == b.city
+}
 
-    /// Follows the keys of `from` (an order found with `from_score`; `None`: the new order),
-    /// adding the orders they tie to the level that starts at `level`.
-    fn expand(&mut self, from: Option<u32>, from_score: f64, level: usize) {
-        let source = self.source;
-        let from_view = from.map_or(*self.query, |i| source.view(i));
-        self.judged.clear();
-        let keys = from_view.filing_keys(source.hasher());
-        for &key in keys.iter() {
-            // Every order under a phone walked at an earlier level was found then (a phone
-            // links whoever holds it): walking it again finds nothing. Not so for an email
-            // (whether it links depends on the pair) or within a level (scores depend on the
-            // parent).
-            if key == from_view.phone {
-                if self.walked.contains(&key) {
-                    continue;
-                }
-                self.walking.push(key);
-            }
-            let Some(postings) = source.postings(key) else {
-                if !self.missing.contains(&key) {
-                    self.missing.push(key);
-                }
-                continue;
-            };
-            if postings.len() > self.rules.config.max_orders_per_key {
-                continue;
-            }
-            for &cand in postings {
-                // An order tied to the new order directly scores the same whichever key or
-                // parent led to it, and a door's orders come up once per street key: judge
-                // each once.
-                if self.exclude == Some(cand)
-                    || self.settled.contains(&cand)
-                    || self.judged.contains(&cand)
-                    || self.found[..level].iter().any(|l| l.idx == cand)
-                {
-                    continue;
-                }
-                self.judged.push(cand);
-                self.judge(from, &from_view, from_score, cand, level);
-            }
-        }
-    }
+/// The same door: place, house number, a street key in common, no conflicting unit.
+pub(crate) fn same_door(a: &View<'_>, b: &View<'_>) -> bool {
+    same_house(a, b) && same_street(a, b)
+}
 
-    /// Adds `cand` to the level at `level` when it links to `from` (whose view is `from_view`),
-    /// with the better of its links so far.
-    fn judge(
-        &mut self,
-        from: Option<u32>,
-        from_view: &View<'_>,
-        from_score: f64,
-        cand: u32,
-        level: usize,
-    ) {
-        let (rules, source, query) = (self.rules, self.source, self.query);
-        let cache = &mut self.usable;
-        let mut usable = |key: u64| {
-            if let Some(&(_, ok)) = cache.iter().find(|(k, _)| *k == key) {
-                return ok;
-            }
-            let ok = rules.key_usable(source, key, query);
-            cache.push((key, ok));
-            ok
-        };
-        let cand_view = source.view(cand);
-        let link = rules.agreement(from_view, &cand_view, &mut usable, &mut self.memo);
-        if !link.links() {
-            return;
-        }
-        let direct = match from {
-            None => link,
-            Some(_) => rules.agreement(query, &cand_view, &mut usable, &mut self.memo),
-        };
-        let (score, agreement) = if direct.links() || from.is_none() {
-            self.settled.push(cand);
-            (direct.score(), direct)
-        } else {
-            (from_score * link.score(), link)
-        };
-        let score = (score * 1000.0).round() / 1000.0;
-        match self.found[level..].iter_mut().find(|l| l.idx == cand) {
-            Some(l) if (l.score, l.agreement.0) >= (score, agreement.0) => {}
-            Some(l) => {
-                l.score = score;
-                l.agreement = agreement;
-            }
-            None => self.found.push(Linked {
-                idx: cand,
-                score,
-                agreement,
-            }),
-        }
+/// The same house number in the same place, no conflicting unit.
+fn same_house(a: &View<'_>, b: &View<'_>) -> bool {
+    same_place(a, b) && a.house == b.house && (a.unit == 0 || b.unit == 0 || a.unit == b.unit)
+}
+
+/// Most of the shorter street name in common.
+fn same_street(a: &View<'_>, b: &View<'_>) -> bool {
+    let common = a
+        .street_keys()
+        .filter(|&k| b.street_keys().any(|o| o == k))
+        .count();
+    let shorter = a.street_keys().count().min(b.street_keys().count());
+    // Most of the shorter street name must agree: "rue palestine" vs "rue palestine hay
+    // riad" do, "rue mohammed v" vs "rue mohammed ali" do not.
+    common > 0 && 2 * common >= shorter
+}
+
+/// True when orders with the same key information are the same for counting people: their
+/// names, phone, email and door are the same.
+fn same_profile(a: &View<'_>, b: &View<'_>) -> bool {
+    a.name.map(|n| n.id) == b.name.map(|n| n.id)
+        && a.names() == b.names()
+        && (a.phone, a.email, a.city, a.house, a.unit, a.street)
+            == (b.phone, b.email, b.city, b.house, b.unit, b.street)
+}
+
+/// What two names that are not one person's by their similarity say, word by word. They are
+/// two people's when they share a word (the family name) and each has a word the other lacks
+/// (the given names differ); a name with a word more (the father's name, a second given name)
+/// may be the same person's shorter or longer name; names that share no word may be one name in
+/// spellings the keys do not see through.
+fn words<K: AsRef<str>>(a: &[K], b: &[K]) -> Names {
+    let found = |word: &K, other: &[K]| other.iter().any(|o| same_word(word.as_ref(), o.as_ref()));
+    let all_a = a.iter().all(|w| found(w, b));
+    let all_b = b.iter().all(|w| found(w, a));
+    if all_a || all_b {
+        Names::Alike
+    } else if a.iter().any(|w| found(w, b)) {
+        Names::Differ
+    } else {
+        Names::Unknown
     }
 }
 
-impl LinkRules<'_> {
-    /// Every order filed under `key` and every order linked to them: the customer(s) to erase
-    /// when someone asks to be forgotten by phone or email. Sorted by index, no repeats;
-    /// `missing` as in [`LinkRules::gather`].
-    pub fn customer_of_key<S: Source>(&self, source: &S, key: u64) -> (Vec<u32>, Vec<u64>) {
-        let Some(starts) = source.postings(key) else {
-            return (Vec::new(), vec![key]);
-        };
-        let mut orders: Vec<u32> = starts.to_vec();
-        let mut missing: Vec<u64> = Vec::new();
-        for &start in starts {
-            let gathered = self.gather(source, &source.view(start), Some(start));
-            orders.extend(gathered.linked.into_iter().map(|l| l.idx));
-            for k in gathered.missing {
-                if !missing.contains(&k) {
-                    missing.push(k);
-                }
-            }
-        }
-        orders.sort_unstable();
-        orders.dedup();
-        (orders, missing)
-    }
+/// True when two name keys may be one word: the same word in another spelling (one letter
+/// apart: Youcef / Youssef, Abdelhafid / عبد الحفيظ), one inside the other (Med / Mohamed, Drissi / Idrissi), or an
+/// initial (which may stand for any word: L. is الأزهر). Only words that cannot be one tell two
+/// people apart: a name compared in a spelling the keys do not see through must not split a
+/// customer in two.
+fn same_word(a: &str, b: &str) -> bool {
+    let initial = |k: &str| k.chars().nth(1).is_none();
+    a == b
+        || initial(a)
+        || initial(b)
+        || within(a, b)
+        || within(b, a)
+        || near(a, b)
+        || keys_similarity(&[a], &[b]) >= SAME_WORD
 }
 
-/// Best first; ties newest first, then by id, so the order is deterministic.
-fn sort<S: Source>(history: &S, mut found: Vec<Linked>) -> Vec<Linked> {
-    let key = |l: &Linked| history.sort_key(l.idx);
-    found.sort_by(|a, b| {
-        b.score
-            .total_cmp(&a.score)
-            .then_with(|| key(b).cmp(&key(a)))
-    });
-    found
+/// True when two keys are a letter apart, or a third of their letters (ظ / d, a vowel one
+/// spelling writes and another does not).
+fn near(a: &str, b: &str) -> bool {
+    let distance = strsim::osa_distance(a, b);
+    let longer = a.chars().count().max(b.chars().count());
+    distance <= 1 || 3 * distance <= longer
+}
+
+/// True when the letters of `short` appear in `long`, in order.
+fn within(short: &str, long: &str) -> bool {
+    let mut long_chars = long.chars();
+    !short.is_empty() && short.chars().all(|c| long_chars.any(|l| l == c))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::normalize::name::normalize_name;
+
+    fn keys(name: &str) -> Vec<String> {
+        normalize_name(name).unwrap().keys
+    }
+
+    #[test]
+    fn siblings_are_two_people_and_a_longer_name_is_one() {
+        let differ = [
+            ("Mashael Alqahtani", "Fahd Alqahtani"),
+            ("مشاعل القحطاني", "فهد القحطاني"),
+            ("Mashael Al-Qahtani", "فهد القحطاني"),
+            ("Ahmed Tazi", "Khalid Tazi"),
+            ("Omar Filali", "Said Filali"),
+            ("فاطمة العلوي", "خديجة العلوي"),
+        ];
+        for (a, b) in differ {
+            assert_eq!(words(&keys(a), &keys(b)), Names::Differ, "{a} / {b}");
+        }
+        let one_or_unknown = [
+            ("Fatima Benali", "Fatima Mohamed Benali"),
+            ("Mohamed Amine Alaoui", "Amine Alaoui"),
+            ("Med Alaoui", "Mohamed Alaoui"),
+            ("M. Alaoui", "Mohamed Alaoui"),
+            ("Alaoui Mohamed", "Mohamed Alaoui"),
+            ("Salma Khalil", "Nadia Tazi"),
+            ("Salma", "Salma Khalil"),
+            ("Leila Drissi", "Leila El Idrissi"),
+            ("Youcef Drissi", "El Idrissi Youssef"),
+            ("Othmane Hassani", "Osman Hassani"),
+        ];
+        for (a, b) in one_or_unknown {
+            assert_ne!(words(&keys(a), &keys(b)), Names::Differ, "{a} / {b}");
+        }
+    }
+
+    #[test]
+    fn a_word_within_another_keeps_its_letters_in_order() {
+        assert!(within("md", "mhmd"));
+        assert!(within("drs", "idrs"));
+        assert!(!within("dm", "mhmd"));
+        assert!(!within("", "mhmd"));
+    }
 }

@@ -170,7 +170,10 @@ impl<'a> Signature<&'a str> {
         let mut sig: Signature<&'a str> = Signature {
             phone: f.phone.as_ref().map_or(0, |p| hasher.phone_key(p)),
             email: f.email_key().map_or(0, |e| hasher.email_key(e)),
-            city: hasher.door_part(&f.city_key),
+            city: f
+                .place
+                .as_ref()
+                .map_or(0, |place| hasher.door_part(&place.as_key())),
             house: hasher.door_part(f.address.house_number.as_deref().unwrap_or("")),
             unit: hasher.door_part(f.address.unit.as_deref().unwrap_or("")),
             ..Signature::default()
@@ -397,7 +400,7 @@ mod tests {
     fn binary_writes_every_slot_as_numbers() {
         let sig = sample().map_names(|n| NameId(n.len() as u32));
         let bytes = postcard::to_allocvec(&sig).unwrap();
-        // The layout of snapshot format 1: the fields in order, fixed-size lists without lengths.
+        // The layout of snapshot formats 1 and 2: the fields in order, fixed-size lists without lengths.
         let plain = (
             sig.phone,
             sig.email,

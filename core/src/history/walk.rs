@@ -1,0 +1,334 @@
+//! The walk: from a new order to its customer's past orders, with evidence.
+//!
+//! First the orders filed under the new order's keys (its phone, email and door): those the
+//! [rules](super::link) link to it are its customer's, scored and evidenced by what they share
+//! with it. Then, level by level, the orders a link reaches from those: A~B by phone and B~C
+//! by email puts C in A's history only when C still shares with A something a person owns (a
+//! phone or email too widely shared to link alone, or the name at the same house), so a sibling
+//! or a namesake reached through the customer's orders is not taken for the customer; and C's
+//! evidence is what C and A share, never what B and C share. Each order met is judged against
+//! the new order once: the neighbours a door brings up again and again cost a look-up each.
+//!
+//! The answer depends only on the set of past orders, never on the order they were added in.
+
+use std::ops::Range;
+
+use super::hasher::KeyHasher;
+use super::link::{Agreement, LinkRules, NameMemo, NAME_MEMO};
+use super::signature::View;
+
+/// Where the walk reads past orders from: the in-memory history, or the rows a host fetched
+/// from its database (store mode). One walk serves both, so both give the same answers.
+pub trait Source {
+    /// The key hasher the keys were made with.
+    fn hasher(&self) -> &KeyHasher;
+    /// The orders filed under `key`, or `None` when this source has not fetched that key yet
+    /// (the walk then reports it in [`Gathered::missing`]).
+    fn postings(&self, key: u64) -> Option<&[u32]>;
+    /// The matching view of order `idx`.
+    fn view(&self, idx: u32) -> View<'_>;
+    /// When order `idx` was placed and its id: the tie-break of the match order.
+    fn sort_key(&self, idx: u32) -> (i64, &str);
+}
+
+/// What a walk found, and which keys it could not read.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Gathered {
+    /// The customer's past orders, best first.
+    pub linked: Vec<Linked>,
+    /// Keys the source did not have: fetch them and walk again. Empty for a complete source.
+    pub missing: Vec<u64>,
+}
+
+/// A past order gathered into the customer's history.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Linked {
+    /// The order's index in its [`Source`].
+    pub idx: u32,
+    /// Confidence, 0 to 1.
+    pub score: f64,
+    /// The fields it shares with the new order.
+    pub agreement: Agreement,
+}
+
+impl LinkRules<'_> {
+    /// Gathers the past orders of the customer of `query`, best first.
+    ///
+    /// `exclude` is the query's own index when it is itself in the history.
+    pub fn gather<S: Source>(
+        &self,
+        source: &S,
+        query: &View<'_>,
+        exclude: Option<u32>,
+    ) -> Gathered {
+        let mut walk = Walk {
+            rules: *self,
+            source,
+            query,
+            keys: KeyUse {
+                rules: *self,
+                source,
+                query,
+                judged: Vec::new(),
+                missing: Vec::new(),
+            },
+            memo: NameMemo::with_capacity(NAME_MEMO),
+            met: Vec::new(),
+            walked: Vec::new(),
+            walking: Vec::new(),
+        };
+        let mut found = walk.direct(exclude);
+        walk.through(&mut found);
+        Gathered {
+            linked: sort(source, found),
+            missing: walk.keys.missing,
+        }
+    }
+
+    /// Every order filed under `key` and every order linked to them: the customer(s) to erase
+    /// when someone asks to be forgotten by phone or email. Sorted by index, no repeats;
+    /// `missing` as in [`LinkRules::gather`].
+    pub fn customer_of_key<S: Source>(&self, source: &S, key: u64) -> (Vec<u32>, Vec<u64>) {
+        let Some(starts) = source.postings(key) else {
+            return (Vec::new(), vec![key]);
+        };
+        let mut orders: Vec<u32> = starts.to_vec();
+        let mut missing: Vec<u64> = Vec::new();
+        for &start in starts {
+            let gathered = self.gather(source, &source.view(start), Some(start));
+            orders.extend(gathered.linked.into_iter().map(|l| l.idx));
+            for k in gathered.missing {
+                if !missing.contains(&k) {
+                    missing.push(k);
+                }
+            }
+        }
+        orders.sort_unstable();
+        orders.dedup();
+        (orders, missing)
+    }
+}
+
+/// One walk in progress.
+struct Walk<'w, 'q, S> {
+    rules: LinkRules<'w>,
+    source: &'w S,
+    query: &'w View<'q>,
+    keys: KeyUse<'w, 'q, S>,
+    /// Name comparisons made.
+    memo: NameMemo,
+    /// Every order met, with what the walk decided about it.
+    met: Vec<(u32, Verdict)>,
+    /// Phone keys walked at earlier levels, and at this one.
+    walked: Vec<u64>,
+    walking: Vec<u64>,
+}
+
+/// The keys a walk read, and its judgements of phone and email keys.
+struct KeyUse<'w, 'q, S> {
+    rules: LinkRules<'w>,
+    source: &'w S,
+    query: &'w View<'q>,
+    /// Whether each phone or email key met may link.
+    judged: Vec<(u64, bool)>,
+    /// Keys the source did not have.
+    missing: Vec<u64>,
+}
+
+impl<'w, S: Source> KeyUse<'w, '_, S> {
+    /// The orders under `key`, or `None` (noted as missing) when the source has not read it.
+    fn postings(&mut self, key: u64) -> Option<&'w [u32]> {
+        let postings = self.source.postings(key);
+        if postings.is_none() && !self.missing.contains(&key) {
+            self.missing.push(key);
+        }
+        postings
+    }
+
+    /// Whether a shared phone or email key may link (see [`LinkRules::key_usable`]), judged
+    /// once per walk. A key not read yet may not, for now: the walk is run again once it is.
+    fn usable(&mut self, key: u64) -> bool {
+        if let Some(&(_, ok)) = self.judged.iter().find(|(k, _)| *k == key) {
+            return ok;
+        }
+        let Some(postings) = self.postings(key) else {
+            return false;
+        };
+        let source = self.source;
+        let ok = self
+            .rules
+            .key_usable(key, self.query, postings, |i| source.view(i));
+        self.judged.push((key, ok));
+        ok
+    }
+}
+
+impl<'w, S: Source> Walk<'w, '_, S> {
+    /// The orders under the new order's keys that link to it, by index (at most
+    /// `max_linked_orders`). Every order met is remembered with its verdict.
+    fn direct(&mut self, exclude: Option<u32>) -> Vec<Linked> {
+        let (rules, source, query) = (self.rules, self.source, self.query);
+        let mut found: Vec<Linked> = Vec::new();
+        if let Some(own) = exclude {
+            self.met.push((own, Verdict::Linked));
+        }
+        for &key in query.filing_keys(source.hasher()).iter() {
+            if key == query.phone {
+                self.walked.push(key);
+            }
+            let Some(postings) = self.keys.postings(key) else {
+                continue;
+            };
+            if postings.len() > rules.config.max_orders_per_key {
+                continue;
+            }
+            for &cand in postings {
+                // A door's orders come up once per street key: judge each once.
+                if self.met.iter().any(|&(m, _)| m == cand) {
+                    continue;
+                }
+                let view = source.view(cand);
+                let common = rules.common(query, &view, &mut self.memo);
+                let link = rules.links(query, &view, &common, |k| self.keys.usable(k));
+                let verdict = if link.links() {
+                    found.push(Linked {
+                        idx: cand,
+                        score: rounded(link.score()),
+                        agreement: link,
+                    });
+                    Verdict::Linked
+                } else if common.owned() {
+                    Verdict::Owns(common.fields())
+                } else {
+                    Verdict::Stranger
+                };
+                self.met.push((cand, verdict));
+            }
+        }
+        found.sort_by_key(|l| l.idx);
+        found.truncate(rules.config.max_linked_orders);
+        found
+    }
+
+    /// Adds the orders that links reach from `found`, level by level, among those that share
+    /// something a person owns with the new order: each takes the best score among the links
+    /// from the level before (a parent's score times its link's), and what it shares with the
+    /// new order as evidence.
+    fn through(&mut self, found: &mut Vec<Linked>) {
+        let rules = self.rules;
+        let max = rules.config.max_linked_orders;
+        let mut level: Range<usize> = 0..found.len();
+        while !level.is_empty() && found.len() < max {
+            let start = found.len();
+            for at in level.clone() {
+                let Linked { idx, score, .. } = found[at];
+                self.expand(found, start, idx, score);
+            }
+            if found.len() == start {
+                break;
+            }
+            found[start..].sort_by_key(|l| l.idx);
+            found.truncate(max);
+            // Found at this level (with the best link any parent of it gave): later levels
+            // leave these alone.
+            for l in &found[start..] {
+                if let Some(m) = self.met.iter_mut().find(|(m, _)| *m == l.idx) {
+                    m.1 = Verdict::Linked;
+                }
+            }
+            // Every order under a phone walked at this level was met then: a phone links
+            // whoever holds it, so walking it again finds nothing new.
+            self.walked.append(&mut self.walking);
+            level = start..found.len();
+        }
+    }
+
+    /// Follows the keys of `parent` (found with `parent_score`), adding to the level at
+    /// `start` the orders it links to that share something owned with the new order.
+    fn expand(&mut self, found: &mut Vec<Linked>, start: usize, parent: u32, parent_score: f64) {
+        let (rules, source, query) = (self.rules, self.source, self.query);
+        let from = source.view(parent);
+        for &key in from.filing_keys(source.hasher()).iter() {
+            if key == from.phone {
+                if self.walked.contains(&key) {
+                    continue;
+                }
+                self.walking.push(key);
+            }
+            let Some(postings) = self.keys.postings(key) else {
+                continue;
+            };
+            if postings.len() > rules.config.max_orders_per_key {
+                continue;
+            }
+            for &cand in postings {
+                let known = self.met.iter().find(|&&(m, _)| m == cand).map(|&(_, v)| v);
+                if matches!(known, Some(Verdict::Linked | Verdict::Stranger)) {
+                    continue;
+                }
+                let view = source.view(cand);
+                let fields = match known {
+                    Some(Verdict::Owns(fields)) => fields,
+                    Some(_) => continue,
+                    None => {
+                        // Not under the new order's keys: it shares none of its phone, email
+                        // or door, but may share its name and house.
+                        let common = rules.common(query, &view, &mut self.memo);
+                        let verdict = if common.owned() {
+                            Verdict::Owns(common.fields())
+                        } else {
+                            Verdict::Stranger
+                        };
+                        self.met.push((cand, verdict));
+                        match verdict {
+                            Verdict::Owns(fields) => fields,
+                            _ => continue,
+                        }
+                    }
+                };
+                let common = rules.common(&from, &view, &mut self.memo);
+                let link = rules.links(&from, &view, &common, |k| self.keys.usable(k));
+                if !link.links() {
+                    continue;
+                }
+                let score = rounded(parent_score * link.score());
+                match found[start..].iter_mut().find(|l| l.idx == cand) {
+                    Some(l) => l.score = l.score.max(score),
+                    None => found.push(Linked {
+                        idx: cand,
+                        score,
+                        agreement: fields,
+                    }),
+                }
+            }
+        }
+    }
+}
+
+/// What a walk decided about an order it met.
+#[derive(Debug, Clone, Copy)]
+enum Verdict {
+    /// Linked to the new order (or the new order itself).
+    Linked,
+    /// Shares these owned fields with the new order without linking to it: it joins the
+    /// customer's history if a link reaches it from an order that does.
+    Owns(Agreement),
+    /// Shares nothing a person owns with the new order.
+    Stranger,
+}
+
+/// A score to three decimals: equal links score equal whatever the float path.
+fn rounded(score: f64) -> f64 {
+    (score * 1000.0).round() / 1000.0
+}
+
+/// Best first; ties newest first, then by id, so the order is deterministic.
+fn sort<S: Source>(history: &S, mut found: Vec<Linked>) -> Vec<Linked> {
+    let key = |l: &Linked| history.sort_key(l.idx);
+    found.sort_by(|a, b| {
+        b.score
+            .total_cmp(&a.score)
+            .then_with(|| key(b).cmp(&key(a)))
+    });
+    found
+}

@@ -1,0 +1,505 @@
+//! The linking rules on customers as they write: one person's many spellings behind one phone,
+//! one city in two scripts, and the members of one household. Every case is assessed by the
+//! in-memory engine and through a simulated shop database, which must agree.
+
+#[path = "common/db.rs"]
+mod db;
+
+use codguard::assessment::{Assessment, CustomerClass, Evidence};
+use codguard::engine::Engine;
+use codguard::policy::PolicyConfig;
+use codguard::store::Store;
+use codguard::{HistoryRecord, Order, Outcome};
+use db::Db;
+
+/// An order: id, name, phone, email, address, city, country.
+fn order(id: &str, fields: [&str; 6]) -> Order {
+    let [name, phone, email, address, city, country] = fields;
+    Order {
+        order_id: id.into(),
+        placed_at: 1_700_000_000 + 86_400 * i64::from(id.bytes().map(u32::from).sum::<u32>()),
+        name: name.into(),
+        phone: phone.into(),
+        email: email.into(),
+        address: address.into(),
+        city: city.into(),
+        country: country.into(),
+        total: 300.0,
+        currency: String::new(),
+    }
+}
+
+fn past(id: &str, fields: [&str; 6], outcome: Outcome) -> HistoryRecord {
+    HistoryRecord {
+        order: order(id, fields),
+        outcome,
+        negotiated: false,
+    }
+}
+
+/// Assesses `query` against `history` in the engine and through the store; they must agree.
+fn assess(history: &[HistoryRecord], query: &Order) -> Assessment {
+    let mut engine = Engine::new(PolicyConfig::default());
+    engine.add_history(history.to_vec()).unwrap();
+    let want = engine.assess(query).unwrap();
+    let store = Store::new(PolicyConfig::default(), b"linking");
+    let mut db = Db::default();
+    for r in history {
+        db.add(&store, r);
+    }
+    assert_eq!(db.assess(&store, query), want, "store and engine differ");
+    want
+}
+
+fn ids(a: &Assessment) -> Vec<&str> {
+    let mut v: Vec<&str> = a.matches.iter().map(|m| m.order_id.as_str()).collect();
+    v.sort_unstable();
+    v
+}
+
+fn evidence<'a>(a: &'a Assessment, id: &str) -> &'a [Evidence] {
+    &a.matches
+        .iter()
+        .find(|m| m.order_id.as_str() == id)
+        .unwrap_or_else(|| panic!("{id} is not matched: {:?}", ids(a)))
+        .evidence
+}
+
+// Rule 1: a phone or email counts the people behind it, not the spellings of one name.
+
+/// Five spellings of one customer's name (scripts, father's name, abbreviation, article), one
+/// phone, one door: all of her orders are hers.
+#[test]
+fn one_customer_five_spellings_one_phone() {
+    // Spellings that score under the name threshold against one another (a script the keys
+    // do not see through yet, an initial, a glued article, the father's name), at one door.
+    let cases: [(&str, [&str; 5], [&str; 3]); 4] = [
+        (
+            "TN",
+            [
+                "Lazhar Dhaoui",
+                "الازهر الضاوي",
+                "El Azhar Edhaoui",
+                "Dhaoui L.",
+                "Lazhar Dhaoui Ben Salah",
+            ],
+            ["22 418 937", "15 Rue de Marseille", "Sfax"],
+        ),
+        (
+            "EG",
+            [
+                "Moamen Ahmed Said",
+                "مؤمن احمد سعيد",
+                "Mou'men Saeed",
+                "M. Said",
+                "Moamen Said",
+            ],
+            ["0100 428 7391", "12 ش التحرير، الدقي", "Giza"],
+        ),
+        (
+            "DZ",
+            [
+                "Abdelhafid Lirki",
+                "عبد الحفيظ لرقي",
+                "A. Lirki",
+                "Abdelhafidh Larki",
+                "Abdelhafid Ben Ahmed Lirki",
+            ],
+            ["0661 47 29 83", "7 Rue Emir Abdelkader", "Oran"],
+        ),
+        (
+            "SA",
+            [
+                "Mashael Al-Qahtani",
+                "مشاعل القحطاني",
+                "Mashail Qahtani",
+                "M. Alqahtani",
+                "مشاعل سعد القحطاني",
+            ],
+            [
+                "055 318 4927",
+                "Villa 12, Al Olaya Street, Al Malaz",
+                "Riyadh",
+            ],
+        ),
+    ];
+    for (country, names, [phone, address, city]) in cases {
+        let history: Vec<HistoryRecord> = names
+            .iter()
+            .enumerate()
+            .map(|(i, name)| {
+                past(
+                    &format!("{country}-{i}"),
+                    [name, phone, "", address, city, country],
+                    Outcome::Delivered,
+                )
+            })
+            .collect();
+        let query = order(
+            &format!("{country}-q"),
+            [names[0], phone, "", address, city, country],
+        );
+        let a = assess(&history, &query);
+        assert_eq!(a.matches.len(), 5, "{country}: {:?}", a.matches);
+        assert_eq!(a.customer_class, CustomerClass::Good, "{country}");
+        // Her phone still ties her when she writes from another address.
+        let elsewhere = order(
+            &format!("{country}-q2"),
+            [names[1], phone, "", "", "", country],
+        );
+        assert_eq!(assess(&history, &elsewhere).matches.len(), 5, "{country}");
+    }
+}
+
+/// A courier's or relay's phone used by many different people at different doors links
+/// nobody, in either script.
+#[test]
+fn a_relay_phone_with_many_people_links_nobody() {
+    let people = [
+        ("Omar Filali", "3 Rue Atlas"),
+        ("سارة بناني", "9 زنقة فاس"),
+        ("Hassan Tahiri", "40 Boulevard Zerktouni"),
+        ("إيمان الشرايبي", "2 زنقة مراكش"),
+        ("Adil Lahlou", "18 Rue Tarik"),
+    ];
+    let history: Vec<HistoryRecord> = people
+        .iter()
+        .enumerate()
+        .map(|(i, (name, address))| {
+            past(
+                &format!("r{i}"),
+                [name, "0522 47 19 38", "", address, "Casablanca", "MA"],
+                Outcome::Refused,
+            )
+        })
+        .collect();
+    let newcomer = order(
+        "rq",
+        [
+            "نادية الكتاني",
+            "0522471938",
+            "",
+            "5 Rue Fes",
+            "Casablanca",
+            "MA",
+        ],
+    );
+    let a = assess(&history, &newcomer);
+    assert!(a.matches.is_empty(), "{:?}", ids(&a));
+    assert_eq!(a.customer_class, CustomerClass::New);
+    // One of them, ordering again at their door, is still found by name and door.
+    let again = order(
+        "rq2",
+        [
+            "Omar Filali",
+            "0522471938",
+            "",
+            "3 Rue Atlas",
+            "Casablanca",
+            "MA",
+        ],
+    );
+    let a = assess(&history, &again);
+    assert_eq!(ids(&a), ["r0"]);
+    assert_eq!(evidence(&a, "r0"), [Evidence::Address, Evidence::Name]);
+}
+
+// Rule 2: places compared as places, in any script.
+
+/// One email, one city written in two scripts (or spellings), no phone in common: one
+/// customer. Two really different cities with the same email and no phone in common are not.
+#[test]
+fn one_email_one_city_in_two_scripts() {
+    let cases = [
+        ("DZ", "Ouargla", "ورقلة", "0661 29 47 53", "0770 82 16 49"),
+        ("DZ", "Wargla", "ورقلة", "0661 73 18 52", "0770 31 94 27"),
+        (
+            "EG",
+            "6th of October City",
+            "مدينة 6 أكتوبر",
+            "0100 527 3819",
+            "0122 864 1937",
+        ),
+        (
+            "EG",
+            "Al Manzla",
+            "المنزلة",
+            "0100 693 2841",
+            "0122 375 9164",
+        ),
+        (
+            "MA",
+            "Hjar Ennhal",
+            "حجر النحل",
+            "0661 58 39 27",
+            "0770 64 28 91",
+        ),
+        ("SA", "Al Kharj", "الخرج", "050 739 2815", "055 482 6391"),
+    ];
+    for (country, latin, arabic, phone, other_phone) in cases {
+        let email = format!("k.benyoussef.{country}@gmail.com");
+        let history = [past(
+            "e1",
+            ["Karima Benyoussef", phone, &email, "", latin, country],
+            Outcome::Refused,
+        )];
+        let query = order(
+            "eq",
+            ["كريمة بن يوسف", other_phone, &email, "", arabic, country],
+        );
+        let a = assess(&history, &query);
+        assert_eq!(ids(&a), ["e1"], "{latin} / {arabic}");
+        assert!(evidence(&a, "e1").contains(&Evidence::Email));
+        assert_eq!(a.customer_class, CustomerClass::Risky);
+    }
+    let history = [past(
+        "e1",
+        [
+            "Karima Benyoussef",
+            "0661 29 47 53",
+            "karima.b@gmail.com",
+            "",
+            "Casablanca",
+            "MA",
+        ],
+        Outcome::Refused,
+    )];
+    let query = order(
+        "eq",
+        [
+            "Karima Benyoussef",
+            "0770 82 16 49",
+            "karima.b@gmail.com",
+            "",
+            "الرباط",
+            "MA",
+        ],
+    );
+    assert!(assess(&history, &query).matches.is_empty());
+}
+
+/// The same name at the same door, the city in another script: the door is the same.
+#[test]
+fn one_door_one_city_in_two_scripts() {
+    let history = [past(
+        "d1",
+        [
+            "Nour Haddad",
+            "0661 29 47 53",
+            "",
+            "14 Rue Emir Abdelkader",
+            "Ouargla",
+            "DZ",
+        ],
+        Outcome::Delivered,
+    )];
+    let query = order(
+        "dq",
+        [
+            "نور حداد",
+            "0770 82 16 49",
+            "",
+            "14 Rue Emir Abdelkader",
+            "ورقلة",
+            "DZ",
+        ],
+    );
+    let a = assess(&history, &query);
+    assert_eq!(ids(&a), ["d1"]);
+    assert_eq!(evidence(&a, "d1"), [Evidence::Address, Evidence::Name]);
+}
+
+// Rule 3: no sibling chains; evidence is what the two orders share.
+
+/// Two siblings and a parent at one villa, ordering with the family phone: each is their own
+/// customer. Mashael's new order finds Mashael's past orders, not her brother's refusal.
+#[test]
+fn two_siblings_and_a_parent_at_one_villa_with_the_family_phone() {
+    let villa = "Villa 7, Al Olaya Street, Al Malaz";
+    let villa_ar = "فيلا 7، شارع العليا، حي الملز";
+    let phone = "055 718 3942";
+    let history = [
+        past(
+            "parent",
+            ["Saad Alqahtani", phone, "", villa, "Riyadh", "SA"],
+            Outcome::Delivered,
+        ),
+        past(
+            "fahd-1",
+            ["Fahd Alqahtani", phone, "", villa, "Riyadh", "SA"],
+            Outcome::Refused,
+        ),
+        past(
+            "fahd-2",
+            ["فهد القحطاني", phone, "", villa_ar, "الرياض", "SA"],
+            Outcome::Returned,
+        ),
+        past(
+            "mashael-1",
+            ["Mashael Alqahtani", phone, "", villa, "Riyadh", "SA"],
+            Outcome::Delivered,
+        ),
+        past(
+            "mashael-2",
+            ["مشاعل القحطاني", phone, "", villa_ar, "الرياض", "SA"],
+            Outcome::Delivered,
+        ),
+    ];
+    let query = order(
+        "mq",
+        [
+            "مشاعل القحطاني",
+            "+966557183942",
+            "",
+            villa_ar,
+            "الرياض",
+            "SA",
+        ],
+    );
+    let a = assess(&history, &query);
+    assert_eq!(ids(&a), ["mashael-1", "mashael-2"]);
+    assert_eq!(a.customer_class, CustomerClass::Good);
+    assert_eq!(
+        evidence(&a, "mashael-1"),
+        [Evidence::Phone, Evidence::Address, Evidence::Name]
+    );
+    // Fahd, in Latin script this time, finds his own refusals.
+    let query = order("fq", ["Fahd Al-Qahtani", phone, "", villa, "Riyadh", "SA"]);
+    let a = assess(&history, &query);
+    assert_eq!(ids(&a), ["fahd-1", "fahd-2"]);
+    assert_eq!(a.customer_class, CustomerClass::Risky);
+    // The family's email does not tie them either (Morocco, one flat, two sisters).
+    let history = [past(
+        "sister",
+        [
+            "Khadija Tazi",
+            "0661 58 39 27",
+            "famille.tazi@gmail.com",
+            "5 Rue Fes, Appt 2",
+            "Rabat",
+            "MA",
+        ],
+        Outcome::Refused,
+    )];
+    let query = order(
+        "sq",
+        [
+            "فاطمة التازي",
+            "0661 58 39 27",
+            "famille.tazi@gmail.com",
+            "5 زنقة فاس، شقة 2",
+            "الرباط",
+            "MA",
+        ],
+    );
+    let a = assess(&history, &query);
+    assert!(a.matches.is_empty(), "{:?}", ids(&a));
+}
+
+/// A link through a third order: a customer's old order is reached through the order that
+/// carries both her old and her new phone only if it still shares something she owns with the
+/// new order; its evidence is what the two share, never the third order's link.
+#[test]
+fn a_link_through_a_third_order_needs_something_the_customer_owns() {
+    let history = [
+        // Her order with her old phone and her email.
+        past(
+            "old-phone",
+            [
+                "Imane Chraibi",
+                "0661 39 81 74",
+                "imane.chraibi@gmail.com",
+                "",
+                "Casablanca",
+                "MA",
+            ],
+            Outcome::Delivered,
+        ),
+        // Her order with her old phone, her name in Arabic, at her flat.
+        past(
+            "old-flat",
+            [
+                "إيمان الشرايبي",
+                "0661 39 81 74",
+                "",
+                "21 Rue Ibn Sina, Appt 9",
+                "Casablanca",
+                "MA",
+            ],
+            Outcome::Refused,
+        ),
+        // A namesake in another town who typed the same plausible email.
+        past(
+            "namesake",
+            [
+                "Imane Chraibi",
+                "0770 29 53 81",
+                "imane.chraibi@gmail.com",
+                "3 Rue Atlas",
+                "Fes",
+                "MA",
+            ],
+            Outcome::Refused,
+        ),
+    ];
+    // Her new order: new phone, her email, another flat in the same city.
+    let query = order(
+        "iq",
+        [
+            "Imane Chraibi",
+            "0699 42 71 38",
+            "imane.chraibi@gmail.com",
+            "",
+            "Casablanca",
+            "MA",
+        ],
+    );
+    let a = assess(&history, &query);
+    assert_eq!(ids(&a), ["old-flat", "old-phone"]);
+    // Reached through "old-phone" (same phone): shares her name and city, not her phone.
+    assert_eq!(evidence(&a, "old-flat"), [Evidence::Name]);
+    assert_eq!(evidence(&a, "old-phone"), [Evidence::Email, Evidence::Name]);
+    let chained = a
+        .matches
+        .iter()
+        .find(|m| m.order_id.as_str() == "old-flat")
+        .unwrap();
+    assert!(chained.score < a.matches[0].score);
+}
+
+/// Every match's evidence names only fields the two orders share, on the example shop.
+#[test]
+fn evidence_names_only_fields_the_two_orders_share() {
+    let history: Vec<HistoryRecord> =
+        Engine::parse_jsonl(include_str!("../../examples/data/history.jsonl")).unwrap();
+    let queries: Vec<Order> =
+        Engine::parse_jsonl(include_str!("../../examples/data/queries.jsonl")).unwrap();
+    let mut engine = Engine::new(PolicyConfig::default());
+    engine.add_history(history.clone()).unwrap();
+    let phone = |o: &Order| codguard::normalize::normalize_phone(&o.phone, &o.country).ok();
+    let email = |o: &Order| {
+        codguard::normalize::normalize_email(&o.email)
+            .ok()
+            .map(|e| e.key)
+    };
+    let mut checked = 0;
+    for q in &queries {
+        for m in engine.assess(q).unwrap().matches {
+            let past = &history
+                .iter()
+                .find(|r| r.order.order_id == m.order_id)
+                .unwrap()
+                .order;
+            if m.evidence.contains(&Evidence::Phone) {
+                assert_eq!(phone(q), phone(past), "{} ~ {}", q.order_id, past.order_id);
+                assert!(phone(q).is_some());
+            }
+            if m.evidence.contains(&Evidence::Email) {
+                assert_eq!(email(q), email(past), "{} ~ {}", q.order_id, past.order_id);
+                assert!(email(q).is_some());
+            }
+            checked += 1;
+        }
+    }
+    assert!(checked > 10, "{checked}");
+}
