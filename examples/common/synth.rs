@@ -12,7 +12,9 @@
 //! confounders that must not be matched are there too: namesakes, and neighbours in the same
 //! building. Each aspect is one module with one function per way it varies: [`countries`],
 //! [`names`], [`phones`], [`addresses`], [`emails`]; this file holds the plans and puts the
-//! orders together. One seed always gives the same shop, byte for byte.
+//! orders together. One seed always gives the same shop, byte for byte, with one version of
+//! codguard (the library's phone rules decide which drawn numbers are valid and not made up, so
+//! a change there can change the draws).
 //!
 //! The truth of a new order is every past order of the same person, and the class that the
 //! contract's default policy (revised 2026-12-02) gives what the generator made
