@@ -1,4 +1,4 @@
-//! Link-token, flow and reply-intent throughput. Target: verify_token at >= 1M/s (<= 1 µs
+//! Link-token, flow and reply-intent throughput. Target: `verify_token` at >= 1M/s (<= 1 µs
 //! each); a flow's snapshot sealed and restored well under the cost of the database row that
 //! holds it.
 
@@ -20,7 +20,7 @@ fn tokens(c: &mut Criterion) {
                 black_box("o-000123"),
                 black_box(1_767_300_000),
             )
-        })
+        });
     });
     c.bench_function("verify_token_fn", |b| {
         b.iter(|| {
@@ -30,10 +30,10 @@ fn tokens(c: &mut Criterion) {
                 black_box("o-000123"),
                 black_box(1_767_300_000),
             )
-        })
+        });
     });
     c.bench_function("token_issue_with_key", |b| {
-        b.iter(|| key.issue(black_box("o-000123"), black_box(1_767_400_000)))
+        b.iter(|| key.issue(black_box("o-000123"), black_box(1_767_400_000)));
     });
 }
 
@@ -54,7 +54,7 @@ fn labelled_replies() -> Vec<(String, String)> {
 
 fn replies(c: &mut Criterion) {
     c.bench_function("reply_intent_darija", |b| {
-        b.iter(|| reply_intent(black_box("Wakha a sidi, je confirme"), "MA"))
+        b.iter(|| reply_intent(black_box("Wakha a sidi, je confirme"), "MA"));
     });
     // One iteration reads every labelled reply (463, every language); the README divides.
     let labelled = labelled_replies();

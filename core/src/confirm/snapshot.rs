@@ -103,8 +103,11 @@ impl FlowSnapshot {
     }
 }
 
+/// The flow snapshot format (`CHANGELOG.md` keeps its history): 2 is sealed; 1 was not.
+const SNAPSHOT_VERSION: u32 = 2;
+
 const FORMAT: Format = Format {
     domain: b"codguard/flow-snapshot/v2",
-    version: 2,
+    version: SNAPSHOT_VERSION,
     what: "flow",
 };
