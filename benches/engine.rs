@@ -22,7 +22,7 @@ fn engine(c: &mut Criterion) {
         b.iter(|| {
             i = (i + 1) % queries.len();
             black_box(engine.assess(&queries[i]).expect("valid order"))
-        })
+        });
     });
 
     let mut group = c.benchmark_group("ingest");
@@ -38,7 +38,7 @@ fn engine(c: &mut Criterion) {
                 e
             },
             BatchSize::LargeInput,
-        )
+        );
     });
     let bytes = engine.save();
     group.throughput(Throughput::Elements(engine.len() as u64));

@@ -74,10 +74,10 @@ fn bench(c: &mut Criterion) {
             let (raw, country) = PHONES[i % PHONES.len()];
             i = i.wrapping_add(1);
             black_box(normalize_phone(black_box(raw), black_box(country)).is_ok())
-        })
+        });
     });
     c.bench_function("normalize_phone valid national", |b| {
-        b.iter(|| black_box(normalize_phone(black_box("06 96 03 06 20"), "MA").is_ok()))
+        b.iter(|| black_box(normalize_phone(black_box("06 96 03 06 20"), "MA").is_ok()));
     });
     c.bench_function("normalize_email mix (per call)", |b| {
         let mut i = 0usize;
@@ -85,7 +85,7 @@ fn bench(c: &mut Criterion) {
             let raw = EMAILS[i % EMAILS.len()];
             i = i.wrapping_add(1);
             black_box(normalize_email(black_box(raw)).is_ok())
-        })
+        });
     });
 }
 

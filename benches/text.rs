@@ -1,9 +1,14 @@
 //! Cost of address and name normalization, with the tables already loaded.
 //!
-//! The `*_queries` benches run over the address, name and city strings of
-//! `/work/shared/data/dev/queries.jsonl` when that file is present (falling back to a handful of
-//! embedded strings), one iteration normalizing every string once: divide the time by the
-//! printed count for the cost per call.
+//! The `*_queries` benches run over the address, name and city strings of the 5,000 new orders
+//! of the shared sample data (`../shared/data/dev/queries.jsonl`) when it is there, else of the
+//! repository's synthetic shop (`examples/common/synth.rs`, seed 1), one iteration normalizing
+//! every string once: divide the time by the printed count for the cost per call.
+
+#[path = "../examples/common/dataset.rs"]
+mod dataset;
+#[path = "../examples/common/synth.rs"]
+mod synth;
 
 use std::hint::black_box;
 use std::time::Duration;
@@ -15,68 +20,27 @@ use codguard::normalize::{
 };
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 
-/// (name, address, city, country) of every query, or a few embedded orders.
-fn queries() -> Vec<(String, String, String, String)> {
-    let path = "/work/shared/data/dev/queries.jsonl";
-    let from_file: Vec<_> = std::fs::read_to_string(path)
-        .unwrap_or_default()
-        .lines()
-        .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
-        .map(|v| {
-            let field = |k: &str| v.get(k).and_then(|x| x.as_str()).unwrap_or("").to_string();
-            (
-                field("name"),
-                field("address"),
-                field("city"),
-                field("country"),
-            )
-        })
+/// (name, address, city, country) of every query of the shared sample data, or of the
+/// repository's synthetic shop (seed 1) where `../shared` is absent, and where they come from.
+fn queries() -> (Vec<(String, String, String, String)>, &'static str) {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/data/dev");
+    let (orders, source) = match dataset::Dataset::load(std::path::Path::new(path)) {
+        Ok(data) => (data.queries, "the shared sample data"),
+        Err(_) => (
+            synth::generate(&synth::Config::default()).data.queries,
+            "the synthetic shop, seed 1",
+        ),
+    };
+    let rows = orders
+        .into_iter()
+        .map(|o| (o.name, o.address, o.city, o.country))
         .collect();
-    if !from_file.is_empty() {
-        return from_file;
-    }
-    [
-        (
-            "نور بن علي",
-            "Bd Al Qods N 38, Quartier Bab El Oued",
-            "Kenitra",
-            "MA",
-        ),
-        (
-            "Salma Khalil",
-            "202 شارع العربي بن مهيدي ، الشقة رقم 16",
-            "القيروان",
-            "TN",
-        ),
-        ("Abdallah El Amrani", "Rue Et Tahrir n°176", "ASSIUT", "EG"),
-        ("amin cherkaoui", "269 زن جمال عبد الناصر", "إربد", "JO"),
-        (
-            "Ettazi Houssine",
-            "33 ش ديدوش مراد ، الشقة رقم 15",
-            "جدة",
-            "SA",
-        ),
-        (
-            "Mohammed El Alaoui",
-            "R. PALESTINE N°103 ، HAY DEIRA",
-            "Dubai",
-            "AE",
-        ),
-        (
-            "عبد الرحمن الإدريسي",
-            "87 ش ديدوش مراد ، الشقة رقم 10 قرب المسجد",
-            "الجزائر",
-            "DZ",
-        ),
-    ]
-    .iter()
-    .map(|&(n, a, c, k)| (n.into(), a.into(), c.into(), k.into()))
-    .collect()
+    (rows, source)
 }
 
 fn bench(c: &mut Criterion) {
-    let qs = queries();
-    eprintln!("text bench: {} queries", qs.len());
+    let (qs, source) = queries();
+    eprintln!("text bench: {} queries of {source}", qs.len());
     let mut g = c.benchmark_group("text");
     g.warm_up_time(Duration::from_millis(500))
         .measurement_time(Duration::from_secs(2))
@@ -87,14 +51,14 @@ fn bench(c: &mut Criterion) {
             for (_, address, city, country) in &qs {
                 black_box(normalize_address(black_box(address), city, country).ok());
             }
-        })
+        });
     });
     g.bench_function("normalize_name_queries", |b| {
         b.iter(|| {
             for (name, _, _, _) in &qs {
                 black_box(normalize_name(black_box(name)).ok());
             }
-        })
+        });
     });
     // What history keys do on top: fold the city, skeleton each street token.
     let streets: Vec<Vec<String>> = qs
@@ -113,7 +77,7 @@ fn bench(c: &mut Criterion) {
                     black_box(skeleton(black_box(t)));
                 }
             }
-        })
+        });
     });
     g.finish();
 
@@ -127,23 +91,23 @@ fn bench(c: &mut Criterion) {
                 black_box("الجزائر"),
                 "DZ",
             )
-        })
+        });
     });
     g.bench_function("normalize_name_latin", |b| {
-        b.iter(|| normalize_name(black_box("Mohammed El Alaoui")))
+        b.iter(|| normalize_name(black_box("Mohammed El Alaoui")));
     });
     let (x, y) = (
         normalize_name("Fatima Zahra Tazi").unwrap_or_default(),
         normalize_name("FATIMAZAHRA ETTAZI").unwrap_or_default(),
     );
     g.bench_function("name_similarity", |b| {
-        b.iter(|| name_similarity(black_box(&x), black_box(&y)))
+        b.iter(|| name_similarity(black_box(&x), black_box(&y)));
     });
     g.bench_function("fold_ascii", |b| {
-        b.iter(|| fold(black_box("121 Avenue Hassan II, Appt 19, Heliopolis")))
+        b.iter(|| fold(black_box("121 Avenue Hassan II, Appt 19, Heliopolis")));
     });
     g.bench_function("fold_arabic", |b| {
-        b.iter(|| fold(black_box("١٢ زنقة ابن بطوطة، حي المعاريف")))
+        b.iter(|| fold(black_box("١٢ زنقة ابن بطوطة، حي المعاريف")));
     });
     g.finish();
 }

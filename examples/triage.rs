@@ -23,7 +23,7 @@ use std::time::Instant;
 use codguard::assessment::{Assessment, CustomerClass, Evidence};
 use codguard::engine::Engine;
 use codguard::policy::PolicyConfig;
-use codguard::{HistoryRecord, Order};
+use codguard::{HistoryRecord, Order, OrderId};
 
 const USAGE: &str = "\
 usage: triage [DIR | --history FILE --orders FILE] [--json]
@@ -160,7 +160,7 @@ fn write_assessment(out: &mut impl Write, a: &Assessment) -> std::io::Result<()>
         },
     )?;
     for r in &a.reasons {
-        let ids: Vec<&str> = r.order_ids.iter().map(|id| id.as_str()).collect();
+        let ids: Vec<&str> = r.order_ids.iter().map(OrderId::as_str).collect();
         let ids = if ids.is_empty() {
             String::new()
         } else {
@@ -251,7 +251,7 @@ fn write_legend(
             CustomerClass::Good => actions.good.as_str().to_string(),
             CustomerClass::Negotiator => actions.negotiator.as_str().to_string(),
             CustomerClass::Risky => actions.risky.as_str().to_string(),
-            _ => format!(
+            CustomerClass::Ghost => format!(
                 "{}; {} without a usable phone",
                 actions.ghost.as_str(),
                 actions.ghost_without_phone.as_str()

@@ -22,8 +22,9 @@
  *   are shared.
  *
  * NULL. A NULL pointer argument gives CG_NULL_PARAMETER and is never dereferenced, also with
- *   length 0 (pass "" for empty text). The only exception is a NULL or empty config, which
- *   means the default. Every free function accepts NULL.
+ *   length 0 (pass "" for empty text). The exceptions: a NULL or empty config means the
+ *   default, and a NULL flow nonce means random bytes from the operating system. Every free
+ *   function accepts NULL.
  *
  * Ownership. Out-pointers are set to NULL / 0 before any work, so they are NULL / 0 after any
  *   error. A string the library returns (char **out_str or out_json, with its length in
@@ -468,12 +469,19 @@ cg_status cg_engine_load(const uint8_t *bytes,
  *   `"require_prepayment"`, `"reject"`);
  * - `policy`: the flow policy as JSON (delays, link base, language, shop name, ...); NULL,
  *   empty or `null` means the default timeline;
- * - `secret`: the shop's secret bytes that sign the confirmation links (not empty).
+ * - `secret`: the shop's secret bytes that sign the confirmation links and seal the
+ *   snapshots (not empty);
+ * - `nonce`: 8 to 64 bytes that tell this flow from any other, even one for the same order
+ *   id: the flow accepts only the links it sent. NULL (with length 0): the library draws 16
+ *   random bytes from the operating system, which is what a shop wants; give fixed bytes only
+ *   to replay a test.
  *
  * Release the flow with `cg_flow_free`.
  *
- * Errors: `CG_INVALID_JSON`, `CG_INVALID_RECORD` (order, action), `CG_INVALID_CONFIG` (policy,
- * empty secret), `CG_INVALID_UTF8`, `CG_NULL_PARAMETER`.
+ * Errors: `CG_INVALID_JSON`, `CG_INVALID_RECORD` (order, action; a total that is NaN,
+ * infinite, negative or over 10^12), `CG_INVALID_CONFIG` (policy, empty secret, a nonce of
+ * the wrong length), `CG_INVALID_UTF8`, `CG_NULL_PARAMETER`, `CG_PANIC` (the operating system
+ * gave no random bytes).
  *
  * # Safety
  * Each pointer is NULL or valid for its length; `out_flow` is NULL or writable.
@@ -486,6 +494,8 @@ cg_status cg_flow_new(const char *order,
                       size_t policy_len,
                       const uint8_t *secret,
                       size_t secret_len,
+                      const uint8_t *nonce,
+                      size_t nonce_len,
                       struct cg_flow **out_flow);
 
 /**
@@ -548,8 +558,9 @@ cg_status cg_flow_needs_address(const struct cg_flow *flow,
                                 bool *out_needs);
 
 /**
- * Writes the flow's whole state as JSON (versioned; without the secret) to `*out_json`, to
- * store between events; rebuild it with `cg_flow_restore`.
+ * Writes the flow's whole state as JSON (versioned, sealed under the secret with an HMAC;
+ * the secret is not in it) to `*out_json`, to store between events; rebuild it with
+ * `cg_flow_restore`.
  *
  * # Safety
  * `flow` is NULL or a live flow; the out-pointers are NULL or writable.
@@ -562,8 +573,9 @@ cg_status cg_flow_snapshot(const struct cg_flow *flow,
  * Rebuilds a flow from `cg_flow_snapshot` JSON and the shop's secret; release it with
  * `cg_flow_free`.
  *
- * Errors: `CG_INVALID_JSON`, `CG_SNAPSHOT_CORRUPT` (not a flow snapshot, inconsistent),
- * `CG_SNAPSHOT_VERSION`, `CG_INVALID_CONFIG` (empty secret).
+ * Errors: `CG_INVALID_JSON`, `CG_SNAPSHOT_CORRUPT` (not a flow snapshot; changed, damaged or
+ * sealed with another secret; inconsistent), `CG_SNAPSHOT_VERSION`, `CG_INVALID_CONFIG`
+ * (empty secret).
  *
  * # Safety
  * Each pointer is NULL or valid for its length; `out_flow` is NULL or writable.
@@ -575,9 +587,11 @@ cg_status cg_flow_restore(const char *snapshot,
                           struct cg_flow **out_flow);
 
 /**
- * Checks a confirmation link's token for this flow's order at `now` (Unix seconds): `CG_OK`
- * when valid, else `CG_TOKEN_MALFORMED`, `CG_TOKEN_FORGED`, `CG_TOKEN_EXPIRED` or
- * `CG_TOKEN_WRONG_ORDER`. The shop's link page calls this before showing its buttons.
+ * Checks a confirmation link's token at `now` (Unix seconds): `CG_OK` for the latest link this
+ * flow sent, else `CG_TOKEN_MALFORMED`, `CG_TOKEN_WRONG_ORDER` (another flow's: another order,
+ * or an earlier flow for this order id), `CG_TOKEN_EXPIRED` (replaced by a newer link, or past
+ * its time) or `CG_TOKEN_FORGED` (the signature fails, or this flow has sent no link). The
+ * shop's link page calls this before showing its buttons.
  *
  * # Safety
  * `flow` is NULL or a live flow; `token` is NULL or valid for `token_len` bytes.

@@ -30,7 +30,8 @@ fn build(s: &Value) -> Result<ConfirmationFlow, codguard::Error> {
         p => serde_json::from_value(p.clone()).expect("policy"),
     };
     let secret = s["secret"].as_str().expect("secret");
-    ConfirmationFlow::new(&order, action, policy, secret.as_bytes())
+    let nonce = s["nonce"].as_str().expect("nonce");
+    ConfirmationFlow::new(&order, action, policy, secret.as_bytes(), nonce.as_bytes())
 }
 
 fn state_name(f: &ConfirmationFlow) -> Value {
@@ -105,7 +106,7 @@ fn actions_json_spelling_matches_the_contract() {
 }
 
 #[test]
-fn bad_configs_and_snapshots_are_errors() {
+fn bad_configs_orders_and_snapshots_are_errors() {
     let order = Order {
         order_id: "o-1".into(),
         placed_at: 1_767_225_600,
@@ -114,82 +115,155 @@ fn bad_configs_and_snapshots_are_errors() {
         ..Order::default()
     };
     let code = |r: Result<ConfirmationFlow, codguard::Error>| r.unwrap_err().kind().code();
-    assert_eq!(
-        code(ConfirmationFlow::new(
-            &order,
-            Action::Confirm,
-            FlowPolicy::default(),
-            b""
-        )),
-        "invalid_config"
-    );
+    let new = |o: &Order, p: FlowPolicy, secret: &[u8], nonce: &[u8]| {
+        ConfirmationFlow::new(o, Action::Confirm, p, secret, nonce)
+    };
+    let p = FlowPolicy::default;
+    assert_eq!(code(new(&order, p(), b"", NONCE)), "invalid_config");
+    assert_eq!(code(new(&order, p(), b"k", b"short")), "invalid_config");
+    assert_eq!(code(new(&order, p(), b"k", &[7; 65])), "invalid_config");
     let bad = FlowPolicy {
         email_after: 60,
         ..FlowPolicy::default()
     };
-    assert_eq!(
-        code(ConfirmationFlow::new(&order, Action::Confirm, bad, b"k")),
-        "invalid_config"
-    );
+    assert_eq!(code(new(&order, bad, b"k", NONCE)), "invalid_config");
     let no_id = Order {
         order_id: " ".into(),
         ..order.clone()
     };
-    assert_eq!(
-        code(ConfirmationFlow::new(
-            &no_id,
-            Action::Confirm,
-            FlowPolicy::default(),
-            b"k"
-        )),
-        "invalid_record"
-    );
-    let flow = ConfirmationFlow::new(&order, Action::Confirm, FlowPolicy::default(), b"k").unwrap();
-    let mut v = serde_json::to_value(flow.snapshot()).unwrap();
-    v["version"] = 2.into();
-    let snap: FlowSnapshot = serde_json::from_value(v.clone()).unwrap();
-    assert_eq!(
-        code(ConfirmationFlow::restore(snap, b"k")),
-        "snapshot_version"
-    );
-    v["version"] = 1.into();
-    v["data"]["pos"] = 99.into();
-    let snap: FlowSnapshot = serde_json::from_value(v).unwrap();
-    assert_eq!(
-        code(ConfirmationFlow::restore(snap, b"k")),
-        "snapshot_corrupt"
-    );
+    assert_eq!(code(new(&no_id, p(), b"k", NONCE)), "invalid_record");
+    // A total that is not an amount would be stored as null and lose the flow: refused.
+    for total in [f64::NAN, f64::INFINITY, f64::NEG_INFINITY, -1.0, 1e13] {
+        let o = Order {
+            total,
+            ..order.clone()
+        };
+        assert_eq!(code(new(&o, p(), b"k", NONCE)), "invalid_record", "{total}");
+    }
+
+    let mut flow = new(&order, p(), b"k", NONCE).unwrap();
+    flow.handle(Event::Placed { at: 1_767_225_600 }).unwrap();
+    let v = serde_json::to_value(flow.snapshot()).unwrap();
+    assert_eq!(v["version"], 2);
+    let restore = |v: &Value, secret: &[u8]| {
+        let snap: FlowSnapshot = serde_json::from_value(v.clone()).unwrap();
+        ConfirmationFlow::restore(snap, secret)
+    };
+    assert!(restore(&v, b"k").is_ok());
+    assert_eq!(code(restore(&v, b"another secret")), "snapshot_corrupt");
+    let mut other = v.clone();
+    other["version"] = 1.into();
+    assert_eq!(code(restore(&other, b"k")), "snapshot_version");
+    // A row edited in the shop's database, even to something plausible, is refused.
+    let state = v["state"].as_str().unwrap();
+    for (from, to) in [
+        (r#""order_id":"o-1""#, r#""order_id":"o-2""#),
+        (r#""pos":0"#, r#""pos":1"#),
+        ("https://shop.example/c/", "ittps://shop.example/c/"),
+        (r#""now":1767225600"#, r#""noW":1767225600"#),
+    ] {
+        assert!(state.contains(from), "{from} in {state}");
+        let mut edited = v.clone();
+        edited["state"] = state.replace(from, to).into();
+        assert_eq!(code(restore(&edited, b"k")), "snapshot_corrupt", "{to}");
+    }
+    // Unknown keys around the state are refused too.
+    let mut extra = v.clone();
+    extra["note"] = "x".into();
+    assert!(serde_json::from_value::<FlowSnapshot>(extra).is_err());
 }
 
 #[test]
-fn verify_link_tells_why() {
+fn a_flow_accepts_only_the_latest_link_it_sent() {
+    let t0 = 1_767_225_600;
     let order = Order {
         order_id: "o-1".into(),
-        placed_at: 1_767_225_600,
+        placed_at: t0,
         phone: "+212612345678".into(),
+        address: "12 rue Ibn Battouta".into(),
         country: "MA".into(),
         ..Order::default()
     };
-    let flow = ConfirmationFlow::new(&order, Action::Confirm, FlowPolicy::default(), b"k").unwrap();
-    let t = issue_token(b"k", "o-1", 1_767_225_600 + 100).unwrap();
-    assert!(flow.verify_link(&t, 1_767_225_600).is_ok());
-    let kind = |t: &str, now| flow.verify_link(t, now).unwrap_err().kind().code();
-    assert_eq!(kind(&t, 1_767_225_600 + 101), "token_expired");
+    let token = |actions: &[FlowAction]| match actions.first() {
+        Some(FlowAction::Send { link: Some(l), .. }) => l.rsplit('/').next().unwrap().to_owned(),
+        other => panic!("no link in {other:?}"),
+    };
+    let kind =
+        |f: &ConfirmationFlow, t: &str, now| f.verify_link(t, now).unwrap_err().kind().code();
+    let mut flow =
+        ConfirmationFlow::new(&order, Action::Confirm, FlowPolicy::default(), b"k", NONCE).unwrap();
+    let genuine_order_token = issue_token(b"k", "o-1", t0 + 3600).unwrap();
+    // Before it sends anything, a flow accepts nothing.
+    assert_eq!(kind(&flow, &genuine_order_token, t0), "token_wrong_order");
+    let first = token(&flow.handle(Event::Placed { at: t0 }).unwrap());
+    assert!(flow.verify_link(&first, t0).is_ok());
+    assert_eq!(kind(&flow, &first, t0 + 72 * 3600 + 1), "token_expired");
+    assert_eq!(kind(&flow, &genuine_order_token, t0), "token_wrong_order");
+    assert_eq!(kind(&flow, "short", t0), "token_malformed");
+    let mut forged = first.clone().into_bytes();
+    forged[20] = if forged[20] == b'A' { b'B' } else { b'A' };
     assert_eq!(
-        kind(&issue_token(b"k", "o-2", 2_000_000_000).unwrap(), 0),
-        "token_wrong_order"
-    );
-    assert_eq!(
-        kind(&issue_token(b"x", "o-1", 2_000_000_000).unwrap(), 0),
+        kind(&flow, std::str::from_utf8(&forged).unwrap(), t0),
         "token_forged"
     );
-    assert_eq!(kind("short", 0), "token_malformed");
+
+    // A review flow for the same order never sent a link: the genuine link of the confirm flow
+    // and a genuine order token are both refused, and clicking them does nothing.
+    let mut review = ConfirmationFlow::new(
+        &order,
+        Action::Review,
+        FlowPolicy::default(),
+        b"k",
+        b"another-nonce!!",
+    )
+    .unwrap();
+    assert_eq!(
+        review.handle(Event::Placed { at: t0 }).unwrap(),
+        vec![FlowAction::FlagForCall]
+    );
+    for t in [&first, &genuine_order_token] {
+        assert_eq!(kind(&review, t, t0 + 60), "token_wrong_order");
+        let click: Event = serde_json::from_value(serde_json::json!(
+            {"type": "link_clicked", "at": t0 + 60, "token": t}))
+        .unwrap();
+        assert_eq!(review.handle(click).unwrap(), vec![]);
+    }
+    assert_eq!(review.state(), FlowState::AwaitingCall);
+
+    // The flow restarted for a reused order id (same order, same secret, a new nonce): the old
+    // link does not confirm it.
+    let mut restarted = ConfirmationFlow::new(
+        &order,
+        Action::Confirm,
+        FlowPolicy::default(),
+        b"k",
+        b"restart-nonce-01",
+    )
+    .unwrap();
+    let second = token(&restarted.handle(Event::Placed { at: t0 + 60 }).unwrap());
+    assert_ne!(first, second);
+    assert_eq!(kind(&restarted, &first, t0 + 120), "token_wrong_order");
+    let click: Event = serde_json::from_value(serde_json::json!(
+        {"type": "link_clicked", "at": t0 + 120, "token": first}))
+    .unwrap();
+    assert_eq!(restarted.handle(click).unwrap(), vec![]);
+    assert_eq!(restarted.state(), FlowState::AwaitingSms);
+
+    // A new number replaces the link: the old one no longer works.
+    let reply: Event = serde_json::from_value(serde_json::json!({"type": "reply", "at": t0 + 600,
+        "channel": "sms", "intent": "new_phone", "phone": "+212698765432"}))
+    .unwrap();
+    let third = token(&flow.handle(reply).unwrap());
+    assert_ne!(first, third);
+    assert_eq!(kind(&flow, &first, t0 + 700), "token_expired");
+    assert!(flow.verify_link(&third, t0 + 700).is_ok());
 }
 
 // ---- Property tests over random event sequences ----
 
 const T0: i64 = 1_767_225_600;
 const SECRET: &[u8] = b"prop-secret";
+const NONCE: &[u8] = b"prop-flow-nonce1";
 
 fn arb_action() -> impl Strategy<Value = Action> {
     prop_oneof![
@@ -466,8 +540,23 @@ proptest! {
         action in arb_action(), policy in arb_policy(), raw in arb_events(), addr in any::<bool>(),
     ) {
         let max = policy.max_reschedules;
-        let mut flow = ConfirmationFlow::new(&order(addr), action, policy, SECRET).unwrap();
+        let mut flow = ConfirmationFlow::new(&order(addr), action, policy, SECRET, NONCE).unwrap();
         check_invariants(&Driver::new().run(&mut flow, &raw), max)?;
+    }
+
+    #[test]
+    fn a_flipped_bit_in_a_flow_snapshot_is_refused(
+        action in arb_action(), raw in arb_events(), bit in any::<prop::sample::Index>(),
+    ) {
+        let mut flow =
+            ConfirmationFlow::new(&order(true), action, FlowPolicy::default(), SECRET, NONCE).unwrap();
+        Driver::new().run(&mut flow, &raw);
+        let bytes = serde_json::to_vec(&flow.snapshot()).unwrap();
+        let i = bit.index(bytes.len() * 8);
+        prop_assert!(
+            restore_flipped(&bytes, i).is_err(),
+            "bit {} of {} flipped and accepted", i, String::from_utf8_lossy(&bytes)
+        );
     }
 
     #[test]
@@ -476,10 +565,10 @@ proptest! {
         addr in any::<bool>(),
     ) {
         let cut = cut.min(raw.len());
-        let mut whole = ConfirmationFlow::new(&order(addr), action, policy.clone(), SECRET).unwrap();
+        let mut whole = ConfirmationFlow::new(&order(addr), action, policy.clone(), SECRET, NONCE).unwrap();
         let expected = Driver::new().run(&mut whole, &raw);
 
-        let mut first = ConfirmationFlow::new(&order(addr), action, policy, SECRET).unwrap();
+        let mut first = ConfirmationFlow::new(&order(addr), action, policy, SECRET, NONCE).unwrap();
         let mut driver = Driver::new();
         let mut got = driver.run(&mut first, &raw[..cut]);
         let stored = serde_json::to_string(&first.snapshot()).unwrap();
@@ -507,7 +596,7 @@ fn the_random_runs_reach_every_action() {
     let mut seen = std::collections::BTreeMap::<String, usize>::new();
     for _ in 0..2000 {
         let (action, policy, raw, addr) = strategy.new_tree(&mut runner).expect("tree").current();
-        let mut flow = ConfirmationFlow::new(&order(addr), action, policy, SECRET).unwrap();
+        let mut flow = ConfirmationFlow::new(&order(addr), action, policy, SECRET, NONCE).unwrap();
         for r in Driver::new().run(&mut flow, &raw) {
             for a in r.actions {
                 let v = serde_json::to_value(&a).unwrap();
@@ -539,4 +628,44 @@ fn the_random_runs_reach_every_action() {
             "never reached {want:?}: {seen:?}"
         );
     }
+}
+
+/// Restores `bytes` with bit `i` flipped: the kind of the refusal.
+fn restore_flipped(bytes: &[u8], i: usize) -> Result<ConfirmationFlow, ErrorKind> {
+    let mut flipped = bytes.to_vec();
+    flipped[i / 8] ^= 1 << (i % 8);
+    let snapshot: FlowSnapshot =
+        serde_json::from_slice(&flipped).map_err(|_| ErrorKind::SnapshotCorrupt)?;
+    ConfirmationFlow::restore(snapshot, SECRET).map_err(|e| e.kind())
+}
+
+/// Every single-bit change of one rich snapshot (a flow rescheduled after a failed delivery,
+/// with quiet hours and a shop template) is refused: all of its bits, not a sample.
+#[test]
+fn every_single_bit_flip_of_a_flow_snapshot_is_refused() {
+    let policy: FlowPolicy = serde_json::from_value(serde_json::json!({
+        "quiet_hours": {"start_minute": 1320, "end_minute": 480, "utc_offset_minutes": 60},
+        "shop_name": "Souk Atlas",
+        "templates": {"followup": {"fr": "Merci {name} ({shop})"}},
+    }))
+    .unwrap();
+    let mut flow =
+        ConfirmationFlow::new(&order(false), Action::Confirm, policy, SECRET, NONCE).unwrap();
+    for e in [
+        serde_json::json!({"type": "placed", "at": T0 + 9 * 3600}),
+        serde_json::json!({"type": "reply", "at": T0 + 10 * 3600, "channel": "sms", "intent": "confirm"}),
+        serde_json::json!({"type": "delivery_failed", "at": T0 + 30 * 3600, "reason": "refused"}),
+    ] {
+        flow.handle(serde_json::from_value(e).unwrap()).unwrap();
+    }
+    assert_eq!(flow.state(), FlowState::AwaitingReschedule);
+    let bytes = serde_json::to_vec(&flow.snapshot()).unwrap();
+    let mut kinds = std::collections::BTreeMap::new();
+    for i in 0..bytes.len() * 8 {
+        match restore_flipped(&bytes, i) {
+            Ok(_) => panic!("bit {i} flipped and accepted"),
+            Err(kind) => *kinds.entry(kind.code()).or_insert(0) += 1,
+        }
+    }
+    assert_eq!(kinds.values().sum::<usize>(), bytes.len() * 8, "{kinds:?}");
 }

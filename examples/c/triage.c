@@ -76,8 +76,9 @@ static void run_flow(const char *order_json, size_t order_len, int64_t placed_at
     size_t len = 0;
     char event[512];
     const char *reply = "wakha, sift liya";
+    /* NULL nonce: the library draws random bytes, so no other flow's link passes here. */
     cg_status st = cg_flow_new(order_json, order_len, TEXT("confirm"), NULL, 0, secret,
-                               sizeof secret - 1, &flow);
+                               sizeof secret - 1, NULL, 0, &flow);
     if (st != CG_OK) die("flow", st);
 
     snprintf(event, sizeof event, "{\"type\": \"placed\", \"at\": %lld}", (long long)placed_at);

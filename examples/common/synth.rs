@@ -12,7 +12,9 @@
 //! confounders that must not be matched are there too: namesakes, and neighbours in the same
 //! building. Each aspect is one module with one function per way it varies: [`countries`],
 //! [`names`], [`phones`], [`addresses`], [`emails`]; this file holds the plans and puts the
-//! orders together. One seed always gives the same shop, byte for byte.
+//! orders together. One seed always gives the same shop, byte for byte, with one version of
+//! codguard (the library's phone rules decide which drawn numbers are valid and not made up, so
+//! a change there can change the draws).
 //!
 //! The truth of a new order is every past order of the same person, and the class that the
 //! contract's default policy (revised 2026-12-02) gives what the generator made
@@ -212,7 +214,7 @@ pub fn generate(config: &Config) -> Shop {
         for (k, (&(outcome, negotiated), at)) in past.iter().zip(times).enumerate() {
             let id = order_id();
             let junk = past_junk(&mut rng, plan);
-            let order = world.order(
+            let order = typed_order(
                 &mut rng,
                 &person,
                 &id,
@@ -231,7 +233,7 @@ pub fn generate(config: &Config) -> Shop {
         let id = order_id();
         let junk = query_junk(&mut rng, plan);
         let at = START + HISTORY_SECS + rng.i64(0..QUERY_SECS);
-        let query = world.order(
+        let query = typed_order(
             &mut rng,
             &person,
             &id,
@@ -484,59 +486,58 @@ impl World {
             }
         }
     }
+}
 
-    /// One order of `person`, typed their way this time, with the `junk` fields junk. Its
-    /// phone string is added to `phones`.
-    #[allow(clippy::too_many_arguments)]
-    fn order(
-        &self,
-        rng: &mut fastrand::Rng,
-        person: &Person,
-        id: &str,
-        at: i64,
-        nsn: &str,
-        junk: Junk,
-        phones: &mut Vec<PhoneRow>,
-    ) -> Order {
-        let country = person.country;
-        let (phone, family, expected) = if junk.phone {
-            let (raw, family) = phones::junk_phone(rng, country);
-            (raw, family, None)
+/// One order of `person`, typed their way this time, with the `junk` fields junk. Its
+/// phone string is added to `phones`.
+#[allow(clippy::too_many_arguments)]
+fn typed_order(
+    rng: &mut fastrand::Rng,
+    person: &Person,
+    id: &str,
+    at: i64,
+    nsn: &str,
+    junk: Junk,
+    phones: &mut Vec<PhoneRow>,
+) -> Order {
+    let country = person.country;
+    let (phone, family, expected) = if junk.phone {
+        let (raw, family) = phones::junk_phone(rng, country);
+        (raw, family, None)
+    } else {
+        let (raw, family) = phones::phone_form(rng, country, nsn);
+        (raw, family, Some(format!("+{}{nsn}", country.dialling)))
+    };
+    phones.push(PhoneRow {
+        raw: phone.clone(),
+        country: country.code,
+        expected,
+        family: format!("synth:{family}"),
+    });
+    let email = match &person.mailbox {
+        _ if junk.email => emails::fake_email(rng),
+        Some(mailbox) if rng.u8(0..10) < 6 => emails::email_form(rng, mailbox),
+        _ => String::new(),
+    };
+    Order {
+        order_id: id.into(),
+        placed_at: at,
+        name: if junk.name {
+            names::junk_name(rng)
         } else {
-            let (raw, family) = phones::phone_form(rng, country, nsn);
-            (raw, family, Some(format!("+{}{nsn}", country.dialling)))
-        };
-        phones.push(PhoneRow {
-            raw: phone.clone(),
-            country: country.code,
-            expected,
-            family: format!("synth:{family}"),
-        });
-        let email = match &person.mailbox {
-            _ if junk.email => emails::fake_email(rng),
-            Some(mailbox) if rng.u8(0..10) < 6 => emails::email_form(rng, mailbox),
-            _ => String::new(),
-        };
-        Order {
-            order_id: id.into(),
-            placed_at: at,
-            name: if junk.name {
-                names::junk_name(rng)
-            } else {
-                names::name_form(rng, &person.name)
-            },
-            phone,
-            email,
-            address: if junk.address {
-                addresses::junk_address(rng)
-            } else {
-                addresses::address_form(rng, &person.door)
-            },
-            city: addresses::city_form(rng, country, &person.door),
-            country: country.code.into(),
-            total: f64::from(rng.u32(5_000..200_000)) / 100.0,
-            currency: country.currency.into(),
-        }
+            names::name_form(rng, &person.name)
+        },
+        phone,
+        email,
+        address: if junk.address {
+            addresses::junk_address(rng)
+        } else {
+            addresses::address_form(rng, &person.door)
+        },
+        city: addresses::city_form(rng, country, &person.door),
+        country: country.code.into(),
+        total: f64::from(rng.u32(5_000..200_000)) / 100.0,
+        currency: country.currency.into(),
     }
 }
 

@@ -394,13 +394,16 @@ final class Flow
     private \FFI\CData $handle;
     private string $secret;
 
-    public function __construct(array|string $order, string $action, array|string|null $policy, string $secret)
+    /** $nonce: null (random bytes, what a shop wants) or 8 to 64 fixed bytes to replay a test. */
+    public function __construct(array|string $order, string $action, array|string|null $policy, string $secret, ?string $nonce = null)
     {
         $ffi = Lib::ffi();
         $out = $ffi->new('cg_flow*');
         $o = Lib::json($order);
         $p = $policy === null ? '' : Lib::json($policy);
-        Lib::check($ffi->cg_flow_new($o, strlen($o), $action, strlen($action), $p, strlen($p), Lib::bytes($secret), strlen($secret), \FFI::addr($out)));
+        // A null nonce: the library draws 16 random bytes (give fixed ones only to replay a test).
+        $n = $nonce === null ? null : Lib::bytes($nonce);
+        Lib::check($ffi->cg_flow_new($o, strlen($o), $action, strlen($action), $p, strlen($p), Lib::bytes($secret), strlen($secret), $n, $nonce === null ? 0 : strlen($nonce), \FFI::addr($out)));
         $this->handle = $out;
         $this->secret = $secret;
     }

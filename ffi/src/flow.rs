@@ -45,12 +45,19 @@ fn policy_of(ptr: *const c_char, len: usize) -> Result<FlowPolicy> {
 ///   `"require_prepayment"`, `"reject"`);
 /// - `policy`: the flow policy as JSON (delays, link base, language, shop name, ...); NULL,
 ///   empty or `null` means the default timeline;
-/// - `secret`: the shop's secret bytes that sign the confirmation links (not empty).
+/// - `secret`: the shop's secret bytes that sign the confirmation links and seal the
+///   snapshots (not empty);
+/// - `nonce`: 8 to 64 bytes that tell this flow from any other, even one for the same order
+///   id: the flow accepts only the links it sent. NULL (with length 0): the library draws 16
+///   random bytes from the operating system, which is what a shop wants; give fixed bytes only
+///   to replay a test.
 ///
 /// Release the flow with `cg_flow_free`.
 ///
-/// Errors: `CG_INVALID_JSON`, `CG_INVALID_RECORD` (order, action), `CG_INVALID_CONFIG` (policy,
-/// empty secret), `CG_INVALID_UTF8`, `CG_NULL_PARAMETER`.
+/// Errors: `CG_INVALID_JSON`, `CG_INVALID_RECORD` (order, action; a total that is NaN,
+/// infinite, negative or over 10^12), `CG_INVALID_CONFIG` (policy, empty secret, a nonce of
+/// the wrong length), `CG_INVALID_UTF8`, `CG_NULL_PARAMETER`, `CG_PANIC` (the operating system
+/// gave no random bytes).
 ///
 /// # Safety
 /// Each pointer is NULL or valid for its length; `out_flow` is NULL or writable.
@@ -64,6 +71,8 @@ pub unsafe extern "C" fn cg_flow_new(
     policy_len: usize,
     secret: *const u8,
     secret_len: usize,
+    nonce: *const u8,
+    nonce_len: usize,
     out_flow: *mut *mut CgFlow,
 ) -> cg_status {
     ffi_guard!({
@@ -77,8 +86,16 @@ pub unsafe extern "C" fn cg_flow_new(
         })?;
         let policy = policy_of(policy, policy_len)?;
         let secret = bytes(secret, secret_len, "secret")?;
+        let mut drawn = [0u8; 16];
+        let nonce = if nonce.is_null() && nonce_len == 0 {
+            getrandom::fill(&mut drawn)
+                .map_err(|_| Failure::new(CG_PANIC, "the operating system gave no random bytes"))?;
+            &drawn[..]
+        } else {
+            bytes(nonce, nonce_len, "nonce")?
+        };
         handle::give(
-            ConfirmationFlow::new(&order, action, policy, secret)?,
+            ConfirmationFlow::new(&order, action, policy, secret, nonce)?,
             out_flow,
         );
         Ok(())
@@ -187,8 +204,9 @@ pub unsafe extern "C" fn cg_flow_needs_address(
     })
 }
 
-/// Writes the flow's whole state as JSON (versioned; without the secret) to `*out_json`, to
-/// store between events; rebuild it with `cg_flow_restore`.
+/// Writes the flow's whole state as JSON (versioned, sealed under the secret with an HMAC;
+/// the secret is not in it) to `*out_json`, to store between events; rebuild it with
+/// `cg_flow_restore`.
 ///
 /// # Safety
 /// `flow` is NULL or a live flow; the out-pointers are NULL or writable.
@@ -207,8 +225,9 @@ pub unsafe extern "C" fn cg_flow_snapshot(
 /// Rebuilds a flow from `cg_flow_snapshot` JSON and the shop's secret; release it with
 /// `cg_flow_free`.
 ///
-/// Errors: `CG_INVALID_JSON`, `CG_SNAPSHOT_CORRUPT` (not a flow snapshot, inconsistent),
-/// `CG_SNAPSHOT_VERSION`, `CG_INVALID_CONFIG` (empty secret).
+/// Errors: `CG_INVALID_JSON`, `CG_SNAPSHOT_CORRUPT` (not a flow snapshot; changed, damaged or
+/// sealed with another secret; inconsistent), `CG_SNAPSHOT_VERSION`, `CG_INVALID_CONFIG`
+/// (empty secret).
 ///
 /// # Safety
 /// Each pointer is NULL or valid for its length; `out_flow` is NULL or writable.
@@ -234,9 +253,11 @@ pub unsafe extern "C" fn cg_flow_restore(
     })
 }
 
-/// Checks a confirmation link's token for this flow's order at `now` (Unix seconds): `CG_OK`
-/// when valid, else `CG_TOKEN_MALFORMED`, `CG_TOKEN_FORGED`, `CG_TOKEN_EXPIRED` or
-/// `CG_TOKEN_WRONG_ORDER`. The shop's link page calls this before showing its buttons.
+/// Checks a confirmation link's token at `now` (Unix seconds): `CG_OK` for the latest link this
+/// flow sent, else `CG_TOKEN_MALFORMED`, `CG_TOKEN_WRONG_ORDER` (another flow's: another order,
+/// or an earlier flow for this order id), `CG_TOKEN_EXPIRED` (replaced by a newer link, or past
+/// its time) or `CG_TOKEN_FORGED` (the signature fails, or this flow has sent no link). The
+/// shop's link page calls this before showing its buttons.
 ///
 /// # Safety
 /// `flow` is NULL or a live flow; `token` is NULL or valid for `token_len` bytes.

@@ -73,7 +73,7 @@ pub(crate) fn run(f: impl FnOnce() -> Result<()>) -> cg_status {
 pub(crate) fn record_panic(payload: Box<dyn std::any::Any + Send>) {
     let what = payload
         .downcast_ref::<&str>()
-        .map(|s| s.to_string())
+        .map(ToString::to_string)
         .or_else(|| payload.downcast_ref::<String>().cloned())
         .unwrap_or_else(|| "unknown panic".to_owned());
     set_last_error(format!("panic: {what}"));
@@ -289,7 +289,7 @@ mod tests {
         let mut buf = [0 as c_char; 64];
         let mut n = 0usize;
         // SAFETY: a 64-byte buffer and a usize to write.
-        let st = unsafe { crate::status::cg_last_error_message(buf.as_mut_ptr(), 64, &mut n) };
+        let st = unsafe { crate::status::cg_last_error_message(buf.as_mut_ptr(), 64, &raw mut n) };
         assert_eq!(st, cg_status::CG_OK);
         // SAFETY: NUL-terminated by cg_last_error_message.
         let text = unsafe { std::ffi::CStr::from_ptr(buf.as_ptr()) };

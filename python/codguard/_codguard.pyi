@@ -151,6 +151,7 @@ class ConfirmationFlow:
         *,
         secret: bytes | str,
         action: Action | Assessment | None = None,
+        nonce: bytes | str | None = None,
     ) -> ConfirmationFlow: ...
     def handle(self, event: Mapping[str, Any]) -> list[dict[str, Any]]: ...
     @property

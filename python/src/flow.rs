@@ -26,6 +26,17 @@ pub(crate) fn secret_bytes(secret: &Bound<'_, PyAny>) -> PyResult<Vec<u8>> {
     Err(type_error("secret", "bytes or str", secret))
 }
 
+/// Nonce bytes from `bytes` or `str` (UTF-8).
+fn nonce_bytes(nonce: &Bound<'_, PyAny>) -> PyResult<Vec<u8>> {
+    if let Ok(b) = nonce.cast::<PyBytes>() {
+        return Ok(b.as_bytes().to_vec());
+    }
+    if let Ok(s) = nonce.cast::<PyString>() {
+        return Ok(convert::utf8(s, "nonce")?.as_bytes().to_vec());
+    }
+    Err(type_error("nonce", "bytes, str or None", nonce))
+}
+
 fn action_of(action: &Bound<'_, PyAny>) -> PyResult<Action> {
     if let Ok(a) = action.cast::<Assessment>() {
         return Ok(a.get().core().action);
@@ -66,10 +77,12 @@ fn state_name(state: confirm::FlowState) -> String {
 
 /// The confirmation flow of one order: a state machine the host drives with events.
 ///
-/// `ConfirmationFlow(order, policy=None, *, secret, action="confirm")`: `order` is an order
-/// dict, `policy` a dict with the keys of the Rust `FlowPolicy` (delays, link base, quiet
-/// hours, templates...), `secret` the shop's key for signing links, `action` the assessment's
-/// action (a name, or the `Assessment` itself). The flow never sends anything nor reads a
+/// `ConfirmationFlow(order, policy=None, *, secret, action="confirm", nonce=None)`: `order` is
+/// an order dict, `policy` a dict with the keys of the Rust `FlowPolicy` (delays, link base,
+/// quiet hours, templates...), `secret` the shop's key for signing links and sealing
+/// snapshots, `action` the assessment's action (a name, or the `Assessment` itself), `nonce`
+/// 8 to 64 bytes that tell this flow from any other for the same order id (None: 16 random
+/// bytes from `os.urandom`; give fixed ones only to replay a test). The flow never sends anything nor reads a
 /// clock: `handle(event)` returns the actions to carry out; `next_deadline` says when to send
 /// the next `{"type": "tick", "at": ...}`. Store it between events with `snapshot()` and
 /// `ConfirmationFlow.restore(data, secret)`.
@@ -81,12 +94,14 @@ pub struct ConfirmationFlow {
 #[pymethods]
 impl ConfirmationFlow {
     #[new]
-    #[pyo3(signature = (order, policy=None, *, secret, action=None))]
+    #[pyo3(signature = (order, policy=None, *, secret, action=None, nonce=None))]
     fn new(
+        py: Python<'_>,
         order: &Bound<'_, PyAny>,
         policy: Option<&Bound<'_, PyAny>>,
         secret: &Bound<'_, PyAny>,
         action: Option<&Bound<'_, PyAny>>,
+        nonce: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<ConfirmationFlow> {
         let order = convert::order(order)?;
         let action = match action.filter(|a| !a.is_none()) {
@@ -95,7 +110,15 @@ impl ConfirmationFlow {
         };
         let policy = policy_of(policy)?;
         let secret = secret_bytes(secret)?;
-        let inner = CoreFlow::new(&order, action, policy, &secret).py()?;
+        let nonce = match nonce.filter(|n| !n.is_none()) {
+            Some(n) => nonce_bytes(n)?,
+            // Randomness is the host's, like time: the binding draws it for the core.
+            None => py
+                .import(intern!(py, "os"))?
+                .call_method1(intern!(py, "urandom"), (16,))?
+                .extract::<Vec<u8>>()?,
+        };
+        let inner = CoreFlow::new(&order, action, policy, &secret, &nonce).py()?;
         Ok(ConfirmationFlow { inner })
     }
 
@@ -151,15 +174,16 @@ impl ConfirmationFlow {
         self.inner.needs_address()
     }
 
-    /// Checks a link token at `now` (int or aware datetime). Raises InvalidToken with the
-    /// reason (`token_forged`, `token_expired`...).
+    /// Checks a link token at `now` (int or aware datetime): only the latest link this flow
+    /// sent passes. Raises InvalidToken with the reason (`token_wrong_order`: another flow's;
+    /// `token_expired`: replaced or past its time; `token_forged`...).
     fn verify_link(&self, token: Text<'_>, now: &Bound<'_, PyAny>) -> PyResult<()> {
         let now = convert::unix_seconds(now, "now", ErrorKind::InvalidEvent)?;
         self.inner.verify_link(&token, now).py()
     }
 
-    /// The flow's whole state as bytes (versioned JSON) to store between events. The secret is
-    /// not in it.
+    /// The flow's whole state as bytes (versioned JSON sealed under the secret: a changed byte
+    /// is refused on restore) to store between events. The secret is not in it.
     fn snapshot<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyBytes>> {
         let bytes = serde_json::to_vec(&self.inner.snapshot())
             .map_err(|e| py_err(ErrorKind::SnapshotCorrupt, e.to_string()))?;

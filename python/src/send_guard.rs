@@ -5,7 +5,7 @@ use codguard::ErrorKind;
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyString, PyType};
 
-use crate::convert;
+use crate::convert::{self, Text};
 use crate::error::{py_err, type_error, ToPyResult};
 use crate::flow::secret_bytes;
 
@@ -53,7 +53,7 @@ impl SendGuard {
         py: Python<'py>,
         action: &Bound<'py, PyAny>,
         at: &Bound<'py, PyAny>,
-        country: &str,
+        country: Text<'_>,
     ) -> PyResult<Option<Bound<'py, PyAny>>> {
         if convert::as_dict(action, "action").is_err() {
             return Err(type_error("action", "a dict", action));
@@ -62,7 +62,7 @@ impl SendGuard {
         let action: FlowAction = serde_json::from_value(value)
             .map_err(|e| py_err(ErrorKind::InvalidRecord, format!("action: {e}")))?;
         let at = convert::unix_seconds(at, "at", ErrorKind::InvalidEvent)?;
-        match self.inner.admit(&action, country, at).py()? {
+        match self.inner.admit(&action, &country, at).py()? {
             None => Ok(None),
             Some(event) => {
                 let v = serde_json::to_value(&event)
@@ -92,7 +92,7 @@ impl SendGuard {
         let snapshot: GuardSnapshot = if let Ok(b) = data.cast::<PyBytes>() {
             serde_json::from_slice(b.as_bytes())
         } else if let Ok(s) = data.cast::<PyString>() {
-            serde_json::from_str(s.to_str()?)
+            serde_json::from_str(convert::utf8(s, "data")?)
         } else {
             return Err(type_error("data", "bytes or str", data));
         }

@@ -528,24 +528,24 @@ static int test_flow_errors(void) {
     bool has = true;
     int64_t at = 99;
 
-    CHECK_STATUS(cg_flow_new(TEXT(FLOW_ORDER), TEXT("confirm"), NULL, 0, secret, 0, &flow),
+    CHECK_STATUS(cg_flow_new(TEXT(FLOW_ORDER), TEXT("confirm"), NULL, 0, secret, 0, NULL, 0, &flow),
                  CG_INVALID_CONFIG); /* empty secret */
     CHECK(flow == NULL);
-    CHECK_STATUS(cg_flow_new(TEXT(FLOW_ORDER), TEXT("maybe"), NULL, 0, secret, 6, &flow),
+    CHECK_STATUS(cg_flow_new(TEXT(FLOW_ORDER), TEXT("maybe"), NULL, 0, secret, 6, NULL, 0, &flow),
                  CG_INVALID_RECORD);
     CHECK_STATUS(cg_flow_new(TEXT("{\"order_id\": \"\", \"placed_at\": 1}"), TEXT("confirm"),
-                             NULL, 0, secret, 6, &flow),
+                             NULL, 0, secret, 6, NULL, 0, &flow),
                  CG_INVALID_RECORD);
     CHECK_STATUS(cg_flow_new(TEXT(FLOW_ORDER), TEXT("confirm"), TEXT("{\"bogus\": 1}"), secret,
-                             6, &flow),
+                             6, NULL, 0, &flow),
                  CG_INVALID_CONFIG);
-    CHECK_STATUS(cg_flow_new(TEXT(FLOW_ORDER), TEXT("confirm"), TEXT("{"), secret, 6, &flow),
+    CHECK_STATUS(cg_flow_new(TEXT(FLOW_ORDER), TEXT("confirm"), TEXT("{"), secret, 6, NULL, 0, &flow),
                  CG_INVALID_JSON);
-    CHECK_STATUS(cg_flow_new(TEXT(FLOW_ORDER), TEXT("confirm"), NULL, 0, NULL, 6, &flow),
+    CHECK_STATUS(cg_flow_new(TEXT(FLOW_ORDER), TEXT("confirm"), NULL, 0, NULL, 6, NULL, 0, &flow),
                  CG_NULL_PARAMETER);
-    CHECK_STATUS(cg_flow_new(TEXT(FLOW_ORDER), TEXT("confirm"), NULL, 0, secret, 6, NULL),
+    CHECK_STATUS(cg_flow_new(TEXT(FLOW_ORDER), TEXT("confirm"), NULL, 0, secret, 6, NULL, 0, NULL),
                  CG_NULL_PARAMETER);
-    CHECK_STATUS(cg_flow_new(TEXT(FLOW_ORDER), TEXT("confirm"), TEXT("null"), secret, 6, &flow),
+    CHECK_STATUS(cg_flow_new(TEXT(FLOW_ORDER), TEXT("confirm"), TEXT("null"), secret, 6, NULL, 0, &flow),
                  CG_OK);
     CHECK_STATUS(cg_flow_handle(flow, TEXT("{\"type\": \"teleport\", \"at\": 1}"), &out, &len),
                  CG_INVALID_EVENT);
@@ -599,7 +599,8 @@ static int test_flow_snapshot_round_trip(void) {
     bool has = false;
     int64_t at = 0;
 
-    CHECK_STATUS(cg_flow_new(TEXT(FLOW_ORDER), TEXT("confirm"), NULL, 0, secret, 6, &flow), CG_OK);
+    CHECK_STATUS(cg_flow_new(TEXT(FLOW_ORDER), TEXT("confirm"), NULL, 0, secret, 6, NULL, 0, &flow),
+                 CG_OK);
     CHECK_STATUS(cg_flow_handle(flow, TEXT("{\"type\": \"placed\", \"at\": 1767225600}"), &actions,
                                 &len),
                  CG_OK);
@@ -628,6 +629,123 @@ done:
     cg_string_free(snap);
     cg_string_free(state);
     cg_flow_free(flow);
+    cg_flow_free(again);
+    return ok;
+}
+
+/* The first link a flow's actions carry (the token after the last '/'), copied into `out`. */
+static int first_token(const char *actions, char out[33]) {
+    const char *link = strstr(actions, "\"link\":\"");
+    const char *end, *slash;
+    if (link == NULL) return 0;
+    link += 8;
+    end = strchr(link, '"');
+    if (end == NULL) return 0;
+    slash = end;
+    while (slash > link && slash[-1] != '/') slash--;
+    if (end - slash != 32) return 0;
+    memcpy(out, slash, 32);
+    out[32] = '\0';
+    return 1;
+}
+
+/* Issue 16 items 4, 5, 8 and the template caps, through C: sealed snapshots, totals that are
+ * not amounts, links bound to the flow that sent them, capped names. */
+static int test_flow_hostile_inputs(void) {
+    int ok = 1;
+    const uint8_t secret[] = "s3cret";
+    const char *placed = "{\"type\": \"placed\", \"at\": 1767225600}";
+    cg_flow *flow = NULL, *review = NULL, *restarted = NULL, *again = NULL;
+    char *actions = NULL, *snap = NULL, *order_token = NULL, *big_order = NULL;
+    char token[33];
+    size_t len = 0, snap_len = 0, tested = 0, i;
+    uint32_t parts = 0;
+    const char *seg;
+
+    /* A total that is no amount cannot be stored: refused at creation. */
+    CHECK(cg_flow_new(TEXT("{\"order_id\": \"o-1\", \"placed_at\": 1, \"total\": 1e999}"),
+                      TEXT("confirm"), NULL, 0, secret, 6, NULL, 0, &flow) != CG_OK);
+    CHECK(flow == NULL);
+    CHECK_STATUS(cg_flow_new(TEXT("{\"order_id\": \"o-1\", \"placed_at\": 1, \"total\": -5}"),
+                             TEXT("confirm"), NULL, 0, secret, 6, NULL, 0, &flow),
+                 CG_INVALID_RECORD);
+    CHECK_STATUS(cg_flow_new(TEXT(FLOW_ORDER), TEXT("confirm"), NULL, 0, secret, 6,
+                             (const uint8_t *)"short", 5, &flow),
+                 CG_INVALID_CONFIG);
+
+    /* Random nonces (NULL): two flows of the same order send different links. */
+    CHECK_STATUS(cg_flow_new(TEXT(FLOW_ORDER), TEXT("confirm"), NULL, 0, secret, 6, NULL, 0, &flow),
+                 CG_OK);
+    CHECK_STATUS(cg_flow_handle(flow, TEXT(placed), &actions, &len), CG_OK);
+    CHECK(first_token(actions, token));
+    CHECK_STATUS(cg_flow_verify_link(flow, TEXT(token), 1767225600), CG_OK);
+    /* The flow restarted for the reused order id: the old link does not pass, nor confirm. */
+    CHECK_STATUS(cg_flow_new(TEXT(FLOW_ORDER), TEXT("confirm"), NULL, 0, secret, 6, NULL, 0,
+                             &restarted),
+                 CG_OK);
+    cg_string_free(actions);
+    actions = NULL;
+    CHECK_STATUS(cg_flow_handle(restarted, TEXT(placed), &actions, &len), CG_OK);
+    CHECK(strstr(actions, token) == NULL);
+    CHECK_STATUS(cg_flow_verify_link(restarted, TEXT(token), 1767225600), CG_TOKEN_WRONG_ORDER);
+    /* A review flow never sent a link: a genuine order token of the same order id fails. */
+    CHECK_STATUS(cg_issue_token(secret, 6, TEXT("o-1"), 1767300000, &order_token, &len), CG_OK);
+    CHECK_STATUS(cg_flow_new(TEXT(FLOW_ORDER), TEXT("review"), NULL, 0, secret, 6, NULL, 0,
+                             &review),
+                 CG_OK);
+    cg_string_free(actions);
+    actions = NULL;
+    CHECK_STATUS(cg_flow_handle(review, TEXT(placed), &actions, &len), CG_OK);
+    CHECK(strcmp(actions, "[{\"type\":\"flag_for_call\"}]") == 0);
+    CHECK(cg_flow_verify_link(review, TEXT(order_token), 1767225700) != CG_OK);
+    CHECK(cg_flow_verify_link(review, TEXT(token), 1767225700) != CG_OK);
+
+    /* A sealed snapshot: another secret, or any flipped bit (every 5th is tried), is refused. */
+    CHECK_STATUS(cg_flow_snapshot(flow, &snap, &snap_len), CG_OK);
+    CHECK_STATUS(cg_flow_restore(snap, snap_len, (const uint8_t *)"other", 5, &again),
+                 CG_SNAPSHOT_CORRUPT);
+    for (i = 0; i < snap_len * 8; i += 5) {
+        cg_status st;
+        snap[i / 8] ^= (char)(1 << (i % 8));
+        st = cg_flow_restore(snap, snap_len, secret, 6, &again);
+        snap[i / 8] ^= (char)(1 << (i % 8));
+        if (st == CG_OK) {
+            fprintf(stderr, "  bit %zu flipped and accepted\n", i);
+            CHECK(0);
+        }
+        CHECK(again == NULL);
+        tested++;
+    }
+    CHECK(tested > 1000);
+    CHECK_STATUS(cg_flow_restore(snap, snap_len, secret, 6, &again), CG_OK);
+
+    /* A 1 MB name is cut in the message: one SMS stays a few parts, not thousands. */
+    big_order = malloc(1100000);
+    CHECK(big_order != NULL);
+    strcpy(big_order, "{\"order_id\": \"o-2\", \"placed_at\": 1767225600, \"phone\": "
+                      "\"+212696030620\", \"country\": \"MA\", \"name\": \"");
+    len = strlen(big_order);
+    for (i = 0; i < 1000000 / 6; i++, len += 6) memcpy(big_order + len, "Salma ", 6);
+    strcpy(big_order + len, "\"}");
+    cg_flow_free(again);
+    again = NULL;
+    CHECK_STATUS(cg_flow_new(TEXT(big_order), TEXT("confirm"), NULL, 0, secret, 6, NULL, 0, &again),
+                 CG_OK);
+    cg_string_free(actions);
+    actions = NULL;
+    CHECK_STATUS(cg_flow_handle(again, TEXT(placed), &actions, &len), CG_OK);
+    seg = strstr(actions, "\"segments\":");
+    CHECK(seg != NULL && sscanf(seg + 11, "%u", &parts) == 1);
+    CHECK(parts <= 2);
+    CHECK(len < 1000);
+done:
+    free(big_order);
+    cg_string_free(actions);
+    cg_string_free(snap);
+    cg_string_free(order_token);
+    cg_flow_free(flow);
+    cg_flow_free(review);
+    cg_flow_free(restarted);
     cg_flow_free(again);
     return ok;
 }
@@ -1100,6 +1218,7 @@ static int flow_file(const cJSON *doc) {
     const cJSON *policy = cJSON_GetObjectItemCaseSensitive(doc, "policy");
     const char *action = str_field(doc, "action");
     const char *secret = str_field(doc, "secret");
+    const char *nonce = str_field(doc, "nonce");
     const cJSON *step;
     char *order_text = NULL, *policy_text = NULL, *event_text = NULL;
     char *out = NULL, *state = NULL;
@@ -1108,21 +1227,23 @@ static int flow_file(const cJSON *doc) {
     size_t len = 0;
     int i = 0;
 
-    CHECK(order != NULL && action != NULL && secret != NULL);
+    CHECK(order != NULL && action != NULL && secret != NULL && nonce != NULL);
     order_text = cJSON_PrintUnformatted(order);
     policy_text = cJSON_PrintUnformatted(policy); /* "null" for the default */
     CHECK(order_text != NULL && policy_text != NULL);
     if (str_field(doc, "error") != NULL) {
         /* The flow cannot be created (a bad policy, say): nothing to replay. */
         cg_status st = cg_flow_new(TEXT(order_text), TEXT(action), TEXT(policy_text),
-                                   (const uint8_t *)secret, strlen(secret), &flow);
+                                   (const uint8_t *)secret, strlen(secret),
+                                   (const uint8_t *)nonce, strlen(nonce), &flow);
         CHECK(same_error(st, str_field(doc, "error")));
         CHECK(flow == NULL);
         CHECK(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(doc, "steps")) == 0);
         goto done;
     }
     CHECK_STATUS(cg_flow_new(TEXT(order_text), TEXT(action), TEXT(policy_text),
-                             (const uint8_t *)secret, strlen(secret), &flow),
+                             (const uint8_t *)secret, strlen(secret), (const uint8_t *)nonce,
+                             strlen(nonce), &flow),
                  CG_OK);
     cJSON_ArrayForEach(step, cJSON_GetObjectItemCaseSensitive(doc, "steps")) {
         const char *error = str_field(step, "error");
@@ -1282,6 +1403,7 @@ static const struct test TESTS[] = {
     {"phone_text_forms", test_phone_text_forms},
     {"erase_on_empty_engine", test_erase_on_empty_engine},
     {"flow_errors", test_flow_errors},
+    {"flow_hostile_inputs", test_flow_hostile_inputs},
     {"send_guard_errors", test_send_guard_errors},
     {"flow_snapshot_round_trip", test_flow_snapshot_round_trip},
 };

@@ -229,9 +229,9 @@ foreach (glob("$vectors/flow/*.json") ?: [] as $path) {
         $v = json_decode((string) file_get_contents($path), true, 512, JSON_THROW_ON_ERROR);
         if (isset($v['error'])) {
             // The flow cannot be created (a bad policy, say): nothing to replay.
-            return $v['steps'] === [] && error_of(fn () => new C\Flow($v['order'], $v['action'], $v['policy'], $v['secret'])) === $v['error'];
+            return $v['steps'] === [] && error_of(fn () => new C\Flow($v['order'], $v['action'], $v['policy'], $v['secret'], $v['nonce'])) === $v['error'];
         }
-        $flow = new C\Flow($v['order'], $v['action'], $v['policy'], $v['secret']);
+        $flow = new C\Flow($v['order'], $v['action'], $v['policy'], $v['secret'], $v['nonce']);
         foreach ($v['steps'] as $n => $step) {
             $actions = null;
             $err = error_of(function () use ($flow, $step, &$actions) { $actions = $flow->handle($step['event']); });

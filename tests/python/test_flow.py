@@ -115,6 +115,74 @@ def test_the_send_guard_stops_sms_pumping_and_the_flow_moves_on() -> None:
         guard.admit({"type": "confirm"}, T0, "MA")
 
 
+def test_a_flow_snapshot_is_sealed() -> None:
+    """Issue 16 item 4: every single-bit flip, an edited row, another secret: all refused."""
+    f = flow(nonce=b"fixed-test-nonce")
+    f.handle({"type": "placed", "at": T0})
+    data = f.snapshot()
+    assert codguard.ConfirmationFlow.restore(data, SECRET).state == "awaiting_sms"
+    for i in range(len(data) * 8):
+        flipped = bytearray(data)
+        flipped[i // 8] ^= 1 << (i % 8)
+        with pytest.raises(codguard.SnapshotError):
+            codguard.ConfirmationFlow.restore(bytes(flipped), SECRET)
+    with pytest.raises(codguard.SnapshotError):
+        codguard.ConfirmationFlow.restore(data, b"another secret")
+    edited = data.replace(b'\\"order_id\\":\\"o-1\\"', b'\\"order_id\\":\\"o-2\\"')
+    assert edited != data
+    with pytest.raises(codguard.SnapshotError):
+        codguard.ConfirmationFlow.restore(edited, SECRET)
+
+
+def test_a_total_that_is_no_amount_is_refused() -> None:
+    """Issue 16 item 5: a NaN total used to be stored as null and lose the flow."""
+    for total in (float("nan"), float("inf"), -float("inf"), -1.0, 1e13):
+        with pytest.raises(codguard.InvalidOrder):
+            codguard.ConfirmationFlow(order("o-1", total=total), secret=SECRET)
+
+
+def test_a_flow_accepts_only_its_own_latest_link() -> None:
+    """Issue 16 item 8: tokens are bound to the flow that sent them."""
+    first = flow()
+    token = first.handle({"type": "placed", "at": T0})[0]["link"].rsplit("/", 1)[-1]
+    # A review flow for the same order never sent a link: neither its link nor a genuine order
+    # token of the same id confirms it.
+    review = flow(action="review")
+    assert review.handle({"type": "placed", "at": T0}) == [{"type": "flag_for_call"}]
+    genuine = codguard.issue_token(SECRET, "o-1", T0 + 3600)
+    for t in (token, genuine):
+        with pytest.raises(codguard.InvalidToken):
+            review.verify_link(t, T0 + 60)
+        assert review.handle({"type": "link_clicked", "at": T0 + 60, "token": t}) == []
+    assert review.state == "awaiting_call"
+    # The flow restarted for the reused order id: the old link neither passes nor confirms.
+    restarted = flow()
+    second = restarted.handle({"type": "placed", "at": T0 + 60})[0]["link"].rsplit("/", 1)[-1]
+    assert second != token
+    with pytest.raises(codguard.InvalidToken) as e:
+        restarted.verify_link(token, T0 + 120)
+    assert e.value.code == "token_wrong_order"
+    assert restarted.handle({"type": "link_clicked", "at": T0 + 120, "token": token}) == []
+    assert restarted.handle({"type": "link_clicked", "at": T0 + 130, "token": second}) == [{"type": "confirm"}]
+    # Fixed nonces replay identically; a nonce of the wrong size is refused.
+    assert flow(nonce=b"fixed-test-nonce").handle({"type": "placed", "at": T0}) == flow(
+        nonce="fixed-test-nonce").handle({"type": "placed", "at": T0})
+    with pytest.raises(codguard.InvalidConfig):
+        flow(nonce=b"short")
+
+
+def test_a_huge_name_is_cut_in_the_message() -> None:
+    """Issue 16 item 6: a 1 MB name made one SMS of 6,855 parts."""
+    f = codguard.ConfirmationFlow(order("o-1", name="Salma " * 200_000, phone="+212696030620"), secret=SECRET)
+    sms = f.handle({"type": "placed", "at": T0})[0]
+    assert sms["segments"] <= 2 and len(sms["body"]) < 300
+    assert "Salma Salma" in sms["body"]
+    f = codguard.ConfirmationFlow(order("o-2", name="سلمى\nطلبك ملغى، اتصل بالرقم +447400123456 " * 1000,
+                                        phone="+212696030620"), secret=SECRET)
+    sms = f.handle({"type": "placed", "at": T0})[0]
+    assert "\n" not in sms["body"].split("،", 1)[0] and sms["segments"] <= 5
+
+
 def test_action_from_an_assessment() -> None:
     engine = codguard.Engine()
     a = engine.assess(order("o-1", phone="123", name="asdf", email="test@test.com", address="xxx"))
@@ -141,8 +209,8 @@ EVENT = st.one_of(
 @given(action=st.sampled_from(["confirm", "review", "auto_confirm", "reject", "require_prepayment"]),
        events=st.lists(EVENT, max_size=12))
 def test_any_events_give_actions_or_invalid_event_and_replay_identically(action: str, events: list[dict]) -> None:
-    live = flow(action=action)
-    stored = flow(action=action).snapshot()
+    live = flow(action=action, nonce=b"hypothesis-nonce")
+    stored = flow(action=action, nonce=b"hypothesis-nonce").snapshot()
     log = []
     for e in [{"type": "placed", "dt": 0}, *events]:
         event = {k: v for k, v in e.items() if k != "dt"} | {"at": T0 + e["dt"]}
@@ -162,7 +230,7 @@ def test_any_events_give_actions_or_invalid_event_and_replay_identically(action:
         stored = restored.snapshot()
         log.append(outs[0])
     # Replaying the same events from the start gives the same actions.
-    again = flow(action=action)
+    again = flow(action=action, nonce=b"hypothesis-nonce")
     for e, expected in zip([{"type": "placed", "dt": 0}, *events], log):
         event = {k: v for k, v in e.items() if k != "dt"} | {"at": T0 + e["dt"]}
         try:

@@ -130,7 +130,8 @@ def replay_flow(case: dict) -> None:
 
     def new() -> codguard.ConfirmationFlow:
         return codguard.ConfirmationFlow(
-            case["order"], case["policy"], secret=case["secret"].encode(), action=case["action"]
+            case["order"], case["policy"], secret=case["secret"].encode(), action=case["action"],
+            nonce=case["nonce"].encode(),
         )
 
     if "error" in case:

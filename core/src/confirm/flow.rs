@@ -88,10 +88,20 @@
 //! a valid phone, a delivery window that is no calendar date or lies in the past, an address
 //! over 500 characters.
 //!
+//! # Links and snapshots
+//! Every link is bound to the flow's nonce and to the current run (the start, a new number, a
+//! failed delivery each begin one): the flow accepts only the latest link it sent, never a
+//! token of the same order id issued elsewhere or a link of an earlier flow for a reused order
+//! id ([`ConfirmationFlow::verify_link`]). [`ConfirmationFlow::snapshot`] is sealed with an
+//! HMAC under the shop's secret: an edited or damaged snapshot is refused on restore.
+//!
 //! # Deadlines
 //! At most one deadline is pending at a time, and each has a name (a `Timer`, as quinn-proto
 //! names its timers): the end of quiet hours for a waiting message, the next step of the
 //! timeline, the follow-up after delivery. [`ConfirmationFlow::next_deadline`] is its time.
+
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine as _;
 
 use super::events::{
     CallResult, CancelReason, Channel, DeliveryFailure, DeliveryWindow, Event, FlowAction,
@@ -102,10 +112,17 @@ use super::policy::FlowPolicy;
 use super::sms::sms_segments;
 use super::snapshot::{FlowData, FlowSnapshot};
 use super::templates::{choose_lang, format_total, names, render, template_text, MessageVars};
-use super::token::TokenKey;
+use super::token::{FlowLink, TokenKey};
 use crate::assessment::Action;
 use crate::error::{Error, ErrorKind};
 use crate::record::{Order, Outcome};
+
+/// The largest total a flow takes: far above any cash-on-delivery order, far below where an
+/// amount stops printing as a short number.
+const MAX_TOTAL: f64 = 1e12;
+/// Bounds of a flow nonce, bytes.
+const MIN_NONCE: usize = 8;
+const MAX_NONCE: usize = 64;
 
 /// A step of a timeline.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -159,7 +176,8 @@ enum Timer {
 /// let order: Order = serde_json::from_str(r#"{"order_id": "o-1", "placed_at": 1767225600,
 ///     "name": "Salma", "phone": "+212612345678", "address": "12 rue Ibn Battouta, Maarif",
 ///     "country": "MA", "total": 349, "currency": "MAD"}"#).unwrap();
-/// let mut flow = ConfirmationFlow::new(&order, Action::Confirm, FlowPolicy::default(), b"secret").unwrap();
+/// let nonce = b"16 random bytes!"; // from the OS in production: see ConfirmationFlow::new
+/// let mut flow = ConfirmationFlow::new(&order, Action::Confirm, FlowPolicy::default(), b"secret", nonce).unwrap();
 /// let actions = flow.handle(Event::Placed { at: 1767225600 }).unwrap();
 /// assert!(matches!(&actions[0], FlowAction::Send { channel: Channel::Sms, .. }));
 /// assert_eq!(flow.state(), FlowState::AwaitingSms);
@@ -175,22 +193,50 @@ pub struct ConfirmationFlow {
 }
 
 impl ConfirmationFlow {
-    /// A flow for `order`, assessed as `action`, run by `policy`, signing links with `secret`.
+    /// A flow for `order`, assessed as `action`, run by `policy`, signing links and sealing
+    /// snapshots with `secret`, its links bound to `nonce`.
+    ///
+    /// The nonce tells this flow from any other, including an earlier flow for the same order
+    /// id: a flow accepts only the links it sent. Give 16 fresh random bytes (from the OS; the
+    /// bindings draw them when not given); tests give fixed ones to replay identically. It is
+    /// kept in the snapshot.
     ///
     /// An order phone that is not a valid number leaves the phone steps out; an email without
     /// `@` leaves the email step out.
     ///
     /// # Errors
-    /// [`ErrorKind::InvalidRecord`] for an order without id, [`ErrorKind::InvalidConfig`] for a
-    /// bad policy or an empty secret.
+    /// [`ErrorKind::InvalidRecord`] for an order without id, or with a total that is not a
+    /// number from 0 to 10^12 (NaN, infinite, negative); [`ErrorKind::InvalidConfig`] for a bad
+    /// policy, an empty secret, or a nonce of fewer than 8 or more than 64 bytes.
+    ///
+    /// # Example
+    /// ```
+    /// use codguard::{assessment::Action, confirm::*, ErrorKind, Order};
+    /// let order = Order { order_id: "o-1".into(), total: f64::NAN, ..Order::default() };
+    /// let err = ConfirmationFlow::new(&order, Action::Confirm, FlowPolicy::default(), b"s", b"nonce-01").unwrap_err();
+    /// assert_eq!(err.kind(), ErrorKind::InvalidRecord);
+    /// ```
     pub fn new(
         order: &Order,
         action: Action,
         policy: FlowPolicy,
         secret: &[u8],
+        nonce: &[u8],
     ) -> Result<ConfirmationFlow, Error> {
         order.validate()?;
+        if !(order.total.is_finite() && (0.0..=MAX_TOTAL).contains(&order.total)) {
+            return Err(Error::new(
+                ErrorKind::InvalidRecord,
+                "total is not an amount from 0 to 10^12 (NaN, infinite or negative)",
+            ));
+        }
         policy.validate()?;
+        if !(MIN_NONCE..=MAX_NONCE).contains(&nonce.len()) {
+            return Err(Error::new(
+                ErrorKind::InvalidConfig,
+                "the flow nonce must be 8 to 64 bytes (16 random ones are right)",
+            ));
+        }
         let key = TokenKey::new(secret)?;
         let email = order.email.trim();
         let data = FlowData {
@@ -219,6 +265,9 @@ impl ConfirmationFlow {
             address_needed: order.address.trim().is_empty(),
             failure: None,
             reschedules: 0,
+            nonce: URL_SAFE_NO_PAD.encode(nonce),
+            epoch: 0,
+            link_sent: false,
             policy,
         };
         Ok(ConfirmationFlow { data, key })
@@ -227,15 +276,19 @@ impl ConfirmationFlow {
     /// Rebuilds a flow from a [`FlowSnapshot`] and the shop's secret.
     ///
     /// # Errors
-    /// [`ErrorKind::SnapshotVersion`] for an unknown version, [`ErrorKind::SnapshotCorrupt`] for
-    /// an inconsistent snapshot, [`ErrorKind::InvalidConfig`] for an empty secret.
+    /// [`ErrorKind::SnapshotVersion`] for another version; [`ErrorKind::SnapshotCorrupt`] for
+    /// a snapshot that was changed (an edited row as well as a flipped bit), sealed with
+    /// another secret, or is inconsistent; [`ErrorKind::InvalidConfig`] for an empty secret.
     pub fn restore(snapshot: FlowSnapshot, secret: &[u8]) -> Result<ConfirmationFlow, Error> {
-        let data = snapshot.into_data()?;
         let key = TokenKey::new(secret)?;
+        let data = snapshot.open(&key)?;
         let flow = ConfirmationFlow { data, key };
-        let consistent = flow.data.pos < flow.plan().len()
-            && (flow.data.state != FlowState::AwaitingFollowup
-                || (flow.data.followup_at.is_some() && flow.data.followup_channel.is_some()));
+        let d = &flow.data;
+        let consistent = d.pos < flow.plan().len()
+            && (d.state != FlowState::AwaitingFollowup
+                || (d.followup_at.is_some() && d.followup_channel.is_some()))
+            && (MIN_NONCE..=MAX_NONCE).contains(&flow.nonce().len())
+            && d.total.is_finite();
         if !consistent {
             return Err(Error::new(
                 ErrorKind::SnapshotCorrupt,
@@ -245,9 +298,9 @@ impl ConfirmationFlow {
         Ok(flow)
     }
 
-    /// The flow's state, to store between events.
+    /// The flow's state, sealed under the secret, to store between events.
     pub fn snapshot(&self) -> FlowSnapshot {
-        FlowSnapshot::of(&self.data)
+        FlowSnapshot::of(&self.data, &self.key)
     }
 
     /// Where the flow stands.
@@ -273,12 +326,38 @@ impl ConfirmationFlow {
         self.pending_timer().map(|(_, at)| at)
     }
 
-    /// Checks a link token for this order at `now`, with the reason when it fails.
+    /// Checks a link's token at `now`, with the reason when it fails. Only the latest link
+    /// this flow sent passes: not a token of the same order id issued elsewhere
+    /// ([`issue_token`](super::issue_token)), not a link of an earlier flow for a reused order
+    /// id, not a link a new number or a failed delivery replaced, and nothing in a flow that
+    /// has sent no link (a `review` flow starts with a call).
     ///
     /// # Errors
-    /// As [`TokenKey::verify`].
+    /// [`ErrorKind::TokenMalformed`] (not a token), [`ErrorKind::TokenWrongOrder`] (another
+    /// flow's), [`ErrorKind::TokenExpired`] (replaced, or past its time),
+    /// [`ErrorKind::TokenForged`] (the signature fails, or this flow has sent no link).
     pub fn verify_link(&self, token: &str, now: i64) -> Result<(), Error> {
-        self.key.verify(token, &self.data.order_id, now)
+        let d = &self.data;
+        let nonce = self.nonce();
+        let link = FlowLink {
+            nonce: &nonce,
+            epoch: d.epoch,
+        };
+        self.key.verify_flow_link(token, &d.order_id, link, now)?;
+        if !d.link_sent {
+            return Err(Error::new(
+                ErrorKind::TokenForged,
+                "this flow has sent no link",
+            ));
+        }
+        Ok(())
+    }
+
+    fn nonce(&self) -> Vec<u8> {
+        // Checked when the flow was restored: it decodes.
+        URL_SAFE_NO_PAD
+            .decode(self.data.nonce.as_bytes())
+            .unwrap_or_default()
     }
 
     /// Feeds one event; returns what the host must do, in order.
@@ -634,7 +713,10 @@ impl ConfirmationFlow {
             })
     }
 
+    /// Starts a run of the current timeline from its first usable step, with a new link.
     fn run_from_first(&mut self, at: i64, out: &mut Vec<FlowAction>) {
+        self.data.epoch = self.data.epoch.wrapping_add(1);
+        self.data.link_sent = false;
         let first = self
             .plan()
             .iter()
@@ -738,6 +820,9 @@ impl ConfirmationFlow {
             Step::Call | Step::Cancel | Step::GiveUp => return,
         };
         if let Some(action) = self.message(channel, template) {
+            if matches!(action, FlowAction::Send { link: Some(_), .. }) {
+                self.data.link_sent = true;
+            }
             out.push(action);
             self.data.sent = true;
         }
@@ -760,11 +845,15 @@ impl ConfirmationFlow {
             Channel::Call => return None,
         };
         let link = names::carries_link(template).then(|| {
-            format!(
-                "{}{}",
-                d.policy.link_base,
-                self.key.issue(&d.order_id, d.link_expires_at)
-            )
+            let nonce = self.nonce();
+            let link = FlowLink {
+                nonce: &nonce,
+                epoch: d.epoch,
+            };
+            let token = self
+                .key
+                .issue_flow_link(&d.order_id, link, d.link_expires_at);
+            format!("{}{token}", d.policy.link_base)
         });
         let total = format_total(d.total);
         let vars = MessageVars {

@@ -135,9 +135,12 @@ impl GuardSnapshot {
     }
 }
 
+/// The send guard snapshot format (`CHANGELOG.md` keeps its history).
+const GUARD_SNAPSHOT_VERSION: u32 = 1;
+
 const FORMAT: Format = Format {
     domain: b"codguard/send-guard-snapshot/v1",
-    version: 1,
+    version: GUARD_SNAPSHOT_VERSION,
     what: "send guard",
 };
 

@@ -4,7 +4,8 @@
 //! - [`ConfirmationFlow`] (in `flow`): the sans-IO state machine, fed [`Event`]s, returning
 //!   [`FlowAction`]s (the wire types are in `events`, the shop's settings [`FlowPolicy`] in
 //!   `policy`, the stored form [`FlowSnapshot`] in `snapshot`).
-//! - [`issue_token`] / [`verify_token`] / [`TokenKey`]: the signed, expiring link tokens.
+//! - [`issue_token`] / [`verify_token`] / [`TokenKey`]: signed, expiring order tokens for a
+//!   shop's own links (a flow's links are also bound to the flow: see [`ConfirmationFlow`]).
 //! - [`reply_intent`]: what a customer's free-text reply means.
 //! - [`render`], [`choose_lang`], [`default_template`]: the messages in Arabic, French, English.
 //! - [`sms_segments`]: what an SMS costs.
@@ -33,6 +34,6 @@ pub use sms::{sms_encoding, sms_segments, SmsEncoding};
 pub use snapshot::FlowSnapshot;
 pub use templates::{
     choose_lang, default_template, format_total, names, render, template_text, Lang, MessageVars,
-    TemplateOverrides,
+    TemplateOverrides, CURRENCY_MAX_CHARS, NAME_MAX_CHARS, ORDER_ID_MAX_CHARS, SHOP_MAX_CHARS,
 };
 pub use token::{issue_token, verify_token, TokenKey, TOKEN_LEN};

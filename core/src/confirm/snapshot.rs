@@ -2,18 +2,24 @@
 //! ([`FlowSnapshot`]).
 //!
 //! The machine (`flow.rs`) owns the meaning of these fields; this module owns their stored form
-//! and its version, so that the format can change in one place.
+//! and its version, so that the format can change in one place. The form is sealed
+//! (`seal.rs`): an HMAC under the shop's secret over the exact JSON, so a row edited in the
+//! shop's database is refused as well as a damaged one, and so is a key this version does not
+//! know.
 
 use serde::{Deserialize, Serialize};
 
 use super::events::{Channel, DeliveryFailure, FlowState};
 use super::policy::FlowPolicy;
+use super::seal::{Format, Sealed};
 use super::templates::Lang;
+use super::token::TokenKey;
 use crate::assessment::Action;
 use crate::error::{Error, ErrorKind};
 
 /// Everything a flow knows; the body of a [`FlowSnapshot`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub(super) struct FlowData {
     pub(super) order_id: String,
     pub(super) country: String,
@@ -44,57 +50,64 @@ pub(super) struct FlowData {
     pub(super) followup_channel: Option<Channel>,
     /// The link page must ask for a delivery address: the order had none, or the courier
     /// reported an address problem, and none was given since.
-    #[serde(default)]
     pub(super) address_needed: bool,
     /// The failed delivery being rescheduled.
-    #[serde(default)]
     pub(super) failure: Option<DeliveryFailure>,
     /// New windows the customer has picked after failed deliveries.
-    #[serde(default)]
     pub(super) reschedules: u32,
+    /// The flow's nonce (base64url): its links are bound to it, so no other flow's link, even
+    /// one for the same order id, passes here.
+    pub(super) nonce: String,
+    /// The current link's epoch: a new one with each run (start, new number, failed delivery).
+    pub(super) epoch: u32,
+    /// A message with the current epoch's link went out.
+    pub(super) link_sent: bool,
 }
 
-/// A flow's whole state, for the host's database. Versioned; restore with
-/// [`ConfirmationFlow::restore`](super::ConfirmationFlow::restore). The secret is not in it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct FlowSnapshot {
-    /// Format version (currently 1).
-    pub version: u32,
-    data: FlowData,
-}
-
-const SNAPSHOT_VERSION: u32 = 1;
+/// A flow's whole state, sealed for the host's database: `{"version": 2, "state": "<JSON>",
+/// "tag": "<HMAC>"}`. Restore with
+/// [`ConfirmationFlow::restore`](super::ConfirmationFlow::restore) and the same secret; the
+/// secret is not in it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct FlowSnapshot(Sealed);
 
 impl FlowSnapshot {
-    /// The snapshot of `data`, in the current format.
-    pub(super) fn of(data: &FlowData) -> FlowSnapshot {
-        FlowSnapshot {
-            version: SNAPSHOT_VERSION,
-            data: data.clone(),
-        }
+    /// The format version (currently 2; version 1 was not sealed and is refused).
+    pub fn version(&self) -> u32 {
+        self.0.version
     }
 
-    /// The flow's data, once the format is known and its policy valid. The machine checks
-    /// the rest (its position in its plan).
+    /// The snapshot of `data`, sealed under `key`.
+    pub(super) fn of(data: &FlowData, key: &TokenKey) -> FlowSnapshot {
+        FlowSnapshot(FORMAT.seal(key, data))
+    }
+
+    /// The flow's data, once the version is known, the tag holds and the policy is valid. The
+    /// machine checks the rest (its position in its plan).
     ///
     /// # Errors
-    /// [`ErrorKind::SnapshotVersion`] for an unknown version, [`ErrorKind::SnapshotCorrupt`]
-    /// for an invalid policy or an empty order id.
-    pub(super) fn into_data(self) -> Result<FlowData, Error> {
-        if self.version != SNAPSHOT_VERSION {
-            return Err(Error::new(
-                ErrorKind::SnapshotVersion,
-                format!("snapshot version {} is not supported", self.version),
-            ));
-        }
+    /// [`ErrorKind::SnapshotVersion`] for another version, [`ErrorKind::SnapshotCorrupt`] for
+    /// a tag that does not hold (changed, damaged, or another secret), unknown keys, an invalid
+    /// policy, an empty order id or a nonce that is not one.
+    pub(super) fn open(&self, key: &TokenKey) -> Result<FlowData, Error> {
+        let data: FlowData = FORMAT.open(key, &self.0)?;
         let corrupt = |m: &str| Error::new(ErrorKind::SnapshotCorrupt, m.to_owned());
-        self.data
-            .policy
+        data.policy
             .validate()
             .map_err(|_| corrupt("the snapshot's policy is invalid"))?;
-        if self.data.order_id.trim().is_empty() {
+        if data.order_id.trim().is_empty() {
             return Err(corrupt("the snapshot's order id is empty"));
         }
-        Ok(self.data)
+        Ok(data)
     }
 }
+
+/// The flow snapshot format (`CHANGELOG.md` keeps its history): 2 is sealed; 1 was not.
+const SNAPSHOT_VERSION: u32 = 2;
+
+const FORMAT: Format = Format {
+    domain: b"codguard/flow-snapshot/v2",
+    version: SNAPSHOT_VERSION,
+    what: "flow",
+};

@@ -1,11 +1,13 @@
 //! The flow's messages: default texts in Arabic, French and English (from
 //! `core/data/templates_default.json`), shop overrides, language choice and rendering.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
 use serde::{Deserialize, Serialize};
 
+use crate::normalize::text::{is_blank, is_invisible};
 use crate::record::Order;
 
 /// A message language.
@@ -172,24 +174,72 @@ pub(crate) const PLACEHOLDERS: [&str; 7] = [
     "name", "order_id", "total", "currency", "amount", "link", "shop",
 ];
 
-/// Text that stands for "no value" when a host stringified a null.
-fn present(text: &str) -> Option<&str> {
+/// The most characters a message shows of a name a customer typed, so that a 1 MB name cannot
+/// turn one SMS into thousands of paid parts, nor a name carry a second message of its own.
+/// Names and shop names are cut at a word when one is near.
+pub const NAME_MAX_CHARS: usize = 32;
+/// The most characters a message shows of an order id (the customer still recognises it).
+pub const ORDER_ID_MAX_CHARS: usize = 32;
+/// The most characters a message shows of the shop's name.
+pub const SHOP_MAX_CHARS: usize = 32;
+/// The most characters a message shows of a currency (codes are 3 letters, symbols a few more).
+pub const CURRENCY_MAX_CHARS: usize = 8;
+/// A formatted total is short; the cap only stops a caller's odd text.
+const TOTAL_MAX_CHARS: usize = 24;
+
+/// A field as a message shows it: on one line (line breaks, controls and invisible marks
+/// dropped, runs of spaces as one), at most `max` characters; `None` when nothing is left or it
+/// is a null word a host may have stringified (`None`, `null`, `undefined`, `NaN`).
+fn present(text: &str, max: usize) -> Option<Cow<'_, str>> {
     let t = text.trim();
     let null_word = ["none", "null", "undefined", "nan"]
         .iter()
         .any(|w| t.eq_ignore_ascii_case(w));
-    (!t.is_empty() && !null_word).then_some(t)
+    if null_word || is_blank(t) {
+        return None;
+    }
+    let odd = |c: char| c.is_control() || is_invisible(c) || (c.is_whitespace() && c != ' ');
+    if !t.chars().any(odd) && !t.contains("  ") && t.chars().count() <= max {
+        return Some(Cow::Borrowed(t));
+    }
+    let mut one_line = String::with_capacity(t.len().min(max * 4));
+    for c in t.chars() {
+        if c.is_whitespace() {
+            if !one_line.ends_with(' ') {
+                one_line.push(' ');
+            }
+        } else if !(c.is_control() || is_invisible(c)) {
+            one_line.push(c);
+        }
+    }
+    Some(Cow::Owned(cut(one_line.trim(), max).to_owned()))
+}
+
+/// The first `max` characters of `text`, at the last space in their second half when the cut
+/// falls inside a word.
+fn cut(text: &str, max: usize) -> &str {
+    let Some((end, next)) = text.char_indices().nth(max) else {
+        return text;
+    };
+    let kept = &text[..end];
+    if next == ' ' {
+        return kept.trim_end();
+    }
+    match kept.rfind(' ') {
+        Some(space) if kept[..space].chars().count() >= max / 2 => kept[..space].trim_end(),
+        _ => kept,
+    }
 }
 
 /// The values of one message, resolved once: `None` is an absent value.
 struct Values<'a> {
-    name: &'a str,
-    order_id: Option<&'a str>,
-    total: Option<&'a str>,
-    currency: Option<&'a str>,
+    name: Cow<'a, str>,
+    order_id: Option<Cow<'a, str>>,
+    total: Option<Cow<'a, str>>,
+    currency: Option<Cow<'a, str>>,
     amount: Option<String>,
     link: Option<&'a str>,
-    shop: Option<&'a str>,
+    shop: Option<Cow<'a, str>>,
 }
 
 impl<'a> Values<'a> {
@@ -198,32 +248,32 @@ impl<'a> Values<'a> {
             .customer_word
             .get(&lang)
             .map_or("", String::as_str);
-        let total = present(vars.total);
-        let currency = present(vars.currency);
+        let total = present(vars.total, TOTAL_MAX_CHARS);
+        let currency = present(vars.currency, CURRENCY_MAX_CHARS);
         Values {
-            name: present(vars.name).unwrap_or(customer),
-            order_id: present(vars.order_id),
+            name: present(vars.name, NAME_MAX_CHARS).unwrap_or(Cow::Borrowed(customer)),
+            order_id: present(vars.order_id, ORDER_ID_MAX_CHARS),
+            amount: total.as_ref().map(|t| match &currency {
+                Some(c) => format!("{t} {c}"),
+                None => t.to_string(),
+            }),
             total,
             currency,
-            amount: total.map(|t| match currency {
-                Some(c) => format!("{t} {c}"),
-                None => t.to_owned(),
-            }),
-            link: present(vars.link),
-            shop: present(vars.shop),
+            link: Some(vars.link.trim()).filter(|l| !l.is_empty()),
+            shop: present(vars.shop, SHOP_MAX_CHARS),
         }
     }
 
     /// `None` for a name that is no placeholder; `Some(None)` for an absent value.
     fn get(&self, placeholder: &str) -> Option<Option<&str>> {
         Some(match placeholder {
-            "name" => Some(self.name),
-            "order_id" => self.order_id,
-            "total" => self.total,
-            "currency" => self.currency,
+            "name" => Some(&*self.name),
+            "order_id" => self.order_id.as_deref(),
+            "total" => self.total.as_deref(),
+            "currency" => self.currency.as_deref(),
             "amount" => self.amount.as_deref(),
             "link" => self.link,
-            "shop" => self.shop,
+            "shop" => self.shop.as_deref(),
             _ => return None,
         })
     }
@@ -486,19 +536,24 @@ mod tests {
                             for gap in ["  ", " ,", " .", " ،", "  (", "de  ", "of  "] {
                                 assert!(!r.contains(gap), "{gap:?} in {ctx}");
                             }
-                            let has_total = present(total).is_some();
+                            let has_total = present(total, TOTAL_MAX_CHARS).is_some();
                             assert_eq!(
                                 r.contains("349") || r.contains("1299.50"),
                                 has_total && shows_amount,
                                 "{ctx}"
                             );
-                            let has_currency = has_total && present(currency).is_some();
+                            let has_currency =
+                                has_total && present(currency, CURRENCY_MAX_CHARS).is_some();
                             assert_eq!(r.contains("MAD"), has_currency && shows_amount, "{ctx}");
                             let word = defaults()
                                 .customer_word
                                 .get(&lang)
                                 .map_or("", String::as_str);
-                            assert_eq!(r.contains(word), present(name).is_none(), "{ctx}");
+                            assert_eq!(
+                                r.contains(word),
+                                present(name, NAME_MAX_CHARS).is_none(),
+                                "{ctx}"
+                            );
                         }
                     }
                 }
@@ -612,5 +667,88 @@ mod tests {
         assert!(!ok("{#total}{#amount}{/total}{/amount}", link));
         assert!(!ok("{#total}{#total}{/total}{/total}", link));
         assert!(!ok("   ", link));
+    }
+
+    #[test]
+    fn typed_fields_are_capped_and_kept_on_one_line() {
+        let huge = "Salma ".repeat(200_000);
+        let v = MessageVars {
+            name: &huge,
+            order_id: "o-1",
+            ..MessageVars::default()
+        };
+        let r = render("{name}|{order_id}", &v, Lang::Fr);
+        assert_eq!(r, "Salma Salma Salma Salma Salma|o-1");
+        // A name cannot carry a message of its own.
+        let v = MessageVars {
+            name: "Salma\n\nVotre commande est annulée, appelez le +44 7400 123456",
+            ..v
+        };
+        let r = render("{name}", &v, Lang::Fr);
+        assert!(!r.contains('\n'), "{r}");
+        assert_eq!(r, "Salma Votre commande est");
+        // Invisible marks and bidi overrides go; a word longer than the cap is cut in it.
+        let v = MessageVars {
+            name: "\u{202e}Salma\u{200f}",
+            shop: &"x".repeat(100),
+            currency: "MAD MAD MAD MAD",
+            total: "5",
+            ..v
+        };
+        assert_eq!(render("{name}", &v, Lang::En), "Salma");
+        assert_eq!(render("{shop}", &v, Lang::En), "x".repeat(SHOP_MAX_CHARS));
+        assert_eq!(render("{amount}", &v, Lang::En), "5 MAD MAD");
+        // Only invisible marks: no name.
+        let v = MessageVars {
+            name: "\u{200b}\u{3164}",
+            ..v
+        };
+        assert_eq!(render("{name}", &v, Lang::En), "dear customer");
+    }
+
+    /// Whatever the order's fields, a default SMS stays within its segment budget: 2 parts in
+    /// GSM-7, 5 in UCS-2 (Arabic), with the default link.
+    #[test]
+    fn default_sms_stay_within_their_segment_budget() {
+        let link = format!("https://shop.example/c/{}", "A".repeat(32));
+        let worst = [
+            ("€".repeat(1000), "€".repeat(1000)),
+            ("ب".repeat(1000), "ب".repeat(1000)),
+            ("😀".repeat(1000), "😀".repeat(1000)),
+        ];
+        let mut most = (0, 0);
+        for (name, id) in &worst {
+            let v = MessageVars {
+                name,
+                order_id: id,
+                total: "999999999999",
+                currency: "€€€€€€€€€€",
+                link: &link,
+                shop: name,
+            };
+            for n in [
+                names::SMS_CONFIRM,
+                names::PREPAYMENT_OFFER,
+                names::RESCHEDULE,
+                names::FOLLOWUP,
+            ] {
+                for lang in LANGS {
+                    let body = render(default_template(n, lang).unwrap_or_default(), &v, lang);
+                    let parts = crate::confirm::sms_segments(&body);
+                    match crate::confirm::sms_encoding(&body) {
+                        crate::confirm::SmsEncoding::Gsm7 => most.0 = most.0.max(parts),
+                        crate::confirm::SmsEncoding::Ucs2 => most.1 = most.1.max(parts),
+                    }
+                }
+            }
+        }
+        assert!(
+            most.0 <= 2 && most.1 <= 5,
+            "most parts (GSM-7, UCS-2): {most:?}"
+        );
+        assert!(
+            most.0 >= 2 && most.1 >= 4,
+            "the worst cases are real ones: {most:?}"
+        );
     }
 }
