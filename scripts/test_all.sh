@@ -35,7 +35,7 @@ cg_stop_databases_on_exit
 echo "== Rust"
 cargo test --workspace --exclude codguard-python
 
-for surface in c php python store; do
+for surface in c php python store oscar; do
   echo "== $surface"
   bash "scripts/ci_$surface.sh"
 done
