@@ -46,7 +46,10 @@ fn orders(n: usize, dense: bool) -> (Vec<codguard::HistoryRecord>, Vec<codguard:
         density: synth::Density::Dense,
     });
     let mut history = shop.data.history;
-    assert!(history.len() >= n, "the dense shop has fewer orders than asked");
+    assert!(
+        history.len() >= n,
+        "the dense shop has fewer orders than asked"
+    );
     history.truncate(n);
     let mut queries = shop.data.queries;
     queries.truncate(20_000);

@@ -245,5 +245,8 @@ fn the_dense_shop_crowds_the_doors() {
     let (usual, dense) = (shop(synth::Density::Usual), shop(synth::Density::Dense));
     let (u, d) = (looked(&usual), looked(&dense));
     // 3.0 against 2.65 here; the gap widens with the shop (the dense streets fill up).
-    assert!(d > 1.1 * u, "dense {d:.2} against usual {u:.2} orders judged per walk");
+    assert!(
+        d > 1.1 * u,
+        "dense {d:.2} against usual {u:.2} orders judged per walk"
+    );
 }
