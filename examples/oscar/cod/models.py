@@ -81,7 +81,7 @@ class QueueItem(models.Model):
         "delivery_failed_no_answer": "Livraison échouée, pas de réponse : appeler",
         "delivery_failed_again": "Livraison échouée encore une fois : décider (appel ou retour)",
         "prepayment_reply": "Réponse à l'offre de prépaiement",
-        "send_denied": "Message refusé par le garde-fou d'envoi : appeler",
+        "flow_broken": "Suivi de la commande illisible (modifié en base ?) : traiter à la main",
     }
 
     order = models.ForeignKey("order.Order", on_delete=models.CASCADE, related_name="cod_queue")

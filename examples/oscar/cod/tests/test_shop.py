@@ -244,6 +244,24 @@ class PeriodicJobAndReplies(TestCase):
         channels = list(OutboxMessage.objects.filter(order=order).values_list("channel", flat=True))
         self.assertEqual(channels, ["sms", "whatsapp"])
 
+    def test_a_damaged_snapshot_goes_to_a_person_and_the_job_goes_on(self):
+        broken = place(NEW, "T-BROKEN")
+        fine = place(NEW, "T-FINE", name="Nadia Berrada", phone="0612784977", email="",
+                     line1="3 Rue Tarik Ibn Ziad", city="Fès")
+        Flow.objects.filter(order=broken).update(snapshot=b'{"version": 2, "state": "{}", "tag": "00"}')
+        at = max(Flow.objects.get(order=o).next_deadline for o in (broken, fine))
+        self.assertEqual(services.tick_due(at=at), 2)
+        self.assertEqual([q.reason for q in QueueItem.objects.filter(order=broken)], ["flow_broken"])
+        self.assertIsNone(Flow.objects.get(order=broken).next_deadline)
+        self.assertGreater(Flow.objects.get(order=fine).next_deadline, at)
+
+    def test_send_guard_stops_messages_to_foreign_numbers(self):
+        # SMS pumping: a fake order with a premium-rate number abroad. The shop's guard admits
+        # Moroccan numbers only; the flow moves on to the email, which costs nothing.
+        order = place(NEW, "T-PUMP", phone="+33612345678")
+        channels = list(OutboxMessage.objects.filter(order=order).values_list("channel", flat=True))
+        self.assertEqual(channels, ["email"])
+
     def test_unclear_reply_goes_to_customer_service(self):
         order = place(NEW, "T-REPLY")
         services.reply(order, "sms", "shkoun nta?")
