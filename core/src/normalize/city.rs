@@ -230,8 +230,7 @@ fn best_of(
 /// the gazetteer lacks (see [`place_key_without`]). Empty in every other call.
 fn is_missing(g: &Gazetteer, i: usize, missing: &[CityId]) -> bool {
     !missing.is_empty()
-        && g
-            .cities
+        && g.cities
             .get(i)
             .is_some_and(|c| missing.contains(&CityId(c.id)))
 }
