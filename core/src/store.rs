@@ -73,7 +73,10 @@ use crate::record::{HistoryRecord, Order, Outcome};
 ///
 /// 2: a city the gazetteer lacks is keyed by its cross-script sketch, not its folded text, so
 /// that one place in two scripts has one key.
-pub const KEY_FORMAT: u32 = 2;
+///
+/// 3: every official commune of MA and DZ is a gazetteer city (keyed by its id, not its sketch),
+/// and the name keys read more spellings as one (ben = بل, n or m before b, a final ع, aboul).
+pub const KEY_FORMAT: u32 = 3;
 
 /// A past order as a `cg_orders` row.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
