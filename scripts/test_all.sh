@@ -9,8 +9,7 @@
 # What it installs when missing (scripts/lib.sh): Debian packages by name (libcjson-dev,
 # php-cli, php-mysql, postgresql, mariadb-server, python3-venv, openjdk-17-jre-headless),
 # cbindgen into target/tools (never over a cbindgen of your own), Python packages (pyspark
-# among them) into the venv target/py-venv. A second
-# run installs nothing. Database servers it starts are stopped when it ends; servers that were
+# among them) into the venv target/py-venv. A second run installs nothing. Database servers it starts are stopped when it ends; servers that were
 # already running are left running.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -36,7 +35,7 @@ cg_stop_databases_on_exit
 echo "== Rust"
 cargo test --workspace --exclude codguard-python
 
-for surface in c php python store spark; do
+for surface in c php python store oscar spark; do
   echo "== $surface"
   bash "scripts/ci_$surface.sh"
 done
