@@ -53,7 +53,9 @@ def valid_for_peer(e164: str) -> bool:
 def compare() -> dict:
     numbers = example_numbers()
     numbers += varied_numbers(numbers)
-    tally: Counter[str] = Counter()
+    tally: Counter[str] = Counter({k: 0 for k in (
+        "writings", "valid", "valid_same", "valid_unknown_to_codguard", "invalid_agreed",
+        "invalid_other_reading", "plus00", "plus00_same", "glued", "glued_none", "glued_meant")})
     wrong: list[str] = []
     for i, n in enumerate(numbers):
         region = phonenumbers.region_code_for_number(n)
