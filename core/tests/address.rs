@@ -518,3 +518,35 @@ proptest! {
         }
     }
 }
+
+/// Every example row of docs/address.md (address, street (skeletons), house, unit[, landmark])
+/// is what the parser gives: the documentation cannot drift from the code.
+#[test]
+fn docs_examples_hold() {
+    let doc = include_str!("../../docs/address.md");
+    let none = |cell: &str| (cell != "—").then(|| cell.to_string());
+    let mut rows = 0;
+    for line in doc.lines().filter(|l| l.starts_with("| `")) {
+        let cells: Vec<&str> = line.trim_matches('|').split(" | ").map(str::trim).collect();
+        let (street, house, unit) = (cells[1], none(cells[2]), none(cells[3]));
+        let (tokens, skeletons) = match street.split_once(" (") {
+            Some((t, k)) => (t, Some(k.trim_end_matches(')'))),
+            None => (street, None),
+        };
+        for raw in cells[0].split(" / ") {
+            let raw = raw.trim().trim_matches('`');
+            let a = normalize_address(raw, "", "").expect("normalizes");
+            assert_eq!(a.street.join(" "), tokens, "{raw}");
+            if let Some(k) = skeletons {
+                let got: Vec<String> = a.street.iter().map(|t| skeleton(t)).collect();
+                assert_eq!(got.join(" "), k, "{raw}");
+            }
+            assert_eq!((&a.house_number, &a.unit), (&house, &unit), "{raw}");
+            if let Some(landmark) = cells.get(4) {
+                assert_eq!(a.landmark.as_deref(), Some(*landmark), "{raw}");
+            }
+            rows += 1;
+        }
+    }
+    assert!(rows >= 40, "{rows} examples");
+}
