@@ -1,6 +1,12 @@
 """codguard from Python: normalize_phone vs phonenumbers, assess_many vs assess, call overhead.
 
 Run: python benches/python_bench.py [--data ../shared/data/dev]. Prints a table and one JSON line.
+
+Latency on a big history (issue 12: what a crowded neighbourhood costs), generated once:
+    cargo run --release --example synth -- --dense --customers 460000 --out target/dense-1m
+    python benches/python_bench.py --latency --data target/dense-1m [--history 100000]
+loads the first N past orders (all by default), then times each new order's `assess` alone
+(p50, p99 over up to 20,000 of them); nothing else.
 """
 
 from __future__ import annotations
@@ -92,10 +98,57 @@ def bench_engine(d: Path) -> dict:
     }
 
 
+def read_jsonl(p: Path, limit: int | None = None) -> list[dict]:
+    out: list[dict] = []
+    with p.open(encoding="utf-8") as f:
+        for line in f:
+            if limit is not None and len(out) >= limit:
+                break
+            if line.strip():
+                out.append(json.loads(line))
+    return out
+
+
+def bench_latency(d: Path, history_limit: int | None, queries_limit: int = 20000) -> dict:
+    engine = codguard.Engine()
+    history = read_jsonl(d / "history.jsonl", history_limit)
+    t = time.perf_counter()
+    for at in range(0, len(history), 100_000):
+        engine.add_history(history[at:at + 100_000])
+    ingest = time.perf_counter() - t
+    n = len(history)
+    del history
+    queries = read_jsonl(d / "queries.jsonl", queries_limit)
+    engine.assess(queries[0])
+    micros: list[float] = []
+    clock = time.perf_counter_ns
+    for q in queries:
+        t0 = clock()
+        engine.assess(q)
+        micros.append((clock() - t0) / 1000)
+    micros.sort()
+
+    def pct(p: float) -> float:
+        return round(micros[int((len(micros) - 1) * p)], 2)
+
+    return {"history": n, "queries": len(queries), "ingest_s": round(ingest, 1),
+            "assess_p50_us": pct(0.5), "assess_p99_us": pct(0.99)}
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--data")
-    d = data_dir(ap.parse_args().data)
+    ap.add_argument("--latency", action="store_true", help="only assess p50/p99 on --data")
+    ap.add_argument("--history", type=int, help="with --latency: the first N past orders")
+    args = ap.parse_args()
+    d = data_dir(args.data)
+    if args.latency:
+        if d is None:
+            raise SystemExit("--latency needs --data DIR with history.jsonl and queries.jsonl")
+        r = bench_latency(d, args.history)
+        print(f"{r['history']:,} past orders: assess p50 {r['assess_p50_us']} us, p99 {r['assess_p99_us']} us")
+        print(json.dumps({"latency": r}))
+        return
     phones = FALLBACK_PHONES
     if d is not None and (d / "phones.tsv").is_file():
         rows = [line.rstrip("\n").split("\t") for line in (d / "phones.tsv").open(encoding="utf-8")][1:]

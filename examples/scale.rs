@@ -4,10 +4,22 @@
 //!
 //! ```text
 //! cargo run --release --example scale -- 100000 1000000 5000000
+//! cargo run --release --example scale -- --dense 100000 1000000
 //! ```
 //! Each size runs in its own process (this program re-executes itself), so memory figures do
 //! not mix. The histories are deterministic (fixed seed): customers with 1 to 5 orders in six
 //! countries, phones in varied formats, Arabic and French addresses, shared streets and names.
+//! With `--dense`, the labelled generator's crowded shop instead (`synth --dense`: 30 streets
+//! per city, houses 1 to 249, 12% of customers a neighbour of another), its history cut at the
+//! size asked for, its customers' new orders assessed.
+//!
+//! With `SCALE_KEEP=DIR` the snapshot and the new orders of each size stay in DIR
+//! (`scale-[dense-]N.snapshot`, `.jsonl`), to profile the worker alone:
+//! `valgrind --tool=callgrind --toggle-collect='*Engine::assess*' target/release/examples/scale
+//! --serve DIR/scale-dense-1000000.snapshot DIR/scale-dense-1000000.jsonl`.
+//!
+//! Besides time and memory, each run reports how many past orders the walk judged per
+//! assessment (`looked`: p50, p99, mean): the work that grows with the neighbourhood.
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -21,6 +33,40 @@ mod dataset;
 #[path = "common/synth.rs"]
 mod synth;
 use synth::synth;
+
+/// The history of `n` orders and 20,000 new orders: the bench stream, or the crowded shop.
+fn orders(n: usize, dense: bool) -> (Vec<codguard::HistoryRecord>, Vec<codguard::Order>) {
+    if !dense {
+        return synth(n, 20_000);
+    }
+    // About 2.2 past orders per customer: half as many customers as orders is enough.
+    let shop = synth::generate(&synth::Config {
+        customers: (n / 2).max(20_000),
+        seed: 1,
+        density: synth::Density::Dense,
+    });
+    let mut history = shop.data.history;
+    assert!(
+        history.len() >= n,
+        "the dense shop has fewer orders than asked"
+    );
+    history.truncate(n);
+    let mut queries = shop.data.queries;
+    queries.truncate(20_000);
+    (history, queries)
+}
+
+/// How many past orders the walk judged per assessment: p50, p99, mean.
+fn looked(engine: &Engine, queries: &[codguard::Order]) -> (usize, usize, f64) {
+    let mut counts: Vec<usize> = queries
+        .iter()
+        .map(|q| engine.walk_cost(q).expect("valid order"))
+        .collect();
+    counts.sort_unstable();
+    let pct = |p: f64| counts[((counts.len() - 1) as f64 * p) as usize];
+    let mean = counts.iter().sum::<usize>() as f64 / counts.len() as f64;
+    (pct(0.5), pct(0.99), mean)
+}
 
 /// Counts live heap bytes while `COUNTING` is on, so the engine's own memory can be told from
 /// what the allocator keeps around. Off while anything is timed: a shared counter updated by
@@ -71,8 +117,8 @@ fn latencies(engine: &Engine, queries: &[codguard::Order]) -> (f64, f64, f64) {
     (pct(0.5), pct(0.99), matched as f64 / queries.len() as f64)
 }
 
-fn run(n: usize) {
-    let (history, queries) = synth(n, 20_000);
+fn run(n: usize, dense: bool) {
+    let (history, queries) = orders(n, dense);
     let mut engine = Engine::new(PolicyConfig::default());
     // Warm the process-wide tables (phone metadata, word lists) outside the measurement.
     let _ = engine.assess(&queries[0]);
@@ -83,6 +129,7 @@ fn run(n: usize) {
     let ingest = t.elapsed().as_secs_f64();
 
     let after_ingest = latencies(&engine, &queries);
+    let looked = looked(&engine, &queries);
     let t = Instant::now();
     let bytes = engine.save();
     let save = t.elapsed().as_secs_f64();
@@ -95,12 +142,25 @@ fn run(n: usize) {
 
     // How a worker serves: a fresh process loads the snapshot at start, then assesses (its heap
     // has none of the churn of generating and ingesting a million records here).
-    let dir = std::env::temp_dir();
-    let snap = dir.join(format!(
-        "codguard-scale-{n}-{}.snapshot",
-        std::process::id()
-    ));
-    let orders = dir.join(format!("codguard-scale-{n}-{}.jsonl", std::process::id()));
+    let keep = std::env::var_os("SCALE_KEEP").map(std::path::PathBuf::from);
+    let (snap, orders) = match &keep {
+        Some(dir) => {
+            let name = format!("scale-{}{n}", if dense { "dense-" } else { "" });
+            std::fs::create_dir_all(dir).expect("SCALE_KEEP is a writable directory");
+            (
+                dir.join(format!("{name}.snapshot")),
+                dir.join(format!("{name}.jsonl")),
+            )
+        }
+        None => {
+            let dir = std::env::temp_dir();
+            let id = std::process::id();
+            (
+                dir.join(format!("codguard-scale-{n}-{id}.snapshot")),
+                dir.join(format!("codguard-scale-{n}-{id}.jsonl")),
+            )
+        }
+    };
     let lines: Vec<String> = queries
         .iter()
         .map(|q| serde_json::to_string(q).expect("an order serializes"))
@@ -111,7 +171,9 @@ fn run(n: usize) {
         .args(["--serve".as_ref(), snap.as_os_str(), orders.as_os_str()])
         .output()
         .expect("the worker starts");
-    let _ = (std::fs::remove_file(&snap), std::fs::remove_file(&orders));
+    if keep.is_none() {
+        let _ = (std::fs::remove_file(&snap), std::fs::remove_file(&orders));
+    }
     let served: Vec<f64> = String::from_utf8_lossy(&worker.stdout)
         .split_whitespace()
         .filter_map(|w| w.parse().ok())
@@ -129,7 +191,10 @@ fn run(n: usize) {
     COUNTING.store(false, Ordering::SeqCst);
     drop(counted);
     println!(
-        "{{\"history\": {n}, \"ingest_orders_per_s\": {:.0}, \"heap_bytes_per_order\": {per_order:.0}, \"assess_p50_us\": {:.2}, \"assess_p99_us\": {:.2}, \"worker_assess_p50_us\": {:.2}, \"worker_assess_p99_us\": {:.2}, \"matches_per_query\": {:.2}, \"snapshot_mb\": {:.1}, \"save_s\": {save:.3}, \"load_s\": {load:.3}}}",
+        "{{\"history\": {n}, \"dense\": {dense}, \"looked_p50\": {}, \"looked_p99\": {}, \"looked_mean\": {:.1}, \"ingest_orders_per_s\": {:.0}, \"heap_bytes_per_order\": {per_order:.0}, \"assess_p50_us\": {:.2}, \"assess_p99_us\": {:.2}, \"worker_assess_p50_us\": {:.2}, \"worker_assess_p99_us\": {:.2}, \"matches_per_query\": {:.2}, \"snapshot_mb\": {:.1}, \"save_s\": {save:.3}, \"load_s\": {load:.3}}}",
+        looked.0,
+        looked.1,
+        looked.2,
         n as f64 / ingest,
         after_ingest.0,
         after_ingest.1,
@@ -149,7 +214,8 @@ fn serve(snapshot: &str, orders: &str) {
     let queries: Vec<codguard::Order> = Engine::parse_jsonl(&text).expect("own orders parse");
     let _ = engine.assess(&queries[0]);
     let (p50, p99, _) = latencies(&engine, &queries);
-    println!("{p50:.2} {p99:.2}");
+    let (l50, l99, mean) = looked(&engine, &queries);
+    println!("{p50:.2} {p99:.2} looked {l50} {l99} {mean:.1}");
 }
 
 fn main() {
@@ -160,12 +226,10 @@ fn main() {
             return;
         }
     }
-    let sizes: Vec<usize> = std::env::args()
-        .skip(1)
-        .filter_map(|a| a.parse().ok())
-        .collect();
+    let dense = args.iter().any(|a| a == "--dense");
+    let sizes: Vec<usize> = args.iter().skip(1).filter_map(|a| a.parse().ok()).collect();
     if let [n] = sizes.as_slice() {
-        run(*n);
+        run(*n, dense);
         return;
     }
     let sizes = if sizes.is_empty() {
@@ -175,7 +239,11 @@ fn main() {
     };
     let exe = std::env::current_exe().expect("own path");
     for n in sizes {
-        let status = std::process::Command::new(&exe).arg(n.to_string()).status();
+        let mut child = std::process::Command::new(&exe);
+        if dense {
+            child.arg("--dense");
+        }
+        let status = child.arg(n.to_string()).status();
         if !status.is_ok_and(|s| s.success()) {
             eprintln!("scale: run with {n} orders failed");
             std::process::exit(1);

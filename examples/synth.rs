@@ -16,7 +16,7 @@ mod synth;
 use std::path::PathBuf;
 
 const USAGE: &str = "\
-usage: synth --out DIR [--customers N] [--seed S]
+usage: synth --out DIR [--customers N] [--seed S] [--dense]
 
 Writes a synthetic cash-on-delivery shop with ground truth into DIR:
 history.jsonl, queries.jsonl, truth.jsonl (the formats of the shared sample
@@ -25,6 +25,8 @@ data), phones.tsv and meta.json. One seed always gives the same files.
   --out DIR          where to write (created if missing)
   --customers N      customers, each with one new order (default 5000)
   --seed S           the seed (default 1)
+  --dense            crowded streets: 30 per city, houses 1 to 249, 12% of
+                     customers a neighbour of another (to measure the walk)
   -h, --help         this help";
 
 fn parse() -> Result<(PathBuf, synth::Config), lexopt::Error> {
@@ -37,6 +39,7 @@ fn parse() -> Result<(PathBuf, synth::Config), lexopt::Error> {
             Long("out") => out = Some(PathBuf::from(parser.value()?)),
             Long("customers") => config.customers = parser.value()?.parse()?,
             Long("seed") => config.seed = parser.value()?.parse()?,
+            Long("dense") => config.density = synth::Density::Dense,
             Short('h') | Long("help") => {
                 println!("{USAGE}");
                 std::process::exit(0);

@@ -153,6 +153,22 @@ impl Engine {
         Ok(self.assess_features(order, &features))
     }
 
+    /// How many past orders assessing `order` judges (see [`crate::history::Gathered::looked`]):
+    /// what the scale example reports per assessment. Not part of the contract.
+    ///
+    /// # Errors
+    /// As [`Engine::assess`].
+    #[doc(hidden)]
+    pub fn walk_cost(&self, order: &Order) -> Result<usize, Error> {
+        order.validate()?;
+        let features = Features::of(order);
+        let assessor = Assessor {
+            config: &self.config,
+            history: &self.history,
+        };
+        Ok(assessor.gather(&self.history, order, &features).looked)
+    }
+
     /// Assesses many orders; on every core with the `parallel` feature.
     pub fn assess_many(&self, orders: &[Order]) -> Vec<Result<Assessment, Error>> {
         #[cfg(feature = "parallel")]

@@ -17,6 +17,7 @@ fn small(seed: u64) -> synth::Shop {
     generate(&Config {
         customers: 600,
         seed,
+        ..Config::default()
     })
 }
 
@@ -216,5 +217,36 @@ fn the_revised_policy_decides_the_cases_the_revision_changed() {
     assert_eq!(
         contract_class(&[(Outcome::Cancelled, false)], Junk::default()),
         CustomerClass::New
+    );
+}
+
+/// The dense shop crowds its doors: the walk from a new order judges more past orders than in
+/// the usual shop of as many customers.
+#[test]
+fn the_dense_shop_crowds_the_doors() {
+    let shop = |density| {
+        generate(&Config {
+            customers: 3_000,
+            seed: 2,
+            density,
+        })
+    };
+    let looked = |shop: &synth::Shop| {
+        let mut engine = codguard::engine::Engine::new(Default::default());
+        engine.add_history(shop.data.history.clone()).unwrap();
+        let total: usize = shop
+            .data
+            .queries
+            .iter()
+            .map(|q| engine.walk_cost(q).unwrap())
+            .sum();
+        total as f64 / shop.data.queries.len() as f64
+    };
+    let (usual, dense) = (shop(synth::Density::Usual), shop(synth::Density::Dense));
+    let (u, d) = (looked(&usual), looked(&dense));
+    // 3.0 against 2.65 here; the gap widens with the shop (the dense streets fill up).
+    assert!(
+        d > 1.1 * u,
+        "dense {d:.2} against usual {u:.2} orders judged per walk"
     );
 }

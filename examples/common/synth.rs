@@ -61,6 +61,22 @@ pub struct Config {
     pub customers: usize,
     /// The seed: one seed, one shop.
     pub seed: u64,
+    /// A crowded shop, to measure what neighbours cost (see [`Density::Dense`]).
+    pub density: Density,
+}
+
+/// How crowded the streets are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Density {
+    /// Named streets and a few hundred numbered ones; one customer in twelve a neighbour of an
+    /// earlier one.
+    #[default]
+    Usual,
+    /// 30 streets per city (the named ones and six numbered), house numbers 1 to 249, and 12%
+    /// of customers a neighbour of an earlier one (the same building, another flat): at a
+    /// million past orders the doors and streets are crowded, as a big shop's are in the
+    /// districts it serves most. Issue 12 measures the walk's cost on such a history.
+    Dense,
 }
 
 impl Default for Config {
@@ -69,6 +85,7 @@ impl Default for Config {
         Config {
             customers: 5_000,
             seed: 1,
+            density: Density::Usual,
         }
     }
 }
@@ -183,7 +200,10 @@ pub struct Shop {
 /// Generates the shop of `config`.
 pub fn generate(config: &Config) -> Shop {
     let mut rng = fastrand::Rng::with_seed(config.seed);
-    let mut world = World::default();
+    let mut world = World {
+        density: config.density,
+        ..World::default()
+    };
     let mut shop = Shop {
         data: Dataset {
             history: Vec::new(),
@@ -403,21 +423,28 @@ struct World {
     buildings: HashMap<Building, Vec<(PersonName, Option<u32>)>>,
     /// Earlier customers, for namesakes and neighbours.
     people: Vec<(&'static Country, PersonName, Door)>,
+    density: Density,
 }
 
 impl World {
     /// A new customer: one in sixteen a namesake of an earlier one, one in twelve their
     /// neighbour, the rest anyone.
+    /// Dense: one in sixteen a namesake, 12% a neighbour.
     fn person(&mut self, rng: &mut fastrand::Rng) -> Person {
-        let roll = rng.u8(0..48);
+        // (namesake, neighbour) as a roll below each bound, out of `of`.
+        let (namesake, neighbour, of) = match self.density {
+            Density::Usual => (3, 7, 48),
+            Density::Dense => (6, 18, 96),
+        };
+        let roll = rng.u8(0..of);
         let earlier =
             (!self.people.is_empty()).then(|| self.people[rng.usize(..self.people.len())]);
         let (country, name, door) = match earlier {
-            Some((country, name, _)) if roll < 3 => {
+            Some((country, name, _)) if roll < namesake => {
                 let name = names::namesake(rng, &name);
                 (country, name, self.free_door(rng, country, &name))
             }
-            Some((country, _, door)) if roll < 7 => {
+            Some((country, _, door)) if roll < neighbour => {
                 let occupants = &self.buildings[&building(country, &door)];
                 let avoid: Vec<PersonName> = occupants.iter().map(|(n, _)| *n).collect();
                 let name = names::other_name(rng, &avoid);
@@ -463,7 +490,12 @@ impl World {
         name: &PersonName,
     ) -> Door {
         loop {
-            let door = addresses::door(rng, country);
+            let mut door = addresses::door(rng, country);
+            if self.density == Density::Dense {
+                if let addresses::Street::Numbered(n) = door.street {
+                    door.street = addresses::Street::Numbered(1 + n % 6);
+                }
+            }
             let clash = self
                 .buildings
                 .get(&building(country, &door))

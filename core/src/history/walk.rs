@@ -38,6 +38,9 @@ pub struct Gathered {
     pub linked: Vec<Linked>,
     /// Keys the source did not have: fetch them and walk again. Empty for a complete source.
     pub missing: Vec<u64>,
+    /// How many past orders the walk judged (each once, whatever number of keys brought it up):
+    /// its cost, which grows with the neighbourhood of the new order, not the history.
+    pub looked: usize,
 }
 
 /// A past order gathered into the customer's history.
@@ -82,6 +85,7 @@ impl LinkRules<'_> {
         Gathered {
             linked: sort(source, found),
             missing: walk.keys.missing,
+            looked: walk.met.len() - usize::from(exclude.is_some()),
         }
     }
 
