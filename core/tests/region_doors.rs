@@ -233,7 +233,7 @@ fn residence_flat_new_phone_arabic_then_latin() {
         // Every other person has a sibling at the same flat, ordering with her own phone.
         let other = &people[(i as usize * 7 + 3) % people.len()];
         let other_arabic = other.arabic.split_once('\t').map_or("", |(_, a)| a);
-        if let Some(s) = sibling(arabic, other_arabic).filter(|_| i % 2 == 0) {
+        if let Some(s) = sibling(arabic, other_arabic).filter(|_| i.is_multiple_of(2)) {
             history.push(HistoryRecord {
                 order: order(
                     format!("s{i}"),
