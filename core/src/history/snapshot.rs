@@ -26,7 +26,8 @@ use crate::error::{Error, ErrorKind};
 /// scripts (`normalize::translit`); a snapshot of format 1 would compare its cities and names
 /// the old way, so it is refused: rebuild it from the order history.
 ///
-/// 3: the layout of 2, with names and cities keyed as in key format 3.
+/// 3: the layout of 2, with doors, names and cities keyed as in key format 3 (the region's
+/// address forms; every official commune a city; more name spellings read as one).
 pub const FORMAT_VERSION: u32 = 3;
 const MAGIC: &[u8; 8] = b"CODGUARD";
 const HEADER: usize = 8 + 4 + 8 + 4;
