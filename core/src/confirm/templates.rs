@@ -22,16 +22,11 @@ pub enum Lang {
     En,
 }
 
-impl Lang {
-    /// The contract's name: `ar`, `fr` or `en`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Lang::Ar => "ar",
-            Lang::Fr => "fr",
-            Lang::En => "en",
-        }
-    }
-}
+contract_names!(Lang, "language", {
+    Ar => "ar",
+    Fr => "fr",
+    En => "en",
+});
 
 /// Template names used by the flow.
 pub mod names {
