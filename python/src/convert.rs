@@ -332,65 +332,120 @@ fn history_fields(f: &mut Fields<'_, '_>) -> PyResult<HistoryRecord> {
     })
 }
 
+/// How deep plain data given to the binding (a config, a policy, an event) may nest. The
+/// contract's deepest value is a flow policy's per-language templates, 4 levels; 64 leaves room
+/// and keeps the conversion (and the core's own recursive reading and dropping of the value)
+/// far from the end of a 512 KB thread stack. It matches nothing else by design: the C binding's
+/// JSON parser stops at serde_json's 128, a bound of its own.
+pub const MAX_DEPTH: usize = 64;
+
 /// A JSON value from plain Python data (dict with str keys, list, tuple, str, int, float, bool,
-/// None); aware datetimes become Unix seconds. `kind` is the error for values out of range and
-/// naive datetimes; a lone surrogate is `invalid_utf8`.
+/// None); aware datetimes become Unix seconds. `kind` is the error for values out of range,
+/// naive datetimes, values nested deeper than [`MAX_DEPTH`] and containers that hold
+/// themselves; a lone surrogate is `invalid_utf8`.
 pub fn to_json_as(v: &Bound<'_, PyAny>, what: &str, kind: ErrorKind) -> PyResult<Value> {
-    if v.is_none() {
-        return Ok(Value::Null);
-    }
-    if let Ok(b) = v.cast::<PyBool>() {
-        return Ok(Value::Bool(b.is_true()));
-    }
-    if v.is_instance_of::<PyInt>() {
-        if let Ok(i) = v.extract::<i64>() {
-            return Ok(Value::from(i));
-        }
-        if let Ok(u) = v.extract::<u64>() {
-            return Ok(Value::from(u));
-        }
-        return Err(py_err(kind, format!("{what}: an integer is out of range")));
-    }
-    if let Ok(f) = v.cast::<PyFloat>() {
-        let x = f.value();
-        return serde_json::Number::from_f64(x)
-            .map(Value::Number)
-            .ok_or_else(|| {
-                PyTypeError::new_err(format!("{what}: NaN and infinities are not JSON"))
-            });
-    }
-    if let Ok(s) = v.cast::<PyString>() {
-        return Ok(Value::String(utf8(s, what)?.to_owned()));
-    }
-    if v.is_instance_of::<PyList>() || v.is_instance_of::<PyTuple>() {
-        let mut out = Vec::new();
-        for item in v.try_iter()? {
-            out.push(to_json_as(&item?, what, kind)?);
-        }
-        return Ok(Value::Array(out));
-    }
-    if v.cast::<PyDict>().is_ok() || v.cast::<PyMapping>().is_ok() {
-        let d = as_dict(v, what)?;
-        let mut out = serde_json::Map::with_capacity(d.len());
-        for (k, item) in d.iter() {
-            let key = match k.cast::<PyString>() {
-                Ok(s) => utf8(s, what)?.to_owned(),
-                Err(_) => return Err(type_error(&format!("{what} key"), "str", &k)),
-            };
-            out.insert(key, to_json_as(&item, what, kind)?);
-        }
-        return Ok(Value::Object(out));
-    }
-    let py = v.py();
-    let datetime = DATETIME.import(py, "datetime", "datetime")?;
-    if v.is_instance(datetime)? {
-        return unix_seconds(v, what, kind).map(Value::from);
-    }
-    Err(type_error(
+    let mut walk = Walk {
         what,
-        "plain data (dict, list, str, int, float, bool, None)",
-        v,
-    ))
+        kind,
+        path: Vec::new(),
+    };
+    walk.value(v)
+}
+
+/// One conversion: the containers on the path from the root to the value being read, by
+/// address. The path is at most [`MAX_DEPTH`] long, so looking a container up in it is cheap,
+/// and a container met again on its own path is a cycle (found at its first repeat, not after
+/// `MAX_DEPTH` levels).
+struct Walk<'w> {
+    what: &'w str,
+    kind: ErrorKind,
+    path: Vec<usize>,
+}
+
+impl Walk<'_> {
+    fn value(&mut self, v: &Bound<'_, PyAny>) -> PyResult<Value> {
+        let (what, kind) = (self.what, self.kind);
+        if v.is_none() {
+            return Ok(Value::Null);
+        }
+        if let Ok(b) = v.cast::<PyBool>() {
+            return Ok(Value::Bool(b.is_true()));
+        }
+        if v.is_instance_of::<PyInt>() {
+            if let Ok(i) = v.extract::<i64>() {
+                return Ok(Value::from(i));
+            }
+            if let Ok(u) = v.extract::<u64>() {
+                return Ok(Value::from(u));
+            }
+            return Err(py_err(kind, format!("{what}: an integer is out of range")));
+        }
+        if let Ok(f) = v.cast::<PyFloat>() {
+            let x = f.value();
+            return serde_json::Number::from_f64(x)
+                .map(Value::Number)
+                .ok_or_else(|| {
+                    PyTypeError::new_err(format!("{what}: NaN and infinities are not JSON"))
+                });
+        }
+        if let Ok(s) = v.cast::<PyString>() {
+            return Ok(Value::String(utf8(s, what)?.to_owned()));
+        }
+        if v.is_instance_of::<PyList>() || v.is_instance_of::<PyTuple>() {
+            self.enter(v)?;
+            let mut out = Vec::new();
+            for item in v.try_iter()? {
+                out.push(self.value(&item?)?);
+            }
+            self.path.pop();
+            return Ok(Value::Array(out));
+        }
+        if v.cast::<PyDict>().is_ok() || v.cast::<PyMapping>().is_ok() {
+            self.enter(v)?;
+            let d = as_dict(v, what)?;
+            let mut out = serde_json::Map::with_capacity(d.len());
+            for (k, item) in d.iter() {
+                let key = match k.cast::<PyString>() {
+                    Ok(s) => utf8(s, what)?.to_owned(),
+                    Err(_) => return Err(type_error(&format!("{what} key"), "str", &k)),
+                };
+                out.insert(key, self.value(&item)?);
+            }
+            self.path.pop();
+            return Ok(Value::Object(out));
+        }
+        let py = v.py();
+        let datetime = DATETIME.import(py, "datetime", "datetime")?;
+        if v.is_instance(datetime)? {
+            return unix_seconds(v, what, kind).map(Value::from);
+        }
+        Err(type_error(
+            what,
+            "plain data (dict, list, str, int, float, bool, None)",
+            v,
+        ))
+    }
+
+    /// Steps into the container `v`: refused when it is already on the path (it holds itself)
+    /// or when the path is [`MAX_DEPTH`] long.
+    fn enter(&mut self, v: &Bound<'_, PyAny>) -> PyResult<()> {
+        let (what, kind) = (self.what, self.kind);
+        let at = v.as_ptr() as usize;
+        if self.path.contains(&at) {
+            return Err(py_err(
+                kind,
+                format!("{what} contains itself (a dict or list that refers to itself)"),
+            ));
+        }
+        if self.path.len() >= MAX_DEPTH {
+            return Err(py_err(
+                kind,
+                format!("{what} is nested more than {MAX_DEPTH} levels deep"),
+            ));
+        }
+        self.path.push(at);
+        Ok(())
+    }
 }
 
 /// Plain Python data from a JSON value.
