@@ -38,7 +38,10 @@ fn links(data: &dataset::Dataset, off: u8) -> Pairs {
     for q in &data.queries {
         let Ok(a) = engine.assess(q) else { continue };
         for m in a.matches {
-            pairs.insert((q.order_id.as_str().to_string(), m.order_id.as_str().to_string()));
+            pairs.insert((
+                q.order_id.as_str().to_string(),
+                m.order_id.as_str().to_string(),
+            ));
         }
     }
     switches::set_off(0);
@@ -96,8 +99,6 @@ fn main() {
         };
         let (gained_true, gained_false) = split(all.difference(&without).collect());
         let (lost_true, lost_false) = split(without.difference(&all).collect());
-        println!(
-            "| {name} | {gained_true} / {gained_false} | {lost_true} / {lost_false} |"
-        );
+        println!("| {name} | {gained_true} / {gained_false} | {lost_true} / {lost_false} |");
     }
 }
