@@ -217,31 +217,9 @@ impl<'a> LinkRules<'a> {
     /// of a crowded building: other flats, other streets with a word in common) at the cost of
     /// a few comparisons of numbers, instead of comparing their names word by word.
     pub(crate) fn may_link(a: &View<'_>, b: &View<'_>) -> bool {
-        LinkRules::shares_key(a, b) || same_door(a, b)
-    }
-
-    /// Whether `a` and `b` share the phone or the email.
-    pub(crate) fn shares_key(a: &View<'_>, b: &View<'_>) -> bool {
-        (a.phone != 0 && a.phone == b.phone) || (a.email != 0 && a.email == b.email)
-    }
-
-    /// Whether the names of `a` and `b` are one person's ([`Names::Same`]), without the
-    /// word-by-word comparison that tells the other answers apart: what a neighbour at the
-    /// door needs to link. Remembered like [`LinkRules::names_memo`] when it says yes.
-    pub(crate) fn same_name(&self, a: &View<'_>, b: &View<'_>, memo: &mut NameMemo) -> bool {
-        let key = (a.name.map(|n| n.id), b.name.map(|n| n.id));
-        if let Some(&(_, names)) = memo.iter().find(|(k, _)| *k == key) {
-            return names == Names::Same;
-        }
-        let (na, nb) = (a.names(), b.names());
-        // As in `names`: a missing name says nothing; equal or alike keys are one person.
-        let same = !na.is_empty()
-            && !nb.is_empty()
-            && (na == nb || keys_similarity(na, nb) >= self.config.name_match_threshold);
-        if same && memo.len() < NAME_MEMO {
-            memo.push((key, Names::Same));
-        }
-        same
+        (a.phone != 0 && a.phone == b.phone)
+            || (a.email != 0 && a.email == b.email)
+            || same_door(a, b)
     }
 
     /// The fields that link `a` and `b` (none when nothing does). `usable(key)` says whether a

@@ -204,15 +204,6 @@ impl<'w, S: Source> Walk<'w, '_, S> {
                 if !LinkRules::may_link(query, &view) {
                     continue;
                 }
-                // Only the door in common: it links by the name alone, and whether it is the
-                // customer's all the same (a name that may be hers, written otherwise) matters
-                // only if a link leads to it: the word-by-word comparison waits until then.
-                if !LinkRules::shares_key(query, &view)
-                    && !rules.same_name(query, &view, &mut self.memo)
-                {
-                    self.met.push((cand, Verdict::Undecided));
-                    continue;
-                }
                 let common = rules.common(query, &view, &mut self.memo);
                 let link = rules.links(query, &view, &common, |k| self.keys.usable(k));
                 let verdict = if link.links() {
@@ -303,21 +294,17 @@ impl<'w, S: Source> Walk<'w, '_, S> {
                 let fields = match known {
                     Some(Verdict::Owns(fields)) => fields,
                     Some(Verdict::Stranger) => Agreement::default(),
-                    Some(Verdict::Linked) => continue,
-                    Some(Verdict::Undecided) | None => {
-                        // Not under the new order's keys (it shares none of its phone, email
-                        // or door, but may share its name and house), or at its door without
-                        // its name: judged now.
+                    Some(_) => continue,
+                    None => {
+                        // Not under the new order's keys: it shares none of its phone, email
+                        // or door, but may share its name and house.
                         let common = rules.common(query, &view, &mut self.memo);
                         let verdict = if common.owned() {
                             Verdict::Owns(common.fields())
                         } else {
                             Verdict::Stranger
                         };
-                        match self.met.iter_mut().find(|(m, _)| *m == cand) {
-                            Some(m) => m.1 = verdict,
-                            None => self.met.push((cand, verdict)),
-                        }
+                        self.met.push((cand, verdict));
                         match verdict {
                             Verdict::Owns(fields) => fields,
                             _ if !chains => Agreement::default(),
@@ -354,9 +341,6 @@ enum Verdict {
     Owns(Agreement),
     /// Shares nothing a person owns with the new order.
     Stranger,
-    /// At the new order's door (sharing neither phone nor email), without its name: judged
-    /// (owns or stranger) only if a link leads to it.
-    Undecided,
 }
 
 /// A score to three decimals: equal links score equal whatever the float path.
