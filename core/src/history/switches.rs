@@ -6,7 +6,7 @@
 //! ```
 //!
 //! Only built with the `rule-switches` feature, which no binding and no shop's build enables:
-//! without it every rule is on and [`on`] is a constant.
+//! without it every rule is on, and asking whether one is costs nothing.
 
 /// A phone or email counts the distinct *people* behind it (off: distinct name strings).
 pub const PEOPLE: u8 = 1;

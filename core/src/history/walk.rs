@@ -11,7 +11,7 @@
 //!
 //! Judging is lazy, so the cost follows the customer, not the crowd at their door: an order
 //! that shares no phone, email or door with the order it was reached from cannot link to it
-//! ([`LinkRules::may_link`]), so it is passed over before any name is compared (the other
+//! (`LinkRules::may_link`), so it is passed over before any name is compared (the other
 //! flats of a building, the same house number on another street with a word in common). It
 //! is judged only when an order it may link to leads to it.
 //!
