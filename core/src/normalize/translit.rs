@@ -39,12 +39,22 @@ const VARIANT_LETTERS: &[(char, &str)] = &[
     ('ڭ', "كقج"),
     ('ک', "ك"),
     ('ڨ', "قجك"),
+    // Not letters of names: the classes of two sounds names spell both ways. ں: ن or م before
+    // ب (عمبر = Anbar, عنبر = Ambar); ڵ: the ن of بن or the ل of its glued form بل (Ben Hadj =
+    // بلحاج).
+    (NASAL, "نم"),
+    (BEN_N, "نل"),
 ];
+/// The class of ن or م before ب (see [`VARIANT_LETTERS`]).
+const NASAL: char = 'ں';
+/// The class of the last letter of the particle بن / بل (see [`VARIANT_LETTERS`]).
+pub(crate) const BEN_N: char = 'ڵ';
 /// Letters that are not consonants: they do not count in a key's length.
 const VOWEL_LETTERS: &str = "اويعءةى";
 /// What an Arabic final letter may also be, after `fold`: ه a feminine ة (or its ت read in
 /// liaison: Najat = نجاة), ي a maqsura ى (Mostafa = مصطفى).
-const FINAL_EXTRA: &[(char, &str)] = &[('ه', "ةتو"), ('ي', "ى")];
+/// A final ع, silent in Latin, leaves the vowel before it there (Rafi = رافع, Rabie = ربيع).
+const FINAL_EXTRA: &[(char, &str)] = &[('ه', "ةتو"), ('ي', "ى"), ('ع', "ياو")];
 /// What the `h` of a final vowel + h may be (Saleh = صالح, Fatimah = فاطمة).
 const FINAL_H_EXTRA: &str = "حهةت";
 /// What a word's first vowel may be besides its own letters.
@@ -243,7 +253,8 @@ fn table() -> &'static Table {
                     Context::Optional => (0, 0),
                     Context::Initial => (letter_bits(INITIAL_EXTRA), 1),
                     Context::InitialOptional => (letter_bits(INITIAL_EXTRA), 0),
-                    Context::Final => (final_extra(base), 1),
+                    // A final ع stays free to leave out (Rabi = ربيع).
+                    Context::Final => (final_extra(base), u8::from(!base.free)),
                     Context::FinalSilent => (0, 0),
                     Context::FinalH => (letter_bits(FINAL_H_EXTRA), 1),
                     Context::Long => (0, 1),
@@ -311,21 +322,28 @@ fn is_arabic(c: char) -> bool {
 /// assert!(alike(&key("hassan"), &key("حسين")) < 0.8);
 /// ```
 pub fn key(word: &str) -> String {
-    key_in(word, false)
+    key_in(word, false, false)
+}
+
+/// [`key`] of what follows a particle glued to it (`elilah` of Abdelilah, `elaziz` of
+/// Abdelaziz): a leading al/el is the article, and the vowel after it the name's first
+/// (Abdelilah = عبد الإله).
+pub fn key_after_particle(word: &str) -> String {
+    key_in(word, false, true)
 }
 
 /// [`key`] with every class optional: a particle such as بن (son of) that one order writes
 /// and another leaves out (Mohamed bin Rashid = Mohamed Rashid).
 pub fn optional_key(word: &str) -> String {
-    key_in(word, true)
+    key_in(word, true, false)
 }
 
-fn key_in(word: &str, optional: bool) -> String {
+fn key_in(word: &str, optional: bool, glued: bool) -> String {
     let mut out = String::with_capacity(word.len() * 3);
     if word.chars().any(is_arabic) {
         arabic_key(word, &mut out);
     } else {
-        latin_key(word, &mut out);
+        latin_key(word, glued, &mut out);
     }
     if optional {
         out = out
@@ -380,10 +398,16 @@ fn arabic_key(word: &str, out: &mut String) {
         {
             // The silent و of عمرو (Amr); a pronounced one is matched anyway.
             Context::Optional
-        } else if i + 1 == n && i > 0 && matches!(c, 'ه' | 'ي' | 'ا' | 'و') {
+        } else if i + 1 == n && i > 0 && matches!(c, 'ه' | 'ي' | 'ا' | 'و' | 'ع') {
             Context::Final
         } else {
             Context::Normal
+        };
+        let base = if matches!(c, 'م' | 'ن') && letters.get(i + 1).is_some_and(|&(_, n)| n == 'ب')
+        {
+            t.arabic.get(&NASAL).copied().unwrap_or(base)
+        } else {
+            base
         };
         if base == UNKNOWN {
             out.push(c);
@@ -396,7 +420,7 @@ fn arabic_key(word: &str, out: &mut String) {
 /// Sun letters: an article before them is assimilated (et-tazi, ez-zahra) and written doubled.
 const SUN: &[u8] = b"tdrzsn";
 
-fn latin_key(word: &str, out: &mut String) {
+fn latin_key(word: &str, glued: bool, out: &mut String) {
     let t = table();
     let bytes = word.as_bytes();
     // Units: (base, start byte, raw length, doubled).
@@ -471,10 +495,10 @@ fn latin_key(word: &str, out: &mut String) {
         n >= 2 && units.last().is_some_and(|u| spelled(u) == "h") && is_vowel(units.get(n - 2));
     let end = if final_h { n - 1 } else { n };
     // al-/el- glued to a word may be an article (Alotaibi, Elmansouri, Elias = الياس).
-    let article = n >= 5
+    let article = (n >= 5 || (glued && n >= 4))
         && matches!(units.first().map(spelled), Some("a" | "e"))
         && units.get(1).is_some_and(|u| spelled(u) == "l" && !u.3)
-        && (!is_vowel(units.get(2)) || word.len() >= 7);
+        && (!is_vowel(units.get(2)) || word.len() >= 7 || glued);
     // A glued article l (Lazhar, Lahcen, Lmahdi): la-, le- or l + consonant.
     let glued_l = n >= 4
         && units.first().is_some_and(|u| spelled(u) == "l" && !u.3)
@@ -498,6 +522,9 @@ fn latin_key(word: &str, out: &mut String) {
             }
         } else if !vowel && ((k == 0 && glued_l) || (k == 1 && article)) {
             Context::Optional
+        } else if vowel && k == 2 && article && glued {
+            // The name's first vowel after a glued article: Abdelilah = عبد الإله.
+            Context::Initial
         } else if vowel && k + 1 == end {
             if final_h {
                 Context::FinalH
@@ -519,6 +546,14 @@ fn latin_key(word: &str, out: &mut String) {
             Context::Doubled
         } else {
             Context::Normal
+        };
+        let nasal = matches!(spelled(u), "n" | "m")
+            && !u.3
+            && units.get(k + 1).is_some_and(|n| spelled(n) == "b");
+        let base = if nasal {
+            t.arabic.get(&NASAL).copied().unwrap_or(base)
+        } else {
+            base
         };
         if base == UNKNOWN {
             out.push_str(spelled(u));
@@ -698,6 +733,12 @@ mod tests {
             ("hussein", "حسين"),
             ("mahmoud", "محمود"),
             ("youssef", "yusuf"),
+            ("rafi", "رافع"),
+            ("rabi", "ربيع"),
+            ("rabie", "ربيع"),
+            ("anbar", "عمبر"),
+            ("ambar", "عنبر"),
+            ("anbar", "ambar"),
         ] {
             assert!(same(a, b), "{a} / {b}");
         }
@@ -720,6 +761,9 @@ mod tests {
             ("ali", "alia"),
             ("said", "سعد"),
             ("salma", "سليم"),
+            ("rafik", "رافع"),
+            ("amer", "عمبر"),
+            ("rabi", "ربيعه"),
         ] {
             assert!(!same(a, b), "{a} / {b}");
         }
