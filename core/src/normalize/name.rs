@@ -337,7 +337,7 @@ fn match_split<S: AsRef<str>>(x: &[S], y: &[S], gx: &mut [f64], gy: &mut [f64]) 
                 joined.clear();
                 joined.push_str(yp.as_ref());
                 joined.push_str(yq.as_ref());
-                if translit::distance(&joined, kx.as_ref()) == 0 {
+                if translit::distance_within(&joined, kx.as_ref(), 0) == 0 {
                     for k in [p, q] {
                         if let Some(g) = gy.get_mut(k) {
                             *g = 1.0;

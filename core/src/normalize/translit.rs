@@ -137,8 +137,9 @@ const UNKNOWN: usize = 1;
 struct Table {
     bases: Vec<Base>,
     syms: Vec<Sym>,
-    /// Latin spellings, longest first: (spelling, base).
-    latin: Vec<(&'static str, usize)>,
+    /// The Latin spellings by their first byte, longest first: a word's key looks up each
+    /// position in the few spellings of its letter, not in the whole table.
+    by_first: Vec<Vec<(&'static str, usize)>>,
     arabic: FxHashMap<char, usize>,
     /// Letters a vowel run may hold besides the vowel's own (ا ع ء).
     run_free: u64,
@@ -276,14 +277,36 @@ fn table() -> &'static Table {
                 }
             }
         }
+        let mut by_first = vec![Vec::new(); 128];
+        for &(spelling, b) in &latin {
+            if let Some(list) = spelling
+                .bytes()
+                .next()
+                .and_then(|f| by_first.get_mut(usize::from(f)))
+            {
+                list.push((spelling, b));
+            }
+        }
         Table {
             bases,
             syms,
-            latin,
+            by_first,
             arabic,
             run_free: letter_bits("اعء"),
         }
     })
+}
+
+impl Table {
+    /// The base of one Latin spelling.
+    fn spelled(&self, spelling: &str) -> Option<usize> {
+        let first = usize::from(spelling.bytes().next()?);
+        self.by_first
+            .get(first)?
+            .iter()
+            .find(|(s, _)| *s == spelling)
+            .map(|&(_, b)| b)
+    }
 }
 
 fn push(out: &mut String, base: usize, context: Context) {
@@ -435,43 +458,28 @@ fn latin_key(word: &str, glued: bool, out: &mut String) {
             at > 0 && !is_v(bytes.get(at - 1)) && !is_v(bytes.get(at + 1))
         };
         let found = if bytes.get(i) == Some(&b'c') && soft {
-            t.latin
-                .iter()
-                .find(|(s, _)| *s == "s")
-                .map(|&(_, b)| (b, 1))
+            t.spelled("s").map(|b| (b, 1))
         } else if bytes.get(i) == Some(&b'y') && between_consonants(i) {
             // y between consonants is the vowel i (Myriam).
-            t.latin
-                .iter()
-                .find(|(s, _)| *s == "i")
-                .map(|&(_, b)| (b, 1))
+            t.spelled("i").map(|b| (b, 1))
         } else if matches!(rest.get(..2), Some("ou" | "oo" | "ow"))
             && matches!(bytes.get(i + 2), Some(b'a' | b'e' | b'i' | b'o'))
             && i > 0
         {
             // ou before a vowel is the consonant و (Alaoui, Marouane), or ع (Souad).
-            t.latin
-                .iter()
-                .find(|(s, _)| *s == "ou_")
-                .map(|&(_, b)| (b, 2))
+            t.spelled("ou_").map(|b| (b, 2))
         } else if rest.starts_with("qu")
             && !matches!(bytes.get(i + 2), Some(b'a' | b'e' | b'i' | b'o' | b'y'))
         {
             // qu before a consonant is q + u (Quso).
-            t.latin
-                .iter()
-                .find(|(s, _)| *s == "q")
-                .map(|&(_, b)| (b, 1))
+            t.spelled("q").map(|b| (b, 1))
         } else if rest.starts_with("gu") && matches!(bytes.get(i + 2), Some(b'e' | b'i' | b'y')) {
             // French hard g: Guelma, Bouguerra.
-            t.latin
-                .iter()
-                .find(|(s, _)| *s == "g")
-                .map(|&(_, b)| (b, 2))
+            t.spelled("g").map(|b| (b, 2))
         } else {
-            t.latin
-                .iter()
-                .find(|(s, _)| rest.starts_with(s))
+            t.by_first
+                .get(usize::from(bytes.get(i).copied().unwrap_or(0)))
+                .and_then(|list| list.iter().find(|(s, _)| rest.starts_with(s)))
                 .map(|&(s, b)| (b, s.len()))
         };
         let (base, len) = found.unwrap_or_else(|| {
@@ -607,6 +615,13 @@ const MAX_LEN: usize = 24;
 ///
 /// Symmetric: `distance(a, b) == distance(b, a)`.
 pub fn distance(a: &str, b: &str) -> u8 {
+    distance_within(a, b, u8::MAX)
+}
+
+/// [`distance`] when it is at most `limit`, else some cost above `limit`: the alignment stops
+/// as soon as no path can come back under the limit (most words of two names are different
+/// words, and only a cost of 0 or 1 matters to [`alike`]).
+pub fn distance_within(a: &str, b: &str, limit: u8) -> u8 {
     let mut sa = [Sym::default(); MAX_LEN];
     let mut sb = [Sym::default(); MAX_LEN];
     let la = decode(a, &mut sa);
@@ -618,6 +633,10 @@ pub fn distance(a: &str, b: &str) -> u8 {
     for j in 1..=lb {
         d[0][j] = d[0][j - 1].saturating_add(sb[j - 1].skip);
     }
+    // The least cost of each of the last three rows: a cell is reached from the three rows
+    // above it at most (a class against a run of up to three), and no step lowers a cost, so
+    // when all three exceed `limit` the final cost does too.
+    let mut mins = [0u8; 3];
     for i in 1..=la {
         let x = sa[i - 1];
         d[i][0] = d[i - 1][0].saturating_add(x.skip);
@@ -638,6 +657,11 @@ pub fn distance(a: &str, b: &str) -> u8 {
                 }
             }
             d[i][j] = best;
+        }
+        let row_min = d[i][..=lb].iter().copied().min().unwrap_or(0);
+        mins = [mins[1], mins[2], row_min];
+        if i >= 3 && mins.iter().all(|&m| m > limit) {
+            return limit.saturating_add(1);
         }
     }
     d[la][lb]
@@ -683,7 +707,7 @@ pub fn alike(a: &str, b: &str) -> f64 {
     if a == b {
         return 1.0;
     }
-    let d = distance(a, b);
+    let d = distance_within(a, b, 1);
     if d == 0 {
         return 1.0;
     }
@@ -741,6 +765,43 @@ mod tests {
             ("anbar", "ambar"),
         ] {
             assert!(same(a, b), "{a} / {b}");
+        }
+    }
+
+    #[test]
+    fn the_cut_off_alignment_agrees_below_its_limit() {
+        let words = [
+            "mohamed",
+            "محمد",
+            "mahmoud",
+            "abdelilah",
+            "عبد",
+            "الاله",
+            "rafi",
+            "رافع",
+            "anbar",
+            "عمبر",
+            "fatimazahra",
+            "فاطمه",
+            "zahra",
+            "ouled",
+            "اولاد",
+            "x",
+            "",
+        ];
+        for a in words {
+            for b in words {
+                let (ka, kb) = (key(a), key(b));
+                let full = distance(&ka, &kb);
+                for limit in [0, 1, 2] {
+                    let cut = distance_within(&ka, &kb, limit);
+                    if full <= limit {
+                        assert_eq!(cut, full, "{a} / {b} within {limit}");
+                    } else {
+                        assert!(cut > limit, "{a} / {b} within {limit}: {cut}");
+                    }
+                }
+            }
         }
     }
 
