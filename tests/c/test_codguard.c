@@ -651,6 +651,66 @@ static int first_token(const char *actions, char out[33]) {
 
 /* Issue 16 items 4, 5, 8 and the template caps, through C: sealed snapshots, totals that are
  * not amounts, links bound to the flow that sent them, capped names. */
+/* Issue 16: nesting past serde_json's 128 levels is malformed JSON (never a stack overflow),
+ * and an order id the store could not hold (a NUL, over 191 characters) is refused by name. */
+static int test_deep_json_and_field_limits(void) {
+    int ok = 1;
+    const uint8_t secret[] = "s3cret";
+    size_t depth = 100000, i, len = 0, added = 99;
+    char *deep = malloc(2 * depth + 64);
+    char *out = SENTINEL, *long_id = NULL;
+    cg_engine *engine = NULL;
+    cg_flow *flow = NULL;
+    cg_send_guard *guard = NULL;
+
+    CHECK(deep != NULL);
+    for (i = 0; i < depth; i++) deep[i] = '[';
+    for (i = 0; i < depth; i++) deep[depth + i] = ']';
+    CHECK_STATUS(cg_engine_new(deep, 2 * depth, &engine), CG_INVALID_JSON);
+    CHECK(engine == NULL);
+    CHECK_STATUS(cg_send_guard_new(deep, 2 * depth, secret, 6, &guard), CG_INVALID_JSON);
+    CHECK_STATUS(cg_engine_new(NULL, 0, &engine), CG_OK);
+    CHECK_STATUS(cg_engine_assess(engine, deep, 2 * depth, &out, &len), CG_INVALID_JSON);
+    CHECK_STATUS(cg_engine_add_history(engine, deep, 2 * depth, &added), CG_INVALID_JSON);
+    /* Inside an object: {"x": [[[...]]]} as a flow's event and policy. */
+    memcpy(deep, "{\"x\": ", 6);
+    memcpy(deep + 2 * depth, "}", 1);
+    CHECK_STATUS(cg_flow_new(TEXT(FLOW_ORDER), TEXT("confirm"), deep, 2 * depth + 1, secret, 6,
+                             NULL, 0, &flow),
+                 CG_INVALID_JSON);
+    CHECK_STATUS(cg_flow_new(TEXT(FLOW_ORDER), TEXT("confirm"), NULL, 0, secret, 6, NULL, 0, &flow),
+                 CG_OK);
+    CHECK_STATUS(cg_flow_handle(flow, deep, 2 * depth + 1, &out, &len), CG_INVALID_JSON);
+    CHECK(out == NULL);
+
+    /* The order id: a NUL (as a JSON escape), 192 characters; 191 Arabic-Indic digits pass. */
+    CHECK_STATUS(cg_engine_assess(engine,
+                                  TEXT("{\"order_id\": \"o\\u00001\", \"placed_at\": 1, "
+                                       "\"country\": \"MA\"}"),
+                                  &out, &len),
+                 CG_INVALID_RECORD);
+    CHECK(strstr(last_error(), "`order_id` holds a NUL") != NULL);
+    long_id = malloc(64 + 192 * 2);
+    CHECK(long_id != NULL);
+    strcpy(long_id, "{\"order_id\": \"");
+    for (i = 0; i < 192; i++) strcat(long_id, "\xd9\xa3"); /* U+0663 */
+    strcat(long_id, "\", \"placed_at\": 1, \"country\": \"MA\"}");
+    CHECK_STATUS(cg_engine_assess(engine, long_id, strlen(long_id), &out, &len),
+                 CG_INVALID_RECORD);
+    CHECK(strstr(last_error(), "`order_id` is 192 characters long, the maximum is 191") != NULL);
+    memmove(long_id + 14, long_id + 16, strlen(long_id + 16) + 1); /* 191 characters */
+    CHECK_STATUS(cg_engine_assess(engine, long_id, strlen(long_id), &out, &len), CG_OK);
+    cg_string_free(out);
+    out = NULL;
+done:
+    free(deep);
+    free(long_id);
+    cg_flow_free(flow);
+    cg_send_guard_free(guard);
+    cg_engine_free(engine);
+    return ok;
+}
+
 static int test_flow_hostile_inputs(void) {
     int ok = 1;
     const uint8_t secret[] = "s3cret";
@@ -1399,6 +1459,7 @@ static const struct test TESTS[] = {
     {"unknown_order", test_unknown_order},
     {"snapshots", test_snapshots},
     {"huge_inputs", test_huge_inputs},
+    {"deep_json_and_field_limits", test_deep_json_and_field_limits},
     {"empty_fields", test_empty_fields},
     {"phone_text_forms", test_phone_text_forms},
     {"erase_on_empty_engine", test_erase_on_empty_engine},
