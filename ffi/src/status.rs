@@ -30,7 +30,8 @@ pub enum cg_status {
     CG_BUFFER_TOO_SMALL = 103,
     /// The library hit an internal bug (a Rust panic) and stopped it at the boundary.
     CG_PANIC = 104,
-    /// A handle is not of the expected kind, or was already freed.
+    /// A handle is not a live handle of the expected kind: of another kind, freed, or never a
+    /// handle (see "Handles" at the top of the header for the limits).
     CG_INVALID_HANDLE = 105,
 
     /// `input_too_long`: an input is longer than its documented maximum.
