@@ -1,15 +1,15 @@
 #!/usr/bin/env bash
 # Runs every test of every surface: Rust (unit, integration, property, doc tests), C (under
-# valgrind), PHP, Python, and store mode against PostgreSQL and MariaDB. The README's test
-# command; CI runs it too.
+# valgrind), PHP, Python, store mode against PostgreSQL and MariaDB, and codguard.spark in
+# Spark local mode. The README's test command; CI runs it too.
 #
 #   bash scripts/test_all.sh               install what is missing, then test
 #   bash scripts/test_all.sh --no-install  install nothing: fail naming what is missing
 #
 # What it installs when missing (scripts/lib.sh): Debian packages by name (libcjson-dev,
-# php-cli, php-mysql, postgresql, mariadb-server, python3-venv), cbindgen into target/tools
-# (never over a cbindgen of your own), Python packages into the venv target/py-venv. A second
-# run installs nothing. Database servers it starts are stopped when it ends; servers that were
+# php-cli, php-mysql, postgresql, mariadb-server, python3-venv, openjdk-17-jre-headless),
+# cbindgen into target/tools (never over a cbindgen of your own), Python packages (pyspark
+# among them) into the venv target/py-venv. A second run installs nothing. Database servers it starts are stopped when it ends; servers that were
 # already running are left running.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -35,7 +35,7 @@ cg_stop_databases_on_exit
 echo "== Rust"
 cargo test --workspace --exclude codguard-python
 
-for surface in c php python store; do
+for surface in c php python store oscar spark; do
   echo "== $surface"
   bash "scripts/ci_$surface.sh"
 done

@@ -121,6 +121,103 @@ fn phone_info_fields() {
     assert_eq!(json["number_type"], "mobile");
 }
 
+/// Numbers of several countries and lengths, as a customer types them.
+const TYPED: [(&str, &str); 12] = [
+    ("0696030620", "MA"),
+    ("+212 6 96 03 06 20", "FR"),
+    ("0555 98 20 47", "DZ"),
+    ("21 706 690", "TN"),
+    ("010 2709 6050", "EG"),
+    ("055 198 4723", "SA"),
+    ("07 81 64 44 74", "FR"),
+    ("0900 332 6005", "NL"),
+    ("06 2940 7315", "NL"),
+    ("030 2275 8193", "DE"),
+    ("0151 2896 4073", "DE"),
+    ("020 8367 2914", "GB"),
+];
+
+fn arabic_indic(text: &str) -> String {
+    text.chars()
+        .map(|c| match c.to_digit(10) {
+            Some(d) => char::from_u32(0x660 + d).unwrap(),
+            None => c,
+        })
+        .collect()
+}
+
+fn e164(raw: &str, country: &str) -> Option<String> {
+    parse_phone(raw, country)
+        .ok()
+        .map(|info| info.e164.as_str().to_string())
+}
+
+/// A letter glued between two digits (`07x90069689`) gives no number or the number meant, never
+/// another valid number (the digits before or after it alone): every letter of a sample, Latin
+/// and Arabic, at every place between two digits, in ASCII and Arabic-Indic writings.
+#[test]
+fn a_glued_letter_never_makes_another_number() {
+    let letters = ['x', 'a', 'k', 'e', 't', 'z', 'é', 'ت', 'ه', 'ب', 'X', 'A'];
+    let (mut writings, mut none, mut meant) = (0, 0, 0);
+    let mut wrong = Vec::new();
+    for (typed, country) in TYPED {
+        let want = e164(typed, country).unwrap_or_else(|| panic!("{typed} {country} is valid"));
+        for raw in [typed.to_string(), arabic_indic(typed)] {
+            let chars: Vec<char> = raw.chars().collect();
+            for at in 1..chars.len() {
+                let glued = chars[at - 1].is_numeric() && chars[at].is_numeric();
+                if !glued {
+                    continue;
+                }
+                for letter in letters {
+                    let mut mutated = chars.clone();
+                    mutated.insert(at, letter);
+                    let mutated: String = mutated.into_iter().collect();
+                    writings += 1;
+                    let got = e164(&mutated, country);
+                    let found = find_phone(&format!("salam {mutated} merci"), country)
+                        .map(|p| p.as_str().to_string());
+                    match got {
+                        None => none += 1,
+                        Some(ref g) if *g == want => meant += 1,
+                        Some(_) => wrong.push(format!("{mutated:?} {country}: {got:?}")),
+                    }
+                    if found.as_ref().is_some_and(|f| *f != want) {
+                        wrong.push(format!("find_phone in {mutated:?} {country}: {found:?}"));
+                    }
+                }
+            }
+        }
+    }
+    println!("{writings} writings with a glued letter: {none} no number, {meant} the number meant");
+    assert!(writings > 1500, "{writings}");
+    assert!(wrong.is_empty(), "another number:\n{}", wrong.join("\n"));
+}
+
+/// `O` typed for 0 and `l`/`I` for 1, at every place where the digit stands, give the number
+/// itself.
+#[test]
+fn lookalike_letters_read_as_their_digits() {
+    let mut checked = 0;
+    for (typed, country) in TYPED {
+        let want = e164(typed, country);
+        for (at, c) in typed.char_indices() {
+            let stand_ins: &[char] = match c {
+                '0' => &['O', 'o'],
+                '1' => &['l', 'I'],
+                _ => continue,
+            };
+            for &stand_in in stand_ins {
+                let mut raw = typed.to_string();
+                raw.replace_range(at..=at, &stand_in.to_string());
+                assert_eq!(e164(&raw, country), want, "{raw:?} {country}");
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked > 40, "{checked}");
+}
+
 const COUNTRIES: [&str; 10] = ["MA", "EG", "SA", "DZ", "TN", "AE", "JO", "FR", "ZZ", ""];
 
 fn phone_like() -> impl Strategy<Value = String> {

@@ -5,6 +5,11 @@
 //! letters, digits and hyphens, internationalized letters allowed) and rejects what a checkout
 //! field gets by mistake (spaces, two `@`, quoted local parts, a missing domain).
 //!
+//! The domain must also survive IDNA (UTS #46, through the `idna` crate, the URL standard's
+//! implementation): its ASCII form (`xn--` labels) has at most 63 octets a label and 253 in
+//! all, an `xn--` label typed as such must decode, and the whole address is at most 254 octets
+//! both as typed (UTF-8) and with the ASCII domain (RFC 5321 section 4.5.3.1.3).
+//!
 //! Provider rules (dots, sub-address tags, domain aliases, typo targets) live in
 //! `core/data/email_providers.tsv`; junk names in `core/data/email_junk_*.txt`; the disposable
 //! domain list in `core/data/disposable_domains.txt` is generated from the community list by
@@ -14,6 +19,7 @@ use std::collections::{HashMap, HashSet};
 use std::sync::OnceLock;
 
 use serde::{Deserialize, Serialize};
+use unicode_normalization::char::is_combining_mark;
 use unicode_normalization::UnicodeNormalization;
 
 use crate::data;
@@ -84,15 +90,16 @@ pub struct NormalizedEmail {
 /// ```
 pub fn normalize_email(raw: &str) -> Result<NormalizedEmail, Error> {
     check_len("email", raw, MAX_INPUT_BYTES)?;
+    let invalid = || Error::new(ErrorKind::EmailInvalid, "the email is not a usable address");
     let address = clean(raw);
     if address.is_empty() {
         return Err(Error::new(ErrorKind::EmailEmpty, "the email is empty"));
     }
-    let Some((local, domain)) = split_valid(&address) else {
-        return Err(Error::new(
-            ErrorKind::EmailInvalid,
-            "the email is not a usable address",
-        ));
+    if !raw.is_ascii() && raw.chars().any(hides_separator) {
+        return Err(invalid());
+    }
+    let Some((local, domain)) = split_valid(&address).filter(|&(l, d)| fits_limits(l, d)) else {
+        return Err(invalid());
     };
     let tables = tables();
     // A typo of a known provider (gmial.com) is the customer's slip, not a fake: judge and key
@@ -132,15 +139,31 @@ fn clean(raw: &str) -> String {
     text
 }
 
+/// A character whose compatibility form holds a `.` or `@` among other characters (`⒈` is
+/// `1.`): NFKC would make a label boundary the customer never typed.
+fn hides_separator(c: char) -> bool {
+    if c.is_ascii() {
+        return false;
+    }
+    let (mut chars, mut separator) = (0, false);
+    for e in std::iter::once(c).nfkc() {
+        chars += 1;
+        separator |= e == '.' || e == '@';
+    }
+    separator && chars > 1
+}
+
 /// `(local, domain)` when `address` passes the pragmatic syntax check.
 fn split_valid(address: &str) -> Option<(&str, &str)> {
     let (local, domain) = address.split_once('@')?;
     if domain.contains('@') || local.is_empty() || local.chars().count() > 64 {
         return None;
     }
+    // Letters may carry combining marks (the virama of `परीक्ष`), never start with one.
     let local_ok = local
         .chars()
-        .all(|c| c.is_alphanumeric() || "!#$%&'*+-/=?^_`{|}~.".contains(c))
+        .all(|c| c.is_alphanumeric() || is_combining_mark(c) || "!#$%&'*+-/=?^_`{|}~.".contains(c))
+        && !local.starts_with(is_combining_mark)
         && !local.starts_with('.')
         && !local.ends_with('.')
         && !local.contains("..");
@@ -153,16 +176,48 @@ fn split_valid(address: &str) -> Option<(&str, &str)> {
             && label.chars().count() <= 63
             && !label.starts_with('-')
             && !label.ends_with('-')
-            && label.chars().all(|c| c.is_alphanumeric() || c == '-');
+            && label
+                .chars()
+                .all(|c| c.is_alphanumeric() || is_combining_mark(c) || c == '-');
         if !label_ok {
             return None;
         }
+        // Every top-level domain is letters (`.ma`, `.مصر`, `.भारत`) or their ASCII form.
         let is_tld = labels.peek().is_none();
-        if is_tld && (label.chars().count() < 2 || label.chars().all(|c| c.is_ascii_digit())) {
+        let tld_ok = label.chars().count() >= 2
+            && (label.starts_with("xn--")
+                || label
+                    .chars()
+                    .all(|c| c.is_alphabetic() || is_combining_mark(c)));
+        if is_tld && !tld_ok {
             return None;
         }
     }
     Some((local, domain))
+}
+
+/// The most octets an address may have (RFC 5321 section 4.5.3.1.3: a 256-octet path minus
+/// its angle brackets).
+const MAX_ADDRESS_OCTETS: usize = 254;
+
+/// The domain's IDNA form is valid (every `xn--` label decodes, no `--` in the third and
+/// fourth places of another label, labels of 1 to 63 octets, 253 in all) and the address fits
+/// [`MAX_ADDRESS_OCTETS`] both as normalized (UTF-8) and with that form.
+fn fits_limits(local: &str, domain: &str) -> bool {
+    if local.len() + 1 + domain.len() > MAX_ADDRESS_OCTETS {
+        return false;
+    }
+    let Ok(ascii) = idna::uts46::Uts46::new().to_ascii(
+        domain.as_bytes(),
+        idna::uts46::AsciiDenyList::STD3,
+        idna::uts46::Hyphens::Check,
+        idna::uts46::DnsLength::Verify,
+    ) else {
+        return false;
+    };
+    ascii.len() <= 253
+        && ascii.split('.').all(|label| label.len() <= 63)
+        && local.len() + 1 + ascii.len() <= MAX_ADDRESS_OCTETS
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -2,10 +2,15 @@
 //!
 //! What customers type at a checkout is rarely what a phone library expects: Arabic-Indic
 //! (`٠٦١٢`) or Persian (`۰۶۱۲`) digits, right-to-left marks pasted from a chat, labels ("Tel.",
-//! "واتساب"), "+212 (0)6…", "00212…", "212612…" without the plus, the letter O for a zero, two
-//! numbers in one field. This module does that cleaning itself and then hands the metadata
+//! "واتساب"), "+212 (0)6…", "00212…", "+00212…", "212612…" without the plus, the letter O for
+//! a zero or l for a one, two numbers in one field. This module does that cleaning itself and then hands the metadata
 //! library one canonical `[+]digits` string, so the library only ever sees the one input shape
 //! it is best tested on.
+//!
+//! A letter glued between two digits (`07x90069689`, `0900 332 600a5`) is a typo nobody can
+//! resolve: the digits before it are not the whole number and those after it are not a number
+//! of their own. The run of digit groups holding it yields no number, so a slip never turns
+//! into someone else's valid number. (`O`/`o` and `l`/`I` among digits are read as 0 and 1.)
 //!
 //! # Why `rlibphonenumber`
 //!
@@ -239,8 +244,13 @@ const WEAK: u8 = b' ';
 const STRONG: u8 = b'/';
 /// `O` or `o`: a zero when it stands among digits, else a letter.
 const OH: u8 = b'O';
+/// `l` or `I`: a one when it stands among digits, else a letter.
+const ELL: u8 = b'l';
 /// A letter: part of a word, which ends a number.
 const LETTER: u8 = b'a';
+/// A run of letters with a digit right before and right after it: the number holding it is
+/// broken.
+const GLUE: u8 = b'x';
 /// Anything else (`:`, `#`, emoji, marks): ends a number.
 const OTHER: u8 = b'#';
 
@@ -252,6 +262,7 @@ fn cook(text: &str, out: &mut Vec<u8>) {
             '0'..='9' => c as u8,
             '+' | '\u{FF0B}' => PLUS,
             'O' | 'o' => OH,
+            'l' | 'I' => ELL,
             '.'
             | '-'
             | '_'
@@ -279,20 +290,23 @@ fn cook(text: &str, out: &mut Vec<u8>) {
         };
         out.push(class);
     }
-    resolve_oh(out);
+    resolve_lookalikes(out);
+    mark_glued_letters(out);
 }
 
-/// An `O`/`o` run is a zero typed with the wrong key when it touches a digit and no letter
-/// ("O6 12…", "06 12 3O"); otherwise it belongs to a word ("No", "phone", "ou").
-fn resolve_oh(cooked: &mut [u8]) {
+/// An `O`/`o` (`l`/`I`) run is a zero (a one) typed with the wrong key when it touches a digit
+/// and no letter ("O6 12…", "06 12 3O", "06l2…"); otherwise it belongs to a word ("No",
+/// "phone", "ou", "tel").
+fn resolve_lookalikes(cooked: &mut [u8]) {
+    let lookalike = |b: Option<&u8>| matches!(b, Some(&OH | &ELL));
     let mut i = 0;
     while i < cooked.len() {
-        if cooked.get(i) != Some(&OH) {
+        if !lookalike(cooked.get(i)) {
             i += 1;
             continue;
         }
         let start = i;
-        while cooked.get(i) == Some(&OH) {
+        while lookalike(cooked.get(i)) {
             i += 1;
         }
         let before = start.checked_sub(1).and_then(|b| cooked.get(b)).copied();
@@ -300,9 +314,38 @@ fn resolve_oh(cooked: &mut [u8]) {
         let letter = before == Some(LETTER) || after == Some(LETTER);
         let digit =
             before.is_some_and(|b| b.is_ascii_digit()) || after.is_some_and(|b| b.is_ascii_digit());
-        let class = if digit && !letter { b'0' } else { LETTER };
         if let Some(run) = cooked.get_mut(start..i) {
-            run.fill(class);
+            for class in run {
+                *class = match *class {
+                    _ if letter || !digit => LETTER,
+                    OH => b'0',
+                    _ => b'1',
+                };
+            }
+        }
+    }
+}
+
+/// Turns every run of letters with a digit right before and right after it into [`GLUE`].
+fn mark_glued_letters(cooked: &mut [u8]) {
+    let mut i = 0;
+    while i < cooked.len() {
+        if cooked.get(i) != Some(&LETTER) {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while cooked.get(i) == Some(&LETTER) {
+            i += 1;
+        }
+        let digit_at = |at: Option<usize>| {
+            at.and_then(|at| cooked.get(at))
+                .is_some_and(u8::is_ascii_digit)
+        };
+        if digit_at(start.checked_sub(1)) && digit_at(Some(i)) {
+            if let Some(run) = cooked.get_mut(start..i) {
+                run.fill(GLUE);
+            }
         }
     }
 }
@@ -323,6 +366,8 @@ struct Candidate {
     /// separator there was strong.
     breaks: [(u8, bool); MAX_DIGITS],
     nbreaks: usize,
+    /// A letter is glued between two of its digits: it yields no number.
+    broken: bool,
 }
 
 impl Candidate {
@@ -333,6 +378,7 @@ impl Candidate {
             count: 0,
             breaks: [(0, false); MAX_DIGITS],
             nbreaks: 0,
+            broken: false,
         }
     }
 
@@ -377,6 +423,7 @@ fn candidates<T>(cooked: &[u8], mut visit: impl FnMut(&Candidate) -> Option<T>) 
                     separator = Some(separator == Some(true) || class == STRONG);
                 }
             }
+            GLUE => current.broken = true,
             PLUS => {
                 if current.count > 0 {
                     if let Some(found) = visit(&current) {
@@ -452,6 +499,9 @@ fn scan(text: &str, default_country: &str) -> Result<PhoneNumber, ErrorKind> {
 
 /// The number in one candidate: the whole run, else its parts when it holds two numbers.
 fn resolve(candidate: &Candidate, region: DefaultRegion) -> Result<PhoneNumber, ErrorKind> {
+    if candidate.broken {
+        return Err(ErrorKind::PhoneNotANumber);
+    }
     if candidate.count > MAX_DIGITS {
         // Too long to be one number; it may still be two ("0612345678 0698765432 0655…").
         return split(candidate, region).ok_or(ErrorKind::PhoneTooLong);
@@ -500,11 +550,12 @@ fn split(candidate: &Candidate, region: DefaultRegion) -> Option<PhoneNumber> {
     None
 }
 
-/// Validates one run of digits: `00` and `+` prefixes, a country code typed without `+`, and
-/// a trunk `0` after the country code ("+212 (0)6…").
+/// Validates one run of digits: `00` and `+` prefixes (both at once too, "+00212…": no
+/// country code starts with 0), a country code typed without `+`, and a trunk `0` after the
+/// country code ("+212 (0)6…").
 fn attempt(plus: bool, digits: &[u8], region: DefaultRegion) -> Result<PhoneNumber, ErrorKind> {
     let (plus, digits) = match digits {
-        [0, 0, rest @ ..] if !plus => (true, rest),
+        [0, 0, rest @ ..] => (true, rest),
         _ => (plus, digits),
     };
     if digits.is_empty() {
@@ -718,6 +769,21 @@ mod tests {
         assert_eq!(cooked, b"aa 06 12 30");
         cook("phone oo", &mut cooked);
         assert_eq!(cooked, b"aaaaa aa");
+        cook("tel:06l2 I3 Ol5 Il", &mut cooked);
+        assert_eq!(cooked, b"aaa#0612 13 015 aa");
+    }
+
+    #[test]
+    fn letters_between_digits_are_glue() {
+        let mut cooked = Vec::new();
+        cook("07x90069689", &mut cooked);
+        assert_eq!(cooked, b"07x90069689");
+        cook("0900 332 600ab5 tel", &mut cooked);
+        assert_eq!(cooked, b"0900 332 600xx5 aaa");
+        cook("٠٧ت٩٠", &mut cooked);
+        assert_eq!(cooked, b"07x90");
+        cook("06a 12 b3", &mut cooked);
+        assert_eq!(cooked, b"06a 12 a3");
     }
 
     fn junk(raw: &str, country: &str) -> bool {

@@ -1,0 +1,346 @@
+"""The shop's behaviour with codguard: checkout assessment, the customer-service queue, the
+confirmation page (GET never changes anything; POST with CSRF), delivery windows, the missing
+address, failed deliveries and the periodic job."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib.auth import get_user_model
+from django.db import connection
+from django.test import Client, TestCase, override_settings
+
+from cod import services
+from cod.models import Flow, OutboxMessage, QueueItem
+from cod.tests.helpers import FATIMA, HAMZA, JUNK, NEW, SALMA, YOUSSEF, load_demo, place, token_of
+from cod.views import delivery_days
+
+
+def outcome_in_history(number: str) -> str | None:
+    with connection.cursor() as cur:
+        cur.execute("SELECT outcome FROM cg_orders WHERE order_id = %s", [number])
+        row = cur.fetchone()
+    return row[0] if row else None
+
+
+def csrf_client() -> Client:
+    return Client(enforce_csrf_checks=True)
+
+
+def post_choice(client: Client, url: str, **fields) -> object:
+    page = client.get(url)
+    token = page.cookies["csrftoken"].value
+    return client.post(url, {"csrfmiddlewaretoken": token, **fields})
+
+
+class Checkout(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        load_demo()
+
+    def test_good_customer_is_confirmed_at_once_and_queued(self):
+        order = place(SALMA, "T-GOOD")
+        self.assertEqual(order.codguard.customer_class, "good")
+        self.assertEqual(order.codguard.action, "auto_confirm")
+        self.assertEqual(order.status, services.CONFIRMED)
+        self.assertEqual(order.cod_flow.state, "auto_confirmed")
+        self.assertFalse(OutboxMessage.objects.filter(order=order).exists())
+        self.assertEqual([q.reason for q in QueueItem.objects.filter(order=order)], ["auto_confirmed"])
+        self.assertEqual(outcome_in_history("T-GOOD"), "confirmed")
+        codes = {r["code"] for r in order.codguard.data["reasons"]}
+        self.assertIn("prior_delivered", codes)
+
+    def test_negotiator_gets_a_gift_note(self):
+        order = place(FATIMA, "T-NEGO")
+        self.assertEqual(order.codguard.customer_class, "negotiator")
+        item = QueueItem.objects.get(order=order)
+        self.assertEqual(item.reason, "negotiator_gift")
+        self.assertIn("cadeau", item.sentence)
+
+    def test_risky_customer_goes_to_a_call_not_an_sms(self):
+        order = place(YOUSSEF, "T-RISKY")
+        self.assertEqual(order.codguard.customer_class, "risky")
+        self.assertEqual(order.codguard.action, "review")
+        self.assertFalse(OutboxMessage.objects.filter(order=order).exists())
+        self.assertEqual([q.reason for q in QueueItem.objects.filter(order=order)], ["call"])
+        self.assertEqual(order.status, services.PENDING)
+
+    def test_ghost_with_history_of_unconfirmed_orders_is_called_first(self):
+        order = place(HAMZA, "T-GHOST")
+        self.assertEqual(order.codguard.customer_class, "ghost")
+        self.assertEqual(order.codguard.action, "review")
+        self.assertFalse(OutboxMessage.objects.filter(order=order).exists())
+
+    def test_junk_order_is_rejected(self):
+        order = place(JUNK, "T-JUNK")
+        self.assertEqual(order.codguard.customer_class, "ghost")
+        self.assertEqual(order.codguard.action, "reject")
+        self.assertEqual(order.status, services.CANCELLED)
+        self.assertFalse(OutboxMessage.objects.filter(order=order).exists())
+        # The shop refused it; the customer did nothing: the history keeps it pending.
+        self.assertEqual(outcome_in_history("T-JUNK"), "pending")
+
+    def test_new_customer_gets_an_sms_with_the_link(self):
+        order = place(NEW, "T-NEW")
+        self.assertEqual(order.codguard.customer_class, "new")
+        msg = OutboxMessage.objects.get(order=order)
+        self.assertEqual((msg.channel, msg.template, msg.to), ("sms", "sms_confirm", "+212612784903"))
+        self.assertTrue(msg.link.startswith("http://127.0.0.1:8000/c/"))
+        self.assertIn(msg.link, msg.body)
+        self.assertEqual(msg.status, OutboxMessage.PENDING)
+
+    def test_second_order_of_the_same_new_customer_sees_the_first(self):
+        place(NEW, "T-NEW-1")
+        again = place(NEW, "T-NEW-2")
+        codes = {r["code"] for r in again.codguard.data["reasons"]}
+        self.assertIn("duplicate_recent_order", codes)
+        self.assertIn("T-NEW-1", [m["order_id"] for m in again.codguard.data["matches"]])
+
+
+class ConfirmationPage(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        load_demo()
+
+    def setUp(self):
+        self.order = place(NEW, "T-PAGE")
+        self.url = "/c/" + token_of(OutboxMessage.objects.get(order=self.order).link)
+
+    def test_get_never_confirms(self):
+        before = bytes(Flow.objects.get(order=self.order).snapshot)
+        for _ in range(3):  # a messenger's preview, a second preview, the customer
+            page = self.client.get(self.url)
+            self.assertEqual(page.status_code, 200)
+        self.assertContains(page, 'id="cod-confirm-button"')
+        self.assertContains(page, "349")
+        flow = Flow.objects.get(order=self.order)
+        self.assertEqual(bytes(flow.snapshot), before)
+        self.assertEqual(flow.state, "awaiting_sms")
+        self.order.refresh_from_db()
+        self.assertEqual(self.order.status, services.PENDING)
+        self.assertEqual(outcome_in_history("T-PAGE"), "pending")
+
+    def test_post_without_csrf_token_is_refused(self):
+        day = delivery_days()[0].isoformat()
+        answer = csrf_client().post(self.url, {"choice": "confirm", "day": day, "slot": "morning"})
+        self.assertEqual(answer.status_code, 403)
+        self.assertEqual(Flow.objects.get(order=self.order).state, "awaiting_sms")
+
+    def test_confirm_with_a_delivery_window(self):
+        day = delivery_days()[1]
+        answer = post_choice(csrf_client(), self.url, choice="confirm", day=day.isoformat(), slot="evening")
+        self.assertEqual(answer.status_code, 302)
+        flow = Flow.objects.get(order=self.order)
+        self.assertEqual((flow.state, flow.delivery_day, flow.delivery_slot), ("confirmed", day, "evening"))
+        self.order.refresh_from_db()
+        self.assertEqual(self.order.status, services.CONFIRMED)
+        self.assertEqual(outcome_in_history("T-PAGE"), "confirmed")
+        self.assertContains(self.client.get(self.url), 'id="cod-done"')
+
+    def test_a_window_is_required_and_must_be_offered(self):
+        client = csrf_client()
+        answer = post_choice(client, self.url, choice="confirm", day="", slot="morning")
+        self.assertEqual(answer.status_code, 400)
+        sunday = dt.date.today() + dt.timedelta(days=(6 - dt.date.today().weekday()) % 7 or 7)
+        answer = post_choice(client, self.url, choice="confirm", day=sunday.isoformat(), slot="morning")
+        self.assertEqual(answer.status_code, 400)
+        answer = post_choice(client, self.url, choice="confirm", day=delivery_days()[0].isoformat(), slot="night")
+        self.assertEqual(answer.status_code, 400)
+        self.assertEqual(Flow.objects.get(order=self.order).state, "awaiting_sms")
+
+    def test_cancel(self):
+        answer = post_choice(csrf_client(), self.url, choice="cancel")
+        self.assertEqual(answer.status_code, 302)
+        self.order.refresh_from_db()
+        self.assertEqual(self.order.status, services.CANCELLED)
+        self.assertEqual(outcome_in_history("T-PAGE"), "cancelled")
+
+    def test_unknown_and_forged_links(self):
+        self.assertEqual(self.client.get("/c/not-a-token").status_code, 404)
+
+    def test_order_without_address_asks_for_it(self):
+        order = place(NEW, "T-NOADDR", line1="", phone="0612784911", email="")
+        self.assertIn("address_missing", {r["code"] for r in order.codguard.data["reasons"]})
+        url = "/c/" + token_of(OutboxMessage.objects.get(order=order).link)
+        self.assertContains(self.client.get(url), 'id="cod-address"')
+        day = delivery_days()[0].isoformat()
+        client = csrf_client()
+        answer = post_choice(client, url, choice="confirm", day=day, slot="afternoon")
+        self.assertEqual(answer.status_code, 400)
+        answer = post_choice(client, url, choice="confirm", day=day, slot="afternoon",
+                             address="14 زنقة الجزائر، حي الأحباس")
+        self.assertEqual(answer.status_code, 302)
+        order.refresh_from_db()
+        self.assertEqual(order.shipping_address.line1, "14 زنقة الجزائر، حي الأحباس")
+        self.assertEqual(order.cod_flow.state, "confirmed")
+
+
+class FailedDelivery(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        load_demo()
+
+    def setUp(self):
+        self.order = place(NEW, "T-FAIL")
+        self.first = "/c/" + token_of(OutboxMessage.objects.get(order=self.order).link)
+        post_choice(csrf_client(), self.first, choice="confirm", day=delivery_days()[0].isoformat(), slot="morning")
+        services.staff_event(self.order, "shipped")
+
+    def test_reschedule_through_a_fresh_link(self):
+        actions = services.staff_event(self.order, "failed_unreachable")
+        self.assertEqual([a["template"] for a in actions if a["type"] == "send"], ["reschedule"])
+        msg = OutboxMessage.objects.get(order=self.order, template="reschedule")
+        second = "/c/" + token_of(msg.link)
+        self.assertNotEqual(second, self.first)
+        self.assertContains(self.client.get(self.first), 'id="cod-problem"')  # the old link is replaced
+        page = self.client.get(second)
+        self.assertContains(page, 'id="cod-reschedule"')
+        day = delivery_days()[2]
+        answer = post_choice(csrf_client(), second, choice="reschedule", day=day.isoformat(), slot="afternoon")
+        self.assertEqual(answer.status_code, 302)
+        flow = Flow.objects.get(order=self.order)
+        self.assertEqual((flow.state, flow.delivery_day, flow.delivery_slot), ("confirmed", day, "afternoon"))
+
+    def test_refused_at_the_door_then_cancelled_records_refused(self):
+        services.staff_event(self.order, "failed_refused")
+        msg = OutboxMessage.objects.get(order=self.order, template="reschedule")
+        post_choice(csrf_client(), "/c/" + token_of(msg.link), choice="cancel")
+        self.order.refresh_from_db()
+        self.assertEqual(self.order.status, services.REFUSED)
+        self.assertEqual(outcome_in_history("T-FAIL"), "refused")
+
+    def test_no_answer_goes_to_customer_service(self):
+        services.staff_event(self.order, "failed_postponed")
+        flow = Flow.objects.get(order=self.order)
+        self.assertIsNotNone(flow.next_deadline)
+        services.tick_due(at=services.now() + 25 * 3600)
+        reasons = [q.reason for q in QueueItem.objects.filter(order=self.order)]
+        self.assertIn("delivery_failed_no_answer", reasons)
+
+    def test_delivered_feeds_the_history(self):
+        services.staff_event(self.order, "delivered")
+        self.assertEqual(outcome_in_history("T-FAIL"), "delivered")
+        again = place(NEW, "T-FAIL-AGAIN")
+        self.assertEqual(again.codguard.customer_class, "good")
+
+
+class PeriodicJobAndReplies(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        load_demo()
+
+    def test_tick_sends_whatsapp_after_four_hours(self):
+        order = place(NEW, "T-TICK")
+        placed = int(order.date_placed.timestamp())
+        self.assertEqual(services.tick_due(at=placed + 3600), 0)
+        # Quiet hours (22:00-08:00 in Casablanca) may move the WhatsApp to the morning: tick at
+        # the flow's own deadlines.
+        for _ in range(2):
+            deadline = Flow.objects.get(order=order).next_deadline
+            self.assertGreaterEqual(deadline, placed + 4 * 3600)
+            self.assertEqual(services.tick_due(at=deadline), 1)
+            if OutboxMessage.objects.filter(order=order, channel="whatsapp").exists():
+                break
+        channels = list(OutboxMessage.objects.filter(order=order).values_list("channel", flat=True))
+        self.assertEqual(channels, ["sms", "whatsapp"])
+
+    def test_a_damaged_snapshot_goes_to_a_person_and_the_job_goes_on(self):
+        broken = place(NEW, "T-BROKEN")
+        fine = place(NEW, "T-FINE", name="Nadia Berrada", phone="0612784977", email="",
+                     line1="3 Rue Tarik Ibn Ziad", city="Fès")
+        Flow.objects.filter(order=broken).update(snapshot=b'{"version": 2, "state": "{}", "tag": "00"}')
+        at = max(Flow.objects.get(order=o).next_deadline for o in (broken, fine))
+        self.assertEqual(services.tick_due(at=at), 2)
+        self.assertEqual([q.reason for q in QueueItem.objects.filter(order=broken)], ["flow_broken"])
+        self.assertIsNone(Flow.objects.get(order=broken).next_deadline)
+        self.assertGreater(Flow.objects.get(order=fine).next_deadline, at)
+
+    def test_send_guard_stops_messages_to_foreign_numbers(self):
+        # SMS pumping: a fake order with a premium-rate number abroad. The shop's guard admits
+        # Moroccan numbers only; the flow moves on to the email, which costs nothing.
+        order = place(NEW, "T-PUMP", phone="+33612345678")
+        channels = list(OutboxMessage.objects.filter(order=order).values_list("channel", flat=True))
+        self.assertEqual(channels, ["email"])
+
+    def test_unclear_reply_goes_to_customer_service(self):
+        order = place(NEW, "T-REPLY")
+        services.reply(order, "sms", "shkoun nta?")
+        self.assertEqual([q.reason for q in QueueItem.objects.filter(order=order)], ["unclear_reply"])
+
+    def test_darija_yes_confirms(self):
+        order = place(NEW, "T-WAKHA")
+        services.reply(order, "sms", "wakha")
+        order.refresh_from_db()
+        self.assertEqual(order.status, services.CONFIRMED)
+
+
+@override_settings(COD_SENDER_TOKEN="gw-token")
+class InboundWebhook(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        load_demo()
+
+    def post(self, body: dict, token: str = "gw-token"):
+        return self.client.post("/hooks/inbound", body, content_type="application/json",
+                                HTTP_AUTHORIZATION=f"Bearer {token}")
+
+    def test_a_reply_reaches_the_order_of_that_number(self):
+        order = place(NEW, "T-HOOK")
+        answer = self.post({"from": "+212612784903", "channel": "whatsapp", "text": "نعم أؤكد"})
+        self.assertEqual(answer.status_code, 200)
+        self.assertEqual(answer.json()["order"], "T-HOOK")
+        order.refresh_from_db()
+        self.assertEqual(order.status, services.CONFIRMED)
+
+    def test_unclear_reply_is_queued(self):
+        order = place(NEW, "T-HOOK-2")
+        self.assertEqual(self.post({"from": "0612784903", "text": "chkoun nta?"}).status_code, 200)
+        self.assertEqual([q.reason for q in QueueItem.objects.filter(order=order)], ["unclear_reply"])
+
+    def test_refusals(self):
+        place(NEW, "T-HOOK-3")
+        self.assertEqual(self.post({"from": "+212612784903", "text": "oui"}, token="wrong").status_code, 401)
+        self.assertEqual(self.post({"from": "+212612000001", "text": "oui"}).status_code, 404)
+        self.assertEqual(self.post({"text": "oui"}).status_code, 400)
+        self.assertEqual(self.post({"from": "+212612784903", "text": "oui", "channel": "fax"}).status_code, 400)
+
+
+class StaffPages(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        load_demo()
+
+    def setUp(self):
+        self.client.force_login(get_user_model().objects.get(username="admin"))
+
+    def test_order_page_shows_the_assessment(self):
+        order = place(YOUSSEF, "T-STAFF")
+        page = self.client.get(f"/dashboard/orders/{order.number}/")
+        self.assertContains(page, 'id="codguard-panel"')
+        self.assertContains(page, 'data-class="risky"')
+        refused = next(r for r in order.codguard.data["reasons"] if r["code"] == "prior_refused")
+        self.assertContains(page, refused["detail"])
+        self.assertContains(page, "demo-0005")  # the refused past order, with its outcome
+        self.assertContains(page, "refused")
+
+    def test_recording_an_outcome(self):
+        order = place(SALMA, "T-STAFF-2")
+        answer = self.client.post(f"/dashboard/cod/orders/{order.number}/event/", {"event": "delivered"})
+        self.assertEqual(answer.status_code, 302)
+        self.assertEqual(outcome_in_history("T-STAFF-2"), "delivered")
+        self.assertEqual(self.client.post(f"/dashboard/cod/orders/{order.number}/event/", {"event": "x"}).status_code, 400)
+
+    def test_queue_lists_and_resolves(self):
+        order = place(SALMA, "T-QUEUE")
+        page = self.client.get("/dashboard/cod/queue/")
+        self.assertContains(page, 'data-order="T-QUEUE"')
+        item = QueueItem.objects.get(order=order)
+        self.client.post(f"/dashboard/cod/queue/{item.pk}/resolve/")
+        self.assertNotContains(self.client.get("/dashboard/cod/queue/"), 'data-order="T-QUEUE"')
+
+    def test_staff_pages_need_staff(self):
+        self.client.logout()
+        self.assertEqual(self.client.get("/dashboard/cod/queue/").status_code, 302)
+        order = place(SALMA, "T-ANON")
+        self.client.post(f"/dashboard/cod/orders/{order.number}/event/", {"event": "delivered"})
+        self.assertEqual(outcome_in_history("T-ANON"), "confirmed")

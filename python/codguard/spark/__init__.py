@@ -1,0 +1,237 @@
+"""codguard on Apache Spark: score a table of orders against a history table, and backtest
+policies by replaying a history in time order.
+
+Needs the ``spark`` extra (``pip install 'codguard[spark]'``: pyspark, pyarrow, pandas) and Java
+17. The codguard package must be importable by the executors' Python (``PYSPARK_PYTHON``).
+
+How it works (``DESIGN.md``, "Spark"): the executors turn each past order into its
+``cg_orders`` row and ``cg_keys`` keys with :meth:`codguard.StoreCore.write_tuple`, exactly the
+rows the SQL store mode writes. The key table keeps, per key, its first ``max_orders_per_key +
+1`` orders in time order (the store mode's frequency cap: one junk phone on a million orders
+joins like any other key, and the walk still learns that it is too common). Each order is then
+assessed by :meth:`codguard.StoreCore.assess` in rounds: the executors ask each lookup which keys
+it wants, a join fetches those keys' rows, and the next round supplies them, until no lookup
+wants anything. The answers are the store mode's, which are the in-memory engine's.
+
+>>> from codguard.spark import session, score          # doctest: +SKIP
+>>> spark = session()                                   # doctest: +SKIP
+>>> score(spark, spark.read.json("history.jsonl"), spark.read.json("orders.jsonl")).show()  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import sys
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from codguard import StoreCore
+from codguard.spark._exec import ROUND_SCHEMA, ROW_FIELDS, WRITTEN_SCHEMA, assess_round, write_rows
+
+__all__ = ["ORDER_FIELDS", "HISTORY_FIELDS", "session", "read_table", "score", "replay"]
+
+ORDER_FIELDS = ("order_id", "placed_at", "country", "name", "phone", "email", "address", "city", "total", "currency")
+"""The columns of an order (``docs/contract.md``, "Records"); other columns are ignored."""
+
+HISTORY_FIELDS = (*ORDER_FIELDS, "outcome", "negotiated")
+"""The columns of a past order."""
+
+MAX_ROUNDS = 64
+"""More lookup rounds than any walk needs (a walk wants new keys only while it links new orders)."""
+
+DataFrame = Any
+SparkSession = Any
+
+
+def session(master: str = "local[*]", app_name: str = "codguard", **conf: str) -> SparkSession:
+    """A Spark session for codguard jobs: ``master`` (``local[*]`` by default), Arrow on, and the
+    executors' Python set to this one when ``PYSPARK_PYTHON`` is unset (so they import the same
+    codguard). ``conf`` adds Spark settings (``spark.sql.shuffle.partitions="8"``)."""
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
+    from pyspark.sql import SparkSession as Session
+
+    builder = Session.builder.master(master).appName(app_name)
+    builder = builder.config("spark.sql.execution.arrow.pyspark.enabled", "true")
+    builder = builder.config("spark.ui.showConsoleProgress", "false")
+    for key, value in conf.items():
+        builder = builder.config(key, value)
+    return builder.getOrCreate()
+
+
+def read_table(spark: SparkSession, path: str) -> DataFrame:
+    """A table from ``path``: Parquet when it ends in ``.parquet`` or is a folder of Parquet
+    files, else JSON Lines (one object per line)."""
+    is_parquet = path.endswith(".parquet") or (
+        os.path.isdir(path) and any(f.endswith(".parquet") for f in os.listdir(path))
+    )
+    if is_parquet:
+        return spark.read.parquet(path)
+    # Every text column as text: a phone such as 0661... must not become a number.
+    return spark.read.option("primitivesAsString", "false").option("prefersDecimal", "false").json(path)
+
+
+def _docs(df: DataFrame, fields: Sequence[str]) -> DataFrame:
+    """``df`` with a ``doc`` column: the record's known fields as a JSON object (nulls left
+    out), ``placed_at`` as Unix seconds when it is a timestamp column."""
+    from pyspark.sql import functions as F
+    from pyspark.sql.types import DateType, TimestampNTZType, TimestampType
+
+    present = [f for f in fields if f in df.columns]
+    cols = []
+    for name in present:
+        col = F.col(name)
+        if name == "placed_at" and isinstance(
+            df.schema[name].dataType, (TimestampType, TimestampNTZType, DateType)
+        ):
+            col = F.unix_timestamp(col)
+        cols.append(col.alias(name))
+        if name == "placed_at":
+            df = df.withColumn("_at", col.cast("long"))
+    return df.withColumn("doc", F.to_json(F.struct(*cols)))
+
+
+def _key_table(history: DataFrame, secret: bytes, rows_per_key: int) -> tuple[DataFrame, DataFrame]:
+    """(the capped key table, the history records that did not write). The key table has, per
+    key, its first ``rows_per_key`` orders by ``(placed_at, order_id)`` with their ``rank``."""
+    from pyspark.sql import Window
+    from pyspark.sql import functions as F
+
+    written = _docs(history, HISTORY_FIELDS).select("doc").mapInArrow(write_rows(secret), WRITTEN_SCHEMA)
+    written = written.persist()
+    rejected = written.filter(F.col("error").isNotNull()).select("error")
+    good = written.filter(F.col("error").isNull())
+    # One row per order id (a history holds each order once; the engine refuses a duplicate):
+    # the earliest is kept.
+    first = Window.partitionBy("order_id").orderBy("placed_at", "signature")
+    good = good.withColumn("_n", F.row_number().over(first)).filter("_n = 1").drop("_n")
+    keys = good.select(F.explode("keys").alias("key"), *ROW_FIELDS)
+    by_time = Window.partitionBy("key").orderBy("placed_at", "order_id")
+    capped = keys.withColumn("rank", F.row_number().over(by_time)).filter(F.col("rank") <= rows_per_key)
+    return capped, rejected
+
+
+def _rounds(
+    spark: SparkSession,
+    queries: DataFrame,
+    capped: DataFrame,
+    configs: Sequence[Mapping[str, Any]],
+    secret: bytes,
+    *,
+    earlier_only: bool,
+) -> DataFrame:
+    """Assesses ``queries`` (``qid``, ``p``, ``doc``, ``q_at``, ``q_id``) against the key
+    table in lookup rounds; with ``earlier_only`` each sees only the past orders placed before
+    it (``(placed_at, order_id)`` smaller). One row per query, ``ROUND_SCHEMA`` less ``done``
+    and ``wanted``."""
+    from pyspark.sql import functions as F
+
+    row_struct = F.struct(F.col("rank"), *[F.col("c." + f).alias(f) for f in ROW_FIELDS])
+    info = queries.select("qid", "q_at", "q_id")
+    state = queries.select(
+        "qid",
+        "p",
+        "doc",
+        F.lit(None)
+        .cast("array<struct<key:long,rows:array<struct<rank:int,order_id:string,placed_at:long,"
+              "total:double,outcome:string,negotiated:boolean,signature:string>>>>")
+        .alias("fetched"),
+    )
+    run = assess_round([dict(c) for c in configs], secret)
+    c = capped.alias("c")
+    answers = []
+    for _ in range(MAX_ROUNDS):
+        out = state.mapInArrow(run, ROUND_SCHEMA).persist()
+        answers.append(out.filter("done").drop("done", "wanted"))
+        pending = out.filter(~F.col("done")).select("qid", "p", F.explode("wanted").alias("key"))
+        if pending.isEmpty():
+            break
+        req = pending.join(info, "qid").alias("r")
+        cond = F.col("r.key") == F.col("c.key")
+        if earlier_only:
+            cond = cond & (
+                (F.col("c.placed_at") < F.col("r.q_at"))
+                | ((F.col("c.placed_at") == F.col("r.q_at")) & (F.col("c.order_id") < F.col("r.q_id")))
+            )
+        got = req.join(c, cond, "left")
+        per_key = got.groupBy(F.col("r.qid").alias("qid"), F.col("r.p").alias("p"), F.col("r.key").alias("key")).agg(
+            F.array_sort(F.collect_list(F.when(F.col("c.order_id").isNotNull(), row_struct))).alias("rows")
+        )
+        new = per_key.groupBy("qid", "p").agg(F.collect_list(F.struct("key", "rows")).alias("new"))
+        state = (
+            state.join(new, ["qid", "p"])
+            .select("qid", "p", "doc", F.concat(F.coalesce("fetched", F.array()), F.col("new")).alias("fetched"))
+            .localCheckpoint()
+        )
+    else:
+        raise RuntimeError(f"codguard.spark: lookups still wanted keys after {MAX_ROUNDS} rounds")
+    result = answers[0]
+    for more in answers[1:]:
+        result = result.unionByName(more)
+    return result
+
+
+def _rows_per_key(configs: Sequence[Mapping[str, Any]]) -> int:
+    return max(StoreCore(dict(c), secret=b"x").rows_per_key for c in configs)
+
+
+def score(
+    spark: SparkSession,
+    history: DataFrame,
+    orders: DataFrame,
+    config: Mapping[str, Any] | None = None,
+    *,
+    secret: bytes | None = None,
+) -> DataFrame:
+    """Assesses every row of ``orders`` against ``history`` under the policy ``config`` (the
+    engine's config dict). One row per order: ``order_id``, ``customer_class``, ``action``,
+    ``risk``, ``reason_codes``, ``matched_order_ids``, ``assessment`` (the contract's
+    Assessment JSON) and ``error`` (the error code of a malformed order, the other columns
+    null). ``secret`` keys the job's hashes (random when omitted: keys never leave the job)."""
+    from pyspark.sql import functions as F
+
+    secret = secret or secrets.token_bytes(32)
+    configs = [dict(config or {})]
+    capped, _ = _key_table(history, secret, _rows_per_key(configs))
+    capped = capped.persist()
+    queries = _docs(orders, ORDER_FIELDS).select(
+        F.monotonically_increasing_id().alias("qid"),
+        F.lit(0).alias("p"),
+        "doc",
+        F.lit(None).cast("long").alias("q_at"),
+        F.lit(None).cast("string").alias("q_id"),
+    )
+    queries = queries.localCheckpoint()
+    return _rounds(spark, queries, capped, configs, secret, earlier_only=False).drop("qid", "p")
+
+
+def replay(
+    spark: SparkSession,
+    history: DataFrame,
+    configs: Sequence[Mapping[str, Any]],
+    *,
+    secret: bytes | None = None,
+) -> DataFrame:
+    """Assesses every order of ``history`` against only the orders placed before it (by
+    ``(placed_at, order_id)``), under each policy of ``configs``. One row per (order, policy):
+    ``p`` (the policy's index), ``placed_at``, ``outcome`` (what became of the order) and the
+    columns of :func:`score`."""
+    from pyspark.sql import functions as F
+
+    secret = secret or secrets.token_bytes(32)
+    capped, _ = _key_table(history, secret, _rows_per_key(configs))
+    capped = capped.persist()
+    base = _docs(history, ORDER_FIELDS).select(
+        F.monotonically_increasing_id().alias("qid"),
+        "doc",
+        F.col("_at").alias("q_at"),
+        F.col("order_id").cast("string").alias("q_id"),
+        F.col("outcome").cast("string").alias("outcome"),
+    )
+    base = base.localCheckpoint()
+    policies = spark.createDataFrame([(i,) for i in range(len(configs))], "p int")
+    queries = base.crossJoin(policies)
+    answers = _rounds(spark, queries, capped, configs, secret, earlier_only=True)
+    facts = base.select("qid", F.col("q_at").alias("placed_at"), "outcome")
+    return answers.join(facts, "qid").drop("qid")

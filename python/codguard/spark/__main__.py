@@ -1,0 +1,117 @@
+"""``python -m codguard.spark``: batch scoring and policy backtests on Spark.
+
+    python -m codguard.spark score --history H --orders O --out DIR [--policy P.json]
+    python -m codguard.spark backtest --history H --policy P1.json [--policy P2.json] --costs C.json --out DIR
+
+Inputs are JSON Lines files (or folders of them) or Parquet (a ``.parquet`` path or a folder of
+Parquet files). ``score`` writes ``DIR/assessments`` (Parquet, one row per order); ``backtest``
+writes ``DIR/assessments`` (one row per order and policy), ``DIR/report.csv``,
+``DIR/report.json`` and ``DIR/chart.png``. Spark runs in local mode (``local[*]``) unless
+``--master`` names another.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from collections.abc import Sequence
+from typing import Any
+
+
+def _load_json(path: str, what: str) -> dict[str, Any]:
+    try:
+        with open(path, encoding="utf-8") as f:
+            value = json.load(f)
+    except (OSError, ValueError) as e:
+        raise SystemExit(f"codguard.spark: {what} {path}: {e}") from None
+    if not isinstance(value, dict):
+        raise SystemExit(f"codguard.spark: {what} {path}: not a JSON object")
+    return value
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m codguard.spark", description=__doc__.split("\n\n")[0])
+    sub = p.add_subparsers(dest="command", required=True)
+    for name, help_text in (
+        ("score", "assess a table of orders against a history table"),
+        ("backtest", "replay a history in time order under one or more policies"),
+    ):
+        s = sub.add_parser(name, help=help_text)
+        s.add_argument("--history", required=True, help="past orders with outcome (JSONL or Parquet)")
+        if name == "score":
+            s.add_argument("--orders", required=True, help="orders to assess (JSONL or Parquet)")
+            s.add_argument("--policy", help="the engine's config dict (JSON file); default: the defaults")
+        else:
+            s.add_argument("--policy", action="append", required=True,
+                           help="a policy (JSON file: the engine's config, optional \"flow\"); repeat to compare")
+            s.add_argument("--costs", help="the cost model (JSON file); default: the defaults of CostModel")
+            s.add_argument("--currency", default="", help="shown in the chart's legend")
+        s.add_argument("--out", required=True, help="output folder")
+        s.add_argument("--master", default="local[*]", help="Spark master (default local[*])")
+        s.add_argument("--partitions", type=int, default=None,
+                       help="shuffle partitions (default: 4 per core in local mode, else Spark's)")
+        s.add_argument("--overwrite", action="store_true", help="replace what DIR holds")
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    from codguard.spark import read_table, score, session
+
+    conf: dict[str, str] = {}
+    if args.partitions:
+        conf["spark.sql.shuffle.partitions"] = str(args.partitions)
+    elif args.master.startswith("local"):
+        cores = os.cpu_count() or 2
+        inner = args.master[len("local"):].strip("[]")
+        if inner.isdigit():
+            cores = int(inner)
+        conf["spark.sql.shuffle.partitions"] = str(4 * cores)
+    spark = session(args.master, **conf)
+    spark.sparkContext.setLogLevel("WARN")
+    mode = "overwrite" if args.overwrite else "errorifexists"
+    os.makedirs(args.out, exist_ok=True)
+    started = time.monotonic()
+    history = read_table(spark, args.history)
+    if args.command == "score":
+        config = _load_json(args.policy, "policy") if args.policy else {}
+        out = score(spark, history, read_table(spark, args.orders), config)
+        out.write.mode(mode).parquet(os.path.join(args.out, "assessments"))
+        written = spark.read.parquet(os.path.join(args.out, "assessments"))
+        summary = {
+            "orders": written.count(),
+            "errors": written.filter("error is not null").count(),
+            "by_action": {r["action"]: r["count"] for r in written.groupBy("action").count().collect()},
+            "seconds": round(time.monotonic() - started, 1),
+        }
+        print(json.dumps(summary, sort_keys=True))
+        return 0
+
+    from codguard.spark.backtest import CostModel, backtest, chart, write_report
+
+    policies = [_load_json(p, "policy") for p in args.policy]
+    names = [os.path.splitext(os.path.basename(p))[0] for p in args.policy]
+    if len(set(names)) != len(names):
+        names = [f"{n}#{i + 1}" for i, n in enumerate(names)]
+    try:
+        costs = CostModel.from_dict(_load_json(args.costs, "costs")) if args.costs else CostModel()
+    except ValueError as e:
+        raise SystemExit(f"codguard.spark: {e}") from None
+    answers, report = backtest(spark, history, policies, costs, names=names)
+    answers.write.mode(mode).parquet(os.path.join(args.out, "assessments"))
+    write_report(report, os.path.join(args.out, "report.csv"), os.path.join(args.out, "report.json"))
+    chart(report, os.path.join(args.out, "chart.png"), args.currency)
+    totals: dict[str, dict[str, float]] = {}
+    for r in report:
+        t = totals.setdefault(r["policy"], {"orders": 0, "refused_avoided": 0.0, "good_delayed": 0, "net": 0.0})
+        for k in t:
+            t[k] += r[k]
+    print(json.dumps({"policies": totals, "seconds": round(time.monotonic() - started, 1)}, sort_keys=True))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
