@@ -171,7 +171,9 @@ mod tests {
         for junk in [&[0u8][..], b"\xff\xff\xff", "بيانات".as_bytes()] {
             let mut p = payload.clone();
             p.extend_from_slice(junk);
-            let err = load(&framed(&p)).err().expect("refused");
+            let Err(err) = load(&framed(&p)) else {
+                panic!("refused")
+            };
             assert_eq!(err.kind(), ErrorKind::SnapshotCorrupt);
             assert_eq!(err.message(), "bytes after the end of the snapshot's body");
         }
