@@ -1,6 +1,8 @@
 //! Addresses: the shared vectors, the same address typed differently, neighbours, properties.
 
-use codguard::normalize::{address::normalize_address, city::city_name, MAX_INPUT_BYTES};
+use codguard::normalize::{
+    address::normalize_address, city::city_name, city::CityId, text::skeleton, MAX_INPUT_BYTES,
+};
 use codguard::ErrorKind;
 use proptest::prelude::*;
 use serde_json::Value;
@@ -197,7 +199,9 @@ proptest! {
     fn text_is_idempotent_on_address_words(
         words in proptest::collection::vec(
             prop::sample::select(vec!["12", "n", "n°", "rue", "bd", "ش", "شارع", "زن", "شقة", "app", "appt", "hay", "حي",
-                "quartier", "الشقة", "رقم", "palestine", "النصر", "el", "al", "قرب", "المسجد", "en", "face", "de", ",", "-", "،", "19", "etage", "ii"]),
+                "quartier", "الشقة", "رقم", "palestine", "النصر", "el", "al", "قرب", "المسجد", "en", "face", "de", ",", "-", "،", "19", "etage", "ii",
+                "residence", "إقامة", "imm", "عمارة", "bloc", "a", "ب", "lot", "تجزئة", "cite", "logts", "مسكن", "douar", "دوار",
+                "villa", "فيلا", "km", "كلم", "الدور", "الثالث", "5th", "floor", "برج", "عقار"]),
             0..12)
     ) {
         let raw = words.join(" ");
@@ -205,4 +209,344 @@ proptest! {
         let twice = normalize_address(&once.text, "", "").expect("short input");
         prop_assert_eq!(&twice.text, &once.text);
     }
+}
+
+/// What the history files a door under, as the parser gives it: the place, the street's
+/// skeletons (script-blind), the house number and the unit.
+type Door = (Option<CityId>, Vec<String>, Option<String>, Option<String>);
+
+fn door(raw: &str, city: &str, country: &str) -> Door {
+    let a = normalize_address(raw, city, country).expect("normalizes");
+    let mut street: Vec<String> = a.street.iter().map(|t| skeleton(t)).collect();
+    street.sort();
+    street.dedup();
+    (a.city, street, a.house_number, a.unit)
+}
+
+/// One door of each form of the region, written several ways in both scripts: every way gives
+/// the same door, and it is a door (a street and a house number).
+#[test]
+fn region_forms_give_one_door_in_both_scripts() {
+    let groups: &[(&str, &str, &[&str])] = &[
+        (
+            "Casablanca",
+            "MA",
+            &[
+                "Résidence Al Amal, Imm 3, Appt 12",
+                "RES. EL-AMAL IMM.3 APP 12",
+                "Residance El Amal, Imeuble N° 3, Appartement N° 12",
+                "Appt 12 Imm 3 Résidence Al Amal",
+                "residence el amal imm3 app12",
+                "إقامة الأمل عمارة 3 شقة 12",
+                "الإقامة الأمل، العمارة ٣، الشقة رقم ١٢",
+                "اقامة الامل عمارة 3 ش 12",
+                "إقامة الأمل، عمارة 3، الطابق 2، شقة 12",
+            ],
+        ),
+        (
+            "Tanger",
+            "MA",
+            &[
+                "près de la mosquée, Résidence Nour, imm 2 appt 4",
+                "Res Ennour Bloc 2 Apt 4",
+                "قرب المسجد، إقامة النور عمارة 2 شقة 4",
+            ],
+        ),
+        (
+            "Oujda",
+            "MA",
+            &[
+                "Lotissement Al Wahda N° 45",
+                "Lot. El Wahda lot 45",
+                "Lotiss Wahda no 45",
+                "تجزئة الوحدة رقم 45",
+                "التجزئة الوحدة، رقم ٤٥",
+            ],
+        ),
+        (
+            "Setif",
+            "DZ",
+            &[
+                "Cité 500 logements Bloc 12 N° 4",
+                "cite 500 logts bt 12 n 4",
+                "Cité 500 Lgts, Bâtiment 12, Appt 4",
+                "حي 500 مسكن عمارة 12 رقم 4",
+                "حي 500 مسكن، العمارة 12، الشقة 4",
+            ],
+        ),
+        (
+            "Oran",
+            "DZ",
+            &[
+                "Cité 1200 Logts Bloc A N°15",
+                "cite 1200 logements bat a appt 15",
+                "حي 1200 مسكن عمارة أ رقم 15",
+            ],
+        ),
+        (
+            "Salé",
+            "MA",
+            &[
+                "Hay Salam Rue 12 N° 7",
+                "Hay Es-Salam, Rue 12, No 7",
+                "حي السلام زنقة 12 رقم 7",
+                "حي السلام، الزنقة 12، رقم 7",
+            ],
+        ),
+        (
+            "Riyadh",
+            "SA",
+            &[
+                "Villa 12, Hay Al Yasmin, Rue Al Olaya",
+                "Al Olaya St, Al Yasmin Dist, Villa No 12",
+                "فيلا 12 حي الياسمين شارع العليا",
+                "شارع العليا، حي الياسمين، فيلا رقم 12",
+            ],
+        ),
+        (
+            "Cairo",
+            "EG",
+            &[
+                "عقار 12 ش التحرير الدور 3 شقة 5",
+                "12 ش التحرير، الدور الثالث، شقة 5",
+                "Building 12, El Tahrir St, Floor 3, Flat 5",
+                "12 Tahrir Street, Apartment 5",
+            ],
+        ),
+        (
+            "Giza",
+            "EG",
+            &[
+                "برج النيل الدور 5 شقة 12",
+                "Nile Tower, 5th floor, flat 12",
+                "برج النيل، شقة 12",
+            ],
+        ),
+        (
+            "Meknes",
+            "MA",
+            &[
+                "Km 12 route de Fes",
+                "Route de Fès Km 12",
+                "كلم 12 طريق فاس",
+            ],
+        ),
+    ];
+    for (city, country, forms) in groups {
+        let first = door(forms[0], city, country);
+        assert!(
+            first.0.is_some() && !first.1.is_empty() && first.2.is_some(),
+            "{}: {first:?}",
+            forms[0]
+        );
+        for raw in &forms[1..] {
+            assert_eq!(door(raw, city, country), first, "{raw} vs {}", forms[0]);
+        }
+    }
+}
+
+#[test]
+fn region_forms_keep_neighbours_apart() {
+    let casa = |raw| door(raw, "Casablanca", "MA");
+    // A sister flat: same residence and building, another flat.
+    assert_ne!(
+        casa("Résidence Al Amal, Imm 3, Appt 12"),
+        casa("إقامة الأمل عمارة 3 شقة 13")
+    );
+    // The same flat number in another building of the residence.
+    assert_ne!(
+        casa("Résidence Al Amal, Imm 3, Appt 12"),
+        casa("Résidence Al Amal, Imm 4, Appt 12")
+    );
+    // The same residence name in another city.
+    assert_ne!(
+        door("Résidence Al Amal, Imm 3, Appt 12", "Casablanca", "MA"),
+        door("إقامة الأمل عمارة 3 شقة 12", "مراكش", "MA")
+    );
+    // The same door number in another residence, lotissement, cité block, hay.
+    assert_ne!(
+        casa("Résidence Al Amal, Imm 3, Appt 12"),
+        casa("Résidence Nour, Imm 3, Appt 12")
+    );
+    assert_ne!(
+        casa("Lotissement Al Wahda N° 45"),
+        casa("تجزئة الوحدة رقم 46")
+    );
+    assert_ne!(
+        casa("Cité 1200 Logts Bloc A N°15"),
+        casa("حي 1200 مسكن عمارة ب رقم 15")
+    );
+    assert_ne!(
+        casa("Cité 1200 Logts Bloc A N°15"),
+        casa("Cité 500 Logts Bloc A N°15")
+    );
+    assert_ne!(casa("Hay Salam Rue 12 N° 7"), casa("Hay Nahda Rue 12 N° 7"));
+    // A namesake two doors down.
+    assert_ne!(
+        door("Villa 12, Hay Al Yasmin, Rue Al Olaya", "Riyadh", "SA"),
+        door("فيلا 14 حي الياسمين شارع العليا", "Riyadh", "SA")
+    );
+    assert_ne!(casa("Km 12 route de Fes"), casa("Km 13 route de Fes"));
+}
+
+/// A building without a flat is not a door: 200 flats share it. Neither is a residence or a
+/// douar by itself (the street, no house number).
+#[test]
+fn a_building_without_a_flat_is_not_a_door() {
+    for raw in [
+        "Résidence Al Amal, Imm 3",
+        "إقامة الأمل عمارة 3",
+        "Immeuble Al Nour",
+        "برج النيل",
+        "Cité 500 logements, Bloc 12",
+        "Douar Ouled Ahmed, Commune Sidi Bennour",
+        "دوار اولاد احمد",
+    ] {
+        let a = normalize_address(raw, "", "MA").expect("normalizes");
+        assert!(!a.street.is_empty() && !a.nonsense, "{raw}: {a:?}");
+        assert_eq!(a.house_number, None, "{raw}");
+    }
+    assert_eq!(
+        normalize_address("Résidence Al Amal, Imm 3", "", "MA")
+            .expect("ok")
+            .unit
+            .as_deref(),
+        Some("bldg 3")
+    );
+}
+
+/// A landmark stays a landmark: it never becomes the street or the residence.
+#[test]
+fn landmarks_stay_landmarks_in_region_forms() {
+    for (raw, landmark, street) in [
+        (
+            "près de la mosquée, Résidence Nour, imm 2 appt 4",
+            "pres de la mosquee",
+            "nour",
+        ),
+        ("قرب المسجد، إقامة النور عمارة 2 شقة 4", "قرب المسجد", "نور"),
+        (
+            "Douar Ouled Ahmed pres de l'ecole",
+            "pres de l ecole",
+            "ouled",
+        ),
+        (
+            "فيلا 12 حي الياسمين بجوار مسجد الراجحي",
+            "بجوار مسجد الراجحي",
+            "ياسمين",
+        ),
+    ] {
+        let a = normalize_address(raw, "", "").expect("normalizes");
+        assert_eq!(a.landmark.as_deref(), Some(landmark), "{raw}");
+        assert_eq!(
+            a.street.first().map(String::as_str),
+            Some(street),
+            "{raw}: {a:?}"
+        );
+    }
+}
+
+/// Residence names as customers write them in both scripts.
+const RESIDENCES: &[(&[&str], &str)] = &[
+    (&["Al Amal", "El Amal", "El-Amal", "Amal"], "الأمل"),
+    (&["Ennour", "En Nour", "An-Nour", "Nour"], "النور"),
+    (&["Al Wahda", "El Wahda", "Wahda"], "الوحدة"),
+    (&["Essalam", "Es-Salam", "Salam"], "السلام"),
+    (&["Yasmine", "Al Yasmin", "El Yasmine"], "الياسمين"),
+    (&["Al Qods", "El Kods", "Al Quds"], "القدس"),
+    (&["Al Majd", "El Majd"], "المجد"),
+];
+
+proptest! {
+    /// A generated residence flat gives the same door in Latin (any of the usual abbreviations
+    /// and spellings) and in Arabic (with Latin or Arabic-Indic digits).
+    #[test]
+    fn generated_residences_agree_across_scripts(
+        r in 0..RESIDENCES.len(),
+        latin_name in 0usize..4,
+        building in 1u32..40,
+        flat in 1u32..300,
+        res in prop::sample::select(vec!["Résidence", "Residence", "Res.", "RES", "Rés"]),
+        imm in prop::sample::select(vec!["Imm", "Imm.", "Immeuble", "IMM", "Bloc", "Bt"]),
+        apt in prop::sample::select(vec!["Appt", "App", "Apt", "Appartement", "App.", "N°", "no"]),
+        sep in prop::sample::select(vec![", ", " ", " - "]),
+        ar_res in prop::sample::select(vec!["إقامة", "اقامة", "الإقامة"]),
+        ar_imm in prop::sample::select(vec!["عمارة", "العمارة", "عماره"]),
+        ar_apt in prop::sample::select(vec!["شقة", "الشقة", "الشقة رقم", "رقم", "ش"]),
+        indic in any::<bool>(),
+        arabic_first in any::<bool>(),
+    ) {
+        let (latin, arabic) = RESIDENCES[r];
+        let latin = latin[latin_name % latin.len()];
+        let digits = |n: u32| {
+            let s = n.to_string();
+            if indic {
+                s.chars().map(|c| char::from_u32(c as u32 - '0' as u32 + 0x660).unwrap_or(c)).collect()
+            } else {
+                s
+            }
+        };
+        let l = format!("{res} {latin}{sep}{imm} {building}{sep}{apt} {flat}");
+        let a = format!("{ar_res} {arabic}، {ar_imm} {}، {ar_apt} {}", digits(building), digits(flat));
+        let (first, second) = if arabic_first { (&a, &l) } else { (&l, &a) };
+        let d = door(first, "Casablanca", "MA");
+        prop_assert_eq!(&d.2, &Some(flat.to_string()), "{}", first);
+        prop_assert_eq!(&d, &door(second, "Casablanca", "MA"), "{} vs {}", first, second);
+        // The sister flat is another door.
+        let sister = format!("{res} {latin}{sep}{imm} {building}{sep}{apt} {}", flat + 1);
+        prop_assert_ne!(&d, &door(&sister, "Casablanca", "MA"));
+    }
+
+    /// Region forms with arbitrary words, numbers and marks in between never panic.
+    #[test]
+    fn region_forms_never_panic(
+        words in proptest::collection::vec(
+            prop_oneof![
+                prop::sample::select(vec!["residence", "إقامة", "imm", "عمارة", "bloc", "lot", "تجزئة",
+                    "cite", "logts", "مسكن", "douar", "دوار", "villa", "فيلا", "km", "كلم", "الدور",
+                    "الثالث", "5th", "floor", "برج", "عقار", "حي", "زنقة", "رقم", "n°", "ش", "appt", "a", "أ",
+                    ",", "-", "،", "قرب", "pres de"]).prop_map(str::to_string),
+                "[0-9٠-٩]{1,8}",
+                any::<String>(),
+            ],
+            0..14)
+    ) {
+        let raw = words.join(" ");
+        if raw.len() <= MAX_INPUT_BYTES {
+            let a = normalize_address(&raw, "", "DZ").expect("short input");
+            prop_assert!(a.house_number.as_ref().is_none_or(|h| !h.is_empty()));
+        }
+    }
+}
+
+/// Every example row of docs/address.md (address, street (skeletons), house, unit[, landmark])
+/// is what the parser gives: the documentation cannot drift from the code.
+#[test]
+fn docs_examples_hold() {
+    let doc = include_str!("../../docs/address.md");
+    let none = |cell: &str| (cell != "—").then(|| cell.to_string());
+    let mut rows = 0;
+    for line in doc.lines().filter(|l| l.starts_with("| `")) {
+        let cells: Vec<&str> = line.trim_matches('|').split(" | ").map(str::trim).collect();
+        let (street, house, unit) = (cells[1], none(cells[2]), none(cells[3]));
+        let (tokens, skeletons) = match street.split_once(" (") {
+            Some((t, k)) => (t, Some(k.trim_end_matches(')'))),
+            None => (street, None),
+        };
+        for raw in cells[0].split(" / ") {
+            let raw = raw.trim().trim_matches('`');
+            let a = normalize_address(raw, "", "").expect("normalizes");
+            assert_eq!(a.street.join(" "), tokens, "{raw}");
+            if let Some(k) = skeletons {
+                let got: Vec<String> = a.street.iter().map(|t| skeleton(t)).collect();
+                assert_eq!(got.join(" "), k, "{raw}");
+            }
+            assert_eq!((&a.house_number, &a.unit), (&house, &unit), "{raw}");
+            if let Some(landmark) = cells.get(4) {
+                assert_eq!(a.landmark.as_deref(), Some(*landmark), "{raw}");
+            }
+            rows += 1;
+        }
+    }
+    assert!(rows >= 40, "{rows} examples");
 }

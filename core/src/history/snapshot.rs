@@ -32,7 +32,10 @@ use crate::error::{Error, ErrorKind};
 /// 2: the layout of 1, with cities keyed as in key format 2 and names keyed word by word across
 /// scripts (`normalize::translit`); a snapshot of format 1 would compare its cities and names
 /// the old way, so it is refused: rebuild it from the order history.
-pub const FORMAT_VERSION: u32 = 2;
+///
+/// 3: the layout of 2, with doors, names and cities keyed as in key format 3 (the region's
+/// address forms; every official commune a city; more name spellings read as one).
+pub const FORMAT_VERSION: u32 = 3;
 const MAGIC: &[u8; 8] = b"CODGUARD";
 const HEADER: usize = 8 + 4 + 8 + 4;
 

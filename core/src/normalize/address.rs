@@ -55,6 +55,17 @@ enum Class {
     Number,
     Filler,
     Landmark,
+    /// Résidence, lotissement, cité, douar, compound: the name that follows is the street of
+    /// an address without one.
+    Complex,
+    /// "logements" / مسكن after a number: "Cité 500 logements" is the cité's name.
+    Housing,
+    /// Villa / فيلا + number: the house.
+    Villa,
+    /// Km / كلم + number: a kilometre marker on a road, the house of a roadside address.
+    Km,
+    /// A floor written as a word (الثالث, 5th): its canonical form is the number.
+    Ordinal,
 }
 
 struct Vocabulary {
@@ -89,6 +100,11 @@ fn vocabulary() -> &'static Vocabulary {
                 "number" => Class::Number,
                 "filler" => Class::Filler,
                 "landmark" => Class::Landmark,
+                "complex" => Class::Complex,
+                "housing" => Class::Housing,
+                "villa" => Class::Villa,
+                "km" => Class::Km,
+                "ordinal" => Class::Ordinal,
                 _ => continue,
             };
             let word = fold(word);
@@ -112,7 +128,10 @@ fn markers() -> &'static (Vec<Marker>, usize) {
             .words
             .iter()
             .filter(|(_, (_, class))| {
-                !matches!(class, Class::Filler | Class::Number | Class::Landmark)
+                !matches!(
+                    class,
+                    Class::Filler | Class::Number | Class::Landmark | Class::Ordinal
+                )
             })
             .map(|(word, (canonical, class))| Marker {
                 chars: word.chars().collect(),
@@ -281,7 +300,12 @@ fn split_glued(
         let is_marker = v.words.get(head).is_some_and(|(_, c)| {
             matches!(
                 c,
-                Class::Number | Class::Unit | Class::Floor | Class::Building
+                Class::Number
+                    | Class::Unit
+                    | Class::Floor
+                    | Class::Building
+                    | Class::Villa
+                    | Class::Km
             )
         });
         if is_marker && tail.bytes().all(|b| b.is_ascii_digit()) {
@@ -343,11 +367,17 @@ fn tokenize<'a>(folded: &'a str, words: &[(usize, usize, usize)]) -> Vec<Token<'
             (text, Kind::Number)
         } else if text == "ش" {
             (text, Kind::Sh)
-        } else if let Some((canonical, class)) = v
-            .words
-            .get(text)
-            .filter(|(_, c)| *c != Class::Number || next_is_number)
-        {
+        } else if let Some((canonical, class)) = v.words.get(text).filter(|(_, c)| match c {
+            Class::Number => next_is_number,
+            // An ordinal is a floor only next to a floor word (الدور الثالث, 5th floor).
+            Class::Ordinal => {
+                prev.is_some_and(|p| p.kind == Kind::Marker(Class::Floor))
+                    || word(i + 1)
+                        .and_then(|w| v.words.get(w))
+                        .is_some_and(|(_, c)| *c == Class::Floor)
+            }
+            _ => true,
+        }) {
             (canonical.as_str(), Kind::Marker(*class))
         } else if seg_start || after_number || next_is_number {
             match fuzzy_marker(text, next_is_number) {
@@ -433,8 +463,39 @@ pub fn normalize_address(raw: &str, city: &str, country: &str) -> Result<Normali
     let words = split_words(raw, &mut folded);
     let mut tokens = tokenize(&folded, &words);
     let mut out = NormalizedAddress::default();
-    let (mut building, mut floor, mut apt): (Option<&str>, Option<&str>, Option<&str>) =
-        (None, None, None);
+    let reading = read_tokens(&mut tokens, &mut out);
+    settle_door(&mut out, reading);
+    out.text = join_texts(&tokens);
+    out.city = resolve_city(city, country).or_else(|| {
+        let words: Vec<&str> = out.text.split(' ').filter(|w| !w.is_empty()).collect();
+        find_city_at_end(&words, country)
+    });
+    // A blank address is absent, not junk.
+    out.nonsense = !is_blank(raw) && is_nonsense(raw, &out.text, &tokens, !out.street.is_empty());
+    Ok(out)
+}
+
+/// What the left-to-right reading found besides the fields it fills directly.
+#[derive(Default)]
+struct Reading<'a> {
+    building: Option<&'a str>,
+    floor: Option<&'a str>,
+    apt: Option<&'a str>,
+    /// The name of a residence, lotissement, cité, douar, compound or named tower.
+    complex: Vec<String>,
+    /// The address names a complex (a residence, a cité, a named tower...): its flat is the door.
+    complex_form: bool,
+    /// A street-type word was written (rue, شارع, ش).
+    street_marked: bool,
+    /// The words of the first district (hay / حي ...), which name a numbered street.
+    first_district: Vec<String>,
+}
+
+/// Reads `tokens` left to right into `out` (street, house number, district, landmark) and the
+/// returned [`Reading`]. One pass with a little state: each arm is one kind of token, and
+/// splitting them apart would only pass the same state around (hence over 80 lines).
+fn read_tokens<'a>(tokens: &mut [Token<'a>], out: &mut NormalizedAddress) -> Reading<'a> {
+    let mut r = Reading::default();
     let mut street_seg: Option<usize> = None;
     let mut street_closed = false;
     let mut seen_number = false;
@@ -450,7 +511,7 @@ pub fn normalize_address(raw: &str, city: &str, country: &str) -> Result<Normali
         };
         let next = tokens.get(i + 1).copied();
         let next_number = next.filter(|n| n.kind == Kind::Number).map(|n| n.text);
-        if let Some(len) = landmark_at(&tokens, i) {
+        if let Some(len) = landmark_at(tokens, i) {
             // The landmark runs to the end of its segment or the next unit/district marker.
             let mut end = i + len;
             while tokens.get(end).is_some_and(|t| {
@@ -458,7 +519,11 @@ pub fn normalize_address(raw: &str, city: &str, country: &str) -> Result<Normali
                     && !matches!(
                         t.kind,
                         Kind::Marker(
-                            Class::District | Class::Unit | Class::Floor | Class::Building
+                            Class::District
+                                | Class::Unit
+                                | Class::Floor
+                                | Class::Building
+                                | Class::Complex
                         )
                     )
             }) {
@@ -479,8 +544,8 @@ pub fn normalize_address(raw: &str, city: &str, country: &str) -> Result<Normali
                 if let Some(t) = tokens.get_mut(i) {
                     t.text = "شقه";
                 }
-                if apt.is_none() {
-                    apt = next_number;
+                if r.apt.is_none() {
+                    r.apt = next_number;
                 }
                 i += 2;
                 continue;
@@ -489,6 +554,7 @@ pub fn normalize_address(raw: &str, city: &str, country: &str) -> Result<Normali
                 if let Some(t) = tokens.get_mut(i).filter(|t| t.kind == Kind::Sh) {
                     t.text = "شارع";
                 }
+                r.street_marked = true;
                 if street_seg.is_some() && !out.street.is_empty() {
                     street_closed = true;
                 }
@@ -511,14 +577,21 @@ pub fn normalize_address(raw: &str, city: &str, country: &str) -> Result<Normali
                 {
                     j += 1;
                 }
-                if let Some(n) = tokens.get(j).filter(|t| t.kind == Kind::Number) {
+                let number = tokens.get(j).and_then(|t| match t.kind {
+                    Kind::Number => Some(t.text),
+                    Kind::Marker(Class::Ordinal) if class == Class::Floor => Some(t.text),
+                    // "Bloc A", "عمارة ب": a building named by a letter.
+                    _ if class == Class::Building && t.seg == tok.seg => building_letter(t),
+                    _ => None,
+                });
+                if let Some(n) = number {
                     let slot = match class {
-                        Class::Unit => &mut apt,
-                        Class::Floor => &mut floor,
-                        _ => &mut building,
+                        Class::Unit => &mut r.apt,
+                        Class::Floor => &mut r.floor,
+                        _ => &mut r.building,
                     };
                     if slot.is_none() {
-                        *slot = Some(n.text);
+                        *slot = Some(n);
                     }
                     seen_number = true;
                     if !out.street.is_empty() {
@@ -527,11 +600,44 @@ pub fn normalize_address(raw: &str, city: &str, country: &str) -> Result<Normali
                     i = j + 1;
                     continue;
                 }
+                if class == Class::Building {
+                    // "برج النيل", "Immeuble Al Nour", "Nile Tower": a named building is a
+                    // complex whose flats are the doors.
+                    i = read_complex(tokens, i, out, &mut r, &mut street_closed);
+                    continue;
+                }
             }
-            Kind::Marker(Class::Number) => {
+            Kind::Marker(Class::Complex) => {
+                // "Lot 45", "Lot. N° 45": a plot of a lotissement is a house.
+                let lot = tokens
+                    .get(i + 1)
+                    .filter(|t| t.kind == Kind::Marker(Class::Number))
+                    .map_or(i + 1, |_| i + 2);
+                let plot = tokens.get(lot).filter(|t| {
+                    t.kind == Kind::Number
+                        && tokens
+                            .get(lot + 1)
+                            .is_none_or(|h| h.kind != Kind::Marker(Class::Housing))
+                });
+                if let Some(n) = plot.filter(|_| tok.text == "lotissement") {
+                    if out.house_number.is_none() {
+                        out.house_number = Some(n.text.to_string());
+                    }
+                    seen_number = true;
+                    i = lot + 1;
+                    continue;
+                }
+                i = read_complex(tokens, i, out, &mut r, &mut street_closed);
+                continue;
+            }
+            Kind::Marker(class @ (Class::Number | Class::Villa | Class::Km)) => {
                 if let Some(n) = next_number {
                     if out.house_number.is_none() {
-                        out.house_number = Some(n.to_string());
+                        out.house_number = Some(if class == Class::Km {
+                            format!("km{n}")
+                        } else {
+                            n.to_string()
+                        });
                     }
                     seen_number = true;
                     if !out.street.is_empty() {
@@ -542,22 +648,22 @@ pub fn normalize_address(raw: &str, city: &str, country: &str) -> Result<Normali
                 }
             }
             Kind::Marker(Class::District) => {
-                let mut j = i + 1;
-                while let Some(t) = tokens.get(j) {
-                    if t.seg != tok.seg
-                        || !matches!(t.kind, Kind::Word | Kind::Marker(Class::Filler))
-                    {
-                        break;
-                    }
-                    if t.kind == Kind::Word {
-                        out.district.push(significant(t.text));
-                    }
-                    j += 1;
+                let start = out.district.len();
+                let j = read_name(tokens, i, &mut out.district);
+                if r.first_district.is_empty() {
+                    r.first_district = out.district.get(start..).unwrap_or_default().to_vec();
                 }
                 if !out.street.is_empty() {
                     street_closed = true;
                 }
                 i = j;
+                continue;
+            }
+            Kind::Number if next.is_some_and(|n| n.kind == Kind::Marker(Class::Housing)) => {
+                // "Cité 500 logements", "حي 500 مسكن": the number names the cité.
+                r.complex.push(format!("{}logements", tok.text));
+                r.complex_form = true;
+                i += 2;
                 continue;
             }
             Kind::Number => {
@@ -574,7 +680,10 @@ pub fn normalize_address(raw: &str, city: &str, country: &str) -> Result<Normali
                 seen_number = true;
             }
             Kind::Word => {
+                // After a residence's name, words without a street type are its district
+                // ("Résidence Al Amal, Sidi Maarouf").
                 let in_street = !street_closed
+                    && (r.complex.is_empty() || r.street_marked)
                     && street_seg.is_none_or(|s| s == tok.seg || out.street.is_empty());
                 if in_street {
                     street_seg = Some(tok.seg);
@@ -591,6 +700,137 @@ pub fn normalize_address(raw: &str, city: &str, country: &str) -> Result<Normali
         }
         i += 1;
     }
+    r
+}
+
+/// Reads the complex named by the marker at `i` (résidence, cité, douar, a named building):
+/// its name, or nothing when the name came before ("Nile Tower"). Returns the next index.
+fn read_complex(
+    tokens: &[Token<'_>],
+    i: usize,
+    out: &NormalizedAddress,
+    r: &mut Reading<'_>,
+    street_closed: &mut bool,
+) -> usize {
+    r.complex_form = true;
+    if !out.street.is_empty() {
+        *street_closed = true;
+    }
+    let mut name = Vec::new();
+    let j = read_name(tokens, i, &mut name);
+    if r.complex.is_empty() {
+        r.complex = name;
+    } else {
+        // A second complex (a residence in a cité) is where the first one is.
+        r.complex.extend(name);
+    }
+    j
+}
+
+/// Reads the words naming what the marker at `i` starts (a district, a residence) into `into`,
+/// to the end of the marker's segment; a marker ending its segment ("Hay El-Fath", split at the
+/// dash) takes the next segment's words. Returns the index after the name.
+fn read_name(tokens: &[Token<'_>], i: usize, into: &mut Vec<String>) -> usize {
+    let Some(marker) = tokens.get(i) else {
+        return i + 1;
+    };
+    let mut seg = marker.seg;
+    let mut crossed = false;
+    let start = into.len();
+    let mut j = i + 1;
+    while let Some(t) = tokens.get(j) {
+        if !matches!(t.kind, Kind::Word | Kind::Marker(Class::Filler))
+            || landmark_at(tokens, j).is_some()
+        {
+            break;
+        }
+        if t.seg != seg {
+            if crossed || into.len() > start {
+                break;
+            }
+            crossed = true;
+            seg = t.seg;
+        }
+        if t.kind == Kind::Word {
+            into.push(significant(t.text));
+        }
+        j += 1;
+    }
+    j
+}
+
+/// A building named by one letter ("Bloc A", "Imm. B", "عمارة ب"), as a Latin letter: Arabic
+/// letters are read in abjad order (أ ب ج د = A B C D), as buildings are lettered.
+fn building_letter(t: &Token<'_>) -> Option<&'static str> {
+    if !matches!(t.kind, Kind::Word | Kind::Marker(Class::Filler)) {
+        return None;
+    }
+    let mut chars = t.text.chars();
+    let c = chars.next()?;
+    if chars.next().is_some() {
+        return None;
+    }
+    const LATIN: [&str; 26] = [
+        "a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k", "l", "m", "n", "o", "p", "q", "r",
+        "s", "t", "u", "v", "w", "x", "y", "z",
+    ];
+    let index = match c {
+        'a'..='z' => c as usize - 'a' as usize,
+        _ => "ابجدهوزحطي".chars().position(|a| a == c)?,
+    };
+    LATIN.get(index).copied()
+}
+
+/// Decides the door once the address is read: which name is the street, which number the
+/// house, what is left for the unit.
+///
+/// - A complex (résidence, cité, douar...) is the street of an address without one, else a part
+///   of its district.
+/// - In a complex the flat is the door: the flat's number is the house number and the building
+///   stays in the unit ("Résidence Al Amal, Imm 3, Appt 12": street amal, house 12, unit
+///   bldg 3). A building without a flat is not a door: no house number.
+/// - On a street, a building's number is the street number (عقار 12 ش التحرير).
+/// - A numbered street takes its district's name (Hay Salam Rue 12: salam12), a district is the
+///   street of a numbered house without a street (حي الياسمين فيلا 12).
+/// - The floor is dropped when the flat is known (the flat alone tells the door).
+fn settle_door(out: &mut NormalizedAddress, r: Reading<'_>) {
+    let Reading {
+        mut building,
+        mut floor,
+        mut apt,
+        complex,
+        complex_form,
+        first_district,
+        ..
+    } = r;
+    if out.street.is_empty() {
+        out.street = complex;
+    } else {
+        out.district.extend(complex);
+    }
+    if apt.is_some() {
+        floor = None;
+    }
+    if out.house_number.is_none() {
+        let door = if complex_form {
+            apt.take()
+        } else if !out.street.is_empty() {
+            building.take()
+        } else {
+            None
+        };
+        out.house_number = door.map(str::to_string);
+    }
+    if !first_district.is_empty()
+        && !out.street.is_empty()
+        && out.street.iter().all(|t| is_number(t))
+    {
+        let mut name: String = first_district.concat();
+        name.push_str(&out.street.concat());
+        out.street = vec![name];
+    } else if out.street.is_empty() && out.house_number.is_some() {
+        out.street = first_district;
+    }
     let mut unit = String::new();
     for (label, n) in [("bldg", building), ("floor", floor), ("apt", apt)] {
         if let Some(n) = n {
@@ -603,14 +843,6 @@ pub fn normalize_address(raw: &str, city: &str, country: &str) -> Result<Normali
         }
     }
     out.unit = (!unit.is_empty()).then_some(unit);
-    out.text = join_texts(&tokens);
-    out.city = resolve_city(city, country).or_else(|| {
-        let words: Vec<&str> = out.text.split(' ').filter(|w| !w.is_empty()).collect();
-        find_city_at_end(&words, country)
-    });
-    // A blank address is absent, not junk.
-    out.nonsense = !is_blank(raw) && is_nonsense(raw, &out.text, &tokens, !out.street.is_empty());
-    Ok(out)
 }
 
 /// The texts of `tokens`, space-separated.
