@@ -488,9 +488,9 @@ cg_status cg_engine_load(const uint8_t *bytes,
  *
  * Release the flow with `cg_flow_free`.
  *
- * Errors: `CG_INVALID_JSON`, `CG_INVALID_RECORD` (order, action; a total that is NaN,
- * infinite, negative or over 10^12), `CG_INVALID_CONFIG` (policy, empty secret, a nonce of
- * the wrong length), `CG_INVALID_UTF8`, `CG_NULL_PARAMETER`, `CG_PANIC` (the operating system
+ * Errors: `CG_INVALID_JSON`, `CG_INVALID_RECORD` (order; a total that is NaN, infinite,
+ * negative or over 10^12), `CG_INVALID_CONFIG` (an action that is not a contract action name,
+ * policy, empty secret, a nonce of the wrong length), `CG_INVALID_UTF8`, `CG_NULL_PARAMETER`, `CG_PANIC` (the operating system
  * gave no random bytes).
  *
  * # Safety

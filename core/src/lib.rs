@@ -13,6 +13,8 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+#[macro_use]
+mod names;
 mod assess;
 pub mod assessment;
 pub mod confirm;

@@ -573,8 +573,9 @@ static int test_flow_errors(void) {
     CHECK_STATUS(cg_flow_new(TEXT(FLOW_ORDER), TEXT("confirm"), NULL, 0, secret, 0, NULL, 0, &flow),
                  CG_INVALID_CONFIG); /* empty secret */
     CHECK(flow == NULL);
+    /* A name that is not a contract action is a bad setting, as in every binding. */
     CHECK_STATUS(cg_flow_new(TEXT(FLOW_ORDER), TEXT("maybe"), NULL, 0, secret, 6, NULL, 0, &flow),
-                 CG_INVALID_RECORD);
+                 CG_INVALID_CONFIG);
     CHECK_STATUS(cg_flow_new(TEXT("{\"order_id\": \"\", \"placed_at\": 1}"), TEXT("confirm"),
                              NULL, 0, secret, 6, NULL, 0, &flow),
                  CG_INVALID_RECORD);

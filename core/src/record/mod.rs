@@ -333,10 +333,13 @@ impl std::str::FromStr for Outcome {
     /// # Errors
     /// [`ErrorKind::InvalidRecord`] for any other text.
     fn from_str(s: &str) -> Result<Outcome, Error> {
-        Outcome::ALL
-            .into_iter()
-            .find(|o| o.as_str() == s)
-            .ok_or_else(|| Error::new(ErrorKind::InvalidRecord, "unknown outcome name"))
+        crate::names::parse_name(
+            &Outcome::ALL,
+            Outcome::as_str,
+            s,
+            "outcome",
+            ErrorKind::InvalidRecord,
+        )
     }
 }
 
