@@ -1,0 +1,111 @@
+"""Times codguard.spark against one process with the engine, on a generated shop.
+
+    cargo run --release --example synth -- --out target/synth-1m --customers 440000
+    python benches/spark_bench.py --data target/synth-1m --cores 1,2
+
+For each run, a fresh process: ``python -m codguard.spark score --master local[N]`` (history
+and queries of the folder, Parquet out), and ``Engine.add_history`` + ``assess_many`` in one
+process. Prints wall seconds, orders/s (queries assessed per second, loading included) and the
+peak resident memory of the whole process tree (JVM and Python workers included), sampled every
+0.2 s from /proc. Linux only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+ENGINE = """
+import json, sys, codguard
+e = codguard.Engine()
+with open(sys.argv[1], encoding="utf-8") as f:
+    e.add_history(json.loads(line) for line in f)
+with open(sys.argv[2], encoding="utf-8") as f:
+    n = len(e.assess_many(json.loads(line) for line in f))
+print(n)
+"""
+
+
+def _tree_rss(root: int) -> int:
+    """Resident bytes of ``root`` and all its descendants."""
+    children: dict[int, list[int]] = {}
+    for name in os.listdir("/proc"):
+        if not name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{name}/stat", encoding="ascii", errors="replace") as f:
+                ppid = int(f.read().rsplit(")", 1)[1].split()[1])
+        except (OSError, ValueError, IndexError):
+            continue
+        children.setdefault(ppid, []).append(int(name))
+    total, todo = 0, [root]
+    while todo:
+        pid = todo.pop()
+        todo.extend(children.get(pid, []))
+        try:
+            with open(f"/proc/{pid}/statm", encoding="ascii") as f:
+                total += int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+        except (OSError, ValueError):
+            pass
+    return total
+
+
+def _run(cmd: list[str], env: dict[str, str]) -> tuple[float, int, str]:
+    start = time.monotonic()
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    peak = 0
+    while proc.poll() is None:
+        peak = max(peak, _tree_rss(proc.pid))
+        time.sleep(0.2)
+    out = proc.stdout.read() if proc.stdout else ""
+    if proc.returncode != 0:
+        raise SystemExit(f"failed ({proc.returncode}): {' '.join(cmd)}")
+    return time.monotonic() - start, peak, out
+
+
+def _lines(path: str) -> int:
+    with open(path, "rb") as f:
+        return sum(1 for _ in f)
+
+
+def main() -> int:
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--data", required=True, help="a folder written by examples/synth")
+    p.add_argument("--cores", default="1,2", help="local[N] values to run (default 1,2)")
+    p.add_argument("--no-engine", action="store_true", help="skip the one-process engine run")
+    args = p.parse_args()
+    history = os.path.join(args.data, "history.jsonl")
+    queries = os.path.join(args.data, "queries.jsonl")
+    n_hist, n_q = _lines(history), _lines(queries)
+    env = dict(os.environ)
+    env.setdefault("PYSPARK_PYTHON", sys.executable)
+    env.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
+    results = []
+    if not args.no_engine:
+        secs, peak, _ = _run([sys.executable, "-c", ENGINE, history, queries], env)
+        results.append({"run": "engine, one process", "seconds": round(secs, 1)})
+        results[-1].update(orders_per_s=round(n_q / secs), peak_mib=peak >> 20)
+    for cores in args.cores.split(","):
+        out = tempfile.mkdtemp(prefix="cg-spark-bench-")
+        try:
+            secs, peak, _ = _run(
+                [sys.executable, "-m", "codguard.spark", "score", "--history", history, "--orders", queries,
+                 "--out", out, "--overwrite", "--master", f"local[{cores}]"],
+                env,
+            )
+        finally:
+            shutil.rmtree(out, ignore_errors=True)
+        results.append({"run": f"spark local[{cores}]", "seconds": round(secs, 1),
+                        "orders_per_s": round(n_q / secs), "peak_mib": peak >> 20})
+    print(json.dumps({"history": n_hist, "queries": n_q, "results": results}, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
