@@ -23,6 +23,8 @@ pub mod engine;
 pub mod error;
 pub mod history;
 pub mod normalize;
+#[cfg(feature = "parallel")]
+mod parallel;
 pub mod policy;
 pub mod record;
 pub mod store;
