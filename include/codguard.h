@@ -43,6 +43,15 @@
  *   by any number of threads; a lookup and a send guard are single-threaded. cg_last_error_message() is per
  *   thread.
  *
+ * Handles. The library keeps a registry of the handles it gave out and has not freed; a
+ *   pointer is read only when the registry holds it as a live handle of the kind the function
+ *   takes. So a handle of another kind, a freed handle, or a pointer that never was a handle
+ *   gives CG_INVALID_HANDLE (and the *_free functions leave it alone) without the memory being
+ *   touched. Two limits: a freed handle whose address the allocator has since given to a new
+ *   handle of the same kind IS that new handle (the pointers are equal); and freeing a handle
+ *   while another thread is inside a call on it is still undefined: the threading rules below
+ *   stand. The check costs one lookup per call (README.md, "C handles").
+ *
  * ABI. Handles are opaque; only pointers to them cross. Compare cg_version() with CG_VERSION
  *   to detect a mismatched library.
  */
@@ -98,7 +107,8 @@ enum cg_status
    */
   CG_PANIC = 104,
   /**
-   * A handle is not of the expected kind, or was already freed.
+   * A handle is not a live handle of the expected kind: of another kind, freed, or never a
+   * handle (see "Handles" at the top of the header for the limits).
    */
   CG_INVALID_HANDLE = 105,
   /**
@@ -478,9 +488,9 @@ cg_status cg_engine_load(const uint8_t *bytes,
  *
  * Release the flow with `cg_flow_free`.
  *
- * Errors: `CG_INVALID_JSON`, `CG_INVALID_RECORD` (order, action; a total that is NaN,
- * infinite, negative or over 10^12), `CG_INVALID_CONFIG` (policy, empty secret, a nonce of
- * the wrong length), `CG_INVALID_UTF8`, `CG_NULL_PARAMETER`, `CG_PANIC` (the operating system
+ * Errors: `CG_INVALID_JSON`, `CG_INVALID_RECORD` (order; a total that is NaN, infinite,
+ * negative or over 10^12), `CG_INVALID_CONFIG` (an action that is not a contract action name,
+ * policy, empty secret, a nonce of the wrong length), `CG_INVALID_UTF8`, `CG_NULL_PARAMETER`, `CG_PANIC` (the operating system
  * gave no random bytes).
  *
  * # Safety

@@ -174,7 +174,8 @@ impl Engine {
         #[cfg(feature = "parallel")]
         {
             use rayon::prelude::*;
-            orders.par_iter().map(|o| self.assess(o)).collect()
+            // On this process's pool, not rayon's global one: see `parallel` (fork safety).
+            crate::parallel::install(|| orders.par_iter().map(|o| self.assess(o)).collect())
         }
         #[cfg(not(feature = "parallel"))]
         {
@@ -263,7 +264,7 @@ fn signatures_of(records: &[HistoryRecord], hasher: &KeyHasher) -> Vec<Signature
     #[cfg(feature = "parallel")]
     {
         use rayon::prelude::*;
-        records.par_iter().map(sign).collect()
+        crate::parallel::install(|| records.par_iter().map(sign).collect())
     }
     #[cfg(not(feature = "parallel"))]
     {

@@ -245,5 +245,24 @@ foreach (glob("$vectors/flow/*.json") ?: [] as $path) {
     });
 }
 
+// The errors table of docs/contract.md: each status throws the exception its PHP column names
+// (the table itself is checked against the C declaration by ffi/src/status.rs's tests).
+foreach (file(dirname(__DIR__, 2) . '/docs/contract.md') as $line) {
+    if (!preg_match('/^\| `([a-z_0-9]+)` \|.*\| `CG_[A-Z_0-9]+` (\d+) \| `([A-Za-z]+)` \|$/', rtrim($line), $m)) {
+        continue;
+    }
+    [, $code, $number, $class] = $m;
+    check("contract table: $code -> $class", function () use ($code, $number, $class) {
+        try {
+            C\Lib::check((int) $number);
+        } catch (C\CodguardException $e) {
+            return get_class($e) === "Codguard\\$class" && $e->getStatusName() === $code;
+        }
+        return false;
+    });
+    $contract_rows = ($contract_rows ?? 0) + 1;
+}
+check('contract table has every error row', fn () => ($contract_rows ?? 0) === 23);
+
 echo "$passed passed, $failed failed\n";
 exit($failed === 0 ? 0 : 1);

@@ -11,7 +11,14 @@
 //! | n | payload: postcard encoding of the body |
 //!
 //! A file that is truncated, corrupted or of a newer version is refused whole, never half
-//! loaded. Erased orders are not written, and neither is any string only they used.
+//! loaded; so is one with bytes after its end, or after the end of the encoded body inside the
+//! payload. Erased orders are not written, and neither is any string only they used.
+//!
+//! What the CRC protects, and what it does not: it catches accidental damage (a flipped bit, a
+//! torn write, a truncated copy: every single-bit flip and every burst of up to 32 bits). It is
+//! no signature: anyone who can write the file can change its content and recompute the CRC,
+//! and a plausible edit then loads. A snapshot is as trustworthy as the place it is kept; keep
+//! it where only the shop's own processes write.
 
 use serde::{Deserialize, Serialize};
 
@@ -126,12 +133,54 @@ pub fn load(bytes: &[u8]) -> Result<(History, String), Error> {
     if crc32fast::hash(payload) != u32_at(20) {
         return Err(corrupt("checksum mismatch"));
     }
-    let body: Body =
-        postcard::from_bytes(payload).map_err(|_| corrupt("payload does not decode"))?;
+    let (body, rest) = postcard::take_from_bytes::<Body>(payload)
+        .map_err(|_| corrupt("payload does not decode"))?;
+    if !rest.is_empty() {
+        return Err(corrupt("bytes after the end of the snapshot's body"));
+    }
     if body.strings.first().is_none_or(|s| !s.is_empty()) {
         return Err(corrupt("string table must start with the empty string"));
     }
     let (k0, k1) = body.hash_key;
     let history = History::from_parts(KeyHasher::new(k0, k1), body.orders, body.strings)?;
     Ok((history, body.config_json))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `payload` behind a header with its own length and CRC, as a forger would write it.
+    fn framed(payload: &[u8]) -> Vec<u8> {
+        let mut out = Vec::new();
+        out.extend_from_slice(MAGIC);
+        out.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
+        out.extend_from_slice(&(payload.len() as u64).to_le_bytes());
+        out.extend_from_slice(&crc32fast::hash(payload).to_le_bytes());
+        out.extend_from_slice(payload);
+        out
+    }
+
+    #[test]
+    fn trailing_bytes_are_refused_outside_and_inside_the_payload() {
+        let saved = crate::engine::Engine::default().save();
+        assert!(load(&saved).is_ok());
+        let mut after = saved.clone();
+        after.push(0);
+        let e = load(&after).err().map(|e| e.message().to_owned());
+        assert_eq!(e.as_deref(), Some("bytes after the end of the snapshot"));
+        // Inside: a valid body, one more byte, a recomputed length and CRC.
+        let mut payload = saved[HEADER..].to_vec();
+        for junk in [&[0u8][..], b"\xff\xff\xff", "بيانات".as_bytes()] {
+            let mut p = payload.clone();
+            p.extend_from_slice(junk);
+            let Err(err) = load(&framed(&p)) else {
+                panic!("refused")
+            };
+            assert_eq!(err.kind(), ErrorKind::SnapshotCorrupt);
+            assert_eq!(err.message(), "bytes after the end of the snapshot's body");
+        }
+        payload.truncate(payload.len() - 1);
+        assert!(load(&framed(&payload)).is_err());
+    }
 }

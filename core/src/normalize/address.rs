@@ -359,7 +359,12 @@ fn tokenize<'a>(folded: &'a str, words: &[(usize, usize, usize)]) -> Vec<Token<'
     let mut tokens: Vec<Token<'a>> = Vec::with_capacity(words.len());
     for (i, &(_, _, seg)) in words.iter().enumerate() {
         let text = word(i).unwrap_or("");
-        let next_is_number = word(i + 1).is_some_and(is_number);
+        let class_of = |j: usize| word(j).and_then(|w| v.words.get(w)).map(|(_, c)| *c);
+        // An ordinal that will read as a floor number counts as a number too, so that "n الثالث
+        // etage" reads in one pass as its output "n 3 etage" reads again.
+        let next_is_number = word(i + 1).is_some_and(is_number)
+            || (class_of(i + 1) == Some(Class::Ordinal)
+                && (class_of(i) == Some(Class::Floor) || class_of(i + 2) == Some(Class::Floor)));
         let prev = tokens.last();
         let seg_start = prev.is_none_or(|p| p.seg != seg);
         let after_number = prev.is_some_and(|p| p.kind == Kind::Number);
