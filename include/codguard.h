@@ -472,6 +472,40 @@ cg_status cg_engine_load(const uint8_t *bytes,
                          struct cg_engine **out_engine);
 
 /**
+ * As `cg_engine_save`, sealed with an HMAC-SHA256 under the caller's `key` (32 random bytes
+ * kept with the shop's secrets): the CRC of a plain snapshot catches damage, not a forger who
+ * recomputes it; a sealed one loads only with `cg_engine_load_sealed` and the same key.
+ *
+ * Errors: `CG_INVALID_CONFIG` for an empty key.
+ *
+ * # Safety
+ * `engine` is NULL or a live engine; `key` is NULL or valid for `key_len` bytes; the
+ * out-pointers are NULL or writable.
+ */
+cg_status cg_engine_save_sealed(const struct cg_engine *engine,
+                                const uint8_t *key,
+                                size_t key_len,
+                                uint8_t **out_bytes,
+                                size_t *out_len);
+
+/**
+ * Creates an engine from `cg_engine_save_sealed` bytes once their tag verifies under `key`;
+ * release it with `cg_engine_free`.
+ *
+ * Errors: `CG_SNAPSHOT_CORRUPT` when the tag does not verify (changed bytes, another key, an
+ * unsealed snapshot), then those of `cg_engine_load`; `CG_INVALID_CONFIG` for an empty key.
+ *
+ * # Safety
+ * `bytes` is NULL or valid for `len` bytes; `key` is NULL or valid for `key_len` bytes;
+ * `out_engine` is NULL or writable.
+ */
+cg_status cg_engine_load_sealed(const uint8_t *bytes,
+                                size_t len,
+                                const uint8_t *key,
+                                size_t key_len,
+                                struct cg_engine **out_engine);
+
+/**
  * Creates the confirmation flow of an order.
  *
  * - `order`: the order as JSON (as for `cg_engine_assess`);

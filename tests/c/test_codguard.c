@@ -236,6 +236,53 @@ done:
 /* Issue 16 item 3: a handle of another kind, a freed one, a heap block that was never a
  * handle: refused with CG_INVALID_HANDLE and never read (valgrind would report the read of
  * freed or out-of-bounds memory). */
+/* Issue 16 item 9: a sealed snapshot loads with its key only; a flipped bit anywhere, another
+ * key, a plain snapshot and trailing bytes are refused. */
+static int test_sealed_snapshots(void) {
+    int ok = 1;
+    const uint8_t key[] = "shop snapshot key";
+    cg_engine *engine = NULL, *loaded = NULL;
+    uint8_t *plain = NULL, *sealed = NULL, *copy = NULL;
+    size_t plain_len = 0, sealed_len = 0, n = 99, i;
+
+    CHECK_STATUS(cg_engine_new(TEXT("{\"duplicate_window_secs\": 60}"), &engine), CG_OK);
+    CHECK_STATUS(cg_engine_add_history(engine,
+                                       TEXT("{\"order_id\": \"h-1\", \"placed_at\": 1, "
+                                            "\"phone\": \"0696030620\", \"country\": \"MA\", "
+                                            "\"outcome\": \"refused\"}"),
+                                       &n),
+                 CG_OK);
+    CHECK_STATUS(cg_engine_save(engine, &plain, &plain_len), CG_OK);
+    CHECK_STATUS(cg_engine_save_sealed(engine, key, 17, &sealed, &sealed_len), CG_OK);
+    CHECK(sealed_len == plain_len + 32);
+    CHECK_STATUS(cg_engine_load_sealed(sealed, sealed_len, key, 17, &loaded), CG_OK);
+    CHECK_STATUS(cg_engine_len(loaded, &n), CG_OK);
+    CHECK(n == 1);
+    cg_engine_free(loaded);
+    loaded = NULL;
+    CHECK_STATUS(cg_engine_load_sealed(sealed, sealed_len, key, 16, &loaded), CG_SNAPSHOT_CORRUPT);
+    CHECK_STATUS(cg_engine_load_sealed(plain, plain_len, key, 17, &loaded), CG_SNAPSHOT_CORRUPT);
+    CHECK_STATUS(cg_engine_load(sealed, sealed_len, &loaded), CG_SNAPSHOT_CORRUPT);
+    CHECK_STATUS(cg_engine_load_sealed(sealed, 10, key, 17, &loaded), CG_SNAPSHOT_TRUNCATED);
+    CHECK_STATUS(cg_engine_save_sealed(engine, key, 0, &copy, &n), CG_INVALID_CONFIG);
+    CHECK(copy == NULL);
+    copy = malloc(sealed_len);
+    CHECK(copy != NULL);
+    for (i = 0; i < sealed_len; i++) {
+        memcpy(copy, sealed, sealed_len);
+        copy[i] ^= (uint8_t)(1u << (i % 8));
+        CHECK_STATUS(cg_engine_load_sealed(copy, sealed_len, key, 17, &loaded), CG_SNAPSHOT_CORRUPT);
+        CHECK(loaded == NULL);
+    }
+done:
+    free(copy);
+    cg_bytes_free(plain);
+    cg_bytes_free(sealed);
+    cg_engine_free(loaded);
+    cg_engine_free(engine);
+    return ok;
+}
+
 static int test_handles_refused_without_reading(void) {
     int ok = 1;
     const uint8_t secret[] = "s3cret";
@@ -1524,6 +1571,7 @@ static const struct test TESTS[] = {
     {"reply_intent_errors", test_reply_intent_errors},
     {"invalid_handle", test_invalid_handle},
     {"handles_refused_without_reading", test_handles_refused_without_reading},
+    {"sealed_snapshots", test_sealed_snapshots},
     {"history_input_errors", test_history_input_errors},
     {"assess_input_errors", test_assess_input_errors},
     {"assess_many_keeps_going", test_assess_many_keeps_going},

@@ -55,6 +55,26 @@ check('corrupt snapshot', function () {
     return throws(fn () => C\Engine::load($bytes), C\SnapshotException::class, 301)
         || throws(fn () => C\Engine::load($bytes), C\SnapshotException::class, 300);
 });
+check('sealed snapshot: its key only, every flipped byte refused', function () {
+    $engine = new C\Engine();
+    $engine->addHistory([['order_id' => 'h-1', 'placed_at' => 1, 'phone' => '0696030620', 'country' => 'MA', 'outcome' => 'refused']]);
+    $key = 'مفتاح المتجر';
+    $sealed = $engine->save($key);
+    if (strlen($sealed) !== strlen($engine->save()) + 32 || C\Engine::load($sealed, $key)->count() !== 1) {
+        return false;
+    }
+    for ($i = 0; $i < strlen($sealed); $i += 7) {
+        $bad = $sealed;
+        $bad[$i] = chr(ord($bad[$i]) ^ 1);
+        if (!throws(fn () => C\Engine::load($bad, $key), C\SnapshotException::class, 301)) {
+            return false;
+        }
+    }
+    return throws(fn () => C\Engine::load($sealed, 'another key'), C\SnapshotException::class, 301)
+        && throws(fn () => C\Engine::load($engine->save(), $key), C\SnapshotException::class, 301)
+        && throws(fn () => C\Engine::load($sealed), C\SnapshotException::class, 301)
+        && throws(fn () => $engine->save(''), C\InvalidConfigException::class, 211);
+});
 check('truncated snapshot', fn () => throws(fn () => C\Engine::load(''), C\SnapshotException::class, 300));
 check('bad event', function () {
     $f = new C\Flow(['order_id' => 'o-1', 'placed_at' => 1, 'phone' => '0696030620', 'country' => 'MA'], 'confirm', null, 's');

@@ -176,3 +176,35 @@ def test_record_fields_past_their_limit_are_refused_by_name() -> None:
     assert e.assess(edge).order_id == "٣" * 191
     e.add_order(edge)
     assert len(e) == 1
+
+
+def test_sealed_engine_snapshots() -> None:
+    """Issue 16 item 9: the CRC is no signature; a snapshot sealed with a key is."""
+    from conftest import past
+
+    e = codguard.Engine()
+    e.add_history([past("h-1", "refused", phone="0696030620"), past("h-2", "delivered", phone="0661472983")])
+    key = "مفتاح المتجر"
+    sealed = e.save(key=key)
+    assert len(sealed) == len(e.save()) + 32
+    back = codguard.Engine.load(sealed, key=key)
+    assert len(back) == 2
+    q = order("q-1", phone="0696030620")
+    assert back.assess(q).to_dict() == e.assess(q).to_dict()
+    assert codguard.Engine.load(sealed, key=key.encode()).save() == e.save()
+    for bad, k in [(sealed, "another key"), (e.save(), key), (sealed[:-1], key), (sealed[:10], key)]:
+        with pytest.raises(codguard.SnapshotError):
+            codguard.Engine.load(bad, key=k)
+    # Every single-bit flip of the sealed bytes is refused (the CRC alone would let a forger
+    # recompute it; the tag cannot be recomputed without the key).
+    for i in range(0, len(sealed), max(1, len(sealed) // 200)):
+        flipped = bytearray(sealed)
+        flipped[i] ^= 0x10
+        with pytest.raises(codguard.SnapshotError):
+            codguard.Engine.load(bytes(flipped), key=key)
+    with pytest.raises(codguard.SnapshotError):
+        codguard.Engine.load(sealed)  # a sealed snapshot is not a plain one
+    with pytest.raises(codguard.InvalidConfig):
+        e.save(key=b"")
+    with pytest.raises(TypeError):
+        e.save(key=3)  # type: ignore[arg-type]

@@ -17,8 +17,10 @@
 //! What the CRC protects, and what it does not: it catches accidental damage (a flipped bit, a
 //! torn write, a truncated copy: every single-bit flip and every burst of up to 32 bits). It is
 //! no signature: anyone who can write the file can change its content and recompute the CRC,
-//! and a plausible edit then loads. A snapshot is as trustworthy as the place it is kept; keep
-//! it where only the shop's own processes write.
+//! and a plausible edit then loads. Where the file may be written by others, seal it: [`seal`]
+//! appends an HMAC-SHA256 of the whole snapshot under a key of the caller's
+//! (`Engine::save_sealed`), and [`unseal`] refuses bytes whose tag does not verify before
+//! anything is decoded (`Engine::load_sealed`).
 
 use serde::{Deserialize, Serialize};
 
@@ -89,6 +91,65 @@ pub fn save(history: &History, config_json: &str) -> Vec<u8> {
     out.extend_from_slice(&crc32fast::hash(&payload).to_le_bytes());
     out.extend_from_slice(&payload);
     out
+}
+
+/// The domain the snapshot MAC is computed in, so that a tag made for anything else (a flow's
+/// seal, a token) never verifies here.
+const MAC_DOMAIN: &[u8] = b"codguard/engine-snapshot/mac";
+/// The length of the HMAC-SHA256 tag a sealed snapshot ends with.
+pub const MAC_LEN: usize = 32;
+
+fn mac(key: &[u8]) -> Result<hmac::Hmac<sha2::Sha256>, Error> {
+    use hmac::Mac;
+    if key.is_empty() {
+        return Err(Error::new(
+            ErrorKind::InvalidConfig,
+            "the snapshot key is empty (use 32 random bytes kept with the shop's secrets)",
+        ));
+    }
+    let mut mac = <hmac::Hmac<sha2::Sha256> as Mac>::new_from_slice(key)
+        .map_err(|_| Error::new(ErrorKind::InvalidConfig, "the snapshot key is unusable"))?;
+    mac.update(MAC_DOMAIN);
+    Ok(mac)
+}
+
+/// `snapshot` followed by its HMAC-SHA256 under `key`: unlike the CRC, no one without the key
+/// can change the bytes and make them load.
+///
+/// # Errors
+/// [`ErrorKind::InvalidConfig`] for an empty key.
+pub fn seal(mut snapshot: Vec<u8>, key: &[u8]) -> Result<Vec<u8>, Error> {
+    use hmac::Mac;
+    let mut mac = mac(key)?;
+    mac.update(&snapshot);
+    snapshot.extend_from_slice(&mac.finalize().into_bytes());
+    Ok(snapshot)
+}
+
+/// The snapshot inside sealed bytes, once its tag verifies under `key` (in constant time).
+///
+/// # Errors
+/// [`ErrorKind::InvalidConfig`] for an empty key, [`ErrorKind::SnapshotTruncated`] for bytes
+/// shorter than a tag, [`ErrorKind::SnapshotCorrupt`] when the tag does not verify (changed
+/// bytes, another key, or a snapshot that was not sealed).
+pub fn unseal<'a>(sealed: &'a [u8], key: &[u8]) -> Result<&'a [u8], Error> {
+    use hmac::Mac;
+    let mut mac = mac(key)?;
+    let Some(split) = sealed.len().checked_sub(MAC_LEN) else {
+        return Err(Error::new(
+            ErrorKind::SnapshotTruncated,
+            "sealed snapshot is shorter than its tag",
+        ));
+    };
+    let (snapshot, tag) = sealed.split_at(split);
+    mac.update(snapshot);
+    mac.verify_slice(tag).map_err(|_| {
+        Error::new(
+            ErrorKind::SnapshotCorrupt,
+            "the snapshot's tag does not verify: changed, sealed with another key, or not sealed",
+        )
+    })?;
+    Ok(snapshot)
 }
 
 /// Reads snapshot bytes back into a history and the configuration text.
@@ -182,5 +243,37 @@ mod tests {
         }
         payload.truncate(payload.len() - 1);
         assert!(load(&framed(&payload)).is_err());
+    }
+
+    #[test]
+    fn sealed_snapshots_verify_under_their_key_only() {
+        let plain = crate::engine::Engine::default().save();
+        let key = "مفتاح المتجر".as_bytes();
+        let sealed = seal(plain.clone(), key).expect("sealed");
+        assert_eq!(sealed.len(), plain.len() + MAC_LEN);
+        assert_eq!(unseal(&sealed, key).ok(), Some(&plain[..]));
+        assert!(load(unseal(&sealed, key).expect("opens")).is_ok());
+        // Another key, a flipped bit anywhere, a cut tag, a plain snapshot: refused.
+        assert_eq!(
+            unseal(&sealed, b"other").err().map(|e| e.kind()),
+            Some(ErrorKind::SnapshotCorrupt)
+        );
+        for i in [0, 9, sealed.len() / 2, sealed.len() - 1] {
+            let mut bad = sealed.clone();
+            bad[i] ^= 1;
+            assert!(unseal(&bad, key).is_err(), "bit at {i}");
+        }
+        assert!(unseal(&sealed[..sealed.len() - 1], key).is_err());
+        assert!(unseal(&plain, key).is_err());
+        assert_eq!(
+            unseal(&sealed[..5], key).err().map(|e| e.kind()),
+            Some(ErrorKind::SnapshotTruncated)
+        );
+        // A sealed snapshot is no plain one, and an empty key is a config error.
+        assert!(load(&sealed).is_err());
+        assert_eq!(
+            seal(plain, b"").err().map(|e| e.kind()),
+            Some(ErrorKind::InvalidConfig)
+        );
     }
 }
