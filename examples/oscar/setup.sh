@@ -30,3 +30,7 @@ if [ -z "$(_cg_shop_psql -c "SELECT 1 FROM pg_database WHERE datname = '$_cg_sho
 fi
 _cg_shop_psql -c "ALTER DATABASE $_cg_shop_db OWNER TO cg_oscar"
 export COD_SHOP_DSN="postgresql://cg_oscar:cg_oscar_pw@127.0.0.1:$_cg_shop_port/$_cg_shop_db"
+# The test runner's database, one per checkout: two checkouts on one machine (several people,
+# one PostgreSQL) must not create and drop the same test database under each other.
+COD_SHOP_TEST_DB="${COD_SHOP_TEST_DB:-test_codguard_oscar_$(printf %s "$PWD" | md5sum | cut -c1-8)}"
+export COD_SHOP_TEST_DB
