@@ -43,6 +43,15 @@
  *   by any number of threads; a lookup and a send guard are single-threaded. cg_last_error_message() is per
  *   thread.
  *
+ * Handles. The library keeps a registry of the handles it gave out and has not freed; a
+ *   pointer is read only when the registry holds it as a live handle of the kind the function
+ *   takes. So a handle of another kind, a freed handle, or a pointer that never was a handle
+ *   gives CG_INVALID_HANDLE (and the *_free functions leave it alone) without the memory being
+ *   touched. Two limits: a freed handle whose address the allocator has since given to a new
+ *   handle of the same kind IS that new handle (the pointers are equal); and freeing a handle
+ *   while another thread is inside a call on it is still undefined: the threading rules below
+ *   stand. The check costs one lookup per call (README.md, "C handles").
+ *
  * ABI. Handles are opaque; only pointers to them cross. Compare cg_version() with CG_VERSION
  *   to detect a mismatched library.
  */
@@ -98,7 +107,8 @@ enum cg_status
    */
   CG_PANIC = 104,
   /**
-   * A handle is not of the expected kind, or was already freed.
+   * A handle is not a live handle of the expected kind: of another kind, freed, or never a
+   * handle (see "Handles" at the top of the header for the limits).
    */
   CG_INVALID_HANDLE = 105,
   /**
@@ -462,6 +472,40 @@ cg_status cg_engine_load(const uint8_t *bytes,
                          struct cg_engine **out_engine);
 
 /**
+ * As `cg_engine_save`, sealed with an HMAC-SHA256 under the caller's `key` (32 random bytes
+ * kept with the shop's secrets): the CRC of a plain snapshot catches damage, not a forger who
+ * recomputes it; a sealed one loads only with `cg_engine_load_sealed` and the same key.
+ *
+ * Errors: `CG_INVALID_CONFIG` for an empty key.
+ *
+ * # Safety
+ * `engine` is NULL or a live engine; `key` is NULL or valid for `key_len` bytes; the
+ * out-pointers are NULL or writable.
+ */
+cg_status cg_engine_save_sealed(const struct cg_engine *engine,
+                                const uint8_t *key,
+                                size_t key_len,
+                                uint8_t **out_bytes,
+                                size_t *out_len);
+
+/**
+ * Creates an engine from `cg_engine_save_sealed` bytes once their tag verifies under `key`;
+ * release it with `cg_engine_free`.
+ *
+ * Errors: `CG_SNAPSHOT_CORRUPT` when the tag does not verify (changed bytes, another key, an
+ * unsealed snapshot), then those of `cg_engine_load`; `CG_INVALID_CONFIG` for an empty key.
+ *
+ * # Safety
+ * `bytes` is NULL or valid for `len` bytes; `key` is NULL or valid for `key_len` bytes;
+ * `out_engine` is NULL or writable.
+ */
+cg_status cg_engine_load_sealed(const uint8_t *bytes,
+                                size_t len,
+                                const uint8_t *key,
+                                size_t key_len,
+                                struct cg_engine **out_engine);
+
+/**
  * Creates the confirmation flow of an order.
  *
  * - `order`: the order as JSON (as for `cg_engine_assess`);
@@ -478,9 +522,9 @@ cg_status cg_engine_load(const uint8_t *bytes,
  *
  * Release the flow with `cg_flow_free`.
  *
- * Errors: `CG_INVALID_JSON`, `CG_INVALID_RECORD` (order, action; a total that is NaN,
- * infinite, negative or over 10^12), `CG_INVALID_CONFIG` (policy, empty secret, a nonce of
- * the wrong length), `CG_INVALID_UTF8`, `CG_NULL_PARAMETER`, `CG_PANIC` (the operating system
+ * Errors: `CG_INVALID_JSON`, `CG_INVALID_RECORD` (order; a total that is NaN, infinite,
+ * negative or over 10^12), `CG_INVALID_CONFIG` (an action that is not a contract action name,
+ * policy, empty secret, a nonce of the wrong length), `CG_INVALID_UTF8`, `CG_NULL_PARAMETER`, `CG_PANIC` (the operating system
  * gave no random bytes).
  *
  * # Safety

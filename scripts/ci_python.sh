@@ -10,8 +10,9 @@ source scripts/lib.sh
 
 PY="$(cg_venv)"
 # psycopg, PyMySQL and PyMySQL's typeshed stubs: mypy checks codguard.sql against their types.
+# gunicorn: tests/python/test_fork.py runs a --preload app with two workers.
 cg_pip_ensure "$PY" maturin pytest hypothesis phonenumbers mypy "psycopg[binary]" psycopg-binary \
-  PyMySQL types-PyMySQL
+  PyMySQL types-PyMySQL gunicorn
 
 echo "== pip install ./python"
 cg_install_codguard "$PY"

@@ -46,6 +46,8 @@ impl CustomerClass {
     }
 }
 
+contract_names!(@parse CustomerClass, "customer class");
+
 /// What the shop should do with the order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -62,18 +64,13 @@ pub enum Action {
     Reject,
 }
 
-impl Action {
-    /// The contract's snake_case name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Action::AutoConfirm => "auto_confirm",
-            Action::Confirm => "confirm",
-            Action::Review => "review",
-            Action::RequirePrepayment => "require_prepayment",
-            Action::Reject => "reject",
-        }
-    }
-}
+contract_names!(Action, "action", {
+    AutoConfirm => "auto_confirm",
+    Confirm => "confirm",
+    Review => "review",
+    RequirePrepayment => "require_prepayment",
+    Reject => "reject",
+});
 
 /// A stable reason code. New codes may be added; existing ones never change meaning.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -160,6 +157,8 @@ impl ReasonCode {
     }
 }
 
+contract_names!(@parse ReasonCode, "reason code");
+
 /// Why the engine decided what it decided: a stable code, a sentence, the orders behind it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Reason {
@@ -185,6 +184,13 @@ pub enum Evidence {
     /// Same name (across scripts and spellings).
     Name,
 }
+
+contract_names!(Evidence, "evidence", {
+    Phone => "phone",
+    Email => "email",
+    Address => "address",
+    Name => "name",
+});
 
 /// A past order judged to be the same customer.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -174,7 +174,8 @@ impl Engine {
         #[cfg(feature = "parallel")]
         {
             use rayon::prelude::*;
-            orders.par_iter().map(|o| self.assess(o)).collect()
+            // On this process's pool, not rayon's global one: see `parallel` (fork safety).
+            crate::parallel::install(|| orders.par_iter().map(|o| self.assess(o)).collect())
         }
         #[cfg(not(feature = "parallel"))]
         {
@@ -237,6 +238,25 @@ impl Engine {
         Ok(Engine { config, history })
     }
 
+    /// As [`Engine::save`], sealed with an HMAC-SHA256 under `key` (see
+    /// [`snapshot::seal`]): a snapshot kept where others could write it, loaded with
+    /// [`Engine::load_sealed`] and the same key.
+    ///
+    /// # Errors
+    /// [`ErrorKind::InvalidConfig`] for an empty key.
+    pub fn save_sealed(&self, key: &[u8]) -> Result<Vec<u8>, Error> {
+        snapshot::seal(self.save(), key)
+    }
+
+    /// An engine from [`Engine::save_sealed`] bytes, once their tag verifies under `key`.
+    ///
+    /// # Errors
+    /// `snapshot_corrupt` when the tag does not verify (changed bytes, another key, an unsealed
+    /// snapshot), then as [`Engine::load`]; `invalid_config` for an empty key.
+    pub fn load_sealed(bytes: &[u8], key: &[u8]) -> Result<Engine, Error> {
+        Engine::load(snapshot::unseal(bytes, key)?)
+    }
+
     /// Reads history records from JSON Lines text (one record per line; blank lines skipped).
     ///
     /// # Errors
@@ -263,7 +283,7 @@ fn signatures_of(records: &[HistoryRecord], hasher: &KeyHasher) -> Vec<Signature
     #[cfg(feature = "parallel")]
     {
         use rayon::prelude::*;
-        records.par_iter().map(sign).collect()
+        crate::parallel::install(|| records.par_iter().map(sign).collect())
     }
     #[cfg(not(feature = "parallel"))]
     {

@@ -13,6 +13,8 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+#[macro_use]
+mod names;
 mod assess;
 pub mod assessment;
 pub mod confirm;
@@ -21,6 +23,8 @@ pub mod engine;
 pub mod error;
 pub mod history;
 pub mod normalize;
+#[cfg(feature = "parallel")]
+mod parallel;
 pub mod policy;
 pub mod record;
 pub mod store;

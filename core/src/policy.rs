@@ -202,7 +202,7 @@ impl PolicyConfig {
 
 /// What the order says, and whether it repeats a recent order of the same customer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct OrderSignals {
+pub(crate) struct OrderSignals {
     /// The phone is missing, invalid or junk: nobody can call or text it.
     pub phone_unusable: bool,
     /// The phone is valid but looks made up (digit runs, counting sequences): a weak signal.
@@ -219,7 +219,7 @@ pub struct OrderSignals {
 
 impl OrderSignals {
     /// Whether the signal named by `code` holds (false for codes that are not ghost signals).
-    pub fn holds(&self, code: ReasonCode) -> bool {
+    pub(crate) fn holds(&self, code: ReasonCode) -> bool {
         match code {
             ReasonCode::EmailFake => self.email_fake,
             ReasonCode::AddressNonsense => self.address_nonsense,
@@ -230,14 +230,14 @@ impl OrderSignals {
     }
 
     /// How many of the signals named by `codes` hold.
-    pub fn count(&self, codes: &[ReasonCode]) -> u32 {
+    pub(crate) fn count(&self, codes: &[ReasonCode]) -> u32 {
         codes.iter().map(|&c| u32::from(self.holds(c))).sum()
     }
 }
 
 /// The rule of the policy that decided the class.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Rule {
+pub(crate) enum Rule {
     /// Risky: failed deliveries.
     Risky,
     /// Ghost: nothing delivered, and the phone is unusable.
@@ -261,7 +261,7 @@ fn reaches(count: u32, threshold: u32) -> bool {
 
 /// The policy's answer for one order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Decision {
+pub(crate) struct Decision {
     /// The kind of customer.
     pub class: CustomerClass,
     /// The rule that decided the class.
@@ -274,19 +274,7 @@ pub struct Decision {
 
 impl PolicyConfig {
     /// The class, the action and the notice for an order with these signals and this history.
-    ///
-    /// # Example
-    /// ```
-    /// use codguard::assessment::{Action, CustomerClass, Profile};
-    /// use codguard::policy::{OrderSignals, PolicyConfig};
-    ///
-    /// let policy = PolicyConfig::default();
-    /// let returning = Profile { orders: 2, delivered: 2, ..Profile::default() };
-    /// let again_soon = OrderSignals { duplicate_recent_order: true, ..OrderSignals::default() };
-    /// let d = policy.decide(&again_soon, &returning);
-    /// assert_eq!((d.class, d.action), (CustomerClass::Good, Action::Review));
-    /// ```
-    pub fn decide(&self, signals: &OrderSignals, profile: &Profile) -> Decision {
+    pub(crate) fn decide(&self, signals: &OrderSignals, profile: &Profile) -> Decision {
         let (class, rule) = self.classify(signals, profile);
         let action = self.action(class, signals);
         Decision {
@@ -299,7 +287,11 @@ impl PolicyConfig {
     }
 
     /// Applies the rules in order; the first that holds wins.
-    pub fn classify(&self, signals: &OrderSignals, profile: &Profile) -> (CustomerClass, Rule) {
+    pub(crate) fn classify(
+        &self,
+        signals: &OrderSignals,
+        profile: &Profile,
+    ) -> (CustomerClass, Rule) {
         let nothing_delivered = profile.delivered == 0;
         if reaches(profile.failed, self.risky_min_failed) {
             (CustomerClass::Risky, Rule::Risky)
@@ -323,7 +315,7 @@ impl PolicyConfig {
     /// The action for a class, then the overrides: a good customer or negotiator without a
     /// usable phone, and an order that would be auto-confirmed while another order of the same
     /// customer is recent.
-    pub fn action(&self, class: CustomerClass, signals: &OrderSignals) -> Action {
+    pub(crate) fn action(&self, class: CustomerClass, signals: &OrderSignals) -> Action {
         let a = &self.actions;
         let action = match class {
             CustomerClass::New => a.new,
@@ -344,7 +336,7 @@ impl PolicyConfig {
     }
 
     /// Whether customer service hears of this class's orders.
-    pub fn notifies(&self, class: CustomerClass) -> bool {
+    pub(crate) fn notifies(&self, class: CustomerClass) -> bool {
         self.notify_classes.contains(&class)
     }
 }
@@ -354,7 +346,7 @@ impl PolicyConfig {
 /// A transparent heuristic, not a trained model: it orders orders sensibly for a review queue.
 /// Failed deliveries weigh by their share of shipped orders; each delivered order lowers risk;
 /// each signal of a made-up order, and a phone nobody can call, raise it.
-pub fn risk(signals: &OrderSignals, profile: &Profile, class: CustomerClass) -> f64 {
+pub(crate) fn risk(signals: &OrderSignals, profile: &Profile, class: CustomerClass) -> f64 {
     let shipped = f64::from(profile.delivered + profile.failed);
     let base = match class {
         CustomerClass::Ghost if signals.phone_unusable => 0.95,
@@ -377,6 +369,22 @@ pub fn risk(signals: &OrderSignals, profile: &Profile, class: CustomerClass) -> 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_good_customer_ordering_again_soon_is_reviewed() {
+        let policy = PolicyConfig::default();
+        let returning = Profile {
+            orders: 2,
+            delivered: 2,
+            ..Profile::default()
+        };
+        let again_soon = OrderSignals {
+            duplicate_recent_order: true,
+            ..OrderSignals::default()
+        };
+        let d = policy.decide(&again_soon, &returning);
+        assert_eq!((d.class, d.action), (CustomerClass::Good, Action::Review));
+    }
 
     fn profile(delivered: u32, failed: u32, unconfirmed: u32, negotiated: u32) -> Profile {
         Profile {

@@ -73,9 +73,13 @@ use crate::record::{HistoryRecord, Order, Outcome};
 ///
 /// 2: a city the gazetteer lacks is keyed by its cross-script sketch, not its folded text, so
 /// that one place in two scripts has one key.
+///
 /// 3: the address forms of the region (résidence, lotissement, cité, douar, villa, عقار/برج, km;
 /// docs/address.md) give other street tokens, house numbers and units: a flat in a residence is
-/// now a door (the residence its street, the flat its house number).
+/// now a door (the residence its street, the flat its house number); every official commune of
+/// MA and DZ is a gazetteer city (keyed by its id, not its sketch), and the name keys read more
+/// spellings as one (ben = بل, n or m before b, a final ع, aboul). Both changes landed before
+/// any build wrote format 3.
 pub const KEY_FORMAT: u32 = 3;
 
 /// A past order as a `cg_orders` row.

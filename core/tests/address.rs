@@ -291,6 +291,26 @@ fn region_forms_give_one_door_in_both_scripts() {
                 "Hay Es-Salam, Rue 12, No 7",
                 "حي السلام زنقة 12 رقم 7",
                 "حي السلام، الزنقة 12، رقم 7",
+                "Rue 12 N° 7, Salam",
+            ],
+        ),
+        (
+            "Casablanca",
+            "MA",
+            &[
+                "ش الفداء 135، الشقة رقم 5",
+                "135 ش الفداء، شقة 5",
+                "شارع الفداء رقم ١٣٥ الشقة ٥",
+                "135 Bd El Fida, Appt 5",
+            ],
+        ),
+        (
+            "Casablanca",
+            "MA",
+            &[
+                "Hay Sidi Maarouf, Rue 15, N° 3",
+                "Rue 15 N 3 Sidi Maarouf",
+                "زنقة 15 رقم 3 حي سيدي معروف",
             ],
         ),
         (
@@ -380,7 +400,11 @@ fn region_forms_keep_neighbours_apart() {
         casa("Cité 1200 Logts Bloc A N°15"),
         casa("Cité 500 Logts Bloc A N°15")
     );
-    assert_ne!(casa("Hay Salam Rue 12 N° 7"), casa("Hay Nahda Rue 12 N° 7"));
+    assert_ne!(casa("Hay Salam Rue 12 N° 7"), casa("Hay Salam Rue 12 N° 9"));
+    assert_ne!(
+        casa("Hay Salam Rue 12 N° 7"),
+        casa("حي السلام زنقة 14 رقم 7")
+    );
     // A namesake two doors down.
     assert_ne!(
         door("Villa 12, Hay Al Yasmin, Rue Al Olaya", "Riyadh", "SA"),

@@ -503,3 +503,74 @@ fn evidence_names_only_fields_the_two_orders_share() {
     }
     assert!(checked > 10, "{checked}");
 }
+
+// Cost: a crowded building.
+
+/// A customer in a building of many flats, the neighbours' orders filed under the same door
+/// keys: her new order (a new phone) finds her two past orders by flat and name, in Arabic and
+/// Latin script, and the walk judges only those: the other flats share no phone, email or door
+/// with her, so their names are never compared. A neighbour without a flat number on the
+/// order could be her, so it is judged, and not linked (another name).
+#[test]
+fn a_crowded_building_costs_only_its_customer() {
+    let given = [
+        "Ahmed", "Youssef", "Omar", "Khalid", "Hassan", "Karim", "Rachid", "Imane", "Hanane",
+        "Sara", "Meryem", "Aicha", "Zineb", "Nadia", "Latifa", "Hamza", "Mehdi", "Anas",
+    ];
+    let family = ["Tazi", "Bennani", "Chraibi", "Lahlou", "Berrada"];
+    let mut history: Vec<HistoryRecord> = Vec::new();
+    for (k, first) in given.iter().enumerate() {
+        let name = format!("{first} {}", family[k % family.len()]);
+        let phone = format!("0661 00 {:02} {:02}", k, 50 + k);
+        let address = format!("12 Rue Palestine, Appt {}", k + 4);
+        history.push(past(
+            &format!("n{k}"),
+            [&name, &phone, "", &address, "Casablanca", "MA"],
+            Outcome::Delivered,
+        ));
+    }
+    // One neighbour wrote no flat: the door alone cannot tell him from her.
+    history.push(past(
+        "nx",
+        [
+            "Mehdi Alaoui",
+            "0662 11 22 33",
+            "",
+            "12 Rue Palestine",
+            "Casablanca",
+            "MA",
+        ],
+        Outcome::Refused,
+    ));
+    for (id, name) in [("s1", "Salma Idrissi"), ("s2", "سلمى الإدريسي")] {
+        history.push(past(
+            id,
+            [
+                name,
+                "0661 98 76 54",
+                "",
+                "12 Rue Palestine, Appt 3",
+                "Casablanca",
+                "MA",
+            ],
+            Outcome::Delivered,
+        ));
+    }
+    let query = order(
+        "sq",
+        [
+            "Salma Idrissi",
+            "0707 12 34 56",
+            "",
+            "12 Rue Palestine Appt 3",
+            "Casablanca",
+            "MA",
+        ],
+    );
+    let a = assess(&history, &query);
+    assert_eq!(ids(&a), ["s1", "s2"]);
+    assert_eq!(a.customer_class, CustomerClass::Good);
+    let mut engine = Engine::new(PolicyConfig::default());
+    engine.add_history(history).unwrap();
+    assert_eq!(engine.walk_cost(&query).unwrap(), 3, "s1, s2 and nx judged");
+}

@@ -495,6 +495,13 @@ impl World {
                 if let addresses::Street::Numbered(n) = door.street {
                     door.street = addresses::Street::Numbered(1 + n % 6);
                 }
+                // The region's complexes crowd too: a few buildings (plots) each.
+                if !matches!(
+                    door.street,
+                    addresses::Street::Named(_) | addresses::Street::Numbered(_)
+                ) {
+                    door.house = 1 + door.house % 6;
+                }
             }
             let clash = self
                 .buildings

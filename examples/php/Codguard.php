@@ -287,11 +287,20 @@ final class Engine
     }
 
     /** An engine from save() bytes. */
-    public static function load(string $bytes): Engine
+    /**
+     * An engine from save() bytes; with $key, bytes from save($key), loaded only when their
+     * HMAC-SHA256 verifies under it (SnapshotException otherwise).
+     */
+    public static function load(string $bytes, ?string $key = null): Engine
     {
         $ffi = Lib::ffi();
         $out = $ffi->new('cg_engine*');
-        Lib::check($ffi->cg_engine_load(Lib::bytes($bytes), strlen($bytes), \FFI::addr($out)));
+        if ($key === null) {
+            Lib::check($ffi->cg_engine_load(Lib::bytes($bytes), strlen($bytes), \FFI::addr($out)));
+        } else {
+            Lib::check($ffi->cg_engine_load_sealed(Lib::bytes($bytes), strlen($bytes),
+                Lib::bytes($key), strlen($key), \FFI::addr($out)));
+        }
         $engine = (new \ReflectionClass(self::class))->newInstanceWithoutConstructor();
         $engine->handle = $out;
         return $engine;
@@ -374,12 +383,21 @@ final class Engine
     }
 
     /** Snapshot bytes of the whole engine, for load(). */
-    public function save(): string
+    /**
+     * The engine as snapshot bytes; with $key (32 random bytes kept with the shop's secrets),
+     * sealed with an HMAC-SHA256 under it, for snapshots kept where others could write.
+     */
+    public function save(?string $key = null): string
     {
         $ffi = Lib::ffi();
         $out = $ffi->new('uint8_t*');
         $len = $ffi->new('size_t');
-        Lib::check($ffi->cg_engine_save($this->handle, \FFI::addr($out), \FFI::addr($len)));
+        if ($key === null) {
+            Lib::check($ffi->cg_engine_save($this->handle, \FFI::addr($out), \FFI::addr($len)));
+        } else {
+            Lib::check($ffi->cg_engine_save_sealed($this->handle, Lib::bytes($key), strlen($key),
+                \FFI::addr($out), \FFI::addr($len)));
+        }
         try {
             return \FFI::string($out, $len->cdata);
         } finally {

@@ -421,3 +421,58 @@ pub unsafe extern "C" fn cg_engine_load(
         Ok(())
     })
 }
+
+/// As `cg_engine_save`, sealed with an HMAC-SHA256 under the caller's `key` (32 random bytes
+/// kept with the shop's secrets): the CRC of a plain snapshot catches damage, not a forger who
+/// recomputes it; a sealed one loads only with `cg_engine_load_sealed` and the same key.
+///
+/// Errors: `CG_INVALID_CONFIG` for an empty key.
+///
+/// # Safety
+/// `engine` is NULL or a live engine; `key` is NULL or valid for `key_len` bytes; the
+/// out-pointers are NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn cg_engine_save_sealed(
+    engine: *const CgEngine,
+    key: *const u8,
+    key_len: usize,
+    out_bytes: *mut *mut u8,
+    out_len: *mut usize,
+) -> cg_status {
+    ffi_guard!({
+        clear(out_bytes);
+        clear(out_len);
+        let (out_bytes, out_len) = (out(out_bytes, "out_bytes")?, out(out_len, "out_len")?);
+        let key = crate::guard::bytes(key, key_len, "key")?;
+        let sealed = handle::get(engine)?.save_sealed(key)?;
+        give_bytes(&sealed, out_bytes, out_len);
+        Ok(())
+    })
+}
+
+/// Creates an engine from `cg_engine_save_sealed` bytes once their tag verifies under `key`;
+/// release it with `cg_engine_free`.
+///
+/// Errors: `CG_SNAPSHOT_CORRUPT` when the tag does not verify (changed bytes, another key, an
+/// unsealed snapshot), then those of `cg_engine_load`; `CG_INVALID_CONFIG` for an empty key.
+///
+/// # Safety
+/// `bytes` is NULL or valid for `len` bytes; `key` is NULL or valid for `key_len` bytes;
+/// `out_engine` is NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn cg_engine_load_sealed(
+    bytes: *const u8,
+    len: usize,
+    key: *const u8,
+    key_len: usize,
+    out_engine: *mut *mut CgEngine,
+) -> cg_status {
+    ffi_guard!({
+        clear(out_engine);
+        let out_engine = out(out_engine, "out_engine")?;
+        let key = crate::guard::bytes(key, key_len, "key")?;
+        let engine = Engine::load_sealed(crate::guard::bytes(bytes, len, "bytes")?, key)?;
+        handle::give(engine, out_engine);
+        Ok(())
+    })
+}

@@ -54,9 +54,9 @@ fn policy_of(ptr: *const c_char, len: usize) -> Result<FlowPolicy> {
 ///
 /// Release the flow with `cg_flow_free`.
 ///
-/// Errors: `CG_INVALID_JSON`, `CG_INVALID_RECORD` (order, action; a total that is NaN,
-/// infinite, negative or over 10^12), `CG_INVALID_CONFIG` (policy, empty secret, a nonce of
-/// the wrong length), `CG_INVALID_UTF8`, `CG_NULL_PARAMETER`, `CG_PANIC` (the operating system
+/// Errors: `CG_INVALID_JSON`, `CG_INVALID_RECORD` (order; a total that is NaN, infinite,
+/// negative or over 10^12), `CG_INVALID_CONFIG` (an action that is not a contract action name,
+/// policy, empty secret, a nonce of the wrong length), `CG_INVALID_UTF8`, `CG_NULL_PARAMETER`, `CG_PANIC` (the operating system
 /// gave no random bytes).
 ///
 /// # Safety
@@ -80,10 +80,8 @@ pub unsafe extern "C" fn cg_flow_new(
         let out_flow = out(out_flow, "out_flow")?;
         let order: Order = json(text(order, order_len, "order")?, "order", CG_INVALID_RECORD)?;
         let action = text(action, action_len, "action")?;
-        let action: Action = serde_json::from_value(serde_json::Value::String(action.to_owned()))
-            .map_err(|_| {
-            Failure::new(CG_INVALID_RECORD, "action is not a contract action name")
-        })?;
+        // A name that is not the contract's is CG_INVALID_CONFIG, as in every binding.
+        let action: Action = action.parse()?;
         let policy = policy_of(policy, policy_len)?;
         let secret = bytes(secret, secret_len, "secret")?;
         let mut drawn = [0u8; 16];

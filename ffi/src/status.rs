@@ -30,7 +30,8 @@ pub enum cg_status {
     CG_BUFFER_TOO_SMALL = 103,
     /// The library hit an internal bug (a Rust panic) and stopped it at the boundary.
     CG_PANIC = 104,
-    /// A handle is not of the expected kind, or was already freed.
+    /// A handle is not a live handle of the expected kind: of another kind, freed, or never a
+    /// handle (see "Handles" at the top of the header for the limits).
     CG_INVALID_HANDLE = 105,
 
     /// `input_too_long`: an input is longer than its documented maximum.
@@ -264,11 +265,13 @@ fn last_error() -> String {
 /// `buf` is NULL or valid for `len` bytes; `out_n` is NULL or valid for a write.
 unsafe fn copy_out(text: &str, buf: *mut c_char, len: usize, out_n: *mut usize) -> cg_status {
     if !out_n.is_null() {
+        // SAFETY: `out_n` is not NULL, and the caller promises it is valid for a write.
         unsafe { *out_n = 0 };
     }
     if out_n.is_null() || (buf.is_null() && len > 0) {
         return CG_NULL_PARAMETER;
     }
+    // SAFETY: checked not NULL just above; valid for a write by the caller's promise.
     unsafe { *out_n = text.len() };
     if len == 0 {
         return if text.is_empty() {
@@ -281,6 +284,9 @@ unsafe fn copy_out(text: &str, buf: *mut c_char, len: usize, out_n: *mut usize) 
     while !text.is_char_boundary(n) {
         n -= 1;
     }
+    // SAFETY: `len > 0` here, so `buf` is not NULL (checked above) and valid for `len` bytes;
+    // `n <= len - 1`, so the `n` bytes and the NUL at `n` fit. `text` is our own string, which
+    // cannot overlap the caller's buffer.
     unsafe {
         std::ptr::copy_nonoverlapping(text.as_ptr(), buf.cast::<u8>(), n);
         *buf.add(n) = 0;
@@ -315,6 +321,7 @@ pub unsafe extern "C" fn cg_error_message(
             Some(s) => format!("{}: {}", s.name(), s.sentence()),
             None => format!("unknown: {status} is not a codguard status"),
         };
+        // SAFETY: `buf`, `len` and `out_n` are this function's own, under the same promise.
         unsafe { copy_out(&text, buf, len, out_n) }
     })
 }
@@ -333,6 +340,7 @@ pub unsafe extern "C" fn cg_last_error_message(
 ) -> cg_status {
     ffi_guard!(or CG_PANIC, {
         let text = last_error();
+        // SAFETY: `buf`, `len` and `out_n` are this function's own, under the same promise.
         unsafe { copy_out(&text, buf, len, out_n) }
     })
 }
@@ -397,6 +405,35 @@ mod tests {
             assert_eq!(cg_status::from_u32(s as u32), Some(s));
         }
         assert_eq!(cg_status::from_u32(1), None);
+    }
+
+    /// The errors table of `docs/contract.md` (code, Rust kind, C status and number) is the
+    /// declaration above, row for row: one place declares the statuses, the page is checked.
+    #[test]
+    fn the_contract_table_is_this_declaration() {
+        let page = include_str!("../../docs/contract.md");
+        let mut rows = 0;
+        for line in page.lines().filter(|l| l.starts_with("| `")) {
+            let cells: Vec<&str> = line.split('|').map(str::trim).collect();
+            // | `code` | when | Rust kind | Python | C `cg_status` | PHP |
+            let (Some(code), Some(c)) = (cells.get(1), cells.get(5)) else {
+                continue;
+            };
+            let Some(c) = c.strip_prefix('`').and_then(|c| c.split_once("` ")) else {
+                continue;
+            };
+            let code = code.trim_matches('`');
+            let (c_name, number) = c;
+            let status = cg_status::from_u32(number.parse().expect("a number"))
+                .unwrap_or_else(|| panic!("{code}: {number} is no status"));
+            assert_eq!(status.name(), code, "{line}");
+            assert_eq!(format!("{status:?}"), c_name, "{line}");
+            let kind = ErrorKind::ALL.into_iter().find(|k| k.code() == code);
+            assert!(kind.is_some(), "{code}: no core ErrorKind");
+            rows += 1;
+        }
+        // Every core kind has its row, and no row is missing from the page.
+        assert_eq!(rows, ErrorKind::ALL.len(), "one row per core error kind");
     }
 
     #[test]

@@ -69,6 +69,7 @@ from codguard._codguard import (
     Assessment,
     DuplicateOrder,
     Error,
+    InvalidOrder,
     Lookup,
     StoreCore,
     UnknownOrder,
@@ -319,6 +320,14 @@ class Store:
             self._insert(cur, [written])
 
     def _update(self, column: str, value: Any, order_id: str) -> None:
+        # An id no order can have (blank, a NUL, over 191 characters: the column cannot hold
+        # it) names no order, as in the in-memory engine; the driver never sees it.
+        if not isinstance(order_id, str):
+            raise TypeError(f"order_id must be a str, not {type(order_id).__name__}")
+        try:
+            StoreCore.order_id(order_id)
+        except InvalidOrder:
+            raise UnknownOrder("no order with that id") from None
         with self._transaction() as cur:
             cur.execute(f"UPDATE cg_orders SET {column} = %s WHERE order_id = %s", (value, order_id))
             if cur.rowcount == 0:
@@ -330,7 +339,8 @@ class Store:
     def record_outcome(self, order_id: str, outcome: str) -> None:
         """Records what became of an order: one of the contract's outcome names.
 
-        Raises InvalidOrder for an unknown outcome name, UnknownOrder when no order has that id.
+        Raises InvalidOrder for an unknown outcome name, UnknownOrder when no order has that id
+        (an id no order can have too: blank, with a NUL, over 191 characters).
         """
         self._update("outcome", StoreCore.outcome_name(outcome), order_id)
 

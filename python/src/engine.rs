@@ -187,16 +187,42 @@ impl Engine {
         py.detach(|| self.write().erase_by_email(&email)).py()
     }
 
-    /// The whole engine (history and policy) as versioned, checksummed snapshot bytes.
-    fn save<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {
-        let bytes = py.detach(|| self.read().save());
-        PyBytes::new(py, &bytes)
+    /// The whole engine (history and policy) as versioned, checksummed snapshot bytes; with
+    /// `key` (bytes or str), sealed with an HMAC-SHA256 under it, for snapshots kept where
+    /// others could write (load them with the same key).
+    #[pyo3(signature = (*, key=None))]
+    fn save<'py>(
+        &self,
+        py: Python<'py>,
+        key: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<Bound<'py, PyBytes>> {
+        let bytes = match key {
+            None => py.detach(|| self.read().save()),
+            Some(k) => {
+                let k = crate::flow::secret_bytes(k)?;
+                py.detach(|| self.read().save_sealed(&k)).py()?
+            }
+        };
+        Ok(PyBytes::new(py, &bytes))
     }
 
-    /// An engine from `save()` bytes. Raises SnapshotError for bytes that are not a snapshot.
+    /// An engine from `save()` bytes (with the `key` they were sealed with, if any). Raises
+    /// SnapshotError for bytes that are not a snapshot, or whose seal does not verify.
     #[classmethod]
-    fn load(_cls: &Bound<'_, PyType>, py: Python<'_>, data: &[u8]) -> PyResult<Engine> {
-        let engine = py.detach(|| CoreEngine::load(data)).py()?;
+    #[pyo3(signature = (data, *, key=None))]
+    fn load(
+        _cls: &Bound<'_, PyType>,
+        py: Python<'_>,
+        data: &[u8],
+        key: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Engine> {
+        let engine = match key {
+            None => py.detach(|| CoreEngine::load(data)).py()?,
+            Some(k) => {
+                let k = crate::flow::secret_bytes(k)?;
+                py.detach(|| CoreEngine::load_sealed(data, &k)).py()?
+            }
+        };
         Ok(Engine {
             inner: RwLock::new(engine),
         })
@@ -205,7 +231,7 @@ impl Engine {
     fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyTuple>> {
         let py = slf.py();
         let load = slf.get_type().getattr(intern!(py, "load"))?;
-        let bytes = slf.get().save(py);
+        let bytes = slf.get().save(py, None)?;
         PyTuple::new(py, [load, PyTuple::new(py, [bytes])?.into_any()])
     }
 

@@ -42,10 +42,7 @@ fn action_of(action: &Bound<'_, PyAny>) -> PyResult<Action> {
         return Ok(a.get().core().action);
     }
     match action.cast::<PyString>() {
-        Ok(s) => serde_json::from_value(serde_json::Value::String(
-            convert::utf8(s, "action")?.to_owned(),
-        ))
-        .map_err(|_| py_err(ErrorKind::InvalidConfig, "unknown action name")),
+        Ok(s) => convert::utf8(s, "action")?.parse::<Action>().py(),
         Err(_) => Err(type_error(
             "action",
             "an action name or an Assessment",
@@ -69,10 +66,7 @@ fn policy_of(policy: Option<&Bound<'_, PyAny>>) -> PyResult<FlowPolicy> {
 }
 
 fn state_name(state: confirm::FlowState) -> String {
-    serde_json::to_value(state)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_owned))
-        .unwrap_or_default()
+    state.as_str().to_owned()
 }
 
 /// The confirmation flow of one order: a state machine the host drives with events.
@@ -233,10 +227,7 @@ pub fn reply_intent<'py>(
     country: Option<Text<'_>>,
 ) -> PyResult<Bound<'py, PyDict>> {
     let r = confirm::reply_intent(&text, country.as_deref().unwrap_or("")).py()?;
-    let intent = serde_json::to_value(r.intent)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_owned))
-        .unwrap_or_else(|| "unknown".to_owned());
+    let intent = r.intent.as_str();
     let d = PyDict::new(py);
     d.set_item(intern!(py, "intent"), intent)?;
     d.set_item(intern!(py, "phone"), r.phone.as_ref().map(|p| p.as_str()))?;

@@ -93,10 +93,7 @@ fn normalize_email(raw: Text<'_>) -> PyResult<Option<String>> {
 #[pyfunction]
 fn parse_email<'py>(py: Python<'py>, raw: Text<'_>) -> PyResult<Bound<'py, PyDict>> {
     let e = normalize::normalize_email(&raw).py()?;
-    let fake = e
-        .fake
-        .and_then(|f| serde_json::to_value(f).ok())
-        .and_then(|v| v.as_str().map(str::to_owned));
+    let fake = e.fake.map(normalize::FakeEmailReason::as_str);
     let d = PyDict::new(py);
     d.set_item(intern!(py, "address"), &e.address)?;
     d.set_item(intern!(py, "key"), &e.key)?;

@@ -174,6 +174,19 @@ impl StoreCore {
     fn outcome_name(outcome: &Bound<'_, PyAny>) -> PyResult<&'static str> {
         convert::outcome(outcome).map(Outcome::as_str)
     }
+
+    /// Checks an order id against the limits of a record's `order_id` (not blank, at most 191
+    /// characters, no NUL character: what the `order_id` column holds) and returns it. Raises
+    /// InvalidOrder, so that a database never sees an id it cannot hold.
+    #[staticmethod]
+    fn order_id(order_id: &Bound<'_, PyAny>) -> PyResult<String> {
+        let id = match order_id.cast::<PyString>() {
+            Ok(s) => convert::utf8(s, "order_id")?,
+            Err(_) => return Err(type_error("order_id", "str", order_id)),
+        };
+        codguard::record::validate_order_id(id).py()?;
+        Ok(id.to_owned())
+    }
 }
 
 /// A `cg_orders` row from a cursor tuple (or list) in column order, or from a dict.

@@ -233,6 +233,95 @@ done:
     return ok;
 }
 
+/* Issue 16 item 3: a handle of another kind, a freed one, a heap block that was never a
+ * handle: refused with CG_INVALID_HANDLE and never read (valgrind would report the read of
+ * freed or out-of-bounds memory). */
+/* Issue 16 item 9: a sealed snapshot loads with its key only; a flipped bit anywhere, another
+ * key, a plain snapshot and trailing bytes are refused. */
+static int test_sealed_snapshots(void) {
+    int ok = 1;
+    const uint8_t key[] = "shop snapshot key";
+    cg_engine *engine = NULL, *loaded = NULL;
+    uint8_t *plain = NULL, *sealed = NULL, *copy = NULL;
+    size_t plain_len = 0, sealed_len = 0, n = 99, i;
+
+    CHECK_STATUS(cg_engine_new(TEXT("{\"duplicate_window_secs\": 60}"), &engine), CG_OK);
+    CHECK_STATUS(cg_engine_add_history(engine,
+                                       TEXT("{\"order_id\": \"h-1\", \"placed_at\": 1, "
+                                            "\"phone\": \"0696030620\", \"country\": \"MA\", "
+                                            "\"outcome\": \"refused\"}"),
+                                       &n),
+                 CG_OK);
+    CHECK_STATUS(cg_engine_save(engine, &plain, &plain_len), CG_OK);
+    CHECK_STATUS(cg_engine_save_sealed(engine, key, 17, &sealed, &sealed_len), CG_OK);
+    CHECK(sealed_len == plain_len + 32);
+    CHECK_STATUS(cg_engine_load_sealed(sealed, sealed_len, key, 17, &loaded), CG_OK);
+    CHECK_STATUS(cg_engine_len(loaded, &n), CG_OK);
+    CHECK(n == 1);
+    cg_engine_free(loaded);
+    loaded = NULL;
+    CHECK_STATUS(cg_engine_load_sealed(sealed, sealed_len, key, 16, &loaded), CG_SNAPSHOT_CORRUPT);
+    CHECK_STATUS(cg_engine_load_sealed(plain, plain_len, key, 17, &loaded), CG_SNAPSHOT_CORRUPT);
+    CHECK_STATUS(cg_engine_load(sealed, sealed_len, &loaded), CG_SNAPSHOT_CORRUPT);
+    CHECK_STATUS(cg_engine_load_sealed(sealed, 10, key, 17, &loaded), CG_SNAPSHOT_TRUNCATED);
+    CHECK_STATUS(cg_engine_save_sealed(engine, key, 0, &copy, &n), CG_INVALID_CONFIG);
+    CHECK(copy == NULL);
+    copy = malloc(sealed_len);
+    CHECK(copy != NULL);
+    for (i = 0; i < sealed_len; i++) {
+        memcpy(copy, sealed, sealed_len);
+        copy[i] ^= (uint8_t)(1u << (i % 8));
+        CHECK_STATUS(cg_engine_load_sealed(copy, sealed_len, key, 17, &loaded), CG_SNAPSHOT_CORRUPT);
+        CHECK(loaded == NULL);
+    }
+done:
+    free(copy);
+    cg_bytes_free(plain);
+    cg_bytes_free(sealed);
+    cg_engine_free(loaded);
+    cg_engine_free(engine);
+    return ok;
+}
+
+static int test_handles_refused_without_reading(void) {
+    int ok = 1;
+    const uint8_t secret[] = "s3cret";
+    cg_engine *engine = NULL, *freed = NULL;
+    cg_send_guard *guard = NULL;
+    char *out = NULL;
+    size_t n = 99, len = 0;
+    char *tiny = malloc(1); /* smaller than any handle: reading its "tag" would overrun */
+
+    CHECK(tiny != NULL);
+    *tiny = 'x';
+    CHECK_STATUS(cg_engine_new(NULL, 0, &engine), CG_OK);
+    CHECK_STATUS(cg_send_guard_new(NULL, 0, secret, 6, &guard), CG_OK);
+    /* Wrong kind: a send guard (a small struct) given as an engine, an engine as a flow. */
+    CHECK_STATUS(cg_engine_len((const cg_engine *)guard, &n), CG_INVALID_HANDLE);
+    CHECK_STATUS(cg_engine_add_order((cg_engine *)guard, TEXT("{}")), CG_INVALID_HANDLE);
+    CHECK_STATUS(cg_flow_handle((cg_flow *)engine, TEXT("{}"), &out, &len), CG_INVALID_HANDLE);
+    CHECK(strstr(last_error(), "not a live cg_flow") != NULL);
+    /* Never a handle. */
+    CHECK_STATUS(cg_engine_len((const cg_engine *)tiny, &n), CG_INVALID_HANDLE);
+    CHECK_STATUS(cg_engine_len((const cg_engine *)(tiny + 1), &n), CG_INVALID_HANDLE);
+    cg_engine_free((cg_engine *)tiny); /* not ours: left alone */
+    cg_send_guard_free((cg_send_guard *)engine); /* another kind: left alone */
+    /* Freed: refused, and a second free does nothing. */
+    CHECK_STATUS(cg_engine_new(NULL, 0, &freed), CG_OK);
+    cg_engine_free(freed);
+    CHECK_STATUS(cg_engine_len(freed, &n), CG_INVALID_HANDLE);
+    CHECK_STATUS(cg_engine_add_order(freed, TEXT("{}")), CG_INVALID_HANDLE);
+    cg_engine_free(freed);
+    /* The live ones still work. */
+    CHECK_STATUS(cg_engine_len(engine, &n), CG_OK);
+    CHECK(n == 0);
+done:
+    free(tiny);
+    cg_send_guard_free(guard);
+    cg_engine_free(engine);
+    return ok;
+}
+
 /* ---------------------------------------------------------------- engine: records */
 
 static int test_history_input_errors(void) {
@@ -531,8 +620,9 @@ static int test_flow_errors(void) {
     CHECK_STATUS(cg_flow_new(TEXT(FLOW_ORDER), TEXT("confirm"), NULL, 0, secret, 0, NULL, 0, &flow),
                  CG_INVALID_CONFIG); /* empty secret */
     CHECK(flow == NULL);
+    /* A name that is not a contract action is a bad setting, as in every binding. */
     CHECK_STATUS(cg_flow_new(TEXT(FLOW_ORDER), TEXT("maybe"), NULL, 0, secret, 6, NULL, 0, &flow),
-                 CG_INVALID_RECORD);
+                 CG_INVALID_CONFIG);
     CHECK_STATUS(cg_flow_new(TEXT("{\"order_id\": \"\", \"placed_at\": 1}"), TEXT("confirm"),
                              NULL, 0, secret, 6, NULL, 0, &flow),
                  CG_INVALID_RECORD);
@@ -651,6 +741,86 @@ static int first_token(const char *actions, char out[33]) {
 
 /* Issue 16 items 4, 5, 8 and the template caps, through C: sealed snapshots, totals that are
  * not amounts, links bound to the flow that sent them, capped names. */
+/* Issue 16: JSON nested 100,000 deep is an error status (never a stack overflow),
+ * and an order id the store could not hold (a NUL, over 191 characters) is refused by name. */
+static int test_deep_json_and_field_limits(void) {
+    int ok = 1;
+    const uint8_t secret[] = "s3cret";
+    size_t depth = 100000, i, len = 0, added = 99;
+    char *deep = malloc(2 * depth + 64);
+    char *out = SENTINEL, *long_id = NULL;
+    cg_engine *engine = NULL;
+    cg_flow *flow = NULL;
+    cg_send_guard *guard = NULL;
+    cg_status st;
+
+    CHECK(deep != NULL);
+    for (i = 0; i < depth; i++) deep[i] = '[';
+    for (i = 0; i < depth; i++) deep[depth + i] = ']';
+    /* Where the value's type is wrong at its first byte, serde stops there (a data error);
+     * where it reads on, it stops at 128 levels (malformed JSON) or skips the value without
+     * recursing. Never a crash. */
+    CHECK(cg_engine_new(deep, 2 * depth, &engine) == CG_INVALID_CONFIG);
+    CHECK(engine == NULL);
+    CHECK(cg_send_guard_new(deep, 2 * depth, secret, 6, &guard) == CG_INVALID_CONFIG);
+    CHECK_STATUS(cg_engine_new(NULL, 0, &engine), CG_OK);
+    CHECK_STATUS(cg_engine_assess(engine, deep, 2 * depth, &out, &len), CG_INVALID_RECORD);
+    CHECK_STATUS(cg_engine_add_history(engine, deep, 2 * depth, &added), CG_INVALID_RECORD);
+    /* A record's text field holding 100,000 nested lists: skipped without recursion, then
+     * refused by name. */
+    {
+        const char *head = "{\"order_id\": \"o-1\", \"placed_at\": 1, \"country\": \"MA\", \"name\": ";
+        char *rec = malloc(strlen(head) + 2 * depth + 2);
+        CHECK(rec != NULL);
+        memcpy(rec, head, strlen(head));
+        memcpy(rec + strlen(head), deep, 2 * depth);
+        rec[strlen(head) + 2 * depth] = '}';
+        st = cg_engine_assess(engine, rec, strlen(head) + 2 * depth + 1, &out, &len);
+        free(rec);
+        CHECK_STATUS(st, CG_INVALID_RECORD);
+        CHECK(strstr(last_error(), "field `name` must be a string or null, not a list") != NULL);
+    }
+    /* Inside an object: {"x": [[[...]]]} as a flow's event and policy. */
+    memcpy(deep, "{\"x\": ", 6);
+    memcpy(deep + 2 * depth, "}", 1);
+    st = cg_flow_new(TEXT(FLOW_ORDER), TEXT("confirm"), deep, 2 * depth + 1, secret, 6, NULL, 0,
+                     &flow);
+    CHECK(st == CG_INVALID_JSON || st == CG_INVALID_CONFIG);
+    CHECK(flow == NULL);
+    CHECK_STATUS(cg_flow_new(TEXT(FLOW_ORDER), TEXT("confirm"), NULL, 0, secret, 6, NULL, 0, &flow),
+                 CG_OK);
+    st = cg_flow_handle(flow, deep, 2 * depth + 1, &out, &len);
+    CHECK(st == CG_INVALID_JSON || st == CG_INVALID_EVENT);
+    CHECK(out == NULL);
+
+    /* The order id: a NUL (as a JSON escape), 192 characters; 191 Arabic-Indic digits pass. */
+    CHECK_STATUS(cg_engine_assess(engine,
+                                  TEXT("{\"order_id\": \"o\\u00001\", \"placed_at\": 1, "
+                                       "\"country\": \"MA\"}"),
+                                  &out, &len),
+                 CG_INVALID_RECORD);
+    CHECK(strstr(last_error(), "`order_id` holds a NUL") != NULL);
+    long_id = malloc(64 + 192 * 2);
+    CHECK(long_id != NULL);
+    strcpy(long_id, "{\"order_id\": \"");
+    for (i = 0; i < 192; i++) strcat(long_id, "\xd9\xa3"); /* U+0663 */
+    strcat(long_id, "\", \"placed_at\": 1, \"country\": \"MA\"}");
+    CHECK_STATUS(cg_engine_assess(engine, long_id, strlen(long_id), &out, &len),
+                 CG_INVALID_RECORD);
+    CHECK(strstr(last_error(), "`order_id` is 192 characters long, the maximum is 191") != NULL);
+    memmove(long_id + 14, long_id + 16, strlen(long_id + 16) + 1); /* 191 characters */
+    CHECK_STATUS(cg_engine_assess(engine, long_id, strlen(long_id), &out, &len), CG_OK);
+    cg_string_free(out);
+    out = NULL;
+done:
+    free(deep);
+    free(long_id);
+    cg_flow_free(flow);
+    cg_send_guard_free(guard);
+    cg_engine_free(engine);
+    return ok;
+}
+
 static int test_flow_hostile_inputs(void) {
     int ok = 1;
     const uint8_t secret[] = "s3cret";
@@ -719,7 +889,8 @@ static int test_flow_hostile_inputs(void) {
     CHECK(tested > 1000);
     CHECK_STATUS(cg_flow_restore(snap, snap_len, secret, 6, &again), CG_OK);
 
-    /* A 1 MB name is cut in the message: one SMS stays a few parts, not thousands. */
+    /* A 1 MB name is refused (16,384 bytes at most); the longest a record may hold is cut in
+     * the message: one SMS stays a few parts, not hundreds. */
     big_order = malloc(1100000);
     CHECK(big_order != NULL);
     strcpy(big_order, "{\"order_id\": \"o-2\", \"placed_at\": 1767225600, \"phone\": "
@@ -729,6 +900,12 @@ static int test_flow_hostile_inputs(void) {
     strcpy(big_order + len, "\"}");
     cg_flow_free(again);
     again = NULL;
+    CHECK_STATUS(cg_flow_new(TEXT(big_order), TEXT("confirm"), NULL, 0, secret, 6, NULL, 0, &again),
+                 CG_INVALID_RECORD);
+    CHECK(strstr(last_error(), "field `name` is 999996 bytes long") != NULL);
+    len = strlen("{\"order_id\": \"o-2\", \"placed_at\": 1767225600, \"phone\": "
+                 "\"+212696030620\", \"country\": \"MA\", \"name\": \"") + 2730 * 6;
+    strcpy(big_order + len, "\"}");
     CHECK_STATUS(cg_flow_new(TEXT(big_order), TEXT("confirm"), NULL, 0, secret, 6, NULL, 0, &again),
                  CG_OK);
     cg_string_free(actions);
@@ -1393,12 +1570,15 @@ static const struct test TESTS[] = {
     {"name_errors", test_name_errors},
     {"reply_intent_errors", test_reply_intent_errors},
     {"invalid_handle", test_invalid_handle},
+    {"handles_refused_without_reading", test_handles_refused_without_reading},
+    {"sealed_snapshots", test_sealed_snapshots},
     {"history_input_errors", test_history_input_errors},
     {"assess_input_errors", test_assess_input_errors},
     {"assess_many_keeps_going", test_assess_many_keeps_going},
     {"unknown_order", test_unknown_order},
     {"snapshots", test_snapshots},
     {"huge_inputs", test_huge_inputs},
+    {"deep_json_and_field_limits", test_deep_json_and_field_limits},
     {"empty_fields", test_empty_fields},
     {"phone_text_forms", test_phone_text_forms},
     {"erase_on_empty_engine", test_erase_on_empty_engine},

@@ -55,6 +55,26 @@ check('corrupt snapshot', function () {
     return throws(fn () => C\Engine::load($bytes), C\SnapshotException::class, 301)
         || throws(fn () => C\Engine::load($bytes), C\SnapshotException::class, 300);
 });
+check('sealed snapshot: its key only, every flipped byte refused', function () {
+    $engine = new C\Engine();
+    $engine->addHistory([['order_id' => 'h-1', 'placed_at' => 1, 'phone' => '0696030620', 'country' => 'MA', 'outcome' => 'refused']]);
+    $key = 'مفتاح المتجر';
+    $sealed = $engine->save($key);
+    if (strlen($sealed) !== strlen($engine->save()) + 32 || C\Engine::load($sealed, $key)->count() !== 1) {
+        return false;
+    }
+    for ($i = 0; $i < strlen($sealed); $i += 7) {
+        $bad = $sealed;
+        $bad[$i] = chr(ord($bad[$i]) ^ 1);
+        if (!throws(fn () => C\Engine::load($bad, $key), C\SnapshotException::class, 301)) {
+            return false;
+        }
+    }
+    return throws(fn () => C\Engine::load($sealed, 'another key'), C\SnapshotException::class, 301)
+        && throws(fn () => C\Engine::load($engine->save(), $key), C\SnapshotException::class, 301)
+        && throws(fn () => C\Engine::load($sealed), C\SnapshotException::class, 301)
+        && throws(fn () => $engine->save(''), C\InvalidConfigException::class, 211);
+});
 check('truncated snapshot', fn () => throws(fn () => C\Engine::load(''), C\SnapshotException::class, 300));
 check('bad event', function () {
     $f = new C\Flow(['order_id' => 'o-1', 'placed_at' => 1, 'phone' => '0696030620', 'country' => 'MA'], 'confirm', null, 's');
@@ -244,6 +264,25 @@ foreach (glob("$vectors/flow/*.json") ?: [] as $path) {
         return true;
     });
 }
+
+// The errors table of docs/contract.md: each status throws the exception its PHP column names
+// (the table itself is checked against the C declaration by ffi/src/status.rs's tests).
+foreach (file(dirname(__DIR__, 2) . '/docs/contract.md') as $line) {
+    if (!preg_match('/^\| `([a-z_0-9]+)` \|.*\| `CG_[A-Z_0-9]+` (\d+) \| `([A-Za-z]+)` \|$/', rtrim($line), $m)) {
+        continue;
+    }
+    [, $code, $number, $class] = $m;
+    check("contract table: $code -> $class", function () use ($code, $number, $class) {
+        try {
+            C\Lib::check((int) $number);
+        } catch (C\CodguardException $e) {
+            return get_class($e) === "Codguard\\$class" && $e->getStatusName() === $code;
+        }
+        return false;
+    });
+    $contract_rows = ($contract_rows ?? 0) + 1;
+}
+check('contract table has every error row', fn () => ($contract_rows ?? 0) === 23);
 
 echo "$passed passed, $failed failed\n";
 exit($failed === 0 ? 0 : 1);

@@ -172,12 +172,13 @@ def test_a_flow_accepts_only_its_own_latest_link() -> None:
 
 
 def test_a_huge_name_is_cut_in_the_message() -> None:
-    """Issue 16 item 6: a 1 MB name made one SMS of 6,855 parts."""
-    f = codguard.ConfirmationFlow(order("o-1", name="Salma " * 200_000, phone="+212696030620"), secret=SECRET)
+    """Issue 16 item 6: a 1 MB name made one SMS of 6,855 parts. (A record's name is now at most
+    16,384 bytes: the longest it may be is still cut.)"""
+    f = codguard.ConfirmationFlow(order("o-1", name="Salma " * 2_730, phone="+212696030620"), secret=SECRET)
     sms = f.handle({"type": "placed", "at": T0})[0]
     assert sms["segments"] <= 2 and len(sms["body"]) < 300
     assert "Salma Salma" in sms["body"]
-    f = codguard.ConfirmationFlow(order("o-2", name="سلمى\nطلبك ملغى، اتصل بالرقم +447400123456 " * 1000,
+    f = codguard.ConfirmationFlow(order("o-2", name="سلمى\nطلبك ملغى، اتصل بالرقم +447400123456 " * 250,
                                         phone="+212696030620"), secret=SECRET)
     sms = f.handle({"type": "placed", "at": T0})[0]
     assert "\n" not in sms["body"].split("،", 1)[0] and sms["segments"] <= 5

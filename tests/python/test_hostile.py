@@ -150,3 +150,61 @@ def test_depth_64_converts_and_65_does_not() -> None:
     with pytest.raises(codguard.InvalidEvent, match="nested more than 64 levels deep"):
         f.handle({"type": "placed", "at": 1_767_225_600, "x": [deep]})
     assert f.state == "not_started", "a refused event changes nothing"
+
+
+def test_record_fields_past_their_limit_are_refused_by_name() -> None:
+    e = codguard.Engine()
+    huge = "محمد " * 20_000_000  # 200 MB of Arabic text: refused, never copied into the core
+    cases = [
+        ({**order("o-1"), "name": huge}, "name", "the maximum is 16384"),
+        ({**order("o-1"), "address": "ب" * 8193}, "address", "is 16386 bytes long"),
+        ({**order("o-1"), "phone": "٠" * 8193}, "phone", "is 16386 bytes long"),
+        ({**order("o-1"), "currency": "MAD" * 11}, "currency", "the maximum is 32"),
+        ({**order("o-1"), "order_id": "٣" * 192}, "order_id", "192 characters long, the maximum is 191"),
+        ({**order("o-1"), "order_id": "o\x001"}, "order_id", "holds a NUL character"),
+    ]
+    for record, field, why in cases:
+        for call in (e.assess, e.add_order, lambda r: e.add_history([{**r, "outcome": "refused"}])):
+            with pytest.raises(codguard.InvalidOrder) as err:
+                call(record)
+            assert err.value.code == "invalid_record"
+            assert f"field `{field}`" in str(err.value) and why in str(err.value), str(err.value)
+            assert "محمد" not in str(err.value) and "MADMAD" not in str(err.value)
+    assert len(e) == 0
+    # At the limits the order is an order: a 191-character id and 16,384-byte texts.
+    edge = {**order("٣" * 191), "name": "ب" * 8192, "address": "ح" * 8192, "currency": "د.م."}
+    assert e.assess(edge).order_id == "٣" * 191
+    e.add_order(edge)
+    assert len(e) == 1
+
+
+def test_sealed_engine_snapshots() -> None:
+    """Issue 16 item 9: the CRC is no signature; a snapshot sealed with a key is."""
+    from conftest import past
+
+    e = codguard.Engine()
+    e.add_history([past("h-1", "refused", phone="0696030620"), past("h-2", "delivered", phone="0661472983")])
+    key = "مفتاح المتجر"
+    sealed = e.save(key=key)
+    assert len(sealed) == len(e.save()) + 32
+    back = codguard.Engine.load(sealed, key=key)
+    assert len(back) == 2
+    q = order("q-1", phone="0696030620")
+    assert back.assess(q).to_dict() == e.assess(q).to_dict()
+    assert codguard.Engine.load(sealed, key=key.encode()).save() == e.save()
+    for bad, k in [(sealed, "another key"), (e.save(), key), (sealed[:-1], key), (sealed[:10], key)]:
+        with pytest.raises(codguard.SnapshotError):
+            codguard.Engine.load(bad, key=k)
+    # Every single-bit flip of the sealed bytes is refused (the CRC alone would let a forger
+    # recompute it; the tag cannot be recomputed without the key).
+    for i in range(0, len(sealed), max(1, len(sealed) // 200)):
+        flipped = bytearray(sealed)
+        flipped[i] ^= 0x10
+        with pytest.raises(codguard.SnapshotError):
+            codguard.Engine.load(bytes(flipped), key=key)
+    with pytest.raises(codguard.SnapshotError):
+        codguard.Engine.load(sealed)  # a sealed snapshot is not a plain one
+    with pytest.raises(codguard.InvalidConfig):
+        e.save(key=b"")
+    with pytest.raises(TypeError):
+        e.save(key=3)  # type: ignore[arg-type]

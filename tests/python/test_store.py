@@ -259,6 +259,35 @@ def test_wrong_outcome_names_and_unknown_orders_raise(store: codguard.sql.Store)
     assert store.assess(order("n-1")).profile["delivered"] == 1
 
 
+def test_ids_the_columns_cannot_hold_are_codguard_errors(store: codguard.sql.Store) -> None:
+    # The engine and the store share the limits (191 characters, no NUL): what the engine takes
+    # the store holds, and what neither can hold is codguard's error, never the driver's.
+    longest = ["٣" * 191, "\U0001F4E6" * 191, "o-" + "x" * 189]
+    store.add_history([past(i, "delivered", phone=f"06960306{n:02d}") for n, i in enumerate(longest)])
+    for i in longest:
+        store.record_outcome(i, "refused")
+    engine = codguard.Engine()
+    engine.add_history([past(i, "refused", phone=f"06960306{n:02d}") for n, i in enumerate(longest)])
+    for n in range(3):
+        q = order("q-1", phone=f"06960306{n:02d}")
+        assert store.assess(q).to_dict() == engine.assess(q).to_dict()
+    bad = ["o\x001", "\x00", "٣" * 192, "x" * 1000]
+    for i in bad:
+        for add in (lambda: store.add_history([past(i, "delivered")]), lambda: store.add_order(order(i))):
+            with pytest.raises(codguard.InvalidOrder) as e:
+                add()
+            assert "field `order_id`" in str(e.value)
+            with pytest.raises(codguard.InvalidOrder):
+                engine.add_history([past(i, "delivered")])
+        for call in (lambda: store.record_outcome(i, "delivered"), lambda: store.record_negotiated(i, True)):
+            with pytest.raises(codguard.UnknownOrder):
+                call()
+        with pytest.raises(codguard.UnknownOrder):
+            engine.record_outcome(i, "delivered")
+    with pytest.raises(codguard.InvalidOrder, match="field `name` is 16386 bytes long"):
+        store.add_order(order("o-big", name="ب" * 8193))
+
+
 def test_erase_leaves_no_row_of_the_customer(store: codguard.sql.Store, conn: Any) -> None:
     history = read_jsonl(EXAMPLES / "history.jsonl")
     engine = engine_and_store(store, history)

@@ -26,6 +26,13 @@ pub enum Channel {
     Call,
 }
 
+contract_names!(Channel, "channel", {
+    Sms => "sms",
+    Whatsapp => "whatsapp",
+    Email => "email",
+    Call => "call",
+});
+
 /// The outcome of a manual call.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -39,6 +46,13 @@ pub enum CallResult {
     /// The number is not the customer's.
     WrongNumber,
 }
+
+contract_names!(CallResult, "call result", {
+    Confirmed => "confirmed",
+    Cancelled => "cancelled",
+    NoAnswer => "no_answer",
+    WrongNumber => "wrong_number",
+});
 
 /// Which button of the link's page the customer pressed.
 ///
@@ -57,6 +71,12 @@ pub enum LinkChoice {
     Reschedule,
 }
 
+contract_names!(LinkChoice, "link choice", {
+    Confirm => "confirm",
+    Cancel => "cancel",
+    Reschedule => "reschedule",
+});
+
 /// A part of the day for a delivery.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -68,6 +88,12 @@ pub enum Slot {
     /// Evening.
     Evening,
 }
+
+contract_names!(Slot, "slot", {
+    Morning => "morning",
+    Afternoon => "afternoon",
+    Evening => "evening",
+});
 
 /// When the customer wants the parcel: a day (`YYYY-MM-DD`, the shop's calendar) and a part of
 /// it.
@@ -139,6 +165,14 @@ pub enum DenyReason {
     PrefixHourlyLimit,
 }
 
+contract_names!(DenyReason, "deny reason", {
+    NumberInvalid => "number_invalid",
+    CountryNotAllowed => "country_not_allowed",
+    DailyBudget => "daily_budget",
+    NumberDailyLimit => "number_daily_limit",
+    PrefixHourlyLimit => "prefix_hourly_limit",
+});
+
 /// Why the courier could not deliver.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -152,6 +186,13 @@ pub enum DeliveryFailure {
     /// The address could not be found or was wrong.
     AddressProblem,
 }
+
+contract_names!(DeliveryFailure, "delivery failure", {
+    Unreachable => "unreachable",
+    Refused => "refused",
+    Postponed => "postponed",
+    AddressProblem => "address_problem",
+});
 
 /// What happened, as the host reports it. `at` is Unix seconds.
 ///
@@ -334,6 +375,14 @@ pub enum CancelReason {
     NoContact,
 }
 
+contract_names!(CancelReason, "cancel reason", {
+    Unconfirmed => "unconfirmed",
+    CancelledByCustomer => "cancelled_by_customer",
+    Rejected => "rejected",
+    Unpaid => "unpaid",
+    NoContact => "no_contact",
+});
+
 /// Why customer service should look.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -355,6 +404,16 @@ pub enum NotifyReason {
     /// Delivery failed again after the reschedules the policy allows: someone decides.
     DeliveryFailedAgain,
 }
+
+contract_names!(NotifyReason, "notify reason", {
+    AutoConfirmed => "auto_confirmed",
+    UnclearReply => "unclear_reply",
+    PrepaymentReply => "prepayment_reply",
+    AddressMissing => "address_missing",
+    DeliveryFailedNoAnswer => "delivery_failed_no_answer",
+    RescheduleReply => "reschedule_reply",
+    DeliveryFailedAgain => "delivery_failed_again",
+});
 
 /// What the host must do. Serialized as in the contract, with extra fields on `send`, and on
 /// `confirm` the window and address the customer gave (absent fields are left out, so a plain
@@ -450,6 +509,22 @@ pub enum FlowState {
     /// After a failed delivery the parcel goes back to the shop (terminal).
     Returned,
 }
+
+contract_names!(FlowState, "flow state", {
+    NotStarted => "not_started",
+    AwaitingSms => "awaiting_sms",
+    AwaitingWhatsapp => "awaiting_whatsapp",
+    AwaitingEmail => "awaiting_email",
+    AwaitingCall => "awaiting_call",
+    AwaitingPayment => "awaiting_payment",
+    Confirmed => "confirmed",
+    AutoConfirmed => "auto_confirmed",
+    Cancelled => "cancelled",
+    AwaitingFollowup => "awaiting_followup",
+    Completed => "completed",
+    AwaitingReschedule => "awaiting_reschedule",
+    Returned => "returned",
+});
 
 impl FlowState {
     /// True when no event can produce an action any more.

@@ -53,6 +53,13 @@ pub enum Intent {
     Unknown,
 }
 
+contract_names!(Intent, "intent", {
+    Confirm => "confirm",
+    Cancel => "cancel",
+    NewPhone => "new_phone",
+    Unknown => "unknown",
+});
+
 /// The meaning of a reply: `{"intent": "new_phone", "phone": "+212612345678"}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ReplyIntent {

@@ -7,7 +7,7 @@
 //! - [`issue_token`] / [`verify_token`] / [`TokenKey`]: signed, expiring order tokens for a
 //!   shop's own links (a flow's links are also bound to the flow: see [`ConfirmationFlow`]).
 //! - [`reply_intent`]: what a customer's free-text reply means.
-//! - [`render`], [`choose_lang`], [`default_template`]: the messages in Arabic, French, English.
+//! - [`choose_lang`], [`default_template`]: the messages in Arabic, French, English.
 //! - [`sms_segments`]: what an SMS costs.
 //! - [`SendGuard`]: the check before each paid message, against SMS pumping.
 
@@ -33,7 +33,7 @@ pub use policy::{FlowPolicy, OptOut, QuietHours};
 pub use sms::{sms_encoding, sms_segments, SmsEncoding};
 pub use snapshot::FlowSnapshot;
 pub use templates::{
-    choose_lang, default_template, format_total, names, render, template_text, Lang, MessageVars,
-    TemplateOverrides, CURRENCY_MAX_CHARS, NAME_MAX_CHARS, ORDER_ID_MAX_CHARS, SHOP_MAX_CHARS,
+    choose_lang, default_template, format_total, names, Lang, TemplateOverrides,
+    CURRENCY_MAX_CHARS, NAME_MAX_CHARS, ORDER_ID_MAX_CHARS, SHOP_MAX_CHARS,
 };
 pub use token::{issue_token, verify_token, TokenKey, TOKEN_LEN};

@@ -139,8 +139,8 @@ impl FlowPolicy {
     /// (WhatsApp <= email <= call < cancel; after a failed delivery, WhatsApp < answer time), no
     /// call attempt, a non-positive link validity,
     /// quiet hours outside the day, a `call` follow-up channel, or a template override that
-    /// names no template of the flow or could show an absent value (see
-    /// [`render`](super::render)).
+    /// names no template of the flow or could show an absent value (a `{total}` outside a
+    /// `{#total}` section; docs/flow.md lists the placeholders and sections).
     pub fn validate(&self) -> Result<(), Error> {
         let bad = |m: &str| Err(Error::new(ErrorKind::InvalidConfig, m.to_owned()));
         if self.whatsapp_after < 0 {

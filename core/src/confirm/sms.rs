@@ -23,6 +23,11 @@ pub enum SmsEncoding {
     Ucs2,
 }
 
+contract_names!(SmsEncoding, "SMS encoding", {
+    Gsm7 => "gsm7",
+    Ucs2 => "ucs2",
+});
+
 /// The encoding an SMS carrying `text` needs.
 ///
 /// # Example

@@ -22,16 +22,11 @@ pub enum Lang {
     En,
 }
 
-impl Lang {
-    /// The contract's name: `ar`, `fr` or `en`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Lang::Ar => "ar",
-            Lang::Fr => "fr",
-            Lang::En => "en",
-        }
-    }
-}
+contract_names!(Lang, "language", {
+    Ar => "ar",
+    Fr => "fr",
+    En => "en",
+});
 
 /// Template names used by the flow.
 pub mod names {
@@ -109,7 +104,11 @@ pub fn default_template(name: &str, lang: Lang) -> Option<&'static str> {
 }
 
 /// The text of `name` in `lang`: the shop's override when it has one, else the default.
-pub fn template_text<'a>(overrides: &'a TemplateOverrides, name: &str, lang: Lang) -> &'a str {
+pub(crate) fn template_text<'a>(
+    overrides: &'a TemplateOverrides,
+    name: &str,
+    lang: Lang,
+) -> &'a str {
     overrides
         .get(name)
         .and_then(|m| m.get(&lang))
@@ -153,7 +152,7 @@ fn is_arabic_letter(c: char) -> bool {
 
 /// The values the placeholders stand for. An empty text is an absent value.
 #[derive(Debug, Clone, Default)]
-pub struct MessageVars<'a> {
+pub(crate) struct MessageVars<'a> {
     /// `{name}`: the customer's name (a polite "dear customer" when absent).
     pub name: &'a str,
     /// `{order_id}`.
@@ -344,18 +343,7 @@ fn tag(inner: &str) -> Option<Piece<'_>> {
 /// polite "dear customer" in `lang`. `{#total}…{/total}` keeps its text only when the total has
 /// a value, `{^total}…{/total}` only when it has none, so a message never shows an absent value
 /// ("of 0", "None"). Names that are no placeholder stay as written; stray closing tags vanish.
-///
-/// # Example
-/// ```
-/// use codguard::confirm::{render, Lang, MessageVars};
-/// let v = MessageVars { name: "", order_id: "o-1", ..MessageVars::default() };
-/// assert_eq!(render("Hi {name}, {order_id} {x}", &v, Lang::En), "Hi dear customer, o-1 {x}");
-/// let text = "Order {order_id}{#amount} of {amount}{/amount}.";
-/// assert_eq!(render(text, &v, Lang::En), "Order o-1.");
-/// let v = MessageVars { total: "349", currency: "MAD", ..v };
-/// assert_eq!(render(text, &v, Lang::En), "Order o-1 of 349 MAD.");
-/// ```
-pub fn render(text: &str, vars: &MessageVars<'_>, lang: Lang) -> String {
+pub(crate) fn render(text: &str, vars: &MessageVars<'_>, lang: Lang) -> String {
     let values = Values::new(vars, lang);
     let mut out = String::with_capacity(text.len() + 64);
     let mut shown = true;
@@ -474,6 +462,27 @@ pub fn format_total(total: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn render_fills_placeholders_and_sections() {
+        let v = MessageVars {
+            name: "",
+            order_id: "o-1",
+            ..MessageVars::default()
+        };
+        assert_eq!(
+            render("Hi {name}, {order_id} {x}", &v, Lang::En),
+            "Hi dear customer, o-1 {x}"
+        );
+        let text = "Order {order_id}{#amount} of {amount}{/amount}.";
+        assert_eq!(render(text, &v, Lang::En), "Order o-1.");
+        let v = MessageVars {
+            total: "349",
+            currency: "MAD",
+            ..v
+        };
+        assert_eq!(render(text, &v, Lang::En), "Order o-1 of 349 MAD.");
+    }
 
     const LANGS: [Lang; 3] = [Lang::Ar, Lang::Fr, Lang::En];
 

@@ -69,6 +69,10 @@ impl Features {
         // The city the address names when the city field names none (or none we know).
         let place = match address.city {
             Some(id) => Some(PlaceKey::City(id)),
+            None if !super::switches::on(super::switches::PLACES) => {
+                let text = normalize::text::fold(&order.city);
+                (!text.is_empty()).then(|| PlaceKey::Sketch(format!("text:{text}")))
+            }
             None => city::place_key(&order.city, &order.country),
         };
         let mut street_keys: Vec<String> = address

@@ -20,6 +20,7 @@
 //! The walk that applies these rules from a new order is in [`super::walk`].
 
 use super::signature::{View, NAME_KEYS};
+use super::switches;
 use crate::assessment::Evidence;
 use crate::normalize::name::keys_similarity;
 use crate::policy::PolicyConfig;
@@ -210,6 +211,17 @@ impl<'a> LinkRules<'a> {
         }
     }
 
+    /// Whether `a` and `b` may link at all, before their names are compared: they share the
+    /// phone, the email or the door. Every link [`LinkRules::links`] makes needs one of them,
+    /// so a walk passes over the neighbours and namesakes a key brings up that share none (most
+    /// of a crowded building: other flats, other streets with a word in common) at the cost of
+    /// a few comparisons of numbers, instead of comparing their names word by word.
+    pub(crate) fn may_link(a: &View<'_>, b: &View<'_>) -> bool {
+        (a.phone != 0 && a.phone == b.phone)
+            || (a.email != 0 && a.email == b.email)
+            || same_door(a, b)
+    }
+
     /// The fields that link `a` and `b` (none when nothing does). `usable(key)` says whether a
     /// shared phone or email key may link (see [`LinkRules::key_usable`]).
     pub(crate) fn links(
@@ -221,7 +233,7 @@ impl<'a> LinkRules<'a> {
     ) -> Agreement {
         // Two people's names: nothing they share makes them one customer, not the family's
         // phone, not the family's email, not the villa.
-        if common.names == Names::Differ {
+        if common.names == Names::Differ && switches::on(switches::CHAINS) {
             return Agreement(0);
         }
         let same_name = common.names == Names::Same;
@@ -277,6 +289,17 @@ impl<'a> LinkRules<'a> {
             if named.all(|o| o.names() == first.names()) {
                 return true;
             }
+        }
+        if !switches::on(switches::PEOPLE) {
+            // The rule it replaced: distinct name strings, however alike.
+            let mut names: Vec<Vec<&str>> = Vec::new();
+            for o in orders() {
+                let n: Vec<&str> = o.names().iter().map(|k| k.text).collect();
+                if !n.is_empty() && !names.contains(&n) {
+                    names.push(n);
+                }
+            }
+            return names.len() <= self.config.max_names_per_key;
         }
         let cap = self.config.max_names_per_key + 1;
         self.people(orders(), key, cap) <= self.config.max_names_per_key

@@ -20,6 +20,8 @@ pub mod index;
 pub mod link;
 pub mod signature;
 pub mod snapshot;
+#[doc(hidden)]
+pub mod switches;
 pub mod walk;
 
 pub use features::Features;

@@ -11,7 +11,16 @@
 //! | n | payload: postcard encoding of the body |
 //!
 //! A file that is truncated, corrupted or of a newer version is refused whole, never half
-//! loaded. Erased orders are not written, and neither is any string only they used.
+//! loaded; so is one with bytes after its end, or after the end of the encoded body inside the
+//! payload. Erased orders are not written, and neither is any string only they used.
+//!
+//! What the CRC protects, and what it does not: it catches accidental damage (a flipped bit, a
+//! torn write, a truncated copy: every single-bit flip and every burst of up to 32 bits). It is
+//! no signature: anyone who can write the file can change its content and recompute the CRC,
+//! and a plausible edit then loads. Where the file may be written by others, seal it: [`seal`]
+//! appends an HMAC-SHA256 of the whole snapshot under a key of the caller's
+//! (`Engine::save_sealed`), and [`unseal`] refuses bytes whose tag does not verify before
+//! anything is decoded (`Engine::load_sealed`).
 
 use serde::{Deserialize, Serialize};
 
@@ -25,7 +34,9 @@ use crate::error::{Error, ErrorKind};
 /// 2: the layout of 1, with cities keyed as in key format 2 and names keyed word by word across
 /// scripts (`normalize::translit`); a snapshot of format 1 would compare its cities and names
 /// the old way, so it is refused: rebuild it from the order history.
-/// 3: the layout of 2, with doors keyed as in key format 3 (the region's address forms).
+///
+/// 3: the layout of 2, with doors, names and cities keyed as in key format 3 (the region's
+/// address forms; every official commune a city; more name spellings read as one).
 pub const FORMAT_VERSION: u32 = 3;
 const MAGIC: &[u8; 8] = b"CODGUARD";
 const HEADER: usize = 8 + 4 + 8 + 4;
@@ -82,6 +93,65 @@ pub fn save(history: &History, config_json: &str) -> Vec<u8> {
     out
 }
 
+/// The domain the snapshot MAC is computed in, so that a tag made for anything else (a flow's
+/// seal, a token) never verifies here.
+const MAC_DOMAIN: &[u8] = b"codguard/engine-snapshot/mac";
+/// The length of the HMAC-SHA256 tag a sealed snapshot ends with.
+pub const MAC_LEN: usize = 32;
+
+fn mac(key: &[u8]) -> Result<hmac::Hmac<sha2::Sha256>, Error> {
+    use hmac::Mac;
+    if key.is_empty() {
+        return Err(Error::new(
+            ErrorKind::InvalidConfig,
+            "the snapshot key is empty (use 32 random bytes kept with the shop's secrets)",
+        ));
+    }
+    let mut mac = <hmac::Hmac<sha2::Sha256> as Mac>::new_from_slice(key)
+        .map_err(|_| Error::new(ErrorKind::InvalidConfig, "the snapshot key is unusable"))?;
+    mac.update(MAC_DOMAIN);
+    Ok(mac)
+}
+
+/// `snapshot` followed by its HMAC-SHA256 under `key`: unlike the CRC, no one without the key
+/// can change the bytes and make them load.
+///
+/// # Errors
+/// [`ErrorKind::InvalidConfig`] for an empty key.
+pub fn seal(mut snapshot: Vec<u8>, key: &[u8]) -> Result<Vec<u8>, Error> {
+    use hmac::Mac;
+    let mut mac = mac(key)?;
+    mac.update(&snapshot);
+    snapshot.extend_from_slice(&mac.finalize().into_bytes());
+    Ok(snapshot)
+}
+
+/// The snapshot inside sealed bytes, once its tag verifies under `key` (in constant time).
+///
+/// # Errors
+/// [`ErrorKind::InvalidConfig`] for an empty key, [`ErrorKind::SnapshotTruncated`] for bytes
+/// shorter than a tag, [`ErrorKind::SnapshotCorrupt`] when the tag does not verify (changed
+/// bytes, another key, or a snapshot that was not sealed).
+pub fn unseal<'a>(sealed: &'a [u8], key: &[u8]) -> Result<&'a [u8], Error> {
+    use hmac::Mac;
+    let mut mac = mac(key)?;
+    let Some(split) = sealed.len().checked_sub(MAC_LEN) else {
+        return Err(Error::new(
+            ErrorKind::SnapshotTruncated,
+            "sealed snapshot is shorter than its tag",
+        ));
+    };
+    let (snapshot, tag) = sealed.split_at(split);
+    mac.update(snapshot);
+    mac.verify_slice(tag).map_err(|_| {
+        Error::new(
+            ErrorKind::SnapshotCorrupt,
+            "the snapshot's tag does not verify: changed, sealed with another key, or not sealed",
+        )
+    })?;
+    Ok(snapshot)
+}
+
 /// Reads snapshot bytes back into a history and the configuration text.
 ///
 /// # Errors
@@ -124,12 +194,86 @@ pub fn load(bytes: &[u8]) -> Result<(History, String), Error> {
     if crc32fast::hash(payload) != u32_at(20) {
         return Err(corrupt("checksum mismatch"));
     }
-    let body: Body =
-        postcard::from_bytes(payload).map_err(|_| corrupt("payload does not decode"))?;
+    let (body, rest) = postcard::take_from_bytes::<Body>(payload)
+        .map_err(|_| corrupt("payload does not decode"))?;
+    if !rest.is_empty() {
+        return Err(corrupt("bytes after the end of the snapshot's body"));
+    }
     if body.strings.first().is_none_or(|s| !s.is_empty()) {
         return Err(corrupt("string table must start with the empty string"));
     }
     let (k0, k1) = body.hash_key;
     let history = History::from_parts(KeyHasher::new(k0, k1), body.orders, body.strings)?;
     Ok((history, body.config_json))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `payload` behind a header with its own length and CRC, as a forger would write it.
+    fn framed(payload: &[u8]) -> Vec<u8> {
+        let mut out = Vec::new();
+        out.extend_from_slice(MAGIC);
+        out.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
+        out.extend_from_slice(&(payload.len() as u64).to_le_bytes());
+        out.extend_from_slice(&crc32fast::hash(payload).to_le_bytes());
+        out.extend_from_slice(payload);
+        out
+    }
+
+    #[test]
+    fn trailing_bytes_are_refused_outside_and_inside_the_payload() {
+        let saved = crate::engine::Engine::default().save();
+        assert!(load(&saved).is_ok());
+        let mut after = saved.clone();
+        after.push(0);
+        let e = load(&after).err().map(|e| e.message().to_owned());
+        assert_eq!(e.as_deref(), Some("bytes after the end of the snapshot"));
+        // Inside: a valid body, one more byte, a recomputed length and CRC.
+        let mut payload = saved[HEADER..].to_vec();
+        for junk in [&[0u8][..], b"\xff\xff\xff", "بيانات".as_bytes()] {
+            let mut p = payload.clone();
+            p.extend_from_slice(junk);
+            let Err(err) = load(&framed(&p)) else {
+                panic!("refused")
+            };
+            assert_eq!(err.kind(), ErrorKind::SnapshotCorrupt);
+            assert_eq!(err.message(), "bytes after the end of the snapshot's body");
+        }
+        payload.truncate(payload.len() - 1);
+        assert!(load(&framed(&payload)).is_err());
+    }
+
+    #[test]
+    fn sealed_snapshots_verify_under_their_key_only() {
+        let plain = crate::engine::Engine::default().save();
+        let key = "مفتاح المتجر".as_bytes();
+        let sealed = seal(plain.clone(), key).expect("sealed");
+        assert_eq!(sealed.len(), plain.len() + MAC_LEN);
+        assert_eq!(unseal(&sealed, key).ok(), Some(&plain[..]));
+        assert!(load(unseal(&sealed, key).expect("opens")).is_ok());
+        // Another key, a flipped bit anywhere, a cut tag, a plain snapshot: refused.
+        assert_eq!(
+            unseal(&sealed, b"other").err().map(|e| e.kind()),
+            Some(ErrorKind::SnapshotCorrupt)
+        );
+        for i in [0, 9, sealed.len() / 2, sealed.len() - 1] {
+            let mut bad = sealed.clone();
+            bad[i] ^= 1;
+            assert!(unseal(&bad, key).is_err(), "bit at {i}");
+        }
+        assert!(unseal(&sealed[..sealed.len() - 1], key).is_err());
+        assert!(unseal(&plain, key).is_err());
+        assert_eq!(
+            unseal(&sealed[..5], key).err().map(|e| e.kind()),
+            Some(ErrorKind::SnapshotTruncated)
+        );
+        // A sealed snapshot is no plain one, and an empty key is a config error.
+        assert!(load(&sealed).is_err());
+        assert_eq!(
+            seal(plain, b"").err().map(|e| e.kind()),
+            Some(ErrorKind::InvalidConfig)
+        );
+    }
 }

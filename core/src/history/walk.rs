@@ -9,6 +9,12 @@
 //! evidence is what C and A share, never what B and C share. Each order met is judged against
 //! the new order once: the neighbours a door brings up again and again cost a look-up each.
 //!
+//! Judging is lazy, so the cost follows the customer, not the crowd at their door: an order
+//! that shares no phone, email or door with the order it was reached from cannot link to it
+//! (`LinkRules::may_link`), so it is passed over before any name is compared (the other
+//! flats of a building, the same house number on another street with a word in common). It
+//! is judged only when an order it may link to leads to it.
+//!
 //! The answer depends only on the set of past orders, never on the order they were added in.
 
 use std::ops::Range;
@@ -16,6 +22,7 @@ use std::ops::Range;
 use super::hasher::KeyHasher;
 use super::link::{Agreement, LinkRules, NameMemo, NAME_MEMO};
 use super::signature::View;
+use super::switches;
 
 /// Where the walk reads past orders from: the in-memory history, or the rows a host fetched
 /// from its database (store mode). One walk serves both, so both give the same answers.
@@ -192,6 +199,11 @@ impl<'w, S: Source> Walk<'w, '_, S> {
                     continue;
                 }
                 let view = source.view(cand);
+                // Cannot link to the new order: judged later if a link leads to it (its
+                // verdict would be the same then).
+                if !LinkRules::may_link(query, &view) {
+                    continue;
+                }
                 let common = rules.common(query, &view, &mut self.memo);
                 let link = rules.links(query, &view, &common, |k| self.keys.usable(k));
                 let verdict = if link.links() {
@@ -267,12 +279,21 @@ impl<'w, S: Source> Walk<'w, '_, S> {
             }
             for &cand in postings {
                 let known = self.met.iter().find(|&&(m, _)| m == cand).map(|&(_, v)| v);
-                if matches!(known, Some(Verdict::Linked | Verdict::Stranger)) {
+                // (With the chain rule off, as before it: whatever a link reaches joins.)
+                let chains = switches::on(switches::CHAINS);
+                if matches!(known, Some(Verdict::Linked))
+                    || (chains && matches!(known, Some(Verdict::Stranger)))
+                {
                     continue;
                 }
                 let view = source.view(cand);
+                // Cannot link to `from`: nothing to judge (another parent may lead to it).
+                if !LinkRules::may_link(&from, &view) {
+                    continue;
+                }
                 let fields = match known {
                     Some(Verdict::Owns(fields)) => fields,
+                    Some(Verdict::Stranger) => Agreement::default(),
                     Some(_) => continue,
                     None => {
                         // Not under the new order's keys: it shares none of its phone, email
@@ -286,6 +307,7 @@ impl<'w, S: Source> Walk<'w, '_, S> {
                         self.met.push((cand, verdict));
                         match verdict {
                             Verdict::Owns(fields) => fields,
+                            _ if !chains => Agreement::default(),
                             _ => continue,
                         }
                     }

@@ -359,7 +359,12 @@ fn tokenize<'a>(folded: &'a str, words: &[(usize, usize, usize)]) -> Vec<Token<'
     let mut tokens: Vec<Token<'a>> = Vec::with_capacity(words.len());
     for (i, &(_, _, seg)) in words.iter().enumerate() {
         let text = word(i).unwrap_or("");
-        let next_is_number = word(i + 1).is_some_and(is_number);
+        let class_of = |j: usize| word(j).and_then(|w| v.words.get(w)).map(|(_, c)| *c);
+        // An ordinal that will read as a floor number counts as a number too, so that "n الثالث
+        // etage" reads in one pass as its output "n 3 etage" reads again.
+        let next_is_number = word(i + 1).is_some_and(is_number)
+            || (class_of(i + 1) == Some(Class::Ordinal)
+                && (class_of(i) == Some(Class::Floor) || class_of(i + 2) == Some(Class::Floor)));
         let prev = tokens.last();
         let seg_start = prev.is_none_or(|p| p.seg != seg);
         let after_number = prev.is_some_and(|p| p.kind == Kind::Number);
@@ -500,10 +505,13 @@ fn read_tokens<'a>(tokens: &mut [Token<'a>], out: &mut NormalizedAddress) -> Rea
     let mut street_closed = false;
     let mut seen_number = false;
     // "Avenue Mohamed 5 N 3": when a number is marked (n°, رقم), bare numbers inside the street
-    // name belong to the name.
-    let marked_number = tokens.windows(2).any(
-        |w| matches!(w, [a, b] if a.kind == Kind::Marker(Class::Number) && b.kind == Kind::Number),
-    );
+    // name belong to the name. A flat's or building's رقم ("الشقة رقم 5") marks no house number.
+    let marked_number = tokens.windows(3).any(|w| {
+        matches!(w, [a, b, c] if b.kind == Kind::Marker(Class::Number)
+            && c.kind == Kind::Number
+            && !matches!(a.kind, Kind::Marker(Class::Unit | Class::Floor | Class::Building | Class::Villa)))
+    }) || tokens.first().is_some_and(|t| t.kind == Kind::Marker(Class::Number))
+        && tokens.get(1).is_some_and(|t| t.kind == Kind::Number);
     let mut i = 0;
     while i < tokens.len() {
         let Some(&tok) = tokens.get(i) else {
@@ -790,8 +798,7 @@ fn building_letter(t: &Token<'_>) -> Option<&'static str> {
 ///   stays in the unit ("Résidence Al Amal, Imm 3, Appt 12": street amal, house 12, unit
 ///   bldg 3). A building without a flat is not a door: no house number.
 /// - On a street, a building's number is the street number (عقار 12 ش التحرير).
-/// - A numbered street takes its district's name (Hay Salam Rue 12: salam12), a district is the
-///   street of a numbered house without a street (حي الياسمين فيلا 12).
+/// - A district is the street of a numbered house without a street (حي الياسمين فيلا 12).
 /// - The floor is dropped when the flat is known (the flat alone tells the door).
 fn settle_door(out: &mut NormalizedAddress, r: Reading<'_>) {
     let Reading {
@@ -821,14 +828,7 @@ fn settle_door(out: &mut NormalizedAddress, r: Reading<'_>) {
         };
         out.house_number = door.map(str::to_string);
     }
-    if !first_district.is_empty()
-        && !out.street.is_empty()
-        && out.street.iter().all(|t| is_number(t))
-    {
-        let mut name: String = first_district.concat();
-        name.push_str(&out.street.concat());
-        out.street = vec![name];
-    } else if out.street.is_empty() && out.house_number.is_some() {
+    if out.street.is_empty() && out.house_number.is_some() {
         out.street = first_district;
     }
     let mut unit = String::new();

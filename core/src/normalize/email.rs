@@ -51,6 +51,13 @@ pub enum FakeEmailReason {
     DigitOnlyLocal,
 }
 
+contract_names!(FakeEmailReason, "fake email reason", {
+    JunkLocal => "junk_local",
+    JunkDomain => "junk_domain",
+    DisposableDomain => "disposable_domain",
+    DigitOnlyLocal => "digit_only_local",
+});
+
 /// A normalized email.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NormalizedEmail {

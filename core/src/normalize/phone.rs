@@ -85,6 +85,13 @@ pub enum PhoneType {
     Other,
 }
 
+contract_names!(PhoneType, "phone type", {
+    Mobile => "mobile",
+    FixedLine => "fixed_line",
+    FixedLineOrMobile => "fixed_line_or_mobile",
+    Other => "other",
+});
+
 /// Everything known about a parsed phone.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PhoneInfo {

@@ -39,12 +39,22 @@ const VARIANT_LETTERS: &[(char, &str)] = &[
     ('ڭ', "كقج"),
     ('ک', "ك"),
     ('ڨ', "قجك"),
+    // Not letters of names: the classes of two sounds names spell both ways. ں: ن or م before
+    // ب (عمبر = Anbar, عنبر = Ambar); ڵ: the ن of بن or the ل of its glued form بل (Ben Hadj =
+    // بلحاج).
+    (NASAL, "نم"),
+    (BEN_N, "نل"),
 ];
+/// The class of ن or م before ب (see [`VARIANT_LETTERS`]).
+const NASAL: char = 'ں';
+/// The class of the last letter of the particle بن / بل (see [`VARIANT_LETTERS`]).
+pub(crate) const BEN_N: char = 'ڵ';
 /// Letters that are not consonants: they do not count in a key's length.
 const VOWEL_LETTERS: &str = "اويعءةى";
 /// What an Arabic final letter may also be, after `fold`: ه a feminine ة (or its ت read in
 /// liaison: Najat = نجاة), ي a maqsura ى (Mostafa = مصطفى).
-const FINAL_EXTRA: &[(char, &str)] = &[('ه', "ةتو"), ('ي', "ى")];
+/// A final ع, silent in Latin, leaves the vowel before it there (Rafi = رافع, Rabie = ربيع).
+const FINAL_EXTRA: &[(char, &str)] = &[('ه', "ةتو"), ('ي', "ى"), ('ع', "ياو")];
 /// What the `h` of a final vowel + h may be (Saleh = صالح, Fatimah = فاطمة).
 const FINAL_H_EXTRA: &str = "حهةت";
 /// What a word's first vowel may be besides its own letters.
@@ -127,8 +137,9 @@ const UNKNOWN: usize = 1;
 struct Table {
     bases: Vec<Base>,
     syms: Vec<Sym>,
-    /// Latin spellings, longest first: (spelling, base).
-    latin: Vec<(&'static str, usize)>,
+    /// The Latin spellings by their first byte, longest first: a word's key looks up each
+    /// position in the few spellings of its letter, not in the whole table.
+    by_first: Vec<Vec<(&'static str, usize)>>,
     arabic: FxHashMap<char, usize>,
     /// Letters a vowel run may hold besides the vowel's own (ا ع ء).
     run_free: u64,
@@ -243,7 +254,8 @@ fn table() -> &'static Table {
                     Context::Optional => (0, 0),
                     Context::Initial => (letter_bits(INITIAL_EXTRA), 1),
                     Context::InitialOptional => (letter_bits(INITIAL_EXTRA), 0),
-                    Context::Final => (final_extra(base), 1),
+                    // A final ع stays free to leave out (Rabi = ربيع).
+                    Context::Final => (final_extra(base), u8::from(!base.free)),
                     Context::FinalSilent => (0, 0),
                     Context::FinalH => (letter_bits(FINAL_H_EXTRA), 1),
                     Context::Long => (0, 1),
@@ -265,14 +277,36 @@ fn table() -> &'static Table {
                 }
             }
         }
+        let mut by_first = vec![Vec::new(); 128];
+        for &(spelling, b) in &latin {
+            if let Some(list) = spelling
+                .bytes()
+                .next()
+                .and_then(|f| by_first.get_mut(usize::from(f)))
+            {
+                list.push((spelling, b));
+            }
+        }
         Table {
             bases,
             syms,
-            latin,
+            by_first,
             arabic,
             run_free: letter_bits("اعء"),
         }
     })
+}
+
+impl Table {
+    /// The base of one Latin spelling.
+    fn spelled(&self, spelling: &str) -> Option<usize> {
+        let first = usize::from(spelling.bytes().next()?);
+        self.by_first
+            .get(first)?
+            .iter()
+            .find(|(s, _)| *s == spelling)
+            .map(|&(_, b)| b)
+    }
 }
 
 fn push(out: &mut String, base: usize, context: Context) {
@@ -311,21 +345,28 @@ fn is_arabic(c: char) -> bool {
 /// assert!(alike(&key("hassan"), &key("حسين")) < 0.8);
 /// ```
 pub fn key(word: &str) -> String {
-    key_in(word, false)
+    key_in(word, false, false)
+}
+
+/// [`key`] of what follows a particle glued to it (`elilah` of Abdelilah, `elaziz` of
+/// Abdelaziz): a leading al/el is the article, and the vowel after it the name's first
+/// (Abdelilah = عبد الإله).
+pub fn key_after_particle(word: &str) -> String {
+    key_in(word, false, true)
 }
 
 /// [`key`] with every class optional: a particle such as بن (son of) that one order writes
 /// and another leaves out (Mohamed bin Rashid = Mohamed Rashid).
 pub fn optional_key(word: &str) -> String {
-    key_in(word, true)
+    key_in(word, true, false)
 }
 
-fn key_in(word: &str, optional: bool) -> String {
+fn key_in(word: &str, optional: bool, glued: bool) -> String {
     let mut out = String::with_capacity(word.len() * 3);
     if word.chars().any(is_arabic) {
         arabic_key(word, &mut out);
     } else {
-        latin_key(word, &mut out);
+        latin_key(word, glued, &mut out);
     }
     if optional {
         out = out
@@ -380,10 +421,16 @@ fn arabic_key(word: &str, out: &mut String) {
         {
             // The silent و of عمرو (Amr); a pronounced one is matched anyway.
             Context::Optional
-        } else if i + 1 == n && i > 0 && matches!(c, 'ه' | 'ي' | 'ا' | 'و') {
+        } else if i + 1 == n && i > 0 && matches!(c, 'ه' | 'ي' | 'ا' | 'و' | 'ع') {
             Context::Final
         } else {
             Context::Normal
+        };
+        let base = if matches!(c, 'م' | 'ن') && letters.get(i + 1).is_some_and(|&(_, n)| n == 'ب')
+        {
+            t.arabic.get(&NASAL).copied().unwrap_or(base)
+        } else {
+            base
         };
         if base == UNKNOWN {
             out.push(c);
@@ -396,7 +443,7 @@ fn arabic_key(word: &str, out: &mut String) {
 /// Sun letters: an article before them is assimilated (et-tazi, ez-zahra) and written doubled.
 const SUN: &[u8] = b"tdrzsn";
 
-fn latin_key(word: &str, out: &mut String) {
+fn latin_key(word: &str, glued: bool, out: &mut String) {
     let t = table();
     let bytes = word.as_bytes();
     // Units: (base, start byte, raw length, doubled).
@@ -411,43 +458,28 @@ fn latin_key(word: &str, out: &mut String) {
             at > 0 && !is_v(bytes.get(at - 1)) && !is_v(bytes.get(at + 1))
         };
         let found = if bytes.get(i) == Some(&b'c') && soft {
-            t.latin
-                .iter()
-                .find(|(s, _)| *s == "s")
-                .map(|&(_, b)| (b, 1))
+            t.spelled("s").map(|b| (b, 1))
         } else if bytes.get(i) == Some(&b'y') && between_consonants(i) {
             // y between consonants is the vowel i (Myriam).
-            t.latin
-                .iter()
-                .find(|(s, _)| *s == "i")
-                .map(|&(_, b)| (b, 1))
+            t.spelled("i").map(|b| (b, 1))
         } else if matches!(rest.get(..2), Some("ou" | "oo" | "ow"))
             && matches!(bytes.get(i + 2), Some(b'a' | b'e' | b'i' | b'o'))
             && i > 0
         {
             // ou before a vowel is the consonant و (Alaoui, Marouane), or ع (Souad).
-            t.latin
-                .iter()
-                .find(|(s, _)| *s == "ou_")
-                .map(|&(_, b)| (b, 2))
+            t.spelled("ou_").map(|b| (b, 2))
         } else if rest.starts_with("qu")
             && !matches!(bytes.get(i + 2), Some(b'a' | b'e' | b'i' | b'o' | b'y'))
         {
             // qu before a consonant is q + u (Quso).
-            t.latin
-                .iter()
-                .find(|(s, _)| *s == "q")
-                .map(|&(_, b)| (b, 1))
+            t.spelled("q").map(|b| (b, 1))
         } else if rest.starts_with("gu") && matches!(bytes.get(i + 2), Some(b'e' | b'i' | b'y')) {
             // French hard g: Guelma, Bouguerra.
-            t.latin
-                .iter()
-                .find(|(s, _)| *s == "g")
-                .map(|&(_, b)| (b, 2))
+            t.spelled("g").map(|b| (b, 2))
         } else {
-            t.latin
-                .iter()
-                .find(|(s, _)| rest.starts_with(s))
+            t.by_first
+                .get(usize::from(bytes.get(i).copied().unwrap_or(0)))
+                .and_then(|list| list.iter().find(|(s, _)| rest.starts_with(s)))
                 .map(|&(s, b)| (b, s.len()))
         };
         let (base, len) = found.unwrap_or_else(|| {
@@ -471,10 +503,10 @@ fn latin_key(word: &str, out: &mut String) {
         n >= 2 && units.last().is_some_and(|u| spelled(u) == "h") && is_vowel(units.get(n - 2));
     let end = if final_h { n - 1 } else { n };
     // al-/el- glued to a word may be an article (Alotaibi, Elmansouri, Elias = الياس).
-    let article = n >= 5
+    let article = (n >= 5 || (glued && n >= 4))
         && matches!(units.first().map(spelled), Some("a" | "e"))
         && units.get(1).is_some_and(|u| spelled(u) == "l" && !u.3)
-        && (!is_vowel(units.get(2)) || word.len() >= 7);
+        && (!is_vowel(units.get(2)) || word.len() >= 7 || glued);
     // A glued article l (Lazhar, Lahcen, Lmahdi): la-, le- or l + consonant.
     let glued_l = n >= 4
         && units.first().is_some_and(|u| spelled(u) == "l" && !u.3)
@@ -498,6 +530,9 @@ fn latin_key(word: &str, out: &mut String) {
             }
         } else if !vowel && ((k == 0 && glued_l) || (k == 1 && article)) {
             Context::Optional
+        } else if vowel && k == 2 && article && glued {
+            // The name's first vowel after a glued article: Abdelilah = عبد الإله.
+            Context::Initial
         } else if vowel && k + 1 == end {
             if final_h {
                 Context::FinalH
@@ -519,6 +554,14 @@ fn latin_key(word: &str, out: &mut String) {
             Context::Doubled
         } else {
             Context::Normal
+        };
+        let nasal = matches!(spelled(u), "n" | "m")
+            && !u.3
+            && units.get(k + 1).is_some_and(|n| spelled(n) == "b");
+        let base = if nasal {
+            t.arabic.get(&NASAL).copied().unwrap_or(base)
+        } else {
+            base
         };
         if base == UNKNOWN {
             out.push_str(spelled(u));
@@ -572,6 +615,13 @@ const MAX_LEN: usize = 24;
 ///
 /// Symmetric: `distance(a, b) == distance(b, a)`.
 pub fn distance(a: &str, b: &str) -> u8 {
+    distance_within(a, b, u8::MAX)
+}
+
+/// [`distance`] when it is at most `limit`, else some cost above `limit`: the alignment stops
+/// as soon as no path can come back under the limit (most words of two names are different
+/// words, and only a cost of 0 or 1 matters to [`alike`]).
+pub fn distance_within(a: &str, b: &str, limit: u8) -> u8 {
     let mut sa = [Sym::default(); MAX_LEN];
     let mut sb = [Sym::default(); MAX_LEN];
     let la = decode(a, &mut sa);
@@ -583,6 +633,10 @@ pub fn distance(a: &str, b: &str) -> u8 {
     for j in 1..=lb {
         d[0][j] = d[0][j - 1].saturating_add(sb[j - 1].skip);
     }
+    // The least cost of each of the last three rows: a cell is reached from the three rows
+    // above it at most (a class against a run of up to three), and no step lowers a cost, so
+    // when all three exceed `limit` the final cost does too.
+    let mut mins = [0u8; 3];
     for i in 1..=la {
         let x = sa[i - 1];
         d[i][0] = d[i - 1][0].saturating_add(x.skip);
@@ -603,6 +657,11 @@ pub fn distance(a: &str, b: &str) -> u8 {
                 }
             }
             d[i][j] = best;
+        }
+        let row_min = d[i][..=lb].iter().copied().min().unwrap_or(0);
+        mins = [mins[1], mins[2], row_min];
+        if i >= 3 && mins.iter().all(|&m| m > limit) {
+            return limit.saturating_add(1);
         }
     }
     d[la][lb]
@@ -648,7 +707,7 @@ pub fn alike(a: &str, b: &str) -> f64 {
     if a == b {
         return 1.0;
     }
-    let d = distance(a, b);
+    let d = distance_within(a, b, 1);
     if d == 0 {
         return 1.0;
     }
@@ -698,8 +757,51 @@ mod tests {
             ("hussein", "حسين"),
             ("mahmoud", "محمود"),
             ("youssef", "yusuf"),
+            ("rafi", "رافع"),
+            ("rabi", "ربيع"),
+            ("rabie", "ربيع"),
+            ("anbar", "عمبر"),
+            ("ambar", "عنبر"),
+            ("anbar", "ambar"),
         ] {
             assert!(same(a, b), "{a} / {b}");
+        }
+    }
+
+    #[test]
+    fn the_cut_off_alignment_agrees_below_its_limit() {
+        let words = [
+            "mohamed",
+            "محمد",
+            "mahmoud",
+            "abdelilah",
+            "عبد",
+            "الاله",
+            "rafi",
+            "رافع",
+            "anbar",
+            "عمبر",
+            "fatimazahra",
+            "فاطمه",
+            "zahra",
+            "ouled",
+            "اولاد",
+            "x",
+            "",
+        ];
+        for a in words {
+            for b in words {
+                let (ka, kb) = (key(a), key(b));
+                let full = distance(&ka, &kb);
+                for limit in [0, 1, 2] {
+                    let cut = distance_within(&ka, &kb, limit);
+                    if full <= limit {
+                        assert_eq!(cut, full, "{a} / {b} within {limit}");
+                    } else {
+                        assert!(cut > limit, "{a} / {b} within {limit}: {cut}");
+                    }
+                }
+            }
         }
     }
 
@@ -720,6 +822,9 @@ mod tests {
             ("ali", "alia"),
             ("said", "سعد"),
             ("salma", "سليم"),
+            ("rafik", "رافع"),
+            ("amer", "عمبر"),
+            ("rabi", "ربيعه"),
         ] {
             assert!(!same(a, b), "{a} / {b}");
         }

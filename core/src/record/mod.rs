@@ -118,17 +118,112 @@ impl Order {
                 format!("field `{field}` {why}"),
             ))
         };
-        if self.order_id.0.trim().is_empty() {
+        let o = self;
+        if o.order_id.0.trim().is_empty() {
             return bad("order_id", "is empty");
         }
-        if country_code(&self.country).is_none() {
+        if let Err(why) = check_order_id(&o.order_id.0) {
+            return Err(Error::new(ErrorKind::InvalidRecord, why));
+        }
+        if country_code(&o.country).is_none() {
             return bad("country", COUNTRY_RULE);
         }
-        if !self.total.is_finite() {
+        if !o.total.is_finite() {
             return bad("total", "must be a finite number");
+        }
+        for (field, value) in [
+            ("name", &o.name),
+            ("phone", &o.phone),
+            ("email", &o.email),
+            ("address", &o.address),
+            ("city", &o.city),
+            ("currency", &o.currency),
+        ] {
+            if let Err(why) = check_text(field, value) {
+                return Err(Error::new(ErrorKind::InvalidRecord, why));
+            }
         }
         Ok(())
     }
+}
+
+/// The most characters an order id may have: what the store's `order_id` column holds
+/// (`VARCHAR(191)`, the longest text a MySQL utf8mb4 index key takes), so that whatever the
+/// engine accepts the store can hold too.
+pub const MAX_ORDER_ID_CHARS: usize = 191;
+
+/// The most bytes (UTF-8) a `name`, `phone`, `email`, `address` or `city` may have. The
+/// normalizers read only the first 1,024 bytes of a text (`normalize::MAX_INPUT_BYTES`; longer
+/// is a fact about the order, see the contract); this ceiling is far above any real value and
+/// keeps one record under 100 KB, so that a 100 MB "name" is refused before it is copied around.
+pub const MAX_TEXT_BYTES: usize = 16 * 1024;
+
+/// The most bytes a `currency` may have: an ISO 4217 code is 3 letters, a symbol (`د.م.`,
+/// `ج.م`) a few characters more.
+pub const MAX_CURRENCY_BYTES: usize = 32;
+
+/// Checks an order id against the limits every surface shares: at most
+/// [`MAX_ORDER_ID_CHARS`] characters and no NUL character (PostgreSQL text cannot hold one).
+/// The message names the field, never the id. (Blank ids are refused where an order is read.)
+///
+/// # Errors
+/// The message of an [`ErrorKind::InvalidRecord`].
+pub(crate) fn check_order_id(id: &str) -> Result<(), String> {
+    // Characters are counted only when the bytes could be too many (a character is 1-4 bytes).
+    if id.len() > MAX_ORDER_ID_CHARS {
+        let chars = id.chars().count();
+        if chars > MAX_ORDER_ID_CHARS {
+            return Err(format!(
+                "field `order_id` is {chars} characters long, the maximum is {MAX_ORDER_ID_CHARS}"
+            ));
+        }
+    }
+    if id.contains('\0') {
+        return Err("field `order_id` holds a NUL character (U+0000)".to_owned());
+    }
+    Ok(())
+}
+
+/// Checks an optional text field against its ceiling ([`MAX_TEXT_BYTES`],
+/// [`MAX_CURRENCY_BYTES`] for `currency`).
+pub(crate) fn check_text(field: &str, value: &str) -> Result<(), String> {
+    let max = if field == "currency" {
+        MAX_CURRENCY_BYTES
+    } else {
+        MAX_TEXT_BYTES
+    };
+    if value.len() > max {
+        return Err(format!(
+            "field `{field}` is {} bytes long, the maximum is {max}",
+            value.len()
+        ));
+    }
+    Ok(())
+}
+
+/// Checks an order id given on its own (to record an outcome in a store, say) against the
+/// limits of an order's `order_id`: not blank, at most [`MAX_ORDER_ID_CHARS`] characters, no
+/// NUL character.
+///
+/// # Errors
+/// [`ErrorKind::InvalidRecord`] saying which limit.
+///
+/// # Example
+/// ```
+/// use codguard::record::validate_order_id;
+/// assert!(validate_order_id("o-1").is_ok());
+/// assert!(validate_order_id(&"٣".repeat(191)).is_ok());
+/// assert!(validate_order_id(&"٣".repeat(192)).is_err());
+/// assert!(validate_order_id("o\u{0}1").is_err());
+/// ```
+pub fn validate_order_id(id: &str) -> Result<(), Error> {
+    if id.trim().is_empty() {
+        return Err(Error::new(
+            ErrorKind::InvalidRecord,
+            "field `order_id` is empty",
+        ));
+    }
+    check_order_id(id).map_err(|why| Error::new(ErrorKind::InvalidRecord, why))
 }
 
 /// What a country must be, as error messages say it.
@@ -238,10 +333,13 @@ impl std::str::FromStr for Outcome {
     /// # Errors
     /// [`ErrorKind::InvalidRecord`] for any other text.
     fn from_str(s: &str) -> Result<Outcome, Error> {
-        Outcome::ALL
-            .into_iter()
-            .find(|o| o.as_str() == s)
-            .ok_or_else(|| Error::new(ErrorKind::InvalidRecord, "unknown outcome name"))
+        crate::names::parse_name(
+            &Outcome::ALL,
+            Outcome::as_str,
+            s,
+            "outcome",
+            ErrorKind::InvalidRecord,
+        )
     }
 }
 

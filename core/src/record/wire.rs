@@ -12,7 +12,9 @@ use std::fmt;
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
 use serde::Deserialize;
 
-use super::{country_code, HistoryRecord, Order, OrderId, Outcome, COUNTRY_RULE};
+use super::{
+    check_order_id, check_text, country_code, HistoryRecord, Order, OrderId, Outcome, COUNTRY_RULE,
+};
 
 /// A field of the wire format; its discriminant is its index in [`NAMES`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -200,10 +202,13 @@ fn wrong_type(field: Field, must: &str, got: &Value) -> String {
     )
 }
 
-/// A text field: a string, or null for "".
+/// A text field: a string within its ceiling, or null for "".
 fn text(field: Field, value: Value) -> Result<String, String> {
     match value {
-        Value::Text(s) => Ok(s),
+        Value::Text(s) => {
+            check_text(field.name(), &s)?;
+            Ok(s)
+        }
         Value::Null => Ok(String::new()),
         other => Err(wrong_type(field, "a string or null", &other)),
     }
@@ -218,7 +223,10 @@ impl Fields {
                 Value::Text(s) if s.trim().is_empty() => {
                     return Err("field `order_id` is empty".into())
                 }
-                Value::Text(s) => o.order_id = OrderId(s),
+                Value::Text(s) => {
+                    check_order_id(&s)?;
+                    o.order_id = OrderId(s)
+                }
                 other => return Err(wrong_type(field, "a string", &other)),
             },
             Field::PlacedAt => match value {
@@ -467,5 +475,85 @@ mod tests {
             .to_string();
         assert!(e.contains("field `outcome` must be one of pending"), "{e}");
         assert!(serde_json::from_str::<Order>("[1, 2]").is_err());
+    }
+
+    /// Each field's ceiling, at the limit and one past it, over JSON and through `validate`
+    /// (an order built in code): the same error naming the field, never the value.
+    #[test]
+    fn field_limits_name_the_field() {
+        let id_ok = "٣".repeat(super::super::MAX_ORDER_ID_CHARS); // 382 bytes, 191 characters
+        let id_long = format!("{id_ok}7");
+        let at = |n: usize| "ب".repeat(n / 2); // Arabic letters: 2 bytes each
+        let cases: Vec<(&str, String, Option<&str>)> = vec![
+            ("order_id", id_ok.clone(), None),
+            (
+                "order_id",
+                id_long,
+                Some("is 192 characters long, the maximum is 191"),
+            ),
+            ("order_id", "o\u{0}1".into(), Some("holds a NUL character")),
+            ("name", at(MAX), None),
+            (
+                "name",
+                at(MAX + 2),
+                Some("is 16386 bytes long, the maximum is 16384"),
+            ),
+            ("address", at(MAX + 2), Some("is 16386 bytes long")),
+            (
+                "phone",
+                "٠".repeat(MAX / 2 + 1),
+                Some("is 16386 bytes long"),
+            ),
+            ("email", "a".repeat(MAX + 1), Some("is 16385 bytes long")),
+            ("city", at(MAX + 2), Some("is 16386 bytes long")),
+            ("currency", "د.م.".into(), None),
+            (
+                "currency",
+                "MAD".repeat(11),
+                Some("is 33 bytes long, the maximum is 32"),
+            ),
+        ];
+        const MAX: usize = super::super::MAX_TEXT_BYTES;
+        for (field, value, want) in cases {
+            let mut fields =
+                serde_json::json!({"order_id": "o-1", "placed_at": 1, "country": "MA"});
+            fields[field] = serde_json::Value::String(value.clone());
+            let json = fields.to_string();
+            let got = serde_json::from_str::<Order>(&json).map_err(|e| e.to_string());
+            let mut built = Order {
+                order_id: "o-1".into(),
+                country: "MA".into(),
+                ..Order::default()
+            };
+            match field {
+                "order_id" => built.order_id = OrderId(value.clone()),
+                "name" => built.name = value.clone(),
+                "address" => built.address = value.clone(),
+                "phone" => built.phone = value.clone(),
+                "email" => built.email = value.clone(),
+                "city" => built.city = value.clone(),
+                _ => built.currency = value.clone(),
+            }
+            let validated = built.validate().map_err(|e| e.message().to_owned());
+            match want {
+                None => {
+                    assert!(got.is_ok(), "{field}: {got:?}");
+                    assert!(validated.is_ok(), "{field}: {validated:?}");
+                }
+                Some(why) => {
+                    let json_err = got.expect_err(field);
+                    let code_err = validated.expect_err(field);
+                    for e in [&json_err, &code_err] {
+                        assert!(e.contains(&format!("field `{field}` {why}")), "{e}");
+                        assert!(!e.contains(&value[..value.len().min(8)]), "no value in {e}");
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn the_text_ceiling_is_above_what_normalizers_read() {
+        const _: () = assert!(super::super::MAX_TEXT_BYTES > crate::normalize::MAX_INPUT_BYTES);
     }
 }

@@ -1,5 +1,11 @@
 //! Delivery addresses: a customer's door (street, house number, flat, district, city) and the
 //! ways they write it from order to order, in Latin letters or Arabic script.
+//!
+//! Besides `N street-type street-name`, the forms of the region (docs/address.md): a flat in a
+//! residence (Morocco, Tunisia), a plot of a lotissement, a flat of a cité of N logements
+//! (Algeria), a douar (rural Maghreb), an Egyptian building (عقار) or tower (برج) flat, a villa
+//! in a Gulf district. Some customers write one order in Arabic script and the next in Latin
+//! letters.
 
 use super::countries::Country;
 use super::pick;
@@ -52,6 +58,32 @@ const DISTRICTS: &[(&str, &str)] = &[
     ("Nasr", "النصر"),
 ];
 
+/// Names of residences, lotissements, douars and towers: the Latin spelling and the Arabic one.
+const COMPLEXES: &[(&str, &str)] = &[
+    ("Al Amal", "الأمل"),
+    ("Ennour", "النور"),
+    ("Al Wahda", "الوحدة"),
+    ("Essalam", "السلام"),
+    ("Al Yasmine", "الياسمين"),
+    ("Al Majd", "المجد"),
+    ("Al Qods", "القدس"),
+    ("Al Andalous", "الأندلس"),
+    ("Al Boustane", "البستان"),
+    ("Al Nakhil", "النخيل"),
+    ("Riad Al Andalous", "رياض الأندلس"),
+    ("Al Firdaous", "الفردوس"),
+];
+
+/// Douars: the Latin spelling and the Arabic one.
+const DOUARS: &[(&str, &str)] = &[
+    ("Ouled Ahmed", "أولاد أحمد"),
+    ("Ait Ali", "آيت علي"),
+    ("Ouled Moussa", "أولاد موسى"),
+    ("Lamhamid", "المحاميد"),
+    ("Ouled Salah", "أولاد صالح"),
+    ("Sidi Bouzid", "سيدي بوزيد"),
+];
+
 /// The street a door is on.
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Street {
@@ -59,6 +91,26 @@ pub enum Street {
     Named(usize),
     /// A numbered street of a newer district ("Rue 112").
     Numbered(u32),
+    /// A residence (index into the complexes): the door's house is its building (immeuble).
+    Residence(usize),
+    /// A lotissement (index into the complexes): the house is the plot.
+    Lotissement(usize),
+    /// A cité of so many logements: the house is the bloc.
+    Cite(u32),
+    /// A douar (index into the douars): no house number.
+    Douar(usize),
+    /// An Egyptian tower (برج, index into the complexes): the house is the floor.
+    Tower(usize),
+}
+
+impl Street {
+    /// The street is a complex whose flats are the doors.
+    fn has_flats(self) -> bool {
+        matches!(
+            self,
+            Street::Residence(_) | Street::Cite(_) | Street::Tower(_)
+        )
+    }
 }
 
 /// Where a customer receives parcels. Two doors with the same city, street and house are one
@@ -73,6 +125,12 @@ pub struct Door {
     district: Option<usize>,
     /// The customer writes the address in Arabic script.
     arabic: bool,
+    /// The customer writes some orders in Arabic script and others in Latin letters.
+    both_scripts: bool,
+    /// A villa in a Gulf district: the house is the villa's number.
+    villa: bool,
+    /// In Egypt, the house number is now and then written as the building's (عقار 12).
+    egypt: bool,
 }
 
 impl Door {
@@ -83,16 +141,18 @@ impl Door {
 }
 
 /// A door in `country`: a named street most of the time, else a numbered one; a flat for
-/// almost half of the customers.
+/// almost half of the customers. In the region, one door in three has the country's own form
+/// (see the module doc), and one customer in five writes in both scripts.
 pub fn door(rng: &mut fastrand::Rng, country: &Country) -> Door {
     let arabic = country.code != "FR" && rng.u8(0..5) < 2;
+    let both_scripts = country.code != "FR" && rng.u8(0..5) == 0;
     let street = if rng.u8(0..6) == 0 {
         Street::Numbered(rng.u32(1..400))
     } else {
         Street::Named(rng.usize(..STREETS.len()))
     };
     let types = if arabic { ARABIC_TYPES } else { LATIN_TYPES };
-    Door {
+    let mut door = Door {
         city: rng.usize(..country.cities.len()),
         street,
         street_type: rng.usize(..types.len()),
@@ -100,10 +160,52 @@ pub fn door(rng: &mut fastrand::Rng, country: &Country) -> Door {
         flat: (rng.u8(0..20) < 9).then(|| rng.u32(1..40)),
         district: rng.bool().then(|| rng.usize(..DISTRICTS.len())),
         arabic,
+        both_scripts,
+        villa: false,
+        egypt: country.code == "EG",
+    };
+    if rng.u8(0..3) > 0 {
+        return door;
     }
+    let complex = rng.usize(..COMPLEXES.len());
+    let roll = rng.u8(0..10);
+    match country.code {
+        "MA" | "TN" if roll < 5 => {
+            door.street = Street::Residence(complex);
+            door.house = rng.u32(1..30);
+        }
+        "MA" | "TN" | "DZ" if roll < 8 => {
+            door.street = Street::Lotissement(complex);
+            door.house = rng.u32(1..400);
+        }
+        "MA" | "DZ" | "TN" if roll < 9 => {
+            door.street = Street::Douar(rng.usize(..DOUARS.len()));
+            door.house = 0;
+        }
+        "DZ" => {
+            door.street = Street::Cite(*pick(rng, &[150, 200, 300, 500, 800, 1200]));
+            door.house = rng.u32(1..40);
+        }
+        "EG" if roll < 4 => {
+            door.street = Street::Tower(complex);
+            door.house = rng.u32(1..25);
+        }
+        "SA" | "AE" => {
+            door.villa = true;
+            door.district = Some(rng.usize(..DISTRICTS.len()));
+        }
+        _ => return door,
+    }
+    door.flat = if door.street.has_flats() {
+        Some(rng.u32(1..60))
+    } else {
+        None
+    };
+    door
 }
 
-/// A neighbour's door: the same building, another flat.
+/// A neighbour's door: the same building, another flat. (In a lotissement, a villa or a
+/// douar, where flats are not written, that is a second household at the same door.)
 pub fn neighbour(rng: &mut fastrand::Rng, of: &Door) -> Door {
     let flat = loop {
         let f = rng.u32(1..40);
@@ -121,10 +223,16 @@ pub fn neighbour(rng: &mut fastrand::Rng, of: &Door) -> Door {
 /// type spelt out or abbreviated, the flat and the district sometimes left out, capitals or
 /// lower case, now and then a typo in the street name.
 pub fn address_form(rng: &mut fastrand::Rng, door: &Door) -> String {
-    let text = if door.arabic {
-        arabic_address(rng, door)
+    let arabic = if door.both_scripts {
+        rng.bool()
     } else {
-        latin_address(rng, door)
+        door.arabic
+    };
+    let text = match (door.street, arabic) {
+        (Street::Named(_) | Street::Numbered(_), true) => arabic_address(rng, door),
+        (Street::Named(_) | Street::Numbered(_), false) => latin_address(rng, door),
+        (_, true) => arabic_complex(rng, door),
+        (_, false) => latin_complex(rng, door),
     };
     match rng.u8(0..20) {
         0 | 1 => text.to_uppercase(),
@@ -138,9 +246,14 @@ fn latin_address(rng: &mut fastrand::Rng, door: &Door) -> String {
     let name = match door.street {
         Street::Named(i) => typo(rng, STREETS[i].0),
         Street::Numbered(n) => n.to_string(),
+        _ => return latin_complex(rng, door),
     };
     let h = door.house;
     let mut out = match rng.u8(0..5) {
+        _ if door.villa => {
+            let villa = pick(rng, &["Villa ", "Villa No ", "villa "]);
+            format!("{villa}{h}, {kind} {name}")
+        }
         0 => format!("{h} {kind} {name}"),
         1 => format!("{h}, {kind} {name}"),
         2 => format!("{kind} {name} N {h}"),
@@ -161,13 +274,19 @@ fn latin_address(rng: &mut fastrand::Rng, door: &Door) -> String {
 }
 
 fn arabic_address(rng: &mut fastrand::Rng, door: &Door) -> String {
-    let kind = pick(rng, ARABIC_TYPES[door.street_type]);
+    let kind = pick(rng, ARABIC_TYPES[door.street_type % ARABIC_TYPES.len()]);
     let name = match door.street {
         Street::Named(i) => STREETS[i].1.to_string(),
         Street::Numbered(n) => n.to_string(),
+        _ => return arabic_complex(rng, door),
     };
     let h = door.house;
     let mut out = match rng.u8(0..3) {
+        _ if door.villa => format!("{} {h} {kind} {name}", pick(rng, &["فيلا", "فيلا رقم"])),
+        // Egypt: the building's number as عقار.
+        0 if door.egypt && matches!(door.street, Street::Named(_)) && rng.u8(0..3) == 0 => {
+            format!("عقار {h} {kind} {name}")
+        }
         0 => format!("{h} {kind} {name}"),
         1 => format!("{kind} {name} رقم {h}"),
         // After a numbered street, a bare house number could be either number.
@@ -183,16 +302,88 @@ fn arabic_address(rng: &mut fastrand::Rng, door: &Door) -> String {
         let sep = pick(rng, &["، ", " - ", " "]);
         out.push_str(&format!("{sep}حي {}", DISTRICTS[d].1));
     }
-    if rng.u8(0..5) == 0 {
-        out = out
-            .chars()
-            .map(|c| match c.to_digit(10) {
-                Some(d) if c.is_ascii_digit() => char::from_u32('٠' as u32 + d).unwrap_or(c),
-                _ => c,
-            })
-            .collect();
+    indic_digits(rng, out)
+}
+
+/// A door of the region's forms in Latin letters, with the usual abbreviations.
+fn latin_complex(rng: &mut fastrand::Rng, door: &Door) -> String {
+    let (h, flat) = (door.house, door.flat.unwrap_or(1));
+    let sep = *pick(rng, &[", ", " ", " - "]);
+    let imm = pick(rng, &["Imm ", "Imm.", "Immeuble ", "Bloc ", "Bt "]);
+    let apt = pick(rng, &["Appt ", "App ", "Apt ", "Appartement ", "N° "]);
+    match door.street {
+        Street::Residence(i) => {
+            let res = pick(rng, &["Résidence ", "Residence ", "Res. ", "Rés "]);
+            let name = typo(rng, COMPLEXES[i].0);
+            match rng.u8(0..4) {
+                0 => format!("{apt}{flat}{sep}{imm}{h}{sep}{res}{name}"),
+                _ => format!("{res}{name}{sep}{imm}{h}{sep}{apt}{flat}"),
+            }
+        }
+        Street::Lotissement(i) => {
+            let lot = pick(rng, &["Lotissement ", "Lot. ", "Lot ", "Lotiss "]);
+            let n = pick(rng, &["N° ", "n°", "No ", "Lot "]);
+            format!("{lot}{}{sep}{n}{h}", typo(rng, COMPLEXES[i].0))
+        }
+        Street::Cite(logements) => {
+            let cite = pick(rng, &["Cité ", "Cite ", "CITE "]);
+            let logts = pick(rng, &["logements", "Logts", "lgts", "Logements"]);
+            format!("{cite}{logements} {logts}{sep}{imm}{h}{sep}{apt}{flat}")
+        }
+        Street::Douar(i) => {
+            let douar = pick(rng, &["Douar ", "douar ", "Dwar "]);
+            format!("{douar}{}", DOUARS[i].0)
+        }
+        Street::Tower(i) => {
+            let name = COMPLEXES[i].0;
+            match rng.u8(0..2) {
+                0 => format!("{name} Tower, Floor {h}, Flat {flat}"),
+                _ => format!("{name} Tower{sep}Apartment {flat}"),
+            }
+        }
+        Street::Named(_) | Street::Numbered(_) => latin_address(rng, door),
     }
-    out
+}
+
+/// A door of the region's forms in Arabic script, now and then with Arabic-Indic digits.
+fn arabic_complex(rng: &mut fastrand::Rng, door: &Door) -> String {
+    let (h, flat) = (door.house, door.flat.unwrap_or(1));
+    let sep = *pick(rng, &["، ", " ", " - "]);
+    let imm = pick(rng, &["عمارة ", "العمارة "]);
+    let apt = pick(rng, &["شقة ", "الشقة ", "الشقة رقم ", "رقم "]);
+    let out = match door.street {
+        Street::Residence(i) => {
+            let res = pick(rng, &["إقامة ", "اقامة ", "الإقامة "]);
+            format!("{res}{}{sep}{imm}{h}{sep}{apt}{flat}", COMPLEXES[i].1)
+        }
+        Street::Lotissement(i) => {
+            let lot = pick(rng, &["تجزئة ", "التجزئة "]);
+            format!("{lot}{}{sep}رقم {h}", COMPLEXES[i].1)
+        }
+        Street::Cite(logements) => {
+            format!("حي {logements} مسكن{sep}{imm}{h}{sep}{apt}{flat}")
+        }
+        Street::Douar(i) => format!("{}{}", pick(rng, &["دوار ", "الدوار "]), DOUARS[i].1),
+        Street::Tower(i) => match rng.u8(0..2) {
+            0 => format!("برج {} الدور {h} شقة {flat}", COMPLEXES[i].1),
+            _ => format!("برج {}{sep}شقة {flat}", COMPLEXES[i].1),
+        },
+        Street::Named(_) | Street::Numbered(_) => return arabic_address(rng, door),
+    };
+    indic_digits(rng, out)
+}
+
+/// `text` with its digits in Arabic-Indic script one time in five.
+fn indic_digits(rng: &mut fastrand::Rng, text: String) -> String {
+    if rng.u8(0..5) > 0 {
+        return text;
+    }
+    text.chars()
+        .map(|c| match c.to_digit(10) {
+            Some(d) if c.is_ascii_digit() => char::from_u32('٠' as u32 + d).unwrap_or(c),
+            _ => c,
+        })
+        .collect()
 }
 
 /// `name` with, one time in twenty-five, a letter dropped or doubled (never the first).

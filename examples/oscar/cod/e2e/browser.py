@@ -22,7 +22,7 @@ from selenium.webdriver.support.expected_conditions import staleness_of
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from cod.models import Flow, OutboxMessage, QueueItem
-from cod.tests.helpers import HAMZA, JUNK, NEW, SALMA, YOUSSEF
+from cod.tests.helpers import HAMZA, JUNK, NEW, SALMA, YOUSSEF, any_hour
 
 Order = get_model("order", "Order")
 StockRecord = get_model("partner", "StockRecord")
@@ -37,6 +37,7 @@ def chromium() -> webdriver.Chrome:
     return webdriver.Chrome(service=Service(os.environ.get("COD_CHROMEDRIVER", "/usr/bin/chromedriver")), options=options)
 
 
+@any_hour
 class Browser(StaticLiveServerTestCase):
     @classmethod
     def setUpClass(cls):

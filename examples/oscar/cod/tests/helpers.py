@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 
+from django.conf import settings
 from django.core.management import call_command
+from django.test import override_settings
 from oscar.apps.checkout.calculators import OrderTotalCalculator
 from oscar.apps.order.utils import OrderCreator
 from oscar.apps.partner.strategy import Selector
@@ -29,6 +31,12 @@ HAMZA = {"name": "Hamza Ait Lahcen", "phone": "0698214573", "email": "hamza.ait@
 NEW = {"name": "Imane Chraibi", "phone": "0612784903", "email": "imane.chraibi@gmail.com",
        "line1": "5 Rue Moulay Youssef, Gauthier", "city": "Casablanca"}
 JUNK = {"name": "qsdf qsdf", "phone": "0666666666", "email": "test@test.com", "line1": "xxxx", "city": "Casablanca"}
+
+
+def any_hour(cls):
+    """The shop's policy without its quiet hours (22:00-08:00 in Casablanca), so that a test
+    gives the same answer whatever the hour it runs at; `QuietHours` tests them on purpose."""
+    return override_settings(COD_FLOW_POLICY={**settings.COD_FLOW_POLICY, "quiet_hours": None})(cls)
 
 
 def load_demo() -> None:

@@ -18,7 +18,7 @@ from cod import outbox, services
 from cod.models import OutboxMessage
 from cod.senders import FileSender, HttpSender
 from cod.tests.fake_gateway import FakeGateway
-from cod.tests.helpers import NEW, load_demo, place
+from cod.tests.helpers import NEW, any_hour, load_demo, place
 
 SHOP = Path(__file__).resolve().parents[2]
 
@@ -29,6 +29,7 @@ def clear_history() -> None:
         cur.execute("TRUNCATE cg_keys, cg_orders")
 
 
+@any_hour
 class Outbox(TransactionTestCase):
     def setUp(self):
         clear_history()

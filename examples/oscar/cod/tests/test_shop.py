@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test import Client, TestCase, override_settings
 
 from cod import services
 from cod.models import Flow, OutboxMessage, QueueItem
-from cod.tests.helpers import FATIMA, HAMZA, JUNK, NEW, SALMA, YOUSSEF, load_demo, place, token_of
+from cod.tests.helpers import FATIMA, HAMZA, JUNK, NEW, SALMA, YOUSSEF, any_hour, load_demo, place, token_of
 from cod.views import delivery_days
 
 
@@ -33,6 +34,7 @@ def post_choice(client: Client, url: str, **fields) -> object:
     return client.post(url, {"csrfmiddlewaretoken": token, **fields})
 
 
+@any_hour
 class Checkout(TestCase):
     @classmethod
     def setUpTestData(cls):
@@ -97,6 +99,7 @@ class Checkout(TestCase):
         self.assertIn("T-NEW-1", [m["order_id"] for m in again.codguard.data["matches"]])
 
 
+@any_hour
 class ConfirmationPage(TestCase):
     @classmethod
     def setUpTestData(cls):
@@ -175,6 +178,7 @@ class ConfirmationPage(TestCase):
         self.assertEqual(order.cod_flow.state, "confirmed")
 
 
+@any_hour
 class FailedDelivery(TestCase):
     @classmethod
     def setUpTestData(cls):
@@ -210,12 +214,22 @@ class FailedDelivery(TestCase):
         self.assertEqual(outcome_in_history("T-FAIL"), "refused")
 
     def test_no_answer_goes_to_customer_service(self):
+        failed_at = services.now()
         services.staff_event(self.order, "failed_postponed")
-        flow = Flow.objects.get(order=self.order)
-        self.assertIsNotNone(flow.next_deadline)
-        services.tick_due(at=services.now() + 25 * 3600)
-        reasons = [q.reason for q in QueueItem.objects.filter(order=self.order)]
+        # The WhatsApp reminder, then the end of the 24 h to answer; quiet hours (22:00-08:00 in
+        # Casablanca) move both later, so tick at the flow's own deadlines, not at a fixed time.
+        reasons: list[str] = []
+        for _ in range(4):
+            deadline = Flow.objects.get(order=self.order).next_deadline
+            if deadline is None or "delivery_failed_no_answer" in reasons:
+                break
+            services.tick_due(at=deadline)
+            reasons = [q.reason for q in QueueItem.objects.filter(order=self.order)]
+            if "delivery_failed_no_answer" in reasons:
+                self.assertGreaterEqual(deadline, failed_at + 24 * 3600)
         self.assertIn("delivery_failed_no_answer", reasons)
+        templates = list(OutboxMessage.objects.filter(order=self.order).values_list("channel", "template"))
+        self.assertIn(("whatsapp", "reschedule"), templates)
 
     def test_delivered_feeds_the_history(self):
         services.staff_event(self.order, "delivered")
@@ -224,6 +238,7 @@ class FailedDelivery(TestCase):
         self.assertEqual(again.codguard.customer_class, "good")
 
 
+@any_hour
 class PeriodicJobAndReplies(TestCase):
     @classmethod
     def setUpTestData(cls):
@@ -274,6 +289,7 @@ class PeriodicJobAndReplies(TestCase):
         self.assertEqual(order.status, services.CONFIRMED)
 
 
+@any_hour
 @override_settings(COD_SENDER_TOKEN="gw-token")
 class InboundWebhook(TestCase):
     @classmethod
@@ -305,6 +321,27 @@ class InboundWebhook(TestCase):
         self.assertEqual(self.post({"from": "+212612784903", "text": "oui", "channel": "fax"}).status_code, 400)
 
 
+@any_hour
+class QuietHours(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        load_demo()
+
+    def test_no_sms_during_the_shops_quiet_hours(self):
+        # Quiet from an hour ago to an hour from now (UTC): the SMS waits for the end.
+        minute = (services.now() // 60) % 1440
+        quiet = {"start_minute": (minute - 60) % 1440, "end_minute": (minute + 60) % 1440, "utc_offset_minutes": 0}
+        with self.settings(COD_FLOW_POLICY={**settings.COD_FLOW_POLICY, "quiet_hours": quiet}):
+            order = place(NEW, "T-QUIET")
+            self.assertFalse(OutboxMessage.objects.filter(order=order).exists())
+            deadline = Flow.objects.get(order=order).next_deadline
+            self.assertGreater(deadline, services.now() + 55 * 60)
+            self.assertLessEqual(deadline, services.now() + 61 * 60)
+            services.tick_due(at=deadline)
+        self.assertEqual(OutboxMessage.objects.get(order=order).template, "sms_confirm")
+
+
+@any_hour
 class StaffPages(TestCase):
     @classmethod
     def setUpTestData(cls):
