@@ -51,6 +51,9 @@ def _parser() -> argparse.ArgumentParser:
             s.add_argument("--currency", default="", help="shown in the chart's legend")
         s.add_argument("--out", required=True, help="output folder")
         s.add_argument("--master", default="local[*]", help="Spark master (default local[*])")
+        s.add_argument("--driver-memory", default=None,
+                       help="the driver JVM's heap, e.g. 8g (in local mode the driver runs the tasks too; "
+                            "Spark's default is 1g)")
         s.add_argument("--partitions", type=int, default=None,
                        help="shuffle partitions (default: 4 per core in local mode, else Spark's)")
         s.add_argument("--overwrite", action="store_true", help="replace what DIR holds")
@@ -62,6 +65,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     from codguard.spark import read_table, score, session
 
     conf: dict[str, str] = {}
+    if args.driver_memory:
+        conf["spark.driver.memory"] = args.driver_memory
     if args.partitions:
         conf["spark.sql.shuffle.partitions"] = str(args.partitions)
     elif args.master.startswith("local"):
