@@ -90,25 +90,40 @@ final class CodguardStore
      * Creates the tables if missing (sql/mysql/001_init.sql of the repository) and checks that
      * they hold keys of this library's format. DDL commits implicitly: call it outside a
      * transaction, at plugin activation.
+     *
+     * @throws CodguardException (status name `key_format_mismatch`) the tables hold keys of
+     *     another format, written by another version of codguard: call rekey()
      */
     public function migrate(): void
     {
-        $path = dirname(__DIR__, 2) . '/sql/mysql/001_init.sql';
-        $sql = file_get_contents($path);
-        if ($sql === false) {
-            throw new CodguardException("cannot read $path", 0, 'migrate');
-        }
-        $sql = preg_replace('~^\s*--[^\n]*$~m', '', $sql);
-        foreach (preg_split('~;\s*(\n|$)~', $sql) ?: [] as $statement) {
-            if (trim($statement) !== '') {
-                $this->pdo->exec($statement);
-            }
-        }
+        $this->createTables();
         $stored = $this->pdo->query("SELECT value FROM cg_meta WHERE name = 'key_format'")->fetchColumn();
         $ours = Lib::ffi()->cg_store_key_format();
         if ((string) $stored !== (string) $ours) {
-            throw new CodguardException("the tables hold keys of format $stored, this library writes format $ours: re-key them", 0, 'key_format');
+            throw new CodguardException("the tables hold keys of format $stored, this library writes format $ours: re-key them (rekey())", 0, 'key_format_mismatch');
         }
+    }
+
+    /**
+     * Empties the cg_* tables and loads $records (the shop's order history export) under this
+     * library's key format, in one transaction: what a shop runs after an upgrade that changes
+     * the key format (see CHANGELOG.md). Creates the tables if missing. Returns how many
+     * orders were loaded.
+     *
+     * @throws DuplicateOrderException an order id twice in $records (nothing is changed)
+     * @throws InvalidRecordException a malformed record (nothing is changed)
+     */
+    public function rekey(iterable $records): int
+    {
+        $this->createTables();
+        return $this->transaction(function () use ($records): int {
+            // DELETE, not TRUNCATE: MySQL's TRUNCATE commits and refuses referenced tables.
+            $this->pdo->exec('DELETE FROM cg_keys');
+            $this->pdo->exec('DELETE FROM cg_orders');
+            $this->pdo->prepare("UPDATE cg_meta SET value = ? WHERE name = 'key_format'")
+                ->execute([(string) Lib::ffi()->cg_store_key_format()]);
+            return $this->addHistory($records);
+        });
     }
 
     /**
@@ -212,6 +227,22 @@ final class CodguardStore
     }
 
     // ------------------------------------------------------------------ internals
+
+    /** Runs sql/mysql/001_init.sql: CREATE TABLE IF NOT EXISTS, the key format row. */
+    private function createTables(): void
+    {
+        $path = dirname(__DIR__, 2) . '/sql/mysql/001_init.sql';
+        $sql = file_get_contents($path);
+        if ($sql === false) {
+            throw new CodguardException("cannot read $path", 0, 'migrate');
+        }
+        $sql = preg_replace('~^\s*--[^\n]*$~m', '', $sql);
+        foreach (preg_split('~;\s*(\n|$)~', $sql) ?: [] as $statement) {
+            if (trim($statement) !== '') {
+                $this->pdo->exec($statement);
+            }
+        }
+    }
 
     /** The rows to write for a record: ['order' => row, 'keys' => [int, ...]]. */
     private function write(array|string $record): array

@@ -7,7 +7,7 @@
  *   CODGUARD_PHP_PASSWORD=... php examples/php/store_demo.php [DATA_DIR]
  *
  * It creates the cg_* tables if missing, loads the example history once (a second run finds
- * it there), assesses the example's new orders, shows a second "worker" seeing an order placed
+ * it there; tables of an older codguard's key format are re-keyed), assesses the example's new orders, shows a second "worker" seeing an order placed
  * a few seconds earlier, and erases that demo customer again.
  */
 
@@ -15,6 +15,7 @@ declare(strict_types=1);
 
 require __DIR__ . '/CodguardStore.php';
 
+use Codguard\CodguardException;
 use Codguard\CodguardStore;
 use Codguard\DuplicateOrderException;
 
@@ -41,12 +42,18 @@ function jsonl(string $path): array
 
 // Plugin activation: the tables, and the shop's past orders.
 $store = new CodguardStore(connect(), $secret);
-$store->migrate();
 try {
+    $store->migrate();
     $added = $store->addHistory(jsonl("$dir/history.jsonl"));
     echo "history: $added past orders added\n";
 } catch (DuplicateOrderException) {
     echo "history: already loaded\n";
+} catch (CodguardException $e) {
+    // Tables written by another codguard version: the upgrade step, re-import the history.
+    if ($e->getStatusName() !== 'key_format_mismatch') {
+        throw $e;
+    }
+    printf("history: %d past orders re-keyed (%s)\n", $store->rekey(jsonl("$dir/history.jsonl")), $e->getMessage());
 }
 
 // Checkout requests: assess, then file the order for the next one.

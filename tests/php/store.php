@@ -87,6 +87,35 @@ check('migrate refuses tables of another key format', function () use ($store, $
     }
 });
 
+check('rekey reloads tables of another key format, and migrate accepts them again', function () use ($store, $pdo, $history) {
+    $store->addHistory(array_slice($history, 0, 3));
+    $pdo->exec("UPDATE cg_meta SET value = '2' WHERE name = 'key_format'");
+    $refused = false;
+    try {
+        $store->migrate();
+    } catch (C\CodguardException $e) {
+        $refused = $e->getStatusName() === 'key_format_mismatch' && str_contains($e->getMessage(), 'format 2');
+    }
+    $loaded = $store->rekey($history);
+    $store->migrate();
+    $ok = $refused && $loaded === count($history)
+        && count_rows($pdo, 'SELECT COUNT(*) FROM cg_orders') === count($history);
+    // Back to empty tables for the tests below.
+    $pdo->exec('DELETE FROM cg_keys');
+    $pdo->exec('DELETE FROM cg_orders');
+    return $ok;
+});
+
+check('rekey with a malformed record changes nothing', function () use ($store, $pdo, $history) {
+    $store->addHistory(array_slice($history, 0, 2));
+    $bad = array_merge(array_slice($history, 0, 4), [['order_id' => 'x', 'phone' => 12]]);
+    $raised = throws(fn () => $store->rekey($bad), C\InvalidRecordException::class, 210);
+    $ok = $raised && count_rows($pdo, 'SELECT COUNT(*) FROM cg_orders') === 2;
+    $pdo->exec('DELETE FROM cg_keys');
+    $pdo->exec('DELETE FROM cg_orders');
+    return $ok;
+});
+
 check('addHistory of the example shop', function () use ($store, $engine, $pdo, $history) {
     $added = $store->addHistory($history);
     $engine->addHistory($history);
