@@ -90,9 +90,14 @@ fn main() {
         .filter(|l| !l.starts_with('#'))
         .filter_map(|l| {
             let c: Vec<&str> = l.split('\t').collect();
-            let [country, _code, split, kind, _pop, fr, ar] = c.as_slice() else {
+            // Seven columns; an eighth (other spellings) is the gazetteer's, not measured.
+            let [country, _code, split, kind, _pop, fr, ar, ..] = c.as_slice() else {
                 return None;
             };
+            // A place known in one script only has no pair to measure.
+            if fr.is_empty() || ar.is_empty() {
+                return None;
+            }
             Some(Commune {
                 country: country.to_string(),
                 split: split.to_string(),

@@ -93,7 +93,14 @@ fn canonical(folded: &str) -> String {
             .filter(|r| r.chars().count() >= 2)
             .unwrap_or(folded),
     };
-    rest.chars().filter(|&c| c != ' ').collect()
+    // Built at its final size: the gazetteer calls this for each of its ~55,000 spellings at
+    // load, where growing the string char by char cost a fifth of the load.
+    let spaces = rest.bytes().filter(|&b| b == b' ').count();
+    let mut out = String::with_capacity(rest.len() - spaces);
+    for part in rest.split(' ') {
+        out.push_str(part);
+    }
+    out
 }
 
 /// Every spelling of the gazetteer's data: (folded spelling, city index), the canonical name
