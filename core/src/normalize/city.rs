@@ -105,15 +105,27 @@ fn canonical(folded: &str) -> String {
 
 /// Every spelling of the gazetteer's data: (folded spelling, city index), the canonical name
 /// and GeoNames' aliases from `cities.tsv`, then the curated ones of `city_aliases.tsv`.
+/// Only the cities whose index `keep` accepts are read (and folded): a country's sketch index
+/// needs that country's spellings alone.
 ///
 /// `f` also learns whether the spelling is a primary one: the canonical name, an Arabic-script
 /// name or a curated alias, rather than one of GeoNames' Latin aliases from every language.
-fn for_each_spelling(by_id: &FxHashMap<u32, usize>, mut f: impl FnMut(&str, usize, bool)) {
+fn for_each_spelling(
+    by_id: &FxHashMap<u32, usize>,
+    keep: impl Fn(usize) -> bool,
+    mut f: impl FnMut(&str, usize, bool),
+) {
     // One buffer for every spelling: the gazetteer is built in every process.
     let mut folded = String::new();
     let mut f = |raw: &str, index: usize, primary: bool| {
         folded.clear();
-        fold_into(raw, &mut folded);
+        // The generator writes aliases folded already: most are lower-case ASCII words that
+        // folding would copy unchanged, byte by byte.
+        if is_folded_ascii(raw) {
+            folded.push_str(raw);
+        } else {
+            fold_into(raw, &mut folded);
+        }
         let arabic = folded
             .chars()
             .any(|c| ('\u{0600}'..='\u{06FF}').contains(&c));
@@ -122,6 +134,9 @@ fn for_each_spelling(by_id: &FxHashMap<u32, usize>, mut f: impl FnMut(&str, usiz
     for (index, [_, _, name, _, aliases]) in
         data::rows(include_str!("../../data/cities.tsv")).enumerate()
     {
+        if !keep(index) {
+            continue;
+        }
         f(name, index, true);
         for alias in aliases.split('|').filter(|a| !a.is_empty()) {
             f(alias, index, false);
@@ -129,9 +144,22 @@ fn for_each_spelling(by_id: &FxHashMap<u32, usize>, mut f: impl FnMut(&str, usiz
     }
     for [alias, id] in data::rows(include_str!("../../data/city_aliases.tsv")) {
         if let Some(&index) = id.parse::<u32>().ok().and_then(|id| by_id.get(&id)) {
-            f(alias, index, true);
+            if keep(index) {
+                f(alias, index, true);
+            }
         }
     }
+}
+
+/// True when `raw` is what [`fold`] makes of it and plain ASCII: lower-case letters and
+/// digits in words separated by single spaces.
+fn is_folded_ascii(raw: &str) -> bool {
+    !raw.starts_with(' ')
+        && !raw.ends_with(' ')
+        && !raw.contains("  ")
+        && raw
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b' ')
 }
 
 /// Sorts (key, city) pairs by key, then most populous first, without repeats.
@@ -169,7 +197,7 @@ fn gazetteer() -> &'static Gazetteer {
             });
         }
         let mut by_name = Vec::with_capacity(8 * g.cities.len());
-        for_each_spelling(&g.by_id, |folded, index, _| {
+        for_each_spelling(&g.by_id, |_| true, |folded, index, _| {
             let key = canonical(folded);
             if !key.is_empty() {
                 by_name.push((key.into_boxed_str(), index as u32));
@@ -450,16 +478,16 @@ fn sketches(country: &str) -> &'static [(Box<str>, u32)] {
         // Primary spellings first: a foreign exonym's sketch (Spanish Argel for Algiers) must
         // not claim a local town's (Wargla = Ouargla).
         let (mut primary, mut other) = (Vec::new(), Vec::new());
-        for_each_spelling(&g.by_id, |folded, i, is_primary| {
-            if g.cities
+        let in_country = |i: usize| {
+            g.cities
                 .get(i)
                 .is_some_and(|c| c.country.eq_ignore_ascii_case(country))
-            {
-                let s = sketch(folded);
-                if !s.is_empty() {
-                    let list = if is_primary { &mut primary } else { &mut other };
-                    list.push((s.into_boxed_str(), i as u32));
-                }
+        };
+        for_each_spelling(&g.by_id, in_country, |folded, i, is_primary| {
+            let s = sketch(folded);
+            if !s.is_empty() {
+                let list = if is_primary { &mut primary } else { &mut other };
+                list.push((s.into_boxed_str(), i as u32));
             }
         });
         sort_index(&g.cities, &mut primary);
