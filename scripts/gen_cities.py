@@ -50,6 +50,8 @@ MIN_POP.update({"FR": 60_000, "BE": 60_000, "ES": 100_000})
 # Moroccan shops deliver to Western Sahara's towns with Moroccan addresses and phones.
 COUNTRY_AS = {"EH": "MA"}
 MAX_ALIASES = 60
+# The kinds of tests/data/places_tn_gcc.tsv that are administrative areas, not towns.
+ADMIN_KINDS = {"region", "county", "sector"}
 
 ARABIC_MAP = str.maketrans({
     "\u0671": "\u0627", "\u0629": "\u0647", "\u0649": "\u064a", "\u06a9": "\u0643",
@@ -76,15 +78,15 @@ def keep_alias(raw: str) -> bool:
 
 
 def communes(path: str):
-    """Every listed place: (country, code, population, fr, ar, variants). The Latin name is
+    """Every listed place: (country, code, kind, population, fr, ar, variants). The Latin name is
     French or English; an eighth column, when present, holds other spellings (|-separated)."""
     for line in open(path, encoding="utf-8"):
         if line.startswith("#"):
             continue
         cols = line.rstrip("\n").split("\t")
-        cc, code, _split, _kind, pop, fr, ar = cols[:7]
+        cc, code, _split, kind, pop, fr, ar = cols[:7]
         variants = [v for v in cols[7].split("|") if v] if len(cols) > 7 else []
-        yield cc, code, int(pop or 0), fr, ar, variants
+        yield cc, code, kind, int(pop or 0), fr, ar, variants
 
 
 def commune_id(cc: str, code: str) -> int:
@@ -132,18 +134,26 @@ def main(path: str, communes_path: str, more_paths: list) -> None:
             by_spelling.setdefault((r[2], spelling), r)
     by_id = {r[1]: r for r in rows}
     listed = [c for p in [communes_path] + more_paths for c in communes(p)]
-    for cc, code, pop, fr, ar, variants in listed:
-        # A place with a GeoNames id is that place of GeoNames, when cities500 has it; a
-        # place without one joins the place of its country that bears its name.
+    for cc, code, kind, pop, fr, ar, variants in listed:
+        # A place with a GeoNames id is that place of GeoNames when cities500 has it; any
+        # other joins the place of its country that bears its name (a delegation or a sector
+        # named after its town is that town; a village GeoNames lists twice is one place).
         place = by_id.get(int(code[3:])) if code.startswith("gn:") else None
-        if place is None and not code.startswith("gn:"):
+        if place is None:
             place = by_spelling.get((cc, fold(fr))) or by_spelling.get((cc, fold(ar)))
         if place is None:
-            place = [pop, commune_id(cc, code), cc, fr or ar, []]
+            # An administrative area ranks below every town of its name: مكة is the city of
+            # Mecca, not its region of six million.
+            rank = 0 if kind in ADMIN_KINDS else pop
+            place = [rank, commune_id(cc, code), cc, fr or ar, []]
             if place[1] in by_id:
                 raise SystemExit(f"{code}: id {place[1]} taken")
             by_id[place[1]] = place
             rows.append(place)
+            if code.startswith(("gn:", "wof:")):
+                for spelling in (fold(fr), fold(ar)):
+                    if spelling:
+                        by_spelling.setdefault((cc, spelling), place)
         for spelling in (fold(fr), fold(ar)):
             if spelling and spelling != fold(place[3]) and spelling not in place[4]:
                 place[4].insert(0, spelling)
