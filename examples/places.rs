@@ -141,8 +141,13 @@ fn main() {
     let keyed = t.elapsed();
 
     let mut shipped = Tally::default();
+    let mut shipped_by_country: BTreeMap<String, Tally> = BTreeMap::new();
     for c in &communes {
         shipped.add(c.shipped);
+        shipped_by_country
+            .entry(c.country.clone())
+            .or_default()
+            .add(c.shipped);
     }
     let mut recall: BTreeMap<String, Tally> = BTreeMap::new();
     let mut sketch_only: BTreeMap<String, Tally> = BTreeMap::new();
@@ -217,6 +222,14 @@ fn main() {
         shipped.linked,
         shipped.pairs
     );
+    for (country, t) in &shipped_by_country {
+        println!(
+            "  {country:<18} {:.4} ({} of {})",
+            t.rate(),
+            t.linked,
+            t.pairs
+        );
+    }
     println!("recall (French and Arabic official names of one commune are the same place;");
     println!("        held-out communes keyed as if the gazetteer lacked them)");
     for (group, t) in &recall {

@@ -212,6 +212,8 @@ mod places {
             ("Bahra", "البحرة", "KW"),
             ("Abu Samrah", "أبو سمرة", "QA"),
             ("Oil City", "عوالي", "BH"),
+            // A region named like its city ranks below it: مكة is the city of Mecca.
+            ("Mecca", "مكة", "SA"),
         ] {
             let id = resolve_city(latin, country).expect(latin);
             assert_eq!(resolve_city(arabic, country), Some(id), "{arabic}");

@@ -199,12 +199,16 @@ fn gazetteer() -> &'static Gazetteer {
             });
         }
         let mut by_name = Vec::with_capacity(8 * g.cities.len());
-        for_each_spelling(&g.by_id, |_| true, |folded, index, _| {
-            let key = canonical(folded);
-            if !key.is_empty() {
-                by_name.push((key.into_boxed_str(), index as u32));
-            }
-        });
+        for_each_spelling(
+            &g.by_id,
+            |_| true,
+            |folded, index, _| {
+                let key = canonical(folded);
+                if !key.is_empty() {
+                    by_name.push((key.into_boxed_str(), index as u32));
+                }
+            },
+        );
         sort_index(&g.cities, &mut by_name);
         g.by_name = by_name;
         for city in &g.cities {
