@@ -77,9 +77,9 @@ use crate::record::{HistoryRecord, Order, Outcome};
 /// 3: the address forms of the region (résidence, lotissement, cité, douar, villa, عقار/برج, km;
 /// docs/address.md) give other street tokens, house numbers and units: a flat in a residence is
 /// now a door (the residence its street, the flat its house number); every official commune of
-/// MA and DZ is a gazetteer city (keyed by its id, not its sketch), and the name keys read more
-/// spellings as one (ben = بل, n or m before b, a final ع, aboul). Both changes landed before
-/// any build wrote format 3.
+/// MA and DZ, and the towns and localities of TN, SA, AE, KW, QA, BH and OM, is a gazetteer city
+/// (keyed by its id, not its sketch), and the name keys read more spellings as one (ben = بل,
+/// n or m before b, a final ع, aboul). These changes landed before any release wrote format 3.
 pub const KEY_FORMAT: u32 = 3;
 
 /// A past order as a `cg_orders` row.

@@ -36,7 +36,8 @@ use crate::error::{Error, ErrorKind};
 /// the old way, so it is refused: rebuild it from the order history.
 ///
 /// 3: the layout of 2, with doors, names and cities keyed as in key format 3 (the region's
-/// address forms; every official commune a city; more name spellings read as one).
+/// address forms; every official commune, and the towns of TN and the Gulf, a city; more name
+/// spellings read as one).
 pub const FORMAT_VERSION: u32 = 3;
 const MAGIC: &[u8; 8] = b"CODGUARD";
 const HEADER: usize = 8 + 4 + 8 + 4;
