@@ -225,7 +225,7 @@ mod tests {
 
     #[test]
     fn trailing_bytes_are_refused_outside_and_inside_the_payload() {
-        let saved = crate::engine::Engine::default().save();
+        let saved = save(&History::default(), "{}");
         assert!(load(&saved).is_ok());
         let mut after = saved.clone();
         after.push(0);
@@ -248,7 +248,7 @@ mod tests {
 
     #[test]
     fn sealed_snapshots_verify_under_their_key_only() {
-        let plain = crate::engine::Engine::default().save();
+        let plain = save(&History::default(), "{}");
         let key = "مفتاح المتجر".as_bytes();
         let sealed = seal(plain.clone(), key).expect("sealed");
         assert_eq!(sealed.len(), plain.len() + MAC_LEN);

@@ -171,48 +171,7 @@ fn keys_of(tokens: &[String]) -> Vec<String> {
         let key = match particles.get(token) {
             Some(Particle::Article) if i < words.len() => continue,
             Some(&p @ (Particle::Ben | Particle::Abd | Particle::Bou | Particle::Ait)) => {
-                // An article between the particle and the name ("abd el rahman") goes too.
-                if words
-                    .get(i)
-                    .is_some_and(|t| particles.get(*t) == Some(&Particle::Article))
-                    && i + 1 < words.len()
-                {
-                    i += 1;
-                }
-                let particle_key = |p: Particle, arabic: bool| {
-                    if p == Particle::Ben {
-                        translit::optional_key(p.canonical(arabic))
-                    } else {
-                        translit::key(p.canonical(arabic))
-                    }
-                };
-                match words.get(i) {
-                    Some(next) => {
-                        let arabic = is_arabic(next);
-                        let mut key = particle_key(p, arabic);
-                        // Ibn Abd al-Latif: a particle after a particle glues on too.
-                        while let (Some(&q @ (Particle::Abd | Particle::Bou)), true) = (
-                            words.get(i).and_then(|w| particles.get(*w)),
-                            i + 1 < words.len(),
-                        ) {
-                            key.push_str(&particle_key(q, arabic));
-                            i += 1;
-                            if words
-                                .get(i)
-                                .is_some_and(|t| particles.get(*t) == Some(&Particle::Article))
-                                && i + 1 < words.len()
-                            {
-                                i += 1;
-                            }
-                        }
-                        if let Some(name) = words.get(i) {
-                            key.push_str(&translit::key(name));
-                        }
-                        i += 1;
-                        key
-                    }
-                    None => translit::key(p.canonical(is_arabic(token))),
-                }
+                particle_run(&words, &mut i, p, token, particles)
             }
             _ => {
                 if let Some(head) = split_addin(token, particles) {
@@ -233,6 +192,56 @@ fn keys_of(tokens: &[String]) -> Vec<String> {
     }
     keys.sort();
     keys
+}
+
+/// The key of the particle `p` (read from `token`) glued to the keys of what follows it from
+/// `words[*i]`: an article after it, particles after it (Ibn Abd al-Latif) and the name they
+/// qualify. Moves `*i` past them.
+fn particle_run(
+    words: &[&str],
+    i: &mut usize,
+    p: Particle,
+    token: &str,
+    particles: &FxHashMap<String, Particle>,
+) -> String {
+    let article_then_more = |i: usize| {
+        words
+            .get(i)
+            .is_some_and(|t| particles.get(*t) == Some(&Particle::Article))
+            && i + 1 < words.len()
+    };
+    // An article between the particle and the name ("abd el rahman") goes too.
+    if article_then_more(*i) {
+        *i += 1;
+    }
+    let particle_key = |p: Particle, arabic: bool| {
+        if p == Particle::Ben {
+            translit::optional_key(p.canonical(arabic))
+        } else {
+            translit::key(p.canonical(arabic))
+        }
+    };
+    let Some(next) = words.get(*i) else {
+        return translit::key(p.canonical(is_arabic(token)));
+    };
+    let arabic = is_arabic(next);
+    let mut key = particle_key(p, arabic);
+    // Ibn Abd al-Latif: a particle after a particle glues on too.
+    while let (Some(&q @ (Particle::Abd | Particle::Bou)), true) = (
+        words.get(*i).and_then(|w| particles.get(*w)),
+        *i + 1 < words.len(),
+    ) {
+        key.push_str(&particle_key(q, arabic));
+        *i += 1;
+        if article_then_more(*i) {
+            *i += 1;
+        }
+    }
+    if let Some(name) = words.get(*i) {
+        key.push_str(&translit::key(name));
+    }
+    *i += 1;
+    key
 }
 
 /// Apostrophes and letter marks people put inside one word (M'hamed, Tal'at, ʿAli) and the
