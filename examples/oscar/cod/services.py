@@ -62,7 +62,7 @@ def codguard_order(order: Any) -> dict[str, Any]:
         "order_id": str(order.number),
         "placed_at": int(order.date_placed.timestamp()),
         "name": a.name if a else "",
-        "phone": str(a.phone_number) if a and a.phone_number else "",
+        "phone": _phone(a.phone_number) if a else "",
         "email": email or "",
         "address": street,
         "city": a.line4 if a else "",
@@ -94,6 +94,14 @@ FAILURE_OUTCOME = {
     "refused": "refused",
     "postponed": None,
 }
+
+
+def _phone(number: Any) -> str:
+    """The number codguard reads: E.164 whatever the pages show (PHONENUMBER_DEFAULT_FORMAT is
+    national), or what the customer typed when it is no valid number (codguard judges it)."""
+    if not number:
+        return ""
+    return str(number.as_e164) if number.is_valid() else str(number.raw_input or "")
 
 
 def set_status(order: Any, status: str) -> None:

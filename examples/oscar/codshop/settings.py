@@ -179,8 +179,8 @@ def _staff_only(user: Any, *args: Any, **kwargs: Any) -> bool:
 
 
 OSCAR_DASHBOARD_NAVIGATION: list[dict[str, Any]] = OSCAR_DASHBOARD_NAVIGATION + [  # noqa: F405
-    {"label": "Customer service", "icon": "fas fa-headset", "url_name": "cod:queue", "access_fn": _staff_only},
-    {"label": "Outbox", "icon": "fas fa-paper-plane", "url_name": "cod:outbox", "access_fn": _staff_only},
+    {"label": "Service client", "icon": "fas fa-headset", "url_name": "cod:queue", "access_fn": _staff_only},
+    {"label": "Messages aux clients", "icon": "fas fa-paper-plane", "url_name": "cod:outbox", "access_fn": _staff_only},
 ]
 
 # codguard
@@ -205,3 +205,8 @@ LOGGING = {
 }
 COD_SEND_LEASE = int(os.environ.get("COD_SEND_LEASE", "120"))
 PHONENUMBER_DEFAULT_REGION = "MA"
+# Phones on oscar's pages (the checkout's summary, the thank-you page, the dashboard) as a
+# Moroccan writes them: 06 12 34 56 78. The database keeps E.164 (PHONENUMBER_DB_FORMAT), the
+# address form shows a foreign number in its international form, and codguard gets E.164
+# (cod.services.codguard_order). The shop ships to Morocco only.
+PHONENUMBER_DEFAULT_FORMAT = "NATIONAL"

@@ -25,6 +25,7 @@ from selenium.webdriver.support.expected_conditions import staleness_of
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from cod.models import Flow, OutboxMessage, QueueItem
+from cod.templatetags.cod_tags import phone_national
 from cod.tests.helpers import HAMZA, JUNK, NEW, SALMA, YOUSSEF, any_hour
 
 Order = get_model("order", "Order")
@@ -120,6 +121,8 @@ class Browser(StaticLiveServerTestCase):
         self.submit("#view_preview")
         self.wait_for("#place-order").click()
         WebDriverWait(self.driver, 30).until(lambda d: "/checkout/thank-you/" in d.current_url)
+        # The thank-you page shows the phone as the customer writes it (06 12 34 56 78).
+        self.assertIn(phone_national(customer["phone"]), self.css("body").text)
         (number,) = set(Order.objects.values_list("number", flat=True)) - known
         return Order.objects.get(number=number)
 

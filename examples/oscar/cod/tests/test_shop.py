@@ -147,6 +147,15 @@ class ConfirmationPage(TestCase):
         self.assertEqual(self.order.status, services.PENDING)
         self.assertEqual(outcome_in_history("T-PAGE"), "pending")
 
+    def test_the_page_speaks_french_and_arabic(self) -> None:
+        page = self.client.get(self.url)
+        self.assertContains(page, "349,00")
+        self.assertContains(page, "Je confirme / أؤكد")
+        self.assertContains(page, "Soir (17h-21h) / مساءً")
+        client = csrf_client()
+        answer = post_choice(client, self.url, choice="confirm", day="", slot="morning")
+        self.assertContains(answer, "اختر يوما ووقتا للتسليم", status_code=400)
+
     def test_post_without_csrf_token_is_refused(self) -> None:
         day = delivery_days()[0].isoformat()
         answer = csrf_client().post(self.url, {"choice": "confirm", "day": day, "slot": "morning"})
@@ -481,8 +490,12 @@ class StaffPages(TestCase):
         self.assertContains(page, 'data-class="risky"')
         refused = next(r for r in order.codguard.data["reasons"] if r["code"] == "prior_refused")
         self.assertContains(page, refused["detail"])
-        self.assertContains(page, "demo-0005")  # the refused past order, with its outcome
-        self.assertContains(page, "refused")
+        self.assertContains(page, 'data-order="demo-0005" data-outcome="refused"')  # the refused past order
+        # In French for the shop's staff, codguard's codes kept beside the words.
+        self.assertContains(page, "Colis refusés à la porte")
+        self.assertContains(page, "refusée à la porte")
+        self.assertContains(page, "à risque")
+        self.assertContains(page, "890,00")  # the past order's total, in dirhams
 
     def test_recording_an_outcome(self) -> None:
         order = place(SALMA, "T-STAFF-2")
@@ -520,6 +533,7 @@ class StaffPages(TestCase):
         order = place(SALMA, "T-QUEUE")
         page = self.client.get("/dashboard/cod/queue/")
         self.assertContains(page, 'data-order="T-QUEUE"')
+        self.assertContains(page, "06 61 47 29 83")  # the phone as a Moroccan writes it
         item = QueueItem.objects.get(order=order)
         self.client.post(f"/dashboard/cod/queue/{item.pk}/resolve/")
         self.assertNotContains(self.client.get("/dashboard/cod/queue/"), 'data-order="T-QUEUE"')
