@@ -7,10 +7,12 @@ person who looks them up in docs/contract.md; the core's reason sentences are En
 shown as they are, under a French title.
 """
 
+import datetime as dt
 from typing import Any
 
 import phonenumbers
 from django import template
+from django.utils import timezone
 
 from cod import services
 from cod.views import STAFF_EVENTS
@@ -117,6 +119,10 @@ def fr(value: Any, table: str) -> str:
     return tables[table].get(str(value), str(value))
 
 
+def _local(at: int) -> dt.datetime:
+    return dt.datetime.fromtimestamp(at, tz=timezone.get_current_timezone())
+
+
 @register.inclusion_tag("cod/panel.html")
 def codguard_panel(order: Any) -> dict[str, Any]:
     assessment = getattr(order, "codguard", None)
@@ -134,6 +140,9 @@ def codguard_panel(order: Any) -> dict[str, Any]:
         "matches": matches,
         "profile": data["profile"],
         "flow": flow,
+        # When the periodic job drives the flow next (a message held by the quiet hours waits
+        # until the morning): staff see why no SMS went out yet.
+        "next_step": _local(flow.next_deadline) if flow is not None and flow.next_deadline else None,
         "messages_sent": order.cod_messages.all(),
         "queue": order.cod_queue.all(),
         "events": STAFF_EVENTS,
