@@ -919,43 +919,44 @@ impl ConfirmationFlow {
     }
 
     fn confirm(&mut self, details: Details, out: &mut Vec<FlowAction>) {
-        let address_missing = self.take_address(&details);
-        out.push(FlowAction::Confirm {
-            delivery_window: details.delivery_window,
-            address: details.address,
-        });
-        if address_missing {
-            out.push(FlowAction::NotifyCustomerService {
-                reason: NotifyReason::AddressMissing,
-            });
-        }
+        let confirm = |delivery_window, address| FlowAction::Confirm {
+            delivery_window,
+            address,
+        };
+        self.pass_details(details, confirm, out);
         self.data.state = FlowState::Confirmed;
         self.data.send_at = None;
     }
 
     fn reschedule(&mut self, details: Details, out: &mut Vec<FlowAction>) {
-        let address_missing = self.take_address(&details);
-        out.push(FlowAction::RescheduleDelivery {
-            delivery_window: details.delivery_window,
-            address: details.address,
-        });
-        if address_missing {
-            out.push(FlowAction::NotifyCustomerService {
-                reason: NotifyReason::AddressMissing,
-            });
-        }
+        let reschedule = |delivery_window, address| FlowAction::RescheduleDelivery {
+            delivery_window,
+            address,
+        };
+        self.pass_details(details, reschedule, out);
         self.data.reschedules = self.data.reschedules.saturating_add(1);
         self.data.failure = None;
         self.data.state = FlowState::Confirmed;
         self.data.send_at = None;
     }
 
-    /// Notes an address the customer gave; true when one is still missing.
-    fn take_address(&mut self, details: &Details) -> bool {
+    /// Passes the customer's details on in `action` (a confirmation or a new delivery), noting an
+    /// address they gave; then, when the order still has none, asks customer service for it.
+    fn pass_details(
+        &mut self,
+        details: Details,
+        action: impl FnOnce(Option<DeliveryWindow>, Option<String>) -> FlowAction,
+        out: &mut Vec<FlowAction>,
+    ) {
         if details.address.is_some() {
             self.data.address_needed = false;
         }
-        self.data.address_needed
+        out.push(action(details.delivery_window, details.address));
+        if self.data.address_needed {
+            out.push(FlowAction::NotifyCustomerService {
+                reason: NotifyReason::AddressMissing,
+            });
+        }
     }
 
     /// The outcome to record is `refused` when the customer refused the parcel at the door and
