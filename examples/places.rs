@@ -1,14 +1,18 @@
 //! How well places link across scripts, on the official communes of Morocco and Algeria
-//! (`tests/data/communes.tsv`: official French and Arabic names, see its header).
+//! (`tests/data/communes.tsv`: official French and Arabic names, see its header), Egypt's
+//! districts (`tests/data/places_eg.tsv`) or the places of Tunisia and the Gulf
+//! (`tests/data/places_tn_gcc.tsv`, whose eighth column of variants only the gazetteer reads).
 //!
 //! ```text
 //! cargo run --release --example places [-- tests/data/communes.tsv] [--misses]
+//! cargo run --release --example places -- tests/data/places_tn_gcc.tsv
 //! cargo run --release --example places -- --keys MA "حجر النحل" "Hjar Ennhal"
 //! ```
 //! - recall: the commune's French and Arabic names are the same place (`same_place`);
 //! - other: the Arabic name of one commune and the French name of another commune of the same
 //!   country are the same place (every such pair, homonyms apart: communes whose names are
-//!   equal in either script are counted separately, no name can tell them apart);
+//!   equal in either script are counted separately, no name can tell them apart), with the
+//!   held-out rows keyed as missing towns, then with the gazetteer as shipped;
 //! - `held` rows are the communes left out of tuning. The library ships every commune; for a
 //!   held-out one this example keys both names as if the gazetteer lacked that place
 //!   (`place_key_without` the cities its names resolve to), so the `held` figures measure the
@@ -33,6 +37,9 @@ struct Commune {
     key_ar: Option<PlaceKey>,
     /// Both names are one place with the gazetteer as shipped (every commune in it).
     shipped: bool,
+    /// The keys of both names with the gazetteer as shipped.
+    ship_fr: Option<PlaceKey>,
+    ship_ar: Option<PlaceKey>,
 }
 
 #[derive(Default)]
@@ -90,9 +97,14 @@ fn main() {
         .filter(|l| !l.starts_with('#'))
         .filter_map(|l| {
             let c: Vec<&str> = l.split('\t').collect();
-            let [country, _code, split, kind, _pop, fr, ar] = c.as_slice() else {
+            // Seven columns; an eighth (other spellings) is the gazetteer's, not measured.
+            let [country, _code, split, kind, _pop, fr, ar, ..] = c.as_slice() else {
                 return None;
             };
+            // A place known in one script only has no pair to measure.
+            if fr.is_empty() || ar.is_empty() {
+                return None;
+            }
             Some(Commune {
                 country: country.to_string(),
                 split: split.to_string(),
@@ -102,6 +114,8 @@ fn main() {
                 key_fr: None,
                 key_ar: None,
                 shipped: false,
+                ship_fr: None,
+                ship_ar: None,
             })
         })
         .collect();
@@ -109,6 +123,8 @@ fn main() {
         c.key_fr = place_key(&c.fr, &c.country);
         c.key_ar = place_key(&c.ar, &c.country);
         c.shipped = c.key_fr.is_some() && c.key_fr == c.key_ar;
+        c.ship_fr = c.key_fr.clone();
+        c.ship_ar = c.key_ar.clone();
         if c.split == "held" {
             // The town as if the gazetteer lacked it: every city either name resolves to.
             let missing: Vec<_> = [&c.key_fr, &c.key_ar]
@@ -125,8 +141,13 @@ fn main() {
     let keyed = t.elapsed();
 
     let mut shipped = Tally::default();
+    let mut shipped_by_country: BTreeMap<String, Tally> = BTreeMap::new();
     for c in &communes {
         shipped.add(c.shipped);
+        shipped_by_country
+            .entry(c.country.clone())
+            .or_default()
+            .add(c.shipped);
     }
     let mut recall: BTreeMap<String, Tally> = BTreeMap::new();
     let mut sketch_only: BTreeMap<String, Tally> = BTreeMap::new();
@@ -153,6 +174,7 @@ fn main() {
     }
 
     let mut other: BTreeMap<String, Tally> = BTreeMap::new();
+    let mut other_shipped: BTreeMap<String, Tally> = BTreeMap::new();
     let mut homonyms = 0u64;
     let folded: Vec<(String, String)> = communes
         .iter()
@@ -171,6 +193,15 @@ fn main() {
                 continue;
             }
             let linked = a.key_ar.is_some() && a.key_ar == b.key_fr;
+            let linked_shipped = a.ship_ar.is_some() && a.ship_ar == b.ship_fr;
+            other_shipped
+                .entry("all".into())
+                .or_default()
+                .add(linked_shipped);
+            other_shipped
+                .entry(a.country.clone())
+                .or_default()
+                .add(linked_shipped);
             other.entry("all".into()).or_default().add(linked);
             other.entry(a.country.clone()).or_default().add(linked);
             if misses && linked {
@@ -191,6 +222,14 @@ fn main() {
         shipped.linked,
         shipped.pairs
     );
+    for (country, t) in &shipped_by_country {
+        println!(
+            "  {country:<18} {:.4} ({} of {})",
+            t.rate(),
+            t.linked,
+            t.pairs
+        );
+    }
     println!("recall (French and Arabic official names of one commune are the same place;");
     println!("        held-out communes keyed as if the gazetteer lacked them)");
     for (group, t) in &recall {
@@ -214,14 +253,24 @@ fn main() {
         );
     }
     println!("  homonym pairs left out: {homonyms}");
+    println!("other with the gazetteer as shipped (every commune in it)");
+    for (group, t) in &other_shipped {
+        println!(
+            "  {group:<18} {:.5} ({} of {})",
+            t.rate(),
+            t.linked,
+            t.pairs
+        );
+    }
     let get = |m: &BTreeMap<String, Tally>, k: &str| m.get(k).map_or(0.0, Tally::rate);
     let held = |cc: &str| get(&recall, &format!("{cc} held"));
     println!(
-        "{{\"shipped\": {:.4}, \"recall\": {:.4}, \"recall_held_ma\": {:.4}, \"recall_held_dz\": {:.4}, \"other\": {:.6}}}",
+        "{{\"shipped\": {:.4}, \"recall\": {:.4}, \"recall_held_ma\": {:.4}, \"recall_held_dz\": {:.4}, \"other\": {:.6}, \"other_shipped\": {:.6}}}",
         shipped.rate(),
         get(&recall, "all"),
         held("MA"),
         held("DZ"),
-        get(&other, "all")
+        get(&other, "all"),
+        get(&other_shipped, "all")
     );
 }

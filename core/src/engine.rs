@@ -85,7 +85,9 @@ impl Engine {
         &self.config
     }
 
-    /// The history.
+    /// The history index itself, for measurements and tests (the `internals` feature: no part of
+    /// the contract).
+    #[cfg(feature = "internals")]
     pub fn history(&self) -> &History {
         &self.history
     }
@@ -185,12 +187,12 @@ impl Engine {
         Ok(self.assess_features(order, &features))
     }
 
-    /// How many past orders assessing `order` judges (see [`crate::history::Gathered::looked`]):
-    /// what the scale example reports per assessment. Not part of the contract.
+    /// How many past orders assessing `order` judges (`history::Gathered::looked`): what the
+    /// scale example reports per assessment (the `internals` feature: no part of the contract).
     ///
     /// # Errors
     /// As [`Engine::assess`].
-    #[doc(hidden)]
+    #[cfg(feature = "internals")]
     pub fn walk_cost(&self, order: &Order) -> Result<usize, Error> {
         order.validate()?;
         let features = Features::of(order);
@@ -268,7 +270,7 @@ impl Engine {
     }
 
     /// As [`Engine::save`], sealed with an HMAC-SHA256 under `key` (see
-    /// [`snapshot::seal`]): a snapshot kept where others could write it, loaded with
+    /// `history::snapshot::seal`): a snapshot kept where others could write it, loaded with
     /// [`Engine::load_sealed`] and the same key.
     ///
     /// # Errors

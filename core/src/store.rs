@@ -6,7 +6,7 @@
 //! module is the sans-IO core that reads and writes them through the host:
 //!
 //! - `cg_orders(order_id, placed_at, total, outcome, negotiated, signature)`: one row per past
-//!   order. `signature` is the order's matching [`Signature`] as JSON: keyed hashes of the phone,
+//!   order. `signature` is the order's matching signature (`history::Signature`) as JSON: keyed hashes of the phone,
 //!   email and door, and the name's transliteration keys. No readable phone, email or address.
 //! - `cg_keys(key, order_id)`: the keys each order is filed under (64-bit keyed hashes, as SQL
 //!   `BIGINT`), indexed by key.
@@ -15,7 +15,7 @@
 //! [wants](Lookup::wanted), fetches the orders under them (one indexed query), [supplies](Lookup::supply)
 //! them, and repeats until nothing is wanted; the [`Lookup::assessment`] is then exactly what the
 //! in-memory [`Engine`](crate::engine::Engine) gives for the same history, because both run the
-//! same walk ([`LinkRules::gather`](crate::history::LinkRules::gather)) and the same
+//! same walk (`history::LinkRules::gather`) and the same
 //! assessment code. To add an order it writes the rows [`Store::write`] returns; to erase a customer
 //! it deletes the orders an erase [`Lookup`] finds.
 //!
@@ -78,9 +78,9 @@ use crate::risk::RiskModel;
 /// 3: the address forms of the region (résidence, lotissement, cité, douar, villa, عقار/برج, km;
 /// docs/address.md) give other street tokens, house numbers and units: a flat in a residence is
 /// now a door (the residence its street, the flat its house number); every official commune of
-/// MA and DZ is a gazetteer city (keyed by its id, not its sketch), and the name keys read more
-/// spellings as one (ben = بل, n or m before b, a final ع, aboul). Both changes landed before
-/// any build wrote format 3.
+/// MA and DZ, and the towns and localities of TN, SA, AE, KW, QA, BH and OM, is a gazetteer city
+/// (keyed by its id, not its sketch), and the name keys read more spellings as one (ben = بل,
+/// n or m before b, a final ع, aboul). These changes landed before any release wrote format 3.
 pub const KEY_FORMAT: u32 = 3;
 
 /// A past order as a `cg_orders` row.

@@ -313,7 +313,7 @@ type Raw = (u8, i64, bool, u8);
 /// Raw events with times mostly moving forward (sometimes back, to exercise out-of-order
 /// handling), after a `placed`.
 fn arb_events() -> impl Strategy<Value = Vec<Raw>> {
-    let one = (0u8..15, -3_600i64..30_000, any::<bool>(), any::<u8>());
+    let one = (0u8..16, -3_600i64..30_000, any::<bool>(), any::<u8>());
     prop::collection::vec(one, 1..30)
 }
 
@@ -377,6 +377,7 @@ impl Driver {
                 "reason": (["unreachable", "refused", "postponed", "address_problem"][usize::from(pick % 4)])}),
             13 => serde_json::json!({"type": "send_denied", "at": t, "channel": channel,
                 "reason": (["country_not_allowed", "number_daily_limit", "daily_budget"][usize::from(pick % 3)])}),
+            14 => serde_json::json!({"type": "returned", "at": t}),
             _ => serde_json::json!({"type": "call_result", "at": t,
                 "result": if flag { "confirmed" } else { "cancelled" },
                 "delivery_window": window, "address": address}),

@@ -11,17 +11,20 @@
 //! Budget: `CODGUARD_FUZZ_RUNS` inputs per target (default 10,000: 80,000 inputs, about 30 s
 //! on a debug build of a loaded 2-core machine); `CODGUARD_FUZZ_SEED` picks another sequence. Run counts are printed
 //! (`cargo test -p codguard --test fuzz_stable -- --nocapture`). A finding becomes a vector.
+//!
+//! The targets themselves are in `common/fuzz_targets.rs`, shared with the `cargo fuzz`
+//! targets of `fuzz/` (coverage-guided, nightly). `CODGUARD_FUZZ_CORPUS=DIR` writes each
+//! target's seeds to `DIR/NAME/` as well, the seed corpus of `cargo fuzz run NAME DIR/NAME`.
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::Path;
 
-use codguard::assessment::Action;
-use codguard::confirm::{ConfirmationFlow, Event, FlowPolicy, FlowSnapshot};
+#[path = "common/fuzz_targets.rs"]
+mod targets;
+
+use codguard::confirm::Event;
 use codguard::engine::Engine;
-use codguard::normalize::{
-    find_phone, normalize_address, normalize_email, normalize_name, normalize_phone, resolve_city,
-};
-use codguard::{HistoryRecord, Order};
+use codguard::HistoryRecord;
 
 fn runs() -> usize {
     std::env::var("CODGUARD_FUZZ_RUNS")
@@ -111,8 +114,13 @@ fn mutate(rng: &mut fastrand::Rng, seeds: &[Vec<u8>]) -> Vec<u8> {
 
 /// Runs `target` on `runs()` mutations of `seeds` (and on the seeds themselves); a panic
 /// fails the test with the input that caused it.
-fn fuzz(name: &str, seeds: &[Vec<u8>], mut target: impl FnMut(&[u8])) {
+fn fuzz(name: &str, seeds: &[Vec<u8>], target: fn(&[u8])) {
     assert!(!seeds.is_empty(), "{name}: no seeds");
+    assert!(
+        targets::ALL.contains(&name),
+        "{name} is not in targets::ALL"
+    );
+    write_corpus(name, seeds);
     let mut rng = rng();
     let n = runs();
     let inputs = seeds
@@ -133,6 +141,18 @@ fn fuzz(name: &str, seeds: &[Vec<u8>], mut target: impl FnMut(&[u8])) {
         "fuzz {name}: {count} inputs ({} seeds), no panic",
         seeds.len()
     );
+}
+
+/// With `CODGUARD_FUZZ_CORPUS=DIR`, writes `seeds` to `DIR/name/seed-N` for `cargo fuzz`.
+fn write_corpus(name: &str, seeds: &[Vec<u8>]) {
+    let Some(dir) = std::env::var_os("CODGUARD_FUZZ_CORPUS") else {
+        return;
+    };
+    let dir = Path::new(&dir).join(name);
+    std::fs::create_dir_all(&dir).expect("the corpus folder");
+    for (i, seed) in seeds.iter().enumerate() {
+        std::fs::write(dir.join(format!("seed-{i}")), seed).expect("a corpus file");
+    }
 }
 
 fn vectors() -> &'static Path {
@@ -197,54 +217,25 @@ fn flow_vectors() -> Vec<(String, serde_json::Value)> {
     out
 }
 
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
-}
-
 #[test]
 fn normalizers() {
     let phones = strings_of("phone.json", &["input", "raw", "text"]);
-    fuzz("normalize_phone", &phones, |b| {
-        let t = text(b);
-        for country in ["MA", "EG", "SA", "FR"] {
-            if let Ok(p) = normalize_phone(&t, country) {
-                // A normalized number normalizes to itself.
-                let again = normalize_phone(p.as_str(), country);
-                assert_eq!(again.as_ref().map(|a| a.as_str()).ok(), Some(p.as_str()));
-            }
-            let _ = find_phone(&t, country);
-        }
-    });
+    fuzz("normalize_phone", &phones, targets::normalize_phone_target);
     let emails = strings_of("email.json", &["input", "raw"]);
-    fuzz("normalize_email", &emails, |b| {
-        let _ = normalize_email(&text(b));
-    });
+    fuzz("normalize_email", &emails, targets::normalize_email_target);
     let addresses = strings_of("address.json", &["input", "raw", "address", "city"]);
-    fuzz("normalize_address+resolve_city", &addresses, |b| {
-        let t = text(b);
-        let _ = normalize_address(&t, &t, "MA");
-        let _ = normalize_address(&t, "", "EG");
-        let _ = resolve_city(&t, "MA");
-    });
+    fuzz(
+        "normalize_address",
+        &addresses,
+        targets::normalize_address_target,
+    );
     let names = strings_of("name.json", &["input", "raw", "a", "b", "name"]);
-    fuzz("normalize_name", &names, |b| {
-        let _ = normalize_name(&text(b));
-    });
+    fuzz("normalize_name", &names, targets::normalize_name_target);
 }
 
 #[test]
 fn json_record_parsers() {
-    let seeds = record_seeds();
-    fuzz("order/history JSON", &seeds, |b| {
-        let t = text(b);
-        if let Ok(order) = serde_json::from_str::<Order>(&t) {
-            let back: Order = serde_json::from_str(&serde_json::to_string(&order).expect("json"))
-                .expect("an order reads back from its own JSON");
-            assert_eq!(back, order);
-        }
-        let _ = serde_json::from_str::<HistoryRecord>(&t);
-        let _ = Engine::parse_jsonl::<HistoryRecord>(&t);
-    });
+    fuzz("records", &record_seeds(), targets::records_target);
 }
 
 #[test]
@@ -260,49 +251,14 @@ fn engine_snapshot_loader() {
     let mut engine = Engine::default();
     engine.add_history(records).expect("added");
     let seeds = vec![engine.save(), Engine::default().save()];
-    fuzz("Engine::load", &seeds, |b| {
-        // As given (the CRC refuses nearly every mutant), then with the length and CRC
-        // recomputed as a forger would, so that the decoder behind the CRC is reached.
-        let mut forged = b.to_vec();
-        if forged.len() >= 24 {
-            let len = (forged.len() - 24) as u64;
-            forged[12..20].copy_from_slice(&len.to_le_bytes());
-            let crc = crc32fast::hash(&forged[24..]);
-            forged[20..24].copy_from_slice(&crc.to_le_bytes());
-        }
-        for bytes in [b, &forged[..]] {
-            if let Ok(e) = Engine::load(bytes) {
-                let saved = e.save();
-                assert!(
-                    Engine::load(&saved).is_ok(),
-                    "a loaded snapshot saves and loads"
-                );
-            }
-        }
-    });
+    fuzz("engine_load", &seeds, targets::engine_load_target);
 }
 
 #[test]
 fn flow_snapshots_and_events() {
-    let secret = b"fuzz-secret";
     let mut snapshots = Vec::new();
     let mut events = Vec::new();
-    let order: Order = serde_json::from_str(
-        r#"{"order_id": "o-1", "placed_at": 1767225600, "name": "سلمى بناني",
-            "phone": "+212612345678", "email": "s@example.com", "country": "MA", "total": 349}"#,
-    )
-    .expect("order");
-    let new_flow = || {
-        ConfirmationFlow::new(
-            &order,
-            Action::Confirm,
-            FlowPolicy::default(),
-            secret,
-            b"nonce-0123456789",
-        )
-        .expect("flow")
-    };
-    let mut flow = new_flow();
+    let mut flow = targets::new_flow();
     snapshots.push(serde_json::to_vec(&flow.snapshot()).expect("json"));
     for (_, v) in flow_vectors() {
         for step in v["steps"].as_array().into_iter().flatten() {
@@ -314,22 +270,6 @@ fn flow_snapshots_and_events() {
             events.push(event.into_bytes());
         }
     }
-    fuzz("ConfirmationFlow::restore", &snapshots, |b| {
-        if let Ok(snap) = serde_json::from_slice::<FlowSnapshot>(b) {
-            if let Ok(f) = ConfirmationFlow::restore(snap, secret) {
-                let again = ConfirmationFlow::restore(f.snapshot(), secret);
-                assert!(again.is_ok(), "a restored flow's snapshot restores");
-            }
-        }
-    });
-    fuzz("ConfirmationFlow::handle", &events, |b| {
-        if let Ok(e) = serde_json::from_slice::<Event>(b) {
-            let mut f = new_flow();
-            let _ = f.handle(
-                serde_json::from_str(r#"{"type": "placed", "at": 1767225600}"#).expect("placed"),
-            );
-            let _ = f.handle(e);
-            assert!(ConfirmationFlow::restore(f.snapshot(), secret).is_ok());
-        }
-    });
+    fuzz("flow_restore", &snapshots, targets::flow_restore_target);
+    fuzz("flow_handle", &events, targets::flow_handle_target);
 }

@@ -198,6 +198,33 @@ mod places {
     }
 
     #[test]
+    fn towns_of_tunisia_and_the_gulf_are_shipped() {
+        // tests/data/places_tn_gcc.tsv (Who's On First and GeoNames' Tunisia extract): a
+        // delegation, a sector (imada) and a town of Tunisia, villages and towns of the Gulf
+        // that GeoNames' cities500 lacked, and a translation only the list can link.
+        for (latin, arabic, country) in [
+            ("Rouhia", "الروحية", "TN"),
+            ("Bizerte Nord", "بنزرت الشمالية", "TN"),
+            ("Boulahnech", "بو الأحناش", "TN"),
+            ("Aba ad Dud", "أبا الدود", "SA"),
+            ("Zabyan", "ظبيان", "OM"),
+            ("Ghurbah", "غربة", "AE"),
+            ("Bahra", "البحرة", "KW"),
+            ("Abu Samrah", "أبو سمرة", "QA"),
+            ("Oil City", "عوالي", "BH"),
+            // A region named like its city ranks below it: مكة is the city of Mecca.
+            ("Mecca", "مكة", "SA"),
+        ] {
+            let id = resolve_city(latin, country).expect(latin);
+            assert_eq!(resolve_city(arabic, country), Some(id), "{arabic}");
+            assert!(same_place(latin, arabic, country), "{latin} / {arabic}");
+        }
+        // Two places of the list stay two places.
+        assert!(!same_place("Boulahnech", "الروحية", "TN"));
+        assert!(!same_place("Zabyan", "غربة", "OM"));
+    }
+
+    #[test]
     fn every_official_commune_is_shipped() {
         // Communes held out of tuning (tests/data/communes.tsv) are in the gazetteer all the
         // same: Dar Bni Karrich (MA) and Azla (MA) resolve in both scripts to one city.

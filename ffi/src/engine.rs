@@ -7,7 +7,7 @@ use codguard::policy::PolicyConfig;
 use codguard::{HistoryRecord, Order, Outcome};
 use serde::Deserialize;
 
-use crate::guard::{clear, give_bytes, give_json, json, json_list, out, text, text_out};
+use crate::guard::{clear, give_bytes, give_json, json, json_list, out, out_pair, text, text_out};
 use crate::handle::{self, impl_handle};
 use crate::status::cg_status::{self, *};
 
@@ -392,9 +392,7 @@ pub unsafe extern "C" fn cg_engine_save(
     out_len: *mut usize,
 ) -> cg_status {
     ffi_guard!({
-        clear(out_bytes);
-        clear(out_len);
-        let (out_bytes, out_len) = (out(out_bytes, "out_bytes")?, out(out_len, "out_len")?);
+        let (out_bytes, out_len) = out_pair(out_bytes, "out_bytes", out_len)?;
         give_bytes(&handle::get(engine)?.save(), out_bytes, out_len);
         Ok(())
     })
@@ -440,9 +438,7 @@ pub unsafe extern "C" fn cg_engine_save_sealed(
     out_len: *mut usize,
 ) -> cg_status {
     ffi_guard!({
-        clear(out_bytes);
-        clear(out_len);
-        let (out_bytes, out_len) = (out(out_bytes, "out_bytes")?, out(out_len, "out_len")?);
+        let (out_bytes, out_len) = out_pair(out_bytes, "out_bytes", out_len)?;
         let key = crate::guard::bytes(key, key_len, "key")?;
         let sealed = handle::get(engine)?.save_sealed(key)?;
         give_bytes(&sealed, out_bytes, out_len);

@@ -8,7 +8,7 @@ use codguard::confirm::{self, ConfirmationFlow, Event, FlowPolicy, FlowSnapshot}
 use codguard::Order;
 
 use crate::guard::{
-    bytes, clear, give_json, give_string, json, out, text, text_out, Failure, Result,
+    bytes, clear, give_json, give_string, json, out, out_pair, text, text_out, Failure, Result,
 };
 use crate::handle::{self, impl_handle};
 use crate::status::cg_status::{self, *};
@@ -113,7 +113,8 @@ pub unsafe extern "C" fn cg_flow_free(flow: *mut CgFlow) {
 }
 
 /// Feeds one event (JSON, contract section 3: `{"type": "placed", "at": T}`, `tick`,
-/// `link_clicked`, `reply`, `call_result`, `send_failed`, `delivered`, `delivery_failed`).
+/// `link_clicked`, `reply`, `call_result`, `send_failed`, `send_denied`, `delivered`,
+/// `delivery_failed`, `returned`).
 /// `*out_json` receives the actions the host must carry out, in order, as a JSON array
 /// (release with `cg_string_free`). Replaying the same events gives the same actions.
 ///
@@ -151,9 +152,7 @@ pub unsafe extern "C" fn cg_flow_state(
     out_len: *mut usize,
 ) -> cg_status {
     ffi_guard!({
-        clear(out_str);
-        clear(out_len);
-        let (out_str, out_len) = (out(out_str, "out_str")?, out(out_len, "out_len")?);
+        let (out_str, out_len) = out_pair(out_str, "out_str", out_len)?;
         let state = serde_json::to_value(handle::get(flow)?.state())
             .map_err(|e| Failure::new(CG_PANIC, e.to_string()))?;
         give_string(state.as_str().unwrap_or(""), out_str, out_len);
@@ -320,9 +319,7 @@ pub unsafe extern "C" fn cg_issue_token(
     out_len: *mut usize,
 ) -> cg_status {
     ffi_guard!({
-        clear(out_str);
-        clear(out_len);
-        let (out_str, out_len) = (out(out_str, "out_str")?, out(out_len, "out_len")?);
+        let (out_str, out_len) = out_pair(out_str, "out_str", out_len)?;
         let secret = bytes(secret, secret_len, "secret")?;
         let order_id = text(order_id, order_id_len, "order_id")?;
         give_string(

@@ -124,15 +124,24 @@ pub(crate) fn clear<T: Empty>(out: *mut T) {
     }
 }
 
-/// The `(out_json, out_len)` pair of a call that returns text: both cleared before any work,
-/// then checked for NULL.
+/// The `(out_json, out_len)` pair of a call that returns JSON text: see [`out_pair`].
 pub(crate) fn text_out<'a>(
     out_json: *mut *mut c_char,
     out_len: *mut usize,
 ) -> Result<(&'a mut *mut c_char, &'a mut usize)> {
-    clear(out_json);
+    out_pair(out_json, "out_json", out_len)
+}
+
+/// The `(out_ptr, out_len)` pair of a call that returns text or bytes: both cleared before any
+/// work, then checked for NULL (`name` is the pointer's parameter, which a NULL error names).
+pub(crate) fn out_pair<'a, T>(
+    out_ptr: *mut *mut T,
+    name: &str,
+    out_len: *mut usize,
+) -> Result<(&'a mut *mut T, &'a mut usize)> {
+    clear(out_ptr);
     clear(out_len);
-    Ok((out(out_json, "out_json")?, out(out_len, "out_len")?))
+    Ok((out(out_ptr, name)?, out(out_len, "out_len")?))
 }
 
 /// An out-pointer the call may write to.

@@ -4,7 +4,7 @@ use std::os::raw::c_char;
 
 use codguard::normalize;
 
-use crate::guard::{clear, give_json, give_string, out, text, text_out};
+use crate::guard::{clear, give_json, give_string, out, out_pair, text, text_out};
 use crate::status::cg_status;
 
 /// Normalizes a phone as typed at a checkout to E.164 (`"+212612345678"`), reading national
@@ -28,9 +28,7 @@ pub unsafe extern "C" fn cg_normalize_phone(
     out_len: *mut usize,
 ) -> cg_status {
     ffi_guard!({
-        clear(out_str);
-        clear(out_len);
-        let (out_str, out_len) = (out(out_str, "out_str")?, out(out_len, "out_len")?);
+        let (out_str, out_len) = out_pair(out_str, "out_str", out_len)?;
         let raw = text(raw, raw_len, "phone")?;
         let country = text(country, country_len, "country")?;
         let phone = normalize::normalize_phone(raw, country)?;
@@ -81,9 +79,7 @@ pub unsafe extern "C" fn cg_find_phone(
     out_len: *mut usize,
 ) -> cg_status {
     ffi_guard!({
-        clear(out_str);
-        clear(out_len);
-        let (out_str, out_len) = (out(out_str, "out_str")?, out(out_len, "out_len")?);
+        let (out_str, out_len) = out_pair(out_str, "out_str", out_len)?;
         let t = text(text_ptr, text_len, "text")?;
         let country = text(country, country_len, "country")?;
         if let Some(phone) = normalize::find_phone(t, country) {
@@ -108,9 +104,7 @@ pub unsafe extern "C" fn cg_normalize_email(
     out_len: *mut usize,
 ) -> cg_status {
     ffi_guard!({
-        clear(out_str);
-        clear(out_len);
-        let (out_str, out_len) = (out(out_str, "out_str")?, out(out_len, "out_len")?);
+        let (out_str, out_len) = out_pair(out_str, "out_str", out_len)?;
         let email = normalize::normalize_email(text(raw, raw_len, "email")?)?;
         give_string(&email.address, out_str, out_len);
         Ok(())
@@ -157,9 +151,7 @@ pub unsafe extern "C" fn cg_normalize_address(
     out_len: *mut usize,
 ) -> cg_status {
     ffi_guard!({
-        clear(out_str);
-        clear(out_len);
-        let (out_str, out_len) = (out(out_str, "out_str")?, out(out_len, "out_len")?);
+        let (out_str, out_len) = out_pair(out_str, "out_str", out_len)?;
         let raw = text(raw, raw_len, "address")?;
         let city = text(city, city_len, "city")?;
         let country = text(country, country_len, "country")?;

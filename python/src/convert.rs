@@ -7,6 +7,7 @@
 //! type is `InvalidOrderType` (an `InvalidOrder` and a `TypeError`); a lone surrogate is
 //! `InvalidInput` with code `invalid_utf8`.
 
+use codguard::record::{HISTORY_FIELDS, ORDER_FIELDS};
 use codguard::{ErrorKind, HistoryRecord, Order, OrderId, Outcome};
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
@@ -61,34 +62,6 @@ pub fn unix_seconds(v: &Bound<'_, PyAny>, what: &str, kind: ErrorKind) -> PyResu
         v,
     ))
 }
-
-/// The fields of an order, then the two a history record adds, as their dict keys.
-const ORDER_FIELDS: [&str; 10] = [
-    "order_id",
-    "placed_at",
-    "name",
-    "phone",
-    "email",
-    "address",
-    "city",
-    "country",
-    "total",
-    "currency",
-];
-const HISTORY_FIELDS: [&str; 12] = [
-    "order_id",
-    "placed_at",
-    "name",
-    "phone",
-    "email",
-    "address",
-    "city",
-    "country",
-    "total",
-    "currency",
-    "outcome",
-    "negotiated",
-];
 
 /// `s` as UTF-8; a lone surrogate (which UTF-8 cannot hold) is `invalid_utf8`, naming `what`.
 pub fn utf8<'a>(s: &'a Bound<'_, PyString>, what: &str) -> PyResult<&'a str> {
@@ -210,7 +183,7 @@ pub fn order(obj: &Bound<'_, PyAny>) -> PyResult<Order> {
     let d = record_dict(obj, "order")?;
     let mut fields = Fields {
         d: &d,
-        names: &ORDER_FIELDS,
+        names: ORDER_FIELDS,
         found: 0,
     };
     let order = order_fields(&mut fields);

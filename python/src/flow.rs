@@ -117,9 +117,9 @@ impl ConfirmationFlow {
     }
 
     /// Feeds one event (a dict: `{"type": "placed" | "tick" | "link_clicked" | "reply" |
-    /// "call_result" | "send_failed" | "delivered" | "delivery_failed", "at": int or aware
-    /// datetime, ...}`) and returns the actions to carry out, in order. Raises InvalidEvent for
-    /// a malformed event (the flow is unchanged then).
+    /// "call_result" | "send_failed" | "send_denied" | "delivered" | "delivery_failed" |
+    /// "returned", "at": int or aware datetime, ...}`) and returns the actions to carry out, in
+    /// order. Raises InvalidEvent for a malformed event (the flow is unchanged then).
     fn handle<'py>(
         &mut self,
         py: Python<'py>,

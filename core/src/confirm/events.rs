@@ -286,6 +286,12 @@ pub enum Event {
         /// Why.
         reason: DeliveryFailure,
     },
+    /// The courier brought a shipped parcel back to the shop (beyond the contract's list): the
+    /// flow ends with `return_to_sender`, whatever it was waiting for.
+    Returned {
+        /// Time.
+        at: i64,
+    },
 }
 
 impl Event {
@@ -300,7 +306,8 @@ impl Event {
             | Event::SendFailed { at, .. }
             | Event::SendDenied { at, .. }
             | Event::Delivered { at }
-            | Event::DeliveryFailed { at, .. } => at,
+            | Event::DeliveryFailed { at, .. }
+            | Event::Returned { at } => at,
         }
     }
 

@@ -76,6 +76,12 @@
 //! `delivered` during `awaiting_reschedule` (the customer met the courier after all) starts the
 //! follow-up; a `delivery_failed` in any other state is ignored.
 //!
+//! `{"type": "returned", "at": T}`: the courier brought the parcel back to the shop (after
+//! failed attempts, or without reporting them). On a confirmed, auto-confirmed or rescheduling
+//! order: `return_to_sender` (`refused` when the failure being rescheduled was a refusal at the
+//! door, else `returned`) and the state `returned`: the reschedule reminders stop and the link
+//! is dead. Before confirmation (nothing was shipped) and after `delivered` it is ignored.
+//!
 //! # What is ignored, what is an error
 //! Every event first does its own work, then fires whatever fell due by its time (as a `tick`
 //! would), so after any event [`ConfirmationFlow::next_deadline`] lies strictly ahead of it.
@@ -407,6 +413,7 @@ impl ConfirmationFlow {
             }
             Event::Delivered { .. } => self.on_delivered(at),
             Event::DeliveryFailed { reason, .. } => self.on_delivery_failed(reason, at, &mut out),
+            Event::Returned { .. } => self.on_returned(&mut out),
         }
         self.data.now = Some(at);
         self.catch_up(at, &mut out);
@@ -616,6 +623,19 @@ impl ConfirmationFlow {
         self.data.base = at;
         self.data.link_expires_at = at.saturating_add(self.data.policy.link_valid_for);
         self.run_from_first(at, out);
+    }
+
+    /// The courier brought a shipped parcel back: `return_to_sender` with the outcome to
+    /// record (`refused` when the failure being rescheduled was a refusal at the door), and the
+    /// flow ends, so no reschedule message or reminder goes out for a parcel already back. A
+    /// parcel is out only once confirmed: before that, and after delivery, it is ignored.
+    fn on_returned(&mut self, out: &mut Vec<FlowAction>) {
+        if matches!(
+            self.data.state,
+            FlowState::Confirmed | FlowState::AutoConfirmed | FlowState::AwaitingReschedule
+        ) {
+            self.return_to_sender(out);
+        }
     }
 
     /// The pending deadline, if any. A message waiting for the end of quiet hours goes out
@@ -899,43 +919,44 @@ impl ConfirmationFlow {
     }
 
     fn confirm(&mut self, details: Details, out: &mut Vec<FlowAction>) {
-        let address_missing = self.take_address(&details);
-        out.push(FlowAction::Confirm {
-            delivery_window: details.delivery_window,
-            address: details.address,
-        });
-        if address_missing {
-            out.push(FlowAction::NotifyCustomerService {
-                reason: NotifyReason::AddressMissing,
-            });
-        }
+        let confirm = |delivery_window, address| FlowAction::Confirm {
+            delivery_window,
+            address,
+        };
+        self.pass_details(details, confirm, out);
         self.data.state = FlowState::Confirmed;
         self.data.send_at = None;
     }
 
     fn reschedule(&mut self, details: Details, out: &mut Vec<FlowAction>) {
-        let address_missing = self.take_address(&details);
-        out.push(FlowAction::RescheduleDelivery {
-            delivery_window: details.delivery_window,
-            address: details.address,
-        });
-        if address_missing {
-            out.push(FlowAction::NotifyCustomerService {
-                reason: NotifyReason::AddressMissing,
-            });
-        }
+        let reschedule = |delivery_window, address| FlowAction::RescheduleDelivery {
+            delivery_window,
+            address,
+        };
+        self.pass_details(details, reschedule, out);
         self.data.reschedules = self.data.reschedules.saturating_add(1);
         self.data.failure = None;
         self.data.state = FlowState::Confirmed;
         self.data.send_at = None;
     }
 
-    /// Notes an address the customer gave; true when one is still missing.
-    fn take_address(&mut self, details: &Details) -> bool {
+    /// Passes the customer's details on in `action` (a confirmation or a new delivery), noting an
+    /// address they gave; then, when the order still has none, asks customer service for it.
+    fn pass_details(
+        &mut self,
+        details: Details,
+        action: impl FnOnce(Option<DeliveryWindow>, Option<String>) -> FlowAction,
+        out: &mut Vec<FlowAction>,
+    ) {
         if details.address.is_some() {
             self.data.address_needed = false;
         }
-        self.data.address_needed
+        out.push(action(details.delivery_window, details.address));
+        if self.data.address_needed {
+            out.push(FlowAction::NotifyCustomerService {
+                reason: NotifyReason::AddressMissing,
+            });
+        }
     }
 
     /// The outcome to record is `refused` when the customer refused the parcel at the door and

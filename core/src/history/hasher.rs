@@ -48,12 +48,12 @@ impl KeyHasher {
     }
 
     /// The SipHash key, to persist with a snapshot.
-    pub fn key(&self) -> (u64, u64) {
+    pub(crate) fn key(&self) -> (u64, u64) {
         (self.k0, self.k1)
     }
 
     /// Hashes a key of `kind` made of `parts` (separated, so ("ab","c") != ("a","bc")).
-    pub fn hash(&self, kind: KeyKind, parts: &[&str]) -> u64 {
+    pub(crate) fn hash(&self, kind: KeyKind, parts: &[&str]) -> u64 {
         let mut h = SipHasher13::new_with_keys(self.k0, self.k1);
         h.write_u8(kind as u8);
         for part in parts {
@@ -84,12 +84,12 @@ impl KeyHasher {
     }
 
     /// The key a phone is filed under.
-    pub fn phone_key(&self, phone: &E164Phone) -> u64 {
+    pub(crate) fn phone_key(&self, phone: &E164Phone) -> u64 {
         self.hash(KeyKind::Phone, &[phone.as_str()])
     }
 
     /// The key an email is filed under, from its canonical match key.
-    pub fn email_key(&self, key: &str) -> u64 {
+    pub(crate) fn email_key(&self, key: &str) -> u64 {
         self.hash(KeyKind::Email, &[key])
     }
 
@@ -97,7 +97,7 @@ impl KeyHasher {
     ///
     /// # Errors
     /// The errors of [`crate::normalize::phone::parse_phone`].
-    pub fn phone_key_of(&self, raw: &str, default_country: &str) -> Result<u64, Error> {
+    pub(crate) fn phone_key_of(&self, raw: &str, default_country: &str) -> Result<u64, Error> {
         Ok(self.phone_key(&normalize::phone::parse_phone(raw, default_country)?.e164))
     }
 
@@ -105,12 +105,12 @@ impl KeyHasher {
     ///
     /// # Errors
     /// The errors of [`crate::normalize::normalize_email`].
-    pub fn email_key_of(&self, raw: &str) -> Result<u64, Error> {
+    pub(crate) fn email_key_of(&self, raw: &str) -> Result<u64, Error> {
         Ok(self.email_key(&normalize::normalize_email(raw)?.key))
     }
 
     /// Hashes a key of `kind` made of 32-bit parts (a door's city, house number, street key).
-    pub fn hash_parts(&self, kind: KeyKind, parts: &[u32]) -> u64 {
+    pub(crate) fn hash_parts(&self, kind: KeyKind, parts: &[u32]) -> u64 {
         let mut h = SipHasher13::new_with_keys(self.k0, self.k1);
         h.write_u8(kind as u8);
         for part in parts {

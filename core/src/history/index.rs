@@ -432,6 +432,7 @@ impl History {
 
     /// Every key hash and string the index holds, for the erasure proofs.
     #[doc(hidden)]
+    #[cfg(feature = "internals")]
     pub fn key_hashes(&self) -> Vec<u64> {
         self.postings.keys().copied().collect()
     }

@@ -22,7 +22,8 @@
 use super::signature::{View, NAME_KEYS};
 use super::switches;
 use crate::assessment::Evidence;
-use crate::normalize::name::keys_similarity;
+use crate::normalize::name::keys_similarity_with;
+use crate::normalize::translit;
 use crate::policy::PolicyConfig;
 
 /// Confidence that two orders are one customer, by the field that tied them.
@@ -183,10 +184,17 @@ impl<'a> LinkRules<'a> {
             return Names::Unknown;
         }
         // Most orders of one customer carry the very same keys: skip the scoring.
-        if a == b || keys_similarity(a, b) >= self.config.name_match_threshold {
+        if a == b {
             return Names::Same;
         }
-        words(a, b)
+        // Each pair of words compared once: the score and the word-by-word reading below ask
+        // about the same pairs several times over.
+        let mut pairs = WordPairs::new(a, b);
+        if keys_similarity_with(a, b, |i, j| pairs.alike(i, j)) >= self.config.name_match_threshold
+        {
+            return Names::Same;
+        }
+        pairs.words()
     }
 
     /// What `a` and `b` have in common.
@@ -411,22 +419,82 @@ fn same_profile(a: &View<'_>, b: &View<'_>) -> bool {
             == (b.phone, b.email, b.city, b.house, b.unit, b.street)
 }
 
-/// What two names that are not one person's by their similarity say, word by word. They are
-/// two people's when they share a word (the family name) and each has a word the other lacks
-/// (the given names differ); a name with a word more (the father's name, a second given name)
-/// may be the same person's shorter or longer name; names that share no word may be one name in
-/// spellings the keys do not see through.
-fn words<K: AsRef<str>>(a: &[K], b: &[K]) -> Names {
-    let found = |word: &K, other: &[K]| other.iter().any(|o| same_word(word.as_ref(), o.as_ref()));
-    let all_a = a.iter().all(|w| found(w, b));
-    let all_b = b.iter().all(|w| found(w, a));
-    if all_a || all_b {
-        Names::Alike
-    } else if a.iter().any(|w| found(w, b)) {
-        Names::Differ
-    } else {
-        Names::Unknown
+/// The words of two names (at most [`NAME_KEYS`] each) and what is known of each pair of them:
+/// each pair is compared at most once, however often the rules ask.
+struct WordPairs<'k, K> {
+    a: &'k [K],
+    b: &'k [K],
+    /// [`translit::alike`] of word `i` of `a` and word `j` of `b`, once computed.
+    alike: [[Option<f64>; NAME_KEYS]; NAME_KEYS],
+    /// [`same_word`] of the two, once computed.
+    same: [[Option<bool>; NAME_KEYS]; NAME_KEYS],
+}
+
+impl<'k, K: AsRef<str>> WordPairs<'k, K> {
+    fn new(a: &'k [K], b: &'k [K]) -> WordPairs<'k, K> {
+        WordPairs {
+            a,
+            b,
+            alike: [[None; NAME_KEYS]; NAME_KEYS],
+            same: [[None; NAME_KEYS]; NAME_KEYS],
+        }
     }
+
+    /// The two words `i` of `a` and `j` of `b` (empty past the end).
+    fn pair(&self, i: usize, j: usize) -> (&'k str, &'k str) {
+        let word = |w: Option<&'k K>| w.map_or("", AsRef::as_ref);
+        (word(self.a.get(i)), word(self.b.get(j)))
+    }
+
+    /// [`translit::alike`] of word `i` of `a` and word `j` of `b`.
+    fn alike(&mut self, i: usize, j: usize) -> f64 {
+        if let Some(Some(known)) = self.alike.get(i).and_then(|row| row.get(j)) {
+            return *known;
+        }
+        let (x, y) = self.pair(i, j);
+        let sim = translit::alike(x, y);
+        if let Some(slot) = self.alike.get_mut(i).and_then(|row| row.get_mut(j)) {
+            *slot = Some(sim);
+        }
+        sim
+    }
+
+    /// [`same_word`] of word `i` of `a` and word `j` of `b`.
+    fn same(&mut self, i: usize, j: usize) -> bool {
+        if let Some(Some(known)) = self.same.get(i).and_then(|row| row.get(j)) {
+            return *known;
+        }
+        let (x, y) = self.pair(i, j);
+        let same = same_word(x, y, || self.alike(i, j));
+        if let Some(slot) = self.same.get_mut(i).and_then(|row| row.get_mut(j)) {
+            *slot = Some(same);
+        }
+        same
+    }
+
+    /// What two names that are not one person's by their similarity say, word by word. They
+    /// are two people's when they share a word (the family name) and each has a word the other
+    /// lacks (the given names differ); a name with a word more (the father's name, a second
+    /// given name) may be the same person's shorter or longer name; names that share no word
+    /// may be one name in spellings the keys do not see through.
+    fn words(&mut self) -> Names {
+        let (la, lb) = (self.a.len(), self.b.len());
+        let all_a = (0..la).all(|i| (0..lb).any(|j| self.same(i, j)));
+        let all_b = (0..lb).all(|j| (0..la).any(|i| self.same(i, j)));
+        if all_a || all_b {
+            Names::Alike
+        } else if (0..la).any(|i| (0..lb).any(|j| self.same(i, j))) {
+            Names::Differ
+        } else {
+            Names::Unknown
+        }
+    }
+}
+
+/// [`WordPairs::words`] of two names.
+#[cfg(test)]
+fn words<K: AsRef<str>>(a: &[K], b: &[K]) -> Names {
+    WordPairs::new(a, b).words()
 }
 
 /// True when two name keys may be one word: the same word in another spelling (one letter
@@ -434,23 +502,54 @@ fn words<K: AsRef<str>>(a: &[K], b: &[K]) -> Names {
 /// initial (which may stand for any word: L. is الأزهر). Only words that cannot be one tell two
 /// people apart: a name compared in a spelling the keys do not see through must not split a
 /// customer in two.
-fn same_word(a: &str, b: &str) -> bool {
+///
+/// `alike` is [`translit::alike`] of the two (asked only when the cheaper tests fail).
+fn same_word(a: &str, b: &str, alike: impl FnOnce() -> f64) -> bool {
     let initial = |k: &str| k.chars().nth(1).is_none();
-    a == b
-        || initial(a)
-        || initial(b)
-        || within(a, b)
-        || within(b, a)
-        || near(a, b)
-        || keys_similarity(&[a], &[b]) >= SAME_WORD
+    if a == b || initial(a) || initial(b) || within(a, b) || within(b, a) || near(a, b) {
+        return true;
+    }
+    let sim = alike();
+    keys_similarity_with(&[a], &[b], |_, _| sim) >= SAME_WORD
 }
 
 /// True when two keys are a letter apart, or a third of their letters (ظ / d, a vowel one
 /// spelling writes and another does not).
 fn near(a: &str, b: &str) -> bool {
-    let distance = strsim::osa_distance(a, b);
     let longer = a.chars().count().max(b.chars().count());
+    // Each edit adds at most one letter the other key lacks and takes away at most one: the
+    // letters that differ bound the distance from below, at a fraction of its cost.
+    let differ = letters_apart(a, b);
+    if differ > 1 && 3 * differ > longer {
+        return false;
+    }
+    let distance = strsim::osa_distance(a, b);
     distance <= 1 || 3 * distance <= longer
+}
+
+/// How many letters of one key (counted with repeats) the other lacks, the larger of the two
+/// counts: a lower bound of their edit distance (see [`near`]).
+fn letters_apart(a: &str, b: &str) -> usize {
+    const MAX: usize = 32;
+    let mut rest = [None::<char>; MAX];
+    let mut len = 0;
+    for (slot, c) in rest.iter_mut().zip(b.chars()) {
+        *slot = Some(c);
+        len += 1;
+    }
+    if b.chars().nth(MAX).is_some() || a.chars().nth(MAX).is_some() {
+        // Longer than any name key: no shortcut.
+        return 0;
+    }
+    let mut only_a = 0;
+    for c in a.chars() {
+        match rest[..len].iter_mut().find(|r| **r == Some(c)) {
+            Some(r) => *r = None,
+            None => only_a += 1,
+        }
+    }
+    let only_b = rest[..len].iter().filter(|r| r.is_some()).count();
+    only_a.max(only_b)
 }
 
 /// True when the letters of `short` appear in `long`, in order.
@@ -496,6 +595,23 @@ mod tests {
         for (a, b) in one_or_unknown {
             assert_ne!(words(&keys(a), &keys(b)), Names::Differ, "{a} / {b}");
         }
+    }
+
+    #[test]
+    fn the_letters_apart_never_exceed_the_edit_distance() {
+        let words = [
+            "mhmd", "mhamed", "mohamed", "ahmd", "hmd", "tazi", "ettazi", "ztai", "aab", "aba",
+            "baa", "b", "", "idrissi", "drissi", "youssef", "yusuf", "ab", "ba",
+        ];
+        let mut apart = 0;
+        for a in words {
+            for b in words {
+                let bound = letters_apart(a, b);
+                assert!(bound <= strsim::osa_distance(a, b), "{a} / {b}");
+                apart += usize::from(bound > 1);
+            }
+        }
+        assert!(apart > 0, "the bound never rules a pair out");
     }
 
     #[test]

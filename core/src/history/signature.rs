@@ -158,6 +158,7 @@ impl Signature {
     }
 
     /// The view the linking rules read.
+    #[cfg(feature = "internals")]
     pub fn view(&self) -> View<'_> {
         self.map_names(|key| NameRef::unstored(key))
     }

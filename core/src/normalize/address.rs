@@ -497,8 +497,10 @@ struct Reading<'a> {
 }
 
 /// Reads `tokens` left to right into `out` (street, house number, district, landmark) and the
-/// returned [`Reading`]. One pass with a little state: each arm is one kind of token, and
-/// splitting them apart would only pass the same state around (hence over 80 lines).
+/// returned [`Reading`]. One pass with a little state: each arm is one kind of token. It stays
+/// one function because every arm reads and moves the same state (the street's segment, whether
+/// it closed, whether a number was seen, the index): split apart, the arms would pass all of it
+/// around and the order of the checks, which is the grammar, would no longer read in one place.
 fn read_tokens<'a>(tokens: &mut [Token<'a>], out: &mut NormalizedAddress) -> Reading<'a> {
     let mut r = Reading::default();
     let mut street_seg: Option<usize> = None;
@@ -520,23 +522,7 @@ fn read_tokens<'a>(tokens: &mut [Token<'a>], out: &mut NormalizedAddress) -> Rea
         let next = tokens.get(i + 1).copied();
         let next_number = next.filter(|n| n.kind == Kind::Number).map(|n| n.text);
         if let Some(len) = landmark_at(tokens, i) {
-            // The landmark runs to the end of its segment or the next unit/district marker.
-            let mut end = i + len;
-            while tokens.get(end).is_some_and(|t| {
-                t.seg == tok.seg
-                    && !matches!(
-                        t.kind,
-                        Kind::Marker(
-                            Class::District
-                                | Class::Unit
-                                | Class::Floor
-                                | Class::Building
-                                | Class::Complex
-                        )
-                    )
-            }) {
-                end += 1;
-            }
+            let end = landmark_end(tokens, i + len, tok.seg);
             if out.landmark.is_none() {
                 out.landmark = Some(join_texts(tokens.get(i..end).unwrap_or_default()));
             }
@@ -709,6 +695,23 @@ fn read_tokens<'a>(tokens: &mut [Token<'a>], out: &mut NormalizedAddress) -> Rea
         i += 1;
     }
     r
+}
+
+/// Where a landmark that reaches `from` ends: the end of its segment `seg` or the next unit,
+/// district or building marker.
+fn landmark_end(tokens: &[Token<'_>], mut from: usize, seg: usize) -> usize {
+    while tokens.get(from).is_some_and(|t| {
+        t.seg == seg
+            && !matches!(
+                t.kind,
+                Kind::Marker(
+                    Class::District | Class::Unit | Class::Floor | Class::Building | Class::Complex
+                )
+            )
+    }) {
+        from += 1;
+    }
+    from
 }
 
 /// Reads the complex named by the marker at `i` (résidence, cité, douar, a named building):

@@ -171,48 +171,7 @@ fn keys_of(tokens: &[String]) -> Vec<String> {
         let key = match particles.get(token) {
             Some(Particle::Article) if i < words.len() => continue,
             Some(&p @ (Particle::Ben | Particle::Abd | Particle::Bou | Particle::Ait)) => {
-                // An article between the particle and the name ("abd el rahman") goes too.
-                if words
-                    .get(i)
-                    .is_some_and(|t| particles.get(*t) == Some(&Particle::Article))
-                    && i + 1 < words.len()
-                {
-                    i += 1;
-                }
-                let particle_key = |p: Particle, arabic: bool| {
-                    if p == Particle::Ben {
-                        translit::optional_key(p.canonical(arabic))
-                    } else {
-                        translit::key(p.canonical(arabic))
-                    }
-                };
-                match words.get(i) {
-                    Some(next) => {
-                        let arabic = is_arabic(next);
-                        let mut key = particle_key(p, arabic);
-                        // Ibn Abd al-Latif: a particle after a particle glues on too.
-                        while let (Some(&q @ (Particle::Abd | Particle::Bou)), true) = (
-                            words.get(i).and_then(|w| particles.get(*w)),
-                            i + 1 < words.len(),
-                        ) {
-                            key.push_str(&particle_key(q, arabic));
-                            i += 1;
-                            if words
-                                .get(i)
-                                .is_some_and(|t| particles.get(*t) == Some(&Particle::Article))
-                                && i + 1 < words.len()
-                            {
-                                i += 1;
-                            }
-                        }
-                        if let Some(name) = words.get(i) {
-                            key.push_str(&translit::key(name));
-                        }
-                        i += 1;
-                        key
-                    }
-                    None => translit::key(p.canonical(is_arabic(token))),
-                }
+                particle_run(&words, &mut i, p, token, particles)
             }
             _ => {
                 if let Some(head) = split_addin(token, particles) {
@@ -233,6 +192,56 @@ fn keys_of(tokens: &[String]) -> Vec<String> {
     }
     keys.sort();
     keys
+}
+
+/// The key of the particle `p` (read from `token`) glued to the keys of what follows it from
+/// `words[*i]`: an article after it, particles after it (Ibn Abd al-Latif) and the name they
+/// qualify. Moves `*i` past them.
+fn particle_run(
+    words: &[&str],
+    i: &mut usize,
+    p: Particle,
+    token: &str,
+    particles: &FxHashMap<String, Particle>,
+) -> String {
+    let article_then_more = |i: usize| {
+        words
+            .get(i)
+            .is_some_and(|t| particles.get(*t) == Some(&Particle::Article))
+            && i + 1 < words.len()
+    };
+    // An article between the particle and the name ("abd el rahman") goes too.
+    if article_then_more(*i) {
+        *i += 1;
+    }
+    let particle_key = |p: Particle, arabic: bool| {
+        if p == Particle::Ben {
+            translit::optional_key(p.canonical(arabic))
+        } else {
+            translit::key(p.canonical(arabic))
+        }
+    };
+    let Some(next) = words.get(*i) else {
+        return translit::key(p.canonical(is_arabic(token)));
+    };
+    let arabic = is_arabic(next);
+    let mut key = particle_key(p, arabic);
+    // Ibn Abd al-Latif: a particle after a particle glues on too.
+    while let (Some(&q @ (Particle::Abd | Particle::Bou)), true) = (
+        words.get(*i).and_then(|w| particles.get(*w)),
+        *i + 1 < words.len(),
+    ) {
+        key.push_str(&particle_key(q, arabic));
+        *i += 1;
+        if article_then_more(*i) {
+            *i += 1;
+        }
+    }
+    if let Some(name) = words.get(*i) {
+        key.push_str(&translit::key(name));
+    }
+    *i += 1;
+    key
 }
 
 /// Apostrophes and letter marks people put inside one word (M'hamed, Tal'at, ʿAli) and the
@@ -353,25 +362,26 @@ fn match_split<S: AsRef<str>>(x: &[S], y: &[S], gx: &mut [f64], gy: &mut [f64]) 
     }
 }
 
-/// Pairs free keys of `a` and `b` whose likeness passes `accept`, best first for each key of
-/// `a`, and marks them covered by that likeness.
-fn match_alike<S: AsRef<str>>(
-    a: &[S],
-    b: &[S],
+/// Pairs free keys of `a` (`len_a` of them) and `b` (`len_b`) whose likeness (`alike(i, j)`,
+/// [`translit::alike`] of key `i` of `a` and key `j` of `b`) passes `accept`, best first for each
+/// key of `a`, and marks them covered by that likeness.
+fn match_alike(
+    (len_a, len_b): (usize, usize),
     got_a: &mut [f64],
     got_b: &mut [f64],
     accept: impl Fn(f64) -> bool,
+    alike: &mut impl FnMut(usize, usize) -> f64,
 ) {
-    for (i, ka) in a.iter().enumerate() {
+    for i in 0..len_a {
         if got_a.get(i) != Some(&0.0) {
             continue;
         }
         let mut best: Option<(usize, f64)> = None;
-        for (j, kb) in b.iter().enumerate() {
+        for j in 0..len_b {
             if got_b.get(j) != Some(&0.0) {
                 continue;
             }
-            let sim = translit::alike(ka.as_ref(), kb.as_ref());
+            let sim = alike(i, j);
             if accept(sim) && best.is_none_or(|(_, s)| sim > s) {
                 best = Some((j, sim));
             }
@@ -384,8 +394,13 @@ fn match_alike<S: AsRef<str>>(
     }
 }
 
-/// How much of each side's keys the other side covers, in [0, 1] each.
-fn coverage<S: AsRef<str>>(a: &[S], b: &[S]) -> (f64, f64) {
+/// How much of each side's keys the other side covers, in [0, 1] each (`alike` as in
+/// [`match_alike`]).
+fn coverage<S: AsRef<str>>(
+    a: &[S],
+    b: &[S],
+    alike: &mut impl FnMut(usize, usize) -> f64,
+) -> (f64, f64) {
     let mut got_a = vec![0.0f64; a.len()];
     let mut got_b = vec![0.0f64; b.len()];
     // Equal keys (the common case: one script, one spelling).
@@ -398,13 +413,14 @@ fn coverage<S: AsRef<str>>(a: &[S], b: &[S]) -> (f64, f64) {
             }
         }
     }
+    let lens = (a.len(), b.len());
     // Spellings of one word (in either script).
-    match_alike(a, b, &mut got_a, &mut got_b, |s| s >= 1.0);
+    match_alike(lens, &mut got_a, &mut got_b, |s| s >= 1.0, alike);
     // One key on one side written as two words on the other (Fatimazahra / Fatima Zahra).
     match_split(a, b, &mut got_a, &mut got_b);
     match_split(b, a, &mut got_b, &mut got_a);
     // One typo in a long key.
-    match_alike(a, b, &mut got_a, &mut got_b, |s| s >= 0.8);
+    match_alike(lens, &mut got_a, &mut got_b, |s| s >= 0.8, alike);
     let mean = |v: &[f64]| v.iter().sum::<f64>() / v.len().max(1) as f64;
     (mean(&got_a), mean(&got_b))
 }
@@ -430,10 +446,24 @@ pub fn name_similarity(a: &NormalizedName, b: &NormalizedName) -> f64 {
 
 /// [`name_similarity`] over bare key lists (what the history index stores).
 pub fn keys_similarity<S: AsRef<str>>(ka: &[S], kb: &[S]) -> f64 {
+    keys_similarity_with(ka, kb, |i, j| match (ka.get(i), kb.get(j)) {
+        (Some(x), Some(y)) => translit::alike(x.as_ref(), y.as_ref()),
+        _ => 0.0,
+    })
+}
+
+/// [`keys_similarity`] with the likeness of key `i` of `ka` and key `j` of `kb` given by
+/// `alike(i, j)` (it must be [`translit::alike`] of the two): for a caller that compares the
+/// same words again and again and remembers their likeness.
+pub(crate) fn keys_similarity_with<S: AsRef<str>>(
+    ka: &[S],
+    kb: &[S],
+    mut alike: impl FnMut(usize, usize) -> f64,
+) -> f64 {
     if ka.is_empty() || kb.is_empty() {
         return 0.0;
     }
-    let (cov_a, cov_b) = coverage(ka, kb);
+    let (cov_a, cov_b) = coverage(ka, kb, &mut alike);
     let (short, long) = match ka.len().cmp(&kb.len()) {
         std::cmp::Ordering::Less => (cov_a, cov_b),
         std::cmp::Ordering::Greater => (cov_b, cov_a),

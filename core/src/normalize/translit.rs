@@ -152,6 +152,47 @@ fn letter_bits(letters: &str) -> u64 {
         .fold(0, |m, i| m | (1u64 << i))
 }
 
+/// Adds a base for each Latin spelling of `data/name_letters.tsv` to `bases`; returns the
+/// spellings with their bases, longest first.
+fn latin_spellings(bases: &mut Vec<Base>) -> Vec<(&'static str, usize)> {
+    let mut latin = Vec::new();
+    for [kind, spelling, letters, flags] in
+        crate::data::rows(include_str!("../../data/name_letters.tsv"))
+    {
+        let mask = letter_bits(&letters.replace(' ', ""));
+        latin.push((spelling, bases.len()));
+        bases.push(Base {
+            mask,
+            vowel: kind == "V",
+            long: flags.contains("long"),
+            // Set below, once every spelling is known.
+            split: u64::from(flags.contains("split")),
+            split2: 0,
+            free: false,
+            arabic: false,
+            label: spelling,
+        });
+    }
+    let mask_of = |bases: &[Base], p: Option<&str>| {
+        latin
+            .iter()
+            .find(|(s, _)| p == Some(*s))
+            .and_then(|&(_, b)| bases.get(b))
+            .map_or(0, |b| b.mask)
+    };
+    for &(spelling, b) in &latin {
+        if bases.get(b).is_some_and(|base| base.split != 0) {
+            let first = mask_of(bases, spelling.get(..1));
+            let second = mask_of(bases, spelling.get(1..));
+            if let Some(base) = bases.get_mut(b) {
+                (base.split, base.split2) = (first, second);
+            }
+        }
+    }
+    latin.sort_by_key(|(s, _)| std::cmp::Reverse(s.len()));
+    latin
+}
+
 fn table() -> &'static Table {
     static TABLE: OnceLock<Table> = OnceLock::new();
     TABLE.get_or_init(|| {
@@ -167,41 +208,7 @@ fn table() -> &'static Table {
                 ..Base::default()
             },
         ];
-        let mut latin = Vec::new();
-        for [kind, spelling, letters, flags] in
-            crate::data::rows(include_str!("../../data/name_letters.tsv"))
-        {
-            let mask = letter_bits(&letters.replace(' ', ""));
-            latin.push((spelling, bases.len()));
-            bases.push(Base {
-                mask,
-                vowel: kind == "V",
-                long: flags.contains("long"),
-                // Set below, once every spelling is known.
-                split: u64::from(flags.contains("split")),
-                split2: 0,
-                free: false,
-                arabic: false,
-                label: spelling,
-            });
-        }
-        let mask_of = |bases: &[Base], p: Option<&str>| {
-            latin
-                .iter()
-                .find(|(s, _)| p == Some(*s))
-                .and_then(|&(_, b)| bases.get(b))
-                .map_or(0, |b| b.mask)
-        };
-        for &(spelling, b) in &latin {
-            if bases.get(b).is_some_and(|base| base.split != 0) {
-                let first = mask_of(&bases, spelling.get(..1));
-                let second = mask_of(&bases, spelling.get(1..));
-                if let Some(base) = bases.get_mut(b) {
-                    (base.split, base.split2) = (first, second);
-                }
-            }
-        }
-        latin.sort_by_key(|(s, _)| std::cmp::Reverse(s.len()));
+        let latin = latin_spellings(&mut bases);
         let mut arabic = FxHashMap::default();
         for (i, (at, c)) in LETTERS.char_indices().enumerate() {
             arabic.insert(c, bases.len());
@@ -226,57 +233,7 @@ fn table() -> &'static Table {
             });
         }
         bases.truncate(BASES);
-        let vowel_letters = letter_bits(VOWEL_LETTERS);
-        let final_extra = |base: &Base| {
-            FINAL_EXTRA
-                .iter()
-                .filter(|(c, _)| base.arabic && base.mask == letter_bits(&c.to_string()))
-                .fold(0, |m, (_, extra)| m | letter_bits(extra))
-        };
-        let mut syms = vec![Sym::default(); BASES * CONTEXTS];
-        for (b, base) in bases.iter().enumerate() {
-            for (c, context) in [
-                Context::Normal,
-                Context::Optional,
-                Context::Initial,
-                Context::InitialOptional,
-                Context::Final,
-                Context::FinalSilent,
-                Context::FinalH,
-                Context::Long,
-                Context::Doubled,
-            ]
-            .into_iter()
-            .enumerate()
-            {
-                let (extra, skip) = match context {
-                    Context::Normal => (0, u8::from(!base.free && (!base.vowel || base.long))),
-                    Context::Optional => (0, 0),
-                    Context::Initial => (letter_bits(INITIAL_EXTRA), 1),
-                    Context::InitialOptional => (letter_bits(INITIAL_EXTRA), 0),
-                    // A final ع stays free to leave out (Rabi = ربيع).
-                    Context::Final => (final_extra(base), u8::from(!base.free)),
-                    Context::FinalSilent => (0, 0),
-                    Context::FinalH => (letter_bits(FINAL_H_EXTRA), 1),
-                    Context::Long => (0, 1),
-                    Context::Doubled => (0, u8::from(!base.vowel || base.long)),
-                };
-                if let Some(sym) = syms.get_mut(b + BASES * c) {
-                    *sym = Sym {
-                        mask: base.mask | extra,
-                        split: base.split,
-                        split2: base.split2,
-                        skip: if b == CARET { 0 } else { skip },
-                        consonant: base.mask & !vowel_letters != 0 && !base.vowel,
-                        // A final ه writes a vowel too (Taha = طه, Abdou = عبده).
-                        vowel: (base.vowel || (context == Context::Final && base.arabic))
-                            && b != CARET,
-                        doubled: context == Context::Doubled,
-                        arabic: base.arabic,
-                    };
-                }
-            }
-        }
+        let syms = syms_of(&bases);
         let mut by_first = vec![Vec::new(); 128];
         for &(spelling, b) in &latin {
             if let Some(list) = spelling
@@ -295,6 +252,62 @@ fn table() -> &'static Table {
             run_free: letter_bits("اعء"),
         }
     })
+}
+
+/// Every base in every context: the symbols the alignment compares, at
+/// `base + BASES * context`.
+fn syms_of(bases: &[Base]) -> Vec<Sym> {
+    let vowel_letters = letter_bits(VOWEL_LETTERS);
+    let final_extra = |base: &Base| {
+        FINAL_EXTRA
+            .iter()
+            .filter(|(c, _)| base.arabic && base.mask == letter_bits(&c.to_string()))
+            .fold(0, |m, (_, extra)| m | letter_bits(extra))
+    };
+    let mut syms = vec![Sym::default(); BASES * CONTEXTS];
+    for (b, base) in bases.iter().enumerate() {
+        for (c, context) in [
+            Context::Normal,
+            Context::Optional,
+            Context::Initial,
+            Context::InitialOptional,
+            Context::Final,
+            Context::FinalSilent,
+            Context::FinalH,
+            Context::Long,
+            Context::Doubled,
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            let (extra, skip) = match context {
+                Context::Normal => (0, u8::from(!base.free && (!base.vowel || base.long))),
+                Context::Optional => (0, 0),
+                Context::Initial => (letter_bits(INITIAL_EXTRA), 1),
+                Context::InitialOptional => (letter_bits(INITIAL_EXTRA), 0),
+                // A final ع stays free to leave out (Rabi = ربيع).
+                Context::Final => (final_extra(base), u8::from(!base.free)),
+                Context::FinalSilent => (0, 0),
+                Context::FinalH => (letter_bits(FINAL_H_EXTRA), 1),
+                Context::Long => (0, 1),
+                Context::Doubled => (0, u8::from(!base.vowel || base.long)),
+            };
+            if let Some(sym) = syms.get_mut(b + BASES * c) {
+                *sym = Sym {
+                    mask: base.mask | extra,
+                    split: base.split,
+                    split2: base.split2,
+                    skip: if b == CARET { 0 } else { skip },
+                    consonant: base.mask & !vowel_letters != 0 && !base.vowel,
+                    // A final ه writes a vowel too (Taha = طه, Abdou = عبده).
+                    vowel: (base.vowel || (context == Context::Final && base.arabic)) && b != CARET,
+                    doubled: context == Context::Doubled,
+                    arabic: base.arabic,
+                };
+            }
+        }
+    }
+    syms
 }
 
 impl Table {
@@ -443,10 +456,10 @@ fn arabic_key(word: &str, out: &mut String) {
 /// Sun letters: an article before them is assimilated (et-tazi, ez-zahra) and written doubled.
 const SUN: &[u8] = b"tdrzsn";
 
-fn latin_key(word: &str, glued: bool, out: &mut String) {
-    let t = table();
+/// A Latin word read as units: (base, start byte, raw length, doubled), a doubled consonant
+/// being one unit.
+fn latin_units(word: &str, t: &Table) -> Vec<(usize, usize, usize, bool)> {
     let bytes = word.as_bytes();
-    // Units: (base, start byte, raw length, doubled).
     let mut units: Vec<(usize, usize, usize, bool)> = Vec::with_capacity(word.len());
     let mut i = 0;
     while i < bytes.len() {
@@ -493,6 +506,12 @@ fn latin_key(word: &str, glued: bool, out: &mut String) {
         }
         i += len;
     }
+    units
+}
+
+fn latin_key(word: &str, glued: bool, out: &mut String) {
+    let t = table();
+    let units = latin_units(word, t);
     let is_vowel = |u: Option<&(usize, usize, usize, bool)>| {
         u.is_some_and(|u| t.bases.get(u.0).is_some_and(|b| b.vowel))
     };
@@ -628,6 +647,10 @@ pub fn distance_within(a: &str, b: &str, limit: u8) -> u8 {
     let lb = decode(b, &mut sb);
     let (sa, sb) = (&sa[..la], &sb[..lb]);
     let free = table().run_free;
+    // Most words compared are different words: their letters alone show it, before aligning.
+    if cost_bound(sa, sb, free) > limit {
+        return limit.saturating_add(1);
+    }
     // d[i][j]: the cost of aligning the first i classes of `a` with the first j of `b`.
     let mut d = [[0u8; MAX_LEN + 1]; MAX_LEN + 1];
     for j in 1..=lb {
@@ -665,6 +688,26 @@ pub fn distance_within(a: &str, b: &str, limit: u8) -> u8 {
         }
     }
     d[la][lb]
+}
+
+/// A lower bound of the cost of aligning `sa` with `sb`, from their letters alone: a class that
+/// costs something to leave out and shares no letter with anything of the other side (nor with
+/// what its digraphs, or the other side's, write, nor with ا ع ء) can neither stand for a class
+/// of the other side nor belong to a run one of them writes, so every alignment pays for it,
+/// one at least for each such class of the side that has more of them (a substitution pays
+/// for one of each side at once).
+fn cost_bound(sa: &[Sym], sb: &[Sym], free: u64) -> u8 {
+    let reach = |side: &[Sym]| {
+        side.iter()
+            .fold(free, |bits, y| bits | y.mask | y.split | y.split2)
+    };
+    let stranded = |side: &[Sym], other: u64| {
+        side.iter()
+            .filter(|x| x.skip > 0 && (x.mask | x.split) & other == 0)
+            .count()
+    };
+    let count = stranded(sa, reach(sb)).max(stranded(sb, reach(sa)));
+    u8::try_from(count).unwrap_or(u8::MAX)
 }
 
 /// True when class `x` may write the classes of `run` together: a digraph its two letters
@@ -721,6 +764,90 @@ pub fn alike(a: &str, b: &str) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_letter_bound_never_exceeds_the_cost() {
+        let words = [
+            "mohamed",
+            "محمد",
+            "muhammad",
+            "mhamed",
+            "ahmed",
+            "احمد",
+            "hamid",
+            "حميد",
+            "alaoui",
+            "العلوي",
+            "lazhar",
+            "الازهر",
+            "dhaoui",
+            "الضاوي",
+            "tazi",
+            "ettazi",
+            "تازي",
+            "khalid",
+            "خالد",
+            "fatima",
+            "فاطمة",
+            "fatimazahra",
+            "zahra",
+            "زهرة",
+            "youssef",
+            "yusuf",
+            "يوسف",
+            "othmane",
+            "osman",
+            "عثمان",
+            "bouguerra",
+            "بوقرة",
+            "qahtani",
+            "القحطاني",
+            "fahd",
+            "فهد",
+            "mashael",
+            "مشاعل",
+            "ogaili",
+            "العجيلي",
+            "gamal",
+            "جمال",
+            "ragab",
+            "رجب",
+            "oussama",
+            "أسامة",
+            "chaoui",
+            "الشاوي",
+            "abdelhafid",
+            "عبد الحفيظ",
+            "lirki",
+            "x",
+            "q",
+            "ع",
+            "ااا",
+            "zzzzzzzzzzzzzzzzzzzzzzzzzzzzzz",
+        ];
+        let keys: Vec<String> = words.iter().map(|w| key(w)).collect();
+        let table = table();
+        let mut ruled_out = 0;
+        for a in &keys {
+            for b in &keys {
+                let full = distance(a, b);
+                let mut sa = [Sym::default(); MAX_LEN];
+                let mut sb = [Sym::default(); MAX_LEN];
+                let (la, lb) = (decode(a, &mut sa), decode(b, &mut sb));
+                let bound = cost_bound(&sa[..la], &sb[..lb], table.run_free);
+                assert!(bound <= full, "{a} / {b}: bound {bound} > cost {full}");
+                ruled_out += usize::from(bound > 1);
+                for limit in 0..3 {
+                    let within = distance_within(a, b, limit);
+                    assert_eq!(within <= limit, full <= limit, "{a} / {b} at {limit}");
+                    if full <= limit {
+                        assert_eq!(within, full, "{a} / {b} at {limit}");
+                    }
+                }
+            }
+        }
+        assert!(ruled_out > 0, "the bound never rules a pair out");
+    }
 
     fn same(a: &str, b: &str) -> bool {
         alike(&key(a), &key(b)) >= 0.8

@@ -18,6 +18,8 @@
 
 mod wire;
 
+pub use wire::{HISTORY_FIELDS, ORDER_FIELDS};
+
 use std::sync::OnceLock;
 
 use serde::{Deserialize, Serialize};

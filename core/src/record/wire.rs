@@ -16,7 +16,7 @@ use super::{
     check_order_id, check_text, country_code, HistoryRecord, Order, OrderId, Outcome, COUNTRY_RULE,
 };
 
-/// A field of the wire format; its discriminant is its index in [`NAMES`].
+/// A field of the wire format; its discriminant is its index in [`HISTORY_FIELDS`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Field {
     OrderId,
@@ -34,7 +34,7 @@ enum Field {
 }
 
 impl Field {
-    /// Every field, an order's first; an order has the first [`ORDER_FIELDS`].
+    /// Every field, an order's first ([`ORDER_FIELDS`]).
     const ALL: [Field; 12] = [
         Field::OrderId,
         Field::PlacedAt,
@@ -51,12 +51,12 @@ impl Field {
     ];
 
     fn name(self) -> &'static str {
-        NAMES.get(self as usize).copied().unwrap_or("?")
+        HISTORY_FIELDS.get(self as usize).copied().unwrap_or("?")
     }
 }
 
-/// The field names, in [`Field::ALL`] order.
-const NAMES: [&str; 12] = [
+/// The keys of a history record, in the order of the contract's tables: an order's first.
+pub const HISTORY_FIELDS: [&str; 12] = [
     "order_id",
     "placed_at",
     "name",
@@ -71,8 +71,8 @@ const NAMES: [&str; 12] = [
     "negotiated",
 ];
 
-/// How many of [`NAMES`] an order has.
-const ORDER_FIELDS: usize = 10;
+/// The keys of an order: the first ten of [`HISTORY_FIELDS`].
+pub const ORDER_FIELDS: &[&str] = HISTORY_FIELDS.split_at(10).0;
 
 /// A JSON value as read, before its field says what it must be.
 enum Value {
@@ -177,7 +177,7 @@ impl Visitor<'_> for Key {
     }
 
     fn visit_str<E: de::Error>(self, key: &str) -> Result<Field, E> {
-        let names = NAMES.get(..self.fields).unwrap_or(&NAMES);
+        let names = HISTORY_FIELDS.get(..self.fields).unwrap_or(&HISTORY_FIELDS);
         match names.iter().position(|n| *n == key) {
             Some(i) => Ok(Field::ALL.get(i).copied().unwrap_or(Field::OrderId)),
             None => Err(E::unknown_field(key, names)),
@@ -278,17 +278,17 @@ impl Fields {
     }
 }
 
-/// Reads an order (`fields` = [`ORDER_FIELDS`]) or a history record (all fields) from a map.
+/// Reads an order (`fields` = `ORDER_FIELDS.len()`) or a history record (all fields) from a map.
 struct RecordVisitor {
     fields: usize,
 }
 
 impl RecordVisitor {
     const ORDER: RecordVisitor = RecordVisitor {
-        fields: ORDER_FIELDS,
+        fields: ORDER_FIELDS.len(),
     };
     const HISTORY: RecordVisitor = RecordVisitor {
-        fields: NAMES.len(),
+        fields: HISTORY_FIELDS.len(),
     };
 }
 
@@ -296,7 +296,7 @@ impl<'de> Visitor<'de> for RecordVisitor {
     type Value = Fields;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(if self.fields == ORDER_FIELDS {
+        f.write_str(if self.fields == ORDER_FIELDS.len() {
             "an order (a JSON object)"
         } else {
             "a history record (a JSON object)"
@@ -305,7 +305,7 @@ impl<'de> Visitor<'de> for RecordVisitor {
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Fields, A::Error> {
         let mut out = Fields::default();
-        let mut seen = [false; NAMES.len()];
+        let mut seen = [false; HISTORY_FIELDS.len()];
         let mut bad_value: Option<String> = None;
         while let Some(field) = map.next_key_seed(Key {
             fields: self.fields,
@@ -325,7 +325,7 @@ impl<'de> Visitor<'de> for RecordVisitor {
         if let Some(why) = bad_value {
             return Err(de::Error::custom(why));
         }
-        let required: &[Field] = if self.fields == ORDER_FIELDS {
+        let required: &[Field] = if self.fields == ORDER_FIELDS.len() {
             &[Field::OrderId, Field::PlacedAt, Field::Country]
         } else {
             &[

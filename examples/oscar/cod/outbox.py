@@ -54,11 +54,13 @@ def _record(msg: OutboxMessage, status: str, provider_id: str = "", error: str =
         msg.save(update_fields=["status", "provider_id", "error", "lease_until", "sent_at"])
 
 
-def send_pending(sender: Sender, at: int | None = None, lease: int | None = None, limit: int = 1000) -> Counter:
+def send_pending(
+    sender: Sender, at: int | None = None, lease: int | None = None, limit: int = 1000
+) -> Counter[str]:
     """Sends what is due; counts of what happened (sent, recovered, failed, unknown)."""
     at = services.now() if at is None else at
     lease = settings.COD_SEND_LEASE if lease is None else lease
-    counts: Counter = Counter()
+    counts: Counter[str] = Counter()
     seen: set[int] = set()
     while sum(counts.values()) < limit:
         msg, uncertain = _claim(at, lease)

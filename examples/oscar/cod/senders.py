@@ -105,11 +105,16 @@ class HttpSender:
             req.add_header("Content-Type", "application/json")
         try:
             with urllib.request.urlopen(req, timeout=self.timeout) as resp:
-                return json.loads(resp.read() or b"{}")
+                answer = json.loads(resp.read() or b"{}")
         except urllib.error.HTTPError as e:
             if 400 <= e.code < 500 and e.code not in (408, 429):
                 raise PermanentError(f"gateway refused the message: HTTP {e.code}") from e
             raise
+        if not isinstance(answer, dict):
+            # Whatever the gateway meant, the outcome is unknown: the message stays "sending"
+            # and the next run asks the gateway before sending it again.
+            raise ValueError("the gateway's answer is not a JSON object")
+        return answer
 
     def send(self, message: Any) -> str:
         answer = self._request("POST", "/messages", _payload(message))

@@ -7,10 +7,10 @@ what it answers and stores the new snapshot, all in the caller's database transa
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import time
 import uuid
-from datetime import date
 from typing import Any
 
 import codguard
@@ -72,9 +72,44 @@ def codguard_order(order: Any) -> dict[str, Any]:
     }
 
 
+# What the history records for each of the flow's cancellation reasons (docs/flow.md): the
+# customer's own cancellation is `cancelled`; every other one is an order the shop cancelled
+# without a confirmation (`unconfirmed`), the shop's refusal at checkout (`rejected`) included,
+# so that the customer's next order sees it instead of a `pending` order that never ends.
+CANCEL_OUTCOME = {
+    "cancelled_by_customer": "cancelled",
+    "unconfirmed": "unconfirmed",
+    "rejected": "unconfirmed",
+    "unpaid": "unconfirmed",
+    "no_contact": "unconfirmed",
+}
+
+# What the history records when the courier reports a failed attempt: the contract's word for
+# it. The order's final outcome replaces it (delivered after a new window, or the outcome of
+# `return_to_sender`). A postponement (the customer asked for another day) has no word of its
+# own: the order stays `confirmed`.
+FAILURE_OUTCOME = {
+    "unreachable": "unreachable",
+    "address_problem": "unreachable",
+    "refused": "refused",
+    "postponed": None,
+}
+
+
 def set_status(order: Any, status: str) -> None:
+    """Sets the order's status for codguard's reasons (the receiver of oscar's status signal
+    leaves these alone: it reacts only to a status staff set by hand)."""
     if order.status != status:
-        order.set_status(status)
+        order._cod_status_from_codguard = True
+        try:
+            order.set_status(status)
+        finally:
+            order._cod_status_from_codguard = False
+
+
+def record_outcome(order: Any, outcome: str) -> None:
+    """The order's outcome in codguard's history (what the customer's next order sees)."""
+    store().record_outcome(str(order.number), outcome)
 
 
 @transaction.atomic
@@ -178,17 +213,13 @@ def carry_out(
             _take_window(row, a)
             set_status(order, CONFIRMED)
             if kind == "confirm":
-                store().record_outcome(str(order.number), "confirmed")
+                record_outcome(order, "confirmed")
         elif kind == "return_to_sender":
             set_status(order, REFUSED if a["outcome"] == "refused" else RETURNED)
-            store().record_outcome(str(order.number), a["outcome"])
+            record_outcome(order, a["outcome"])
         elif kind == "cancel":
             set_status(order, CANCELLED)
-            outcome = {"cancelled_by_customer": "cancelled", "rejected": None}.get(a["reason"], "unconfirmed")
-            # A rejected order stays pending in the history: the shop refused it, the customer
-            # did nothing yet.
-            if outcome:
-                store().record_outcome(str(order.number), outcome)
+            record_outcome(order, CANCEL_OUTCOME.get(a["reason"], "unconfirmed"))
         elif kind == "notify_customer_service":
             reason = a["reason"]
             note = ""
@@ -206,7 +237,7 @@ def carry_out(
 def _take_window(row: Flow, action: dict[str, Any]) -> None:
     window = action.get("delivery_window")
     if window:
-        row.delivery_day = date.fromisoformat(window["day"])
+        row.delivery_day = dt.date.fromisoformat(window["day"])
         row.delivery_slot = window["slot"]
     if action.get("address"):
         row.address = action["address"]
@@ -216,28 +247,68 @@ def _take_window(row: Flow, action: dict[str, Any]) -> None:
             address.save()
 
 
+# The outcomes staff record on the order page (cod/views.py STAFF_EVENTS): each feeds the flow
+# (which stops what it was waiting for) and the history (what the customer's next order sees).
+COURIER_EVENTS = ("shipped", "delivered", "returned", "cancelled") + tuple(
+    f"failed_{r}" for r in FAILURE_OUTCOME
+)
+CALL_EVENTS = tuple(f"call_{r}" for r in ("confirmed", "cancelled", "no_answer", "wrong_number"))
+
+
 @transaction.atomic
-def staff_event(order: Any, what: str) -> list[dict[str, Any]]:
-    """An outcome staff record on the order page: it feeds the history and the flow."""
+def staff_event(order: Any, what: str, status_before: str | None = None) -> list[dict[str, Any]]:
+    """An outcome staff record on the order page (or set as the order's status in oscar's
+    dashboard, which already changed it from ``status_before``): it feeds the order's flow and
+    codguard's history. Returns the flow's actions."""
     at = now()
+    before = order.status if status_before is None else status_before
     if what == "shipped":
         set_status(order, SHIPPED)
         return []
     if what == "delivered":
         set_status(order, DELIVERED)
-        store().record_outcome(str(order.number), "delivered")
+        record_outcome(order, "delivered")
         return event(order, {"type": "delivered", "at": at})
-    if what.startswith("failed_"):
+    if what.startswith("failed_") and what.removeprefix("failed_") in FAILURE_OUTCOME:
         reason = what.removeprefix("failed_")
         set_status(order, DELIVERY_FAILED)
+        outcome = FAILURE_OUTCOME[reason]
+        if outcome:
+            record_outcome(order, outcome)
         return event(order, {"type": "delivery_failed", "at": at, "reason": reason})
     if what == "returned":
-        set_status(order, RETURNED)
-        store().record_outcome(str(order.number), "returned")
-        return []
-    if what.startswith("call_"):
+        # The flow answers return_to_sender (refused when the courier reported a refusal at the
+        # door), whose carrying out records the outcome; a flow that was not waiting for the
+        # parcel (already delivered, never confirmed) leaves it to the shop.
+        done = event(order, {"type": "returned", "at": at})
+        if not any(a["type"] == "return_to_sender" for a in done):
+            set_status(order, RETURNED)
+            record_outcome(order, "returned")
+        return done
+    if what in ("cancelled", "call_cancelled"):
+        # The customer cancels (on the phone, or staff cancel the order for them): a flow still
+        # asking for a confirmation cancels (`cancelled`), one rescheduling a failed delivery
+        # returns the parcel; a confirmed order not shipped yet is cancelled here, the flow has
+        # nothing left to wait for.
+        done = event(order, {"type": "call_result", "at": at, "result": "cancelled"})
+        if not any(a["type"] in ("cancel", "return_to_sender") for a in done) and before in (PENDING, CONFIRMED):
+            set_status(order, CANCELLED)
+            record_outcome(order, "cancelled")
+        return done
+    if what in CALL_EVENTS:
         return event(order, {"type": "call_result", "at": at, "result": what.removeprefix("call_")})
     raise ValueError(f"unknown staff event {what!r}")
+
+
+def status_set_by_staff(order: Any, old_status: str, new_status: str) -> list[dict[str, Any]] | None:
+    """oscar's dashboard changed the order's status by hand (its "change status" form, not the
+    codguard panel): an outcome status feeds the flow and the history as the panel would.
+    Returns the flow's actions, or None for a status that is no outcome (staff use the panel
+    for a failed delivery: it needs its reason)."""
+    what = {CANCELLED: "cancelled", DELIVERED: "delivered", RETURNED: "returned", SHIPPED: "shipped"}.get(new_status)
+    if what is None or not Flow.objects.filter(order=order).exists():
+        return None
+    return staff_event(order, what, status_before=old_status)
 
 
 def reply(order: Any, channel: str, text: str) -> list[dict[str, Any]]:
@@ -261,13 +332,36 @@ def history_rows(order_ids: list[str]) -> dict[str, dict[str, Any]]:
         )
         return {
             r[0]: {
-                "placed_at": timezone.datetime.fromtimestamp(r[1], tz=timezone.get_current_timezone()),
+                "placed_at": dt.datetime.fromtimestamp(r[1], tz=timezone.get_current_timezone()),
                 "total": r[2],
                 "outcome": r[3],
                 "negotiated": r[4],
             }
             for r in cur.fetchall()
         }
+
+
+def history_export(demo: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The history the ``cg_`` tables hold, as records to re-key them from (``Store.rekey``,
+    after an upgrade of codguard that changed the key format): the demo's past orders and the
+    shop's own orders, each with the outcome and the negotiated flag the tables hold now. Only
+    what the tables still hold: an order erased from them (``erase_by_phone``) stays erased."""
+    with connection.cursor() as cur:
+        cur.execute("SELECT order_id, outcome, negotiated FROM cg_orders")
+        held = {r[0]: (r[1], bool(r[2])) for r in cur.fetchall()}
+    records: list[dict[str, Any]] = []
+    for record in demo:
+        if record["order_id"] in held:
+            outcome, negotiated = held.pop(record["order_id"])
+            records.append({**record, "outcome": outcome, "negotiated": negotiated})
+    for row in Assessment.objects.select_related("order", "order__shipping_address", "order__user"):
+        record = codguard_order(row.order)
+        if record["order_id"] in held:
+            outcome, negotiated = held.pop(record["order_id"])
+            records.append({**record, "outcome": outcome, "negotiated": negotiated})
+    if held:
+        log.warning("re-key: %d orders of the history have no record in the shop; left out", len(held))
+    return records
 
 
 def tick_due(at: int | None = None, limit: int = 500) -> int:

@@ -8,6 +8,7 @@ link they see, so opening the link must change nothing. Only the customer's expl
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import codguard
 from django import forms
@@ -53,12 +54,12 @@ class ChoiceForm(forms.Form):
     slot = forms.ChoiceField(choices=SLOTS, required=False)
     address = forms.CharField(required=False, max_length=500)
 
-    def __init__(self, *args, needs_address: bool = False, **kwargs):
+    def __init__(self, *args: Any, needs_address: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.needs_address = needs_address
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
         if data.get("choice") == "cancel":
             return data
         if data.get("day") not in delivery_days() or not data.get("slot"):
@@ -68,7 +69,7 @@ class ChoiceForm(forms.Form):
         return data
 
 
-def _page_context(link: Link, token: str) -> dict:
+def _page_context(link: Link, token: str) -> dict[str, Any]:
     flow_row = link.flow
     flow = codguard.ConfirmationFlow.restore(bytes(flow_row.snapshot), services.secret())
     problem = None
@@ -149,7 +150,8 @@ STAFF_EVENTS = {
     "failed_postponed": "Échec : client a reporté",
     "failed_address_problem": "Échec : problème d'adresse",
     "failed_refused": "Échec : refusée à la porte",
-    "returned": "Retournée",
+    "returned": "Retournée à la boutique",
+    "cancelled": "Annulée (demande du client)",
     "call_confirmed": "Appel : confirmée",
     "call_cancelled": "Appel : annulée",
     "call_no_answer": "Appel : pas de réponse",

@@ -12,6 +12,7 @@ Everything a deployment changes comes from the environment:
 
 import os
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from oscar.defaults import *  # noqa: F403 (oscar's documented way to take its defaults)
@@ -110,7 +111,7 @@ TEMPLATES = [
 WSGI_APPLICATION = "codshop.wsgi.application"
 
 
-def _database(dsn: str) -> dict:
+def _database(dsn: str) -> dict[str, Any]:
     u = urlsplit(dsn)
     return {
         "ENGINE": "django.db.backends.postgresql",
@@ -173,11 +174,11 @@ OSCAR_ORDER_STATUS_PIPELINE = {s: [t for t in _STATUSES if t != s] for s in _STA
 OSCAR_LINE_STATUS_PIPELINE = OSCAR_ORDER_STATUS_PIPELINE
 
 
-def _staff_only(user, *args, **kwargs):
-    return user.is_staff
+def _staff_only(user: Any, *args: Any, **kwargs: Any) -> bool:
+    return bool(user.is_staff)
 
 
-OSCAR_DASHBOARD_NAVIGATION = OSCAR_DASHBOARD_NAVIGATION + [  # noqa: F405
+OSCAR_DASHBOARD_NAVIGATION: list[dict[str, Any]] = OSCAR_DASHBOARD_NAVIGATION + [  # noqa: F405
     {"label": "Customer service", "icon": "fas fa-headset", "url_name": "cod:queue", "access_fn": _staff_only},
     {"label": "Outbox", "icon": "fas fa-paper-plane", "url_name": "cod:outbox", "access_fn": _staff_only},
 ]

@@ -8,7 +8,9 @@ driver from Debian's packages). Screenshots go to ``$COD_SCREENSHOTS`` (target/o
 from __future__ import annotations
 
 import os
+import unittest
 from pathlib import Path
+from typing import Any, ClassVar
 
 from django.contrib.auth import get_user_model
 from django.contrib.staticfiles.testing import StaticLiveServerTestCase
@@ -18,6 +20,7 @@ from oscar.core.loading import get_model
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
+from selenium.webdriver.remote.webelement import WebElement
 from selenium.webdriver.support.expected_conditions import staleness_of
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
@@ -39,29 +42,30 @@ def chromium() -> webdriver.Chrome:
 
 @any_hour
 class Browser(StaticLiveServerTestCase):
+    driver: ClassVar[webdriver.Chrome]
     @classmethod
-    def setUpClass(cls):
+    def setUpClass(cls) -> None:
         super().setUpClass()
         cls.driver = chromium()
         cls.driver.implicitly_wait(5)
         SHOTS.mkdir(parents=True, exist_ok=True)
 
     @classmethod
-    def tearDownClass(cls):
+    def tearDownClass(cls) -> None:
         cls.driver.quit()
         super().tearDownClass()
 
-    def setUp(self):
+    def setUp(self) -> None:
         with connection.cursor() as cur:
             cur.execute("TRUNCATE cg_keys, cg_orders")
         from cod.tests.helpers import load_demo
 
         load_demo()
-        self.settings = override_settings(COD_SHOP_URL=self.live_server_url)
-        self.settings.enable()
+        self.shop_url = override_settings(COD_SHOP_URL=self.live_server_url)
+        self.shop_url.enable()
 
-    def tearDown(self):
-        self.settings.disable()
+    def tearDown(self) -> None:
+        self.shop_url.disable()
         with connection.cursor() as cur:
             cur.execute("TRUNCATE cg_keys, cg_orders")
 
@@ -73,10 +77,10 @@ class Browser(StaticLiveServerTestCase):
     def shot(self, name: str) -> None:
         self.driver.save_screenshot(str(SHOTS / f"{name}.png"))
 
-    def css(self, selector: str):
+    def css(self, selector: str) -> WebElement:
         return self.driver.find_element(By.CSS_SELECTOR, selector)
 
-    def wait_for(self, selector: str):
+    def wait_for(self, selector: str) -> WebElement:
         return WebDriverWait(self.driver, 15).until(lambda d: d.find_element(By.CSS_SELECTOR, selector))
 
     def submit(self, selector: str) -> None:
@@ -90,7 +94,7 @@ class Browser(StaticLiveServerTestCase):
         el.clear()
         el.send_keys(value)
 
-    def checkout(self, customer: dict, shot: str | None = None):
+    def checkout(self, customer: dict[str, str], shot: str | None = None) -> Any:
         """Adds the caftan to the basket and checks out as a guest; the new order."""
         self.driver.delete_all_cookies()
         known = set(Order.objects.values_list("number", flat=True))
@@ -127,7 +131,7 @@ class Browser(StaticLiveServerTestCase):
 
     # -- the scenario ------------------------------------------------------------------------
 
-    def run(self, result=None):
+    def run(self, result: unittest.TestResult | None = None) -> unittest.TestResult | None:
         # A failing step leaves a screenshot of the page it failed on.
         outcome = super().run(result)
         if result is not None and (result.errors or result.failures):
@@ -137,7 +141,7 @@ class Browser(StaticLiveServerTestCase):
                 pass
         return outcome
 
-    def test_customers_staff_and_a_failed_delivery(self):
+    def test_customers_staff_and_a_failed_delivery(self) -> None:
         # A good customer: confirmed at once, customer service hears about her.
         good = self.checkout(SALMA, shot="checkout")
         self.assertEqual(good.codguard.customer_class, "good")

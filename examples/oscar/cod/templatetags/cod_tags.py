@@ -1,5 +1,7 @@
 """The codguard panel of the staff order page (``{% codguard_panel order %}``)."""
 
+from typing import Any
+
 from django import template
 
 from cod import services
@@ -11,7 +13,7 @@ CLASS_STYLE = {"good": "success", "negotiator": "info", "new": "secondary", "ris
 
 
 @register.inclusion_tag("cod/panel.html")
-def codguard_panel(order):
+def codguard_panel(order: Any) -> dict[str, Any]:
     assessment = getattr(order, "codguard", None)
     flow = getattr(order, "cod_flow", None)
     if assessment is None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import threading
+from typing import Any
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
@@ -12,17 +13,17 @@ from urllib.parse import parse_qs, urlsplit
 class FakeGateway:
     def __init__(self, token: str = "test-token") -> None:
         self.token = token
-        self.received: list[dict] = []
+        self.received: list[dict[str, Any]] = []
         self.mode = "ok"  # ok | hang (take the message, never answer) | fail_once (503, keep nothing) | refuse (400)
         self.release = threading.Event()
         self.lock = threading.Lock()
         gateway = self
 
         class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args):  # quiet
+            def log_message(self, format: str, *args: Any) -> None:  # quiet
                 pass
 
-            def _answer(self, code: int, body: dict) -> None:
+            def _answer(self, code: int, body: dict[str, Any]) -> None:
                 data = json.dumps(body).encode()
                 self.send_response(code)
                 self.send_header("Content-Type", "application/json")
@@ -36,7 +37,7 @@ class FakeGateway:
                     return False
                 return True
 
-            def do_POST(self):
+            def do_POST(self) -> None:
                 if not self._authorized() or urlsplit(self.path).path != "/messages":
                     return
                 body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
@@ -54,7 +55,7 @@ class FakeGateway:
                     return
                 self._answer(201, {"id": body["id"], "status": "queued"})
 
-            def do_GET(self):
+            def do_GET(self) -> None:
                 if not self._authorized():
                     return
                 ref = parse_qs(urlsplit(self.path).query).get("client_ref", [""])[0]
@@ -71,7 +72,7 @@ class FakeGateway:
         self.thread.start()
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.release.set()
         self.server.shutdown()
         self.server.server_close()

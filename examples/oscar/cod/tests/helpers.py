@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.management import call_command
-from django.test import override_settings
+from django.test import SimpleTestCase, override_settings
 from oscar.apps.checkout.calculators import OrderTotalCalculator
 from oscar.apps.order.utils import OrderCreator
 from oscar.apps.partner.strategy import Selector
@@ -33,7 +34,10 @@ NEW = {"name": "Imane Chraibi", "phone": "0612784903", "email": "imane.chraibi@g
 JUNK = {"name": "qsdf qsdf", "phone": "0666666666", "email": "test@test.com", "line1": "xxxx", "city": "Casablanca"}
 
 
-def any_hour(cls):
+T = TypeVar("T", bound=type[SimpleTestCase])
+
+
+def any_hour(cls: T) -> T:
     """The shop's policy without its quiet hours (22:00-08:00 in Casablanca), so that a test
     gives the same answer whatever the hour it runs at; `QuietHours` tests them on purpose."""
     return override_settings(COD_FLOW_POLICY={**settings.COD_FLOW_POLICY, "quiet_hours": None})(cls)
@@ -43,7 +47,7 @@ def load_demo() -> None:
     call_command("cod_demo", stdout=open("/dev/null", "w"))
 
 
-def place(customer: dict, number: str, sku: str = "caftan-mkhwar", **changes):
+def place(customer: dict[str, str], number: str, sku: str = "caftan-mkhwar", **changes: str) -> Any:
     """An order through oscar's OrderCreator, then codguard's checkout step."""
     c = {**customer, **changes}
     basket = Basket.objects.create()

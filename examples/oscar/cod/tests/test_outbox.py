@@ -31,19 +31,19 @@ def clear_history() -> None:
 
 @any_hour
 class Outbox(TransactionTestCase):
-    def setUp(self):
+    def setUp(self) -> None:
         clear_history()
         load_demo()
         self.order = place(NEW, "T-OUTBOX")
         self.msg = OutboxMessage.objects.get(order=self.order)
 
-    def tearDown(self):
+    def tearDown(self) -> None:
         clear_history()
 
     def later(self) -> int:
         return services.now() + 3600  # past any sender's lease
 
-    def test_http_sender_sends_once_with_the_token(self):
+    def test_http_sender_sends_once_with_the_token(self) -> None:
         with FakeGateway() as gw:
             sender = HttpSender(gw.url, gw.token)
             self.assertEqual(outbox.send_pending(sender)["sent"], 1)
@@ -54,7 +54,7 @@ class Outbox(TransactionTestCase):
         self.msg.refresh_from_db()
         self.assertEqual((self.msg.status, self.msg.provider_id), (OutboxMessage.SENT, "gw-1"))
 
-    def test_killed_between_send_and_record_never_sends_twice(self):
+    def test_killed_between_send_and_record_never_sends_twice(self) -> None:
         with FakeGateway() as gw:
             gw.mode = "hang"  # takes the message, then never answers
             db = connection.settings_dict
@@ -68,6 +68,7 @@ class Outbox(TransactionTestCase):
                 [sys.executable, "manage.py", "cod_tick", "--only-send"],
                 cwd=SHOP, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
             )
+            assert proc.stderr is not None
             try:
                 deadline = time.monotonic() + 120
                 while not gw.received and time.monotonic() < deadline and proc.poll() is None:
@@ -90,7 +91,7 @@ class Outbox(TransactionTestCase):
         self.msg.refresh_from_db()
         self.assertEqual((self.msg.status, self.msg.provider_id), (OutboxMessage.SENT, "gw-1"))
 
-    def test_unknown_outcome_the_gateway_never_saw_is_sent_once(self):
+    def test_unknown_outcome_the_gateway_never_saw_is_sent_once(self) -> None:
         with FakeGateway() as gw:
             gw.mode = "fail_once"
             sender = HttpSender(gw.url, gw.token)
@@ -100,7 +101,7 @@ class Outbox(TransactionTestCase):
             self.assertEqual(outbox.send_pending(sender, at=self.later() + 3600).total(), 0)
         self.assertEqual(len(gw.received), 1)
 
-    def test_refused_messages_move_the_flow_to_the_next_channels(self):
+    def test_refused_messages_move_the_flow_to_the_next_channels(self) -> None:
         with FakeGateway() as gw:
             gw.mode = "refuse"
             outbox.send_pending(HttpSender(gw.url, gw.token))
@@ -110,14 +111,14 @@ class Outbox(TransactionTestCase):
         # The gateway refuses the WhatsApp too: the email (no link) is next.
         self.assertEqual(channels, ["sms", "whatsapp", "email"])
 
-    def test_wrong_token_is_a_refusal(self):
+    def test_wrong_token_is_a_refusal(self) -> None:
         with FakeGateway() as gw:
             outbox.send_pending(HttpSender(gw.url, "wrong"))
         self.assertEqual(gw.received, [])
         self.msg.refresh_from_db()
         self.assertEqual(self.msg.status, OutboxMessage.FAILED)
 
-    def test_file_sender_recovers_from_its_own_file(self):
+    def test_file_sender_recovers_from_its_own_file(self) -> None:
         with tempfile.TemporaryDirectory() as d:
             path = Path(d) / "outbox.log"
             sender = FileSender(path)
@@ -128,7 +129,7 @@ class Outbox(TransactionTestCase):
             self.assertEqual(len(path.read_text(encoding="utf-8").splitlines()), 1)
 
     @override_settings(COD_SENDER="file:/dev/null/x")
-    def test_sender_from_settings(self):
+    def test_sender_from_settings(self) -> None:
         from cod.senders import from_settings
 
         self.assertIsInstance(from_settings(), FileSender)

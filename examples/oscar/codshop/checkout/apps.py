@@ -3,5 +3,5 @@
 import oscar.apps.checkout.apps as apps
 
 
-class CheckoutConfig(apps.CheckoutConfig):
+class CheckoutConfig(apps.CheckoutConfig):  # type: ignore[misc]  # oscar is untyped
     name = "codshop.checkout"

@@ -4,14 +4,16 @@ Only what changes is defined here; oscar's class loader takes every other checko
 oscar itself.
 """
 
+from typing import Any
+
 from oscar.apps.checkout import views
 from oscar.apps.payment.models import Source, SourceType
 
 from cod import services
 
 
-class PaymentDetailsView(views.PaymentDetailsView):
-    def handle_payment(self, order_number, total, **kwargs):
+class PaymentDetailsView(views.PaymentDetailsView):  # type: ignore[misc]  # oscar is untyped
+    def handle_payment(self, order_number: str, total: Any, **kwargs: Any) -> None:
         # Nothing is charged: the courier collects the cash. The source says how much is due.
         source_type, _ = SourceType.objects.get_or_create(
             code="cash-on-delivery", defaults={"name": "Cash on delivery"}
@@ -26,7 +28,7 @@ class PaymentDetailsView(views.PaymentDetailsView):
         )
         self.add_payment_event("Cash due on delivery", total.incl_tax)
 
-    def handle_successful_order(self, order):
+    def handle_successful_order(self, order: Any) -> Any:
         # Same transaction as the order (ATOMIC_REQUESTS): an order is never left unassessed.
         services.order_placed(order)
         return super().handle_successful_order(order)

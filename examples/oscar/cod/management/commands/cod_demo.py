@@ -3,17 +3,24 @@ products, a staff account (admin / admin) and a customer history for codguard: t
 customers of demo/customers.jsonl (a good, a risky, a negotiating and a ghost customer) and a
 few hundred past orders from the project's generator (demo/history.jsonl).
 
-Idempotent: what exists is left as it is.
+Idempotent: what exists is left as it is. When codguard refuses the history tables because an
+older codguard wrote them in another key format (``KeyFormatError``), it re-keys them from the
+shop's own records (``cod.services.history_export``) instead of failing: the start command
+(run.sh) then works after an upgrade.
 """
 
 import json
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
+import codguard
+import codguard.sql
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.sites.models import Site
 from django.core.management.base import BaseCommand
+from django.db import connection
 from oscar.core.loading import get_model
 
 from cod import services
@@ -33,7 +40,7 @@ PRODUCTS = [
 ]
 
 
-def read_jsonl(path: Path) -> list[dict]:
+def read_jsonl(path: Path) -> list[dict[str, Any]]:
     with path.open(encoding="utf-8") as f:
         return [json.loads(line) for line in f if line.strip()]
 
@@ -41,7 +48,7 @@ def read_jsonl(path: Path) -> list[dict]:
 class Command(BaseCommand):
     help = "Loads the demo shop's catalogue, staff account and customer history."
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         host = settings.COD_SHOP_URL.split("://", 1)[-1]
         Site.objects.update_or_create(id=settings.SITE_ID, defaults={"domain": host, "name": settings.OSCAR_SHOP_NAME})
         Country.objects.update_or_create(
@@ -68,13 +75,21 @@ class Command(BaseCommand):
         if not User.objects.filter(username="admin").exists():
             User.objects.create_superuser("admin", "admin@example.com", "admin")
         store = services.store()
-        store.migrate()
-        with services.connection.cursor() as cur:
+        demo = read_jsonl(DEMO / "customers.jsonl") + read_jsonl(DEMO / "history.jsonl")
+        try:
+            store.migrate()
+        except codguard.sql.KeyFormatError:
+            count = store.rekey(services.history_export(demo))
+            self.stdout.write(
+                f"codguard history: re-keyed {count} past orders under key format "
+                f"{codguard.StoreCore.KEY_FORMAT} (the tables held another format)"
+            )
+        with connection.cursor() as cur:
             cur.execute("SELECT count(*) FROM cg_orders")
-            held = cur.fetchone()[0]
+            row = cur.fetchone()
+            held = row[0] if row else 0
         if held == 0:
-            history = read_jsonl(DEMO / "customers.jsonl") + read_jsonl(DEMO / "history.jsonl")
-            added = store.add_history(history)
+            added = store.add_history(demo)
             self.stdout.write(f"codguard history: {added} past orders loaded")
         else:
             self.stdout.write(f"codguard history: {held} orders already held")

@@ -3,6 +3,8 @@ stored snapshot), then sends the outbox. Run it from cron every minute, or with 
 """
 
 import time
+from argparse import ArgumentParser
+from typing import Any
 
 from django.core.management.base import BaseCommand
 
@@ -12,14 +14,23 @@ from cod import outbox, senders, services
 class Command(BaseCommand):
     help = "Ticks due confirmation flows and sends the outbox."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("--every", type=int, default=0, help="loop, every N seconds")
         parser.add_argument("--now", type=int, default=None, help="the time (Unix seconds; tests)")
         parser.add_argument("--lease", type=int, default=None, help="seconds a sender holds a message")
         parser.add_argument("--no-send", action="store_true", help="only tick the flows")
         parser.add_argument("--only-send", action="store_true", help="only send the outbox")
 
-    def handle(self, *args, every, now, lease, no_send, only_send, **options):
+    def handle(
+        self,
+        *args: Any,
+        every: int,
+        now: int | None,
+        lease: int | None,
+        no_send: bool,
+        only_send: bool,
+        **options: Any,
+    ) -> None:
         sender = None if no_send else senders.from_settings()
         while True:
             ticked = 0 if only_send else services.tick_due(now)

@@ -1,0 +1,6 @@
+#![no_main]
+
+#[path = "../../core/tests/common/fuzz_targets.rs"]
+mod targets;
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| targets::normalize_phone_target(data));
