@@ -23,6 +23,11 @@ Sources (both licences require attribution, given here and in core/data/cities.t
   Who's On First's Tunisian records are mostly GeoNames' own with fewer Arabic names; a place
   in both is one row (joined on the GeoNames id).
 
+The tests/data file was generated from the snapshots at these commits: whosonfirst-data-admin-tn
+539c0a86 (2023-09-29), -sa ca29d905 (2024-03-08), -ae 20e1e139 (2024-02-12), -kw 8b38bf2
+(2023-09-29), -qa b69d867 (2024-03-06), -bh fa83996 (2023-09-29), -om 96439cb3 (2024-03-05);
+moe-men/Tunisia_Demographics b06c8dd (2023-01-12).
+
 Usage, with the repositories as git directories (no work tree needed) and TN.txt extracted:
 
     python3 scripts/gen_places_tn_gcc.py WOF_ROOT TN.txt > tests/data/places_tn_gcc.tsv

@@ -821,72 +821,69 @@ pub fn alike(a: &str, b: &str) -> f64 {
 mod tests {
     use super::*;
 
-    /// Words of both scripts, alike and not, for the bounds' tests.
-    fn bound_test_keys() -> Vec<String> {
-        let words = [
-            "mohamed",
-            "محمد",
-            "muhammad",
-            "mhamed",
-            "ahmed",
-            "احمد",
-            "hamid",
-            "حميد",
-            "alaoui",
-            "العلوي",
-            "lazhar",
-            "الازهر",
-            "dhaoui",
-            "الضاوي",
-            "tazi",
-            "ettazi",
-            "تازي",
-            "khalid",
-            "خالد",
-            "fatima",
-            "فاطمة",
-            "fatimazahra",
-            "zahra",
-            "زهرة",
-            "youssef",
-            "yusuf",
-            "يوسف",
-            "othmane",
-            "osman",
-            "عثمان",
-            "bouguerra",
-            "بوقرة",
-            "qahtani",
-            "القحطاني",
-            "fahd",
-            "فهد",
-            "mashael",
-            "مشاعل",
-            "ogaili",
-            "العجيلي",
-            "gamal",
-            "جمال",
-            "ragab",
-            "رجب",
-            "oussama",
-            "أسامة",
-            "chaoui",
-            "الشاوي",
-            "abdelhafid",
-            "عبد الحفيظ",
-            "lirki",
-            "x",
-            "q",
-            "ع",
-            "ااا",
-            "zzzzzzzzzzzzzzzzzzzzzzzzzzzzzz",
-        ];
-        words.iter().map(|w| key(w)).collect()
-    }
+    /// Words of both scripts, alike and not, and a few odd ones.
+    const WORDS: &[&str] = &[
+        "mohamed",
+        "محمد",
+        "muhammad",
+        "mhamed",
+        "ahmed",
+        "احمد",
+        "hamid",
+        "حميد",
+        "alaoui",
+        "العلوي",
+        "lazhar",
+        "الازهر",
+        "dhaoui",
+        "الضاوي",
+        "tazi",
+        "ettazi",
+        "تازي",
+        "khalid",
+        "خالد",
+        "fatima",
+        "فاطمة",
+        "fatimazahra",
+        "zahra",
+        "زهرة",
+        "youssef",
+        "yusuf",
+        "يوسف",
+        "othmane",
+        "osman",
+        "عثمان",
+        "bouguerra",
+        "بوقرة",
+        "qahtani",
+        "القحطاني",
+        "fahd",
+        "فهد",
+        "mashael",
+        "مشاعل",
+        "ogaili",
+        "العجيلي",
+        "gamal",
+        "جمال",
+        "ragab",
+        "رجب",
+        "oussama",
+        "أسامة",
+        "chaoui",
+        "الشاوي",
+        "abdelhafid",
+        "عبد الحفيظ",
+        "lirki",
+        "x",
+        "q",
+        "ع",
+        "ااا",
+        "zzzzzzzzzzzzzzzzzzzzzzzzzzzzzz",
+    ];
 
     #[test]
     fn the_letter_bound_never_exceeds_the_cost() {
-        let keys = bound_test_keys();
+        let keys: Vec<String> = WORDS.iter().map(|w| key(w)).collect();
         let table = table();
         let mut ruled_out = 0;
         for a in &keys {
@@ -912,7 +909,7 @@ mod tests {
 
     #[test]
     fn two_keys_written_together_are_ruled_out_only_when_they_cannot_align() {
-        let keys = bound_test_keys();
+        let keys: Vec<String> = WORDS.iter().map(|w| key(w)).collect();
         let (mut joins, mut refused) = (0, 0);
         for first in &keys {
             for second in &keys {

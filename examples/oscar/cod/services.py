@@ -23,15 +23,16 @@ from cod.models import Assessment, Flow, GuardState, Link, OutboxMessage, QueueI
 
 log = logging.getLogger("cod")
 
-# Order statuses (settings.OSCAR_ORDER_STATUS_PIPELINE).
-PENDING = "Pending confirmation"
-CONFIRMED = "Confirmed"
-CANCELLED = "Cancelled"
-SHIPPED = "Shipped"
-DELIVERY_FAILED = "Delivery failed"
-DELIVERED = "Delivered"
-RETURNED = "Returned"
-REFUSED = "Refused"
+# Order statuses (settings.OSCAR_ORDER_STATUS_PIPELINE), in French: staff and customers see
+# them as they are on oscar's pages (migration cod 0003 renamed the English ones).
+PENDING = "En attente de confirmation"
+CONFIRMED = "Confirmée"
+CANCELLED = "Annulée"
+SHIPPED = "Expédiée"
+DELIVERY_FAILED = "Livraison échouée"
+DELIVERED = "Livrée"
+RETURNED = "Retournée"
+REFUSED = "Refusée"
 
 
 def now() -> int:
@@ -62,7 +63,7 @@ def codguard_order(order: Any) -> dict[str, Any]:
         "order_id": str(order.number),
         "placed_at": int(order.date_placed.timestamp()),
         "name": a.name if a else "",
-        "phone": str(a.phone_number) if a and a.phone_number else "",
+        "phone": _phone(a.phone_number) if a else "",
         "email": email or "",
         "address": street,
         "city": a.line4 if a else "",
@@ -94,6 +95,14 @@ FAILURE_OUTCOME = {
     "refused": "refused",
     "postponed": None,
 }
+
+
+def _phone(number: Any) -> str:
+    """The number codguard reads: E.164 (whatever PHONENUMBER_DEFAULT_FORMAT says), or what
+    the customer typed when it is no valid number (codguard judges it)."""
+    if not number:
+        return ""
+    return str(number.as_e164) if number.is_valid() else str(number.raw_input or "")
 
 
 def set_status(order: Any, status: str) -> None:

@@ -29,12 +29,16 @@ Order = get_model("order", "Order")
 BEFORE_SHIPPING = {"awaiting_sms", "awaiting_whatsapp", "awaiting_email", "awaiting_call", "not_started"}
 RESCHEDULE = {"awaiting_reschedule"}
 
+# The page speaks French and Arabic, as the shop's messages do.
+INVALID_LINK = "Ce lien n'est pas valide. / هذا الرابط غير صالح."
 TOKEN_PROBLEMS = {
-    "token_expired": "Ce lien a expiré ou a été remplacé par un lien plus récent : utilisez le dernier message reçu.",
-    "token_wrong_order": "Ce lien ne correspond pas à cette commande.",
-    "token_forged": "Ce lien n'est pas valide.",
-    "token_malformed": "Ce lien n'est pas valide.",
+    "token_expired": "Ce lien a expiré ou a été remplacé par un lien plus récent : utilisez le dernier message reçu."
+    " / انتهت صلاحية هذا الرابط أو عُوِّض برابط أحدث: استعمل آخر رسالة وصلتك.",
+    "token_wrong_order": "Ce lien ne correspond pas à cette commande. / هذا الرابط لا يخص هذه الطلبية.",
+    "token_forged": INVALID_LINK,
+    "token_malformed": INVALID_LINK,
 }
+SLOTS_AR = {"morning": "صباحا", "afternoon": "بعد الظهر", "evening": "مساءً"}
 
 
 def delivery_days(today: dt.date | None = None, count: int = 6) -> list[dt.date]:
@@ -63,9 +67,9 @@ class ChoiceForm(forms.Form):
         if data.get("choice") == "cancel":
             return data
         if data.get("day") not in delivery_days() or not data.get("slot"):
-            raise forms.ValidationError("Choisissez un jour et un créneau de livraison.")
+            raise forms.ValidationError("Choisissez un jour et un créneau de livraison. / اختر يوما ووقتا للتسليم.")
         if self.needs_address and not (data.get("address") or "").strip():
-            raise forms.ValidationError("Indiquez votre adresse de livraison.")
+            raise forms.ValidationError("Indiquez votre adresse de livraison. / أدخل عنوان التسليم.")
         return data
 
 
@@ -76,7 +80,7 @@ def _page_context(link: Link, token: str) -> dict[str, Any]:
     try:
         flow.verify_link(token, services.now())
     except codguard.InvalidToken as e:
-        problem = TOKEN_PROBLEMS.get(e.code, "Ce lien n'est pas valide.")
+        problem = TOKEN_PROBLEMS.get(e.code, INVALID_LINK)
     state = flow.state
     return {
         "order": flow_row.order,
@@ -87,7 +91,7 @@ def _page_context(link: Link, token: str) -> dict[str, Any]:
         "can_reschedule": problem is None and state in RESCHEDULE,
         "needs_address": flow.needs_address,
         "days": delivery_days(),
-        "slots": SLOTS,
+        "slots": [(value, f"{label} / {SLOTS_AR[value]}") for value, label in SLOTS],
         "token": token,
     }
 
@@ -102,7 +106,7 @@ def confirmation_page(request: HttpRequest, token: str) -> HttpResponse:
             return render(request, "cod/confirm.html", ctx, status=409)
         form = ChoiceForm(request.POST, needs_address=ctx["needs_address"])
         if not form.is_valid():
-            ctx["errors"] = form.non_field_errors() or ["Formulaire incomplet."]
+            ctx["errors"] = form.non_field_errors() or ["Formulaire incomplet. / الاستمارة غير مكتملة."]
             return render(request, "cod/confirm.html", ctx, status=400)
         data = form.cleaned_data
         ev = {"type": "link_clicked", "at": services.now(), "token": token, "choice": data["choice"]}
@@ -113,7 +117,7 @@ def confirmation_page(request: HttpRequest, token: str) -> HttpResponse:
         try:
             services.event(link.flow.order, ev)
         except codguard.InvalidEvent:
-            ctx["errors"] = ["Ce choix n'est pas possible : vérifiez le jour et l'adresse."]
+            ctx["errors"] = ["Ce choix n'est pas possible : vérifiez le jour et l'adresse. / هذا الاختيار غير ممكن: تحقق من اليوم والعنوان."]
             return render(request, "cod/confirm.html", ctx, status=400)
         return redirect("cod:confirm", token=token)
     return render(request, "cod/confirm.html", ctx)
@@ -159,6 +163,23 @@ STAFF_EVENTS = {
 }
 
 
+ACTIONS_FR = {
+    "flag_for_call": "à appeler",
+    "confirm": "confirmée",
+    "reschedule_delivery": "nouvelle livraison",
+    "return_to_sender": "retour à la boutique",
+    "cancel": "annulée",
+    "notify_customer_service": "service client prévenu",
+}
+
+
+def _action_fr(action: dict[str, Any]) -> str:
+    """One of the flow's actions, for the staff's message after they record an outcome."""
+    if action["type"] == "send":
+        return f"message {action['channel']} ({action['template']})"
+    return ACTIONS_FR.get(action["type"], str(action["type"]))
+
+
 @staff_member_required
 @require_POST
 def staff_event(request: HttpRequest, number: str) -> HttpResponse:
@@ -167,6 +188,6 @@ def staff_event(request: HttpRequest, number: str) -> HttpResponse:
     if what not in STAFF_EVENTS:
         return HttpResponse("unknown event", status=400)
     actions = services.staff_event(order, what)
-    summary = ", ".join(a["type"] + (f" {a['channel']}" if a["type"] == "send" else "") for a in actions)
-    messages.info(request, f"{STAFF_EVENTS[what]} — codguard: {summary or 'rien à faire'}")
+    summary = ", ".join(_action_fr(a) for a in actions)
+    messages.info(request, f"{STAFF_EVENTS[what]} — codguard : {summary or 'rien à faire'}")
     return redirect("dashboard:order-detail", number=number)

@@ -24,7 +24,9 @@ from selenium.webdriver.remote.webelement import WebElement
 from selenium.webdriver.support.expected_conditions import staleness_of
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
+from cod import services
 from cod.models import Flow, OutboxMessage, QueueItem
+from cod.templatetags.cod_tags import phone_national
 from cod.tests.helpers import HAMZA, JUNK, NEW, SALMA, YOUSSEF, any_hour
 
 Order = get_model("order", "Order")
@@ -118,8 +120,11 @@ class Browser(StaticLiveServerTestCase):
         if shot:
             self.shot(shot)
         self.submit("#view_preview")
+        self.assertIn("Paiement à la livraison", self.wait_for("#cod-payment-summary").text)
         self.wait_for("#place-order").click()
         WebDriverWait(self.driver, 30).until(lambda d: "/checkout/thank-you/" in d.current_url)
+        # The thank-you page shows the phone as the customer writes it (06 12 34 56 78).
+        self.assertIn(phone_national(customer["phone"]), self.css("body").text)
         (number,) = set(Order.objects.values_list("number", flat=True)) - known
         return Order.objects.get(number=number)
 
@@ -162,7 +167,7 @@ class Browser(StaticLiveServerTestCase):
         # A fake order (junk number, test@test.com, keyboard mash): rejected, cancelled at once.
         junk = self.checkout(JUNK)
         self.assertEqual((junk.codguard.customer_class, junk.codguard.action), ("ghost", "reject"))
-        self.assertEqual(Order.objects.get(pk=junk.pk).status, "Cancelled")
+        self.assertEqual(Order.objects.get(pk=junk.pk).status, services.CANCELLED)
         self.assertFalse(OutboxMessage.objects.filter(order=junk).exists())
 
         # A new customer: an SMS with the link.

@@ -5,6 +5,7 @@ address, failed deliveries and the periodic job."""
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 from typing import TYPE_CHECKING, Any
 
 import codguard
@@ -146,6 +147,15 @@ class ConfirmationPage(TestCase):
         self.order.refresh_from_db()
         self.assertEqual(self.order.status, services.PENDING)
         self.assertEqual(outcome_in_history("T-PAGE"), "pending")
+
+    def test_the_page_speaks_french_and_arabic(self) -> None:
+        page = self.client.get(self.url)
+        self.assertContains(page, "349,00")
+        self.assertContains(page, "Je confirme / أؤكد")
+        self.assertContains(page, "Soir (17h-21h) / مساءً")
+        client = csrf_client()
+        answer = post_choice(client, self.url, choice="confirm", day="", slot="morning")
+        self.assertContains(answer, "اختر يوما ووقتا للتسليم", status_code=400)
 
     def test_post_without_csrf_token_is_refused(self) -> None:
         day = delivery_days()[0].isoformat()
@@ -466,6 +476,64 @@ class KeyFormatUpgrade(TestCase):
 
 
 @any_hour
+class ShopPages(TestCase):
+    """What a customer in Casablanca sees before codguard does anything."""
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        load_demo()
+
+    def test_the_catalogue_lists_the_products(self) -> None:
+        # oscar's own page needs a search server; haystack's simple backend found nothing.
+        page = self.client.get("/catalogue/")
+        for title in ("Caftan mkhwar brodé", "Babouches en cuir de Fès", "Huile d'argan, 250 ml"):
+            self.assertContains(page, title.replace("'", "&#x27;"))
+
+    def test_the_address_form_wants_a_phone_not_a_street(self) -> None:
+        from codshop.checkout.forms import ShippingAddressForm
+
+        data = {"first_name": "Karima", "last_name": "Idrissi", "line4": "Casablanca"}
+        form = ShippingAddressForm(data={**data, "phone_number": "06 71 23 45 89"})
+        self.assertTrue(form.is_valid(), form.errors)
+        self.assertEqual(form.instance.phone_number.as_e164, "+212671234589")
+        self.assertNotIn("state", form.fields)
+        form = ShippingAddressForm(data=data)
+        self.assertFalse(form.is_valid())
+        self.assertIn("phone_number", form.errors)
+
+
+@any_hour
+class FrenchStatuses(TestCase):
+    @classmethod
+    def setUpTestData(cls) -> None:
+        load_demo()
+
+    def test_the_migration_renames_the_english_statuses_of_an_earlier_shop(self) -> None:
+        from django.apps import apps
+
+        french = importlib.import_module("cod.migrations.0003_french_order_statuses")
+        order = place(NEW, "T-STATUS")
+        type(order).objects.filter(pk=order.pk).update(status="Cancelled")
+        order.lines.update(status="Pending confirmation")
+        order.status_changes.create(old_status="Pending confirmation", new_status="Cancelled")
+        french.forwards(apps, None)
+        order.refresh_from_db()
+        self.assertEqual(order.status, services.CANCELLED)
+        self.assertEqual({line.status for line in order.lines.all()}, {services.PENDING})
+        change = order.status_changes.get(new_status=services.CANCELLED)
+        self.assertEqual(change.old_status, services.PENDING)
+        french.backwards(apps, None)
+        order.refresh_from_db()
+        self.assertEqual(order.status, "Cancelled")
+
+    def test_every_status_codguard_sets_is_in_oscars_pipeline(self) -> None:
+        statuses = [services.PENDING, services.CONFIRMED, services.CANCELLED, services.SHIPPED,
+                    services.DELIVERY_FAILED, services.DELIVERED, services.RETURNED, services.REFUSED]
+        self.assertEqual(sorted(settings.OSCAR_ORDER_STATUS_PIPELINE), sorted(statuses))
+        self.assertEqual(settings.OSCAR_INITIAL_ORDER_STATUS, services.PENDING)
+
+
+@any_hour
 class StaffPages(TestCase):
     @classmethod
     def setUpTestData(cls) -> None:
@@ -481,8 +549,13 @@ class StaffPages(TestCase):
         self.assertContains(page, 'data-class="risky"')
         refused = next(r for r in order.codguard.data["reasons"] if r["code"] == "prior_refused")
         self.assertContains(page, refused["detail"])
-        self.assertContains(page, "demo-0005")  # the refused past order, with its outcome
-        self.assertContains(page, "refused")
+        self.assertContains(page, 'data-order="demo-0005" data-outcome="refused"')  # the refused past order
+        # In French for the shop's staff, codguard's codes kept beside the words.
+        self.assertContains(page, "Colis refusés à la porte")
+        self.assertContains(page, "refusée à la porte")
+        self.assertContains(page, "à risque")
+        self.assertContains(page, "890,00")  # the past order's total, in dirhams
+        self.assertContains(page, 'id="cg-next"')  # when the call's time is up
 
     def test_recording_an_outcome(self) -> None:
         order = place(SALMA, "T-STAFF-2")
@@ -520,6 +593,7 @@ class StaffPages(TestCase):
         order = place(SALMA, "T-QUEUE")
         page = self.client.get("/dashboard/cod/queue/")
         self.assertContains(page, 'data-order="T-QUEUE"')
+        self.assertContains(page, "06 61 47 29 83")  # the phone as a Moroccan writes it
         item = QueueItem.objects.get(order=order)
         self.client.post(f"/dashboard/cod/queue/{item.pk}/resolve/")
         self.assertNotContains(self.client.get("/dashboard/cod/queue/"), 'data-order="T-QUEUE"')

@@ -15,8 +15,9 @@ from cod import services
 class PaymentDetailsView(views.PaymentDetailsView):  # type: ignore[misc]  # oscar is untyped
     def handle_payment(self, order_number: str, total: Any, **kwargs: Any) -> None:
         # Nothing is charged: the courier collects the cash. The source says how much is due.
-        source_type, _ = SourceType.objects.get_or_create(
-            code="cash-on-delivery", defaults={"name": "Cash on delivery"}
+        # The name is what the thank-you page and the customer's order page show.
+        source_type, _ = SourceType.objects.update_or_create(
+            code="cash-on-delivery", defaults={"name": "paiement à la livraison"}
         )
         self.add_payment_source(
             Source(
@@ -26,7 +27,7 @@ class PaymentDetailsView(views.PaymentDetailsView):  # type: ignore[misc]  # osc
                 reference=order_number,
             )
         )
-        self.add_payment_event("Cash due on delivery", total.incl_tax)
+        self.add_payment_event("Espèces à encaisser à la livraison", total.incl_tax)
 
     def handle_successful_order(self, order: Any) -> Any:
         # Same transaction as the order (ATOMIC_REQUESTS): an order is never left unassessed.
