@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Checks that CHANGELOG.md's table "Versions that outlive a process" gives the versions the code
 # has: the C ABI version (the workspace version, which becomes CG_VERSION), the store key
-# format, the engine, flow and send guard snapshot formats, and the minimum Rust.
+# format, the engine, flow and send guard snapshot formats, the risk model file, and the minimum Rust.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -41,6 +41,7 @@ check "store key format" "$(const_value KEY_FORMAT)"
 check "engine snapshot format" "$(const_value FORMAT_VERSION)"
 check "flow snapshot format" "$(const_value SNAPSHOT_VERSION)"
 check "send guard snapshot format" "$(const_value GUARD_SNAPSHOT_VERSION)"
+check "risk model file" "$(const_value MODEL_VERSION)"
 check "minimum Rust" "$(workspace_key rust-version)"
 if ! grep -F "#define CG_VERSION \"$(workspace_key version)\"" include/codguard.h >/dev/null; then
   echo "check_versions: include/codguard.h's CG_VERSION is not the workspace version" >&2

@@ -2,18 +2,21 @@
 //! class, action, reasons and profile. One implementation for the in-memory engine and for a
 //! history kept in a shop's database.
 
-use crate::assessment::{Assessment, Match, Normalized, Profile, Reason, ReasonCode};
+use crate::assessment::{Assessment, Evidence, Match, Normalized, Profile, Reason, ReasonCode};
 use crate::error::ErrorKind;
 use crate::history::{
     Features, Gathered, History, LinkRules, Linked, PastOrder, Signature, Source,
 };
 use crate::policy::{self, OrderSignals, PolicyConfig};
 use crate::record::{Order, OrderId, Outcome};
+use crate::risk::{RiskInputs, RiskModel};
 
 /// Assesses orders under a policy, reading past orders from a history.
 pub(crate) struct Assessor<'a> {
     pub config: &'a PolicyConfig,
     pub history: &'a History,
+    /// The fitted risk model, when one is loaded.
+    pub risk: Option<&'a RiskModel>,
 }
 
 impl Assessor<'_> {
@@ -53,11 +56,20 @@ impl Assessor<'_> {
         let mut reasons = own_reasons(f);
         reasons.extend(prior_reasons(&orders));
         reasons.extend(self.duplicate_reason(recent));
+        let risk = match self.risk {
+            Some(model) => {
+                let inputs = risk_inputs(order, f, &signals, &profile, linked);
+                let (p, zone) = model.predict(&inputs);
+                reasons.extend(zone);
+                p
+            }
+            None => policy::risk(&signals, &profile, decision.class),
+        };
         Assessment {
             order_id: order.order_id.clone(),
             customer_class: decision.class,
             action: decision.action,
-            risk: policy::risk(&signals, &profile, decision.class),
+            risk,
             reasons,
             matches: linked
                 .iter()
@@ -76,6 +88,29 @@ impl Assessor<'_> {
             },
             notify_customer_service: decision.notify_customer_service,
         }
+    }
+
+    /// What a risk model reads of `order`'s assessment against the orders `source` leads to.
+    pub(crate) fn risk_inputs<S: Source>(
+        &self,
+        source: &S,
+        order: &Order,
+        f: &Features,
+    ) -> RiskInputs {
+        let linked = self.gather(source, order, f).linked;
+        let orders: Vec<&PastOrder> = linked
+            .iter()
+            .filter_map(|l| self.history.order(l.idx))
+            .collect();
+        let signals = OrderSignals {
+            phone_unusable: f.phone.is_none(),
+            phone_looks_fake: f.phone_looks_fake,
+            email_fake: f.email.as_ref().is_some_and(|e| e.fake.is_some()),
+            address_nonsense: f.address.nonsense,
+            name_nonsense: f.name.nonsense,
+            duplicate_recent_order: false,
+        };
+        risk_inputs(order, f, &signals, &profile(&orders), &linked)
     }
 
     fn id_of(&self, idx: u32) -> OrderId {
@@ -107,6 +142,20 @@ impl Assessor<'_> {
             order_ids: recent,
         })
     }
+}
+
+/// The risk model's inputs of an assessment.
+fn risk_inputs(
+    order: &Order,
+    f: &Features,
+    signals: &OrderSignals,
+    profile: &Profile,
+    linked: &[Linked],
+) -> RiskInputs {
+    let phone_matched = linked
+        .iter()
+        .any(|l| l.agreement.evidence().contains(&Evidence::Phone));
+    RiskInputs::of(order, f, signals, profile, phone_matched)
 }
 
 /// What the matched past orders add up to.

@@ -111,11 +111,14 @@ pub enum ReasonCode {
     DuplicateRecentOrder,
     /// The email's domain looks like a typo of a known provider.
     EmailTypo,
+    /// Deliveries fail often in the order's zone (district, city or country): only with a
+    /// fitted risk model loaded, when the zone's rate is at least 1.5 times the shop's.
+    ZoneFailureRate,
 }
 
 impl ReasonCode {
     /// Every code.
-    pub const ALL: [ReasonCode; 16] = [
+    pub const ALL: [ReasonCode; 17] = [
         ReasonCode::PhoneInvalid,
         ReasonCode::PhoneLooksFake,
         ReasonCode::EmailFake,
@@ -132,6 +135,7 @@ impl ReasonCode {
         ReasonCode::PriorDelivered,
         ReasonCode::PriorCancelled,
         ReasonCode::DuplicateRecentOrder,
+        ReasonCode::ZoneFailureRate,
     ];
 
     /// The stable snake_case code.
@@ -153,6 +157,7 @@ impl ReasonCode {
             ReasonCode::PriorCancelled => "prior_cancelled",
             ReasonCode::DuplicateRecentOrder => "duplicate_recent_order",
             ReasonCode::EmailTypo => "email_typo",
+            ReasonCode::ZoneFailureRate => "zone_failure_rate",
         }
     }
 }
@@ -248,7 +253,8 @@ pub struct Assessment {
     pub customer_class: CustomerClass,
     /// What to do.
     pub action: Action,
-    /// Risk of a failed or fake order, 0 to 1.
+    /// Risk of a failed or fake order, 0 to 1: the policy's heuristic, or, with a fitted risk
+    /// model loaded ([`crate::risk`]), the probability that the order fails delivery.
     pub risk: f64,
     /// Why.
     pub reasons: Vec<Reason>,

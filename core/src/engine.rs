@@ -6,6 +6,8 @@ use crate::error::{Error, ErrorKind};
 use crate::history::{snapshot, Features, History, KeyHasher, LinkRules, Signature};
 use crate::policy::PolicyConfig;
 use crate::record::{HistoryRecord, Order, Outcome};
+use crate::risk::{RiskInputs, RiskModel};
+use std::sync::Arc;
 
 /// A shop's order history and policy: assesses new orders, learns their outcomes.
 ///
@@ -31,6 +33,7 @@ use crate::record::{HistoryRecord, Order, Outcome};
 pub struct Engine {
     config: PolicyConfig,
     history: History,
+    risk_model: Option<Arc<RiskModel>>,
 }
 
 impl Engine {
@@ -45,7 +48,36 @@ impl Engine {
         Engine {
             config,
             history: History::new(hasher),
+            risk_model: None,
         }
+    }
+
+    /// Loads a fitted risk model ([`crate::risk`]): `risk` becomes the probability that an
+    /// order fails delivery, and a zone whose deliveries fail often is among the reasons.
+    /// `None` goes back to the policy's heuristic. Classes and actions do not change. The
+    /// model is not part of [`Engine::save`]'s snapshot: load it again after [`Engine::load`].
+    pub fn set_risk_model(&mut self, model: Option<RiskModel>) {
+        self.risk_model = model.map(Arc::new);
+    }
+
+    /// The risk model in force, if any.
+    pub fn risk_model(&self) -> Option<&RiskModel> {
+        self.risk_model.as_deref()
+    }
+
+    fn assessor(&self) -> Assessor<'_> {
+        Assessor {
+            config: &self.config,
+            history: &self.history,
+            risk: self.risk_model.as_deref(),
+        }
+    }
+
+    /// What a risk model reads of `order`'s assessment (for fitting one).
+    pub(crate) fn risk_inputs(&self, order: &Order) -> Result<RiskInputs, Error> {
+        order.validate()?;
+        let features = Features::of(order);
+        Ok(self.assessor().risk_inputs(&self.history, order, &features))
     }
 
     /// The policy in force.
@@ -164,10 +196,7 @@ impl Engine {
     pub fn walk_cost(&self, order: &Order) -> Result<usize, Error> {
         order.validate()?;
         let features = Features::of(order);
-        let assessor = Assessor {
-            config: &self.config,
-            history: &self.history,
-        };
+        let assessor = self.assessor();
         Ok(assessor.gather(&self.history, order, &features).looked)
     }
 
@@ -186,11 +215,7 @@ impl Engine {
     }
 
     fn assess_features(&self, order: &Order, f: &Features) -> Assessment {
-        Assessor {
-            config: &self.config,
-            history: &self.history,
-        }
-        .assess(&self.history, order, f)
+        self.assessor().assess(&self.history, order, f)
     }
 
     /// Erases every order of the customer(s) who used this phone: the orders with it and every
@@ -237,7 +262,11 @@ impl Engine {
         let (history, config) = snapshot::load(bytes)?;
         let config = PolicyConfig::from_json(&config)
             .map_err(|e| Error::new(ErrorKind::SnapshotCorrupt, e.message().to_owned()))?;
-        Ok(Engine { config, history })
+        Ok(Engine {
+            config,
+            history,
+            risk_model: None,
+        })
     }
 
     /// As [`Engine::save`], sealed with an HMAC-SHA256 under `key` (see

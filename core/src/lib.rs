@@ -27,6 +27,7 @@ pub mod normalize;
 mod parallel;
 pub mod policy;
 pub mod record;
+pub mod risk;
 pub mod store;
 
 pub use error::{Error, ErrorKind};

@@ -67,6 +67,7 @@ use crate::error::{Error, ErrorKind};
 use crate::history::{Features, History, KeyHasher, LinkRules, Signature, Source, View};
 use crate::policy::PolicyConfig;
 use crate::record::{HistoryRecord, Order, Outcome};
+use crate::risk::RiskModel;
 
 /// The version of the key format: a change of normalization or hashing that changes keys bumps
 /// it, and a shop re-keys its tables (see the README's store section).
@@ -113,6 +114,7 @@ pub struct Write {
 pub struct Store {
     config: PolicyConfig,
     hasher: KeyHasher,
+    risk_model: Option<std::sync::Arc<RiskModel>>,
 }
 
 /// A `u64` key as the `BIGINT` a database stores (same bits).
@@ -131,7 +133,19 @@ impl Store {
         Store {
             config,
             hasher: KeyHasher::from_secret(secret),
+            risk_model: None,
         }
+    }
+
+    /// Loads a fitted risk model, as [`crate::engine::Engine::set_risk_model`]: the answers
+    /// stay the engine's with the same model.
+    pub fn set_risk_model(&mut self, model: Option<RiskModel>) {
+        self.risk_model = model.map(std::sync::Arc::new);
+    }
+
+    /// The risk model in force, if any.
+    pub fn risk_model(&self) -> Option<&RiskModel> {
+        self.risk_model.as_deref()
     }
 
     /// The policy in force.
@@ -267,6 +281,7 @@ impl Lookup {
         Assessor {
             config: &self.store.config,
             history: &self.fetched.history,
+            risk: self.store.risk_model.as_deref(),
         }
     }
 

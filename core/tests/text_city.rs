@@ -214,6 +214,9 @@ mod places {
             ("Oil City", "عوالي", "BH"),
             // A region named like its city ranks below it: مكة is the city of Mecca.
             ("Mecca", "مكة", "SA"),
+            // Two villages named Al Hayl, one listed with its Arabic name: both scripts reach
+            // the one the Latin name reaches.
+            ("Al Hayl", "الحيل", "OM"),
         ] {
             let id = resolve_city(latin, country).expect(latin);
             assert_eq!(resolve_city(arabic, country), Some(id), "{arabic}");

@@ -23,6 +23,14 @@
 //! `unconfirmed`, risky customers never have an unconfirmed order), so the truth holds under
 //! both.
 //!
+//! Failure rates differ by zone and by customer (for fitting and measuring the risk model,
+//! `core/src/risk.rs`): which of a risky customer's orders failed is drawn on a stream of its
+//! own ([`fail_by_propensity`]) from the customer's propensity, the product of a base rate
+//! (0.3), their city's factor ([`city_factor`]: 0.35 to 2.4, fixed per city whatever the seed),
+//! their district's ([`district_factor`]: 0.6 to 1.7) and their own (log-normal, median 1), and
+//! raised for orders placed at night and large totals. Only those outcomes depend on it: the
+//! plans, the texts, the ids and the truth are those of the main stream.
+//!
 //! [`bench::synth`] is another, older stream, kept unchanged for the benches.
 
 #![allow(dead_code)] // each user takes the parts it needs
@@ -200,6 +208,9 @@ pub struct Shop {
 /// Generates the shop of `config`.
 pub fn generate(config: &Config) -> Shop {
     let mut rng = fastrand::Rng::with_seed(config.seed);
+    // Which of a risky customer's orders failed: a stream of its own, so that everything
+    // else (texts, ids, plans, the truth) is what it was before failure rates had zones.
+    let mut failures = fastrand::Rng::with_seed(config.seed ^ FAILURE_STREAM);
     let mut world = World {
         density: config.density,
         ..World::default()
@@ -231,7 +242,8 @@ pub fn generate(config: &Config) -> Shop {
         let phones = phone_numbers(&mut rng, &mut world, &person, plan, past.len());
 
         let mut history_ids = Vec::with_capacity(past.len());
-        for (k, (&(outcome, negotiated), at)) in past.iter().zip(times).enumerate() {
+        let mut orders = Vec::with_capacity(past.len());
+        for (k, at) in times.into_iter().enumerate() {
             let id = order_id();
             let junk = past_junk(&mut rng, plan);
             let order = typed_order(
@@ -243,12 +255,19 @@ pub fn generate(config: &Config) -> Shop {
                 junk,
                 &mut shop.phones,
             );
+            orders.push(order);
+            history_ids.push(id);
+        }
+        let mut past = past;
+        if plan == Plan::Risky {
+            fail_by_propensity(&mut failures, &person, &orders, &mut past);
+        }
+        for (order, &(outcome, negotiated)) in orders.into_iter().zip(&past) {
             shop.data.history.push(HistoryRecord {
                 order,
                 outcome,
                 negotiated,
             });
-            history_ids.push(id);
         }
         let id = order_id();
         let junk = query_junk(&mut rng, plan);
@@ -280,6 +299,85 @@ pub fn generate(config: &Config) -> Shop {
         .queries
         .sort_by(|a, b| (a.placed_at, &a.order_id).cmp(&(b.placed_at, &b.order_id)));
     shop
+}
+
+/// The seed of the failure stream is the shop's seed xor this.
+const FAILURE_STREAM: u64 = 0x6661_696c_7572_6573;
+
+/// A city's failure multiplier: one of five, by a hash of its country and index, so that
+/// every seed has the same safe and unsafe cities (about one city in five each way).
+pub fn city_factor(country: &str, city: usize) -> f64 {
+    const FACTORS: [f64; 5] = [0.35, 0.7, 1.0, 1.5, 2.4];
+    FACTORS[(zone_hash(country, city, usize::MAX) % 5) as usize]
+}
+
+/// A district's failure multiplier within its city: 0.6, 1.0 or 1.7, by a hash of country,
+/// city and district; 1.0 for a door without a district.
+pub fn district_factor(country: &str, city: usize, district: Option<usize>) -> f64 {
+    const FACTORS: [f64; 3] = [0.6, 1.0, 1.7];
+    district.map_or(1.0, |d| FACTORS[(zone_hash(country, city, d) % 3) as usize])
+}
+
+/// FNV-1a over the zone's parts: fixed, whatever the seed.
+fn zone_hash(country: &str, city: usize, district: usize) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    let bytes = country
+        .bytes()
+        .chain(city.to_le_bytes())
+        .chain(district.to_le_bytes());
+    for b in bytes {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x100_0000_01b3);
+    }
+    h
+}
+
+/// The base chance that a risky customer's order fails, before the zone, the customer and
+/// the order multiply it.
+const RISKY_BASE: f64 = 0.3;
+
+/// Decides which of a risky customer's past orders failed delivery, on the failure stream.
+/// Their propensity is [`RISKY_BASE`] times the city's and the district's factors times their
+/// own (log-normal, median 1, sigma 0.6); an order placed at night (22:00 to 06:00 UTC) fails
+/// 1.6 times as often and one above 1,500 in its currency 1.4 times (capped at 0.95). Each
+/// delivered or failed order that was not negotiated is drawn again; cancelled, unconfirmed and
+/// negotiated orders stay what they were. At least one order stays failed (the one the plan
+/// chose when none is drawn), so the customer's class, and the truth, do not change.
+fn fail_by_propensity(
+    rng: &mut fastrand::Rng,
+    person: &Person,
+    orders: &[Order],
+    past: &mut [(Outcome, bool)],
+) {
+    let code = person.country.code;
+    let city = person.door.city;
+    let zone = city_factor(code, city) * district_factor(code, city, person.door.district());
+    // Box-Muller: one standard normal draw.
+    let u1 = rng.f64().max(f64::MIN_POSITIVE);
+    let normal = (-2.0 * u1.ln()).sqrt() * (std::f64::consts::TAU * rng.f64()).cos();
+    let propensity = RISKY_BASE * zone * (0.6 * normal).exp();
+    let planned = past.iter().position(|&(o, _)| o.is_failed_delivery());
+    let failed = [Outcome::Refused, Outcome::Unreachable, Outcome::Returned];
+    let mut any = false;
+    for (order, slot) in orders.iter().zip(past.iter_mut()) {
+        let (outcome, negotiated) = *slot;
+        if negotiated || !(outcome == Outcome::Delivered || outcome.is_failed_delivery()) {
+            continue;
+        }
+        let hour = order.placed_at.rem_euclid(86_400) / 3600;
+        let night = if !(6..22).contains(&hour) { 1.6 } else { 1.0 };
+        let big = if order.total > 1500.0 { 1.4 } else { 1.0 };
+        let p = (propensity * night * big).min(0.95);
+        slot.0 = if rng.f64() < p {
+            any = true;
+            *pick(rng, &failed)
+        } else {
+            Outcome::Delivered
+        };
+    }
+    if let (false, Some(i)) = (any, planned) {
+        past[i].0 = failed[rng.usize(..failed.len())];
+    }
 }
 
 /// The past orders a plan calls for: (outcome, negotiated), oldest first.

@@ -7,7 +7,7 @@ use codguard::policy::PolicyConfig;
 use codguard::{HistoryRecord, Order, Outcome};
 use serde::Deserialize;
 
-use crate::guard::{clear, give_bytes, give_json, json, json_list, out, out_pair, text, text_out};
+use crate::guard::{cleared, give_bytes, give_json, json, json_list, out_pair, text, text_out};
 use crate::handle::{self, impl_handle};
 use crate::status::cg_status::{self, *};
 
@@ -44,8 +44,7 @@ pub unsafe extern "C" fn cg_engine_new(
     out_engine: *mut *mut CgEngine,
 ) -> cg_status {
     ffi_guard!({
-        clear(out_engine);
-        let out_engine = out(out_engine, "out_engine")?;
+        let out_engine = cleared(out_engine, "out_engine")?;
         let config = if config.is_null() || config_len == 0 {
             PolicyConfig::default()
         } else {
@@ -81,8 +80,7 @@ pub unsafe extern "C" fn cg_engine_free(engine: *mut CgEngine) {
 #[no_mangle]
 pub unsafe extern "C" fn cg_engine_len(engine: *const CgEngine, out_len: *mut usize) -> cg_status {
     ffi_guard!({
-        clear(out_len);
-        let out_len = out(out_len, "out_len")?;
+        let out_len = cleared(out_len, "out_len")?;
         *out_len = handle::get(engine)?.len();
         Ok(())
     })
@@ -123,8 +121,7 @@ pub unsafe extern "C" fn cg_engine_add_history(
     out_added: *mut usize,
 ) -> cg_status {
     ffi_guard!({
-        clear(out_added);
-        let out_added = out(out_added, "out_added")?;
+        let out_added = cleared(out_added, "out_added")?;
         let engine = handle::get_mut(engine)?;
         let records: Vec<HistoryRecord> =
             json_list(text(json, len, "history")?, "history", CG_INVALID_RECORD)?;
@@ -348,8 +345,7 @@ pub unsafe extern "C" fn cg_engine_erase_by_phone(
     out_erased: *mut usize,
 ) -> cg_status {
     ffi_guard!({
-        clear(out_erased);
-        let out_erased = out(out_erased, "out_erased")?;
+        let out_erased = cleared(out_erased, "out_erased")?;
         let engine = handle::get_mut(engine)?;
         let phone = text(phone, phone_len, "phone")?;
         let country = text(country, country_len, "country")?;
@@ -372,8 +368,7 @@ pub unsafe extern "C" fn cg_engine_erase_by_email(
     out_erased: *mut usize,
 ) -> cg_status {
     ffi_guard!({
-        clear(out_erased);
-        let out_erased = out(out_erased, "out_erased")?;
+        let out_erased = cleared(out_erased, "out_erased")?;
         let engine = handle::get_mut(engine)?;
         *out_erased = engine.erase_by_email(text(email, email_len, "email")?)?;
         Ok(())
@@ -412,8 +407,7 @@ pub unsafe extern "C" fn cg_engine_load(
     out_engine: *mut *mut CgEngine,
 ) -> cg_status {
     ffi_guard!({
-        clear(out_engine);
-        let out_engine = out(out_engine, "out_engine")?;
+        let out_engine = cleared(out_engine, "out_engine")?;
         let engine = Engine::load(crate::guard::bytes(bytes, len, "bytes")?)?;
         handle::give(engine, out_engine);
         Ok(())
@@ -464,8 +458,7 @@ pub unsafe extern "C" fn cg_engine_load_sealed(
     out_engine: *mut *mut CgEngine,
 ) -> cg_status {
     ffi_guard!({
-        clear(out_engine);
-        let out_engine = out(out_engine, "out_engine")?;
+        let out_engine = cleared(out_engine, "out_engine")?;
         let key = crate::guard::bytes(key, key_len, "key")?;
         let engine = Engine::load_sealed(crate::guard::bytes(bytes, len, "bytes")?, key)?;
         handle::give(engine, out_engine);

@@ -8,7 +8,8 @@ use codguard::confirm::{self, ConfirmationFlow, Event, FlowPolicy, FlowSnapshot}
 use codguard::Order;
 
 use crate::guard::{
-    bytes, clear, give_json, give_string, json, out, out_pair, text, text_out, Failure, Result,
+    bytes, clear, cleared, give_json, give_string, json, out, out_pair, text, text_out, Failure,
+    Result,
 };
 use crate::handle::{self, impl_handle};
 use crate::status::cg_status::{self, *};
@@ -76,8 +77,7 @@ pub unsafe extern "C" fn cg_flow_new(
     out_flow: *mut *mut CgFlow,
 ) -> cg_status {
     ffi_guard!({
-        clear(out_flow);
-        let out_flow = out(out_flow, "out_flow")?;
+        let out_flow = cleared(out_flow, "out_flow")?;
         let order: Order = json(text(order, order_len, "order")?, "order", CG_INVALID_RECORD)?;
         let action = text(action, action_len, "action")?;
         // A name that is not the contract's is CG_INVALID_CONFIG, as in every binding.
@@ -194,8 +194,7 @@ pub unsafe extern "C" fn cg_flow_needs_address(
     out_needs: *mut bool,
 ) -> cg_status {
     ffi_guard!({
-        clear(out_needs);
-        let out_needs = out(out_needs, "out_needs")?;
+        let out_needs = cleared(out_needs, "out_needs")?;
         *out_needs = handle::get(flow)?.needs_address();
         Ok(())
     })
@@ -237,8 +236,7 @@ pub unsafe extern "C" fn cg_flow_restore(
     out_flow: *mut *mut CgFlow,
 ) -> cg_status {
     ffi_guard!({
-        clear(out_flow);
-        let out_flow = out(out_flow, "out_flow")?;
+        let out_flow = cleared(out_flow, "out_flow")?;
         let snapshot: FlowSnapshot = json(
             text(snapshot, snapshot_len, "snapshot")?,
             "snapshot",

@@ -144,6 +144,13 @@ pub(crate) fn out_pair<'a, T>(
     Ok((out(out_ptr, name)?, out(out_len, "out_len")?))
 }
 
+/// An out-pointer the call writes to: set to its empty value first (if not NULL), so that a
+/// caller finds it empty after any error, then checked for NULL (`what` names it).
+pub(crate) fn cleared<'a, T: Empty>(p: *mut T, what: &str) -> Result<&'a mut T> {
+    clear(p);
+    out(p, what)
+}
+
 /// An out-pointer the call may write to.
 pub(crate) fn out<'a, T>(p: *mut T, what: &str) -> Result<&'a mut T> {
     // SAFETY: the caller promises `p` is NULL or valid for a write for the call's duration.

@@ -4,7 +4,7 @@ use std::os::raw::c_char;
 
 use codguard::normalize;
 
-use crate::guard::{clear, give_json, give_string, out, out_pair, text, text_out};
+use crate::guard::{cleared, give_json, give_string, out_pair, text, text_out};
 use crate::status::cg_status;
 
 /// Normalizes a phone as typed at a checkout to E.164 (`"+212612345678"`), reading national
@@ -235,8 +235,7 @@ pub unsafe extern "C" fn cg_name_similarity(
     out_score: *mut f64,
 ) -> cg_status {
     ffi_guard!({
-        clear(out_score);
-        let out_score = out(out_score, "out_score")?;
+        let out_score = cleared(out_score, "out_score")?;
         let a = normalize::normalize_name(text(a, a_len, "a")?)?;
         let b = normalize::normalize_name(text(b, b_len, "b")?)?;
         *out_score = normalize::name::name_similarity(&a, &b);

@@ -5,7 +5,7 @@ use std::os::raw::c_char;
 
 use codguard::confirm::{FlowAction, GuardPolicy, GuardSnapshot, SendGuard};
 
-use crate::guard::{bytes, clear, give_json, json, out, text, text_out, Result};
+use crate::guard::{bytes, cleared, give_json, json, text, text_out, Result};
 use crate::handle::{self, impl_handle};
 use crate::status::cg_status::{self, *};
 
@@ -58,8 +58,7 @@ pub unsafe extern "C" fn cg_send_guard_new(
     out_guard: *mut *mut CgSendGuard,
 ) -> cg_status {
     ffi_guard!({
-        clear(out_guard);
-        let out_guard = out(out_guard, "out_guard")?;
+        let out_guard = cleared(out_guard, "out_guard")?;
         let policy = policy_of(policy, policy_len)?;
         let secret = bytes(secret, secret_len, "secret")?;
         handle::give(SendGuard::new(policy, secret)?, out_guard);
@@ -151,8 +150,7 @@ pub unsafe extern "C" fn cg_send_guard_restore(
     out_guard: *mut *mut CgSendGuard,
 ) -> cg_status {
     ffi_guard!({
-        clear(out_guard);
-        let out_guard = out(out_guard, "out_guard")?;
+        let out_guard = cleared(out_guard, "out_guard")?;
         let snapshot: GuardSnapshot = json(
             text(snapshot, snapshot_len, "snapshot")?,
             "snapshot",

@@ -17,7 +17,7 @@ use codguard::store::{Lookup, OrderRow, Store, KEY_FORMAT};
 use codguard::{HistoryRecord, Order, Outcome};
 use serde::{Deserialize, Deserializer, Serialize};
 
-use crate::guard::{bytes, clear, give_json, json, out, text, text_out, Failure, Result};
+use crate::guard::{bytes, cleared, give_json, json, text, text_out, Failure, Result};
 use crate::handle::{self, impl_handle};
 use crate::status::cg_status::{self, *};
 
@@ -183,8 +183,7 @@ pub unsafe extern "C" fn cg_store_new(
     out_store: *mut *mut CgStore,
 ) -> cg_status {
     ffi_guard!({
-        clear(out_store);
-        let out_store = out(out_store, "out_store")?;
+        let out_store = cleared(out_store, "out_store")?;
         let config = if config.is_null() || config_len == 0 {
             PolicyConfig::default()
         } else {
@@ -303,8 +302,7 @@ pub unsafe extern "C" fn cg_store_assess(
     out_lookup: *mut *mut CgLookup,
 ) -> cg_status {
     ffi_guard!({
-        clear(out_lookup);
-        let out_lookup = out(out_lookup, "out_lookup")?;
+        let out_lookup = cleared(out_lookup, "out_lookup")?;
         let store = handle::get(store)?;
         let order: Order = json(text(order, len, "order")?, "order", CG_INVALID_RECORD)?;
         handle::give(store.assess(&order)?, out_lookup);
@@ -332,8 +330,7 @@ pub unsafe extern "C" fn cg_store_erase_by_phone(
     out_lookup: *mut *mut CgLookup,
 ) -> cg_status {
     ffi_guard!({
-        clear(out_lookup);
-        let out_lookup = out(out_lookup, "out_lookup")?;
+        let out_lookup = cleared(out_lookup, "out_lookup")?;
         let store = handle::get(store)?;
         let phone = text(phone, phone_len, "phone")?;
         let country = text(country, country_len, "country")?;
@@ -356,8 +353,7 @@ pub unsafe extern "C" fn cg_store_erase_by_email(
     out_lookup: *mut *mut CgLookup,
 ) -> cg_status {
     ffi_guard!({
-        clear(out_lookup);
-        let out_lookup = out(out_lookup, "out_lookup")?;
+        let out_lookup = cleared(out_lookup, "out_lookup")?;
         let store = handle::get(store)?;
         let email = text(email, email_len, "email")?;
         handle::give(store.erase_by_email(email)?, out_lookup);

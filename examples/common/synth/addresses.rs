@@ -138,6 +138,12 @@ impl Door {
     pub fn building(&self) -> (usize, Street, u32) {
         (self.city, self.street, self.house)
     }
+
+    /// The district of the door, an index of the districts' table (written on seven orders
+    /// in ten).
+    pub fn district(&self) -> Option<usize> {
+        self.district
+    }
 }
 
 /// A door in `country`: a named street most of the time, else a numbered one; a flat for

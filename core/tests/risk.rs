@@ -1,0 +1,110 @@
+//! The fitted risk model on the generated shop (whose failure rates differ by zone and by
+//! customer: `examples/common/synth.rs`): fitted on the first 12 of its 18 months, it must
+//! beat today's heuristic and a constant on the later months, and the engine and the store
+//! mode with the model loaded must give the same answers.
+
+#[path = "../../examples/common/dataset.rs"]
+mod dataset;
+#[path = "common/db.rs"]
+mod db;
+#[path = "../../examples/common/synth.rs"]
+mod synth;
+
+use codguard::assessment::ReasonCode;
+use codguard::engine::Engine;
+use codguard::policy::PolicyConfig;
+use codguard::risk::{self, FitOptions, RiskModel};
+use codguard::store::Store;
+
+fn shop() -> synth::Shop {
+    synth::generate(&synth::Config {
+        customers: 3000,
+        seed: 3,
+        ..synth::Config::default()
+    })
+}
+
+#[test]
+fn the_fitted_model_beats_the_heuristic_on_later_months() {
+    let shop = shop();
+    let history = &shop.data.history;
+    let first = history.iter().map(|r| r.order.placed_at).min().unwrap();
+    let split = risk::split(
+        history,
+        &PolicyConfig::default(),
+        &FitOptions::default(),
+        first + 360 * 86_400,
+    )
+    .unwrap();
+    let (heuristic, fitted, constant) = split.briers();
+    eprintln!(
+        "{} scored: brier heuristic {heuristic:.4} fitted {fitted:.4} constant {constant:.4}",
+        split.scored.len()
+    );
+    assert!(split.scored.len() > 1000, "{}", split.scored.len());
+    assert!(split.scored.iter().any(|s| s.2) && split.scored.iter().any(|s| !s.2));
+    assert!(fitted < heuristic, "fitted {fitted} heuristic {heuristic}");
+    assert!(fitted < constant, "fitted {fitted} constant {constant}");
+    // Calibrated: the predicted and observed failure rates agree on the whole.
+    let n = split.scored.len() as f64;
+    let predicted: f64 = split.scored.iter().map(|s| s.1).sum::<f64>() / n;
+    let observed = split.scored.iter().filter(|s| s.2).count() as f64 / n;
+    assert!(
+        (predicted - observed).abs() < 0.03,
+        "{predicted} vs {observed}"
+    );
+}
+
+#[test]
+fn a_loaded_model_changes_risk_and_reasons_only_and_the_store_agrees() {
+    let shop = shop();
+    let config = PolicyConfig::default();
+    let model = risk::fit(&shop.data.history, &config, &FitOptions::default()).unwrap();
+    let model = RiskModel::from_json(&model.to_json()).unwrap();
+    let mut plain = Engine::new(config.clone());
+    plain.add_history(shop.data.history.clone()).unwrap();
+    let mut fitted = plain.clone();
+    fitted.set_risk_model(Some(model.clone()));
+    let mut store = Store::new(config.clone(), b"test secret");
+    store.set_risk_model(Some(model.clone()));
+    let mut db = db::Db::default();
+    for r in &shop.data.history {
+        db.add(&store, r);
+    }
+    let mut zone_reasons = 0;
+    let mut risks = std::collections::BTreeSet::new();
+    for q in &shop.data.queries {
+        let a = plain.assess(q).unwrap();
+        let b = fitted.assess(q).unwrap();
+        assert_eq!(db.assess(&store, q), b, "the store, order {}", q.order_id);
+        assert_eq!(
+            (a.customer_class, a.action, &a.matches, &a.profile),
+            (b.customer_class, b.action, &b.matches, &b.profile)
+        );
+        let mut b_reasons = b.reasons.clone();
+        let zone = b_reasons
+            .iter()
+            .position(|r| r.code == ReasonCode::ZoneFailureRate);
+        if let Some(i) = zone {
+            b_reasons.remove(i);
+            zone_reasons += 1;
+        }
+        assert_eq!(a.reasons, b_reasons);
+        assert!(!a
+            .reasons
+            .iter()
+            .any(|r| r.code == ReasonCode::ZoneFailureRate));
+        assert!((0.0..=1.0).contains(&b.risk));
+        risks.insert((b.risk * 1000.0) as u32);
+    }
+    assert!(zone_reasons > 0, "no zone stands out");
+    assert!(
+        zone_reasons < shop.data.queries.len(),
+        "every zone stands out"
+    );
+    assert!(risks.len() > 50, "{} distinct risks", risks.len());
+    // Unloading goes back to the heuristic.
+    fitted.set_risk_model(None);
+    let q = &shop.data.queries[0];
+    assert_eq!(fitted.assess(q).unwrap(), plain.assess(q).unwrap());
+}
