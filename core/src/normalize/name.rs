@@ -336,8 +336,9 @@ fn match_split<S: AsRef<str>>(x: &[S], y: &[S], gx: &mut [f64], gy: &mut [f64]) 
         if gx.get(i) != Some(&0.0) {
             continue;
         }
-        let free: Vec<usize> = (0..y.len()).filter(|&j| gy.get(j) == Some(&0.0)).collect();
-        if free.len() < 2 {
+        // The keys of `y` not covered yet (none is covered until the search below succeeds).
+        let is_free = |j: &usize| gy.get(*j) == Some(&0.0);
+        if (0..y.len()).filter(is_free).nth(1).is_none() {
             continue;
         }
         if outlines.is_empty() {
@@ -347,8 +348,9 @@ fn match_split<S: AsRef<str>>(x: &[S], y: &[S], gx: &mut [f64], gy: &mut [f64]) 
                 .collect();
         }
         let whole = translit::Outline::of(kx.as_ref());
-        'pairs: for &p in &free {
-            for &q in &free {
+        let mut found = None;
+        'pairs: for p in (0..y.len()).filter(is_free) {
+            for q in (0..y.len()).filter(is_free) {
                 let (Some(yp), Some(yq)) = (y.get(p), y.get(q)) else {
                     continue;
                 };
@@ -365,16 +367,19 @@ fn match_split<S: AsRef<str>>(x: &[S], y: &[S], gx: &mut [f64], gy: &mut [f64]) 
                 joined.push_str(yp.as_ref());
                 joined.push_str(yq.as_ref());
                 if translit::distance_within(&joined, kx.as_ref(), 0) == 0 {
-                    for k in [p, q] {
-                        if let Some(g) = gy.get_mut(k) {
-                            *g = 1.0;
-                        }
-                    }
-                    if let Some(g) = gx.get_mut(i) {
-                        *g = 1.0;
-                    }
+                    found = Some((p, q));
                     break 'pairs;
                 }
+            }
+        }
+        if let Some((p, q)) = found {
+            for k in [p, q] {
+                if let Some(g) = gy.get_mut(k) {
+                    *g = 1.0;
+                }
+            }
+            if let Some(g) = gx.get_mut(i) {
+                *g = 1.0;
             }
         }
     }
@@ -412,6 +417,20 @@ fn match_alike(
     }
 }
 
+/// `len` zeros, in `stack` when they fit, else in `heap`.
+fn zeros<'b, const N: usize>(
+    len: usize,
+    stack: &'b mut [f64; N],
+    heap: &'b mut Vec<f64>,
+) -> &'b mut [f64] {
+    if len <= N {
+        &mut stack[..len]
+    } else {
+        heap.resize(len, 0.0);
+        heap
+    }
+}
+
 /// How much of each side's keys the other side covers, in [0, 1] each (`alike` as in
 /// [`match_alike`]).
 fn coverage<S: AsRef<str>>(
@@ -419,8 +438,11 @@ fn coverage<S: AsRef<str>>(
     b: &[S],
     alike: &mut impl FnMut(usize, usize) -> f64,
 ) -> (f64, f64) {
-    let mut got_a = vec![0.0f64; a.len()];
-    let mut got_b = vec![0.0f64; b.len()];
+    // On the stack for names of up to 8 words (all of them, nearly).
+    let (mut stack_a, mut stack_b) = ([0.0f64; 8], [0.0f64; 8]);
+    let (mut heap_a, mut heap_b) = (Vec::new(), Vec::new());
+    let got_a = zeros(a.len(), &mut stack_a, &mut heap_a);
+    let got_b = zeros(b.len(), &mut stack_b, &mut heap_b);
     // Equal keys (the common case: one script, one spelling).
     for (i, ka) in a.iter().enumerate() {
         if let Some(j) = (0..b.len()).find(|&j| {
@@ -433,14 +455,14 @@ fn coverage<S: AsRef<str>>(
     }
     let lens = (a.len(), b.len());
     // Spellings of one word (in either script).
-    match_alike(lens, &mut got_a, &mut got_b, |s| s >= 1.0, alike);
+    match_alike(lens, got_a, got_b, |s| s >= 1.0, alike);
     // One key on one side written as two words on the other (Fatimazahra / Fatima Zahra).
-    match_split(a, b, &mut got_a, &mut got_b);
-    match_split(b, a, &mut got_b, &mut got_a);
+    match_split(a, b, got_a, got_b);
+    match_split(b, a, got_b, got_a);
     // One typo in a long key.
-    match_alike(lens, &mut got_a, &mut got_b, |s| s >= 0.8, alike);
+    match_alike(lens, got_a, got_b, |s| s >= 0.8, alike);
     let mean = |v: &[f64]| v.iter().sum::<f64>() / v.len().max(1) as f64;
-    (mean(&got_a), mean(&got_b))
+    (mean(got_a), mean(got_b))
 }
 
 /// How alike two names are, 0.0 (unrelated) to 1.0 (same keys), insensitive to word order,
