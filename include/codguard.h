@@ -294,6 +294,25 @@ cg_status cg_engine_new(const char *config,
                         struct cg_engine **out_engine);
 
 /**
+ * Loads a fitted risk model (docs/risk.md): `risk` becomes the probability that an order fails
+ * delivery, and reason `zone_failure_rate` names a zone whose deliveries fail often.
+ *
+ * `model` is the model file's JSON (`(model, model_len)`, UTF-8); `model == NULL` or
+ * `model_len == 0` unloads it (back to the policy's heuristic). On an error the engine keeps
+ * the model it had. The model is not part of `cg_engine_save`'s snapshot.
+ *
+ * Errors: `CG_NULL_PARAMETER` (engine), `CG_INVALID_UTF8`, `CG_INVALID_CONFIG` (not JSON,
+ * another format or version, a missing or unknown key, a number out of range).
+ *
+ * # Safety
+ * `engine` is NULL or a live engine used by no other thread meanwhile; `model` is NULL or
+ * valid for `model_len` bytes.
+ */
+cg_status cg_engine_set_risk_model(struct cg_engine *engine,
+                                   const char *model,
+                                   size_t model_len);
+
+/**
  * Releases an engine. NULL is accepted and does nothing.
  *
  * # Safety
@@ -987,6 +1006,21 @@ cg_status cg_store_new(const char *config,
                        const uint8_t *secret,
                        size_t secret_len,
                        struct cg_store **out_store);
+
+/**
+ * Loads a fitted risk model into a store, as `cg_engine_set_risk_model` (NULL or an empty
+ * model unloads it): its assessments stay the engine's with the same model. Lookups already
+ * made keep the model they were made with.
+ *
+ * Errors: `CG_NULL_PARAMETER` (store), `CG_INVALID_UTF8`, `CG_INVALID_CONFIG`.
+ *
+ * # Safety
+ * `store` is NULL or a live store used by no other thread meanwhile; `model` is NULL or valid
+ * for `model_len` bytes.
+ */
+cg_status cg_store_set_risk_model(struct cg_store *store,
+                                  const char *model,
+                                  size_t model_len);
 
 /**
  * Releases a store. NULL is accepted and does nothing. Lookups made from it stay valid (each

@@ -108,3 +108,72 @@ fn a_loaded_model_changes_risk_and_reasons_only_and_the_store_agrees() {
     let q = &shop.data.queries[0];
     assert_eq!(fitted.assess(q).unwrap(), plain.assess(q).unwrap());
 }
+
+/// Replays `tests/vectors/risk.json` (shared with the C, PHP and Python bindings).
+#[test]
+fn risk_vectors() {
+    let v: serde_json::Value =
+        serde_json::from_str(include_str!("../../tests/vectors/risk.json")).unwrap();
+    let model = RiskModel::from_json(&v["model"].to_string()).expect("the vectors' model");
+    let cases = v["cases"].as_array().unwrap();
+    assert!(cases.len() >= 6);
+    let mut failures = Vec::new();
+    for case in cases {
+        let mut engine = Engine::new(PolicyConfig::default());
+        engine.set_risk_model(Some(model.clone()));
+        let history: Vec<codguard::HistoryRecord> =
+            serde_json::from_value(case["history"].clone()).unwrap();
+        engine.add_history(history).unwrap();
+        let order: codguard::Order = serde_json::from_value(case["order"].clone()).unwrap();
+        let a = engine.assess(&order).unwrap();
+        let want = &case["expected"];
+        let reasons: Vec<&str> = a.reasons.iter().map(|r| r.code.as_str()).collect();
+        let want_reasons: Vec<&str> = want["reasons"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r.as_str().unwrap())
+            .collect();
+        let mut matches: Vec<&str> = a.matches.iter().map(|m| m.order_id.as_str()).collect();
+        matches.sort_unstable();
+        let matches_ok = want.get("matches").is_none_or(|w| {
+            w.as_array()
+                .unwrap()
+                .iter()
+                .map(|m| m.as_str().unwrap())
+                .eq(matches.iter().copied())
+        });
+        if a.customer_class.as_str() != want["customer_class"]
+            || a.action.as_str() != want["action"]
+            || a.risk != want["risk"].as_f64().unwrap()
+            || reasons != want_reasons
+            || !matches_ok
+        {
+            failures.push(format!(
+                "{}: got {} {} {} {reasons:?} {matches:?}",
+                case["note"],
+                a.customer_class.as_str(),
+                a.action.as_str(),
+                a.risk
+            ));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "failing vectors:\n{}",
+        failures.join("\n")
+    );
+    for bad in v["bad_models"].as_array().unwrap() {
+        let text = match bad.get("model_text") {
+            Some(t) => t.as_str().unwrap().to_owned(),
+            None => bad["model"].to_string(),
+        };
+        let err = RiskModel::from_json(&text).expect_err(bad["note"].as_str().unwrap());
+        assert_eq!(
+            err.kind(),
+            codguard::ErrorKind::InvalidConfig,
+            "{}",
+            bad["note"]
+        );
+    }
+}

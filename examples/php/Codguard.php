@@ -313,6 +313,18 @@ final class Engine
         }
     }
 
+    /**
+     * Loads a fitted risk model (docs/risk.md): risk becomes the probability that the order
+     * fails delivery, and reason zone_failure_rate names a zone whose deliveries fail often.
+     * Pass the model file's JSON text (an array works when no object in it is empty); null
+     * unloads it. A bad file throws with status invalid_config and keeps the model in force.
+     */
+    public function setRiskModel(array|string|null $model): void
+    {
+        $json = $model === null ? '' : Lib::json($model);
+        Lib::check(Lib::ffi()->cg_engine_set_risk_model($this->handle, $json, strlen($json)));
+    }
+
     /** @param array|string $records a list of history arrays, or JSON array / JSON Lines text */
     public function addHistory(array|string $records): int
     {

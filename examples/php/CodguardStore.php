@@ -73,6 +73,13 @@ final class CodguardStore
         $this->rowsPerKey = $this->config()['max_orders_per_key'] + 1;
     }
 
+    /** Loads a fitted risk model, as Engine::setRiskModel: the answers stay the engine's. */
+    public function setRiskModel(array|string|null $model): void
+    {
+        $json = $model === null ? '' : Lib::json($model);
+        Lib::check(Lib::ffi()->cg_store_set_risk_model($this->handle, $json, strlen($json)));
+    }
+
     public function __destruct()
     {
         if (isset($this->handle)) {

@@ -4,6 +4,7 @@ use std::os::raw::c_char;
 
 use codguard::engine::Engine;
 use codguard::policy::PolicyConfig;
+use codguard::risk::RiskModel;
 use codguard::{HistoryRecord, Order, Outcome};
 use serde::Deserialize;
 
@@ -57,6 +58,37 @@ pub unsafe extern "C" fn cg_engine_new(
             c
         };
         handle::give(Engine::new(config), out_engine);
+        Ok(())
+    })
+}
+
+/// Loads a fitted risk model (docs/risk.md): `risk` becomes the probability that an order fails
+/// delivery, and reason `zone_failure_rate` names a zone whose deliveries fail often.
+///
+/// `model` is the model file's JSON (`(model, model_len)`, UTF-8); `model == NULL` or
+/// `model_len == 0` unloads it (back to the policy's heuristic). On an error the engine keeps
+/// the model it had. The model is not part of `cg_engine_save`'s snapshot.
+///
+/// Errors: `CG_NULL_PARAMETER` (engine), `CG_INVALID_UTF8`, `CG_INVALID_CONFIG` (not JSON,
+/// another format or version, a missing or unknown key, a number out of range).
+///
+/// # Safety
+/// `engine` is NULL or a live engine used by no other thread meanwhile; `model` is NULL or
+/// valid for `model_len` bytes.
+#[no_mangle]
+pub unsafe extern "C" fn cg_engine_set_risk_model(
+    engine: *mut CgEngine,
+    model: *const c_char,
+    model_len: usize,
+) -> cg_status {
+    ffi_guard!({
+        let engine = handle::get_mut(engine)?;
+        let model = if model.is_null() || model_len == 0 {
+            None
+        } else {
+            Some(RiskModel::from_json(text(model, model_len, "model")?)?)
+        };
+        engine.set_risk_model(model);
         Ok(())
     })
 }

@@ -204,6 +204,35 @@ pub unsafe extern "C" fn cg_store_new(
     })
 }
 
+/// Loads a fitted risk model into a store, as `cg_engine_set_risk_model` (NULL or an empty
+/// model unloads it): its assessments stay the engine's with the same model. Lookups already
+/// made keep the model they were made with.
+///
+/// Errors: `CG_NULL_PARAMETER` (store), `CG_INVALID_UTF8`, `CG_INVALID_CONFIG`.
+///
+/// # Safety
+/// `store` is NULL or a live store used by no other thread meanwhile; `model` is NULL or valid
+/// for `model_len` bytes.
+#[no_mangle]
+pub unsafe extern "C" fn cg_store_set_risk_model(
+    store: *mut CgStore,
+    model: *const c_char,
+    model_len: usize,
+) -> cg_status {
+    ffi_guard!({
+        let store = handle::get_mut(store)?;
+        let model = if model.is_null() || model_len == 0 {
+            None
+        } else {
+            Some(codguard::risk::RiskModel::from_json(text(
+                model, model_len, "model",
+            )?)?)
+        };
+        Arc::make_mut(store).set_risk_model(model);
+        Ok(())
+    })
+}
+
 /// Releases a store. NULL is accepted and does nothing. Lookups made from it stay valid (each
 /// holds its own share) and are released with `cg_lookup_free`.
 ///

@@ -47,6 +47,7 @@ __all__ = [
     "parse_name",
     "name_similarity",
     "Engine",
+    "fit_risk_model",
     "Assessment",
     "ConfirmationFlow",
     "SendGuard",
@@ -123,9 +124,17 @@ class Assessment:
 class Engine:
     """A shop's order history and policy."""
 
-    def __new__(cls, config: Mapping[str, Any] | None = None) -> Engine: ...
+    def __new__(
+        cls,
+        config: Mapping[str, Any] | None = None,
+        *,
+        risk_model: str | Mapping[str, Any] | None = None,
+    ) -> Engine: ...
     @property
     def config(self) -> dict[str, Any]: ...
+    def set_risk_model(self, model: str | Mapping[str, Any] | None) -> None: ...
+    @property
+    def risk_model(self) -> str | None: ...
     def add_history(self, records: Iterable[HistoryRecord | Mapping[str, Any]]) -> int: ...
     def add_order(self, order: Order | Mapping[str, Any]) -> None: ...
     def record_outcome(self, order_id: str, outcome: OutcomeName) -> None: ...
@@ -137,8 +146,20 @@ class Engine:
     def save(self, *, key: bytes | str | None = None) -> bytes: ...
     @classmethod
     def load(cls, data: bytes, *, key: bytes | str | None = None) -> Engine: ...
-    def __reduce__(self) -> tuple[Any, tuple[bytes]]: ...
+    @classmethod
+    def _unpickle(cls, data: bytes, risk_model: str | None) -> Engine: ...
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]: ...
     def __len__(self) -> int: ...
+
+def fit_risk_model(
+    records: Iterable[HistoryRecord | Mapping[str, Any]],
+    config: Mapping[str, Any] | None = None,
+    *,
+    min_volume: int = 30,
+    zone_prior: float = 10.0,
+    utc_offset_secs: int = 0,
+) -> str:
+    """Fits a risk model on a history replayed in time order; returns the model file's JSON."""
 
 @final
 class ConfirmationFlow:
@@ -186,9 +207,17 @@ class StoreCore:
     """The store-mode core of one shop: rows to write and lookups to feed (``codguard.sql``)."""
 
     KEY_FORMAT: int
-    def __new__(cls, config: Mapping[str, Any] | None = None, *, secret: bytes | str) -> StoreCore: ...
+    def __new__(
+        cls,
+        config: Mapping[str, Any] | None = None,
+        *,
+        secret: bytes | str,
+        risk_model: str | Mapping[str, Any] | None = None,
+    ) -> StoreCore: ...
     @property
     def config(self) -> dict[str, Any]: ...
+    @property
+    def risk_model(self) -> str | None: ...
     @property
     def rows_per_key(self) -> int: ...
     def write(self, record: HistoryRecord | Mapping[str, Any]) -> tuple[dict[str, Any], list[int]]: ...

@@ -143,7 +143,9 @@ class Store:
 
     ``secret`` keys the hashes in ``cg_keys`` and ``cg_orders``: keep it out of the database
     (without it the tables cannot be tied to any phone or email) and identical in every process.
-    ``config`` is the policy dict of :class:`codguard.Engine`.
+    ``config`` is the policy dict of :class:`codguard.Engine`; ``risk_model`` a fitted risk
+    model (:func:`codguard.fit_risk_model`'s JSON text, or the parsed dict), as
+    ``Engine(risk_model=...)``: the answers stay the engine's.
     """
 
     def __init__(
@@ -153,9 +155,10 @@ class Store:
         secret: bytes | str,
         config: Mapping[str, Any] | None = None,
         dialect: str | None = None,
+        risk_model: str | Mapping[str, Any] | None = None,
     ) -> None:
         self._conn = connection
-        self._core = StoreCore(config, secret=secret)
+        self._core = StoreCore(config, secret=secret, risk_model=risk_model)
         self.dialect = dialect or _dialect_of(connection)
         if self.dialect not in ("postgres", "mysql"):
             raise ValueError("dialect must be 'postgres' or 'mysql'")

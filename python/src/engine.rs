@@ -5,6 +5,7 @@ use std::sync::{RwLock, RwLockReadGuard, RwLockWriteGuard};
 use codguard::assessment::{Assessment as CoreAssessment, Match, Normalized, Profile, Reason};
 use codguard::engine::Engine as CoreEngine;
 use codguard::policy::PolicyConfig;
+use codguard::risk::{FitOptions, RiskModel};
 use codguard::{Error as CoreError, ErrorKind, HistoryRecord, Order};
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyList, PyTuple, PyType};
@@ -67,6 +68,79 @@ pub(crate) fn config_of(config: Option<&Bound<'_, PyAny>>) -> PyResult<PolicyCon
     }
 }
 
+/// A fitted risk model from its JSON text (str) or the parsed file (a dict); `None` for None.
+///
+/// Raises InvalidConfig for a file that does not check (`codguard::risk::RiskModel::from_json`).
+pub(crate) fn risk_model_of(model: Option<&Bound<'_, PyAny>>) -> PyResult<Option<RiskModel>> {
+    let Some(model) = model.filter(|m| !m.is_none()) else {
+        return Ok(None);
+    };
+    let text = if let Ok(s) = model.cast::<pyo3::types::PyString>() {
+        s.to_str()
+            .map_err(|_| py_err(ErrorKind::InvalidUtf8, "risk_model is not valid Unicode"))?
+            .to_owned()
+    } else if model.cast::<PyDict>().is_ok() {
+        convert::to_json_as(model, "risk_model", ErrorKind::InvalidConfig)?.to_string()
+    } else {
+        return Err(type_error(
+            "risk_model",
+            "a str (the file's JSON), a dict or None",
+            model,
+        ));
+    };
+    RiskModel::from_json(&text).map(Some).py()
+}
+
+/// Reads history records from an iterable of dicts (`add_history`'s argument).
+pub(crate) fn records_of(
+    py: Python<'_>,
+    records: &Bound<'_, PyAny>,
+) -> PyResult<Vec<HistoryRecord>> {
+    if records.cast::<pyo3::types::PyString>().is_ok() || records.cast::<PyDict>().is_ok() {
+        return Err(type_error("records", "an iterable of dicts", records));
+    }
+    let iter = records
+        .try_iter()
+        .map_err(|_| type_error("records", "an iterable of dicts", records))?;
+    let mut batch: Vec<HistoryRecord> = Vec::new();
+    for (i, r) in iter.enumerate() {
+        let r = r?;
+        batch.push(convert::history_record(&r).map_err(|e| with_index(py, e, i))?);
+    }
+    Ok(batch)
+}
+
+/// Fits a risk model on a history (an iterable of history dicts), replayed in time order under
+/// the policy `config`; returns the model file's JSON text (see docs/risk.md), for
+/// `Engine(risk_model=...)`, `Engine.set_risk_model` and `Store(risk_model=...)`.
+///
+/// Raises InvalidOrder for a malformed record, DuplicateOrder for a repeated id.
+#[pyfunction]
+#[pyo3(signature = (records, config=None, *, min_volume=30, zone_prior=10.0, utc_offset_secs=0))]
+pub(crate) fn fit_risk_model(
+    py: Python<'_>,
+    records: &Bound<'_, PyAny>,
+    config: Option<&Bound<'_, PyAny>>,
+    min_volume: u64,
+    zone_prior: f64,
+    utc_offset_secs: i64,
+) -> PyResult<String> {
+    let config = config_of(config)?;
+    let records = records_of(py, records)?;
+    let options = FitOptions {
+        min_volume,
+        zone_prior,
+        utc_offset_secs,
+        ..FitOptions::default()
+    };
+    let model = py
+        .detach(|| codguard::risk::fit(&records, &config, &options))
+        .py()?;
+    // A model fitted from odd options must still read back.
+    model.validate().py()?;
+    Ok(model.to_json())
+}
+
 fn at(i: usize, e: CoreError) -> CoreError {
     CoreError::new(e.kind(), format!("order {i}: {}", e.message()))
 }
@@ -74,11 +148,32 @@ fn at(i: usize, e: CoreError) -> CoreError {
 #[pymethods]
 impl Engine {
     #[new]
-    #[pyo3(signature = (config=None))]
-    fn new(config: Option<&Bound<'_, PyAny>>) -> PyResult<Engine> {
+    #[pyo3(signature = (config=None, *, risk_model=None))]
+    fn new(
+        config: Option<&Bound<'_, PyAny>>,
+        risk_model: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Engine> {
+        let mut engine = CoreEngine::new(config_of(config)?);
+        engine.set_risk_model(risk_model_of(risk_model)?);
         Ok(Engine {
-            inner: RwLock::new(CoreEngine::new(config_of(config)?)),
+            inner: RwLock::new(engine),
         })
+    }
+
+    /// Loads a fitted risk model (its JSON text or the parsed dict; None unloads it): `risk`
+    /// becomes the probability that the order fails delivery, and reason `zone_failure_rate`
+    /// names a zone whose deliveries fail often. Raises InvalidConfig for a bad file.
+    #[pyo3(signature = (model))]
+    fn set_risk_model(&self, model: Option<&Bound<'_, PyAny>>) -> PyResult<()> {
+        let model = risk_model_of(model)?;
+        self.write().set_risk_model(model);
+        Ok(())
+    }
+
+    /// The risk model in force as its JSON text, or None.
+    #[getter]
+    fn risk_model(&self) -> Option<String> {
+        self.read().risk_model().map(RiskModel::to_json)
     }
 
     /// The policy in force, as a dict (every key, defaults included).
@@ -94,17 +189,7 @@ impl Engine {
     ///
     /// Raises InvalidOrder for a malformed record, DuplicateOrder for an id already held.
     fn add_history(&self, py: Python<'_>, records: &Bound<'_, PyAny>) -> PyResult<usize> {
-        if records.cast::<pyo3::types::PyString>().is_ok() || records.cast::<PyDict>().is_ok() {
-            return Err(type_error("records", "an iterable of dicts", records));
-        }
-        let iter = records
-            .try_iter()
-            .map_err(|_| type_error("records", "an iterable of dicts", records))?;
-        let mut batch: Vec<HistoryRecord> = Vec::new();
-        for (i, r) in iter.enumerate() {
-            let r = r?;
-            batch.push(convert::history_record(&r).map_err(|e| with_index(py, e, i))?);
-        }
+        let batch = records_of(py, records)?;
         py.detach(|| self.write().add_history(batch)).py()
     }
 
@@ -228,11 +313,36 @@ impl Engine {
         })
     }
 
+    /// An engine from a pickle: snapshot bytes and the risk model's JSON text (or None).
+    #[classmethod]
+    fn _unpickle(
+        _cls: &Bound<'_, PyType>,
+        py: Python<'_>,
+        data: &[u8],
+        risk_model: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Engine> {
+        let mut engine = py.detach(|| CoreEngine::load(data)).py()?;
+        engine.set_risk_model(risk_model_of(risk_model)?);
+        Ok(Engine {
+            inner: RwLock::new(engine),
+        })
+    }
+
     fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyTuple>> {
         let py = slf.py();
-        let load = slf.get_type().getattr(intern!(py, "load"))?;
         let bytes = slf.get().save(py, None)?;
-        PyTuple::new(py, [load, PyTuple::new(py, [bytes])?.into_any()])
+        match slf.get().risk_model() {
+            None => {
+                let load = slf.get_type().getattr(intern!(py, "load"))?;
+                PyTuple::new(py, [load, PyTuple::new(py, [bytes])?.into_any()])
+            }
+            Some(model) => {
+                let unpickle = slf.get_type().getattr(intern!(py, "_unpickle"))?;
+                let model = model.into_bound_py_any(py)?;
+                let args = PyTuple::new(py, [bytes.into_any(), model])?;
+                PyTuple::new(py, [unpickle, args.into_any()])
+            }
+        }
     }
 
     fn __len__(&self) -> usize {

@@ -68,13 +68,27 @@ impl StoreCore {
     const KEY_FORMAT: u32 = KEY_FORMAT;
 
     #[new]
-    #[pyo3(signature = (config=None, *, secret))]
-    fn new(config: Option<&Bound<'_, PyAny>>, secret: &Bound<'_, PyAny>) -> PyResult<StoreCore> {
+    #[pyo3(signature = (config=None, *, secret, risk_model=None))]
+    fn new(
+        config: Option<&Bound<'_, PyAny>>,
+        secret: &Bound<'_, PyAny>,
+        risk_model: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<StoreCore> {
         let config = config_of(config)?;
         let secret = secret_bytes(secret)?;
+        let mut store = Store::new(config, &secret);
+        store.set_risk_model(crate::engine::risk_model_of(risk_model)?);
         Ok(StoreCore {
-            inner: Arc::new(Store::new(config, &secret)),
+            inner: Arc::new(store),
         })
+    }
+
+    /// The risk model in force as its JSON text, or None.
+    #[getter]
+    fn risk_model(&self) -> Option<String> {
+        self.inner
+            .risk_model()
+            .map(codguard::risk::RiskModel::to_json)
     }
 
     /// The policy in force, as a dict (every key, defaults included).

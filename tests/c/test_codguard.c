@@ -1517,6 +1517,102 @@ static void replay(const char *dir, const char *name, int (*run)(const cJSON *))
     cJSON_Delete(doc);
 }
 
+/* risk.json: the file's `model` loaded into a new engine (cg_engine_set_risk_model), `history`
+ * added, `order` assessed: class, action, risk (exactly), reason codes, matched ids. */
+static const char *risk_model_text;
+
+static int risk_case(const cJSON *c) {
+    int ok = 1;
+    const cJSON *want = cJSON_GetObjectItemCaseSensitive(c, "expected");
+    const cJSON *want_matches = cJSON_GetObjectItemCaseSensitive(want, "matches");
+    char *history_text = NULL, *order_text = NULL, *out = NULL;
+    cJSON *got = NULL;
+    cg_engine *engine = NULL;
+    size_t len = 0, added = 0;
+
+    history_text = cJSON_PrintUnformatted(cJSON_GetObjectItemCaseSensitive(c, "history"));
+    order_text = cJSON_PrintUnformatted(cJSON_GetObjectItemCaseSensitive(c, "order"));
+    CHECK(history_text != NULL && order_text != NULL && want != NULL && risk_model_text != NULL);
+    CHECK_STATUS(cg_engine_new(NULL, 0, &engine), CG_OK);
+    CHECK_STATUS(cg_engine_set_risk_model(engine, TEXT(risk_model_text)), CG_OK);
+    CHECK_STATUS(cg_engine_add_history(engine, TEXT(history_text), &added), CG_OK);
+    CHECK_STATUS(cg_engine_assess(engine, TEXT(order_text), &out, &len), CG_OK);
+    got = cJSON_Parse(out);
+    CHECK(got != NULL);
+    if (!same_text(str_field(got, "customer_class"), str_field(want, "customer_class")) ||
+        !same_text(str_field(got, "action"), str_field(want, "action")) ||
+        cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(got, "risk")) !=
+            cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(want, "risk")) ||
+        !same_reason_codes(cJSON_GetObjectItemCaseSensitive(got, "reasons"),
+                           cJSON_GetObjectItemCaseSensitive(want, "reasons")) ||
+        (want_matches != NULL &&
+         !same_match_ids(cJSON_GetObjectItemCaseSensitive(got, "matches"), want_matches))) {
+        fprintf(stderr, "  got %s\n", out);
+        CHECK(0);
+    }
+done:
+    cJSON_Delete(got);
+    cJSON_free(history_text);
+    cJSON_free(order_text);
+    cg_string_free(out);
+    cg_engine_free(engine);
+    return ok;
+}
+
+/* risk.json's `bad_models`: each refused with CG_INVALID_CONFIG by engine and store alike, and
+ * the engine keeps the model it had. */
+static int risk_bad_model(const cJSON *b) {
+    int ok = 1;
+    const cJSON *model = cJSON_GetObjectItemCaseSensitive(b, "model");
+    const char *raw = str_field(b, "model_text");
+    char *text = raw ? NULL : cJSON_PrintUnformatted(model);
+    const char *bad = raw ? raw : text;
+    cg_engine *engine = NULL;
+    cg_store *store = NULL;
+
+    CHECK(bad != NULL);
+    CHECK_STATUS(cg_engine_new(NULL, 0, &engine), CG_OK);
+    CHECK_STATUS(cg_engine_set_risk_model(engine, TEXT(risk_model_text)), CG_OK);
+    CHECK_STATUS(cg_engine_set_risk_model(engine, TEXT(bad)), CG_INVALID_CONFIG);
+    CHECK_STATUS(cg_store_new(NULL, 0, (const uint8_t *)"s", 1, &store), CG_OK);
+    CHECK_STATUS(cg_store_set_risk_model(store, TEXT(bad)), CG_INVALID_CONFIG);
+    CHECK_STATUS(cg_store_set_risk_model(store, TEXT(risk_model_text)), CG_OK);
+    CHECK_STATUS(cg_store_set_risk_model(store, NULL, 0), CG_OK);
+    CHECK_STATUS(cg_engine_set_risk_model(NULL, TEXT(risk_model_text)), CG_NULL_PARAMETER);
+done:
+    cJSON_free(text);
+    cg_engine_free(engine);
+    cg_store_free(store);
+    return ok;
+}
+
+static void replay_risk(const char *dir) {
+    char path[4096];
+    char label[256];
+    size_t len = 0;
+    char *text, *model = NULL;
+    cJSON *doc, *c;
+    int i = 0;
+
+    snprintf(path, sizeof path, "%s/risk.json", dir);
+    text = read_file(path, &len);
+    doc = text ? cJSON_Parse(text) : NULL;
+    free(text);
+    if (doc != NULL) model = cJSON_PrintUnformatted(cJSON_GetObjectItemCaseSensitive(doc, "model"));
+    report("vectors risk present, with a model", doc != NULL && model != NULL);
+    risk_model_text = model;
+    replay(dir, "risk", risk_case);
+    cJSON_ArrayForEach(c, cJSON_GetObjectItemCaseSensitive(doc, "bad_models")) {
+        const char *note = str_field(c, "note");
+        snprintf(label, sizeof label, "risk bad model[%d] %s", i++, note ? note : "");
+        report(label, risk_bad_model(c));
+    }
+    report("risk bad models present", i >= 5);
+    risk_model_text = NULL;
+    cJSON_free(model);
+    cJSON_Delete(doc);
+}
+
 static int test_reply_intent_errors(void) {
     int ok = 1;
     char *out = SENTINEL;
@@ -1600,6 +1696,7 @@ int main(int argc, char **argv) {
     replay(vectors, "address", address_case);
     replay(vectors, "name", name_case);
     replay(vectors, "assess", assess_case);
+    replay_risk(vectors);
     replay(vectors, "records", records_case);
     replay(vectors, "reply_intent", reply_intent_case);
     replay(vectors, "token", token_case);

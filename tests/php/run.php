@@ -187,6 +187,40 @@ foreach (cases("$vectors/assess.json") as $i => $c) {
         return $ok;
     });
 }
+$riskDoc = json_decode((string) file_get_contents("$vectors/risk.json"), true, 512, JSON_THROW_ON_ERROR);
+$riskModel = json_encode($riskDoc['model'], JSON_THROW_ON_ERROR | JSON_PRESERVE_ZERO_FRACTION);
+foreach (cases("$vectors/risk.json") as $i => $c) {
+    check("risk[$i] {$c['note']}", function () use ($c, $riskModel) {
+        $e = new C\Engine();
+        $e->setRiskModel($riskModel);
+        $e->addHistory($c['history']);
+        $a = $e->assess($c['order']);
+        $want = $c['expected'];
+        $matches = array_map(fn ($m) => $m['order_id'], $a['matches']);
+        sort($matches);
+        $ok = $a['customer_class'] === $want['customer_class'] && $a['action'] === $want['action']
+            && (float) $a['risk'] === (float) $want['risk']
+            && array_map(fn ($r) => $r['code'], $a['reasons']) === $want['reasons']
+            && (!isset($want['matches']) || $matches === $want['matches']);
+        if (!$ok) {
+            fwrite(STDERR, '  got ' . json_encode($a, JSON_UNESCAPED_UNICODE) . "\n");
+        }
+        return $ok;
+    });
+}
+foreach ($riskDoc['bad_models'] as $i => $b) {
+    check("risk bad model[$i] {$b['note']}", function () use ($b, $riskModel) {
+        $bad = $b['model_text'] ?? json_encode($b['model'], JSON_PRESERVE_ZERO_FRACTION);
+        $e = new C\Engine();
+        $e->setRiskModel($riskModel);
+        try {
+            $e->setRiskModel($bad);
+        } catch (C\CodguardException $x) {
+            return $x->getStatusName() === 'invalid_config';
+        }
+        return false;
+    });
+}
 foreach (cases("$vectors/records.json") as $i => $c) {
     check("records[$i] {$c['note']}", function () use ($c) {
         $e = new C\Engine();

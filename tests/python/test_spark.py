@@ -160,3 +160,41 @@ def test_backtest_cli_reports_per_policy_and_month(spark: Any, shop: Any, tmp_pa
     assert total["strict"] > total["lenient"]
     caught = {n: sum(r["refused_avoided"] for r in report if r["policy"] == n) for n in ("lenient", "strict")}
     assert caught["strict"] > caught["lenient"]
+
+
+def test_replay_with_a_risk_model_equals_the_engine_and_calibration_counts_it(spark: Any, shop: Any) -> None:
+    """A fitted risk model loaded for one policy: the replay's answers are an engine's with the
+    same model (risk and the zone reason included), and the calibration table and Brier scores
+    computed on Spark are those of the replayed rows."""
+    from codguard.spark.backtest import FAILED, calibration
+
+    history, _ = shop
+    records = sorted(history, key=lambda r: (r["placed_at"], r["order_id"]))
+    model = codguard.fit_risk_model(records[: len(records) // 2], min_volume=10)
+    records = records[:240]
+    expected: dict[str, dict[str, Any]] = {}
+    engine = codguard.Engine(risk_model=model)
+    for r in records:
+        order = {k: v for k, v in r.items() if k not in ("outcome", "negotiated")}
+        expected[r["order_id"]] = engine.assess(order).to_dict()
+        engine.add_history([r])
+
+    answers = replay(spark, spark.createDataFrame(records), [{}, {}], risk_models=[None, model])
+    rows = answers.collect()
+    got = {r["order_id"]: json.loads(r["assessment"]) for r in rows if r["p"] == 1}
+    mismatched = [k for k in expected if got.get(k) != expected[k]]
+    assert mismatched == [], f"{len(mismatched)} differ, e.g. {mismatched[:3]}"
+    heuristic = {r["order_id"]: r["risk"] for r in rows if r["p"] == 0}
+    assert any(heuristic[k] != got[k]["risk"] for k in got), "the model changed no risk"
+
+    table, brier = calibration(answers, ["heuristic", "fitted"])
+    for p, name in enumerate(("heuristic", "fitted")):
+        shipped = [(r["risk"], r["outcome"] in FAILED) for r in rows
+                   if r["p"] == p and r["outcome"] in ("delivered", *FAILED)]
+        assert sum(t["orders"] for t in table if t["policy"] == name) == len(shipped)
+        want = sum((risk - y) ** 2 for risk, y in shipped) / len(shipped)
+        assert brier[name] == pytest.approx(want, abs=1e-4)
+        for t in (t for t in table if t["policy"] == name):
+            inside = [y for risk, y in shipped if min(int(risk * 10), 9) == t["bin"]]
+            assert t["orders"] == len(inside)
+            assert t["observed"] == pytest.approx(sum(inside) / len(inside), abs=1e-4)

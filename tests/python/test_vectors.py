@@ -80,6 +80,23 @@ def replay_assess(case: dict) -> None:
         assert sorted(m["order_id"] for m in got["matches"]) == want["matches"]
 
 
+def risk_model() -> dict:
+    """The model of ``tests/vectors/risk.json``, which its cases are assessed with."""
+    return json.loads((VECTORS / "risk.json").read_text(encoding="utf-8"))["model"]
+
+
+def replay_risk(case: dict) -> None:
+    engine = codguard.Engine(risk_model=risk_model())
+    engine.add_history(case["history"])
+    got = engine.assess(case["order"]).to_dict()
+    want = case["expected"]
+    assert (got["customer_class"], got["action"]) == (want["customer_class"], want["action"])
+    assert got["risk"] == want["risk"]
+    assert [r["code"] for r in got["reasons"]] == want["reasons"]
+    if "matches" in want:
+        assert sorted(m["order_id"] for m in got["matches"]) == want["matches"]
+
+
 def replay_records(case: dict) -> None:
     engine = codguard.Engine()
 
@@ -186,6 +203,7 @@ REPLAYERS: dict[str, Callable[[dict], None]] = {
     "address": replay_address,
     "name": replay_name,
     "assess": replay_assess,
+    "risk": replay_risk,
     "records": replay_records,
     "reply_intent": replay_reply_intent,
     "token": replay_token,

@@ -174,6 +174,9 @@ _STATUSES = [
 ]
 OSCAR_ORDER_STATUS_PIPELINE = {s: [t for t in _STATUSES if t != s] for s in _STATUSES}
 OSCAR_LINE_STATUS_PIPELINE = OSCAR_ORDER_STATUS_PIPELINE
+# An order's lines follow its status (without this they stay "En attente de confirmation" on
+# the dashboard after the customer confirmed).
+OSCAR_ORDER_STATUS_CASCADE = {s: s for s in _STATUSES}
 
 
 def _staff_only(user: Any, *args: Any, **kwargs: Any) -> bool:

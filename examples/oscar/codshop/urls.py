@@ -1,6 +1,8 @@
 from typing import Any
 
 from django.apps import apps
+from django.conf import settings
+from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
@@ -17,3 +19,6 @@ urlpatterns = [
     path("catalogue/", Catalogue.as_view()),
     path("", include(oscar.urls[0])),
 ]
+# Development (DEBUG, run.sh's default): the product images' thumbnails, which sorl writes
+# under MEDIA_ROOT; without this every product shows a broken image. Empty when DEBUG is off.
+urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

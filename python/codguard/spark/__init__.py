@@ -120,6 +120,7 @@ def _rounds(
     secret: bytes,
     *,
     earlier_only: bool,
+    risk_models: Sequence[str | None] | None = None,
 ) -> DataFrame:
     """Assesses ``queries`` (``qid``, ``p``, ``doc``, ``q_at``, ``q_id``) against the key
     table in lookup rounds; with ``earlier_only`` each sees only the past orders placed before
@@ -138,7 +139,7 @@ def _rounds(
               "total:double,outcome:string,negotiated:boolean,signature:string>>>>")
         .alias("fetched"),
     )
-    run = assess_round([dict(c) for c in configs], secret)
+    run = assess_round([dict(c) for c in configs], secret, risk_models)
     c = capped.alias("c")
     answers = []
     for _ in range(MAX_ROUNDS):
@@ -183,9 +184,10 @@ def score(
     config: Mapping[str, Any] | None = None,
     *,
     secret: bytes | None = None,
+    risk_model: str | None = None,
 ) -> DataFrame:
     """Assesses every row of ``orders`` against ``history`` under the policy ``config`` (the
-    engine's config dict). One row per order: ``order_id``, ``customer_class``, ``action``,
+    engine's config dict), with the fitted risk model ``risk_model`` (its JSON text) when given. One row per order: ``order_id``, ``customer_class``, ``action``,
     ``risk``, ``reason_codes``, ``matched_order_ids``, ``assessment`` (the contract's
     Assessment JSON) and ``error`` (the error code of a malformed order, the other columns
     null). ``secret`` keys the job's hashes (random when omitted: keys never leave the job)."""
@@ -203,7 +205,9 @@ def score(
         F.lit(None).cast("string").alias("q_id"),
     )
     queries = queries.localCheckpoint()
-    return _rounds(spark, queries, capped, configs, secret, earlier_only=False).drop("qid", "p")
+    return _rounds(spark, queries, capped, configs, secret, earlier_only=False, risk_models=[risk_model]).drop(
+        "qid", "p"
+    )
 
 
 def replay(
@@ -212,9 +216,11 @@ def replay(
     configs: Sequence[Mapping[str, Any]],
     *,
     secret: bytes | None = None,
+    risk_models: Sequence[str | None] | None = None,
 ) -> DataFrame:
     """Assesses every order of ``history`` against only the orders placed before it (by
-    ``(placed_at, order_id)``), under each policy of ``configs``. One row per (order, policy):
+    ``(placed_at, order_id)``), under each policy of ``configs`` (with ``risk_models[i]``, a
+    fitted risk model's JSON text or None, for policy ``i``). One row per (order, policy):
     ``p`` (the policy's index), ``placed_at``, ``outcome`` (what became of the order) and the
     columns of :func:`score`."""
     from pyspark.sql import functions as F
@@ -232,6 +238,6 @@ def replay(
     base = base.localCheckpoint()
     policies = spark.createDataFrame([(i,) for i in range(len(configs))], "p int")
     queries = base.crossJoin(policies)
-    answers = _rounds(spark, queries, capped, configs, secret, earlier_only=True)
+    answers = _rounds(spark, queries, capped, configs, secret, earlier_only=True, risk_models=risk_models)
     facts = base.select("qid", F.col("q_at").alias("placed_at"), "outcome")
     return answers.join(facts, "qid").drop("qid")

@@ -1,13 +1,16 @@
 """``python -m codguard.spark``: batch scoring and policy backtests on Spark.
 
-    python -m codguard.spark score --history H --orders O --out DIR [--policy P.json]
+    python -m codguard.spark score --history H --orders O --out DIR [--policy P.json] [--risk-model M.json]
     python -m codguard.spark backtest --history H --policy P1.json [--policy P2.json] --costs C.json --out DIR
 
 Inputs are JSON Lines files (or folders of them) or Parquet (a ``.parquet`` path or a folder of
 Parquet files). ``score`` writes ``DIR/assessments`` (Parquet, one row per order); ``backtest``
 writes ``DIR/assessments`` (one row per order and policy), ``DIR/report.csv``,
-``DIR/report.json`` and ``DIR/chart.png``. Spark runs in local mode (``local[*]``) unless
-``--master`` names another.
+``DIR/report.json``, ``DIR/chart.png`` and the calibration of each policy's ``risk``
+(``DIR/calibration.csv``, ``DIR/calibration.json`` with the Brier scores, ``DIR/calibration.png``).
+A policy file's ``"risk_model"`` key names a fitted risk model file (relative to the policy
+file) loaded for that policy. Spark runs in local mode (``local[*]``) unless ``--master`` names
+another.
 """
 
 from __future__ import annotations
@@ -32,6 +35,31 @@ def _load_json(path: str, what: str) -> dict[str, Any]:
     return value
 
 
+def _read_text(path: str, what: str) -> str:
+    try:
+        with open(path, encoding="utf-8") as f:
+            return f.read()
+    except OSError as e:
+        raise SystemExit(f"codguard.spark: {what} {path}: {e}") from None
+
+
+def _policy(path: str) -> dict[str, Any]:
+    """A policy file; its ``"risk_model"``, a path, replaced by that file's text (checked)."""
+    from codguard import Error, StoreCore
+
+    policy = _load_json(path, "policy")
+    model = policy.get("risk_model")
+    if isinstance(model, str):
+        model = _read_text(os.path.join(os.path.dirname(path), model), "risk model")
+        policy["risk_model"] = model
+    if model is not None:
+        try:
+            StoreCore(secret=b"check", risk_model=model)
+        except (Error, TypeError) as e:
+            raise SystemExit(f"codguard.spark: policy {path}: risk_model: {e}") from None
+    return policy
+
+
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m codguard.spark", description=__doc__.split("\n\n")[0])
     sub = p.add_subparsers(dest="command", required=True)
@@ -44,11 +72,15 @@ def _parser() -> argparse.ArgumentParser:
         if name == "score":
             s.add_argument("--orders", required=True, help="orders to assess (JSONL or Parquet)")
             s.add_argument("--policy", help="the engine's config dict (JSON file); default: the defaults")
+            s.add_argument("--risk-model", help="a fitted risk model (JSON file, docs/risk.md)")
         else:
             s.add_argument("--policy", action="append", required=True,
                            help="a policy (JSON file: the engine's config, optional \"flow\"); repeat to compare")
             s.add_argument("--costs", help="the cost model (JSON file); default: the defaults of CostModel")
             s.add_argument("--currency", default="", help="shown in the chart's legend")
+            s.add_argument("--calibrate-since", default=None, metavar="YYYY-MM-DD",
+                           help="measure risk's calibration on the orders placed from that day (UTC) on: "
+                                "the months after a risk model's fit")
         s.add_argument("--out", required=True, help="output folder")
         s.add_argument("--master", default="local[*]", help="Spark master (default local[*])")
         s.add_argument("--driver-memory", default=None,
@@ -83,7 +115,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     history = read_table(spark, args.history)
     if args.command == "score":
         config = _load_json(args.policy, "policy") if args.policy else {}
-        out = score(spark, history, read_table(spark, args.orders), config)
+        model = _read_text(args.risk_model, "risk model") if args.risk_model else None
+        out = score(spark, history, read_table(spark, args.orders), config, risk_model=model)
         out.write.mode(mode).parquet(os.path.join(args.out, "assessments"))
         written = spark.read.parquet(os.path.join(args.out, "assessments"))
         summary = {
@@ -95,9 +128,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(json.dumps(summary, sort_keys=True))
         return 0
 
-    from codguard.spark.backtest import CostModel, backtest, chart, write_report
+    from codguard.spark.backtest import (
+        CALIBRATION_COLUMNS,
+        CostModel,
+        backtest,
+        calibration,
+        calibration_chart,
+        chart,
+        write_report,
+    )
 
-    policies = [_load_json(p, "policy") for p in args.policy]
+    policies = [_policy(p) for p in args.policy]
     names = [os.path.splitext(os.path.basename(p))[0] for p in args.policy]
     if len(set(names)) != len(names):
         names = [f"{n}#{i + 1}" for i, n in enumerate(names)]
@@ -109,12 +150,33 @@ def main(argv: Sequence[str] | None = None) -> int:
     answers.write.mode(mode).parquet(os.path.join(args.out, "assessments"))
     write_report(report, os.path.join(args.out, "report.csv"), os.path.join(args.out, "report.json"))
     chart(report, os.path.join(args.out, "chart.png"), args.currency)
+    since = None
+    if args.calibrate_since:
+        import datetime
+
+        try:
+            day = datetime.date.fromisoformat(args.calibrate_since)
+        except ValueError:
+            raise SystemExit(f"codguard.spark: --calibrate-since {args.calibrate_since}: not YYYY-MM-DD") from None
+        since = int(datetime.datetime(day.year, day.month, day.day, tzinfo=datetime.timezone.utc).timestamp())
+    table, brier = calibration(answers, names, since=since)
+    import csv
+
+    with open(os.path.join(args.out, "calibration.csv"), "w", newline="", encoding="utf-8") as f:
+        w = csv.DictWriter(f, fieldnames=list(CALIBRATION_COLUMNS))
+        w.writeheader()
+        w.writerows(table)
+    with open(os.path.join(args.out, "calibration.json"), "w", encoding="utf-8") as f:
+        json.dump({"brier": brier, "bins": table}, f, indent=1)
+        f.write("\n")
+    calibration_chart(table, brier, os.path.join(args.out, "calibration.png"))
     totals: dict[str, dict[str, float]] = {}
     for r in report:
         t = totals.setdefault(r["policy"], {"orders": 0, "refused_avoided": 0.0, "good_delayed": 0, "net": 0.0})
         for k in t:
             t[k] += r[k]
-    print(json.dumps({"policies": totals, "seconds": round(time.monotonic() - started, 1)}, sort_keys=True))
+    summary = {"policies": totals, "brier": brier, "seconds": round(time.monotonic() - started, 1)}
+    print(json.dumps(summary, sort_keys=True))
     return 0
 
 

@@ -91,18 +91,22 @@ def _supply(lookup: Any, fetched: Sequence[dict[str, Any]] | None) -> None:
         lookup.supply(entry["key"], [tuple(r[f] for f in ROW_FIELDS) for r in rows])
 
 
-def assess_round(configs: Sequence[dict[str, Any]], secret: bytes) -> Any:
+def assess_round(
+    configs: Sequence[dict[str, Any]], secret: bytes, risk_models: Sequence[str | None] | None = None
+) -> Any:
     """A ``mapInArrow`` function: one round of store-mode lookups.
 
     Input columns: ``qid`` (the order's number), ``p`` (the policy's index in ``configs``),
     ``doc`` (the order, JSON) and ``fetched`` (the rows fetched so far: a list of ``{key,
     rows}``). Each lookup starts again from the order and is supplied everything fetched so far
     (a Lookup cannot cross a shuffle); when it still wants keys, the row says which, else it
-    carries the assessment (the contract's JSON, plus flat columns for queries)."""
+    carries the assessment (the contract's JSON, plus flat columns for queries). ``risk_models``
+    (one per policy, the model file's JSON or None) are loaded into each policy's core."""
+    models = list(risk_models or [None] * len(configs))
 
     def run(batches: Iterator[Any]) -> Iterator[Any]:
         pa = _pa()
-        cores = [StoreCore(c, secret=secret) for c in configs]
+        cores = [StoreCore(c, secret=secret, risk_model=m) for c, m in zip(configs, models)]
         schema = arrow_schema(ROUND_SCHEMA)
         names = schema.names
         for batch in batches:

@@ -24,7 +24,7 @@ from typing import Any
 
 from codguard import ConfirmationFlow, Error
 
-__all__ = ["CostModel", "backtest", "message_cost", "REPORT_COLUMNS"]
+__all__ = ["CostModel", "backtest", "calibration", "calibration_chart", "message_cost", "REPORT_COLUMNS"]
 
 FAILED = ("refused", "unreachable", "returned")
 """The outcomes that are a failed delivery (``Outcome::is_failed_delivery``)."""
@@ -186,15 +186,18 @@ def backtest(
     """Replays ``history`` under each policy (the engine's config dicts; a ``"flow"`` key, when
     present, is the confirmation flow's policy for pricing messages). Returns ``(assessments,
     report)``: the replay's DataFrame (one row per order and policy) and the report rows (dicts
-    with :data:`REPORT_COLUMNS`, ``policy`` the policy's name), sorted by policy then month."""
+    with :data:`REPORT_COLUMNS`, ``policy`` the policy's name), sorted by policy then month. A
+    ``"risk_model"`` key is a fitted risk model (its JSON text or the parsed dict) loaded for
+    that policy: its ``risk`` is then P(failed delivery), which :func:`calibration` measures."""
     from pyspark.sql import functions as F
 
     from codguard.spark import _docs, replay
 
     names = list(names or [f"policy{i + 1}" for i in range(len(policies))])
-    engine_policies = [{k: v for k, v in p.items() if k != "flow"} for p in policies]
+    engine_policies = [{k: v for k, v in p.items() if k not in ("flow", "risk_model")} for p in policies]
+    models = [_model_text(p.get("risk_model")) for p in policies]
     secret = secret or secrets.token_bytes(32)
-    answers = replay(spark, history, engine_policies, secret=secret).persist()
+    answers = replay(spark, history, engine_policies, secret=secret, risk_models=models).persist()
     docs = _docs(history, ("order_id", "placed_at", "country", "name", "phone", "email", "address", "city", "total", "currency"))
     docs = docs.select(F.col("order_id").cast("string").alias("order_id"), "doc", F.col("total").cast("double").alias("total"))
     joined = answers.join(docs, "order_id", "left").withColumn(
@@ -233,6 +236,93 @@ def backtest(
         out["net"] = round(out["avoided_money"] - out["lost_money"] - out["message_money"], 2)
         report.append({k: out.get(k, 0) for k in REPORT_COLUMNS})
     return answers, report
+
+
+def _model_text(model: Any) -> str | None:
+    if model is None or isinstance(model, str):
+        return model
+    return json.dumps(model)
+
+
+CALIBRATION_COLUMNS = ("policy", "bin", "low", "high", "orders", "predicted", "observed")
+"""The calibration table's columns: per policy and bin of ``risk`` (tenths), the shipped orders
+(delivered or failed) in it, their mean ``risk`` and the share that failed."""
+
+
+def calibration(
+    answers: Any, names: Sequence[str], bins: int = 10, since: int | None = None
+) -> tuple[list[dict[str, Any]], dict[str, float]]:
+    """The calibration of each policy's ``risk`` on a replay (``backtest``'s ``answers``): the
+    shipped orders (delivered or failed) per bin of ``risk``, and each policy's Brier score (the
+    mean of ``(risk - failed)^2``). ``since`` (Unix seconds) keeps the orders placed from then on:
+    the months after a model's fit, for a score out of its sample. Aggregated on Spark: a group-by
+    per policy and bin."""
+    from pyspark.sql import functions as F
+
+    y = F.col("outcome").isin(*FAILED).cast("double")
+    shipped = answers.filter(F.col("error").isNull() & F.col("outcome").isin("delivered", *FAILED))
+    if since is not None:
+        shipped = shipped.filter(F.col("placed_at") >= since)
+    b = F.least(F.floor(F.col("risk") * bins), F.lit(bins - 1)).cast("int")
+    rows = (
+        shipped.groupBy("p", b.alias("bin"))
+        .agg(
+            F.count(F.lit(1)).alias("orders"),
+            F.sum("risk").alias("sum_risk"),
+            F.sum(y).alias("failed"),
+            F.sum((F.col("risk") - y) * (F.col("risk") - y)).alias("sq"),
+        )
+        .orderBy("p", "bin")
+        .collect()
+    )
+    table: list[dict[str, Any]] = []
+    sq: dict[str, float] = {}
+    n: dict[str, int] = {}
+    for r in rows:
+        name = names[r["p"]]
+        sq[name] = sq.get(name, 0.0) + float(r["sq"])
+        n[name] = n.get(name, 0) + int(r["orders"])
+        table.append({
+            "policy": name,
+            "bin": int(r["bin"]),
+            "low": r["bin"] / bins,
+            "high": (r["bin"] + 1) / bins,
+            "orders": int(r["orders"]),
+            "predicted": round(float(r["sum_risk"]) / r["orders"], 4),
+            "observed": round(float(r["failed"]) / r["orders"], 4),
+        })
+    brier = {name: round(sq[name] / n[name], 4) for name in sq}
+    return table, brier
+
+
+def calibration_chart(table: Sequence[Mapping[str, Any]], brier: Mapping[str, float], path: str) -> None:
+    """A reliability diagram (PNG): per policy, the observed failure rate against the mean
+    ``risk`` of each bin (marker size by orders), the diagonal a calibrated model would follow,
+    each policy's Brier score in the legend."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(6, 6))
+    ax.plot([0, 1], [0, 1], color="grey", linestyle=":", label="calibrated")
+    total = max(1, sum(int(r["orders"]) for r in table))
+    for name in dict.fromkeys(r["policy"] for r in table):
+        rows = [r for r in table if r["policy"] == name]
+        line = ax.plot([r["predicted"] for r in rows], [r["observed"] for r in rows], marker="o",
+                       label=f"{name} (Brier {brier.get(name, float('nan')):.4f})")
+        ax.scatter([r["predicted"] for r in rows], [r["observed"] for r in rows],
+                   s=[20 + 2000 * int(r["orders"]) / total for r in rows], color=line[0].get_color(), alpha=0.3)
+    ax.set_xlim(0, 1)
+    ax.set_ylim(0, 1)
+    ax.set_xlabel("risk (mean of the bin)")
+    ax.set_ylabel("failed deliveries (share of the bin's shipped orders)")
+    ax.set_title("Calibration of risk on the replayed history")
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=8, loc="upper left")
+    fig.tight_layout()
+    fig.savefig(path, dpi=100)
+    plt.close(fig)
 
 
 def write_report(report: Sequence[Mapping[str, Any]], path_csv: str, path_json: str) -> None:

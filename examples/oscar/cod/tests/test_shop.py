@@ -171,6 +171,7 @@ class ConfirmationPage(TestCase):
         self.assertEqual((flow.state, flow.delivery_day, flow.delivery_slot), ("confirmed", day, "evening"))
         self.order.refresh_from_db()
         self.assertEqual(self.order.status, services.CONFIRMED)
+        self.assertEqual({line.status for line in self.order.lines.all()}, {services.CONFIRMED})
         self.assertEqual(outcome_in_history("T-PAGE"), "confirmed")
         self.assertContains(self.client.get(self.url), 'id="cod-done"')
 

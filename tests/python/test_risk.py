@@ -1,0 +1,102 @@
+"""The fitted risk model from Python: loading (Engine, StoreCore, set_risk_model), refusing
+hostile files, pickling, fitting (``codguard.fit_risk_model``), and the store mode's answers
+equal to the engine's with the model loaded."""
+
+from __future__ import annotations
+
+import json
+import pickle
+from typing import Any
+
+import pytest
+
+import codguard
+from conftest import VECTORS
+
+VECTOR = json.loads((VECTORS / "risk.json").read_text(encoding="utf-8"))
+MODEL: dict[str, Any] = VECTOR["model"]
+
+
+def via_store(core: codguard.StoreCore, history: list[dict], order: dict) -> codguard.Assessment:
+    """Assesses ``order`` through the store core, a dict standing in for the key table."""
+    rows: dict[int, list[tuple]] = {}
+    for r in history:
+        row, keys = core.write_tuple(r)
+        for k in keys:
+            rows.setdefault(k, []).append(row)
+    lookup = core.assess(order)
+    while wanted := lookup.wanted():
+        for k in wanted:
+            lookup.supply(k, sorted(rows.get(k, []), key=lambda r: (r[1], r[0])))
+    return lookup.assessment()
+
+
+@pytest.mark.parametrize("case", VECTOR["cases"], ids=lambda c: c["note"][:40])
+def test_the_store_core_answers_as_the_engine_with_the_model(case: dict) -> None:
+    engine = codguard.Engine(risk_model=json.dumps(MODEL))
+    engine.add_history(case["history"])
+    core = codguard.StoreCore(secret=b"test secret", risk_model=MODEL)
+    want = engine.assess(case["order"])
+    assert via_store(core, case["history"], case["order"]) == want
+    assert want.risk == case["expected"]["risk"]
+
+
+@pytest.mark.parametrize("bad", VECTOR["bad_models"], ids=lambda b: b["note"])
+def test_hostile_model_files_are_invalid_config(bad: dict) -> None:
+    model = bad.get("model_text", bad.get("model"))
+    for load in (
+        lambda: codguard.Engine(risk_model=model),
+        lambda: codguard.Engine().set_risk_model(model),
+        lambda: codguard.StoreCore(secret=b"s", risk_model=model),
+    ):
+        with pytest.raises(codguard.Error) as e:
+            load()
+        assert e.value.code == "invalid_config"
+
+
+def test_a_model_of_the_wrong_type_is_a_type_error() -> None:
+    with pytest.raises(TypeError):
+        codguard.Engine(risk_model=42)  # type: ignore[arg-type]
+
+
+def test_set_risk_model_loads_and_unloads_and_pickling_keeps_it() -> None:
+    case = VECTOR["cases"][1]  # 0.462 at night; the heuristic gives a new customer 0.3
+    engine = codguard.Engine()
+    engine.add_history(case["history"])
+    heuristic = engine.assess(case["order"]).risk
+    assert engine.risk_model is None
+    engine.set_risk_model(MODEL)
+    assert engine.assess(case["order"]).risk == case["expected"]["risk"] != heuristic
+    assert json.loads(engine.risk_model or "null")["zones"] == MODEL["zones"]
+    copy = pickle.loads(pickle.dumps(engine))
+    assert copy.assess(case["order"]) == engine.assess(case["order"])
+    engine.set_risk_model(None)
+    assert engine.assess(case["order"]).risk == heuristic
+    assert pickle.loads(pickle.dumps(engine)).risk_model is None
+
+
+def test_fit_risk_model_learns_a_bad_city() -> None:
+    """Two cities, one failing 40% and the other 2%: the fitted model tells them apart."""
+    history = []
+    for i in range(600):
+        city, rate = ("Casablanca", 0.4) if i % 2 else ("Rabat", 0.02)
+        failed = (i * 7919 % 1000) / 1000 < rate
+        history.append({
+            "order_id": f"h-{i}", "placed_at": 1_700_000_000 + i * 3600,
+            "name": f"Customer {i}", "phone": f"06612{i:05d}", "address": f"{i} Rue Atlas",
+            "city": city, "country": "MA", "total": 200.0,
+            "outcome": "refused" if failed else "delivered",
+        })
+    text = codguard.fit_risk_model(history)
+    model = json.loads(text)
+    assert model["format"] == "codguard-risk" and model["fitted_on"]["shipped"] == 600
+    engine = codguard.Engine(risk_model=text)
+    new = {"order_id": "n", "placed_at": 1_800_000_000, "phone": "0700000001", "country": "MA",
+           "address": "1 Rue Atlas", "total": 200.0}
+    bad = engine.assess({**new, "city": "Casablanca"})
+    good = engine.assess({**new, "order_id": "m", "city": "Rabat"})
+    assert bad.risk > 0.25 > 0.1 > good.risk
+    assert "zone_failure_rate" in [r["code"] for r in bad.reasons]
+    assert "zone_failure_rate" not in [r["code"] for r in good.reasons]
+    with pytest.raises(codguard.InvalidOrder):
+        codguard.fit_risk_model([{"order_id": "", "country": "MA", "outcome": "delivered"}])
