@@ -574,3 +574,110 @@ fn a_crowded_building_costs_only_its_customer() {
     engine.add_history(history).unwrap();
     assert_eq!(engine.walk_cost(&query).unwrap(), 3, "s1, s2 and nx judged");
 }
+
+// A door needs a number (issue 12): a building is a door only with its flat.
+
+/// Two families of one douar write the same address, which has no house number: the douar is
+/// not their door, so a namesake there (a common name, a common family name in a village) is
+/// not taken for the customer by the address alone. The customer's own order, with her phone,
+/// is still found. In Latin letters and in Arabic script.
+#[test]
+fn a_douar_without_a_house_number_is_no_door() {
+    for (address, city, name, country) in [
+        ("Douar Ouled Ahmed", "Settat", "Mohamed Alaoui", "MA"),
+        ("دوار أولاد أحمد", "سطات", "محمد العلوي", "MA"),
+        ("Douar Sidi Ali", "Setif", "Ahmed Bensalem", "DZ"),
+    ] {
+        let history = [
+            past(
+                "n1",
+                [name, "0661 29 47 53", "", address, city, country],
+                Outcome::Delivered,
+            ),
+            past(
+                "n2",
+                [name, "0662 30 11 08", "", address, city, country],
+                Outcome::Refused,
+            ),
+        ];
+        let query = order("nq", [name, "0661 29 47 53", "", address, city, country]);
+        let a = assess(&history, &query);
+        assert_eq!(ids(&a), ["n1"], "{address}: only the order with her phone");
+        assert_eq!(evidence(&a, "n1"), [Evidence::Phone, Evidence::Name]);
+    }
+}
+
+/// A residence's building without the flat is no door either: two namesakes in building 3 of a
+/// residence of a hundred flats are not one customer by the address.
+#[test]
+fn a_building_without_its_flat_is_no_door() {
+    for (past_address, new_address, city, name) in [
+        (
+            "Résidence Al Amal, Imm 3",
+            "Residence Al Amal Immeuble 3",
+            "Casablanca",
+            "Fatima Zahra Bennani",
+        ),
+        (
+            "إقامة الأمل عمارة 3",
+            "إقامة الأمل، عمارة 3",
+            "الدار البيضاء",
+            "فاطمة الزهراء بناني",
+        ),
+    ] {
+        let history = [past(
+            "b1",
+            [name, "0661 29 47 53", "", past_address, city, "MA"],
+            Outcome::Refused,
+        )];
+        let query = order("bq", [name, "0770 82 16 49", "", new_address, city, "MA"]);
+        assert!(ids(&assess(&history, &query)).is_empty(), "{new_address}");
+    }
+}
+
+/// With the flat the residence's building is a door: the customer at her flat with a new phone
+/// is found by the door and her name, in either script; her sister in the same flat (same
+/// family name, another given name) is not linked by the door alone.
+#[test]
+fn a_flat_is_a_door_and_a_sister_there_is_another_customer() {
+    let history = [
+        past(
+            "f1",
+            [
+                "خديجة بناني",
+                "0661 29 47 53",
+                "",
+                "إقامة الأمل عمارة 3 شقة 12",
+                "الدار البيضاء",
+                "MA",
+            ],
+            Outcome::Delivered,
+        ),
+        past(
+            "f2",
+            [
+                "Salma Bennani",
+                "0662 30 11 08",
+                "",
+                "Résidence Al Amal, Imm 3, Appt 12",
+                "Casablanca",
+                "MA",
+            ],
+            Outcome::Refused,
+        ),
+    ];
+    let query = order(
+        "fq",
+        [
+            "Khadija Bennani",
+            "0770 82 16 49",
+            "",
+            "Residence Al Amal Immeuble 3 Appartement 12",
+            "Casablanca",
+            "MA",
+        ],
+    );
+    let a = assess(&history, &query);
+    assert_eq!(ids(&a), ["f1"], "her own order, not her sister's");
+    assert_eq!(evidence(&a, "f1"), [Evidence::Address, Evidence::Name]);
+}

@@ -203,7 +203,10 @@ def test_example_shop_through_the_database_is_the_engine(store: codguard.sql.Sto
         assert got == want
         classes.add(got.customer_class)
         queries_run, rows = store.last_reads
-        assert queries_run >= 1 and rows >= len(matched(got))
+        assert rows >= len(matched(got))
+        # Each order with a key to look up reads the database; q-0105 (a junk phone, a fake
+        # email, an address without a house number, which is no door) has none.
+        assert queries_run >= 1 or q["order_id"] == "q-0105", q["order_id"]
     assert len(classes) >= 3, classes  # the example shop is not all "new"
 
 

@@ -6,7 +6,9 @@
 //! - the canonical email, under the same rule (fake emails are never keys), unless the orders
 //!   are in different places and share no phone;
 //! - the delivery door (place, house number, a street key, no conflicting apartment) AND the
-//!   name: neighbours share a building, namesakes share a name, only the customer shares both;
+//!   name: neighbours share a building, namesakes share a name, only the customer shares both.
+//!   An address without a house number (a douar, a residence's building without the flat) is
+//!   no door;
 //!
 //! and never when their names show two people: the same family name with another given name
 //! (Mashael / Fahd Al-Qahtani, two siblings at one villa ordering with the family phone).
@@ -393,9 +395,15 @@ pub(crate) fn same_door(a: &View<'_>, b: &View<'_>) -> bool {
     same_house(a, b) && same_street(a, b)
 }
 
-/// The same house number in the same place, no conflicting unit.
+/// The same house number in the same place, no conflicting unit. An address without a house
+/// number is no door: a douar, a building of a residence or cité without its flat, a street
+/// alone would make one house of everyone who lives there (the address parser gives a complex's
+/// flat as the house number, and a building without a flat none).
 fn same_house(a: &View<'_>, b: &View<'_>) -> bool {
-    same_place(a, b) && a.house == b.house && (a.unit == 0 || b.unit == 0 || a.unit == b.unit)
+    a.house != 0
+        && same_place(a, b)
+        && a.house == b.house
+        && (a.unit == 0 || b.unit == 0 || a.unit == b.unit)
 }
 
 /// Most of the shorter street name in common.

@@ -235,6 +235,27 @@ impl<N: Slot> Signature<N> {
     }
 }
 
+impl<N> Signature<N> {
+    /// The keys a walk follows from an order: its [filing keys](Signature::filing_keys), less the
+    /// address keys of an order without a house number. Such an address (a douar, a building of
+    /// a complex without its flat, a street alone) is no door ([`super::link::same_door`]): the
+    /// orders filed beside it could link to it only by a phone or an email, and are filed under
+    /// those too.
+    #[inline]
+    pub(crate) fn walk_keys(&self, hasher: &KeyHasher) -> FilingKeys
+    where
+        N: Slot,
+    {
+        if self.house != 0 {
+            return self.filing_keys(hasher);
+        }
+        let mut keys = FilingKeys::default();
+        keys.push(self.phone);
+        keys.push(self.email);
+        keys
+    }
+}
+
 /// The keys an order is filed under (see [`Signature::filing_keys`]): a small list on the stack.
 #[derive(Debug, Clone, Copy, Default)]
 pub(crate) struct FilingKeys {

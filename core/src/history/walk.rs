@@ -183,7 +183,7 @@ impl<'w, S: Source> Walk<'w, '_, S> {
         if let Some(own) = exclude {
             self.met.push((own, Verdict::Linked));
         }
-        for &key in query.filing_keys(source.hasher()).iter() {
+        for &key in query.walk_keys(source.hasher()).iter() {
             if key == query.phone {
                 self.walked.push(key);
             }
@@ -264,7 +264,7 @@ impl<'w, S: Source> Walk<'w, '_, S> {
     fn expand(&mut self, found: &mut Vec<Linked>, start: usize, parent: u32, parent_score: f64) {
         let (rules, source, query) = (self.rules, self.source, self.query);
         let from = source.view(parent);
-        for &key in from.filing_keys(source.hasher()).iter() {
+        for &key in from.walk_keys(source.hasher()).iter() {
             if key == from.phone {
                 if self.walked.contains(&key) {
                     continue;

@@ -330,11 +330,23 @@ fn is_nonsense(folded: &str, tokens: &[String]) -> bool {
 /// Marks a free key of `x` covered by two free keys of `y` written together.
 fn match_split<S: AsRef<str>>(x: &[S], y: &[S], gx: &mut [f64], gy: &mut [f64]) {
     let mut joined = String::new();
+    // The letters of `y`'s keys, read once they are needed.
+    let mut outlines: Vec<translit::Outline> = Vec::new();
     for (i, kx) in x.iter().enumerate() {
         if gx.get(i) != Some(&0.0) {
             continue;
         }
         let free: Vec<usize> = (0..y.len()).filter(|&j| gy.get(j) == Some(&0.0)).collect();
+        if free.len() < 2 {
+            continue;
+        }
+        if outlines.is_empty() {
+            outlines = y
+                .iter()
+                .map(|k| translit::Outline::of(k.as_ref()))
+                .collect();
+        }
+        let whole = translit::Outline::of(kx.as_ref());
         'pairs: for &p in &free {
             for &q in &free {
                 let (Some(yp), Some(yq)) = (y.get(p), y.get(q)) else {
@@ -342,6 +354,12 @@ fn match_split<S: AsRef<str>>(x: &[S], y: &[S], gx: &mut [f64], gy: &mut [f64]) 
                 };
                 if p == q {
                     continue;
+                }
+                // Most pairs have letters the key lacks, or lack some of its letters.
+                if let (Some(op), Some(oq)) = (outlines.get(p), outlines.get(q)) {
+                    if !translit::may_join(op, oq, &whole) {
+                        continue;
+                    }
                 }
                 joined.clear();
                 joined.push_str(yp.as_ref());

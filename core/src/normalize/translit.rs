@@ -690,6 +690,66 @@ pub fn distance_within(a: &str, b: &str, limit: u8) -> u8 {
     d[la][lb]
 }
 
+/// What [`cost_bound`] reads of a key, read once for many comparisons (see [`may_join`]).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Outline {
+    /// Every letter its classes, their digraphs and ا ع ء may stand for.
+    reach: u64,
+    /// The letters of each class that costs something to leave out (with its digraph's first).
+    needs: [u64; MAX_LEN],
+    /// How many of `needs` are used.
+    len: usize,
+    /// The classes of the key (its characters), counting those past `MAX_LEN`.
+    classes: usize,
+}
+
+impl Outline {
+    /// The outline of `key`'s first `MAX_LEN` classes, as [`distance_within`] reads them.
+    pub(crate) fn of(key: &str) -> Outline {
+        let mut syms = [Sym::default(); MAX_LEN];
+        let len = decode(key, &mut syms);
+        let syms = &syms[..len];
+        let mut outline = Outline {
+            reach: reach(syms, table().run_free),
+            needs: [0; MAX_LEN],
+            len: 0,
+            classes: key.chars().count(),
+        };
+        for x in syms.iter().filter(|x| x.skip > 0) {
+            if let Some(slot) = outline.needs.get_mut(outline.len) {
+                *slot = x.mask | x.split;
+                outline.len += 1;
+            }
+        }
+        outline
+    }
+
+    /// True when a class of the key that must be paid for shares no letter with `other`.
+    fn stranded(&self, other: u64) -> bool {
+        self.needs[..self.len.min(MAX_LEN)]
+            .iter()
+            .any(|&needs| needs & other == 0)
+    }
+}
+
+/// False when `first` and `second` written together cannot align with `whole` at no cost
+/// (`distance_within(first + second, whole, 0) > 0`, from [`cost_bound`]): a class of one side
+/// that must be paid for shares no letter with the other side.
+pub(crate) fn may_join(first: &Outline, second: &Outline, whole: &Outline) -> bool {
+    if whole.stranded(first.reach | second.reach) {
+        return false;
+    }
+    // Past `MAX_LEN` classes the alignment reads a cut key: no shortcut for the joined side.
+    first.classes + second.classes > MAX_LEN
+        || !(first.stranded(whole.reach) || second.stranded(whole.reach))
+}
+
+/// Every letter the classes of `side` (and their digraphs) may stand for, with `free`.
+fn reach(side: &[Sym], free: u64) -> u64 {
+    side.iter()
+        .fold(free, |bits, y| bits | y.mask | y.split | y.split2)
+}
+
 /// A lower bound of the cost of aligning `sa` with `sb`, from their letters alone: a class that
 /// costs something to leave out and shares no letter with anything of the other side (nor with
 /// what its digraphs, or the other side's, write, nor with ا ع ء) can neither stand for a class
@@ -697,16 +757,12 @@ pub fn distance_within(a: &str, b: &str, limit: u8) -> u8 {
 /// one at least for each such class of the side that has more of them (a substitution pays
 /// for one of each side at once).
 fn cost_bound(sa: &[Sym], sb: &[Sym], free: u64) -> u8 {
-    let reach = |side: &[Sym]| {
-        side.iter()
-            .fold(free, |bits, y| bits | y.mask | y.split | y.split2)
-    };
     let stranded = |side: &[Sym], other: u64| {
         side.iter()
             .filter(|x| x.skip > 0 && (x.mask | x.split) & other == 0)
             .count()
     };
-    let count = stranded(sa, reach(sb)).max(stranded(sb, reach(sa)));
+    let count = stranded(sa, reach(sb, free)).max(stranded(sb, reach(sa, free)));
     u8::try_from(count).unwrap_or(u8::MAX)
 }
 
@@ -849,6 +905,27 @@ mod tests {
             }
         }
         assert!(ruled_out > 0, "the bound never rules a pair out");
+    }
+
+    #[test]
+    fn two_keys_written_together_are_ruled_out_only_when_they_cannot_align() {
+        let keys: Vec<String> = WORDS.iter().map(|w| key(w)).collect();
+        let (mut joins, mut refused) = (0, 0);
+        for first in &keys {
+            for second in &keys {
+                let joined = format!("{first}{second}");
+                let (o1, o2) = (Outline::of(first), Outline::of(second));
+                for whole in &keys {
+                    let may = may_join(&o1, &o2, &Outline::of(whole));
+                    if distance(&joined, whole) == 0 {
+                        assert!(may, "{first} + {second} / {whole}");
+                        joins += 1;
+                    }
+                    refused += usize::from(!may);
+                }
+            }
+        }
+        assert!(joins > 0 && refused > 0, "{joins} joins, {refused} refused");
     }
 
     fn same(a: &str, b: &str) -> bool {
