@@ -214,7 +214,8 @@ pub struct RiskModel {
 }
 
 /// What the model reads of one assessment: the order's zone keys and inputs.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct RiskInputs {
     /// The zone keys, widest first: country, city, district (the ones the order names).
     pub zones: Vec<String>,
@@ -260,6 +261,41 @@ impl RiskInputs {
             phone_unusable: signals.phone_unusable,
             made_up: signals.count(&GHOST_SIGNALS),
         }
+    }
+}
+
+impl RiskInputs {
+    /// The inputs of `order` from its assessment `a` (made without a risk model or with one:
+    /// the inputs do not depend on it): what a replay elsewhere (on Spark) hands to
+    /// [`fit_examples`]. The same as the engine computes while assessing.
+    ///
+    /// # Errors
+    /// As [`Order::validate`].
+    pub fn from_assessment(
+        order: &Order,
+        a: &crate::assessment::Assessment,
+    ) -> Result<RiskInputs, Error> {
+        order.validate()?;
+        let f = Features::of(order);
+        let signals = OrderSignals {
+            phone_unusable: f.phone.is_none(),
+            phone_looks_fake: f.phone_looks_fake,
+            email_fake: f.email.as_ref().is_some_and(|e| e.fake.is_some()),
+            address_nonsense: f.address.nonsense,
+            name_nonsense: f.name.nonsense,
+            duplicate_recent_order: false,
+        };
+        let phone_matched = a
+            .matches
+            .iter()
+            .any(|m| m.evidence.contains(&crate::assessment::Evidence::Phone));
+        Ok(RiskInputs::of(
+            order,
+            &f,
+            &signals,
+            &a.profile,
+            phone_matched,
+        ))
     }
 }
 
@@ -508,7 +544,8 @@ impl Default for FitOptions {
 }
 
 /// One shipped order of the history, as the assessment saw it then, and whether it failed.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Example {
     /// What the model reads.
     pub inputs: RiskInputs,
