@@ -616,8 +616,9 @@ pub fn fit_examples(examples: &[Example], options: &FitOptions) -> RiskModel {
     let w = logistic(&xs, &ys, options.ridge, logit(shop.rate()));
     let mut zones: BTreeMap<String, Counts> =
         zones.into_iter().map(|(k, c)| (k.to_owned(), c)).collect();
-    // Zones below the volume never decide a rate; the file keeps only the ones that can.
-    zones.retain(|_, c| c.shipped >= options.min_volume.max(1));
+    // Zones below the volume never decide a rate; the file keeps only the ones that can, and
+    // none whose key a file may not hold (a place typed 600 bytes long is no zone).
+    zones.retain(|k, c| c.shipped >= options.min_volume.max(1) && k.len() <= MAX_ZONE_KEY);
     RiskModel {
         format: FORMAT.to_owned(),
         version: MODEL_VERSION,
@@ -893,6 +894,23 @@ mod tests {
         let (p, reason) = no_zones.predict(&inputs(&["MA", "MA|casablanca"], 0, 0));
         assert!((0.0..=1.0).contains(&p));
         assert!(reason.is_none(), "the shop's own rate is no zone reason");
+    }
+
+    #[test]
+    fn a_fit_on_hostile_places_still_writes_a_file_that_loads() {
+        let long = format!("MA|{}", "x".repeat(MAX_ZONE_KEY));
+        let examples: Vec<Example> = (0..100)
+            .map(|i| Example {
+                inputs: inputs(&["MA", &long], 0, 0),
+                failed: i % 3 == 0,
+            })
+            .collect();
+        let model = fit_examples(&examples, &FitOptions::default());
+        assert!(model.zones.contains_key("MA") && !model.zones.contains_key(&long));
+        assert_eq!(
+            RiskModel::from_json(&model.to_json()).unwrap().zones,
+            model.zones
+        );
     }
 
     #[test]
