@@ -38,7 +38,10 @@ use crate::error::{Error, ErrorKind};
 /// 3: the layout of 2, with doors, names and cities keyed as in key format 3 (the region's
 /// address forms; every official commune, and the towns of TN and the Gulf, a city; more name
 /// spellings read as one).
-pub const FORMAT_VERSION: u32 = 3;
+///
+/// 4: the layout of 3, with cities keyed as in key format 4 (the towns of TN and the Gulf from
+/// the new place lists).
+pub const FORMAT_VERSION: u32 = 4;
 const MAGIC: &[u8; 8] = b"CODGUARD";
 const HEADER: usize = 8 + 4 + 8 + 4;
 
