@@ -80,8 +80,12 @@ use crate::risk::RiskModel;
 /// now a door (the residence its street, the flat its house number); every official commune of
 /// MA and DZ, and the towns and localities of TN, SA, AE, KW, QA, BH and OM, is a gazetteer city
 /// (keyed by its id, not its sketch), and the name keys read more spellings as one (ben = بل,
-/// n or m before b, a final ع, aboul). These changes landed before any release wrote format 3.
-pub const KEY_FORMAT: u32 = 3;
+/// n or m before b, a final ع, aboul).
+///
+/// 4: the gazetteer's towns and localities of TN, SA, AE, KW, QA, BH and OM (and the homonyms
+/// that now take both scripts) became gazetteer cities after tables of format 3 had been
+/// written: such a town's door keys changed, so tables of format 3 are refused.
+pub const KEY_FORMAT: u32 = 4;
 
 /// A past order as a `cg_orders` row.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

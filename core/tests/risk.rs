@@ -177,3 +177,39 @@ fn risk_vectors() {
         );
     }
 }
+
+/// The inputs a replay elsewhere computes from each assessment (`RiskInputs::from_assessment`,
+/// as codguard.spark's fit does) are the fit's own, so both fit the same model.
+#[test]
+fn inputs_from_assessments_are_the_fits_own() {
+    let shop = synth::generate(&synth::Config {
+        customers: 400,
+        seed: 7,
+        ..synth::Config::default()
+    });
+    let config = PolicyConfig::default();
+    let want = risk::examples(&shop.data.history, &config).unwrap();
+    let mut records = shop.data.history.clone();
+    records.sort_by(|a, b| {
+        (a.order.placed_at, &a.order.order_id).cmp(&(b.order.placed_at, &b.order.order_id))
+    });
+    let mut engine = Engine::new(config);
+    let mut got = Vec::new();
+    for r in &records {
+        if r.outcome == codguard::Outcome::Delivered || r.outcome.is_failed_delivery() {
+            let a = engine.assess(&r.order).unwrap();
+            got.push(risk::Example {
+                inputs: risk::RiskInputs::from_assessment(&r.order, &a).unwrap(),
+                failed: r.outcome.is_failed_delivery(),
+            });
+        }
+        engine.add_history([r.clone()]).unwrap();
+    }
+    assert!(want.len() > 500 && want.iter().any(|e| e.inputs.shipped > 0));
+    assert_eq!(got, want);
+    let options = FitOptions::default();
+    assert_eq!(
+        risk::fit_examples(&got, &options).to_json(),
+        risk::fit_examples(&want, &options).to_json()
+    );
+}

@@ -8,7 +8,9 @@ use codguard::risk::RiskModel;
 use codguard::{HistoryRecord, Order, Outcome};
 use serde::Deserialize;
 
-use crate::guard::{cleared, give_bytes, give_json, json, json_list, out_pair, text, text_out};
+use crate::guard::{
+    cleared, give_bytes, give_json, json, json_list, out_pair, text, text_out, Result,
+};
 use crate::handle::{self, impl_handle};
 use crate::status::cg_status::{self, *};
 
@@ -83,14 +85,20 @@ pub unsafe extern "C" fn cg_engine_set_risk_model(
 ) -> cg_status {
     ffi_guard!({
         let engine = handle::get_mut(engine)?;
-        let model = if model.is_null() || model_len == 0 {
-            None
-        } else {
-            Some(RiskModel::from_json(text(model, model_len, "model")?)?)
-        };
-        engine.set_risk_model(model);
+        engine.set_risk_model(risk_model(model, model_len)?);
         Ok(())
     })
+}
+
+/// The risk model a `(model, model_len)` argument gives: NULL or empty is none (back to the
+/// heuristic), else the model's JSON, checked. Engines and stores read it alike.
+pub(crate) fn risk_model(model: *const c_char, model_len: usize) -> Result<Option<RiskModel>> {
+    if model.is_null() || model_len == 0 {
+        return Ok(None);
+    }
+    Ok(Some(RiskModel::from_json(text(
+        model, model_len, "model",
+    )?)?))
 }
 
 /// Releases an engine. NULL is accepted and does nothing.

@@ -87,20 +87,14 @@ fn not_live<H: Handle>() -> Failure {
     Failure::new(CG_INVALID_HANDLE, format!("not a live cg_{}", H::NAME))
 }
 
-/// NULL is a NULL parameter; a pointer the registry does not hold as a live `H` is not one.
-fn check_live<H: Handle>(p: *const H) -> Result<()> {
+/// What a `const` handle holds, read-only.
+pub(crate) fn get<'a, H: Handle + 'a>(p: *const H) -> Result<&'a H::Inner> {
     if p.is_null() {
         return Err(Failure::null(H::NAME));
     }
     if !is_live(p) {
         return Err(not_live::<H>());
     }
-    Ok(())
-}
-
-/// What a `const` handle holds, read-only.
-pub(crate) fn get<'a, H: Handle + 'a>(p: *const H) -> Result<&'a H::Inner> {
-    check_live(p)?;
     // SAFETY: the registry holds `p` as a live handle of this kind: `give` boxed it and `free`
     // has not released it. The caller promises no other call frees it meanwhile (the header's
     // thread rules); the magic number is checked again as a second line.
@@ -113,7 +107,12 @@ pub(crate) fn get<'a, H: Handle + 'a>(p: *const H) -> Result<&'a H::Inner> {
 
 /// What a handle holds, for a call with exclusive access.
 pub(crate) fn get_mut<'a, H: Handle + 'a>(p: *mut H) -> Result<&'a mut H::Inner> {
-    check_live(p.cast_const())?;
+    if p.is_null() {
+        return Err(Failure::null(H::NAME));
+    }
+    if !is_live(p) {
+        return Err(not_live::<H>());
+    }
     // SAFETY: as `get`, and the caller gives exclusive access for the call.
     let h = unsafe { p.as_mut() }.ok_or_else(|| Failure::null(H::NAME))?;
     match h.parts_mut() {

@@ -221,13 +221,7 @@ pub unsafe extern "C" fn cg_store_set_risk_model(
 ) -> cg_status {
     ffi_guard!({
         let store = handle::get_mut(store)?;
-        let model = if model.is_null() || model_len == 0 {
-            None
-        } else {
-            Some(codguard::risk::RiskModel::from_json(text(
-                model, model_len, "model",
-            )?)?)
-        };
+        let model = crate::engine::risk_model(model, model_len)?;
         Arc::make_mut(store).set_risk_model(model);
         Ok(())
     })

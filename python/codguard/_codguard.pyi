@@ -1,7 +1,7 @@
 """Type stubs of the compiled module ``codguard._codguard`` (checked with ``mypy.stubtest``)."""
 
 import datetime
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, final
 
 from codguard.types import (
@@ -48,6 +48,8 @@ __all__ = [
     "name_similarity",
     "Engine",
     "fit_risk_model",
+    "fit_risk_model_examples",
+    "risk_example",
     "Assessment",
     "ConfirmationFlow",
     "SendGuard",
@@ -160,6 +162,21 @@ def fit_risk_model(
     utc_offset_secs: int = 0,
 ) -> str:
     """Fits a risk model on a history replayed in time order; returns the model file's JSON."""
+
+def risk_example(order: Order | Mapping[str, Any], assessment: str, outcome: str) -> str | None:
+    """The risk model's example of one replayed order (JSON), or None when it was not shipped."""
+
+def fit_risk_model_examples(
+    examples: Sequence[str],
+    *,
+    min_volume: int = 30,
+    zone_prior: float = 10.0,
+    utc_offset_secs: int = 0,
+    orders: int = 0,
+    first: int | None = None,
+    last: int | None = None,
+) -> str:
+    """Fits a risk model on ``risk_example`` texts in time order; returns the file's JSON."""
 
 @final
 class ConfirmationFlow:

@@ -5,7 +5,7 @@ use std::sync::{RwLock, RwLockReadGuard, RwLockWriteGuard};
 use codguard::assessment::{Assessment as CoreAssessment, Match, Normalized, Profile, Reason};
 use codguard::engine::Engine as CoreEngine;
 use codguard::policy::PolicyConfig;
-use codguard::risk::{FitOptions, RiskModel};
+use codguard::risk::{Example, FitOptions, RiskModel};
 use codguard::{Error as CoreError, ErrorKind, HistoryRecord, Order};
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyList, PyTuple, PyType};
@@ -137,6 +137,80 @@ pub(crate) fn fit_risk_model(
         .detach(|| codguard::risk::fit(&records, &config, &options))
         .py()?;
     // A model fitted from odd options must still read back.
+    model.validate().py()?;
+    Ok(model.to_json())
+}
+
+/// The risk model's example of one replayed order: `order` (a dict), its `assessment` (the
+/// contract's JSON, made against the orders placed before it) and what became of it (an
+/// outcome name). The example's JSON for a shipped order (delivered or failed), else None.
+/// What a replay elsewhere (codguard.spark's fit) hands to `fit_risk_model_examples`.
+///
+/// Raises InvalidOrder for a malformed order or outcome, InvalidConfig for an assessment that
+/// is not the contract's JSON.
+#[pyfunction]
+pub(crate) fn risk_example(
+    order: &Bound<'_, PyAny>,
+    assessment: &str,
+    outcome: &str,
+) -> PyResult<Option<String>> {
+    let order = convert::order(order)?;
+    let outcome: codguard::Outcome = outcome.parse().py()?;
+    if !(outcome == codguard::Outcome::Delivered || outcome.is_failed_delivery()) {
+        return Ok(None);
+    }
+    let a: CoreAssessment = serde_json::from_str(assessment)
+        .map_err(|e| py_err(ErrorKind::InvalidConfig, format!("assessment: {e}")))?;
+    let inputs = codguard::risk::RiskInputs::from_assessment(&order, &a).py()?;
+    let example = Example {
+        inputs,
+        failed: outcome.is_failed_delivery(),
+    };
+    serde_json::to_string(&example)
+        .map(Some)
+        .map_err(|e| py_err(ErrorKind::InvalidConfig, e.to_string()))
+}
+
+/// Fits a risk model on examples (`risk_example`'s JSON texts, in time order: the order of a
+/// replay sorted by placed_at then order id); returns the model file's JSON, the same as
+/// `fit_risk_model` on the history they come from. `orders`, `first` and `last` fill the file's
+/// `fitted_on` (the history's order count and first and last `placed_at`).
+///
+/// Raises InvalidConfig for an example that is not one.
+#[pyfunction]
+#[pyo3(signature = (examples, *, min_volume=30, zone_prior=10.0, utc_offset_secs=0, orders=0, first=None, last=None))]
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn fit_risk_model_examples(
+    py: Python<'_>,
+    examples: Vec<String>,
+    min_volume: u64,
+    zone_prior: f64,
+    utc_offset_secs: i64,
+    orders: u64,
+    first: Option<i64>,
+    last: Option<i64>,
+) -> PyResult<String> {
+    let examples: Vec<Example> = examples
+        .iter()
+        .enumerate()
+        .map(|(i, e)| {
+            serde_json::from_str(e)
+                .map_err(|e| py_err(ErrorKind::InvalidConfig, format!("example {i}: {e}")))
+        })
+        .collect::<PyResult<_>>()?;
+    let options = FitOptions {
+        min_volume,
+        zone_prior,
+        utc_offset_secs,
+        ..FitOptions::default()
+    };
+    let mut model = py.detach(|| codguard::risk::fit_examples(&examples, &options));
+    model.fitted_on = codguard::risk::FittedOn {
+        orders,
+        shipped: examples.len() as u64,
+        from: first,
+        to: last,
+    };
     model.validate().py()?;
     Ok(model.to_json())
 }

@@ -187,6 +187,8 @@ fn _codguard(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(name_similarity, m)?)?;
     m.add_class::<engine::Engine>()?;
     m.add_function(wrap_pyfunction!(engine::fit_risk_model, m)?)?;
+    m.add_function(wrap_pyfunction!(engine::fit_risk_model_examples, m)?)?;
+    m.add_function(wrap_pyfunction!(engine::risk_example, m)?)?;
     m.add_class::<engine::Assessment>()?;
     m.add_class::<flow::ConfirmationFlow>()?;
     m.add_function(wrap_pyfunction!(flow::reply_intent, m)?)?;

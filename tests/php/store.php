@@ -158,6 +158,34 @@ check('a policy reaches the store', function () use ($pdo, $queries) {
     return $store->config()['duplicate_window_secs'] === 60;
 });
 
+check('a risk model reaches the store: its answers are the engine\'s with the model', function () use ($pdo, $queries) {
+    $doc = json_decode((string) file_get_contents(dirname(__DIR__) . '/vectors/risk.json'), true, 512, JSON_THROW_ON_ERROR);
+    $model = json_encode($doc['model'], JSON_THROW_ON_ERROR | JSON_PRESERVE_ZERO_FRACTION);
+    $store = new CodguardStore($pdo, SECRET);
+    $store->setRiskModel($model);
+    $engine = new C\Engine();
+    $engine->setRiskModel($model);
+    $plain = new C\Engine();
+    $history = jsonl(dirname(__DIR__, 2) . '/examples/data/history.jsonl');
+    $engine->addHistory($history);
+    $plain->addHistory($history);
+    $changed = 0;
+    foreach ($queries as $q) {
+        $got = $store->assess($q);
+        if ($got !== $engine->assess($q)) {
+            fwrite(STDERR, '  store: ' . json_encode($got, JSON_UNESCAPED_UNICODE) . "\n");
+            return false;
+        }
+        $changed += $got['risk'] !== $plain->assess($q)['risk'] ? 1 : 0;
+    }
+    try {
+        $store->setRiskModel('{"format": "codguard-risk"}');
+        return false;
+    } catch (C\CodguardException $e) {
+        return $changed > 0 && $e->getStatusName() === 'invalid_config';
+    }
+});
+
 check('another secret finds nothing', function () use ($pdo, $queries) {
     $a = (new CodguardStore($pdo, 'another secret'))->assess($queries[0]);
     return $a['matches'] === [] && $a['profile']['orders'] === 0;

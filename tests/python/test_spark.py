@@ -198,3 +198,23 @@ def test_replay_with_a_risk_model_equals_the_engine_and_calibration_counts_it(sp
             inside = [y for risk, y in shipped if min(int(risk * 10), 9) == t["bin"]]
             assert t["orders"] == len(inside)
             assert t["observed"] == pytest.approx(sum(inside) / len(inside), abs=1e-4)
+
+
+def test_the_spark_fit_is_the_in_process_fit(spark: Any, shop: Any, tmp_path: Path) -> None:
+    """codguard.spark's fit (replay on Spark, examples in the executors, regression on the
+    driver) writes the same model file as codguard.fit_risk_model on the same history."""
+    from codguard.spark.__main__ import main
+
+    history, _ = shop
+    records = sorted(history, key=lambda r: (r["placed_at"], r["order_id"]))[:400]
+    hist = tmp_path / "history.jsonl"
+    hist.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
+    want = codguard.fit_risk_model(records, min_volume=10)
+    assert main(["fit", "--history", str(hist), "--out", str(tmp_path), "--min-volume", "10",
+                 "--master", "local[2]"]) == 0
+    got = (tmp_path / "risk.json").read_text(encoding="utf-8")
+    assert got == want + "\n"
+    model = json.loads(want)
+    # Not an empty model: zones with their own rate, and coefficients learnt.
+    assert len(model["zones"]) > 3 and model["fitted_on"]["orders"] == len(records)
+    assert model["coefficients"]["customer_logit"] != 0.0

@@ -18,25 +18,25 @@ use crate::record::Order;
 #[derive(Debug, Clone, Default)]
 pub struct Features {
     /// The usable phone: valid and not junk (it may look made up). Orders are filed under it.
-    pub phone: Option<E164Phone>,
+    pub(crate) phone: Option<E164Phone>,
     /// Why the phone is unusable (`None` when `phone` is set; `phone_empty` when there is none).
-    pub phone_problem: Option<ErrorKind>,
+    pub(crate) phone_problem: Option<ErrorKind>,
     /// The usable phone looks made up (digit runs, counting sequences): a weak signal.
-    pub phone_looks_fake: bool,
+    pub(crate) phone_looks_fake: bool,
     /// The usable email (syntax valid; may still be fake).
-    pub email: Option<NormalizedEmail>,
+    pub(crate) email: Option<NormalizedEmail>,
     /// Why the email is unusable, when one was typed.
-    pub email_problem: Option<ErrorKind>,
+    pub(crate) email_problem: Option<ErrorKind>,
     /// The address taken apart.
-    pub address: NormalizedAddress,
+    pub(crate) address: NormalizedAddress,
     /// The name for matching.
-    pub name: NormalizedName,
+    pub(crate) name: NormalizedName,
     /// The place the order goes to: its gazetteer city, or the cross-script sketch of a place
     /// the gazetteer lacks ([`city::place_key`]); `None` when the order names no place. Equal
     /// places are [`city::same_place`], whatever the script or spelling.
-    pub place: Option<PlaceKey>,
+    pub(crate) place: Option<PlaceKey>,
     /// Transliteration-insensitive keys of the street tokens, sorted and unique.
-    pub street_keys: Vec<String>,
+    pub(crate) street_keys: Vec<String>,
 }
 
 impl Features {
@@ -98,7 +98,7 @@ impl Features {
 
     /// The city to show for `order` (whose features these are): the gazetteer's name of its
     /// city, else the city field folded.
-    pub fn city_shown(&self, order: &Order) -> String {
+    pub(crate) fn city_shown(&self, order: &Order) -> String {
         match &self.place {
             Some(PlaceKey::City(id)) => city::city_name(*id).map(str::to_owned),
             _ => None,
@@ -108,7 +108,7 @@ impl Features {
 
     /// The email's canonical key, when the email is usable for matching (valid and not fake:
     /// test@test.com must never tie two customers together).
-    pub fn email_key(&self) -> Option<&str> {
+    pub(crate) fn email_key(&self) -> Option<&str> {
         self.email
             .as_ref()
             .filter(|e| e.fake.is_none())

@@ -10,7 +10,7 @@ use crate::normalize::{self, E164Phone};
 /// The kinds of keys a past order is indexed by.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[repr(u8)]
-pub enum KeyKind {
+pub(crate) enum KeyKind {
     /// E.164 phone.
     Phone = 1,
     /// Canonical email.

@@ -30,15 +30,15 @@ struct Incoming<'a> {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PastOrder {
     /// The shop's order id (empty once erased).
-    pub id: Box<str>,
+    pub(crate) id: Box<str>,
     /// When it was placed, Unix seconds.
-    pub placed_at: i64,
+    pub(crate) placed_at: i64,
     /// Its total.
-    pub total: f64,
+    pub(crate) total: f64,
     /// What became of it.
-    pub outcome: Outcome,
+    pub(crate) outcome: Outcome,
     /// Whether the customer negotiated.
-    pub negotiated: bool,
+    pub(crate) negotiated: bool,
     /// Its signature, names as ids in the history's name table.
     pub(crate) sig: Signature<NameId>,
 }
@@ -162,7 +162,7 @@ impl Default for History {
 
 impl History {
     /// An empty history hashing keys with `hasher`.
-    pub fn new(hasher: KeyHasher) -> History {
+    pub(crate) fn new(hasher: KeyHasher) -> History {
         History {
             hasher,
             orders: Vec::new(),
@@ -178,24 +178,24 @@ impl History {
     }
 
     /// Past orders held (erased ones excluded).
-    pub fn len(&self) -> usize {
+    pub(crate) fn len(&self) -> usize {
         self.live
     }
 
     /// True when no past order is held.
-    pub fn is_empty(&self) -> bool {
+    pub(crate) fn is_empty(&self) -> bool {
         self.live == 0
     }
 
     /// Reserves room for `n` more orders.
-    pub fn reserve(&mut self, n: usize) {
+    pub(crate) fn reserve(&mut self, n: usize) {
         self.orders.reserve(n);
         // Each order brings its id and a door or two; phones and emails are shared.
         self.postings.reserve(n * 2);
     }
 
     /// The order at `idx`.
-    pub fn order(&self, idx: u32) -> Option<&PastOrder> {
+    pub(crate) fn order(&self, idx: u32) -> Option<&PastOrder> {
         self.orders.get(idx as usize)
     }
 
@@ -214,7 +214,7 @@ impl History {
     }
 
     /// The view of a stored order.
-    pub fn view(&self, idx: u32) -> View<'_> {
+    pub(crate) fn view(&self, idx: u32) -> View<'_> {
         let Some(o) = self.orders.get(idx as usize) else {
             return View::default();
         };
@@ -229,7 +229,7 @@ impl History {
     /// # Errors
     /// [`ErrorKind::DuplicateOrder`] when an order with that id is held already;
     /// [`ErrorKind::InvalidRecord`] when the id is empty.
-    pub fn insert_signed(
+    pub(crate) fn insert_signed(
         &mut self,
         id: &str,
         placed_at: i64,
@@ -256,7 +256,7 @@ impl History {
     /// # Errors
     /// [`ErrorKind::InvalidRecord`] for an empty id, [`ErrorKind::DuplicateOrder`] for an id
     /// held already or repeated in `orders`; nothing is added then.
-    pub fn extend_signed<'a>(
+    pub(crate) fn extend_signed<'a>(
         &mut self,
         orders: impl IntoIterator<Item = (&'a HistoryRecord, &'a Signature)>,
     ) -> Result<(), Error> {
@@ -398,7 +398,7 @@ impl History {
     }
 
     /// Sets what became of order `idx`.
-    pub fn set_outcome(&mut self, idx: u32, outcome: Outcome, negotiated: Option<bool>) {
+    pub(crate) fn set_outcome(&mut self, idx: u32, outcome: Outcome, negotiated: Option<bool>) {
         if let Some(o) = self.orders.get_mut(idx as usize) {
             o.outcome = outcome;
             if let Some(n) = negotiated {
@@ -408,7 +408,7 @@ impl History {
     }
 
     /// Removes order `idx` and every key of it.
-    pub fn erase(&mut self, idx: u32) {
+    pub(crate) fn erase(&mut self, idx: u32) {
         if self
             .orders
             .get(idx as usize)

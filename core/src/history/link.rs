@@ -40,7 +40,7 @@ const SAME_WORD: f64 = 0.5;
 
 /// The fields two orders agree on, as a small bit set.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct Agreement(pub(crate) u8);
+pub(crate) struct Agreement(pub(crate) u8);
 
 impl Agreement {
     const PHONE: u8 = 1;
@@ -49,12 +49,12 @@ impl Agreement {
     const NAME: u8 = 8;
 
     /// True when the agreement makes the two orders one customer (a name alone never does).
-    pub fn links(self) -> bool {
+    pub(crate) fn links(self) -> bool {
         self.0 & (Self::PHONE | Self::EMAIL | Self::ADDRESS) != 0
     }
 
     /// The matched fields, in contract order.
-    pub fn evidence(self) -> Vec<Evidence> {
+    pub(crate) fn evidence(self) -> Vec<Evidence> {
         [
             (Self::PHONE, Evidence::Phone),
             (Self::EMAIL, Evidence::Email),
@@ -68,7 +68,7 @@ impl Agreement {
     }
 
     /// Confidence from the agreeing fields, combined as independent pieces of evidence.
-    pub fn score(self) -> f64 {
+    pub(crate) fn score(self) -> f64 {
         let miss = [
             (Self::PHONE, PHONE_WEIGHT),
             (Self::EMAIL, EMAIL_WEIGHT),
@@ -108,22 +108,22 @@ pub(crate) const NAME_MEMO: usize = 16;
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Common {
     /// The same phone key.
-    pub phone: bool,
+    pub(crate) phone: bool,
     /// The same email key.
-    pub email: bool,
+    pub(crate) email: bool,
     /// The same door.
-    pub door: bool,
+    pub(crate) door: bool,
     /// The same place and no conflicting house number, however the street is written (Bd Armée
     /// Royale / Avenue FAR, a number the address parser read before or after the street).
-    pub house: bool,
+    pub(crate) house: bool,
     /// What their names say.
-    pub names: Names,
+    pub(crate) names: Names,
 }
 
 impl Common {
     /// Owned fields in common that do not link (a shared phone, an email typed elsewhere):
     /// what an order reached through another one must still share with the new order.
-    pub fn owned(&self) -> bool {
+    pub(crate) fn owned(&self) -> bool {
         match self.names {
             Names::Differ => false,
             Names::Same | Names::Alike => self.phone || self.email || self.house,
@@ -132,7 +132,7 @@ impl Common {
     }
 
     /// The fields in common, as evidence (whether or not they link).
-    pub fn fields(&self) -> Agreement {
+    pub(crate) fn fields(&self) -> Agreement {
         let same_name = self.names == Names::Same;
         let mut bits = 0;
         for (on, bit) in [

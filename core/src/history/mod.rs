@@ -52,7 +52,4 @@ internal_use! {
 
 /// Named in the public signatures of the types above (`internals` only).
 #[cfg(feature = "internals")]
-pub use {
-    link::Agreement,
-    signature::{NameRef, Slot},
-};
+pub use signature::{NameRef, Slot};

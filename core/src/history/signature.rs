@@ -72,7 +72,7 @@ pub type View<'a> = Signature<NameRef<'a>>;
 /// A name key's id in a history's name table (0 for none): the same id is the same text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(transparent)]
-pub struct NameId(pub(crate) u32);
+pub(crate) struct NameId(pub(crate) u32);
 
 /// A name key as the linking rules read it: its text, and its id in the history's name table, so
 /// that a walk can remember the comparisons it made by id. An order that is not stored (the one
@@ -153,7 +153,7 @@ impl Signature {
 
     /// The view of an order's features for the linking rules, without building an owned
     /// signature: what assessing an order needs (it is not stored).
-    pub fn view_of<'a>(f: &'a Features, hasher: &KeyHasher) -> View<'a> {
+    pub(crate) fn view_of<'a>(f: &'a Features, hasher: &KeyHasher) -> View<'a> {
         Signature::borrowing(f, hasher).map_names(|&key| NameRef::unstored(key))
     }
 
@@ -300,7 +300,7 @@ impl std::ops::DerefMut for FilingKeys {
 mod key_hex {
     use serde::{de::Error, Deserialize, Deserializer, Serializer};
 
-    pub fn serialize<S: Serializer>(v: &u64, s: S) -> Result<S::Ok, S::Error> {
+    pub(crate) fn serialize<S: Serializer>(v: &u64, s: S) -> Result<S::Ok, S::Error> {
         if s.is_human_readable() {
             s.serialize_str(&format!("{v:016x}"))
         } else {
@@ -308,7 +308,7 @@ mod key_hex {
         }
     }
 
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<u64, D::Error> {
+    pub(crate) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<u64, D::Error> {
         if d.is_human_readable() {
             let text = String::deserialize(d)?;
             u64::from_str_radix(&text, 16).map_err(D::Error::custom)
@@ -323,7 +323,10 @@ mod key_hex {
 mod slots {
     use super::*;
 
-    pub fn serialize<S, T, const LEN: usize>(items: &[T; LEN], s: S) -> Result<S::Ok, S::Error>
+    pub(crate) fn serialize<S, T, const LEN: usize>(
+        items: &[T; LEN],
+        s: S,
+    ) -> Result<S::Ok, S::Error>
     where
         S: Serializer,
         T: Serialize + Slot,
@@ -339,7 +342,7 @@ mod slots {
         }
     }
 
-    pub fn deserialize<'de, D, T, const LEN: usize>(d: D) -> Result<[T; LEN], D::Error>
+    pub(crate) fn deserialize<'de, D, T, const LEN: usize>(d: D) -> Result<[T; LEN], D::Error>
     where
         D: Deserializer<'de>,
         T: Deserialize<'de> + Default,

@@ -38,7 +38,10 @@ use crate::error::{Error, ErrorKind};
 /// 3: the layout of 2, with doors, names and cities keyed as in key format 3 (the region's
 /// address forms; every official commune, and the towns of TN and the Gulf, a city; more name
 /// spellings read as one).
-pub const FORMAT_VERSION: u32 = 3;
+///
+/// 4: the layout of 3, with cities keyed as in key format 4 (the towns of TN and the Gulf from
+/// the new place lists).
+pub(crate) const FORMAT_VERSION: u32 = 4;
 const MAGIC: &[u8; 8] = b"CODGUARD";
 const HEADER: usize = 8 + 4 + 8 + 4;
 
@@ -51,7 +54,7 @@ struct Body {
 }
 
 /// Writes `history` and an opaque configuration text as snapshot bytes.
-pub fn save(history: &History, config_json: &str) -> Vec<u8> {
+pub(crate) fn save(history: &History, config_json: &str) -> Vec<u8> {
     let (hasher, orders, strings) = history.parts();
     // Keep only the names live orders use, renumbered: an erased customer's name must not
     // survive in the file.
@@ -98,7 +101,7 @@ pub fn save(history: &History, config_json: &str) -> Vec<u8> {
 /// seal, a token) never verifies here.
 const MAC_DOMAIN: &[u8] = b"codguard/engine-snapshot/mac";
 /// The length of the HMAC-SHA256 tag a sealed snapshot ends with.
-pub const MAC_LEN: usize = 32;
+pub(crate) const MAC_LEN: usize = 32;
 
 fn mac(key: &[u8]) -> Result<hmac::Hmac<sha2::Sha256>, Error> {
     use hmac::Mac;
@@ -119,7 +122,7 @@ fn mac(key: &[u8]) -> Result<hmac::Hmac<sha2::Sha256>, Error> {
 ///
 /// # Errors
 /// [`ErrorKind::InvalidConfig`] for an empty key.
-pub fn seal(mut snapshot: Vec<u8>, key: &[u8]) -> Result<Vec<u8>, Error> {
+pub(crate) fn seal(mut snapshot: Vec<u8>, key: &[u8]) -> Result<Vec<u8>, Error> {
     use hmac::Mac;
     let mut mac = mac(key)?;
     mac.update(&snapshot);
@@ -133,7 +136,7 @@ pub fn seal(mut snapshot: Vec<u8>, key: &[u8]) -> Result<Vec<u8>, Error> {
 /// [`ErrorKind::InvalidConfig`] for an empty key, [`ErrorKind::SnapshotTruncated`] for bytes
 /// shorter than a tag, [`ErrorKind::SnapshotCorrupt`] when the tag does not verify (changed
 /// bytes, another key, or a snapshot that was not sealed).
-pub fn unseal<'a>(sealed: &'a [u8], key: &[u8]) -> Result<&'a [u8], Error> {
+pub(crate) fn unseal<'a>(sealed: &'a [u8], key: &[u8]) -> Result<&'a [u8], Error> {
     use hmac::Mac;
     let mut mac = mac(key)?;
     let Some(split) = sealed.len().checked_sub(MAC_LEN) else {
@@ -158,7 +161,7 @@ pub fn unseal<'a>(sealed: &'a [u8], key: &[u8]) -> Result<&'a [u8], Error> {
 /// # Errors
 /// [`ErrorKind::SnapshotTruncated`] when the bytes end early, [`ErrorKind::SnapshotVersion`]
 /// for a newer format, [`ErrorKind::SnapshotCorrupt`] for a wrong magic, checksum or content.
-pub fn load(bytes: &[u8]) -> Result<(History, String), Error> {
+pub(crate) fn load(bytes: &[u8]) -> Result<(History, String), Error> {
     let corrupt = |what: &str| Error::new(ErrorKind::SnapshotCorrupt, what.to_owned());
     if bytes.len() < HEADER {
         return Err(Error::new(

@@ -30,7 +30,7 @@ pub trait Source {
     /// The key hasher the keys were made with.
     fn hasher(&self) -> &KeyHasher;
     /// The orders filed under `key`, or `None` when this source has not fetched that key yet
-    /// (the walk then reports it in [`Gathered::missing`]).
+    /// (the walk then reports it in `Gathered::missing`).
     fn postings(&self, key: u64) -> Option<&[u32]>;
     /// The matching view of order `idx`.
     fn view(&self, idx: u32) -> View<'_>;
@@ -42,23 +42,23 @@ pub trait Source {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Gathered {
     /// The customer's past orders, best first.
-    pub linked: Vec<Linked>,
+    pub(crate) linked: Vec<Linked>,
     /// Keys the source did not have: fetch them and walk again. Empty for a complete source.
-    pub missing: Vec<u64>,
+    pub(crate) missing: Vec<u64>,
     /// How many past orders the walk judged (each once, whatever number of keys brought it up):
     /// its cost, which grows with the neighbourhood of the new order, not the history.
-    pub looked: usize,
+    pub(crate) looked: usize,
 }
 
 /// A past order gathered into the customer's history.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Linked {
     /// The order's index in its [`Source`].
-    pub idx: u32,
+    pub(crate) idx: u32,
     /// Confidence, 0 to 1.
-    pub score: f64,
+    pub(crate) score: f64,
     /// The fields it shares with the new order.
-    pub agreement: Agreement,
+    pub(crate) agreement: Agreement,
 }
 
 impl LinkRules<'_> {
@@ -99,7 +99,7 @@ impl LinkRules<'_> {
     /// Every order filed under `key` and every order linked to them: the customer(s) to erase
     /// when someone asks to be forgotten by phone or email. Sorted by index, no repeats;
     /// `missing` as in [`LinkRules::gather`].
-    pub fn customer_of_key<S: Source>(&self, source: &S, key: u64) -> (Vec<u32>, Vec<u64>) {
+    pub(crate) fn customer_of_key<S: Source>(&self, source: &S, key: u64) -> (Vec<u32>, Vec<u64>) {
         let Some(starts) = source.postings(key) else {
             return (Vec::new(), vec![key]);
         };

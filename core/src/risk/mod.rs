@@ -214,7 +214,8 @@ pub struct RiskModel {
 }
 
 /// What the model reads of one assessment: the order's zone keys and inputs.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct RiskInputs {
     /// The zone keys, widest first: country, city, district (the ones the order names).
     pub zones: Vec<String>,
@@ -260,6 +261,41 @@ impl RiskInputs {
             phone_unusable: signals.phone_unusable,
             made_up: signals.count(&GHOST_SIGNALS),
         }
+    }
+}
+
+impl RiskInputs {
+    /// The inputs of `order` from its assessment `a` (made without a risk model or with one:
+    /// the inputs do not depend on it): what a replay elsewhere (on Spark) hands to
+    /// [`fit_examples`]. The same as the engine computes while assessing.
+    ///
+    /// # Errors
+    /// As [`Order::validate`].
+    pub fn from_assessment(
+        order: &Order,
+        a: &crate::assessment::Assessment,
+    ) -> Result<RiskInputs, Error> {
+        order.validate()?;
+        let f = Features::of(order);
+        let signals = OrderSignals {
+            phone_unusable: f.phone.is_none(),
+            phone_looks_fake: f.phone_looks_fake,
+            email_fake: f.email.as_ref().is_some_and(|e| e.fake.is_some()),
+            address_nonsense: f.address.nonsense,
+            name_nonsense: f.name.nonsense,
+            duplicate_recent_order: false,
+        };
+        let phone_matched = a
+            .matches
+            .iter()
+            .any(|m| m.evidence.contains(&crate::assessment::Evidence::Phone));
+        Ok(RiskInputs::of(
+            order,
+            &f,
+            &signals,
+            &a.profile,
+            phone_matched,
+        ))
     }
 }
 
@@ -508,7 +544,8 @@ impl Default for FitOptions {
 }
 
 /// One shipped order of the history, as the assessment saw it then, and whether it failed.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Example {
     /// What the model reads.
     pub inputs: RiskInputs,
@@ -579,8 +616,9 @@ pub fn fit_examples(examples: &[Example], options: &FitOptions) -> RiskModel {
     let w = logistic(&xs, &ys, options.ridge, logit(shop.rate()));
     let mut zones: BTreeMap<String, Counts> =
         zones.into_iter().map(|(k, c)| (k.to_owned(), c)).collect();
-    // Zones below the volume never decide a rate; the file keeps only the ones that can.
-    zones.retain(|_, c| c.shipped >= options.min_volume.max(1));
+    // Zones below the volume never decide a rate; the file keeps only the ones that can, and
+    // none whose key a file may not hold (a place typed 600 bytes long is no zone).
+    zones.retain(|k, c| c.shipped >= options.min_volume.max(1) && k.len() <= MAX_ZONE_KEY);
     RiskModel {
         format: FORMAT.to_owned(),
         version: MODEL_VERSION,
@@ -856,6 +894,23 @@ mod tests {
         let (p, reason) = no_zones.predict(&inputs(&["MA", "MA|casablanca"], 0, 0));
         assert!((0.0..=1.0).contains(&p));
         assert!(reason.is_none(), "the shop's own rate is no zone reason");
+    }
+
+    #[test]
+    fn a_fit_on_hostile_places_still_writes_a_file_that_loads() {
+        let long = format!("MA|{}", "x".repeat(MAX_ZONE_KEY));
+        let examples: Vec<Example> = (0..100)
+            .map(|i| Example {
+                inputs: inputs(&["MA", &long], 0, 0),
+                failed: i % 3 == 0,
+            })
+            .collect();
+        let model = fit_examples(&examples, &FitOptions::default());
+        assert!(model.zones.contains_key("MA") && !model.zones.contains_key(&long));
+        assert_eq!(
+            RiskModel::from_json(&model.to_json()).unwrap().zones,
+            model.zones
+        );
     }
 
     #[test]

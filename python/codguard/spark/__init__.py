@@ -26,10 +26,10 @@ import sys
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from codguard import StoreCore
+from codguard import StoreCore, fit_risk_model_examples
 from codguard.spark._exec import ROUND_SCHEMA, ROW_FIELDS, WRITTEN_SCHEMA, assess_round, write_rows
 
-__all__ = ["ORDER_FIELDS", "HISTORY_FIELDS", "session", "read_table", "score", "replay"]
+__all__ = ["ORDER_FIELDS", "HISTORY_FIELDS", "session", "read_table", "score", "replay", "fit_risk"]
 
 ORDER_FIELDS = ("order_id", "placed_at", "country", "name", "phone", "email", "address", "city", "total", "currency")
 """The columns of an order (``docs/contract.md``, "Records"); other columns are ignored."""
@@ -241,3 +241,49 @@ def replay(
     answers = _rounds(spark, queries, capped, configs, secret, earlier_only=True, risk_models=risk_models)
     facts = base.select("qid", F.col("q_at").alias("placed_at"), "outcome")
     return answers.join(facts, "qid").drop("qid")
+
+
+def fit_risk(
+    spark: SparkSession,
+    history: DataFrame,
+    config: Mapping[str, Any] | None = None,
+    *,
+    min_volume: int = 30,
+    zone_prior: float = 10.0,
+    utc_offset_secs: int = 0,
+    secret: bytes | None = None,
+) -> str:
+    """Fits a risk model (docs/risk.md) on ``history``: the model file's JSON, the same as
+    :func:`codguard.fit_risk_model` gives for the same history in one process.
+
+    The replay runs on Spark (:func:`replay`: each order assessed against only the orders placed
+    before it, under ``config``); the executors turn each shipped order's assessment into the
+    model's example (:func:`codguard.risk_example`: zone keys, the customer's counts, the order's
+    features); the driver collects the examples, small rows of numbers and zone keys, in time
+    order and fits the regression (:func:`codguard.fit_risk_model_examples`)."""
+    from pyspark.sql import functions as F
+
+    from codguard.spark._exec import risk_examples
+
+    secret = secret or secrets.token_bytes(32)
+    answers = replay(spark, history, [dict(config or {})], secret=secret)
+    docs = _docs(history, ORDER_FIELDS).select(F.col("order_id").cast("string").alias("order_id"), "doc")
+    joined = answers.filter(F.col("error").isNull()).join(docs, "order_id")
+    examples = joined.select("order_id", "placed_at", "doc", "assessment", "outcome").mapInArrow(
+        risk_examples(), "order_id string, placed_at long, example string"
+    )
+    rows = examples.filter(F.col("example").isNotNull()).orderBy("placed_at", "order_id").collect()
+    span = history.select(
+        F.count(F.lit(1)).alias("n"),
+        F.min(F.col("placed_at").cast("long")).alias("first"),
+        F.max(F.col("placed_at").cast("long")).alias("last"),
+    ).first()
+    return fit_risk_model_examples(
+        [r["example"] for r in rows],
+        min_volume=min_volume,
+        zone_prior=zone_prior,
+        utc_offset_secs=utc_offset_secs,
+        orders=int(span["n"]) if span else 0,
+        first=span["first"] if span else None,
+        last=span["last"] if span else None,
+    )

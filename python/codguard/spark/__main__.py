@@ -2,13 +2,15 @@
 
     python -m codguard.spark score --history H --orders O --out DIR [--policy P.json] [--risk-model M.json]
     python -m codguard.spark backtest --history H --policy P1.json [--policy P2.json] --costs C.json --out DIR
+    python -m codguard.spark fit --history H --out DIR [--policy P.json] [--min-volume N]
 
 Inputs are JSON Lines files (or folders of them) or Parquet (a ``.parquet`` path or a folder of
 Parquet files). ``score`` writes ``DIR/assessments`` (Parquet, one row per order); ``backtest``
 writes ``DIR/assessments`` (one row per order and policy), ``DIR/report.csv``,
 ``DIR/report.json``, ``DIR/chart.png`` and the calibration of each policy's ``risk``
 (``DIR/calibration.csv``, ``DIR/calibration.json`` with the Brier scores, ``DIR/calibration.png``).
-A policy file's ``"risk_model"`` key names a fitted risk model file (relative to the policy
+``fit`` writes ``DIR/risk.json``, a fitted risk model (the in-process fit's file, from a
+replay on Spark). A policy file's ``"risk_model"`` key names a fitted risk model file (relative to the policy
 file) loaded for that policy. Spark runs in local mode (``local[*]``) unless ``--master`` names
 another.
 """
@@ -66,10 +68,17 @@ def _parser() -> argparse.ArgumentParser:
     for name, help_text in (
         ("score", "assess a table of orders against a history table"),
         ("backtest", "replay a history in time order under one or more policies"),
+        ("fit", "fit a risk model (docs/risk.md) on a history: DIR/risk.json"),
     ):
         s = sub.add_parser(name, help=help_text)
         s.add_argument("--history", required=True, help="past orders with outcome (JSONL or Parquet)")
-        if name == "score":
+        if name == "fit":
+            s.add_argument("--policy", help="the engine's config dict (JSON file); default: the defaults")
+            s.add_argument("--min-volume", type=int, default=30,
+                           help="shipped orders a zone needs for its own rate (default 30)")
+            s.add_argument("--utc-offset", type=int, default=0,
+                           help="seconds from UTC to the shop's time, for the hour (default 0)")
+        elif name == "score":
             s.add_argument("--orders", required=True, help="orders to assess (JSONL or Parquet)")
             s.add_argument("--policy", help="the engine's config dict (JSON file); default: the defaults")
             s.add_argument("--risk-model", help="a fitted risk model (JSON file, docs/risk.md)")
@@ -113,6 +122,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     os.makedirs(args.out, exist_ok=True)
     started = time.monotonic()
     history = read_table(spark, args.history)
+    if args.command == "fit":
+        from codguard.spark import fit_risk
+
+        config = _load_json(args.policy, "policy") if args.policy else {}
+        fitted_text = fit_risk(spark, history, config, min_volume=args.min_volume, utc_offset_secs=args.utc_offset)
+        path = os.path.join(args.out, "risk.json")
+        if os.path.exists(path) and not args.overwrite:
+            raise SystemExit(f"codguard.spark: {path} exists (--overwrite replaces it)")
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(fitted_text + "\n")
+        fitted = json.loads(fitted_text)
+        summary = {"model": path, "zones": len(fitted["zones"]), "shop": fitted["shop"],
+                   "seconds": round(time.monotonic() - started, 1)}
+        print(json.dumps(summary, sort_keys=True))
+        return 0
     if args.command == "score":
         config = _load_json(args.policy, "policy") if args.policy else {}
         model = _read_text(args.risk_model, "risk model") if args.risk_model else None

@@ -15,7 +15,7 @@ import json
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from codguard import Error, StoreCore
+from codguard import Error, StoreCore, risk_example
 
 # The columns of a past order's row, in the order ``StoreCore.write_tuple`` gives them and
 # ``Lookup.supply`` takes them.
@@ -149,3 +149,25 @@ def answer_columns(a: dict[str, Any]) -> dict[str, Any]:
         "matched_order_ids": [m["order_id"] for m in a["matches"]],
         "assessment": json.dumps(a, ensure_ascii=False, sort_keys=True),
     }
+
+
+def risk_examples() -> Any:
+    """A ``mapInArrow`` function: ``order_id``, ``placed_at``, ``doc`` (the order), ``assessment``
+    (its replayed assessment) and ``outcome`` in; ``order_id``, ``placed_at`` and ``example`` (the
+    risk model's example, JSON; null for an order that was not shipped) out."""
+
+    def run(batches: Iterator[Any]) -> Iterator[Any]:
+        pa = _pa()
+        schema = arrow_schema("order_id string, placed_at long, example string")
+        for batch in batches:
+            data = batch.to_pydict()
+            out: dict[str, list[Any]] = {"order_id": [], "placed_at": [], "example": []}
+            for oid, at, doc, assessment, outcome in zip(
+                data["order_id"], data["placed_at"], data["doc"], data["assessment"], data["outcome"]
+            ):
+                out["order_id"].append(oid)
+                out["placed_at"].append(at)
+                out["example"].append(risk_example(json.loads(doc), assessment, outcome or "pending"))
+            yield pa.RecordBatch.from_pydict(out, schema=schema)
+
+    return run
