@@ -43,14 +43,7 @@ impl Assessor<'_> {
             .filter_map(|l| self.history.order(l.idx))
             .collect();
         let recent = self.recent_orders(order, &orders);
-        let signals = OrderSignals {
-            phone_unusable: f.phone.is_none(),
-            phone_looks_fake: f.phone_looks_fake,
-            email_fake: f.email.as_ref().is_some_and(|e| e.fake.is_some()),
-            address_nonsense: f.address.nonsense,
-            name_nonsense: f.name.nonsense,
-            duplicate_recent_order: !recent.is_empty(),
-        };
+        let signals = f.signals(!recent.is_empty());
         let profile = profile(&orders);
         let decision = self.config.decide(&signals, &profile);
         let mut reasons = own_reasons(f);
@@ -102,14 +95,7 @@ impl Assessor<'_> {
             .iter()
             .filter_map(|l| self.history.order(l.idx))
             .collect();
-        let signals = OrderSignals {
-            phone_unusable: f.phone.is_none(),
-            phone_looks_fake: f.phone_looks_fake,
-            email_fake: f.email.as_ref().is_some_and(|e| e.fake.is_some()),
-            address_nonsense: f.address.nonsense,
-            name_nonsense: f.name.nonsense,
-            duplicate_recent_order: false,
-        };
+        let signals = f.signals(false);
         risk_inputs(order, f, &signals, &profile(&orders), &linked)
     }
 

@@ -40,6 +40,19 @@ pub struct Features {
 }
 
 impl Features {
+    /// The policy's signals of this order: what its own fields say, plus whether it repeats a
+    /// recent order of the same customer (which only the assessment, having the matches, knows).
+    pub(crate) fn signals(&self, duplicate_recent_order: bool) -> crate::policy::OrderSignals {
+        crate::policy::OrderSignals {
+            phone_unusable: self.phone.is_none(),
+            phone_looks_fake: self.phone_looks_fake,
+            email_fake: self.email.as_ref().is_some_and(|e| e.fake.is_some()),
+            address_nonsense: self.address.nonsense,
+            name_nonsense: self.name.nonsense,
+            duplicate_recent_order,
+        }
+    }
+
     /// Normalizes every field of `order`.
     pub fn of(order: &Order) -> Features {
         let (phone, phone_problem, phone_looks_fake) =

@@ -277,14 +277,7 @@ impl RiskInputs {
     ) -> Result<RiskInputs, Error> {
         order.validate()?;
         let f = Features::of(order);
-        let signals = OrderSignals {
-            phone_unusable: f.phone.is_none(),
-            phone_looks_fake: f.phone_looks_fake,
-            email_fake: f.email.as_ref().is_some_and(|e| e.fake.is_some()),
-            address_nonsense: f.address.nonsense,
-            name_nonsense: f.name.nonsense,
-            duplicate_recent_order: false,
-        };
+        let signals = f.signals(false);
         let phone_matched = a
             .matches
             .iter()
