@@ -44,6 +44,7 @@ fn orders(n: usize, dense: bool) -> (Vec<codguard::HistoryRecord>, Vec<codguard:
         customers: (n / 2).max(20_000),
         seed: 1,
         density: synth::Density::Dense,
+        ..synth::Config::default()
     });
     let mut history = shop.data.history;
     assert!(

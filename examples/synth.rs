@@ -16,7 +16,7 @@ mod synth;
 use std::path::PathBuf;
 
 const USAGE: &str = "\
-usage: synth --out DIR [--customers N] [--seed S] [--dense]
+usage: synth --out DIR [--customers N] [--seed S] [--dense] [--households] [--towns]
 
 Writes a synthetic cash-on-delivery shop with ground truth into DIR:
 history.jsonl, queries.jsonl, truth.jsonl (the formats of the shared sample
@@ -27,6 +27,12 @@ data), phones.tsv and meta.json. One seed always gives the same files.
   --seed S           the seed (default 1)
   --dense            crowded streets: 30 per city, houses 1 to 249, 12% of
                      customers a neighbour of another (to measure the walk)
+  --households       add a household for every 40 customers: a parent and 1-3
+                     children at one villa or flat, ordering with the family
+                     phone, each their own customer
+  --towns            add a customer for every 40 who writes their town in both
+                     scripts or two Latin spellings (some towns missing from the
+                     gazetteer), one email and a new phone on every order
   -h, --help         this help";
 
 fn parse() -> Result<(PathBuf, synth::Config), lexopt::Error> {
@@ -40,6 +46,8 @@ fn parse() -> Result<(PathBuf, synth::Config), lexopt::Error> {
             Long("customers") => config.customers = parser.value()?.parse()?,
             Long("seed") => config.seed = parser.value()?.parse()?,
             Long("dense") => config.density = synth::Density::Dense,
+            Long("households") => config.households = true,
+            Long("towns") => config.towns = true,
             Short('h') | Long("help") => {
                 println!("{USAGE}");
                 std::process::exit(0);

@@ -2,7 +2,7 @@
 //! example and anyone without the shared sample data:
 //!
 //! ```text
-//! cargo run --release --example synth -- --out DIR [--customers N] [--seed S]
+//! cargo run --release --example synth -- --out DIR [--customers N] [--seed S] [--households] [--towns]
 //! ```
 //!
 //! Each customer gets a plan ([`Plan`]: good, negotiator, risky, ghost or new, and how), past
@@ -31,6 +31,14 @@
 //! raised for orders placed at night and large totals. Only those outcomes depend on it: the
 //! plans, the texts, the ids and the truth are those of the main stream.
 //!
+//! Two options add customers that the usual shop lacks, to measure the linking rules of issue
+//! 17 (`examples/rules.rs`): `--households` ([`add_households`]: a parent and their children at
+//! one villa or flat, ordering with the family's phone, each their own customer) and `--towns`
+//! ([`add_town_writers`]: customers who write their town in both scripts or in two Latin
+//! spellings, some of the towns missing from the gazetteer, with one email and a new phone on
+//! every order). They come after the usual customers, on streams of their own: with or without
+//! them, the usual customers' orders and truth are the same, byte for byte.
+//!
 //! [`bench::synth`] is another, older stream, kept unchanged for the benches.
 
 #![allow(dead_code)] // each user takes the parts it needs
@@ -47,6 +55,8 @@ pub mod emails;
 pub mod names;
 #[path = "synth/phones.rs"]
 pub mod phones;
+#[path = "synth/towns.rs"]
+pub mod towns;
 
 #[allow(unused_imports)] // the benches' name for it
 pub use bench::synth;
@@ -61,6 +71,7 @@ use crate::dataset::{Dataset, Truth};
 use addresses::{Door, Street};
 use countries::{Country, COUNTRIES};
 use names::PersonName;
+use towns::{Town, TOWNS};
 
 /// What to generate.
 #[derive(Debug, Clone)]
@@ -71,6 +82,11 @@ pub struct Config {
     pub seed: u64,
     /// A crowded shop, to measure what neighbours cost (see [`Density::Dense`]).
     pub density: Density,
+    /// Adds households ordering with one family phone (see [`add_households`]).
+    pub households: bool,
+    /// Adds customers who write their town two ways, one email on every order and a new phone
+    /// on each (see [`add_town_writers`]).
+    pub towns: bool,
 }
 
 /// How crowded the streets are.
@@ -94,6 +110,8 @@ impl Default for Config {
             customers: 5_000,
             seed: 1,
             density: Density::Usual,
+            households: false,
+            towns: false,
         }
     }
 }
@@ -234,62 +252,22 @@ pub fn generate(config: &Config) -> Shop {
         let plan = weighted(&mut rng, PLANS);
         let person = world.person(&mut rng);
         let past = past_outcomes(&mut rng, plan);
-        let mut times: Vec<i64> = past
-            .iter()
-            .map(|_| START + rng.i64(0..HISTORY_SECS))
-            .collect();
-        times.sort_unstable();
+        let times = past_times(&mut rng, past.len());
         let phones = phone_numbers(&mut rng, &mut world, &person, plan, past.len());
-
-        let mut history_ids = Vec::with_capacity(past.len());
-        let mut orders = Vec::with_capacity(past.len());
-        for (k, at) in times.into_iter().enumerate() {
-            let id = order_id();
-            let junk = past_junk(&mut rng, plan);
-            let order = typed_order(
-                &mut rng,
-                &person,
-                &id,
-                at,
-                &phones[k],
-                junk,
-                &mut shop.phones,
-            );
-            orders.push(order);
-            history_ids.push(id);
-        }
-        let mut past = past;
-        if plan == Plan::Risky {
-            fail_by_propensity(&mut failures, &person, &orders, &mut past);
-        }
-        for (order, &(outcome, negotiated)) in orders.into_iter().zip(&past) {
-            shop.data.history.push(HistoryRecord {
-                order,
-                outcome,
-                negotiated,
-            });
-        }
-        let id = order_id();
-        let junk = query_junk(&mut rng, plan);
-        let at = START + HISTORY_SECS + rng.i64(0..QUERY_SECS);
-        let query = typed_order(
-            &mut rng,
-            &person,
-            &id,
-            at,
-            &phones[past.len()],
-            junk,
-            &mut shop.phones,
-        );
-        shop.data.queries.push(query);
-        if let Some(truth) = shop.data.truth.as_mut() {
-            truth.push(Truth {
-                order_id: id,
-                customer_class: contract_class(&past, junk).as_str().to_string(),
-                history_order_ids: history_ids,
-            });
-        }
-        shop.facts.push(Facts { plan, past, junk });
+        let mut streams = Streams {
+            rng: &mut rng,
+            failures: &mut failures,
+            order_id: &mut order_id,
+        };
+        shop.customer(&mut streams, &person, plan, past, times, &phones);
+    }
+    // The customers of the options come after the usual ones, each option on streams of its
+    // own: the usual customers are the same, byte for byte, with or without them.
+    if config.households {
+        add_households(&mut shop, &mut world, config);
+    }
+    if config.towns {
+        add_town_writers(&mut shop, &mut world, config);
     }
     // A shop's export is in time order, not customer by customer.
     shop.data.history.sort_by(|a, b| {
@@ -303,6 +281,211 @@ pub fn generate(config: &Config) -> Shop {
 
 /// The seed of the failure stream is the shop's seed xor this.
 const FAILURE_STREAM: u64 = 0x6661_696c_7572_6573;
+/// The seed of the households' stream is the shop's seed xor this.
+const HOUSEHOLD_STREAM: u64 = 0x686f_7573_6568_6f6c;
+/// The seed of the town writers' stream is the shop's seed xor this.
+const TOWN_STREAM: u64 = 0x746f_776e_7772_6974;
+
+/// One household (`--households`) for this many customers.
+pub const HOUSEHOLD_EVERY: usize = 40;
+/// One customer writing their town two ways (`--towns`) for this many customers.
+pub const TOWN_EVERY: usize = 40;
+
+/// The random streams and the order ids one customer's orders are drawn from.
+struct Streams<'a, F: FnMut() -> String> {
+    rng: &'a mut fastrand::Rng,
+    failures: &'a mut fastrand::Rng,
+    order_id: &'a mut F,
+}
+
+/// The times of `past` orders, oldest first.
+fn past_times(rng: &mut fastrand::Rng, past: usize) -> Vec<i64> {
+    let mut times: Vec<i64> = (0..past)
+        .map(|_| START + rng.i64(0..HISTORY_SECS))
+        .collect();
+    times.sort_unstable();
+    times
+}
+
+impl Shop {
+    /// Adds one customer: their past orders (`past`, placed at `times`) and their new order,
+    /// order `k` with the phone `phones[k]`, and the truth of the new order.
+    fn customer<F: FnMut() -> String>(
+        &mut self,
+        streams: &mut Streams<'_, F>,
+        person: &Person,
+        plan: Plan,
+        mut past: Vec<(Outcome, bool)>,
+        times: Vec<i64>,
+        phones: &[String],
+    ) {
+        let rng = &mut *streams.rng;
+        let mut history_ids = Vec::with_capacity(past.len());
+        let mut orders = Vec::with_capacity(past.len());
+        for (k, at) in times.into_iter().enumerate() {
+            let id = (streams.order_id)();
+            let junk = past_junk(rng, plan);
+            let order = typed_order(rng, person, &id, at, &phones[k], junk, &mut self.phones);
+            orders.push(order);
+            history_ids.push(id);
+        }
+        if plan == Plan::Risky {
+            fail_by_propensity(streams.failures, person, &orders, &mut past);
+        }
+        for (order, &(outcome, negotiated)) in orders.into_iter().zip(&past) {
+            self.data.history.push(HistoryRecord {
+                order,
+                outcome,
+                negotiated,
+            });
+        }
+        let id = (streams.order_id)();
+        let junk = query_junk(rng, plan);
+        let at = START + HISTORY_SECS + rng.i64(0..QUERY_SECS);
+        let query = typed_order(
+            rng,
+            person,
+            &id,
+            at,
+            &phones[past.len()],
+            junk,
+            &mut self.phones,
+        );
+        self.data.queries.push(query);
+        if let Some(truth) = self.data.truth.as_mut() {
+            truth.push(Truth {
+                order_id: id,
+                customer_class: contract_class(&past, junk).as_str().to_string(),
+                history_order_ids: history_ids,
+            });
+        }
+        self.facts.push(Facts { plan, past, junk });
+    }
+}
+
+/// Households (`--households`): one for every [`HOUSEHOLD_EVERY`] customers, in the region's
+/// countries (not France), each a parent and one to three children ([`names::family`]: one
+/// family name, given names of their own) at one door ([`addresses::family_door`]: a villa in
+/// Saudi Arabia and the Emirates, else the family's flat or house), sharing the family's phone.
+/// Each member has a plan of their own, as any customer; half of them have a phone of their
+/// own too, and each of their orders uses it or the family's, as likely; their emails are
+/// their own, as any customer's. The truth: each member is their own customer (their new
+/// order's history is their own past orders, none of the family's). Their order ids are
+/// `o-SEED-hNNNNNN`.
+fn add_households(shop: &mut Shop, world: &mut World, config: &Config) {
+    let mut rng = fastrand::Rng::with_seed(config.seed ^ HOUSEHOLD_STREAM);
+    let mut failures = fastrand::Rng::with_seed(config.seed ^ HOUSEHOLD_STREAM ^ FAILURE_STREAM);
+    let mut next_id = 0u64;
+    let mut order_id = || {
+        next_id += 1;
+        format!("o-{}-h{next_id:06}", config.seed)
+    };
+    let region: Vec<(&'static Country, u32)> = COUNTRIES
+        .iter()
+        .filter(|c| c.code != "FR")
+        .map(|c| (c, c.weight))
+        .collect();
+    for _ in 0..config.customers / HOUSEHOLD_EVERY {
+        let country = weighted(&mut rng, &region);
+        let size = rng.usize(2..=4);
+        let members = names::family(&mut rng, size);
+        let door = loop {
+            let door = addresses::family_door(&mut rng, country);
+            if !world.clash(country, &door, &members) {
+                break door;
+            }
+        };
+        let family_phone = world.unique_phone(&mut rng, country);
+        for name in members {
+            world.settle(country, name, door);
+            let plan = weighted(&mut rng, PLANS);
+            let own = rng.bool().then(|| world.unique_phone(&mut rng, country));
+            let mailbox = (rng.u8(0..20) < 11)
+                .then(|| emails::mailbox(&mut rng, &name, &mut world.mailboxes));
+            let person = Person {
+                country,
+                name,
+                door,
+                phone: family_phone.clone(),
+                mailbox,
+                town: None,
+                writes_email: false,
+            };
+            let past = past_outcomes(&mut rng, plan);
+            let times = past_times(&mut rng, past.len());
+            let phones: Vec<String> = (0..=past.len())
+                .map(|_| match &own {
+                    Some(own) if rng.bool() => own.clone(),
+                    _ => family_phone.clone(),
+                })
+                .collect();
+            let mut streams = Streams {
+                rng: &mut rng,
+                failures: &mut failures,
+                order_id: &mut order_id,
+            };
+            shop.customer(&mut streams, &person, plan, past, times, &phones);
+        }
+    }
+}
+
+/// Customers who write their town two ways (`--towns`): one for every [`TOWN_EVERY`]
+/// customers, each living in a town of [`TOWNS`] (drawn uniformly: a town the gazetteer knows
+/// under another spelling, or one it lacks), returning (good, negotiator or risky, in the
+/// shares of the usual plans), who type on each order one of the town's spellings in either
+/// script ([`towns::town_form`]), their one email on every order (in its usual variations)
+/// and a phone number of its own on every order (a new SIM, a relative's phone): the email, or
+/// the name and the door in that town, are all that ties their orders. Their door is a door of
+/// the country's forms in that town; their order ids are `o-SEED-tNNNNNN`.
+fn add_town_writers(shop: &mut Shop, world: &mut World, config: &Config) {
+    let mut rng = fastrand::Rng::with_seed(config.seed ^ TOWN_STREAM);
+    let mut failures = fastrand::Rng::with_seed(config.seed ^ TOWN_STREAM ^ FAILURE_STREAM);
+    let mut next_id = 0u64;
+    let mut order_id = || {
+        next_id += 1;
+        format!("o-{}-t{next_id:06}", config.seed)
+    };
+    let returning = [(Plan::Good, 47), (Plan::Negotiator, 10), (Plan::Risky, 15)];
+    for _ in 0..config.customers / TOWN_EVERY {
+        let t = rng.usize(..TOWNS.len());
+        let town: &'static Town = &TOWNS[t];
+        let Some(country) = COUNTRIES.iter().find(|c| c.code == town.country) else {
+            continue;
+        };
+        let plan = weighted(&mut rng, &returning);
+        let name = names::person_name(&mut rng);
+        // The town's doors are buildings of their own: past the country's cities.
+        let door = loop {
+            let mut door = addresses::door(&mut rng, country);
+            door.city = country.cities.len() + t;
+            if !world.clash(country, &door, &[name]) {
+                break door;
+            }
+        };
+        world.settle(country, name, door);
+        let mailbox = emails::mailbox(&mut rng, &name, &mut world.mailboxes);
+        let past = past_outcomes(&mut rng, plan);
+        let times = past_times(&mut rng, past.len());
+        let phones: Vec<String> = (0..=past.len())
+            .map(|_| world.unique_phone(&mut rng, country))
+            .collect();
+        let person = Person {
+            country,
+            name,
+            door,
+            phone: phones[0].clone(),
+            mailbox: Some(mailbox),
+            town: Some(town),
+            writes_email: true,
+        };
+        let mut streams = Streams {
+            rng: &mut rng,
+            failures: &mut failures,
+            order_id: &mut order_id,
+        };
+        shop.customer(&mut streams, &person, plan, past, times, &phones);
+    }
+}
 
 /// A city's failure multiplier: one of five, by a hash of its country and index, so that
 /// every seed has the same safe and unsafe cities (about one city in five each way).
@@ -508,11 +691,16 @@ struct Person {
     /// National significant number.
     phone: String,
     mailbox: Option<String>,
+    /// A town written several ways (`--towns`), instead of the city of the door.
+    town: Option<&'static Town>,
+    /// Types the email on every order (`--towns`), not six times in ten.
+    writes_email: bool,
 }
 
 /// Everything handed out so far, so that no two customers share a phone or a mailbox by
 /// chance, and no two customers at one building share a given or a family name (namesakes
-/// live elsewhere; households are not modelled).
+/// live elsewhere; the households of `--households` are the one exception: a family shares
+/// its family name, and its door).
 #[derive(Default)]
 struct World {
     phones: HashSet<(&'static str, String)>,
@@ -563,10 +751,7 @@ impl World {
                 (country, name, self.free_door(rng, country, &name))
             }
         };
-        self.buildings
-            .entry(building(country, &door))
-            .or_default()
-            .push((name, door.flat));
+        self.settle(country, name, door);
         self.people.push((country, name, door));
         let phone = self.unique_phone(rng, country);
         let mailbox =
@@ -577,6 +762,8 @@ impl World {
             door,
             phone,
             mailbox,
+            town: None,
+            writes_email: false,
         }
     }
 
@@ -601,18 +788,32 @@ impl World {
                     door.house = 1 + door.house % 6;
                 }
             }
-            let clash = self
-                .buildings
-                .get(&building(country, &door))
-                .is_some_and(|occupants| {
-                    occupants
-                        .iter()
-                        .any(|(n, _)| n.first == name.first || n.last == name.last)
-                });
-            if !clash {
+            if !self.clash(country, &door, std::slice::from_ref(name)) {
                 return door;
             }
         }
+    }
+
+    /// True when someone living in the building of `door` shares a given or a family name
+    /// with one of `names`.
+    fn clash(&self, country: &Country, door: &Door, names: &[PersonName]) -> bool {
+        self.buildings
+            .get(&building(country, door))
+            .is_some_and(|occupants| {
+                occupants.iter().any(|(n, _)| {
+                    names
+                        .iter()
+                        .any(|name| n.first == name.first || n.last == name.last)
+                })
+            })
+    }
+
+    /// Records that `name` lives at `door`.
+    fn settle(&mut self, country: &'static Country, name: PersonName, door: Door) {
+        self.buildings
+            .entry(building(country, &door))
+            .or_default()
+            .push((name, door.flat));
     }
 
     fn unique_phone(&mut self, rng: &mut fastrand::Rng, country: &'static Country) -> String {
@@ -653,7 +854,9 @@ fn typed_order(
     });
     let email = match &person.mailbox {
         _ if junk.email => emails::fake_email(rng),
-        Some(mailbox) if rng.u8(0..10) < 6 => emails::email_form(rng, mailbox),
+        Some(mailbox) if person.writes_email || rng.u8(0..10) < 6 => {
+            emails::email_form(rng, mailbox)
+        }
         _ => String::new(),
     };
     Order {
@@ -671,7 +874,10 @@ fn typed_order(
         } else {
             addresses::address_form(rng, &person.door)
         },
-        city: addresses::city_form(rng, country, &person.door),
+        city: match person.town {
+            Some(town) => towns::town_form(rng, town),
+            None => addresses::city_form(rng, country, &person.door),
+        },
         country: country.code.into(),
         total: f64::from(rng.u32(5_000..200_000)) / 100.0,
         currency: country.currency.into(),
@@ -710,7 +916,7 @@ impl Shop {
         for f in &self.facts {
             *plans.entry(format!("{:?}", f.plan)).or_default() += 1;
         }
-        let meta = serde_json::json!({
+        let mut meta = serde_json::json!({
             "generator": "codguard examples/synth",
             "seed": self.config.seed,
             "customers": self.config.customers,
@@ -720,6 +926,21 @@ impl Shop {
             "classes": classes,
             "plans": plans,
         });
+        // The options' customers, when asked for (the usual shop's meta.json is unchanged).
+        let extra = |prefix: &str| {
+            self.data
+                .queries
+                .iter()
+                .filter(|q| q.order_id.as_str().starts_with(prefix))
+                .count()
+        };
+        let seed = self.config.seed;
+        if self.config.households {
+            meta["household_members"] = extra(&format!("o-{seed}-h")).into();
+        }
+        if self.config.towns {
+            meta["town_writers"] = extra(&format!("o-{seed}-t")).into();
+        }
         let meta = serde_json::to_string_pretty(&meta).map_err(|e| e.to_string())?;
         for (name, text) in [("phones.tsv", tsv), ("meta.json", meta + "\n")] {
             let path = dir.join(name);

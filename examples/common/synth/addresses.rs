@@ -210,6 +210,22 @@ pub fn door(rng: &mut fastrand::Rng, country: &Country) -> Door {
     door
 }
 
+/// The door of a household (`synth --households`): in Saudi Arabia and the Emirates a villa
+/// (issue 17's family of one villa and one phone), elsewhere a door as [`door`] draws it, with
+/// a flat in a building of flats (the family's flat) and the country's forms (a lotissement's
+/// plot, a douar's house, a house on a street).
+pub fn family_door(rng: &mut fastrand::Rng, country: &Country) -> Door {
+    let mut door = door(rng, country);
+    if matches!(country.code, "SA" | "AE") {
+        door.street = Street::Named(rng.usize(..STREETS.len()));
+        door.house = rng.u32(1..250);
+        door.flat = None;
+        door.villa = true;
+        door.district = Some(rng.usize(..DISTRICTS.len()));
+    }
+    door
+}
+
 /// A neighbour's door: the same building, another flat. (In a lotissement, a villa or a
 /// douar, where flats are not written, that is a second household at the same door.)
 pub fn neighbour(rng: &mut fastrand::Rng, of: &Door) -> Door {

@@ -104,6 +104,26 @@ pub fn namesake(rng: &mut fastrand::Rng, of: &PersonName) -> PersonName {
     spelt(rng, of.first, of.last)
 }
 
+/// The members of one household (`synth --households`): `members` people with one family name
+/// and given names of their own, no two alike (a parent and their children: Saad, Fahd and
+/// Mashael Al-Qahtani). The family writes its name the same way in Latin letters; each member
+/// picks their own spelling of the given name and their own script.
+pub fn family(rng: &mut fastrand::Rng, members: usize) -> Vec<PersonName> {
+    let last = rng.usize(..LAST.len());
+    let last_spelling = usual_spelling(rng, LAST[last].0.len());
+    let mut family: Vec<PersonName> = Vec::with_capacity(members);
+    while family.len() < members {
+        let first = rng.usize(..FIRST.len());
+        if family.iter().all(|m| m.first != first) {
+            family.push(PersonName {
+                last_spelling,
+                ..spelt(rng, first, last)
+            });
+        }
+    }
+    family
+}
+
 /// The name `first last`, with the spellings and the script one customer uses.
 fn spelt(rng: &mut fastrand::Rng, first: usize, last: usize) -> PersonName {
     PersonName {
