@@ -12,7 +12,8 @@
 //! N` sets the usual customers (20,000). Each rule's links are then also split by the kind of
 //! customer whose new order they belong to: the usual ones, the households' members, the town
 //! writers (by their order ids, `o-1-…`, `o-1-h…`, `o-1-t…`). `--list` prints every link a
-//! rule changes, and every false link with all rules on, with the fields of both orders.
+//! rule changes, and every false and missed link with all rules on, with the fields of both
+//! orders.
 //!
 //! The rules (`codguard::history::switches`): `people`, a phone or email counts the people
 //! behind it, not the name strings; `places`, cities compared as places (gazetteer city or
@@ -179,6 +180,12 @@ fn main() {
             .map(|&p| p.clone())
             .collect()
     };
+    list(
+        &data,
+        &truth,
+        "every rule on: missed,",
+        &truth.difference(&all).collect::<Vec<_>>(),
+    );
     list(
         &data,
         &truth,

@@ -85,7 +85,13 @@ use crate::risk::RiskModel;
 /// 4: the gazetteer's towns and localities of TN, SA, AE, KW, QA, BH and OM (and the homonyms
 /// that now take both scripts) became gazetteer cities after tables of format 3 had been
 /// written: such a town's door keys changed, so tables of format 3 are refused.
-pub const KEY_FORMAT: u32 = 4;
+///
+/// 5: an order whose city field the gazetteer does not resolve is keyed by that field's place
+/// (the gazetteer city its cross-script sketch reaches, or the sketch), no longer by a city
+/// read from the address's last words (a district or a street: Quartier Maarif, Gamal Abdel
+/// Nasser), which stays the place only of an order whose city field names none: such an
+/// order's place and door keys changed, so tables of format 4 are refused.
+pub const KEY_FORMAT: u32 = 5;
 
 /// A past order as a `cg_orders` row.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

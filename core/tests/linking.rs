@@ -278,6 +278,74 @@ fn one_email_one_city_in_two_scripts() {
     assert!(assess(&history, &query).matches.is_empty());
 }
 
+/// A city field the gazetteer does not resolve (a spelling it lacks, a town it lacks) is the
+/// place, in either script, even when the address ends with a word that names a city elsewhere
+/// (a district, "Quartier Maarif", is the Saudi town Al Ma'arif; "Hay Bab El Oued" ends with
+/// El Oued): one email, a new phone, one customer. Found by `synth --towns` (issue 17).
+#[test]
+fn a_district_at_the_end_of_the_address_is_not_the_place() {
+    let cases = [
+        (
+            "SA",
+            [
+                "Nadia Abdelaziz",
+                "0502160822",
+                "Av. 70 N° 33, App.19 - Quartier Maarif",
+                "النرجس",
+            ],
+            [
+                "نادية عبد العزيز",
+                "0558657724",
+                "avenue 70 n°33, apt 19",
+                "Al Narjis",
+            ],
+        ),
+        (
+            "MA",
+            [
+                "Hicham Saidi",
+                "0724986293",
+                "Bd Ibn Battouta N 174 Hay Bab El Oued",
+                "Knitra",
+            ],
+            [
+                "هشام السعيدي",
+                "0710042600",
+                "BD IBN BATTOUTA N°174",
+                "القنيطرة",
+            ],
+        ),
+        (
+            "EG",
+            [
+                "Salma El Hassani",
+                "01275519850",
+                "29 Bd Gamal Abdel Nasser",
+                "6 October",
+            ],
+            [
+                "سلمى الحسني",
+                "01218815968",
+                "Boulevard Gamal Abdel Nasser n°29",
+                "مدينة 6 أكتوبر",
+            ],
+        ),
+    ];
+    for (country, [name, phone, address, city], [name2, phone2, address2, city2]) in cases {
+        let email = format!("customer.{country}@gmail.com");
+        let history = [past(
+            "p1",
+            [name, phone, &email, address, city, country],
+            Outcome::Refused,
+        )];
+        let query = order("pq", [name2, phone2, &email, address2, city2, country]);
+        let a = assess(&history, &query);
+        assert_eq!(ids(&a), ["p1"], "{city} / {city2}");
+        assert!(evidence(&a, "p1").contains(&Evidence::Email), "{city}");
+        assert_eq!(a.customer_class, CustomerClass::Risky);
+    }
+}
+
 /// The same name at the same door, the city in another script: the door is the same.
 #[test]
 fn one_door_one_city_in_two_scripts() {
@@ -368,6 +436,11 @@ fn two_siblings_and_a_parent_at_one_villa_with_the_family_phone() {
     let a = assess(&history, &query);
     assert_eq!(ids(&a), ["fahd-1", "fahd-2"]);
     assert_eq!(a.customer_class, CustomerClass::Risky);
+    // The parent, in Arabic script, finds the parent's order, none of the children's.
+    let query = order("pq", ["سعد القحطاني", phone, "", villa_ar, "الرياض", "SA"]);
+    let a = assess(&history, &query);
+    assert_eq!(ids(&a), ["parent"]);
+    assert_eq!(a.customer_class, CustomerClass::Good);
     // The family's email does not tie them either (Morocco, one flat, two sisters).
     let history = [past(
         "sister",

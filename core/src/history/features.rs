@@ -70,23 +70,34 @@ impl Features {
         };
         // An address or name too long to process is treated as nonsense: no real one is. (An
         // empty one is absent, not nonsense: the normalizers say so.)
-        let address = normalize::normalize_address(&order.address, &order.city, &order.country)
-            .unwrap_or_else(|_| NormalizedAddress {
-                nonsense: true,
-                ..NormalizedAddress::default()
-            });
+        let (address, city_at_end) =
+            normalize::address::normalize_address_read(&order.address, &order.city, &order.country)
+                .unwrap_or_else(|_| {
+                    let nonsense = NormalizedAddress {
+                        nonsense: true,
+                        ..NormalizedAddress::default()
+                    };
+                    (nonsense, false)
+                });
         let name = normalize::normalize_name(&order.name).unwrap_or_else(|_| NormalizedName {
             nonsense: true,
             ..NormalizedName::default()
         });
-        // The city the address names when the city field names none (or none we know).
+        // The place of the city field, in any script or spelling; the city the address ends
+        // with only when the city field names no place. The address's city is the city
+        // field's when the gazetteer lists that spelling; when it does not, it is a guess from
+        // the address's last words, often a district or a street (Quartier Maarif, حي المنزه,
+        // Gamal Abdel Nasser), which must not outweigh a city field the cross-script sketch
+        // reads (Knitra, النرجس).
         let place = match address.city {
-            Some(id) => Some(PlaceKey::City(id)),
             None if !super::switches::on(super::switches::PLACES) => {
                 let text = normalize::text::fold(&order.city);
                 (!text.is_empty()).then(|| PlaceKey::Sketch(format!("text:{text}")))
             }
-            None => city::place_key(&order.city, &order.country),
+            Some(id) if !city_at_end || !super::switches::on(super::switches::PLACES) => {
+                Some(PlaceKey::City(id))
+            }
+            at_end => city::place_key(&order.city, &order.country).or(at_end.map(PlaceKey::City)),
         };
         let mut street_keys: Vec<String> = address
             .street

@@ -41,7 +41,10 @@ use crate::error::{Error, ErrorKind};
 ///
 /// 4: the layout of 3, with cities keyed as in key format 4 (the towns of TN and the Gulf from
 /// the new place lists).
-pub(crate) const FORMAT_VERSION: u32 = 4;
+///
+/// 5: the layout of 4, with places keyed as in key format 5 (a city field the gazetteer does
+/// not resolve keys the place by its sketch before a city read from the address's end).
+pub(crate) const FORMAT_VERSION: u32 = 5;
 const MAGIC: &[u8; 8] = b"CODGUARD";
 const HEADER: usize = 8 + 4 + 8 + 4;
 

@@ -462,6 +462,18 @@ fn significant(t: &str) -> String {
 /// assert!(!normalize_address("", "", "MA").unwrap().nonsense); // absent
 /// ```
 pub fn normalize_address(raw: &str, city: &str, country: &str) -> Result<NormalizedAddress, Error> {
+    normalize_address_read(raw, city, country).map(|(address, _)| address)
+}
+
+/// [`normalize_address`], and whether its city was read from the address's last words rather
+/// than from the city field (which the gazetteer did not resolve): a guess, that the history's
+/// place of an order must not prefer to a city field the cross-script sketch reads
+/// ([`crate::history::Features`]).
+pub(crate) fn normalize_address_read(
+    raw: &str,
+    city: &str,
+    country: &str,
+) -> Result<(NormalizedAddress, bool), Error> {
     check_len("address", raw, MAX_INPUT_BYTES)?;
     check_len("city", city, MAX_INPUT_BYTES)?;
     let mut folded = String::with_capacity(raw.len() + 8);
@@ -471,13 +483,16 @@ pub fn normalize_address(raw: &str, city: &str, country: &str) -> Result<Normali
     let reading = read_tokens(&mut tokens, &mut out);
     settle_door(&mut out, reading);
     out.text = join_texts(&tokens);
-    out.city = resolve_city(city, country).or_else(|| {
+    out.city = resolve_city(city, country);
+    let at_end = out.city.is_none();
+    if at_end {
         let words: Vec<&str> = out.text.split(' ').filter(|w| !w.is_empty()).collect();
-        find_city_at_end(&words, country)
-    });
+        out.city = find_city_at_end(&words, country);
+    }
     // A blank address is absent, not junk.
     out.nonsense = !is_blank(raw) && is_nonsense(raw, &out.text, &tokens, !out.street.is_empty());
-    Ok(out)
+    let at_end = at_end && out.city.is_some();
+    Ok((out, at_end))
 }
 
 /// What the left-to-right reading found besides the fields it fills directly.
