@@ -211,9 +211,9 @@ pub fn door(rng: &mut fastrand::Rng, country: &Country) -> Door {
 }
 
 /// The door of a household (`synth --households`): in Saudi Arabia and the Emirates a villa
-/// (issue 17's family of one villa and one phone), elsewhere a door as [`door`] draws it, with
-/// a flat in a building of flats (the family's flat) and the country's forms (a lotissement's
-/// plot, a douar's house, a house on a street).
+/// (issue 17's family of one villa and one phone), elsewhere a door as [`door`] draws it: the
+/// family's flat in a building or a residence, its house on a street or a lotissement's plot,
+/// or a house in a douar (no number: no door to link by).
 pub fn family_door(rng: &mut fastrand::Rng, country: &Country) -> Door {
     let mut door = door(rng, country);
     if matches!(country.code, "SA" | "AE") {
