@@ -330,8 +330,9 @@ fn is_nonsense(folded: &str, tokens: &[String]) -> bool {
 /// Marks a free key of `x` covered by two free keys of `y` written together.
 fn match_split<S: AsRef<str>>(x: &[S], y: &[S], gx: &mut [f64], gy: &mut [f64]) {
     let mut joined = String::new();
-    // The letters of `y`'s keys, read once they are needed.
-    let mut outlines: Vec<translit::Outline> = Vec::new();
+    // The letters of `y`'s free keys, read once they are needed, on the stack (a name has a
+    // few words; past the eighth, pairs go without the shortcut).
+    let mut outlines = [None::<translit::Outline>; 8];
     for (i, kx) in x.iter().enumerate() {
         if gx.get(i) != Some(&0.0) {
             continue;
@@ -341,11 +342,10 @@ fn match_split<S: AsRef<str>>(x: &[S], y: &[S], gx: &mut [f64], gy: &mut [f64]) 
         if (0..y.len()).filter(is_free).nth(1).is_none() {
             continue;
         }
-        if outlines.is_empty() {
-            outlines = y
-                .iter()
-                .map(|k| translit::Outline::of(k.as_ref()))
-                .collect();
+        for j in (0..y.len()).filter(is_free) {
+            if let (Some(slot @ None), Some(k)) = (outlines.get_mut(j), y.get(j)) {
+                *slot = Some(translit::Outline::of(k.as_ref()));
+            }
         }
         let whole = translit::Outline::of(kx.as_ref());
         let mut found = None;
@@ -358,7 +358,7 @@ fn match_split<S: AsRef<str>>(x: &[S], y: &[S], gx: &mut [f64], gy: &mut [f64]) 
                     continue;
                 }
                 // Most pairs have letters the key lacks, or lack some of its letters.
-                if let (Some(op), Some(oq)) = (outlines.get(p), outlines.get(q)) {
+                if let (Some(Some(op)), Some(Some(oq))) = (outlines.get(p), outlines.get(q)) {
                     if !translit::may_join(op, oq, &whole) {
                         continue;
                     }

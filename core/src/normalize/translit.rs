@@ -713,7 +713,12 @@ impl Outline {
             reach: reach(syms, table().run_free),
             needs: [0; MAX_LEN],
             len: 0,
-            classes: key.chars().count(),
+            // Counted again only when the key fills the decoded classes.
+            classes: if len < MAX_LEN {
+                len
+            } else {
+                key.chars().count()
+            },
         };
         for x in syms.iter().filter(|x| x.skip > 0) {
             if let Some(slot) = outline.needs.get_mut(outline.len) {
