@@ -730,7 +730,7 @@ impl World {
                 let name = names::namesake(rng, &name);
                 (country, name, self.free_door(rng, country, &name))
             }
-            Some((country, _, door)) if roll < neighbour => {
+            Some((country, _, door)) if roll < neighbour && self.has_room(country, &door) => {
                 let occupants = &self.buildings[&building(country, &door)];
                 let avoid: Vec<PersonName> = occupants.iter().map(|(n, _)| *n).collect();
                 let name = names::other_name(rng, &avoid);
@@ -765,6 +765,20 @@ impl World {
             town: None,
             writes_email: false,
         }
+    }
+
+    /// Whether the building of `door` can take one more neighbour: a given name and a family
+    /// name nobody there has, and a flat nobody there lives in. A dense shop fills its douars
+    /// and complexes to that point (at 500,000 customers), where the neighbour's draws would
+    /// loop for ever; the customer is then placed as anyone is.
+    fn has_room(&self, country: &'static Country, door: &Door) -> bool {
+        let occupants = &self.buildings[&building(country, door)];
+        let firsts: HashSet<usize> = occupants.iter().map(|(n, _)| n.first).collect();
+        let lasts: HashSet<usize> = occupants.iter().map(|(n, _)| n.last).collect();
+        let mut flats = addresses::NEIGHBOUR_FLATS;
+        let flat_free = flats
+            .any(|f| door.flat != Some(f) && occupants.iter().all(|(_, flat)| *flat != Some(f)));
+        firsts.len() < names::FIRST.len() && lasts.len() < names::LAST.len() && flat_free
     }
 
     /// A door whose building has nobody sharing a given or family name with `name`.

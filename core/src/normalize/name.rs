@@ -328,10 +328,16 @@ fn is_nonsense(folded: &str, tokens: &[String]) -> bool {
 }
 
 /// Marks a free key of `x` covered by two free keys of `y` written together.
-fn match_split<S: AsRef<str>>(x: &[S], y: &[S], gx: &mut [f64], gy: &mut [f64]) {
+///
+/// `ox` and `oy` keep the outlines of the keys of `x` and `y` read so far ([`Outlines`]).
+fn match_split<S: AsRef<str>>(
+    (x, y): (&[S], &[S]),
+    gx: &mut [f64],
+    gy: &mut [f64],
+    ox: &mut Outlines,
+    oy: &mut Outlines,
+) {
     let mut joined = String::new();
-    // The letters of `y`'s keys, read once they are needed.
-    let mut outlines: Vec<translit::Outline> = Vec::new();
     for (i, kx) in x.iter().enumerate() {
         if gx.get(i) != Some(&0.0) {
             continue;
@@ -341,13 +347,13 @@ fn match_split<S: AsRef<str>>(x: &[S], y: &[S], gx: &mut [f64], gy: &mut [f64]) 
         if (0..y.len()).filter(is_free).nth(1).is_none() {
             continue;
         }
-        if outlines.is_empty() {
-            outlines = y
-                .iter()
-                .map(|k| translit::Outline::of(k.as_ref()))
-                .collect();
+        for j in (0..y.len()).filter(is_free) {
+            outline(oy, y, j);
         }
-        let whole = translit::Outline::of(kx.as_ref());
+        let whole = match outline(ox, x, i) {
+            Some(whole) => *whole,
+            None => translit::Outline::of(kx.as_ref()),
+        };
         let mut found = None;
         'pairs: for p in (0..y.len()).filter(is_free) {
             for q in (0..y.len()).filter(is_free) {
@@ -358,7 +364,7 @@ fn match_split<S: AsRef<str>>(x: &[S], y: &[S], gx: &mut [f64], gy: &mut [f64]) 
                     continue;
                 }
                 // Most pairs have letters the key lacks, or lack some of its letters.
-                if let (Some(op), Some(oq)) = (outlines.get(p), outlines.get(q)) {
+                if let (Some(Some(op)), Some(Some(oq))) = (oy.get(p), oy.get(q)) {
                     if !translit::may_join(op, oq, &whole) {
                         continue;
                     }
@@ -383,6 +389,24 @@ fn match_split<S: AsRef<str>>(x: &[S], y: &[S], gx: &mut [f64], gy: &mut [f64]) 
             }
         }
     }
+}
+
+/// The outlines of a name's keys ([`translit::Outline`]), each read when first needed and kept
+/// for the rest of one comparison: both directions of [`match_split`] read both names' keys. On
+/// the stack; past a name's eighth key none is kept (pairs then go without the shortcut).
+type Outlines = [Option<translit::Outline>; 8];
+
+/// The outline of key `j` of `keys`, read into `kept` the first time.
+fn outline<'o, S: AsRef<str>>(
+    kept: &'o mut Outlines,
+    keys: &[S],
+    j: usize,
+) -> Option<&'o translit::Outline> {
+    let slot = kept.get_mut(j)?;
+    if slot.is_none() {
+        *slot = Some(translit::Outline::of(keys.get(j)?.as_ref()));
+    }
+    slot.as_ref()
 }
 
 /// Pairs free keys of `a` (`len_a` of them) and `b` (`len_b`) whose likeness (`alike(i, j)`,
@@ -457,8 +481,9 @@ fn coverage<S: AsRef<str>>(
     // Spellings of one word (in either script).
     match_alike(lens, got_a, got_b, |s| s >= 1.0, alike);
     // One key on one side written as two words on the other (Fatimazahra / Fatima Zahra).
-    match_split(a, b, got_a, got_b);
-    match_split(b, a, got_b, got_a);
+    let (mut outlines_a, mut outlines_b) = ([None; 8], [None; 8]);
+    match_split((a, b), got_a, got_b, &mut outlines_a, &mut outlines_b);
+    match_split((b, a), got_b, got_a, &mut outlines_b, &mut outlines_a);
     // One typo in a long key.
     match_alike(lens, got_a, got_b, |s| s >= 0.8, alike);
     let mean = |v: &[f64]| v.iter().sum::<f64>() / v.len().max(1) as f64;

@@ -330,9 +330,13 @@ fn push(out: &mut String, base: usize, context: Context) {
 }
 
 fn sym_of(c: char) -> Sym {
-    let t = table();
+    sym_in(&table().syms, c)
+}
+
+/// [`sym_of`] in the table's `syms`, for loops that fetch the table once.
+fn sym_in(syms: &[Sym], c: char) -> Sym {
     let code = (c as u32).wrapping_sub(KEY_CHAR) as usize;
-    t.syms.get(code).copied().unwrap_or(Sym {
+    syms.get(code).copied().unwrap_or(Sym {
         mask: 0,
         split: 0,
         split2: 0,
@@ -713,7 +717,12 @@ impl Outline {
             reach: reach(syms, table().run_free),
             needs: [0; MAX_LEN],
             len: 0,
-            classes: key.chars().count(),
+            // Counted again only when the key fills the decoded classes.
+            classes: if len < MAX_LEN {
+                len
+            } else {
+                key.chars().count()
+            },
         };
         for x in syms.iter().filter(|x| x.skip > 0) {
             if let Some(slot) = outline.needs.get_mut(outline.len) {
@@ -787,9 +796,10 @@ fn spans(x: Sym, run: &[Sym], free: u64) -> bool {
 }
 
 fn decode(key: &str, out: &mut [Sym; MAX_LEN]) -> usize {
+    let syms = &table().syms;
     let mut n = 0;
     for (slot, c) in out.iter_mut().zip(key.chars()) {
-        *slot = sym_of(c);
+        *slot = sym_in(syms, c);
         n += 1;
     }
     n

@@ -226,11 +226,14 @@ pub fn family_door(rng: &mut fastrand::Rng, country: &Country) -> Door {
     door
 }
 
+/// The flats a neighbour is drawn from.
+pub const NEIGHBOUR_FLATS: std::ops::Range<u32> = 1..40;
+
 /// A neighbour's door: the same building, another flat. (In a lotissement, a villa or a
 /// douar, where flats are not written, that is a second household at the same door.)
 pub fn neighbour(rng: &mut fastrand::Rng, of: &Door) -> Door {
     let flat = loop {
-        let f = rng.u32(1..40);
+        let f = rng.u32(NEIGHBOUR_FLATS);
         if of.flat != Some(f) {
             break f;
         }
