@@ -348,4 +348,14 @@ mod tests {
         let err = e.assess(&Order::default()).unwrap_err();
         assert_eq!(err.kind(), ErrorKind::InvalidRecord);
     }
+
+    #[test]
+    fn a_snapshot_whose_risk_model_the_file_checks_refuse_is_corrupt() {
+        let config = serde_json::to_string(&PolicyConfig::default()).unwrap();
+        let history = History::default();
+        let bad = snapshot::save(&history, &config, Some(r#"{"format": "codguard-risk"}"#));
+        let err = Engine::load(&bad).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::SnapshotCorrupt);
+        assert!(Engine::load(&snapshot::save(&history, &config, None)).is_ok());
+    }
 }

@@ -333,17 +333,4 @@ mod tests {
             );
         }
     }
-
-    #[test]
-    fn an_engine_refuses_a_snapshot_whose_risk_model_the_file_checks_refuse() {
-        let config = serde_json::to_string(&crate::policy::PolicyConfig::default()).unwrap();
-        let bad = save(
-            &History::default(),
-            &config,
-            Some(r#"{"format": "codguard-risk"}"#),
-        );
-        let e = crate::engine::Engine::load(&bad).err().map(|e| e.kind());
-        assert_eq!(e, Some(ErrorKind::SnapshotCorrupt));
-        assert!(crate::engine::Engine::load(&save(&History::default(), &config, None)).is_ok());
-    }
 }
