@@ -87,7 +87,7 @@ def _lines(path: str) -> int:
 def main() -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--data", required=True, help="a folder written by examples/synth")
-    p.add_argument("--cores", default="1,2", help="local[N] values to run (default 1,2)")
+    p.add_argument("--cores", default="1,2", help="local[N] values to run (default 1,2; empty: the engine only)")
     p.add_argument("--no-engine", action="store_true", help="skip the one-process engine run")
     args = p.parse_args()
     history = os.path.join(args.data, "history.jsonl")
@@ -101,7 +101,7 @@ def main() -> int:
         secs, peak, cpu, _ = _run([sys.executable, "-c", ENGINE, history, queries], env)
         results.append({"run": "engine, one process", "seconds": round(secs, 1)})
         results[-1].update(orders_per_s=round(n_q / secs), peak_mib=peak >> 20, cpu_s=round(cpu, 1))
-    for cores in args.cores.split(","):
+    for cores in filter(None, args.cores.split(",")):
         out = tempfile.mkdtemp(prefix="cg-spark-bench-")
         try:
             secs, peak, cpu, _ = _run(
