@@ -5,9 +5,9 @@
 
 For each run, a fresh process: ``python -m codguard.spark score --master local[N]`` (history
 and queries of the folder, Parquet out), and ``Engine.add_history`` + ``assess_many`` in one
-process. Prints wall seconds, orders/s (queries assessed per second, loading included) and the
-peak resident memory of the whole process tree (JVM and Python workers included), sampled every
-0.2 s from /proc. Linux only.
+process. Prints wall seconds, orders/s (queries assessed per second, loading included), the
+peak resident memory of the whole process tree (JVM and Python workers included) and its CPU
+seconds, sampled every 0.2 s from /proc, and the load average after the runs. Linux only.
 """
 
 from __future__ import annotations
@@ -32,8 +32,9 @@ print(n)
 """
 
 
-def _tree_rss(root: int) -> int:
-    """Resident bytes of ``root`` and all its descendants."""
+def _tree(root: int) -> tuple[int, dict[int, int]]:
+    """Resident bytes of ``root`` and all its descendants, and each one's CPU ticks so far
+    (user + system)."""
     children: dict[int, list[int]] = {}
     for name in os.listdir("/proc"):
         if not name.isdigit():
@@ -44,29 +45,38 @@ def _tree_rss(root: int) -> int:
         except (OSError, ValueError, IndexError):
             continue
         children.setdefault(ppid, []).append(int(name))
-    total, todo = 0, [root]
+    total, ticks, todo = 0, {}, [root]
     while todo:
         pid = todo.pop()
         todo.extend(children.get(pid, []))
         try:
             with open(f"/proc/{pid}/statm", encoding="ascii") as f:
                 total += int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
-        except (OSError, ValueError):
+            with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            ticks[pid] = int(fields[11]) + int(fields[12])
+        except (OSError, ValueError, IndexError):
             pass
-    return total
+    return total, ticks
 
 
-def _run(cmd: list[str], env: dict[str, str]) -> tuple[float, int, str]:
+def _run(cmd: list[str], env: dict[str, str]) -> tuple[float, int, float, str]:
+    """Wall seconds, peak resident bytes of the process tree and its CPU seconds (each
+    process's last sample, every 0.2 s: the JVM is not waited for by its parent, so rusage
+    misses it; CPU seconds vary less with the machine's load than wall seconds)."""
     start = time.monotonic()
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     peak = 0
+    cpu: dict[int, int] = {}
     while proc.poll() is None:
-        peak = max(peak, _tree_rss(proc.pid))
+        rss, ticks = _tree(proc.pid)
+        peak = max(peak, rss)
+        cpu.update(ticks)
         time.sleep(0.2)
     out = proc.stdout.read() if proc.stdout else ""
     if proc.returncode != 0:
         raise SystemExit(f"failed ({proc.returncode}): {' '.join(cmd)}")
-    return time.monotonic() - start, peak, out
+    return time.monotonic() - start, peak, sum(cpu.values()) / os.sysconf("SC_CLK_TCK"), out
 
 
 def _lines(path: str) -> int:
@@ -77,7 +87,7 @@ def _lines(path: str) -> int:
 def main() -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--data", required=True, help="a folder written by examples/synth")
-    p.add_argument("--cores", default="1,2", help="local[N] values to run (default 1,2)")
+    p.add_argument("--cores", default="1,2", help="local[N] values to run (default 1,2; empty: the engine only)")
     p.add_argument("--no-engine", action="store_true", help="skip the one-process engine run")
     args = p.parse_args()
     history = os.path.join(args.data, "history.jsonl")
@@ -88,13 +98,13 @@ def main() -> int:
     env.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
     results = []
     if not args.no_engine:
-        secs, peak, _ = _run([sys.executable, "-c", ENGINE, history, queries], env)
+        secs, peak, cpu, _ = _run([sys.executable, "-c", ENGINE, history, queries], env)
         results.append({"run": "engine, one process", "seconds": round(secs, 1)})
-        results[-1].update(orders_per_s=round(n_q / secs), peak_mib=peak >> 20)
-    for cores in args.cores.split(","):
+        results[-1].update(orders_per_s=round(n_q / secs), peak_mib=peak >> 20, cpu_s=round(cpu, 1))
+    for cores in filter(None, args.cores.split(",")):
         out = tempfile.mkdtemp(prefix="cg-spark-bench-")
         try:
-            secs, peak, _ = _run(
+            secs, peak, cpu, _ = _run(
                 [sys.executable, "-m", "codguard.spark", "score", "--history", history, "--orders", queries,
                  "--out", out, "--overwrite", "--master", f"local[{cores}]"],
                 env,
@@ -102,8 +112,10 @@ def main() -> int:
         finally:
             shutil.rmtree(out, ignore_errors=True)
         results.append({"run": f"spark local[{cores}]", "seconds": round(secs, 1),
-                        "orders_per_s": round(n_q / secs), "peak_mib": peak >> 20})
-    print(json.dumps({"history": n_hist, "queries": n_q, "results": results}, indent=1))
+                        "orders_per_s": round(n_q / secs), "peak_mib": peak >> 20, "cpu_s": round(cpu, 1)})
+    load = os.getloadavg()
+    print(json.dumps({"history": n_hist, "queries": n_q, "load_after": [round(x, 2) for x in load],
+                      "results": results}, indent=1))
     return 0
 
 

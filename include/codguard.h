@@ -299,7 +299,8 @@ cg_status cg_engine_new(const char *config,
  *
  * `model` is the model file's JSON (`(model, model_len)`, UTF-8); `model == NULL` or
  * `model_len == 0` unloads it (back to the policy's heuristic). On an error the engine keeps
- * the model it had. The model is not part of `cg_engine_save`'s snapshot.
+ * the model it had. The model is part of `cg_engine_save`'s snapshot (`cg_engine_load` brings
+ * it back).
  *
  * Errors: `CG_NULL_PARAMETER` (engine), `CG_INVALID_UTF8`, `CG_INVALID_CONFIG` (not JSON,
  * another format or version, a missing or unknown key, a number out of range).

@@ -55,7 +55,7 @@ impl Engine {
     /// Loads a fitted risk model ([`crate::risk`]): `risk` becomes the probability that an
     /// order fails delivery, and a zone whose deliveries fail often is among the reasons.
     /// `None` goes back to the policy's heuristic. Classes and actions do not change. The
-    /// model is not part of [`Engine::save`]'s snapshot: load it again after [`Engine::load`].
+    /// model is part of [`Engine::save`]'s snapshot: [`Engine::load`] brings it back.
     pub fn set_risk_model(&mut self, model: Option<RiskModel>) {
         self.risk_model = model.map(Arc::new);
     }
@@ -248,24 +248,32 @@ impl Engine {
         doomed.len()
     }
 
-    /// The whole engine (history and policy) as versioned, checksummed snapshot bytes.
+    /// The whole engine (history, policy and risk model) as versioned, checksummed snapshot
+    /// bytes.
     pub fn save(&self) -> Vec<u8> {
         let config = serde_json::to_string(&self.config).unwrap_or_default();
-        snapshot::save(&self.history, &config)
+        let model = self.risk_model.as_deref().map(RiskModel::to_json);
+        snapshot::save(&self.history, &config, model.as_deref())
     }
 
-    /// An engine from [`Engine::save`] bytes.
+    /// An engine from [`Engine::save`] bytes, with the risk model it had (a snapshot of format
+    /// 4, from before models were saved, loads without one).
     ///
     /// # Errors
-    /// `snapshot_truncated`, `snapshot_corrupt` or `snapshot_version`: nothing is half loaded.
+    /// `snapshot_truncated`, `snapshot_corrupt` (also for a risk model the file's checks
+    /// refuse) or `snapshot_version`: nothing is half loaded.
     pub fn load(bytes: &[u8]) -> Result<Engine, Error> {
-        let (history, config) = snapshot::load(bytes)?;
-        let config = PolicyConfig::from_json(&config)
-            .map_err(|e| Error::new(ErrorKind::SnapshotCorrupt, e.message().to_owned()))?;
+        let (history, config, model) = snapshot::load(bytes)?;
+        let corrupt = |e: Error| Error::new(ErrorKind::SnapshotCorrupt, e.message().to_owned());
+        let config = PolicyConfig::from_json(&config).map_err(corrupt)?;
+        let risk_model = match model {
+            Some(text) => Some(Arc::new(RiskModel::from_json(&text).map_err(corrupt)?)),
+            None => None,
+        };
         Ok(Engine {
             config,
             history,
-            risk_model: None,
+            risk_model,
         })
     }
 
@@ -339,5 +347,15 @@ mod tests {
         assert_eq!(err.kind(), ErrorKind::UnknownOrder);
         let err = e.assess(&Order::default()).unwrap_err();
         assert_eq!(err.kind(), ErrorKind::InvalidRecord);
+    }
+
+    #[test]
+    fn a_snapshot_whose_risk_model_the_file_checks_refuse_is_corrupt() {
+        let config = serde_json::to_string(&PolicyConfig::default()).unwrap();
+        let history = History::default();
+        let bad = snapshot::save(&history, &config, Some(r#"{"format": "codguard-risk"}"#));
+        let err = Engine::load(&bad).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::SnapshotCorrupt);
+        assert!(Engine::load(&snapshot::save(&history, &config, None)).is_ok());
     }
 }

@@ -109,6 +109,37 @@ fn a_loaded_model_changes_risk_and_reasons_only_and_the_store_agrees() {
     assert_eq!(fitted.assess(q).unwrap(), plain.assess(q).unwrap());
 }
 
+#[test]
+fn a_snapshot_keeps_the_model_so_a_worker_gives_the_writers_risk() {
+    let shop = shop();
+    let config = PolicyConfig::default();
+    let model = risk::fit(&shop.data.history, &config, &FitOptions::default()).unwrap();
+    let mut writer = Engine::new(config);
+    writer.add_history(shop.data.history.clone()).unwrap();
+    assert!(Engine::load(&writer.save()).unwrap().risk_model().is_none());
+    writer.set_risk_model(Some(model.clone()));
+    let worker = Engine::load(&writer.save()).unwrap();
+    let sealed =
+        Engine::load_sealed(&writer.save_sealed(b"shop key").unwrap(), b"shop key").unwrap();
+    for loaded in [&worker, &sealed] {
+        assert_eq!(
+            loaded.risk_model().map(RiskModel::to_json),
+            Some(model.to_json())
+        );
+    }
+    let mut zone_reasons = 0;
+    for q in &shop.data.queries {
+        let a = writer.assess(q).unwrap();
+        assert_eq!(worker.assess(q).unwrap(), a, "order {}", q.order_id);
+        zone_reasons += a
+            .reasons
+            .iter()
+            .filter(|r| r.code == ReasonCode::ZoneFailureRate)
+            .count();
+    }
+    assert!(zone_reasons > 0, "the model is in force");
+}
+
 /// Replays `tests/vectors/risk.json` (shared with the C, PHP and Python bindings).
 #[test]
 fn risk_vectors() {

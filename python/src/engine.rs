@@ -346,7 +346,8 @@ impl Engine {
         py.detach(|| self.write().erase_by_email(&email)).py()
     }
 
-    /// The whole engine (history and policy) as versioned, checksummed snapshot bytes; with
+    /// The whole engine (history, policy and risk model) as versioned, checksummed snapshot
+    /// bytes; with
     /// `key` (bytes or str), sealed with an HMAC-SHA256 under it, for snapshots kept where
     /// others could write (load them with the same key).
     #[pyo3(signature = (*, key=None))]
@@ -365,8 +366,9 @@ impl Engine {
         Ok(PyBytes::new(py, &bytes))
     }
 
-    /// An engine from `save()` bytes (with the `key` they were sealed with, if any). Raises
-    /// SnapshotError for bytes that are not a snapshot, or whose seal does not verify.
+    /// An engine from `save()` bytes (with the `key` they were sealed with, if any), with the
+    /// risk model it had. Raises SnapshotError for bytes that are not a snapshot, or whose seal
+    /// does not verify.
     #[classmethod]
     #[pyo3(signature = (data, *, key=None))]
     fn load(
@@ -387,7 +389,10 @@ impl Engine {
         })
     }
 
-    /// An engine from a pickle: snapshot bytes and the risk model's JSON text (or None).
+    /// What a pickle of an earlier build calls (snapshot bytes and the risk model's JSON text,
+    /// or None): kept so that such a pickle raises SnapshotError (code `snapshot_version`) naming the snapshot's
+    /// format (those snapshots keyed places the old way) rather than AttributeError. Pickles of
+    /// this build are snapshot bytes alone, model included (`load`).
     #[classmethod]
     fn _unpickle(
         _cls: &Bound<'_, PyType>,
@@ -405,18 +410,8 @@ impl Engine {
     fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyTuple>> {
         let py = slf.py();
         let bytes = slf.get().save(py, None)?;
-        match slf.get().risk_model() {
-            None => {
-                let load = slf.get_type().getattr(intern!(py, "load"))?;
-                PyTuple::new(py, [load, PyTuple::new(py, [bytes])?.into_any()])
-            }
-            Some(model) => {
-                let unpickle = slf.get_type().getattr(intern!(py, "_unpickle"))?;
-                let model = model.into_bound_py_any(py)?;
-                let args = PyTuple::new(py, [bytes.into_any(), model])?;
-                PyTuple::new(py, [unpickle, args.into_any()])
-            }
-        }
+        let load = slf.get_type().getattr(intern!(py, "load"))?;
+        PyTuple::new(py, [load, PyTuple::new(py, [bytes])?.into_any()])
     }
 
     fn __len__(&self) -> usize {

@@ -75,6 +75,19 @@ def test_set_risk_model_loads_and_unloads_and_pickling_keeps_it() -> None:
     assert pickle.loads(pickle.dumps(engine)).risk_model is None
 
 
+def test_a_snapshot_keeps_the_model_so_a_worker_gives_the_writers_risk() -> None:
+    case = VECTOR["cases"][1]
+    writer = codguard.Engine(risk_model=MODEL)
+    writer.add_history(case["history"])
+    worker = codguard.Engine.load(writer.save())
+    sealed = codguard.Engine.load(writer.save(key=b"shop key"), key=b"shop key")
+    for loaded in (worker, sealed):
+        assert loaded.risk_model == writer.risk_model is not None
+        assert loaded.assess(case["order"]).risk == case["expected"]["risk"]
+    writer.set_risk_model(None)
+    assert codguard.Engine.load(writer.save()).risk_model is None
+
+
 def test_fit_risk_model_learns_a_bad_city() -> None:
     """Two cities, one failing 40% and the other 2%: the fitted model tells them apart."""
     history = []

@@ -8,7 +8,7 @@
 //! | 4 | format version ([`FORMAT_VERSION`]) |
 //! | 8 | payload length |
 //! | 4 | CRC-32 of the payload |
-//! | n | payload: postcard encoding of the body |
+//! | n | payload: postcard encoding of the body, then (format 5) of the risk model's JSON or none |
 //!
 //! A file that is truncated, corrupted or of a newer version is refused whole, never half
 //! loaded; so is one with bytes after its end, or after the end of the encoded body inside the
@@ -42,9 +42,15 @@ use crate::error::{Error, ErrorKind};
 /// 4: the layout of 3, with cities keyed as in key format 4 (the towns of TN and the Gulf from
 /// the new place lists).
 ///
-/// 5: the layout of 4, with places keyed as in key format 5 (a city field the gazetteer does
-/// not resolve keys the place by its sketch before a city read from the address's end).
+/// 5: the body of 4 with places keyed as in key format 5 (a city field the gazetteer does not
+/// resolve keys the place by its sketch before a city read from the address's end), followed by
+/// the engine's fitted risk model (`crate::risk`, its file's JSON, or none), so that a worker
+/// loading the snapshot gives the `risk` of the engine that wrote it. Format 4 is refused: its
+/// place keys are stale.
 pub(crate) const FORMAT_VERSION: u32 = 5;
+/// The oldest format [`load`] reads. Kept apart from [`FORMAT_VERSION`] so that a later format
+/// that only appends to the body can still read this one.
+const OLDEST_READ: u32 = 5;
 const MAGIC: &[u8; 8] = b"CODGUARD";
 const HEADER: usize = 8 + 4 + 8 + 4;
 
@@ -56,8 +62,8 @@ struct Body {
     orders: Vec<PastOrder>,
 }
 
-/// Writes `history` and an opaque configuration text as snapshot bytes.
-pub(crate) fn save(history: &History, config_json: &str) -> Vec<u8> {
+/// Writes `history`, an opaque configuration text and a risk model's JSON as snapshot bytes.
+pub(crate) fn save(history: &History, config_json: &str, risk_model_json: Option<&str>) -> Vec<u8> {
     let (hasher, orders, strings) = history.parts();
     // Keep only the names live orders use, renumbered: an erased customer's name must not
     // survive in the file.
@@ -89,8 +95,10 @@ pub(crate) fn save(history: &History, config_json: &str) -> Vec<u8> {
         strings: kept,
         orders: rows,
     };
-    // Serializing plain data into memory cannot fail.
-    let payload = postcard::to_allocvec(&body).unwrap_or_default();
+    // Serializing plain data into memory cannot fail. The model follows the body (format 5),
+    // so that the body decodes the same in formats 4 and 5.
+    let mut payload = postcard::to_allocvec(&body).unwrap_or_default();
+    payload.extend(postcard::to_allocvec(&risk_model_json).unwrap_or_default());
     let mut out = Vec::with_capacity(HEADER + payload.len());
     out.extend_from_slice(MAGIC);
     out.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
@@ -159,12 +167,17 @@ pub(crate) fn unseal<'a>(sealed: &'a [u8], key: &[u8]) -> Result<&'a [u8], Error
     Ok(snapshot)
 }
 
-/// Reads snapshot bytes back into a history and the configuration text.
+/// What a snapshot holds: the history, the configuration text and the risk model's JSON (none
+/// when the engine had no model).
+pub(crate) type Loaded = (History, String, Option<String>);
+
+/// Reads snapshot bytes back into a history, the configuration text and the risk model's JSON.
 ///
 /// # Errors
 /// [`ErrorKind::SnapshotTruncated`] when the bytes end early, [`ErrorKind::SnapshotVersion`]
-/// for a newer format, [`ErrorKind::SnapshotCorrupt`] for a wrong magic, checksum or content.
-pub(crate) fn load(bytes: &[u8]) -> Result<(History, String), Error> {
+/// for a format other than [`FORMAT_VERSION`], [`ErrorKind::SnapshotCorrupt`] for a wrong magic,
+/// checksum or content.
+pub(crate) fn load(bytes: &[u8]) -> Result<Loaded, Error> {
     let corrupt = |what: &str| Error::new(ErrorKind::SnapshotCorrupt, what.to_owned());
     if bytes.len() < HEADER {
         return Err(Error::new(
@@ -203,6 +216,8 @@ pub(crate) fn load(bytes: &[u8]) -> Result<(History, String), Error> {
     }
     let (body, rest) = postcard::take_from_bytes::<Body>(payload)
         .map_err(|_| corrupt("payload does not decode"))?;
+    let (risk_model, rest) = postcard::take_from_bytes::<Option<String>>(rest)
+        .map_err(|_| corrupt("the risk model does not decode"))?;
     if !rest.is_empty() {
         return Err(corrupt("bytes after the end of the snapshot's body"));
     }
@@ -211,7 +226,7 @@ pub(crate) fn load(bytes: &[u8]) -> Result<(History, String), Error> {
     }
     let (k0, k1) = body.hash_key;
     let history = History::from_parts(KeyHasher::new(k0, k1), body.orders, body.strings)?;
-    Ok((history, body.config_json))
+    Ok((history, body.config_json, risk_model))
 }
 
 #[cfg(test)]
@@ -231,7 +246,7 @@ mod tests {
 
     #[test]
     fn trailing_bytes_are_refused_outside_and_inside_the_payload() {
-        let saved = save(&History::default(), "{}");
+        let saved = save(&History::default(), "{}", None);
         assert!(load(&saved).is_ok());
         let mut after = saved.clone();
         after.push(0);
@@ -254,7 +269,7 @@ mod tests {
 
     #[test]
     fn sealed_snapshots_verify_under_their_key_only() {
-        let plain = save(&History::default(), "{}");
+        let plain = save(&History::default(), "{}", None);
         let key = "مفتاح المتجر".as_bytes();
         let sealed = seal(plain.clone(), key).expect("sealed");
         assert_eq!(sealed.len(), plain.len() + MAC_LEN);
@@ -282,5 +297,25 @@ mod tests {
             seal(plain, b"").err().map(|e| e.kind()),
             Some(ErrorKind::InvalidConfig)
         );
+    }
+
+    #[test]
+    fn format_5_keeps_the_risk_model_and_other_formats_are_refused() {
+        let model = r#"{"format": "codguard-risk"}"#;
+        let with = save(&History::default(), "{}", Some(model));
+        let (_, _, got) = load(&with).expect("loads");
+        assert_eq!(got.as_deref(), Some(model));
+        let (_, _, got) = load(&save(&History::default(), "{}", None)).expect("loads");
+        assert_eq!(got, None);
+        // Format 4 keyed places the old way: refused, not read with stale keys.
+        for version in [3u32, 4, 6] {
+            let mut other = with.clone();
+            other[8..12].copy_from_slice(&version.to_le_bytes());
+            assert_eq!(
+                load(&other).err().map(|e| e.kind()),
+                Some(ErrorKind::SnapshotVersion),
+                "format {version}"
+            );
+        }
     }
 }

@@ -128,15 +128,16 @@ def _rounds(
     and ``wanted``."""
     from pyspark.sql import functions as F
 
-    row_struct = F.struct(F.col("rank"), *[F.col("c." + f).alias(f) for f in ROW_FIELDS])
-    info = queries.select("qid", "q_at", "q_id")
+    entry = F.struct(F.col("r.key").alias("key"), F.col("rank"), *[F.col("c." + f).alias(f) for f in ROW_FIELDS])
     state = queries.select(
         "qid",
         "p",
         "doc",
+        "q_at",
+        "q_id",
         F.lit(None)
-        .cast("array<struct<key:long,rows:array<struct<rank:int,order_id:string,placed_at:long,"
-              "total:double,outcome:string,negotiated:boolean,signature:string>>>>")
+        .cast("array<struct<key:long,rank:int,order_id:string,placed_at:long,total:double,outcome:string,"
+              "negotiated:boolean,signature:string>>")
         .alias("fetched"),
     )
     run = assess_round([dict(c) for c in configs], secret, risk_models)
@@ -144,25 +145,28 @@ def _rounds(
     answers = []
     for _ in range(MAX_ROUNDS):
         out = state.mapInArrow(run, ROUND_SCHEMA).persist()
-        answers.append(out.filter("done").drop("done", "wanted"))
-        pending = out.filter(~F.col("done")).select("qid", "p", F.explode("wanted").alias("key"))
-        if pending.isEmpty():
+        answers.append(out.filter("done").drop("done", "wanted", "q_at", "q_id"))
+        # The round passes q_at and q_id through: the request needs no join to find them.
+        req = out.filter(~F.col("done")).select("qid", "p", "q_at", "q_id", F.explode("wanted").alias("key"))
+        if req.isEmpty():
             break
-        req = pending.join(info, "qid").alias("r")
+        req = req.alias("r")
         cond = F.col("r.key") == F.col("c.key")
         if earlier_only:
             cond = cond & (
                 (F.col("c.placed_at") < F.col("r.q_at"))
                 | ((F.col("c.placed_at") == F.col("r.q_at")) & (F.col("c.order_id") < F.col("r.q_id")))
             )
-        got = req.join(c, cond, "left")
-        per_key = got.groupBy(F.col("r.qid").alias("qid"), F.col("r.p").alias("p"), F.col("r.key").alias("key")).agg(
-            F.array_sort(F.collect_list(F.when(F.col("c.order_id").isNotNull(), row_struct))).alias("rows")
-        )
-        new = per_key.groupBy("qid", "p").agg(F.collect_list(F.struct("key", "rows")).alias("new"))
+        # One entry per (key, row), or (key, nulls) for a key without rows; one aggregation per
+        # order (the executors group them by key and sort each key's rows by rank).
+        got = req.join(c, cond, "left").select(F.col("r.qid").alias("qid"), F.col("r.p").alias("p"), entry.alias("e"))
+        new = got.groupBy("qid", "p").agg(F.collect_list("e").alias("new"))
         state = (
             state.join(new, ["qid", "p"])
-            .select("qid", "p", "doc", F.concat(F.coalesce("fetched", F.array()), F.col("new")).alias("fetched"))
+            .select(
+                "qid", "p", "doc", "q_at", "q_id",
+                F.concat(F.coalesce("fetched", F.array()), F.col("new")).alias("fetched"),
+            )
             .localCheckpoint()
         )
     else:

@@ -28,11 +28,17 @@ WRITTEN_SCHEMA = (
 """What :func:`write_rows` yields per history record: the row, its keys, or the error code."""
 
 ROUND_SCHEMA = (
-    "qid long, p int, done boolean, wanted array<long>, order_id string, customer_class string, "
-    "action string, risk double, reason_codes array<string>, matched_order_ids array<string>, "
-    "assessment string, error string"
+    "qid long, p int, q_at long, q_id string, done boolean, wanted array<long>, order_id string, "
+    "customer_class string, action string, risk double, reason_codes array<string>, "
+    "matched_order_ids array<string>, assessment string, error string"
 )
-"""What :func:`assess_round` yields per (order, policy): the wanted keys, or the answer."""
+"""What :func:`assess_round` yields per (order, policy): the wanted keys, or the answer. ``qid``,
+``p``, ``q_at`` and ``q_id`` are the input's, passed through (the next round's join needs them,
+and passing them costs no join)."""
+
+FETCHED_FIELDS = ("key", "rank", *ROW_FIELDS)
+"""The fields of one entry of ``fetched``: a key and one of its rows (``rank``: the row's place
+among the key's rows in time order), or a key and nulls when the key has no rows."""
 
 
 def _pa() -> Any:
@@ -85,10 +91,31 @@ def write_rows(secret: bytes) -> Any:
     return run
 
 
-def _supply(lookup: Any, fetched: Sequence[dict[str, Any]] | None) -> None:
-    for entry in fetched or ():
-        rows = entry["rows"] or ()
-        lookup.supply(entry["key"], [tuple(r[f] for f in ROW_FIELDS) for r in rows])
+def _fetched_per_order(column: Any) -> list[list[tuple[int, list[tuple[Any, ...]]]]]:
+    """Decodes a batch's ``fetched`` column (a list per order of ``FETCHED_FIELDS`` structs,
+    null in the first round) into, per order, its keys in the order they were fetched, each with
+    its rows in time order (by ``rank``).
+
+    Works on the flat Arrow child arrays (one ``to_pylist`` per field for the whole batch, not
+    a Python dict per row: the nested conversion was most of a round's Python time)."""
+    lengths = column.value_lengths().fill_null(0).to_pylist()
+    flat = column.flatten()
+    if len(flat) == 0:
+        return [[] for _ in lengths]
+    by_name = {f.name: a.to_pylist() for f, a in zip(flat.type, flat.flatten())}
+    keys, ranks = by_name["key"], by_name["rank"]
+    rows = list(zip(*(by_name[f] for f in ROW_FIELDS)))
+    out: list[list[tuple[int, list[tuple[Any, ...]]]]] = []
+    start = 0
+    for n in lengths:
+        per_key: dict[int, list[tuple[int, tuple[Any, ...]]]] = {}
+        for i in range(start, start + n):
+            got = per_key.setdefault(keys[i], [])
+            if rows[i][0] is not None:
+                got.append((ranks[i], rows[i]))
+        start += n
+        out.append([(k, [r for _, r in sorted(v, key=lambda e: e[0])]) for k, v in per_key.items()])
+    return out
 
 
 def assess_round(
@@ -97,9 +124,10 @@ def assess_round(
     """A ``mapInArrow`` function: one round of store-mode lookups.
 
     Input columns: ``qid`` (the order's number), ``p`` (the policy's index in ``configs``),
-    ``doc`` (the order, JSON) and ``fetched`` (the rows fetched so far: a list of ``{key,
-    rows}``). Each lookup starts again from the order and is supplied everything fetched so far
-    (a Lookup cannot cross a shuffle); when it still wants keys, the row says which, else it
+    ``q_at`` and ``q_id`` (passed through), ``doc`` (the order, JSON) and ``fetched`` (the rows
+    fetched so far: a list of ``FETCHED_FIELDS`` entries, key by key). Each lookup starts again
+    from the order and is supplied everything fetched so far, each key's rows in time order (a
+    Lookup cannot cross a shuffle); when it still wants keys, the row says which, else it
     carries the assessment (the contract's JSON, plus flat columns for queries). ``risk_models``
     (one per policy, the model file's JSON or None) are loaded into each policy's core."""
     models = list(risk_models or [None] * len(configs))
@@ -109,16 +137,21 @@ def assess_round(
         cores = [StoreCore(c, secret=secret, risk_model=m) for c, m in zip(configs, models)]
         schema = arrow_schema(ROUND_SCHEMA)
         names = schema.names
+        passed = ("qid", "p", "q_at", "q_id")
+        computed = [n for n in names if n not in passed]
         for batch in batches:
-            cols: dict[str, list[Any]] = {name: [] for name in names}
-            data = batch.to_pydict()
-            for qid, p, doc, fetched in zip(data["qid"], data["p"], data["doc"], data["fetched"]):
-                out: dict[str, Any] = dict.fromkeys(names)
-                out.update(qid=qid, p=p, done=True)
+            cols: dict[str, list[Any]] = {name: [] for name in computed}
+            ps = batch.column("p").to_pylist()
+            docs = batch.column("doc").to_pylist()
+            fetched = _fetched_per_order(batch.column("fetched"))
+            for p, doc, supplied in zip(ps, docs, fetched):
+                out: dict[str, Any] = dict.fromkeys(computed)
+                out["done"] = True
                 order = json.loads(doc)
                 try:
                     lookup = cores[p].assess(order)
-                    _supply(lookup, fetched)
+                    for key, rows in supplied:
+                        lookup.supply(key, rows)
                     wanted = lookup.wanted()
                 except Error as e:
                     wanted = []
@@ -130,9 +163,11 @@ def assess_round(
                     out.update(done=False, wanted=wanted)
                 elif lookup is not None:
                     out.update(answer_columns(lookup.assessment().to_dict()))
-                for name in names:
+                for name in computed:
                     cols[name].append(out[name])
-            yield pa.RecordBatch.from_pydict(cols, schema=schema)
+            arrays = {n: batch.column(n).cast(schema.field(n).type) for n in passed}
+            arrays.update({n: pa.array(cols[n], type=schema.field(n).type) for n in computed})
+            yield pa.RecordBatch.from_arrays([arrays[n] for n in names], schema=schema)
 
     return run
 
