@@ -390,9 +390,9 @@ impl Engine {
     }
 
     /// What a pickle of an earlier build calls (snapshot bytes and the risk model's JSON text,
-    /// or None): kept so that such a pickle raises SnapshotError (code `snapshot_version`) naming the snapshot's
-    /// format (those snapshots keyed places the old way) rather than AttributeError. Pickles of
-    /// this build are snapshot bytes alone, model included (`load`).
+    /// or None): kept so that such a pickle raises SnapshotError (code `snapshot_version`)
+    /// naming the snapshot's format (those snapshots keyed places the old way) rather than
+    /// AttributeError. Pickles of this build are snapshot bytes alone, model included (`load`).
     #[classmethod]
     fn _unpickle(
         _cls: &Bound<'_, PyType>,
