@@ -363,6 +363,26 @@ impl Shop {
     }
 }
 
+/// The random streams of one kind of added customer (`--households`, `--towns`): its draws
+/// and its failures, apart from the usual customers' so that adding them leaves the usual shop
+/// as it was, and its order ids, `o-SEED-{tag}NNNNNN`.
+fn added_streams(
+    seed: u64,
+    stream: u64,
+    tag: char,
+) -> (fastrand::Rng, fastrand::Rng, impl FnMut() -> String) {
+    let mut next_id = 0u64;
+    let order_id = move || {
+        next_id += 1;
+        format!("o-{seed}-{tag}{next_id:06}")
+    };
+    (
+        fastrand::Rng::with_seed(seed ^ stream),
+        fastrand::Rng::with_seed(seed ^ stream ^ FAILURE_STREAM),
+        order_id,
+    )
+}
+
 /// Households (`--households`): one for every [`HOUSEHOLD_EVERY`] customers, in the region's
 /// countries (not France), each a parent and one to three children ([`names::family`]: one
 /// family name, given names of their own) at one door ([`addresses::family_door`]: a villa in
@@ -373,13 +393,7 @@ impl Shop {
 /// order's history is their own past orders, none of the family's). Their order ids are
 /// `o-SEED-hNNNNNN`.
 fn add_households(shop: &mut Shop, world: &mut World, config: &Config) {
-    let mut rng = fastrand::Rng::with_seed(config.seed ^ HOUSEHOLD_STREAM);
-    let mut failures = fastrand::Rng::with_seed(config.seed ^ HOUSEHOLD_STREAM ^ FAILURE_STREAM);
-    let mut next_id = 0u64;
-    let mut order_id = || {
-        next_id += 1;
-        format!("o-{}-h{next_id:06}", config.seed)
-    };
+    let (mut rng, mut failures, mut order_id) = added_streams(config.seed, HOUSEHOLD_STREAM, 'h');
     let region: Vec<(&'static Country, u32)> = COUNTRIES
         .iter()
         .filter(|c| c.code != "FR")
@@ -438,13 +452,7 @@ fn add_households(shop: &mut Shop, world: &mut World, config: &Config) {
 /// the name and the door in that town, are all that ties their orders. Their door is a door of
 /// the country's forms in that town; their order ids are `o-SEED-tNNNNNN`.
 fn add_town_writers(shop: &mut Shop, world: &mut World, config: &Config) {
-    let mut rng = fastrand::Rng::with_seed(config.seed ^ TOWN_STREAM);
-    let mut failures = fastrand::Rng::with_seed(config.seed ^ TOWN_STREAM ^ FAILURE_STREAM);
-    let mut next_id = 0u64;
-    let mut order_id = || {
-        next_id += 1;
-        format!("o-{}-t{next_id:06}", config.seed)
-    };
+    let (mut rng, mut failures, mut order_id) = added_streams(config.seed, TOWN_STREAM, 't');
     let returning = [(Plan::Good, 47), (Plan::Negotiator, 10), (Plan::Risky, 15)];
     for _ in 0..config.customers / TOWN_EVERY {
         let t = rng.usize(..TOWNS.len());

@@ -48,9 +48,6 @@ use crate::error::{Error, ErrorKind};
 /// loading the snapshot gives the `risk` of the engine that wrote it. Format 4 is refused: its
 /// place keys are stale.
 pub(crate) const FORMAT_VERSION: u32 = 5;
-/// The oldest format [`load`] reads. Kept apart from [`FORMAT_VERSION`] so that a later format
-/// that only appends to the body can still read this one.
-const OLDEST_READ: u32 = 5;
 const MAGIC: &[u8; 8] = b"CODGUARD";
 const HEADER: usize = 8 + 4 + 8 + 4;
 
