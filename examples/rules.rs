@@ -136,6 +136,11 @@ fn kind(order_id: &str) -> usize {
     }
 }
 
+/// The links of `set` whose new order belongs to the kind of customer `k` ([`kind`]).
+fn of_kind<'a>(set: &[&'a (String, String)], k: usize) -> Vec<&'a (String, String)> {
+    set.iter().copied().filter(|p| kind(&p.0) == k).collect()
+}
+
 const KINDS: [&str; 3] = ["usual", "households", "town writers"];
 
 fn main() {
@@ -174,12 +179,6 @@ fn main() {
     };
     // Only the generator's options make customers of other kinds.
     let kinds = if extras { KINDS.len() } else { 1 };
-    let of_kind = |set: &[&(String, String)], k: usize| -> Vec<(String, String)> {
-        set.iter()
-            .filter(|p| kind(&p.0) == k)
-            .map(|&p| p.clone())
-            .collect()
-    };
     list(
         &data,
         &truth,
@@ -207,10 +206,7 @@ fn main() {
         println!("| {name} | {gained_true} / {gained_false} | {lost_true} / {lost_false} |");
         for (k, kind_name) in KINDS.iter().enumerate().take(kinds) {
             let (g, l) = (of_kind(&gained, k), of_kind(&lost, k));
-            let ((gt, gf), (lt, lf)) = (
-                split(&g.iter().collect::<Vec<_>>()),
-                split(&l.iter().collect::<Vec<_>>()),
-            );
+            let ((gt, gf), (lt, lf)) = (split(&g), split(&l));
             by_kind.push(format!(
                 "| {name} | {kind_name} | {gt} / {gf} | {lt} / {lf} |"
             ));

@@ -256,8 +256,7 @@ impl Engine {
         snapshot::save(&self.history, &config, model.as_deref())
     }
 
-    /// An engine from [`Engine::save`] bytes, with the risk model it had (a snapshot of format
-    /// 4, from before models were saved, loads without one).
+    /// An engine from [`Engine::save`] bytes, with the risk model it had.
     ///
     /// # Errors
     /// `snapshot_truncated`, `snapshot_corrupt` (also for a risk model the file's checks

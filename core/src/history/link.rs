@@ -504,6 +504,8 @@ impl<'k, K: AsRef<str>> WordPairs<'k, K> {
 impl<'k, K: AsRef<str>> WordPairs<'k, K> {
     /// True when words `i..` of `a` (of `b` when `flip`) can each be the same word as a word of
     /// the other name that no other of them is, the other's words in `used` (a bit each) taken.
+    /// A search with backtracking, cheap because a name has at most [`NAME_KEYS`] words (at most
+    /// 5! assignments, 5 bits of `used`).
     fn each_its_own(&mut self, i: usize, used: u32, flip: bool) -> bool {
         let (n, m) = if flip {
             (self.b.len(), self.a.len())

@@ -92,8 +92,7 @@ pub(crate) fn save(history: &History, config_json: &str, risk_model_json: Option
         strings: kept,
         orders: rows,
     };
-    // Serializing plain data into memory cannot fail. The model follows the body (format 5),
-    // so that the body decodes the same in formats 4 and 5.
+    // Serializing plain data into memory cannot fail. The model follows the body.
     let mut payload = postcard::to_allocvec(&body).unwrap_or_default();
     payload.extend(postcard::to_allocvec(&risk_model_json).unwrap_or_default());
     let mut out = Vec::with_capacity(HEADER + payload.len());

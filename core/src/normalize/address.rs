@@ -484,15 +484,15 @@ pub(crate) fn normalize_address_read(
     settle_door(&mut out, reading);
     out.text = join_texts(&tokens);
     out.city = resolve_city(city, country);
-    let at_end = out.city.is_none();
-    if at_end {
+    let mut city_at_end = false;
+    if out.city.is_none() {
         let words: Vec<&str> = out.text.split(' ').filter(|w| !w.is_empty()).collect();
         out.city = find_city_at_end(&words, country);
+        city_at_end = out.city.is_some();
     }
     // A blank address is absent, not junk.
     out.nonsense = !is_blank(raw) && is_nonsense(raw, &out.text, &tokens, !out.street.is_empty());
-    let at_end = at_end && out.city.is_some();
-    Ok((out, at_end))
+    Ok((out, city_at_end))
 }
 
 /// What the left-to-right reading found besides the fields it fills directly.
