@@ -32,9 +32,12 @@ MA, where Moroccan shops deliver), the large cities of France, Belgium and Spain
 Arabic-script and Latin-script alternate names, folded the way `codguard::normalize::text::fold`
 folds (the Rust side folds them again at load, so small differences here are harmless). A
 Latin alias that is the name of another place of the same country is dropped (GeoNames lists
-Khenifra among Kenitra's). Each official commune joins the GeoNames place of its country that
+Khenifra among Kenitra's), and so is an Arabic alias that is a smaller town's official name when
+the place has an Arabic name of its own (الهراويين among Mohammedia's). Each official commune joins the GeoNames place of its country that
 bears its French or Arabic name, or becomes a place of its own (id 1,000,000,000 + its HCP code
-for Morocco, 2,000,000,000 + a hash of its code for Algeria).
+for Morocco, 2,000,000,000 + a hash of its code for Algeria); a listed name with a word for
+"town" (Badr City, Sfax Ville) joins the place named without it. A Maghrebi official name with
+its article reduced to ل (لهراويين) also gets the full form (الهراويين).
 Curated spellings that GeoNames lacks (Casa, Dar el Beida...) live in core/data/city_aliases.tsv.
 """
 import hashlib
@@ -52,6 +55,12 @@ COUNTRY_AS = {"EH": "MA"}
 MAX_ALIASES = 60
 # The kinds of tests/data/places_tn_gcc.tsv that are administrative areas, not towns.
 ADMIN_KINDS = {"region", "county", "sector"}
+# Where the article is often reduced to its ل (Lahraouyine, لهراويين); in the Gulf a leading ل
+# is mostly the name's own letter (Lima, ليماء).
+MAGHREB = {"MA", "DZ", "TN", "LY", "MR"}
+# Listed places that are a GeoNames place under another name, which no rule joins: egydata's
+# district 6th of October (6 أكتوبر) is GeoNames' 6th of October City (madinat sittah uktubar).
+SAME_PLACE = {"GIZ-22": 353219}
 
 ARABIC_MAP = str.maketrans({
     "\u0671": "\u0627", "\u0629": "\u0647", "\u0649": "\u064a", "\u06a9": "\u0643",
@@ -104,14 +113,65 @@ def commune_id(cc: str, code: str) -> int:
     return 2_000_000_000 + int.from_bytes(hashlib.sha256(code.encode()).digest()[:4], "big") % 100_000_000
 
 
-def articles() -> set:
-    """The leading articles of core/data/place_words.tsv, folded."""
+def place_words(kind: str) -> set:
+    """The words of one kind (article, generic...) of core/data/place_words.tsv, folded."""
     words = set()
     for line in open("core/data/place_words.tsv", encoding="utf-8"):
-        kind, _, word = line.rstrip("\n").partition("\t")
-        if kind == "article":
+        k, _, word = line.rstrip("\n").partition("\t")
+        if k == kind:
             words.add(fold(word))
     return words
+
+
+def articles() -> set:
+    """The leading articles of core/data/place_words.tsv, folded."""
+    return place_words("article")
+
+
+def without_generic(folded: str, generic: set) -> str:
+    """A spelling without its words that say "a town" (Badr City, مدينة بدر: Badr)."""
+    return " ".join(w for w in folded.split() if w not in generic)
+
+
+def bare(folded: str, arts: set) -> str:
+    """An Arabic spelling's key without its article, glued or written apart, in its Maghrebi
+    form too (لهراويين / الهراويين): how two spellings of one place name meet."""
+    key = canonical(folded, arts)
+    if key.startswith("ل") and len(key) >= 5:
+        key = key[1:]
+    return key
+
+
+def drop_others_names(rows: list, official: dict) -> list:
+    """An Arabic alias GeoNames gives a place that is the official name of another place of
+    its country belongs to that other place when the place has an Arabic name of its own:
+    GeoNames lists الهراويين (Lahraouyine, a commune of 70,000 next to Casablanca) among the
+    names of Mohammedia (المحمدية), so an order to Lahraouyine was keyed Mohammedia. Two
+    villages of one name (الحيل in Oman, twice) keep it: neither has another. `official` maps
+    a place id to the names the official lists give it. Returns the dropped (place, alias)."""
+    arts = articles()
+    owner = {}
+    population = {r[1]: r[0] for r in rows}
+    for r in rows:
+        for name in official.get(r[1], set()):
+            if ARABIC.match(name):
+                owner.setdefault((r[2], bare(name, arts)), set()).add(r[1])
+    dropped = []
+    for r in rows:
+        def others(a):
+            # Only a town's name taken by a bigger place: a lookup of the name finds the most
+            # populous place first, so the bigger place would take the town's orders; an
+            # administrative area (population 0) named after its town is that town again.
+            return {b for b in owner.get((r[2], bare(a, arts)), set()) - {r[1]}
+                    if 0 < population[b] < r[0]}
+        arabic = [a for a in r[4] if ARABIC.match(a)]
+        if not any(not others(a) for a in arabic):
+            continue
+        mine = {bare(n, arts) for n in official.get(r[1], set())}
+        keep = [a for a in r[4] if not (ARABIC.match(a) and others(a) and bare(a, arts) not in mine)]
+        dropped += [(r[3], a) for a in r[4] if a not in keep]
+        r[4] = keep
+    return dropped
 
 
 def canonical(folded: str, arts: set) -> str:
@@ -123,6 +183,31 @@ def canonical(folded: str, arts: set) -> str:
     elif folded.startswith("ال") and len(folded) >= 4:
         folded = folded[2:]
     return folded.replace(" ", "")
+
+
+def add_full_articles(rows: list, official: dict) -> int:
+    """A Moroccan or Algerian official name with the article reduced to its ل (لهراويين,
+    Lahraouyine) gets the spelling with the article in full (الهراويين), unless another place
+    of its country is filed under it: customers write either. Returns how many were added."""
+    arts = articles()
+    taken = {}
+    for r in rows:
+        for spelling in [fold(r[3])] + r[4]:
+            taken.setdefault((r[2], canonical(spelling, arts)), r[1])
+    added = 0
+    for r in rows:
+        if r[2] not in MAGHREB:
+            continue
+        for name in sorted(official.get(r[1], set())):
+            if not (ARABIC.match(name) and name.startswith("ل") and not name.startswith("لل")
+                    and " " not in name and len(name) >= 5):
+                continue
+            full = "ا" + name
+            if taken.get((r[2], canonical(full, arts)), r[1]) == r[1] and full not in r[4]:
+                r[4].append(full)
+                taken[(r[2], canonical(full, arts))] = r[1]
+                added += 1
+    return added
 
 
 def harmonize(rows: list) -> None:
@@ -174,19 +259,29 @@ def main(path: str, communes_path: str, more_paths: list) -> None:
     names = {(r[2], fold(r[3])) for r in rows}
     for r in rows:
         r[4] = [a for a in r[4] if ARABIC.match(a) or (r[2], a) not in names]
+    generic = place_words("generic")
     by_spelling = {}
     for r in sorted(rows, key=lambda r: -r[0]):
         for spelling in [fold(r[3])] + r[4]:
             by_spelling.setdefault((r[2], spelling), r)
     by_id = {r[1]: r for r in rows}
     listed = [c for p in [communes_path] + more_paths for c in communes(p)]
+    official = {}
     for cc, code, kind, pop, fr, ar, variants in listed:
         # A place with a GeoNames id is that place of GeoNames when cities500 has it; any
         # other joins the place of its country that bears its name (a delegation or a sector
-        # named after its town is that town; a village GeoNames lists twice is one place).
+        # named after its town is that town; a village GeoNames lists twice is one place),
+        # with or without a word that says "town" (Egypt's district Badr City / مدينة بدر is
+        # GeoNames' Badr).
         place = by_id.get(int(code[3:])) if code.startswith("gn:") else None
+        place = place or by_id.get(SAME_PLACE.get(code))
         if place is None:
             place = by_spelling.get((cc, fold(fr))) or by_spelling.get((cc, fold(ar)))
+        if place is None:
+            for spelling in (fold(fr), fold(ar)):
+                short = without_generic(spelling, generic)
+                if short != spelling and len(short) >= 3:
+                    place = place or by_spelling.get((cc, short))
         if place is None:
             # An administrative area ranks below every town of its name: مكة is the city of
             # Mecca, not its region of six million.
@@ -201,6 +296,8 @@ def main(path: str, communes_path: str, more_paths: list) -> None:
                     if spelling:
                         by_spelling.setdefault((cc, spelling), place)
         for spelling in (fold(fr), fold(ar)):
+            if spelling:
+                official.setdefault(place[1], set()).add(spelling)
             if spelling and spelling != fold(place[3]) and spelling not in place[4]:
                 place[4].insert(0, spelling)
         for v in variants:
@@ -208,6 +305,12 @@ def main(path: str, communes_path: str, more_paths: list) -> None:
             if (len(spelling) >= 3 and spelling != fold(place[3]) and spelling not in place[4]
                     and (LATIN.match(spelling) or ARABIC.match(spelling))):
                 place[4].append(spelling)
+    dropped = drop_others_names(rows, official)
+    print(f"{len(dropped)} Arabic aliases dropped: another place's official name", file=sys.stderr)
+    for place, alias in dropped:
+        print(f"  {place}: {alias}", file=sys.stderr)
+    added = add_full_articles(rows, official)
+    print(f"{added} official names with ل given their full article ال", file=sys.stderr)
     for r in rows:
         # Arabic names first: they are the most useful and GeoNames has few of them.
         r[4] = sorted(r[4], key=lambda a: (not ARABIC.match(a), a))[:MAX_ALIASES]

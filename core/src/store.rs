@@ -91,7 +91,15 @@ use crate::risk::RiskModel;
 /// read from the address's last words (a district or a street: Quartier Maarif, Gamal Abdel
 /// Nasser), which stays the place only of an order whose city field names none: such an
 /// order's place and door keys changed, so tables of format 4 are refused.
-pub const KEY_FORMAT: u32 = 5;
+///
+/// 6: the gazetteer keys a few places anew: a city field with a word for "town" the gazetteer
+/// does not list with it is the place without the word (مدينة بدر, Badr City: Badr, where a
+/// sketch made it Al Badari; Sfax Ville: Sfax); egydata's districts named so join GeoNames'
+/// town (Badr City was a place of its own); a Maghrebi official name with its article reduced
+/// to ل has its full form too (الهراويين: Lahraouyine), and GeoNames' الهراويين is no longer a
+/// name of Mohammedia. Such orders' place and door keys changed, so tables of format 5 are
+/// refused.
+pub const KEY_FORMAT: u32 = 6;
 
 /// A past order as a `cg_orders` row.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -326,10 +326,21 @@ fn resolve(raw: &str, country: &str, strict: bool, missing: &[CityId]) -> Option
     if let Some(i) = lookup(g, &folded, country, strict, missing) {
         return g.cities.get(i).map(|c| CityId(c.id));
     }
+    let words = place_words();
+    // Without the words that say "a town": مدينة بدر and Badr City are Badr, Sfax Ville is
+    // Sfax (the whole field went first: المدينة المنورة is a name of Medina).
+    let named: Vec<&str> = folded
+        .split(' ')
+        .filter(|t| !words.generic.contains(*t))
+        .collect();
+    if !named.is_empty() && named.len() < folded.split(' ').count() {
+        if let Some(i) = lookup(g, &named.join(" "), country, strict, missing) {
+            return g.cities.get(i).map(|c| CityId(c.id));
+        }
+    }
     // A leading run of words names the city only if it is more than a feature word ("Oued",
     // "عين", "Sidi" start the names of hundreds of towns) and, when the country is known, a
     // city of that country: "وادي المخازن" is not El Oued, "Ain Harrouda" not Al Ain.
-    let words = place_words();
     let tokens: Vec<&str> = folded.split(' ').collect();
     for len in (1..tokens.len().min(5)).rev() {
         let run = tokens.get(..len).unwrap_or_default();
