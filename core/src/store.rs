@@ -97,7 +97,9 @@ use crate::risk::RiskModel;
 /// sketch made it Al Badari; Sfax Ville: Sfax); egydata's districts named so join GeoNames'
 /// town (Badr City was a place of its own); a Maghrebi official name with its article reduced
 /// to ل has its full form too (الهراويين: Lahraouyine), and GeoNames' الهراويين is no longer a
-/// name of Mohammedia. Such orders' place and door keys changed, so tables of format 5 are
+/// name of Mohammedia; the sketch of a town the gazetteer lacks leaves out what one script
+/// writes and the other does not (a leading l, a final ح, the construct state's t, cité/حي,
+/// ordinals in words). Such orders' place and door keys changed, so tables of format 5 are
 /// refused.
 pub const KEY_FORMAT: u32 = 6;
 

@@ -49,7 +49,8 @@ use crate::error::{Error, ErrorKind};
 /// place keys are stale.
 ///
 /// 6: the layout of 5, with places keyed as in key format 6 (the gazetteer's fixes: a word for
-/// "town", egydata's districts joined to their GeoNames town, the article reduced to ل).
+/// "town", egydata's districts joined to their GeoNames town, the article reduced to ل; the
+/// sketch's).
 /// Format 5 is refused: a few of its place keys are stale.
 pub(crate) const FORMAT_VERSION: u32 = 6;
 const MAGIC: &[u8; 8] = b"CODGUARD";

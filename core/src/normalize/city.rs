@@ -56,6 +56,12 @@ struct PlaceWords {
     generic: FxHashSet<String>,
     /// Words that start the names of many towns (oued, ain, sidi, عين): never a city alone.
     features: FxHashSet<String>,
+    /// Numbers written as words (السادس, sixième), with their digits: مدينة السادس من أكتوبر is
+    /// مدينة 6 أكتوبر.
+    numbers: FxHashMap<String, &'static str>,
+    /// Words that say "a district of" (cité, hay, حي, quartier): a city field that names a
+    /// district names it with or without them (Cité El Ghazala / حي الغزالة / El Ghazala).
+    districts: FxHashSet<String>,
 }
 
 fn place_words() -> &'static PlaceWords {
@@ -65,6 +71,8 @@ fn place_words() -> &'static PlaceWords {
             articles: FxHashSet::default(),
             generic: FxHashSet::default(),
             features: FxHashSet::default(),
+            numbers: FxHashMap::default(),
+            districts: FxHashSet::default(),
         };
         for [kind, word] in data::rows(include_str!("../../data/place_words.tsv")) {
             match kind {
@@ -76,6 +84,12 @@ fn place_words() -> &'static PlaceWords {
                 }
                 "feature" => {
                     w.features.insert(fold(word));
+                }
+                "district" => {
+                    w.districts.insert(fold(word));
+                }
+                digits if digits.bytes().all(|b| b.is_ascii_digit()) && !digits.is_empty() => {
+                    w.numbers.insert(fold(word), digits);
                 }
                 _ => {}
             }
@@ -339,14 +353,16 @@ fn resolve(raw: &str, country: &str, strict: bool, missing: &[CityId]) -> Option
         }
     }
     // A leading run of words names the city only if it is more than a feature word ("Oued",
-    // "عين", "Sidi" start the names of hundreds of towns) and, when the country is known, a
-    // city of that country: "وادي المخازن" is not El Oued, "Ain Harrouda" not Al Ain.
+    // "عين", "Sidi" start the names of hundreds of towns) or a word for "town" or "village"
+    // (قرية is not El Garia) and, when the country is known, a city of that country:
+    // "وادي المخازن" is not El Oued, "Ain Harrouda" not Al Ain.
     let tokens: Vec<&str> = folded.split(' ').collect();
     for len in (1..tokens.len().min(5)).rev() {
         let run = tokens.get(..len).unwrap_or_default();
         let named = run.iter().filter(|t| {
             !words.articles.contains(**t)
                 && !words.features.contains(**t)
+                && !words.generic.contains(**t)
                 && t.chars().nth(2).is_some()
         });
         if named.count() == 0 {
@@ -463,7 +479,7 @@ pub fn place_key_without(raw: &str, country: &str, missing: &[CityId]) -> Option
     if let Some(id) = resolve(raw, country, true, missing) {
         return Some(PlaceKey::City(id));
     }
-    let s = sketch(&fold(raw));
+    let s = sketch(&fold(raw), country);
     if s.is_empty() {
         return None;
     }
@@ -501,7 +517,7 @@ fn sketches(country: &str) -> &'static [(Box<str>, u32)] {
                 .is_some_and(|c| c.country.eq_ignore_ascii_case(country))
         };
         for_each_spelling(&g.by_id, in_country, |folded, i, is_primary| {
-            let s = sketch(folded);
+            let s = sketch(folded, country);
             if !s.is_empty() {
                 let list = if is_primary { &mut primary } else { &mut other };
                 list.push((s.into_boxed_str(), i as u32));
@@ -546,13 +562,34 @@ pub fn same_place(a: &str, b: &str, country: &str) -> bool {
 /// (gue, gui) read as g, g/j/k/q in one class (Moroccan and Algerian spellings write the hard
 /// g as ك, ق, ڭ or ج: اكزناية / Gueznaia, قالمة / Guelma), a word's leading vowel or w left
 /// out (a prothetic alef, Ouled / Awlad / أولاد), digits kept without ordinal suffixes (6th,
-/// 6eme), words joined, doubled classes collapsed.
-fn sketch(folded: &str) -> String {
+/// 6eme) and ordinals in words read as digits (السادس, sixième), words joined, doubled classes
+/// collapsed, words for "a district of" left out (cité, حي). What the two scripts write
+/// differently is left out of both:
+/// - a word's leading l before three consonants or more: the article glued in its Maghrebi
+///   form (Ksar Lakbir / القصر الكبير, Lahraouyine / لهراويين / الهراويين);
+/// - a word's final h: ح, which Latin spellings write as the h they drop after a vowel
+///   (Muwaileh / مويلح);
+/// - the final t of a word before another: the construct state, which Latin spellings write
+///   and Arabic ones hide in ة (Dhahrat Laban / ظهرة لبن, Madinat Nasr).
+///
+/// ظ is read as the d that the Gulf and the Maghreb write (Dhahrat, Abu Dhabi), except in Egypt,
+/// which writes z (Zahret).
+fn sketch(folded: &str, country: &str) -> String {
     let words = place_words();
     let mut out = String::with_capacity(folded.len());
     let mut hard_g = String::new();
-    for token in folded.split(' ') {
-        if token.is_empty() || words.articles.contains(token) || words.generic.contains(token) {
+    let mut tokens = folded
+        .split(' ')
+        .filter(|t| {
+            !t.is_empty()
+                && !words.articles.contains(*t)
+                && !words.generic.contains(*t)
+                && !words.districts.contains(*t)
+        })
+        .peekable();
+    while let Some(token) = tokens.next() {
+        if let Some(digits) = words.numbers.get(token) {
+            push_collapsed(&mut out, digits);
             continue;
         }
         if token.starts_with(|c: char| c.is_ascii_digit()) {
@@ -571,8 +608,20 @@ fn sketch(folded: &str) -> String {
             rest = after;
         }
         hard_g.push_str(rest);
+        if !country.eq_ignore_ascii_case("EG") && hard_g.contains('ظ') {
+            hard_g = hard_g.replace('ظ', "ض");
+        }
         let key = skeleton(&hard_g);
-        let key = key.strip_prefix(['a', 'w']).unwrap_or(&key);
+        let mut key: &str = key.strip_prefix(['a', 'w']).unwrap_or(&key);
+        if key.len() >= 4 {
+            key = key.strip_prefix('l').unwrap_or(key);
+        }
+        if key.len() >= 2 {
+            key = key.strip_suffix('h').unwrap_or(key);
+        }
+        if key.len() >= 3 && tokens.peek().is_some() {
+            key = key.strip_suffix('t').unwrap_or(key);
+        }
         let merged: String = key
             .chars()
             .map(|c| if c == 'j' { 'k' } else { c })
