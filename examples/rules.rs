@@ -19,8 +19,9 @@
 //! behind it, not the name strings; `places`, cities compared as places (gazetteer city or
 //! cross-script sketch), not as folded strings; `chains`, an order reached through another
 //! must still share something owned with the new order, and two given names at one family
-//! name are two people. A link is a (new order, past order) pair; true when the truth pairs
-//! them.
+//! name are two people; `family`, a junk name is no name, and a phone or email several people
+//! share links an order whose name says nothing to none of them. A link is a (new order, past
+//! order) pair; true when the truth pairs them.
 
 #[path = "common/dataset.rs"]
 mod dataset;
@@ -196,6 +197,7 @@ fn main() {
         ("people", switches::PEOPLE),
         ("places", switches::PLACES),
         ("chains", switches::CHAINS),
+        ("family", switches::FAMILY),
     ] {
         let without = links(&data, rule);
         let gained: Vec<_> = all.difference(&without).collect();

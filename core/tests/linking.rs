@@ -469,6 +469,86 @@ fn two_siblings_and_a_parent_at_one_villa_with_the_family_phone() {
     assert!(a.matches.is_empty(), "{:?}", ids(&a));
 }
 
+/// An order whose name says nothing (junk, none, initials) on a family's phone is none of the
+/// family's: any of them may have placed it. On one person's phone it is that person's.
+#[test]
+fn a_name_that_says_nothing_on_the_family_phone_is_no_members() {
+    let flat = "Al Nakhil Tower, Floor 2, Flat 54";
+    let flat_ar = "برج النخيل، الدور 2، شقة 54";
+    let phone = "012 96 99 16 82";
+    let history = [
+        past(
+            "hanane",
+            ["Hanane El Idrissi", phone, "", flat, "Mansoura", "EG"],
+            Outcome::Refused,
+        ),
+        past(
+            "khalid-1",
+            [
+                "KHALID EL IDRISSI",
+                "01296991682",
+                "",
+                flat,
+                "Mansoura",
+                "EG",
+            ],
+            Outcome::Delivered,
+        ),
+        past(
+            "khalid-2",
+            [
+                "خالد الإدريسي",
+                "+20 129 699 1682",
+                "",
+                flat_ar,
+                "المنصورة",
+                "EG",
+            ],
+            Outcome::Delivered,
+        ),
+    ];
+    for junk in ["qwerty", "x x", "xxx", "test test", ""] {
+        let query = order("q", [junk, "(+20) 1296991682", "", flat, "Mansoura", "EG"]);
+        let a = assess(&history, &query);
+        assert!(a.matches.is_empty(), "{junk:?}: {:?}", ids(&a));
+    }
+    // A member's own name still finds that member's orders, and only theirs.
+    let query = order("kq", ["Khaled Idrissi", phone, "", flat, "Mansoura", "EG"]);
+    assert_eq!(ids(&assess(&history, &query)), ["khalid-1", "khalid-2"]);
+    // One person's phone (Algeria, in both scripts): a junk or missing name is that person's.
+    let history = [
+        past(
+            "yacine-1",
+            [
+                "Yacine Boudiaf",
+                "0550 12 34 87",
+                "",
+                "Cité 200 Logements, Bt 4, Appt 9",
+                "Sétif",
+                "DZ",
+            ],
+            Outcome::Delivered,
+        ),
+        past(
+            "yacine-2",
+            [
+                "ياسين بوضياف",
+                "+213550123487",
+                "",
+                "حي 200 مسكن عمارة 4 شقة 9",
+                "سطيف",
+                "DZ",
+            ],
+            Outcome::Refused,
+        ),
+    ];
+    for junk in ["azerty", "x x", ""] {
+        let query = order("q", [junk, "0550123487", "", "", "Setif", "DZ"]);
+        let a = assess(&history, &query);
+        assert_eq!(ids(&a), ["yacine-1", "yacine-2"], "{junk:?}");
+    }
+}
+
 /// A link through a third order: a customer's old order is reached through the order that
 /// carries both her old and her new phone only if it still shares something she owns with the
 /// new order; its evidence is what the two share, never the third order's link.

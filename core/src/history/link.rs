@@ -2,7 +2,9 @@
 //!
 //! Two orders are the same customer when they share
 //! - the phone, unless the number is shared (more distinct people behind it than
-//!   [`PolicyConfig::max_names_per_key`], or on more than `max_orders_per_key` orders);
+//!   [`PolicyConfig::max_names_per_key`], or on more than `max_orders_per_key` orders), and,
+//!   when a name says nothing of who wrote it (none, junk, no word in common), only when the
+//!   phone is one person's: an order without a real name on a family's phone is no member's;
 //! - the canonical email, under the same rule (fake emails are never keys), unless the orders
 //!   are in different places and share no phone;
 //! - the delivery door (place, house number, a street key, no conflicting apartment) AND the
@@ -16,7 +18,8 @@
 //! People are told apart by what a person owns: a phone or email counts the people behind it
 //! (names that do not match and share nothing else), not the spellings, so one customer
 //! writing her name in Arabic, in French and with her father's name is one person, and a
-//! courier's phone with many customers is shared. Places are compared as places (the gazetteer's
+//! courier's phone with many customers is shared. A junk name ("x x", "azerty") is no name
+//! (the signature keeps no keys of it). Places are compared as places (the gazetteer's
 //! city, or a cross-script sketch: [`crate::normalize::city::same_place`]), never as strings.
 //!
 //! The walk that applies these rules from a new order is in [`super::walk`].
@@ -232,14 +235,16 @@ impl<'a> LinkRules<'a> {
             || same_door(a, b)
     }
 
-    /// The fields that link `a` and `b` (none when nothing does). `usable(key)` says whether a
-    /// shared phone or email key may link (see [`LinkRules::key_usable`]).
+    /// The fields that link `a` and `b` (none when nothing does). `usable(key, one)` says
+    /// whether a shared phone or email key may link (see [`LinkRules::key_usable`]); with `one`,
+    /// whether it is also one person's (see [`LinkRules::key_of_one`]): what a key must be to
+    /// link two orders whose names say nothing (a junk name on the family phone is no member's).
     pub(crate) fn links(
         &self,
         a: &View<'_>,
         b: &View<'_>,
         common: &Common,
-        mut usable: impl FnMut(u64) -> bool,
+        mut usable: impl FnMut(u64, bool) -> bool,
     ) -> Agreement {
         // Two people's names: nothing they share makes them one customer, not the family's
         // phone, not the family's email, not the villa.
@@ -247,17 +252,18 @@ impl<'a> LinkRules<'a> {
             return Agreement(0);
         }
         let same_name = common.names == Names::Same;
+        let one = common.names == Names::Unknown && switches::on(switches::FAMILY);
         let mut bits = 0;
         if same_name {
             bits |= Agreement::NAME;
         }
-        if common.phone && usable(a.phone) {
+        if common.phone && usable(a.phone, one) {
             bits |= Agreement::PHONE;
         }
         // People without an email type a plausible one (`firstname.lastname@…`) that belongs to
         // a namesake; the real owner does not also change phone and place.
         if common.email
-            && usable(a.email)
+            && usable(a.email, one)
             && !(different_places(a, b) && bits & Agreement::PHONE == 0)
         {
             bits |= Agreement::EMAIL;
@@ -313,6 +319,26 @@ impl<'a> LinkRules<'a> {
         }
         let cap = self.config.max_names_per_key + 1;
         self.people(orders(), key, cap) <= self.config.max_names_per_key
+    }
+
+    /// Whether the orders filed under a phone or email key (`postings`, read by `view`) are
+    /// one person's: every name among them is the first one's, in one spelling or another. Then
+    /// an order whose name says nothing (none, junk, a nickname) is theirs too. Several people's
+    /// (a family's phone, their email), or a name that says nothing among them: it may be any
+    /// of them, so it links to none. Unlike [`LinkRules::people`], no order joins two names by
+    /// what else it shares: a junk name at the family's door would make the family one person.
+    pub(crate) fn key_of_one<'v>(&self, postings: &[u32], view: impl Fn(u32) -> View<'v>) -> bool {
+        let mut named = postings
+            .iter()
+            .map(|&i| view(i))
+            .filter(|o| !o.names().is_empty());
+        let Some(first) = named.next() else {
+            return true;
+        };
+        named.all(|o| {
+            o.names() == first.names()
+                || matches!(self.names(&first, &o), Names::Same | Names::Alike)
+        })
     }
 
     /// How many people placed `orders` (which share `key`), counting up to `cap`. Two orders are

@@ -182,8 +182,13 @@ impl<'a> Signature<&'a str> {
         for (slot, key) in sig.street.iter_mut().zip(&f.street_keys) {
             *slot = hasher.door_part(key);
         }
-        for (slot, key) in sig.name.iter_mut().zip(&f.name.keys) {
-            *slot = key;
+        // A junk name ("x x", "azerty", "test") says nothing about who placed the order: it is
+        // matched as no name, so that it neither links nor tells people apart, and a junk name
+        // on a family's phone is none of the family's.
+        if !f.name.nonsense || !super::switches::on(super::switches::FAMILY) {
+            for (slot, key) in sig.name.iter_mut().zip(&f.name.keys) {
+                *slot = key;
+            }
         }
         sig
     }

@@ -17,6 +17,11 @@ pub const PLACES: u8 = 2;
 /// two given names at one family name are two people (off: any order a link reaches joins the
 /// history, and only the similarity of whole names counts).
 pub const CHAINS: u8 = 4;
+/// A junk name ("x x", "azerty") is matched as no name, and a phone or email that several
+/// people share (a family's) links an order whose name says nothing about its person (none,
+/// junk, a name that shares no word) to nobody's; a phone or email of one person still does
+/// (off: a junk name is matched as a name, and any phone or email within the caps links).
+pub const FAMILY: u8 = 8;
 
 #[cfg(feature = "rule-switches")]
 static OFF: std::sync::atomic::AtomicU8 = std::sync::atomic::AtomicU8::new(0);

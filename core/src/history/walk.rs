@@ -140,8 +140,9 @@ struct KeyUse<'w, 'q, S> {
     rules: LinkRules<'w>,
     source: &'w S,
     query: &'w View<'q>,
-    /// Whether each phone or email key met may link.
-    judged: Vec<(u64, bool)>,
+    /// Whether each phone or email key met may link, and whether it is one person's (judged
+    /// when first asked).
+    judged: Vec<(u64, bool, Option<bool>)>,
     /// Keys the source did not have.
     missing: Vec<u64>,
 }
@@ -156,21 +157,29 @@ impl<'w, S: Source> KeyUse<'w, '_, S> {
         postings
     }
 
-    /// Whether a shared phone or email key may link (see [`LinkRules::key_usable`]), judged
-    /// once per walk. A key not read yet may not, for now: the walk is run again once it is.
-    fn usable(&mut self, key: u64) -> bool {
-        if let Some(&(_, ok)) = self.judged.iter().find(|(k, _)| *k == key) {
-            return ok;
-        }
+    /// Whether a shared phone or email key may link (see [`LinkRules::key_usable`]) and, when
+    /// `one`, is one person's ([`LinkRules::key_of_one`]), each judged once per walk. A key not
+    /// read yet may not, for now: the walk is run again once it is.
+    fn usable(&mut self, key: u64, one: bool) -> bool {
         let Some(postings) = self.postings(key) else {
             return false;
         };
-        let source = self.source;
-        let ok = self
-            .rules
-            .key_usable(key, self.query, postings, |i| source.view(i));
-        self.judged.push((key, ok));
-        ok
+        let (rules, source, query) = (self.rules, self.source, self.query);
+        let at = match self.judged.iter().position(|(k, _, _)| *k == key) {
+            Some(at) => at,
+            None => {
+                let ok = rules.key_usable(key, query, postings, |i| source.view(i));
+                self.judged.push((key, ok, None));
+                self.judged.len() - 1
+            }
+        };
+        let Some((_, ok, of_one)) = self.judged.get_mut(at) else {
+            return false;
+        };
+        if !*ok || !one {
+            return *ok;
+        }
+        *of_one.get_or_insert_with(|| rules.key_of_one(postings, |i| source.view(i)))
     }
 }
 
@@ -205,7 +214,7 @@ impl<'w, S: Source> Walk<'w, '_, S> {
                     continue;
                 }
                 let common = rules.common(query, &view, &mut self.memo);
-                let link = rules.links(query, &view, &common, |k| self.keys.usable(k));
+                let link = rules.links(query, &view, &common, |k, one| self.keys.usable(k, one));
                 let verdict = if link.links() {
                     found.push(Linked {
                         idx: cand,
@@ -313,7 +322,7 @@ impl<'w, S: Source> Walk<'w, '_, S> {
                     }
                 };
                 let common = rules.common(&from, &view, &mut self.memo);
-                let link = rules.links(&from, &view, &common, |k| self.keys.usable(k));
+                let link = rules.links(&from, &view, &common, |k, one| self.keys.usable(k, one));
                 if !link.links() {
                     continue;
                 }
