@@ -583,6 +583,9 @@ struct Nonsense {
     words: FxHashSet<String>,
     phrases: FxHashSet<String>,
     rows: Vec<Vec<char>>,
+    /// Every two keys side by side on a row, left to right: a run along a row, either way,
+    /// starts with one of them or one of them reversed.
+    neighbours: FxHashSet<(char, char)>,
 }
 
 fn nonsense_table() -> &'static Nonsense {
@@ -592,6 +595,7 @@ fn nonsense_table() -> &'static Nonsense {
             words: Default::default(),
             phrases: Default::default(),
             rows: Vec::new(),
+            neighbours: Default::default(),
         };
         for [kind, value] in data::rows(include_str!("../../data/nonsense.tsv")) {
             let value = fold(value);
@@ -606,6 +610,12 @@ fn nonsense_table() -> &'static Nonsense {
                 _ => {}
             }
         }
+        t.neighbours = t
+            .rows
+            .iter()
+            .flat_map(|row| row.windows(2))
+            .filter_map(|pair| Some((*pair.first()?, *pair.get(1)?)))
+            .collect();
         t
     })
 }
@@ -654,7 +664,11 @@ fn keyboard_mash(t: &Nonsense, chars: &[char]) -> bool {
     if n >= 6 && (1..=4).any(repeated) {
         return true;
     }
-    n >= 4 && t.rows.iter().any(|row| contains_run(row, chars))
+    let starts_a_run = match chars {
+        [a, b, ..] => t.neighbours.contains(&(*a, *b)) || t.neighbours.contains(&(*b, *a)),
+        _ => false,
+    };
+    n >= 4 && starts_a_run && t.rows.iter().any(|row| contains_run(row, chars))
 }
 
 /// Tokens up to this many characters are checked on the stack.
