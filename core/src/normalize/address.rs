@@ -385,8 +385,13 @@ fn split_glued(
 fn split_words(raw: &str, folded: &mut String) -> (Vec<(usize, usize, usize)>, bool) {
     let repaired = repair_slipped_spaces(raw);
     let mut words = Vec::with_capacity(16);
-    let separators = [',', '،', ';', '؛', '-', '–', '—', '/', '|', '\n', '(', ')'];
-    for (seg, part) in repaired.split(separators).enumerate() {
+    let separator = |c: char| {
+        matches!(
+            c,
+            ',' | '،' | ';' | '؛' | '-' | '–' | '—' | '/' | '|' | '\n' | '(' | ')'
+        )
+    };
+    for (seg, part) in repaired.split(separator).enumerate() {
         if !folded.is_empty() {
             folded.push(' ');
         }
