@@ -177,8 +177,10 @@ const TABLE_END: usize = 0x700;
 /// combining accents (nothing). Text of such characters then needs no Unicode normalization
 /// either: what normalization does across two characters (composing a letter with the accent
 /// after it) the fold undoes (the accent goes), so each character folds as it does alone
-/// (`fast_path_agrees_with_unicode_normalization` checks it on every pair). `N°`, which a
-/// fifth of addresses write, sent the whole address through NFKC and NFD before.
+/// (`fast_path_agrees_with_unicode_normalization` checks each table character with every
+/// combining accent and a few letters around it; all 3.1 million pairs of table characters were
+/// checked once). `N°`, which a fifth of addresses write, sent the whole address through NFKC
+/// and NFD before.
 fn fate_table() -> &'static [Fate; TABLE_END] {
     static TABLE: OnceLock<[Fate; TABLE_END]> = OnceLock::new();
     TABLE.get_or_init(|| {
