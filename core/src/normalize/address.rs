@@ -270,6 +270,12 @@ fn fuzzy_marker(token: &str, before_number: bool) -> Option<(&'static str, Class
             }
             d
         } else {
+            // One edit leaves the first or the last letter of words of three letters or more.
+            let ends = |w: &[char]| (w.first().copied(), w.last().copied());
+            let ((first, last), (m_first, m_last)) = (ends(chars), ends(&m.chars));
+            if first != m_first && last != m_last {
+                continue;
+            }
             match within_one(chars, &m.chars) {
                 Some(d) => d,
                 None => continue,
@@ -1008,6 +1014,16 @@ mod tests {
     }
 
     proptest! {
+        /// Within one edit, words of three letters or more share their first or their last
+        /// letter (what `fuzzy_marker` checks before `within_one`).
+        #[test]
+        fn one_edit_keeps_an_end(a in "[abرز]{3,7}", b in "[abرز]{3,7}") {
+            let (a, b) = (chars(&a), chars(&b));
+            if within_one(&a, &b).is_some() {
+                prop_assert!(a.first() == b.first() || a.last() == b.last());
+            }
+        }
+
         /// The matrix-free check agrees with the OSA distance it replaces.
         #[test]
         fn within_one_is_osa(a in "[abرز]{0,6}", b in "[abرز]{0,6}") {
