@@ -180,6 +180,17 @@ fn string(v: &Bound<'_, PyAny>, key: &Bound<'_, PyString>, must: &str) -> PyResu
 
 /// An `Order` from a dict with the contract's keys (see `Order`'s docs for the rules).
 pub fn order(obj: &Bound<'_, PyAny>) -> PyResult<Order> {
+    let order = order_read(obj)?;
+    // The rules the core checks for every binding: a non-empty id, a known country, a finite
+    // total.
+    order.validate().py()?;
+    Ok(order)
+}
+
+/// [`order`] without [`Order::validate`], for a caller whose core call validates the order
+/// first thing and fails with the same error (`Engine::assess`): validating twice cost every
+/// assessment through Python a few hundred instructions.
+pub fn order_read(obj: &Bound<'_, PyAny>) -> PyResult<Order> {
     let d = record_dict(obj, "order")?;
     let mut fields = Fields {
         d: &d,
@@ -251,9 +262,6 @@ fn order_fields(f: &mut Fields<'_, '_>) -> PyResult<Order> {
         total,
         currency: f.text(intern!(py, "currency"))?,
     };
-    // The rules the core checks for every binding: a non-empty id, a known country, a finite
-    // total.
-    order.validate().py()?;
     Ok(order)
 }
 

@@ -300,7 +300,8 @@ impl Engine {
 
     /// Assesses a new order (a dict) against the history.
     fn assess(&self, py: Python<'_>, order: &Bound<'_, PyAny>) -> PyResult<Assessment> {
-        let order = convert::order(order)?;
+        // The core validates the order (convert::order_read).
+        let order = convert::order_read(order)?;
         let a = py.detach(|| self.read().assess(&order)).py()?;
         Ok(Assessment { inner: a })
     }

@@ -9,7 +9,7 @@
 use std::sync::OnceLock;
 
 use regex::Regex;
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 use serde::{Deserialize, Serialize};
 
 use super::city::{find_city_at_end, resolve_city, CityId};
@@ -73,6 +73,8 @@ struct Vocabulary {
     words: FxHashMap<String, (String, Class)>,
     /// Landmark phrases of several words, folded and split, longest first.
     phrases: Vec<Vec<String>>,
+    /// The first words of `phrases`: a token that is none starts no phrase.
+    phrase_starts: FxHashSet<String>,
 }
 
 /// A word [`fuzzy_marker`] may guess, with what its loop needs precomputed.
@@ -89,6 +91,7 @@ fn vocabulary() -> &'static Vocabulary {
         let mut v = Vocabulary {
             words: FxHashMap::default(),
             phrases: Vec::new(),
+            phrase_starts: FxHashSet::default(),
         };
         for [word, canonical, class] in data::rows(include_str!("../../data/address_words.tsv")) {
             let class = match class {
@@ -116,13 +119,25 @@ fn vocabulary() -> &'static Vocabulary {
             }
         }
         v.phrases.sort_by_key(|p| std::cmp::Reverse(p.len()));
+        v.phrase_starts = v
+            .phrases
+            .iter()
+            .filter_map(|p| p.first().cloned())
+            .collect();
         v
     })
 }
 
+/// The guessable markers, sorted by word, and the indices of those of each length in
+/// characters (up to the longest).
+struct Markers {
+    sorted: Vec<Marker>,
+    by_len: Vec<Vec<usize>>,
+}
+
 /// The guessable markers, built once after the vocabulary (they borrow its strings).
-fn markers() -> &'static (Vec<Marker>, usize) {
-    static MARKERS: OnceLock<(Vec<Marker>, usize)> = OnceLock::new();
+fn markers() -> &'static Markers {
+    static MARKERS: OnceLock<Markers> = OnceLock::new();
     MARKERS.get_or_init(|| {
         let mut markers: Vec<Marker> = vocabulary()
             .words
@@ -142,8 +157,36 @@ fn markers() -> &'static (Vec<Marker>, usize) {
             .collect();
         markers.sort_by(|a, b| a.word.cmp(b.word));
         let longest = markers.iter().map(|m| m.chars.len()).max().unwrap_or(0);
-        (markers, longest)
+        let mut by_len = vec![Vec::new(); longest + 1];
+        for (i, m) in markers.iter().enumerate() {
+            if let Some(list) = by_len.get_mut(m.chars.len()) {
+                list.push(i);
+            }
+        }
+        Markers {
+            sorted: markers,
+            by_len,
+        }
     })
+}
+
+/// A lower bound of the OSA distance of `a` and `b`: the characters of the longer that the
+/// other lacks (counted with repeats). An edit adds or removes at most one such character; a
+/// transposition none.
+fn bag_distance(a: &[char], b: &[char]) -> usize {
+    let mut used = [false; 32];
+    if b.len() > used.len() {
+        return 0;
+    }
+    let mut common = 0;
+    for x in a {
+        let free = b.iter().zip(used.iter_mut()).find(|(y, u)| *y == x && !**u);
+        if let Some((_, u)) = free {
+            *u = true;
+            common += 1;
+        }
+    }
+    a.len().max(b.len()) - common
 }
 
 /// The OSA distance of `a` and `b` when it is at most one, computed without a matrix.
@@ -176,7 +219,8 @@ fn within_one(a: &[char], b: &[char]) -> Option<usize> {
 /// "aveneu", "شراع", "ززنقة", "appartemnt"), for tokens in a position where such a word is
 /// expected. Short words are not guessed: too many real words are one letter off "rue".
 fn fuzzy_marker(token: &str, before_number: bool) -> Option<(&'static str, Class)> {
-    let (markers, longest) = markers();
+    let markers = markers();
+    let longest = markers.by_len.len().saturating_sub(1);
     // No marker is within two edits of a longer token.
     let mut n = 0;
     for _ in token.chars() {
@@ -202,31 +246,47 @@ fn fuzzy_marker(token: &str, before_number: bool) -> Option<(&'static str, Class
             &heap
         }
     };
-    let mut best: Option<(usize, &'static str, Class)> = None;
-    for m in markers {
+    // The closest marker, the first in word order on a tie: the least (distance, index).
+    let mut best: Option<(usize, usize)> = None;
+    let lengths = n.saturating_sub(2)..=n + 2;
+    let candidates = lengths.flat_map(|len| markers.by_len.get(len).into_iter().flatten());
+    for &i in candidates {
+        let Some(m) = markers.sorted.get(i) else {
+            continue;
+        };
         let len = m.chars.len();
         // A three-letter word (شقه) is guessed only right before its number ("شةق 27").
         let short_ok = len == 3 && before_number && m.class == Class::Unit;
-        if (len < 4 && !short_ok) || len.abs_diff(n) > 2 {
+        if len < 4 && !short_ok {
             continue;
         }
         let d = if len >= 9 {
+            if bag_distance(chars, &m.chars) > 2 {
+                continue;
+            }
             let d = strsim::osa_distance(token, m.word);
             if d > 2 {
                 continue;
             }
             d
         } else {
+            // One edit leaves the first or the last letter of words of three letters or more.
+            let ends = |w: &[char]| (w.first().copied(), w.last().copied());
+            let ((first, last), (m_first, m_last)) = (ends(chars), ends(&m.chars));
+            if first != m_first && last != m_last {
+                continue;
+            }
             match within_one(chars, &m.chars) {
                 Some(d) => d,
                 None => continue,
             }
         };
-        if best.is_none_or(|(bd, _, _)| d < bd) {
-            best = Some((d, m.canonical, m.class));
+        if best.is_none_or(|b| (d, i) < b) {
+            best = Some((d, i));
         }
     }
-    best.map(|(_, c, class)| (c, class))
+    let m = markers.sorted.get(best?.1)?;
+    Some((m.canonical, m.class))
 }
 
 /// What a token is, after vocabulary lookup.
@@ -326,12 +386,18 @@ fn split_glued(
 }
 
 /// Folds the segments of `raw` into `folded` (one after another, space-separated) and returns
-/// the byte ranges and segment numbers of its words.
-fn split_words(raw: &str, folded: &mut String) -> Vec<(usize, usize, usize)> {
+/// the byte ranges and segment numbers of its words, and whether a slipped space was moved
+/// ([`repair_slipped_spaces`]).
+fn split_words(raw: &str, folded: &mut String) -> (Vec<(usize, usize, usize)>, bool) {
     let repaired = repair_slipped_spaces(raw);
     let mut words = Vec::with_capacity(16);
-    let separators = [',', '،', ';', '؛', '-', '–', '—', '/', '|', '\n', '(', ')'];
-    for (seg, part) in repaired.split(separators).enumerate() {
+    let separator = |c: char| {
+        matches!(
+            c,
+            ',' | '،' | ';' | '؛' | '-' | '–' | '—' | '/' | '|' | '\n' | '(' | ')'
+        )
+    };
+    for (seg, part) in repaired.split(separator).enumerate() {
         if !folded.is_empty() {
             folded.push(' ');
         }
@@ -346,7 +412,7 @@ fn split_words(raw: &str, folded: &mut String) -> Vec<(usize, usize, usize)> {
             pos = end + 1;
         }
     }
-    words
+    (words, matches!(repaired, std::borrow::Cow::Owned(_)))
 }
 
 fn tokenize<'a>(folded: &'a str, words: &[(usize, usize, usize)]) -> Vec<Token<'a>> {
@@ -356,10 +422,15 @@ fn tokenize<'a>(folded: &'a str, words: &[(usize, usize, usize)]) -> Vec<Token<'
             .get(i)
             .and_then(|&(start, end, _)| folded.get(start..end))
     };
+    // Each word's vocabulary entry, looked up once.
+    let entries: Vec<Option<&(String, Class)>> = (0..words.len())
+        .map(|i| word(i).and_then(|w| v.words.get(w)))
+        .collect();
+    let entry = |j: usize| entries.get(j).copied().flatten();
     let mut tokens: Vec<Token<'a>> = Vec::with_capacity(words.len());
     for (i, &(_, _, seg)) in words.iter().enumerate() {
         let text = word(i).unwrap_or("");
-        let class_of = |j: usize| word(j).and_then(|w| v.words.get(w)).map(|(_, c)| *c);
+        let class_of = |j: usize| entry(j).map(|(_, c)| *c);
         // An ordinal that will read as a floor number counts as a number too, so that "n الثالث
         // etage" reads in one pass as its output "n 3 etage" reads again.
         let next_is_number = word(i + 1).is_some_and(is_number)
@@ -372,14 +443,12 @@ fn tokenize<'a>(folded: &'a str, words: &[(usize, usize, usize)]) -> Vec<Token<'
             (text, Kind::Number)
         } else if text == "ش" {
             (text, Kind::Sh)
-        } else if let Some((canonical, class)) = v.words.get(text).filter(|(_, c)| match c {
+        } else if let Some((canonical, class)) = entry(i).filter(|(_, c)| match c {
             Class::Number => next_is_number,
             // An ordinal is a floor only next to a floor word (الدور الثالث, 5th floor).
             Class::Ordinal => {
                 prev.is_some_and(|p| p.kind == Kind::Marker(Class::Floor))
-                    || word(i + 1)
-                        .and_then(|w| v.words.get(w))
-                        .is_some_and(|(_, c)| *c == Class::Floor)
+                    || class_of(i + 1) == Some(Class::Floor)
             }
             _ => true,
         }) {
@@ -403,8 +472,11 @@ fn landmark_at(tokens: &[Token<'_>], i: usize) -> Option<usize> {
     if t.kind == Kind::Marker(Class::Landmark) {
         return Some(1);
     }
-    vocabulary()
-        .phrases
+    let v = vocabulary();
+    if !v.phrase_starts.contains(t.text) {
+        return None;
+    }
+    v.phrases
         .iter()
         .find(|p| {
             p.iter()
@@ -477,7 +549,7 @@ pub(crate) fn normalize_address_read(
     check_len("address", raw, MAX_INPUT_BYTES)?;
     check_len("city", city, MAX_INPUT_BYTES)?;
     let mut folded = String::with_capacity(raw.len() + 8);
-    let words = split_words(raw, &mut folded);
+    let (words, repaired) = split_words(raw, &mut folded);
     let mut tokens = tokenize(&folded, &words);
     let mut out = NormalizedAddress::default();
     let reading = read_tokens(&mut tokens, &mut out);
@@ -491,7 +563,15 @@ pub(crate) fn normalize_address_read(
         city_at_end = out.city.is_some();
     }
     // A blank address is absent, not junk.
-    out.nonsense = !is_blank(raw) && is_nonsense(raw, &out.text, &tokens, !out.street.is_empty());
+    let junk_phrase = || {
+        if repaired {
+            is_junk_phrase(&fold(raw))
+        } else {
+            is_junk_phrase_folded(&folded)
+        }
+    };
+    out.nonsense =
+        !is_blank(raw) && is_nonsense(junk_phrase, &out.text, &tokens, !out.street.is_empty());
     Ok((out, city_at_end))
 }
 
@@ -863,6 +943,18 @@ fn settle_door(out: &mut NormalizedAddress, r: Reading<'_>) {
     out.unit = (!unit.is_empty()).then_some(unit);
 }
 
+/// Whether the address is a junk phrase, from `folded`, the address folded segment by segment
+/// ([`split_words`], which moved no slipped space): the whole address folded is its words, one
+/// space apart (every separator folds to a space, and no character joins across one), so it
+/// need not be folded again.
+fn is_junk_phrase_folded(folded: &str) -> bool {
+    if !folded.contains("  ") && !folded.ends_with(' ') {
+        return is_junk_phrase(folded);
+    }
+    let words: Vec<&str> = folded.split(' ').filter(|w| !w.is_empty()).collect();
+    is_junk_phrase(&words.join(" "))
+}
+
 /// The texts of `tokens`, space-separated.
 fn join_texts(tokens: &[Token<'_>]) -> String {
     let mut s = String::with_capacity(tokens.iter().map(|t| t.text.len() + 1).sum());
@@ -875,10 +967,16 @@ fn join_texts(tokens: &[Token<'_>]) -> String {
     s
 }
 
-/// An address is nonsense when it has no letters, is a single token, is a junk phrase, has no
-/// word beyond street-type words and numbers, or is mostly keyboard mash.
-fn is_nonsense(raw: &str, text: &str, tokens: &[Token<'_>], has_street: bool) -> bool {
-    if tokens.len() < 2 || is_junk_phrase(&fold(raw)) || !text.chars().any(is_letter) {
+/// An address is nonsense when it has no letters, is a single token, is a junk phrase (asked
+/// of `junk_phrase`), has no word beyond street-type words and numbers, or is mostly keyboard
+/// mash.
+fn is_nonsense(
+    junk_phrase: impl FnOnce() -> bool,
+    text: &str,
+    tokens: &[Token<'_>],
+    has_street: bool,
+) -> bool {
+    if tokens.len() < 2 || junk_phrase() || !text.chars().any(is_letter) {
         return true;
     }
     let mut words = 0;
@@ -916,6 +1014,16 @@ mod tests {
     }
 
     proptest! {
+        /// Within one edit, words of three letters or more share their first or their last
+        /// letter (what `fuzzy_marker` checks before `within_one`).
+        #[test]
+        fn one_edit_keeps_an_end(a in "[abرز]{3,7}", b in "[abرز]{3,7}") {
+            let (a, b) = (chars(&a), chars(&b));
+            if within_one(&a, &b).is_some() {
+                prop_assert!(a.first() == b.first() || a.last() == b.last());
+            }
+        }
+
         /// The matrix-free check agrees with the OSA distance it replaces.
         #[test]
         fn within_one_is_osa(a in "[abرز]{0,6}", b in "[abرز]{0,6}") {

@@ -11,6 +11,7 @@
 //!
 //! [`same_place`] is the one comparison of two city fields: the same gazetteer place, or, for
 //! a place the gazetteer lacks, names with the same cross-script sketch ([`place_key`]).
+use std::borrow::Cow;
 use std::sync::OnceLock;
 
 use rustc_hash::{FxHashMap, FxHashSet};
@@ -101,7 +102,7 @@ fn place_words() -> &'static PlaceWords {
 /// The form a spelling is indexed and looked up by: without a leading article (a word of
 /// `place_words.tsv`, or ال glued to two letters or more) and without spaces, so that
 /// "El Jadida", "Eljadida", "Jadida" and "الجديدة" / "جديدة" each meet.
-fn canonical(folded: &str) -> String {
+fn canonical(folded: &str) -> Cow<'_, str> {
     let rest = match folded.split_once(' ') {
         Some((first, rest)) if place_words().articles.contains(first) => rest,
         _ => folded
@@ -110,13 +111,17 @@ fn canonical(folded: &str) -> String {
             .unwrap_or(folded),
     };
     // Built at its final size: the gazetteer calls this for each of its ~55,000 spellings at
-    // load, where growing the string char by char cost a fifth of the load.
+    // load, where growing the string char by char cost a fifth of the load. A spelling of one
+    // word (most cities an order names) is borrowed: no allocation per look-up.
     let spaces = rest.bytes().filter(|&b| b == b' ').count();
+    if spaces == 0 {
+        return Cow::Borrowed(rest);
+    }
     let mut out = String::with_capacity(rest.len() - spaces);
     for part in rest.split(' ') {
         out.push_str(part);
     }
-    out
+    Cow::Owned(out)
 }
 
 /// Every spelling of the gazetteer's data: (folded spelling, city index), the canonical name
@@ -219,7 +224,7 @@ fn gazetteer() -> &'static Gazetteer {
             |folded, index, _| {
                 let key = canonical(folded);
                 if !key.is_empty() {
-                    by_name.push((key.into_boxed_str(), index as u32));
+                    by_name.push((key.into_owned().into_boxed_str(), index as u32));
                 }
             },
         );

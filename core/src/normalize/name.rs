@@ -133,14 +133,29 @@ fn split_glued(token: &str) -> Option<(&'static str, &str)> {
 }
 
 /// A compound "X ad-Din" name written as one word, split: "noureddine" -> ("nour", "din").
+/// The longest ad-Din ending wins (the earliest cut).
 fn split_addin<'a>(token: &'a str, particles: &FxHashMap<String, Particle>) -> Option<&'a str> {
-    (3..token.len()).find_map(|at| {
-        let (head, tail) = (token.get(..at)?, token.get(at..)?);
-        // Arabic writes no short vowel: عز of عزالدين is a name.
-        let min = if is_arabic(head) { 2 } else { 3 };
-        (particles.get(tail) == Some(&Particle::AdDin) && head.chars().count() >= min)
-            .then_some(head)
-    })
+    // The ad-Din spellings, looked for at the token's end rather than each cut looked up.
+    static ADDIN: OnceLock<Vec<String>> = OnceLock::new();
+    let addin = ADDIN.get_or_init(|| {
+        particles
+            .iter()
+            .filter(|(_, p)| **p == Particle::AdDin)
+            .map(|(s, _)| s.clone())
+            .collect()
+    });
+    let last = token.as_bytes().last();
+    addin
+        .iter()
+        .filter(|tail| tail.as_bytes().last() == last)
+        .filter_map(|tail| {
+            let at = token.len().checked_sub(tail.len())?;
+            let head = token.strip_suffix(tail.as_str())?;
+            // Arabic writes no short vowel: عز of عزالدين is a name.
+            let min = if is_arabic(head) { 2 } else { 3 };
+            (at >= 3 && !tail.is_empty() && head.chars().count() >= min).then_some(head)
+        })
+        .min_by_key(|head| head.len())
 }
 
 /// The keys of folded tokens: titles dropped, particles glued to what they qualify, one
@@ -251,7 +266,13 @@ fn particle_run(
 /// make them و and ي, letters a Latin spelling must then write.
 fn pre_fold(raw: &str) -> std::borrow::Cow<'_, str> {
     const INSIDE: &[char] = &['\'', '\u{2019}', '\u{2018}', '\u{02BF}', '\u{02BE}', '`'];
-    if !raw.contains(INSIDE) && !raw.contains(['ç', 'Ç', 'ؤ', 'ئ']) {
+    let read = |c: char| INSIDE.contains(&c) || matches!(c, 'ç' | 'Ç' | 'ؤ' | 'ئ');
+    let untouched = if raw.is_ascii() {
+        !raw.bytes().any(|b| b == b'\'' || b == b'`')
+    } else {
+        !raw.chars().any(read)
+    };
+    if untouched {
         return std::borrow::Cow::Borrowed(raw);
     }
     let mut out = String::with_capacity(raw.len());

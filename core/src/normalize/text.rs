@@ -171,6 +171,16 @@ const TABLE_END: usize = 0x700;
 
 /// The [`Fate`] of every code point below [`TABLE_END`], computed once with the same
 /// per-character rules as the general path so that both agree by construction.
+///
+/// Beyond the plain characters, a character whose general fold, alone, is one letter, a
+/// separator or nothing gets that fate too: `°` (a space), `é` and `É` (e), `º` (o), the
+/// combining accents (nothing). Text of such characters then needs no Unicode normalization
+/// either: what normalization does across two characters (composing a letter with the accent
+/// after it) the fold undoes (the accent goes), so each character folds as it does alone
+/// (`fast_path_agrees_with_unicode_normalization` checks each table character with every
+/// combining accent and a few letters around it; all 3.1 million pairs of table characters were
+/// checked once). `N°`, which a fifth of addresses write, sent the whole address through NFKC
+/// and NFD before.
 fn fate_table() -> &'static [Fate; TABLE_END] {
     static TABLE: OnceLock<[Fate; TABLE_END]> = OnceLock::new();
     TABLE.get_or_init(|| {
@@ -179,12 +189,39 @@ fn fate_table() -> &'static [Fate; TABLE_END] {
             let Some(c) = char::from_u32(cp) else {
                 continue;
             };
-            if is_plain(c) {
-                *fate = plain_fate(c);
-            }
+            *fate = if is_plain(c) {
+                plain_fate(c)
+            } else {
+                alone_fate(c)
+            };
         }
         table
     })
+}
+
+/// The fate of `c` from the general path on `c` alone: [`Fate::Unplain`] unless that is one
+/// kept character, a separator or nothing (`½` folds to `1 2`, `ĳ` to `ij`: left to the
+/// general path).
+fn alone_fate(c: char) -> Fate {
+    let mut buf = [0u8; 4];
+    let mut fate = Fate::Skip;
+    let mut events = 0;
+    general_fold(c.encode_utf8(&mut buf), |kept| {
+        let next = match kept {
+            Some(k) => Fate::Keep(k),
+            None => Fate::Space,
+        };
+        // Runs of separators are one separator.
+        if !(fate == Fate::Space && next == Fate::Space) {
+            events += 1;
+        }
+        fate = next;
+    });
+    if events <= 1 {
+        fate
+    } else {
+        Fate::Unplain
+    }
 }
 
 /// The fate of one plain character: what the plain-text fold did per character.
@@ -225,8 +262,10 @@ pub(crate) fn fold_into(raw: &str, out: &mut String) {
         }
         return;
     }
-    // ASCII and Arabic-block text needs no Unicode normalization: its only decompositions
-    // are the hamza and madda letters, which `arabic_variant` maps directly.
+    // Text of characters with a fate in the table needs no Unicode normalization: ASCII, the
+    // Arabic block (its only decompositions are the hamza and madda letters, which
+    // `arabic_variant` maps directly), and the characters that fold alone to one letter, a
+    // separator or nothing (see `fate_table`).
     let table = fate_table();
     let mut plain = true;
     for c in raw.chars() {
@@ -250,6 +289,15 @@ pub(crate) fn fold_into(raw: &str, out: &mut String) {
     }
     out.truncate(start);
     pending_space = false;
+    general_fold(raw, |kept| match kept {
+        Some(c) => push(out, c, &mut pending_space),
+        None => pending_space = true,
+    });
+}
+
+/// The general path of [`fold_into`], with Unicode normalization: calls `f` with each kept
+/// character, or `None` for a separator.
+fn general_fold(raw: &str, mut f: impl FnMut(Option<char>)) {
     let chars = raw
         .nfkc()
         .flat_map(char::to_lowercase)
@@ -258,15 +306,15 @@ pub(crate) fn fold_into(raw: &str, out: &mut String) {
     for c in chars {
         let c = arabic_variant(c);
         if c.is_ascii_digit() || c.is_alphabetic() {
-            push(out, c, &mut pending_space);
+            f(Some(c));
         } else if let Some(d) = ascii_digit(c) {
-            push(out, d, &mut pending_space);
+            f(Some(d));
         } else if c.is_alphanumeric() {
             // Other numerics (superscripts were handled by NFKC; this is e.g. a Roman numeral
             // sign): keep them rather than lose information.
-            push(out, c, &mut pending_space);
+            f(Some(c));
         } else {
-            pending_space = true;
+            f(None);
         }
     }
 }
@@ -537,6 +585,9 @@ struct Nonsense {
     words: FxHashSet<String>,
     phrases: FxHashSet<String>,
     rows: Vec<Vec<char>>,
+    /// Every two keys side by side on a row, left to right: a run along a row, either way,
+    /// starts with one of them or one of them reversed.
+    neighbours: FxHashSet<(char, char)>,
 }
 
 fn nonsense_table() -> &'static Nonsense {
@@ -546,6 +597,7 @@ fn nonsense_table() -> &'static Nonsense {
             words: Default::default(),
             phrases: Default::default(),
             rows: Vec::new(),
+            neighbours: Default::default(),
         };
         for [kind, value] in data::rows(include_str!("../../data/nonsense.tsv")) {
             let value = fold(value);
@@ -560,6 +612,12 @@ fn nonsense_table() -> &'static Nonsense {
                 _ => {}
             }
         }
+        t.neighbours = t
+            .rows
+            .iter()
+            .flat_map(|row| row.windows(2))
+            .filter_map(|pair| Some((*pair.first()?, *pair.get(1)?)))
+            .collect();
         t
     })
 }
@@ -608,7 +666,11 @@ fn keyboard_mash(t: &Nonsense, chars: &[char]) -> bool {
     if n >= 6 && (1..=4).any(repeated) {
         return true;
     }
-    n >= 4 && t.rows.iter().any(|row| contains_run(row, chars))
+    let starts_a_run = match chars {
+        [a, b, ..] => t.neighbours.contains(&(*a, *b)) || t.neighbours.contains(&(*b, *a)),
+        _ => false,
+    };
+    n >= 4 && starts_a_run && t.rows.iter().any(|row| contains_run(row, chars))
 }
 
 /// Tokens up to this many characters are checked on the stack.
@@ -648,6 +710,88 @@ fn contains_run(row: &[char], chars: &[char]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    /// [`fold`] through the general path alone, as it was for any text beyond ASCII and
+    /// Arabic.
+    fn general(raw: &str) -> String {
+        let mut out = String::new();
+        let mut pending_space = false;
+        general_fold(raw, |kept| match kept {
+            Some(c) => {
+                if pending_space && !out.is_empty() {
+                    out.push(' ');
+                }
+                pending_space = false;
+                out.push(c);
+            }
+            None => pending_space = true,
+        });
+        out
+    }
+
+    /// The characters below [`TABLE_END`] that fold without the general path.
+    fn fast_chars() -> Vec<char> {
+        let table = fate_table();
+        (0..TABLE_END)
+            .filter(|&cp| table.get(cp) != Some(&Fate::Unplain))
+            .filter_map(|cp| char::from_u32(cp as u32))
+            .collect()
+    }
+
+    #[test]
+    fn fast_path_agrees_with_unicode_normalization() {
+        let table = fate_table();
+        let chars = fast_chars();
+        assert!(chars.len() > 1500, "{} characters", chars.len());
+        for name in ["°", "é", "É", "è", "È", "º", "\u{0301}", "ç", "ß"] {
+            let c = name.chars().next().unwrap_or_default();
+            assert_ne!(table.get(c as usize), Some(&Fate::Unplain), "{name}");
+        }
+        for name in ["½", "ĳ", "ǅ"] {
+            let c = name.chars().next().unwrap_or_default();
+            assert_eq!(table.get(c as usize), Some(&Fate::Unplain), "{name}");
+        }
+        // What Unicode normalization does across characters: a letter composed with the accents
+        // after it (e + ̂ + ́ = ế), an uppercase letter lower-cased with its accent (I + ̇ = İ,
+        // whose lower case is i + ̇), letters around a separator.
+        let marks: Vec<char> = ('\u{0300}'..='\u{036F}')
+            .chain([
+                '\u{064B}', '\u{0651}', '\u{0653}', '\u{0654}', '\u{0655}', '\u{0670}',
+            ])
+            .collect();
+        let mut s = String::new();
+        for &c in &chars {
+            for &m in &marks {
+                for text in [[c, m, 'a'], ['a', c, m], ['I', c, m], [c, m, m]] {
+                    s.clear();
+                    s.extend(text);
+                    assert_eq!(fold(&s), general(&s), "{:?}", s);
+                }
+            }
+            for &b in &['a', 'E', 'ا', 'ي', 'و', 'ە', '1', ' ', '°'] {
+                for text in [[b, c], [c, b]] {
+                    s.clear();
+                    s.extend(text);
+                    assert_eq!(fold(&s), general(&s), "{:?}", s);
+                }
+            }
+        }
+    }
+
+    proptest! {
+        /// Text of table characters (and invisible marks) folds as the general path folds it.
+        #[test]
+        fn fast_path_is_the_general_path(picks in proptest::collection::vec((0usize..2000, 0usize..8), 0..12)) {
+            let chars = fast_chars();
+            let invisible = ['\u{200B}', '\u{200F}', '\u{FEFF}', '\u{FE0F}', '\u{2066}'];
+            let s: String = picks
+                .iter()
+                .filter_map(|&(i, k)| if k == 0 { invisible.get(i % invisible.len()) } else { chars.get(i % chars.len()) })
+                .collect();
+            prop_assert_eq!(fold(&s), general(&s));
+        }
+    }
 
     #[test]
     fn digits_of_every_system() {
