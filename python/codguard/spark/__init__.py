@@ -27,15 +27,30 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from codguard import StoreCore, fit_risk_model_examples
-from codguard.spark._exec import ROUND_SCHEMA, ROW_FIELDS, WRITTEN_SCHEMA, assess_round, write_rows
+from codguard.spark._exec import (
+    FETCHED_FIELDS,
+    FETCHED_TYPE,
+    ROUND_SCHEMA,
+    ROW_FIELDS,
+    WRITTEN_SCHEMA,
+    assess_round,
+    write_rows,
+)
 
-__all__ = ["ORDER_FIELDS", "HISTORY_FIELDS", "session", "read_table", "score", "replay", "fit_risk"]
+__all__ = ["ORDER_FIELDS", "HISTORY_FIELDS", "JSON_SCHEMA", "session", "read_table", "score", "replay", "fit_risk"]
 
 ORDER_FIELDS = ("order_id", "placed_at", "country", "name", "phone", "email", "address", "city", "total", "currency")
 """The columns of an order (``docs/contract.md``, "Records"); other columns are ignored."""
 
 HISTORY_FIELDS = (*ORDER_FIELDS, "outcome", "negotiated")
 """The columns of a past order."""
+
+JSON_SCHEMA = (
+    "order_id string, placed_at long, country string, name string, phone string, email string, address string, "
+    "city string, total double, currency string, outcome string, negotiated boolean"
+)
+"""The schema JSON Lines inputs are read with (``HISTORY_FIELDS`` with the contract's types): given,
+so Spark reads the data once instead of a first pass to infer one."""
 
 MAX_ROUNDS = 64
 """More lookup rounds than any walk needs (a walk wants new keys only while it links new orders)."""
@@ -62,14 +77,16 @@ def session(master: str = "local[*]", app_name: str = "codguard", **conf: str) -
 
 def read_table(spark: SparkSession, path: str) -> DataFrame:
     """A table from ``path``: Parquet when it ends in ``.parquet`` or is a folder of Parquet
-    files, else JSON Lines (one object per line)."""
+    files, else JSON Lines (one object per line) read with :data:`JSON_SCHEMA` (no inference
+    pass). Keys outside it are left out, as a Parquet file's other columns are; a value of
+    another type is read as Spark reads it: a number where text is expected as its text, text
+    where a number is expected as null (the record is then refused, as one without it)."""
     is_parquet = path.endswith(".parquet") or (
         os.path.isdir(path) and any(f.endswith(".parquet") for f in os.listdir(path))
     )
     if is_parquet:
         return spark.read.parquet(path)
-    # Every text column as text: a phone such as 0661... must not become a number.
-    return spark.read.option("primitivesAsString", "false").option("prefersDecimal", "false").json(path)
+    return spark.read.schema(JSON_SCHEMA).json(path)
 
 
 def _docs(df: DataFrame, fields: Sequence[str]) -> DataFrame:
@@ -128,17 +145,16 @@ def _rounds(
     and ``wanted``."""
     from pyspark.sql import functions as F
 
-    entry = F.struct(F.col("r.key").alias("key"), F.col("rank"), *[F.col("c." + f).alias(f) for f in ROW_FIELDS])
+    # The key from the request (the left join leaves the key table's null for a key without
+    # rows), the rest from the key table.
+    entry = F.struct(F.col("r.key").alias("key"), *[F.col("c." + f).alias(f) for f in FETCHED_FIELDS[1:]])
     state = queries.select(
         "qid",
         "p",
         "doc",
         "q_at",
         "q_id",
-        F.lit(None)
-        .cast("array<struct<key:long,rank:int,order_id:string,placed_at:long,total:double,outcome:string,"
-              "negotiated:boolean,signature:string>>")
-        .alias("fetched"),
+        F.lit(None).cast(FETCHED_TYPE).alias("fetched"),
     )
     run = assess_round([dict(c) for c in configs], secret, risk_models)
     c = capped.alias("c")

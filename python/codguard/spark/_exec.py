@@ -40,6 +40,12 @@ FETCHED_FIELDS = ("key", "rank", *ROW_FIELDS)
 """The fields of one entry of ``fetched``: a key and one of its rows (``rank``: the row's place
 among the key's rows in time order), or a key and nulls when the key has no rows."""
 
+_ENTRY_TYPES = {"key": "long", "rank": "int", **dict(f.split(" ", 1) for f in WRITTEN_SCHEMA.split(", "))}
+
+FETCHED_TYPE = "array<struct<" + ",".join(f"{name}:{_ENTRY_TYPES[name]}" for name in FETCHED_FIELDS) + ">>"
+"""The Spark type of ``fetched``: a list of ``FETCHED_FIELDS`` structs (the rows' types as
+``WRITTEN_SCHEMA`` gives them)."""
+
 
 def _pa() -> Any:
     import pyarrow as pa
