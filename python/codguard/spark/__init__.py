@@ -291,7 +291,13 @@ def fit_risk(
     from pyspark.sql import functions as F
 
     from codguard import RiskFit
-    from codguard.spark._exec import RISK_DESIGN_SCHEMA, RISK_SUMS_SCHEMA, risk_examples, risk_fit_pass
+    from codguard.spark._exec import (
+        RISK_DESIGN_SCHEMA,
+        RISK_EXAMPLES_SCHEMA,
+        RISK_SUMS_SCHEMA,
+        risk_examples,
+        risk_fit_pass,
+    )
 
     secret = secret or secrets.token_bytes(32)
     answers = replay(spark, history, [dict(config or {})], secret=secret)
@@ -299,8 +305,7 @@ def fit_risk(
     joined = answers.filter(F.col("error").isNull()).join(docs, "order_id")
     examples = (
         joined.select("order_id", "placed_at", "doc", "assessment", "outcome")
-        .mapInArrow(risk_examples(), "order_id string, placed_at long, example string, zones array<string>, "
-                    "failed boolean")
+        .mapInArrow(risk_examples(), RISK_EXAMPLES_SCHEMA)
         .filter(F.col("example").isNotNull())
         .persist()
     )
@@ -311,7 +316,8 @@ def fit_risk(
         F.count(F.lit(1)).alias("shipped"), failed.alias("failed")
     )
     counts = json.dumps({
-        "shop": {"failed": int(shop["failed"] or 0), "shipped": int(shop["shipped"])} if shop else {},
+        "shop": {"failed": int(shop["failed"] or 0), "shipped": int(shop["shipped"])} if shop
+        else {"failed": 0, "shipped": 0},
         "zones": {r["zone"]: {"failed": int(r["failed"]), "shipped": int(r["shipped"])} for r in zones.collect()},
     })
     options: dict[str, Any] = {"min_volume": min_volume, "zone_prior": zone_prior, "utc_offset_secs": utc_offset_secs}
@@ -331,10 +337,10 @@ def fit_risk(
     part = F.shiftright(F.col("_m"), 33)
     sizes = sorted((r["part"], r["n"]) for r in ordered.groupBy(part.alias("part")).agg(F.count(F.lit(1)).alias("n"))
                    .collect())
-    starts, first_place = [], 0
+    starts, examples_n = [], 0
     for p, n in sizes:
-        starts.append((p, first_place))
-        first_place += n
+        starts.append((p, examples_n))
+        examples_n += n
     offsets = spark.createDataFrame(starts, "part long, start long")
     place = F.col("start") + F.col("_m").bitwiseAND((1 << 33) - 1)
     blocks = (
@@ -350,8 +356,14 @@ def fit_risk(
     try:
         blocks = blocks.persist()
 
+        blocks_expected = list(range(-(-examples_n // size)))
+
         def in_order(rows: DataFrame) -> list[list[float]]:
-            return [r["sums"] for r in sorted(rows.collect(), key=lambda r: r["block"])]
+            got = sorted(rows.collect(), key=lambda r: r["block"])
+            # Every block once, or the sums would not be the in-process fit's.
+            if [r["block"] for r in got] != blocks_expected:
+                raise RuntimeError("codguard.spark: the fit's blocks came back incomplete")
+            return [r["sums"] for r in got]
 
         fitting.supply_prior_sums(in_order(blocks.mapInArrow(risk_fit_pass("prior", counts, options, None),
                                                              RISK_SUMS_SCHEMA)))

@@ -192,6 +192,10 @@ def answer_columns(a: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+RISK_EXAMPLES_SCHEMA = "order_id string, placed_at long, example string, zones array<string>, failed boolean"
+"""What :func:`risk_examples` yields per replayed order."""
+
+
 def risk_examples() -> Any:
     """A ``mapInArrow`` function: ``order_id``, ``placed_at``, ``doc`` (the order), ``assessment``
     (its replayed assessment) and ``outcome`` in; ``order_id``, ``placed_at``, ``example`` (the
@@ -200,13 +204,7 @@ def risk_examples() -> Any:
 
     def run(batches: Iterator[Any]) -> Iterator[Any]:
         pa = _pa()
-        schema = pa.schema([
-            pa.field("order_id", pa.string()),
-            pa.field("placed_at", pa.int64()),
-            pa.field("example", pa.string()),
-            pa.field("zones", pa.list_(pa.string())),
-            pa.field("failed", pa.bool_()),
-        ])
+        schema = arrow_schema(RISK_EXAMPLES_SCHEMA)
         for batch in batches:
             data = batch.to_pydict()
             out: dict[str, list[Any]] = {name: [] for name in schema.names}
@@ -241,6 +239,8 @@ def risk_fit_pass(kind: str, counts: str, options: dict[str, Any], arg: Any) -> 
     - ``"newton"``: ``RiskFit.newton_block`` at the weights ``arg`` (``RISK_SUMS_SCHEMA``).
 
     ``counts`` and ``options`` are the driver's ``RiskFit`` arguments."""
+    if kind not in ("prior", "design", "newton"):
+        raise ValueError(f"risk_fit_pass: unknown pass {kind!r}")
 
     def block_sums(batch: Any, fit: RiskFit | None) -> tuple[str, list[Any]]:
         if fit is None:
@@ -254,9 +254,9 @@ def risk_fit_pass(kind: str, counts: str, options: dict[str, Any], arg: Any) -> 
         fit = None if kind == "newton" else RiskFit(counts, **options)
         for batch in batches:
             name, values = block_sums(batch, fit)
-            kind_type = pa.binary() if name == "design" else pa.list_(pa.float64())
+            value_type = pa.binary() if name == "design" else pa.list_(pa.float64())
             yield pa.RecordBatch.from_arrays(
-                [pa.array(batch.column("block").to_pylist(), pa.int64()), pa.array(values, kind_type)],
+                [pa.array(batch.column("block").to_pylist(), pa.int64()), pa.array(values, value_type)],
                 names=["block", name],
             )
 
