@@ -50,6 +50,7 @@ __all__ = [
     "fit_risk_model",
     "fit_risk_model_examples",
     "risk_example",
+    "RiskFit",
     "Assessment",
     "ConfirmationFlow",
     "SendGuard",
@@ -160,6 +161,7 @@ def fit_risk_model(
     min_volume: int = 30,
     zone_prior: float = 10.0,
     utc_offset_secs: int = 0,
+    block: int = 16384,
 ) -> str:
     """Fits a risk model on a history replayed in time order; returns the model file's JSON."""
 
@@ -177,6 +179,33 @@ def fit_risk_model_examples(
     last: int | None = None,
 ) -> str:
     """Fits a risk model on ``risk_example`` texts in time order; returns the file's JSON."""
+
+@final
+class RiskFit:
+    """A risk model fit in passes over blocks of examples whose sums are taken elsewhere."""
+
+    BLOCK: int
+    def __new__(
+        cls,
+        counts: str,
+        *,
+        min_volume: int = 30,
+        zone_prior: float = 10.0,
+        utc_offset_secs: int = 0,
+        block: int = 16384,
+    ) -> RiskFit: ...
+    @property
+    def block(self) -> int: ...
+    @property
+    def customer_prior(self) -> float | None: ...
+    def prior_sums(self, examples: Sequence[str]) -> list[float]: ...
+    def supply_prior_sums(self, blocks: Sequence[Sequence[float]]) -> None: ...
+    def design(self, examples: Sequence[str], customer_prior: float) -> bytes: ...
+    def newton_weights(self) -> list[float] | None: ...
+    @staticmethod
+    def newton_block(design: bytes, weights: Sequence[float]) -> list[float]: ...
+    def supply_newton_sums(self, blocks: Sequence[Sequence[float]]) -> None: ...
+    def model(self, *, orders: int = 0, first: int | None = None, last: int | None = None) -> str: ...
 
 @final
 class ConfirmationFlow:

@@ -112,11 +112,12 @@ pub(crate) fn records_of(
 
 /// Fits a risk model on a history (an iterable of history dicts), replayed in time order under
 /// the policy `config`; returns the model file's JSON text (see docs/risk.md), for
-/// `Engine(risk_model=...)`, `Engine.set_risk_model` and `Store(risk_model=...)`.
+/// `Engine(risk_model=...)`, `Engine.set_risk_model` and `Store(risk_model=...)`. `block`:
+/// examples per block of the fit's sums (`RiskFit`; the default is codguard.spark's).
 ///
 /// Raises InvalidOrder for a malformed record, DuplicateOrder for a repeated id.
 #[pyfunction]
-#[pyo3(signature = (records, config=None, *, min_volume=30, zone_prior=10.0, utc_offset_secs=0))]
+#[pyo3(signature = (records, config=None, *, min_volume=30, zone_prior=10.0, utc_offset_secs=0, block=16384))]
 pub(crate) fn fit_risk_model(
     py: Python<'_>,
     records: &Bound<'_, PyAny>,
@@ -124,6 +125,7 @@ pub(crate) fn fit_risk_model(
     min_volume: u64,
     zone_prior: f64,
     utc_offset_secs: i64,
+    block: usize,
 ) -> PyResult<String> {
     let config = config_of(config)?;
     let records = records_of(py, records)?;
@@ -131,6 +133,7 @@ pub(crate) fn fit_risk_model(
         min_volume,
         zone_prior,
         utc_offset_secs,
+        block,
         ..FitOptions::default()
     };
     let model = py

@@ -9,6 +9,7 @@
 mod convert;
 mod engine;
 mod error;
+mod fit;
 mod flow;
 mod send_guard;
 mod store;
@@ -189,6 +190,7 @@ fn _codguard(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(engine::fit_risk_model, m)?)?;
     m.add_function(wrap_pyfunction!(engine::fit_risk_model_examples, m)?)?;
     m.add_function(wrap_pyfunction!(engine::risk_example, m)?)?;
+    m.add_class::<fit::RiskFit>()?;
     m.add_class::<engine::Assessment>()?;
     m.add_class::<flow::ConfirmationFlow>()?;
     m.add_function(wrap_pyfunction!(flow::reply_intent, m)?)?;

@@ -113,3 +113,77 @@ def test_fit_risk_model_learns_a_bad_city() -> None:
     assert "zone_failure_rate" not in [r["code"] for r in good.reasons]
     with pytest.raises(codguard.InvalidOrder):
         codguard.fit_risk_model([{"order_id": "", "country": "MA", "outcome": "delivered"}])
+
+
+def _two_cities(n: int) -> list[dict[str, Any]]:
+    history = []
+    for i in range(n):
+        city, rate = ("Casablanca", 0.4) if i % 2 else ("Rabat", 0.02)
+        failed = (i * 7919 % 1000) / 1000 < rate
+        history.append({
+            "order_id": f"h-{i}", "placed_at": 1_700_000_000 + i * 3600,
+            "name": f"Customer {i % 150}", "phone": f"06612{i % 150:05d}", "address": f"{i % 150} Rue Atlas",
+            "city": city, "country": "MA", "total": 200.0 + i % 9,
+            "outcome": "refused" if failed else "delivered",
+        })
+    return history
+
+
+def test_risk_fit_driven_by_blocks_writes_the_in_process_fit() -> None:
+    """RiskFit's passes, driven from Python as codguard.spark drives them (counts merged from the
+    examples, each block's sums computed apart, handed back in block order), give the file of
+    fit_risk_model with the same blocks, byte for byte; blocks only reorder the sums."""
+    history = _two_cities(600)
+    engine = codguard.Engine()
+    examples = []
+    for r in history:
+        order = {k: v for k, v in r.items() if k != "outcome"}
+        example = codguard.risk_example(order, json.dumps(engine.assess(order).to_dict()), r["outcome"])
+        assert example is not None
+        examples.append(example)
+        engine.add_history([r])
+    counts: dict[str, Any] = {"shop": {"failed": 0, "shipped": 0}, "zones": {}}
+    for e in examples:
+        d = json.loads(e)
+        for c in [counts["shop"]] + [counts["zones"].setdefault(z, {"failed": 0, "shipped": 0})
+                                     for z in d["inputs"]["zones"]]:
+            c["shipped"] += 1
+            c["failed"] += int(d["failed"])
+    fit = codguard.RiskFit(json.dumps(counts), block=64)
+    assert fit.block == 64 and fit.customer_prior is None and fit.newton_weights() is None
+    blocks = [examples[i:i + 64] for i in range(0, len(examples), 64)]
+    fit.supply_prior_sums([fit.prior_sums(b) for b in reversed(blocks)][::-1])
+    assert fit.customer_prior is not None
+    design = [fit.design(b, fit.customer_prior) for b in blocks]
+    assert [len(d) for d in design] == [96 * len(b) for b in blocks]
+    steps = 0
+    while (w := fit.newton_weights()) is not None:
+        fit.supply_newton_sums([codguard.RiskFit.newton_block(d, w) for d in design])
+        steps += 1
+    assert 2 <= steps < 50
+    got = fit.model(orders=len(history), first=history[0]["placed_at"], last=history[-1]["placed_at"])
+    want = codguard.fit_risk_model(history, block=64)
+    assert got == want
+    one_block = json.loads(codguard.fit_risk_model(history))
+    assert one_block["zones"] == json.loads(want)["zones"]
+    for name, value in json.loads(want)["coefficients"].items():
+        assert value == pytest.approx(one_block["coefficients"][name], abs=1e-9)
+
+
+def test_risk_fit_refuses_what_is_not_its_input() -> None:
+    fit = codguard.RiskFit('{"shop": {"failed": 1, "shipped": 2}, "zones": {}}')
+    assert fit.block == codguard.RiskFit.BLOCK
+    for bad in ("{", '{"shop": {}, "zones": {}, "x": 1}', "[]"):
+        with pytest.raises(codguard.InvalidConfig):
+            codguard.RiskFit(bad)
+    with pytest.raises(codguard.InvalidConfig):
+        fit.prior_sums(["not an example"])
+    with pytest.raises(codguard.InvalidConfig):
+        fit.supply_prior_sums([[0.0] * 7])
+    with pytest.raises(codguard.InvalidConfig):
+        codguard.RiskFit.newton_block(b"\0" * 95, [0.0] * 11)
+    with pytest.raises(codguard.InvalidConfig):
+        codguard.RiskFit.newton_block(b"\0" * 96, [0.0] * 10)
+    fit.supply_prior_sums([])
+    with pytest.raises(codguard.InvalidConfig):
+        fit.supply_newton_sums([[0.0] * 131])

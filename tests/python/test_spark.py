@@ -201,8 +201,9 @@ def test_replay_with_a_risk_model_equals_the_engine_and_calibration_counts_it(sp
 
 
 def test_the_spark_fit_is_the_in_process_fit(spark: Any, shop: Any, tmp_path: Path) -> None:
-    """codguard.spark's fit (replay on Spark, examples in the executors, regression on the
-    driver) writes the same model file as codguard.fit_risk_model on the same history."""
+    """codguard.spark's fit (replay on Spark, examples, counts and every pass's block sums in the
+    executors, only the sums on the driver) writes the same model file as
+    codguard.fit_risk_model on the same history."""
     from codguard.spark.__main__ import main
 
     history, _ = shop
@@ -218,3 +219,24 @@ def test_the_spark_fit_is_the_in_process_fit(spark: Any, shop: Any, tmp_path: Pa
     # Not an empty model: zones with their own rate, and coefficients learnt.
     assert len(model["zones"]) > 3 and model["fitted_on"]["orders"] == len(records)
     assert model["coefficients"]["customer_logit"] != 0.0
+
+
+def test_the_spark_fit_in_many_blocks_is_the_in_process_fit(spark: Any, shop: Any, tmp_path: Path) -> None:
+    """With blocks of 16 examples (tens of blocks over Spark's partitions, each summed in an
+    executor), the file is still the in-process fit's with the same blocks, byte for byte."""
+    from codguard.spark import fit_risk, read_table
+
+    history, _ = shop
+    records = sorted(history, key=lambda r: (r["placed_at"], r["order_id"]))[:400]
+    hist = tmp_path / "history.jsonl"
+    hist.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
+    want = codguard.fit_risk_model(records, min_volume=10, block=16)
+    assert fit_risk(spark, read_table(spark, str(hist)), min_volume=10, block=16) == want
+    assert json.loads(want)["fitted_on"]["shipped"] > 10 * 16
+
+
+def test_json_inputs_are_read_with_the_records_schema() -> None:
+    """The schema JSON inputs are read with names the history's fields, in order."""
+    from codguard.spark import HISTORY_FIELDS, JSON_SCHEMA
+
+    assert [f.split(" ")[0] for f in JSON_SCHEMA.split(", ")] == list(HISTORY_FIELDS)

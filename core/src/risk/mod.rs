@@ -40,7 +40,7 @@
 //! says so: reason `zone_failure_rate`, with the zone's level (district, city or country), its
 //! rate and volume; never the place's name.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
@@ -52,7 +52,9 @@ use crate::policy::{OrderSignals, GHOST_SIGNALS};
 use crate::record::Order;
 
 mod fit;
+mod fitting;
 pub use fit::{examples, fit, split, Split};
+pub use fitting::{fit_examples, newton_block, FitCounts, Fitting, FIT_BLOCK, NEWTON_SUMS};
 
 /// The `format` of a risk model file.
 pub const FORMAT: &str = "codguard-risk";
@@ -523,6 +525,10 @@ pub struct FitOptions {
     pub utc_offset_secs: i64,
     /// The ridge penalty of the logistic regression, per example (default 1e-4).
     pub ridge: f64,
+    /// Examples per block of the fit's sums (default [`FIT_BLOCK`]): a fit in one process and
+    /// one spread over machines give the same file when their blocks are the same (see
+    /// [`Fitting`]); another block size may change the coefficients' last bits.
+    pub block: usize,
 }
 
 impl Default for FitOptions {
@@ -532,6 +538,7 @@ impl Default for FitOptions {
             zone_prior: 10.0,
             utc_offset_secs: 0,
             ridge: 1e-4,
+            block: FIT_BLOCK,
         }
     }
 }
@@ -544,154 +551,6 @@ pub struct Example {
     pub inputs: RiskInputs,
     /// It failed delivery.
     pub failed: bool,
-}
-
-/// The prior strengths tried for a customer, in pseudo-orders.
-const CUSTOMER_PRIORS: [f64; 8] = [0.25, 0.5, 1.0, 2.0, 4.0, 8.0, 16.0, 32.0];
-
-/// Fits a model on examples (from [`examples`], or the same inputs computed elsewhere, as on
-/// Spark): the zone counts, the customer prior by predictive likelihood, the coefficients by
-/// Newton's method. Deterministic: the same examples give the same model.
-pub fn fit_examples(examples: &[Example], options: &FitOptions) -> RiskModel {
-    let mut shop = Counts::default();
-    let mut zones: HashMap<&str, Counts> = HashMap::new();
-    for e in examples {
-        shop.add(e.failed);
-        for k in &e.inputs.zones {
-            zones.entry(k.as_str()).or_default().add(e.failed);
-        }
-    }
-    // Each example's zone rate without its own outcome.
-    let zone_of = |e: &Example| {
-        zone_rate(
-            &e.inputs.zones,
-            shop.without(e.failed),
-            options.min_volume,
-            options.zone_prior,
-            |k| zones.get(k).map(|c| c.without(e.failed)),
-        )
-        .rate
-    };
-    let zone_rates: Vec<f64> = examples.iter().map(zone_of).collect();
-    // Empirical Bayes: the prior strength whose smoothed rates best predict the next outcome of
-    // the customers with shipped orders.
-    let mut customer_prior = CUSTOMER_PRIORS[3];
-    let mut best = f64::NEG_INFINITY;
-    for m in CUSTOMER_PRIORS {
-        let ll: f64 = examples
-            .iter()
-            .zip(&zone_rates)
-            .filter(|(e, _)| e.inputs.shipped > 0)
-            .map(|(e, &z)| {
-                let p = (f64::from(e.inputs.failed) + m * z) / (f64::from(e.inputs.shipped) + m);
-                let p = p.clamp(1e-6, 1.0 - 1e-6);
-                if e.failed {
-                    p.ln()
-                } else {
-                    (1.0 - p).ln()
-                }
-            })
-            .sum();
-        if ll > best {
-            best = ll;
-            customer_prior = m;
-        }
-    }
-    let xs: Vec<[f64; 11]> = examples
-        .iter()
-        .zip(&zone_rates)
-        .map(|(e, &z)| x_of(&e.inputs, z, customer_prior, options.utc_offset_secs))
-        .collect();
-    let ys: Vec<f64> = examples
-        .iter()
-        .map(|e| f64::from(u8::from(e.failed)))
-        .collect();
-    let w = logistic(&xs, &ys, options.ridge, logit(shop.rate()));
-    let mut zones: BTreeMap<String, Counts> =
-        zones.into_iter().map(|(k, c)| (k.to_owned(), c)).collect();
-    // Zones below the volume never decide a rate; the file keeps only the ones that can, and
-    // none whose key a file may not hold (a place typed 600 bytes long is no zone).
-    zones.retain(|k, c| c.shipped >= options.min_volume.max(1) && k.len() <= MAX_ZONE_KEY);
-    RiskModel {
-        format: FORMAT.to_owned(),
-        version: MODEL_VERSION,
-        fitted_on: FittedOn::default(),
-        shop,
-        min_volume: options.min_volume.max(1),
-        zone_prior: options.zone_prior.max(0.0),
-        customer_prior,
-        utc_offset_secs: options.utc_offset_secs,
-        zones,
-        coefficients: Coefficients::from_vec(&w),
-    }
-}
-
-/// A ridge-penalized logistic regression by Newton's method (the intercept unpenalized),
-/// starting from `start` as the intercept.
-#[allow(clippy::needless_range_loop)] // matrix code reads best with indices
-fn logistic(xs: &[[f64; 11]], ys: &[f64], ridge: f64, start: f64) -> [f64; 11] {
-    const N: usize = 11;
-    let mut w = [0.0; N];
-    w[0] = start;
-    if xs.is_empty() {
-        return w;
-    }
-    let lambda = ridge.max(0.0) * xs.len() as f64 + 1e-9;
-    for _ in 0..50 {
-        let mut grad = [0.0; N];
-        let mut hess = [[0.0; N]; N];
-        for (x, &y) in xs.iter().zip(ys) {
-            let p = sigmoid(w.iter().zip(x).map(|(w, x)| w * x).sum());
-            let s = (p * (1.0 - p)).max(1e-9);
-            for i in 0..N {
-                grad[i] += (p - y) * x[i];
-                for j in 0..N {
-                    hess[i][j] += s * x[i] * x[j];
-                }
-            }
-        }
-        for i in 1..N {
-            grad[i] += lambda * w[i];
-            hess[i][i] += lambda;
-        }
-        hess[0][0] += 1e-9;
-        let Some(step) = solve(hess, grad) else { break };
-        let mut size = 0.0f64;
-        for i in 0..N {
-            w[i] -= step[i];
-            size = size.max(step[i].abs());
-        }
-        if size < 1e-9 {
-            break;
-        }
-    }
-    w
-}
-
-/// Solves `a x = b` by Gaussian elimination with partial pivoting; `None` when singular.
-#[allow(clippy::needless_range_loop)] // matrix code reads best with indices
-fn solve<const N: usize>(mut a: [[f64; N]; N], mut b: [f64; N]) -> Option<[f64; N]> {
-    for col in 0..N {
-        let pivot = (col..N).max_by(|&i, &j| a[i][col].abs().total_cmp(&a[j][col].abs()))?;
-        if a[pivot][col].abs() < 1e-12 {
-            return None;
-        }
-        a.swap(col, pivot);
-        b.swap(col, pivot);
-        for row in col + 1..N {
-            let f = a[row][col] / a[col][col];
-            for k in col..N {
-                a[row][k] -= f * a[col][k];
-            }
-            b[row] -= f * b[col];
-        }
-    }
-    let mut x = [0.0; N];
-    for row in (0..N).rev() {
-        let s: f64 = (row + 1..N).map(|k| a[row][k] * x[k]).sum();
-        x[row] = (b[row] - s) / a[row][row];
-    }
-    x.iter().all(|v| v.is_finite()).then_some(x)
 }
 
 /// The Brier score of predictions against outcomes: the mean of (p - y)^2.

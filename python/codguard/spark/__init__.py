@@ -20,22 +20,38 @@ wants anything. The answers are the store mode's, which are the in-memory engine
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
 import sys
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from codguard import StoreCore, fit_risk_model_examples
-from codguard.spark._exec import ROUND_SCHEMA, ROW_FIELDS, WRITTEN_SCHEMA, assess_round, write_rows
+from codguard import StoreCore
+from codguard.spark._exec import (
+    FETCHED_FIELDS,
+    FETCHED_TYPE,
+    ROUND_SCHEMA,
+    ROW_FIELDS,
+    WRITTEN_SCHEMA,
+    assess_round,
+    write_rows,
+)
 
-__all__ = ["ORDER_FIELDS", "HISTORY_FIELDS", "session", "read_table", "score", "replay", "fit_risk"]
+__all__ = ["ORDER_FIELDS", "HISTORY_FIELDS", "JSON_SCHEMA", "session", "read_table", "score", "replay", "fit_risk"]
 
 ORDER_FIELDS = ("order_id", "placed_at", "country", "name", "phone", "email", "address", "city", "total", "currency")
 """The columns of an order (``docs/contract.md``, "Records"); other columns are ignored."""
 
 HISTORY_FIELDS = (*ORDER_FIELDS, "outcome", "negotiated")
 """The columns of a past order."""
+
+JSON_SCHEMA = (
+    "order_id string, placed_at long, country string, name string, phone string, email string, address string, "
+    "city string, total double, currency string, outcome string, negotiated boolean"
+)
+"""The schema JSON Lines inputs are read with (``HISTORY_FIELDS`` with the contract's types): given,
+so Spark reads the data once instead of a first pass to infer one."""
 
 MAX_ROUNDS = 64
 """More lookup rounds than any walk needs (a walk wants new keys only while it links new orders)."""
@@ -62,14 +78,16 @@ def session(master: str = "local[*]", app_name: str = "codguard", **conf: str) -
 
 def read_table(spark: SparkSession, path: str) -> DataFrame:
     """A table from ``path``: Parquet when it ends in ``.parquet`` or is a folder of Parquet
-    files, else JSON Lines (one object per line)."""
+    files, else JSON Lines (one object per line) read with :data:`JSON_SCHEMA` (no inference
+    pass). Keys outside it are left out, as a Parquet file's other columns are; a value of
+    another type is read as Spark reads it: a number where text is expected as its text, text
+    where a number is expected as null (the record is then refused, as one without it)."""
     is_parquet = path.endswith(".parquet") or (
         os.path.isdir(path) and any(f.endswith(".parquet") for f in os.listdir(path))
     )
     if is_parquet:
         return spark.read.parquet(path)
-    # Every text column as text: a phone such as 0661... must not become a number.
-    return spark.read.option("primitivesAsString", "false").option("prefersDecimal", "false").json(path)
+    return spark.read.schema(JSON_SCHEMA).json(path)
 
 
 def _docs(df: DataFrame, fields: Sequence[str]) -> DataFrame:
@@ -128,17 +146,16 @@ def _rounds(
     and ``wanted``."""
     from pyspark.sql import functions as F
 
-    entry = F.struct(F.col("r.key").alias("key"), F.col("rank"), *[F.col("c." + f).alias(f) for f in ROW_FIELDS])
+    # The key from the request (the left join leaves the key table's null for a key without
+    # rows), the rest from the key table.
+    entry = F.struct(F.col("r.key").alias("key"), *[F.col("c." + f).alias(f) for f in FETCHED_FIELDS[1:]])
     state = queries.select(
         "qid",
         "p",
         "doc",
         "q_at",
         "q_id",
-        F.lit(None)
-        .cast("array<struct<key:long,rank:int,order_id:string,placed_at:long,total:double,outcome:string,"
-              "negotiated:boolean,signature:string>>")
-        .alias("fetched"),
+        F.lit(None).cast(FETCHED_TYPE).alias("fetched"),
     )
     run = assess_round([dict(c) for c in configs], secret, risk_models)
     c = capped.alias("c")
@@ -256,37 +273,116 @@ def fit_risk(
     zone_prior: float = 10.0,
     utc_offset_secs: int = 0,
     secret: bytes | None = None,
+    block: int | None = None,
 ) -> str:
     """Fits a risk model (docs/risk.md) on ``history``: the model file's JSON, the same as
-    :func:`codguard.fit_risk_model` gives for the same history in one process.
+    :func:`codguard.fit_risk_model` gives for the same history in one process (with the same
+    ``block``, examples per block of the fit's sums: :attr:`codguard.RiskFit.BLOCK` by default).
 
-    The replay runs on Spark (:func:`replay`: each order assessed against only the orders placed
-    before it, under ``config``); the executors turn each shipped order's assessment into the
-    model's example (:func:`codguard.risk_example`: zone keys, the customer's counts, the order's
-    features); the driver collects the examples, small rows of numbers and zone keys, in time
-    order and fits the regression (:func:`codguard.fit_risk_model_examples`)."""
+    Everything that grows with the history runs in the executors; the driver only gets
+    aggregates. The replay runs on Spark (:func:`replay`: each order assessed against only the
+    orders placed before it, under ``config``); the executors turn each shipped order's
+    assessment into the model's example (:func:`codguard.risk_example`); the shop's and each
+    zone's counts are a group-by; the examples, in time order, are cut into blocks, and each
+    pass of :class:`codguard.RiskFit` (the customer prior's log-likelihoods, then each Newton
+    step's gradient and Hessian, over design rows kept in the executors) sums each block where it
+    lives. The driver gets per block 8 numbers, or 132 per Newton step, and adds them in block
+    order, as the in-process fit does: hence the same file, to the last bit."""
     from pyspark.sql import functions as F
 
-    from codguard.spark._exec import risk_examples
+    from codguard import RiskFit
+    from codguard.spark._exec import (
+        RISK_DESIGN_SCHEMA,
+        RISK_EXAMPLES_SCHEMA,
+        RISK_SUMS_SCHEMA,
+        risk_examples,
+        risk_fit_pass,
+    )
 
     secret = secret or secrets.token_bytes(32)
     answers = replay(spark, history, [dict(config or {})], secret=secret)
     docs = _docs(history, ORDER_FIELDS).select(F.col("order_id").cast("string").alias("order_id"), "doc")
     joined = answers.filter(F.col("error").isNull()).join(docs, "order_id")
-    examples = joined.select("order_id", "placed_at", "doc", "assessment", "outcome").mapInArrow(
-        risk_examples(), "order_id string, placed_at long, example string"
+    examples = (
+        joined.select("order_id", "placed_at", "doc", "assessment", "outcome")
+        .mapInArrow(risk_examples(), RISK_EXAMPLES_SCHEMA)
+        .filter(F.col("example").isNotNull())
+        .persist()
     )
-    rows = examples.filter(F.col("example").isNotNull()).orderBy("placed_at", "order_id").collect()
+    # The counts: exact integers, so a group-by (any order) gives the in-process fit's.
+    failed = F.sum(F.col("failed").cast("long"))
+    shop = examples.agg(F.count(F.lit(1)).alias("shipped"), failed.alias("failed")).first()
+    zones = examples.select(F.explode("zones").alias("zone"), "failed").groupBy("zone").agg(
+        F.count(F.lit(1)).alias("shipped"), failed.alias("failed")
+    )
+    counts = json.dumps({
+        "shop": {"failed": int(shop["failed"] or 0), "shipped": int(shop["shipped"])} if shop
+        else {"failed": 0, "shipped": 0},
+        "zones": {r["zone"]: {"failed": int(r["failed"]), "shipped": int(r["shipped"])} for r in zones.collect()},
+    })
+    options: dict[str, Any] = {"min_volume": min_volume, "zone_prior": zone_prior, "utc_offset_secs": utc_offset_secs}
+    if block is not None:
+        options["block"] = block
+    fitting = RiskFit(counts, **options)
+    size = fitting.block
+    # Each example's place in time order: after the sort, monotonically_increasing_id is the
+    # partition's number (high bits) and the row's place in its partition (low 33 bits); the
+    # partitions' sizes give each one's first place.
+    ordered = (
+        examples.select("placed_at", "order_id", "example")
+        .orderBy("placed_at", "order_id")
+        .withColumn("_m", F.monotonically_increasing_id())
+        .persist()
+    )
+    part = F.shiftright(F.col("_m"), 33)
+    sizes = sorted((r["part"], r["n"]) for r in ordered.groupBy(part.alias("part")).agg(F.count(F.lit(1)).alias("n"))
+                   .collect())
+    starts, examples_n = [], 0
+    for p, n in sizes:
+        starts.append((p, examples_n))
+        examples_n += n
+    offsets = spark.createDataFrame(starts, "part long, start long")
+    place = F.col("start") + F.col("_m").bitwiseAND((1 << 33) - 1)
+    blocks = (
+        ordered.join(F.broadcast(offsets), part == F.col("part"))
+        .select(F.floor(place / F.lit(size)).cast("long").alias("block"), place.alias("place"), "example")
+        .groupBy("block")
+        .agg(F.sort_array(F.collect_list(F.struct("place", "example"))).alias("rows"))
+        .select("block", F.col("rows.example").alias("examples"))
+    )
+    previous = spark.conf.get("spark.sql.execution.arrow.maxRecordsPerBatch", "10000")
+    # A block is one row of up to `size` examples: a few per Arrow batch.
+    spark.conf.set("spark.sql.execution.arrow.maxRecordsPerBatch", "4")
+    try:
+        blocks = blocks.persist()
+
+        blocks_expected = list(range(-(-examples_n // size)))
+
+        def in_order(rows: DataFrame) -> list[list[float]]:
+            got = sorted(rows.collect(), key=lambda r: r["block"])
+            # Every block once, or the sums would not be the in-process fit's.
+            if [r["block"] for r in got] != blocks_expected:
+                raise RuntimeError("codguard.spark: the fit's blocks came back incomplete")
+            return [r["sums"] for r in got]
+
+        fitting.supply_prior_sums(in_order(blocks.mapInArrow(risk_fit_pass("prior", counts, options, None),
+                                                             RISK_SUMS_SCHEMA)))
+        design = blocks.mapInArrow(
+            risk_fit_pass("design", counts, options, fitting.customer_prior), RISK_DESIGN_SCHEMA
+        ).persist()
+        while (weights := fitting.newton_weights()) is not None:
+            step = design.mapInArrow(risk_fit_pass("newton", counts, options, weights), RISK_SUMS_SCHEMA)
+            fitting.supply_newton_sums(in_order(step))
+    finally:
+        spark.conf.set("spark.sql.execution.arrow.maxRecordsPerBatch", previous)
     span = history.select(
         F.count(F.lit(1)).alias("n"),
         F.min(F.col("placed_at").cast("long")).alias("first"),
         F.max(F.col("placed_at").cast("long")).alias("last"),
     ).first()
-    return fit_risk_model_examples(
-        [r["example"] for r in rows],
-        min_volume=min_volume,
-        zone_prior=zone_prior,
-        utc_offset_secs=utc_offset_secs,
+    for frame in (examples, ordered, blocks, design):
+        frame.unpersist()
+    return fitting.model(
         orders=int(span["n"]) if span else 0,
         first=span["first"] if span else None,
         last=span["last"] if span else None,

@@ -15,7 +15,7 @@ import json
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from codguard import Error, StoreCore, risk_example
+from codguard import Error, RiskFit, StoreCore, risk_example
 
 # The columns of a past order's row, in the order ``StoreCore.write_tuple`` gives them and
 # ``Lookup.supply`` takes them.
@@ -39,6 +39,12 @@ and passing them costs no join)."""
 FETCHED_FIELDS = ("key", "rank", *ROW_FIELDS)
 """The fields of one entry of ``fetched``: a key and one of its rows (``rank``: the row's place
 among the key's rows in time order), or a key and nulls when the key has no rows."""
+
+_ENTRY_TYPES = {"key": "long", "rank": "int", **dict(f.split(" ", 1) for f in WRITTEN_SCHEMA.split(", "))}
+
+FETCHED_TYPE = "array<struct<" + ",".join(f"{name}:{_ENTRY_TYPES[name]}" for name in FETCHED_FIELDS) + ">>"
+"""The Spark type of ``fetched``: a list of ``FETCHED_FIELDS`` structs (the rows' types as
+``WRITTEN_SCHEMA`` gives them)."""
 
 
 def _pa() -> Any:
@@ -186,23 +192,72 @@ def answer_columns(a: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+RISK_EXAMPLES_SCHEMA = "order_id string, placed_at long, example string, zones array<string>, failed boolean"
+"""What :func:`risk_examples` yields per replayed order."""
+
+
 def risk_examples() -> Any:
     """A ``mapInArrow`` function: ``order_id``, ``placed_at``, ``doc`` (the order), ``assessment``
-    (its replayed assessment) and ``outcome`` in; ``order_id``, ``placed_at`` and ``example`` (the
-    risk model's example, JSON; null for an order that was not shipped) out."""
+    (its replayed assessment) and ``outcome`` in; ``order_id``, ``placed_at``, ``example`` (the
+    risk model's example, JSON; null for an order that was not shipped), and the example's
+    ``zones`` and ``failed`` (for the fit's counts) out."""
 
     def run(batches: Iterator[Any]) -> Iterator[Any]:
         pa = _pa()
-        schema = arrow_schema("order_id string, placed_at long, example string")
+        schema = arrow_schema(RISK_EXAMPLES_SCHEMA)
         for batch in batches:
             data = batch.to_pydict()
-            out: dict[str, list[Any]] = {"order_id": [], "placed_at": [], "example": []}
+            out: dict[str, list[Any]] = {name: [] for name in schema.names}
             for oid, at, doc, assessment, outcome in zip(
                 data["order_id"], data["placed_at"], data["doc"], data["assessment"], data["outcome"]
             ):
+                example = risk_example(json.loads(doc), assessment, outcome or "pending")
+                parsed = json.loads(example) if example is not None else None
                 out["order_id"].append(oid)
                 out["placed_at"].append(at)
-                out["example"].append(risk_example(json.loads(doc), assessment, outcome or "pending"))
+                out["example"].append(example)
+                out["zones"].append(parsed["inputs"]["zones"] if parsed else None)
+                out["failed"].append(parsed["failed"] if parsed else None)
             yield pa.RecordBatch.from_pydict(out, schema=schema)
+
+    return run
+
+
+RISK_SUMS_SCHEMA = "block long, sums array<double>"
+"""What the fit's passes over blocks yield: per block, its sums (``RiskFit``)."""
+
+RISK_DESIGN_SCHEMA = "block long, design binary"
+"""What the fit's design pass yields: per block, its design rows (``RiskFit.design``)."""
+
+
+def risk_fit_pass(kind: str, counts: str, options: dict[str, Any], arg: Any) -> Any:
+    """A ``mapInArrow`` function over the fit's blocks (``block``, and ``examples``: the block's
+    examples in time order, or ``design``: its design rows), one output row per block:
+
+    - ``"prior"``: ``RiskFit.prior_sums`` (``RISK_SUMS_SCHEMA``);
+    - ``"design"``: ``RiskFit.design`` under the prior ``arg`` (``RISK_DESIGN_SCHEMA``);
+    - ``"newton"``: ``RiskFit.newton_block`` at the weights ``arg`` (``RISK_SUMS_SCHEMA``).
+
+    ``counts`` and ``options`` are the driver's ``RiskFit`` arguments."""
+    if kind not in ("prior", "design", "newton"):
+        raise ValueError(f"risk_fit_pass: unknown pass {kind!r}")
+
+    def block_sums(batch: Any, fit: RiskFit | None) -> tuple[str, list[Any]]:
+        if fit is None:
+            return "sums", [RiskFit.newton_block(d, arg) for d in batch.column("design").to_pylist()]
+        if kind == "prior":
+            return "sums", [fit.prior_sums(e) for e in batch.column("examples").to_pylist()]
+        return "design", [fit.design(e, arg) for e in batch.column("examples").to_pylist()]
+
+    def run(batches: Iterator[Any]) -> Iterator[Any]:
+        pa = _pa()
+        fit = None if kind == "newton" else RiskFit(counts, **options)
+        for batch in batches:
+            name, values = block_sums(batch, fit)
+            value_type = pa.binary() if name == "design" else pa.list_(pa.float64())
+            yield pa.RecordBatch.from_arrays(
+                [pa.array(batch.column("block").to_pylist(), pa.int64()), pa.array(values, value_type)],
+                names=["block", name],
+            )
 
     return run
