@@ -21,7 +21,7 @@
 //!
 //! The walk that applies these rules from a new order is in [`super::walk`].
 
-use super::signature::{View, NAME_KEYS};
+use super::signature::{NameRef, View, NAME_KEYS};
 use super::switches;
 use crate::assessment::Evidence;
 use crate::normalize::name::keys_similarity_with;
@@ -180,6 +180,21 @@ impl<'a> LinkRules<'a> {
 
     /// What two names say. A missing name says nothing: it cannot vouch for an address match,
     /// nor tell two people apart.
+    ///
+    /// Most names compared in a walk are a neighbour's at the customer's door, another person's
+    /// with no word in common: their words' sketches tell them ([`Meeting`]), and they get what
+    /// the full comparison gives them without it. Why it is the same answer: when no
+    /// word of one name may be [`same_word`] as a word of the other and no word of either may
+    /// be two words of the other written together,
+    /// - the score ([`keys_similarity_with`]) is 0: it covers a word only by an equal word, a
+    ///   likeness [`translit::alike`] of 0.8 or more, or two words written together; equal
+    ///   words and such a likeness make [`same_word`] true, and the joins were ruled out; with
+    ///   nothing covered both coverages are 0 and so is the score;
+    /// - the word-by-word reading ([`WordPairs::words`]) is [`Names::Unknown`]: `Alike` needs
+    ///   each word of one name to be the same word as one of the other (names are not empty
+    ///   here), `Differ` one pair of the same word, and no pair is.
+    ///
+    /// So the answer is `Same` when a score of 0 reaches the policy's threshold, else `Unknown`.
     pub(crate) fn names(&self, a: &View<'_>, b: &View<'_>) -> Names {
         let (a, b) = (a.names(), b.names());
         if a.is_empty() || b.is_empty() {
@@ -189,11 +204,26 @@ impl<'a> LinkRules<'a> {
         if a == b {
             return Names::Same;
         }
+        let meeting = Meeting::of(a, b);
+        if meeting.same == 0 && !meeting.joins {
+            return if 0.0 >= self.config.name_match_threshold {
+                Names::Same
+            } else {
+                Names::Unknown
+            };
+        }
+        self.compared(a, b, meeting)
+    }
+
+    /// [`LinkRules::names`] of two names neither empty nor equal, word by word, asking only
+    /// about the pairs of words and the joins that `meeting` allows (the others' answers are
+    /// known: see [`Meeting`]).
+    fn compared<K: Sketched>(&self, a: &[K], b: &[K], meeting: Meeting) -> Names {
         // Each pair of words compared once: the score and the word-by-word reading below ask
         // about the same pairs several times over.
-        let mut pairs = WordPairs::new(a, b);
-        if keys_similarity_with(a, b, |i, j| pairs.alike(i, j)) >= self.config.name_match_threshold
-        {
+        let mut pairs = WordPairs::new(a, b, meeting);
+        let score = keys_similarity_with(a, b, |i, j| pairs.alike(i, j), meeting.joins);
+        if score >= self.config.name_match_threshold {
             return Names::Same;
         }
         pairs.words()
@@ -436,15 +466,18 @@ struct WordPairs<'k, K> {
     alike: [[Option<f64>; NAME_KEYS]; NAME_KEYS],
     /// [`same_word`] of the two, once computed.
     same: [[Option<bool>; NAME_KEYS]; NAME_KEYS],
+    /// The pairs that may be the same word (the others are not, and are not alike).
+    meeting: Meeting,
 }
 
-impl<'k, K: AsRef<str>> WordPairs<'k, K> {
-    fn new(a: &'k [K], b: &'k [K]) -> WordPairs<'k, K> {
+impl<'k, K: Sketched> WordPairs<'k, K> {
+    fn new(a: &'k [K], b: &'k [K], meeting: Meeting) -> WordPairs<'k, K> {
         WordPairs {
             a,
             b,
             alike: [[None; NAME_KEYS]; NAME_KEYS],
             same: [[None; NAME_KEYS]; NAME_KEYS],
+            meeting,
         }
     }
 
@@ -459,8 +492,15 @@ impl<'k, K: AsRef<str>> WordPairs<'k, K> {
         if let Some(Some(known)) = self.alike.get(i).and_then(|row| row.get(j)) {
             return *known;
         }
+        if !self.meeting.may(i, j) {
+            return 0.0;
+        }
         let (x, y) = self.pair(i, j);
-        let sim = translit::alike(x, y);
+        let outlines = (self.a.get(i).and_then(K::sketch), self.b.get(j).and_then(K::sketch));
+        let sim = match outlines {
+            (Some(sx), Some(sy)) => translit::alike_outlined(x, y, &sx.outline, &sy.outline),
+            _ => translit::alike(x, y),
+        };
         if let Some(slot) = self.alike.get_mut(i).and_then(|row| row.get_mut(j)) {
             *slot = Some(sim);
         }
@@ -469,6 +509,9 @@ impl<'k, K: AsRef<str>> WordPairs<'k, K> {
 
     /// [`same_word`] of word `i` of `a` and word `j` of `b`.
     fn same(&mut self, i: usize, j: usize) -> bool {
+        if !self.meeting.may(i, j) {
+            return false;
+        }
         if let Some(Some(known)) = self.same.get(i).and_then(|row| row.get(j)) {
             return *known;
         }
@@ -501,7 +544,7 @@ impl<'k, K: AsRef<str>> WordPairs<'k, K> {
     }
 }
 
-impl<'k, K: AsRef<str>> WordPairs<'k, K> {
+impl<'k, K: Sketched> WordPairs<'k, K> {
     /// True when words `i..` of `a` (of `b` when `flip`) can each be the same word as a word of
     /// the other name that no other of them is, the other's words in `used` (a bit each) taken.
     /// A search with backtracking, cheap because a name has at most [`NAME_KEYS`] words (at most
@@ -529,8 +572,191 @@ impl<'k, K: AsRef<str>> WordPairs<'k, K> {
 
 /// [`WordPairs::words`] of two names.
 #[cfg(test)]
-fn words<K: AsRef<str>>(a: &[K], b: &[K]) -> Names {
-    WordPairs::new(a, b).words()
+fn words<K: Sketched>(a: &[K], b: &[K]) -> Names {
+    WordPairs::new(a, b, Meeting::ANY).words()
+}
+
+/// A name key, with its sketch when one was read.
+trait Sketched: AsRef<str> {
+    fn sketch(&self) -> Option<&WordSketch>;
+}
+
+impl Sketched for NameRef<'_> {
+    fn sketch(&self) -> Option<&WordSketch> {
+        self.sketch
+    }
+}
+
+impl Sketched for String {
+    fn sketch(&self) -> Option<&WordSketch> {
+        None
+    }
+}
+
+/// What the comparisons of names read of one name key, read once per distinct key: when a
+/// history takes it in ([`super::index`]), and once per walk for the new order's.
+#[derive(Debug, Clone)]
+pub(crate) struct WordSketch {
+    /// Its letters, for the bound of [`translit::alike`] (and of two words written together).
+    outline: translit::Outline,
+    /// Its characters (classes) as 16-bit codes, sorted, when it has at most [`SKETCHED`].
+    chars: [u16; SKETCHED],
+    /// How many characters it has.
+    len: u32,
+}
+
+/// The most characters of a key whose codes a [`WordSketch`] keeps (name keys have about 4 to
+/// 12).
+const SKETCHED: usize = 16;
+
+impl WordSketch {
+    /// The sketch of name key `key`.
+    pub(crate) fn of(key: &str) -> WordSketch {
+        let mut chars = [0; SKETCHED];
+        // The low 16 bits of a character: a key's are private-use characters (one per class),
+        // so two characters differ there unless one is from outside the table, when two
+        // different ones may count as one (a bound then weaker, never wrong).
+        for (slot, c) in chars.iter_mut().zip(key.chars()) {
+            *slot = u32::from(c) as u16;
+        }
+        let len = key.chars().count();
+        if let Some(kept) = chars.get_mut(..len) {
+            kept.sort_unstable();
+        }
+        WordSketch {
+            outline: translit::Outline::of(key),
+            chars,
+            len: u32::try_from(len).unwrap_or(u32::MAX),
+        }
+    }
+
+    /// Its characters' codes, or `None` past [`SKETCHED`] characters.
+    fn chars(&self) -> Option<&[u16]> {
+        self.chars.get(..usize::try_from(self.len).ok()?)
+    }
+}
+
+/// How many characters of `x` (with repeats) `y` lacks, and of `y` that `x` lacks, from their
+/// sorted codes: what [`letters_apart`] counts.
+fn lacking(x: &[u16], y: &[u16]) -> (u32, u32) {
+    let (mut x, mut y) = (x.iter().peekable(), y.iter().peekable());
+    let (mut only_x, mut only_y) = (0, 0);
+    while let (Some(&&cx), Some(&&cy)) = (x.peek(), y.peek()) {
+        match cx.cmp(&cy) {
+            std::cmp::Ordering::Less => {
+                only_x += 1;
+                x.next();
+            }
+            std::cmp::Ordering::Greater => {
+                only_y += 1;
+                y.next();
+            }
+            std::cmp::Ordering::Equal => {
+                x.next();
+                y.next();
+            }
+        }
+    }
+    (only_x + x.count() as u32, only_y + y.count() as u32)
+}
+
+/// False when [`same_word`] of two keys is false, from their sketches alone. `same_word` is
+/// true only when one of these is:
+/// - one key is an initial: one character or none;
+/// - the keys are equal, or one is within the other ([`within`]): one has no character the
+///   other lacks;
+/// - they are near ([`near`]): at most one edit apart, or a third of the longer key's
+///   characters. An edit adds at most one character the other key lacks and takes away at
+///   most one, so the characters one key has and the other lacks (the larger count of the two
+///   sides, [`letters_apart`]) are at most their edit distance;
+/// - [`translit::alike`] is above 0 (the rest of `same_word` is the score of that one pair,
+///   which is 0 when their likeness is): the keys are equal, or [`translit::may_be_alike`].
+///
+/// Codes of different characters that coincide ([`WordSketch::of`]) only make the counts
+/// smaller, and the tests more often true.
+fn may_be_same_word(x: &WordSketch, y: &WordSketch) -> bool {
+    if x.len <= 1 || y.len <= 1 {
+        return true;
+    }
+    let (Some(cx), Some(cy)) = (x.chars(), y.chars()) else {
+        return true;
+    };
+    let (only_x, only_y) = lacking(cx, cy);
+    if only_x == 0 || only_y == 0 {
+        return true;
+    }
+    let apart = only_x.max(only_y);
+    if apart <= 1 || 3 * u64::from(apart) <= u64::from(x.len.max(y.len)) {
+        return true;
+    }
+    translit::may_be_alike(&x.outline, &y.outline)
+}
+
+/// What the sketches of two names' words allow: which pairs of words may be [`same_word`], and
+/// whether a word of either may be two words of the other written together.
+#[derive(Debug, Clone, Copy)]
+struct Meeting {
+    /// Bit `i * NAME_KEYS + j` for word `i` of one name and `j` of the other: they may be
+    /// [`same_word`] ([`may_be_same_word`]). Clear, they are not, and their
+    /// [`translit::alike`] is 0 (`same_word` is true when it is above 0).
+    same: u32,
+    /// A word of either name may be two words of the other written together
+    /// ([`translit::may_join`], what the score's search for such words reads first).
+    joins: bool,
+}
+
+// A bit for each pair of words.
+const _: () = assert!(NAME_KEYS * NAME_KEYS <= 32);
+
+impl Meeting {
+    /// Anything may be: for words without sketches.
+    const ANY: Meeting = Meeting {
+        same: u32::MAX,
+        joins: true,
+    };
+
+    /// What the sketches of names `a` and `b` allow ([`Meeting::ANY`] when a key has none).
+    fn of(a: &[NameRef<'_>], b: &[NameRef<'_>]) -> Meeting {
+        let (Some(sa), Some(sb)) = (sketches(a), sketches(b)) else {
+            return Meeting::ANY;
+        };
+        let (Some(sa), Some(sb)) = (sa.get(..a.len()), sb.get(..b.len())) else {
+            return Meeting::ANY;
+        };
+        let mut same = 0;
+        for (i, x) in sa.iter().enumerate() {
+            for (j, y) in sb.iter().enumerate() {
+                if may_be_same_word(x, y) {
+                    same |= 1 << (i * NAME_KEYS + j);
+                }
+            }
+        }
+        let two_of = |whole: &WordSketch, parts: &[&WordSketch]| {
+            parts.len() >= 2
+                && translit::may_join_two_of(&whole.outline, parts.iter().map(|p| &p.outline))
+        };
+        let joins = sa.iter().any(|w| two_of(w, sb)) || sb.iter().any(|w| two_of(w, sa));
+        Meeting { same, joins }
+    }
+
+    /// Whether word `i` of one name may be [`same_word`] as word `j` of the other.
+    fn may(self, i: usize, j: usize) -> bool {
+        self.same == u32::MAX
+            || (i < NAME_KEYS && j < NAME_KEYS && self.same & (1 << (i * NAME_KEYS + j)) != 0)
+    }
+}
+
+/// The sketches of a name's keys (at most [`NAME_KEYS`]), or `None` when one has none.
+fn sketches<'s>(keys: &[NameRef<'s>]) -> Option<[&'s WordSketch; NAME_KEYS]> {
+    if keys.len() > NAME_KEYS {
+        return None;
+    }
+    let first = keys.first()?.sketch?;
+    let mut out = [first; NAME_KEYS];
+    for (slot, key) in out.iter_mut().zip(keys) {
+        *slot = key.sketch?;
+    }
+    Some(out)
 }
 
 /// True when two name keys may be one word: the same word in another spelling (one letter
@@ -546,7 +772,7 @@ fn same_word(a: &str, b: &str, alike: impl FnOnce() -> f64) -> bool {
         return true;
     }
     let sim = alike();
-    keys_similarity_with(&[a], &[b], |_, _| sim) >= SAME_WORD
+    keys_similarity_with(&[a], &[b], |_, _| sim, false) >= SAME_WORD
 }
 
 /// True when two keys are a letter apart, or a third of their letters (ظ / d, a vowel one

@@ -20,7 +20,7 @@
 use std::ops::Range;
 
 use super::hasher::KeyHasher;
-use super::link::{Agreement, LinkRules, NameMemo, NAME_MEMO};
+use super::link::{Agreement, LinkRules, NameMemo, WordSketch, NAME_MEMO};
 use super::signature::View;
 use super::switches;
 
@@ -71,6 +71,18 @@ impl LinkRules<'_> {
         query: &View<'_>,
         exclude: Option<u32>,
     ) -> Gathered {
+        // The new order's name keys are compared with every neighbour's: sketch them once.
+        let sketches = query
+            .name
+            .each_ref()
+            .map(|n| (n.sketch.is_none() && !n.text.is_empty()).then(|| WordSketch::of(n.text)));
+        let mut sketched = *query;
+        for (n, sketch) in sketched.name.iter_mut().zip(&sketches) {
+            if let Some(s) = sketch {
+                n.sketch = Some(s);
+            }
+        }
+        let query = &sketched;
         let mut walk = Walk {
             rules: *self,
             source,
