@@ -599,6 +599,9 @@ impl Sketched for String {
 pub(crate) struct WordSketch {
     /// Its letters, for the bound of [`translit::alike`] (and of two words written together).
     outline: translit::Outline,
+    /// Its characters (classes), each as one of 64 bits ([`char_bit`]): a bit one key has and
+    /// the other lacks is a character one has and the other lacks.
+    bits: u64,
     /// Its characters (classes) as 16-bit codes, sorted, when it has at most [`SKETCHED`].
     chars: [u16; SKETCHED],
     /// How many characters it has.
@@ -625,6 +628,7 @@ impl WordSketch {
         }
         WordSketch {
             outline: translit::Outline::of(key),
+            bits: key.chars().fold(0, |bits, c| bits | char_bit(c)),
             chars,
             len: u32::try_from(len).unwrap_or(u32::MAX),
         }
@@ -634,6 +638,12 @@ impl WordSketch {
     fn chars(&self) -> Option<&[u16]> {
         self.chars.get(..usize::try_from(self.len).ok()?)
     }
+}
+
+/// The bit of a character in [`WordSketch::bits`] (a key's characters are private-use
+/// characters, a class each: their codes, spread over 64 bits).
+fn char_bit(c: char) -> u64 {
+    1 << (u64::from(u32::from(c)).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 58)
 }
 
 /// How many characters of `x` (with repeats) `y` lacks, and of `y` that `x` lacks, from their
@@ -672,22 +682,27 @@ fn lacking(x: &[u16], y: &[u16]) -> (u32, u32) {
 /// - [`translit::alike`] is above 0 (the rest of `same_word` is the score of that one pair,
 ///   which is 0 when their likeness is): the keys are equal, or [`translit::may_be_alike`].
 ///
-/// Codes of different characters that coincide ([`WordSketch::of`]) only make the counts
-/// smaller, and the tests more often true.
+/// Codes or bits of different characters that coincide ([`WordSketch::of`], [`char_bit`]) only
+/// make the counts smaller, and the tests more often true.
 fn may_be_same_word(x: &WordSketch, y: &WordSketch) -> bool {
     if x.len <= 1 || y.len <= 1 {
         return true;
     }
-    let (Some(cx), Some(cy)) = (x.chars(), y.chars()) else {
-        return true;
+    // Within or near: first from the characters' bits (each bit one key has and the other
+    // lacks is one character at least), then, if those allow it, counted exactly.
+    let far = |only_x: u32, only_y: u32| {
+        let apart = only_x.max(only_y);
+        only_x > 0 && only_y > 0 && apart > 1 && 3 * u64::from(apart) > u64::from(x.len.max(y.len))
     };
-    let (only_x, only_y) = lacking(cx, cy);
-    if only_x == 0 || only_y == 0 {
-        return true;
-    }
-    let apart = only_x.max(only_y);
-    if apart <= 1 || 3 * u64::from(apart) <= u64::from(x.len.max(y.len)) {
-        return true;
+    let bits = ((x.bits & !y.bits).count_ones(), (y.bits & !x.bits).count_ones());
+    if !far(bits.0, bits.1) {
+        let (Some(cx), Some(cy)) = (x.chars(), y.chars()) else {
+            return true;
+        };
+        let (only_x, only_y) = lacking(cx, cy);
+        if !far(only_x, only_y) {
+            return true;
+        }
     }
     translit::may_be_alike(&x.outline, &y.outline)
 }
@@ -824,6 +839,7 @@ fn within(short: &str, long: &str) -> bool {
 mod tests {
     use super::*;
     use crate::normalize::name::normalize_name;
+    use crate::policy::PolicyConfig;
 
     fn keys(name: &str) -> Vec<String> {
         normalize_name(name).unwrap().keys
@@ -876,6 +892,124 @@ mod tests {
             }
         }
         assert!(apart > 0, "the bound never rules a pair out");
+    }
+
+    /// Name keys with their sketches, as a history holds them.
+    struct SketchedName {
+        keys: Vec<String>,
+        sketches: Vec<WordSketch>,
+    }
+
+    impl SketchedName {
+        fn of(name: &str) -> SketchedName {
+            let mut keys = keys(name);
+            keys.truncate(NAME_KEYS);
+            let sketches = keys.iter().map(|k| WordSketch::of(k)).collect();
+            SketchedName { keys, sketches }
+        }
+
+        /// The view of the name, with the sketches when `sketched` (else the full comparison).
+        fn view(&self, sketched: bool) -> View<'_> {
+            let mut view = View::default();
+            for ((slot, key), sketch) in view.name.iter_mut().zip(&self.keys).zip(&self.sketches) {
+                *slot = NameRef {
+                    id: NameRef::UNSTORED,
+                    text: key,
+                    sketch: sketched.then_some(sketch),
+                };
+            }
+            view
+        }
+    }
+
+    /// What the sketches of two names changed: nothing, at the default threshold and at 0
+    /// (where a score of 0 is enough to be one person). Returns whether the comparison was
+    /// answered without scoring.
+    fn same_answer(a: &SketchedName, b: &SketchedName) -> bool {
+        let strict = PolicyConfig::default();
+        let lax = PolicyConfig {
+            name_match_threshold: 0.0,
+            ..PolicyConfig::default()
+        };
+        for config in [&strict, &lax] {
+            let rules = LinkRules::new(config);
+            let full = rules.names(&a.view(false), &b.view(false));
+            let sketched = rules.names(&a.view(true), &b.view(true));
+            assert_eq!(sketched, full, "{:?} / {:?}", a.keys, b.keys);
+        }
+        let (na, nb) = (a.view(true), b.view(true));
+        let meeting = Meeting::of(na.names(), nb.names());
+        // Each pair of words the sketches rule out is no pair of the same word, and not alike.
+        for (i, x) in a.keys.iter().enumerate() {
+            for (j, y) in b.keys.iter().enumerate() {
+                let alike = translit::alike(x, y);
+                let (sx, sy) = (&a.sketches[i], &b.sketches[j]);
+                let outlined = translit::alike_outlined(x, y, &sx.outline, &sy.outline);
+                assert_eq!(outlined.to_bits(), alike.to_bits(), "{x} / {y}");
+                if !meeting.may(i, j) {
+                    assert!(!same_word(x, y, || alike), "{x} / {y}");
+                    assert_eq!(alike, 0.0, "{x} / {y}");
+                }
+            }
+        }
+        if !meeting.joins {
+            let (ka, kb) = (&a.keys, &b.keys);
+            let score = |joins| keys_similarity_with(ka, kb, |i, j| translit::alike(&ka[i], &kb[j]), joins);
+            assert_eq!(score(true).to_bits(), score(false).to_bits(), "{ka:?} / {kb:?}");
+        }
+        meeting.same == 0 && !meeting.joins && !na.names().is_empty() && na.names() != nb.names()
+    }
+
+    /// Real people's names (`tests/data/name_pairs.tsv`: an Arabic name and its Latin
+    /// spellings): each against its own spellings and against the names of the people after it.
+    #[test]
+    fn the_sketches_change_no_answer_on_real_names() {
+        let names: Vec<Vec<SketchedName>> = include_str!("../../../tests/data/name_pairs.tsv")
+            .lines()
+            .filter(|l| !l.starts_with('#'))
+            .filter_map(|l| {
+                let cols: Vec<&str> = l.split('\t').collect();
+                Some(vec![SketchedName::of(cols.get(2)?), SketchedName::of(cols.get(3)?)])
+            })
+            .collect();
+        assert!(names.len() > 3000, "{} rows", names.len());
+        let (mut pairs, mut shortcut) = (0, 0);
+        for (at, person) in names.iter().enumerate() {
+            for other in names.iter().skip(at).take(12) {
+                for a in person {
+                    for b in other {
+                        pairs += 1;
+                        shortcut += usize::from(same_answer(a, b));
+                    }
+                }
+            }
+        }
+        // Most pairs of two people's names are ruled out by their sketches.
+        assert!(shortcut * 2 > pairs, "{shortcut} of {pairs} answered without scoring");
+    }
+
+    proptest::proptest! {
+        /// Names of words drawn from Latin and Arabic letters (words that are often a letter
+        /// or two apart, or one inside another), and from real names' words.
+        #[test]
+        fn the_sketches_change_no_answer_on_random_names(
+            a in "([a-z]{1,8} ){0,3}[a-z]{1,9}",
+            b in "([abdhiklmnorstuyz]{1,8} ){0,3}[adehiklmnorsuz]{1,9}",
+            c in "([ابحدرسعلمنهوي]{1,6} ){0,3}[ابحدرسعلمنهوي]{2,7}",
+            d in proptest::sample::select(&[
+                "Mohamed Alaoui", "محمد العلوي", "Fatima Zahra Tazi", "FATIMAZAHRA ETTAZI",
+                "Abdelaziz", "عبد العزيز", "Lazhar Dhaoui", "الازهر الضاوي", "Ali Alaoui",
+                "Mashael Al-Qahtani", "فهد القحطاني", "Med Drissi", "El Idrissi Youssef",
+                "Ben Ali Salah", "بن صالح", "Leila Amrani", "ليلى العمراني", "Samir Hassani",
+            ][..]),
+        ) {
+            let names = [a.as_str(), b.as_str(), c.as_str(), d].map(SketchedName::of);
+            for x in &names {
+                for y in &names {
+                    same_answer(x, y);
+                }
+            }
+        }
     }
 
     #[test]

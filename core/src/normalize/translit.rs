@@ -997,6 +997,13 @@ mod tests {
                 let (la, lb) = (decode(a, &mut sa), decode(b, &mut sb));
                 let bound = cost_bound(&sa[..la], &sb[..lb], table.run_free);
                 assert!(bound <= full, "{a} / {b}: bound {bound} > cost {full}");
+                // The outlines read the same bound, once per key.
+                let (oa, ob) = (Outline::of(a), Outline::of(b));
+                assert_eq!(outline_bound(&oa, &ob), usize::from(bound), "{a} / {b}");
+                if a != b && alike(a, b) > 0.0 {
+                    assert!(may_be_alike(&oa, &ob), "{a} / {b}");
+                }
+                assert_eq!(alike_outlined(a, b, &oa, &ob).to_bits(), alike(a, b).to_bits());
                 ruled_out += usize::from(bound > 1);
                 for limit in 0..3 {
                     let within = distance_within(a, b, limit);
