@@ -271,6 +271,9 @@ impl Source for Fetched {
     fn view(&self, idx: u32) -> View<'_> {
         self.history.view(idx)
     }
+    fn may_link(&self, idx: u32, to: &View<'_>) -> bool {
+        Source::may_link(&self.history, idx, to)
+    }
     fn sort_key(&self, idx: u32) -> (i64, &str) {
         Source::sort_key(&self.history, idx)
     }

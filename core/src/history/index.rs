@@ -12,7 +12,7 @@ use std::hash::{BuildHasherDefault, Hasher};
 use serde::{Deserialize, Serialize};
 
 use super::hasher::{KeyHasher, KeyKind};
-use super::link::WordSketch;
+use super::link::{LinkRules, WordSketch};
 use super::signature::{NameId, NameRef, Signature, View};
 use super::walk::Source;
 use crate::error::{Error, ErrorKind};
@@ -466,6 +466,11 @@ impl Source for History {
     }
     fn view(&self, idx: u32) -> View<'_> {
         History::view(self, idx)
+    }
+    fn may_link(&self, idx: u32, to: &View<'_>) -> bool {
+        self.orders
+            .get(idx as usize)
+            .is_some_and(|o| LinkRules::may_link(to, &o.sig))
     }
     fn sort_key(&self, idx: u32) -> (i64, &str) {
         self.orders

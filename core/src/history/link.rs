@@ -21,7 +21,7 @@
 //!
 //! The walk that applies these rules from a new order is in [`super::walk`].
 
-use super::signature::{NameRef, View, NAME_KEYS};
+use super::signature::{NameRef, Signature, Slot, View, NAME_KEYS};
 use super::switches;
 use crate::assessment::Evidence;
 use crate::normalize::name::keys_similarity_with;
@@ -256,7 +256,7 @@ impl<'a> LinkRules<'a> {
     /// so a walk passes over the neighbours and namesakes a key brings up that share none (most
     /// of a crowded building: other flats, other streets with a word in common) at the cost of
     /// a few comparisons of numbers, instead of comparing their names word by word.
-    pub(crate) fn may_link(a: &View<'_>, b: &View<'_>) -> bool {
+    pub(crate) fn may_link<A: Slot, B: Slot>(a: &Signature<A>, b: &Signature<B>) -> bool {
         (a.phone != 0 && a.phone == b.phone)
             || (a.email != 0 && a.email == b.email)
             || same_door(a, b)
@@ -416,12 +416,12 @@ fn different_places(a: &View<'_>, b: &View<'_>) -> bool {
 
 /// True when two orders go to the same place (see [`different_places`]): the signature keeps
 /// each order's [`crate::normalize::city::place_key`], hashed, so equal keys are the same place.
-fn same_place(a: &View<'_>, b: &View<'_>) -> bool {
+fn same_place<A: Slot, B: Slot>(a: &Signature<A>, b: &Signature<B>) -> bool {
     a.city != 0 && a.city == b.city
 }
 
 /// The same door: place, house number, a street key in common, no conflicting unit.
-pub(crate) fn same_door(a: &View<'_>, b: &View<'_>) -> bool {
+pub(crate) fn same_door<A: Slot, B: Slot>(a: &Signature<A>, b: &Signature<B>) -> bool {
     same_house(a, b) && same_street(a, b)
 }
 
@@ -429,7 +429,7 @@ pub(crate) fn same_door(a: &View<'_>, b: &View<'_>) -> bool {
 /// number is no door: a douar, a building of a residence or cité without its flat, a street
 /// alone would make one house of everyone who lives there (the address parser gives a complex's
 /// flat as the house number, and a building without a flat none).
-fn same_house(a: &View<'_>, b: &View<'_>) -> bool {
+fn same_house<A: Slot, B: Slot>(a: &Signature<A>, b: &Signature<B>) -> bool {
     a.house != 0
         && same_place(a, b)
         && a.house == b.house
@@ -437,7 +437,7 @@ fn same_house(a: &View<'_>, b: &View<'_>) -> bool {
 }
 
 /// Most of the shorter street name in common.
-fn same_street(a: &View<'_>, b: &View<'_>) -> bool {
+fn same_street<A: Slot, B: Slot>(a: &Signature<A>, b: &Signature<B>) -> bool {
     let common = a
         .street_keys()
         .filter(|&k| b.street_keys().any(|o| o == k))

@@ -34,6 +34,13 @@ pub trait Source {
     fn postings(&self, key: u64) -> Option<&[u32]>;
     /// The matching view of order `idx`.
     fn view(&self, idx: u32) -> View<'_>;
+    /// Whether order `idx` may link to `to` at all ([`LinkRules::may_link`]). A source that
+    /// holds the order's phone, email and door apart from its names reads them alone: most
+    /// orders a crowded door brings up are passed over here, and their names need not be
+    /// looked up.
+    fn may_link(&self, idx: u32, to: &View<'_>) -> bool {
+        LinkRules::may_link(to, &self.view(idx))
+    }
     /// When order `idx` was placed and its id: the tie-break of the match order.
     fn sort_key(&self, idx: u32) -> (i64, &str);
 }
@@ -210,12 +217,12 @@ impl<'w, S: Source> Walk<'w, '_, S> {
                 if self.met.iter().any(|&(m, _)| m == cand) {
                     continue;
                 }
-                let view = source.view(cand);
                 // Cannot link to the new order: judged later if a link leads to it (its
                 // verdict would be the same then).
-                if !LinkRules::may_link(query, &view) {
+                if !source.may_link(cand, query) {
                     continue;
                 }
+                let view = source.view(cand);
                 let common = rules.common(query, &view, &mut self.memo);
                 let link = rules.links(query, &view, &common, |k| self.keys.usable(k));
                 let verdict = if link.links() {
@@ -298,11 +305,11 @@ impl<'w, S: Source> Walk<'w, '_, S> {
                 {
                     continue;
                 }
-                let view = source.view(cand);
                 // Cannot link to `from`: nothing to judge (another parent may lead to it).
-                if !LinkRules::may_link(&from, &view) {
+                if !source.may_link(cand, &from) {
                     continue;
                 }
+                let view = source.view(cand);
                 let fields = match known {
                     Some(Verdict::Owns(fields)) => fields,
                     Some(Verdict::Stranger) => Agreement::default(),
