@@ -675,11 +675,12 @@ pub fn distance_within(a: &str, b: &str, limit: u8) -> u8 {
             best = best.min(d[i][j - 1].saturating_add(y.skip));
             // One class of a side against two or three of the other: a digraph that is two
             // letters (th = ت + ح), a vowel that writes a run of vowel letters (ai = ا ع ي).
+            // (Nothing lowers a cost of 0, and most classes span nothing.)
             for k in 2..=3 {
-                if j >= k && spans(x, &sb[j - k..j], free) {
+                if best > 0 && x.may_span() && j >= k && spans(x, &sb[j - k..j], free) {
                     best = best.min(d[i - 1][j - k]);
                 }
-                if i >= k && spans(y, &sa[i - k..i], free) {
+                if best > 0 && y.may_span() && i >= k && spans(y, &sa[i - k..i], free) {
                     best = best.min(d[i - k][j - 1]);
                 }
             }
@@ -863,6 +864,14 @@ fn cost_bound(sa: &[Sym], sb: &[Sym], free: u64) -> u8 {
     };
     let count = stranded(sa, reach(sb, free)).max(stranded(sb, reach(sa, free)));
     u8::try_from(count).unwrap_or(u8::MAX)
+}
+
+impl Sym {
+    /// Whether the class may write two or three classes of the other side together
+    /// ([`spans`] is false for any run otherwise): a digraph, a doubled consonant or a vowel.
+    fn may_span(self) -> bool {
+        self.vowel || self.split != 0 || self.doubled
+    }
 }
 
 /// True when class `x` may write the classes of `run` together: a digraph its two letters
