@@ -64,7 +64,9 @@ use serde::{Deserialize, Serialize};
 use crate::assess::Assessor;
 use crate::assessment::Assessment;
 use crate::error::{Error, ErrorKind};
-use crate::history::{Features, History, KeyHasher, LinkRules, Signature, Source, View};
+use crate::history::{
+    Features, History, KeyHasher, LinkRules, Signature, Source, View, WordSketch,
+};
 use crate::policy::PolicyConfig;
 use crate::record::{HistoryRecord, Order, Outcome};
 use crate::risk::RiskModel;
@@ -273,6 +275,9 @@ impl Source for Fetched {
     }
     fn may_link(&self, idx: u32, to: &View<'_>) -> bool {
         Source::may_link(&self.history, idx, to)
+    }
+    fn sketch(&self, key: &str) -> Option<&WordSketch> {
+        Source::sketch(&self.history, key)
     }
     fn sort_key(&self, idx: u32) -> (i64, &str) {
         Source::sort_key(&self.history, idx)

@@ -496,7 +496,10 @@ impl<'k, K: Sketched> WordPairs<'k, K> {
             return 0.0;
         }
         let (x, y) = self.pair(i, j);
-        let outlines = (self.a.get(i).and_then(K::sketch), self.b.get(j).and_then(K::sketch));
+        let outlines = (
+            self.a.get(i).and_then(K::sketch),
+            self.b.get(j).and_then(K::sketch),
+        );
         let sim = match outlines {
             (Some(sx), Some(sy)) => translit::alike_outlined(x, y, &sx.outline, &sy.outline),
             _ => translit::alike(x, y),
@@ -596,7 +599,7 @@ impl Sketched for String {
 /// What the comparisons of names read of one name key, read once per distinct key: when a
 /// history takes it in ([`super::index`]), and once per walk for the new order's.
 #[derive(Debug, Clone)]
-pub(crate) struct WordSketch {
+pub struct WordSketch {
     /// Its letters, for the bound of [`translit::alike`] (and of two words written together).
     outline: translit::Outline,
     /// Its characters (classes), each as one of 64 bits ([`char_bit`]): a bit one key has and
@@ -694,7 +697,10 @@ fn may_be_same_word(x: &WordSketch, y: &WordSketch) -> bool {
         let apart = only_x.max(only_y);
         only_x > 0 && only_y > 0 && apart > 1 && 3 * u64::from(apart) > u64::from(x.len.max(y.len))
     };
-    let bits = ((x.bits & !y.bits).count_ones(), (y.bits & !x.bits).count_ones());
+    let bits = (
+        (x.bits & !y.bits).count_ones(),
+        (y.bits & !x.bits).count_ones(),
+    );
     if !far(bits.0, bits.1) {
         let (Some(cx), Some(cy)) = (x.chars(), y.chars()) else {
             return true;
@@ -954,8 +960,13 @@ mod tests {
         }
         if !meeting.joins {
             let (ka, kb) = (&a.keys, &b.keys);
-            let score = |joins| keys_similarity_with(ka, kb, |i, j| translit::alike(&ka[i], &kb[j]), joins);
-            assert_eq!(score(true).to_bits(), score(false).to_bits(), "{ka:?} / {kb:?}");
+            let score =
+                |joins| keys_similarity_with(ka, kb, |i, j| translit::alike(&ka[i], &kb[j]), joins);
+            assert_eq!(
+                score(true).to_bits(),
+                score(false).to_bits(),
+                "{ka:?} / {kb:?}"
+            );
         }
         meeting.same == 0 && !meeting.joins && !na.names().is_empty() && na.names() != nb.names()
     }
@@ -969,7 +980,10 @@ mod tests {
             .filter(|l| !l.starts_with('#'))
             .filter_map(|l| {
                 let cols: Vec<&str> = l.split('\t').collect();
-                Some(vec![SketchedName::of(cols.get(2)?), SketchedName::of(cols.get(3)?)])
+                Some(vec![
+                    SketchedName::of(cols.get(2)?),
+                    SketchedName::of(cols.get(3)?),
+                ])
             })
             .collect();
         assert!(names.len() > 3000, "{} rows", names.len());
@@ -985,7 +999,10 @@ mod tests {
             }
         }
         // Most pairs of two people's names are ruled out by their sketches.
-        assert!(shortcut * 2 > pairs, "{shortcut} of {pairs} answered without scoring");
+        assert!(
+            shortcut * 2 > pairs,
+            "{shortcut} of {pairs} answered without scoring"
+        );
     }
 
     proptest::proptest! {

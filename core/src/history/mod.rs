@@ -45,7 +45,7 @@ macro_rules! internal_use {
 internal_use! {
     features::Features,
     index::{History, PastOrder},
-    link::LinkRules,
+    link::{LinkRules, WordSketch},
     signature::{Signature, View},
     walk::{Gathered, Linked, Source},
 }

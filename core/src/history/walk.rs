@@ -41,6 +41,11 @@ pub trait Source {
     fn may_link(&self, idx: u32, to: &View<'_>) -> bool {
         LinkRules::may_link(to, &self.view(idx))
     }
+    /// The sketch of name key `key` when this source holds one (a key of its orders), so that
+    /// the new order's keys need not be sketched again.
+    fn sketch(&self, _key: &str) -> Option<&WordSketch> {
+        None
+    }
     /// When order `idx` was placed and its id: the tie-break of the match order.
     fn sort_key(&self, idx: u32) -> (i64, &str);
 }
@@ -78,15 +83,16 @@ impl LinkRules<'_> {
         query: &View<'_>,
         exclude: Option<u32>,
     ) -> Gathered {
-        // The new order's name keys are compared with every neighbour's: sketch them once.
-        let sketches = query
-            .name
-            .each_ref()
-            .map(|n| (n.sketch.is_none() && !n.text.is_empty()).then(|| WordSketch::of(n.text)));
+        // The new order's name keys are compared with every neighbour's: sketch them once (or
+        // take the sketches of the history's same keys).
+        let sketches = query.name.each_ref().map(|n| {
+            let missing = n.sketch.is_none() && !n.text.is_empty();
+            (missing && source.sketch(n.text).is_none()).then(|| WordSketch::of(n.text))
+        });
         let mut sketched = *query;
-        for (n, sketch) in sketched.name.iter_mut().zip(&sketches) {
-            if let Some(s) = sketch {
-                n.sketch = Some(s);
+        for (n, own) in sketched.name.iter_mut().zip(&sketches) {
+            if n.sketch.is_none() && !n.text.is_empty() {
+                n.sketch = own.as_ref().or_else(|| source.sketch(n.text));
             }
         }
         let query = &sketched;

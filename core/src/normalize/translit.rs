@@ -1012,7 +1012,10 @@ mod tests {
                 if a != b && alike(a, b) > 0.0 {
                     assert!(may_be_alike(&oa, &ob), "{a} / {b}");
                 }
-                assert_eq!(alike_outlined(a, b, &oa, &ob).to_bits(), alike(a, b).to_bits());
+                assert_eq!(
+                    alike_outlined(a, b, &oa, &ob).to_bits(),
+                    alike(a, b).to_bits()
+                );
                 ruled_out += usize::from(bound > 1);
                 for limit in 0..3 {
                     let within = distance_within(a, b, limit);
