@@ -12,8 +12,9 @@ use std::hash::{BuildHasherDefault, Hasher};
 use serde::{Deserialize, Serialize};
 
 use super::hasher::{KeyHasher, KeyKind};
-use super::link::{LinkRules, WordSketch};
+use super::link::LinkRules;
 use super::signature::{NameId, NameRef, Signature, View};
+use super::sketch::WordSketch;
 use super::walk::Source;
 use crate::error::{Error, ErrorKind};
 use crate::record::{HistoryRecord, Outcome};

@@ -22,7 +22,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use super::features::Features;
 use super::hasher::{KeyHasher, KeyKind};
-use super::link::WordSketch;
+use super::sketch::WordSketch;
 
 /// Street keys kept per order; further tokens add little.
 pub(crate) const STREET_KEYS: usize = 4;

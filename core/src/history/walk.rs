@@ -20,8 +20,9 @@
 use std::ops::Range;
 
 use super::hasher::KeyHasher;
-use super::link::{Agreement, LinkRules, NameMemo, WordSketch, NAME_MEMO};
+use super::link::{Agreement, LinkRules, NameMemo, NAME_MEMO};
 use super::signature::View;
+use super::sketch::WordSketch;
 use super::switches;
 
 /// Where the walk reads past orders from: the in-memory history, or the rows a host fetched
