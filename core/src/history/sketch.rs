@@ -9,7 +9,7 @@
 use crate::normalize::translit;
 
 /// What the comparisons of names read of one name key, read once per distinct key: when a
-/// history takes it in ([`super::index`]), and once per walk for the new order's.
+/// history takes it in (`history::index`), and once per walk for the new order's.
 #[derive(Debug, Clone)]
 pub struct WordSketch {
     /// Its letters, for the bound of [`translit::alike`] (and of two words written together).

@@ -35,7 +35,7 @@ pub trait Source {
     fn postings(&self, key: u64) -> Option<&[u32]>;
     /// The matching view of order `idx`.
     fn view(&self, idx: u32) -> View<'_>;
-    /// Whether order `idx` may link to `to` at all ([`LinkRules::may_link`]). A source that
+    /// Whether order `idx` may link to `to` at all (`LinkRules::may_link`). A source that
     /// holds the order's phone, email and door apart from its names reads them alone: most
     /// orders a crowded door brings up are passed over here, and their names need not be
     /// looked up.
