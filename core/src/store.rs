@@ -64,7 +64,9 @@ use serde::{Deserialize, Serialize};
 use crate::assess::Assessor;
 use crate::assessment::Assessment;
 use crate::error::{Error, ErrorKind};
-use crate::history::{Features, History, KeyHasher, LinkRules, Signature, Source, View};
+use crate::history::{
+    Features, History, KeyHasher, LinkRules, Signature, Source, View, WordSketch,
+};
 use crate::policy::PolicyConfig;
 use crate::record::{HistoryRecord, Order, Outcome};
 use crate::risk::RiskModel;
@@ -280,6 +282,12 @@ impl Source for Fetched {
     }
     fn view(&self, idx: u32) -> View<'_> {
         self.history.view(idx)
+    }
+    fn may_link(&self, idx: u32, to: &View<'_>) -> bool {
+        Source::may_link(&self.history, idx, to)
+    }
+    fn sketch(&self, key: &str) -> Option<&WordSketch> {
+        Source::sketch(&self.history, key)
     }
     fn sort_key(&self, idx: u32) -> (i64, &str) {
         Source::sort_key(&self.history, idx)

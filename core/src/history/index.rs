@@ -5,13 +5,16 @@
 //! its door (city, house number, unit, street keys), and interned ids of its name keys (names
 //! are compared by similarity, so their text is kept, once for all orders that share it).
 
+use std::collections::hash_map::Entry;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
 use serde::{Deserialize, Serialize};
 
 use super::hasher::{KeyHasher, KeyKind};
+use super::link::LinkRules;
 use super::signature::{NameId, NameRef, Signature, View};
+use super::sketch::WordSketch;
 use super::walk::Source;
 use crate::error::{Error, ErrorKind};
 use crate::record::{HistoryRecord, Outcome};
@@ -107,19 +110,33 @@ impl Posting {
     }
 }
 
-/// Strings stored once, by id (0 is the empty string).
+/// Name keys stored once, by id (0 is the empty string), each with its [`WordSketch`]: read
+/// once when the key comes in (or a snapshot is loaded), instead of at each of the many
+/// comparisons of the key in walks.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Interner {
     ids: HashMap<Box<str>, u32>,
     strings: Vec<Box<str>>,
+    sketches: Vec<WordSketch>,
 }
 
 impl Interner {
     fn new() -> Interner {
         let mut i = Interner::default();
-        i.strings.push("".into());
-        i.ids.insert("".into(), 0);
+        i.push("".into());
         i
+    }
+
+    /// Adds a string not held yet; returns its id, or `None` when it is held already.
+    fn push(&mut self, s: Box<str>) -> Option<u32> {
+        let id = self.strings.len() as u32;
+        match self.ids.entry(s.clone()) {
+            Entry::Occupied(_) => return None,
+            Entry::Vacant(slot) => slot.insert(id),
+        };
+        self.sketches.push(WordSketch::of(&s));
+        self.strings.push(s);
+        Some(id)
     }
 
     pub(crate) fn intern(&mut self, s: &str) -> u32 {
@@ -129,10 +146,7 @@ impl Interner {
         if let Some(&id) = self.ids.get(s) {
             return id;
         }
-        let id = self.strings.len() as u32;
-        self.strings.push(s.into());
-        self.ids.insert(s.into(), id);
-        id
+        self.push(s.into()).unwrap_or(0)
     }
 
     pub(crate) fn len(&self) -> usize {
@@ -141,6 +155,11 @@ impl Interner {
 
     pub(crate) fn get(&self, id: u32) -> &str {
         self.strings.get(id as usize).map_or("", |s| s)
+    }
+
+    /// The sketch of string `id`.
+    fn sketch(&self, id: u32) -> Option<&WordSketch> {
+        self.sketches.get(id as usize)
     }
 }
 
@@ -221,6 +240,7 @@ impl History {
         o.sig.map_names(|&NameId(id)| NameRef {
             id,
             text: self.strings.get(id),
+            sketch: self.strings.sketch(id),
         })
     }
 
@@ -448,6 +468,15 @@ impl Source for History {
     fn view(&self, idx: u32) -> View<'_> {
         History::view(self, idx)
     }
+    fn may_link(&self, idx: u32, to: &View<'_>) -> bool {
+        self.orders
+            .get(idx as usize)
+            .is_some_and(|o| LinkRules::may_link(to, &o.sig))
+    }
+    fn sketch(&self, key: &str) -> Option<&WordSketch> {
+        let id = *self.strings.ids.get(key)?;
+        self.strings.sketch(id)
+    }
     fn sort_key(&self, idx: u32) -> (i64, &str) {
         self.orders
             .get(idx as usize)
@@ -468,11 +497,9 @@ impl History {
     ) -> Result<History, Error> {
         let mut interner = Interner::new();
         for s in strings.into_iter().skip(1) {
-            let id = interner.strings.len() as u32;
-            if interner.ids.insert(s.clone(), id).is_some() {
+            if interner.push(s).is_none() {
                 return Err(Error::new(ErrorKind::SnapshotCorrupt, "repeated string"));
             }
-            interner.strings.push(s);
         }
         let n = interner.strings.len() as u32;
         let mut history = History::new(hasher);

@@ -24,7 +24,8 @@
 //!
 //! The walk that applies these rules from a new order is in [`super::walk`].
 
-use super::signature::{View, NAME_KEYS};
+use super::signature::{NameRef, Signature, Slot, View, NAME_KEYS};
+use super::sketch::{may_be_same_word, WordSketch};
 use super::switches;
 use crate::assessment::Evidence;
 use crate::normalize::name::keys_similarity_with;
@@ -183,6 +184,21 @@ impl<'a> LinkRules<'a> {
 
     /// What two names say. A missing name says nothing: it cannot vouch for an address match,
     /// nor tell two people apart.
+    ///
+    /// Most names compared in a walk are a neighbour's at the customer's door, another person's
+    /// with no word in common: their words' sketches tell them ([`Meeting`]), and they get what
+    /// the full comparison gives them without it. Why it is the same answer: when no
+    /// word of one name may be [`same_word`] as a word of the other and no word of either may
+    /// be two words of the other written together,
+    /// - the score ([`keys_similarity_with`]) is 0: it covers a word only by an equal word, a
+    ///   likeness [`translit::alike`] of 0.8 or more, or two words written together; equal
+    ///   words and such a likeness make [`same_word`] true, and the joins were ruled out; with
+    ///   nothing covered both coverages are 0 and so is the score;
+    /// - the word-by-word reading ([`WordPairs::words`]) is [`Names::Unknown`]: `Alike` needs
+    ///   each word of one name to be the same word as one of the other (names are not empty
+    ///   here), `Differ` one pair of the same word, and no pair is.
+    ///
+    /// So the answer is `Same` when a score of 0 reaches the policy's threshold, else `Unknown`.
     pub(crate) fn names(&self, a: &View<'_>, b: &View<'_>) -> Names {
         let (a, b) = (a.names(), b.names());
         if a.is_empty() || b.is_empty() {
@@ -192,11 +208,26 @@ impl<'a> LinkRules<'a> {
         if a == b {
             return Names::Same;
         }
+        let meeting = Meeting::of(a, b);
+        if meeting.same == 0 && !meeting.joins {
+            return if 0.0 >= self.config.name_match_threshold {
+                Names::Same
+            } else {
+                Names::Unknown
+            };
+        }
+        self.compared(a, b, meeting)
+    }
+
+    /// [`LinkRules::names`] of two names neither empty nor equal, word by word, asking only
+    /// about the pairs of words and the joins that `meeting` allows (the others' answers are
+    /// known: see [`Meeting`]).
+    fn compared<K: Sketched>(&self, a: &[K], b: &[K], meeting: Meeting) -> Names {
         // Each pair of words compared once: the score and the word-by-word reading below ask
         // about the same pairs several times over.
-        let mut pairs = WordPairs::new(a, b);
-        if keys_similarity_with(a, b, |i, j| pairs.alike(i, j)) >= self.config.name_match_threshold
-        {
+        let mut pairs = WordPairs::new(a, b, meeting);
+        let score = keys_similarity_with(a, b, |i, j| pairs.alike(i, j), meeting.joins);
+        if score >= self.config.name_match_threshold {
             return Names::Same;
         }
         pairs.words()
@@ -229,7 +260,7 @@ impl<'a> LinkRules<'a> {
     /// so a walk passes over the neighbours and namesakes a key brings up that share none (most
     /// of a crowded building: other flats, other streets with a word in common) at the cost of
     /// a few comparisons of numbers, instead of comparing their names word by word.
-    pub(crate) fn may_link(a: &View<'_>, b: &View<'_>) -> bool {
+    pub(crate) fn may_link<A: Slot, B: Slot>(a: &Signature<A>, b: &Signature<B>) -> bool {
         (a.phone != 0 && a.phone == b.phone)
             || (a.email != 0 && a.email == b.email)
             || same_door(a, b)
@@ -412,12 +443,12 @@ fn different_places(a: &View<'_>, b: &View<'_>) -> bool {
 
 /// True when two orders go to the same place (see [`different_places`]): the signature keeps
 /// each order's [`crate::normalize::city::place_key`], hashed, so equal keys are the same place.
-fn same_place(a: &View<'_>, b: &View<'_>) -> bool {
+fn same_place<A: Slot, B: Slot>(a: &Signature<A>, b: &Signature<B>) -> bool {
     a.city != 0 && a.city == b.city
 }
 
 /// The same door: place, house number, a street key in common, no conflicting unit.
-pub(crate) fn same_door(a: &View<'_>, b: &View<'_>) -> bool {
+pub(crate) fn same_door<A: Slot, B: Slot>(a: &Signature<A>, b: &Signature<B>) -> bool {
     same_house(a, b) && same_street(a, b)
 }
 
@@ -425,7 +456,7 @@ pub(crate) fn same_door(a: &View<'_>, b: &View<'_>) -> bool {
 /// number is no door: a douar, a building of a residence or cité without its flat, a street
 /// alone would make one house of everyone who lives there (the address parser gives a complex's
 /// flat as the house number, and a building without a flat none).
-fn same_house(a: &View<'_>, b: &View<'_>) -> bool {
+fn same_house<A: Slot, B: Slot>(a: &Signature<A>, b: &Signature<B>) -> bool {
     a.house != 0
         && same_place(a, b)
         && a.house == b.house
@@ -433,7 +464,7 @@ fn same_house(a: &View<'_>, b: &View<'_>) -> bool {
 }
 
 /// Most of the shorter street name in common.
-fn same_street(a: &View<'_>, b: &View<'_>) -> bool {
+fn same_street<A: Slot, B: Slot>(a: &Signature<A>, b: &Signature<B>) -> bool {
     let common = a
         .street_keys()
         .filter(|&k| b.street_keys().any(|o| o == k))
@@ -462,15 +493,18 @@ struct WordPairs<'k, K> {
     alike: [[Option<f64>; NAME_KEYS]; NAME_KEYS],
     /// [`same_word`] of the two, once computed.
     same: [[Option<bool>; NAME_KEYS]; NAME_KEYS],
+    /// The pairs that may be the same word (the others are not, and are not alike).
+    meeting: Meeting,
 }
 
-impl<'k, K: AsRef<str>> WordPairs<'k, K> {
-    fn new(a: &'k [K], b: &'k [K]) -> WordPairs<'k, K> {
+impl<'k, K: Sketched> WordPairs<'k, K> {
+    fn new(a: &'k [K], b: &'k [K], meeting: Meeting) -> WordPairs<'k, K> {
         WordPairs {
             a,
             b,
             alike: [[None; NAME_KEYS]; NAME_KEYS],
             same: [[None; NAME_KEYS]; NAME_KEYS],
+            meeting,
         }
     }
 
@@ -485,8 +519,18 @@ impl<'k, K: AsRef<str>> WordPairs<'k, K> {
         if let Some(Some(known)) = self.alike.get(i).and_then(|row| row.get(j)) {
             return *known;
         }
+        if !self.meeting.may(i, j) {
+            return 0.0;
+        }
         let (x, y) = self.pair(i, j);
-        let sim = translit::alike(x, y);
+        let outlines = (
+            self.a.get(i).and_then(K::sketch),
+            self.b.get(j).and_then(K::sketch),
+        );
+        let sim = match outlines {
+            (Some(sx), Some(sy)) => translit::alike_outlined(x, y, &sx.outline, &sy.outline),
+            _ => translit::alike(x, y),
+        };
         if let Some(slot) = self.alike.get_mut(i).and_then(|row| row.get_mut(j)) {
             *slot = Some(sim);
         }
@@ -495,6 +539,9 @@ impl<'k, K: AsRef<str>> WordPairs<'k, K> {
 
     /// [`same_word`] of word `i` of `a` and word `j` of `b`.
     fn same(&mut self, i: usize, j: usize) -> bool {
+        if !self.meeting.may(i, j) {
+            return false;
+        }
         if let Some(Some(known)) = self.same.get(i).and_then(|row| row.get(j)) {
             return *known;
         }
@@ -527,7 +574,7 @@ impl<'k, K: AsRef<str>> WordPairs<'k, K> {
     }
 }
 
-impl<'k, K: AsRef<str>> WordPairs<'k, K> {
+impl<'k, K: Sketched> WordPairs<'k, K> {
     /// True when words `i..` of `a` (of `b` when `flip`) can each be the same word as a word of
     /// the other name that no other of them is, the other's words in `used` (a bit each) taken.
     /// A search with backtracking, cheap because a name has at most [`NAME_KEYS`] words (at most
@@ -555,8 +602,92 @@ impl<'k, K: AsRef<str>> WordPairs<'k, K> {
 
 /// [`WordPairs::words`] of two names.
 #[cfg(test)]
-fn words<K: AsRef<str>>(a: &[K], b: &[K]) -> Names {
-    WordPairs::new(a, b).words()
+fn words<K: Sketched>(a: &[K], b: &[K]) -> Names {
+    WordPairs::new(a, b, Meeting::ANY).words()
+}
+
+/// A name key, with its sketch when one was read.
+trait Sketched: AsRef<str> {
+    fn sketch(&self) -> Option<&WordSketch>;
+}
+
+impl Sketched for NameRef<'_> {
+    fn sketch(&self) -> Option<&WordSketch> {
+        self.sketch
+    }
+}
+
+impl Sketched for String {
+    fn sketch(&self) -> Option<&WordSketch> {
+        None
+    }
+}
+
+/// What the sketches of two names' words allow: which pairs of words may be [`same_word`], and
+/// whether a word of either may be two words of the other written together.
+#[derive(Debug, Clone, Copy)]
+struct Meeting {
+    /// Bit `i * NAME_KEYS + j` for word `i` of one name and `j` of the other: they may be
+    /// [`same_word`] ([`may_be_same_word`]). Clear, they are not, and their
+    /// [`translit::alike`] is 0 (`same_word` is true when it is above 0).
+    same: u32,
+    /// A word of either name may be two words of the other written together
+    /// ([`translit::may_join`], what the score's search for such words reads first).
+    joins: bool,
+}
+
+// A bit for each pair of words.
+const _: () = assert!(NAME_KEYS * NAME_KEYS <= 32);
+
+impl Meeting {
+    /// Anything may be: for words without sketches.
+    const ANY: Meeting = Meeting {
+        same: u32::MAX,
+        joins: true,
+    };
+
+    /// What the sketches of names `a` and `b` allow ([`Meeting::ANY`] when a key has none).
+    fn of(a: &[NameRef<'_>], b: &[NameRef<'_>]) -> Meeting {
+        let (Some(sa), Some(sb)) = (sketches(a), sketches(b)) else {
+            return Meeting::ANY;
+        };
+        let (Some(sa), Some(sb)) = (sa.get(..a.len()), sb.get(..b.len())) else {
+            return Meeting::ANY;
+        };
+        let mut same = 0;
+        for (i, x) in sa.iter().enumerate() {
+            for (j, y) in sb.iter().enumerate() {
+                if may_be_same_word(x, y) {
+                    same |= 1 << (i * NAME_KEYS + j);
+                }
+            }
+        }
+        let two_of = |whole: &WordSketch, parts: &[&WordSketch]| {
+            parts.len() >= 2
+                && translit::may_join_two_of(&whole.outline, parts.iter().map(|p| &p.outline))
+        };
+        let joins = sa.iter().any(|w| two_of(w, sb)) || sb.iter().any(|w| two_of(w, sa));
+        Meeting { same, joins }
+    }
+
+    /// Whether word `i` of one name may be [`same_word`] as word `j` of the other.
+    fn may(self, i: usize, j: usize) -> bool {
+        self.same == u32::MAX
+            || (i < NAME_KEYS && j < NAME_KEYS && self.same & (1 << (i * NAME_KEYS + j)) != 0)
+    }
+}
+
+/// The sketches of a name's keys (at most [`NAME_KEYS`]), or `None` when one has none.
+fn sketches<'s>(keys: &[NameRef<'s>]) -> Option<[&'s WordSketch; NAME_KEYS]> {
+    if keys.len() > NAME_KEYS {
+        return None;
+    }
+    let first = keys.first()?.sketch?;
+    let mut out = [first; NAME_KEYS];
+    for (slot, key) in out.iter_mut().zip(keys) {
+        *slot = key.sketch?;
+    }
+    Some(out)
 }
 
 /// True when two name keys may be one word: the same word in another spelling (one letter
@@ -572,7 +703,7 @@ fn same_word(a: &str, b: &str, alike: impl FnOnce() -> f64) -> bool {
         return true;
     }
     let sim = alike();
-    keys_similarity_with(&[a], &[b], |_, _| sim) >= SAME_WORD
+    keys_similarity_with(&[a], &[b], |_, _| sim, false) >= SAME_WORD
 }
 
 /// True when two keys are a letter apart, or a third of their letters (ظ / d, a vowel one
@@ -624,6 +755,7 @@ fn within(short: &str, long: &str) -> bool {
 mod tests {
     use super::*;
     use crate::normalize::name::normalize_name;
+    use crate::policy::PolicyConfig;
 
     fn keys(name: &str) -> Vec<String> {
         normalize_name(name).unwrap().keys
@@ -676,6 +808,135 @@ mod tests {
             }
         }
         assert!(apart > 0, "the bound never rules a pair out");
+    }
+
+    /// Name keys with their sketches, as a history holds them.
+    struct SketchedName {
+        keys: Vec<String>,
+        sketches: Vec<WordSketch>,
+    }
+
+    impl SketchedName {
+        fn of(name: &str) -> SketchedName {
+            let mut keys = keys(name);
+            keys.truncate(NAME_KEYS);
+            let sketches = keys.iter().map(|k| WordSketch::of(k)).collect();
+            SketchedName { keys, sketches }
+        }
+
+        /// The view of the name, with the sketches when `sketched` (else the full comparison).
+        fn view(&self, sketched: bool) -> View<'_> {
+            let mut view = View::default();
+            for ((slot, key), sketch) in view.name.iter_mut().zip(&self.keys).zip(&self.sketches) {
+                *slot = NameRef {
+                    id: NameRef::UNSTORED,
+                    text: key,
+                    sketch: sketched.then_some(sketch),
+                };
+            }
+            view
+        }
+    }
+
+    /// What the sketches of two names changed: nothing, at the default threshold and at 0
+    /// (where a score of 0 is enough to be one person). Returns whether the comparison was
+    /// answered without scoring.
+    fn same_answer(a: &SketchedName, b: &SketchedName) -> bool {
+        let strict = PolicyConfig::default();
+        let lax = PolicyConfig {
+            name_match_threshold: 0.0,
+            ..PolicyConfig::default()
+        };
+        for config in [&strict, &lax] {
+            let rules = LinkRules::new(config);
+            let full = rules.names(&a.view(false), &b.view(false));
+            let sketched = rules.names(&a.view(true), &b.view(true));
+            assert_eq!(sketched, full, "{:?} / {:?}", a.keys, b.keys);
+        }
+        let (na, nb) = (a.view(true), b.view(true));
+        let meeting = Meeting::of(na.names(), nb.names());
+        // Each pair of words the sketches rule out is no pair of the same word, and not alike.
+        for (i, x) in a.keys.iter().enumerate() {
+            for (j, y) in b.keys.iter().enumerate() {
+                let alike = translit::alike(x, y);
+                let (sx, sy) = (&a.sketches[i], &b.sketches[j]);
+                let outlined = translit::alike_outlined(x, y, &sx.outline, &sy.outline);
+                assert_eq!(outlined.to_bits(), alike.to_bits(), "{x} / {y}");
+                if !meeting.may(i, j) {
+                    assert!(!same_word(x, y, || alike), "{x} / {y}");
+                    assert_eq!(alike, 0.0, "{x} / {y}");
+                }
+            }
+        }
+        if !meeting.joins {
+            let (ka, kb) = (&a.keys, &b.keys);
+            let score =
+                |joins| keys_similarity_with(ka, kb, |i, j| translit::alike(&ka[i], &kb[j]), joins);
+            assert_eq!(
+                score(true).to_bits(),
+                score(false).to_bits(),
+                "{ka:?} / {kb:?}"
+            );
+        }
+        meeting.same == 0 && !meeting.joins && !na.names().is_empty() && na.names() != nb.names()
+    }
+
+    /// Real people's names (`tests/data/name_pairs.tsv`: an Arabic name and its Latin
+    /// spellings): each against its own spellings and against the names of the people after it.
+    #[test]
+    fn the_sketches_change_no_answer_on_real_names() {
+        let names: Vec<Vec<SketchedName>> = include_str!("../../../tests/data/name_pairs.tsv")
+            .lines()
+            .filter(|l| !l.starts_with('#'))
+            .filter_map(|l| {
+                let cols: Vec<&str> = l.split('\t').collect();
+                Some(vec![
+                    SketchedName::of(cols.get(2)?),
+                    SketchedName::of(cols.get(3)?),
+                ])
+            })
+            .collect();
+        assert!(names.len() > 3000, "{} rows", names.len());
+        let (mut pairs, mut shortcut) = (0, 0);
+        for (at, person) in names.iter().enumerate() {
+            for other in names.iter().skip(at).take(12) {
+                for a in person {
+                    for b in other {
+                        pairs += 1;
+                        shortcut += usize::from(same_answer(a, b));
+                    }
+                }
+            }
+        }
+        // Most pairs of two people's names are ruled out by their sketches.
+        assert!(
+            shortcut * 2 > pairs,
+            "{shortcut} of {pairs} answered without scoring"
+        );
+    }
+
+    proptest::proptest! {
+        /// Names of words drawn from Latin and Arabic letters (words that are often a letter
+        /// or two apart, or one inside another), and from real names' words.
+        #[test]
+        fn the_sketches_change_no_answer_on_random_names(
+            a in "([a-z]{1,8} ){0,3}[a-z]{1,9}",
+            b in "([abdhiklmnorstuyz]{1,8} ){0,3}[adehiklmnorsuz]{1,9}",
+            c in "([ابحدرسعلمنهوي]{1,6} ){0,3}[ابحدرسعلمنهوي]{2,7}",
+            d in proptest::sample::select(&[
+                "Mohamed Alaoui", "محمد العلوي", "Fatima Zahra Tazi", "FATIMAZAHRA ETTAZI",
+                "Abdelaziz", "عبد العزيز", "Lazhar Dhaoui", "الازهر الضاوي", "Ali Alaoui",
+                "Mashael Al-Qahtani", "فهد القحطاني", "Med Drissi", "El Idrissi Youssef",
+                "Ben Ali Salah", "بن صالح", "Leila Amrani", "ليلى العمراني", "Samir Hassani",
+            ][..]),
+        ) {
+            let names = [a.as_str(), b.as_str(), c.as_str(), d].map(SketchedName::of);
+            for x in &names {
+                for y in &names {
+                    same_answer(x, y);
+                }
+            }
+        }
     }
 
     #[test]

@@ -6,6 +6,7 @@
 //! - `signature`: what an order is matched by (`Signature`) and the keys it is filed under.
 //! - `index`: the in-memory store of past orders, compact, with key postings.
 //! - `link`: the linking rules: when two orders are one customer.
+//! - `sketch`: what the rules' comparisons of names read of a name key, read once per key.
 //! - `walk`: the walk that gathers a customer's orders from a new one, with evidence.
 //! - `snapshot`: versioned, checksummed save and load.
 //!
@@ -23,6 +24,7 @@ mod hasher;
 mod index;
 mod link;
 mod signature;
+mod sketch;
 pub(crate) mod snapshot;
 #[doc(hidden)]
 pub mod switches;
@@ -46,6 +48,7 @@ internal_use! {
     features::Features,
     index::{History, PastOrder},
     link::LinkRules,
+    sketch::WordSketch,
     signature::{Signature, View},
     walk::{Gathered, Linked, Source},
 }

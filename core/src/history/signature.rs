@@ -22,6 +22,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use super::features::Features;
 use super::hasher::{KeyHasher, KeyKind};
+use super::sketch::WordSketch;
 
 /// Street keys kept per order; further tokens add little.
 pub(crate) const STREET_KEYS: usize = 4;
@@ -74,13 +75,16 @@ pub type View<'a> = Signature<NameRef<'a>>;
 #[serde(transparent)]
 pub(crate) struct NameId(pub(crate) u32);
 
-/// A name key as the linking rules read it: its text, and its id in the history's name table, so
-/// that a walk can remember the comparisons it made by id. An order that is not stored (the one
-/// being assessed) has the id `u32::MAX`.
+/// A name key as the linking rules read it: its text, its id in the history's name table, so
+/// that a walk can remember the comparisons it made by id, and its [`WordSketch`], read once
+/// when the history took the key in, so that comparing it with a word it cannot be costs a few
+/// bit operations. An order that is not stored (the one being assessed) has the id `u32::MAX`,
+/// and a sketch once its walk reads one.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct NameRef<'a> {
     pub(crate) id: u32,
     pub(crate) text: &'a str,
+    pub(crate) sketch: Option<&'a WordSketch>,
 }
 
 impl<'a> NameRef<'a> {
@@ -92,6 +96,7 @@ impl<'a> NameRef<'a> {
         NameRef {
             id: NameRef::UNSTORED,
             text,
+            sketch: None,
         }
     }
 }

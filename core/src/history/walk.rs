@@ -22,6 +22,7 @@ use std::ops::Range;
 use super::hasher::KeyHasher;
 use super::link::{Agreement, LinkRules, NameMemo, NAME_MEMO};
 use super::signature::View;
+use super::sketch::WordSketch;
 use super::switches;
 
 /// Where the walk reads past orders from: the in-memory history, or the rows a host fetched
@@ -34,6 +35,18 @@ pub trait Source {
     fn postings(&self, key: u64) -> Option<&[u32]>;
     /// The matching view of order `idx`.
     fn view(&self, idx: u32) -> View<'_>;
+    /// Whether order `idx` may link to `to` at all (`LinkRules::may_link`). A source that
+    /// holds the order's phone, email and door apart from its names reads them alone: most
+    /// orders a crowded door brings up are passed over here, and their names need not be
+    /// looked up.
+    fn may_link(&self, idx: u32, to: &View<'_>) -> bool {
+        LinkRules::may_link(to, &self.view(idx))
+    }
+    /// The sketch of name key `key` when this source holds one (a key of its orders), so that
+    /// the new order's keys need not be sketched again.
+    fn sketch(&self, _key: &str) -> Option<&WordSketch> {
+        None
+    }
     /// When order `idx` was placed and its id: the tie-break of the match order.
     fn sort_key(&self, idx: u32) -> (i64, &str);
 }
@@ -71,6 +84,19 @@ impl LinkRules<'_> {
         query: &View<'_>,
         exclude: Option<u32>,
     ) -> Gathered {
+        // The new order's name keys are compared with every neighbour's: sketch them once (or
+        // take the sketches of the history's same keys).
+        let sketches = query.name.each_ref().map(|n| {
+            let missing = n.sketch.is_none() && !n.text.is_empty();
+            (missing && source.sketch(n.text).is_none()).then(|| WordSketch::of(n.text))
+        });
+        let mut sketched = *query;
+        for (n, own) in sketched.name.iter_mut().zip(&sketches) {
+            if n.sketch.is_none() && !n.text.is_empty() {
+                n.sketch = own.as_ref().or_else(|| source.sketch(n.text));
+            }
+        }
+        let query = &sketched;
         let mut walk = Walk {
             rules: *self,
             source,
@@ -207,12 +233,12 @@ impl<'w, S: Source> Walk<'w, '_, S> {
                 if self.met.iter().any(|&(m, _)| m == cand) {
                     continue;
                 }
-                let view = source.view(cand);
                 // Cannot link to the new order: judged later if a link leads to it (its
                 // verdict would be the same then).
-                if !LinkRules::may_link(query, &view) {
+                if !source.may_link(cand, query) {
                     continue;
                 }
+                let view = source.view(cand);
                 let common = rules.common(query, &view, &mut self.memo);
                 let link = rules.links(query, &view, &common, |k, one| self.keys.usable(k, one));
                 let verdict = if link.links() {
@@ -295,11 +321,11 @@ impl<'w, S: Source> Walk<'w, '_, S> {
                 {
                     continue;
                 }
-                let view = source.view(cand);
                 // Cannot link to `from`: nothing to judge (another parent may lead to it).
-                if !LinkRules::may_link(&from, &view) {
+                if !source.may_link(cand, &from) {
                     continue;
                 }
+                let view = source.view(cand);
                 let fields = match known {
                     Some(Verdict::Owns(fields)) => fields,
                     Some(Verdict::Stranger) => Agreement::default(),

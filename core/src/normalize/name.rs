@@ -482,6 +482,7 @@ fn coverage<S: AsRef<str>>(
     a: &[S],
     b: &[S],
     alike: &mut impl FnMut(usize, usize) -> f64,
+    joins: bool,
 ) -> (f64, f64) {
     // On the stack for names of up to 8 words (all of them, nearly).
     let (mut stack_a, mut stack_b) = ([0.0f64; 8], [0.0f64; 8]);
@@ -502,9 +503,11 @@ fn coverage<S: AsRef<str>>(
     // Spellings of one word (in either script).
     match_alike(lens, got_a, got_b, |s| s >= 1.0, alike);
     // One key on one side written as two words on the other (Fatimazahra / Fatima Zahra).
-    let (mut outlines_a, mut outlines_b) = ([None; 8], [None; 8]);
-    match_split((a, b), got_a, got_b, &mut outlines_a, &mut outlines_b);
-    match_split((b, a), got_b, got_a, &mut outlines_b, &mut outlines_a);
+    if joins {
+        let (mut outlines_a, mut outlines_b) = ([None; 8], [None; 8]);
+        match_split((a, b), got_a, got_b, &mut outlines_a, &mut outlines_b);
+        match_split((b, a), got_b, got_a, &mut outlines_b, &mut outlines_a);
+    }
     // One typo in a long key.
     match_alike(lens, got_a, got_b, |s| s >= 0.8, alike);
     let mean = |v: &[f64]| v.iter().sum::<f64>() / v.len().max(1) as f64;
@@ -532,24 +535,29 @@ pub fn name_similarity(a: &NormalizedName, b: &NormalizedName) -> f64 {
 
 /// [`name_similarity`] over bare key lists (what the history index stores).
 pub fn keys_similarity<S: AsRef<str>>(ka: &[S], kb: &[S]) -> f64 {
-    keys_similarity_with(ka, kb, |i, j| match (ka.get(i), kb.get(j)) {
+    let alike = |i: usize, j: usize| match (ka.get(i), kb.get(j)) {
         (Some(x), Some(y)) => translit::alike(x.as_ref(), y.as_ref()),
         _ => 0.0,
-    })
+    };
+    keys_similarity_with(ka, kb, alike, true)
 }
 
 /// [`keys_similarity`] with the likeness of key `i` of `ka` and key `j` of `kb` given by
 /// `alike(i, j)` (it must be [`translit::alike`] of the two): for a caller that compares the
-/// same words again and again and remembers their likeness.
+/// same words again and again and remembers their likeness. `joins` false skips the search for
+/// a key of one side written as two keys of the other: for a caller that knows none can be
+/// (no two keys of one side [`translit::may_join`] into a key of the other), so the score is
+/// the same.
 pub(crate) fn keys_similarity_with<S: AsRef<str>>(
     ka: &[S],
     kb: &[S],
     mut alike: impl FnMut(usize, usize) -> f64,
+    joins: bool,
 ) -> f64 {
     if ka.is_empty() || kb.is_empty() {
         return 0.0;
     }
-    let (cov_a, cov_b) = coverage(ka, kb, &mut alike);
+    let (cov_a, cov_b) = coverage(ka, kb, &mut alike, joins);
     let (short, long) = match ka.len().cmp(&kb.len()) {
         std::cmp::Ordering::Less => (cov_a, cov_b),
         std::cmp::Ordering::Greater => (cov_b, cov_a),

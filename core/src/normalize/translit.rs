@@ -675,11 +675,12 @@ pub fn distance_within(a: &str, b: &str, limit: u8) -> u8 {
             best = best.min(d[i][j - 1].saturating_add(y.skip));
             // One class of a side against two or three of the other: a digraph that is two
             // letters (th = ت + ح), a vowel that writes a run of vowel letters (ai = ا ع ي).
+            // (Nothing lowers a cost of 0, and most classes span nothing.)
             for k in 2..=3 {
-                if j >= k && spans(x, &sb[j - k..j], free) {
+                if best > 0 && x.may_span() && j >= k && spans(x, &sb[j - k..j], free) {
                     best = best.min(d[i - 1][j - k]);
                 }
-                if i >= k && spans(y, &sa[i - k..i], free) {
+                if best > 0 && y.may_span() && i >= k && spans(y, &sa[i - k..i], free) {
                     best = best.min(d[i - k][j - 1]);
                 }
             }
@@ -694,17 +695,49 @@ pub fn distance_within(a: &str, b: &str, limit: u8) -> u8 {
     d[la][lb]
 }
 
-/// What [`cost_bound`] reads of a key, read once for many comparisons (see [`may_join`]).
+/// What [`cost_bound`] reads of a key, read once for many comparisons (see [`may_join`],
+/// [`outline_bound`]): kept for every distinct name key of a history, so its letters are held
+/// as 32 bits (the table has fewer letters).
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Outline {
     /// Every letter its classes, their digraphs and ا ع ء may stand for.
-    reach: u64,
+    reach: u32,
     /// The letters of each class that costs something to leave out (with its digraph's first).
-    needs: [u64; MAX_LEN],
+    needs: [u32; MAX_LEN],
     /// How many of `needs` are used.
-    len: usize,
+    len: u8,
     /// The classes of the key (its characters), counting those past `MAX_LEN`.
-    classes: usize,
+    classes: u32,
+    /// The consonants of the key, which [`alike`] reads.
+    consonants: u32,
+}
+
+// Every letter bit of the table fits in the 32 bits of an [`Outline`].
+const _: () = assert!(
+    char_count(LETTERS) <= 32,
+    "an outline holds a letter per bit"
+);
+
+/// The characters of `s`, in a constant.
+const fn char_count(s: &str) -> usize {
+    let bytes = s.as_bytes();
+    let (mut at, mut count) = (0, 0);
+    while at < bytes.len() {
+        // Every byte of UTF-8 but the continuation bytes starts a character.
+        if bytes[at] & 0xC0 != 0x80 {
+            count += 1;
+        }
+        at += 1;
+    }
+    count
+}
+
+/// A letter mask of the table in 32 bits; all letters when it does not fit (it does: the
+/// table has at most 32 letters, asserted when compiling), which would only weaken the bounds,
+/// never make them wrong: more letters within reach strand fewer classes, and a class that may
+/// be every letter is never stranded.
+fn narrow(mask: u64) -> u32 {
+    u32::try_from(mask).unwrap_or(u32::MAX)
 }
 
 impl Outline {
@@ -714,31 +747,70 @@ impl Outline {
         let len = decode(key, &mut syms);
         let syms = &syms[..len];
         let mut outline = Outline {
-            reach: reach(syms, table().run_free),
+            reach: narrow(reach(syms, table().run_free)),
             needs: [0; MAX_LEN],
             len: 0,
             // Counted again only when the key fills the decoded classes.
             classes: if len < MAX_LEN {
-                len
+                len as u32
             } else {
-                key.chars().count()
+                u32::try_from(key.chars().count()).unwrap_or(u32::MAX)
             },
+            consonants: u32::try_from(consonants(key)).unwrap_or(u32::MAX),
         };
         for x in syms.iter().filter(|x| x.skip > 0) {
-            if let Some(slot) = outline.needs.get_mut(outline.len) {
-                *slot = x.mask | x.split;
+            if let Some(slot) = outline.needs.get_mut(usize::from(outline.len)) {
+                *slot = narrow(x.mask | x.split);
                 outline.len += 1;
             }
         }
         outline
     }
 
-    /// True when a class of the key that must be paid for shares no letter with `other`.
-    fn stranded(&self, other: u64) -> bool {
-        self.needs[..self.len.min(MAX_LEN)]
-            .iter()
-            .any(|&needs| needs & other == 0)
+    /// The classes of the key that must be paid for.
+    fn needs(&self) -> &[u32] {
+        self.needs.get(..usize::from(self.len)).unwrap_or(&[])
     }
+
+    /// True when a class of the key that must be paid for shares no letter with `other`.
+    fn stranded(&self, other: u32) -> bool {
+        self.needs().iter().any(|&needs| needs & other == 0)
+    }
+
+    /// How many classes of the key that must be paid for share no letter with `other`.
+    fn stranded_count(&self, other: u32) -> usize {
+        self.needs()
+            .iter()
+            .filter(|&&needs| needs & other == 0)
+            .count()
+    }
+}
+
+/// [`cost_bound`] of two keys from their outlines (the same number: the same classes and
+/// letters, read once): a lower bound of [`distance`] of the two keys.
+pub(crate) fn outline_bound(a: &Outline, b: &Outline) -> usize {
+    a.stranded_count(b.reach).max(b.stranded_count(a.reach))
+}
+
+/// False when [`alike`] of two different keys with these outlines is 0, from their letters
+/// alone: `alike` is above 0 only for a cost of 0, or of 1 in a key of [`LONG_WORD`]
+/// consonants or more, and the cost is at least [`outline_bound`].
+pub(crate) fn may_be_alike(a: &Outline, b: &Outline) -> bool {
+    match outline_bound(a, b) {
+        0 => true,
+        1 => a.consonants.max(b.consonants) as usize >= LONG_WORD,
+        _ => false,
+    }
+}
+
+/// [`alike`] of two keys `a` and `b` whose outlines are `oa` and `ob`: 0 at once when they
+/// differ and [`may_be_alike`] rules them out. Equal keys are alike whatever their letters (a
+/// character the table does not know matches nothing, not even itself, in the alignment).
+pub(crate) fn alike_outlined(a: &str, b: &str, oa: &Outline, ob: &Outline) -> f64 {
+    if a != b && !may_be_alike(oa, ob) {
+        return 0.0;
+    }
+    alike(a, b)
 }
 
 /// False when `first` and `second` written together cannot align with `whole` at no cost
@@ -749,8 +821,27 @@ pub(crate) fn may_join(first: &Outline, second: &Outline, whole: &Outline) -> bo
         return false;
     }
     // Past `MAX_LEN` classes the alignment reads a cut key: no shortcut for the joined side.
-    first.classes + second.classes > MAX_LEN
+    first.classes.saturating_add(second.classes) > MAX_LEN as u32
         || !(first.stranded(whole.reach) || second.stranded(whole.reach))
+}
+
+/// False when no two of `parts` (two different ones, either way round) may be `whole` written
+/// as two words: [`may_join`] of every pair. A class of `whole` that shares no letter with any
+/// part is stranded from every pair of them, so one test rules most names out.
+pub(crate) fn may_join_two_of<'o>(
+    whole: &Outline,
+    parts: impl Iterator<Item = &'o Outline> + Clone,
+) -> bool {
+    let all = parts.clone().fold(0, |bits, p| bits | p.reach);
+    if whole.stranded(all) {
+        return false;
+    }
+    parts.clone().enumerate().any(|(at, first)| {
+        parts
+            .clone()
+            .skip(at + 1)
+            .any(|second| may_join(first, second, whole))
+    })
 }
 
 /// Every letter the classes of `side` (and their digraphs) may stand for, with `free`.
@@ -773,6 +864,14 @@ fn cost_bound(sa: &[Sym], sb: &[Sym], free: u64) -> u8 {
     };
     let count = stranded(sa, reach(sb, free)).max(stranded(sb, reach(sa, free)));
     u8::try_from(count).unwrap_or(u8::MAX)
+}
+
+impl Sym {
+    /// Whether the class may write two or three classes of the other side together
+    /// ([`spans`] is false for any run otherwise): a digraph, a doubled consonant or a vowel.
+    fn may_span(self) -> bool {
+        self.vowel || self.split != 0 || self.doubled
+    }
 }
 
 /// True when class `x` may write the classes of `run` together: a digraph its two letters
@@ -810,6 +909,9 @@ fn consonants(key: &str) -> usize {
     key.chars().filter(|&c| sym_of(c).consonant).count()
 }
 
+/// The fewest consonants of a key in which [`alike`] forgives one thing that differs.
+const LONG_WORD: usize = 5;
+
 /// How alike two keys are: 1.0 when they align at no cost, `1 - cost / consonants` when one
 /// thing differs in a key of five consonants or more (a typo in a long family name), else 0.
 pub fn alike(a: &str, b: &str) -> f64 {
@@ -821,7 +923,7 @@ pub fn alike(a: &str, b: &str) -> f64 {
         return 1.0;
     }
     let len = consonants(a).max(consonants(b));
-    if d > 1 || len < 5 {
+    if d > 1 || len < LONG_WORD {
         return 0.0;
     }
     1.0 - f64::from(d) / len as f64
@@ -904,6 +1006,16 @@ mod tests {
                 let (la, lb) = (decode(a, &mut sa), decode(b, &mut sb));
                 let bound = cost_bound(&sa[..la], &sb[..lb], table.run_free);
                 assert!(bound <= full, "{a} / {b}: bound {bound} > cost {full}");
+                // The outlines read the same bound, once per key.
+                let (oa, ob) = (Outline::of(a), Outline::of(b));
+                assert_eq!(outline_bound(&oa, &ob), usize::from(bound), "{a} / {b}");
+                if a != b && alike(a, b) > 0.0 {
+                    assert!(may_be_alike(&oa, &ob), "{a} / {b}");
+                }
+                assert_eq!(
+                    alike_outlined(a, b, &oa, &ob).to_bits(),
+                    alike(a, b).to_bits()
+                );
                 ruled_out += usize::from(bound > 1);
                 for limit in 0..3 {
                     let within = distance_within(a, b, limit);
