@@ -5,7 +5,7 @@ use std::sync::{RwLock, RwLockReadGuard, RwLockWriteGuard};
 use codguard::assessment::{Assessment as CoreAssessment, Match, Normalized, Profile, Reason};
 use codguard::engine::Engine as CoreEngine;
 use codguard::policy::PolicyConfig;
-use codguard::risk::{Example, FitOptions, RiskModel};
+use codguard::risk::{Example, RiskModel, FIT_BLOCK};
 use codguard::{Error as CoreError, ErrorKind, HistoryRecord, Order};
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyList, PyTuple, PyType};
@@ -129,13 +129,7 @@ pub(crate) fn fit_risk_model(
 ) -> PyResult<String> {
     let config = config_of(config)?;
     let records = records_of(py, records)?;
-    let options = FitOptions {
-        min_volume,
-        zone_prior,
-        utc_offset_secs,
-        block,
-        ..FitOptions::default()
-    };
+    let options = crate::fit::fit_options(min_volume, zone_prior, utc_offset_secs, block);
     let model = py
         .detach(|| codguard::risk::fit(&records, &config, &options))
         .py()?;
@@ -201,12 +195,7 @@ pub(crate) fn fit_risk_model_examples(
                 .map_err(|e| py_err(ErrorKind::InvalidConfig, format!("example {i}: {e}")))
         })
         .collect::<PyResult<_>>()?;
-    let options = FitOptions {
-        min_volume,
-        zone_prior,
-        utc_offset_secs,
-        ..FitOptions::default()
-    };
+    let options = crate::fit::fit_options(min_volume, zone_prior, utc_offset_secs, FIT_BLOCK);
     let mut model = py.detach(|| codguard::risk::fit_examples(&examples, &options));
     model.fitted_on = codguard::risk::FittedOn {
         orders,

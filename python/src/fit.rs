@@ -76,15 +76,11 @@ impl RiskFit {
     ) -> PyResult<RiskFit> {
         let counts: FitCounts = serde_json::from_str(counts)
             .map_err(|e| py_err(ErrorKind::InvalidConfig, format!("counts: {e}")))?;
-        let options = FitOptions {
-            min_volume,
-            zone_prior,
-            utc_offset_secs,
-            block,
-            ..FitOptions::default()
-        };
         Ok(RiskFit {
-            inner: Fitting::new(counts, options),
+            inner: Fitting::new(
+                counts,
+                fit_options(min_volume, zone_prior, utc_offset_secs, block),
+            ),
         })
     }
 
@@ -192,5 +188,22 @@ impl RiskFit {
         };
         model.validate().py()?;
         Ok(model.to_json())
+    }
+}
+
+/// The fit's options from the keyword arguments every fitting function of the module takes (the
+/// others keep the core's defaults).
+pub(crate) fn fit_options(
+    min_volume: u64,
+    zone_prior: f64,
+    utc_offset_secs: i64,
+    block: usize,
+) -> FitOptions {
+    FitOptions {
+        min_volume,
+        zone_prior,
+        utc_offset_secs,
+        block,
+        ..FitOptions::default()
     }
 }

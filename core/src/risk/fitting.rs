@@ -345,13 +345,7 @@ mod tests {
 
     /// Examples of two cities failing at different rates, customers who failed failing again.
     fn examples(n: u32) -> Vec<Example> {
-        let mut rng = 99u64;
-        let mut next = || {
-            rng ^= rng << 13;
-            rng ^= rng >> 7;
-            rng ^= rng << 17;
-            (rng >> 11) as f64 / (1u64 << 53) as f64
-        };
+        let mut next = crate::risk::tests::uniform(99);
         (0..n)
             .map(|i| {
                 let city = if i % 3 == 0 { "MA|fes" } else { "MA|tanger" };

@@ -606,6 +606,18 @@ pub fn calibration(pairs: &[(f64, bool)], bins: usize) -> Vec<Bin> {
 mod tests {
     use super::*;
 
+    /// Uniform numbers in [0, 1) from `seed` (xorshift): the tests' shops, the same on every
+    /// machine.
+    pub(crate) fn uniform(seed: u64) -> impl FnMut() -> f64 {
+        let mut rng = seed;
+        move || {
+            rng ^= rng << 13;
+            rng ^= rng >> 7;
+            rng ^= rng << 17;
+            (rng >> 11) as f64 / (1u64 << 53) as f64
+        }
+    }
+
     fn inputs(zones: &[&str], shipped: u32, failed: u32) -> RiskInputs {
         RiskInputs {
             zones: zones.iter().map(|z| (*z).to_owned()).collect(),
@@ -620,13 +632,7 @@ mod tests {
     /// A shop where one city fails two times in five and another one time in fifty, and
     /// customers who failed before fail again more often.
     fn shop() -> Vec<Example> {
-        let mut rng = 12345u64;
-        let mut next = || {
-            rng ^= rng << 13;
-            rng ^= rng >> 7;
-            rng ^= rng << 17;
-            (rng >> 11) as f64 / (1u64 << 53) as f64
-        };
+        let mut next = uniform(12345);
         let mut out = Vec::new();
         for i in 0..4000u32 {
             let (zones, base): (&[&str], f64) = if i % 2 == 0 {
