@@ -290,7 +290,11 @@ fn write_legend(
          each delivery lowers it, each junk field adds to it. In this run:"
     )?;
     for (class, (low, high)) in &summary.risk {
-        writeln!(out, "    {class:<11} {low:.2} to {high:.2}")?;
+        if format!("{low:.2}") == format!("{high:.2}") {
+            writeln!(out, "    {class:<11} {low:.2}")?;
+        } else {
+            writeln!(out, "    {class:<11} {low:.2} to {high:.2}")?;
+        }
     }
     let notified: Vec<&str> = config.notify_classes.iter().map(|c| c.as_str()).collect();
     writeln!(

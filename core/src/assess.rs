@@ -121,8 +121,9 @@ impl Assessor<'_> {
         (!recent.is_empty()).then(|| Reason {
             code: ReasonCode::DuplicateRecentOrder,
             detail: format!(
-                "{} other order(s) of this customer within {} h",
+                "{} other {} of this customer within {} h",
                 recent.len(),
+                if recent.len() == 1 { "order" } else { "orders" },
                 self.config.duplicate_window_secs / 3600
             ),
             order_ids: recent,
