@@ -195,6 +195,7 @@ pub(crate) fn fit_risk_model_examples(
                 .map_err(|e| py_err(ErrorKind::InvalidConfig, format!("example {i}: {e}")))
         })
         .collect::<PyResult<_>>()?;
+    codguard::risk::FitCounts::of(&examples).enough().py()?;
     let options = crate::fit::fit_options(min_volume, zone_prior, utc_offset_secs, FIT_BLOCK);
     let mut model = py.detach(|| codguard::risk::fit_examples(&examples, &options));
     model.fitted_on = codguard::risk::FittedOn {

@@ -76,6 +76,7 @@ impl RiskFit {
     ) -> PyResult<RiskFit> {
         let counts: FitCounts = serde_json::from_str(counts)
             .map_err(|e| py_err(ErrorKind::InvalidConfig, format!("counts: {e}")))?;
+        counts.enough().py()?;
         Ok(RiskFit {
             inner: Fitting::new(
                 counts,

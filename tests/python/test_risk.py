@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import pickle
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -170,8 +171,25 @@ def test_risk_fit_driven_by_blocks_writes_the_in_process_fit() -> None:
         assert value == pytest.approx(one_block["coefficients"][name], abs=1e-9)
 
 
+def test_too_little_history_is_refused_not_fitted() -> None:
+    """The example shop (16 orders, 12 shipped, 3 failed) would fit nonsense (an intercept of
+    -29.8): every way of fitting refuses it, and says how much history a fit needs."""
+    here = Path(__file__).resolve().parents[2] / "examples" / "data" / "history.jsonl"
+    history = [json.loads(line) for line in here.read_text(encoding="utf-8").splitlines()]
+    with pytest.raises(codguard.InvalidConfig) as e:
+        codguard.fit_risk_model(history)
+    assert "12 shipped orders and 3 failed deliveries" in str(e.value), str(e.value)
+    with pytest.raises(codguard.InvalidConfig):
+        codguard.RiskFit('{"shop": {"failed": 19, "shipped": 5000}, "zones": {}}')
+    with pytest.raises(codguard.InvalidConfig):
+        codguard.RiskFit('{"shop": {"failed": 150, "shipped": 199}, "zones": {}}')
+    assert codguard.RiskFit('{"shop": {"failed": 20, "shipped": 200}, "zones": {}}').block > 0
+    # Six hundred orders of two cities, one failing 40% of the time: enough.
+    assert json.loads(codguard.fit_risk_model(_two_cities(600)))["fitted_on"]["shipped"] == 600
+
+
 def test_risk_fit_refuses_what_is_not_its_input() -> None:
-    fit = codguard.RiskFit('{"shop": {"failed": 1, "shipped": 2}, "zones": {}}')
+    fit = codguard.RiskFit('{"shop": {"failed": 20, "shipped": 200}, "zones": {}}')
     assert fit.block == codguard.RiskFit.BLOCK
     for bad in ("{", '{"shop": {}, "zones": {}, "x": 1}', "[]"):
         with pytest.raises(codguard.InvalidConfig):

@@ -5,7 +5,7 @@ use crate::error::Error;
 use crate::policy::PolicyConfig;
 use crate::record::{HistoryRecord, Outcome};
 
-use super::{brier, fit_examples, Example, FitOptions, FittedOn, RiskModel};
+use super::{brier, fit_examples, Example, FitCounts, FitOptions, FittedOn, RiskModel};
 
 /// The examples of a history: each order, in time order, assessed against the orders placed
 /// before it (with their outcomes), under `config`; the shipped ones (delivered or failed).
@@ -36,13 +36,16 @@ pub fn examples(records: &[HistoryRecord], config: &PolicyConfig) -> Result<Vec<
 /// Fits a model on a history (see the module's doc): [`examples`], then [`fit_examples`].
 ///
 /// # Errors
-/// As [`examples`].
+/// As [`examples`]; [`InvalidConfig`](crate::error::ErrorKind::InvalidConfig) when the history
+/// is too small to fit
+/// ([`FitCounts::enough`]).
 pub fn fit(
     records: &[HistoryRecord],
     config: &PolicyConfig,
     options: &FitOptions,
 ) -> Result<RiskModel, Error> {
     let examples = examples(records, config)?;
+    FitCounts::of(&examples).enough()?;
     let mut model = fit_examples(&examples, options);
     model.fitted_on = FittedOn {
         orders: records.len() as u64,

@@ -12,6 +12,8 @@ use std::collections::{BTreeMap, HashMap};
 
 use serde::{Deserialize, Serialize};
 
+use crate::error::{Error, ErrorKind};
+
 use super::{
     logit, sigmoid, x_of, zone_rate, Coefficients, Counts, Example, FitOptions, FittedOn,
     RiskModel, FORMAT, MAX_ZONE_KEY, MODEL_VERSION,
@@ -19,6 +21,14 @@ use super::{
 
 /// Examples per block of a fit's sums by default ([`FitOptions::block`]; see the module's doc).
 pub const FIT_BLOCK: usize = 16_384;
+
+/// The fewest shipped orders a fit accepts ([`FitCounts::enough`]).
+pub const MIN_SHIPPED: u64 = 200;
+
+/// The fewest failed deliveries a fit accepts: below it the regression separates the few
+/// failures perfectly and its probabilities mean nothing (12 shipped orders, 3 failed, fit an
+/// intercept of -29.8). The least a fit takes, not what a reliable one wants (hundreds).
+pub const MIN_FAILED: u64 = 20;
 
 /// The prior strengths tried for a customer, in pseudo-orders.
 const CUSTOMER_PRIORS: [f64; 8] = [0.25, 0.5, 1.0, 2.0, 4.0, 8.0, 16.0, 32.0];
@@ -44,6 +54,25 @@ pub struct FitCounts {
 }
 
 impl FitCounts {
+    /// Whether the history is large enough to fit a model: at least [`MIN_SHIPPED`] shipped
+    /// orders and [`MIN_FAILED`] failed deliveries.
+    ///
+    /// # Errors
+    /// [`ErrorKind::InvalidConfig`] naming both counts, when it is not.
+    pub fn enough(&self) -> Result<(), Error> {
+        if self.shop.shipped >= MIN_SHIPPED && self.shop.failed >= MIN_FAILED {
+            return Ok(());
+        }
+        Err(Error::new(
+            ErrorKind::InvalidConfig,
+            format!(
+                "too little history to fit a risk model: {} shipped orders and {} failed \
+                 deliveries; a fit needs at least {MIN_SHIPPED} and {MIN_FAILED}",
+                self.shop.shipped, self.shop.failed
+            ),
+        ))
+    }
+
     /// The counts of `examples`.
     pub fn of(examples: &[Example]) -> FitCounts {
         let mut counts = FitCounts::default();
@@ -342,6 +371,24 @@ fn solve<const M: usize>(mut a: [[f64; M]; M], mut b: [f64; M]) -> Option<[f64; 
 mod tests {
     use super::*;
     use crate::risk::RiskInputs;
+
+    #[test]
+    fn too_little_history_is_refused_with_both_counts() {
+        let counts = |shipped, failed| FitCounts {
+            shop: Counts { failed, shipped },
+            zones: HashMap::new(),
+        };
+        assert!(counts(MIN_SHIPPED, MIN_FAILED).enough().is_ok());
+        for (shipped, failed) in [(12, 3), (MIN_SHIPPED - 1, 150), (50_000, MIN_FAILED - 1)] {
+            let e = counts(shipped, failed).enough().expect_err("too little");
+            assert_eq!(e.kind(), ErrorKind::InvalidConfig);
+            let text = e.to_string();
+            assert!(
+                text.contains(&format!("{shipped} shipped orders and {failed} failed")),
+                "{text}"
+            );
+        }
+    }
 
     /// Examples of two cities failing at different rates, customers who failed failing again.
     fn examples(n: u32) -> Vec<Example> {

@@ -54,7 +54,9 @@ use crate::record::Order;
 mod fit;
 mod fitting;
 pub use fit::{examples, fit, split, Split};
-pub use fitting::{fit_examples, newton_block, FitCounts, Fitting, FIT_BLOCK, NEWTON_SUMS};
+pub use fitting::{
+    fit_examples, newton_block, FitCounts, Fitting, FIT_BLOCK, MIN_FAILED, MIN_SHIPPED, NEWTON_SUMS,
+};
 
 /// The `format` of a risk model file.
 pub const FORMAT: &str = "codguard-risk";
