@@ -187,25 +187,36 @@ impl<'w, S: Source> KeyUse<'w, '_, S> {
     /// `one`, is one person's ([`LinkRules::key_of_one`]), each judged once per walk. A key not
     /// read yet may not, for now: the walk is run again once it is.
     fn usable(&mut self, key: u64, one: bool) -> bool {
-        let Some(postings) = self.postings(key) else {
-            return false;
-        };
         let (rules, source, query) = (self.rules, self.source, self.query);
         let at = match self.judged.iter().position(|(k, _, _)| *k == key) {
             Some(at) => at,
             None => {
+                let Some(postings) = self.postings(key) else {
+                    return false;
+                };
                 let ok = rules.key_usable(key, query, postings, |i| source.view(i));
                 self.judged.push((key, ok, None));
                 self.judged.len() - 1
             }
         };
-        let Some((_, ok, of_one)) = self.judged.get_mut(at) else {
+        let Some(&(_, ok, of_one)) = self.judged.get(at) else {
             return false;
         };
-        if !*ok || !one {
-            return *ok;
+        if !ok || !one {
+            return ok;
         }
-        *of_one.get_or_insert_with(|| rules.key_of_one(postings, |i| source.view(i)))
+        if let Some(of_one) = of_one {
+            return of_one;
+        }
+        // A judged key was read: its postings are there (read again only for this question).
+        let Some(postings) = source.postings(key) else {
+            return false;
+        };
+        let of_one = rules.key_of_one(postings, |i| source.view(i));
+        if let Some(judged) = self.judged.get_mut(at) {
+            judged.2 = Some(of_one);
+        }
+        of_one
     }
 }
 

@@ -346,13 +346,15 @@ fn resolve(raw: &str, country: &str, strict: bool, missing: &[CityId]) -> Option
         return g.cities.get(i).map(|c| CityId(c.id));
     }
     let words = place_words();
+    let tokens: Vec<&str> = folded.split(' ').collect();
     // Without the words that say "a town": مدينة بدر and Badr City are Badr, Sfax Ville is
     // Sfax (the whole field went first: المدينة المنورة is a name of Medina).
-    let named: Vec<&str> = folded
-        .split(' ')
+    let named: Vec<&str> = tokens
+        .iter()
+        .copied()
         .filter(|t| !words.generic.contains(*t))
         .collect();
-    if !named.is_empty() && named.len() < folded.split(' ').count() {
+    if !named.is_empty() && named.len() < tokens.len() {
         if let Some(i) = lookup(g, &named.join(" "), country, strict, missing) {
             return g.cities.get(i).map(|c| CityId(c.id));
         }
@@ -361,7 +363,6 @@ fn resolve(raw: &str, country: &str, strict: bool, missing: &[CityId]) -> Option
     // "عين", "Sidi" start the names of hundreds of towns) or a word for "town" or "village"
     // (قرية is not El Garia) and, when the country is known, a city of that country:
     // "وادي المخازن" is not El Oued, "Ain Harrouda" not Al Ain.
-    let tokens: Vec<&str> = folded.split(' ').collect();
     for len in (1..tokens.len().min(5)).rev() {
         let run = tokens.get(..len).unwrap_or_default();
         let named = run.iter().filter(|t| {
