@@ -473,9 +473,9 @@ impl Source for History {
             .get(idx as usize)
             .is_some_and(|o| LinkRules::may_link(to, &o.sig))
     }
-    fn sketch(&self, key: &str) -> Option<&WordSketch> {
+    fn interned(&self, key: &str) -> Option<(u32, &WordSketch)> {
         let id = *self.strings.ids.get(key)?;
-        self.strings.sketch(id)
+        Some((id, self.strings.sketch(id)?))
     }
     fn sort_key(&self, idx: u32) -> (i64, &str) {
         self.orders
