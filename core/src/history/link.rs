@@ -108,10 +108,15 @@ pub(crate) enum Names {
 /// the same words meet again and again: each order of a customer against each neighbour at
 /// their door, the orders under a phone against one another (who is behind it) and then
 /// against the new order, whose words the walk knows by the history's ids.
-#[derive(Debug, Default)]
+///
+/// Held in place, not on the heap: a walk makes a handful of comparisons, and allocating and
+/// growing lists for them would cost more than searching them.
+#[derive(Debug)]
 pub(crate) struct Memo {
-    names: Vec<(NameIds, Names)>,
-    words: Vec<((u32, u32), f64)>,
+    names: [(NameIds, Names); NAME_MEMO],
+    names_len: usize,
+    words: [((u32, u32), f64); WORD_MEMO],
+    words_len: usize,
 }
 
 /// The ids of the keys of two names.
@@ -123,6 +128,17 @@ type NameIds = ([u32; NAME_KEYS], [u32; NAME_KEYS]);
 const NAME_MEMO: usize = 16;
 const WORD_MEMO: usize = 32;
 
+impl Default for Memo {
+    fn default() -> Memo {
+        Memo {
+            names: [(([0; NAME_KEYS], [0; NAME_KEYS]), Names::Unknown); NAME_MEMO],
+            names_len: 0,
+            words: [((0, 0), 0.0); WORD_MEMO],
+            words_len: 0,
+        }
+    }
+}
+
 impl Memo {
     /// [`translit::alike`] of two words whose ids are `x` and `y` (`UNSTORED` for a word the
     /// history does not hold: not remembered), `alike` when not known yet. The likeness is
@@ -132,12 +148,14 @@ impl Memo {
             return alike();
         }
         let key = (x.min(y), x.max(y));
-        if let Some(&(_, sim)) = self.words.iter().find(|(k, _)| *k == key) {
+        let known = self.words.get(..self.words_len).unwrap_or(&[]);
+        if let Some(&(_, sim)) = known.iter().find(|(k, _)| *k == key) {
             return sim;
         }
         let sim = alike();
-        if self.words.len() < WORD_MEMO {
-            self.words.push((key, sim));
+        if let Some(slot) = self.words.get_mut(self.words_len) {
+            *slot = (key, sim);
+            self.words_len += 1;
         }
         sim
     }
@@ -205,12 +223,14 @@ impl<'a> LinkRules<'a> {
     /// neighbour at their door).
     pub(crate) fn names_memo(&self, a: &View<'_>, b: &View<'_>, memo: &mut Memo) -> Names {
         let key = (a.name.map(|n| n.id), b.name.map(|n| n.id));
-        if let Some(&(_, names)) = memo.names.iter().find(|(k, _)| *k == key) {
+        let known = memo.names.get(..memo.names_len).unwrap_or(&[]);
+        if let Some(&(_, names)) = known.iter().find(|(k, _)| *k == key) {
             return names;
         }
         let names = self.names(a, b, memo);
-        if memo.names.len() < NAME_MEMO {
-            memo.names.push((key, names));
+        if let Some(slot) = memo.names.get_mut(memo.names_len) {
+            *slot = (key, names);
+            memo.names_len += 1;
         }
         names
     }

@@ -121,7 +121,9 @@ impl LinkRules<'_> {
                 missing: Vec::new(),
             },
             memo: Memo::default(),
-            met: Vec::new(),
+            // More than most walks meet (6 at the median at a million orders, 49 at the 99th
+            // percentile), so that it rarely grows.
+            met: Vec::with_capacity(32),
             walked: Vec::new(),
             walking: Vec::new(),
         };
