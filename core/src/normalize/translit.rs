@@ -787,26 +787,36 @@ impl Outline {
         self.needs().iter().any(|&needs| needs & other == 0)
     }
 
-    /// How many classes of the key that must be paid for share no letter with `other`.
-    fn stranded_count(&self, other: u32) -> usize {
+    /// How many classes of the key that must be paid for share no letter with `other`,
+    /// counted up to `cap`.
+    fn stranded_count(&self, other: u32, cap: usize) -> usize {
         self.needs()
             .iter()
             .filter(|&&needs| needs & other == 0)
+            .take(cap)
             .count()
     }
 }
 
 /// [`cost_bound`] of two keys from their outlines (the same number: the same classes and
 /// letters, read once): a lower bound of [`distance`] of the two keys.
-pub(crate) fn outline_bound(a: &Outline, b: &Outline) -> usize {
-    a.stranded_count(b.reach).max(b.stranded_count(a.reach))
+///
+/// Counted up to `cap` (the bound when it is below `cap`, else `cap`): the walk asks only
+/// whether it is 0, 1 or more, and most words it compares are two different words, with many
+/// classes stranded.
+pub(crate) fn outline_bound(a: &Outline, b: &Outline, cap: usize) -> usize {
+    let a_side = a.stranded_count(b.reach, cap);
+    if a_side >= cap {
+        return a_side;
+    }
+    a_side.max(b.stranded_count(a.reach, cap))
 }
 
 /// False when [`alike`] of two different keys with these outlines is 0, from their letters
 /// alone: `alike` is above 0 only for a cost of 0, or of 1 in a key of [`LONG_WORD`]
 /// consonants or more, and the cost is at least [`outline_bound`].
 pub(crate) fn may_be_alike(a: &Outline, b: &Outline) -> bool {
-    match outline_bound(a, b) {
+    match outline_bound(a, b, 2) {
         0 => true,
         1 => a.consonants.max(b.consonants) as usize >= LONG_WORD,
         _ => false,
@@ -1018,7 +1028,16 @@ mod tests {
                 assert!(bound <= full, "{a} / {b}: bound {bound} > cost {full}");
                 // The outlines read the same bound, once per key.
                 let (oa, ob) = (Outline::of(a), Outline::of(b));
-                assert_eq!(outline_bound(&oa, &ob), usize::from(bound), "{a} / {b}");
+                assert_eq!(
+                    outline_bound(&oa, &ob, usize::MAX),
+                    usize::from(bound),
+                    "{a} / {b}"
+                );
+                assert_eq!(
+                    outline_bound(&oa, &ob, 2),
+                    usize::from(bound.min(2)),
+                    "{a} / {b}"
+                );
                 if a != b && alike(a, b) > 0.0 {
                     assert!(may_be_alike(&oa, &ob), "{a} / {b}");
                 }
