@@ -286,8 +286,8 @@ impl Source for Fetched {
     fn may_link(&self, idx: u32, to: &View<'_>) -> bool {
         Source::may_link(&self.history, idx, to)
     }
-    fn sketch(&self, key: &str) -> Option<&WordSketch> {
-        Source::sketch(&self.history, key)
+    fn interned(&self, key: &str) -> Option<(u32, &WordSketch)> {
+        Source::interned(&self.history, key)
     }
     fn sort_key(&self, idx: u32) -> (i64, &str) {
         Source::sort_key(&self.history, idx)

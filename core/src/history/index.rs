@@ -232,15 +232,23 @@ impl History {
             .find(|&i| self.orders.get(i as usize).is_some_and(|o| &*o.id == id))
     }
 
-    /// The view of a stored order.
+    /// The view of a stored order. (Inlined: a walk reads a view of every order it judges,
+    /// and built in place a view is not copied on its way out.)
+    #[inline]
     pub(crate) fn view(&self, idx: u32) -> View<'_> {
         let Some(o) = self.orders.get(idx as usize) else {
             return View::default();
         };
-        o.sig.map_names(|&NameId(id)| NameRef {
-            id,
-            text: self.strings.get(id),
-            sketch: self.strings.sketch(id),
+        o.sig.map_names(|&NameId(id)| {
+            // An empty slot (the end of the name) has nothing to look up.
+            if id == 0 {
+                return NameRef::default();
+            }
+            NameRef {
+                id,
+                text: self.strings.get(id),
+                sketch: self.strings.sketch(id),
+            }
         })
     }
 
@@ -465,6 +473,7 @@ impl Source for History {
     fn postings(&self, key: u64) -> Option<&[u32]> {
         Some(History::postings(self, key))
     }
+    #[inline]
     fn view(&self, idx: u32) -> View<'_> {
         History::view(self, idx)
     }
@@ -473,9 +482,9 @@ impl Source for History {
             .get(idx as usize)
             .is_some_and(|o| LinkRules::may_link(to, &o.sig))
     }
-    fn sketch(&self, key: &str) -> Option<&WordSketch> {
+    fn interned(&self, key: &str) -> Option<(u32, &WordSketch)> {
         let id = *self.strings.ids.get(key)?;
-        self.strings.sketch(id)
+        Some((id, self.strings.sketch(id)?))
     }
     fn sort_key(&self, idx: u32) -> (i64, &str) {
         self.orders

@@ -103,10 +103,63 @@ pub(crate) enum Names {
     Unknown,
 }
 
-/// Name comparisons already made in one walk, by the two names' interned ids.
-pub(crate) type NameMemo = Vec<(([u32; NAME_KEYS], [u32; NAME_KEYS]), Names)>;
-/// The most comparisons a walk remembers.
-pub(crate) const NAME_MEMO: usize = 16;
+/// Comparisons already made in one walk: of two names, by their interned ids, and of two words
+/// that had to be aligned ([`translit::alike`]), by theirs. Within one walk the same names and
+/// the same words meet again and again: each order of a customer against each neighbour at
+/// their door, the orders under a phone against one another (who is behind it) and then
+/// against the new order, whose words the walk knows by the history's ids.
+///
+/// Held in place, not on the heap: a walk makes a handful of comparisons, and allocating and
+/// growing lists for them would cost more than searching them.
+#[derive(Debug)]
+pub(crate) struct Memo {
+    names: [(NameIds, Names); NAME_MEMO],
+    names_len: usize,
+    words: [((u32, u32), f64); WORD_MEMO],
+    words_len: usize,
+}
+
+/// The ids of the keys of two names.
+type NameIds = ([u32; NAME_KEYS], [u32; NAME_KEYS]);
+
+/// The most comparisons of names, and of words, a walk remembers: a small cache, as growing it
+/// past a few hundred bytes would cost more in the allocator and the search than the
+/// comparisons it saves.
+const NAME_MEMO: usize = 16;
+const WORD_MEMO: usize = 32;
+
+impl Default for Memo {
+    fn default() -> Memo {
+        Memo {
+            names: [(([0; NAME_KEYS], [0; NAME_KEYS]), Names::Unknown); NAME_MEMO],
+            names_len: 0,
+            words: [((0, 0), 0.0); WORD_MEMO],
+            words_len: 0,
+        }
+    }
+}
+
+impl Memo {
+    /// [`translit::alike`] of two words whose ids are `x` and `y` (`UNSTORED` for a word the
+    /// history does not hold: not remembered), `alike` when not known yet. The likeness is
+    /// symmetric, so the pair is remembered either way round.
+    fn alike(&mut self, x: u32, y: u32, alike: impl FnOnce() -> f64) -> f64 {
+        if x == NameRef::UNSTORED || y == NameRef::UNSTORED {
+            return alike();
+        }
+        let key = (x.min(y), x.max(y));
+        let known = self.words.get(..self.words_len).unwrap_or(&[]);
+        if let Some(&(_, sim)) = known.iter().find(|(k, _)| *k == key) {
+            return sim;
+        }
+        let sim = alike();
+        if let Some(slot) = self.words.get_mut(self.words_len) {
+            *slot = (key, sim);
+            self.words_len += 1;
+        }
+        sim
+    }
+}
 
 /// What two orders have in common before the rules weigh it.
 #[derive(Debug, Clone, Copy)]
@@ -168,16 +221,16 @@ impl<'a> LinkRules<'a> {
     /// What two names say, remembered by the names' ids for the rest of the walk: within one
     /// walk the same two names meet again and again (each order of a customer against each
     /// neighbour at their door).
-    pub(crate) fn names_memo(&self, a: &View<'_>, b: &View<'_>, memo: &mut NameMemo) -> Names {
+    pub(crate) fn names_memo(&self, a: &View<'_>, b: &View<'_>, memo: &mut Memo) -> Names {
         let key = (a.name.map(|n| n.id), b.name.map(|n| n.id));
-        if let Some(&(_, names)) = memo.iter().find(|(k, _)| *k == key) {
+        let known = memo.names.get(..memo.names_len).unwrap_or(&[]);
+        if let Some(&(_, names)) = known.iter().find(|(k, _)| *k == key) {
             return names;
         }
-        let names = self.names(a, b);
-        // A small cache: growing it past a few hundred bytes would cost more in the allocator
-        // than the comparisons it saves.
-        if memo.len() < NAME_MEMO {
-            memo.push((key, names));
+        let names = self.names(a, b, memo);
+        if let Some(slot) = memo.names.get_mut(memo.names_len) {
+            *slot = (key, names);
+            memo.names_len += 1;
         }
         names
     }
@@ -199,7 +252,7 @@ impl<'a> LinkRules<'a> {
     ///   here), `Differ` one pair of the same word, and no pair is.
     ///
     /// So the answer is `Same` when a score of 0 reaches the policy's threshold, else `Unknown`.
-    pub(crate) fn names(&self, a: &View<'_>, b: &View<'_>) -> Names {
+    pub(crate) fn names(&self, a: &View<'_>, b: &View<'_>, memo: &mut Memo) -> Names {
         let (a, b) = (a.names(), b.names());
         if a.is_empty() || b.is_empty() {
             return Names::Unknown;
@@ -216,16 +269,16 @@ impl<'a> LinkRules<'a> {
                 Names::Unknown
             };
         }
-        self.compared(a, b, meeting)
+        self.compared(a, b, meeting, memo)
     }
 
     /// [`LinkRules::names`] of two names neither empty nor equal, word by word, asking only
     /// about the pairs of words and the joins that `meeting` allows (the others' answers are
     /// known: see [`Meeting`]).
-    fn compared<K: Sketched>(&self, a: &[K], b: &[K], meeting: Meeting) -> Names {
+    fn compared<K: Sketched>(&self, a: &[K], b: &[K], meeting: Meeting, memo: &mut Memo) -> Names {
         // Each pair of words compared once: the score and the word-by-word reading below ask
         // about the same pairs several times over.
-        let mut pairs = WordPairs::new(a, b, meeting);
+        let mut pairs = WordPairs::new(a, b, meeting, memo);
         let score = keys_similarity_with(a, b, |i, j| pairs.alike(i, j), meeting.joins);
         if score >= self.config.name_match_threshold {
             return Names::Same;
@@ -234,7 +287,7 @@ impl<'a> LinkRules<'a> {
     }
 
     /// What `a` and `b` have in common.
-    pub(crate) fn common(&self, a: &View<'_>, b: &View<'_>, memo: &mut NameMemo) -> Common {
+    pub(crate) fn common(&self, a: &View<'_>, b: &View<'_>, memo: &mut Memo) -> Common {
         let phone = a.phone != 0 && a.phone == b.phone;
         let email = a.email != 0 && a.email == b.email;
         let house = same_place(a, b) && (a.house == 0 || b.house == 0 || a.house == b.house);
@@ -315,6 +368,7 @@ impl<'a> LinkRules<'a> {
         query: &View<'v>,
         postings: &[u32],
         view: impl Fn(u32) -> View<'v>,
+        memo: &mut Memo,
     ) -> bool {
         if postings.len() > self.config.max_orders_per_key {
             return false;
@@ -349,7 +403,7 @@ impl<'a> LinkRules<'a> {
             return names.len() <= self.config.max_names_per_key;
         }
         let cap = self.config.max_names_per_key + 1;
-        self.people(orders(), key, cap) <= self.config.max_names_per_key
+        self.people(orders(), key, cap, memo) <= self.config.max_names_per_key
     }
 
     /// Whether the orders filed under a phone or email key (`postings`, read by `view`) are
@@ -358,7 +412,12 @@ impl<'a> LinkRules<'a> {
     /// (a family's phone, their email), or a name that says nothing among them: it may be any
     /// of them, so it links to none. Unlike [`LinkRules::people`], no order joins two names by
     /// what else it shares: a junk name at the family's door would make the family one person.
-    pub(crate) fn key_of_one<'v>(&self, postings: &[u32], view: impl Fn(u32) -> View<'v>) -> bool {
+    pub(crate) fn key_of_one<'v>(
+        &self,
+        postings: &[u32],
+        view: impl Fn(u32) -> View<'v>,
+        memo: &mut Memo,
+    ) -> bool {
         let mut named = postings
             .iter()
             .map(|&i| view(i))
@@ -368,7 +427,10 @@ impl<'a> LinkRules<'a> {
         };
         named.all(|o| {
             o.names() == first.names()
-                || matches!(self.names(&first, &o), Names::Same | Names::Alike)
+                || matches!(
+                    self.names_memo(&first, &o, memo),
+                    Names::Same | Names::Alike
+                )
         })
     }
 
@@ -376,7 +438,13 @@ impl<'a> LinkRules<'a> {
     /// one person when their names are one person's, or when their names do not tell two people
     /// apart and they share something else a person owns (the other of phone and email, or the
     /// door). An order without a name counts as nobody.
-    fn people<'v>(&self, orders: impl Iterator<Item = View<'v>>, key: u64, cap: usize) -> usize {
+    fn people<'v>(
+        &self,
+        orders: impl Iterator<Item = View<'v>>,
+        key: u64,
+        cap: usize,
+        memo: &mut Memo,
+    ) -> usize {
         // Each person as the distinct orders seen of them (a customer's orders mostly repeat
         // one another: compare each distinct one once).
         let mut people: Vec<Vec<View<'v>>> = Vec::new();
@@ -389,7 +457,7 @@ impl<'a> LinkRules<'a> {
             while at < people.len() {
                 let is_them = people[at]
                     .iter()
-                    .any(|seen| self.one_person(seen, &order, key));
+                    .any(|seen| self.one_person(seen, &order, key, memo));
                 match (is_them, joined) {
                     (false, _) => at += 1,
                     (true, None) => {
@@ -421,8 +489,8 @@ impl<'a> LinkRules<'a> {
     }
 
     /// True when two orders sharing `key` were placed by one person (see [`LinkRules::people`]).
-    fn one_person(&self, a: &View<'_>, b: &View<'_>, key: u64) -> bool {
-        match self.names(a, b) {
+    fn one_person(&self, a: &View<'_>, b: &View<'_>, key: u64, memo: &mut Memo) -> bool {
+        match self.names_memo(a, b, memo) {
             Names::Same | Names::Alike => true,
             Names::Differ => false,
             Names::Unknown => {
@@ -486,9 +554,11 @@ fn same_profile(a: &View<'_>, b: &View<'_>) -> bool {
 
 /// The words of two names (at most [`NAME_KEYS`] each) and what is known of each pair of them:
 /// each pair is compared at most once, however often the rules ask.
-struct WordPairs<'k, K> {
+struct WordPairs<'k, 'm, K> {
     a: &'k [K],
     b: &'k [K],
+    /// The walk's comparisons of words.
+    memo: &'m mut Memo,
     /// [`translit::alike`] of word `i` of `a` and word `j` of `b`, once computed.
     alike: [[Option<f64>; NAME_KEYS]; NAME_KEYS],
     /// [`same_word`] of the two, once computed.
@@ -497,11 +567,12 @@ struct WordPairs<'k, K> {
     meeting: Meeting,
 }
 
-impl<'k, K: Sketched> WordPairs<'k, K> {
-    fn new(a: &'k [K], b: &'k [K], meeting: Meeting) -> WordPairs<'k, K> {
+impl<'k, 'm, K: Sketched> WordPairs<'k, 'm, K> {
+    fn new(a: &'k [K], b: &'k [K], meeting: Meeting, memo: &'m mut Memo) -> WordPairs<'k, 'm, K> {
         WordPairs {
             a,
             b,
+            memo,
             alike: [[None; NAME_KEYS]; NAME_KEYS],
             same: [[None; NAME_KEYS]; NAME_KEYS],
             meeting,
@@ -527,10 +598,14 @@ impl<'k, K: Sketched> WordPairs<'k, K> {
             self.a.get(i).and_then(K::sketch),
             self.b.get(j).and_then(K::sketch),
         );
-        let sim = match outlines {
+        let ids = (
+            self.a.get(i).map_or(NameRef::UNSTORED, K::id),
+            self.b.get(j).map_or(NameRef::UNSTORED, K::id),
+        );
+        let sim = self.memo.alike(ids.0, ids.1, || match outlines {
             (Some(sx), Some(sy)) => translit::alike_outlined(x, y, &sx.outline, &sy.outline),
             _ => translit::alike(x, y),
-        };
+        });
         if let Some(slot) = self.alike.get_mut(i).and_then(|row| row.get_mut(j)) {
             *slot = Some(sim);
         }
@@ -574,7 +649,7 @@ impl<'k, K: Sketched> WordPairs<'k, K> {
     }
 }
 
-impl<'k, K: Sketched> WordPairs<'k, K> {
+impl<K: Sketched> WordPairs<'_, '_, K> {
     /// True when words `i..` of `a` (of `b` when `flip`) can each be the same word as a word of
     /// the other name that no other of them is, the other's words in `used` (a bit each) taken.
     /// A search with backtracking, cheap because a name has at most [`NAME_KEYS`] words (at most
@@ -603,23 +678,31 @@ impl<'k, K: Sketched> WordPairs<'k, K> {
 /// [`WordPairs::words`] of two names.
 #[cfg(test)]
 fn words<K: Sketched>(a: &[K], b: &[K]) -> Names {
-    WordPairs::new(a, b, Meeting::ANY).words()
+    WordPairs::new(a, b, Meeting::ANY, &mut Memo::default()).words()
 }
 
-/// A name key, with its sketch when one was read.
+/// A name key, with its sketch when one was read, and its id in the history's name table
+/// (`NameRef::UNSTORED` when it has none).
 trait Sketched: AsRef<str> {
     fn sketch(&self) -> Option<&WordSketch>;
+    fn id(&self) -> u32;
 }
 
 impl Sketched for NameRef<'_> {
     fn sketch(&self) -> Option<&WordSketch> {
         self.sketch
     }
+    fn id(&self) -> u32 {
+        self.id
+    }
 }
 
 impl Sketched for String {
     fn sketch(&self) -> Option<&WordSketch> {
         None
+    }
+    fn id(&self) -> u32 {
+        NameRef::UNSTORED
     }
 }
 
@@ -849,8 +932,8 @@ mod tests {
         };
         for config in [&strict, &lax] {
             let rules = LinkRules::new(config);
-            let full = rules.names(&a.view(false), &b.view(false));
-            let sketched = rules.names(&a.view(true), &b.view(true));
+            let full = rules.names(&a.view(false), &b.view(false), &mut Memo::default());
+            let sketched = rules.names(&a.view(true), &b.view(true), &mut Memo::default());
             assert_eq!(sketched, full, "{:?} / {:?}", a.keys, b.keys);
         }
         let (na, nb) = (a.view(true), b.view(true));

@@ -202,6 +202,7 @@ impl<'a> Signature<&'a str> {
 impl<N: Slot> Signature<N> {
     /// The same signature with each name key converted by `convert` (interned, resolved,
     /// owned): the one conversion between the holdings of a signature.
+    #[inline]
     pub(crate) fn map_names<'s, M>(&'s self, convert: impl FnMut(&'s N) -> M) -> Signature<M> {
         Signature {
             phone: self.phone,

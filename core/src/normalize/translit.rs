@@ -665,28 +665,38 @@ pub fn distance_within(a: &str, b: &str, limit: u8) -> u8 {
     // when all three exceed `limit` the final cost does too.
     let mut mins = [0u8; 3];
     for i in 1..=la {
-        let x = sa[i - 1];
-        d[i][0] = d[i - 1][0].saturating_add(x.skip);
+        let x = &sa[i - 1];
+        let x_spans = x.may_span();
+        // Row i is written from the rows above it, read through `above`.
+        let (above, below) = d.split_at_mut(i);
+        let (Some(prev), Some(row)) = (above.last(), below.first_mut()) else {
+            break;
+        };
+        row[0] = prev[0].saturating_add(x.skip);
+        let mut row_min = row[0];
         for j in 1..=lb {
-            let y = sb[j - 1];
+            let y = &sb[j - 1];
             let sub = u8::from(x.mask & y.mask == 0);
-            let mut best = d[i - 1][j - 1].saturating_add(sub);
-            best = best.min(d[i - 1][j].saturating_add(x.skip));
-            best = best.min(d[i][j - 1].saturating_add(y.skip));
+            let mut best = prev[j - 1]
+                .saturating_add(sub)
+                .min(prev[j].saturating_add(x.skip))
+                .min(row[j - 1].saturating_add(y.skip));
             // One class of a side against two or three of the other: a digraph that is two
             // letters (th = ت + ح), a vowel that writes a run of vowel letters (ai = ا ع ي).
             // (Nothing lowers a cost of 0, and most classes span nothing.)
-            for k in 2..=3 {
-                if best > 0 && x.may_span() && j >= k && spans(x, &sb[j - k..j], free) {
-                    best = best.min(d[i - 1][j - k]);
-                }
-                if best > 0 && y.may_span() && i >= k && spans(y, &sa[i - k..i], free) {
-                    best = best.min(d[i - k][j - 1]);
+            if best > 0 && (x_spans || y.may_span()) {
+                for k in 2..=3 {
+                    if best > 0 && x_spans && j >= k && spans(*x, &sb[j - k..j], free) {
+                        best = best.min(prev[j - k]);
+                    }
+                    if best > 0 && y.may_span() && i >= k && spans(*y, &sa[i - k..i], free) {
+                        best = best.min(above[i - k][j - 1]);
+                    }
                 }
             }
-            d[i][j] = best;
+            row[j] = best;
+            row_min = row_min.min(best);
         }
-        let row_min = d[i][..=lb].iter().copied().min().unwrap_or(0);
         mins = [mins[1], mins[2], row_min];
         if i >= 3 && mins.iter().all(|&m| m > limit) {
             return limit.saturating_add(1);
@@ -777,26 +787,36 @@ impl Outline {
         self.needs().iter().any(|&needs| needs & other == 0)
     }
 
-    /// How many classes of the key that must be paid for share no letter with `other`.
-    fn stranded_count(&self, other: u32) -> usize {
+    /// How many classes of the key that must be paid for share no letter with `other`,
+    /// counted up to `cap`.
+    fn stranded_count(&self, other: u32, cap: usize) -> usize {
         self.needs()
             .iter()
             .filter(|&&needs| needs & other == 0)
+            .take(cap)
             .count()
     }
 }
 
 /// [`cost_bound`] of two keys from their outlines (the same number: the same classes and
 /// letters, read once): a lower bound of [`distance`] of the two keys.
-pub(crate) fn outline_bound(a: &Outline, b: &Outline) -> usize {
-    a.stranded_count(b.reach).max(b.stranded_count(a.reach))
+///
+/// Counted up to `cap` (the bound when it is below `cap`, else `cap`): the walk asks only
+/// whether it is 0, 1 or more, and most words it compares are two different words, with many
+/// classes stranded.
+pub(crate) fn outline_bound(a: &Outline, b: &Outline, cap: usize) -> usize {
+    let a_side = a.stranded_count(b.reach, cap);
+    if a_side >= cap {
+        return a_side;
+    }
+    a_side.max(b.stranded_count(a.reach, cap))
 }
 
 /// False when [`alike`] of two different keys with these outlines is 0, from their letters
 /// alone: `alike` is above 0 only for a cost of 0, or of 1 in a key of [`LONG_WORD`]
 /// consonants or more, and the cost is at least [`outline_bound`].
 pub(crate) fn may_be_alike(a: &Outline, b: &Outline) -> bool {
-    match outline_bound(a, b) {
+    match outline_bound(a, b, 2) {
         0 => true,
         1 => a.consonants.max(b.consonants) as usize >= LONG_WORD,
         _ => false,
@@ -1008,7 +1028,16 @@ mod tests {
                 assert!(bound <= full, "{a} / {b}: bound {bound} > cost {full}");
                 // The outlines read the same bound, once per key.
                 let (oa, ob) = (Outline::of(a), Outline::of(b));
-                assert_eq!(outline_bound(&oa, &ob), usize::from(bound), "{a} / {b}");
+                assert_eq!(
+                    outline_bound(&oa, &ob, usize::MAX),
+                    usize::from(bound),
+                    "{a} / {b}"
+                );
+                assert_eq!(
+                    outline_bound(&oa, &ob, 2),
+                    usize::from(bound.min(2)),
+                    "{a} / {b}"
+                );
                 if a != b && alike(a, b) > 0.0 {
                     assert!(may_be_alike(&oa, &ob), "{a} / {b}");
                 }
