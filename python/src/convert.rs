@@ -7,8 +7,10 @@
 //! type is `InvalidOrderType` (an `InvalidOrder` and a `TypeError`); a lone surrogate is
 //! `InvalidInput` with code `invalid_utf8`.
 
-use codguard::record::{HISTORY_FIELDS, ORDER_FIELDS};
-use codguard::{ErrorKind, HistoryRecord, Order, OrderId, Outcome};
+use std::cell::RefCell;
+
+use codguard::record::{HISTORY_FIELDS, MAX_TEXT_BYTES, ORDER_FIELDS};
+use codguard::{ErrorKind, HistoryRecord, Order, Outcome};
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
@@ -102,43 +104,114 @@ impl std::ops::Deref for Text<'_> {
     }
 }
 
-/// Reads a record's fields out of its dict, counting the keys it finds so that a key it does
-/// not know is found without looking at every key of every record.
+/// The index of `name` in [`HISTORY_FIELDS`], at compile time (a name that is none of them does
+/// not compile).
+const fn field(name: &str) -> usize {
+    let mut i = 0;
+    while i < HISTORY_FIELDS.len() {
+        let (a, b) = (HISTORY_FIELDS[i].as_bytes(), name.as_bytes());
+        if a.len() == b.len() {
+            let mut j = 0;
+            while j < a.len() && a[j] == b[j] {
+                j += 1;
+            }
+            if j == a.len() {
+                return i;
+            }
+        }
+        i += 1;
+    }
+    panic!("not a record field")
+}
+
+const ORDER_ID: usize = field("order_id");
+const PLACED_AT: usize = field("placed_at");
+const NAME: usize = field("name");
+const PHONE: usize = field("phone");
+const EMAIL: usize = field("email");
+const ADDRESS: usize = field("address");
+const CITY: usize = field("city");
+const COUNTRY: usize = field("country");
+const TOTAL: usize = field("total");
+const CURRENCY: usize = field("currency");
+const OUTCOME: usize = field("outcome");
+const NEGOTIATED: usize = field("negotiated");
+
+/// A record's values by field (index in [`HISTORY_FIELDS`]); `Some` for a key that is there,
+/// `None` included.
+type Values<'py> = [Option<Bound<'py, PyAny>>; HISTORY_FIELDS.len()];
+
+/// Reads a record's fields out of its dict.
+///
+/// An exact dict whose keys are all exact `str` is read in one pass (`PyDict_Next`), each key
+/// matched to its field by its text, and a key that is no field is refused there: ten hash
+/// look-ups cost every assessment through Python about 1,800 instructions. Any other dict (a
+/// subclass, a key that is not an exact `str`, whose hash and equality may be its own) is read
+/// the general way, one look-up per field, counting the keys found so that a key it does not
+/// know is found without looking at every key of every record. Either way the answer and the
+/// error are the same: the first key (in the dict's order) that is no field, else the first
+/// field (in the contract's order) at fault.
 struct Fields<'a, 'py> {
     d: &'a Bound<'py, PyDict>,
     names: &'static [&'static str],
+    /// The fields' values: read in one pass, or as each is looked up.
+    values: Values<'py>,
+    /// Whether `values` holds the one-pass read (else each field is looked up when read).
+    scanned: bool,
     found: usize,
 }
 
-impl<'py> Fields<'_, 'py> {
-    /// The value of `key`; `None` both when missing and when `None` (the same: absent).
-    fn get(&mut self, key: &Bound<'py, PyString>) -> PyResult<Option<Bound<'py, PyAny>>> {
-        let v = self.d.get_item(key)?;
-        self.found += usize::from(v.is_some());
-        Ok(v.filter(|v| !v.is_none()))
+impl<'a, 'py> Fields<'a, 'py> {
+    /// The fields `names` of `d`; a key that is none of them is refused here when the dict is
+    /// read in one pass (else by [`Fields::no_other_keys`]).
+    fn of(d: &'a Bound<'py, PyDict>, names: &'static [&'static str]) -> PyResult<Self> {
+        let mut fields = Fields {
+            d,
+            names,
+            values: Default::default(),
+            scanned: false,
+            found: 0,
+        };
+        if d.is_exact_instance_of::<PyDict>() {
+            fields.scanned = one_pass(d, names, &mut fields.values)?;
+        }
+        Ok(fields)
     }
 
-    /// A text field: `str`, or `None`/missing for "".
-    fn text(&mut self, key: &Bound<'py, PyString>) -> PyResult<String> {
-        match self.get(key)? {
-            None => Ok(String::new()),
-            Some(v) => string(&v, key, "str or None"),
+    /// The value of field `i`; `None` both when missing and when `None` (the same: absent).
+    #[inline]
+    fn get(&mut self, i: usize) -> PyResult<Option<&Bound<'py, PyAny>>> {
+        if !self.scanned {
+            let key = interned_names(self.d.py())[i].bind(self.d.py());
+            self.values[i] = self.d.get_item(key)?;
+            self.found += usize::from(self.values[i].is_some());
         }
+        Ok(self.values[i].as_ref().filter(|v| !v.is_none()))
+    }
+
+    /// A text field into `out`: `str`, or `None`/missing for "".
+    #[inline]
+    fn text(&mut self, i: usize, out: &mut String) -> PyResult<()> {
+        out.clear();
+        let name = self.names[i];
+        if let Some(v) = self.get(i)? {
+            out.push_str(string(v, name, "str or None")?);
+        }
+        Ok(())
     }
 
     /// A required field's value.
-    fn required(&mut self, key: &Bound<'py, PyString>) -> PyResult<Bound<'py, PyAny>> {
-        self.get(key)?
-            .ok_or_else(|| py_err(ErrorKind::InvalidRecord, format!("missing field `{key}`")))
+    fn required(&mut self, i: usize) -> PyResult<&Bound<'py, PyAny>> {
+        let name = self.names[i];
+        self.get(i)?
+            .ok_or_else(|| py_err(ErrorKind::InvalidRecord, format!("missing field `{name}`")))
     }
 
-    /// Refuses the first key that is none of the record's fields.
+    /// Refuses the first key that is none of the record's fields (the one-pass read has).
     fn no_other_keys(&self) -> PyResult<()> {
-        if self.found == self.d.len() {
+        if self.scanned || self.found == self.d.len() {
             return Ok(());
         }
-        let expected: Vec<String> = self.names.iter().map(|n| format!("`{n}`")).collect();
-        let expected = expected.join(", ");
         for key in self.d.keys() {
             let known = match key.cast::<PyString>() {
                 Ok(k) => self.names.contains(&utf8(k, "a field name")?),
@@ -146,19 +219,103 @@ impl<'py> Fields<'_, 'py> {
             };
             if !known {
                 let shown = key.str().map_or_else(|_| "?".to_owned(), |k| k.to_string());
-                return Err(py_err(
-                    ErrorKind::InvalidRecord,
-                    format!("unknown field `{shown}`, expected one of {expected}"),
-                ));
+                return Err(unknown_field(&shown, self.names));
             }
         }
         Ok(())
     }
 }
 
+/// Reads the values of an exact dict's fields into `values` in one pass; false when a key is
+/// not an exact `str` (the caller looks the fields up instead). Refuses the first key that is
+/// none of `names`.
+fn one_pass<'py>(
+    d: &Bound<'py, PyDict>,
+    names: &'static [&'static str],
+    values: &mut Values<'py>,
+) -> PyResult<bool> {
+    let py = d.py();
+    let interned = interned_names(py);
+    // Records mostly list their keys in the contract's order: the search for a key's field
+    // starts at the one after the previous key's.
+    let mut next = 0;
+    let (mut pos, mut key, mut value) = (0, std::ptr::null_mut(), std::ptr::null_mut());
+    // SAFETY: `d` is a dict, alive and attached to `py` for the whole loop. `PyDict_Next`
+    // hands out borrowed references, valid while the dict holds them, and it cannot change
+    // here: nothing in the loop runs Python code (an exact `str`'s UTF-8 is read without any)
+    // and the GIL is held. A value kept is a new reference (`to_owned`).
+    while unsafe { pyo3::ffi::PyDict_Next(d.as_ptr(), &mut pos, &mut key, &mut value) } != 0 {
+        // A dict written in code (`{"order_id": ...}`, `dict(order_id=...)`) has the interned
+        // names themselves as keys: no text to compare.
+        let i = match interned.get(next) {
+            Some(name) if next < names.len() && name.as_ptr() == key => next,
+            _ => {
+                let key = unsafe { Borrowed::from_ptr(py, key) };
+                if !key.is_exact_instance_of::<PyString>() {
+                    *values = Default::default();
+                    return Ok(false);
+                }
+                let Some(text) = exact_str(&key) else {
+                    return Err(not_unicode("a field name"));
+                };
+                match names.get(next) {
+                    Some(&name) if name == text => next,
+                    _ => match names.iter().position(|&name| name == text) {
+                        Some(i) => i,
+                        None => return Err(unknown_field(text, names)),
+                    },
+                }
+            }
+        };
+        values[i] = Some(unsafe { Borrowed::from_ptr(py, value) }.to_owned());
+        next = i + 1;
+    }
+    Ok(true)
+}
+
+/// An exact `str`'s text, or `None`: not an exact `str`, or one holding a lone surrogate (no
+/// Python error is left set; the general path says what is wrong).
+#[inline]
+fn exact_str<'a>(v: &'a Bound<'_, PyAny>) -> Option<&'a str> {
+    if !v.is_exact_instance_of::<PyString>() {
+        return None;
+    }
+    let mut size = 0;
+    // SAFETY: `v` is a `str`, alive for 'a; the UTF-8 CPython hands out is kept in the object
+    // as long as it lives, and is valid UTF-8 of `size` bytes when not null.
+    unsafe {
+        let data = pyo3::ffi::PyUnicode_AsUTF8AndSize(v.as_ptr(), &mut size);
+        if data.is_null() {
+            pyo3::ffi::PyErr_Clear();
+            return None;
+        }
+        Some(std::str::from_utf8_unchecked(std::slice::from_raw_parts(
+            data.cast(),
+            size as usize,
+        )))
+    }
+}
+
+/// [`HISTORY_FIELDS`] as interned Python strings: the keys of a dict written in code.
+fn interned_names(py: Python<'_>) -> &[Py<PyString>; HISTORY_FIELDS.len()] {
+    static NAMES: PyOnceLock<[Py<PyString>; HISTORY_FIELDS.len()]> = PyOnceLock::new();
+    NAMES.get_or_init(py, || {
+        HISTORY_FIELDS.map(|name| PyString::intern(py, name).unbind())
+    })
+}
+
+fn unknown_field(shown: &str, names: &[&str]) -> PyErr {
+    let expected: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
+    let expected = expected.join(", ");
+    py_err(
+        ErrorKind::InvalidRecord,
+        format!("unknown field `{shown}`, expected one of {expected}"),
+    )
+}
+
 /// A record field of the wrong Python type: `codguard.InvalidOrderType`, both an `InvalidOrder`
 /// (code `invalid_record`) and a `TypeError`, naming the field and the type it must have.
-fn wrong_type(key: &Bound<'_, PyString>, must: &str, got: &Bound<'_, PyAny>) -> PyErr {
+fn wrong_type(key: &str, must: &str, got: &Bound<'_, PyAny>) -> PyErr {
     let got = got
         .get_type()
         .name()
@@ -166,41 +323,99 @@ fn wrong_type(key: &Bound<'_, PyString>, must: &str, got: &Bound<'_, PyAny>) -> 
     record_type_error(format!("field `{key}` must be {must}, not {got}"))
 }
 
-/// `v` as a `str` field's text. (The field's name is only formatted for an error: this runs for
-/// every field of every order.)
-fn string(v: &Bound<'_, PyAny>, key: &Bound<'_, PyString>, must: &str) -> PyResult<String> {
+/// `v` as a `str` field's text, borrowed. (The field's name is only formatted for an error:
+/// this runs for every field of every order.)
+#[inline]
+fn string<'a>(v: &'a Bound<'_, PyAny>, key: &str, must: &str) -> PyResult<&'a str> {
     match v.cast::<PyString>() {
-        Ok(s) => match s.to_str() {
-            Ok(text) => Ok(text.to_owned()),
-            Err(_) => Err(not_unicode(&format!("field `{key}`"))),
-        },
+        Ok(s) => s
+            .to_str()
+            .map_err(|_| not_unicode(&format!("field `{key}`"))),
         Err(_) => Err(wrong_type(key, must, v)),
     }
 }
 
 /// An `Order` from a dict with the contract's keys (see `Order`'s docs for the rules).
 pub fn order(obj: &Bound<'_, PyAny>) -> PyResult<Order> {
-    let order = order_read(obj)?;
+    let mut order = Order::default();
+    order_read(obj, &mut order)?;
     // The rules the core checks for every binding: a non-empty id, a known country, a finite
     // total.
     order.validate().py()?;
     Ok(order)
 }
 
-/// [`order`] without [`Order::validate`], for a caller whose core call validates the order
-/// first thing and fails with the same error (`Engine::assess`): validating twice cost every
-/// assessment through Python a few hundred instructions.
-pub fn order_read(obj: &Bound<'_, PyAny>) -> PyResult<Order> {
+/// Reads the order `obj` into a reused `Order` and hands it to `then`, for a caller whose core
+/// call validates the order first thing and fails with the same error as [`order`]
+/// (`Engine::assess`): validating twice cost every assessment through Python a few hundred
+/// instructions.
+///
+/// The `Order` is this thread's, its strings kept from call to call: allocating and freeing
+/// eight of them cost every assessment about 1,500 instructions. A call made while the
+/// thread's `Order` is in use (Python code run by the read, e.g. a `tzinfo`, that assesses
+/// again) gets a fresh one. A string longer than [`MAX_TEXT_BYTES`] (which the core refuses)
+/// is not kept; whatever is kept is emptied after the call.
+pub fn with_order<R>(
+    obj: &Bound<'_, PyAny>,
+    then: impl FnOnce(&Order) -> PyResult<R>,
+) -> PyResult<R> {
+    SCRATCH.with(|cell| match cell.try_borrow_mut() {
+        Ok(mut order) => {
+            let result = order_read(obj, &mut order).and_then(|()| then(&order));
+            recycle(&mut order);
+            result
+        }
+        Err(_) => {
+            let mut order = Order::default();
+            order_read(obj, &mut order)?;
+            then(&order)
+        }
+    })
+}
+
+thread_local! {
+    static SCRATCH: RefCell<Order> = RefCell::new(Order::default());
+}
+
+/// Empties the strings of `order`, dropping those grown past what the core accepts.
+fn recycle(order: &mut Order) {
+    let Order {
+        order_id,
+        name,
+        phone,
+        email,
+        address,
+        city,
+        country,
+        currency,
+        ..
+    } = order;
+    for s in [
+        &mut order_id.0,
+        name,
+        phone,
+        email,
+        address,
+        city,
+        country,
+        currency,
+    ] {
+        if s.capacity() > MAX_TEXT_BYTES {
+            *s = String::new();
+        } else {
+            s.clear();
+        }
+    }
+}
+
+/// Reads an order dict into `out` (every field written), without [`Order::validate`].
+fn order_read(obj: &Bound<'_, PyAny>, out: &mut Order) -> PyResult<()> {
     let d = record_dict(obj, "order")?;
-    let mut fields = Fields {
-        d: &d,
-        names: ORDER_FIELDS,
-        found: 0,
-    };
-    let order = order_fields(&mut fields);
     // A misspelled key is the likelier mistake (and explains a missing field): it comes first.
+    let mut fields = Fields::of(&d, ORDER_FIELDS)?;
+    let read = order_fields(&mut fields, out);
     fields.no_other_keys()?;
-    order
+    read
 }
 
 /// The dict of a record; any other type is `InvalidOrderType`.
@@ -214,33 +429,87 @@ fn record_dict<'py>(obj: &Bound<'py, PyAny>, what: &str) -> PyResult<Bound<'py, 
     })
 }
 
-fn order_fields(f: &mut Fields<'_, '_>) -> PyResult<Order> {
+/// The order's fields into `out` (every field written).
+fn order_fields(f: &mut Fields<'_, '_>, out: &mut Order) -> PyResult<()> {
+    if f.scanned && plain_order(&f.values, out) {
+        return Ok(());
+    }
+    order_fields_checked(f, out)
+}
+
+/// The order's fields into `out` when every value is of the plain kind a checkout sends (exact
+/// `str`, `int`, `float` or `None`, each as the field wants): the same answer as
+/// [`order_fields_checked`] without its questions. False for anything else (then `out` is
+/// half written and the caller reads the record the general way, which says what is wrong).
+fn plain_order(values: &Values<'_>, out: &mut Order) -> bool {
+    let present = |i: usize| values[i].as_ref().filter(|v| !v.is_none());
+    let text = |i: usize, out: &mut String| {
+        out.clear();
+        match present(i) {
+            None => true,
+            Some(v) => exact_str(v).map(|t| out.push_str(t)).is_some(),
+        }
+    };
+    let (Some(id), Some(placed_at), Some(country)) = (
+        present(ORDER_ID).and_then(exact_str),
+        present(PLACED_AT).filter(|v| v.is_exact_instance_of::<PyInt>()),
+        present(COUNTRY).and_then(exact_str),
+    ) else {
+        return false;
+    };
+    let Ok(placed_at) = placed_at.extract::<i64>() else {
+        return false;
+    };
+    out.total = match present(TOTAL) {
+        None => 0.0,
+        Some(v) if v.is_exact_instance_of::<PyFloat>() || v.is_exact_instance_of::<PyInt>() => {
+            match v.extract::<f64>() {
+                Ok(total) => total,
+                Err(_) => return false,
+            }
+        }
+        Some(_) => return false,
+    };
+    out.placed_at = placed_at;
+    out.order_id.0.clear();
+    out.order_id.0.push_str(id);
+    out.country.clear();
+    out.country
+        .push_str(codguard::record::country_code(country).unwrap_or(country));
+    text(NAME, &mut out.name)
+        && text(PHONE, &mut out.phone)
+        && text(EMAIL, &mut out.email)
+        && text(ADDRESS, &mut out.address)
+        && text(CITY, &mut out.city)
+        && text(CURRENCY, &mut out.currency)
+}
+
+/// The order's fields into `out`, in the contract's order of checks: the required ones first.
+fn order_fields_checked(f: &mut Fields<'_, '_>, out: &mut Order) -> PyResult<()> {
     let py = f.d.py();
-    let key = intern!(py, "order_id");
-    let order_id = string(&f.required(key)?, key, "str")?;
-    let key = intern!(py, "placed_at");
-    let placed_at = f.required(key)?;
-    let placed_at = unix_seconds(&placed_at, "field `placed_at`", ErrorKind::InvalidRecord)
+    let key = HISTORY_FIELDS[ORDER_ID];
+    let id = f.required(ORDER_ID)?;
+    out.order_id.0.clear();
+    out.order_id.0.push_str(string(id, key, "str")?);
+    let key = HISTORY_FIELDS[PLACED_AT];
+    let placed_at = f.required(PLACED_AT)?;
+    out.placed_at = unix_seconds(placed_at, "field `placed_at`", ErrorKind::InvalidRecord)
         .map_err(|e| {
             if e.is_instance_of::<PyTypeError>(py) {
-                wrong_type(
-                    key,
-                    "an int (Unix seconds) or an aware datetime",
-                    &placed_at,
-                )
+                wrong_type(key, "an int (Unix seconds) or an aware datetime", placed_at)
             } else {
                 e
             }
         })?;
-    let key = intern!(py, "country");
-    let country = string(&f.required(key)?, key, "str")?;
-    let country = match codguard::record::country_code(&country) {
-        Some(code) => code.to_owned(),
-        // The core says why, in the same words as over JSON.
-        None => country,
-    };
-    let key = intern!(py, "total");
-    let total = match f.get(key)? {
+    let key = HISTORY_FIELDS[COUNTRY];
+    let country = f.required(COUNTRY)?;
+    let country = string(country, key, "str")?;
+    out.country.clear();
+    // Not a code: the core says why, in the same words as over JSON.
+    out.country
+        .push_str(codguard::record::country_code(country).unwrap_or(country));
+    let key = HISTORY_FIELDS[TOTAL];
+    out.total = match f.get(TOTAL)? {
         None => 0.0,
         Some(v)
             if v.is_instance_of::<PyFloat>()
@@ -248,21 +517,15 @@ fn order_fields(f: &mut Fields<'_, '_>) -> PyResult<Order> {
         {
             v.extract::<f64>()?
         }
-        Some(v) => return Err(wrong_type(key, "a number or None", &v)),
+        Some(v) => return Err(wrong_type(key, "a number or None", v)),
     };
-    let order = Order {
-        order_id: OrderId(order_id),
-        placed_at,
-        name: f.text(intern!(py, "name"))?,
-        phone: f.text(intern!(py, "phone"))?,
-        email: f.text(intern!(py, "email"))?,
-        address: f.text(intern!(py, "address"))?,
-        city: f.text(intern!(py, "city"))?,
-        country,
-        total,
-        currency: f.text(intern!(py, "currency"))?,
-    };
-    Ok(order)
+    f.text(NAME, &mut out.name)?;
+    f.text(PHONE, &mut out.phone)?;
+    f.text(EMAIL, &mut out.email)?;
+    f.text(ADDRESS, &mut out.address)?;
+    f.text(CITY, &mut out.city)?;
+    f.text(CURRENCY, &mut out.currency)?;
+    Ok(())
 }
 
 /// An outcome from its contract name.
@@ -276,34 +539,30 @@ pub fn outcome(v: &Bound<'_, PyAny>) -> PyResult<Outcome> {
 /// A `HistoryRecord`: an order dict plus `outcome` (required) and `negotiated` (default false).
 pub fn history_record(obj: &Bound<'_, PyAny>) -> PyResult<HistoryRecord> {
     let d = record_dict(obj, "history record")?;
-    let mut fields = Fields {
-        d: &d,
-        names: &HISTORY_FIELDS,
-        found: 0,
-    };
+    let mut fields = Fields::of(&d, &HISTORY_FIELDS)?;
     let record = history_fields(&mut fields);
     fields.no_other_keys()?;
     record
 }
 
 fn history_fields(f: &mut Fields<'_, '_>) -> PyResult<HistoryRecord> {
-    let py = f.d.py();
-    let order = order_fields(f)?;
-    let key = intern!(py, "outcome");
-    let name = string(&f.required(key)?, key, "str")?;
-    let outcome = name.parse::<Outcome>().map_err(|_| {
+    let mut order = Order::default();
+    order_fields(f, &mut order)?;
+    let key = HISTORY_FIELDS[OUTCOME];
+    let name = f.required(OUTCOME)?;
+    let outcome = string(name, key, "str")?.parse::<Outcome>().map_err(|_| {
         let names = Outcome::ALL.map(Outcome::as_str).join(", ");
         py_err(
             ErrorKind::InvalidRecord,
             format!("field `outcome` must be one of {names}"),
         )
     })?;
-    let key = intern!(py, "negotiated");
-    let negotiated = match f.get(key)? {
+    let key = HISTORY_FIELDS[NEGOTIATED];
+    let negotiated = match f.get(NEGOTIATED)? {
         None => false,
         Some(v) => match v.cast::<PyBool>() {
             Ok(b) => b.is_true(),
-            Err(_) => return Err(wrong_type(key, "bool or None", &v)),
+            Err(_) => return Err(wrong_type(key, "bool or None", v)),
         },
     };
     Ok(HistoryRecord {

@@ -293,9 +293,8 @@ impl Engine {
 
     /// Assesses a new order (a dict) against the history.
     fn assess(&self, py: Python<'_>, order: &Bound<'_, PyAny>) -> PyResult<Assessment> {
-        // The core validates the order (convert::order_read).
-        let order = convert::order_read(order)?;
-        let a = py.detach(|| self.read().assess(&order)).py()?;
+        // The core validates the order (convert::with_order).
+        let a = convert::with_order(order, |order| py.detach(|| self.read().assess(order)).py())?;
         Ok(Assessment { inner: a })
     }
 
