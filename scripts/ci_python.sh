@@ -21,11 +21,11 @@ echo "== pytest"
 # Run from tests/python so the installed package (not the source folder) is imported.
 # The store tests need the databases: scripts/ci_store.sh runs them, against both; the Spark
 # tests need Java and pyspark: scripts/ci_spark.sh runs them.
-(cd tests/python && "$OLDPWD/$PY" -m pytest -q -p no:cacheprovider --ignore=test_store.py \
+(cd tests/python && "$PY" -m pytest -q -p no:cacheprovider --ignore=test_store.py \
   --ignore=test_store_concurrency.py --ignore=test_spark.py .)
 
 echo "== mypy (the package's Python modules, strict)"
 "$PY" -m mypy --strict --config-file python/pyproject.toml --cache-dir target/mypy-cache python/codguard
 
 echo "== stubtest"
-(cd tests/python && "$OLDPWD/$PY" -m mypy.stubtest codguard._codguard)
+(cd tests/python && "$PY" -m mypy.stubtest codguard._codguard)

@@ -27,7 +27,7 @@ fi
 echo "== pytest (store, PostgreSQL and MariaDB required)"
 export CODGUARD_REQUIRE_DB=1
 # Run from tests/python so the installed package (not the source folder) is imported.
-(cd tests/python && "$OLDPWD/$PY" -m pytest -q -p no:cacheprovider test_store.py test_store_concurrency.py)
+(cd tests/python && "$PY" -m pytest -q -p no:cacheprovider test_store.py test_store_concurrency.py)
 
 echo "== store equivalence"
 datasets=(examples/data)

@@ -48,7 +48,8 @@ cg_venv() {
       cg_apt_install venv python3-venv && python3 -m venv "$venv" >&2
     }
   fi
-  echo "$venv/bin/python"
+  # An absolute path: the scripts run tools from other folders (tests/python) with it.
+  echo "$(cd "$venv/bin" && pwd)/python"
 }
 
 # cg_pip_ensure PYTHON REQUIREMENT...: pip-installs the requirements whose distribution is not
