@@ -9,7 +9,7 @@ use std::fmt;
 use smallvec::SmallVec;
 
 /// Keys written one after another into one string, read back as `&str`s in list order.
-#[derive(Clone, Default, PartialEq, Eq)]
+#[derive(Clone, Default)]
 pub(crate) struct Keys {
     text: String,
     /// Byte ranges of the keys in `text`, in list order.
@@ -86,6 +86,15 @@ impl<'a> IntoIterator for &'a Keys {
     }
 }
 
+/// Two lists are equal when their keys are, in order (wherever each sits in its string).
+impl PartialEq for Keys {
+    fn eq(&self, other: &Keys) -> bool {
+        self.iter().eq(other.iter())
+    }
+}
+
+impl Eq for Keys {}
+
 /// As the list of keys it holds (`["mhmd", "lwy"]`).
 impl fmt::Debug for Keys {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -123,5 +132,16 @@ mod tests {
         expected.dedup();
         k.sort(true);
         assert_eq!(k.iter().collect::<Vec<_>>(), expected);
+        // Equal as lists, though written in another order.
+        let mut written = keys(
+            &expected
+                .iter()
+                .rev()
+                .map(String::as_str)
+                .collect::<Vec<_>>(),
+        );
+        assert_ne!(written, k);
+        written.sort(false);
+        assert_eq!(written, k);
     }
 }
