@@ -6,7 +6,8 @@ use crate::normalize::{
     address::NormalizedAddress,
     city::{self, PlaceKey},
     email::NormalizedEmail,
-    name::NormalizedName,
+    keys::Keys,
+    name::NameKeys,
     E164Phone,
 };
 use crate::record::Order;
@@ -29,14 +30,15 @@ pub struct Features {
     pub(crate) email_problem: Option<ErrorKind>,
     /// The address taken apart.
     pub(crate) address: NormalizedAddress,
-    /// The name for matching.
-    pub(crate) name: NormalizedName,
+    /// The name for matching: its keys (the tokens of [`normalize::normalize_name`] are not
+    /// read).
+    pub(crate) name: NameKeys,
     /// The place the order goes to: its gazetteer city, or the cross-script sketch of a place
     /// the gazetteer lacks ([`city::place_key`]); `None` when the order names no place. Equal
     /// places are [`city::same_place`], whatever the script or spelling.
     pub(crate) place: Option<PlaceKey>,
     /// Transliteration-insensitive keys of the street tokens, sorted and unique.
-    pub(crate) street_keys: Vec<String>,
+    pub(crate) street_keys: Keys,
 }
 
 impl Features {
@@ -79,9 +81,9 @@ impl Features {
                     };
                     (nonsense, false)
                 });
-        let name = normalize::normalize_name(&order.name).unwrap_or_else(|_| NormalizedName {
+        let name = normalize::name::name_keys(&order.name).unwrap_or_else(|_| NameKeys {
             nonsense: true,
-            ..NormalizedName::default()
+            ..NameKeys::default()
         });
         // The place of the city field, in any script or spelling; the city the address ends
         // with only when the city field names no place. The address's city is the city
@@ -99,14 +101,11 @@ impl Features {
             }
             at_end => city::place_key(&order.city, &order.country).or(at_end.map(PlaceKey::City)),
         };
-        let mut street_keys: Vec<String> = address
-            .street
-            .iter()
-            .map(|t| normalize::text::skeleton(t))
-            .filter(|k| !k.is_empty())
-            .collect();
-        street_keys.sort_unstable();
-        street_keys.dedup();
+        let mut street_keys = Keys::with_capacity(address.street.iter().map(String::len).sum());
+        for token in &address.street {
+            street_keys.push_with(|key| normalize::text::skeleton_into(token, key));
+        }
+        street_keys.sort(true);
         Features {
             phone,
             phone_problem,

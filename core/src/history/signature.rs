@@ -179,7 +179,7 @@ impl<'a> Signature<&'a str> {
             city: f
                 .place
                 .as_ref()
-                .map_or(0, |place| hasher.door_part(&place.as_key())),
+                .map_or(0, |place| place.with_key(|key| hasher.door_part(key))),
             house: hasher.door_part(f.address.house_number.as_deref().unwrap_or("")),
             unit: hasher.door_part(f.address.unit.as_deref().unwrap_or("")),
             ..Signature::default()

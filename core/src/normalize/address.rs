@@ -11,6 +11,7 @@ use std::sync::OnceLock;
 use regex::Regex;
 use rustc_hash::{FxHashMap, FxHashSet};
 use serde::{Deserialize, Serialize};
+use smallvec::SmallVec;
 
 use super::city::{find_city_at_end, resolve_city, CityId};
 use super::text::{
@@ -307,6 +308,15 @@ struct Token<'a> {
     kind: Kind,
 }
 
+/// Words of an address kept on the stack (a longer one spills).
+const WORDS: usize = 16;
+
+/// The words of an address: byte ranges in the folded text and segment numbers.
+type Words = SmallVec<[(usize, usize, usize); WORDS]>;
+
+/// The tokens of an address.
+type Tokens<'a> = SmallVec<[Token<'a>; WORDS]>;
+
 fn is_number(t: &str) -> bool {
     let digits = t.bytes().take_while(u8::is_ascii_digit).count();
     digits > 0
@@ -345,13 +355,7 @@ fn repair_slipped_spaces(raw: &str) -> std::borrow::Cow<'_, str> {
 
 /// Splits a folded token (the byte range `start..end` of `folded`) glued to its number or
 /// abbreviation: "n39", "app19", "شالاندلس". Pushes the ranges of the parts.
-fn split_glued(
-    folded: &str,
-    start: usize,
-    end: usize,
-    seg: usize,
-    out: &mut Vec<(usize, usize, usize)>,
-) {
+fn split_glued(folded: &str, start: usize, end: usize, seg: usize, out: &mut Words) {
     let v = vocabulary();
     let token = folded.get(start..end).unwrap_or("");
     let letters = token.bytes().take_while(u8::is_ascii_lowercase).count();
@@ -388,9 +392,9 @@ fn split_glued(
 /// Folds the segments of `raw` into `folded` (one after another, space-separated) and returns
 /// the byte ranges and segment numbers of its words, and whether a slipped space was moved
 /// ([`repair_slipped_spaces`]).
-fn split_words(raw: &str, folded: &mut String) -> (Vec<(usize, usize, usize)>, bool) {
+fn split_words(raw: &str, folded: &mut String) -> (Words, bool) {
     let repaired = repair_slipped_spaces(raw);
-    let mut words = Vec::with_capacity(16);
+    let mut words = Words::new();
     let separator = |c: char| {
         matches!(
             c,
@@ -415,7 +419,7 @@ fn split_words(raw: &str, folded: &mut String) -> (Vec<(usize, usize, usize)>, b
     (words, matches!(repaired, std::borrow::Cow::Owned(_)))
 }
 
-fn tokenize<'a>(folded: &'a str, words: &[(usize, usize, usize)]) -> Vec<Token<'a>> {
+fn tokenize<'a>(folded: &'a str, words: &[(usize, usize, usize)]) -> Tokens<'a> {
     let v = vocabulary();
     let word = |i: usize| {
         words
@@ -423,11 +427,11 @@ fn tokenize<'a>(folded: &'a str, words: &[(usize, usize, usize)]) -> Vec<Token<'
             .and_then(|&(start, end, _)| folded.get(start..end))
     };
     // Each word's vocabulary entry, looked up once.
-    let entries: Vec<Option<&(String, Class)>> = (0..words.len())
+    let entries: SmallVec<[Option<&(String, Class)>; WORDS]> = (0..words.len())
         .map(|i| word(i).and_then(|w| v.words.get(w)))
         .collect();
     let entry = |j: usize| entries.get(j).copied().flatten();
-    let mut tokens: Vec<Token<'a>> = Vec::with_capacity(words.len());
+    let mut tokens = Tokens::new();
     for (i, &(_, _, seg)) in words.iter().enumerate() {
         let text = word(i).unwrap_or("");
         let class_of = |j: usize| entry(j).map(|(_, c)| *c);

@@ -453,6 +453,43 @@ impl PlaceKey {
             PlaceKey::Sketch(s) => format!("~{s}"),
         }
     }
+
+    /// `f` of [`PlaceKey::as_key`], the key written on the stack when it fits: what hashing
+    /// the place of every order assessed reads, without building a string to drop.
+    pub(crate) fn with_key<T>(&self, f: impl FnOnce(&str) -> T) -> T {
+        let mut buf = [0u8; 64];
+        let len = match self {
+            PlaceKey::City(id) => {
+                let mut digits = [0u8; 10];
+                let mut n = id.0;
+                let mut count = 0;
+                for slot in digits.iter_mut().rev() {
+                    *slot = b'0' + (n % 10) as u8;
+                    n /= 10;
+                    count += 1;
+                    if n == 0 {
+                        break;
+                    }
+                }
+                let written = digits.get(digits.len() - count..).unwrap_or_default();
+                write_key(&mut buf, b'#', written)
+            }
+            PlaceKey::Sketch(s) => write_key(&mut buf, b'~', s.as_bytes()),
+        };
+        match len.and_then(|len| std::str::from_utf8(buf.get(..len)?).ok()) {
+            Some(key) => f(key),
+            None => f(&self.as_key()),
+        }
+    }
+}
+
+/// Writes `mark` and `rest` into `buf`; their length, or `None` when they do not fit.
+fn write_key(buf: &mut [u8], mark: u8, rest: &[u8]) -> Option<usize> {
+    let len = rest.len() + 1;
+    let (first, tail) = buf.get_mut(..len)?.split_first_mut()?;
+    *first = mark;
+    tail.copy_from_slice(rest);
+    Some(len)
 }
 
 /// The place a city field names: its gazetteer city by spelling, else the gazetteer city whose
@@ -642,6 +679,28 @@ fn push_collapsed(out: &mut String, s: &str) {
     for c in s.chars() {
         if !out.ends_with(c) {
             out.push(c);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn key_written_on_the_stack_is_the_key() {
+        for place in [
+            PlaceKey::City(CityId(0)),
+            PlaceKey::City(CityId(7)),
+            PlaceKey::City(CityId(2_561_668)),
+            PlaceKey::City(CityId(u32::MAX)),
+            PlaceKey::Sketch(String::new()),
+            PlaceKey::Sketch("hjrnhl".into()),
+            PlaceKey::Sketch("حجر النحل".into()),
+            PlaceKey::Sketch("x".repeat(63)),
+            PlaceKey::Sketch("x".repeat(80)),
+        ] {
+            assert_eq!(place.with_key(str::to_owned), place.as_key());
         }
     }
 }

@@ -20,6 +20,7 @@ use std::sync::OnceLock;
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use serde::{Deserialize, Serialize};
+use smallvec::SmallVec;
 use unicode_normalization::char::is_combining_mark;
 use unicode_normalization::UnicodeNormalization;
 
@@ -114,13 +115,21 @@ pub fn normalize_email(raw: &str) -> Result<NormalizedEmail, Error> {
     // the address as the provider it was meant for, so it still ties to their other orders.
     // (Typo domains are often registered by squatters and listed as disposable; that is the
     // squatter's doing, not the customer's.)
-    let fixed = suggest(tables, domain);
-    let meant = fixed.unwrap_or(domain);
-    let key = match_key(tables, local, meant);
-    let fake = fake_reason(tables, local, meant);
+    let known = tables.providers.get(domain);
+    let fixed = if known.is_some() {
+        None
+    } else {
+        suggest(tables, domain)
+    };
+    let (meant, provider) = match fixed {
+        Some(fixed) => (fixed, tables.providers.get(fixed)),
+        None => (domain, known),
+    };
+    let key = match_key(provider, local, meant);
+    let fake = fake_reason(tables, provider.is_some(), local, meant);
     let suggestion = fixed.map(|fixed| format!("{local}@{fixed}"));
     Ok(NormalizedEmail {
-        address: address.clone(),
+        address,
         key,
         fake,
         suggestion,
@@ -316,9 +325,17 @@ fn tables() -> &'static Tables {
 // ---------------------------------------------------------------------------------------------
 // Match key.
 
-fn match_key(tables: &Tables, local: &str, domain: &str) -> String {
-    let Some(provider) = tables.providers.get(domain) else {
-        return format!("{local}@{domain}");
+/// The match key of `local` at `domain`, whose entry in the provider table is `provider`.
+fn match_key(provider: Option<&Provider>, local: &str, domain: &str) -> String {
+    let joined = |local: &str, domain: &str| {
+        let mut key = String::with_capacity(local.len() + 1 + domain.len());
+        key.push_str(local);
+        key.push('@');
+        key.push_str(domain);
+        key
+    };
+    let Some(provider) = provider else {
+        return joined(local, domain);
     };
     let mut base = local;
     if let Some(tag) = provider.tag {
@@ -329,22 +346,30 @@ fn match_key(tables: &Tables, local: &str, domain: &str) -> String {
             }
         }
     }
-    let base: String = if provider.ignore_dots {
-        base.chars().filter(|&c| c != '.').collect()
-    } else {
-        base.to_string()
-    };
-    format!("{base}@{}", provider.canonical)
+    if !provider.ignore_dots {
+        return joined(base, provider.canonical);
+    }
+    let mut key = String::with_capacity(base.len() + 1 + provider.canonical.len());
+    key.extend(base.chars().filter(|&c| c != '.'));
+    key.push('@');
+    key.push_str(provider.canonical);
+    key
 }
 
 // ---------------------------------------------------------------------------------------------
 // Fake detection.
 
-fn fake_reason(tables: &Tables, local: &str, domain: &str) -> Option<FakeEmailReason> {
-    if is_junk_domain(tables, domain) {
+/// Why `local` at `domain` looks fake; `provider` says whether `domain` is a known provider.
+fn fake_reason(
+    tables: &Tables,
+    provider: bool,
+    local: &str,
+    domain: &str,
+) -> Option<FakeEmailReason> {
+    if !provider && is_junk_domain(tables, domain) {
         return Some(FakeEmailReason::JunkDomain);
     }
-    if is_disposable(tables, domain) {
+    if !provider && is_disposable(tables, domain) {
         return Some(FakeEmailReason::DisposableDomain);
     }
     if is_junk_local(tables, local) {
@@ -356,10 +381,8 @@ fn fake_reason(tables: &Tables, local: &str, domain: &str) -> Option<FakeEmailRe
     None
 }
 
+/// `domain`, not a known provider, is junk.
 fn is_junk_domain(tables: &Tables, domain: &str) -> bool {
-    if tables.providers.contains_key(domain) {
-        return false;
-    }
     tables.junk_domains.contains(domain)
         || tables
             .junk_suffixes
@@ -367,11 +390,9 @@ fn is_junk_domain(tables: &Tables, domain: &str) -> bool {
             .any(|suffix| domain.ends_with(suffix))
 }
 
-/// The domain or any parent of it (`x.mailinator.com`) on the disposable list.
+/// The domain (not a known provider) or any parent of it (`x.mailinator.com`) on the
+/// disposable list.
 fn is_disposable(tables: &Tables, domain: &str) -> bool {
-    if tables.providers.contains_key(domain) {
-        return false;
-    }
     let mut rest = domain;
     loop {
         if tables.disposable.contains(rest) {
@@ -385,12 +406,16 @@ fn is_disposable(tables: &Tables, domain: &str) -> bool {
 }
 
 fn is_junk_local(tables: &Tables, local: &str) -> bool {
-    let squeezed: String = local
-        .chars()
-        .filter(|c| !matches!(c, '.' | '_' | '-'))
+    // Without its separators (ASCII bytes: what is left is still UTF-8), on the stack.
+    let bytes: SmallVec<[u8; 64]> = local
+        .bytes()
+        .filter(|b| !matches!(b, b'.' | b'_' | b'-'))
         .collect();
+    let Ok(squeezed) = std::str::from_utf8(&bytes) else {
+        return false;
+    };
     let stem = squeezed.trim_end_matches(|c: char| c.is_ascii_digit());
-    let words = [squeezed.as_str(), stem];
+    let words = [squeezed, stem];
     words
         .iter()
         .any(|w| !w.is_empty() && (tables.junk_locals.contains(w) || is_keyboard_mash(w)))
@@ -399,10 +424,10 @@ fn is_junk_local(tables: &Tables, local: &str) -> bool {
 // ---------------------------------------------------------------------------------------------
 // Typo suggestion.
 
-/// A known provider one typo away (two for long domains), never for a known provider itself
-/// nor on a tie between two providers.
+/// A known provider one typo away (two for long domains) from `domain`, which is none (the
+/// caller looked it up), never on a tie between two providers.
 fn suggest(tables: &Tables, domain: &str) -> Option<&'static str> {
-    if tables.providers.contains_key(domain) || !domain.is_ascii() {
+    if !domain.is_ascii() {
         return None;
     }
     let max = if domain.len() >= 12 { 2 } else { 1 };

@@ -9,7 +9,9 @@ use std::sync::OnceLock;
 
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
+use smallvec::SmallVec;
 
+use super::keys::Keys;
 use super::text::{fold, is_blank, is_junk_phrase, is_letter, is_mash_token, strip_article};
 use super::translit;
 use super::MAX_INPUT_BYTES;
@@ -158,105 +160,101 @@ fn split_addin<'a>(token: &'a str, particles: &FxHashMap<String, Particle>) -> O
         .min_by_key(|head| head.len())
 }
 
+/// A word of a name with the particle it is, as written (`None` for a name's own word).
+type Word<'a> = (&'a str, Option<Particle>);
+
 /// The keys of folded tokens: titles dropped, particles glued to what they qualify, one
 /// cross-script key per word (see [`translit::key`]).
-fn keys_of(tokens: &[String]) -> Vec<String> {
+fn keys_of(tokens: &[&str]) -> Keys {
     let particles = particles();
-    let kind = |t: &str| {
-        particles
-            .get(t)
-            .or_else(|| particles.get(strip_article(t)))
-            .copied()
-    };
-    let titles = tokens
+    // Each token's particle as written, looked up once; a title may also be written with an
+    // article (el-pacha).
+    let words: SmallVec<[Word<'_>; 8]> = tokens
         .iter()
-        .filter(|t| kind(t) == Some(Particle::Title))
-        .count();
-    let words: Vec<&str> = tokens
-        .iter()
-        .map(String::as_str)
-        .filter(|t| tokens.len() - titles < 2 || kind(t) != Some(Particle::Title))
+        .map(|&t| (t, particles.get(t).copied()))
         .collect();
-    let mut keys = Vec::with_capacity(words.len());
+    let is_title = |&(t, p): &Word<'_>| match p {
+        Some(p) => p == Particle::Title,
+        None => {
+            let bare = strip_article(t);
+            bare.len() < t.len() && particles.get(bare) == Some(&Particle::Title)
+        }
+    };
+    let titles = words.iter().filter(|w| is_title(w)).count();
+    let words: SmallVec<[Word<'_>; 8]> = if tokens.len() - titles < 2 || titles == 0 {
+        words
+    } else {
+        words.into_iter().filter(|w| !is_title(w)).collect()
+    };
+    // A key takes about three bytes per letter.
+    let mut keys = Keys::with_capacity(3 * tokens.iter().map(|t| t.len()).sum::<usize>() + 8);
     let mut i = 0;
-    while let Some(&token) = words.get(i) {
+    while let Some(&(token, particle)) = words.get(i) {
         i += 1;
         // A particle's key is glued to the key of what it qualifies, each read as a word of
         // its own (a vowel starting the name is a first vowel: Abdelilah = عبد الإله).
-        let key = match particles.get(token) {
+        match particle {
             Some(Particle::Article) if i < words.len() => continue,
-            Some(&p @ (Particle::Ben | Particle::Abd | Particle::Bou | Particle::Ait)) => {
-                particle_run(&words, &mut i, p, token, particles)
+            Some(p @ (Particle::Ben | Particle::Abd | Particle::Bou | Particle::Ait)) => {
+                keys.push_with(|key| particle_run(&words, &mut i, p, token, key));
             }
             _ => {
                 if let Some(head) = split_addin(token, particles) {
-                    keys.push(translit::key(head));
-                    translit::key(if is_arabic(token) { "دين" } else { "din" })
+                    keys.push_with(|key| translit::push_key(head, false, false, key));
+                    let din = if is_arabic(token) { "دين" } else { "din" };
+                    keys.push_with(|key| translit::push_key(din, false, false, key));
                 } else if let Some((particle, rest)) = split_glued(token) {
-                    let mut key = translit::key(particle);
-                    key.push_str(&translit::key_after_particle(rest));
-                    key
+                    keys.push_with(|key| {
+                        translit::push_key(particle, false, false, key);
+                        translit::push_key(rest, false, true, key);
+                    });
                 } else {
-                    translit::key(token)
+                    keys.push_with(|key| translit::push_key(token, false, false, key));
                 }
             }
-        };
-        if !key.is_empty() {
-            keys.push(key);
         }
     }
-    keys.sort();
+    keys.sort(false);
     keys
 }
 
 /// The key of the particle `p` (read from `token`) glued to the keys of what follows it from
 /// `words[*i]`: an article after it, particles after it (Ibn Abd al-Latif) and the name they
-/// qualify. Moves `*i` past them.
-fn particle_run(
-    words: &[&str],
-    i: &mut usize,
-    p: Particle,
-    token: &str,
-    particles: &FxHashMap<String, Particle>,
-) -> String {
+/// qualify, appended to `key`. Moves `*i` past them.
+fn particle_run(words: &[Word<'_>], i: &mut usize, p: Particle, token: &str, key: &mut String) {
     let article_then_more = |i: usize| {
         words
             .get(i)
-            .is_some_and(|t| particles.get(*t) == Some(&Particle::Article))
+            .is_some_and(|&(_, p)| p == Some(Particle::Article))
             && i + 1 < words.len()
     };
     // An article between the particle and the name ("abd el rahman") goes too.
     if article_then_more(*i) {
         *i += 1;
     }
-    let particle_key = |p: Particle, arabic: bool| {
-        if p == Particle::Ben {
-            translit::optional_key(p.canonical(arabic))
-        } else {
-            translit::key(p.canonical(arabic))
-        }
+    let push_particle = |p: Particle, arabic: bool, key: &mut String| {
+        translit::push_key(p.canonical(arabic), p == Particle::Ben, false, key);
     };
-    let Some(next) = words.get(*i) else {
-        return translit::key(p.canonical(is_arabic(token)));
+    let Some(&(next, _)) = words.get(*i) else {
+        translit::push_key(p.canonical(is_arabic(token)), false, false, key);
+        return;
     };
     let arabic = is_arabic(next);
-    let mut key = particle_key(p, arabic);
+    push_particle(p, arabic, key);
     // Ibn Abd al-Latif: a particle after a particle glues on too.
-    while let (Some(&q @ (Particle::Abd | Particle::Bou)), true) = (
-        words.get(*i).and_then(|w| particles.get(*w)),
-        *i + 1 < words.len(),
-    ) {
-        key.push_str(&particle_key(q, arabic));
+    while let (Some(q @ (Particle::Abd | Particle::Bou)), true) =
+        (words.get(*i).and_then(|&(_, p)| p), *i + 1 < words.len())
+    {
+        push_particle(q, arabic, key);
         *i += 1;
         if article_then_more(*i) {
             *i += 1;
         }
     }
-    if let Some(name) = words.get(*i) {
-        key.push_str(&translit::key(name));
+    if let Some(&(name, _)) = words.get(*i) {
+        translit::push_key(name, false, false, key);
     }
     *i += 1;
-    key
 }
 
 /// Apostrophes and letter marks people put inside one word (M'hamed, Tal'at, ʿAli) and the
@@ -317,24 +315,49 @@ fn pre_fold(raw: &str) -> std::borrow::Cow<'_, str> {
 /// assert!(!normalize_name("").unwrap().nonsense); // absent
 /// ```
 pub fn normalize_name(raw: &str) -> Result<NormalizedName, Error> {
-    check_len("name", raw, MAX_INPUT_BYTES)?;
-    let folded = fold(&pre_fold(raw));
-    let tokens: Vec<String> = folded
-        .split(' ')
-        .filter(|t| !t.is_empty())
-        .map(str::to_string)
-        .collect();
-    let keys = keys_of(&tokens);
-    // A blank name is absent, not junk.
-    let nonsense = !is_blank(raw) && is_nonsense(&folded, &tokens);
+    let mut tokens = Vec::new();
+    let NameKeys { keys, nonsense } = read(raw, |words| {
+        tokens = words.iter().map(|w| (*w).to_owned()).collect();
+    })?;
     Ok(NormalizedName {
         tokens,
-        keys,
+        keys: keys.iter().map(str::to_owned).collect(),
         nonsense,
     })
 }
 
-fn is_nonsense(folded: &str, tokens: &[String]) -> bool {
+/// What matching reads of a name: [`NormalizedName`] without its tokens, which no match
+/// reads (building them cost an allocation per word of every order).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub(crate) struct NameKeys {
+    /// As [`NormalizedName::keys`].
+    pub(crate) keys: Keys,
+    /// As [`NormalizedName::nonsense`].
+    pub(crate) nonsense: bool,
+}
+
+/// [`normalize_name`] without the tokens.
+///
+/// # Errors
+/// As [`normalize_name`].
+pub(crate) fn name_keys(raw: &str) -> Result<NameKeys, Error> {
+    read(raw, |_| {})
+}
+
+/// Reads a name once for [`normalize_name`] and [`name_keys`]; `tokens` is shown its folded
+/// tokens.
+fn read(raw: &str, tokens: impl FnOnce(&[&str])) -> Result<NameKeys, Error> {
+    check_len("name", raw, MAX_INPUT_BYTES)?;
+    let folded = fold(&pre_fold(raw));
+    let words: SmallVec<[&str; 8]> = folded.split(' ').filter(|t| !t.is_empty()).collect();
+    let keys = keys_of(&words);
+    // A blank name is absent, not junk.
+    let nonsense = !is_blank(raw) && is_nonsense(&folded, &words);
+    tokens(&words);
+    Ok(NameKeys { keys, nonsense })
+}
+
+fn is_nonsense(folded: &str, tokens: &[&str]) -> bool {
     if is_junk_phrase(folded) {
         return true;
     }

@@ -47,6 +47,7 @@ use rlibphonenumber::{
     PHONE_NUMBER_UTIL,
 };
 use serde::{Deserialize, Serialize};
+use smallvec::SmallVec;
 
 use crate::data;
 use crate::error::{check_len, Error, ErrorKind};
@@ -168,11 +169,13 @@ pub fn normalize_phone(raw: &str, default_country: &str) -> Result<E164Phone, Er
 pub(crate) fn usable_phone(raw: &str, default_country: &str) -> Result<(E164Phone, bool), Error> {
     check_len("phone", raw, MAX_INPUT_BYTES)?;
     let number = scan(raw, default_country).map_err(error)?;
-    if is_junk(&number) {
+    let mut buf = [0u8; 20];
+    let national = national_digits(number.national_number, &mut buf);
+    if is_junk_national(number.country_code, national) {
         return Err(error(ErrorKind::PhoneJunk));
     }
     let phone = guarded(|| e164(&number)).ok_or_else(|| error(ErrorKind::PhoneNotANumber))?;
-    Ok((phone, national_looks_fake(number.national_number)))
+    Ok((phone, digits_look_fake(national)))
 }
 
 /// Finds the first valid phone number inside free text (a customer's reply), with
@@ -262,7 +265,10 @@ const GLUE: u8 = b'x';
 const OTHER: u8 = b'#';
 
 /// Maps `text` to one class byte per character, invisible format characters dropped.
-fn cook(text: &str, out: &mut Vec<u8>) {
+/// Cooked text, on the stack for a phone field (a longer text spills).
+type Cooked = SmallVec<[u8; 64]>;
+
+fn cook(text: &str, out: &mut Cooked) {
     out.clear();
     for c in text.chars() {
         let class = match c {
@@ -484,7 +490,7 @@ pub(crate) fn is_known_region(country: &str) -> bool {
 
 /// The first valid number in `text`, or the error for the first candidate.
 fn scan(text: &str, default_country: &str) -> Result<PhoneNumber, ErrorKind> {
-    let mut cooked = Vec::with_capacity(text.len());
+    let mut cooked = Cooked::new();
     cook(text, &mut cooked);
     if cooked.iter().all(|&b| b == WEAK) {
         return Err(ErrorKind::PhoneEmpty);
@@ -689,8 +695,13 @@ fn validate(plus: bool, digits: &[u8], region: Option<Region>) -> Result<PhoneNu
 fn is_junk(number: &PhoneNumber) -> bool {
     let mut buf = [0u8; 20];
     let national = national_digits(number.national_number, &mut buf);
+    is_junk_national(number.country_code, national)
+}
+
+/// [`is_junk`] of the number with `country_code` and the `national` digits.
+fn is_junk_national(country_code: i32, national: &[u8]) -> bool {
     let all_equal = national.windows(2).all(|pair| pair[0] == pair[1]);
-    all_equal || in_fictitious_range(number.country_code, national)
+    all_equal || in_fictitious_range(country_code, national)
 }
 
 /// The decimal digits of `n`, most significant first, in `buf`.
@@ -716,33 +727,42 @@ struct FictitiousRange {
     pattern: Vec<Option<u8>>,
 }
 
+/// The ranges, by country calling code: a number's are found by binary search.
 fn fictitious_ranges() -> &'static [FictitiousRange] {
     static RANGES: OnceLock<Vec<FictitiousRange>> = OnceLock::new();
     RANGES.get_or_init(|| {
-        data::rows(include_str!("../../data/phone_fictitious_ranges.tsv"))
-            .filter_map(|[country_code, pattern, _what, _source]| {
-                Some(FictitiousRange {
-                    country_code: country_code.parse().ok()?,
-                    pattern: pattern
-                        .bytes()
-                        .map(|b| b.is_ascii_digit().then(|| b - b'0'))
-                        .collect(),
+        let mut ranges: Vec<FictitiousRange> =
+            data::rows(include_str!("../../data/phone_fictitious_ranges.tsv"))
+                .filter_map(|[country_code, pattern, _what, _source]| {
+                    Some(FictitiousRange {
+                        country_code: country_code.parse().ok()?,
+                        pattern: pattern
+                            .bytes()
+                            .map(|b| b.is_ascii_digit().then(|| b - b'0'))
+                            .collect(),
+                    })
                 })
-            })
-            .collect()
+                .collect();
+        ranges.sort_by_key(|range| range.country_code);
+        ranges
     })
 }
 
 fn in_fictitious_range(country_code: i32, national: &[u8]) -> bool {
-    fictitious_ranges().iter().any(|range| {
-        range.country_code == country_code
-            && range.pattern.len() == national.len()
-            && range
-                .pattern
-                .iter()
-                .zip(national)
-                .all(|(want, got)| want.is_none_or(|w| w == *got))
-    })
+    let ranges = fictitious_ranges();
+    let start = ranges.partition_point(|range| range.country_code < country_code);
+    let same_code = ranges.get(start..).unwrap_or_default();
+    same_code
+        .iter()
+        .take_while(|range| range.country_code == country_code)
+        .any(|range| {
+            range.pattern.len() == national.len()
+                && range
+                    .pattern
+                    .iter()
+                    .zip(national)
+                    .all(|(want, got)| want.is_none_or(|w| w == *got))
+        })
 }
 
 /// The length of a run that makes a national number look made up.
@@ -751,7 +771,11 @@ const FAKE_RUN: usize = 6;
 /// A run of `FAKE_RUN` equal digits, or a counting sequence up or down of that length.
 fn national_looks_fake(national: u64) -> bool {
     let mut buf = [0u8; 20];
-    let digits = national_digits(national, &mut buf);
+    digits_look_fake(national_digits(national, &mut buf))
+}
+
+/// [`national_looks_fake`] of a national number's decimal digits.
+fn digits_look_fake(digits: &[u8]) -> bool {
     let (mut same, mut up, mut down) = (1usize, 1usize, 1usize);
     for pair in digits.windows(2) {
         let (a, b) = (i16::from(pair[0]), i16::from(pair[1]));
@@ -771,26 +795,26 @@ mod tests {
 
     #[test]
     fn letter_o_is_zero_only_among_digits() {
-        let mut cooked = Vec::new();
+        let mut cooked = Cooked::new();
         cook("No O6 12 3O", &mut cooked);
-        assert_eq!(cooked, b"aa 06 12 30");
+        assert_eq!(&cooked[..], b"aa 06 12 30");
         cook("phone oo", &mut cooked);
-        assert_eq!(cooked, b"aaaaa aa");
+        assert_eq!(&cooked[..], b"aaaaa aa");
         cook("tel:06l2 I3 Ol5 Il", &mut cooked);
-        assert_eq!(cooked, b"aaa#0612 13 015 aa");
+        assert_eq!(&cooked[..], b"aaa#0612 13 015 aa");
     }
 
     #[test]
     fn letters_between_digits_are_glue() {
-        let mut cooked = Vec::new();
+        let mut cooked = Cooked::new();
         cook("07x90069689", &mut cooked);
-        assert_eq!(cooked, b"07x90069689");
+        assert_eq!(&cooked[..], b"07x90069689");
         cook("0900 332 600ab5 tel", &mut cooked);
-        assert_eq!(cooked, b"0900 332 600xx5 aaa");
+        assert_eq!(&cooked[..], b"0900 332 600xx5 aaa");
         cook("٠٧ت٩٠", &mut cooked);
-        assert_eq!(cooked, b"07x90");
+        assert_eq!(&cooked[..], b"07x90");
         cook("06a 12 b3", &mut cooked);
-        assert_eq!(cooked, b"06a 12 a3");
+        assert_eq!(&cooked[..], b"06a 12 a3");
     }
 
     fn junk(raw: &str, country: &str) -> bool {

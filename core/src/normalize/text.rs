@@ -359,6 +359,9 @@ struct SkeletonTable {
     other: FxHashMap<char, Class>,
     /// Spellings of two characters or more, longest first (longest match wins).
     multi: Vec<(&'static str, Class)>,
+    /// The first bytes of `multi`'s spellings, one bit each (all ASCII): a character that
+    /// starts none is looked up alone, without a walk through `multi`.
+    multi_first: u128,
 }
 
 impl SkeletonTable {
@@ -394,6 +397,7 @@ fn skeleton_table() -> &'static SkeletonTable {
             arabic: [None; 256],
             other: FxHashMap::default(),
             multi: Vec::new(),
+            multi_first: 0,
         };
         for (spelling, class) in map {
             let mut chars = spelling.chars();
@@ -416,6 +420,17 @@ fn skeleton_table() -> &'static SkeletonTable {
         }
         t.multi
             .sort_by_key(|(s, _)| (std::cmp::Reverse(s.chars().count()), *s));
+        // A spelling starting with a byte outside ASCII keeps every first byte in the walk.
+        t.multi_first = t.multi.iter().fold(0, |bits, (s, _)| {
+            match s
+                .as_bytes()
+                .first()
+                .and_then(|&b| 1u128.checked_shl(u32::from(b)))
+            {
+                Some(bit) if s.is_ascii() => bits | bit,
+                _ => u128::MAX,
+            }
+        });
         t
     })
 }
@@ -484,13 +499,19 @@ pub(crate) fn strip_article(token: &str) -> &str {
 /// assert_ne!(skeleton("ahmed"), skeleton("hamid"));
 /// ```
 pub fn skeleton(token: &str) -> String {
+    let mut out = String::with_capacity(token.len());
+    skeleton_into(token, &mut out);
+    out
+}
+
+/// [`skeleton`] appended to `out`.
+pub(crate) fn skeleton_into(token: &str, out: &mut String) {
     let token = strip_article(token);
     let mut units = Units {
         table: skeleton_table(),
         rest: token,
     };
     let is_vowelish = |u: Option<(Class, char)>| matches!(u, Some((Class::Vowel | Class::Semi, _)));
-    let mut out = String::with_capacity(token.len());
     let mut last: Option<char> = None;
     let mut prev: Option<(Class, char)> = None;
     let mut current = units.next();
@@ -544,7 +565,6 @@ pub fn skeleton(token: &str) -> String {
         current = next;
         k += 1;
     }
-    out
 }
 
 /// The spellings of a token, classified, left to right: (class, first character).
@@ -560,9 +580,19 @@ impl Iterator for Units<'_> {
         let mut chars = self.rest.chars();
         let first = chars.next()?;
         let lead = self.rest.as_bytes().first();
-        let multi = self.table.multi.iter().find(|(spelling, _)| {
-            spelling.as_bytes().first() == lead && self.rest.starts_with(spelling)
-        });
+        let may_be_multi = match lead.and_then(|&b| 1u128.checked_shl(u32::from(b))) {
+            Some(bit) => self.table.multi_first & bit != 0,
+            // A byte outside ASCII.
+            None => self.table.multi_first == u128::MAX,
+        };
+        let multi = self
+            .table
+            .multi
+            .iter()
+            .filter(|_| may_be_multi)
+            .find(|(spelling, _)| {
+                spelling.as_bytes().first() == lead && self.rest.starts_with(spelling)
+            });
         if let Some(&(spelling, class)) = multi {
             self.rest = self.rest.get(spelling.len()..).unwrap_or("");
             return Some((class, first));

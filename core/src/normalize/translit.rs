@@ -25,6 +25,7 @@
 use std::sync::OnceLock;
 
 use rustc_hash::FxHashMap;
+use smallvec::SmallVec;
 
 /// The Arabic letters, one bit each, after `fold` (ة and ى are the feminine and maqsura
 /// endings that `fold` writes as ه and ي; they are bits of their own so that a final ه can
@@ -362,46 +363,91 @@ fn is_arabic(c: char) -> bool {
 /// assert!(alike(&key("hassan"), &key("حسين")) < 0.8);
 /// ```
 pub fn key(word: &str) -> String {
-    key_in(word, false, false)
+    let mut out = String::with_capacity(word.len() * 3);
+    key_in(word, false, false, &mut out);
+    out
 }
 
 /// [`key`] of what follows a particle glued to it (`elilah` of Abdelilah, `elaziz` of
 /// Abdelaziz): a leading al/el is the article, and the vowel after it the name's first
 /// (Abdelilah = عبد الإله).
 pub fn key_after_particle(word: &str) -> String {
-    key_in(word, false, true)
+    let mut out = String::with_capacity(word.len() * 3);
+    key_in(word, false, true, &mut out);
+    out
 }
 
 /// [`key`] with every class optional: a particle such as بن (son of) that one order writes
 /// and another leaves out (Mohamed bin Rashid = Mohamed Rashid).
 pub fn optional_key(word: &str) -> String {
-    key_in(word, true, false)
-}
-
-fn key_in(word: &str, optional: bool, glued: bool) -> String {
     let mut out = String::with_capacity(word.len() * 3);
-    if word.chars().any(is_arabic) {
-        arabic_key(word, &mut out);
-    } else {
-        latin_key(word, glued, &mut out);
-    }
-    if optional {
-        out = out
-            .chars()
-            .map(|c| {
-                let code = (c as u32).wrapping_sub(KEY_CHAR) as usize;
-                if code < BASES * CONTEXTS {
-                    let base = code % BASES;
-                    char::from_u32(KEY_CHAR + (base + BASES * Context::Optional as usize) as u32)
-                        .unwrap_or(c)
-                } else {
-                    c
-                }
-            })
-            .collect();
-    }
+    key_in(word, true, false, &mut out);
     out
 }
+
+/// [`key`], [`key_after_particle`] (`glued`) or [`optional_key`] (`optional`) appended to
+/// `out`: a name's key glued from several words is written into one string.
+pub(crate) fn push_key(word: &str, optional: bool, glued: bool, out: &mut String) {
+    key_in(word, optional, glued, out);
+}
+
+fn key_in(word: &str, optional: bool, glued: bool, out: &mut String) {
+    let start = out.len();
+    if word.chars().any(is_arabic) {
+        arabic_key(word, out);
+    } else {
+        latin_key(word, glued, out);
+    }
+    if optional {
+        let written = out.split_off(start);
+        out.extend(written.chars().map(|c| {
+            let code = (c as u32).wrapping_sub(KEY_CHAR) as usize;
+            if code < BASES * CONTEXTS {
+                let base = code % BASES;
+                char::from_u32(KEY_CHAR + (base + BASES * Context::Optional as usize) as u32)
+                    .unwrap_or(c)
+            } else {
+                c
+            }
+        }));
+    }
+}
+
+/// [`VOWEL_LETTERS`] as a match, for the loops of [`arabic_key`] (a search of the string per
+/// letter cost more than the rest of the loop).
+fn is_vowel_letter(c: char) -> bool {
+    matches!(c, 'ا' | 'و' | 'ي' | 'ع' | 'ء' | 'ة' | 'ى')
+}
+
+/// The base of each letter of the Arabic block (U+0600 to U+06FF; [`UNKNOWN`] for the
+/// letters the table lacks): [`Table::arabic`] as an array, read once per letter of a key.
+fn arabic_bases() -> &'static [u8; 256] {
+    static BASES_OF: OnceLock<[u8; 256]> = OnceLock::new();
+    BASES_OF.get_or_init(|| {
+        let t = table();
+        let mut bases = [UNKNOWN as u8; 256];
+        for (&c, &base) in &t.arabic {
+            let slot = (c as usize)
+                .checked_sub(0x600)
+                .and_then(|i| bases.get_mut(i));
+            if let (Some(slot), Ok(base)) = (slot, u8::try_from(base)) {
+                *slot = base;
+            }
+        }
+        bases
+    })
+}
+
+/// The base of the Arabic letter `c` ([`UNKNOWN`] for a character the table lacks).
+fn arabic_base(t: &Table, c: char) -> usize {
+    match (c as usize).checked_sub(0x600) {
+        Some(i) if i < 256 => arabic_bases().get(i).map_or(UNKNOWN, |&b| usize::from(b)),
+        _ => t.arabic.get(&c).copied().unwrap_or(UNKNOWN),
+    }
+}
+
+/// Letters of a word kept on the stack while its key is written (longer words spill).
+const WORD_LETTERS: usize = 24;
 
 fn arabic_key(word: &str, out: &mut String) {
     let t = table();
@@ -415,15 +461,13 @@ fn arabic_key(word: &str, out: &mut String) {
         }
     }
     // Two equal letters are two consonants: Arabic does not write a doubled one twice.
-    let letters: Vec<(usize, char)> = rest
-        .chars()
-        .map(|c| (t.arabic.get(&c).copied().unwrap_or(UNKNOWN), c))
-        .collect();
+    let letters: SmallVec<[(usize, char); WORD_LETTERS]> =
+        rest.chars().map(|c| (arabic_base(t, c), c)).collect();
     let n = letters.len();
     for (i, &(base, c)) in letters.iter().enumerate() {
         let next_is_consonant = letters
             .get(i + 1)
-            .is_some_and(|&(_, n)| !VOWEL_LETTERS.contains(n) && n != 'ل' && n != 'ه');
+            .is_some_and(|&(_, n)| !is_vowel_letter(n) && n != 'ل' && n != 'ه');
         let context = if i == 0 && matches!(c, 'ا' | 'ع') {
             Context::Initial
         } else if i == 0 && c == 'ل' && next_is_consonant && n >= 3 {
@@ -432,9 +476,7 @@ fn arabic_key(word: &str, out: &mut String) {
         } else if i + 1 == n
             && i > 0
             && c == 'و'
-            && !letters
-                .get(i - 1)
-                .is_some_and(|&(_, p)| VOWEL_LETTERS.contains(p))
+            && !letters.get(i - 1).is_some_and(|&(_, p)| is_vowel_letter(p))
         {
             // The silent و of عمرو (Amr); a pronounced one is matched anyway.
             Context::Optional
@@ -445,7 +487,7 @@ fn arabic_key(word: &str, out: &mut String) {
         };
         let base = if matches!(c, 'م' | 'ن') && letters.get(i + 1).is_some_and(|&(_, n)| n == 'ب')
         {
-            t.arabic.get(&NASAL).copied().unwrap_or(base)
+            arabic_base(t, NASAL)
         } else {
             base
         };
@@ -462,9 +504,9 @@ const SUN: &[u8] = b"tdrzsn";
 
 /// A Latin word read as units: (base, start byte, raw length, doubled), a doubled consonant
 /// being one unit.
-fn latin_units(word: &str, t: &Table) -> Vec<(usize, usize, usize, bool)> {
+fn latin_units(word: &str, t: &Table) -> SmallVec<[(usize, usize, usize, bool); WORD_LETTERS]> {
     let bytes = word.as_bytes();
-    let mut units: Vec<(usize, usize, usize, bool)> = Vec::with_capacity(word.len());
+    let mut units: SmallVec<[(usize, usize, usize, bool); WORD_LETTERS]> = SmallVec::new();
     let mut i = 0;
     while i < bytes.len() {
         let rest = word.get(i..).unwrap_or("");
@@ -1184,6 +1226,26 @@ mod tests {
             ("rabi", "ربيعه"),
         ] {
             assert!(!same(a, b), "{a} / {b}");
+        }
+    }
+
+    #[test]
+    fn letter_lookups_agree_with_the_table() {
+        let t = table();
+        for c in ('\u{0600}'..='\u{06FF}').chain(['a', 'é', '\u{FB50}']) {
+            assert_eq!(is_vowel_letter(c), VOWEL_LETTERS.contains(c), "{c}");
+            let expected = t.arabic.get(&c).copied().unwrap_or(UNKNOWN);
+            assert_eq!(arabic_base(t, c), expected, "{c}");
+        }
+    }
+
+    #[test]
+    fn keys_written_together_are_the_keys_one_after_another() {
+        for (a, b) in [("abd", "elilah"), ("بن", "محمد"), ("bou", "zaid")] {
+            let mut glued = String::new();
+            push_key(a, true, false, &mut glued);
+            push_key(b, false, true, &mut glued);
+            assert_eq!(glued, optional_key(a) + &key_after_particle(b));
         }
     }
 }

@@ -1,0 +1,147 @@
+//! A short list of short keys held in one string: the keys of a name's words, the keys of an
+//! address's street.
+//!
+//! Matching reads these keys for every order it normalizes, and a list of `String`s cost one
+//! allocation per key plus one for the list, each freed again when the order's features go:
+//! [`Keys`] writes every key into one string and keeps their spans on the stack.
+use std::fmt;
+
+use smallvec::SmallVec;
+
+/// Keys written one after another into one string, read back as `&str`s in list order.
+#[derive(Clone, Default)]
+pub(crate) struct Keys {
+    text: String,
+    /// Byte ranges of the keys in `text`, in list order.
+    spans: SmallVec<[(u32, u32); 6]>,
+}
+
+impl Keys {
+    /// An empty list with room for `bytes` bytes of keys.
+    pub(crate) fn with_capacity(bytes: usize) -> Keys {
+        Keys {
+            text: String::with_capacity(bytes),
+            spans: SmallVec::new(),
+        }
+    }
+
+    /// Adds the key that `write` appends to the string it is given; an empty key is not added.
+    pub(crate) fn push_with(&mut self, write: impl FnOnce(&mut String)) {
+        let start = self.text.len();
+        write(&mut self.text);
+        let end = self.text.len();
+        match (u32::try_from(start), u32::try_from(end)) {
+            (Ok(s), Ok(e)) if e > s => self.spans.push((s, e)),
+            _ => self.text.truncate(start),
+        }
+    }
+
+    /// The keys, in list order.
+    pub(crate) fn iter(&self) -> Iter<'_> {
+        Iter {
+            text: &self.text,
+            spans: self.spans.iter(),
+        }
+    }
+
+    /// Sorts the keys as a `Vec<String>` sorts (by bytes); with `dedup`, keeps one of equal keys.
+    pub(crate) fn sort(&mut self, dedup: bool) {
+        let text = self.text.as_str();
+        let key = |&(s, e): &(u32, u32)| text.get(s as usize..e as usize).unwrap_or("");
+        self.spans.sort_unstable_by(|a, b| key(a).cmp(key(b)));
+        if dedup {
+            self.spans.dedup_by(|a, b| key(a) == key(b));
+        }
+    }
+}
+
+/// The keys of a [`Keys`], in list order.
+#[derive(Clone)]
+pub(crate) struct Iter<'a> {
+    text: &'a str,
+    spans: std::slice::Iter<'a, (u32, u32)>,
+}
+
+impl<'a> Iterator for Iter<'a> {
+    type Item = &'a str;
+
+    fn next(&mut self) -> Option<&'a str> {
+        let &(s, e) = self.spans.next()?;
+        Some(self.text.get(s as usize..e as usize).unwrap_or(""))
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        self.spans.size_hint()
+    }
+}
+
+impl ExactSizeIterator for Iter<'_> {}
+
+impl<'a> IntoIterator for &'a Keys {
+    type Item = &'a str;
+    type IntoIter = Iter<'a>;
+
+    fn into_iter(self) -> Iter<'a> {
+        self.iter()
+    }
+}
+
+/// Two lists are equal when their keys are, in order (wherever each sits in its string).
+impl PartialEq for Keys {
+    fn eq(&self, other: &Keys) -> bool {
+        self.iter().eq(other.iter())
+    }
+}
+
+impl Eq for Keys {}
+
+/// As the list of keys it holds (`["mhmd", "lwy"]`).
+impl fmt::Debug for Keys {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list().entries(self.iter()).finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn keys(words: &[&str]) -> Keys {
+        let mut k = Keys::default();
+        for w in words {
+            k.push_with(|out| out.push_str(w));
+        }
+        k
+    }
+
+    #[test]
+    fn empty_keys_are_not_added() {
+        let k = keys(&["mhmd", "", "lwy"]);
+        assert_eq!(k.iter().collect::<Vec<_>>(), ["mhmd", "lwy"]);
+        assert_eq!(format!("{k:?}"), r#"["mhmd", "lwy"]"#);
+    }
+
+    #[test]
+    fn sorts_and_dedups_as_a_vec_of_strings() {
+        let words = ["trq", "bn", "\u{e01b}\u{e024}", "bn", "a", "ab", "\u{e01b}"];
+        let mut expected: Vec<String> = words.iter().map(|w| (*w).to_owned()).collect();
+        expected.sort();
+        let mut k = keys(&words);
+        k.sort(false);
+        assert_eq!(k.iter().collect::<Vec<_>>(), expected);
+        expected.dedup();
+        k.sort(true);
+        assert_eq!(k.iter().collect::<Vec<_>>(), expected);
+        // Equal as lists, though written in another order.
+        let mut written = keys(
+            &expected
+                .iter()
+                .rev()
+                .map(String::as_str)
+                .collect::<Vec<_>>(),
+        );
+        assert_ne!(written, k);
+        written.sort(false);
+        assert_eq!(written, k);
+    }
+}
