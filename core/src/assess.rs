@@ -2,6 +2,8 @@
 //! class, action, reasons and profile. One implementation for the in-memory engine and for a
 //! history kept in a shop's database.
 
+use std::borrow::Cow;
+
 use crate::assessment::{Assessment, Evidence, Match, Normalized, Profile, Reason, ReasonCode};
 use crate::error::ErrorKind;
 use crate::history::{
@@ -30,14 +32,26 @@ impl Assessor<'_> {
         LinkRules::new(self.config).gather(source, &view, own)
     }
 
-    /// Assesses `order` (with its features) against the orders `source` leads to.
-    pub(crate) fn assess<S: Source>(&self, source: &S, order: &Order, f: &Features) -> Assessment {
-        let linked = self.gather(source, order, f).linked;
+    /// Assesses `order` (with its features) against the orders `source` leads to. Features
+    /// given by value give the assessment their address text rather than a copy of it.
+    pub(crate) fn assess<S: Source>(
+        &self,
+        source: &S,
+        order: &Order,
+        f: Cow<'_, Features>,
+    ) -> Assessment {
+        let linked = self.gather(source, order, &f).linked;
         self.assessment(order, f, &linked)
     }
 
     /// The assessment of `order` given its customer's past orders.
-    pub(crate) fn assessment(&self, order: &Order, f: &Features, linked: &[Linked]) -> Assessment {
+    pub(crate) fn assessment(
+        &self,
+        order: &Order,
+        features: Cow<'_, Features>,
+        linked: &[Linked],
+    ) -> Assessment {
+        let f = &*features;
         let orders: Vec<&PastOrder> = linked
             .iter()
             .filter_map(|l| self.history.order(l.idx))
@@ -76,8 +90,11 @@ impl Assessor<'_> {
             normalized: Normalized {
                 phone: f.phone.as_ref().map(|p| p.as_str().to_owned()),
                 email: f.email.as_ref().map(|e| e.address.clone()),
-                address: f.address.text.clone(),
                 city: f.city_shown(order),
+                address: match features {
+                    Cow::Owned(f) => f.address.text,
+                    Cow::Borrowed(f) => f.address.text.clone(),
+                },
             },
             notify_customer_service: decision.notify_customer_service,
         }

@@ -184,7 +184,7 @@ impl Engine {
     pub fn assess(&self, order: &Order) -> Result<Assessment, Error> {
         order.validate()?;
         let features = Features::of(order);
-        Ok(self.assess_features(order, &features))
+        Ok(self.assess_features(order, features))
     }
 
     /// How many past orders assessing `order` judges (`history::Gathered::looked`): what the
@@ -214,8 +214,9 @@ impl Engine {
         }
     }
 
-    fn assess_features(&self, order: &Order, f: &Features) -> Assessment {
-        self.assessor().assess(&self.history, order, f)
+    fn assess_features(&self, order: &Order, f: Features) -> Assessment {
+        self.assessor()
+            .assess(&self.history, order, std::borrow::Cow::Owned(f))
     }
 
     /// Erases every order of the customer(s) who used this phone: the orders with it and every

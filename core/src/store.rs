@@ -57,6 +57,7 @@
 //! assert_eq!(a.customer_class.as_str(), "risky");
 //! ```
 
+use std::borrow::Cow;
 use std::collections::HashSet;
 
 use serde::{Deserialize, Serialize};
@@ -365,11 +366,12 @@ impl Lookup {
     pub fn assessment(&self) -> Assessment {
         match &self.goal {
             Goal::Assess { order, features } => {
-                self.assessor().assess(&self.fetched, order, features)
+                self.assessor()
+                    .assess(&self.fetched, order, Cow::Borrowed(features))
             }
             Goal::Erase { .. } => {
                 self.assessor()
-                    .assessment(&Order::default(), &Features::default(), &[])
+                    .assessment(&Order::default(), Cow::Owned(Features::default()), &[])
             }
         }
     }
