@@ -42,6 +42,10 @@ struct Gazetteer {
     /// populous first: binary-searched. A sorted vector builds several times faster than a
     /// map of lists, and the gazetteer is built in every process that matches orders.
     by_name: SpellingIndex,
+    /// Where the spellings of each two-byte start begin in `by_name` ([`start_of`]; one more
+    /// entry closes the last): a look-up searches the few hundred spellings of its start
+    /// instead of the whole index, half the comparisons of a search per order's city.
+    by_start: Vec<u32>,
     by_id: FxHashMap<u32, usize>,
     /// Per country (upper-case code), the sketch index of its cities, built on first use: see
     /// [`sketches`].
@@ -200,6 +204,7 @@ fn gazetteer() -> &'static Gazetteer {
         let mut g = Gazetteer {
             cities: Vec::new(),
             by_name: Vec::new(),
+            by_start: Vec::new(),
             by_id: FxHashMap::default(),
             sketches: Vec::new(),
         };
@@ -229,6 +234,7 @@ fn gazetteer() -> &'static Gazetteer {
             },
         );
         sort_index(&g.cities, &mut by_name);
+        g.by_start = starts(&by_name);
         g.by_name = by_name;
         for city in &g.cities {
             if !g.sketches.iter().any(|(c, _)| *c == city.country) {
@@ -237,6 +243,43 @@ fn gazetteer() -> &'static Gazetteer {
         }
         g
     })
+}
+
+/// The two-byte start of a spelling as a number that grows with the spelling's sort order (a
+/// spelling of one byte counts its missing second byte as 0, and sorts first among its
+/// start's).
+fn start_of(spelling: &str) -> usize {
+    let b = spelling.as_bytes();
+    usize::from(b.first().copied().unwrap_or(0)) << 8 | usize::from(b.get(1).copied().unwrap_or(0))
+}
+
+/// For each two-byte start ([`start_of`]), where its spellings begin in the sorted `index`,
+/// and the index's length last.
+fn starts(index: &[(Box<str>, u32)]) -> Vec<u32> {
+    let mut starts = vec![0u32; (1 << 16) + 1];
+    let mut next = 0;
+    for (at, (spelling, _)) in index.iter().enumerate() {
+        let start = start_of(spelling);
+        while next <= start {
+            if let Some(slot) = starts.get_mut(next) {
+                *slot = at as u32;
+            }
+            next += 1;
+        }
+    }
+    for slot in starts.iter_mut().skip(next) {
+        *slot = index.len() as u32;
+    }
+    starts
+}
+
+/// The spellings of the gazetteer that start as `key` does (all those equal to it among them).
+fn by_name_of<'a>(g: &'a Gazetteer, key: &str) -> &'a [(Box<str>, u32)] {
+    let start = start_of(key);
+    let range = g.by_start.get(start).zip(g.by_start.get(start + 1));
+    range
+        .and_then(|(&from, &to)| g.by_name.get(from as usize..to as usize))
+        .unwrap_or(&g.by_name)
 }
 
 /// The cities filed under `key` in a sorted index, most populous first.
@@ -308,7 +351,13 @@ fn lookup(
     if key.is_empty() {
         return None;
     }
-    best_of(g, filed(&g.by_name, &key), country, strict, missing)
+    best_of(
+        g,
+        filed(by_name_of(g, &key), &key),
+        country,
+        strict,
+        missing,
+    )
 }
 
 /// Resolves a city as typed (any script, common variants) to its id; `country` (ISO 3166-1
@@ -686,6 +735,42 @@ fn push_collapsed(out: &mut String, s: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_spelling_start_finds_what_the_whole_index_does() {
+        let g = gazetteer();
+        let whole = |key: &str| filed(&g.by_name, key).collect::<Vec<_>>();
+        let mut checked = 0;
+        for (spelling, _) in g.by_name.iter().step_by(7) {
+            assert_eq!(
+                filed(by_name_of(g, spelling), spelling).collect::<Vec<_>>(),
+                whole(spelling)
+            );
+            checked += 1;
+        }
+        assert!(checked > 1_000);
+        // Keys the gazetteer lacks, of one byte, and around the ends of the byte range.
+        for key in [
+            "a",
+            "z",
+            "0",
+            "\u{7f}",
+            "ت",
+            "zzzzzz",
+            "casablanca",
+            "qsdqsd",
+            "\u{10ffff}",
+        ] {
+            assert_eq!(
+                filed(by_name_of(g, key), key).collect::<Vec<_>>(),
+                whole(key),
+                "{key}"
+            );
+        }
+        assert!(!whole("casablanca").is_empty());
+        // And the search is over a small part of the index.
+        assert!(by_name_of(g, "casablanca").len() * 50 < g.by_name.len());
+    }
 
     #[test]
     fn key_written_on_the_stack_is_the_key() {
