@@ -318,9 +318,18 @@ impl Table {
         self.by_first
             .get(first)?
             .iter()
-            .find(|(s, _)| *s == spelling)
+            .find(|(s, _)| s.len() == spelling.len() && begins(spelling.as_bytes(), s))
             .map(|&(_, b)| b)
     }
+}
+
+/// Whether `bytes` begin with `spelling`, compared byte by byte: spellings are one to four
+/// letters, for which a call of `memcmp` (what `starts_with` and `==` make) costs more than the
+/// comparison, and a name's key compares a few dozen of them.
+#[inline]
+fn begins(bytes: &[u8], spelling: &str) -> bool {
+    let s = spelling.as_bytes();
+    bytes.len() >= s.len() && s.iter().zip(bytes).all(|(a, b)| a == b)
 }
 
 fn push(out: &mut String, base: usize, context: Context) {
@@ -538,7 +547,7 @@ fn latin_units(word: &str, t: &Table) -> SmallVec<[(usize, usize, usize, bool); 
         } else {
             t.by_first
                 .get(usize::from(bytes.get(i).copied().unwrap_or(0)))
-                .and_then(|list| list.iter().find(|(s, _)| rest.starts_with(s)))
+                .and_then(|list| list.iter().find(|(s, _)| begins(rest.as_bytes(), s)))
                 .map(|&(s, b)| (b, s.len()))
         };
         let (base, len) = found.unwrap_or_else(|| {
