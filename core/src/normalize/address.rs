@@ -76,6 +76,16 @@ struct Vocabulary {
     phrases: Vec<Vec<String>>,
     /// The first words of `phrases`: a token that is none starts no phrase.
     phrase_starts: FxHashSet<String>,
+    /// The first bytes of `phrase_starts`: most tokens start with none, and need no look-up.
+    phrase_bytes: [bool; 256],
+}
+
+impl Vocabulary {
+    /// Whether `token` is the first word of a landmark phrase.
+    fn starts_phrase(&self, token: &str) -> bool {
+        let first = token.bytes().next().map_or(0, usize::from);
+        self.phrase_bytes.get(first).copied().unwrap_or(false) && self.phrase_starts.contains(token)
+    }
 }
 
 /// A word [`fuzzy_marker`] may guess, with what its loop needs precomputed.
@@ -93,6 +103,7 @@ fn vocabulary() -> &'static Vocabulary {
             words: FxHashMap::default(),
             phrases: Vec::new(),
             phrase_starts: FxHashSet::default(),
+            phrase_bytes: [false; 256],
         };
         for [word, canonical, class] in data::rows(include_str!("../../data/address_words.tsv")) {
             let class = match class {
@@ -125,6 +136,15 @@ fn vocabulary() -> &'static Vocabulary {
             .iter()
             .filter_map(|p| p.first().cloned())
             .collect();
+        for word in &v.phrase_starts {
+            if let Some(slot) = word
+                .bytes()
+                .next()
+                .and_then(|b| v.phrase_bytes.get_mut(usize::from(b)))
+            {
+                *slot = true;
+            }
+        }
         v
     })
 }
@@ -477,7 +497,7 @@ fn landmark_at(tokens: &[Token<'_>], i: usize) -> Option<usize> {
         return Some(1);
     }
     let v = vocabulary();
-    if !v.phrase_starts.contains(t.text) {
+    if !v.starts_phrase(t.text) {
         return None;
     }
     v.phrases
