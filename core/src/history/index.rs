@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 
 use super::hasher::{KeyHasher, KeyKind};
 use super::link::LinkRules;
-use super::signature::{NameId, NameRef, Signature, View};
+use super::signature::{NameId, NameRef, Signature, View, NAME_KEYS};
 use super::sketch::WordSketch;
 use super::walk::Source;
 use crate::error::{Error, ErrorKind};
@@ -239,17 +239,28 @@ impl History {
         let Some(o) = self.orders.get(idx as usize) else {
             return View::default();
         };
-        o.sig.map_names(|&NameId(id)| {
+        // Built field by field (the generic `map_names` is an out-of-line array map here).
+        let sig = &o.sig;
+        let mut view = View {
+            phone: sig.phone,
+            email: sig.email,
+            city: sig.city,
+            house: sig.house,
+            unit: sig.unit,
+            street: sig.street,
+            name: [NameRef::default(); NAME_KEYS],
+        };
+        for (slot, &NameId(id)) in view.name.iter_mut().zip(&sig.name) {
             // An empty slot (the end of the name) has nothing to look up.
-            if id == 0 {
-                return NameRef::default();
+            if id != 0 {
+                *slot = NameRef {
+                    id,
+                    text: self.strings.get(id),
+                    sketch: self.strings.sketch(id),
+                };
             }
-            NameRef {
-                id,
-                text: self.strings.get(id),
-                sketch: self.strings.sketch(id),
-            }
-        })
+        }
+        view
     }
 
     /// Adds a past order by its signature (how a database row comes back).

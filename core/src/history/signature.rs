@@ -107,10 +107,12 @@ impl AsRef<str> for NameRef<'_> {
     }
 }
 
-/// Two name keys are equal when their texts are (an assessed order's keys have no id).
+/// Two name keys are equal when their texts are (an assessed order's keys have no id). Keys
+/// with the same id in the history's name table have the same text: the walk compares a
+/// customer's orders' names again and again, and the ids say it without reading the texts.
 impl PartialEq for NameRef<'_> {
     fn eq(&self, other: &NameRef<'_>) -> bool {
-        self.text == other.text
+        (self.id == other.id && self.id != NameRef::UNSTORED) || self.text == other.text
     }
 }
 
@@ -234,31 +236,44 @@ impl<N: Slot> Signature<N> {
     /// store and the engine find the same orders. In that order, without repeats.
     #[inline]
     pub(crate) fn filing_keys(&self, hasher: &KeyHasher) -> FilingKeys {
+        self.filing_keys_by(|door| door_key(hasher, door))
+    }
+
+    /// [`Signature::filing_keys`], each address key made by `door_key` from its city, house
+    /// number and street key ([`door_key`], or a walk's memory of it).
+    #[inline]
+    pub(crate) fn filing_keys_by(&self, mut door_key: impl FnMut([u32; 3]) -> u64) -> FilingKeys {
         let mut keys = FilingKeys::default();
         keys.push(self.phone);
         keys.push(self.email);
         if self.city != 0 {
             for street in self.street_keys() {
-                keys.push(hasher.hash_parts(KeyKind::Address, &[self.city, self.house, street]));
+                keys.push(door_key([self.city, self.house, street]));
             }
         }
         keys
     }
 }
 
+/// The address key of a door: its city, house number and one street key, hashed.
+pub(crate) fn door_key(hasher: &KeyHasher, door: [u32; 3]) -> u64 {
+    hasher.hash_parts(KeyKind::Address, &door)
+}
+
 impl<N> Signature<N> {
-    /// The keys a walk follows from an order: its [filing keys](Signature::filing_keys), less the
+    /// The keys a walk follows from an order: its [filing keys](Signature::filing_keys) (the
+    /// address keys made by `door_key`, as [`Signature::filing_keys_by`]), less the
     /// address keys of an order without a house number. Such an address (a douar, a building of
     /// a complex without its flat, a street alone) is no door ([`super::link::same_door`]): the
     /// orders filed beside it could link to it only by a phone or an email, and are filed under
     /// those too.
     #[inline]
-    pub(crate) fn walk_keys(&self, hasher: &KeyHasher) -> FilingKeys
+    pub(crate) fn walk_keys(&self, door_key: impl FnMut([u32; 3]) -> u64) -> FilingKeys
     where
         N: Slot,
     {
         if self.house != 0 {
-            return self.filing_keys(hasher);
+            return self.filing_keys_by(door_key);
         }
         let mut keys = FilingKeys::default();
         keys.push(self.phone);

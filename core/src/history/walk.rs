@@ -21,7 +21,7 @@ use std::ops::Range;
 
 use super::hasher::KeyHasher;
 use super::link::{Agreement, LinkRules, Memo};
-use super::signature::{NameRef, View, NAME_KEYS};
+use super::signature::{door_key, NameRef, View, NAME_KEYS};
 use super::sketch::WordSketch;
 use super::switches;
 
@@ -122,6 +122,7 @@ impl LinkRules<'_> {
             },
             memo: Memo::default(),
             met: Met::default(),
+            doors: Doors::default(),
             walked: Vec::new(),
             walking: Vec::new(),
         };
@@ -168,6 +169,8 @@ struct Walk<'w, 'q, S> {
     memo: Memo,
     /// Every order met, with what the walk decided about it.
     met: Met,
+    /// The address keys made, by door.
+    doors: Doors,
     /// Phone keys walked at earlier levels, and at this one.
     walked: Vec<u64>,
     walking: Vec<u64>,
@@ -241,7 +244,9 @@ impl<'w, S: Source> Walk<'w, '_, S> {
         if let Some(own) = exclude {
             self.met.push(own, Verdict::Linked);
         }
-        for &key in query.walk_keys(source.hasher()).iter() {
+        let doors = &mut self.doors;
+        let keys = query.walk_keys(|door| doors.key(source.hasher(), door));
+        for &key in keys.iter() {
             if key == query.phone {
                 self.walked.push(key);
             }
@@ -322,7 +327,9 @@ impl<'w, S: Source> Walk<'w, '_, S> {
     fn expand(&mut self, found: &mut Vec<Linked>, start: usize, parent: u32, parent_score: f64) {
         let (rules, source, query) = (self.rules, self.source, self.query);
         let from = source.view(parent);
-        for &key in from.walk_keys(source.hasher()).iter() {
+        let doors = &mut self.doors;
+        let keys = from.walk_keys(|door| doors.key(source.hasher(), door));
+        for &key in keys.iter() {
             if key == from.phone {
                 if self.walked.contains(&key) {
                     continue;
@@ -392,47 +399,86 @@ impl<'w, S: Source> Walk<'w, '_, S> {
 }
 
 /// The orders a walk met, with what it decided about each: a list (a walk meets a few
-/// orders, 6 at the median at a million past orders, 49 at the 99th percentile) and a bit per
-/// order index modulo 64, so that asking about an order not met (most of those a key brings up
-/// the first time) seldom reads the list.
+/// orders, 6 at the median at a million past orders, 49 at the 99th percentile), and a small
+/// open-addressing table of where each of the first [`MET_INDEXED`] sits in it, so that asking
+/// about an order (once per order a key brings up, most of them met already or never) costs a
+/// probe or two, not a search of the list.
 #[derive(Debug)]
 struct Met {
     list: Vec<(u32, Verdict)>,
-    bits: u64,
+    /// For each slot, 1 + the position in `list` of an order whose index probes it (linear
+    /// probing from [`Met::slot`]), 0 when free.
+    slots: [u8; MET_SLOTS],
 }
+
+/// Slots of [`Met`]'s table, and how many orders it indexes (the rest, past the 99th
+/// percentile of walks, are searched in the list): kept at most three quarters full, so that a
+/// probe ends at a free slot after a few steps.
+const MET_SLOTS: usize = 128;
+const MET_INDEXED: usize = MET_SLOTS * 3 / 4;
+const _: () = assert!(MET_INDEXED < u8::MAX as usize && MET_SLOTS.is_power_of_two());
 
 impl Default for Met {
     fn default() -> Met {
         Met {
             // More than most walks meet, so that it rarely grows.
             list: Vec::with_capacity(32),
-            bits: 0,
+            slots: [0; MET_SLOTS],
         }
     }
 }
 
 impl Met {
-    fn bit(idx: u32) -> u64 {
-        1 << (idx % 64)
+    /// The first slot order `idx` probes (Fibonacci hashing: the top bits of a product).
+    fn slot(idx: u32) -> usize {
+        (idx.wrapping_mul(0x9E37_79B9) >> (32 - MET_SLOTS.trailing_zeros())) as usize
+    }
+
+    /// Where order `idx` sits in the list, if it was met.
+    fn position(&self, idx: u32) -> Option<usize> {
+        let mut at = Met::slot(idx);
+        // The table is never full: a free slot ends the probe.
+        for _ in 0..MET_SLOTS {
+            let pos = usize::from(*self.slots.get(at)?);
+            if pos == 0 {
+                break;
+            }
+            if self.list.get(pos - 1).is_some_and(|&(m, _)| m == idx) {
+                return Some(pos - 1);
+            }
+            at = (at + 1) % MET_SLOTS;
+        }
+        let rest = self.list.get(MET_INDEXED..)?;
+        let at = rest.iter().position(|&(m, _)| m == idx)?;
+        Some(MET_INDEXED + at)
     }
 
     /// What the walk decided about order `idx`, if it met it.
     fn get(&self, idx: u32) -> Option<Verdict> {
-        if self.bits & Met::bit(idx) == 0 {
-            return None;
-        }
-        self.list.iter().find(|&&(m, _)| m == idx).map(|&(_, v)| v)
+        let at = self.position(idx)?;
+        self.list.get(at).map(|&(_, v)| v)
     }
 
     /// Notes order `idx`, met for the first time.
     fn push(&mut self, idx: u32, verdict: Verdict) {
-        self.bits |= Met::bit(idx);
+        let pos = self.list.len();
         self.list.push((idx, verdict));
+        if pos >= MET_INDEXED {
+            return;
+        }
+        let mut at = Met::slot(idx);
+        while self.slots.get(at).is_some_and(|&s| s != 0) {
+            at = (at + 1) % MET_SLOTS;
+        }
+        if let Some(slot) = self.slots.get_mut(at) {
+            // pos < MET_INDEXED < u8::MAX
+            *slot = (pos + 1) as u8;
+        }
     }
 
     /// Changes the verdict on order `idx`, met already.
     fn set(&mut self, idx: u32, verdict: Verdict) {
-        if let Some(m) = self.list.iter_mut().find(|(m, _)| *m == idx) {
+        if let Some(m) = self.position(idx).and_then(|at| self.list.get_mut(at)) {
             m.1 = verdict;
         }
     }
@@ -440,6 +486,34 @@ impl Met {
     /// How many orders were met.
     fn len(&self) -> usize {
         self.list.len()
+    }
+}
+
+/// The address keys a walk made ([`door_key`]), by door: the orders of a customer mostly share
+/// their door, and a key is a keyed hash (SipHash) of about a hundred instructions, made once
+/// per door instead of once per order expanded. The last few doors, in place.
+#[derive(Debug, Default)]
+struct Doors {
+    known: [([u32; 3], u64); DOORS],
+    len: usize,
+}
+
+/// Doors a walk remembers the keys of (an order has up to 4 street keys: one door each).
+const DOORS: usize = 8;
+
+impl Doors {
+    /// The address key of `door`.
+    fn key(&mut self, hasher: &super::hasher::KeyHasher, door: [u32; 3]) -> u64 {
+        let known = self.known.get(..self.len.min(DOORS)).unwrap_or(&[]);
+        if let Some(&(_, key)) = known.iter().find(|(d, _)| *d == door) {
+            return key;
+        }
+        let key = door_key(hasher, door);
+        if let Some(slot) = self.known.get_mut(self.len % DOORS) {
+            *slot = (door, key);
+        }
+        self.len += 1;
+        key
     }
 }
 
@@ -469,4 +543,43 @@ fn sort<S: Source>(history: &S, mut found: Vec<Linked>) -> Vec<Linked> {
             .then_with(|| key(b).cmp(&key(a)))
     });
     found
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Past the orders its table indexes, and with indices that probe the same slots, every
+    /// order met is found with its verdict, and no other.
+    #[test]
+    fn met_finds_every_order_met_and_no_other() {
+        let mut met = Met::default();
+        // Multiples of 128 share their low bits; the rest are scattered.
+        let orders: Vec<u32> = (0..150u32)
+            .map(|i| if i % 2 == 0 { i * 128 } else { i * 7919 + 3 })
+            .collect();
+        for (at, &idx) in orders.iter().enumerate() {
+            let verdict = if at % 3 == 0 {
+                Verdict::Linked
+            } else {
+                Verdict::Owns(Agreement(at as u8))
+            };
+            met.push(idx, verdict);
+        }
+        met.set(orders[149], Verdict::Stranger);
+        met.set(orders[10], Verdict::Stranger);
+        assert_eq!(met.len(), 150);
+        for (at, &idx) in orders.iter().enumerate() {
+            let got = met.get(idx);
+            match (at, got) {
+                (10 | 149, Some(Verdict::Stranger)) => {}
+                (_, Some(Verdict::Linked)) if at % 3 == 0 && at != 10 && at != 149 => {}
+                (_, Some(Verdict::Owns(a))) if at % 3 != 0 && a == Agreement(at as u8) => {}
+                _ => panic!("order {idx} (met {at}th): {got:?}"),
+            }
+        }
+        for idx in [1, 129, 5, 7919 * 2 + 3, u32::MAX] {
+            assert!(met.get(idx).is_none(), "{idx} was not met");
+        }
+    }
 }

@@ -706,6 +706,22 @@ pub fn distance_within(a: &str, b: &str, limit: u8) -> u8 {
     if cost_bound(sa, sb, free) > limit {
         return limit.saturating_add(1);
     }
+    // Most words that pass are one word in two spellings: a path of free moves shows it, at a
+    // fraction of the cost of every cell.
+    if aligns_free(sa, sb, free) {
+        return 0;
+    }
+    if limit == 0 {
+        return 1;
+    }
+    aligned_cost(sa, sb, limit)
+}
+
+/// The cost of the cheapest alignment of classes `sa` with `sb` when it is at most `limit`,
+/// else some cost above `limit` (see [`distance_within`]): every cell of the alignment.
+fn aligned_cost(sa: &[Sym], sb: &[Sym], limit: u8) -> u8 {
+    let (la, lb) = (sa.len(), sb.len());
+    let free = table().run_free;
     // d[i][j]: the cost of aligning the first i classes of `a` with the first j of `b`.
     let mut d = [[0u8; MAX_LEN + 1]; MAX_LEN + 1];
     for j in 1..=lb {
@@ -754,6 +770,82 @@ pub fn distance_within(a: &str, b: &str, limit: u8) -> u8 {
         }
     }
     d[la][lb]
+}
+
+/// True when `sa` and `sb` align at no cost (their [`distance`] is 0): the alignment of
+/// [`distance_within`] through its moves of cost 0 only, a row of bits at a time. Bit `j` of row
+/// `i` is set when the first `i` classes of `sa` align with the first `j` of `sb` at no cost,
+/// from a cell set before it by one of the moves: a class for a class that shares a letter,
+/// a class left out for free (of `sa`: down; of `sb`: right, along the row), a class for a run
+/// of two or three of the other side ([`spans`]). Rows are at most `MAX_LEN + 1` bits; three
+/// empty rows in a row end it, as no move reaches further back.
+fn aligns_free(sa: &[Sym], sb: &[Sym], free: u64) -> bool {
+    let lb = sb.len().min(MAX_LEN);
+    let end = 1u32 << lb;
+    // Bit j + 1 for each class j of `sb` left out for free.
+    let skip_free = sb
+        .iter()
+        .enumerate()
+        .filter(|(_, y)| y.skip == 0)
+        .fold(0u32, |bits, (j, _)| bits | 1 << (j + 1));
+    let close = |mut row: u32| loop {
+        let next = row | ((row << 1) & skip_free);
+        if next == row {
+            return row;
+        }
+        row = next;
+    };
+    // Rows i - 1, i - 2 and i - 3.
+    let (mut r1, mut r2, mut r3) = (close(1), 0u32, 0u32);
+    for (at, x) in sa.iter().enumerate() {
+        let i = at + 1;
+        let matches = sb
+            .iter()
+            .enumerate()
+            .filter(|(_, y)| x.mask & y.mask != 0)
+            .fold(0u32, |bits, (j, _)| bits | 1 << (j + 1));
+        let mut row = (r1 << 1) & matches;
+        if x.skip == 0 {
+            row |= r1;
+        }
+        // x for classes j - k .. j of `sb`, from (i - 1, j - k).
+        if x.may_span() {
+            for k in 2..=3 {
+                let mut from = r1;
+                while from != 0 {
+                    let start = from.trailing_zeros() as usize;
+                    from &= from - 1;
+                    let j = start + k;
+                    if sb.get(start..j).is_some_and(|run| spans(*x, run, free)) {
+                        row |= 1 << j;
+                    }
+                }
+            }
+        }
+        // Class j - 1 of `sb` for classes i - k .. i of `sa`, from (i - k, j - 1).
+        for (k, before) in [(2, r2), (3, r3)] {
+            let Some(run) = i.checked_sub(k).and_then(|first| sa.get(first..i)) else {
+                continue;
+            };
+            let mut from = before;
+            while from != 0 {
+                let j = from.trailing_zeros() as usize + 1;
+                from &= from - 1;
+                if sb
+                    .get(j - 1)
+                    .is_some_and(|y| y.may_span() && spans(*y, run, free))
+                {
+                    row |= 1 << j;
+                }
+            }
+        }
+        row = close(row) & (end | (end - 1));
+        if row == 0 && r1 == 0 && r2 == 0 {
+            return false;
+        }
+        (r3, r2, r1) = (r2, r1, row);
+    }
+    r1 & end != 0
 }
 
 /// What [`cost_bound`] reads of a key, read once for many comparisons (see [`may_join`],
@@ -1173,6 +1265,61 @@ mod tests {
             ("anbar", "ambar"),
         ] {
             assert!(same(a, b), "{a} / {b}");
+        }
+    }
+
+    #[test]
+    fn the_free_path_is_found_when_the_alignment_costs_nothing() {
+        // With words where a class writes a run of the other side's (ai = ا ع ي, ah = ا ح,
+        // th = ت ح, a doubled consonant).
+        let spans = [
+            "ismail",
+            "إسماعيل",
+            "salah",
+            "صلاح",
+            "fathi",
+            "فتحي",
+            "hassan",
+            "حسان",
+            "abdellah",
+            "عبدالله",
+            "raouia",
+            "راوية",
+            "mouhsine",
+            "محسن",
+        ];
+        let keys: Vec<String> = WORDS.iter().chain(&spans).map(|w| key(w)).collect();
+        let free = table().run_free;
+        let mut aligned = 0;
+        for a in &keys {
+            for b in &keys {
+                let (mut sa, mut sb) = ([Sym::default(); MAX_LEN], [Sym::default(); MAX_LEN]);
+                let (la, lb) = (decode(a, &mut sa), decode(b, &mut sb));
+                let (sa, sb) = (&sa[..la], &sb[..lb]);
+                let cost = aligned_cost(sa, sb, u8::MAX);
+                assert_eq!(aligns_free(sa, sb, free), cost == 0, "{a} / {b}: {cost}");
+                aligned += usize::from(cost == 0 && a != b);
+            }
+        }
+        assert!(
+            aligned > 10,
+            "{aligned} pairs of different keys align at no cost"
+        );
+    }
+
+    proptest::proptest! {
+        /// Words of Latin and Arabic letters, often a letter or two apart, and runs of vowels.
+        #[test]
+        fn the_free_path_agrees_with_the_alignment(
+            a in "[aeiouyhkstdlmnr]{0,9}|[اويعءةىحهلمنسد]{0,8}",
+            b in "[aeiouyhkstdlmnr]{0,9}|[اويعءةىحهلمنسد]{0,8}",
+        ) {
+            let (ka, kb) = (key(&a), key(&b));
+            let (mut sa, mut sb) = ([Sym::default(); MAX_LEN], [Sym::default(); MAX_LEN]);
+            let (la, lb) = (decode(&ka, &mut sa), decode(&kb, &mut sb));
+            let (sa, sb) = (&sa[..la], &sb[..lb]);
+            let cost = aligned_cost(sa, sb, u8::MAX);
+            proptest::prop_assert_eq!(aligns_free(sa, sb, table().run_free), cost == 0);
         }
     }
 
