@@ -11,7 +11,8 @@
 //! - [`NameId`]: an id in a history's name table, how the index keeps millions of orders;
 //! - [`NameRef`]: text and id together, what the linking rules read ([`View`]).
 //!
-//! One generic conversion (`Signature::map_names`) turns one into another.
+//! One generic conversion (`Signature::map_names`) turns one into another, but for the walk's
+//! hot path: `History::view` builds a stored order's [`View`] field by field.
 
 use std::fmt;
 use std::marker::PhantomData;
