@@ -379,26 +379,15 @@ thread_local! {
 
 /// Empties the strings of `order`, dropping those grown past what the core accepts.
 fn recycle(order: &mut Order) {
-    let Order {
-        order_id,
-        name,
-        phone,
-        email,
-        address,
-        city,
-        country,
-        currency,
-        ..
-    } = order;
     for s in [
-        &mut order_id.0,
-        name,
-        phone,
-        email,
-        address,
-        city,
-        country,
-        currency,
+        &mut order.order_id.0,
+        &mut order.name,
+        &mut order.phone,
+        &mut order.email,
+        &mut order.address,
+        &mut order.city,
+        &mut order.country,
+        &mut order.currency,
     ] {
         if s.capacity() > MAX_TEXT_BYTES {
             *s = String::new();
