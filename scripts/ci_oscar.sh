@@ -14,7 +14,7 @@ source scripts/lib.sh
 cg_apt_install ci_oscar chromium chromium-driver
 # shellcheck source=examples/oscar/setup.sh
 source examples/oscar/setup.sh
-py="$PWD/$OSCAR_PY"
+py="$OSCAR_PY"
 # The browser's caches and profile stay in the build folder, not in ~/.cache.
 export XDG_CACHE_HOME="$PWD/target/oscar-browser/cache" XDG_CONFIG_HOME="$PWD/target/oscar-browser/config"
 export COD_SCREENSHOTS="${COD_SCREENSHOTS:-$PWD/target/oscar-screenshots}"

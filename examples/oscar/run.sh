@@ -12,7 +12,7 @@ export COD_SHOP_URL="${COD_SHOP_URL:-http://127.0.0.1:$port}"
 export COD_SENDER="${COD_SENDER:-file:$PWD/target/oscar-outbox.log}"
 # shellcheck source=examples/oscar/setup.sh
 source examples/oscar/setup.sh
-py="$PWD/$OSCAR_PY"
+py="$OSCAR_PY"
 cd examples/oscar
 "$py" manage.py migrate --noinput -v 0
 "$py" manage.py cod_demo
