@@ -9,7 +9,7 @@
 
 use std::cell::RefCell;
 
-use codguard::record::{HISTORY_FIELDS, MAX_TEXT_BYTES, ORDER_FIELDS};
+use codguard::record::{Field, HISTORY_FIELDS, MAX_TEXT_BYTES, ORDER_FIELDS};
 use codguard::{ErrorKind, HistoryRecord, Order, Outcome};
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
@@ -104,38 +104,19 @@ impl std::ops::Deref for Text<'_> {
     }
 }
 
-/// The index of `name` in [`HISTORY_FIELDS`], at compile time (a name that is none of them does
-/// not compile).
-const fn field(name: &str) -> usize {
-    let mut i = 0;
-    while i < HISTORY_FIELDS.len() {
-        let (a, b) = (HISTORY_FIELDS[i].as_bytes(), name.as_bytes());
-        if a.len() == b.len() {
-            let mut j = 0;
-            while j < a.len() && a[j] == b[j] {
-                j += 1;
-            }
-            if j == a.len() {
-                return i;
-            }
-        }
-        i += 1;
-    }
-    panic!("not a record field")
-}
-
-const ORDER_ID: usize = field("order_id");
-const PLACED_AT: usize = field("placed_at");
-const NAME: usize = field("name");
-const PHONE: usize = field("phone");
-const EMAIL: usize = field("email");
-const ADDRESS: usize = field("address");
-const CITY: usize = field("city");
-const COUNTRY: usize = field("country");
-const TOTAL: usize = field("total");
-const CURRENCY: usize = field("currency");
-const OUTCOME: usize = field("outcome");
-const NEGOTIATED: usize = field("negotiated");
+// The fields' indices in [`HISTORY_FIELDS`], by which a record's values are kept.
+const ORDER_ID: usize = Field::OrderId as usize;
+const PLACED_AT: usize = Field::PlacedAt as usize;
+const NAME: usize = Field::Name as usize;
+const PHONE: usize = Field::Phone as usize;
+const EMAIL: usize = Field::Email as usize;
+const ADDRESS: usize = Field::Address as usize;
+const CITY: usize = Field::City as usize;
+const COUNTRY: usize = Field::Country as usize;
+const TOTAL: usize = Field::Total as usize;
+const CURRENCY: usize = Field::Currency as usize;
+const OUTCOME: usize = Field::Outcome as usize;
+const NEGOTIATED: usize = Field::Negotiated as usize;
 
 /// A record's values by field (index in [`HISTORY_FIELDS`]); `Some` for a key that is there,
 /// `None` included.

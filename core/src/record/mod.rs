@@ -18,7 +18,7 @@
 
 mod wire;
 
-pub use wire::{HISTORY_FIELDS, ORDER_FIELDS};
+pub use wire::{Field, HISTORY_FIELDS, ORDER_FIELDS};
 
 use std::sync::OnceLock;
 

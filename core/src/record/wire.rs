@@ -16,20 +16,33 @@ use super::{
     check_order_id, check_text, country_code, HistoryRecord, Order, OrderId, Outcome, COUNTRY_RULE,
 };
 
-/// A field of the wire format; its discriminant is its index in [`HISTORY_FIELDS`].
+/// A field of the wire format; its discriminant is its index in [`HISTORY_FIELDS`] (`Field::City
+/// as usize`), which bindings that read records field by field index their values by.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Field {
+pub enum Field {
+    /// `order_id`
     OrderId,
+    /// `placed_at`
     PlacedAt,
+    /// `name`
     Name,
+    /// `phone`
     Phone,
+    /// `email`
     Email,
+    /// `address`
     Address,
+    /// `city`
     City,
+    /// `country`
     Country,
+    /// `total`
     Total,
+    /// `currency`
     Currency,
+    /// `outcome` (history records only)
     Outcome,
+    /// `negotiated` (history records only)
     Negotiated,
 }
 
