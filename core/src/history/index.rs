@@ -29,7 +29,8 @@ struct Incoming<'a> {
     sig: &'a Signature,
 }
 
-/// A past order as the index keeps it (and a snapshot stores it).
+/// A past order's facts: what its customer's profile and the answer read once it is linked.
+/// Its signature, which every walk that meets it reads, is kept apart (see [`SigLine`]).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PastOrder {
     /// The shop's order id (empty once erased).
@@ -42,9 +43,29 @@ pub struct PastOrder {
     pub(crate) outcome: Outcome,
     /// Whether the customer negotiated.
     pub(crate) negotiated: bool,
-    /// Its signature, names as ids in the history's name table.
+}
+
+/// A past order as a snapshot stores it: its facts and its signature, names as ids in the
+/// history's name table.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub(crate) struct StoredOrder {
+    pub(crate) id: Box<str>,
+    pub(crate) placed_at: i64,
+    pub(crate) total: f64,
+    pub(crate) outcome: Outcome,
+    pub(crate) negotiated: bool,
     pub(crate) sig: Signature<NameId>,
 }
+
+/// A past order's signature on a cache line of its own. A walk reads the signature of every
+/// order a key brings up (most of them only to pass over, see [`LinkRules::may_link`]), at
+/// random places among a million: one line per order read instead of the two a signature
+/// straddling a line boundary costs, and the order's facts stay out of the cache until it links.
+#[derive(Debug, Clone, Default)]
+#[repr(align(64))]
+struct SigLine(Signature<NameId>);
+
+const _: () = assert!(std::mem::size_of::<SigLine>() == 64);
 
 /// Passes already-hashed u64 keys through: hashing them again would only cost time.
 #[derive(Default)]
@@ -168,6 +189,8 @@ impl Interner {
 pub struct History {
     hasher: KeyHasher,
     orders: Vec<PastOrder>,
+    /// The orders' signatures, by the same index.
+    sigs: Vec<SigLine>,
     postings: KeyMap<Posting>,
     strings: Interner,
     live: usize,
@@ -185,6 +208,7 @@ impl History {
         History {
             hasher,
             orders: Vec::new(),
+            sigs: Vec::new(),
             postings: KeyMap::default(),
             strings: Interner::new(),
             live: 0,
@@ -209,6 +233,7 @@ impl History {
     /// Reserves room for `n` more orders.
     pub(crate) fn reserve(&mut self, n: usize) {
         self.orders.reserve(n);
+        self.sigs.reserve(n);
         // Each order brings its id and a door or two; phones and emails are shared.
         self.postings.reserve(n * 2);
     }
@@ -236,11 +261,10 @@ impl History {
     /// and built in place a view is not copied on its way out.)
     #[inline]
     pub(crate) fn view(&self, idx: u32) -> View<'_> {
-        let Some(o) = self.orders.get(idx as usize) else {
+        let Some(SigLine(sig)) = self.sigs.get(idx as usize) else {
             return View::default();
         };
         // Built field by field (the generic `map_names` is an out-of-line array map here).
-        let sig = &o.sig;
         let mut view = View {
             phone: sig.phone,
             email: sig.email,
@@ -314,7 +338,7 @@ impl History {
         let first = self.orders.len();
         for (at, row) in rows.enumerate() {
             if row.id.trim().is_empty() {
-                self.orders.truncate(first);
+                self.truncate(first);
                 return Err(Error::new(
                     ErrorKind::InvalidRecord,
                     format!("record {at}: order_id is empty"),
@@ -327,11 +351,11 @@ impl History {
                 total: row.total,
                 outcome: row.outcome,
                 negotiated: row.negotiated,
-                sig,
             });
+            self.sigs.push(SigLine(sig));
         }
         if self.orders.len() > u32::MAX as usize {
-            self.orders.truncate(first);
+            self.truncate(first);
             return Err(Error::new(
                 ErrorKind::InvalidRecord,
                 "history is full (2^32 orders)",
@@ -346,7 +370,7 @@ impl History {
             for new in first..self.orders.len() {
                 self.unfile(new as u32);
             }
-            self.orders.truncate(first);
+            self.truncate(first);
             return Err(Error::new(
                 ErrorKind::DuplicateOrder,
                 format!(
@@ -357,6 +381,12 @@ impl History {
         }
         self.live += self.orders.len() - first;
         Ok(())
+    }
+
+    /// Drops the orders from index `first` on (not filed, or unfiled already).
+    fn truncate(&mut self, first: usize) {
+        self.orders.truncate(first);
+        self.sigs.truncate(first);
     }
 
     /// The key order `idx` is found by in [`History::find`].
@@ -370,9 +400,9 @@ impl History {
     fn keys_of(&self, idx: u32) -> impl Iterator<Item = u64> {
         let id_key = self.id_key(idx);
         let filing = self
-            .orders
+            .sigs
             .get(idx as usize)
-            .map(|o| o.sig.filing_keys(&self.hasher))
+            .map(|SigLine(sig)| sig.filing_keys(&self.hasher))
             .unwrap_or_default();
         std::iter::once(id_key)
             .chain(filing.into_iter().filter(move |&k| k != id_key))
@@ -463,8 +493,10 @@ impl History {
                 total: 0.0,
                 outcome: Outcome::Cancelled,
                 negotiated: false,
-                sig: Signature::default(),
             };
+        }
+        if let Some(sig) = self.sigs.get_mut(idx as usize) {
+            *sig = SigLine::default();
         }
         self.live -= 1;
     }
@@ -489,9 +521,9 @@ impl Source for History {
         History::view(self, idx)
     }
     fn may_link(&self, idx: u32, to: &View<'_>) -> bool {
-        self.orders
+        self.sigs
             .get(idx as usize)
-            .is_some_and(|o| LinkRules::may_link(to, &o.sig))
+            .is_some_and(|SigLine(sig)| LinkRules::may_link(to, sig))
     }
     fn interned(&self, key: &str) -> Option<(u32, &WordSketch)> {
         let id = *self.strings.ids.get(key)?;
@@ -506,13 +538,21 @@ impl Source for History {
 
 /// Snapshot support: the raw parts, and rebuilding from them.
 impl History {
-    pub(crate) fn parts(&self) -> (&KeyHasher, &[PastOrder], &Interner) {
-        (&self.hasher, &self.orders, &self.strings)
+    /// The key hasher, each order with its signature, and the name table.
+    pub(crate) fn parts(
+        &self,
+    ) -> (
+        &KeyHasher,
+        impl Iterator<Item = (&PastOrder, &Signature<NameId>)>,
+        &Interner,
+    ) {
+        let orders = self.orders.iter().zip(self.sigs.iter().map(|s| &s.0));
+        (&self.hasher, orders, &self.strings)
     }
 
     pub(crate) fn from_parts(
         hasher: KeyHasher,
-        orders: Vec<PastOrder>,
+        orders: Vec<StoredOrder>,
         strings: Vec<Box<str>>,
     ) -> Result<History, Error> {
         let mut interner = Interner::new();
@@ -529,7 +569,22 @@ impl History {
             if o.sig.name.iter().any(|id| id.0 >= n) || o.id.is_empty() {
                 return Err(Error::new(ErrorKind::SnapshotCorrupt, "dangling string id"));
             }
-            history.orders.push(o);
+            let StoredOrder {
+                id,
+                placed_at,
+                total,
+                outcome,
+                negotiated,
+                sig,
+            } = o;
+            history.orders.push(PastOrder {
+                id,
+                placed_at,
+                total,
+                outcome,
+                negotiated,
+            });
+            history.sigs.push(SigLine(sig));
         }
         history.live = history.orders.len();
         if history.file_many(0).is_err() {

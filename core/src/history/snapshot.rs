@@ -25,7 +25,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::hasher::KeyHasher;
-use super::index::{History, PastOrder};
+use super::index::{History, StoredOrder};
 use super::signature::NameId;
 use crate::error::{Error, ErrorKind};
 
@@ -61,7 +61,7 @@ struct Body {
     config_json: String,
     hash_key: (u64, u64),
     strings: Vec<Box<str>>,
-    orders: Vec<PastOrder>,
+    orders: Vec<StoredOrder>,
 }
 
 /// Writes `history`, an opaque configuration text and a risk model's JSON as snapshot bytes.
@@ -82,13 +82,15 @@ pub(crate) fn save(history: &History, config_json: &str, risk_model_json: Option
         }
         *slot
     };
-    let rows: Vec<PastOrder> = orders
-        .iter()
-        .filter(|o| !o.id.is_empty())
-        .map(|o| PastOrder {
+    let rows: Vec<StoredOrder> = orders
+        .filter(|(o, _)| !o.id.is_empty())
+        .map(|(o, sig)| StoredOrder {
             id: o.id.clone(),
-            sig: o.sig.map_names(|&NameId(id)| NameId(map(id))),
-            ..*o
+            placed_at: o.placed_at,
+            total: o.total,
+            outcome: o.outcome,
+            negotiated: o.negotiated,
+            sig: sig.map_names(|&NameId(id)| NameId(map(id))),
         })
         .collect();
     let body = Body {
