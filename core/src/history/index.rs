@@ -126,7 +126,7 @@ impl Posting {
     #[inline]
     fn as_slice(&self) -> &[u32] {
         match self {
-            Posting::Few { len, ids } => ids.get(..usize::from(*len)).unwrap_or(ids),
+            Posting::Few { len, ids } => &ids[..usize::from(*len).min(INLINE)],
             Posting::Many(v) => v,
         }
     }
@@ -537,6 +537,7 @@ impl Source for History {
     fn view(&self, idx: u32) -> View<'_> {
         History::view(self, idx)
     }
+    #[inline]
     fn may_link(&self, idx: u32, to: &View<'_>) -> bool {
         self.sigs
             .get(idx as usize)
