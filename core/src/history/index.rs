@@ -587,22 +587,14 @@ impl History {
             if o.sig.name.iter().any(|id| id.0 >= n) || o.id.is_empty() {
                 return Err(Error::new(ErrorKind::SnapshotCorrupt, "dangling string id"));
             }
-            let StoredOrder {
-                id,
-                placed_at,
-                total,
-                outcome,
-                negotiated,
-                sig,
-            } = o;
+            history.sigs.push(SigLine(o.sig));
             history.orders.push(PastOrder {
-                id,
-                placed_at,
-                total,
-                outcome,
-                negotiated,
+                id: o.id,
+                placed_at: o.placed_at,
+                total: o.total,
+                outcome: o.outcome,
+                negotiated: o.negotiated,
             });
-            history.sigs.push(SigLine(sig));
         }
         history.live = history.orders.len();
         if history.file_many(0).is_err() {
