@@ -46,14 +46,11 @@ pub struct PastOrder {
 }
 
 /// A past order as a snapshot stores it: its facts and its signature, names as ids in the
-/// history's name table.
+/// history's name table. (The snapshot's encoding writes a struct's fields one after another,
+/// nested ones too: the same bytes as when the signature was a field of the order.)
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub(crate) struct StoredOrder {
-    pub(crate) id: Box<str>,
-    pub(crate) placed_at: i64,
-    pub(crate) total: f64,
-    pub(crate) outcome: Outcome,
-    pub(crate) negotiated: bool,
+    pub(crate) order: PastOrder,
     pub(crate) sig: Signature<NameId>,
 }
 
@@ -584,17 +581,11 @@ impl History {
         history.strings = interner;
         history.reserve(orders.len());
         for o in orders {
-            if o.sig.name.iter().any(|id| id.0 >= n) || o.id.is_empty() {
+            if o.sig.name.iter().any(|id| id.0 >= n) || o.order.id.is_empty() {
                 return Err(Error::new(ErrorKind::SnapshotCorrupt, "dangling string id"));
             }
             history.sigs.push(SigLine(o.sig));
-            history.orders.push(PastOrder {
-                id: o.id,
-                placed_at: o.placed_at,
-                total: o.total,
-                outcome: o.outcome,
-                negotiated: o.negotiated,
-            });
+            history.orders.push(o.order);
         }
         history.live = history.orders.len();
         if history.file_many(0).is_err() {

@@ -85,11 +85,7 @@ pub(crate) fn save(history: &History, config_json: &str, risk_model_json: Option
     let rows: Vec<StoredOrder> = orders
         .filter(|(o, _)| !o.id.is_empty())
         .map(|(o, sig)| StoredOrder {
-            id: o.id.clone(),
-            placed_at: o.placed_at,
-            total: o.total,
-            outcome: o.outcome,
-            negotiated: o.negotiated,
+            order: o.clone(),
             sig: sig.map_names(|&NameId(id)| NameId(map(id))),
         })
         .collect();

@@ -503,7 +503,7 @@ const DOORS: usize = 8;
 
 impl Doors {
     /// The address key of `door`.
-    fn key(&mut self, hasher: &super::hasher::KeyHasher, door: [u32; 3]) -> u64 {
+    fn key(&mut self, hasher: &KeyHasher, door: [u32; 3]) -> u64 {
         let known = self.known.get(..self.len.min(DOORS)).unwrap_or(&[]);
         if let Some(&(_, key)) = known.iter().find(|(d, _)| *d == door) {
             return key;
