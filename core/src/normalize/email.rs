@@ -327,15 +327,8 @@ fn tables() -> &'static Tables {
 
 /// The match key of `local` at `domain`, whose entry in the provider table is `provider`.
 fn match_key(provider: Option<&Provider>, local: &str, domain: &str) -> String {
-    let joined = |local: &str, domain: &str| {
-        let mut key = String::with_capacity(local.len() + 1 + domain.len());
-        key.push_str(local);
-        key.push('@');
-        key.push_str(domain);
-        key
-    };
     let Some(provider) = provider else {
-        return joined(local, domain);
+        return joined(local, false, domain);
     };
     let mut base = local;
     if let Some(tag) = provider.tag {
@@ -346,13 +339,19 @@ fn match_key(provider: Option<&Provider>, local: &str, domain: &str) -> String {
             }
         }
     }
-    if !provider.ignore_dots {
-        return joined(base, provider.canonical);
+    joined(base, provider.ignore_dots, provider.canonical)
+}
+
+/// `local@domain` in one allocation, the dots of `local` left out when `drop_dots`.
+fn joined(local: &str, drop_dots: bool, domain: &str) -> String {
+    let mut key = String::with_capacity(local.len() + 1 + domain.len());
+    if drop_dots {
+        key.extend(local.chars().filter(|&c| c != '.'));
+    } else {
+        key.push_str(local);
     }
-    let mut key = String::with_capacity(base.len() + 1 + provider.canonical.len());
-    key.extend(base.chars().filter(|&c| c != '.'));
     key.push('@');
-    key.push_str(provider.canonical);
+    key.push_str(domain);
     key
 }
 

@@ -234,12 +234,14 @@ fn describe(number: &PhoneNumber) -> PhoneInfo {
         PhoneNumberType::FixedLineOrMobile => PhoneType::FixedLineOrMobile,
         _ => PhoneType::Other,
     };
+    let mut buf = [0u8; 20];
+    let national = national_digits(number.national_number, &mut buf);
     PhoneInfo {
         e164: e164(number),
         country,
         number_type,
-        looks_fake: national_looks_fake(number.national_number),
-        junk: is_junk(number),
+        looks_fake: digits_look_fake(national),
+        junk: is_junk_national(number.country_code, national),
     }
 }
 
@@ -691,14 +693,8 @@ fn validate(plus: bool, digits: &[u8], region: Option<Region>) -> Result<PhoneNu
 // ---------------------------------------------------------------------------------------------
 // Junk, and numbers that look made up.
 
-/// A valid number nobody can have: all national digits equal, or a fictitious range.
-fn is_junk(number: &PhoneNumber) -> bool {
-    let mut buf = [0u8; 20];
-    let national = national_digits(number.national_number, &mut buf);
-    is_junk_national(number.country_code, national)
-}
-
-/// [`is_junk`] of the number with `country_code` and the `national` digits.
+/// A valid number nobody can have (calling code `country_code`, national digits `national`):
+/// all national digits equal, or a fictitious range.
 fn is_junk_national(country_code: i32, national: &[u8]) -> bool {
     let all_equal = national.windows(2).all(|pair| pair[0] == pair[1]);
     all_equal || in_fictitious_range(country_code, national)
@@ -768,13 +764,8 @@ fn in_fictitious_range(country_code: i32, national: &[u8]) -> bool {
 /// The length of a run that makes a national number look made up.
 const FAKE_RUN: usize = 6;
 
-/// A run of `FAKE_RUN` equal digits, or a counting sequence up or down of that length.
-fn national_looks_fake(national: u64) -> bool {
-    let mut buf = [0u8; 20];
-    digits_look_fake(national_digits(national, &mut buf))
-}
-
-/// [`national_looks_fake`] of a national number's decimal digits.
+/// A run of `FAKE_RUN` equal digits, or a counting sequence up or down of that length, in a
+/// national number's decimal digits.
 fn digits_look_fake(digits: &[u8]) -> bool {
     let (mut same, mut up, mut down) = (1usize, 1usize, 1usize);
     for pair in digits.windows(2) {
@@ -815,6 +806,12 @@ mod tests {
         assert_eq!(&cooked[..], b"07x90");
         cook("06a 12 b3", &mut cooked);
         assert_eq!(&cooked[..], b"06a 12 a3");
+    }
+
+    /// [`digits_look_fake`] of the national number `national`.
+    fn national_looks_fake(national: u64) -> bool {
+        let mut buf = [0u8; 20];
+        digits_look_fake(national_digits(national, &mut buf))
     }
 
     fn junk(raw: &str, country: &str) -> bool {
