@@ -108,33 +108,21 @@ pub(crate) enum Names {
 /// the same words meet again and again: each order of a customer against each neighbour at
 /// their door, the orders under a phone against one another (who is behind it) and then
 /// against the new order, whose words the walk knows by the history's ids.
-///
-/// Held in place, not on the heap: a walk makes a handful of comparisons, and allocating and
-/// growing lists for them would cost more than searching them.
 #[derive(Debug)]
 pub(crate) struct Memo {
-    names: [(NameIds, Names); NAME_MEMO],
-    names_len: usize,
-    words: [((u32, u32), f64); WORD_MEMO],
-    words_len: usize,
+    names: Slots<NameIds, Names, 64>,
+    words: Slots<(u32, u32), f64, 32>,
 }
 
 /// The ids of the keys of two names.
 type NameIds = ([u32; NAME_KEYS], [u32; NAME_KEYS]);
 
-/// The most comparisons of names, and of words, a walk remembers: a small cache, as growing it
-/// past a few hundred bytes would cost more in the allocator and the search than the
-/// comparisons it saves.
-const NAME_MEMO: usize = 16;
-const WORD_MEMO: usize = 32;
-
 impl Default for Memo {
+    #[inline]
     fn default() -> Memo {
         Memo {
-            names: [(([0; NAME_KEYS], [0; NAME_KEYS]), Names::Unknown); NAME_MEMO],
-            names_len: 0,
-            words: [((0, 0), 0.0); WORD_MEMO],
-            words_len: 0,
+            names: Slots::new(([0; NAME_KEYS], [0; NAME_KEYS]), Names::Same),
+            words: Slots::new((0, 0), 0.0),
         }
     }
 }
@@ -148,16 +136,63 @@ impl Memo {
             return alike();
         }
         let key = (x.min(y), x.max(y));
-        let known = self.words.get(..self.words_len).unwrap_or(&[]);
-        if let Some(&(_, sim)) = known.iter().find(|(k, _)| *k == key) {
+        let at = self.words.slot_of([key.0, key.1].iter());
+        if let Some(sim) = self.words.get(at, &key) {
             return sim;
         }
         let sim = alike();
-        if let Some(slot) = self.words.get_mut(self.words_len) {
-            *slot = (key, sim);
-            self.words_len += 1;
-        }
+        self.words.put(at, key, sim);
         sim
+    }
+}
+
+/// A cache of `N` answers (a power of two, at most 64) held in place, each in the slot its key
+/// hashes to (a later key that hashes there takes the slot).
+///
+/// In place, not on the heap: a walk makes from a handful of comparisons to a few hundred (a
+/// crowded door), and a heap table would cost more in the allocator than most walks save; a
+/// slot found by hashing, not a list searched from the start, keeps the crowded walks from
+/// growing quadratic.
+#[derive(Debug)]
+struct Slots<K, V, const N: usize> {
+    entries: [(K, V); N],
+    /// Bit `i`: `entries[i]` holds an answer (the others hold the placeholder they were made
+    /// with).
+    filled: u64,
+}
+
+impl<K: Copy + PartialEq, V: Copy, const N: usize> Slots<K, V, N> {
+    /// Empty slots, each holding `key` and `value` until filled: pick values whose bytes are
+    /// zeros, so that making the table is clearing memory.
+    #[inline]
+    fn new(key: K, value: V) -> Slots<K, V, N> {
+        const { assert!(N.is_power_of_two() && N <= 64) };
+        Slots {
+            entries: [(key, value); N],
+            filled: 0,
+        }
+    }
+
+    /// The slot of the key made of `ids`.
+    fn slot_of<'a>(&self, ids: impl Iterator<Item = &'a u32>) -> usize {
+        let hash = ids.fold(0u32, |h, &id| {
+            (h.rotate_left(5) ^ id).wrapping_mul(0x9E37_79B9)
+        });
+        (hash >> (32 - N.trailing_zeros())) as usize
+    }
+
+    fn get(&self, at: usize, key: &K) -> Option<V> {
+        match self.entries.get(at) {
+            Some((known, value)) if self.filled & (1 << at) != 0 && known == key => Some(*value),
+            _ => None,
+        }
+    }
+
+    fn put(&mut self, at: usize, key: K, value: V) {
+        if let Some(slot) = self.entries.get_mut(at) {
+            *slot = (key, value);
+            self.filled |= 1 << at;
+        }
     }
 }
 
@@ -223,15 +258,12 @@ impl<'a> LinkRules<'a> {
     /// neighbour at their door).
     pub(crate) fn names_memo(&self, a: &View<'_>, b: &View<'_>, memo: &mut Memo) -> Names {
         let key = (a.name.map(|n| n.id), b.name.map(|n| n.id));
-        let known = memo.names.get(..memo.names_len).unwrap_or(&[]);
-        if let Some(&(_, names)) = known.iter().find(|(k, _)| *k == key) {
+        let at = memo.names.slot_of(key.0.iter().chain(&key.1));
+        if let Some(names) = memo.names.get(at, &key) {
             return names;
         }
         let names = self.names(a, b, memo);
-        if let Some(slot) = memo.names.get_mut(memo.names_len) {
-            *slot = (key, names);
-            memo.names_len += 1;
-        }
+        memo.names.put(at, key, names);
         names
     }
 
@@ -1017,6 +1049,28 @@ mod tests {
             for x in &names {
                 for y in &names {
                     same_answer(x, y);
+                }
+            }
+        }
+    }
+
+    proptest::proptest! {
+        /// The walk's memo answers only what was put under the very key asked about: keys that
+        /// hash to one slot (ids drawn from a few values, so that many do) never read one
+        /// another's answer, and the last answer put under a key is the one read.
+        #[test]
+        fn slots_answer_a_key_only_with_its_own_answer(
+            steps in proptest::collection::vec(((0u32..6, 0u32..6), 0u8..4, proptest::bool::ANY), 1..200),
+        ) {
+            let mut slots: Slots<(u32, u32), u8, 8> = Slots::new((0, 0), 0);
+            let mut model = std::collections::HashMap::new();
+            for (key, value, put) in steps {
+                let at = slots.slot_of([key.0, key.1].iter());
+                if put {
+                    slots.put(at, key, value);
+                    model.insert(key, value);
+                } else if let Some(found) = slots.get(at, &key) {
+                    proptest::prop_assert_eq!(Some(&found), model.get(&key));
                 }
             }
         }

@@ -109,6 +109,7 @@ impl LinkRules<'_> {
             }
         }
         let query = &sketched;
+        let mut memo = Memo::default();
         let mut walk = Walk {
             rules: *self,
             source,
@@ -120,7 +121,7 @@ impl LinkRules<'_> {
                 judged: Vec::new(),
                 missing: Vec::new(),
             },
-            memo: Memo::default(),
+            memo: &mut memo,
             met: Met::default(),
             doors: Doors::default(),
             walked: Vec::new(),
@@ -160,13 +161,14 @@ impl LinkRules<'_> {
 }
 
 /// One walk in progress.
-struct Walk<'w, 'q, S> {
+struct Walk<'w, 'q, 'm, S> {
     rules: LinkRules<'w>,
     source: &'w S,
     query: &'w View<'q>,
     keys: KeyUse<'w, 'q, S>,
-    /// Comparisons of names and words made.
-    memo: Memo,
+    /// Comparisons of names and words made (a few kilobytes, kept by the caller so that
+    /// building the walk does not copy them).
+    memo: &'m mut Memo,
     /// Every order met, with what the walk decided about it.
     met: Met,
     /// The address keys made, by door.
@@ -235,7 +237,7 @@ impl<'w, S: Source> KeyUse<'w, '_, S> {
     }
 }
 
-impl<'w, S: Source> Walk<'w, '_, S> {
+impl<'w, S: Source> Walk<'w, '_, '_, S> {
     /// The orders under the new order's keys that link to it, by index (at most
     /// `max_linked_orders`). Every order met is remembered with its verdict.
     fn direct(&mut self, exclude: Option<u32>) -> Vec<Linked> {
@@ -267,9 +269,9 @@ impl<'w, S: Source> Walk<'w, '_, S> {
                     continue;
                 }
                 let view = source.view(cand);
-                let common = rules.common(query, &view, &mut self.memo);
+                let common = rules.common(query, &view, self.memo);
                 let link = rules.links(query, &view, &common, |k, one| {
-                    self.keys.usable(k, one, &mut self.memo)
+                    self.keys.usable(k, one, self.memo)
                 });
                 let verdict = if link.links() {
                     found.push(Linked {
@@ -363,7 +365,7 @@ impl<'w, S: Source> Walk<'w, '_, S> {
                     None => {
                         // Not under the new order's keys: it shares none of its phone, email
                         // or door, but may share its name and house.
-                        let common = rules.common(query, &view, &mut self.memo);
+                        let common = rules.common(query, &view, self.memo);
                         let verdict = if common.owned() {
                             Verdict::Owns(common.fields())
                         } else {
@@ -377,9 +379,9 @@ impl<'w, S: Source> Walk<'w, '_, S> {
                         }
                     }
                 };
-                let common = rules.common(&from, &view, &mut self.memo);
+                let common = rules.common(&from, &view, self.memo);
                 let link = rules.links(&from, &view, &common, |k, one| {
-                    self.keys.usable(k, one, &mut self.memo)
+                    self.keys.usable(k, one, self.memo)
                 });
                 if !link.links() {
                     continue;
