@@ -56,7 +56,7 @@ fn replies(c: &mut Criterion) {
     c.bench_function("reply_intent_darija", |b| {
         b.iter(|| reply_intent(black_box("Wakha a sidi, je confirme"), "MA"));
     });
-    // One iteration reads every labelled reply (463, every language); the README divides.
+    // One iteration reads every labelled reply (463, every language); docs/measurements.md divides.
     let labelled = labelled_replies();
     c.bench_function("reply_intent_labelled_all", |b| {
         b.iter(|| {
