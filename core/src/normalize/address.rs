@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 use smallvec::SmallVec;
 
 use super::city::{find_city_at_end, resolve_city, CityId};
+use super::phone::check_country;
 use super::text::{
     fold, fold_into, is_blank, is_junk_phrase, is_letter, is_mash_token, strip_article,
 };
@@ -530,15 +531,20 @@ fn significant(t: &str) -> String {
 
 /// Normalizes an address typed as `raw`, with the order's `city` and `country` fields.
 ///
-/// `country` is an ISO 3166-1 alpha-2 code or "" when unknown; it only narrows the city.
+/// `country` is an ISO 3166-1 alpha-2 code (any case) or "" when unknown; it only narrows the
+/// city.
 /// The street tokens leave out the street type (rue, bd, شارع, زنقة), articles (al, el, en,
 /// ال) and numbers, so that "Rue En Nasr n°39" and "39 R. Nasr" give the same street; the
 /// house number, unit and district are read from where customers put them. A blank address
 /// (empty, or only blanks and invisible marks) is absent: empty `text`, and not nonsense.
 ///
 /// # Errors
+/// [`ErrorKind::InvalidCountry`](crate::ErrorKind::InvalidCountry) when `country` is neither
+/// blank nor a region code the library knows (`Morocco`, a city); an order's country is checked
+/// when the order is read (`invalid_record`).
 /// [`ErrorKind::InputTooLong`](crate::ErrorKind::InputTooLong) when `raw` or `city` is longer
-/// than [`MAX_INPUT_BYTES`]. Any other input gives a value.
+/// than [`MAX_INPUT_BYTES`] (an order's city is cut before it comes here: see
+/// [`crate::history::Features`]). Any other input gives a value.
 ///
 /// # Example
 /// ```
@@ -558,6 +564,7 @@ fn significant(t: &str) -> String {
 /// assert!(!normalize_address("", "", "MA").unwrap().nonsense); // absent
 /// ```
 pub fn normalize_address(raw: &str, city: &str, country: &str) -> Result<NormalizedAddress, Error> {
+    check_country(country)?;
     normalize_address_read(raw, city, country).map(|(address, _)| address)
 }
 
