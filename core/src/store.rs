@@ -104,7 +104,12 @@ use crate::risk::RiskModel;
 /// writes and the other does not (a leading l, a final ح, the construct state's t, cité/حي,
 /// ordinals in words). Such orders' place and door keys changed, so tables of format 5 are
 /// refused.
-pub const KEY_FORMAT: u32 = 6;
+///
+/// 7: a unit is keyed part by part (`history::signature::unit_key`: the building, and the flat
+/// or the floor without a flat), so that a floor alone no longer conflicts with a flat; floors
+/// are read in more forms (3ème étage, 3rd floor, الدور الأرضي). Such orders' unit keys changed,
+/// so tables of format 6 are refused.
+pub const KEY_FORMAT: u32 = 7;
 
 /// A past order as a `cg_orders` row.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -15,12 +15,17 @@ fn vectors() {
     assert!(cases.len() >= 40);
     for case in cases {
         let raw = case["raw"].as_str().unwrap_or_default();
-        let a = normalize_address(
+        let read = normalize_address(
             raw,
             case["city"].as_str().unwrap_or_default(),
             case["country"].as_str().unwrap_or_default(),
-        )
-        .expect("normalizes");
+        );
+        if let Some(error) = case["error"].as_str() {
+            let err = read.expect_err(raw);
+            assert_eq!(err.kind().code(), error, "{raw}");
+            continue;
+        }
+        let a = read.expect("normalizes");
         let got = serde_json::json!({
             "text": a.text, "street": a.street, "house_number": a.house_number, "unit": a.unit,
             "district": a.district, "landmark": a.landmark,
@@ -180,6 +185,41 @@ fn too_long() {
         .expect_err("too long");
     assert_eq!(err.kind(), ErrorKind::InputTooLong);
     assert!(normalize_address(&"a ".repeat(MAX_INPUT_BYTES / 2), "", "").is_ok());
+}
+
+#[test]
+fn the_country_is_a_region_code_or_none() {
+    // Names, cities, alpha-3 codes, codes no region has: the caller's mistake, said as such.
+    for country in [
+        "Morocco",
+        "Casablanca",
+        "MAR",
+        "UK",
+        "M",
+        "ZZ",
+        "M1",
+        "مغرب",
+    ] {
+        let err = normalize_address("12 Rue Fes", "Rabat", country).expect_err(country);
+        assert_eq!(err.kind(), ErrorKind::InvalidCountry, "{country}");
+        // (The message's example, "MA", holds the shortest ones.)
+        assert!(
+            country.len() < 3 || !err.message().contains(country),
+            "the message repeats the value"
+        );
+        // Whatever the address: the country is checked first.
+        let err = normalize_address("", "", country).expect_err(country);
+        assert_eq!(err.kind(), ErrorKind::InvalidCountry);
+    }
+    // No country (blank), and any letter case of a code, read the address.
+    let ma = normalize_address("12 Rue Fes", "Rabat", "MA").expect("MA");
+    for country in ["", "  ", "ma", "Ma", " MA "] {
+        let a = normalize_address("12 Rue Fes", "Rabat", country).expect(country);
+        assert_eq!(
+            (a.street, a.house_number),
+            (ma.street.clone(), ma.house_number.clone())
+        );
+    }
 }
 
 proptest! {

@@ -135,7 +135,8 @@ pub unsafe extern "C" fn cg_parse_email(
 /// Normalizes a delivery address typed as `raw`, with the order's `city` and `country` (either
 /// may be empty): `*out_str` receives the folded address text with abbreviations expanded.
 ///
-/// Errors: `CG_INPUT_TOO_LONG`.
+/// Errors: `CG_INVALID_COUNTRY` when `country` is neither empty nor an ISO 3166-1 alpha-2 code
+/// the library knows (`Morocco`, `MAR`); `CG_INPUT_TOO_LONG`.
 ///
 /// # Safety
 /// The texts are NULL or valid for their lengths; the out-pointers are NULL or writable.

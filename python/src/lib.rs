@@ -103,8 +103,9 @@ fn parse_email<'py>(py: Python<'py>, raw: Text<'_>) -> PyResult<Bound<'py, PyDic
     Ok(d)
 }
 
-/// Normalizes a delivery address: folded, abbreviations expanded. `country` (ISO alpha-2)
-/// and `city` (as typed) help resolve it. Raises InvalidInput for an over-long input.
+/// Normalizes a delivery address: folded, abbreviations expanded. `country` (ISO alpha-2, or
+/// None) and `city` (as typed) help resolve it. Raises InvalidInput for an over-long input
+/// (`input_too_long`) or a country that is not a region code (`invalid_country`: "Morocco").
 #[pyfunction]
 #[pyo3(signature = (raw, country=None, *, city=None))]
 fn normalize_address(
@@ -122,7 +123,8 @@ fn normalize_address(
 }
 
 /// Takes an address apart: `{"text", "street", "house_number", "unit", "district", "landmark",
-/// "city_name", "nonsense"}` (`city_name` is the canonical city name, or None).
+/// "city_name", "nonsense"}` (`city_name` is the canonical city name, or None). Raises as
+/// `normalize_address`.
 #[pyfunction]
 #[pyo3(signature = (raw, country=None, *, city=None))]
 fn parse_address<'py>(

@@ -1105,15 +1105,26 @@ static int address_case(const cJSON *c) {
     const char *raw = str_field(c, "raw");
     const char *city = str_field(c, "city");
     const char *country = str_field(c, "country");
+    const char *error = str_field(c, "error");
     const cJSON *expected = cJSON_GetObjectItemCaseSensitive(c, "expected");
     const cJSON *field;
     char *out = NULL, *info = NULL;
     cJSON *got = NULL;
     size_t len = 0;
 
-    CHECK(raw != NULL && cJSON_IsObject(expected));
     if (city == NULL) city = "";
     if (country == NULL) country = "";
+    if (error != NULL) {
+        CHECK(raw != NULL);
+        CHECK(same_error(cg_normalize_address(TEXT(raw), TEXT(city), TEXT(country), &out, &len),
+                         error));
+        CHECK(out == NULL);
+        CHECK(same_error(cg_parse_address(TEXT(raw), TEXT(city), TEXT(country), &info, &len),
+                         error));
+        CHECK(info == NULL);
+        goto done;
+    }
+    CHECK(raw != NULL && cJSON_IsObject(expected));
     CHECK_STATUS(cg_normalize_address(TEXT(raw), TEXT(city), TEXT(country), &out, &len), CG_OK);
     CHECK(same_text(out, str_field(expected, "text")));
     CHECK_STATUS(cg_parse_address(TEXT(raw), TEXT(city), TEXT(country), &info, &len), CG_OK);

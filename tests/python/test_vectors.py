@@ -51,6 +51,12 @@ def replay_email(case: dict) -> None:
 
 
 def replay_address(case: dict) -> None:
+    if case.get("error") is not None:
+        for fn in (codguard.parse_address, codguard.normalize_address):
+            with pytest.raises(codguard.InvalidInput) as e:
+                fn(case["raw"], case["country"], city=case["city"])
+            assert e.value.code == case["error"]
+        return
     got = codguard.parse_address(case["raw"], case["country"], city=case["city"])
     assert got == case["expected"]
     assert codguard.normalize_address(case["raw"], case["country"], city=case["city"]) == got["text"]

@@ -26,8 +26,8 @@ use serde::{Deserialize, Serialize};
 
 use self::clause::{Item, Leaning, Summary};
 use self::lexicon::{country_code, Country, Lexicon, Sense};
-use crate::error::{Error, ErrorKind};
-use crate::normalize::phone::{find_phone, is_known_region, E164Phone};
+use crate::error::Error;
+use crate::normalize::phone::{check_country, find_phone, E164Phone};
 use crate::normalize::text::{fold_into, is_invisible, unicode_digit};
 use crate::normalize::MAX_INPUT_BYTES;
 
@@ -207,7 +207,7 @@ fn squeeze_repeats(word: &str, out: &mut String) {
 ///
 /// # Errors
 ///
-/// [`ErrorKind::InvalidCountry`] when `country` is neither `""` nor a region code the library
+/// [`ErrorKind::InvalidCountry`](crate::ErrorKind::InvalidCountry) when `country` is neither `""` nor a region code the library
 /// knows (`"Morocco"`, `"ZZ"`): an integration mistake, reported rather than read as "no
 /// country". The text itself never makes the call fail.
 ///
@@ -266,17 +266,9 @@ pub fn reply_intent(text: &str, country: &str) -> Result<ReplyIntent, Error> {
 
 /// The caller's country: `None` for `""`, an error for anything but a known region code.
 fn read_country(country: &str) -> Result<Option<Country>, Error> {
-    let country = country.trim();
-    if country.is_empty() {
-        return Ok(None);
-    }
-    match country_code(country) {
-        Some(code) if is_known_region(country) => Ok(Some(code)),
-        _ => Err(Error::new(
-            ErrorKind::InvalidCountry,
-            "the country is not an ISO 3166-1 alpha-2 code the library knows (such as \"MA\")",
-        )),
-    }
+    check_country(country)?;
+    // A known region is two letters, which `country_code` reads.
+    Ok(country_code(country))
 }
 
 /// A reply's folded words, with digit runs long enough to be a phone number joined into one.

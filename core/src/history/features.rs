@@ -56,13 +56,18 @@ impl Features {
     }
 
     /// Normalizes every field of `order`.
+    ///
+    /// The sizes of docs/contract.md ("Sizes"): a text over [`normalize::MAX_INPUT_BYTES`] makes
+    /// a phone or an email unusable and a name or an address nonsense (no real one is that
+    /// long), and a city is cut (what it names is at its start; the rest must not make the
+    /// address unreadable). A field of blanks and invisible marks is absent whatever its length.
     pub fn of(order: &Order) -> Features {
         let (phone, phone_problem, phone_looks_fake) =
-            match normalize::phone::usable_phone(&order.phone, &order.country) {
+            match normalize::phone::usable_phone(absent_if_blank(&order.phone), &order.country) {
                 Ok((p, looks_fake)) => (Some(p), None, looks_fake),
                 Err(e) => (None, Some(e.kind()), false),
             };
-        let (email, email_problem) = if order.email.trim().is_empty() {
+        let (email, email_problem) = if normalize::text::is_blank(&order.email) {
             (None, None)
         } else {
             match normalize::normalize_email(&order.email) {
@@ -70,21 +75,24 @@ impl Features {
                 Err(e) => (None, Some(e.kind())),
             }
         };
-        // An address or name too long to process is treated as nonsense: no real one is. (An
-        // empty one is absent, not nonsense: the normalizers say so.)
-        let (address, city_at_end) =
-            normalize::address::normalize_address_read(&order.address, &order.city, &order.country)
-                .unwrap_or_else(|_| {
-                    let nonsense = NormalizedAddress {
-                        nonsense: true,
-                        ..NormalizedAddress::default()
-                    };
-                    (nonsense, false)
-                });
-        let name = normalize::name::name_keys(&order.name).unwrap_or_else(|_| NameKeys {
-            nonsense: true,
-            ..NameKeys::default()
+        let city = cut(&order.city, normalize::MAX_INPUT_BYTES);
+        let (address, city_at_end) = normalize::address::normalize_address_read(
+            absent_if_blank(&order.address),
+            city,
+            &order.country,
+        )
+        .unwrap_or_else(|_| {
+            let nonsense = NormalizedAddress {
+                nonsense: true,
+                ..NormalizedAddress::default()
+            };
+            (nonsense, false)
         });
+        let name =
+            normalize::name::name_keys(absent_if_blank(&order.name)).unwrap_or_else(|_| NameKeys {
+                nonsense: true,
+                ..NameKeys::default()
+            });
         // The place of the city field, in any script or spelling; the city the address ends
         // with only when the city field names no place. The address's city is the city
         // field's when the gazetteer lists that spelling; when it does not, it is a guess from
@@ -93,13 +101,13 @@ impl Features {
         // reads (Knitra, النرجس).
         let place = match address.city {
             None if !super::switches::on(super::switches::PLACES) => {
-                let text = normalize::text::fold(&order.city);
+                let text = normalize::text::fold(city);
                 (!text.is_empty()).then(|| PlaceKey::Sketch(format!("text:{text}")))
             }
             Some(id) if !city_at_end || !super::switches::on(super::switches::PLACES) => {
                 Some(PlaceKey::City(id))
             }
-            at_end => city::place_key(&order.city, &order.country).or(at_end.map(PlaceKey::City)),
+            at_end => city::place_key(city, &order.country).or(at_end.map(PlaceKey::City)),
         };
         let mut street_keys = Keys::with_capacity(address.street.iter().map(String::len).sum());
         for token in &address.street {
@@ -126,7 +134,7 @@ impl Features {
             Some(PlaceKey::City(id)) => city::city_name(*id).map(str::to_owned),
             _ => None,
         }
-        .unwrap_or_else(|| normalize::text::fold(truncate(&order.city, normalize::MAX_INPUT_BYTES)))
+        .unwrap_or_else(|| normalize::text::fold(cut(&order.city, normalize::MAX_INPUT_BYTES)))
     }
 
     /// The email's canonical key, when the email is usable for matching (valid and not fake:
@@ -139,8 +147,18 @@ impl Features {
     }
 }
 
+/// `""` for a field over the normalizers' size made only of blanks and invisible marks: it is
+/// absent (docs/contract.md), not too long (a shorter one the normalizers read as absent).
+fn absent_if_blank(field: &str) -> &str {
+    if field.len() > normalize::MAX_INPUT_BYTES && normalize::text::is_blank(field) {
+        ""
+    } else {
+        field
+    }
+}
+
 /// Cuts `s` to at most `max` bytes on a character boundary.
-fn truncate(s: &str, max: usize) -> &str {
+fn cut(s: &str, max: usize) -> &str {
     if s.len() <= max {
         return s;
     }
@@ -149,4 +167,93 @@ fn truncate(s: &str, max: usize) -> &str {
         end -= 1;
     }
     &s[..end]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::normalize::MAX_INPUT_BYTES;
+
+    fn order(address: &str, city: &str) -> Order {
+        Order {
+            order_id: "o-1".into(),
+            country: "MA".into(),
+            phone: "0661472983".into(),
+            address: address.into(),
+            city: city.into(),
+            ..Order::default()
+        }
+    }
+
+    #[test]
+    fn a_city_over_the_size_is_cut_and_the_address_read() {
+        let short = Features::of(&order("12 Rue Fes", "Rabat"));
+        // Over the size by words, by blanks, and cut inside an Arabic letter (2 bytes each).
+        for city in [
+            "Rabat ".repeat(200),
+            format!("Rabat{}", " ".repeat(MAX_INPUT_BYTES)),
+            format!("x{}", "ر".repeat(MAX_INPUT_BYTES)),
+        ] {
+            assert!(city.len() > MAX_INPUT_BYTES);
+            let f = Features::of(&order("12 Rue Fes", &city));
+            assert!(!f.address.nonsense, "{}", &city[..12]);
+            assert_eq!(f.address.text, short.address.text);
+            assert_eq!(f.address.street, short.address.street);
+            assert_eq!(f.address.house_number.as_deref(), Some("12"));
+            assert!(f.place.is_some());
+            assert!(f.city_shown(&order("", &city)).len() <= MAX_INPUT_BYTES);
+        }
+        // What the cut keeps is read: the city is still Rabat.
+        let padded = Features::of(&order("12 Rue Fes", &format!("Rabat{}", " ".repeat(2000))));
+        assert_eq!(padded.address.city, short.address.city);
+        assert!(short.address.city.is_some());
+        assert_eq!(padded.place, short.place);
+        // Without an address, the address is absent, not nonsense.
+        let none = Features::of(&order("", &"Rabat ".repeat(200)));
+        assert!(!none.address.nonsense && none.address.text.is_empty());
+    }
+
+    #[test]
+    fn an_order_of_any_iso_country_has_its_address_read() {
+        // A record takes every ISO 3166-1 code; the phone metadata, which the normalizers'
+        // country check uses, lacks a few (Bouvet Island, Heard Island). Their orders' addresses
+        // are read all the same: an order's country was checked when it was read.
+        for country in ["BV", "HM"] {
+            assert!(crate::normalize::phone::check_country(country).is_err());
+            let f = Features::of(&Order {
+                country: country.into(),
+                ..order("12 Rue Fes", "Rabat")
+            });
+            assert!(!f.address.nonsense, "{country}");
+            assert_eq!(f.address.house_number.as_deref(), Some("12"));
+        }
+    }
+
+    #[test]
+    fn texts_over_the_size_are_what_the_contract_says() {
+        let long = "a".repeat(MAX_INPUT_BYTES + 1);
+        let f = Features::of(&order(&format!("12 rue {long}"), "Rabat"));
+        assert!(f.address.nonsense, "an address that long is nonsense");
+        let f = Features::of(&Order {
+            name: format!("Salma {long}"),
+            email: format!("{long}@gmail.com"),
+            phone: format!("0661472983 {long}"),
+            ..order("12 Rue Fes", "Rabat")
+        });
+        assert!(f.name.nonsense);
+        assert_eq!(f.email_problem, Some(ErrorKind::InputTooLong));
+        assert_eq!(f.phone_problem, Some(ErrorKind::InputTooLong));
+        // Blanks and invisible marks are absent at any length.
+        let blank = format!("{}\u{200f}", " ".repeat(MAX_INPUT_BYTES));
+        let f = Features::of(&Order {
+            name: blank.clone(),
+            email: blank.clone(),
+            phone: blank.clone(),
+            ..order(&blank, "Rabat")
+        });
+        assert!(!f.address.nonsense && f.address.text.is_empty());
+        assert!(!f.name.nonsense);
+        assert_eq!((f.email.is_none(), f.email_problem), (true, None));
+        assert_eq!(f.phone_problem, Some(ErrorKind::PhoneEmpty));
+    }
 }

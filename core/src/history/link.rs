@@ -24,7 +24,7 @@
 //!
 //! The walk that applies these rules from a new order is in [`super::walk`].
 
-use super::signature::{NameRef, Signature, Slot, View, NAME_KEYS};
+use super::signature::{units_agree, NameRef, Signature, Slot, View, NAME_KEYS};
 use super::sketch::{may_be_same_word, WordSketch};
 use super::switches;
 use crate::assessment::Evidence;
@@ -552,15 +552,12 @@ pub(crate) fn same_door<A: Slot, B: Slot>(a: &Signature<A>, b: &Signature<B>) ->
     same_house(a, b) && same_street(a, b)
 }
 
-/// The same house number in the same place, no conflicting unit. An address without a house
+/// The same house number in the same place, no conflicting unit ([`units_agree`]). An address without a house
 /// number is no door: a douar, a building of a residence or cité without its flat, a street
 /// alone would make one house of everyone who lives there (the address parser gives a complex's
 /// flat as the house number, and a building without a flat none).
 fn same_house<A: Slot, B: Slot>(a: &Signature<A>, b: &Signature<B>) -> bool {
-    a.house != 0
-        && same_place(a, b)
-        && a.house == b.house
-        && (a.unit == 0 || b.unit == 0 || a.unit == b.unit)
+    a.house != 0 && same_place(a, b) && a.house == b.house && units_agree(a.unit, b.unit)
 }
 
 /// Most of the shorter street name in common.

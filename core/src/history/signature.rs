@@ -57,7 +57,7 @@ pub struct Signature<N = Box<str>> {
     /// House number, hashed (0 for none).
     #[serde(rename = "h")]
     pub(crate) house: u32,
-    /// Unit, hashed (0 for none).
+    /// Unit, its parts hashed ([`unit_key`]; 0 for none).
     #[serde(rename = "u")]
     pub(crate) unit: u32,
     /// Street keys, hashed (0 past the end).
@@ -184,7 +184,7 @@ impl<'a> Signature<&'a str> {
                 .as_ref()
                 .map_or(0, |place| place.with_key(|key| hasher.door_part(key))),
             house: hasher.door_part(f.address.house_number.as_deref().unwrap_or("")),
-            unit: hasher.door_part(f.address.unit.as_deref().unwrap_or("")),
+            unit: unit_key(hasher, f.address.unit.as_deref()),
             ..Signature::default()
         };
         for (slot, key) in sig.street.iter_mut().zip(&f.street_keys) {
@@ -254,6 +254,49 @@ impl<N: Slot> Signature<N> {
         }
         keys
     }
+}
+
+/// The high 16 bits of a unit key: its building.
+const UNIT_BUILDING: u32 = 0xffff_0000;
+/// The bit of a unit key set when its low bits ([`UNIT_REST`]) are a floor (without a flat).
+const UNIT_FLOOR: u32 = 0x8000;
+/// The low 15 bits of a unit key: its flat, or its floor when [`UNIT_FLOOR`] is set.
+const UNIT_REST: u32 = 0x7fff;
+
+/// The key of an address's unit (`bldg 3 floor 2`, `apt 5`...), 0 for none: its parts hashed
+/// apart into one number, so that [`units_agree`] can tell a floor from a flat and see the
+/// building, and the signature's layout (one `u32`) stays. The building takes the high 16 bits; the flat, or the floor when no
+/// flat is known, the low 15, with [`UNIT_FLOOR`] saying which. A part whose hash is 0 is taken
+/// as 1 (0 is "none"). Two different flats read as one only when their 15-bit hashes collide
+/// (1 in 32,768), among orders already at one house number of one street with one name.
+pub(crate) fn unit_key(hasher: &KeyHasher, unit: Option<&str>) -> u32 {
+    let parts = crate::normalize::address::UnitParts::of(unit.unwrap_or(""));
+    // A part's hash within `mask`, never 0: the mask's lowest bit instead.
+    let part = |value: &str, mask: u32| match hasher.door_part(value) & mask {
+        0 => mask & mask.wrapping_neg(),
+        h => h,
+    };
+    let building = parts.building.map_or(0, |b| part(b, UNIT_BUILDING));
+    let rest = match (parts.flat, parts.floor) {
+        (Some(flat), _) => part(flat, UNIT_REST),
+        (None, Some(floor)) => UNIT_FLOOR | part(floor, UNIT_REST),
+        (None, None) => 0,
+    };
+    building | rest
+}
+
+/// Whether two unit keys ([`unit_key`]) may be one door: when either is none, when they are
+/// equal, and when one is a floor without a flat and the other not, in the same building (or
+/// neither naming one). A floor never conflicts with a flat, as customers give the floor on one
+/// order and the flat on the next (`14 ش التحرير الدور 3` and `... الدور 3 شقة 5`); two flats,
+/// two buildings, a building alone against a building and a flat still do. Two floors without a
+/// flat are two homes: in the family buildings of Cairo or Algiers a floor is often one flat,
+/// and a customer does not move their home from one floor to another.
+pub(crate) fn units_agree(a: u32, b: u32) -> bool {
+    a == 0
+        || b == 0
+        || a == b
+        || ((a ^ b) & UNIT_FLOOR != 0 && (a & UNIT_BUILDING) == (b & UNIT_BUILDING))
 }
 
 /// The address key of a door: its city, house number and one street key, hashed.
@@ -465,6 +508,104 @@ mod tests {
         assert_eq!(bytes, postcard::to_allocvec(&plain).unwrap());
         let back: Signature<NameId> = postcard::from_bytes(&bytes).unwrap();
         assert_eq!(back, sig);
+    }
+
+    /// Whether the units of two addresses (as the parser reads them) may be one door.
+    fn agree(a: &str, b: &str) -> bool {
+        let hasher = KeyHasher::default();
+        let unit = |raw: &str| {
+            let address = crate::normalize::normalize_address(raw, "", "EG").unwrap();
+            unit_key(&hasher, address.unit.as_deref())
+        };
+        units_agree(unit(a), unit(b)) && units_agree(unit(b), unit(a))
+    }
+
+    #[test]
+    fn a_floor_never_conflicts_with_a_flat() {
+        let flat = [
+            "14 ش التحرير الدور 3 شقة 5",
+            "14 ش التحرير شقة 5",
+            "14 ش التحرير الدور الثالث، الشقة رقم 5",
+            "14 Rue Tahrir, 3ème étage, appt 5",
+            "14 Tahrir St, flat 5",
+            "14 Tahrir St, 5th floor, flat 5",
+        ];
+        let floor = [
+            "14 ش التحرير الدور 3",
+            "14 ش التحرير الطابق 3",
+            "14 ش التحرير الدور الثالث",
+            "14 Rue Tahrir 3ème étage",
+            "14 Rue Tahrir étage 3",
+            "14 Tahrir St, floor 3",
+            "14 Tahrir St, 3rd floor",
+            "14 Tahrir St, 7th floor",
+            "14 ش التحرير",
+        ];
+        for a in flat {
+            for b in floor.iter().chain(&flat) {
+                assert!(agree(a, b), "{a} / {b}");
+            }
+        }
+        for a in floor.iter().take(7) {
+            for b in floor.iter().take(7) {
+                assert!(agree(a, b), "the same floor: {a} / {b}");
+            }
+        }
+        // In one building, and a building alone against a floor in it.
+        for (a, b) in [
+            ("14 Rue X Imm 2 etage 3", "14 Rue X Imm 2 appt 5"),
+            ("14 Rue X Imm 2 3ème étage", "14 Rue X Imm 2 etage 4 appt 5"),
+            ("14 Rue X Imm 2 etage 3", "14 Rue X Imm 2"),
+        ] {
+            assert!(agree(a, b), "{a} / {b}");
+        }
+    }
+
+    #[test]
+    fn two_flats_two_floors_or_two_buildings_conflict() {
+        for (a, b) in [
+            ("14 ش التحرير الدور 3 شقة 5", "14 ش التحرير الدور 3 شقة 6"),
+            ("14 ش التحرير شقة 5", "14 ش التحرير الدور 3 شقة 6"),
+            ("14 Tahrir St, flat 5", "14 Rue Tahrir, appt 6"),
+            // Two floors, no flat: two homes (a Cairo family building is a flat per floor).
+            ("14 ش التحرير الدور 3", "14 ش التحرير الدور 4"),
+            ("14 ش التحرير الدور الأرضي", "14 ش التحرير الدور الأول"),
+            ("14 Rue Tahrir 3ème étage", "14 Rue Tahrir 2ème étage"),
+            ("14 Rue X Imm 2 appt 5", "14 Rue X Imm 3 appt 5"),
+            ("14 Rue X Imm 2 etage 3", "14 Rue X Imm 3 appt 5"),
+            ("14 Rue X Imm 2 etage 3", "14 Rue X appt 5"),
+            // A building alone against a building and a flat: as before floors were keyed.
+            ("14 Rue X Imm 2", "14 Rue X Imm 2 appt 5"),
+            ("14 Rue X Imm 2", "14 Rue X appt 5"),
+        ] {
+            assert!(!agree(a, b), "{a} / {b}");
+        }
+    }
+
+    #[test]
+    fn unit_keys_keep_their_parts_apart() {
+        let hasher = KeyHasher::default();
+        assert_eq!(unit_key(&hasher, None), 0);
+        assert_eq!(unit_key(&hasher, Some("")), 0);
+        let floor = unit_key(&hasher, Some("floor 3"));
+        let flat = unit_key(&hasher, Some("apt 3"));
+        assert_ne!(floor, flat, "floor 3 is not flat 3");
+        assert_eq!(floor & UNIT_BUILDING, 0);
+        assert_ne!(floor & UNIT_FLOOR, 0);
+        assert_eq!(flat & UNIT_FLOOR, 0);
+        let both = unit_key(&hasher, Some("bldg 3 apt 3"));
+        assert_eq!(both & !UNIT_BUILDING, flat);
+        assert_ne!(both & UNIT_BUILDING, 0);
+        // Every part is present whatever its hash: none is 0.
+        for n in 0..2000 {
+            let n = n.to_string();
+            let key = unit_key(&hasher, Some(&format!("bldg {n} apt {n}")));
+            assert!(key & UNIT_BUILDING != 0 && key & UNIT_REST != 0, "{n}");
+            assert_ne!(
+                unit_key(&hasher, Some(&format!("floor {n}"))) & UNIT_REST,
+                0
+            );
+        }
     }
 
     #[test]

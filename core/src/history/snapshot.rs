@@ -52,7 +52,10 @@ use crate::error::{Error, ErrorKind};
 /// "town", egydata's districts joined to their GeoNames town, the article reduced to ل; the
 /// sketch's).
 /// Format 5 is refused: a few of its place keys are stale.
-pub(crate) const FORMAT_VERSION: u32 = 6;
+///
+/// 7: the layout of 6, with units keyed as in key format 7 (part by part: the building, and the
+/// flat or the floor without a flat). Format 6 is refused: its unit keys are stale.
+pub(crate) const FORMAT_VERSION: u32 = 7;
 const MAGIC: &[u8; 8] = b"CODGUARD";
 const HEADER: usize = 8 + 4 + 8 + 4;
 
@@ -306,8 +309,8 @@ mod tests {
         assert_eq!(got.as_deref(), Some(model));
         let (_, _, got) = load(&save(&History::default(), "{}", None)).expect("loads");
         assert_eq!(got, None);
-        // Formats 4 and 5 keyed places the old way: refused, not read with stale keys.
-        for version in [3u32, 4, 5, FORMAT_VERSION + 1] {
+        // Formats 4 and 5 keyed places the old way, 6 units: refused, not read with stale keys.
+        for version in [3u32, 4, 5, 6, FORMAT_VERSION + 1] {
             let mut other = with.clone();
             other[8..12].copy_from_slice(&version.to_le_bytes());
             assert_eq!(

@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 use smallvec::SmallVec;
 
 use super::city::{find_city_at_end, resolve_city, CityId};
+use super::phone::check_country;
 use super::text::{
     fold, fold_into, is_blank, is_junk_phrase, is_letter, is_mash_token, strip_article,
 };
@@ -345,6 +346,18 @@ fn is_number(t: &str) -> bool {
             || (t.len() == digits + 1 && t.bytes().last().is_some_and(|b| b.is_ascii_lowercase())))
 }
 
+/// The digits of a number written as a Latin ordinal (`3eme` from 3ème, `3e`, `1er`, `1ere`,
+/// `2nd`, `11th`), which is a floor's number next to a floor word.
+fn ordinal_digits(t: &str) -> Option<&str> {
+    let digits = t.bytes().take_while(u8::is_ascii_digit).count();
+    let (number, suffix) = t.split_at_checked(digits)?;
+    let ordinal = matches!(
+        suffix,
+        "e" | "eme" | "ieme" | "em" | "er" | "ere" | "re" | "st" | "nd" | "rd" | "th"
+    );
+    (digits > 0 && digits <= 3 && ordinal).then_some(number)
+}
+
 /// Moves a space that slipped one letter left back where it belongs: "Ha yRiad" -> "Hay Riad",
 /// "B dSheikh" -> "Bd Sheikh", "Kin gFahd" -> "King Fahd". Only mixed-case text shows it.
 fn repair_slipped_spaces(raw: &str) -> std::borrow::Cow<'_, str> {
@@ -455,25 +468,30 @@ fn tokenize<'a>(folded: &'a str, words: &[(usize, usize, usize)]) -> Tokens<'a> 
     for (i, &(_, _, seg)) in words.iter().enumerate() {
         let text = word(i).unwrap_or("");
         let class_of = |j: usize| entry(j).map(|(_, c)| *c);
+        let ordinal_at = |j: usize| {
+            class_of(j) == Some(Class::Ordinal) || word(j).and_then(ordinal_digits).is_some()
+        };
         // An ordinal that will read as a floor number counts as a number too, so that "n الثالث
         // etage" reads in one pass as its output "n 3 etage" reads again.
         let next_is_number = word(i + 1).is_some_and(is_number)
-            || (class_of(i + 1) == Some(Class::Ordinal)
+            || (ordinal_at(i + 1)
                 && (class_of(i) == Some(Class::Floor) || class_of(i + 2) == Some(Class::Floor)));
         let prev = tokens.last();
         let seg_start = prev.is_none_or(|p| p.seg != seg);
         let after_number = prev.is_some_and(|p| p.kind == Kind::Number);
-        let (text, kind) = if is_number(text) {
+        let by_floor = prev.is_some_and(|p| p.kind == Kind::Marker(Class::Floor))
+            || class_of(i + 1) == Some(Class::Floor);
+        let (text, kind) = if let Some(n) = ordinal_digits(text).filter(|_| by_floor) {
+            // "3ème étage", "étage 3e", "11th floor": the floor's number.
+            (n, Kind::Marker(Class::Ordinal))
+        } else if is_number(text) {
             (text, Kind::Number)
         } else if text == "ش" {
             (text, Kind::Sh)
         } else if let Some((canonical, class)) = entry(i).filter(|(_, c)| match c {
             Class::Number => next_is_number,
             // An ordinal is a floor only next to a floor word (الدور الثالث, 5th floor).
-            Class::Ordinal => {
-                prev.is_some_and(|p| p.kind == Kind::Marker(Class::Floor))
-                    || class_of(i + 1) == Some(Class::Floor)
-            }
+            Class::Ordinal => by_floor,
             _ => true,
         }) {
             (canonical.as_str(), Kind::Marker(*class))
@@ -530,15 +548,20 @@ fn significant(t: &str) -> String {
 
 /// Normalizes an address typed as `raw`, with the order's `city` and `country` fields.
 ///
-/// `country` is an ISO 3166-1 alpha-2 code or "" when unknown; it only narrows the city.
+/// `country` is an ISO 3166-1 alpha-2 code (any case) or "" when unknown; it only narrows the
+/// city.
 /// The street tokens leave out the street type (rue, bd, شارع, زنقة), articles (al, el, en,
 /// ال) and numbers, so that "Rue En Nasr n°39" and "39 R. Nasr" give the same street; the
 /// house number, unit and district are read from where customers put them. A blank address
 /// (empty, or only blanks and invisible marks) is absent: empty `text`, and not nonsense.
 ///
 /// # Errors
+/// [`ErrorKind::InvalidCountry`](crate::ErrorKind::InvalidCountry) when `country` is neither
+/// blank nor a region code the library knows (`Morocco`, a city); an order's country is checked
+/// when the order is read (`invalid_record`).
 /// [`ErrorKind::InputTooLong`](crate::ErrorKind::InputTooLong) when `raw` or `city` is longer
-/// than [`MAX_INPUT_BYTES`]. Any other input gives a value.
+/// than [`MAX_INPUT_BYTES`] (an order's city is cut before it comes here: see
+/// [`crate::history::Features`]). Any other input gives a value.
 ///
 /// # Example
 /// ```
@@ -558,6 +581,7 @@ fn significant(t: &str) -> String {
 /// assert!(!normalize_address("", "", "MA").unwrap().nonsense); // absent
 /// ```
 pub fn normalize_address(raw: &str, city: &str, country: &str) -> Result<NormalizedAddress, Error> {
+    check_country(country)?;
     normalize_address_read(raw, city, country).map(|(address, _)| address)
 }
 
@@ -681,6 +705,25 @@ fn read_tokens<'a>(tokens: &mut [Token<'a>], out: &mut NormalizedAddress) -> Rea
                     i += 2;
                     continue;
                 }
+            }
+            Kind::Number | Kind::Marker(Class::Ordinal)
+                if next
+                    .is_some_and(|n| n.kind == Kind::Marker(Class::Floor) && n.seg == tok.seg)
+                    && tokens.get(i + 2).is_none_or(|t| {
+                        !matches!(t.kind, Kind::Number | Kind::Marker(Class::Ordinal))
+                    }) =>
+            {
+                // "3ème étage", "5th floor", "3 etage": the number before the floor word (which
+                // has none of its own) is the floor's.
+                if r.floor.is_none() {
+                    r.floor = Some(tok.text);
+                }
+                seen_number = true;
+                if !out.street.is_empty() {
+                    street_closed = true;
+                }
+                i += 2;
+                continue;
             }
             Kind::Marker(class @ (Class::Unit | Class::Floor | Class::Building)) => {
                 let mut j = i + 1;
@@ -965,6 +1008,35 @@ fn settle_door(out: &mut NormalizedAddress, r: Reading<'_>) {
         }
     }
     out.unit = (!unit.is_empty()).then_some(unit);
+}
+
+/// The parts of a [`NormalizedAddress::unit`] as [`settle_door`] writes it (`bldg N`, `floor N`,
+/// `apt N`, each at most once, in that order, one word each): what the history compares part
+/// by part (`history::signature::unit_key`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct UnitParts<'a> {
+    pub(crate) building: Option<&'a str>,
+    /// The floor, only when the flat is not known (the flat alone tells the door).
+    pub(crate) floor: Option<&'a str>,
+    pub(crate) flat: Option<&'a str>,
+}
+
+impl<'a> UnitParts<'a> {
+    /// The parts of `unit`; words that are not a label and its value are skipped.
+    pub(crate) fn of(unit: &'a str) -> UnitParts<'a> {
+        let mut parts = UnitParts::default();
+        let mut words = unit.split(' ');
+        while let (Some(label), Some(value)) = (words.next(), words.next()) {
+            let slot = match label {
+                "bldg" => &mut parts.building,
+                "floor" => &mut parts.floor,
+                "apt" => &mut parts.flat,
+                _ => continue,
+            };
+            *slot = Some(value);
+        }
+        parts
+    }
 }
 
 /// Whether the address is a junk phrase, from `folded`, the address folded segment by segment

@@ -490,6 +490,23 @@ pub(crate) fn is_known_region(country: &str) -> bool {
     default_region(country).is_ok()
 }
 
+/// Checks the country a caller gives a normalizer or `reply_intent`: `""` (or blanks) is no
+/// country, anything else must be a code [`is_known_region`] accepts (docs/contract.md,
+/// `invalid_country`). "Morocco" or a city typed in its place is the caller's mistake, which a
+/// quiet answer read without a country would hide.
+///
+/// # Errors
+/// [`ErrorKind::InvalidCountry`]; the message does not repeat the value.
+pub(crate) fn check_country(country: &str) -> Result<(), Error> {
+    if country.trim().is_empty() || is_known_region(country) {
+        return Ok(());
+    }
+    Err(Error::new(
+        ErrorKind::InvalidCountry,
+        "the country is not an ISO 3166-1 alpha-2 code the library knows (such as \"MA\")",
+    ))
+}
+
 /// The first valid number in `text`, or the error for the first candidate.
 fn scan(text: &str, default_country: &str) -> Result<PhoneNumber, ErrorKind> {
     let mut cooked = Cooked::new();
