@@ -1243,6 +1243,53 @@ done:
     return ok;
 }
 
+/* events.json: an event fed to a new `confirm` flow of the case's order; the error code, the
+ * last error message naming the field and never holding the value. */
+static int events_case(const cJSON *c) {
+    int ok = 1;
+    const char *error = str_field(c, "error");
+    const char *field = str_field(c, "field");
+    const char *value = str_field(c, "value");
+    const char *secret = "shop-secret-1", *nonce = "vector-flow-nonce";
+    char *order = NULL, *event = NULL, *out = NULL;
+    char named[128];
+    cg_flow *flow = NULL;
+    size_t len = 0;
+    cg_status st;
+
+    order = cJSON_PrintUnformatted(cJSON_GetObjectItemCaseSensitive(c, "order"));
+    event = cJSON_PrintUnformatted(cJSON_GetObjectItemCaseSensitive(c, "event"));
+    CHECK(order != NULL && event != NULL);
+    CHECK_STATUS(cg_flow_new(TEXT(order), TEXT("confirm"), NULL, 0, (const uint8_t *)secret,
+                             strlen(secret), (const uint8_t *)nonce, strlen(nonce), &flow),
+                 CG_OK);
+    st = cg_flow_handle(flow, TEXT(event), &out, &len);
+    if (!same_error(st, error)) {
+        fprintf(stderr, "  events %s: status %s, want %s: %s\n", str_field(c, "note"),
+                cg_status_name(st), error ? error : "ok", last_error());
+        CHECK(0);
+    }
+    if (error != NULL && field != NULL) {
+        snprintf(named, sizeof named, "`%s`", field);
+        if (strstr(last_error(), named) == NULL) {
+            fprintf(stderr, "  events %s: message does not name %s: %s\n", str_field(c, "note"),
+                    named, last_error());
+            CHECK(0);
+        }
+    }
+    if (error != NULL && value != NULL && strstr(last_error(), value) != NULL) {
+        fprintf(stderr, "  events %s: message repeats the value: %s\n", str_field(c, "note"),
+                last_error());
+        CHECK(0);
+    }
+done:
+    cJSON_free(order);
+    cJSON_free(event);
+    cg_string_free(out);
+    cg_flow_free(flow);
+    return ok;
+}
+
 static int reply_intent_case(const cJSON *c) {
     int ok = 1;
     const char *text = str_field(c, "text");
@@ -1698,6 +1745,7 @@ int main(int argc, char **argv) {
     replay(vectors, "assess", assess_case);
     replay_risk(vectors);
     replay(vectors, "records", records_case);
+    replay(vectors, "events", events_case);
     replay(vectors, "reply_intent", reply_intent_case);
     replay(vectors, "token", token_case);
     replay(vectors, "send_guard", send_guard_case);
