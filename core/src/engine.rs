@@ -312,7 +312,16 @@ impl Engine {
                     } else {
                         ErrorKind::InvalidRecord
                     };
-                    Error::new(kind, format!("line {}: {e}", i + 1))
+                    // serde reads one line at a time, so its position is always "at line 1
+                    // column C": say the file's line once, with the column.
+                    let text = e.to_string();
+                    let what = text
+                        .strip_suffix(&format!(" at line {} column {}", e.line(), e.column()))
+                        .unwrap_or(&text);
+                    Error::new(
+                        kind,
+                        format!("line {}, column {}: {what}", i + 1, e.column()),
+                    )
                 })
             })
             .collect()

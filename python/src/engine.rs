@@ -435,12 +435,13 @@ impl Engine {
     }
 }
 
-/// Prefixes an error's message with the item's position, keeping its class and `.code`.
+/// Prefixes an error's message with the record's position ("record 1: ", as the core says
+/// of a repeated id), keeping its class and `.code`.
 fn with_index(py: Python<'_>, e: PyErr, i: usize) -> PyErr {
     let value = e.value(py);
     if let Ok(args) = value.getattr(intern!(py, "args")) {
         if let Ok((msg,)) = args.extract::<(String,)>() {
-            let _ = value.setattr(intern!(py, "args"), (format!("item {i}: {msg}"),));
+            let _ = value.setattr(intern!(py, "args"), (format!("record {i}: {msg}"),));
         }
     }
     e

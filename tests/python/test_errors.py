@@ -72,7 +72,10 @@ def test_record_errors() -> None:
     assert raised(e.assess, {"order_id": "o-1"}).code == "invalid_record"
     assert raised(e.assess, {"order_id": "  ", "placed_at": 1}).code == "invalid_record"
     err = raised(e.add_history, [past("h-1", "delivered"), {**order("h-2")}])
-    assert type(err) is codguard.InvalidOrder and "item 1" in str(err)
+    assert type(err) is codguard.InvalidOrder and str(err).startswith("record 1: ")
+    # A repeated id says where in the same words.
+    err = raised(e.add_history, [past("h-1", "delivered"), past("h-1", "refused")])
+    assert type(err) is codguard.DuplicateOrder and str(err).startswith("record 1: "), str(err)
     assert len(e) == 0, "add_history is all or nothing"
     assert raised(e.add_history, [{**order("h-1"), "outcome": "lost"}]).code == "invalid_record"
 
