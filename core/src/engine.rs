@@ -299,14 +299,29 @@ impl Engine {
     /// Reads history records from JSON Lines text (one record per line; blank lines skipped).
     ///
     /// # Errors
-    /// [`ErrorKind::InvalidRecord`] naming the first bad line.
+    /// [`ErrorKind::InvalidRecord`] naming the first bad line; [`ErrorKind::InvalidUtf8`] for a
+    /// line with a lone surrogate escape (`\ud800`).
     pub fn parse_jsonl<T: serde::de::DeserializeOwned>(text: &str) -> Result<Vec<T>, Error> {
         text.lines()
             .enumerate()
             .filter(|(_, l)| !l.trim().is_empty())
             .map(|(i, l)| {
                 serde_json::from_str(l).map_err(|e| {
-                    Error::new(ErrorKind::InvalidRecord, format!("line {}: {e}", i + 1))
+                    let kind = if e.is_syntax() && crate::error::lone_surrogate_escape(l) {
+                        ErrorKind::InvalidUtf8
+                    } else {
+                        ErrorKind::InvalidRecord
+                    };
+                    // serde reads one line at a time, so its position is always "at line 1
+                    // column C": say the file's line once, with the column.
+                    let text = e.to_string();
+                    let what = text
+                        .strip_suffix(&format!(" at line {} column {}", e.line(), e.column()))
+                        .unwrap_or(&text);
+                    Error::new(
+                        kind,
+                        format!("line {}, column {}: {what}", i + 1, e.column()),
+                    )
                 })
             })
             .collect()

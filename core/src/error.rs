@@ -14,7 +14,8 @@ pub enum ErrorKind {
     /// An input string is longer than the documented maximum for its field.
     InputTooLong,
     /// A text is not valid Unicode: bytes that are not UTF-8 (over C), a lone surrogate (in a
-    /// Python `str`). Rust's `&str` is always valid, so only the bindings report it.
+    /// Python `str`, or a `\ud800` escape in JSON text: see [`lone_surrogate_escape`]). Rust's
+    /// `&str` is always valid, so only readers of JSON text and the bindings report it.
     InvalidUtf8,
     /// The phone field is empty.
     PhoneEmpty,
@@ -206,4 +207,71 @@ pub(crate) fn check_len(field: &str, value: &str, max: usize) -> Result<(), Erro
         ));
     }
     Ok(())
+}
+
+/// True when JSON text holds a `\uD800`–`\uDFFF` escape without its pair (a lone surrogate,
+/// which no Unicode text can hold). serde_json reports one as a syntax error ("unexpected end of
+/// hex escape"); the contract makes it the library's `invalid_utf8` in every binding, as a lone
+/// surrogate in a Python `str` is. Readers of JSON text ask this on a syntax error only.
+pub fn lone_surrogate_escape(json: &str) -> bool {
+    let b = json.as_bytes();
+    let hex = |at: usize| -> Option<u32> {
+        let digits = std::str::from_utf8(b.get(at..at + 4)?).ok()?;
+        u32::from_str_radix(digits, 16).ok()
+    };
+    let (mut i, mut in_string) = (0, false);
+    while let Some(&c) = b.get(i) {
+        match c {
+            b'"' => in_string = !in_string,
+            b'\\' if in_string => {
+                if b.get(i + 1) == Some(&b'u') {
+                    match hex(i + 2) {
+                        Some(0xD800..=0xDBFF) => {
+                            let pair = b.get(i + 6..i + 8) == Some(b"\\u".as_slice())
+                                && matches!(hex(i + 8), Some(0xDC00..=0xDFFF));
+                            if !pair {
+                                return true;
+                            }
+                            i += 6;
+                        }
+                        Some(0xDC00..=0xDFFF) => return true,
+                        _ => {}
+                    }
+                }
+                // Skips the escaped character (a `"` or `\\` in particular).
+                i += 1;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::lone_surrogate_escape;
+
+    #[test]
+    fn finds_lone_surrogate_escapes_only() {
+        for lone in [
+            r#"{"name": "\ud800x"}"#,
+            r#"{"name": "\uD800"}"#,
+            r#"{"name": "a\udc00"}"#,
+            r#"{"name": "\ud800\u0041"}"#,
+            r#"["\ud83d\ude00", "\udbff"]"#,
+            // After an escaped quote, still inside the string.
+            r#"{"name": "\u0041\"\ud800"}"#,
+        ] {
+            assert!(lone_surrogate_escape(lone), "{lone}");
+        }
+        for fine in [
+            r#"{"name": "\ud83d\ude00"}"#,
+            r#"{"name": "\\ud800"}"#,
+            r#"{"name": "x"} \ud800"#,
+            r#"{"name": "\u00e9"}"#,
+        ] {
+            assert!(!lone_surrogate_escape(fine), "{fine}");
+        }
+    }
 }

@@ -3,8 +3,8 @@
 
 use codguard::assessment::Action;
 use codguard::confirm::{
-    issue_token, ConfirmationFlow, DeliveryFailure, Event, FlowAction, FlowPolicy, FlowSnapshot,
-    FlowState, QuietHours,
+    issue_token, CallResult, CancelReason, Channel, ConfirmationFlow, DeliveryFailure, Event,
+    FlowAction, FlowPolicy, FlowSnapshot, FlowState, QuietHours,
 };
 use codguard::{ErrorKind, Order, Outcome};
 use proptest::prelude::*;
@@ -671,4 +671,81 @@ fn every_single_bit_flip_of_a_flow_snapshot_is_refused() {
         }
     }
     assert_eq!(kinds.values().sum::<usize>(), bytes.len() * 8, "{kinds:?}");
+}
+
+/// The `review` timeline (contract section 2: a person calls first; section 3, step 5: the call
+/// attempts or +48 h cancel): the call at once, then nothing on the clock until +48 h, even with
+/// an email on the order; the email (no link) only after a wrong number.
+#[test]
+fn the_review_timeline_is_the_call_then_the_cancellation() {
+    const H: i64 = 3600;
+    let new = || {
+        let mut f = ConfirmationFlow::new(
+            &order(true),
+            Action::Review,
+            FlowPolicy::default(),
+            b"k",
+            NONCE,
+        )
+        .unwrap();
+        assert_eq!(
+            f.handle(Event::Placed { at: T0 }).unwrap(),
+            vec![FlowAction::FlagForCall]
+        );
+        assert_eq!(f.state(), FlowState::AwaitingCall);
+        assert_eq!(f.next_deadline(), Some(T0 + 48 * H));
+        f
+    };
+    let tick = |f: &mut ConfirmationFlow, h: i64| f.handle(Event::Tick { at: T0 + h * H }).unwrap();
+    let call = |f: &mut ConfirmationFlow, h: i64, result: CallResult| {
+        f.handle(Event::CallResult {
+            at: T0 + h * H,
+            result,
+            delivery_window: None,
+            address: None,
+        })
+        .unwrap()
+    };
+    let cancelled = vec![FlowAction::Cancel {
+        reason: CancelReason::Unconfirmed,
+    }];
+
+    // Nobody answers the clock but the cancellation: no SMS, WhatsApp or email at +4/+8/+24 h.
+    let mut f = new();
+    for h in [4, 8, 24, 47] {
+        assert_eq!(tick(&mut f, h), vec![], "+{h} h");
+        assert_eq!(f.state(), FlowState::AwaitingCall, "+{h} h");
+    }
+    assert_eq!(tick(&mut f, 48), cancelled);
+    assert_eq!((f.state(), f.next_deadline()), (FlowState::Cancelled, None));
+
+    // The call attempts (default 2) cancel before +48 h; one alone does not.
+    let mut f = new();
+    assert_eq!(call(&mut f, 1, CallResult::NoAnswer), vec![]);
+    assert_eq!(tick(&mut f, 24), vec![]);
+    assert_eq!(call(&mut f, 25, CallResult::NoAnswer), cancelled);
+    assert_eq!(f.state(), FlowState::Cancelled);
+
+    // A wrong number: the email without a link asks for a new number; +48 h still cancels.
+    let mut f = new();
+    let sent = call(&mut f, 1, CallResult::WrongNumber);
+    assert!(
+        matches!(sent.as_slice(), [FlowAction::Send { channel: Channel::Email, template, link: None, .. }] if template == "email_no_link"),
+        "{sent:?}"
+    );
+    assert_eq!(f.state(), FlowState::AwaitingEmail);
+    assert_eq!(tick(&mut f, 24), vec![]);
+    assert_eq!(tick(&mut f, 48), cancelled);
+
+    // An answer stops it.
+    let mut f = new();
+    assert_eq!(
+        call(&mut f, 2, CallResult::Confirmed),
+        vec![FlowAction::Confirm {
+            delivery_window: None,
+            address: None
+        }]
+    );
+    assert_eq!(tick(&mut f, 48), vec![]);
+    assert_eq!(f.state(), FlowState::Confirmed);
 }

@@ -417,3 +417,32 @@ fn a_typo_in_the_email_domain_still_finds_the_customer() {
     assert!(has(&a, ReasonCode::EmailTypo));
     assert!(!has(&a, ReasonCode::EmailFake));
 }
+
+/// A bad line is named once, with its column (serde reads one line at a time, so its own "at
+/// line 1" was always 1 and said twice); a lone surrogate escape is invalid_utf8.
+#[test]
+fn parse_jsonl_names_the_line_once() {
+    let ok = r#"{"order_id": "o-1", "placed_at": 1, "country": "MA"}"#;
+    let e = Engine::parse_jsonl::<Order>(&format!(
+        "{ok}\n\n{{\"order_id\": \"o-2\", \"placed_at\": \"x\"}}"
+    ))
+    .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::InvalidRecord);
+    assert!(
+        e.message()
+            .starts_with("line 3, column 37: field `placed_at` must be an integer"),
+        "{}",
+        e.message()
+    );
+    assert_eq!(e.message().matches("line").count(), 1, "{}", e.message());
+    let e = Engine::parse_jsonl::<Order>(&format!("{ok}\n{{\"order_id\": ")).unwrap_err();
+    assert!(
+        e.message().starts_with("line 2, column "),
+        "{}",
+        e.message()
+    );
+    let e =
+        Engine::parse_jsonl::<Order>(r#"{"order_id": "\ud800", "placed_at": 1, "country": "MA"}"#)
+            .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::InvalidUtf8, "{}", e.message());
+}

@@ -191,7 +191,7 @@ pub(crate) fn json<T: serde::de::DeserializeOwned>(
     what: &str,
     data_error: cg_status,
 ) -> Result<T> {
-    serde_json::from_str(text).map_err(|e| json_failure(&e, what, data_error))
+    serde_json::from_str(text).map_err(|e| json_failure(&e, text, what, data_error))
 }
 
 /// A JSON array of values, or JSON Lines (one value per line, blank lines skipped).
@@ -210,10 +210,20 @@ pub(crate) fn json_list<T: serde::de::DeserializeOwned>(
         .collect()
 }
 
-fn json_failure(e: &serde_json::Error, what: &str, data_error: cg_status) -> Failure {
+fn json_failure(e: &serde_json::Error, text: &str, what: &str, data_error: cg_status) -> Failure {
     use serde_json::error::Category;
     let status = match e.classify() {
         Category::Data => data_error,
+        // A `\ud800` escape is well-formed JSON of text no Unicode string can hold: the
+        // contract's invalid_utf8, as a lone surrogate in a Python str.
+        Category::Syntax if codguard::error::lone_surrogate_escape(text) => {
+            return Failure::new(
+                cg_status::CG_INVALID_UTF8,
+                format!(
+                    "{what} holds a lone surrogate escape (\\ud800 to \\udfff without its pair)"
+                ),
+            )
+        }
         Category::Syntax | Category::Eof | Category::Io => cg_status::CG_INVALID_JSON,
     };
     Failure::new(status, format!("{what}: {}", redact(&e.to_string())))

@@ -261,7 +261,7 @@ class Store:
             try:
                 yield self._core.write_tuple(record)
             except Error as e:
-                e.args = (f"item {i}: {e.args[0] if e.args else ''}",)
+                e.args = (f"record {i}: {e.args[0] if e.args else ''}",)
                 raise
 
     def _insert(self, cur: Any, written: Iterable[tuple[tuple[Any, ...], list[int]]]) -> int:

@@ -558,6 +558,7 @@ pub fn to_json_as(v: &Bound<'_, PyAny>, what: &str, kind: ErrorKind) -> PyResult
         what,
         kind,
         path: Vec::new(),
+        keys: Vec::new(),
     };
     walk.value(v)
 }
@@ -570,9 +571,21 @@ struct Walk<'w> {
     what: &'w str,
     kind: ErrorKind,
     path: Vec<usize>,
+    /// The dict keys from the root to the value being read, so that an error names the field
+    /// (`delivery_window.day`), as the core's readers do, and never the value.
+    keys: Vec<String>,
 }
 
 impl Walk<'_> {
+    /// Where the value being read is: `what`, with its field when it is inside a dict.
+    fn place(&self) -> String {
+        if self.keys.is_empty() {
+            self.what.to_owned()
+        } else {
+            format!("{}: field `{}`", self.what, self.keys.join("."))
+        }
+    }
+
     fn value(&mut self, v: &Bound<'_, PyAny>) -> PyResult<Value> {
         let (what, kind) = (self.what, self.kind);
         if v.is_none() {
@@ -588,7 +601,10 @@ impl Walk<'_> {
             if let Ok(u) = v.extract::<u64>() {
                 return Ok(Value::from(u));
             }
-            return Err(py_err(kind, format!("{what}: an integer is out of range")));
+            return Err(py_err(
+                kind,
+                format!("{} is an integer out of range", self.place()),
+            ));
         }
         if let Ok(f) = v.cast::<PyFloat>() {
             let x = f.value();
@@ -619,7 +635,10 @@ impl Walk<'_> {
                     Ok(s) => utf8(s, what)?.to_owned(),
                     Err(_) => return Err(type_error(&format!("{what} key"), "str", &k)),
                 };
-                out.insert(key, self.value(&item)?);
+                self.keys.push(key);
+                let value = self.value(&item);
+                let key = self.keys.pop().unwrap_or_default();
+                out.insert(key, value?);
             }
             self.path.pop();
             return Ok(Value::Object(out));
@@ -630,7 +649,7 @@ impl Walk<'_> {
             return unix_seconds(v, what, kind).map(Value::from);
         }
         Err(type_error(
-            what,
+            &self.place(),
             "plain data (dict, list, str, int, float, bool, None)",
             v,
         ))

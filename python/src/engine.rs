@@ -6,7 +6,7 @@ use codguard::assessment::{Assessment as CoreAssessment, Match, Normalized, Prof
 use codguard::engine::Engine as CoreEngine;
 use codguard::policy::PolicyConfig;
 use codguard::risk::{Example, RiskModel, FIT_BLOCK};
-use codguard::{Error as CoreError, ErrorKind, HistoryRecord, Order};
+use codguard::{ErrorKind, HistoryRecord, Order};
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyList, PyTuple, PyType};
 use pyo3::{intern, IntoPyObjectExt};
@@ -208,10 +208,6 @@ pub(crate) fn fit_risk_model_examples(
     Ok(model.to_json())
 }
 
-fn at(i: usize, e: CoreError) -> CoreError {
-    CoreError::new(e.kind(), format!("order {i}: {}", e.message()))
-}
-
 #[pymethods]
 impl Engine {
     #[new]
@@ -298,9 +294,12 @@ impl Engine {
         Ok(Assessment { inner: a })
     }
 
-    /// Assesses many orders on every core, without the GIL. Raises for the first bad order
-    /// (the message names its position).
-    fn assess_many(&self, py: Python<'_>, orders: &Bound<'_, PyAny>) -> PyResult<Vec<Assessment>> {
+    /// Assesses many orders on every core, without the GIL. Returns one element per order, in
+    /// order: its Assessment, or the codguard.Error that order raises in `assess` (an
+    /// InvalidOrder, an InvalidOrderType, a lone surrogate's InvalidInput), not raised, so one
+    /// bad row does not lose the batch, as in C. Raises only when `orders` is no iterable of
+    /// orders at all (a str, a dict, an int) or iterating it raises.
+    fn assess_many(&self, py: Python<'_>, orders: &Bound<'_, PyAny>) -> PyResult<Vec<Py<PyAny>>> {
         if orders.cast::<pyo3::types::PyString>().is_ok() || orders.cast::<PyDict>().is_ok() {
             return Err(type_error("orders", "an iterable of dicts", orders));
         }
@@ -308,16 +307,36 @@ impl Engine {
             .try_iter()
             .map_err(|_| type_error("orders", "an iterable of dicts", orders))?;
         let mut batch: Vec<Order> = Vec::new();
-        for (i, o) in iter.enumerate() {
-            batch.push(convert::order(&o?).map_err(|e| with_index(py, e, i))?);
+        // Per order: None when it was read (its answer is the next of `results`), else its error.
+        let mut read: Vec<Option<PyErr>> = Vec::new();
+        for o in iter {
+            match convert::order(&o?) {
+                Ok(order) => {
+                    batch.push(order);
+                    read.push(None);
+                }
+                Err(e) => read.push(Some(e)),
+            }
         }
-        let results = py.detach(|| self.read().assess_many(&batch));
-        results
-            .into_iter()
-            .enumerate()
-            .map(|(i, r)| {
-                r.map(|inner| Assessment { inner })
-                    .map_err(|e| to_py_err(at(i, e)))
+        let mut results = py.detach(|| self.read().assess_many(&batch)).into_iter();
+        read.into_iter()
+            .map(|r| {
+                let answer = match r {
+                    Some(e) => Err(e),
+                    None => match results.next() {
+                        Some(r) => r.map_err(to_py_err),
+                        // The core answers every order; this only keeps a slot from going
+                        // missing if it ever did not.
+                        None => Err(py_err(
+                            ErrorKind::InvalidRecord,
+                            "order: no answer from the engine",
+                        )),
+                    },
+                };
+                match answer {
+                    Ok(inner) => Assessment { inner }.into_py_any(py),
+                    Err(e) => Ok(e.into_value(py).into_any()),
+                }
             })
             .collect()
     }
@@ -416,12 +435,13 @@ impl Engine {
     }
 }
 
-/// Prefixes an error's message with the item's position, keeping its class and `.code`.
+/// Prefixes an error's message with the record's position ("record 1: ", as the core says
+/// of a repeated id), keeping its class and `.code`.
 fn with_index(py: Python<'_>, e: PyErr, i: usize) -> PyErr {
     let value = e.value(py);
     if let Ok(args) = value.getattr(intern!(py, "args")) {
         if let Ok((msg,)) = args.extract::<(String,)>() {
-            let _ = value.setattr(intern!(py, "args"), (format!("item {i}: {msg}"),));
+            let _ = value.setattr(intern!(py, "args"), (format!("record {i}: {msg}"),));
         }
     }
     e

@@ -680,6 +680,58 @@ done:
     return ok;
 }
 
+/* A JSON escape of a lone surrogate (\ud800 without its pair) is text no Unicode string can
+ * hold: invalid_utf8, as a lone surrogate in a Python str (contract section 2), not a JSON
+ * syntax error. A proper pair is an ordinary character. */
+static int test_lone_surrogate_escapes(void) {
+    int ok = 1;
+    cg_engine *engine = NULL;
+    cg_flow *flow = NULL;
+    const uint8_t secret[] = "s3cret";
+    char *out = NULL;
+    size_t len = 0, added = 0;
+
+    CHECK_STATUS(cg_engine_new(NULL, 0, &engine), CG_OK);
+    CHECK_STATUS(cg_engine_assess(engine,
+                                  TEXT("{\"order_id\": \"o-1\", \"placed_at\": 1, \"name\": "
+                                       "\"\\ud800x\", \"country\": \"MA\"}"),
+                                  &out, &len),
+                 CG_INVALID_UTF8);
+    CHECK(strstr(last_error(), "lone surrogate") != NULL);
+    CHECK_STATUS(cg_engine_assess(engine,
+                                  TEXT("{\"order_id\": \"o-1\", \"placed_at\": 1, \"name\": "
+                                       "\"a\\udc00\", \"country\": \"MA\"}"),
+                                  &out, &len),
+                 CG_INVALID_UTF8);
+    CHECK_STATUS(cg_engine_add_history(engine,
+                                       TEXT("{\"order_id\": \"h-1\", \"placed_at\": 1, "
+                                            "\"city\": \"\\ud800\\u0041\", \"country\": "
+                                            "\"MA\", \"outcome\": \"delivered\"}"),
+                                       &added),
+                 CG_INVALID_UTF8);
+    CHECK(added == 0);
+    /* A syntax error elsewhere stays invalid_json. */
+    CHECK_STATUS(cg_engine_assess(engine, TEXT("{\"order_id\": \"\\ud83d\\ude00\""), &out,
+                                  &len),
+                 CG_INVALID_JSON);
+    CHECK_STATUS(cg_engine_assess(engine,
+                                  TEXT("{\"order_id\": \"o-1\", \"placed_at\": 1, \"name\": "
+                                       "\"\\ud83d\\ude00\", \"country\": \"MA\"}"),
+                                  &out, &len),
+                 CG_OK);
+    cg_string_free(out);
+    out = NULL;
+    CHECK_STATUS(cg_flow_new(TEXT(FLOW_ORDER), TEXT("confirm"), NULL, 0, secret, 6, NULL, 0, &flow),
+                 CG_OK);
+    CHECK_STATUS(cg_flow_handle(flow, TEXT("{\"type\": \"\\ud800\", \"at\": 1}"), &out, &len),
+                 CG_INVALID_UTF8);
+done:
+    cg_string_free(out);
+    cg_flow_free(flow);
+    cg_engine_free(engine);
+    return ok;
+}
+
 static int test_flow_snapshot_round_trip(void) {
     int ok = 1;
     cg_flow *flow = NULL, *again = NULL;
@@ -1254,6 +1306,53 @@ done:
     return ok;
 }
 
+/* events.json: an event fed to a new `confirm` flow of the case's order; the error code, the
+ * last error message naming the field and never holding the value. */
+static int events_case(const cJSON *c) {
+    int ok = 1;
+    const char *error = str_field(c, "error");
+    const char *field = str_field(c, "field");
+    const char *value = str_field(c, "value");
+    const char *secret = "shop-secret-1", *nonce = "vector-flow-nonce";
+    char *order = NULL, *event = NULL, *out = NULL;
+    char named[128];
+    cg_flow *flow = NULL;
+    size_t len = 0;
+    cg_status st;
+
+    order = cJSON_PrintUnformatted(cJSON_GetObjectItemCaseSensitive(c, "order"));
+    event = cJSON_PrintUnformatted(cJSON_GetObjectItemCaseSensitive(c, "event"));
+    CHECK(order != NULL && event != NULL);
+    CHECK_STATUS(cg_flow_new(TEXT(order), TEXT("confirm"), NULL, 0, (const uint8_t *)secret,
+                             strlen(secret), (const uint8_t *)nonce, strlen(nonce), &flow),
+                 CG_OK);
+    st = cg_flow_handle(flow, TEXT(event), &out, &len);
+    if (!same_error(st, error)) {
+        fprintf(stderr, "  events %s: status %s, want %s: %s\n", str_field(c, "note"),
+                cg_status_name(st), error ? error : "ok", last_error());
+        CHECK(0);
+    }
+    if (error != NULL && field != NULL) {
+        snprintf(named, sizeof named, "`%s`", field);
+        if (strstr(last_error(), named) == NULL) {
+            fprintf(stderr, "  events %s: message does not name %s: %s\n", str_field(c, "note"),
+                    named, last_error());
+            CHECK(0);
+        }
+    }
+    if (error != NULL && value != NULL && strstr(last_error(), value) != NULL) {
+        fprintf(stderr, "  events %s: message repeats the value: %s\n", str_field(c, "note"),
+                last_error());
+        CHECK(0);
+    }
+done:
+    cJSON_free(order);
+    cJSON_free(event);
+    cg_string_free(out);
+    cg_flow_free(flow);
+    return ok;
+}
+
 static int reply_intent_case(const cJSON *c) {
     int ok = 1;
     const char *text = str_field(c, "text");
@@ -1690,6 +1789,7 @@ static const struct test TESTS[] = {
     {"phone_text_forms", test_phone_text_forms},
     {"erase_on_empty_engine", test_erase_on_empty_engine},
     {"flow_errors", test_flow_errors},
+    {"lone_surrogate_escapes", test_lone_surrogate_escapes},
     {"flow_hostile_inputs", test_flow_hostile_inputs},
     {"send_guard_errors", test_send_guard_errors},
     {"flow_snapshot_round_trip", test_flow_snapshot_round_trip},
@@ -1709,6 +1809,7 @@ int main(int argc, char **argv) {
     replay(vectors, "assess", assess_case);
     replay_risk(vectors);
     replay(vectors, "records", records_case);
+    replay(vectors, "events", events_case);
     replay(vectors, "reply_intent", reply_intent_case);
     replay(vectors, "token", token_case);
     replay(vectors, "send_guard", send_guard_case);

@@ -242,6 +242,23 @@ foreach (cases("$vectors/records.json") as $i => $c) {
         return $c['error'] === null;
     });
 }
+foreach (cases("$vectors/events.json") as $i => $c) {
+    check("events[$i] {$c['note']}", function () use ($c) {
+        $flow = new C\Flow($c['order'], 'confirm', null, 'shop-secret-1', 'vector-flow-nonce');
+        try {
+            $flow->handle($c['event']);
+        } catch (C\CodguardException $x) {
+            $named = $c['field'] === null || str_contains($x->getMessage(), '`' . $c['field'] . '`');
+            $clean = $c['value'] === null || !str_contains($x->getMessage(), $c['value']);
+            if ($x->getStatusName() !== $c['error'] || !$named || !$clean) {
+                fwrite(STDERR, '  ' . $x->getStatusName() . ': ' . $x->getMessage() . "\n");
+                return false;
+            }
+            return true;
+        }
+        return $c['error'] === null;
+    });
+}
 foreach (cases("$vectors/reply_intent.json") as $i => $c) {
     check("reply_intent[$i] {$c['note']}", function () use ($c) {
         $got = null;

@@ -122,6 +122,24 @@ def replay_records(case: dict) -> None:
         assert f"`{case['field']}`" in str(e.value)
 
 
+def replay_events(case: dict) -> None:
+    """An event fed to a new ``confirm`` flow of the case's order: accepted, or the error
+    naming the field and not repeating the value."""
+    flow = codguard.ConfirmationFlow(
+        case["order"], secret=b"shop-secret-1", action="confirm", nonce=b"vector-flow-nonce"
+    )
+    if case["error"] is None:
+        flow.handle(case["event"])
+        return
+    with pytest.raises(codguard.Error) as e:
+        flow.handle(case["event"])
+    assert e.value.code == case["error"]
+    if case["field"] is not None:
+        assert f"`{case['field']}`" in str(e.value)
+    if case["value"] is not None:
+        assert case["value"] not in str(e.value)
+
+
 def replay_reply_intent(case: dict) -> None:
     if case["error"] is not None:
         with pytest.raises(codguard.InvalidInput) as e:
@@ -211,6 +229,7 @@ REPLAYERS: dict[str, Callable[[dict], None]] = {
     "assess": replay_assess,
     "risk": replay_risk,
     "records": replay_records,
+    "events": replay_events,
     "reply_intent": replay_reply_intent,
     "token": replay_token,
     "send_guard": replay_send_guard,

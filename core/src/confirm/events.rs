@@ -202,8 +202,11 @@ contract_names!(DeliveryFailure, "delivery failure", {
 /// let e: Event = serde_json::from_str(r#"{"type": "send_failed", "at": 5, "channel": "sms"}"#).unwrap();
 /// assert_eq!(e.at(), 5);
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+///
+/// Reading one (its `Deserialize`, in `event_wire`) names the field at fault and never repeats
+/// its value: `field `at` must be an integer (Unix seconds), not a string`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
 pub enum Event {
     /// The order was placed: start.
     Placed {

@@ -11,6 +11,7 @@
 //! - [`sms_segments`]: what an SMS costs.
 //! - [`SendGuard`]: the check before each paid message, against SMS pumping.
 
+mod event_wire;
 mod events;
 pub mod flow;
 mod guard;

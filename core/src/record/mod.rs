@@ -16,7 +16,7 @@
 //! Every such error is an [`ErrorKind::InvalidRecord`] once it leaves the library (serde's error
 //! inside Rust, carrying the same message).
 
-mod wire;
+pub(crate) mod wire;
 
 pub use wire::{Field, HISTORY_FIELDS, ORDER_FIELDS};
 

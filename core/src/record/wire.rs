@@ -87,21 +87,23 @@ pub const HISTORY_FIELDS: [&str; 12] = [
 /// The keys of an order: the first ten of [`HISTORY_FIELDS`].
 pub const ORDER_FIELDS: &[&str] = HISTORY_FIELDS.split_at(10).0;
 
-/// A JSON value as read, before its field says what it must be.
-enum Value {
+/// A JSON value as read, before its field says what it must be. Flow events are read through
+/// it too (`confirm::event_wire`), so that their errors are worded as a record's.
+pub(crate) enum Value {
     Null,
     Bool(bool),
     Int(i128),
     Float(f64),
     Text(String),
     List,
-    Object,
+    /// An object's entries in their order (an event's `delivery_window`; in a record, an error).
+    Object(Vec<(String, Value)>),
 }
 
 impl Value {
     /// The value's type, as error messages name it (never the value itself: it may be a
     /// customer's phone).
-    fn kind(&self) -> &'static str {
+    pub(crate) fn kind(&self) -> &'static str {
         match self {
             Value::Null => "null",
             Value::Bool(_) => "a boolean",
@@ -109,7 +111,7 @@ impl Value {
             Value::Float(_) => "a fractional number",
             Value::Text(_) => "a string",
             Value::List => "a list",
-            Value::Object => "an object",
+            Value::Object(_) => "an object",
         }
     }
 }
@@ -163,8 +165,11 @@ impl<'de> Visitor<'de> for ValueVisitor {
         Ok(Value::List)
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
-        while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
-        Ok(Value::Object)
+        let mut entries = Vec::new();
+        while let Some(entry) = map.next_entry::<String, Value>()? {
+            entries.push(entry);
+        }
+        Ok(Value::Object(entries))
     }
 }
 
@@ -206,13 +211,10 @@ struct Fields {
     negotiated: bool,
 }
 
-/// "field `x` must be ..., not <type>".
-fn wrong_type(field: Field, must: &str, got: &Value) -> String {
-    format!(
-        "field `{}` must be {must}, not {}",
-        field.name(),
-        got.kind()
-    )
+/// "field `x` must be ..., not <type>": the one wording of a value of the wrong type, for
+/// records and flow events, which names the field and never the value.
+pub(crate) fn wrong_type(field: &str, must: &str, got: &Value) -> String {
+    format!("field `{field}` must be {must}, not {}", got.kind())
 }
 
 /// A text field: a string within its ceiling, or null for "".
@@ -223,7 +225,7 @@ fn text(field: Field, value: Value) -> Result<String, String> {
             Ok(s)
         }
         Value::Null => Ok(String::new()),
-        other => Err(wrong_type(field, "a string or null", &other)),
+        other => Err(wrong_type(field.name(), "a string or null", &other)),
     }
 }
 
@@ -240,7 +242,7 @@ impl Fields {
                     check_order_id(&s)?;
                     o.order_id = OrderId(s)
                 }
-                other => return Err(wrong_type(field, "a string", &other)),
+                other => return Err(wrong_type(field.name(), "a string", &other)),
             },
             Field::PlacedAt => match value {
                 Value::Int(t) => {
@@ -248,7 +250,13 @@ impl Fields {
                         "field `placed_at` is out of range for Unix seconds".to_owned()
                     })?
                 }
-                other => return Err(wrong_type(field, "an integer (Unix seconds)", &other)),
+                other => {
+                    return Err(wrong_type(
+                        field.name(),
+                        "an integer (Unix seconds)",
+                        &other,
+                    ))
+                }
             },
             Field::Name => o.name = text(field, value)?,
             Field::Phone => o.phone = text(field, value)?,
@@ -261,13 +269,13 @@ impl Fields {
                     Some(code) => o.country = code.to_owned(),
                     None => return Err(format!("field `country` {COUNTRY_RULE}")),
                 },
-                other => return Err(wrong_type(field, "a string", &other)),
+                other => return Err(wrong_type(field.name(), "a string", &other)),
             },
             Field::Total => match value {
                 Value::Int(t) => o.total = t as f64,
                 Value::Float(t) => o.total = t,
                 Value::Null => o.total = 0.0,
-                other => return Err(wrong_type(field, "a number or null", &other)),
+                other => return Err(wrong_type(field.name(), "a number or null", &other)),
             },
             Field::Outcome => match value {
                 Value::Text(s) => match s.parse() {
@@ -279,12 +287,12 @@ impl Fields {
                         ))
                     }
                 },
-                other => return Err(wrong_type(field, "a string", &other)),
+                other => return Err(wrong_type(field.name(), "a string", &other)),
             },
             Field::Negotiated => match value {
                 Value::Bool(b) => self.negotiated = b,
                 Value::Null => self.negotiated = false,
-                other => return Err(wrong_type(field, "a boolean or null", &other)),
+                other => return Err(wrong_type(field.name(), "a boolean or null", &other)),
             },
         }
         Ok(())
