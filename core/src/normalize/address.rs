@@ -560,8 +560,8 @@ fn significant(t: &str) -> String {
 /// blank nor a region code the library knows (`Morocco`, a city); an order's country is checked
 /// when the order is read (`invalid_record`).
 /// [`ErrorKind::InputTooLong`](crate::ErrorKind::InputTooLong) when `raw` or `city` is longer
-/// than [`MAX_INPUT_BYTES`] (an order's city is cut before it comes here: see
-/// [`crate::history::Features`]). Any other input gives a value.
+/// than [`MAX_INPUT_BYTES`] (an order's city is cut to that size before the engine reads the
+/// address, as the contract's sizes say). Any other input gives a value.
 ///
 /// # Example
 /// ```
