@@ -312,16 +312,8 @@ impl Engine {
                     } else {
                         ErrorKind::InvalidRecord
                     };
-                    // serde reads one line at a time, so its position is always "at line 1
-                    // column C": say the file's line once, with the column.
-                    let text = e.to_string();
-                    let what = text
-                        .strip_suffix(&format!(" at line {} column {}", e.line(), e.column()))
-                        .unwrap_or(&text);
-                    Error::new(
-                        kind,
-                        format!("line {}, column {}: {what}", i + 1, e.column()),
-                    )
+                    let (what, column) = crate::error::json_error_text(&e);
+                    Error::new(kind, format!("line {}, column {column}: {what}", i + 1))
                 })
             })
             .collect()

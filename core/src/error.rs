@@ -209,6 +209,18 @@ pub(crate) fn check_len(field: &str, value: &str, max: usize) -> Result<(), Erro
     Ok(())
 }
 
+/// What serde_json says of `e` without the position it appends (" at line L column C"), and
+/// that column: for readers of JSON Lines, which hand serde one line at a time (so its line is
+/// always 1) and say the file's line themselves.
+pub fn json_error_text(e: &serde_json::Error) -> (String, usize) {
+    let text = e.to_string();
+    let what = match text.strip_suffix(&format!(" at line {} column {}", e.line(), e.column())) {
+        Some(what) => what.to_string(),
+        None => text,
+    };
+    (what, e.column())
+}
+
 /// True when JSON text holds a `\uD800`–`\uDFFF` escape without its pair (a lone surrogate,
 /// which no Unicode text can hold). serde_json reports one as a syntax error ("unexpected end of
 /// hex escape"); the contract makes it the library's `invalid_utf8` in every binding, as a lone

@@ -206,11 +206,29 @@ pub(crate) fn json_list<T: serde::de::DeserializeOwned>(
     text.lines()
         .enumerate()
         .filter(|(_, l)| !l.trim().is_empty())
-        .map(|(i, l)| json(l, &format!("{what}, line {}", i + 1), data_error))
+        .map(|(i, l)| {
+            serde_json::from_str(l).map_err(|e| {
+                // One line at a time: serde's position is always "line 1"; say the file's.
+                let (text, column) = codguard::error::json_error_text(&e);
+                let at = format!("{what}, line {}, column {column}", i + 1);
+                failure_of(&e, l, &at, data_error, &text)
+            })
+        })
         .collect()
 }
 
 fn json_failure(e: &serde_json::Error, text: &str, what: &str, data_error: cg_status) -> Failure {
+    failure_of(e, text, what, data_error, &e.to_string())
+}
+
+/// The failure for `e`, an error reading the JSON `text` (`what`, where), said as `message`.
+fn failure_of(
+    e: &serde_json::Error,
+    text: &str,
+    what: &str,
+    data_error: cg_status,
+    message: &str,
+) -> Failure {
     use serde_json::error::Category;
     let status = match e.classify() {
         Category::Data => data_error,
@@ -226,7 +244,7 @@ fn json_failure(e: &serde_json::Error, text: &str, what: &str, data_error: cg_st
         }
         Category::Syntax | Category::Eof | Category::Io => cg_status::CG_INVALID_JSON,
     };
-    Failure::new(status, format!("{what}: {}", redact(&e.to_string())))
+    Failure::new(status, format!("{what}: {}", redact(message)))
 }
 
 /// serde quotes offending values (`invalid type: string "0612..."`); keep customer data out of
