@@ -127,6 +127,130 @@ fn neighbours_stay_apart() {
     assert_ne!(key("12 rue nasr"), key("12 rue qods"));
 }
 
+/// The street, house number, unit and district (in any order) of `raw` read with `city` and
+/// `country`.
+fn fields(
+    raw: &str,
+    city: &str,
+    country: &str,
+) -> (Vec<String>, Option<String>, Option<String>, Vec<String>) {
+    let mut a = normalize_address(raw, city, country).expect("normalizes");
+    a.district.sort();
+    (a.street, a.house_number, a.unit, a.district)
+}
+
+/// A segment of words before the street's segment names the place (district or city), not the
+/// street: place first and place last give one door, and the street is the one marked.
+#[test]
+fn a_place_before_the_street_is_not_the_street() {
+    for (first, last, city, country) in [
+        (
+            "Maarif, 12 Rue Ibn Battouta",
+            "12 Rue Ibn Battouta, Maarif",
+            "Casablanca",
+            "MA",
+        ),
+        (
+            "Casablanca, 12 Rue Ibn Battouta",
+            "12 Rue Ibn Battouta, Casablanca",
+            "Casablanca",
+            "MA",
+        ),
+        ("الدقي، 15 ش مصدق", "15 ش مصدق، الدقي", "الجيزة", "EG"),
+        (
+            "Bab Ezzouar, Cité 1200 logements, Bt 5, N° 12",
+            "Cité 1200 logements, Bt 5, N° 12, Bab Ezzouar",
+            "Alger",
+            "DZ",
+        ),
+        (
+            "الرياض، حي النرجس، طريق الملك سلمان، عمارة 3 شقة 7",
+            "حي النرجس، طريق الملك سلمان، عمارة 3 شقة 7، الرياض",
+            "الرياض",
+            "SA",
+        ),
+        (
+            "Al Narjis District, Prince Sultan Street, Villa 12",
+            "Villa 12, Prince Sultan Street, An Narjis",
+            "Riyadh",
+            "SA",
+        ),
+    ] {
+        let a = fields(first, city, country);
+        let b = fields(last, city, country);
+        assert_eq!(a, b, "{first} vs {last}");
+        assert!(!a.0.is_empty() && a.1.is_some(), "{first}");
+    }
+    assert_eq!(
+        fields("Maarif, 12 Rue Ibn Battouta", "", "MA").0,
+        ["ibn", "battouta"]
+    );
+    assert_eq!(
+        fields("Maarif, 12 Rue Ibn Battouta", "", "MA").3,
+        ["maarif"]
+    );
+    assert_eq!(fields("الدقي، 15 ش مصدق", "", "EG").0, ["مصدق"]);
+    assert_eq!(
+        fields("Bab Ezzouar, Cité 1200 logements, Bt 5, N° 12", "", "DZ").0,
+        ["1200logements"]
+    );
+    // Two streets of one district stay two streets.
+    assert_ne!(
+        fields("Maarif, 12 Rue Ibn Battouta", "", "MA").0,
+        fields("Maarif, 12 Rue Al Massira", "", "MA").0
+    );
+    // A city written first is the city when the city field names none.
+    let casa = normalize_address("Casablanca, 12 Rue Ibn Battouta", "", "MA").expect("normalizes");
+    assert_eq!(casa.city.and_then(city_name), Some("Casablanca"));
+    // The English district marker after its name, in its spellings.
+    for raw in [
+        "Al Narjis District, Prince Sultan Street, Villa 12",
+        "Al Narjis Dist, Prince Sultan St, Villa 12",
+        "Al Narjis Dist., Prince Sultan St, Villa 12",
+        "Narjis Distt, Prince Sultan St, Villa 12",
+    ] {
+        let d = fields(raw, "Riyadh", "SA");
+        assert_eq!(
+            (d.0, d.3),
+            (
+                vec!["prince".to_string(), "sultan".into()],
+                vec!["narjis".to_string()]
+            ),
+            "{raw}"
+        );
+    }
+    // Without a street marker after it, a leading segment is read as before.
+    assert_eq!(fields("Maarif, Casablanca", "", "MA").0, ["maarif"]);
+}
+
+/// Floors as Egyptians and English speakers write them: the article glued to the digits
+/// (الدور ال3), the spoken spelling with ت (التالت, التاني, التامن), fl / flr.
+#[test]
+fn written_floors_are_floors() {
+    let unit = |raw: &str| fields(raw, "", "EG").2;
+    for (raw, floor) in [
+        ("15 ش مصدق الدور ال3", "floor 3"),
+        ("15 ش مصدق الدور ال١٠", "floor 10"),
+        ("15 ش مصدق الدور التالت", "floor 3"),
+        ("15 ش مصدق الدور التاني", "floor 2"),
+        ("15 ش مصدق الدور التامن", "floor 8"),
+        ("15 Mossadak St, 3rd fl", "floor 3"),
+        ("15 Mossadak St, 3rd flr", "floor 3"),
+        ("15 Mossadak St, fl 3", "floor 3"),
+    ] {
+        assert_eq!(unit(raw).as_deref(), Some(floor), "{raw}");
+    }
+    assert_eq!(
+        fields("15 ش مصدق الدور ال3", "", "EG"),
+        fields("15 ش مصدق الدور 3", "", "EG")
+    );
+    assert_ne!(
+        fields("15 ش مصدق الدور ال3", "", "EG"),
+        fields("15 ش مصدق الدور ال5", "", "EG")
+    );
+    assert_eq!(fields("15 ش مصدق الدور ال3", "", "EG").0, ["مصدق"]);
+}
+
 #[test]
 fn nonsense_and_real_short_addresses() {
     for junk in [

@@ -377,6 +377,141 @@ fn one_door_one_city_in_two_scripts() {
     assert_eq!(evidence(&a, "d1"), [Evidence::Address, Evidence::Name]);
 }
 
+/// One address written place first and place last, and two namesakes in one district on two
+/// streets: a place segment before the street is not the street (it was: "Maarif, 12 Rue Ibn
+/// Battouta" and "Maarif, 12 Rue Al Massira" were one door, street maarif, house 12).
+#[test]
+fn a_place_written_before_the_street_is_not_the_street() {
+    let at = |id: &str, phone: &str, address: &str| {
+        past(
+            id,
+            ["Mohamed Alaoui", phone, "", address, "Casablanca", "MA"],
+            Outcome::Delivered,
+        )
+    };
+    let namesake = order(
+        "mq",
+        [
+            "Mohamed Alaoui",
+            "0662 71 39 58",
+            "",
+            "Maarif, 12 Rue Al Massira",
+            "Casablanca",
+            "MA",
+        ],
+    );
+    let a = assess(
+        &[at("m1", "0661 47 29 83", "Maarif, 12 Rue Ibn Battouta")],
+        &namesake,
+    );
+    assert_eq!(ids(&a), Vec::<&str>::new());
+
+    let same = order(
+        "mq",
+        [
+            "Mohamed Alaoui",
+            "0662 71 39 58",
+            "",
+            "12 Rue Ibn Battouta, Maarif",
+            "Casablanca",
+            "MA",
+        ],
+    );
+    let a = assess(
+        &[at("m1", "0661 47 29 83", "Maarif, 12 Rue Ibn Battouta")],
+        &same,
+    );
+    assert_eq!(ids(&a), ["m1"]);
+    assert_eq!(evidence(&a, "m1"), [Evidence::Address, Evidence::Name]);
+}
+
+/// A Gulf address with the district first, its marker after the name (Al Narjis District),
+/// and the same door written villa first or in Arabic: one door. (It read street narjis.)
+#[test]
+fn a_district_named_before_its_marker_is_the_district() {
+    let history = [past(
+        "g1",
+        [
+            "Abdullah Al Qahtani",
+            "0551234567",
+            "",
+            "Villa 12, Prince Sultan Street, An Narjis",
+            "Riyadh",
+            "SA",
+        ],
+        Outcome::Delivered,
+    )];
+    let query = |address: &str| {
+        order(
+            "gq",
+            [
+                "Abdullah Al Qahtani",
+                "0559876543",
+                "",
+                address,
+                "Riyadh",
+                "SA",
+            ],
+        )
+    };
+    for address in [
+        "Al Narjis District, Prince Sultan Street, Villa 12",
+        "Al Narjis Dist, Prince Sultan St, Villa 12",
+    ] {
+        let a = assess(&history, &query(address));
+        assert_eq!(ids(&a), ["g1"], "{address}");
+    }
+    // And the Arabic writing of the door, through the cross-script rules.
+    let arabic = [past(
+        "g2",
+        [
+            "عبدالله القحطاني",
+            "0551234567",
+            "",
+            "حي النرجس، شارع الأمير سلطان، فيلا 12",
+            "الرياض",
+            "SA",
+        ],
+        Outcome::Delivered,
+    )];
+    let a = assess(
+        &arabic,
+        &query("Al Narjis District, Prince Sultan Street, Villa 12"),
+    );
+    assert_eq!(ids(&a), ["g2"]);
+    let a = assess(
+        &history,
+        &query("Al Narjis District, Prince Sultan Street, Villa 14"),
+    );
+    assert_eq!(ids(&a), Vec::<&str>::new());
+}
+
+/// Two homes in one Cairo building, the floor written with the article glued to its digits
+/// (الدور ال3) or in the Egyptian spelling (الدور التالت): two floors are two doors.
+#[test]
+fn egyptian_floor_writings_are_floors() {
+    let home = |id: &str, phone: &str, address: &str| {
+        past(
+            id,
+            ["محمد حسن", phone, "", address, "الجيزة", "EG"],
+            Outcome::Delivered,
+        )
+    };
+    let third = [home("f1", "01004829371", "15 ش مصدق الدقي الدور ال3")];
+    let query = |address: &str| {
+        order(
+            "fq",
+            ["محمد حسن", "01227384915", "", address, "الجيزة", "EG"],
+        )
+    };
+    let a = assess(&third, &query("15 ش مصدق الدقي الدور ال5"));
+    assert_eq!(ids(&a), Vec::<&str>::new());
+    let a = assess(&third, &query("15 ش مصدق الدقي الدور التالت"));
+    assert_eq!(ids(&a), ["f1"]);
+    let a = assess(&third, &query("15 ش مصدق الدقي الدور الخامس"));
+    assert_eq!(ids(&a), Vec::<&str>::new());
+}
+
 // Rule 3: no sibling chains; evidence is what the two orders share.
 
 /// Two siblings and a parent at one villa, ordering with the family phone: each is their own

@@ -411,6 +411,22 @@ fn split_glued(folded: &str, start: usize, end: usize, seg: usize, out: &mut Wor
             return;
         }
     }
+    // "الدور ال3": the article glued to a floor's number (as to its word, الثالث) is dropped.
+    if let Some(rest) = token.strip_prefix("ال") {
+        let digits = !rest.is_empty() && rest.bytes().all(|b| b.is_ascii_digit());
+        let after_floor = || {
+            out.last().is_some_and(|&(s, e, _)| {
+                folded
+                    .get(s..e)
+                    .and_then(|w| v.words.get(w))
+                    .is_some_and(|(_, c)| *c == Class::Floor)
+            })
+        };
+        if digits && after_floor() {
+            out.push((start + "ال".len(), end, seg));
+            return;
+        }
+    }
     if let Some(rest) = token.strip_prefix("ش") {
         if rest.starts_with("ال") && rest.chars().count() >= 5 {
             let cut = start + "ش".len();
@@ -585,10 +601,10 @@ pub fn normalize_address(raw: &str, city: &str, country: &str) -> Result<Normali
     normalize_address_read(raw, city, country).map(|(address, _)| address)
 }
 
-/// [`normalize_address`], and whether its city was read from the address's last words rather
-/// than from the city field (which the gazetteer did not resolve): a guess, that the history's
-/// place of an order must not prefer to a city field the cross-script sketch reads
-/// ([`crate::history::Features`]).
+/// [`normalize_address`], and whether its city was read from the address's words (a place
+/// before the street, or its last words) rather than from the city field (which the gazetteer
+/// did not resolve): a guess, that the history's place of an order must not prefer to a city
+/// field the cross-script sketch reads ([`crate::history::Features`]).
 pub(crate) fn normalize_address_read(
     raw: &str,
     city: &str,
@@ -601,14 +617,19 @@ pub(crate) fn normalize_address_read(
     let mut tokens = tokenize(&folded, &words);
     let mut out = NormalizedAddress::default();
     let reading = read_tokens(&mut tokens, &mut out);
+    let places = reading.places;
     settle_door(&mut out, reading);
     out.text = join_texts(&tokens);
     out.city = resolve_city(city, country);
-    let mut city_at_end = false;
+    let mut city_guessed = false;
+    if out.city.is_none() && places > 0 {
+        out.city = leading_city(tokens.get(..places).unwrap_or_default(), country);
+        city_guessed = out.city.is_some();
+    }
     if out.city.is_none() {
         let words: Vec<&str> = out.text.split(' ').filter(|w| !w.is_empty()).collect();
         out.city = find_city_at_end(&words, country);
-        city_at_end = out.city.is_some();
+        city_guessed = out.city.is_some();
     }
     // A blank address is absent, not junk.
     let junk_phrase = || {
@@ -620,7 +641,18 @@ pub(crate) fn normalize_address_read(
     };
     out.nonsense =
         !is_blank(raw) && is_nonsense(junk_phrase, &out.text, &tokens, !out.street.is_empty());
-    Ok((out, city_at_end))
+    Ok((out, city_guessed))
+}
+
+/// The city named by a place segment before the street ([`leading_places`], the tokens
+/// `places`) when the city field resolved none ("Casablanca, 12 Rue Ibn Battouta"): the
+/// gazetteer says which place is a city. Its words stay in the district, as a city written last
+/// does ([`find_city_at_end`]), so that both orders give one district.
+fn leading_city(places: &[Token<'_>], country: &str) -> Option<CityId> {
+    places.chunk_by(|a, b| a.seg == b.seg).find_map(|segment| {
+        let phrase: Vec<&str> = segment.iter().map(|t| t.text).collect();
+        resolve_city(&phrase.join(" "), country)
+    })
 }
 
 /// What the left-to-right reading found besides the fields it fills directly.
@@ -637,6 +669,9 @@ struct Reading<'a> {
     street_marked: bool,
     /// The words of the first district (hay / حي ...), which name a numbered street.
     first_district: Vec<String>,
+    /// The tokens of the place segments before the street ([`leading_places`]), read into the
+    /// district.
+    places: usize,
 }
 
 /// Reads `tokens` left to right into `out` (street, house number, district, landmark) and the
@@ -645,7 +680,10 @@ struct Reading<'a> {
 /// it closed, whether a number was seen, the index): split apart, the arms would pass all of it
 /// around and the order of the checks, which is the grammar, would no longer read in one place.
 fn read_tokens<'a>(tokens: &mut [Token<'a>], out: &mut NormalizedAddress) -> Reading<'a> {
-    let mut r = Reading::default();
+    let mut r = Reading {
+        places: leading_places(tokens),
+        ..Reading::default()
+    };
     let mut street_seg: Option<usize> = None;
     let mut street_closed = false;
     let mut seen_number = false;
@@ -836,6 +874,33 @@ fn read_tokens<'a>(tokens: &mut [Token<'a>], out: &mut NormalizedAddress) -> Rea
                 seen_number = true;
             }
             Kind::Word => {
+                if i < r.places {
+                    // "Maarif, 12 Rue Ibn Battouta": a place written before the street.
+                    out.district.push(significant(tok.text));
+                    i += 1;
+                    continue;
+                }
+                let opens_run = i
+                    .checked_sub(1)
+                    .and_then(|p| tokens.get(p))
+                    .is_none_or(|p| p.seg != tok.seg || p.kind != Kind::Word);
+                if let Some(marker) = opens_run.then(|| district_after(tokens, i)).flatten() {
+                    // "Al Narjis District, Prince Sultan Street": the name before the marker.
+                    let start = out.district.len();
+                    for t in tokens.get(i..marker).unwrap_or_default() {
+                        if t.kind == Kind::Word {
+                            out.district.push(significant(t.text));
+                        }
+                    }
+                    if r.first_district.is_empty() {
+                        r.first_district = out.district.get(start..).unwrap_or_default().to_vec();
+                    }
+                    if !out.street.is_empty() {
+                        street_closed = true;
+                    }
+                    i = marker + 1;
+                    continue;
+                }
                 // After a residence's name, words without a street type are its district
                 // ("Résidence Al Amal, Sidi Maarouf").
                 let in_street = !street_closed
@@ -857,6 +922,55 @@ fn read_tokens<'a>(tokens: &mut [Token<'a>], out: &mut NormalizedAddress) -> Rea
         i += 1;
     }
     r
+}
+
+/// "Al Narjis District", "Narjis Dist": an English district marker written after the name and
+/// ending its segment. The index of that marker when the words from `i` run up to one.
+fn district_after(tokens: &[Token<'_>], i: usize) -> Option<usize> {
+    let seg = tokens.get(i)?.seg;
+    let mut j = i;
+    while let Some(t) = tokens.get(j).filter(|t| t.seg == seg) {
+        match t.kind {
+            Kind::Word | Kind::Marker(Class::Filler) => j += 1,
+            Kind::Marker(Class::District) if t.text == "district" && j > i => {
+                return tokens.get(j + 1).is_none_or(|n| n.seg != seg).then_some(j);
+            }
+            _ => return None,
+        }
+    }
+    None
+}
+
+/// The number of tokens of the segments that open an address with a place before its street
+/// ("Maarif, 12 Rue Ibn Battouta", "الدقي، 15 ش مصدق", "الرياض، حي النرجس، طريق الملك سلمان"):
+/// segments of words only (no marker, no number) followed by a segment with a street or
+/// complex marker. Read left to right they would take the street. 0 when there are none.
+fn leading_places(tokens: &[Token<'_>]) -> usize {
+    let bare = |t: &Token<'_>| matches!(t.kind, Kind::Word | Kind::Marker(Class::Filler));
+    if !tokens.first().is_some_and(bare) {
+        return 0;
+    }
+    let mut end = 0;
+    while let Some(seg) = tokens.get(end).map(|t| t.seg) {
+        let rest = tokens.get(end..).unwrap_or_default();
+        let len = rest.iter().take_while(|t| t.seg == seg).count();
+        if !rest.iter().take(len).all(bare) {
+            break;
+        }
+        end += len;
+    }
+    let rest = tokens.get(end..).unwrap_or_default();
+    let marked = rest.iter().enumerate().any(|(k, t)| match t.kind {
+        Kind::Marker(Class::Street | Class::Complex) => true,
+        // ش before a number after a house number is a flat ("ش 10").
+        Kind::Sh => rest.get(k + 1).is_some_and(|n| n.kind != Kind::Number),
+        _ => false,
+    });
+    if marked {
+        end
+    } else {
+        0
+    }
 }
 
 /// Where a landmark that reaches `from` ends: the end of its segment `seg` or the next unit,
