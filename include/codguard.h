@@ -424,9 +424,14 @@ cg_status cg_engine_assess(const struct cg_engine *engine,
  * array with one element per order, in input order: the assessment, or
  * `{"order_id": ..., "error": {"code": "invalid_record", "message": ...}}` for an order that
  * cannot be assessed, including one that breaks the input contract (an unknown field, a
- * country that is not an ISO 3166-1 alpha-2 code): one bad order does not fail the others.
+ * country that is not an ISO 3166-1 alpha-2 code, code `invalid_record`) or is not valid
+ * Unicode (a JSON Lines line whose bytes are not UTF-8, an order holding a lone surrogate
+ * escape `\ud800`, code `invalid_utf8`, its message naming the line): one bad order does not
+ * fail the others.
  *
- * Errors: `CG_INVALID_JSON`, `CG_INVALID_RECORD` (the text is not a list of JSON values).
+ * Errors: `CG_INVALID_JSON`, `CG_INVALID_RECORD` (the text is not a list of JSON values: a
+ * JSON Lines line that is not JSON fails the call), `CG_INVALID_UTF8` (a JSON array whose
+ * bytes are not UTF-8: its elements cannot be told apart without reading it whole).
  *
  * # Safety
  * As `cg_engine_assess`.
