@@ -535,7 +535,7 @@ mod tests {
         assert!(t.providers.len() > 40);
         assert!(t.targets.contains(&"gmail.com"));
         for domain in t.providers.keys() {
-            assert!(!t.disposable.contains(domain), "{domain} is a provider");
+            assert!(!t.disposable.contains(*domain), "{domain} is a provider");
             assert!(!t.junk_domains.contains(domain), "{domain} is a provider");
         }
     }
