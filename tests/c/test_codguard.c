@@ -614,10 +614,13 @@ static int test_empty_fields(void) {
     CHECK(out == NULL && len == 0);
     CHECK_STATUS(cg_normalize_phone(TEXT("   "), TEXT("MA"), &out, &len), CG_PHONE_EMPTY);
     CHECK_STATUS(cg_normalize_email(TEXT(""), &out, &len), CG_EMAIL_EMPTY);
+    /* An empty country is no country: a national number is no number of any region. */
     CHECK_STATUS(cg_normalize_phone(TEXT("0612345678"), TEXT(""), &out, &len),
-                 CG_INVALID_COUNTRY);
+                 CG_PHONE_INVALID_FOR_REGION);
+    /* A country the library does not know is refused first, whatever the text. */
     CHECK_STATUS(cg_normalize_phone(TEXT("0612345678"), TEXT("ZZ"), &out, &len),
                  CG_INVALID_COUNTRY);
+    CHECK_STATUS(cg_normalize_phone(TEXT("x"), TEXT("ZZ"), &out, &len), CG_INVALID_COUNTRY);
 done:
     return ok;
 }
