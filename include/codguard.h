@@ -424,9 +424,14 @@ cg_status cg_engine_assess(const struct cg_engine *engine,
  * array with one element per order, in input order: the assessment, or
  * `{"order_id": ..., "error": {"code": "invalid_record", "message": ...}}` for an order that
  * cannot be assessed, including one that breaks the input contract (an unknown field, a
- * country that is not an ISO 3166-1 alpha-2 code): one bad order does not fail the others.
+ * country that is not an ISO 3166-1 alpha-2 code, code `invalid_record`) or is not valid
+ * Unicode (a JSON Lines line whose bytes are not UTF-8, an order holding a lone surrogate
+ * escape `\ud800`, code `invalid_utf8`, its message naming the line): one bad order does not
+ * fail the others.
  *
- * Errors: `CG_INVALID_JSON`, `CG_INVALID_RECORD` (the text is not a list of JSON values).
+ * Errors: `CG_INVALID_JSON`, `CG_INVALID_RECORD` (the text is not a list of JSON values: a
+ * JSON Lines line that is not JSON fails the call), `CG_INVALID_UTF8` (a JSON array whose
+ * bytes are not UTF-8: its elements cannot be told apart without reading it whole).
  *
  * # Safety
  * As `cg_engine_assess`.
@@ -722,8 +727,9 @@ cg_status cg_verify_token(const uint8_t *secret,
 
 /**
  * Normalizes a phone as typed at a checkout to E.164 (`"+212612345678"`), reading national
- * forms with `country` (ISO 3166-1 alpha-2). `*out_str` receives the E.164 text (release with
- * `cg_string_free`), `*out_len` its length.
+ * forms with `country` (ISO 3166-1 alpha-2; empty is no country, with which only a number with
+ * its `+` code reads). `*out_str` receives the E.164 text (release with `cg_string_free`),
+ * `*out_len` its length.
  *
  * Errors: `CG_PHONE_EMPTY`, `CG_PHONE_TOO_SHORT`, `CG_PHONE_TOO_LONG`,
  * `CG_PHONE_INVALID_FOR_REGION`, `CG_PHONE_NOT_A_NUMBER`, `CG_PHONE_JUNK` (a valid number nobody

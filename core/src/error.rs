@@ -30,7 +30,8 @@ pub enum ErrorKind {
     /// The phone validates but is junk: all its digits equal, or in a range reserved for fiction
     /// and tests. (A number that merely looks made up is not an error: it normalizes.)
     PhoneJunk,
-    /// The default country is not an ISO 3166-1 alpha-2 code the library knows.
+    /// A country given to a call is neither blank nor an ISO 3166-1 alpha-2 code the library
+    /// knows.
     InvalidCountry,
     /// The email field is empty.
     EmailEmpty,

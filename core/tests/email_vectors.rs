@@ -1,5 +1,6 @@
 //! Replays `tests/vectors/email.json` and checks the email normalizer's properties: no panic
-//! on any input, normalizing a normalized address changes nothing.
+//! on any input, normalizing a normalized address changes nothing, a domain typed in letters
+//! and in its `xn--` form gives one key.
 
 use codguard::normalize::normalize_email;
 use proptest::prelude::*;
@@ -104,5 +105,50 @@ proptest! {
             prop_assert_eq!(&again.key, &e.key);
             prop_assert_eq!(again, e);
         }
+    }
+
+    #[test]
+    fn ascii_domain_gives_the_same_key(raw in email_like()) {
+        if let Ok(e) = normalize_email(&raw) {
+            let (local, domain) = e.address.split_once('@').unwrap();
+            // A domain the normalizer accepted has an ASCII form (it checked it).
+            let ascii =
+                idna::domain_to_ascii_cow(domain.as_bytes(), idna::AsciiDenyList::STD3).unwrap();
+            let typed_ascii = normalize_email(&format!("{local}@{ascii}")).unwrap();
+            prop_assert_eq!(&typed_ascii.key, &e.key);
+            prop_assert_eq!(typed_ascii.fake, e.fake);
+        }
+    }
+}
+
+/// One mailbox, one key: the domain in letters and in its ASCII (`xn--`) form.
+#[test]
+fn idn_domain_in_either_form_gives_one_key() {
+    let letters = normalize_email("ahmed@مثال.مصر").unwrap();
+    let ascii = normalize_email("ahmed@xn--mgbh0fb.xn--wgbh1c").unwrap();
+    assert_eq!(letters.key, "ahmed@مثال.مصر");
+    assert_eq!(ascii.key, letters.key);
+    // The address is what to send to: as the customer typed it.
+    assert_eq!(ascii.address, "ahmed@xn--mgbh0fb.xn--wgbh1c");
+    // Mixed: one label in each form.
+    assert_eq!(
+        normalize_email("ahmed@مثال.xn--wgbh1c").unwrap().key,
+        letters.key
+    );
+}
+
+/// The disposable list writes a few domains in their `xn--` form; typed in letters they are
+/// still found (and typed as listed, still found).
+#[test]
+fn disposable_domain_listed_in_ascii_form_found_in_letters() {
+    use codguard::normalize::FakeEmailReason::DisposableDomain;
+    let listed = "xn--yaho-sqa.com";
+    let (letters, checked) = idna::domain_to_unicode(listed);
+    checked.unwrap();
+    assert_ne!(letters, listed);
+    for domain in [listed, letters.as_str()] {
+        let e = normalize_email(&format!("karim@{domain}")).unwrap();
+        assert_eq!(e.fake, Some(DisposableDomain), "{domain}");
+        assert_eq!(e.key, format!("karim@{letters}"));
     }
 }

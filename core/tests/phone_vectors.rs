@@ -257,10 +257,12 @@ proptest! {
     #[test]
     fn e164_is_a_fixed_point(raw in phone_like(), c in 0usize..10, d in 0usize..10) {
         if let Ok(info) = parse_phone(&raw, COUNTRIES[c]) {
-            let again = parse_phone(info.e164.as_str(), COUNTRIES[d]).unwrap();
+            // "ZZ" is no code the library knows: refused whatever the number.
+            let d = if COUNTRIES[d] == "ZZ" { "" } else { COUNTRIES[d] };
+            let again = parse_phone(info.e164.as_str(), d).unwrap();
             prop_assert_eq!(&again, &info);
             if let Ok(e164) = normalize_phone(&raw, COUNTRIES[c]) {
-                prop_assert_eq!(normalize_phone(e164.as_str(), COUNTRIES[d]).unwrap(), e164);
+                prop_assert_eq!(normalize_phone(e164.as_str(), d).unwrap(), e164);
             }
         }
     }
@@ -272,5 +274,44 @@ proptest! {
             prop_assert_eq!(e164.as_str(), format!("+212{n}"));
             prop_assert_eq!(normalize_phone(e164.as_str(), "EG").unwrap(), e164);
         }
+    }
+}
+
+/// Every country parameter follows one rule and says one sentence: blank is no country,
+/// anything else must be a code the library knows, checked before the text is read.
+#[test]
+fn one_rule_and_one_sentence_for_every_country_parameter() {
+    use codguard::confirm::reply_intent;
+    use codguard::normalize::normalize_address;
+    use codguard::ErrorKind;
+    for country in ["ZZ", "Morocco", "MAR", " M"] {
+        let errors = [
+            normalize_phone("0661472983", country).unwrap_err(),
+            normalize_phone("+212661472983", country).unwrap_err(),
+            parse_phone("x", country).unwrap_err(),
+            parse_phone("", country).unwrap_err(),
+            normalize_address("12 rue de Fes", "", country).unwrap_err(),
+            reply_intent("wakha", country).unwrap_err(),
+        ];
+        for e in &errors {
+            assert_eq!(e.kind(), ErrorKind::InvalidCountry, "{country}: {e}");
+            assert_eq!(e.message(), errors[0].message(), "{country}");
+        }
+        assert_eq!(find_phone("+212661472983", country), None);
+    }
+    // Blank is no country: a number with its code reads, a national one is no number of any
+    // region (not the country's error), text without digits is not a number.
+    for blank in ["", "  "] {
+        assert_eq!(
+            normalize_phone("+212661472983", blank).unwrap().as_str(),
+            "+212661472983"
+        );
+        let national = normalize_phone("0661472983", blank).unwrap_err();
+        assert_eq!(national.kind(), ErrorKind::PhoneInvalidForRegion);
+        assert!(national.message().contains("no country"), "{national}");
+        assert_eq!(
+            parse_phone("x", blank).unwrap_err().kind(),
+            ErrorKind::PhoneNotANumber
+        );
     }
 }

@@ -159,7 +159,6 @@ final class Lib
         return $buf;
     }
 
-    /** Arrays become JSON; strings pass as they are (already JSON / JSON Lines). */
     /**
      * `$value` as JSON text (a string is taken as JSON already). Text that is not UTF-8 is the
      * library's own error, as over C: ArgumentException with status 101 (`invalid_utf8`).
@@ -169,6 +168,12 @@ final class Lib
         if (is_string($value)) {
             return $value;
         }
+        return self::encode($value);
+    }
+
+    /** `$value` written as JSON (a string too: as a JSON string). */
+    public static function encode(mixed $value): string
+    {
         try {
             return json_encode($value, JSON_THROW_ON_ERROR | JSON_UNESCAPED_UNICODE | JSON_PRESERVE_ZERO_FRACTION);
         } catch (\JsonException $e) {
@@ -358,11 +363,46 @@ final class Engine
         return Lib::callJson('cg_engine_assess', [$this->handle, $json, strlen($json)]);
     }
 
-    /** One entry per order: an assessment, or ['order_id' => ..., 'error' => [...]]. */
+    /**
+     * One entry per order: an assessment, or ['order_id' => ..., 'error' => ['code' => ...,
+     * 'message' => ...]]. Each order of an array is written to JSON on its own (sent as JSON
+     * Lines), so that one PHP cannot write (a text that is not UTF-8: `invalid_utf8`) gets its
+     * error in its place, as one the library refuses does, and the others are assessed.
+     * A string is sent as it is (a JSON array or JSON Lines).
+     */
     public function assessMany(array|string $orders): array
     {
-        $json = Lib::json($orders);
-        return Lib::callJson('cg_engine_assess_many', [$this->handle, $json, strlen($json)]);
+        if (is_string($orders)) {
+            return Lib::callJson('cg_engine_assess_many', [$this->handle, $orders, strlen($orders)]);
+        }
+        $lines = [];
+        $unwritten = [];
+        foreach (array_values($orders) as $i => $order) {
+            try {
+                $lines[] = Lib::encode($order);
+            } catch (ArgumentException $e) {
+                $unwritten[$i] = ['order_id' => self::orderIdOf($order),
+                    'error' => ['code' => $e->getStatusName(), 'message' => 'order: ' . $e->getMessage()]];
+            }
+        }
+        $jsonl = implode("\n", $lines);
+        $assessed = Lib::callJson('cg_engine_assess_many', [$this->handle, $jsonl, strlen($jsonl)]);
+        if ($unwritten === []) {
+            return $assessed;
+        }
+        $answers = [];
+        $next = 0;
+        for ($i = 0, $n = count($orders); $i < $n; $i++) {
+            $answers[] = $unwritten[$i] ?? $assessed[$next++];
+        }
+        return $answers;
+    }
+
+    /** The order's `order_id` when it is UTF-8 text, else '' (as the library says it). */
+    private static function orderIdOf(mixed $order): string
+    {
+        $id = is_array($order) ? ($order['order_id'] ?? '') : '';
+        return is_string($id) && preg_match('//u', $id) === 1 ? $id : '';
     }
 
     public function eraseByPhone(string $phone, string $country): int

@@ -9,7 +9,8 @@ use codguard::{HistoryRecord, Order, Outcome};
 use serde::Deserialize;
 
 use crate::guard::{
-    cleared, give_bytes, give_json, json, json_list, out_pair, text, text_out, Result,
+    bytes, cleared, give_bytes, give_json, json, json_items, json_list, out_pair, text, text_out,
+    Item, Result,
 };
 use crate::handle::{self, impl_handle};
 use crate::status::cg_status::{self, *};
@@ -287,9 +288,14 @@ struct ErrorJson {
 /// array with one element per order, in input order: the assessment, or
 /// `{"order_id": ..., "error": {"code": "invalid_record", "message": ...}}` for an order that
 /// cannot be assessed, including one that breaks the input contract (an unknown field, a
-/// country that is not an ISO 3166-1 alpha-2 code): one bad order does not fail the others.
+/// country that is not an ISO 3166-1 alpha-2 code, code `invalid_record`) or is not valid
+/// Unicode (a JSON Lines line whose bytes are not UTF-8, an order holding a lone surrogate
+/// escape `\ud800`, code `invalid_utf8`, its message naming the line): one bad order does not
+/// fail the others.
 ///
-/// Errors: `CG_INVALID_JSON`, `CG_INVALID_RECORD` (the text is not a list of JSON values).
+/// Errors: `CG_INVALID_JSON`, `CG_INVALID_RECORD` (the text is not a list of JSON values: a
+/// JSON Lines line that is not JSON fails the call), `CG_INVALID_UTF8` (a JSON array whose
+/// bytes are not UTF-8: its elements cannot be told apart without reading it whole).
 ///
 /// # Safety
 /// As `cg_engine_assess`.
@@ -304,22 +310,22 @@ pub unsafe extern "C" fn cg_engine_assess_many(
     ffi_guard!({
         let (out_json, out_len) = text_out(out_json, out_len)?;
         let engine = handle::get(engine)?;
-        let items: Vec<serde_json::Value> =
-            json_list(text(json, len, "orders")?, "orders", CG_INVALID_RECORD)?;
-        // Each element is read on its own, so that one that breaks the contract is answered
-        // with its error in its place.
+        let items = json_items(bytes(json.cast(), len, "orders")?, "orders")?;
+        // Each element is read on its own, so that one that breaks the contract (or is not
+        // valid Unicode) is answered with its error in its place.
         let mut orders = Vec::with_capacity(items.len());
         let mut read = Vec::with_capacity(items.len());
         for item in &items {
-            match Order::deserialize(item) {
-                Ok(order) => {
+            match item.as_ref().map(Order::deserialize) {
+                Ok(Ok(order)) => {
                     read.push(Ok(()));
                     orders.push(order);
                 }
-                Err(e) => read.push(Err(codguard::Error::new(
+                Ok(Err(e)) => read.push(Err(codguard::Error::new(
                     codguard::ErrorKind::InvalidRecord,
                     format!("order: {e}"),
                 ))),
+                Err(e) => read.push(Err(e.clone())),
             }
         }
         let mut assessed = engine.assess_many(&orders).into_iter().zip(&orders);
@@ -351,9 +357,11 @@ pub unsafe extern "C" fn cg_engine_assess_many(
 }
 
 /// The `order_id` of an element that did not read as an order, when it has a text one.
-fn id_of(item: &serde_json::Value) -> codguard::OrderId {
+fn id_of(item: &Item) -> codguard::OrderId {
     codguard::OrderId(
-        item.get("order_id")
+        item.as_ref()
+            .ok()
+            .and_then(|item| item.get("order_id"))
             .and_then(serde_json::Value::as_str)
             .unwrap_or("")
             .to_owned(),

@@ -7,6 +7,8 @@
 use std::os::raw::c_char;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
+use codguard::ErrorKind;
+
 use crate::status::{cg_status, set_last_error};
 
 /// Runs a body returning `Result<(), Failure>` (or, with `or FALLBACK,`, any value) inside
@@ -177,7 +179,12 @@ pub(crate) fn bytes<'a>(ptr: *const u8, len: usize, what: &str) -> Result<&'a [u
 
 /// Borrowed UTF-8 text `(ptr, len)`; NUL bytes are ordinary characters, not terminators.
 pub(crate) fn text<'a>(ptr: *const c_char, len: usize, what: &str) -> Result<&'a str> {
-    std::str::from_utf8(bytes(ptr.cast(), len, what)?).map_err(|e| {
+    utf8(bytes(ptr.cast(), len, what)?, what)
+}
+
+/// `bytes` as UTF-8 text (`what` names them in the error).
+fn utf8<'a>(bytes: &'a [u8], what: &str) -> Result<&'a str> {
+    std::str::from_utf8(bytes).map_err(|e| {
         Failure::new(
             cg_status::CG_INVALID_UTF8,
             format!("{what} is not UTF-8 (byte {})", e.valid_up_to()),
@@ -206,16 +213,90 @@ pub(crate) fn json_list<T: serde::de::DeserializeOwned>(
     text.lines()
         .enumerate()
         .filter(|(_, l)| !l.trim().is_empty())
-        .map(|(i, l)| {
-            serde_json::from_str(l).map_err(|e| {
-                // One line at a time: serde's position is always "line 1"; say the file's.
-                let (text, column) = codguard::error::json_error_text(&e);
-                let at = format!("{what}, line {}, column {column}", i + 1);
-                failure_of(&e, l, &at, data_error, &text)
-            })
-        })
+        .map(|(i, l)| json_line(l, i + 1, what, data_error))
         .collect()
 }
+
+/// Parses line `number` of a JSON Lines text.
+fn json_line<T: serde::de::DeserializeOwned>(
+    line: &str,
+    number: usize,
+    what: &str,
+    data_error: cg_status,
+) -> Result<T> {
+    serde_json::from_str(line).map_err(|e| {
+        // One line at a time: serde's position is always "line 1"; say the file's.
+        let (text, column) = codguard::error::json_error_text(&e);
+        let at = format!("{what}, line {number}, column {column}");
+        failure_of(&e, line, &at, data_error, &text)
+    })
+}
+
+/// One element of a batch: the JSON value, or the error that keeps it from being read.
+pub(crate) type Item = std::result::Result<serde_json::Value, codguard::Error>;
+
+/// The elements of a batch (`what`): a JSON array or JSON Lines, read one element at a time,
+/// so that one that is not valid Unicode is its own error (`invalid_utf8`) in its place and
+/// does not fail the others: a JSON Lines line of bytes that are not UTF-8, an element or a
+/// line holding a lone surrogate escape (`\ud800`).
+///
+/// Fails whole only when the text is no list of JSON values: a line that is not JSON, an array
+/// that is not well-formed JSON, or an array whose bytes are not UTF-8 (its elements cannot be
+/// found without reading it: serde_json's `RawValue` splits an array holding a lone surrogate
+/// escape, but only out of UTF-8 text).
+pub(crate) fn json_items(bytes: &[u8], what: &str) -> Result<Vec<Item>> {
+    let invalid_utf8 = |message: String| codguard::Error::new(ErrorKind::InvalidUtf8, message);
+    let start = bytes.iter().position(|b| !b.is_ascii_whitespace());
+    if start.is_some_and(|at| bytes[at] == b'[') {
+        let text = utf8(bytes, what)?;
+        let elements: Vec<&serde_json::value::RawValue> = serde_json::from_str(text)
+            .map_err(|e| json_failure(&e, text, what, cg_status::CG_INVALID_RECORD))?;
+        return Ok(elements
+            .iter()
+            .map(|element| {
+                serde_json::from_str(element.get()).map_err(|e| {
+                    if codguard::error::lone_surrogate_escape(element.get()) {
+                        invalid_utf8(format!("order {LONE_SURROGATE}"))
+                    } else {
+                        // Not met: RawValue has read the element's syntax but its escapes.
+                        codguard::Error::new(
+                            ErrorKind::InvalidRecord,
+                            format!("order: {}", redact(&e.to_string())),
+                        )
+                    }
+                })
+            })
+            .collect());
+    }
+    let mut items = Vec::new();
+    for (i, line) in bytes.split(|&b| b == b'\n').enumerate() {
+        let number = i + 1;
+        let line = match std::str::from_utf8(line) {
+            Ok(line) => line,
+            Err(e) => {
+                items.push(Err(invalid_utf8(format!(
+                    "{what}, line {number} is not UTF-8 (byte {} of the line)",
+                    e.valid_up_to()
+                ))));
+                continue;
+            }
+        };
+        if line.trim().is_empty() {
+            continue;
+        }
+        match json_line(line, number, what, cg_status::CG_INVALID_RECORD) {
+            Ok(value) => items.push(Ok(value)),
+            Err(f) if f.status == cg_status::CG_INVALID_UTF8 => {
+                items.push(Err(invalid_utf8(f.message)))
+            }
+            Err(f) => return Err(f),
+        }
+    }
+    Ok(items)
+}
+
+/// How a text holding a `\ud800` escape without its pair is described.
+const LONE_SURROGATE: &str = "holds a lone surrogate escape (\\ud800 to \\udfff without its pair)";
 
 fn json_failure(e: &serde_json::Error, text: &str, what: &str, data_error: cg_status) -> Failure {
     failure_of(e, text, what, data_error, &e.to_string())
@@ -237,9 +318,7 @@ fn failure_of(
         Category::Syntax if codguard::error::lone_surrogate_escape(text) => {
             return Failure::new(
                 cg_status::CG_INVALID_UTF8,
-                format!(
-                    "{what} holds a lone surrogate escape (\\ud800 to \\udfff without its pair)"
-                ),
+                format!("{what} {LONE_SURROGATE}"),
             )
         }
         Category::Syntax | Category::Eof | Category::Io => cg_status::CG_INVALID_JSON,

@@ -8,8 +8,9 @@ use crate::guard::{cleared, give_json, give_string, out_pair, text, text_out};
 use crate::status::cg_status;
 
 /// Normalizes a phone as typed at a checkout to E.164 (`"+212612345678"`), reading national
-/// forms with `country` (ISO 3166-1 alpha-2). `*out_str` receives the E.164 text (release with
-/// `cg_string_free`), `*out_len` its length.
+/// forms with `country` (ISO 3166-1 alpha-2; empty is no country, with which only a number with
+/// its `+` code reads). `*out_str` receives the E.164 text (release with `cg_string_free`),
+/// `*out_len` its length.
 ///
 /// Errors: `CG_PHONE_EMPTY`, `CG_PHONE_TOO_SHORT`, `CG_PHONE_TOO_LONG`,
 /// `CG_PHONE_INVALID_FOR_REGION`, `CG_PHONE_NOT_A_NUMBER`, `CG_PHONE_JUNK` (a valid number nobody

@@ -202,7 +202,7 @@ impl cg_status {
             ),
             CG_INVALID_COUNTRY => (
                 "invalid_country",
-                "the country is not a known ISO 3166-1 alpha-2 code",
+                "the country is not an ISO 3166-1 alpha-2 code the library knows",
             ),
             CG_EMAIL_EMPTY => ("email_empty", "the email is empty"),
             CG_EMAIL_INVALID => ("email_invalid", "the email is not a usable address"),

@@ -34,8 +34,9 @@ fn is_bad_input(kind: ErrorKind) -> bool {
 }
 
 /// Normalizes a phone as typed at a checkout to E.164 (`"+212612345678"`), reading national
-/// forms in `default_country` (ISO 3166-1 alpha-2). Returns None when the phone is invalid or
-/// junk. Raises InvalidInput for an unknown country.
+/// forms in `default_country` (ISO 3166-1 alpha-2; "" is no country, with which only a number
+/// with its `+` code reads). Returns None when the phone is invalid or junk. Raises InvalidInput
+/// for a country that is neither "" nor a code the library knows, whatever the phone.
 #[pyfunction]
 fn normalize_phone(raw: Text<'_>, default_country: Text<'_>) -> PyResult<Option<String>> {
     match normalize::normalize_phone(&raw, &default_country) {

@@ -432,6 +432,76 @@ done:
     return ok;
 }
 
+/* assess_many reads a batch one order at a time: a JSON Lines line whose bytes are not UTF-8,
+ * or an order holding a lone surrogate escape (in JSON Lines or in an array), is that order's
+ * invalid_utf8 in its place (its message naming the line), not the whole call's. An array whose
+ * bytes are not UTF-8 cannot be split without reading it, and fails whole. */
+static int test_assess_many_invalid_unicode_in_its_place(void) {
+    int ok = 1;
+    cg_engine *engine = NULL;
+    char *out = NULL;
+    size_t len = 0;
+    cJSON *got = NULL;
+    const cJSON *bad;
+    const char *lines =
+        "{\"order_id\": \"o-1\", \"placed_at\": 1, \"phone\": \"0696030620\", \"country\": \"MA\"}\n"
+        "{\"order_id\": \"o-2\", \"placed_at\": 1, \"name\": \"Sal\xc3\x28ma\", \"country\": \"MA\"}\r\n"
+        "\n"
+        "{\"order_id\": \"o-3\", \"placed_at\": 1, \"name\": \"\\ud800\", \"country\": \"MA\"}\n"
+        "{\"order_id\": \"o-4\", \"placed_at\": 1, \"phone\": \"01027096050\", \"country\": \"EG\"}\n";
+    const char *array =
+        "[{\"order_id\": \"o-1\", \"placed_at\": 1, \"country\": \"MA\"},"
+        " {\"order_id\": \"o-2\", \"placed_at\": 1, \"name\": \"a\\udc00\", \"country\": \"MA\"},"
+        " {\"order_id\": \"o-3\", \"placed_at\": 1, \"name\": \"\\ud83d\\ude00\", \"country\": \"MA\"}]";
+    const char *bad_array =
+        "[{\"order_id\": \"o-1\", \"placed_at\": 1, \"name\": \"\xff\", \"country\": \"MA\"}]";
+
+    CHECK_STATUS(cg_engine_new(NULL, 0, &engine), CG_OK);
+    CHECK_STATUS(cg_engine_assess_many(engine, TEXT(lines), &out, &len), CG_OK);
+    got = cJSON_Parse(out);
+    CHECK(cJSON_GetArraySize(got) == 4);
+    CHECK(same_text(str_field(cJSON_GetArrayItem(got, 0), "order_id"), "o-1"));
+    CHECK(same_text(str_field(cJSON_GetArrayItem(got, 0), "customer_class"), "new"));
+    bad = cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(got, 1), "error");
+    CHECK(same_text(str_field(bad, "code"), "invalid_utf8"));
+    CHECK(strstr(str_field(bad, "message"), "line 2 ") != NULL);
+    bad = cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(got, 2), "error");
+    CHECK(same_text(str_field(bad, "code"), "invalid_utf8"));
+    CHECK(strstr(str_field(bad, "message"), "line 4") != NULL);
+    CHECK(strstr(str_field(bad, "message"), "lone surrogate") != NULL);
+    CHECK(same_text(str_field(cJSON_GetArrayItem(got, 3), "order_id"), "o-4"));
+    CHECK(same_text(str_field(cJSON_GetArrayItem(got, 3), "customer_class"), "new"));
+    cJSON_Delete(got);
+    got = NULL;
+    cg_string_free(out);
+    out = NULL;
+
+    CHECK_STATUS(cg_engine_assess_many(engine, TEXT(array), &out, &len), CG_OK);
+    got = cJSON_Parse(out);
+    CHECK(cJSON_GetArraySize(got) == 3);
+    CHECK(same_text(str_field(cJSON_GetArrayItem(got, 0), "order_id"), "o-1"));
+    bad = cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(got, 1), "error");
+    CHECK(same_text(str_field(bad, "code"), "invalid_utf8"));
+    CHECK(strstr(str_field(bad, "message"), "lone surrogate") != NULL);
+    /* A proper pair is an ordinary character. */
+    CHECK(same_text(str_field(cJSON_GetArrayItem(got, 2), "order_id"), "o-3"));
+    CHECK(str_field(cJSON_GetArrayItem(got, 2), "customer_class") != NULL);
+    cg_string_free(out);
+    out = NULL;
+
+    CHECK_STATUS(cg_engine_assess_many(engine, TEXT(bad_array), &out, &len), CG_INVALID_UTF8);
+    CHECK(out == NULL);
+    /* A line that is not JSON still fails the call: the text is no list of orders. */
+    CHECK_STATUS(cg_engine_assess_many(engine, TEXT("{\"order_id\": \"o-1\"}\n{\"order_id\":\n"),
+                                       &out, &len),
+                 CG_INVALID_JSON);
+done:
+    cJSON_Delete(got);
+    cg_string_free(out);
+    cg_engine_free(engine);
+    return ok;
+}
+
 static int test_unknown_order(void) {
     int ok = 1;
     cg_engine *engine = NULL;
@@ -544,10 +614,13 @@ static int test_empty_fields(void) {
     CHECK(out == NULL && len == 0);
     CHECK_STATUS(cg_normalize_phone(TEXT("   "), TEXT("MA"), &out, &len), CG_PHONE_EMPTY);
     CHECK_STATUS(cg_normalize_email(TEXT(""), &out, &len), CG_EMAIL_EMPTY);
+    /* An empty country is no country: a national number is no number of any region. */
     CHECK_STATUS(cg_normalize_phone(TEXT("0612345678"), TEXT(""), &out, &len),
-                 CG_INVALID_COUNTRY);
+                 CG_PHONE_INVALID_FOR_REGION);
+    /* A country the library does not know is refused first, whatever the text. */
     CHECK_STATUS(cg_normalize_phone(TEXT("0612345678"), TEXT("ZZ"), &out, &len),
                  CG_INVALID_COUNTRY);
+    CHECK_STATUS(cg_normalize_phone(TEXT("x"), TEXT("ZZ"), &out, &len), CG_INVALID_COUNTRY);
 done:
     return ok;
 }
@@ -1783,6 +1856,7 @@ static const struct test TESTS[] = {
     {"history_input_errors", test_history_input_errors},
     {"assess_input_errors", test_assess_input_errors},
     {"assess_many_keeps_going", test_assess_many_keeps_going},
+    {"assess_many_invalid_unicode_in_its_place", test_assess_many_invalid_unicode_in_its_place},
     {"unknown_order", test_unknown_order},
     {"snapshots", test_snapshots},
     {"huge_inputs", test_huge_inputs},

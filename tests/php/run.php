@@ -107,6 +107,20 @@ check('engine history, assess, save/load', function () {
         && $e->eraseByPhone('0696030620', 'MA') === 1 && $e->count() === 0;
 });
 
+check('assessMany: an order PHP cannot write is its own error, in its place', function () {
+    $e = new C\Engine();
+    $ok = ['order_id' => 'o-1', 'placed_at' => 1767225600, 'phone' => '0661472983', 'country' => 'MA'];
+    $many = $e->assessMany([$ok, ['order_id' => 'o-2', 'placed_at' => 1767225600, 'country' => 'MA',
+        'name' => "Sal\xc3\x28ma"], ['order_id' => 'o-3', 'placed_at' => 1767225600, 'country' => 'Morocco'],
+        'o-4', ['order_id' => 'o-5'] + $ok]);
+    return count($many) === 5 && $many[0] == $e->assess($ok)
+        && $many[1]['order_id'] === 'o-2' && $many[1]['error']['code'] === 'invalid_utf8'
+        && $many[2]['order_id'] === 'o-3' && $many[2]['error']['code'] === 'invalid_record'
+        // A string in the list is a JSON string, not an order's JSON text, as before.
+        && $many[3]['error']['code'] === 'invalid_record'
+        && $many[4]['order_id'] === 'o-5' && $many[4]['customer_class'] === 'new';
+});
+
 // ---------------------------------------------------------------- vectors
 
 function cases(string $path): array

@@ -38,7 +38,8 @@ def peer(text: str, region: str) -> str | None:
 
 def ours(text: str, region: str) -> str | None:
     try:
-        return codguard.parse_phone(text, region)["e164"]
+        # "ZZ" is phonenumbers' no region; codguard's is "" (it refuses a code it does not know).
+        return codguard.parse_phone(text, "" if region == "ZZ" else region)["e164"]
     except codguard.Error:
         return None
 

@@ -128,7 +128,7 @@ def tally(numbers: list[phonenumbers.PhoneNumber]) -> Tally:
         e164 = phonenumbers.format_number(n, phonenumbers.PhoneNumberFormat.E164)
         t.numbers += 1
         try:
-            info = codguard.parse_phone(e164, "ZZ")
+            info = codguard.parse_phone(e164, "")
         except codguard.InvalidPhone:
             # The two metadata versions disagree on this range; not the junk rule's doing.
             t.not_valid_for_codguard.append(e164)
@@ -136,7 +136,7 @@ def tally(numbers: list[phonenumbers.PhoneNumber]) -> Tally:
         t.looks_fake += info["looks_fake"]
         if info["junk"]:
             (t.junk_fictitious if in_fictitious_range(n, ranges) else t.junk_real).append(e164)
-        assert (codguard.normalize_phone(e164, "ZZ") is None) == info["junk"], e164
+        assert (codguard.normalize_phone(e164, "") is None) == info["junk"], e164
     return t
 
 

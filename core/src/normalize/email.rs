@@ -65,7 +65,9 @@ contract_names!(FakeEmailReason, "fake email reason", {
 pub struct NormalizedEmail {
     /// Trimmed, NFKC, lower-cased address: what to show and send to.
     pub address: String,
-    /// Canonical match key: provider rules applied (gmail dots and +tags, ...).
+    /// Canonical match key: provider rules applied (gmail dots and +tags, ...), the domain in
+    /// its one Unicode form (an `xn--` label decoded), so a mailbox has one key however its
+    /// domain was typed.
     pub key: String,
     /// Why it looks fake, if it does.
     pub fake: Option<FakeEmailReason>,
@@ -107,9 +109,10 @@ pub fn normalize_email(raw: &str) -> Result<NormalizedEmail, Error> {
     if !raw.is_ascii() && raw.chars().any(hides_separator) {
         return Err(invalid());
     }
-    let Some((local, domain)) = split_valid(&address).filter(|&(l, d)| fits_limits(l, d)) else {
+    let Some((local, typed)) = split_valid(&address).filter(|&(l, d)| fits_limits(l, d)) else {
         return Err(invalid());
     };
+    let domain = &*unicode_form(typed);
     let tables = tables();
     // A typo of a known provider (gmial.com) is the customer's slip, not a fake: judge and key
     // the address as the provider it was meant for, so it still ties to their other orders.
@@ -263,6 +266,25 @@ fn fits_limits(local: &str, domain: &str) -> bool {
         && local.len() + 1 + ascii.len() <= MAX_ADDRESS_OCTETS
 }
 
+/// The domain's one Unicode form (UTS #46 ToUnicode): `xn--` labels decoded, so that
+/// `مثال.مصر` and `xn--mgbh0fb.xn--wgbh1c`, one mailbox's domain typed two ways, are judged
+/// and keyed alike. Unicode rather than ASCII because that is how the customer typed it and
+/// how the key was already written for every domain typed in letters. `domain` has passed
+/// [`fits_limits`], so the conversion finds no error; an ASCII domain without an `xn--` label
+/// is its own form and is returned without a pass.
+fn unicode_form(domain: &str) -> std::borrow::Cow<'_, str> {
+    if domain.is_ascii() && !domain.contains("xn--") {
+        return domain.into();
+    }
+    idna::uts46::Uts46::new()
+        .to_unicode(
+            domain.as_bytes(),
+            idna::uts46::AsciiDenyList::STD3,
+            idna::uts46::Hyphens::Check,
+        )
+        .0
+}
+
 // ---------------------------------------------------------------------------------------------
 // Tables.
 
@@ -277,7 +299,8 @@ struct Tables {
     providers: FxHashMap<&'static str, Provider>,
     /// Suggestion targets, in the data file's order.
     targets: Vec<&'static str>,
-    disposable: FxHashSet<&'static str>,
+    /// In each domain's [`unicode_form`]: the list writes a few in their `xn--` form.
+    disposable: FxHashSet<std::borrow::Cow<'static, str>>,
     junk_locals: FxHashSet<&'static str>,
     junk_domains: FxHashSet<&'static str>,
     junk_suffixes: Vec<&'static str>,
@@ -314,7 +337,9 @@ fn tables() -> &'static Tables {
         Tables {
             providers,
             targets,
-            disposable: data::entries(include_str!("../../data/disposable_domains.txt")).collect(),
+            disposable: data::entries(include_str!("../../data/disposable_domains.txt"))
+                .map(unicode_form)
+                .collect(),
             junk_locals: data::entries(include_str!("../../data/email_junk_locals.txt")).collect(),
             junk_domains,
             junk_suffixes,
@@ -510,7 +535,7 @@ mod tests {
         assert!(t.providers.len() > 40);
         assert!(t.targets.contains(&"gmail.com"));
         for domain in t.providers.keys() {
-            assert!(!t.disposable.contains(domain), "{domain} is a provider");
+            assert!(!t.disposable.contains(*domain), "{domain} is a provider");
             assert!(!t.junk_domains.contains(domain), "{domain} is a provider");
         }
     }

@@ -119,12 +119,13 @@ pub struct PhoneInfo {
 ///
 /// # Errors
 ///
-/// [`ErrorKind::InputTooLong`] over [`MAX_INPUT_BYTES`]; [`ErrorKind::PhoneEmpty`] when
-/// there is nothing but blanks; [`ErrorKind::PhoneNotANumber`] when there are no digits;
-/// [`ErrorKind::InvalidCountry`] when the number has no country code and `default_country` is
-/// not a region the metadata knows; otherwise, for the first number found,
-/// [`ErrorKind::PhoneTooShort`], [`ErrorKind::PhoneTooLong`] or
-/// [`ErrorKind::PhoneInvalidForRegion`].
+/// [`ErrorKind::InputTooLong`] over [`MAX_INPUT_BYTES`]; then, whatever `raw` holds,
+/// [`ErrorKind::InvalidCountry`] when `default_country` is neither blank nor a region code the
+/// library knows (the rule of every country parameter; blank is no country, with which a
+/// number with its `+` code still reads); [`ErrorKind::PhoneEmpty`] when there is nothing but
+/// blanks; [`ErrorKind::PhoneNotANumber`] when there are no digits; otherwise, for the first
+/// number found, [`ErrorKind::PhoneTooShort`], [`ErrorKind::PhoneTooLong`] or
+/// [`ErrorKind::PhoneInvalidForRegion`] (also a national number with a blank country).
 ///
 /// # Example
 /// ```
@@ -139,7 +140,7 @@ pub struct PhoneInfo {
 /// ```
 pub fn parse_phone(raw: &str, default_country: &str) -> Result<PhoneInfo, Error> {
     check_len("phone", raw, MAX_INPUT_BYTES)?;
-    let number = scan(raw, default_country).map_err(error)?;
+    let number = scan(raw, default_country).map_err(|kind| error_in(kind, default_country))?;
     guarded(|| describe(&number)).ok_or_else(|| error(ErrorKind::PhoneNotANumber))
 }
 
@@ -168,7 +169,7 @@ pub fn normalize_phone(raw: &str, default_country: &str) -> Result<E164Phone, Er
 /// engine reads of an order's phone.
 pub(crate) fn usable_phone(raw: &str, default_country: &str) -> Result<(E164Phone, bool), Error> {
     check_len("phone", raw, MAX_INPUT_BYTES)?;
-    let number = scan(raw, default_country).map_err(error)?;
+    let number = scan(raw, default_country).map_err(|kind| error_in(kind, default_country))?;
     let mut buf = [0u8; 20];
     let national = national_digits(number.national_number, &mut buf);
     if is_junk_national(number.country_code, national) {
@@ -182,7 +183,7 @@ pub(crate) fn usable_phone(raw: &str, default_country: &str) -> Result<(E164Phon
 /// `default_country` for national forms.
 ///
 /// The number is returned even when it looks fake (use [`parse_phone`] on it to know); text
-/// longer than [`MAX_INPUT_BYTES`] gives `None`.
+/// longer than [`MAX_INPUT_BYTES`], or a country [`parse_phone`] refuses, gives `None`.
 ///
 /// # Example
 /// ```
@@ -199,6 +200,17 @@ pub fn find_phone(text: &str, default_country: &str) -> Option<E164Phone> {
     guarded(|| e164(&number))
 }
 
+/// The error `kind` of reading a phone with `country`.
+fn error_in(kind: ErrorKind, country: &str) -> Error {
+    if kind == ErrorKind::PhoneInvalidForRegion && country.trim().is_empty() {
+        return Error::new(
+            kind,
+            "the phone has no country code (+...) and no country was given to read it with",
+        );
+    }
+    error(kind)
+}
+
 fn error(kind: ErrorKind) -> Error {
     let message = match kind {
         ErrorKind::PhoneEmpty => "the phone is empty",
@@ -208,7 +220,7 @@ fn error(kind: ErrorKind) -> Error {
         ErrorKind::PhoneJunk => {
             "the phone is a junk number (all digits equal, or a fictitious range)"
         }
-        ErrorKind::InvalidCountry => "the default country is not a known ISO 3166-1 alpha-2 region",
+        ErrorKind::InvalidCountry => UNKNOWN_COUNTRY,
         _ => "the phone holds no number",
     };
     Error::new(kind, message)
@@ -469,7 +481,7 @@ fn candidates<T>(cooked: &[u8], mut visit: impl FnMut(&Candidate) -> Option<T>) 
 // ---------------------------------------------------------------------------------------------
 // Validation.
 
-/// The default region, checked only when a national number needs it.
+/// The default region (an error for a blank or unknown country).
 type DefaultRegion = Result<(Region, u32), ()>;
 
 fn default_region(country: &str) -> DefaultRegion {
@@ -501,20 +513,30 @@ pub(crate) fn check_country(country: &str) -> Result<(), Error> {
     if country.trim().is_empty() || is_known_region(country) {
         return Ok(());
     }
-    Err(Error::new(
-        ErrorKind::InvalidCountry,
-        "the country is not an ISO 3166-1 alpha-2 code the library knows (such as \"MA\")",
-    ))
+    Err(Error::new(ErrorKind::InvalidCountry, UNKNOWN_COUNTRY))
 }
 
+/// The one sentence of [`ErrorKind::InvalidCountry`], whichever call refused the country.
+const UNKNOWN_COUNTRY: &str =
+    "the country is not an ISO 3166-1 alpha-2 code the library knows (such as \"MA\")";
+
 /// The first valid number in `text`, or the error for the first candidate.
+///
+/// The country follows [`check_country`]'s rule, checked first whatever `text` holds (`"x"`
+/// with `"ZZ"` is `InvalidCountry`, as `"0661472983"` with `"ZZ"`): blank is no country, with
+/// which only a number with its country code (`+212…`) reads, anything else must be a code the
+/// library knows. It is read here, not by a call to `check_country`, because the region is
+/// needed anyway and an order's phone is read on every assessment.
 fn scan(text: &str, default_country: &str) -> Result<PhoneNumber, ErrorKind> {
+    let region = default_region(default_country);
+    if region.is_err() && !default_country.trim().is_empty() {
+        return Err(ErrorKind::InvalidCountry);
+    }
     let mut cooked = Cooked::new();
     cook(text, &mut cooked);
     if cooked.iter().all(|&b| b == WEAK) {
         return Err(ErrorKind::PhoneEmpty);
     }
-    let region = default_region(default_country);
     let mut first_error: Option<ErrorKind> = None;
     let found = candidates(&cooked, |candidate| match resolve(candidate, region) {
         Ok(number) => Some(number),
@@ -599,7 +621,9 @@ fn attempt(plus: bool, digits: &[u8], region: DefaultRegion) -> Result<PhoneNumb
     if plus {
         return international(digits);
     }
-    let (region, code) = region.map_err(|_| ErrorKind::InvalidCountry)?;
+    // Only a blank country gets here (`scan` refused an unknown one): a national number with
+    // no country to read it in is no number of any region.
+    let (region, code) = region.map_err(|_| ErrorKind::PhoneInvalidForRegion)?;
     match validate(false, digits, Some(region)) {
         Ok(number) => Ok(number),
         Err(kind) => {
