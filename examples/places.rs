@@ -263,13 +263,21 @@ fn main() {
         );
     }
     let get = |m: &BTreeMap<String, Tally>, k: &str| m.get(k).map_or(0.0, Tally::rate);
-    let held = |cc: &str| get(&recall, &format!("{cc} held"));
+    // The held-out recall of each country the file has held-out rows of (none for a list
+    // measured only as missing towns).
+    let held: Vec<String> = recall
+        .iter()
+        .filter_map(|(group, t)| {
+            let cc = group.strip_suffix(" held")?;
+            (cc.len() == 2)
+                .then(|| format!("\"recall_held_{}\": {:.4}, ", cc.to_lowercase(), t.rate()))
+        })
+        .collect();
     println!(
-        "{{\"shipped\": {:.4}, \"recall\": {:.4}, \"recall_held_ma\": {:.4}, \"recall_held_dz\": {:.4}, \"other\": {:.6}, \"other_shipped\": {:.6}}}",
+        "{{\"shipped\": {:.4}, \"recall\": {:.4}, {}\"other\": {:.6}, \"other_shipped\": {:.6}}}",
         shipped.rate(),
         get(&recall, "all"),
-        held("MA"),
-        held("DZ"),
+        held.concat(),
         get(&other, "all"),
         get(&other_shipped, "all")
     );
