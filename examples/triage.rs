@@ -12,9 +12,6 @@
 //! "-> customer service"). `--json` prints one assessment per line instead (JSON Lines). On a
 //! terminal, a progress bar on stderr follows large files.
 
-#[path = "common/dataset.rs"]
-mod dataset;
-
 use std::collections::BTreeMap;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -85,10 +82,8 @@ fn parse_args() -> Result<Args, lexopt::Error> {
     Ok(Args { input, json })
 }
 
-fn read_jsonl<T: serde::de::DeserializeOwned>(path: &Path) -> Vec<T> {
-    let text =
-        std::fs::read_to_string(path).unwrap_or_else(|e| fail(format!("{}: {e}", path.display())));
-    Engine::parse_jsonl(&text).unwrap_or_else(|e| fail(format!("{}: {e}", path.display())))
+fn read(path: &Path) -> String {
+    std::fs::read_to_string(path).unwrap_or_else(|e| fail(format!("{}: {e}", path.display())))
 }
 
 fn main() {
@@ -96,13 +91,16 @@ fn main() {
         eprintln!("triage: {e}\n\n{USAGE}");
         std::process::exit(2);
     });
-    let (history, orders): (Vec<HistoryRecord>, Vec<Order>) = match &args.input {
-        Input::Files { history, orders } => (read_jsonl(history), read_jsonl(orders)),
-        Input::Dir(dir) => {
-            let d = dataset::Dataset::load(dir).unwrap_or_else(|e| fail(e));
-            (d.history, d.queries)
-        }
+    let (history_path, orders_path) = match &args.input {
+        Input::Files { history, orders } => (history.clone(), orders.clone()),
+        Input::Dir(dir) => (dir.join("history.jsonl"), dir.join("queries.jsonl")),
     };
+    // The history is all or nothing (as `add_history` is); a malformed new order is reported
+    // in its place and the others are triaged.
+    let history: Vec<HistoryRecord> = Engine::parse_jsonl(&read(&history_path))
+        .unwrap_or_else(|e| fail(format!("{}: {e}", history_path.display())));
+    let orders: Vec<Result<Order, codguard::Error>> =
+        Engine::parse_jsonl_each(&read(&orders_path)).collect();
 
     let started = Instant::now();
     let config = PolicyConfig::default();
@@ -116,11 +114,17 @@ fn main() {
     let mut progress = Progress::new(orders.len());
     for (i, order) in orders.iter().enumerate() {
         progress.show(i);
-        let a = match engine.assess(order) {
+        let assessed = match order {
+            Ok(order) => engine
+                .assess(order)
+                .map_err(|e| (order.order_id.as_str(), e)),
+            Err(e) => Err(("-", e.clone())),
+        };
+        let a = match assessed {
             Ok(a) => a,
-            Err(e) => {
+            Err((order_id, e)) => {
                 summary.errors += 1;
-                let _ = writeln!(out, "{:<14} error: {e}", order.order_id);
+                let _ = writeln!(out, "{order_id:<14} error: {e}");
                 continue;
             }
         };

@@ -302,6 +302,15 @@ impl Engine {
     /// [`ErrorKind::InvalidRecord`] naming the first bad line; [`ErrorKind::InvalidUtf8`] for a
     /// line with a lone surrogate escape (`\ud800`).
     pub fn parse_jsonl<T: serde::de::DeserializeOwned>(text: &str) -> Result<Vec<T>, Error> {
+        Engine::parse_jsonl_each(text).collect()
+    }
+
+    /// Reads JSON Lines text one line at a time (blank lines skipped): each line's record, or
+    /// its error naming the line, as [`Engine::parse_jsonl`] says them. For new orders, where one
+    /// malformed line must not stop the others.
+    pub fn parse_jsonl_each<T: serde::de::DeserializeOwned>(
+        text: &str,
+    ) -> impl Iterator<Item = Result<T, Error>> + '_ {
         text.lines()
             .enumerate()
             .filter(|(_, l)| !l.trim().is_empty())
@@ -316,7 +325,6 @@ impl Engine {
                     Error::new(kind, format!("line {}, column {column}: {what}", i + 1))
                 })
             })
-            .collect()
     }
 }
 

@@ -446,3 +446,34 @@ fn parse_jsonl_names_the_line_once() {
             .unwrap_err();
     assert_eq!(e.kind(), ErrorKind::InvalidUtf8, "{}", e.message());
 }
+
+/// `parse_jsonl_each` reads every line: a malformed one is its own error (naming its line) and
+/// the lines after it are still read, as the triage of new orders needs.
+#[test]
+fn parse_jsonl_each_keeps_reading_after_a_bad_line() {
+    let text = concat!(
+        r#"{"order_id": "o-1", "placed_at": 1, "country": "MA"}"#,
+        "\n\n",
+        r#"{"order_id": "o-2", "placed_at": "x", "country": "MA"}"#,
+        "\n",
+        r#"{"order_id": "o-3", "placed_at": 3, "country": "EG"}"#,
+    );
+    let got: Vec<Result<Order, _>> = Engine::parse_jsonl_each(text).collect();
+    assert_eq!(got.len(), 3);
+    assert_eq!(
+        got[0].as_ref().map(|o| o.order_id.as_str()).ok(),
+        Some("o-1")
+    );
+    let bad = got[1].as_ref().expect_err("line 3 is malformed");
+    assert_eq!(bad.kind(), ErrorKind::InvalidRecord);
+    assert!(
+        bad.message().starts_with("line 3, column "),
+        "{}",
+        bad.message()
+    );
+    assert_eq!(
+        got[2].as_ref().map(|o| o.order_id.as_str()).ok(),
+        Some("o-3")
+    );
+    assert!(Engine::parse_jsonl::<Order>(text).is_err());
+}
