@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import unittest
 from pathlib import Path
+from collections.abc import Callable
 from typing import Any, ClassVar
 
 from django.contrib.auth import get_user_model
@@ -18,10 +19,10 @@ from django.db import connection
 from django.test import Client, override_settings
 from oscar.core.loading import get_model
 from selenium import webdriver
+from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webelement import WebElement
-from selenium.webdriver.support.expected_conditions import staleness_of
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from cod import services
@@ -40,6 +41,30 @@ def chromium() -> webdriver.Chrome:
     for arg in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,1000", "--lang=fr"):
         options.add_argument(arg)
     return webdriver.Chrome(service=Service(os.environ.get("COD_CHROMEDRIVER", "/usr/bin/chromedriver")), options=options)
+
+
+def page_left(page: WebElement) -> Callable[[Any], bool]:
+    """A wait condition: true once `page` (the old page's root element) is gone.
+
+    Chrome answers a question about a node of a page it has left with the stale element error
+    (what selenium's `staleness_of` expects) or, when the navigation lands between the steps of
+    its answer, with an inspector error ("Node with given id does not belong to the
+    document"), which `staleness_of` let through and failed the test on. Both mean the page
+    was left.
+    """
+
+    def left(_driver: Any) -> bool:
+        try:
+            page.is_enabled()
+        except StaleElementReferenceException:
+            return True
+        except WebDriverException as e:
+            if "does not belong to the document" in (e.msg or ""):
+                return True
+            raise
+        return False
+
+    return left
 
 
 @any_hour
@@ -89,7 +114,7 @@ class Browser(StaticLiveServerTestCase):
         """Clicks a button that loads a new page, and waits for that page."""
         page = self.css("html")
         self.css(selector).click()
-        WebDriverWait(self.driver, 30).until(staleness_of(page))
+        WebDriverWait(self.driver, 30).until(page_left(page))
 
     def fill(self, field_id: str, value: str) -> None:
         el = self.css(f"#{field_id}")
