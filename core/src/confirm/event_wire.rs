@@ -59,22 +59,18 @@ struct Entries {
 }
 
 impl Entries {
-    /// Checks that every key is one of `allowed` (naming the first that is not) and appears
-    /// once.
+    /// Checks that every key is one of `allowed` (naming the first that is not, in serde's
+    /// words, as a record's unknown key is) and appears once.
     fn new(
         entries: Vec<(String, Value)>,
         prefix: &'static str,
-        allowed: &[&str],
+        allowed: &'static [&'static str],
     ) -> Result<Entries, String> {
         for (i, (key, _)) in entries.iter().enumerate() {
             if !allowed.contains(&key.as_str()) {
-                let names: Vec<String> = allowed.iter().map(|k| format!("`{k}`")).collect();
-                let expected = match names.as_slice() {
-                    [] => "there are no fields".to_owned(),
-                    [one] => format!("expected {one}"),
-                    _ => format!("expected one of {}", names.join(", ")),
-                };
-                return Err(format!("unknown field `{prefix}{key}`, {expected}"));
+                let name = format!("{prefix}{key}");
+                let e: de::value::Error = de::Error::unknown_field(&name, allowed);
+                return Err(e.to_string());
             }
             if entries.iter().take(i).any(|(k, _)| k == key) {
                 return Err(format!("duplicate field `{prefix}{key}`"));
