@@ -30,7 +30,7 @@ pub(crate) const STREET_KEYS: usize = 4;
 /// Name keys kept per order (first, father's, family name and one more).
 pub(crate) const NAME_KEYS: usize = 5;
 /// The most keys an order is filed under: its phone, its email and one per street key.
-const FILING_KEYS: usize = 2 + STREET_KEYS;
+pub(crate) const FILING_KEYS: usize = 2 + STREET_KEYS;
 
 /// The matching signature of an order, with its name keys held as `N` (see the module docs).
 ///
@@ -342,6 +342,17 @@ impl FilingKeys {
             self.len += 1;
         }
     }
+
+    /// Keeps the keys `keep` says yes to, in their order.
+    pub(crate) fn retain(&mut self, mut keep: impl FnMut(u64) -> bool) {
+        let mut kept = FilingKeys::default();
+        for &key in self.iter() {
+            if keep(key) {
+                kept.push(key);
+            }
+        }
+        *self = kept;
+    }
 }
 
 impl IntoIterator for FilingKeys {
@@ -452,6 +463,19 @@ mod slots {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn filing_keys_retain_keeps_the_chosen_keys_in_their_order() {
+        let mut keys = FilingKeys::default();
+        for key in [7, 3, 0, 9, 3, 4] {
+            keys.push(key);
+        }
+        assert_eq!(&*keys, &[7, 3, 9, 4]);
+        keys.retain(|key| key != 3 && key != 4);
+        assert_eq!(&*keys, &[7, 9]);
+        keys.retain(|_| false);
+        assert!(keys.is_empty());
+    }
 
     fn sample() -> Signature {
         Signature {

@@ -21,7 +21,7 @@ use std::ops::Range;
 
 use super::hasher::KeyHasher;
 use super::link::{Agreement, LinkRules, Memo};
-use super::signature::{door_key, NameRef, View, NAME_KEYS};
+use super::signature::{door_key, FilingKeys, NameRef, View, FILING_KEYS, NAME_KEYS};
 use super::sketch::WordSketch;
 use super::switches;
 
@@ -50,6 +50,11 @@ pub trait Source {
     }
     /// When order `idx` was placed and its id: the tie-break of the match order.
     fn sort_key(&self, idx: u32) -> (i64, &str);
+    /// Starts reading what [`Source::may_link`] reads of each of `orders`, all at once, before
+    /// the walk asks about them one by one. A history of a million orders holds them at random
+    /// places far apart: asked for together, the processor waits for them side by side instead
+    /// of one after another. Nothing to do for a source whose orders are close at hand.
+    fn prefetch(&self, _orders: &[u32]) {}
 }
 
 /// What a walk found, and which keys it could not read.
@@ -200,6 +205,21 @@ impl<'w, S: Source> KeyUse<'w, '_, S> {
         postings
     }
 
+    /// The orders under each of `keys` that the walk reads (`None` for a key the source has
+    /// not read, or one filed under by too many orders to say anything of its customer), each
+    /// order's signature asked for before any is judged ([`Source::prefetch`]).
+    fn lists(&mut self, keys: &FilingKeys) -> [Option<&'w [u32]>; FILING_KEYS] {
+        let max = self.rules.config.max_orders_per_key;
+        let mut lists = [None; FILING_KEYS];
+        for (list, &key) in lists.iter_mut().zip(keys.iter()) {
+            *list = self.postings(key).filter(|postings| postings.len() <= max);
+        }
+        for postings in lists.iter().flatten() {
+            self.source.prefetch(postings);
+        }
+        lists
+    }
+
     /// Whether a shared phone or email key may link (see [`LinkRules::key_usable`]) and, when
     /// `one`, is one person's ([`LinkRules::key_of_one`]), each judged once per walk. A key not
     /// read yet may not, for now: the walk is run again once it is.
@@ -248,16 +268,14 @@ impl<'w, S: Source> Walk<'w, '_, '_, S> {
         }
         let doors = &mut self.doors;
         let keys = query.walk_keys(|door| doors.key(source.hasher(), door));
-        for &key in keys.iter() {
+        let lists = self.keys.lists(&keys);
+        for (&key, postings) in keys.iter().zip(lists) {
             if key == query.phone {
                 self.walked.push(key);
             }
-            let Some(postings) = self.keys.postings(key) else {
+            let Some(postings) = postings else {
                 continue;
             };
-            if postings.len() > rules.config.max_orders_per_key {
-                continue;
-            }
             for &cand in postings {
                 // A door's orders come up once per street key: judge each once.
                 if self.met.get(cand).is_some() {
@@ -330,20 +348,17 @@ impl<'w, S: Source> Walk<'w, '_, '_, S> {
         let (rules, source, query) = (self.rules, self.source, self.query);
         let from = source.view(parent);
         let doors = &mut self.doors;
-        let keys = from.walk_keys(|door| doors.key(source.hasher(), door));
-        for &key in keys.iter() {
+        let mut keys = from.walk_keys(|door| doors.key(source.hasher(), door));
+        // A phone walked at an earlier level finds nothing new (see `through`).
+        keys.retain(|key| key != from.phone || !self.walked.contains(&key));
+        let lists = self.keys.lists(&keys);
+        for (&key, postings) in keys.iter().zip(lists) {
             if key == from.phone {
-                if self.walked.contains(&key) {
-                    continue;
-                }
                 self.walking.push(key);
             }
-            let Some(postings) = self.keys.postings(key) else {
+            let Some(postings) = postings else {
                 continue;
             };
-            if postings.len() > rules.config.max_orders_per_key {
-                continue;
-            }
             for &cand in postings {
                 let known = self.met.get(cand);
                 // (With the chain rule off, as before it: whatever a link reaches joins.)
