@@ -324,6 +324,25 @@ impl<'de> Visitor<'de> for RecordVisitor {
         })
     }
 
+    // A record that is no object at all is named by its kind, never quoted: serde's own
+    // message would echo the value (`invalid type: integer `612345678``), a customer's phone
+    // as often as not.
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Fields, E> {
+        Err(E::invalid_type(de::Unexpected::Other("a boolean"), &self))
+    }
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<Fields, E> {
+        Err(E::invalid_type(de::Unexpected::Other("a number"), &self))
+    }
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<Fields, E> {
+        Err(E::invalid_type(de::Unexpected::Other("a number"), &self))
+    }
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<Fields, E> {
+        Err(E::invalid_type(de::Unexpected::Other("a number"), &self))
+    }
+    fn visit_str<E: de::Error>(self, _: &str) -> Result<Fields, E> {
+        Err(E::invalid_type(de::Unexpected::Other("a string"), &self))
+    }
+
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Fields, A::Error> {
         let mut out = Fields::default();
         let mut seen = [false; HISTORY_FIELDS.len()];
@@ -368,14 +387,18 @@ impl<'de> Visitor<'de> for RecordVisitor {
 
 impl<'de> Deserialize<'de> for Order {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Order, D::Error> {
-        let fields = d.deserialize_map(RecordVisitor::ORDER)?;
+        // `any`, not `map`: for a value that is no object serde_json then asks the visitor,
+        // which names its kind; `deserialize_map` words the error itself, quoting the value.
+        let fields = d.deserialize_any(RecordVisitor::ORDER)?;
         Ok(fields.order)
     }
 }
 
 impl<'de> Deserialize<'de> for HistoryRecord {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<HistoryRecord, D::Error> {
-        let fields = d.deserialize_map(RecordVisitor::HISTORY)?;
+        // `any`, not `map`: for a value that is no object serde_json then asks the visitor,
+        // which names its kind; `deserialize_map` words the error itself, quoting the value.
+        let fields = d.deserialize_any(RecordVisitor::HISTORY)?;
         Ok(HistoryRecord {
             order: fields.order,
             // Checked as required above; a default never shows.
@@ -459,6 +482,26 @@ mod tests {
             let e = order_error(&format!("{{{}, {json}}}", base.join(", ")));
             assert!(e.starts_with(&format!("field `{field}` must be")), "{e}");
             assert!(!e.contains("612345678") && !e.contains("Salma"), "{e}");
+        }
+    }
+
+    #[test]
+    fn a_record_that_is_no_object_is_named_by_its_kind_not_its_value() {
+        for (json, kind) in [
+            ("612345678", "a number"),
+            ("-612345678", "a number"),
+            ("6.12345678e8", "a number"),
+            (r#""0612345678""#, "a string"),
+            (r#""سلمى، 14 زنقة الورد""#, "a string"),
+            ("true", "a boolean"),
+            (r#"["0612345678"]"#, "sequence"),
+        ] {
+            let e = order_error(json);
+            assert!(
+                e.contains(kind) && e.contains("an order (a JSON object)"),
+                "{e}"
+            );
+            assert!(!e.contains("612345678") && !e.contains("سلمى"), "{e}");
         }
     }
 
