@@ -109,7 +109,13 @@ use crate::risk::RiskModel;
 /// or the floor without a flat), so that a floor alone no longer conflicts with a flat; floors
 /// are read in more forms (3ème étage, 3rd floor, الدور الأرضي). Such orders' unit keys changed,
 /// so tables of format 6 are refused.
-pub const KEY_FORMAT: u32 = 7;
+///
+/// 8: floors are read in more forms (3 eme étage with the ending apart, rdc and
+/// rez-de-chaussée, ط 3 after the house number, ال3 الدور), a letter glued to its number is split
+/// (ش21: a flat), and an English district marker before the street without a comma (Al Narjis
+/// District 12 King Fahd Rd) makes the words before it the district: such orders' street and
+/// unit keys changed, so tables of format 7 are refused.
+pub const KEY_FORMAT: u32 = 8;
 
 /// A past order as a `cg_orders` row.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -219,6 +219,32 @@ fn a_place_before_the_street_is_not_the_street() {
             "{raw}"
         );
     }
+    // Without the comma, when a number or a marker follows the marker in its segment.
+    for raw in [
+        "Al Narjis District 12 King Fahd Rd",
+        "Al Narjis District, 12 King Fahd Rd",
+        "12 King Fahd Rd, Al Narjis District",
+        "Al Narjis Dist King Fahd Rd 12",
+        "Narjis Distt 12 King Fahd Road",
+    ] {
+        let d = fields(raw, "Riyadh", "SA");
+        assert_eq!(
+            (d.0, d.1.as_deref(), d.3),
+            (
+                vec!["king".to_string(), "fahd".into()],
+                Some("12"),
+                vec!["narjis".to_string()]
+            ),
+            "{raw}"
+        );
+    }
+    // A name alone after the marker is not read (it may be the district's, as District 5).
+    assert_eq!(fields("Olaya District Riyadh", "", "SA").0, ["olaya"]);
+    // Nor words after a street type (the street's name).
+    assert_eq!(
+        fields("Rue Al Amal District Maarif 12", "", "MA").0,
+        ["amal"]
+    );
     // Without a street marker after it, a leading segment is read as before.
     assert_eq!(fields("Maarif, Casablanca", "", "MA").0, ["maarif"]);
 }
@@ -249,6 +275,98 @@ fn written_floors_are_floors() {
         fields("15 ش مصدق الدور ال5", "", "EG")
     );
     assert_eq!(fields("15 ش مصدق الدور ال3", "", "EG").0, ["مصدق"]);
+}
+
+/// Floors as shops of Casablanca, Algiers, Cairo and Riyadh get them: the ordinal's ending
+/// apart from its number (3 eme étage), the ground floor without a floor word (rdc,
+/// rez-de-chaussée, R.D.C), ط for طابق after the house number (ط 3, ط3, ط٣, ط.3), the article
+/// glued to the digits before the floor word (ال3 الدور).
+#[test]
+fn short_and_spaced_floors_are_floors() {
+    let unit = |raw: &str| fields(raw, "", "").2;
+    for (raw, floor) in [
+        ("12 Rue Ibn Battouta, 3 eme étage", "floor 3"),
+        ("12 Rue Ibn Battouta, 3 ème étage", "floor 3"),
+        ("12 Rue Ibn Battouta, 3 ème etage", "floor 3"),
+        ("12 Rue Ibn Battouta, 1 er étage", "floor 1"),
+        ("12 Rue Ibn Battouta, étage 3 ème", "floor 3"),
+        ("12 Rue Ibn Battouta, 5 th floor", "floor 5"),
+        ("12 Rue Ibn Battouta, rdc", "floor 0"),
+        ("12 Rue Ibn Battouta, RDC", "floor 0"),
+        ("12 Rue Ibn Battouta, R.D.C", "floor 0"),
+        ("12 Rue Ibn Battouta, R.D.C.", "floor 0"),
+        ("12 Rue Ibn Battouta, rez-de-chaussée", "floor 0"),
+        ("12 Rue Ibn Battouta, rez-de-chaussee", "floor 0"),
+        ("12 Rue Ibn Battouta, Rez de chaussée", "floor 0"),
+        ("14 ش التحرير ط 3", "floor 3"),
+        ("14 ش التحرير ط3", "floor 3"),
+        ("14 ش التحرير ط٣", "floor 3"),
+        ("١٤ ش التحرير ط.٣", "floor 3"),
+        ("14 ش التحرير، ط 3", "floor 3"),
+        ("14 ش التحرير ال3 الدور", "floor 3"),
+        ("14 ش التحرير ال٣ الطابق", "floor 3"),
+    ] {
+        assert_eq!(unit(raw).as_deref(), Some(floor), "{raw}");
+    }
+    // Each is the door of its plain writing.
+    for (a, b) in [
+        (
+            "12 Rue Ibn Battouta, 3 eme étage",
+            "12 Rue Ibn Battouta, 3ème étage",
+        ),
+        ("12 Rue Ibn Battouta, R.D.C", "12 Rue Ibn Battouta, rdc"),
+        ("14 ش التحرير ط 3", "14 ش التحرير الدور 3"),
+        ("14 ش التحرير ال3 الدور", "14 ش التحرير الدور ال3"),
+    ] {
+        assert_eq!(fields(a, "", ""), fields(b, "", ""), "{a} vs {b}");
+    }
+    // With a flat, the floor is left out whatever its writing.
+    assert_eq!(
+        unit("12 Rue Ibn Battouta, rdc, appt 2").as_deref(),
+        Some("apt 2")
+    );
+    assert_eq!(unit("14 ش التحرير ط 3 شقة 5").as_deref(), Some("apt 5"));
+    // Two floors are two doors; the ground floor is not the first.
+    assert_ne!(unit("14 ش التحرير ط 3"), unit("14 ش التحرير ط 4"));
+    assert_ne!(
+        unit("12 Rue Ibn Battouta, rdc"),
+        unit("12 Rue Ibn Battouta, 1 er étage")
+    );
+    assert_ne!(
+        unit("12 Rue Ibn Battouta, 3 eme étage"),
+        unit("12 Rue Ibn Battouta, 2 eme étage")
+    );
+}
+
+/// What these floors must not take: ط before a name is the road (طريق) or a word, and before
+/// a number without a house number before it is no floor; rdc only as a word of its own; an
+/// ending that is a street word (re, st, rd) stays that word; an ordinal without a floor word
+/// is not a floor.
+#[test]
+fn short_floors_stay_out_of_other_words() {
+    // ط in a street's name stays in the street.
+    assert_eq!(fields("ط الملك فهد 12", "", "SA").0, ["ط", "ملك", "فهد"]);
+    assert_eq!(fields("12 ط الملك فهد", "", "SA").0, ["ط", "ملك", "فهد"]);
+    // No house number before it: ط 3 may be a numbered road; 3 is the house, no floor.
+    let road = fields("ش التحرير ط 3", "", "EG");
+    assert_eq!((road.1.as_deref(), road.2), (Some("3"), None));
+    // A building lettered ط (abjad: i).
+    assert_eq!(
+        fields("عمارة ط شقة 3", "", "DZ").2.as_deref(),
+        Some("bldg i apt 3")
+    );
+    // rdc inside a word, or a street named with those letters, is no floor.
+    for raw in ["12 Rue Rdcx", "12 Rue Ibn Battouta, Ordc", "12 Rue Rezaoui"] {
+        assert_eq!(fields(raw, "", "MA").2, None, "{raw}");
+    }
+    // 3 re étage: re is rue, not an ending (as before: no floor read).
+    assert_eq!(fields("12 Rue X 3 re étage", "", "MA").2, None);
+    // An ordinal without a floor word: the street of the 1st of November keeps its date.
+    assert_eq!(
+        fields("Avenue 1er Novembre 12", "", "DZ").0,
+        ["1er", "novembre"]
+    );
+    assert_eq!(fields("12 Rue Ibn Battouta, 2 ème", "", "MA").2, None);
 }
 
 #[test]
@@ -365,7 +483,8 @@ proptest! {
             prop::sample::select(vec!["12", "n", "n°", "rue", "bd", "ش", "شارع", "زن", "شقة", "app", "appt", "hay", "حي",
                 "quartier", "الشقة", "رقم", "palestine", "النصر", "el", "al", "قرب", "المسجد", "en", "face", "de", ",", "-", "،", "19", "etage", "ii",
                 "residence", "إقامة", "imm", "عمارة", "bloc", "a", "ب", "lot", "تجزئة", "cite", "logts", "مسكن", "douar", "دوار",
-                "villa", "فيلا", "km", "كلم", "الدور", "الثالث", "5th", "floor", "برج", "عقار"]),
+                "villa", "فيلا", "km", "كلم", "الدور", "الثالث", "5th", "floor", "برج", "عقار",
+                "ط", "ط3", "ال3", "3", "eme", "er", "rdc", "rez", "chaussee", "r", "d", "c", "district"]),
             0..12)
     ) {
         let raw = words.join(" ");

@@ -512,6 +512,90 @@ fn egyptian_floor_writings_are_floors() {
     assert_eq!(ids(&a), Vec::<&str>::new());
 }
 
+/// Floors written short: ط for طابق after the house number, the ordinal's ending apart from its
+/// number (3 eme étage), the ground floor as rdc or rez-de-chaussée. Each is the door of the
+/// floor written in full; two floors are two doors.
+#[test]
+fn short_floor_writings_are_floors() {
+    let cairo = [past(
+        "e1",
+        [
+            "محمد حسن",
+            "01004829371",
+            "",
+            "15 ش مصدق الدقي الدور 3",
+            "الجيزة",
+            "EG",
+        ],
+        Outcome::Delivered,
+    )];
+    let casa = [
+        past(
+            "m1",
+            [
+                "Karim Benali",
+                "0612345678",
+                "",
+                "12 Rue Ibn Battouta, 3ème étage",
+                "Casablanca",
+                "MA",
+            ],
+            Outcome::Delivered,
+        ),
+        past(
+            "m2",
+            [
+                "Karim Benali",
+                "0623456789",
+                "",
+                "40 Rue Ibn Battouta, rez-de-chaussée",
+                "Casablanca",
+                "MA",
+            ],
+            Outcome::Delivered,
+        ),
+    ];
+    let query = |fields: [&str; 6]| order("q", fields);
+    let eg = |address| query(["محمد حسن", "01227384915", "", address, "الجيزة", "EG"]);
+    let ma = |address| {
+        query([
+            "Karim Benali",
+            "0698765432",
+            "",
+            address,
+            "Casablanca",
+            "MA",
+        ])
+    };
+    assert_eq!(ids(&assess(&cairo, &eg("15 ش مصدق الدقي ط 3"))), ["e1"]);
+    assert_eq!(ids(&assess(&cairo, &eg("15 ش مصدق الدقي ط٣"))), ["e1"]);
+    assert_eq!(
+        ids(&assess(&cairo, &eg("15 ش مصدق الدقي ال3 الدور"))),
+        ["e1"]
+    );
+    assert_eq!(
+        ids(&assess(&cairo, &eg("15 ش مصدق الدقي ط 5"))),
+        Vec::<&str>::new()
+    );
+    assert_eq!(
+        ids(&assess(&casa, &ma("12 Rue Ibn Battouta, 3 eme etage"))),
+        ["m1"]
+    );
+    assert_eq!(
+        ids(&assess(&casa, &ma("12 Rue Ibn Battouta, 2 ème étage"))),
+        Vec::<&str>::new()
+    );
+    assert_eq!(ids(&assess(&casa, &ma("40 Rue Ibn Battouta, RDC"))), ["m2"]);
+    assert_eq!(
+        ids(&assess(&casa, &ma("40 Rue Ibn Battouta, R.D.C"))),
+        ["m2"]
+    );
+    assert_eq!(
+        ids(&assess(&casa, &ma("40 Rue Ibn Battouta, 1er étage"))),
+        Vec::<&str>::new()
+    );
+}
+
 // Rule 3: no sibling chains; evidence is what the two orders share.
 
 /// Two siblings and a parent at one villa, ordering with the family phone: each is their own

@@ -55,7 +55,11 @@ use crate::error::{Error, ErrorKind};
 ///
 /// 7: the layout of 6, with units keyed as in key format 7 (part by part: the building, and the
 /// flat or the floor without a flat). Format 6 is refused: its unit keys are stale.
-pub(crate) const FORMAT_VERSION: u32 = 7;
+///
+/// 8: the layout of 7, with doors keyed as in key format 8 (more floor writings, ش21 a flat, an
+/// English district before the street without a comma). Format 7 is refused: some of its street
+/// and unit keys are stale.
+pub(crate) const FORMAT_VERSION: u32 = 8;
 const MAGIC: &[u8; 8] = b"CODGUARD";
 const HEADER: usize = 8 + 4 + 8 + 4;
 
@@ -309,8 +313,9 @@ mod tests {
         assert_eq!(got.as_deref(), Some(model));
         let (_, _, got) = load(&save(&History::default(), "{}", None)).expect("loads");
         assert_eq!(got, None);
-        // Formats 4 and 5 keyed places the old way, 6 units: refused, not read with stale keys.
-        for version in [3u32, 4, 5, 6, FORMAT_VERSION + 1] {
+        // Formats 4 and 5 keyed places the old way, 6 units, 7 some doors: refused, not read
+        // with stale keys.
+        for version in [3u32, 4, 5, 6, 7, FORMAT_VERSION + 1] {
             let mut other = with.clone();
             other[8..12].copy_from_slice(&version.to_le_bytes());
             assert_eq!(

@@ -68,6 +68,8 @@ enum Class {
     Km,
     /// A floor written as a word (الثالث, 5th): its canonical form is the number.
     Ordinal,
+    /// The ground floor named by a word that needs no floor word (rdc, rez-de-chaussée): floor 0.
+    Ground,
 }
 
 struct Vocabulary {
@@ -121,6 +123,7 @@ fn vocabulary() -> &'static Vocabulary {
                 "villa" => Class::Villa,
                 "km" => Class::Km,
                 "ordinal" => Class::Ordinal,
+                "ground" => Class::Ground,
                 _ => continue,
             };
             let word = fold(word);
@@ -317,8 +320,53 @@ enum Kind {
     Word,
     Number,
     Marker(Class),
-    /// ش: شارع before a name, شقة before a number once a house number is known.
-    Sh,
+    /// A one-letter Arabic abbreviation ([`LETTERS`]): before a number once a house number is
+    /// known, the unit word of its class (ش 10: شقة, ط 3: طابق); ش before a name is شارع, ط
+    /// elsewhere a word.
+    Letter(Class),
+}
+
+/// A one-letter Arabic abbreviation: the letter, the text it is written as in the address's text
+/// when it is a unit before a number after a number of the door (and that unit's class), and the
+/// street word it stands for before a name, if any. ط stays ط: read again, a floor word (طابق)
+/// would make a number or ordinal before it a floor's, which the letter does not (the text of an
+/// address reads again as the address). ط is also طريق (ط الملك فهد), so it is never read as a street word, and is a
+/// floor only where a road cannot be: before a number once the house has its number (a
+/// building's, عمارة 5 ط 3, may be on the road); ش is a flat after any number of the door
+/// (عمارة 3 ش 12).
+struct Letter {
+    letter: &'static str,
+    unit: &'static str,
+    class: Class,
+    street: Option<&'static str>,
+    after_house: bool,
+}
+
+const LETTERS: [Letter; 2] = [
+    Letter {
+        letter: "ش",
+        unit: "شقه",
+        class: Class::Unit,
+        street: Some("شارع"),
+        after_house: false,
+    },
+    Letter {
+        letter: "ط",
+        unit: "ط",
+        class: Class::Floor,
+        street: None,
+        after_house: true,
+    },
+];
+
+/// The abbreviation `t` is, if it is one.
+fn letter(t: &str) -> Option<&'static Letter> {
+    LETTERS.iter().find(|l| l.letter == t)
+}
+
+/// The abbreviation of the unit `class` ([`Kind::Letter`]).
+fn letter_of(class: Class) -> Option<&'static Letter> {
+    LETTERS.iter().find(|l| l.class == class)
 }
 
 /// One token: a slice of the folded address or a canonical vocabulary word.
@@ -351,11 +399,69 @@ fn is_number(t: &str) -> bool {
 fn ordinal_digits(t: &str) -> Option<&str> {
     let digits = t.bytes().take_while(u8::is_ascii_digit).count();
     let (number, suffix) = t.split_at_checked(digits)?;
-    let ordinal = matches!(
-        suffix,
+    (digits > 0 && digits <= 3 && is_ordinal_ending(suffix)).then_some(number)
+}
+
+/// A floor's number in a form of its own, read next to a floor word, and the number of words
+/// it takes: the article glued to the digits (`ال3` of الدور ال3 or ال3 الدور, as to its word
+/// الثالث), a Latin ordinal ([`ordinal_digits`]: 3ème, 11th), or digits and the ordinal's
+/// ending apart: the `endings` words after it (3 eme étage, 1 er étage, étage 3 ème), each an
+/// ending that is no address word but an article (re, st, rd are street words), all taken so
+/// that the text reads again alike. Segments are not asked: the address's text, read again,
+/// has none.
+///
+/// A floor word after the number counts only without a number of its own after it, which is
+/// its number: `0e طابق 0` then reads as `0e ط 0` did (ط is a floor word only once read).
+fn floor_number(text: &str, by_floor: bool, endings: usize) -> Option<(&str, usize)> {
+    let digits = |t: &str| !t.is_empty() && t.len() <= 3 && t.bytes().all(|b| b.is_ascii_digit());
+    let n = text
+        .strip_prefix("ال")
+        .filter(|n| digits(n))
+        .unwrap_or(text);
+    let n = ordinal_digits(n).unwrap_or(n);
+    if digits(n) && endings > 0 {
+        return Some((n, 1 + endings));
+    }
+    (by_floor && n != text).then_some((n, 1))
+}
+
+/// The number of words from `j` that may be an ordinal's ending apart ([`floor_number`]): each
+/// an ending ([`is_ordinal_ending`]) that is no address word but an article (re, st and rd are
+/// street words), `word` and `class_of` giving a word and its vocabulary class.
+fn endings_at<'a>(
+    word: impl Fn(usize) -> Option<&'a str>,
+    class_of: impl Fn(usize) -> Option<Class>,
+    j: usize,
+) -> usize {
+    (j..)
+        .take_while(|&k| {
+            word(k).is_some_and(is_ordinal_ending) && class_of(k).is_none_or(|c| c == Class::Filler)
+        })
+        .count()
+}
+
+/// A Latin ordinal's ending (`eme` from ème, `e`, `er`, `th`...), glued to its number or, in
+/// `3 eme étage`, written apart.
+fn is_ordinal_ending(t: &str) -> bool {
+    matches!(
+        t,
         "e" | "eme" | "ieme" | "em" | "er" | "ere" | "re" | "st" | "nd" | "rd" | "th"
-    );
-    (digits > 0 && digits <= 3 && ordinal).then_some(number)
+    )
+}
+
+/// The number of words from `i` that spell the ground floor out (`rez de chaussee`, `rez
+/// chaussee`, `r d c` from R.D.C), read as `rdc` (in the vocabulary, class ground). They are
+/// read here rather than as a phrase of the vocabulary (whose phrases start landmarks) because
+/// the dashes of rez-de-chaussée split it into segments.
+fn ground_floor_words<'a>(word: impl Fn(usize) -> Option<&'a str>) -> Option<usize> {
+    let chaussee =
+        |w: Option<&str>| matches!(w, Some("chaussee" | "chausse" | "chausee" | "chaussees"));
+    match (word(0)?, word(1), word(2)) {
+        ("rez", Some("de" | "du"), w) if chaussee(w) => Some(3),
+        ("rez", w, _) if chaussee(w) => Some(2),
+        ("r", Some("d"), Some("c")) => Some(3),
+        _ => None,
+    }
 }
 
 /// Moves a space that slipped one letter left back where it belongs: "Ha yRiad" -> "Hay Riad",
@@ -387,7 +493,7 @@ fn repair_slipped_spaces(raw: &str) -> std::borrow::Cow<'_, str> {
 }
 
 /// Splits a folded token (the byte range `start..end` of `folded`) glued to its number or
-/// abbreviation: "n39", "app19", "شالاندلس". Pushes the ranges of the parts.
+/// abbreviation: "n39", "app19", "ط3", "شالاندلس". Pushes the ranges of the parts.
 fn split_glued(folded: &str, start: usize, end: usize, seg: usize, out: &mut Words) {
     let v = vocabulary();
     let token = folded.get(start..end).unwrap_or("");
@@ -411,20 +517,15 @@ fn split_glued(folded: &str, start: usize, end: usize, seg: usize, out: &mut Wor
             return;
         }
     }
-    // "الدور ال3": the article glued to a floor's number (as to its word, الثالث) is dropped.
-    if let Some(rest) = token.strip_prefix("ال") {
-        let digits = !rest.is_empty() && rest.bytes().all(|b| b.is_ascii_digit());
-        let after_floor = || {
-            out.last().is_some_and(|&(s, e, _)| {
-                folded
-                    .get(s..e)
-                    .and_then(|w| v.words.get(w))
-                    .is_some_and(|(_, c)| *c == Class::Floor)
-            })
-        };
-        if digits && after_floor() {
-            out.push((start + "ال".len(), end, seg));
-            return;
+    // "ط3", "ش10": a one-letter abbreviation glued to its number.
+    for l in &LETTERS {
+        if let Some(rest) = token.strip_prefix(l.letter) {
+            if !rest.is_empty() && rest.bytes().all(|b| b.is_ascii_digit()) {
+                let cut = start + l.letter.len();
+                out.push((start, cut, seg));
+                out.push((cut, end, seg));
+                return;
+            }
         }
     }
     if let Some(rest) = token.strip_prefix("ش") {
@@ -481,29 +582,53 @@ fn tokenize<'a>(folded: &'a str, words: &[(usize, usize, usize)]) -> Tokens<'a> 
         .collect();
     let entry = |j: usize| entries.get(j).copied().flatten();
     let mut tokens = Tokens::new();
+    // The next word not read yet (an ordinal's ending apart, rez-de-chaussée are read whole).
+    let mut resume = 0;
     for (i, &(_, _, seg)) in words.iter().enumerate() {
+        if i < resume {
+            continue;
+        }
         let text = word(i).unwrap_or("");
         let class_of = |j: usize| entry(j).map(|(_, c)| *c);
         let ordinal_at = |j: usize| {
-            class_of(j) == Some(Class::Ordinal) || word(j).and_then(ordinal_digits).is_some()
+            class_of(j) == Some(Class::Ordinal)
+                || word(j).and_then(|w| floor_number(w, true, 0)).is_some()
         };
         // An ordinal that will read as a floor number counts as a number too, so that "n الثالث
-        // etage" reads in one pass as its output "n 3 etage" reads again.
+        // (eme) etage" reads in one pass as its output "n 3 etage" reads again.
         let next_is_number = word(i + 1).is_some_and(is_number)
             || (ordinal_at(i + 1)
-                && (class_of(i) == Some(Class::Floor) || class_of(i + 2) == Some(Class::Floor)));
+                && (class_of(i) == Some(Class::Floor)
+                    || class_of(i + 2 + endings_at(word, class_of, i + 2)) == Some(Class::Floor)));
         let prev = tokens.last();
         let seg_start = prev.is_none_or(|p| p.seg != seg);
         let after_number = prev.is_some_and(|p| p.kind == Kind::Number);
-        let by_floor = prev.is_some_and(|p| p.kind == Kind::Marker(Class::Floor))
-            || class_of(i + 1) == Some(Class::Floor);
-        let (text, kind) = if let Some(n) = ordinal_digits(text).filter(|_| by_floor) {
-            // "3ème étage", "étage 3e", "11th floor": the floor's number.
+        let after_floor = prev.is_some_and(|p| p.kind == Kind::Marker(Class::Floor));
+        // A floor word at `j` without a number of its own ([`floor_number`]).
+        let floor_at = |j: usize| {
+            class_of(j) == Some(Class::Floor)
+                && !word(j + 1).is_some_and(|w| is_number(w) || ordinal_digits(w).is_some())
+        };
+        let by_floor = after_floor || floor_at(i + 1);
+        let apart = match endings_at(word, class_of, i + 1) {
+            n if after_floor || floor_at(i + 1 + n) => n,
+            _ => 0,
+        };
+        // A floor spelled out (الثالث) is its number here, so that its text reads again alike.
+        let spelled = entry(i).filter(|(_, c)| *c == Class::Ordinal);
+        let floor = floor_number(spelled.map_or(text, |(n, _)| n), by_floor, apart);
+        let (text, kind) = if let Some((n, taken)) = floor {
+            // "3ème étage", "3 eme étage", "11th floor", "الدور ال3": the floor's number.
+            resume = i + taken;
             (n, Kind::Marker(Class::Ordinal))
+        } else if let Some(n) = ground_floor_words(|k| word(i + k)) {
+            // "rez-de-chaussée", "R.D.C": the ground floor, as rdc.
+            resume = i + n;
+            ("rdc", Kind::Marker(Class::Ground))
         } else if is_number(text) {
             (text, Kind::Number)
-        } else if text == "ش" {
-            (text, Kind::Sh)
+        } else if let Some(l) = letter(text) {
+            (l.letter, Kind::Letter(l.class))
         } else if let Some((canonical, class)) = entry(i).filter(|(_, c)| match c {
             Class::Number => next_is_number,
             // An ordinal is a floor only next to a floor word (الدور الثالث, 5th floor).
@@ -714,20 +839,49 @@ fn read_tokens<'a>(tokens: &mut [Token<'a>], out: &mut NormalizedAddress) -> Rea
             continue;
         }
         match tok.kind {
-            Kind::Sh if next_number.is_some() && seen_number => {
-                // "87 شارع ديدوش مراد, ش 10": after a house number, ش + number is a flat.
+            Kind::Letter(class)
+                if next_number.is_some()
+                    && letter_of(class).is_some_and(|l| {
+                        seen_number && (!l.after_house || out.house_number.is_some())
+                    }) =>
+            {
+                // "87 شارع ديدوش مراد, ش 10", "14 ش التحرير ط 3": after a house number, the
+                // letter + number is a flat or a floor.
+                let Some(l) = letter_of(class) else {
+                    i += 1;
+                    continue;
+                };
                 if let Some(t) = tokens.get_mut(i) {
-                    t.text = "شقه";
+                    t.text = l.unit;
                 }
-                if r.apt.is_none() {
-                    r.apt = next_number;
+                let slot = if class == Class::Floor {
+                    &mut r.floor
+                } else {
+                    &mut r.apt
+                };
+                if slot.is_none() {
+                    *slot = next_number;
+                }
+                if !out.street.is_empty() {
+                    street_closed = true;
                 }
                 i += 2;
                 continue;
             }
-            Kind::Sh | Kind::Marker(Class::Street) => {
-                if let Some(t) = tokens.get_mut(i).filter(|t| t.kind == Kind::Sh) {
-                    t.text = "شارع";
+            Kind::Letter(class) if letter_of(class).is_some_and(|l| l.street.is_none()) => {
+                // ط before a name may be طريق: a word, as it was typed.
+                if let Some(t) = tokens.get_mut(i) {
+                    t.kind = Kind::Word;
+                }
+                continue;
+            }
+            Kind::Letter(_) | Kind::Marker(Class::Street) => {
+                let street = match tok.kind {
+                    Kind::Letter(class) => letter_of(class).and_then(|l| l.street),
+                    _ => None,
+                };
+                if let Some(t) = tokens.get_mut(i).zip(street) {
+                    t.0.text = t.1;
                 }
                 r.street_marked = true;
                 if street_seg.is_some() && !out.street.is_empty() {
@@ -762,6 +916,16 @@ fn read_tokens<'a>(tokens: &mut [Token<'a>], out: &mut NormalizedAddress) -> Rea
                 }
                 i += 2;
                 continue;
+            }
+            Kind::Marker(Class::Ground) => {
+                // "rdc", "rez-de-chaussée": floor 0 without a floor word.
+                if r.floor.is_none() {
+                    r.floor = Some("0");
+                }
+                seen_number = true;
+                if !out.street.is_empty() {
+                    street_closed = true;
+                }
             }
             Kind::Marker(class @ (Class::Unit | Class::Floor | Class::Building)) => {
                 let mut j = i + 1;
@@ -924,8 +1088,12 @@ fn read_tokens<'a>(tokens: &mut [Token<'a>], out: &mut NormalizedAddress) -> Rea
     r
 }
 
-/// "Al Narjis District", "Narjis Dist": an English district marker written after the name and
-/// ending its segment. The index of that marker when the words from `i` run up to one.
+/// "Al Narjis District", "Narjis Dist": an English district marker written after the name. The
+/// index of that marker when the words from `i` run up to one, and either it ends its segment
+/// ("Al Narjis District, 12 King Fahd Rd") or the words open their segment and the rest of it
+/// holds a number or a marker ("Al Narjis District 12 King Fahd Rd", "Al Narjis Dist King Fahd
+/// Rd"): a name after the marker alone ("Olaya District Riyadh") may be the district's, as in
+/// "District 5", and is not read.
 fn district_after(tokens: &[Token<'_>], i: usize) -> Option<usize> {
     let seg = tokens.get(i)?.seg;
     let mut j = i;
@@ -933,7 +1101,28 @@ fn district_after(tokens: &[Token<'_>], i: usize) -> Option<usize> {
         match t.kind {
             Kind::Word | Kind::Marker(Class::Filler) => j += 1,
             Kind::Marker(Class::District) if t.text == "district" && j > i => {
-                return tokens.get(j + 1).is_none_or(|n| n.seg != seg).then_some(j);
+                let rest = tokens.get(j + 1..).unwrap_or_default();
+                let rest = rest.get(..rest.iter().take_while(|t| t.seg == seg).count());
+                let rest = rest.unwrap_or_default();
+                // Only articles before the words in their segment ("Al Narjis District ...").
+                let opens_segment = tokens
+                    .get(..i)
+                    .unwrap_or_default()
+                    .iter()
+                    .rev()
+                    .take_while(|p| p.seg == seg)
+                    .all(|p| p.kind == Kind::Marker(Class::Filler));
+                let then_door = || {
+                    rest.iter().any(|t| match t.kind {
+                        Kind::Number | Kind::Letter(_) => true,
+                        Kind::Marker(c) => !matches!(
+                            c,
+                            Class::Filler | Class::District | Class::Landmark | Class::Ordinal
+                        ),
+                        Kind::Word => false,
+                    })
+                };
+                return (rest.is_empty() || (opens_segment && then_door())).then_some(j);
             }
             _ => return None,
         }
@@ -963,7 +1152,10 @@ fn leading_places(tokens: &[Token<'_>]) -> usize {
     let marked = rest.iter().enumerate().any(|(k, t)| match t.kind {
         Kind::Marker(Class::Street | Class::Complex) => true,
         // ش before a number after a house number is a flat ("ش 10").
-        Kind::Sh => rest.get(k + 1).is_some_and(|n| n.kind != Kind::Number),
+        Kind::Letter(class) => {
+            letter_of(class).is_some_and(|l| l.street.is_some())
+                && rest.get(k + 1).is_some_and(|n| n.kind != Kind::Number)
+        }
         _ => false,
     });
     if marked {
@@ -1049,7 +1241,10 @@ fn read_name(tokens: &[Token<'_>], i: usize, into: &mut Vec<String>) -> usize {
 /// A building named by one letter ("Bloc A", "Imm. B", "عمارة ب"), as a Latin letter: Arabic
 /// letters are read in abjad order (أ ب ج د = A B C D), as buildings are lettered.
 fn building_letter(t: &Token<'_>) -> Option<&'static str> {
-    if !matches!(t.kind, Kind::Word | Kind::Marker(Class::Filler)) {
+    if !matches!(
+        t.kind,
+        Kind::Word | Kind::Marker(Class::Filler) | Kind::Letter(_)
+    ) {
         return None;
     }
     let mut chars = t.text.chars();
