@@ -323,7 +323,7 @@ enum Kind {
     /// A one-letter Arabic abbreviation ([`LETTERS`]): before a number once a house number is
     /// known, the unit word of its class (ش 10: شقة, ط 3: طابق); ش before a name is شارع, ط
     /// elsewhere a word.
-    Letter(Class),
+    Letter(&'static Letter),
 }
 
 /// A one-letter Arabic abbreviation: the letter, the text it is written as in the address's text
@@ -334,6 +334,7 @@ enum Kind {
 /// floor only where a road cannot be: before a number once the house has its number (a
 /// building's, عمارة 5 ط 3, may be on the road); ش is a flat after any number of the door
 /// (عمارة 3 ش 12).
+#[derive(Debug, PartialEq, Eq)]
 struct Letter {
     letter: &'static str,
     unit: &'static str,
@@ -362,11 +363,6 @@ const LETTERS: [Letter; 2] = [
 /// The abbreviation `t` is, if it is one.
 fn letter(t: &str) -> Option<&'static Letter> {
     LETTERS.iter().find(|l| l.letter == t)
-}
-
-/// The abbreviation of the unit `class` ([`Kind::Letter`]).
-fn letter_of(class: Class) -> Option<&'static Letter> {
-    LETTERS.iter().find(|l| l.class == class)
 }
 
 /// One token: a slice of the folded address or a canonical vocabulary word.
@@ -628,7 +624,7 @@ fn tokenize<'a>(folded: &'a str, words: &[(usize, usize, usize)]) -> Tokens<'a> 
         } else if is_number(text) {
             (text, Kind::Number)
         } else if let Some(l) = letter(text) {
-            (l.letter, Kind::Letter(l.class))
+            (l.letter, Kind::Letter(l))
         } else if let Some((canonical, class)) = entry(i).filter(|(_, c)| match c {
             Class::Number => next_is_number,
             // An ordinal is a floor only next to a floor word (الدور الثالث, 5th floor).
@@ -839,22 +835,17 @@ fn read_tokens<'a>(tokens: &mut [Token<'a>], out: &mut NormalizedAddress) -> Rea
             continue;
         }
         match tok.kind {
-            Kind::Letter(class)
+            Kind::Letter(l)
                 if next_number.is_some()
-                    && letter_of(class).is_some_and(|l| {
-                        seen_number && (!l.after_house || out.house_number.is_some())
-                    }) =>
+                    && seen_number
+                    && (!l.after_house || out.house_number.is_some()) =>
             {
                 // "87 شارع ديدوش مراد, ش 10", "14 ش التحرير ط 3": after a house number, the
                 // letter + number is a flat or a floor.
-                let Some(l) = letter_of(class) else {
-                    i += 1;
-                    continue;
-                };
                 if let Some(t) = tokens.get_mut(i) {
                     t.text = l.unit;
                 }
-                let slot = if class == Class::Floor {
+                let slot = if l.class == Class::Floor {
                     &mut r.floor
                 } else {
                     &mut r.apt
@@ -868,7 +859,7 @@ fn read_tokens<'a>(tokens: &mut [Token<'a>], out: &mut NormalizedAddress) -> Rea
                 i += 2;
                 continue;
             }
-            Kind::Letter(class) if letter_of(class).is_some_and(|l| l.street.is_none()) => {
+            Kind::Letter(l) if l.street.is_none() => {
                 // ط before a name may be طريق: a word, as it was typed.
                 if let Some(t) = tokens.get_mut(i) {
                     t.kind = Kind::Word;
@@ -877,7 +868,7 @@ fn read_tokens<'a>(tokens: &mut [Token<'a>], out: &mut NormalizedAddress) -> Rea
             }
             Kind::Letter(_) | Kind::Marker(Class::Street) => {
                 let street = match tok.kind {
-                    Kind::Letter(class) => letter_of(class).and_then(|l| l.street),
+                    Kind::Letter(l) => l.street,
                     _ => None,
                 };
                 if let Some(t) = tokens.get_mut(i).zip(street) {
@@ -1152,9 +1143,8 @@ fn leading_places(tokens: &[Token<'_>]) -> usize {
     let marked = rest.iter().enumerate().any(|(k, t)| match t.kind {
         Kind::Marker(Class::Street | Class::Complex) => true,
         // ش before a number after a house number is a flat ("ش 10").
-        Kind::Letter(class) => {
-            letter_of(class).is_some_and(|l| l.street.is_some())
-                && rest.get(k + 1).is_some_and(|n| n.kind != Kind::Number)
+        Kind::Letter(l) => {
+            l.street.is_some() && rest.get(k + 1).is_some_and(|n| n.kind != Kind::Number)
         }
         _ => false,
     });
