@@ -4,11 +4,14 @@
 
 use std::borrow::Cow;
 
+use smallvec::SmallVec;
+
 use crate::assessment::{Assessment, Evidence, Match, Normalized, Profile, Reason, ReasonCode};
 use crate::error::ErrorKind;
 use crate::history::{
     Features, Gathered, History, LinkRules, Linked, PastOrder, Signature, Source,
 };
+use crate::normalize::{address::NormalizedAddress, E164Phone};
 use crate::policy::{self, OrderSignals, PolicyConfig};
 use crate::record::{Order, OrderId, Outcome};
 use crate::risk::{RiskInputs, RiskModel};
@@ -21,7 +24,7 @@ pub(crate) struct Assessor<'a> {
     pub risk: Option<&'a RiskModel>,
 }
 
-impl Assessor<'_> {
+impl<'a> Assessor<'a> {
     /// Assesses `order` (with its features) against the orders `source` leads to.
     ///
     /// `source` is the history itself, or a view of it that can report keys it has not read
@@ -52,10 +55,10 @@ impl Assessor<'_> {
         linked: &[Linked],
     ) -> Assessment {
         let f = &*features;
-        let orders: Vec<&PastOrder> = linked
-            .iter()
-            .filter_map(|l| self.history.order(l.idx))
-            .collect();
+        // In place for a customer of up to [`ORDERS`] (no heap list made and freed), filled
+        // where it is kept (a list collected elsewhere would be moved here, all of it).
+        let mut orders: SmallVec<[&PastOrder; ORDERS]> = SmallVec::new();
+        orders.extend(self.past_orders(linked));
         let recent = self.recent_orders(order, &orders);
         let signals = f.signals(!recent.is_empty());
         let profile = profile(&orders);
@@ -89,15 +92,7 @@ impl Assessor<'_> {
                 })
                 .collect(),
             profile,
-            normalized: Normalized {
-                phone: f.phone.as_ref().map(|p| p.as_str().to_owned()),
-                email: f.email.as_ref().map(|e| e.address.clone()),
-                city: f.city_shown(order),
-                address: match features {
-                    Cow::Owned(f) => f.address.text,
-                    Cow::Borrowed(f) => f.address.text.clone(),
-                },
-            },
+            normalized: normalized(order, features),
             notify_customer_service: decision.notify_customer_service,
         }
     }
@@ -110,12 +105,15 @@ impl Assessor<'_> {
         f: &Features,
     ) -> RiskInputs {
         let linked = self.gather(source, order, f).linked;
-        let orders: Vec<&PastOrder> = linked
-            .iter()
-            .filter_map(|l| self.history.order(l.idx))
-            .collect();
+        let mut orders: SmallVec<[&PastOrder; ORDERS]> = SmallVec::new();
+        orders.extend(self.past_orders(&linked));
         let signals = f.signals(false);
         risk_inputs(order, f, &signals, &profile(&orders), &linked)
+    }
+
+    /// The past orders of `linked`.
+    fn past_orders<'l>(&'l self, linked: &'l [Linked]) -> impl Iterator<Item = &'a PastOrder> + 'l {
+        linked.iter().filter_map(|l| self.history.order(l.idx))
     }
 
     fn id_of(&self, idx: u32) -> OrderId {
@@ -151,6 +149,36 @@ impl Assessor<'_> {
                 order_ids: recent,
             }
         })
+    }
+}
+
+/// The linked orders an assessment holds in place (past them, on the heap).
+const ORDERS: usize = 16;
+
+/// The normalized fields an assessment shows of `order`, whose features these are. Features
+/// given by value give theirs (phone, email and address texts) rather than copies.
+#[inline]
+fn normalized(order: &Order, features: Cow<'_, Features>) -> Normalized {
+    let city = features.city_shown(order);
+    match features {
+        // The fields taken one by one, the rest dropped where it lies (not moved first).
+        Cow::Owned(Features {
+            phone,
+            email,
+            address: NormalizedAddress { text, .. },
+            ..
+        }) => Normalized {
+            phone: phone.map(E164Phone::into_string),
+            email: email.map(|e| e.address),
+            city,
+            address: text,
+        },
+        Cow::Borrowed(f) => Normalized {
+            phone: f.phone.as_ref().map(|p| p.as_str().to_owned()),
+            email: f.email.as_ref().map(|e| e.address.clone()),
+            city,
+            address: f.address.text.clone(),
+        },
     }
 }
 
