@@ -4,11 +4,14 @@
 
 use std::borrow::Cow;
 
+use smallvec::SmallVec;
+
 use crate::assessment::{Assessment, Evidence, Match, Normalized, Profile, Reason, ReasonCode};
 use crate::error::ErrorKind;
 use crate::history::{
     Features, Gathered, History, LinkRules, Linked, PastOrder, Signature, Source,
 };
+use crate::normalize::{address::NormalizedAddress, E164Phone};
 use crate::policy::{self, OrderSignals, PolicyConfig};
 use crate::record::{Order, OrderId, Outcome};
 use crate::risk::{RiskInputs, RiskModel};
@@ -21,7 +24,7 @@ pub(crate) struct Assessor<'a> {
     pub risk: Option<&'a RiskModel>,
 }
 
-impl Assessor<'_> {
+impl<'a> Assessor<'a> {
     /// Assesses `order` (with its features) against the orders `source` leads to.
     ///
     /// `source` is the history itself, or a view of it that can report keys it has not read
@@ -52,16 +55,18 @@ impl Assessor<'_> {
         linked: &[Linked],
     ) -> Assessment {
         let f = &*features;
-        let orders: Vec<&PastOrder> = linked
-            .iter()
-            .filter_map(|l| self.history.order(l.idx))
-            .collect();
+        // In place for a customer of up to [`ORDERS`] (no heap list made and freed), filled
+        // where it is kept (a list collected elsewhere would be moved here, all of it).
+        let mut orders: SmallVec<[&PastOrder; ORDERS]> = SmallVec::new();
+        orders.extend(self.past_orders(linked));
         let recent = self.recent_orders(order, &orders);
         let signals = f.signals(!recent.is_empty());
         let profile = profile(&orders);
         let decision = self.config.decide(&signals, &profile);
-        let mut reasons = own_reasons(f);
-        reasons.extend(prior_reasons(&orders));
+        // One list for every reason, made once: the kinds of reasons are few (a dozen at most).
+        let mut reasons = Vec::with_capacity(REASONS);
+        own_reasons(f, &mut reasons);
+        prior_reasons(&orders, &mut reasons);
         reasons.extend(self.duplicate_reason(recent));
         let risk = match self.risk {
             Some(model) => {
@@ -87,15 +92,7 @@ impl Assessor<'_> {
                 })
                 .collect(),
             profile,
-            normalized: Normalized {
-                phone: f.phone.as_ref().map(|p| p.as_str().to_owned()),
-                email: f.email.as_ref().map(|e| e.address.clone()),
-                city: f.city_shown(order),
-                address: match features {
-                    Cow::Owned(f) => f.address.text,
-                    Cow::Borrowed(f) => f.address.text.clone(),
-                },
-            },
+            normalized: normalized(order, features),
             notify_customer_service: decision.notify_customer_service,
         }
     }
@@ -108,20 +105,21 @@ impl Assessor<'_> {
         f: &Features,
     ) -> RiskInputs {
         let linked = self.gather(source, order, f).linked;
-        let orders: Vec<&PastOrder> = linked
-            .iter()
-            .filter_map(|l| self.history.order(l.idx))
-            .collect();
+        let mut orders: SmallVec<[&PastOrder; ORDERS]> = SmallVec::new();
+        orders.extend(self.past_orders(&linked));
         let signals = f.signals(false);
         risk_inputs(order, f, &signals, &profile(&orders), &linked)
     }
 
+    /// The past orders of `linked`.
+    fn past_orders<'l>(&'l self, linked: &'l [Linked]) -> impl Iterator<Item = &'a PastOrder> + 'l {
+        linked.iter().filter_map(|l| self.history.order(l.idx))
+    }
+
     fn id_of(&self, idx: u32) -> OrderId {
-        OrderId(
-            self.history
-                .order(idx)
-                .map_or_else(String::new, |o| o.id.to_string()),
-        )
+        self.history
+            .order(idx)
+            .map_or_else(|| OrderId(String::new()), id_of)
     }
 
     /// The customer's other orders placed within the duplicate window of `order`.
@@ -130,22 +128,75 @@ impl Assessor<'_> {
         orders
             .iter()
             .filter(|o| (order.placed_at - o.placed_at).abs() <= window)
-            .map(|o| OrderId(o.id.to_string()))
+            .map(|o| id_of(o))
             .collect()
     }
 
     fn duplicate_reason(&self, recent: Vec<OrderId>) -> Option<Reason> {
-        (!recent.is_empty()).then(|| Reason {
-            code: ReasonCode::DuplicateRecentOrder,
-            detail: format!(
-                "{} other {} of this customer within {} h",
-                recent.len(),
-                if recent.len() == 1 { "order" } else { "orders" },
-                self.config.duplicate_window_secs / 3600
-            ),
-            order_ids: recent,
+        (!recent.is_empty()).then(|| {
+            let mut detail = String::with_capacity(48);
+            push_count(&mut detail, recent.len());
+            detail.push_str(if recent.len() == 1 {
+                " other order of this customer within "
+            } else {
+                " other orders of this customer within "
+            });
+            push_count(&mut detail, self.config.duplicate_window_secs / 3600);
+            detail.push_str(" h");
+            Reason {
+                code: ReasonCode::DuplicateRecentOrder,
+                detail,
+                order_ids: recent,
+            }
         })
     }
+}
+
+/// The linked orders an assessment holds in place (past them, on the heap).
+const ORDERS: usize = 16;
+
+/// The normalized fields an assessment shows of `order`, whose features these are. Features
+/// given by value give theirs (phone, email and address texts) rather than copies.
+#[inline]
+fn normalized(order: &Order, features: Cow<'_, Features>) -> Normalized {
+    let city = features.city_shown(order);
+    match features {
+        // The fields taken one by one, the rest dropped where it lies (not moved first).
+        Cow::Owned(Features {
+            phone,
+            email,
+            address: NormalizedAddress { text, .. },
+            ..
+        }) => Normalized {
+            phone: phone.map(E164Phone::into_string),
+            email: email.map(|e| e.address),
+            city,
+            address: text,
+        },
+        Cow::Borrowed(f) => Normalized {
+            phone: f.phone.as_ref().map(|p| p.as_str().to_owned()),
+            email: f.email.as_ref().map(|e| e.address.clone()),
+            city,
+            address: f.address.text.clone(),
+        },
+    }
+}
+
+/// Room for every reason an assessment can give: one per own field (phone, email, address,
+/// name), one per kind of past outcome (seven), the duplicate and the zone.
+const REASONS: usize = 13;
+
+/// The id of a past order, as an assessment gives it. (A copy of the text: `to_string` on the
+/// boxed text would go through the formatting machinery, several times the cost, for each id
+/// of each match and reason.)
+fn id_of(o: &PastOrder) -> OrderId {
+    OrderId(String::from(&*o.id))
+}
+
+/// Appends `n` in decimal: the counts of the reasons' texts, written without the formatting
+/// machinery that `format!` runs (a parse of its template and a call per piece).
+fn push_count<N: itoa::Integer>(text: &mut String, n: N) {
+    text.push_str(itoa::Buffer::new().format(n));
 }
 
 /// The risk model's inputs of an assessment.
@@ -194,15 +245,14 @@ fn own(code: ReasonCode, detail: impl Into<String>) -> Reason {
     }
 }
 
-/// What the order's own fields say. An absent name or email says nothing; an absent address
-/// is its own reason, so that the confirmation can ask for it.
-fn own_reasons(f: &Features) -> Vec<Reason> {
-    let mut reasons = Vec::new();
+/// What the order's own fields say, added to `reasons`. An absent name or email says nothing;
+/// an absent address is its own reason, so that the confirmation can ask for it.
+fn own_reasons(f: &Features, reasons: &mut Vec<Reason>) {
     if let Some(problem) = f.phone_problem {
         let detail = if problem == ErrorKind::PhoneEmpty {
             "the order has no phone".to_owned()
         } else {
-            format!("the phone is unusable ({problem})")
+            ["the phone is unusable (", problem.code(), ")"].concat()
         };
         reasons.push(own(ReasonCode::PhoneInvalid, detail));
     } else if f.phone_looks_fake {
@@ -217,7 +267,7 @@ fn own_reasons(f: &Features) -> Vec<Reason> {
             let why = why.as_ref().and_then(|v| v.as_str()).unwrap_or("fake");
             reasons.push(own(
                 ReasonCode::EmailFake,
-                format!("the email looks fake ({why})"),
+                ["the email looks fake (", why, ")"].concat(),
             ));
         }
         (Some(e), _) if e.suggestion.is_some() => reasons.push(own(
@@ -226,7 +276,7 @@ fn own_reasons(f: &Features) -> Vec<Reason> {
         )),
         (None, Some(problem)) => reasons.push(own(
             ReasonCode::EmailInvalid,
-            format!("the email is unusable ({problem})"),
+            ["the email is unusable (", problem.code(), ")"].concat(),
         )),
         _ => {}
     }
@@ -244,11 +294,10 @@ fn own_reasons(f: &Features) -> Vec<Reason> {
     if f.name.nonsense {
         reasons.push(own(ReasonCode::NameNonsense, "the name is not a real name"));
     }
-    reasons
 }
 
-/// What the customer's past orders say, one reason per kind of outcome.
-fn prior_reasons(orders: &[&PastOrder]) -> Vec<Reason> {
+/// What the customer's past orders say, one reason per kind of outcome, added to `reasons`.
+fn prior_reasons(orders: &[&PastOrder], reasons: &mut Vec<Reason>) {
     let shipped = orders
         .iter()
         .filter(|o| o.outcome == Outcome::Delivered || o.outcome.is_failed_delivery())
@@ -282,27 +331,34 @@ fn prior_reasons(orders: &[&PastOrder]) -> Vec<Reason> {
             "delivered and paid",
         ),
     ];
-    let mut reasons = Vec::new();
     for (code, outcome, what) in kinds {
         let ids: Vec<OrderId> = orders
             .iter()
             .filter(|o| outcome.map_or(o.negotiated, |want| o.outcome == want))
-            .map(|o| OrderId(o.id.to_string()))
+            .map(|o| id_of(o))
             .collect();
         if ids.is_empty() {
             continue;
         }
-        let detail = match outcome {
+        // "2 of 3 shipped orders refused", "1 of 4 past orders never confirmed".
+        let mut detail = String::with_capacity(48);
+        push_count(&mut detail, ids.len());
+        detail.push_str(" of ");
+        match outcome {
             Some(out) if out == Outcome::Delivered || out.is_failed_delivery() => {
-                format!("{} of {shipped} shipped orders {what}", ids.len())
+                push_count(&mut detail, shipped);
+                detail.push_str(" shipped orders ");
             }
-            _ => format!("{} of {} past orders {what}", ids.len(), orders.len()),
-        };
+            _ => {
+                push_count(&mut detail, orders.len());
+                detail.push_str(" past orders ");
+            }
+        }
+        detail.push_str(what);
         reasons.push(Reason {
             code,
             detail,
             order_ids: ids,
         });
     }
-    reasons
 }

@@ -183,8 +183,10 @@ impl Engine {
     /// addresses are not errors: they are what the assessment is about.
     pub fn assess(&self, order: &Order) -> Result<Assessment, Error> {
         order.validate()?;
-        let features = Features::of(order);
-        Ok(self.assess_features(order, features))
+        // Made straight into the `Cow` (not moved into it: some 600 bytes), and given by value:
+        // the assessment takes its texts rather than copies of them.
+        let features = std::borrow::Cow::Owned(Features::of(order));
+        Ok(self.assessor().assess(&self.history, order, features))
     }
 
     /// How many past orders assessing `order` judges (`history::Gathered::looked`): what the
@@ -212,11 +214,6 @@ impl Engine {
         {
             orders.iter().map(|o| self.assess(o)).collect()
         }
-    }
-
-    fn assess_features(&self, order: &Order, f: Features) -> Assessment {
-        self.assessor()
-            .assess(&self.history, order, std::borrow::Cow::Owned(f))
     }
 
     /// Erases every order of the customer(s) who used this phone: the orders with it and every

@@ -19,6 +19,8 @@
 
 use std::ops::Range;
 
+use smallvec::SmallVec;
+
 use super::hasher::KeyHasher;
 use super::link::{Agreement, LinkRules, Memo};
 use super::signature::{door_key, FilingKeys, NameRef, View, FILING_KEYS, NAME_KEYS};
@@ -99,11 +101,14 @@ impl LinkRules<'_> {
                 .then(|| source.interned(n.text))
                 .flatten()
         });
-        let sketches = std::array::from_fn::<_, NAME_KEYS, _>(|at| {
-            let n = &query.name[at];
-            (n.sketch.is_none() && !n.text.is_empty() && interned[at].is_none())
-                .then(|| WordSketch::of(n.text))
-        });
+        // Made in place: a sketch is some 160 bytes, which building the array by a generic
+        // map moved several times over, key by key, sketched or not.
+        let mut sketches: [Option<WordSketch>; NAME_KEYS] = Default::default();
+        for ((own, n), known) in sketches.iter_mut().zip(&query.name).zip(&interned) {
+            if n.sketch.is_none() && !n.text.is_empty() && known.is_none() {
+                *own = Some(WordSketch::of(n.text));
+            }
+        }
         let mut sketched = *query;
         for ((n, known), own) in sketched.name.iter_mut().zip(interned).zip(&sketches) {
             if let Some((id, sketch)) = known {
@@ -123,14 +128,14 @@ impl LinkRules<'_> {
                 rules: *self,
                 source,
                 query,
-                judged: Vec::new(),
+                judged: SmallVec::new(),
                 missing: Vec::new(),
             },
             memo: &mut memo,
             met: Met::default(),
             doors: Doors::default(),
-            walked: Vec::new(),
-            walking: Vec::new(),
+            walked: SmallVec::new(),
+            walking: SmallVec::new(),
         };
         let mut found = walk.direct(exclude);
         walk.through(&mut found);
@@ -178,9 +183,10 @@ struct Walk<'w, 'q, 'm, S> {
     met: Met,
     /// The address keys made, by door.
     doors: Doors,
-    /// Phone keys walked at earlier levels, and at this one.
-    walked: Vec<u64>,
-    walking: Vec<u64>,
+    /// Phone keys walked at earlier levels, and at this one (one per order of the level at
+    /// most, and the orders of a customer mostly share theirs: a few, kept in place).
+    walked: SmallVec<[u64; 8]>,
+    walking: SmallVec<[u64; 8]>,
 }
 
 /// The keys a walk read, and its judgements of phone and email keys.
@@ -189,8 +195,9 @@ struct KeyUse<'w, 'q, S> {
     source: &'w S,
     query: &'w View<'q>,
     /// Whether each phone or email key met may link, and whether it is one person's (judged
-    /// when first asked).
-    judged: Vec<(u64, bool, Option<bool>)>,
+    /// when first asked). A walk meets a few such keys (the customer's, their family's): kept
+    /// in place, without a heap list to grow and free each walk.
+    judged: SmallVec<[(u64, bool, Option<bool>); 16]>,
     /// Keys the source did not have.
     missing: Vec<u64>,
 }
@@ -262,7 +269,9 @@ impl<'w, S: Source> Walk<'w, '_, '_, S> {
     /// `max_linked_orders`). Every order met is remembered with its verdict.
     fn direct(&mut self, exclude: Option<u32>) -> Vec<Linked> {
         let (rules, source, query) = (self.rules, self.source, self.query);
-        let mut found: Vec<Linked> = Vec::new();
+        // The list the walk returns: room for a customer of a few dozen orders at once,
+        // instead of growing it from nothing a few times over.
+        let mut found: Vec<Linked> = Vec::with_capacity(FOUND.min(rules.config.max_linked_orders));
         if let Some(own) = exclude {
             self.met.push(own, Verdict::Linked);
         }
@@ -415,6 +424,9 @@ impl<'w, S: Source> Walk<'w, '_, '_, S> {
     }
 }
 
+/// Orders [`Walk::direct`] makes room for in the list it returns (it grows past them).
+const FOUND: usize = 32;
+
 /// The orders a walk met, with what it decided about each: a list (a walk meets a few
 /// orders, 6 at the median at a million past orders, 49 at the 99th percentile), and a small
 /// open-addressing table of where each of the first [`MET_INDEXED`] sits in it, so that asking
@@ -422,7 +434,8 @@ impl<'w, S: Source> Walk<'w, '_, '_, S> {
 /// probe or two, not a search of the list.
 #[derive(Debug)]
 struct Met {
-    list: Vec<(u32, Verdict)>,
+    /// Held in place up to the size most walks stay within, so that it takes no heap block.
+    list: SmallVec<[(u32, Verdict); MET_INLINE]>,
     /// For each slot, 1 + the position in `list` of an order whose index probes it (linear
     /// probing from [`Met::slot`]), 0 when free.
     slots: [u8; MET_SLOTS],
@@ -432,14 +445,15 @@ struct Met {
 /// percentile of walks, are searched in the list): kept at most three quarters full, so that a
 /// probe ends at a free slot after a few steps.
 const MET_SLOTS: usize = 128;
+/// Orders [`Met`] holds in place: more than most walks meet.
+const MET_INLINE: usize = 32;
 const MET_INDEXED: usize = MET_SLOTS * 3 / 4;
 const _: () = assert!(MET_INDEXED < u8::MAX as usize && MET_SLOTS.is_power_of_two());
 
 impl Default for Met {
     fn default() -> Met {
         Met {
-            // More than most walks meet, so that it rarely grows.
-            list: Vec::with_capacity(32),
+            list: SmallVec::new(),
             slots: [0; MET_SLOTS],
         }
     }

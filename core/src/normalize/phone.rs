@@ -64,6 +64,11 @@ impl E164Phone {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+
+    /// The E.164 text, owned: an assessment takes it from features it needs no more.
+    pub(crate) fn into_string(self) -> String {
+        self.0
+    }
 }
 
 impl std::fmt::Display for E164Phone {
