@@ -513,9 +513,13 @@ const SUN: &[u8] = b"tdrzsn";
 
 /// A Latin word read as units: (base, start byte, raw length, doubled), a doubled consonant
 /// being one unit.
-fn latin_units(word: &str, t: &Table) -> SmallVec<[(usize, usize, usize, bool); WORD_LETTERS]> {
+type Units = SmallVec<[(usize, usize, usize, bool); WORD_LETTERS]>;
+
+/// The [`Units`] of a Latin word, written into `units` (empty): filled where the caller keeps
+/// it rather than returned, which would copy the whole inline array (most of a key's cost in
+/// `memcpy`).
+fn latin_units(word: &str, t: &Table, units: &mut Units) {
     let bytes = word.as_bytes();
-    let mut units: SmallVec<[(usize, usize, usize, bool); WORD_LETTERS]> = SmallVec::new();
     let mut i = 0;
     while i < bytes.len() {
         let rest = word.get(i..).unwrap_or("");
@@ -561,12 +565,12 @@ fn latin_units(word: &str, t: &Table) -> SmallVec<[(usize, usize, usize, bool); 
         }
         i += len;
     }
-    units
 }
 
 fn latin_key(word: &str, glued: bool, out: &mut String) {
     let t = table();
-    let units = latin_units(word, t);
+    let mut units = Units::new();
+    latin_units(word, t, &mut units);
     let is_vowel = |u: Option<&(usize, usize, usize, bool)>| {
         u.is_some_and(|u| t.bases.get(u.0).is_some_and(|b| b.vowel))
     };
@@ -696,6 +700,13 @@ pub fn distance(a: &str, b: &str) -> u8 {
 /// as soon as no path can come back under the limit (most words of two names are different
 /// words, and only a cost of 0 or 1 matters to [`alike`]).
 pub fn distance_within(a: &str, b: &str, limit: u8) -> u8 {
+    aligned_within(a, b, limit, true)
+}
+
+/// [`distance_within`]; `bound` false skips the letter bound ([`cost_bound`]) for a caller
+/// that has already found it at most `limit` from the keys' outlines ([`outline_bound`], the
+/// same number), so that the answer is the same.
+fn aligned_within(a: &str, b: &str, limit: u8, bound: bool) -> u8 {
     let mut sa = [Sym::default(); MAX_LEN];
     let mut sb = [Sym::default(); MAX_LEN];
     let la = decode(a, &mut sa);
@@ -703,7 +714,7 @@ pub fn distance_within(a: &str, b: &str, limit: u8) -> u8 {
     let (sa, sb) = (&sa[..la], &sb[..lb]);
     let free = table().run_free;
     // Most words compared are different words: their letters alone show it, before aligning.
-    if cost_bound(sa, sb, free) > limit {
+    if bound && cost_bound(sa, sb, free) > limit {
         return limit.saturating_add(1);
     }
     // Most words that pass are one word in two spellings: a path of free moves shows it, at a
@@ -969,11 +980,18 @@ pub(crate) fn may_be_alike(a: &Outline, b: &Outline) -> bool {
 /// [`alike`] of two keys `a` and `b` whose outlines are `oa` and `ob`: 0 at once when they
 /// differ and [`may_be_alike`] rules them out. Equal keys are alike whatever their letters (a
 /// character the table does not know matches nothing, not even itself, in the alignment).
+///
+/// What passes is aligned without the letter bound again (`may_be_alike` found it at most 1,
+/// the limit [`alike`] aligns to), and weighed by the consonants the outlines hold.
 pub(crate) fn alike_outlined(a: &str, b: &str, oa: &Outline, ob: &Outline) -> f64 {
-    if a != b && !may_be_alike(oa, ob) {
+    if a == b {
+        return 1.0;
+    }
+    if !may_be_alike(oa, ob) {
         return 0.0;
     }
-    alike(a, b)
+    let consonants = oa.consonants.max(ob.consonants) as usize;
+    alike_by(aligned_within(a, b, 1, false), consonants)
 }
 
 /// False when `first` and `second` written together cannot align with `whole` at no cost
@@ -1085,7 +1103,15 @@ pub fn alike(a: &str, b: &str) -> f64 {
     if d == 0 {
         return 1.0;
     }
-    let len = consonants(a).max(consonants(b));
+    alike_by(d, consonants(a).max(consonants(b)))
+}
+
+/// [`alike`] of two different keys whose [`distance_within`] 1 is `d`, the longer of which
+/// has `len` consonants.
+fn alike_by(d: u8, len: usize) -> f64 {
+    if d == 0 {
+        return 1.0;
+    }
     if d > 1 || len < LONG_WORD {
         return 0.0;
     }
