@@ -1006,14 +1006,21 @@ pub(crate) fn may_join(first: &Outline, second: &Outline, whole: &Outline) -> bo
         || !(first.stranded(whole.reach) || second.stranded(whole.reach))
 }
 
+/// Every letter the classes of `parts` may stand for ([`may_join_two_of`] reads it for each
+/// word of the other name: read once per name).
+pub(crate) fn reach_of<'o>(parts: impl Iterator<Item = &'o Outline>) -> u32 {
+    parts.fold(0, |bits, p| bits | p.reach)
+}
+
 /// False when no two of `parts` (two different ones, either way round) may be `whole` written
 /// as two words: [`may_join`] of every pair. A class of `whole` that shares no letter with any
-/// part is stranded from every pair of them, so one test rules most names out.
+/// part (`all`, their [`reach_of`]) is stranded from every pair of them, so one test rules most
+/// names out.
 pub(crate) fn may_join_two_of<'o>(
     whole: &Outline,
     parts: impl Iterator<Item = &'o Outline> + Clone,
+    all: u32,
 ) -> bool {
-    let all = parts.clone().fold(0, |bits, p| bits | p.reach);
     if whole.stranded(all) {
         return false;
     }
