@@ -402,7 +402,7 @@ pub(crate) fn push_key(word: &str, optional: bool, glued: bool, out: &mut String
 
 fn key_in(word: &str, optional: bool, glued: bool, out: &mut String) {
     let start = out.len();
-    if word.chars().any(is_arabic) {
+    if !word.is_ascii() && word.chars().any(is_arabic) {
         arabic_key(word, out);
     } else {
         latin_key(word, glued, out);
@@ -574,21 +574,25 @@ fn latin_key(word: &str, glued: bool, out: &mut String) {
     let is_vowel = |u: Option<&(usize, usize, usize, bool)>| {
         u.is_some_and(|u| t.bases.get(u.0).is_some_and(|b| b.vowel))
     };
-    let spelled = |u: &(usize, usize, usize, bool)| word.get(u.1..u.1 + u.2).unwrap_or("");
+    // A unit's letters as bytes: the tests below compare them with ASCII spellings, which a
+    // byte slice does without checking character boundaries (a unit starts and ends on one).
+    let spelled = |u: &(usize, usize, usize, bool)| {
+        word.as_bytes().get(u.1..u.1 + u.2).unwrap_or_default()
+    };
     let n = units.len();
     // A final vowel + h is one unit (Saleh, Fatimah, Abdallah).
     let final_h =
-        n >= 2 && units.last().is_some_and(|u| spelled(u) == "h") && is_vowel(units.get(n - 2));
+        n >= 2 && units.last().is_some_and(|u| spelled(u) == b"h") && is_vowel(units.get(n - 2));
     let end = if final_h { n - 1 } else { n };
     // al-/el- glued to a word may be an article (Alotaibi, Elmansouri, Elias = الياس).
     let article = (n >= 5 || (glued && n >= 4))
-        && matches!(units.first().map(spelled), Some("a" | "e"))
-        && units.get(1).is_some_and(|u| spelled(u) == "l" && !u.3)
+        && matches!(units.first().map(spelled), Some(b"a" | b"e"))
+        && units.get(1).is_some_and(|u| spelled(u) == b"l" && !u.3)
         && (!is_vowel(units.get(2)) || word.len() >= 7 || glued);
     // A glued article l (Lazhar, Lahcen, Lmahdi): la-, le- or l + consonant.
     let glued_l = n >= 4
-        && units.first().is_some_and(|u| spelled(u) == "l" && !u.3)
-        && (matches!(units.get(1).map(spelled), Some("a" | "e")) || !is_vowel(units.get(1)));
+        && units.first().is_some_and(|u| spelled(u) == b"l" && !u.3)
+        && (matches!(units.get(1).map(spelled), Some(b"a" | b"e")) || !is_vowel(units.get(1)));
     let first_sound = usize::from(glued_l) + 2 * usize::from(article);
     if !is_vowel(units.get(first_sound)) && !is_vowel(units.get(first_sound + 1)) && n >= 3 {
         // A cluster no Arabic word starts with: a vowel was left out before it.
@@ -599,7 +603,7 @@ fn latin_key(word: &str, glued: bool, out: &mut String) {
         let vowel = is_vowel(Some(u));
         let context = if vowel && k == 0 {
             let assimilated = units.get(1).is_some_and(|n| {
-                n.3 && spelled(n).len() == 1 && spelled(n).bytes().all(|b| SUN.contains(&b))
+                n.3 && spelled(n).len() == 1 && spelled(n).iter().all(|b| SUN.contains(b))
             });
             if assimilated || article {
                 Context::InitialOptional
@@ -614,18 +618,18 @@ fn latin_key(word: &str, glued: bool, out: &mut String) {
         } else if vowel && k + 1 == end {
             if final_h {
                 Context::FinalH
-            } else if spelled(u) == "e" && k > 0 {
+            } else if spelled(u) == b"e" && k > 0 {
                 Context::FinalSilent
             } else {
                 Context::Final
             }
-        } else if vowel && spelled(u) == "ou" && k + 2 == end && !is_vowel(units.get(k + 1)) {
+        } else if vowel && spelled(u) == b"ou" && k + 2 == end && !is_vowel(units.get(k + 1)) {
             // ou before the last consonant is the long و (Mahmoud, Daoud).
             Context::Long
         } else if vowel
-            && spelled(u) == "ou"
+            && spelled(u) == b"ou"
             && k + 3 == end
-            && units.get(end - 1).map(spelled) == Some("e")
+            && units.get(end - 1).map(spelled) == Some(b"e")
         {
             Context::Long
         } else if !vowel && u.3 {
@@ -633,16 +637,16 @@ fn latin_key(word: &str, glued: bool, out: &mut String) {
         } else {
             Context::Normal
         };
-        let nasal = matches!(spelled(u), "n" | "m")
+        let nasal = matches!(spelled(u), b"n" | b"m")
             && !u.3
-            && units.get(k + 1).is_some_and(|n| spelled(n) == "b");
+            && units.get(k + 1).is_some_and(|n| spelled(n) == b"b");
         let base = if nasal {
             t.arabic.get(&NASAL).copied().unwrap_or(base)
         } else {
             base
         };
         if base == UNKNOWN {
-            out.push_str(spelled(u));
+            out.push_str(word.get(u.1..u.1 + u.2).unwrap_or(""));
         } else {
             push(out, base, context);
         }
