@@ -522,7 +522,9 @@ fn latin_units(word: &str, t: &Table, units: &mut Units) {
     let bytes = word.as_bytes();
     let mut i = 0;
     while i < bytes.len() {
-        let rest = word.get(i..).unwrap_or("");
+        // Compared with ASCII spellings as bytes (no character-boundary checks: a spelling
+        // that matches ends on one).
+        let rest = bytes.get(i..).unwrap_or_default();
         let next = bytes.get(i + 1).copied();
         let soft = matches!(next, Some(b'e' | b'i' | b'y'));
         let between_consonants = |at: usize| {
@@ -534,28 +536,31 @@ fn latin_units(word: &str, t: &Table, units: &mut Units) {
         } else if bytes.get(i) == Some(&b'y') && between_consonants(i) {
             // y between consonants is the vowel i (Myriam).
             t.spelled("i").map(|b| (b, 1))
-        } else if matches!(rest.get(..2), Some("ou" | "oo" | "ow"))
+        } else if matches!(rest.get(..2), Some(b"ou" | b"oo" | b"ow"))
             && matches!(bytes.get(i + 2), Some(b'a' | b'e' | b'i' | b'o'))
             && i > 0
         {
             // ou before a vowel is the consonant و (Alaoui, Marouane), or ع (Souad).
             t.spelled("ou_").map(|b| (b, 2))
-        } else if rest.starts_with("qu")
+        } else if rest.starts_with(b"qu")
             && !matches!(bytes.get(i + 2), Some(b'a' | b'e' | b'i' | b'o' | b'y'))
         {
             // qu before a consonant is q + u (Quso).
             t.spelled("q").map(|b| (b, 1))
-        } else if rest.starts_with("gu") && matches!(bytes.get(i + 2), Some(b'e' | b'i' | b'y')) {
+        } else if rest.starts_with(b"gu") && matches!(bytes.get(i + 2), Some(b'e' | b'i' | b'y')) {
             // French hard g: Guelma, Bouguerra.
             t.spelled("g").map(|b| (b, 2))
         } else {
             t.by_first
                 .get(usize::from(bytes.get(i).copied().unwrap_or(0)))
-                .and_then(|list| list.iter().find(|(s, _)| begins(rest.as_bytes(), s)))
+                .and_then(|list| list.iter().find(|(s, _)| begins(rest, s)))
                 .map(|&(s, b)| (b, s.len()))
         };
         let (base, len) = found.unwrap_or_else(|| {
-            let len = rest.chars().next().map_or(1, char::len_utf8);
+            let len = word
+                .get(i..)
+                .and_then(|r| r.chars().next())
+                .map_or(1, char::len_utf8);
             (UNKNOWN, len)
         });
         let consonant = t.bases.get(base).is_some_and(|b| !b.vowel);
