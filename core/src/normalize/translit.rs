@@ -581,9 +581,8 @@ fn latin_key(word: &str, glued: bool, out: &mut String) {
     };
     // A unit's letters as bytes: the tests below compare them with ASCII spellings, which a
     // byte slice does without checking character boundaries (a unit starts and ends on one).
-    let spelled = |u: &(usize, usize, usize, bool)| {
-        word.as_bytes().get(u.1..u.1 + u.2).unwrap_or_default()
-    };
+    let spelled =
+        |u: &(usize, usize, usize, bool)| word.as_bytes().get(u.1..u.1 + u.2).unwrap_or_default();
     let n = units.len();
     // A final vowel + h is one unit (Saleh, Fatimah, Abdallah).
     let final_h =
@@ -815,15 +814,32 @@ fn aligns_free(sa: &[Sym], sb: &[Sym], free: u64) -> bool {
         }
         row = next;
     };
+    // Bit j + 1 of `by_letter[l]` for each class j of `sb` that may be letter `l`: the classes
+    // of `sb` that share a letter with a class of `sa` are then the union over its few letters,
+    // not a test of every class of `sb` for every class of `sa`.
+    let mut by_letter = [0u32; 64];
+    for (j, y) in sb.iter().enumerate() {
+        let mut letters = y.mask;
+        while letters != 0 {
+            if let Some(col) = by_letter.get_mut(letters.trailing_zeros() as usize) {
+                *col |= 1 << (j + 1);
+            }
+            letters &= letters - 1;
+        }
+    }
     // Rows i - 1, i - 2 and i - 3.
     let (mut r1, mut r2, mut r3) = (close(1), 0u32, 0u32);
     for (at, x) in sa.iter().enumerate() {
         let i = at + 1;
-        let matches = sb
-            .iter()
-            .enumerate()
-            .filter(|(_, y)| x.mask & y.mask != 0)
-            .fold(0u32, |bits, (j, _)| bits | 1 << (j + 1));
+        let mut matches = 0u32;
+        let mut letters = x.mask;
+        while letters != 0 {
+            matches |= by_letter
+                .get(letters.trailing_zeros() as usize)
+                .copied()
+                .unwrap_or(0);
+            letters &= letters - 1;
+        }
         let mut row = (r1 << 1) & matches;
         if x.skip == 0 {
             row |= r1;
