@@ -511,9 +511,12 @@ fn arabic_key(word: &str, out: &mut String) {
 /// Sun letters: an article before them is assimilated (et-tazi, ez-zahra) and written doubled.
 const SUN: &[u8] = b"tdrzsn";
 
-/// A Latin word read as units: (base, start byte, raw length, doubled), a doubled consonant
-/// being one unit.
-type Units = SmallVec<[(usize, usize, usize, bool); WORD_LETTERS]>;
+/// A unit of a Latin word: (base, start byte, raw length, doubled), a doubled consonant being
+/// one unit.
+type Unit = (usize, usize, usize, bool);
+
+/// A Latin word read as [`Unit`]s.
+type Units = SmallVec<[Unit; WORD_LETTERS]>;
 
 /// The [`Units`] of a Latin word, written into `units` (empty): filled where the caller keeps
 /// it rather than returned, which would copy the whole inline array (most of a key's cost in
@@ -576,13 +579,9 @@ fn latin_key(word: &str, glued: bool, out: &mut String) {
     let t = table();
     let mut units = Units::new();
     latin_units(word, t, &mut units);
-    let is_vowel = |u: Option<&(usize, usize, usize, bool)>| {
-        u.is_some_and(|u| t.bases.get(u.0).is_some_and(|b| b.vowel))
-    };
-    // A unit's letters as bytes: the tests below compare them with ASCII spellings, which a
-    // byte slice does without checking character boundaries (a unit starts and ends on one).
-    let spelled =
-        |u: &(usize, usize, usize, bool)| word.as_bytes().get(u.1..u.1 + u.2).unwrap_or_default();
+    let is_vowel = |u: Option<&Unit>| u.is_some_and(|u| t.bases.get(u.0).is_some_and(|b| b.vowel));
+    // As bytes, compared with ASCII spellings without checking character boundaries.
+    let spelled = |u: &Unit| word.as_bytes().get(u.1..u.1 + u.2).unwrap_or_default();
     let n = units.len();
     // A final vowel + h is one unit (Saleh, Fatimah, Abdallah).
     let final_h =
@@ -814,32 +813,12 @@ fn aligns_free(sa: &[Sym], sb: &[Sym], free: u64) -> bool {
         }
         row = next;
     };
-    // Bit j + 1 of `by_letter[l]` for each class j of `sb` that may be letter `l`: the classes
-    // of `sb` that share a letter with a class of `sa` are then the union over its few letters,
-    // not a test of every class of `sb` for every class of `sa`.
-    let mut by_letter = [0u32; 64];
-    for (j, y) in sb.iter().enumerate() {
-        let mut letters = y.mask;
-        while letters != 0 {
-            if let Some(col) = by_letter.get_mut(letters.trailing_zeros() as usize) {
-                *col |= 1 << (j + 1);
-            }
-            letters &= letters - 1;
-        }
-    }
+    let by_letter = by_letter(sb);
     // Rows i - 1, i - 2 and i - 3.
     let (mut r1, mut r2, mut r3) = (close(1), 0u32, 0u32);
     for (at, x) in sa.iter().enumerate() {
         let i = at + 1;
-        let mut matches = 0u32;
-        let mut letters = x.mask;
-        while letters != 0 {
-            matches |= by_letter
-                .get(letters.trailing_zeros() as usize)
-                .copied()
-                .unwrap_or(0);
-            letters &= letters - 1;
-        }
+        let matches = classes_of(&by_letter, x.mask);
         let mut row = (r1 << 1) & matches;
         if x.skip == 0 {
             row |= r1;
@@ -882,6 +861,36 @@ fn aligns_free(sa: &[Sym], sb: &[Sym], free: u64) -> bool {
         (r3, r2, r1) = (r2, r1, row);
     }
     r1 & end != 0
+}
+
+/// Bit j + 1 of entry `l` for each class j of `side` that may be letter `l`: the classes of
+/// `side` that share a letter with a class are then the union over the class's few letters
+/// ([`classes_of`]), not a test of every class of `side` for each.
+fn by_letter(side: &[Sym]) -> [u32; 64] {
+    let mut by_letter = [0u32; 64];
+    for (j, y) in side.iter().enumerate() {
+        let mut letters = y.mask;
+        while letters != 0 {
+            if let Some(col) = by_letter.get_mut(letters.trailing_zeros() as usize) {
+                *col |= 1 << (j + 1);
+            }
+            letters &= letters - 1;
+        }
+    }
+    by_letter
+}
+
+/// The classes (bit j + 1 for class j) that share a letter of `mask`, from [`by_letter`].
+fn classes_of(by_letter: &[u32; 64], mut mask: u64) -> u32 {
+    let mut classes = 0;
+    while mask != 0 {
+        classes |= by_letter
+            .get(mask.trailing_zeros() as usize)
+            .copied()
+            .unwrap_or(0);
+        mask &= mask - 1;
+    }
+    classes
 }
 
 /// What [`cost_bound`] reads of a key, read once for many comparisons (see [`may_join`],
