@@ -774,11 +774,14 @@ impl Meeting {
                 }
             }
         }
-        let two_of = |whole: &WordSketch, parts: &[&WordSketch]| {
+        let two_of = |whole: &WordSketch, parts: &[&WordSketch], all: u32| {
             parts.len() >= 2
-                && translit::may_join_two_of(&whole.outline, parts.iter().map(|p| &p.outline))
+                && translit::may_join_two_of(&whole.outline, parts.iter().map(|p| &p.outline), all)
         };
-        let joins = sa.iter().any(|w| two_of(w, sb)) || sb.iter().any(|w| two_of(w, sa));
+        let reach = |side: &[&WordSketch]| translit::reach_of(side.iter().map(|w| &w.outline));
+        let (all_a, all_b) = (reach(sa), reach(sb));
+        let joins =
+            sa.iter().any(|w| two_of(w, sb, all_b)) || sb.iter().any(|w| two_of(w, sa, all_a));
         Meeting { same, joins }
     }
 

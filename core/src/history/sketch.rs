@@ -99,6 +99,10 @@ fn lacking(x: &[u16], y: &[u16]) -> (u32, u32) {
 ///
 /// Codes or bits of different characters that coincide ([`WordSketch::of`], [`char_bit`]) only
 /// make the counts smaller, and the tests more often true.
+///
+/// Inlined: the walk asks it of every pair of words of the names it compares (most of them
+/// ruled out in a few operations, where a call costs as much as the test).
+#[inline]
 pub(crate) fn may_be_same_word(x: &WordSketch, y: &WordSketch) -> bool {
     if x.len <= 1 || y.len <= 1 {
         return true;

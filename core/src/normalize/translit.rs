@@ -402,7 +402,7 @@ pub(crate) fn push_key(word: &str, optional: bool, glued: bool, out: &mut String
 
 fn key_in(word: &str, optional: bool, glued: bool, out: &mut String) {
     let start = out.len();
-    if word.chars().any(is_arabic) {
+    if !word.is_ascii() && word.chars().any(is_arabic) {
         arabic_key(word, out);
     } else {
         latin_key(word, glued, out);
@@ -511,14 +511,23 @@ fn arabic_key(word: &str, out: &mut String) {
 /// Sun letters: an article before them is assimilated (et-tazi, ez-zahra) and written doubled.
 const SUN: &[u8] = b"tdrzsn";
 
-/// A Latin word read as units: (base, start byte, raw length, doubled), a doubled consonant
-/// being one unit.
-fn latin_units(word: &str, t: &Table) -> SmallVec<[(usize, usize, usize, bool); WORD_LETTERS]> {
+/// A unit of a Latin word: (base, start byte, raw length, doubled), a doubled consonant being
+/// one unit.
+type Unit = (usize, usize, usize, bool);
+
+/// A Latin word read as [`Unit`]s.
+type Units = SmallVec<[Unit; WORD_LETTERS]>;
+
+/// The [`Units`] of a Latin word, written into `units` (empty): filled where the caller keeps
+/// it rather than returned, which would copy the whole inline array (most of a key's cost in
+/// `memcpy`).
+fn latin_units(word: &str, t: &Table, units: &mut Units) {
     let bytes = word.as_bytes();
-    let mut units: SmallVec<[(usize, usize, usize, bool); WORD_LETTERS]> = SmallVec::new();
     let mut i = 0;
     while i < bytes.len() {
-        let rest = word.get(i..).unwrap_or("");
+        // Compared with ASCII spellings as bytes (no character-boundary checks: a spelling
+        // that matches ends on one).
+        let rest = bytes.get(i..).unwrap_or_default();
         let next = bytes.get(i + 1).copied();
         let soft = matches!(next, Some(b'e' | b'i' | b'y'));
         let between_consonants = |at: usize| {
@@ -530,28 +539,31 @@ fn latin_units(word: &str, t: &Table) -> SmallVec<[(usize, usize, usize, bool); 
         } else if bytes.get(i) == Some(&b'y') && between_consonants(i) {
             // y between consonants is the vowel i (Myriam).
             t.spelled("i").map(|b| (b, 1))
-        } else if matches!(rest.get(..2), Some("ou" | "oo" | "ow"))
+        } else if matches!(rest.get(..2), Some(b"ou" | b"oo" | b"ow"))
             && matches!(bytes.get(i + 2), Some(b'a' | b'e' | b'i' | b'o'))
             && i > 0
         {
             // ou before a vowel is the consonant و (Alaoui, Marouane), or ع (Souad).
             t.spelled("ou_").map(|b| (b, 2))
-        } else if rest.starts_with("qu")
+        } else if rest.starts_with(b"qu")
             && !matches!(bytes.get(i + 2), Some(b'a' | b'e' | b'i' | b'o' | b'y'))
         {
             // qu before a consonant is q + u (Quso).
             t.spelled("q").map(|b| (b, 1))
-        } else if rest.starts_with("gu") && matches!(bytes.get(i + 2), Some(b'e' | b'i' | b'y')) {
+        } else if rest.starts_with(b"gu") && matches!(bytes.get(i + 2), Some(b'e' | b'i' | b'y')) {
             // French hard g: Guelma, Bouguerra.
             t.spelled("g").map(|b| (b, 2))
         } else {
             t.by_first
                 .get(usize::from(bytes.get(i).copied().unwrap_or(0)))
-                .and_then(|list| list.iter().find(|(s, _)| begins(rest.as_bytes(), s)))
+                .and_then(|list| list.iter().find(|(s, _)| begins(rest, s)))
                 .map(|&(s, b)| (b, s.len()))
         };
         let (base, len) = found.unwrap_or_else(|| {
-            let len = rest.chars().next().map_or(1, char::len_utf8);
+            let len = word
+                .get(i..)
+                .and_then(|r| r.chars().next())
+                .map_or(1, char::len_utf8);
             (UNKNOWN, len)
         });
         let consonant = t.bases.get(base).is_some_and(|b| !b.vowel);
@@ -561,30 +573,29 @@ fn latin_units(word: &str, t: &Table) -> SmallVec<[(usize, usize, usize, bool); 
         }
         i += len;
     }
-    units
 }
 
 fn latin_key(word: &str, glued: bool, out: &mut String) {
     let t = table();
-    let units = latin_units(word, t);
-    let is_vowel = |u: Option<&(usize, usize, usize, bool)>| {
-        u.is_some_and(|u| t.bases.get(u.0).is_some_and(|b| b.vowel))
-    };
-    let spelled = |u: &(usize, usize, usize, bool)| word.get(u.1..u.1 + u.2).unwrap_or("");
+    let mut units = Units::new();
+    latin_units(word, t, &mut units);
+    let is_vowel = |u: Option<&Unit>| u.is_some_and(|u| t.bases.get(u.0).is_some_and(|b| b.vowel));
+    // As bytes, compared with ASCII spellings without checking character boundaries.
+    let spelled = |u: &Unit| word.as_bytes().get(u.1..u.1 + u.2).unwrap_or_default();
     let n = units.len();
     // A final vowel + h is one unit (Saleh, Fatimah, Abdallah).
     let final_h =
-        n >= 2 && units.last().is_some_and(|u| spelled(u) == "h") && is_vowel(units.get(n - 2));
+        n >= 2 && units.last().is_some_and(|u| spelled(u) == b"h") && is_vowel(units.get(n - 2));
     let end = if final_h { n - 1 } else { n };
     // al-/el- glued to a word may be an article (Alotaibi, Elmansouri, Elias = الياس).
     let article = (n >= 5 || (glued && n >= 4))
-        && matches!(units.first().map(spelled), Some("a" | "e"))
-        && units.get(1).is_some_and(|u| spelled(u) == "l" && !u.3)
+        && matches!(units.first().map(spelled), Some(b"a" | b"e"))
+        && units.get(1).is_some_and(|u| spelled(u) == b"l" && !u.3)
         && (!is_vowel(units.get(2)) || word.len() >= 7 || glued);
     // A glued article l (Lazhar, Lahcen, Lmahdi): la-, le- or l + consonant.
     let glued_l = n >= 4
-        && units.first().is_some_and(|u| spelled(u) == "l" && !u.3)
-        && (matches!(units.get(1).map(spelled), Some("a" | "e")) || !is_vowel(units.get(1)));
+        && units.first().is_some_and(|u| spelled(u) == b"l" && !u.3)
+        && (matches!(units.get(1).map(spelled), Some(b"a" | b"e")) || !is_vowel(units.get(1)));
     let first_sound = usize::from(glued_l) + 2 * usize::from(article);
     if !is_vowel(units.get(first_sound)) && !is_vowel(units.get(first_sound + 1)) && n >= 3 {
         // A cluster no Arabic word starts with: a vowel was left out before it.
@@ -595,7 +606,7 @@ fn latin_key(word: &str, glued: bool, out: &mut String) {
         let vowel = is_vowel(Some(u));
         let context = if vowel && k == 0 {
             let assimilated = units.get(1).is_some_and(|n| {
-                n.3 && spelled(n).len() == 1 && spelled(n).bytes().all(|b| SUN.contains(&b))
+                n.3 && spelled(n).len() == 1 && spelled(n).iter().all(|b| SUN.contains(b))
             });
             if assimilated || article {
                 Context::InitialOptional
@@ -610,18 +621,18 @@ fn latin_key(word: &str, glued: bool, out: &mut String) {
         } else if vowel && k + 1 == end {
             if final_h {
                 Context::FinalH
-            } else if spelled(u) == "e" && k > 0 {
+            } else if spelled(u) == b"e" && k > 0 {
                 Context::FinalSilent
             } else {
                 Context::Final
             }
-        } else if vowel && spelled(u) == "ou" && k + 2 == end && !is_vowel(units.get(k + 1)) {
+        } else if vowel && spelled(u) == b"ou" && k + 2 == end && !is_vowel(units.get(k + 1)) {
             // ou before the last consonant is the long و (Mahmoud, Daoud).
             Context::Long
         } else if vowel
-            && spelled(u) == "ou"
+            && spelled(u) == b"ou"
             && k + 3 == end
-            && units.get(end - 1).map(spelled) == Some("e")
+            && units.get(end - 1).map(spelled) == Some(b"e")
         {
             Context::Long
         } else if !vowel && u.3 {
@@ -629,16 +640,16 @@ fn latin_key(word: &str, glued: bool, out: &mut String) {
         } else {
             Context::Normal
         };
-        let nasal = matches!(spelled(u), "n" | "m")
+        let nasal = matches!(spelled(u), b"n" | b"m")
             && !u.3
-            && units.get(k + 1).is_some_and(|n| spelled(n) == "b");
+            && units.get(k + 1).is_some_and(|n| spelled(n) == b"b");
         let base = if nasal {
             t.arabic.get(&NASAL).copied().unwrap_or(base)
         } else {
             base
         };
         if base == UNKNOWN {
-            out.push_str(spelled(u));
+            out.push_str(word.get(u.1..u.1 + u.2).unwrap_or(""));
         } else {
             push(out, base, context);
         }
@@ -696,6 +707,13 @@ pub fn distance(a: &str, b: &str) -> u8 {
 /// as soon as no path can come back under the limit (most words of two names are different
 /// words, and only a cost of 0 or 1 matters to [`alike`]).
 pub fn distance_within(a: &str, b: &str, limit: u8) -> u8 {
+    aligned_within(a, b, limit, true)
+}
+
+/// [`distance_within`]; `bound` false skips the letter bound ([`cost_bound`]) for a caller
+/// that has already found it at most `limit` from the keys' outlines ([`outline_bound`], the
+/// same number), so that the answer is the same.
+fn aligned_within(a: &str, b: &str, limit: u8, bound: bool) -> u8 {
     let mut sa = [Sym::default(); MAX_LEN];
     let mut sb = [Sym::default(); MAX_LEN];
     let la = decode(a, &mut sa);
@@ -703,7 +721,7 @@ pub fn distance_within(a: &str, b: &str, limit: u8) -> u8 {
     let (sa, sb) = (&sa[..la], &sb[..lb]);
     let free = table().run_free;
     // Most words compared are different words: their letters alone show it, before aligning.
-    if cost_bound(sa, sb, free) > limit {
+    if bound && cost_bound(sa, sb, free) > limit {
         return limit.saturating_add(1);
     }
     // Most words that pass are one word in two spellings: a path of free moves shows it, at a
@@ -795,15 +813,12 @@ fn aligns_free(sa: &[Sym], sb: &[Sym], free: u64) -> bool {
         }
         row = next;
     };
+    let by_letter = by_letter(sb);
     // Rows i - 1, i - 2 and i - 3.
     let (mut r1, mut r2, mut r3) = (close(1), 0u32, 0u32);
     for (at, x) in sa.iter().enumerate() {
         let i = at + 1;
-        let matches = sb
-            .iter()
-            .enumerate()
-            .filter(|(_, y)| x.mask & y.mask != 0)
-            .fold(0u32, |bits, (j, _)| bits | 1 << (j + 1));
+        let matches = classes_of(&by_letter, x.mask);
         let mut row = (r1 << 1) & matches;
         if x.skip == 0 {
             row |= r1;
@@ -846,6 +861,36 @@ fn aligns_free(sa: &[Sym], sb: &[Sym], free: u64) -> bool {
         (r3, r2, r1) = (r2, r1, row);
     }
     r1 & end != 0
+}
+
+/// Bit j + 1 of entry `l` for each class j of `side` that may be letter `l`: the classes of
+/// `side` that share a letter with a class are then the union over the class's few letters
+/// ([`classes_of`]), not a test of every class of `side` for each.
+fn by_letter(side: &[Sym]) -> [u32; 64] {
+    let mut by_letter = [0u32; 64];
+    for (j, y) in side.iter().enumerate() {
+        let mut letters = y.mask;
+        while letters != 0 {
+            if let Some(col) = by_letter.get_mut(letters.trailing_zeros() as usize) {
+                *col |= 1 << (j + 1);
+            }
+            letters &= letters - 1;
+        }
+    }
+    by_letter
+}
+
+/// The classes (bit j + 1 for class j) that share a letter of `mask`, from [`by_letter`].
+fn classes_of(by_letter: &[u32; 64], mut mask: u64) -> u32 {
+    let mut classes = 0;
+    while mask != 0 {
+        classes |= by_letter
+            .get(mask.trailing_zeros() as usize)
+            .copied()
+            .unwrap_or(0);
+        mask &= mask - 1;
+    }
+    classes
 }
 
 /// What [`cost_bound`] reads of a key, read once for many comparisons (see [`may_join`],
@@ -969,11 +1014,18 @@ pub(crate) fn may_be_alike(a: &Outline, b: &Outline) -> bool {
 /// [`alike`] of two keys `a` and `b` whose outlines are `oa` and `ob`: 0 at once when they
 /// differ and [`may_be_alike`] rules them out. Equal keys are alike whatever their letters (a
 /// character the table does not know matches nothing, not even itself, in the alignment).
+///
+/// What passes is aligned without the letter bound again (`may_be_alike` found it at most 1,
+/// the limit [`alike`] aligns to), and weighed by the consonants the outlines hold.
 pub(crate) fn alike_outlined(a: &str, b: &str, oa: &Outline, ob: &Outline) -> f64 {
-    if a != b && !may_be_alike(oa, ob) {
+    if a == b {
+        return 1.0;
+    }
+    if !may_be_alike(oa, ob) {
         return 0.0;
     }
-    alike(a, b)
+    let consonants = oa.consonants.max(ob.consonants) as usize;
+    alike_by(aligned_within(a, b, 1, false), consonants)
 }
 
 /// False when `first` and `second` written together cannot align with `whole` at no cost
@@ -988,14 +1040,21 @@ pub(crate) fn may_join(first: &Outline, second: &Outline, whole: &Outline) -> bo
         || !(first.stranded(whole.reach) || second.stranded(whole.reach))
 }
 
+/// Every letter the classes of `parts` may stand for ([`may_join_two_of`] reads it for each
+/// word of the other name: read once per name).
+pub(crate) fn reach_of<'o>(parts: impl Iterator<Item = &'o Outline>) -> u32 {
+    parts.fold(0, |bits, p| bits | p.reach)
+}
+
 /// False when no two of `parts` (two different ones, either way round) may be `whole` written
 /// as two words: [`may_join`] of every pair. A class of `whole` that shares no letter with any
-/// part is stranded from every pair of them, so one test rules most names out.
+/// part (`all`, their [`reach_of`]) is stranded from every pair of them, so one test rules most
+/// names out.
 pub(crate) fn may_join_two_of<'o>(
     whole: &Outline,
     parts: impl Iterator<Item = &'o Outline> + Clone,
+    all: u32,
 ) -> bool {
-    let all = parts.clone().fold(0, |bits, p| bits | p.reach);
     if whole.stranded(all) {
         return false;
     }
@@ -1085,7 +1144,15 @@ pub fn alike(a: &str, b: &str) -> f64 {
     if d == 0 {
         return 1.0;
     }
-    let len = consonants(a).max(consonants(b));
+    alike_by(d, consonants(a).max(consonants(b)))
+}
+
+/// [`alike`] of two different keys whose [`distance_within`] 1 is `d`, the longer of which
+/// has `len` consonants.
+fn alike_by(d: u8, len: usize) -> f64 {
+    if d == 0 {
+        return 1.0;
+    }
     if d > 1 || len < LONG_WORD {
         return 0.0;
     }
