@@ -81,6 +81,8 @@ struct Vocabulary {
     phrase_starts: FxHashSet<String>,
     /// The first bytes of `phrase_starts`: most tokens start with none, and need no look-up.
     phrase_bytes: [bool; 256],
+    /// The first bytes of `words`: a token that starts with none (a number) needs no look-up.
+    word_bytes: [bool; 256],
 }
 
 impl Vocabulary {
@@ -88,6 +90,15 @@ impl Vocabulary {
     fn starts_phrase(&self, token: &str) -> bool {
         let first = token.bytes().next().map_or(0, usize::from);
         self.phrase_bytes.get(first).copied().unwrap_or(false) && self.phrase_starts.contains(token)
+    }
+
+    /// The one-word entry of `token`.
+    fn entry(&self, token: &str) -> Option<&(String, Class)> {
+        let first = token.bytes().next().map_or(0, usize::from);
+        if !self.word_bytes.get(first).copied().unwrap_or(false) {
+            return None;
+        }
+        self.words.get(token)
     }
 }
 
@@ -107,6 +118,7 @@ fn vocabulary() -> &'static Vocabulary {
             phrases: Vec::new(),
             phrase_starts: FxHashSet::default(),
             phrase_bytes: [false; 256],
+            word_bytes: [false; 256],
         };
         for [word, canonical, class] in data::rows(include_str!("../../data/address_words.tsv")) {
             let class = match class {
@@ -135,6 +147,15 @@ fn vocabulary() -> &'static Vocabulary {
             }
         }
         v.phrases.sort_by_key(|p| std::cmp::Reverse(p.len()));
+        for word in v.words.keys() {
+            if let Some(slot) = word
+                .bytes()
+                .next()
+                .and_then(|b| v.word_bytes.get_mut(usize::from(b)))
+            {
+                *slot = true;
+            }
+        }
         v.phrase_starts = v
             .phrases
             .iter()
@@ -158,7 +179,17 @@ fn vocabulary() -> &'static Vocabulary {
 struct Markers {
     sorted: Vec<Marker>,
     by_len: Vec<Vec<usize>>,
+    /// The indices of the markers shorter than [`FAR_GUESS`] characters by their first and by
+    /// their last character: [`fuzzy_marker`] guesses those within one edit, which keeps one
+    /// end or the other, so a token is compared with the few that share an end rather than
+    /// with every marker of its length.
+    by_first: FxHashMap<char, Vec<usize>>,
+    by_last: FxHashMap<char, Vec<usize>>,
 }
+
+/// Markers of this many characters or more are guessed within two edits, shorter ones within
+/// one.
+const FAR_GUESS: usize = 9;
 
 /// The guessable markers, built once after the vocabulary (they borrow its strings).
 fn markers() -> &'static Markers {
@@ -188,9 +219,21 @@ fn markers() -> &'static Markers {
                 list.push(i);
             }
         }
+        let mut by_first: FxHashMap<char, Vec<usize>> = FxHashMap::default();
+        let mut by_last: FxHashMap<char, Vec<usize>> = FxHashMap::default();
+        for (i, m) in markers.iter().enumerate() {
+            if let (Some(&first), Some(&last), true) =
+                (m.chars.first(), m.chars.last(), m.chars.len() < FAR_GUESS)
+            {
+                by_first.entry(first).or_default().push(i);
+                by_last.entry(last).or_default().push(i);
+            }
+        }
         Markers {
             sorted: markers,
             by_len,
+            by_first,
+            by_last,
         }
     })
 }
@@ -274,18 +317,28 @@ fn fuzzy_marker(token: &str, before_number: bool) -> Option<(&'static str, Class
     // The closest marker, the first in word order on a tie: the least (distance, index).
     let mut best: Option<(usize, usize)> = None;
     let lengths = n.saturating_sub(2)..=n + 2;
-    let candidates = lengths.flat_map(|len| markers.by_len.get(len).into_iter().flatten());
-    for &i in candidates {
+    // One edit leaves the first or the last letter of words of three letters or more: the
+    // markers shorter than FAR_GUESS that share neither with the token are not candidates.
+    let (first, last) = (chars.first()?, chars.last()?);
+    let near = [markers.by_first.get(first), markers.by_last.get(last)];
+    let far = lengths
+        .clone()
+        .filter(|&len| len >= FAR_GUESS)
+        .flat_map(|len| markers.by_len.get(len).into_iter().flatten());
+    for &i in near.into_iter().flatten().flatten().chain(far) {
         let Some(m) = markers.sorted.get(i) else {
             continue;
         };
         let len = m.chars.len();
+        if !lengths.contains(&len) {
+            continue;
+        }
         // A three-letter word (شقه) is guessed only right before its number ("شةق 27").
         let short_ok = len == 3 && before_number && m.class == Class::Unit;
         if len < 4 && !short_ok {
             continue;
         }
-        let d = if len >= 9 {
+        let d = if len >= FAR_GUESS {
             if bag_distance(chars, &m.chars) > 2 {
                 continue;
             }
@@ -295,12 +348,6 @@ fn fuzzy_marker(token: &str, before_number: bool) -> Option<(&'static str, Class
             }
             d
         } else {
-            // One edit leaves the first or the last letter of words of three letters or more.
-            let ends = |w: &[char]| (w.first().copied(), w.last().copied());
-            let ((first, last), (m_first, m_last)) = (ends(chars), ends(&m.chars));
-            if first != m_first && last != m_last {
-                continue;
-            }
             match within_one(chars, &m.chars) {
                 Some(d) => d,
                 None => continue,
@@ -404,36 +451,47 @@ fn ordinal_digits(t: &str) -> Option<&str> {
 /// ending apart: the `endings` words after it (3 eme étage, 1 er étage, étage 3 ème), each an
 /// ending that is no address word but an article (re, st, rd are street words), all taken so
 /// that the text reads again alike. Segments are not asked: the address's text, read again,
-/// has none.
+/// has none. `form` is the word's [`FloorForm`].
 ///
 /// A floor word after the number counts only without a number of its own after it, which is
 /// its number: `0e طابق 0` then reads as `0e ط 0` did (ط is a floor word only once read).
-fn floor_number(text: &str, by_floor: bool, endings: usize) -> Option<(&str, usize)> {
-    let digits = |t: &str| !t.is_empty() && t.len() <= 3 && t.bytes().all(|b| b.is_ascii_digit());
-    let n = text
-        .strip_prefix("ال")
-        .filter(|n| digits(n))
-        .unwrap_or(text);
-    let n = ordinal_digits(n).unwrap_or(n);
-    if digits(n) && endings > 0 {
-        return Some((n, 1 + endings));
+fn floor_number(form: FloorForm<'_>, by_floor: bool, endings: usize) -> Option<(&str, usize)> {
+    if form.digits && endings > 0 {
+        return Some((form.number, 1 + endings));
     }
-    (by_floor && n != text).then_some((n, 1))
+    (by_floor && form.own).then_some((form.number, 1))
 }
 
-/// The number of words from `j` that may be an ordinal's ending apart ([`floor_number`]): each
-/// an ending ([`is_ordinal_ending`]) that is no address word but an article (re, st and rd are
-/// street words), `word` and `class_of` giving a word and its vocabulary class.
-fn endings_at<'a>(
-    word: impl Fn(usize) -> Option<&'a str>,
-    class_of: impl Fn(usize) -> Option<Class>,
-    j: usize,
-) -> usize {
-    (j..)
-        .take_while(|&k| {
-            word(k).is_some_and(is_ordinal_ending) && class_of(k).is_none_or(|c| c == Class::Filler)
-        })
-        .count()
+/// What a word is as a floor's number ([`floor_number`]), worked out once per word: the
+/// tokenizer asks it of a word for its own reading and for its neighbours'.
+#[derive(Debug, Clone, Copy)]
+struct FloorForm<'a> {
+    /// The digits without a glued article (`ال3`) or an ordinal's ending (`3eme`), else the
+    /// word.
+    number: &'a str,
+    /// `number` is one to three digits.
+    digits: bool,
+    /// The word is a floor's number in a form of its own (`ال3`, `3eme`): `number` differs
+    /// from it.
+    own: bool,
+}
+
+impl<'a> FloorForm<'a> {
+    fn of(text: &'a str) -> FloorForm<'a> {
+        let digits =
+            |t: &str| !t.is_empty() && t.len() <= 3 && t.bytes().all(|b| b.is_ascii_digit());
+        let n = text
+            .strip_prefix("ال")
+            .filter(|n| digits(n))
+            .unwrap_or(text);
+        let n = ordinal_digits(n).unwrap_or(n);
+        FloorForm {
+            number: n,
+            digits: digits(n),
+            // `n` is a part of `text`: the same length is the same text.
+            own: n.len() != text.len(),
+        }
+    }
 }
 
 /// A Latin ordinal's ending (`eme` from ème, `e`, `er`, `th`...), glued to its number or, in
@@ -465,20 +523,20 @@ fn ground_floor_words<'a>(word: impl Fn(usize) -> Option<&'a str>) -> Option<usi
 fn repair_slipped_spaces(raw: &str) -> std::borrow::Cow<'_, str> {
     static SLIP: OnceLock<Option<Regex>> = OnceLock::new();
     // The regex runs only where it can match: a letter, a space, a lower-case then an
-    // upper-case letter (L, Ll and Lu are within Alphabetic, Lowercase and Uppercase).
-    let mut window = ['\0'; 4];
-    let mut possible = false;
-    for c in raw.chars() {
-        window = [window[1], window[2], window[3], c];
-        if window[1] == ' '
-            && c.is_uppercase()
-            && window[2].is_lowercase()
-            && window[0].is_alphabetic()
-        {
-            possible = true;
-            break;
-        }
-    }
+    // upper-case letter (L, Ll and Lu are within Alphabetic, Lowercase and Uppercase). Only the
+    // spaces are looked at, not every character.
+    let spaces = raw.bytes().enumerate().filter(|&(_, b)| b == b' ');
+    let possible = spaces.map(|(at, _)| at).any(|at| {
+        let mut after = raw.get(at + 1..).unwrap_or_default().chars();
+        let (lower, upper) = (after.next(), after.next());
+        // The rarest first: an upper-case letter is seldom second after a space.
+        upper.is_some_and(char::is_uppercase)
+            && lower.is_some_and(char::is_lowercase)
+            && raw
+                .get(..at)
+                .and_then(|s| s.chars().next_back())
+                .is_some_and(char::is_alphabetic)
+    });
     if !possible {
         return std::borrow::Cow::Borrowed(raw);
     }
@@ -565,54 +623,92 @@ fn split_words(raw: &str, folded: &mut String) -> (Words, bool) {
     (words, matches!(repaired, std::borrow::Cow::Owned(_)))
 }
 
+/// What [`tokenize`] asks of one word, worked out once: a word is asked about for its own
+/// reading and for its neighbours' (the number before a floor word, an ordinal's ending apart),
+/// up to ten times an address.
+struct Facts<'a> {
+    text: &'a str,
+    /// Its vocabulary entry.
+    entry: Option<&'static (String, Class)>,
+    /// [`is_number`].
+    number: bool,
+    /// A floor word's own number, when after one: a number or a Latin ordinal.
+    numbered: bool,
+    form: FloorForm<'a>,
+    /// An ordinal's ending that may be written apart ([`floor_number`]): an ending
+    /// ([`is_ordinal_ending`]) that is no address word but an article (re, st and rd are
+    /// street words).
+    ending: bool,
+}
+
+impl<'a> Facts<'a> {
+    fn of(v: &'static Vocabulary, text: &'a str) -> Facts<'a> {
+        let entry = v.entry(text);
+        let number = is_number(text);
+        Facts {
+            text,
+            entry,
+            number,
+            numbered: number || ordinal_digits(text).is_some(),
+            form: FloorForm::of(text),
+            ending: is_ordinal_ending(text) && entry.is_none_or(|(_, c)| *c == Class::Filler),
+        }
+    }
+
+    fn class(&self) -> Option<Class> {
+        self.entry.map(|(_, c)| *c)
+    }
+}
+
 fn tokenize<'a>(folded: &'a str, words: &[(usize, usize, usize)]) -> Tokens<'a> {
     let v = vocabulary();
-    let word = |i: usize| {
-        words
-            .get(i)
-            .and_then(|&(start, end, _)| folded.get(start..end))
-    };
-    // Each word's vocabulary entry, looked up once.
-    let entries: SmallVec<[Option<&(String, Class)>; WORDS]> = (0..words.len())
-        .map(|i| word(i).and_then(|w| v.words.get(w)))
+    let facts: SmallVec<[Facts<'a>; WORDS]> = words
+        .iter()
+        .map(|&(start, end, _)| Facts::of(v, folded.get(start..end).unwrap_or("")))
         .collect();
-    let entry = |j: usize| entries.get(j).copied().flatten();
+    let word = |i: usize| facts.get(i).map(|f| f.text);
+    let class_of = |j: usize| facts.get(j).and_then(Facts::class);
+    // The number of words from `j` that may be an ordinal's ending apart.
+    let endings_at = |j: usize| {
+        let rest = facts.get(j..).unwrap_or_default();
+        rest.iter().take_while(|f| f.ending).count()
+    };
     let mut tokens = Tokens::new();
     // The next word not read yet (an ordinal's ending apart, rez-de-chaussée are read whole).
     let mut resume = 0;
-    for (i, &(_, _, seg)) in words.iter().enumerate() {
+    for (i, (f, &(_, _, seg))) in facts.iter().zip(words).enumerate() {
         if i < resume {
             continue;
         }
-        let text = word(i).unwrap_or("");
-        let class_of = |j: usize| entry(j).map(|(_, c)| *c);
+        let text = f.text;
         let ordinal_at = |j: usize| {
-            class_of(j) == Some(Class::Ordinal)
-                || word(j).and_then(|w| floor_number(w, true, 0)).is_some()
+            class_of(j) == Some(Class::Ordinal) || facts.get(j).is_some_and(|f| f.form.own)
         };
         // An ordinal that will read as a floor number counts as a number too, so that "n الثالث
         // (eme) etage" reads in one pass as its output "n 3 etage" reads again.
-        let next_is_number = word(i + 1).is_some_and(is_number)
+        let next_is_number = facts.get(i + 1).is_some_and(|f| f.number)
             || (ordinal_at(i + 1)
-                && (class_of(i) == Some(Class::Floor)
-                    || class_of(i + 2 + endings_at(word, class_of, i + 2)) == Some(Class::Floor)));
+                && (f.class() == Some(Class::Floor)
+                    || class_of(i + 2 + endings_at(i + 2)) == Some(Class::Floor)));
         let prev = tokens.last();
         let seg_start = prev.is_none_or(|p| p.seg != seg);
         let after_number = prev.is_some_and(|p| p.kind == Kind::Number);
         let after_floor = prev.is_some_and(|p| p.kind == Kind::Marker(Class::Floor));
         // A floor word at `j` without a number of its own ([`floor_number`]).
         let floor_at = |j: usize| {
-            class_of(j) == Some(Class::Floor)
-                && !word(j + 1).is_some_and(|w| is_number(w) || ordinal_digits(w).is_some())
+            class_of(j) == Some(Class::Floor) && !facts.get(j + 1).is_some_and(|f| f.numbered)
         };
         let by_floor = after_floor || floor_at(i + 1);
-        let apart = match endings_at(word, class_of, i + 1) {
+        let apart = match endings_at(i + 1) {
             n if after_floor || floor_at(i + 1 + n) => n,
             _ => 0,
         };
         // A floor spelled out (الثالث) is its number here, so that its text reads again alike.
-        let spelled = entry(i).filter(|(_, c)| *c == Class::Ordinal);
-        let floor = floor_number(spelled.map_or(text, |(n, _)| n), by_floor, apart);
+        let form = match f.entry {
+            Some((n, Class::Ordinal)) => FloorForm::of(n),
+            _ => f.form,
+        };
+        let floor = floor_number(form, by_floor, apart);
         let (text, kind) = if let Some((n, taken)) = floor {
             // "3ème étage", "3 eme étage", "11th floor", "الدور ال3": the floor's number.
             resume = i + taken;
@@ -621,11 +717,11 @@ fn tokenize<'a>(folded: &'a str, words: &[(usize, usize, usize)]) -> Tokens<'a> 
             // "rez-de-chaussée", "R.D.C": the ground floor, as rdc.
             resume = i + n;
             ("rdc", Kind::Marker(Class::Ground))
-        } else if is_number(text) {
+        } else if f.number {
             (text, Kind::Number)
         } else if let Some(l) = letter(text) {
             (l.letter, Kind::Letter(l))
-        } else if let Some((canonical, class)) = entry(i).filter(|(_, c)| match c {
+        } else if let Some((canonical, class)) = f.entry.filter(|(_, c)| match c {
             Class::Number => next_is_number,
             // An ordinal is a floor only next to a floor word (الدور الثالث, 5th floor).
             Class::Ordinal => by_floor,

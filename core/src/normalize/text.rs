@@ -696,11 +696,12 @@ fn keyboard_mash(t: &Nonsense, chars: &[char]) -> bool {
     if n >= 6 && (1..=4).any(repeated) {
         return true;
     }
-    let starts_a_run = match chars {
+    // Asked only of four characters or more: most words of an address are shorter.
+    let starts_a_run = || match chars {
         [a, b, ..] => t.neighbours.contains(&(*a, *b)) || t.neighbours.contains(&(*b, *a)),
         _ => false,
     };
-    n >= 4 && starts_a_run && t.rows.iter().any(|row| contains_run(row, chars))
+    n >= 4 && starts_a_run() && t.rows.iter().any(|row| contains_run(row, chars))
 }
 
 /// Tokens up to this many characters are checked on the stack.
