@@ -478,6 +478,14 @@ struct FloorForm<'a> {
 
 impl<'a> FloorForm<'a> {
     fn of(text: &'a str) -> FloorForm<'a> {
+        // Each form starts with a digit or with ال: most words are none.
+        if !text.bytes().next().is_some_and(|b| b.is_ascii_digit()) && !text.starts_with("ال") {
+            return FloorForm {
+                number: text,
+                digits: false,
+                own: false,
+            };
+        }
         let digits =
             |t: &str| !t.is_empty() && t.len() <= 3 && t.bytes().all(|b| b.is_ascii_digit());
         let n = text
@@ -551,6 +559,11 @@ fn repair_slipped_spaces(raw: &str) -> std::borrow::Cow<'_, str> {
 fn split_glued(folded: &str, start: usize, end: usize, seg: usize, out: &mut Words) {
     let v = vocabulary();
     let token = folded.get(start..end).unwrap_or("");
+    // Every split below ends with digits or starts with ش: most words do neither.
+    if !token.bytes().last().is_some_and(|b| b.is_ascii_digit()) && !token.starts_with("ش") {
+        out.push((start, end, seg));
+        return;
+    }
     let letters = token.bytes().take_while(u8::is_ascii_lowercase).count();
     if letters > 0 && letters < token.len() {
         let (head, tail) = token.split_at(letters);
@@ -662,10 +675,14 @@ impl<'a> Facts<'a> {
 
 fn tokenize<'a>(folded: &'a str, words: &[(usize, usize, usize)]) -> Tokens<'a> {
     let v = vocabulary();
-    let facts: SmallVec<[Facts<'a>; WORDS]> = words
-        .iter()
-        .map(|&(start, end, _)| Facts::of(v, folded.get(start..end).unwrap_or("")))
-        .collect();
+    // Filled in place rather than collected: a collected SmallVec is moved, its whole inline
+    // array copied.
+    let mut facts: SmallVec<[Facts<'a>; WORDS]> = SmallVec::new();
+    facts.extend(
+        words
+            .iter()
+            .map(|&(start, end, _)| Facts::of(v, folded.get(start..end).unwrap_or(""))),
+    );
     let word = |i: usize| facts.get(i).map(|f| f.text);
     let class_of = |j: usize| facts.get(j).and_then(Facts::class);
     // The number of words from `j` that may be an ordinal's ending apart.
@@ -884,8 +901,9 @@ struct Reading<'a> {
     complex_form: bool,
     /// A street-type word was written (rue, شارع, ش).
     street_marked: bool,
-    /// The words of the first district (hay / حي ...), which name a numbered street.
-    first_district: Vec<String>,
+    /// Where the words of the first district (hay / حي ...), which name a numbered street, are
+    /// in the district (which only grows): copied to the street only when they name it.
+    first_district: std::ops::Range<usize>,
     /// The tokens of the place segments before the street ([`leading_places`]), read into the
     /// district.
     places: usize,
@@ -1096,7 +1114,7 @@ fn read_tokens<'a>(tokens: &mut [Token<'a>], out: &mut NormalizedAddress) -> Rea
                 let start = out.district.len();
                 let j = read_name(tokens, i, &mut out.district);
                 if r.first_district.is_empty() {
-                    r.first_district = out.district.get(start..).unwrap_or_default().to_vec();
+                    r.first_district = start..out.district.len();
                 }
                 if !out.street.is_empty() {
                     street_closed = true;
@@ -1144,7 +1162,7 @@ fn read_tokens<'a>(tokens: &mut [Token<'a>], out: &mut NormalizedAddress) -> Rea
                         }
                     }
                     if r.first_district.is_empty() {
-                        r.first_district = out.district.get(start..).unwrap_or_default().to_vec();
+                        r.first_district = start..out.district.len();
                     }
                     if !out.street.is_empty() {
                         street_closed = true;
@@ -1389,7 +1407,11 @@ fn settle_door(out: &mut NormalizedAddress, r: Reading<'_>) {
         out.house_number = door.map(str::to_string);
     }
     if out.street.is_empty() && out.house_number.is_some() {
-        out.street = first_district;
+        out.street = out
+            .district
+            .get(first_district)
+            .unwrap_or_default()
+            .to_vec();
     }
     let mut unit = String::new();
     for (label, n) in [("bldg", building), ("floor", floor), ("apt", apt)] {
@@ -1470,15 +1492,23 @@ fn is_nonsense(
     if tokens.len() < 2 || junk_phrase() || !text.chars().any(is_letter) {
         return true;
     }
-    let mut words = 0;
+    let words = || tokens.iter().filter(|t| t.kind == Kind::Word);
+    let count = words().count();
+    if count == 0 {
+        return !has_street;
+    }
+    // Mostly mash: half the words or more. The words are asked only until that is known.
+    let needed = count.div_ceil(2);
     let mut mash = 0;
-    for t in tokens.iter().filter(|t| t.kind == Kind::Word) {
-        words += 1;
+    for (asked, t) in words().enumerate() {
+        if mash >= needed || mash + (count - asked) < needed {
+            break;
+        }
         if is_mash_token(t.text) {
             mash += 1;
         }
     }
-    (words == 0 && !has_street) || mash * 2 >= words.max(1)
+    mash >= needed
 }
 
 #[cfg(test)]

@@ -696,9 +696,13 @@ fn keyboard_mash(t: &Nonsense, chars: &[char]) -> bool {
     if n >= 6 && (1..=4).any(repeated) {
         return true;
     }
-    // Asked only of four characters or more: most words of an address are shorter.
+    let neighbours =
+        |a: &char, b: &char| t.neighbours.contains(&(*a, *b)) || t.neighbours.contains(&(*b, *a));
+    // Every two keys of a run are neighbours: the first three are asked before the rows are
+    // walked (ال starts many Arabic words, and ل ا are neighbours), and only of four characters
+    // or more.
     let starts_a_run = || match chars {
-        [a, b, ..] => t.neighbours.contains(&(*a, *b)) || t.neighbours.contains(&(*b, *a)),
+        [a, b, c, ..] => neighbours(a, b) && neighbours(b, c),
         _ => false,
     };
     n >= 4 && starts_a_run() && t.rows.iter().any(|row| contains_run(row, chars))
