@@ -13,7 +13,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use serde::{Deserialize, Serialize};
 use smallvec::SmallVec;
 
-use super::city::{find_city_at_end, resolve_city, CityId};
+use super::city::{find_city_at_end, resolve_city, resolve_city_in, CityId};
 use super::phone::check_country;
 use super::text::{
     fold, fold_into, is_blank, is_junk_phrase, is_letter, is_mash_token, strip_article,
@@ -81,6 +81,9 @@ struct Vocabulary {
     phrase_starts: FxHashSet<String>,
     /// The first bytes of `phrase_starts`: most tokens start with none, and need no look-up.
     phrase_bytes: [bool; 256],
+    /// The lengths in bytes of `phrase_starts`, one bit each (every bit when one is longer than
+    /// 63): every Arabic word starts with one of two bytes, and its length tells it apart.
+    phrase_lens: u64,
     /// The first bytes of `words`: a token that starts with none (a number) needs no look-up.
     word_bytes: [bool; 256],
 }
@@ -89,7 +92,10 @@ impl Vocabulary {
     /// Whether `token` is the first word of a landmark phrase.
     fn starts_phrase(&self, token: &str) -> bool {
         let first = token.bytes().next().map_or(0, usize::from);
-        self.phrase_bytes.get(first).copied().unwrap_or(false) && self.phrase_starts.contains(token)
+        let len = 1u64.checked_shl(token.len() as u32).unwrap_or(0);
+        self.phrase_bytes.get(first).copied().unwrap_or(false)
+            && self.phrase_lens & len != 0
+            && self.phrase_starts.contains(token)
     }
 
     /// The one-word entry of `token`.
@@ -118,6 +124,7 @@ fn vocabulary() -> &'static Vocabulary {
             phrases: Vec::new(),
             phrase_starts: FxHashSet::default(),
             phrase_bytes: [false; 256],
+            phrase_lens: 0,
             word_bytes: [false; 256],
         };
         for [word, canonical, class] in data::rows(include_str!("../../data/address_words.tsv")) {
@@ -162,6 +169,7 @@ fn vocabulary() -> &'static Vocabulary {
             .filter_map(|p| p.first().cloned())
             .collect();
         for word in &v.phrase_starts {
+            v.phrase_lens |= 1u64.checked_shl(word.len() as u32).unwrap_or(u64::MAX);
             if let Some(slot) = word
                 .bytes()
                 .next()
@@ -518,7 +526,9 @@ fn is_ordinal_ending(t: &str) -> bool {
 fn ground_floor_words<'a>(word: impl Fn(usize) -> Option<&'a str>) -> Option<usize> {
     let chaussee =
         |w: Option<&str>| matches!(w, Some("chaussee" | "chausse" | "chausee" | "chaussees"));
-    match (word(0)?, word(1), word(2)) {
+    // Asked of every word: the first one settles most.
+    let first = word(0).filter(|w| matches!(*w, "rez" | "r"))?;
+    match (first, word(1), word(2)) {
         ("rez", Some("de" | "du"), w) if chaussee(w) => Some(3),
         ("rez", w, _) if chaussee(w) => Some(2),
         ("r", Some("d"), Some("c")) => Some(3),
@@ -645,8 +655,6 @@ struct Facts<'a> {
     entry: Option<&'static (String, Class)>,
     /// [`is_number`].
     number: bool,
-    /// A floor word's own number, when after one: a number or a Latin ordinal.
-    numbered: bool,
     form: FloorForm<'a>,
     /// An ordinal's ending that may be written apart ([`floor_number`]): an ending
     /// ([`is_ordinal_ending`]) that is no address word but an article (re, st and rd are
@@ -662,7 +670,6 @@ impl<'a> Facts<'a> {
             text,
             entry,
             number,
-            numbered: number || ordinal_digits(text).is_some(),
             form: FloorForm::of(text),
             ending: is_ordinal_ending(text) && entry.is_none_or(|(_, c)| *c == Class::Filler),
         }
@@ -711,12 +718,16 @@ fn tokenize<'a>(folded: &'a str, words: &[(usize, usize, usize)]) -> Tokens<'a> 
         let seg_start = prev.is_none_or(|p| p.seg != seg);
         let after_number = prev.is_some_and(|p| p.kind == Kind::Number);
         let after_floor = prev.is_some_and(|p| p.kind == Kind::Marker(Class::Floor));
-        // A floor word at `j` without a number of its own ([`floor_number`]).
+        // A floor word at `j` without a number of its own (a number or a Latin ordinal after
+        // it, [`floor_number`]).
         let floor_at = |j: usize| {
-            class_of(j) == Some(Class::Floor) && !facts.get(j + 1).is_some_and(|f| f.numbered)
+            class_of(j) == Some(Class::Floor)
+                && !facts
+                    .get(j + 1)
+                    .is_some_and(|f| f.number || ordinal_digits(f.text).is_some())
         };
-        let by_floor = after_floor || floor_at(i + 1);
-        let apart = match endings_at(i + 1) {
+        let by_floor = || after_floor || floor_at(i + 1);
+        let apart = || match endings_at(i + 1) {
             n if after_floor || floor_at(i + 1 + n) => n,
             _ => 0,
         };
@@ -725,7 +736,10 @@ fn tokenize<'a>(folded: &'a str, words: &[(usize, usize, usize)]) -> Tokens<'a> 
             Some((n, Class::Ordinal)) => FloorForm::of(n),
             _ => f.form,
         };
-        let floor = floor_number(form, by_floor, apart);
+        // Only a word in a floor number's form asks what is around it.
+        let floor = (form.digits || form.own)
+            .then(|| floor_number(form, by_floor(), apart()))
+            .flatten();
         let (text, kind) = if let Some((n, taken)) = floor {
             // "3ème étage", "3 eme étage", "11th floor", "الدور ال3": the floor's number.
             resume = i + taken;
@@ -741,7 +755,7 @@ fn tokenize<'a>(folded: &'a str, words: &[(usize, usize, usize)]) -> Tokens<'a> 
         } else if let Some((canonical, class)) = f.entry.filter(|(_, c)| match c {
             Class::Number => next_is_number,
             // An ordinal is a floor only next to a floor word (الدور الثالث, 5th floor).
-            Class::Ordinal => by_floor,
+            Class::Ordinal => by_floor(),
             _ => true,
         }) {
             (canonical.as_str(), Kind::Marker(*class))
@@ -846,7 +860,10 @@ pub(crate) fn normalize_address_read(
 ) -> Result<(NormalizedAddress, bool), Error> {
     check_len("address", raw, MAX_INPUT_BYTES)?;
     check_len("city", city, MAX_INPUT_BYTES)?;
-    let mut folded = String::with_capacity(raw.len() + 8);
+    // One buffer folds the city field, then the address.
+    let mut folded = String::with_capacity(raw.len().max(city.len()) + 8);
+    let city_id = resolve_city_in(city, country, &mut folded);
+    folded.clear();
     let (words, repaired) = split_words(raw, &mut folded);
     let mut tokens = tokenize(&folded, &words);
     let mut out = NormalizedAddress::default();
@@ -854,7 +871,7 @@ pub(crate) fn normalize_address_read(
     let places = reading.places;
     settle_door(&mut out, reading);
     out.text = join_texts(&tokens);
-    out.city = resolve_city(city, country);
+    out.city = city_id;
     let mut city_guessed = false;
     if out.city.is_none() && places > 0 {
         out.city = leading_city(tokens.get(..places).unwrap_or_default(), country);
