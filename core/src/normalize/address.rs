@@ -882,7 +882,7 @@ pub(crate) fn normalize_address_read(
         out.city = find_city_at_end(&words, country);
         city_guessed = out.city.is_some();
     }
-    // A blank address is absent, not junk.
+    // A blank address is absent, not junk (asked last: most addresses are not nonsense).
     let junk_phrase = || {
         if repaired {
             is_junk_phrase(&fold(raw))
@@ -891,7 +891,7 @@ pub(crate) fn normalize_address_read(
         }
     };
     out.nonsense =
-        !is_blank(raw) && is_nonsense(junk_phrase, &out.text, &tokens, !out.street.is_empty());
+        is_nonsense(junk_phrase, &out.text, &tokens, !out.street.is_empty()) && !is_blank(raw);
     Ok((out, city_guessed))
 }
 
