@@ -680,23 +680,41 @@ impl<'a> Facts<'a> {
     }
 }
 
-fn tokenize<'a>(folded: &'a str, words: &[(usize, usize, usize)]) -> Tokens<'a> {
+/// The facts of `words` (byte ranges of `folded`), pushed to `into`: filled in place rather
+/// than collected, because a collected SmallVec is moved, its whole inline array copied.
+fn fill_facts<'a>(
+    folded: &'a str,
+    words: &[(usize, usize, usize)],
+    into: &mut SmallVec<[Facts<'a>; WORDS]>,
+) {
     let v = vocabulary();
-    // Filled in place rather than collected: a collected SmallVec is moved, its whole inline
-    // array copied.
-    let mut facts: SmallVec<[Facts<'a>; WORDS]> = SmallVec::new();
-    facts.extend(
+    into.extend(
         words
             .iter()
             .map(|&(start, end, _)| Facts::of(v, folded.get(start..end).unwrap_or(""))),
     );
+}
+
+/// The number of words from `j` that may be an ordinal's ending apart.
+fn endings_at(facts: &[Facts<'_>], j: usize) -> usize {
+    let rest = facts.get(j..).unwrap_or_default();
+    rest.iter().take_while(|f| f.ending).count()
+}
+
+/// A floor word at `j` without a number of its own (a number or a Latin ordinal after it,
+/// [`floor_number`]).
+fn floor_at(facts: &[Facts<'_>], j: usize) -> bool {
+    facts.get(j).and_then(Facts::class) == Some(Class::Floor)
+        && !facts
+            .get(j + 1)
+            .is_some_and(|f| f.number || ordinal_digits(f.text).is_some())
+}
+
+fn tokenize<'a>(folded: &'a str, words: &[(usize, usize, usize)]) -> Tokens<'a> {
+    let mut facts = SmallVec::new();
+    fill_facts(folded, words, &mut facts);
     let word = |i: usize| facts.get(i).map(|f| f.text);
     let class_of = |j: usize| facts.get(j).and_then(Facts::class);
-    // The number of words from `j` that may be an ordinal's ending apart.
-    let endings_at = |j: usize| {
-        let rest = facts.get(j..).unwrap_or_default();
-        rest.iter().take_while(|f| f.ending).count()
-    };
     let mut tokens = Tokens::new();
     // The next word not read yet (an ordinal's ending apart, rez-de-chaussée are read whole).
     let mut resume = 0;
@@ -713,22 +731,14 @@ fn tokenize<'a>(folded: &'a str, words: &[(usize, usize, usize)]) -> Tokens<'a> 
         let next_is_number = facts.get(i + 1).is_some_and(|f| f.number)
             || (ordinal_at(i + 1)
                 && (f.class() == Some(Class::Floor)
-                    || class_of(i + 2 + endings_at(i + 2)) == Some(Class::Floor)));
+                    || class_of(i + 2 + endings_at(&facts, i + 2)) == Some(Class::Floor)));
         let prev = tokens.last();
         let seg_start = prev.is_none_or(|p| p.seg != seg);
         let after_number = prev.is_some_and(|p| p.kind == Kind::Number);
         let after_floor = prev.is_some_and(|p| p.kind == Kind::Marker(Class::Floor));
-        // A floor word at `j` without a number of its own (a number or a Latin ordinal after
-        // it, [`floor_number`]).
-        let floor_at = |j: usize| {
-            class_of(j) == Some(Class::Floor)
-                && !facts
-                    .get(j + 1)
-                    .is_some_and(|f| f.number || ordinal_digits(f.text).is_some())
-        };
-        let by_floor = || after_floor || floor_at(i + 1);
-        let apart = || match endings_at(i + 1) {
-            n if after_floor || floor_at(i + 1 + n) => n,
+        let by_floor = || after_floor || floor_at(&facts, i + 1);
+        let apart = || match endings_at(&facts, i + 1) {
+            n if after_floor || floor_at(&facts, i + 1 + n) => n,
             _ => 0,
         };
         // A floor spelled out (الثالث) is its number here, so that its text reads again alike.
