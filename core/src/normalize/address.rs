@@ -13,7 +13,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use serde::{Deserialize, Serialize};
 use smallvec::SmallVec;
 
-use super::city::{find_city_at_end, resolve_city, CityId};
+use super::city::{find_city_at_end, resolve_city, resolve_city_in, CityId};
 use super::phone::check_country;
 use super::text::{
     fold, fold_into, is_blank, is_junk_phrase, is_letter, is_mash_token, strip_article,
@@ -81,13 +81,30 @@ struct Vocabulary {
     phrase_starts: FxHashSet<String>,
     /// The first bytes of `phrase_starts`: most tokens start with none, and need no look-up.
     phrase_bytes: [bool; 256],
+    /// The lengths in bytes of `phrase_starts`, one bit each (every bit when one is longer than
+    /// 63): every Arabic word starts with one of two bytes, and its length tells it apart.
+    phrase_lens: u64,
+    /// The first bytes of `words`: a token that starts with none (a number) needs no look-up.
+    word_bytes: [bool; 256],
 }
 
 impl Vocabulary {
     /// Whether `token` is the first word of a landmark phrase.
     fn starts_phrase(&self, token: &str) -> bool {
         let first = token.bytes().next().map_or(0, usize::from);
-        self.phrase_bytes.get(first).copied().unwrap_or(false) && self.phrase_starts.contains(token)
+        let len = 1u64.checked_shl(token.len() as u32).unwrap_or(0);
+        self.phrase_bytes.get(first).copied().unwrap_or(false)
+            && self.phrase_lens & len != 0
+            && self.phrase_starts.contains(token)
+    }
+
+    /// The one-word entry of `token`.
+    fn entry(&self, token: &str) -> Option<&(String, Class)> {
+        let first = token.bytes().next().map_or(0, usize::from);
+        if !self.word_bytes.get(first).copied().unwrap_or(false) {
+            return None;
+        }
+        self.words.get(token)
     }
 }
 
@@ -107,6 +124,8 @@ fn vocabulary() -> &'static Vocabulary {
             phrases: Vec::new(),
             phrase_starts: FxHashSet::default(),
             phrase_bytes: [false; 256],
+            phrase_lens: 0,
+            word_bytes: [false; 256],
         };
         for [word, canonical, class] in data::rows(include_str!("../../data/address_words.tsv")) {
             let class = match class {
@@ -135,12 +154,22 @@ fn vocabulary() -> &'static Vocabulary {
             }
         }
         v.phrases.sort_by_key(|p| std::cmp::Reverse(p.len()));
+        for word in v.words.keys() {
+            if let Some(slot) = word
+                .bytes()
+                .next()
+                .and_then(|b| v.word_bytes.get_mut(usize::from(b)))
+            {
+                *slot = true;
+            }
+        }
         v.phrase_starts = v
             .phrases
             .iter()
             .filter_map(|p| p.first().cloned())
             .collect();
         for word in &v.phrase_starts {
+            v.phrase_lens |= 1u64.checked_shl(word.len() as u32).unwrap_or(u64::MAX);
             if let Some(slot) = word
                 .bytes()
                 .next()
@@ -158,7 +187,17 @@ fn vocabulary() -> &'static Vocabulary {
 struct Markers {
     sorted: Vec<Marker>,
     by_len: Vec<Vec<usize>>,
+    /// The indices of the markers shorter than [`FAR_GUESS`] characters by their first and by
+    /// their last character: [`fuzzy_marker`] guesses those within one edit, which keeps one
+    /// end or the other, so a token is compared with the few that share an end rather than
+    /// with every marker of its length.
+    by_first: FxHashMap<char, Vec<usize>>,
+    by_last: FxHashMap<char, Vec<usize>>,
 }
+
+/// Markers of this many characters or more are guessed within two edits, shorter ones within
+/// one.
+const FAR_GUESS: usize = 9;
 
 /// The guessable markers, built once after the vocabulary (they borrow its strings).
 fn markers() -> &'static Markers {
@@ -188,9 +227,21 @@ fn markers() -> &'static Markers {
                 list.push(i);
             }
         }
+        let mut by_first: FxHashMap<char, Vec<usize>> = FxHashMap::default();
+        let mut by_last: FxHashMap<char, Vec<usize>> = FxHashMap::default();
+        for (i, m) in markers.iter().enumerate() {
+            if let (Some(&first), Some(&last), true) =
+                (m.chars.first(), m.chars.last(), m.chars.len() < FAR_GUESS)
+            {
+                by_first.entry(first).or_default().push(i);
+                by_last.entry(last).or_default().push(i);
+            }
+        }
         Markers {
             sorted: markers,
             by_len,
+            by_first,
+            by_last,
         }
     })
 }
@@ -274,18 +325,28 @@ fn fuzzy_marker(token: &str, before_number: bool) -> Option<(&'static str, Class
     // The closest marker, the first in word order on a tie: the least (distance, index).
     let mut best: Option<(usize, usize)> = None;
     let lengths = n.saturating_sub(2)..=n + 2;
-    let candidates = lengths.flat_map(|len| markers.by_len.get(len).into_iter().flatten());
-    for &i in candidates {
+    // One edit leaves the first or the last letter of words of three letters or more: the
+    // markers shorter than FAR_GUESS that share neither with the token are not candidates.
+    let (first, last) = (chars.first()?, chars.last()?);
+    let near = [markers.by_first.get(first), markers.by_last.get(last)];
+    let far = lengths
+        .clone()
+        .filter(|&len| len >= FAR_GUESS)
+        .flat_map(|len| markers.by_len.get(len).into_iter().flatten());
+    for &i in near.into_iter().flatten().flatten().chain(far) {
         let Some(m) = markers.sorted.get(i) else {
             continue;
         };
         let len = m.chars.len();
+        if !lengths.contains(&len) {
+            continue;
+        }
         // A three-letter word (شقه) is guessed only right before its number ("شةق 27").
         let short_ok = len == 3 && before_number && m.class == Class::Unit;
         if len < 4 && !short_ok {
             continue;
         }
-        let d = if len >= 9 {
+        let d = if len >= FAR_GUESS {
             if bag_distance(chars, &m.chars) > 2 {
                 continue;
             }
@@ -295,12 +356,6 @@ fn fuzzy_marker(token: &str, before_number: bool) -> Option<(&'static str, Class
             }
             d
         } else {
-            // One edit leaves the first or the last letter of words of three letters or more.
-            let ends = |w: &[char]| (w.first().copied(), w.last().copied());
-            let ((first, last), (m_first, m_last)) = (ends(chars), ends(&m.chars));
-            if first != m_first && last != m_last {
-                continue;
-            }
             match within_one(chars, &m.chars) {
                 Some(d) => d,
                 None => continue,
@@ -404,36 +459,55 @@ fn ordinal_digits(t: &str) -> Option<&str> {
 /// ending apart: the `endings` words after it (3 eme étage, 1 er étage, étage 3 ème), each an
 /// ending that is no address word but an article (re, st, rd are street words), all taken so
 /// that the text reads again alike. Segments are not asked: the address's text, read again,
-/// has none.
+/// has none. `form` is the word's [`FloorForm`].
 ///
 /// A floor word after the number counts only without a number of its own after it, which is
 /// its number: `0e طابق 0` then reads as `0e ط 0` did (ط is a floor word only once read).
-fn floor_number(text: &str, by_floor: bool, endings: usize) -> Option<(&str, usize)> {
-    let digits = |t: &str| !t.is_empty() && t.len() <= 3 && t.bytes().all(|b| b.is_ascii_digit());
-    let n = text
-        .strip_prefix("ال")
-        .filter(|n| digits(n))
-        .unwrap_or(text);
-    let n = ordinal_digits(n).unwrap_or(n);
-    if digits(n) && endings > 0 {
-        return Some((n, 1 + endings));
+fn floor_number(form: FloorForm<'_>, by_floor: bool, endings: usize) -> Option<(&str, usize)> {
+    if form.digits && endings > 0 {
+        return Some((form.number, 1 + endings));
     }
-    (by_floor && n != text).then_some((n, 1))
+    (by_floor && form.own).then_some((form.number, 1))
 }
 
-/// The number of words from `j` that may be an ordinal's ending apart ([`floor_number`]): each
-/// an ending ([`is_ordinal_ending`]) that is no address word but an article (re, st and rd are
-/// street words), `word` and `class_of` giving a word and its vocabulary class.
-fn endings_at<'a>(
-    word: impl Fn(usize) -> Option<&'a str>,
-    class_of: impl Fn(usize) -> Option<Class>,
-    j: usize,
-) -> usize {
-    (j..)
-        .take_while(|&k| {
-            word(k).is_some_and(is_ordinal_ending) && class_of(k).is_none_or(|c| c == Class::Filler)
-        })
-        .count()
+/// What a word is as a floor's number ([`floor_number`]), worked out once per word: the
+/// tokenizer asks it of a word for its own reading and for its neighbours'.
+#[derive(Debug, Clone, Copy)]
+struct FloorForm<'a> {
+    /// The digits without a glued article (`ال3`) or an ordinal's ending (`3eme`), else the
+    /// word.
+    number: &'a str,
+    /// `number` is one to three digits.
+    digits: bool,
+    /// The word is a floor's number in a form of its own (`ال3`, `3eme`): `number` differs
+    /// from it.
+    own: bool,
+}
+
+impl<'a> FloorForm<'a> {
+    fn of(text: &'a str) -> FloorForm<'a> {
+        // Each form starts with a digit or with ال: most words are none.
+        if !text.bytes().next().is_some_and(|b| b.is_ascii_digit()) && !text.starts_with("ال") {
+            return FloorForm {
+                number: text,
+                digits: false,
+                own: false,
+            };
+        }
+        let digits =
+            |t: &str| !t.is_empty() && t.len() <= 3 && t.bytes().all(|b| b.is_ascii_digit());
+        let n = text
+            .strip_prefix("ال")
+            .filter(|n| digits(n))
+            .unwrap_or(text);
+        let n = ordinal_digits(n).unwrap_or(n);
+        FloorForm {
+            number: n,
+            digits: digits(n),
+            // `n` is a part of `text`: the same length is the same text.
+            own: n.len() != text.len(),
+        }
+    }
 }
 
 /// A Latin ordinal's ending (`eme` from ème, `e`, `er`, `th`...), glued to its number or, in
@@ -452,7 +526,9 @@ fn is_ordinal_ending(t: &str) -> bool {
 fn ground_floor_words<'a>(word: impl Fn(usize) -> Option<&'a str>) -> Option<usize> {
     let chaussee =
         |w: Option<&str>| matches!(w, Some("chaussee" | "chausse" | "chausee" | "chaussees"));
-    match (word(0)?, word(1), word(2)) {
+    // Asked of every word: the first one settles most.
+    let first = word(0).filter(|w| matches!(*w, "rez" | "r"))?;
+    match (first, word(1), word(2)) {
         ("rez", Some("de" | "du"), w) if chaussee(w) => Some(3),
         ("rez", w, _) if chaussee(w) => Some(2),
         ("r", Some("d"), Some("c")) => Some(3),
@@ -465,20 +541,20 @@ fn ground_floor_words<'a>(word: impl Fn(usize) -> Option<&'a str>) -> Option<usi
 fn repair_slipped_spaces(raw: &str) -> std::borrow::Cow<'_, str> {
     static SLIP: OnceLock<Option<Regex>> = OnceLock::new();
     // The regex runs only where it can match: a letter, a space, a lower-case then an
-    // upper-case letter (L, Ll and Lu are within Alphabetic, Lowercase and Uppercase).
-    let mut window = ['\0'; 4];
-    let mut possible = false;
-    for c in raw.chars() {
-        window = [window[1], window[2], window[3], c];
-        if window[1] == ' '
-            && c.is_uppercase()
-            && window[2].is_lowercase()
-            && window[0].is_alphabetic()
-        {
-            possible = true;
-            break;
-        }
-    }
+    // upper-case letter (L, Ll and Lu are within Alphabetic, Lowercase and Uppercase). Only the
+    // spaces are looked at, not every character.
+    let spaces = raw.bytes().enumerate().filter(|&(_, b)| b == b' ');
+    let possible = spaces.map(|(at, _)| at).any(|at| {
+        let mut after = raw.get(at + 1..).unwrap_or_default().chars();
+        let (lower, upper) = (after.next(), after.next());
+        // The rarest first: an upper-case letter is seldom second after a space.
+        upper.is_some_and(char::is_uppercase)
+            && lower.is_some_and(char::is_lowercase)
+            && raw
+                .get(..at)
+                .and_then(|s| s.chars().next_back())
+                .is_some_and(char::is_alphabetic)
+    });
     if !possible {
         return std::borrow::Cow::Borrowed(raw);
     }
@@ -493,6 +569,11 @@ fn repair_slipped_spaces(raw: &str) -> std::borrow::Cow<'_, str> {
 fn split_glued(folded: &str, start: usize, end: usize, seg: usize, out: &mut Words) {
     let v = vocabulary();
     let token = folded.get(start..end).unwrap_or("");
+    // Every split below ends with digits or starts with ش: most words do neither.
+    if !token.bytes().last().is_some_and(|b| b.is_ascii_digit()) && !token.starts_with("ش") {
+        out.push((start, end, seg));
+        return;
+    }
     let letters = token.bytes().take_while(u8::is_ascii_lowercase).count();
     if letters > 0 && letters < token.len() {
         let (head, tail) = token.split_at(letters);
@@ -565,54 +646,110 @@ fn split_words(raw: &str, folded: &mut String) -> (Words, bool) {
     (words, matches!(repaired, std::borrow::Cow::Owned(_)))
 }
 
-fn tokenize<'a>(folded: &'a str, words: &[(usize, usize, usize)]) -> Tokens<'a> {
+/// What [`tokenize`] asks of one word, worked out once: a word is asked about for its own
+/// reading and for its neighbours' (the number before a floor word, an ordinal's ending apart),
+/// up to ten times an address.
+struct Facts<'a> {
+    text: &'a str,
+    /// Its vocabulary entry.
+    entry: Option<&'static (String, Class)>,
+    /// [`is_number`].
+    number: bool,
+    form: FloorForm<'a>,
+    /// An ordinal's ending that may be written apart ([`floor_number`]): an ending
+    /// ([`is_ordinal_ending`]) that is no address word but an article (re, st and rd are
+    /// street words).
+    ending: bool,
+}
+
+impl<'a> Facts<'a> {
+    fn of(v: &'static Vocabulary, text: &'a str) -> Facts<'a> {
+        let entry = v.entry(text);
+        let number = is_number(text);
+        Facts {
+            text,
+            entry,
+            number,
+            form: FloorForm::of(text),
+            ending: is_ordinal_ending(text) && entry.is_none_or(|(_, c)| *c == Class::Filler),
+        }
+    }
+
+    fn class(&self) -> Option<Class> {
+        self.entry.map(|(_, c)| *c)
+    }
+}
+
+/// The facts of `words` (byte ranges of `folded`), pushed to `into`: filled in place rather
+/// than collected, because a collected SmallVec is moved, its whole inline array copied.
+fn fill_facts<'a>(
+    folded: &'a str,
+    words: &[(usize, usize, usize)],
+    into: &mut SmallVec<[Facts<'a>; WORDS]>,
+) {
     let v = vocabulary();
-    let word = |i: usize| {
+    into.extend(
         words
-            .get(i)
-            .and_then(|&(start, end, _)| folded.get(start..end))
-    };
-    // Each word's vocabulary entry, looked up once.
-    let entries: SmallVec<[Option<&(String, Class)>; WORDS]> = (0..words.len())
-        .map(|i| word(i).and_then(|w| v.words.get(w)))
-        .collect();
-    let entry = |j: usize| entries.get(j).copied().flatten();
+            .iter()
+            .map(|&(start, end, _)| Facts::of(v, folded.get(start..end).unwrap_or(""))),
+    );
+}
+
+/// The number of words from `j` that may be an ordinal's ending apart.
+fn endings_at(facts: &[Facts<'_>], j: usize) -> usize {
+    let rest = facts.get(j..).unwrap_or_default();
+    rest.iter().take_while(|f| f.ending).count()
+}
+
+/// A floor word at `j` without a number of its own (a number or a Latin ordinal after it,
+/// [`floor_number`]).
+fn floor_at(facts: &[Facts<'_>], j: usize) -> bool {
+    facts.get(j).and_then(Facts::class) == Some(Class::Floor)
+        && !facts
+            .get(j + 1)
+            .is_some_and(|f| f.number || ordinal_digits(f.text).is_some())
+}
+
+fn tokenize<'a>(folded: &'a str, words: &[(usize, usize, usize)]) -> Tokens<'a> {
+    let mut facts = SmallVec::new();
+    fill_facts(folded, words, &mut facts);
+    let word = |i: usize| facts.get(i).map(|f| f.text);
+    let class_of = |j: usize| facts.get(j).and_then(Facts::class);
     let mut tokens = Tokens::new();
     // The next word not read yet (an ordinal's ending apart, rez-de-chaussée are read whole).
     let mut resume = 0;
-    for (i, &(_, _, seg)) in words.iter().enumerate() {
+    for (i, (f, &(_, _, seg))) in facts.iter().zip(words).enumerate() {
         if i < resume {
             continue;
         }
-        let text = word(i).unwrap_or("");
-        let class_of = |j: usize| entry(j).map(|(_, c)| *c);
+        let text = f.text;
         let ordinal_at = |j: usize| {
-            class_of(j) == Some(Class::Ordinal)
-                || word(j).and_then(|w| floor_number(w, true, 0)).is_some()
+            class_of(j) == Some(Class::Ordinal) || facts.get(j).is_some_and(|f| f.form.own)
         };
         // An ordinal that will read as a floor number counts as a number too, so that "n الثالث
         // (eme) etage" reads in one pass as its output "n 3 etage" reads again.
-        let next_is_number = word(i + 1).is_some_and(is_number)
+        let next_is_number = facts.get(i + 1).is_some_and(|f| f.number)
             || (ordinal_at(i + 1)
-                && (class_of(i) == Some(Class::Floor)
-                    || class_of(i + 2 + endings_at(word, class_of, i + 2)) == Some(Class::Floor)));
+                && (f.class() == Some(Class::Floor)
+                    || class_of(i + 2 + endings_at(&facts, i + 2)) == Some(Class::Floor)));
         let prev = tokens.last();
         let seg_start = prev.is_none_or(|p| p.seg != seg);
         let after_number = prev.is_some_and(|p| p.kind == Kind::Number);
         let after_floor = prev.is_some_and(|p| p.kind == Kind::Marker(Class::Floor));
-        // A floor word at `j` without a number of its own ([`floor_number`]).
-        let floor_at = |j: usize| {
-            class_of(j) == Some(Class::Floor)
-                && !word(j + 1).is_some_and(|w| is_number(w) || ordinal_digits(w).is_some())
-        };
-        let by_floor = after_floor || floor_at(i + 1);
-        let apart = match endings_at(word, class_of, i + 1) {
-            n if after_floor || floor_at(i + 1 + n) => n,
+        let by_floor = || after_floor || floor_at(&facts, i + 1);
+        let apart = || match endings_at(&facts, i + 1) {
+            n if after_floor || floor_at(&facts, i + 1 + n) => n,
             _ => 0,
         };
         // A floor spelled out (الثالث) is its number here, so that its text reads again alike.
-        let spelled = entry(i).filter(|(_, c)| *c == Class::Ordinal);
-        let floor = floor_number(spelled.map_or(text, |(n, _)| n), by_floor, apart);
+        let form = match f.entry {
+            Some((n, Class::Ordinal)) => FloorForm::of(n),
+            _ => f.form,
+        };
+        // Only a word in a floor number's form asks what is around it.
+        let floor = (form.digits || form.own)
+            .then(|| floor_number(form, by_floor(), apart()))
+            .flatten();
         let (text, kind) = if let Some((n, taken)) = floor {
             // "3ème étage", "3 eme étage", "11th floor", "الدور ال3": the floor's number.
             resume = i + taken;
@@ -621,14 +758,14 @@ fn tokenize<'a>(folded: &'a str, words: &[(usize, usize, usize)]) -> Tokens<'a> 
             // "rez-de-chaussée", "R.D.C": the ground floor, as rdc.
             resume = i + n;
             ("rdc", Kind::Marker(Class::Ground))
-        } else if is_number(text) {
+        } else if f.number {
             (text, Kind::Number)
         } else if let Some(l) = letter(text) {
             (l.letter, Kind::Letter(l))
-        } else if let Some((canonical, class)) = entry(i).filter(|(_, c)| match c {
+        } else if let Some((canonical, class)) = f.entry.filter(|(_, c)| match c {
             Class::Number => next_is_number,
             // An ordinal is a floor only next to a floor word (الدور الثالث, 5th floor).
-            Class::Ordinal => by_floor,
+            Class::Ordinal => by_floor(),
             _ => true,
         }) {
             (canonical.as_str(), Kind::Marker(*class))
@@ -733,7 +870,10 @@ pub(crate) fn normalize_address_read(
 ) -> Result<(NormalizedAddress, bool), Error> {
     check_len("address", raw, MAX_INPUT_BYTES)?;
     check_len("city", city, MAX_INPUT_BYTES)?;
-    let mut folded = String::with_capacity(raw.len() + 8);
+    // One buffer folds the city field, then the address.
+    let mut folded = String::with_capacity(raw.len().max(city.len()) + 8);
+    let city_id = resolve_city_in(city, country, &mut folded);
+    folded.clear();
     let (words, repaired) = split_words(raw, &mut folded);
     let mut tokens = tokenize(&folded, &words);
     let mut out = NormalizedAddress::default();
@@ -741,7 +881,7 @@ pub(crate) fn normalize_address_read(
     let places = reading.places;
     settle_door(&mut out, reading);
     out.text = join_texts(&tokens);
-    out.city = resolve_city(city, country);
+    out.city = city_id;
     let mut city_guessed = false;
     if out.city.is_none() && places > 0 {
         out.city = leading_city(tokens.get(..places).unwrap_or_default(), country);
@@ -752,7 +892,7 @@ pub(crate) fn normalize_address_read(
         out.city = find_city_at_end(&words, country);
         city_guessed = out.city.is_some();
     }
-    // A blank address is absent, not junk.
+    // A blank address is absent, not junk (asked last: most addresses are not nonsense).
     let junk_phrase = || {
         if repaired {
             is_junk_phrase(&fold(raw))
@@ -761,7 +901,7 @@ pub(crate) fn normalize_address_read(
         }
     };
     out.nonsense =
-        !is_blank(raw) && is_nonsense(junk_phrase, &out.text, &tokens, !out.street.is_empty());
+        is_nonsense(junk_phrase, &out.text, &tokens, !out.street.is_empty()) && !is_blank(raw);
     Ok((out, city_guessed))
 }
 
@@ -788,8 +928,9 @@ struct Reading<'a> {
     complex_form: bool,
     /// A street-type word was written (rue, شارع, ش).
     street_marked: bool,
-    /// The words of the first district (hay / حي ...), which name a numbered street.
-    first_district: Vec<String>,
+    /// Where the words of the first district (hay / حي ...), which name a numbered street, are
+    /// in the district (which only grows): copied to the street only when they name it.
+    first_district: std::ops::Range<usize>,
     /// The tokens of the place segments before the street ([`leading_places`]), read into the
     /// district.
     places: usize,
@@ -1000,7 +1141,7 @@ fn read_tokens<'a>(tokens: &mut [Token<'a>], out: &mut NormalizedAddress) -> Rea
                 let start = out.district.len();
                 let j = read_name(tokens, i, &mut out.district);
                 if r.first_district.is_empty() {
-                    r.first_district = out.district.get(start..).unwrap_or_default().to_vec();
+                    r.first_district = start..out.district.len();
                 }
                 if !out.street.is_empty() {
                     street_closed = true;
@@ -1048,7 +1189,7 @@ fn read_tokens<'a>(tokens: &mut [Token<'a>], out: &mut NormalizedAddress) -> Rea
                         }
                     }
                     if r.first_district.is_empty() {
-                        r.first_district = out.district.get(start..).unwrap_or_default().to_vec();
+                        r.first_district = start..out.district.len();
                     }
                     if !out.street.is_empty() {
                         street_closed = true;
@@ -1293,7 +1434,11 @@ fn settle_door(out: &mut NormalizedAddress, r: Reading<'_>) {
         out.house_number = door.map(str::to_string);
     }
     if out.street.is_empty() && out.house_number.is_some() {
-        out.street = first_district;
+        out.street = out
+            .district
+            .get(first_district)
+            .unwrap_or_default()
+            .to_vec();
     }
     let mut unit = String::new();
     for (label, n) in [("bldg", building), ("floor", floor), ("apt", apt)] {
@@ -1374,15 +1519,23 @@ fn is_nonsense(
     if tokens.len() < 2 || junk_phrase() || !text.chars().any(is_letter) {
         return true;
     }
-    let mut words = 0;
+    let words = || tokens.iter().filter(|t| t.kind == Kind::Word);
+    let count = words().count();
+    if count == 0 {
+        return !has_street;
+    }
+    // Mostly mash: half the words or more. The words are asked only until that is known.
+    let needed = count.div_ceil(2);
     let mut mash = 0;
-    for t in tokens.iter().filter(|t| t.kind == Kind::Word) {
-        words += 1;
+    for (asked, t) in words().enumerate() {
+        if mash >= needed || mash + (count - asked) < needed {
+            break;
+        }
         if is_mash_token(t.text) {
             mash += 1;
         }
     }
-    (words == 0 && !has_street) || mash * 2 >= words.max(1)
+    mash >= needed
 }
 
 #[cfg(test)]

@@ -386,12 +386,27 @@ fn resolve(raw: &str, country: &str, strict: bool, missing: &[CityId]) -> Option
     if raw.len() > super::MAX_INPUT_BYTES {
         return None;
     }
-    let folded = fold(raw);
+    resolve_folded(&fold(raw), country, strict, missing)
+}
+
+/// [`resolve_city`] folding the field into `buf` (cleared first): the address normalizer lends
+/// the buffer it folds the address into next, one allocation an order fewer.
+pub(crate) fn resolve_city_in(raw: &str, country: &str, buf: &mut String) -> Option<CityId> {
+    if raw.len() > super::MAX_INPUT_BYTES {
+        return None;
+    }
+    buf.clear();
+    fold_into(raw, buf);
+    resolve_folded(buf, country, false, &[])
+}
+
+/// [`resolve`] of a field folded already.
+fn resolve_folded(folded: &str, country: &str, strict: bool, missing: &[CityId]) -> Option<CityId> {
     if folded.is_empty() {
         return None;
     }
     let g = gazetteer();
-    if let Some(i) = lookup(g, &folded, country, strict, missing) {
+    if let Some(i) = lookup(g, folded, country, strict, missing) {
         return g.cities.get(i).map(|c| CityId(c.id));
     }
     let words = place_words();

@@ -614,6 +614,10 @@ impl Iterator for Units<'_> {
 struct Nonsense {
     words: FxHashSet<String>,
     phrases: FxHashSet<String>,
+    /// The longest of `words` and of `phrases`, in bytes: a longer text (most addresses, most
+    /// words) is none of them, and is not hashed to be looked up.
+    longest_word: usize,
+    longest_phrase: usize,
     rows: Vec<Vec<char>>,
     /// Every two keys side by side on a row, left to right: a run along a row, either way,
     /// starts with one of them or one of them reversed.
@@ -626,6 +630,8 @@ fn nonsense_table() -> &'static Nonsense {
         let mut t = Nonsense {
             words: Default::default(),
             phrases: Default::default(),
+            longest_word: 0,
+            longest_phrase: 0,
             rows: Vec::new(),
             neighbours: Default::default(),
         };
@@ -642,6 +648,8 @@ fn nonsense_table() -> &'static Nonsense {
                 _ => {}
             }
         }
+        t.longest_word = t.words.iter().map(String::len).max().unwrap_or(0);
+        t.longest_phrase = t.phrases.iter().map(String::len).max().unwrap_or(0);
         t.neighbours = t
             .rows
             .iter()
@@ -654,14 +662,15 @@ fn nonsense_table() -> &'static Nonsense {
 
 /// True when a whole folded field is a known junk phrase ("no address", "لا يوجد").
 pub(crate) fn is_junk_phrase(folded: &str) -> bool {
-    nonsense_table().phrases.contains(folded)
+    let t = nonsense_table();
+    folded.len() <= t.longest_phrase && t.phrases.contains(folded)
 }
 
 /// True when one folded name or address token is junk: a junk word ("test"), keyboard mash
 /// ([`is_keyboard_mash`]), or a long Latin token without a vowel ("sdfgh").
 pub(crate) fn is_mash_token(token: &str) -> bool {
     let t = nonsense_table();
-    t.words.contains(token)
+    (token.len() <= t.longest_word && t.words.contains(token))
         || with_chars(token, |chars| {
             keyboard_mash(t, chars)
                 || (chars.len() >= 5
@@ -696,11 +705,16 @@ fn keyboard_mash(t: &Nonsense, chars: &[char]) -> bool {
     if n >= 6 && (1..=4).any(repeated) {
         return true;
     }
-    let starts_a_run = match chars {
-        [a, b, ..] => t.neighbours.contains(&(*a, *b)) || t.neighbours.contains(&(*b, *a)),
+    let neighbours =
+        |a: &char, b: &char| t.neighbours.contains(&(*a, *b)) || t.neighbours.contains(&(*b, *a));
+    // Every two keys of a run are neighbours: the first three are asked before the rows are
+    // walked (ال starts many Arabic words, and ل ا are neighbours), and only of four characters
+    // or more.
+    let starts_a_run = || match chars {
+        [a, b, c, ..] => neighbours(a, b) && neighbours(b, c),
         _ => false,
     };
-    n >= 4 && starts_a_run && t.rows.iter().any(|row| contains_run(row, chars))
+    n >= 4 && starts_a_run() && t.rows.iter().any(|row| contains_run(row, chars))
 }
 
 /// Tokens up to this many characters are checked on the stack.
