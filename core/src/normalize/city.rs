@@ -383,21 +383,29 @@ pub fn resolve_city(raw: &str, country: &str) -> Option<CityId> {
 /// [`resolve_city`]; `strict` keeps to the cities of `country` when it is known; the cities
 /// of `missing` are treated as absent from the gazetteer.
 fn resolve(raw: &str, country: &str, strict: bool, missing: &[CityId]) -> Option<CityId> {
-    if raw.len() > super::MAX_INPUT_BYTES {
-        return None;
-    }
-    resolve_folded(&fold(raw), country, strict, missing)
+    resolve_in(raw, country, strict, missing, &mut String::new())
 }
 
-/// [`resolve_city`] folding the field into `buf` (cleared first): the address normalizer lends
-/// the buffer it folds the address into next, one allocation an order fewer.
+/// [`resolve_city`] folding the field into `buf`: the address normalizer lends the buffer it
+/// folds the address into next, one allocation an order fewer.
 pub(crate) fn resolve_city_in(raw: &str, country: &str, buf: &mut String) -> Option<CityId> {
+    resolve_in(raw, country, false, &[], buf)
+}
+
+/// [`resolve`], folding the field into `buf` (cleared first).
+fn resolve_in(
+    raw: &str,
+    country: &str,
+    strict: bool,
+    missing: &[CityId],
+    buf: &mut String,
+) -> Option<CityId> {
     if raw.len() > super::MAX_INPUT_BYTES {
         return None;
     }
     buf.clear();
     fold_into(raw, buf);
-    resolve_folded(buf, country, false, &[])
+    resolve_folded(buf, country, strict, missing)
 }
 
 /// [`resolve`] of a field folded already.
