@@ -7,6 +7,11 @@ Latency on a big history (issue 12: what a crowded neighbourhood costs), generat
     python benches/python_bench.py --latency --data target/dense-1m [--history 100000]
 loads the first N past orders (all by default), then times each new order's `assess` alone
 (p50, p99 over up to 20,000 of them); nothing else.
+
+Instructions per assessment through Python (exact, where timings on a shared machine are not):
+    SCALE_KEEP=DIR cargo run --release --example scale -- --dense 100000 1000000
+    valgrind --tool=callgrind python benches/python_bench.py --snapshot DIR/scale-dense-N.snapshot \
+        --orders DIR/scale-dense-N.jsonl --count 2000   (then --count 4000; difference / 2000)
 """
 
 from __future__ import annotations
@@ -145,12 +150,35 @@ def bench_latency(d: Path, history_limit: int | None, queries_limit: int = 20000
             "cpu_p50_us": pct(cpu, 0.5), "cpu_p99_us": pct(cpu, 0.99)}
 
 
+def assess_for_callgrind(snapshot: Path, orders: Path, count: int) -> None:
+    """Loads an engine snapshot, reads the first 4,000 orders, assesses the first `count`.
+
+    For instruction counts through Python, which repeat exactly where timings do not: run it
+    under `valgrind --tool=callgrind` with `--count 2000` and `--count 4000`; the difference of
+    the two totals over 2,000 is one assessment from Python (the dict read, the GIL released
+    and taken back, the core's work, the Assessment object), the same orders read in both runs.
+    """
+    engine = codguard.Engine.load(snapshot.read_bytes())
+    queries = read_jsonl(orders, max(count, 4000))
+    for q in queries[:count]:
+        engine.assess(q)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--data")
     ap.add_argument("--latency", action="store_true", help="only assess p50/p99 on --data")
     ap.add_argument("--history", type=int, help="with --latency: the first N past orders")
+    ap.add_argument("--snapshot", help="an engine snapshot (scale example's SCALE_KEEP): with "
+                    "--orders and --count, only assess, for callgrind")
+    ap.add_argument("--orders", help="with --snapshot: new orders, one JSON object a line")
+    ap.add_argument("--count", type=int, default=2000, help="with --snapshot: orders to assess")
     args = ap.parse_args()
+    if args.snapshot:
+        if not args.orders:
+            raise SystemExit("--snapshot needs --orders FILE")
+        assess_for_callgrind(Path(args.snapshot), Path(args.orders), args.count)
+        return
     d = data_dir(args.data)
     if args.latency:
         if d is None:
