@@ -619,7 +619,8 @@ cg_status cg_flow_next_deadline(const struct cg_flow *flow,
 
 /**
  * Whether the link's page must ask for a delivery address: `*out_needs` is true when the order
- * had none, or the courier reported an address problem, and the customer has given none since.
+ * had none a courier can use (blank, or nonsense such as keyboard mash), or the courier
+ * reported an address problem, and the customer has given none since.
  *
  * # Safety
  * `flow` is NULL or a live flow; `out_needs` is NULL or writable.

@@ -749,3 +749,96 @@ fn the_review_timeline_is_the_call_then_the_cancellation() {
     assert_eq!(tick(&mut f, 48), vec![]);
     assert_eq!(f.state(), FlowState::Confirmed);
 }
+
+/// Whether the flow's actions ask customer service for the address.
+fn asks_for_address(actions: &[FlowAction]) -> bool {
+    actions
+        .iter()
+        .any(|a| serde_json::to_value(a).unwrap()["reason"].as_str() == Some("address_missing"))
+}
+
+/// An address no courier can use (keyboard mash, "test", a lone word) is treated as none: the
+/// link's page asks for it, and a confirmation tells customer service, also the immediate one of
+/// a good customer (whose order would otherwise ship to "asdfgh"). A real address, in either
+/// script and whatever its form, asks for nothing.
+#[test]
+fn an_address_no_courier_can_use_is_asked_for_as_a_missing_one() {
+    let cases = [
+        ("asdfgh", true),
+        ("qsdqsdqsd", true),
+        ("test", true),
+        ("xxx", true),
+        ("Casablanca", true),
+        ("12", true),
+        ("   ", true),
+        ("12 rue Ibn Battouta", false),
+        ("Résidence Al Amal, Imm 3, Appt 12", false),
+        ("إقامة الأمل عمارة 3 شقة 12", false),
+        ("Douar Ouled Ali", false),
+        ("حي النصر زنقة 5 رقم 12", false),
+    ];
+    for (address, unusable) in cases {
+        let mut o = order(true);
+        o.address = address.into();
+        let mut good = ConfirmationFlow::new(
+            &o,
+            Action::AutoConfirm,
+            FlowPolicy::default(),
+            SECRET,
+            NONCE,
+        )
+        .unwrap();
+        assert_eq!(good.needs_address(), unusable, "{address:?}");
+        let placed = good.handle(Event::Placed { at: T0 }).unwrap();
+        assert!(
+            matches!(placed.first(), Some(FlowAction::Confirm { .. })),
+            "{placed:?}"
+        );
+        assert_eq!(
+            asks_for_address(&placed),
+            unusable,
+            "{address:?}: {placed:?}"
+        );
+        let new = ConfirmationFlow::new(&o, Action::Confirm, FlowPolicy::default(), SECRET, NONCE)
+            .unwrap();
+        assert_eq!(new.needs_address(), unusable, "{address:?}");
+    }
+}
+
+/// An address the customer types on the link's page counts only when a courier can use it.
+#[test]
+fn an_unusable_address_given_on_the_page_is_still_asked_for() {
+    for (given, still_needed) in [("azerty", true), ("12 rue Ibn Battouta, Maarif", false)] {
+        let mut flow = ConfirmationFlow::new(
+            &order(false),
+            Action::Confirm,
+            FlowPolicy::default(),
+            SECRET,
+            NONCE,
+        )
+        .unwrap();
+        let sent = flow.handle(Event::Placed { at: T0 }).unwrap();
+        let Some(FlowAction::Send {
+            link: Some(link), ..
+        }) = sent.first()
+        else {
+            panic!("no link in {sent:?}");
+        };
+        let token = link.rsplit('/').next().unwrap();
+        let click: Event = serde_json::from_value(serde_json::json!({
+            "type": "link_clicked", "at": T0 + 60, "token": token,
+            "choice": "confirm", "address": given}))
+        .unwrap();
+        let actions = flow.handle(click).unwrap();
+        assert!(
+            matches!(actions.first(), Some(FlowAction::Confirm { .. })),
+            "{actions:?}"
+        );
+        assert_eq!(
+            asks_for_address(&actions),
+            still_needed,
+            "{given:?}: {actions:?}"
+        );
+        assert_eq!(flow.needs_address(), still_needed, "{given:?}");
+    }
+}

@@ -161,8 +161,9 @@ impl ConfirmationFlow {
         self.inner.phone().map(str::to_owned)
     }
 
-    /// True when the link's page must ask for a delivery address (the order had none, or the
-    /// courier reported an address problem, and none was given since).
+    /// True when the link's page must ask for a delivery address (the order had none a courier
+    /// can use, blank or nonsense, or the courier reported an address problem, and none was
+    /// given since).
     #[getter]
     fn needs_address(&self) -> bool {
         self.inner.needs_address()

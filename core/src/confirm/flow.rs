@@ -49,7 +49,8 @@
 //! `"delivery_window": {"day": "YYYY-MM-DD", "slot": "morning" | "afternoon" | "evening"}` and
 //! `"address": "..."`; the `confirm` (or `reschedule_delivery`) action carries them on, and a
 //! given address replaces the order's. [`ConfirmationFlow::needs_address`] tells the page to ask
-//! for the address: the order had none (the assessment's reason `address_missing`), or the
+//! for the address: the order had none a courier can use (the assessment's reason
+//! `address_missing`, or `address_nonsense`: keyboard mash, a lone word), or the
 //! courier reported an `address_problem`, and the customer has given none since. A confirmation
 //! that leaves it missing (a "yes" by SMS, say) adds `notify_customer_service`
 //! (`address_missing`): a person gets it before shipping.
@@ -121,6 +122,7 @@ use super::templates::{choose_lang, format_total, names, render, template_text, 
 use super::token::{FlowLink, TokenKey};
 use crate::assessment::Action;
 use crate::error::{Error, ErrorKind};
+use crate::normalize::normalize_address;
 use crate::record::{Order, Outcome};
 
 /// The largest total a flow takes: far above any cash-on-delivery order, far below where an
@@ -268,7 +270,7 @@ impl ConfirmationFlow {
             link_expires_at: order.placed_at.saturating_add(policy.link_valid_for),
             followup_at: None,
             followup_channel: None,
-            address_needed: order.address.trim().is_empty(),
+            address_needed: !is_deliverable_address(&order.address, &order.city, &order.country),
             failure: None,
             reschedules: 0,
             nonce: URL_SAFE_NO_PAD.encode(nonce),
@@ -314,7 +316,8 @@ impl ConfirmationFlow {
         self.data.state
     }
 
-    /// True when the link's page must ask for a delivery address: the order had none, or the
+    /// True when the link's page must ask for a delivery address: the order had none a courier
+    /// can use (blank or nonsense, see `is_deliverable_address`), or the
     /// courier reported an `address_problem`, and the customer has given none since. (A
     /// confirmation without one also tells customer service, `address_missing`.)
     pub fn needs_address(&self) -> bool {
@@ -948,8 +951,8 @@ impl ConfirmationFlow {
         action: impl FnOnce(Option<DeliveryWindow>, Option<String>) -> FlowAction,
         out: &mut Vec<FlowAction>,
     ) {
-        if details.address.is_some() {
-            self.data.address_needed = false;
+        if let Some(address) = &details.address {
+            self.data.address_needed = !is_deliverable_address(address, "", &self.data.country);
         }
         out.push(action(details.delivery_window, details.address));
         if self.data.address_needed {
@@ -977,4 +980,16 @@ impl ConfirmationFlow {
         self.data.state = FlowState::Cancelled;
         self.data.send_at = None;
     }
+}
+
+/// Whether a parcel can be sent to `address`: it is there and is not nonsense (keyboard mash,
+/// "test", one lone word: the address parser's verdict, [`NormalizedAddress::nonsense`]). An
+/// order whose address is "asdfgh" has no address a courier can use, as one without any: the
+/// page asks for it and a confirmation without one tells customer service (`address_missing`),
+/// whatever the customer's class (a good customer's auto-confirmed order too).
+///
+/// [`NormalizedAddress::nonsense`]: crate::normalize::NormalizedAddress::nonsense
+fn is_deliverable_address(address: &str, city: &str, country: &str) -> bool {
+    !address.trim().is_empty()
+        && !normalize_address(address, city, country).is_ok_and(|read| read.nonsense)
 }
