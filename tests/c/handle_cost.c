@@ -1,4 +1,7 @@
-/* The per-call cost of the handle check, for callgrind (README.md, "C handles"):
+/* The per-call cost of the handle check, for callgrind (README.md, "C handles"). Built by
+ * scripts/ci_c.sh (after `cargo build --release -p codguard-ffi`: gcc -std=c11 -O1 -Iinclude
+ * tests/c/handle_cost.c -o target/handle_cost -Ltarget/release -lcodguard
+ * -Wl,-rpath,$PWD/target/release), then
  *   valgrind --tool=callgrind --callgrind-out-file=/dev/null target/handle_cost N
  * makes N calls of the cheapest function that takes a handle (cg_engine_len) on an engine
  * and, with 10 other live handles, reports nothing itself: compare the instruction counts of
