@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test of every surface: Rust (unit, integration, property, doc tests), C (under
 # valgrind), PHP, Python, store mode against PostgreSQL and MariaDB, the django-oscar shop in
-# headless Chromium, and codguard.spark in Spark local mode. The README's test command; CI runs it too.
+# headless Chromium, and codguard.spark in Spark local mode. The README's test command; CI
+# runs it too.
 #
 #   bash scripts/test_all.sh               install what is missing, then test
 #   bash scripts/test_all.sh --no-install  install nothing: fail naming what is missing
@@ -22,7 +23,7 @@ for arg in "$@"; do
   case "$arg" in
     --no-install) export CODGUARD_NO_INSTALL=1 ;;
     -h | --help)
-      sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'
+      sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'
       exit 0
       ;;
     *)
