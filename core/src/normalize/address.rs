@@ -387,8 +387,9 @@ enum Kind {
 /// would make a number or ordinal before it a floor's, which the letter does not (the text of an
 /// address reads again as the address). ط is also طريق (ط الملك فهد), so it is never read as a street word, and is a
 /// floor only where a road cannot be: before a number once the house has its number (a
-/// building's, عمارة 5 ط 3, may be on the road); ش is a flat after any number of the door
-/// (عمارة 3 ش 12).
+/// building's, عمارة 5 ط 3, may be on the road); ش is a flat after a number of the door once the
+/// address has its street or building (عمارة 3 ش 12, 87 شارع ديدوش مراد ش 10), and before that
+/// the street word of a numbered street (211 ش 144, 15 ش 9 المعادي: Cairo's numbered streets).
 #[derive(Debug, PartialEq, Eq)]
 struct Letter {
     letter: &'static str,
@@ -979,7 +980,11 @@ fn read_tokens<'a>(tokens: &mut [Token<'a>], out: &mut NormalizedAddress) -> Rea
             Kind::Letter(l)
                 if next_number.is_some()
                     && seen_number
-                    && (!l.after_house || out.house_number.is_some()) =>
+                    && (!l.after_house || out.house_number.is_some())
+                    && (l.street.is_none()
+                        || !out.street.is_empty()
+                        || r.building.is_some()
+                        || r.complex_form) =>
             {
                 // "87 شارع ديدوش مراد, ش 10", "14 ش التحرير ط 3": after a house number, the
                 // letter + number is a flat or a floor.
