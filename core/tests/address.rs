@@ -90,7 +90,11 @@ fn same_address_typed_differently() {
         // Cairo's numbered streets: ش after the house number, before the street is named, is
         // شارع (a flat once the street or the building is named, as above and below).
         &["211 ش 144", "211 شارع 144", "٢١١ ش ١٤٤", "211 Street 144"],
-        &["15 ش 9، المعادي", "15 شارع 9، المعادي", "15 Street 9, Maadi"],
+        &[
+            "15 ش 9، المعادي",
+            "15 شارع 9، المعادي",
+            "15 Street 9, Maadi",
+        ],
         &["15 ش 9 المعادي", "15 شارع 9 المعادي"],
         &[
             "248 شارع القدس - الشقة رقم 22",
@@ -863,18 +867,31 @@ fn docs_examples_hold() {
     assert!(rows >= 40, "{rows} examples");
 }
 
+/// An address, then the street, house number and unit it should parse to.
+type ParseCase<'a> = (&'a str, &'a [&'a str], Option<&'a str>, Option<&'a str>);
+
 /// ش is both شارع and شقة. Before the address has a street or a building it is the street word
 /// (Cairo's numbered streets: 211 ش 144, 15 ش 9 المعادي), after them a flat.
 #[test]
 fn the_letter_sh_is_a_street_before_the_street_and_a_flat_after_it() {
-    let cases: &[(&str, &[&str], Option<&str>, Option<&str>)] = &[
+    let cases: &[ParseCase] = &[
         ("211 ش 144", &["144"], Some("211"), None),
         ("١٣٢ ش ٣٣٢", &["332"], Some("132"), None),
         ("15 ش 9، المعادي، شقة 4", &["9"], Some("15"), Some("apt 4")),
         ("12 ش التحرير ش 5", &["تحرير"], Some("12"), Some("apt 5")),
-        ("87 شارع ديدوش مراد, ش 10", &["ديدوش", "مراد"], Some("87"), Some("apt 10")),
+        (
+            "87 شارع ديدوش مراد, ش 10",
+            &["ديدوش", "مراد"],
+            Some("87"),
+            Some("apt 10"),
+        ),
         ("عمارة 3 ش 12", &[], None, Some("bldg 3 apt 12")),
-        ("شارع التحرير عمارة 5 ش 10", &["تحرير"], Some("5"), Some("apt 10")),
+        (
+            "شارع التحرير عمارة 5 ش 10",
+            &["تحرير"],
+            Some("5"),
+            Some("apt 10"),
+        ),
     ];
     for &(raw, street, house, unit) in cases {
         let a = normalize_address(raw, "القاهرة", "EG").unwrap();
