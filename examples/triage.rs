@@ -9,8 +9,15 @@
 //! ```
 //! Prints, per order, its class, action and risk, the reasons with their sentences and the
 //! matched past orders; then a summary table and a legend (classes, actions, the risk scale,
-//! "-> customer service"). `--json` prints one assessment per line instead (JSON Lines). On a
-//! terminal, a progress bar on stderr follows large files.
+//! "-> customer service"). `--json` prints one JSON object per line instead (JSON Lines): each
+//! order's assessment, or `{"line", "order_id", "error": {"code", "message"}}` for an order that
+//! cannot be assessed (the shape of `cg_engine_assess_many`'s errors), and the count on stderr.
+//! On a terminal, a progress bar on stderr follows large files.
+//!
+//! The files are read as bytes: a leading UTF-8 byte-order mark is skipped, and a new order's
+//! line that is not UTF-8 (or not JSON, or not a valid order) is reported in its place, with
+//! its line, while the others are triaged. The history is read whole or not at all; its error
+//! names the line.
 
 use std::collections::BTreeMap;
 use std::io::{IsTerminal, Write};
@@ -20,7 +27,7 @@ use std::time::Instant;
 use codguard::assessment::{Assessment, CustomerClass, Evidence};
 use codguard::engine::Engine;
 use codguard::policy::PolicyConfig;
-use codguard::{HistoryRecord, Order, OrderId};
+use codguard::{Error, ErrorKind, HistoryRecord, Order, OrderId};
 
 const USAGE: &str = "\
 usage: triage [DIR | --history FILE --orders FILE] [--json]
@@ -31,11 +38,17 @@ Assesses each new order against the shop's history and says what to do with it.
                     (default: the repository's example shop, examples/data)
   --history FILE    past orders, one JSON history record per line
   --orders FILE     new orders, one JSON order per line
-  --json            one assessment per line (JSON Lines) instead of the report
+  --json            one JSON object per line (JSON Lines) instead of the report:
+                    each order's assessment, or for an order that cannot be
+                    assessed {line, order_id, error: {code, message}}
+                    (order_id null when unreadable); the count goes to stderr
   -h, --help        this help
 
 The report gives per order its class, action and risk, the reasons with their
-sentences and the matched past orders, then a summary and a legend.";
+sentences and the matched past orders, then a summary and a legend. An order
+whose line is not UTF-8, not JSON or not a valid order is reported in its place
+with its line, and the others are triaged; the history is read whole or not at
+all. A leading UTF-8 byte-order mark is skipped in both files.";
 
 /// Orders from which a progress bar follows the work (when stderr is a terminal).
 const PROGRESS_FROM: usize = 2_000;
@@ -82,8 +95,117 @@ fn parse_args() -> Result<Args, lexopt::Error> {
     Ok(Args { input, json })
 }
 
-fn read(path: &Path) -> String {
-    std::fs::read_to_string(path).unwrap_or_else(|e| fail(format!("{}: {e}", path.display())))
+/// A file's bytes, without a leading UTF-8 byte-order mark (Windows editors and spreadsheet
+/// exports write one).
+fn read(path: &Path) -> Vec<u8> {
+    let bytes = std::fs::read(path).unwrap_or_else(|e| fail(format!("{}: {e}", path.display())));
+    match bytes.strip_prefix(b"\xEF\xBB\xBF") {
+        Some(rest) => rest.to_vec(),
+        None => bytes,
+    }
+}
+
+/// The lines of a file, numbered from 1 (a `\r` before the `\n` dropped).
+fn lines(bytes: &[u8]) -> impl Iterator<Item = (usize, &[u8])> {
+    bytes
+        .split(|&b| b == b'\n')
+        .enumerate()
+        .map(|(i, l)| (i + 1, l.strip_suffix(b"\r").unwrap_or(l)))
+}
+
+/// A line as text, or `invalid_utf8` naming its line and column (its first bad byte, counted
+/// from 1 as the JSON errors' columns are).
+fn utf8(line: &[u8], number: usize) -> Result<&str, Error> {
+    std::str::from_utf8(line).map_err(|e| {
+        Error::new(
+            ErrorKind::InvalidUtf8,
+            format!("line {number}, column {}: not UTF-8", e.valid_up_to() + 1),
+        )
+    })
+}
+
+/// One new order as read: its line, and the order or why it cannot be assessed.
+struct Read {
+    line: usize,
+    order: Result<Order, Error>,
+    /// The order id of a line that failed, when it can be read (a JSON object with a usable
+    /// `order_id` string): what the user wrote, so the report can name the order.
+    id: Option<String>,
+}
+
+/// The new orders, one per non-blank line, each read on its own.
+fn read_orders(bytes: &[u8]) -> Vec<Read> {
+    let mut orders = Vec::new();
+    for (line, bytes) in lines(bytes) {
+        let read = match utf8(bytes, line) {
+            Ok(text) if text.trim().is_empty() => continue,
+            Ok(text) => match Engine::parse_jsonl_line::<Order>(text, line) {
+                Ok(order) => Read {
+                    line,
+                    order: Ok(order),
+                    id: None,
+                },
+                Err(e) => Read {
+                    line,
+                    order: Err(e),
+                    id: id_of(text),
+                },
+            },
+            Err(e) => Read {
+                line,
+                order: Err(e),
+                // The id is readable when its own bytes are UTF-8 (not replaced).
+                id: id_of(&String::from_utf8_lossy(bytes)).filter(|id| !id.contains('\u{FFFD}')),
+            },
+        };
+        orders.push(read);
+    }
+    orders
+}
+
+/// The `order_id` of a line that is a JSON object with one a report can show: a non-blank
+/// string within the contract's length, without control characters.
+fn id_of(line: &str) -> Option<String> {
+    let value: serde_json::Value = serde_json::from_str(line).ok()?;
+    let id = value.get("order_id")?.as_str()?;
+    let usable = !id.trim().is_empty()
+        && id.chars().count() <= codguard::record::MAX_ORDER_ID_CHARS
+        && !id.chars().any(char::is_control);
+    usable.then(|| id.to_owned())
+}
+
+/// "1 order", "3 orders".
+fn count(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("{n} {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
+
+/// An order that cannot be assessed, in `--json` mode: the shape of `cg_engine_assess_many`'s
+/// errors (`order_id` null when it cannot be read), with the order's line.
+fn error_json(line: usize, order_id: Option<&str>, e: &Error) -> String {
+    #[derive(serde::Serialize)]
+    struct Failed<'a> {
+        line: usize,
+        order_id: Option<&'a str>,
+        error: ErrorJson<'a>,
+    }
+    #[derive(serde::Serialize)]
+    struct ErrorJson<'a> {
+        code: &'static str,
+        message: &'a str,
+    }
+    let failed = Failed {
+        line,
+        order_id,
+        error: ErrorJson {
+            code: e.kind().code(),
+            message: e.message(),
+        },
+    };
+    serde_json::to_string(&failed).unwrap_or_default()
 }
 
 fn main() {
@@ -97,10 +219,23 @@ fn main() {
     };
     // The history is all or nothing (as `add_history` is); a malformed new order is reported
     // in its place and the others are triaged.
-    let history: Vec<HistoryRecord> = Engine::parse_jsonl(&read(&history_path))
-        .unwrap_or_else(|e| fail(format!("{}: {e}", history_path.display())));
-    let orders: Vec<Result<Order, codguard::Error>> =
-        Engine::parse_jsonl_each(&read(&orders_path)).collect();
+    let history_bytes = read(&history_path);
+    let history_fail = |e: Error| -> ! {
+        fail(format!(
+            "{}: {e} (the history is read whole: nothing was triaged)",
+            history_path.display()
+        ))
+    };
+    let history_text = match std::str::from_utf8(&history_bytes) {
+        Ok(text) => text,
+        Err(_) => {
+            let bad = lines(&history_bytes).find_map(|(n, l)| utf8(l, n).err());
+            history_fail(bad.unwrap_or_else(|| utf8(&history_bytes, 1).unwrap_err()))
+        }
+    };
+    let history: Vec<HistoryRecord> =
+        Engine::parse_jsonl(history_text).unwrap_or_else(|e| history_fail(e));
+    let orders = read_orders(&read(&orders_path));
 
     let started = Instant::now();
     let config = PolicyConfig::default();
@@ -112,19 +247,35 @@ fn main() {
     let mut out = std::io::BufWriter::new(stdout.lock());
     let mut summary = Summary::default();
     let mut progress = Progress::new(orders.len());
-    for (i, order) in orders.iter().enumerate() {
+    for (i, read) in orders.iter().enumerate() {
         progress.show(i);
-        let assessed = match order {
+        let assessed = match &read.order {
             Ok(order) => engine
                 .assess(order)
-                .map_err(|e| (order.order_id.as_str(), e)),
-            Err(e) => Err(("-", e.clone())),
+                .map_err(|e| (Some(order.order_id.as_str()), e)),
+            Err(e) => Err((read.id.as_deref(), e.clone())),
         };
         let a = match assessed {
             Ok(a) => a,
             Err((order_id, e)) => {
                 summary.errors += 1;
-                let _ = writeln!(out, "{order_id:<14} error: {e}");
+                if args.json {
+                    let _ = writeln!(out, "{}", error_json(read.line, order_id, &e));
+                } else {
+                    // The message names the line when reading failed; an engine's error does not.
+                    let at = if e.message().starts_with(&format!("line {}", read.line)) {
+                        String::new()
+                    } else {
+                        format!("line {}: ", read.line)
+                    };
+                    let _ = writeln!(
+                        out,
+                        "{:<14} error: {}: {at}{}\n",
+                        order_id.unwrap_or("-"),
+                        e.kind().code(),
+                        e.message()
+                    );
+                }
                 continue;
             }
         };
@@ -136,12 +287,21 @@ fn main() {
         }
     }
     progress.done();
-    if !args.json {
+    let triaged = orders.len() - summary.errors;
+    let mut counted = format!("{} triaged", count(triaged, "order"));
+    if summary.errors > 0 {
+        counted.push_str(&format!(", {} not (malformed)", summary.errors));
+    }
+    if args.json {
+        // stdout is JSON Lines only: the count is for the person watching.
+        let _ = out.flush();
+        eprintln!("triage: {counted}");
+    } else {
         let elapsed = started.elapsed().as_secs_f64();
         let _ = writeln!(
             out,
-            "{} orders triaged against {n_history} past orders in {elapsed:.2} s\n",
-            orders.len()
+            "{counted} against {} in {elapsed:.2} s\n",
+            count(n_history, "past order")
         );
         let _ = summary.write(&mut out);
         let _ = write_legend(&mut out, &config, &summary);
@@ -152,7 +312,7 @@ fn main() {
 fn write_assessment(out: &mut impl Write, a: &Assessment) -> std::io::Result<()> {
     writeln!(
         out,
-        "{:<14} {:<10} {:<18} risk {:.2}{}",
+        "{:<14} {:<10} {:<18} risk {:.3}{}",
         a.order_id,
         a.customer_class.as_str(),
         a.action.as_str(),
@@ -178,7 +338,7 @@ fn write_assessment(out: &mut impl Write, a: &Assessment) -> std::io::Result<()>
             .iter()
             .map(|m| {
                 let evidence: Vec<&str> = m.evidence.iter().map(|e| evidence_name(*e)).collect();
-                format!("{} ({:.2}: {})", m.order_id, m.score, evidence.join("+"))
+                format!("{} ({:.3}: {})", m.order_id, m.score, evidence.join("+"))
             })
             .collect();
         writeln!(out, "    {:<24} {}", "matched", matches.join(", "))?;
@@ -211,7 +371,7 @@ impl Summary {
             writeln!(out, "{class:<12} {action:<20} {n:>7}")?;
         }
         if self.errors > 0 {
-            writeln!(out, "{:<33} {:>7}", "errors (invalid orders)", self.errors)?;
+            writeln!(out, "{:<33} {:>7}", "not triaged (malformed)", self.errors)?;
         }
         writeln!(out)
     }
@@ -294,18 +454,19 @@ fn write_legend(
          each delivery lowers it, each junk field adds to it. In this run:"
     )?;
     for (class, (low, high)) in &summary.risk {
-        if format!("{low:.2}") == format!("{high:.2}") {
-            writeln!(out, "    {class:<11} {low:.2}")?;
+        if low == high {
+            writeln!(out, "    {class:<11} {low:.3}")?;
         } else {
-            writeln!(out, "    {class:<11} {low:.2} to {high:.2}")?;
+            writeln!(out, "    {class:<11} {low:.3} to {high:.3}")?;
         }
     }
     let notified: Vec<&str> = config.notify_classes.iter().map(|c| c.as_str()).collect();
     writeln!(
         out,
-        "  -> customer service: the assessment's notify_customer_service is set (this policy: {}):\n    \
-         tell the shop's customer service, to thank a returning customer; for a negotiator, to add\n    \
-         the small gift they expect.",
+        "  -> customer service: the assessment's notify_customer_service is set: an order of these\n    \
+         classes (this policy: {}) that goes ahead (auto_confirm or confirm; a\n    \
+         reviewed order is already in a person's hands). Tell the shop's customer service, to\n    \
+         thank a returning customer; for a negotiator, to add the small gift they expect.",
         notified.join(", ")
     )
 }

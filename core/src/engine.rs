@@ -294,34 +294,59 @@ impl Engine {
     }
 
     /// Reads history records from JSON Lines text (one record per line; blank lines skipped).
+    /// One byte-order mark (U+FEFF) at the very start of `text` is skipped, as Windows tools
+    /// and spreadsheet exports write one; anywhere else it is the line's content.
     ///
     /// # Errors
-    /// [`ErrorKind::InvalidRecord`] naming the first bad line; [`ErrorKind::InvalidUtf8`] for a
-    /// line with a lone surrogate escape (`\ud800`).
+    /// [`ErrorKind::InvalidRecord`] naming the first bad line (a line that is not JSON says
+    /// so); [`ErrorKind::InvalidUtf8`] for a line with a lone surrogate escape (`\ud800`).
     pub fn parse_jsonl<T: serde::de::DeserializeOwned>(text: &str) -> Result<Vec<T>, Error> {
         Engine::parse_jsonl_each(text).collect()
     }
 
-    /// Reads JSON Lines text one line at a time (blank lines skipped): each line's record, or
-    /// its error naming the line, as [`Engine::parse_jsonl`] says them. For new orders, where one
-    /// malformed line must not stop the others.
+    /// Reads JSON Lines text one line at a time (blank lines skipped, a leading byte-order mark
+    /// too): each line's record, or its error naming the line, as [`Engine::parse_jsonl`] says
+    /// them. For new orders, where one malformed line must not stop the others.
     pub fn parse_jsonl_each<T: serde::de::DeserializeOwned>(
         text: &str,
     ) -> impl Iterator<Item = Result<T, Error>> + '_ {
-        text.lines()
+        text.strip_prefix('\u{feff}')
+            .unwrap_or(text)
+            .lines()
             .enumerate()
             .filter(|(_, l)| !l.trim().is_empty())
-            .map(|(i, l)| {
-                serde_json::from_str(l).map_err(|e| {
-                    let kind = if e.is_syntax() && crate::error::lone_surrogate_escape(l) {
-                        ErrorKind::InvalidUtf8
-                    } else {
-                        ErrorKind::InvalidRecord
-                    };
-                    let (what, column) = crate::error::json_error_text(&e);
-                    Error::new(kind, format!("line {}, column {column}: {what}", i + 1))
-                })
-            })
+            .map(|(i, l)| Engine::parse_jsonl_line(l, i + 1))
+    }
+
+    /// Reads one line of JSON Lines, line `number` of its file (counted from 1), with the
+    /// errors of [`Engine::parse_jsonl`]: for readers that split the lines themselves (out of
+    /// bytes, where a line that is not UTF-8 is theirs to report).
+    ///
+    /// # Errors
+    /// [`ErrorKind::InvalidRecord`] ("line 4, column 2: not JSON (expected value)" for a line
+    /// that is not JSON, else the record's error with its column); [`ErrorKind::InvalidUtf8`]
+    /// for a lone surrogate escape (`\ud800`).
+    pub fn parse_jsonl_line<T: serde::de::DeserializeOwned>(
+        line: &str,
+        number: usize,
+    ) -> Result<T, Error> {
+        serde_json::from_str(line).map_err(|e| {
+            let lone_surrogate = e.is_syntax() && crate::error::lone_surrogate_escape(line);
+            let kind = if lone_surrogate {
+                ErrorKind::InvalidUtf8
+            } else {
+                ErrorKind::InvalidRecord
+            };
+            let (what, column) = crate::error::json_error_text(&e);
+            // serde's "expected ident" or "trailing characters" alone do not say the line is
+            // no JSON at all; a record's own errors (Category::Data) name their field.
+            let what = if (e.is_syntax() || e.is_eof()) && !lone_surrogate {
+                format!("not JSON ({what})")
+            } else {
+                what
+            };
+            Error::new(kind, format!("line {number}, column {column}: {what}"))
+        })
     }
 }
 
@@ -345,6 +370,60 @@ fn signatures_of(records: &[HistoryRecord], hasher: &KeyHasher) -> Vec<Signature
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// One byte-order mark at the start of the text is skipped (an export from Excel or a
+    /// Windows editor); one anywhere else is the line's content, and that line is not JSON.
+    #[test]
+    fn parse_jsonl_skips_a_leading_byte_order_mark() {
+        let line = r#"{"order_id": "o-1", "placed_at": 1, "country": "MA"}"#;
+        let orders: Vec<Order> = Engine::parse_jsonl(&format!("\u{feff}{line}\r\n{line}")).unwrap();
+        assert_eq!(orders.len(), 2);
+        assert_eq!(orders[0].order_id.as_str(), "o-1");
+        let e = Engine::parse_jsonl::<Order>(&format!("{line}\n\u{feff}{line}")).unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::InvalidRecord);
+        assert!(
+            e.message().starts_with("line 2, column 1: not JSON"),
+            "{}",
+            e.message()
+        );
+        let e = Engine::parse_jsonl::<Order>("\u{feff}\u{feff}").unwrap_err();
+        assert!(
+            e.message().starts_with("line 1, column 1: not JSON"),
+            "{}",
+            e.message()
+        );
+    }
+
+    /// A line that is no JSON at all says so (serde's "expected ident" alone does not); a
+    /// record's own errors and a lone surrogate keep their words.
+    #[test]
+    fn a_line_that_is_not_json_says_so() {
+        for (line, message) in [
+            (
+                "order_id,phone",
+                "line 1, column 1: not JSON (expected value)",
+            ),
+            ("nope", "line 1, column 2: not JSON (expected ident)"),
+            (
+                r#"{"order_id": "#,
+                "line 1, column 13: not JSON (EOF while parsing a value)",
+            ),
+        ] {
+            let e = Engine::parse_jsonl_line::<Order>(line, 1).unwrap_err();
+            assert_eq!((e.kind(), e.message()), (ErrorKind::InvalidRecord, message));
+        }
+        let e = Engine::parse_jsonl_line::<Order>(r#"{"order_id": "o-1", "placed_at": "x"}"#, 7)
+            .unwrap_err();
+        assert!(
+            e.message()
+                .starts_with("line 7, column 37: field `placed_at`"),
+            "{}",
+            e.message()
+        );
+        let e = Engine::parse_jsonl_line::<Order>(r#"{"order_id": "\ud800"}"#, 2).unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::InvalidUtf8);
+        assert!(!e.message().contains("not JSON"), "{}", e.message());
+    }
 
     #[test]
     fn engine_is_send_and_sync() {

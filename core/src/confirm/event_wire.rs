@@ -14,7 +14,7 @@ use serde::Deserialize;
 use super::events::{CallResult, Channel, DeliveryFailure, DeliveryWindow, DenyReason, Event};
 use super::events::{LinkChoice, Slot};
 use super::intent::Intent;
-use crate::record::wire::{wrong_type, Value};
+use crate::record::wire::{unix_seconds, wrong_type, Value};
 
 /// The event types, as `type` spells them, with the keys each one takes besides `type`.
 const TYPES: [(&str, &[&str]); 10] = [
@@ -103,12 +103,7 @@ impl Entries {
 
     /// `at`: integer Unix seconds.
     fn at(&mut self) -> Result<i64, String> {
-        match self.required("at")? {
-            Value::Int(t) => {
-                i64::try_from(t).map_err(|_| "field `at` is out of range for Unix seconds".into())
-            }
-            other => Err(wrong_type("at", "an integer (Unix seconds)", &other)),
-        }
+        unix_seconds("at", self.required("at")?)
     }
 
     /// A text field that may be absent.
@@ -376,6 +371,10 @@ mod tests {
             ),
             (
                 r#"{"type": "tick", "at": 9223372036854775808}"#,
+                "field `at` is out of range for Unix seconds",
+            ),
+            (
+                r#"{"type": "tick", "at": 99999999999999999999}"#,
                 "field `at` is out of range for Unix seconds",
             ),
             (

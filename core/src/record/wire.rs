@@ -217,6 +217,23 @@ pub(crate) fn wrong_type(field: &str, must: &str, got: &Value) -> String {
     format!("field `{field}` must be {must}, not {}", got.kind())
 }
 
+/// A time field (`placed_at`, an event's `at`): an integer of Unix seconds that fits an `i64`.
+///
+/// An integer literal past the `u64` range reaches here as a float (serde_json reads it as
+/// one), so a whole float beyond the `i64` range is out of range too, as the integer it was
+/// written as (Python's binding, which reads it as an `int`, says the same); a float with a
+/// fraction is of the wrong type.
+pub(crate) fn unix_seconds(field: &str, value: Value) -> Result<i64, String> {
+    // 2^63: the first whole number past `i64::MAX`; every float this large is whole.
+    const LIMIT: f64 = 9_223_372_036_854_775_808.0;
+    let out_of_range = || format!("field `{field}` is out of range for Unix seconds");
+    match value {
+        Value::Int(t) => i64::try_from(t).map_err(|_| out_of_range()),
+        Value::Float(t) if t.fract() == 0.0 && !(-LIMIT..LIMIT).contains(&t) => Err(out_of_range()),
+        other => Err(wrong_type(field, "an integer (Unix seconds)", &other)),
+    }
+}
+
 /// A text field: a string within its ceiling, or null for "".
 fn text(field: Field, value: Value) -> Result<String, String> {
     match value {
@@ -244,20 +261,7 @@ impl Fields {
                 }
                 other => return Err(wrong_type(field.name(), "a string", &other)),
             },
-            Field::PlacedAt => match value {
-                Value::Int(t) => {
-                    o.placed_at = i64::try_from(t).map_err(|_| {
-                        "field `placed_at` is out of range for Unix seconds".to_owned()
-                    })?
-                }
-                other => {
-                    return Err(wrong_type(
-                        field.name(),
-                        "an integer (Unix seconds)",
-                        &other,
-                    ))
-                }
-            },
+            Field::PlacedAt => o.placed_at = unix_seconds(field.name(), value)?,
             Field::Name => o.name = text(field, value)?,
             Field::Phone => o.phone = text(field, value)?,
             Field::Email => o.email = text(field, value)?,
@@ -483,6 +487,42 @@ mod tests {
             assert!(e.starts_with(&format!("field `{field}` must be")), "{e}");
             assert!(!e.contains("612345678") && !e.contains("Salma"), "{e}");
         }
+    }
+
+    /// An integer too large for Unix seconds is out of range, whether serde_json reads it as an
+    /// integer (up to `u64::MAX`) or, past that, as a float; a fractional one is of the wrong type.
+    #[test]
+    fn placed_at_out_of_range_is_said_so() {
+        for placed_at in [
+            "9223372036854775808",
+            "99999999999999999999",
+            "-99999999999999999999",
+            "1e300",
+        ] {
+            let e = order_error(&format!(
+                r#"{{"order_id": "o-1", "country": "MA", "placed_at": {placed_at}}}"#
+            ));
+            assert!(
+                e.starts_with("field `placed_at` is out of range for Unix seconds"),
+                "{placed_at}: {e}"
+            );
+        }
+        for placed_at in ["1767225600.5", "-0.5", "1e-3"] {
+            let e = order_error(&format!(
+                r#"{{"order_id": "o-1", "country": "MA", "placed_at": {placed_at}}}"#
+            ));
+            assert!(
+                e.starts_with(
+                    "field `placed_at` must be an integer (Unix seconds), not a fractional number"
+                ),
+                "{placed_at}: {e}"
+            );
+        }
+        let o: Order = serde_json::from_str(
+            r#"{"order_id": "o-1", "country": "MA", "placed_at": -9223372036854775808}"#,
+        )
+        .unwrap();
+        assert_eq!(o.placed_at, i64::MIN);
     }
 
     #[test]

@@ -1,0 +1,248 @@
+//! Runs the `triage` example (README's main command) on files a new user might give it: a
+//! byte-order mark in both files, an order line that is not UTF-8, one that is not JSON, an
+//! invalid order whose id is readable, and `--json`, where every stdout line must be JSON.
+//!
+//! The example is built first (`cargo build --example triage` in this test's profile and target
+//! folder: nothing to do when it is up to date), then run as a user runs it.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::OnceLock;
+
+const HISTORY: &str = include_str!("../../examples/data/history.jsonl");
+const QUERIES: &str = include_str!("../../examples/data/queries.jsonl");
+const BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// The example's binary, built (once) in this test's profile next to this test's binary.
+fn triage() -> PathBuf {
+    static BUILT: OnceLock<PathBuf> = OnceLock::new();
+    BUILT.get_or_init(build).clone()
+}
+
+fn build() -> PathBuf {
+    let exe = std::env::current_exe().unwrap();
+    // target/<profile dir>/deps/<this test>
+    let profile_dir = exe.parent().and_then(Path::parent).unwrap();
+    let target_dir = profile_dir.parent().unwrap();
+    let profile = match profile_dir.file_name().and_then(|n| n.to_str()).unwrap() {
+        "debug" => "dev",
+        other => other,
+    };
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let status = Command::new(cargo)
+        .args(["build", "--quiet", "-p", "codguard", "--example", "triage"])
+        .args(["--profile", profile])
+        .arg("--target-dir")
+        .arg(target_dir)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .status()
+        .unwrap();
+    assert!(status.success(), "building the triage example failed");
+    profile_dir
+        .join("examples")
+        .join(format!("triage{}", std::env::consts::EXE_SUFFIX))
+}
+
+/// A temporary folder of its own, for one test's files.
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("codguard-triage-{}-{name}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// The example shop's orders (non-blank lines).
+fn queries() -> Vec<&'static str> {
+    QUERIES.lines().filter(|l| !l.trim().is_empty()).collect()
+}
+
+/// Writes a history (with a leading BOM and CRLF line ends, as Excel exports) and the orders
+/// file `orders` (its lines joined by CRLF, a BOM first), and runs triage on them with `args`.
+fn run(name: &str, orders: &[&[u8]], args: &[&str]) -> Output {
+    let dir = scratch(name);
+    let history = dir.join("history.jsonl");
+    let mut h = BOM.to_vec();
+    h.extend_from_slice(HISTORY.replace('\n', "\r\n").as_bytes());
+    std::fs::write(&history, h).unwrap();
+    let mut o = BOM.to_vec();
+    o.extend_from_slice(&orders.join(&b"\r\n"[..]));
+    o.extend_from_slice(b"\r\n");
+    let orders = dir.join("orders.jsonl");
+    std::fs::write(&orders, o).unwrap();
+    let out = Command::new(triage())
+        .arg("--history")
+        .arg(&history)
+        .arg("--orders")
+        .arg(&orders)
+        .args(args)
+        .output()
+        .unwrap();
+    let _ = std::fs::remove_dir_all(&dir);
+    out
+}
+
+/// The orders of every case: good ones around the bad ones, the first after the file's BOM.
+fn mixed() -> Vec<Vec<u8>> {
+    let q = queries();
+    vec![
+        q[0].as_bytes().to_vec(),
+        // Line 2: one byte that is not UTF-8 in the name; the id is readable.
+        br#"{"order_id": "bad-utf8", "placed_at": 1767225600, "name": "Sal"#
+            .iter()
+            .chain(b"\xFFma\", \"country\": \"MA\"}")
+            .copied()
+            .collect(),
+        // Line 3: not JSON.
+        b"order_id,name,phone".to_vec(),
+        q[1].as_bytes().to_vec(),
+        // Line 5: valid JSON, an invalid order with a readable id.
+        br#"{"order_id": "bad-country", "placed_at": 1767225600, "country": "Morocco", "phone": "0612345678"}"#.to_vec(),
+        // Line 6: a time out of range.
+        br#"{"order_id": "bad-time", "placed_at": 99999999999999999999, "country": "MA"}"#
+            .to_vec(),
+        Vec::new(),
+        q[2].as_bytes().to_vec(),
+    ]
+}
+
+#[test]
+fn the_report_names_each_bad_order_in_its_place_and_triages_the_others() {
+    let lines = mixed();
+    let lines: Vec<&[u8]> = lines.iter().map(Vec::as_slice).collect();
+    let out = run("report", &lines, &[]);
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}\n{stdout}");
+    let q = queries();
+    let id = |line: &str| -> String {
+        let v: serde_json::Value = serde_json::from_str(line).unwrap();
+        v["order_id"].as_str().unwrap().to_owned()
+    };
+    // The good orders, the first one after the BOM included, are assessed.
+    for line in &q[..3] {
+        let id = id(line);
+        assert!(
+            stdout
+                .lines()
+                .any(|l| l.starts_with(&id) && l.contains(" risk ")),
+            "{id} not assessed:\n{stdout}"
+        );
+    }
+    for expected in [
+        "bad-utf8       error: invalid_utf8: line 2, column ",
+        "-              error: invalid_record: line 3, column 1: not JSON",
+        "bad-country    error: invalid_record: line 5, column ",
+        "bad-time       error: invalid_record: line 6, column ",
+    ] {
+        assert!(stdout.contains(expected), "{expected:?} missing:\n{stdout}");
+    }
+    assert!(stdout.contains("field `country` must be"), "{stdout}");
+    assert!(
+        stdout.contains("field `placed_at` is out of range"),
+        "{stdout}"
+    );
+    // No customer's data beyond what names the order.
+    assert!(!stdout.contains("0612345678"), "{stdout}");
+    assert!(
+        stdout.contains("3 orders triaged, 4 not (malformed) against "),
+        "{stdout}"
+    );
+    // Three decimals, as the core rounds: never a rounded-up 1.00.
+    assert!(
+        stdout
+            .lines()
+            .filter_map(|l| l.split(" risk ").nth(1))
+            .all(|r| r.len() >= 5
+                && r.as_bytes()[1] == b'.'
+                && r[2..5].bytes().all(|b| b.is_ascii_digit())),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn json_mode_prints_only_json_lines() {
+    let lines = mixed();
+    let lines: Vec<&[u8]> = lines.iter().map(Vec::as_slice).collect();
+    let out = run("json", &lines, &["--json"]);
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}\n{stdout}");
+    let values: Vec<serde_json::Value> = stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l:?}")))
+        .collect();
+    // One object per non-blank order line, in the file's order.
+    assert_eq!(values.len(), 7, "{stdout}");
+    let assessed: Vec<&serde_json::Value> = values
+        .iter()
+        .filter(|v| v.get("customer_class").is_some())
+        .collect();
+    assert_eq!(assessed.len(), 3, "{stdout}");
+    for a in assessed {
+        assert!(a["risk"].is_f64() && a["action"].is_string(), "{a}");
+    }
+    let errors: Vec<(u64, serde_json::Value, String)> = values
+        .iter()
+        .filter_map(|v| {
+            let e = v.get("error")?;
+            Some((
+                v["line"].as_u64().unwrap(),
+                v["order_id"].clone(),
+                e["code"].as_str().unwrap().to_owned(),
+            ))
+        })
+        .collect();
+    assert_eq!(
+        errors,
+        [
+            (2, "bad-utf8".into(), "invalid_utf8".to_owned()),
+            (3, serde_json::Value::Null, "invalid_record".to_owned()),
+            (5, "bad-country".into(), "invalid_record".to_owned()),
+            (6, "bad-time".into(), "invalid_record".to_owned()),
+        ]
+    );
+    assert!(values
+        .iter()
+        .all(|v| v.get("error").is_none_or(|e| e["message"]
+            .as_str()
+            .is_some_and(|m| m.starts_with("line ")))));
+    assert!(
+        stderr.contains("3 orders triaged, 4 not (malformed)"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn one_order_is_one_order_and_a_bad_history_names_its_line() {
+    let q = queries();
+    let out = run("one", &[q[0].as_bytes()], &[]);
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(stdout.contains("\n1 order triaged against "), "{stdout}");
+
+    // A history with a byte that is not UTF-8 on line 3: nothing is triaged, the line is named.
+    let dir = scratch("history");
+    let history = dir.join("history.jsonl");
+    let mut h: Vec<u8> = Vec::new();
+    for (i, line) in HISTORY.lines().enumerate() {
+        h.extend_from_slice(line.as_bytes());
+        if i == 2 {
+            h.push(b' ');
+            h.push(0xFF);
+        }
+        h.push(b'\n');
+    }
+    std::fs::write(&history, h).unwrap();
+    let orders = dir.join("orders.jsonl");
+    std::fs::write(&orders, q[0]).unwrap();
+    let out = Command::new(triage())
+        .arg("--history")
+        .arg(&history)
+        .arg("--orders")
+        .arg(&orders)
+        .output()
+        .unwrap();
+    let _ = std::fs::remove_dir_all(&dir);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(out.stdout.is_empty());
+    assert!(stderr.contains("invalid_utf8: line 3, column "), "{stderr}");
+}
