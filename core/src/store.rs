@@ -115,7 +115,12 @@ use crate::risk::RiskModel;
 /// (ش21: a flat), and an English district marker before the street without a comma (Al Narjis
 /// District 12 King Fahd Rd) makes the words before it the district: such orders' street and
 /// unit keys changed, so tables of format 7 are refused.
-pub const KEY_FORMAT: u32 = 8;
+///
+/// 9: a Latin street token that writes th or dh is also filed under its second skeleton, the
+/// digraph read as two letters (Al Fath: fth as الفتح, beside ft), in the street slots the
+/// first keys leave, marked by the slot's low bit; every street key is hashed with that bit
+/// clear. Street and door keys changed, so tables of format 8 are refused.
+pub const KEY_FORMAT: u32 = 9;
 
 /// A past order as a `cg_orders` row.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

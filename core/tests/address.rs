@@ -1,7 +1,11 @@
 //! Addresses: the shared vectors, the same address typed differently, neighbours, properties.
 
 use codguard::normalize::{
-    address::normalize_address, city::city_name, city::CityId, text::skeleton, MAX_INPUT_BYTES,
+    address::normalize_address,
+    city::city_name,
+    city::CityId,
+    text::{second_skeleton, skeleton},
+    MAX_INPUT_BYTES,
 };
 use codguard::ErrorKind;
 use proptest::prelude::*;
@@ -762,6 +766,92 @@ fn landmarks_stay_landmarks_in_region_forms() {
     }
 }
 
+/// The keys a door's street is filed under: each token's skeleton, and its second skeleton when
+/// it writes `th` or `dh` (see `second_skeleton`), with the house number and the unit.
+fn door_keys(
+    raw: &str,
+    city: &str,
+    country: &str,
+) -> (Vec<String>, Option<String>, Option<String>) {
+    let a = normalize_address(raw, city, country).expect("normalizes");
+    let keys = a
+        .street
+        .iter()
+        .flat_map(|t| [Some(skeleton(t)), second_skeleton(t)])
+        .flatten()
+        .collect();
+    (keys, a.house_number, a.unit)
+}
+
+/// Latin `th` / `dh` for two Arabic letters (Al Fath = الفتح, Adham = أدهم, Medhat = مدحت): the
+/// Latin door is filed under the Arabic door's key too, at the same house and unit; `th` for ث
+/// (Othman, Otmane = عثمان) meets by the first key, as before. The sister flat and a residence
+/// that shares consonants (Al Falah = الفلاح) are other doors.
+#[test]
+fn th_and_dh_for_two_letters_meet_the_arabic_door() {
+    let pairs: &[(&str, &str, &str, &[&str])] = &[
+        (
+            "Casablanca",
+            "MA",
+            "إقامة الفتح عمارة 2 شقة 7",
+            &[
+                "Résidence Al Fath, Imm 2, Appt 7",
+                "RES. EL-FATH IMM.2 APP 7",
+                "Appt 7 Imm 2 Résidence Fath",
+            ],
+        ),
+        (
+            "Giza",
+            "EG",
+            "برج الفتح الدور 3 شقة 12",
+            &[
+                "Al Fath Tower, Floor 3, Flat 12",
+                "El Fath Tower, 3rd floor, flat 12",
+            ],
+        ),
+        (
+            "Riyadh",
+            "SA",
+            "فيلا 12 حي الفتح",
+            &["Villa 12, Al Fath District", "Al Fath Dist, Villa No 12"],
+        ),
+        (
+            "Cairo",
+            "EG",
+            "12 ش أدهم",
+            &["12 Adham St", "12 Adham Street"],
+        ),
+        ("Cairo", "EG", "5 ش مدحت", &["5 Medhat St"]),
+        (
+            "Rabat",
+            "MA",
+            "14 شارع عثمان",
+            &["14 Rue Othman", "14 Rue Otmane", "Rue Othmane N° 14"],
+        ),
+    ];
+    for (city, country, arabic, latins) in pairs {
+        let (ar_keys, ar_house, ar_unit) = door_keys(arabic, city, country);
+        assert!(!ar_keys.is_empty() && ar_house.is_some(), "{arabic}");
+        for latin in *latins {
+            let (keys, house, unit) = door_keys(latin, city, country);
+            assert!(
+                ar_keys.iter().all(|k| keys.contains(k)),
+                "{latin} {keys:?} vs {arabic} {ar_keys:?}"
+            );
+            assert_eq!((&house, &unit), (&ar_house, &ar_unit), "{latin}");
+        }
+    }
+    // The sister flat, and a residence with other consonants: no key and door in common.
+    let (fath, house, _) = door_keys("Résidence Al Fath, Imm 2, Appt 7", "Casablanca", "MA");
+    let (_, sister_house, _) = door_keys("إقامة الفتح عمارة 2 شقة 8", "Casablanca", "MA");
+    assert_ne!(house, sister_house);
+    let (falah, _, _) = door_keys("إقامة الفلاح عمارة 2 شقة 7", "Casablanca", "MA");
+    assert!(
+        falah.iter().all(|k| !fath.contains(k)),
+        "{fath:?} {falah:?}"
+    );
+}
+
 /// Residence names as customers write them in both scripts.
 const RESIDENCES: &[(&[&str], &str)] = &[
     (&["Al Amal", "El Amal", "El-Amal", "Amal"], "الأمل"),
@@ -835,7 +925,8 @@ proptest! {
     }
 }
 
-/// Every example row of docs/address.md (address, street (skeletons), house, unit[, landmark])
+/// Every example row of docs/address.md (address, street (skeletons, a second one after a
+/// slash), house, unit[, landmark])
 /// is what the parser gives: the documentation cannot drift from the code.
 #[test]
 fn docs_examples_hold() {
@@ -854,7 +945,15 @@ fn docs_examples_hold() {
             let a = normalize_address(raw, "", "").expect("normalizes");
             assert_eq!(a.street.join(" "), tokens, "{raw}");
             if let Some(k) = skeletons {
-                let got: Vec<String> = a.street.iter().map(|t| skeleton(t)).collect();
+                // A token with a second skeleton shows both: fath (ft/fth).
+                let got: Vec<String> = a
+                    .street
+                    .iter()
+                    .map(|t| match second_skeleton(t) {
+                        Some(second) => format!("{}/{second}", skeleton(t)),
+                        None => skeleton(t),
+                    })
+                    .collect();
                 assert_eq!(got.join(" "), k, "{raw}");
             }
             assert_eq!((&a.house_number, &a.unit), (&house, &unit), "{raw}");

@@ -1,6 +1,6 @@
 //! Text folding and skeleton keys, with real spellings from both scripts.
 
-use codguard::normalize::text::{fold, skeleton};
+use codguard::normalize::text::{fold, second_skeleton, skeleton};
 use proptest::prelude::*;
 
 /// The skeleton of a spelling typed as one word (spaces removed after folding).
@@ -93,6 +93,52 @@ fn skeleton_keeps_different_names_apart() {
     ];
     for (a, b) in pairs {
         assert_ne!(key(a), key(b), "{a} / {b}");
+    }
+}
+
+/// Latin `th` and `dh` write one letter (ث, ذ) or two (ت + ح, د + ه): an Arabic word meets its
+/// Latin spelling by the first skeleton or by the second, and a word without them has none.
+#[test]
+fn th_and_dh_are_read_both_ways() {
+    let key = |s: &str| skeleton(&fold(s));
+    // Two letters: the second skeleton.
+    for (latin, arabic) in [
+        ("fath", "الفتح"),
+        ("fathi", "فتحي"),
+        ("fethi", "فتحي"),
+        ("fathy", "فتحي"),
+        ("fatha", "الفتحة"),
+        ("adham", "أدهم"),
+        ("medhat", "مدحت"),
+    ] {
+        assert_ne!(key(latin), key(arabic), "{latin}");
+        assert_eq!(
+            second_skeleton(latin),
+            Some(key(arabic)),
+            "{latin} / {arabic}"
+        );
+    }
+    // One letter, and the Maghrebi and Egyptian t for ث: the first skeleton, as before.
+    for (latin, arabic) in [
+        ("othman", "عثمان"),
+        ("otmane", "عثمان"),
+        ("haitham", "هيثم"),
+        ("thabet", "ثابت"),
+    ] {
+        assert_eq!(key(latin), key(arabic), "{latin} / {arabic}");
+    }
+    assert_ne!(second_skeleton("othman"), Some(key("عثمان")));
+    // No th or dh, an Arabic word, a th that reads the same both ways: no second skeleton.
+    for word in [
+        "amal",
+        "tahrir",
+        "الفتح",
+        "sheikh",
+        "khalid",
+        "ghali",
+        "hicham",
+    ] {
+        assert_eq!(second_skeleton(word), None, "{word}");
     }
 }
 

@@ -39,6 +39,10 @@ pub struct Features {
     pub(crate) place: Option<PlaceKey>,
     /// Transliteration-insensitive keys of the street tokens, sorted and unique.
     pub(crate) street_keys: Keys,
+    /// The second keys of street tokens that write `th` or `dh` (Fath: `fth` beside `ft`, as
+    /// فتح; [`normalize::text::second_skeleton`]), sorted and unique, none a key of
+    /// `street_keys`: filed and looked up beside them, so that both readings find the door.
+    pub(crate) second_street_keys: Keys,
 }
 
 impl Features {
@@ -110,10 +114,18 @@ impl Features {
             at_end => city::place_key(city, &order.country).or(at_end.map(PlaceKey::City)),
         };
         let mut street_keys = Keys::with_capacity(address.street.iter().map(String::len).sum());
+        let mut second_street_keys = Keys::default();
         for token in &address.street {
-            street_keys.push_with(|key| normalize::text::skeleton_into(token, key));
+            let mut second = false;
+            street_keys.push_with(|key| second = normalize::text::skeleton_into(token, key));
+            if second {
+                second_street_keys
+                    .push_with(|key| normalize::text::second_skeleton_into(token, key));
+            }
         }
         street_keys.sort(true);
+        second_street_keys.sort(true);
+        second_street_keys.retain(|key| !street_keys.iter().any(|first| first == key));
         Features {
             phone,
             phone_problem,
@@ -124,6 +136,7 @@ impl Features {
             name,
             place,
             street_keys,
+            second_street_keys,
         }
     }
 

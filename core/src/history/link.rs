@@ -24,7 +24,7 @@
 //!
 //! The walk that applies these rules from a new order is in [`super::walk`].
 
-use super::signature::{units_agree, NameRef, Signature, Slot, View, NAME_KEYS};
+use super::signature::{same_street_key, units_agree, NameRef, Signature, Slot, View, NAME_KEYS};
 use super::sketch::{may_be_same_word, WordSketch};
 use super::switches;
 use crate::assessment::Evidence;
@@ -560,13 +560,14 @@ fn same_house<A: Slot, B: Slot>(a: &Signature<A>, b: &Signature<B>) -> bool {
     a.house != 0 && same_place(a, b) && a.house == b.house && units_agree(a.unit, b.unit)
 }
 
-/// Most of the shorter street name in common.
+/// Most of the shorter street name in common, counted in tokens: a second key (Fath read
+/// `fth`, as فتح) is one more way for its token to agree, not one more token.
 fn same_street<A: Slot, B: Slot>(a: &Signature<A>, b: &Signature<B>) -> bool {
     let common = a
         .street_keys()
-        .filter(|&k| b.street_keys().any(|o| o == k))
+        .filter(|&k| b.street_keys().any(|o| same_street_key(k, o)))
         .count();
-    let shorter = a.street_keys().count().min(b.street_keys().count());
+    let shorter = a.street_tokens().min(b.street_tokens());
     // Most of the shorter street name must agree: "rue palestine" vs "rue palestine hay
     // riad" do, "rue mohammed v" vs "rue mohammed ali" do not.
     common > 0 && 2 * common >= shorter

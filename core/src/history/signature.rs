@@ -60,7 +60,8 @@ pub struct Signature<N = Box<str>> {
     /// Unit, its parts hashed ([`unit_key`]; 0 for none).
     #[serde(rename = "u")]
     pub(crate) unit: u32,
-    /// Street keys, hashed (0 past the end).
+    /// Street keys, hashed (0 past the end): the keys of the street's tokens first, then the
+    /// second keys of tokens that have one, marked with [`STREET_SECOND`], in the slots left.
     #[serde(rename = "s", with = "slots")]
     pub(crate) street: [u32; STREET_KEYS],
     /// Name keys (empty past the end).
@@ -187,8 +188,12 @@ impl<'a> Signature<&'a str> {
             unit: unit_key(hasher, f.address.unit.as_deref()),
             ..Signature::default()
         };
-        for (slot, key) in sig.street.iter_mut().zip(&f.street_keys) {
-            *slot = hasher.door_part(key);
+        let mut slots = sig.street.iter_mut();
+        for (key, slot) in f.street_keys.iter().zip(&mut slots) {
+            *slot = street_key(hasher, key);
+        }
+        for (key, slot) in f.second_street_keys.iter().zip(slots) {
+            *slot = street_key(hasher, key) | STREET_SECOND;
         }
         // A junk name ("x x", "azerty", "test") says nothing about who placed the order: it is
         // matched as no name, so that it neither links nor tells people apart, and a junk name
@@ -218,9 +223,16 @@ impl<N: Slot> Signature<N> {
         }
     }
 
-    /// Street keys present.
+    /// Street keys present, second keys included (marked with [`STREET_SECOND`]).
     pub(crate) fn street_keys(&self) -> impl Iterator<Item = u32> + '_ {
         self.street.iter().copied().take_while(|&s| s != 0)
+    }
+
+    /// How many street tokens have a key: the street keys present that are not second keys.
+    pub(crate) fn street_tokens(&self) -> usize {
+        self.street_keys()
+            .filter(|&s| s & STREET_SECOND == 0)
+            .count()
     }
 
     /// Name keys present.
@@ -248,12 +260,31 @@ impl<N: Slot> Signature<N> {
         keys.push(self.phone);
         keys.push(self.email);
         if self.city != 0 {
+            // A second key is filed as the key it is: `fth` of Fath beside `fth` of فتح.
             for street in self.street_keys() {
-                keys.push(door_key([self.city, self.house, street]));
+                keys.push(door_key([self.city, self.house, street & !STREET_SECOND]));
             }
         }
         keys
     }
+}
+
+/// The bit of a street slot set on a second key ([`Features::second_street_keys`]: Fath read
+/// `fth`, as فتح): a street key is a hash with this bit clear, so that the signature's layout
+/// stays and the linking rules can count the street's tokens ([`Signature::street_tokens`])
+/// and leave out two second keys met together ([`same_street_key`]).
+pub(crate) const STREET_SECOND: u32 = 1;
+
+/// A street key's hash ([`KeyHasher::door_part`]) with the [`STREET_SECOND`] bit clear, never 0.
+fn street_key(hasher: &KeyHasher, key: &str) -> u32 {
+    (hasher.door_part(key) & !STREET_SECOND).max(STREET_SECOND << 1)
+}
+
+/// Whether two street slots are one reading of a street token: the same key, not both second
+/// keys. Two Latin spellings of Fath meet by their first keys (`ft`); their second keys, which
+/// any two words writing `th` for ت + ح share, do not count again.
+pub(crate) fn same_street_key(a: u32, b: u32) -> bool {
+    (a | STREET_SECOND) == (b | STREET_SECOND) && a & b & STREET_SECOND == 0
 }
 
 /// The high 16 bits of a unit key: its building.

@@ -59,7 +59,11 @@ use crate::error::{Error, ErrorKind};
 /// 8: the layout of 7, with doors keyed as in key format 8 (more floor writings, ش21 a flat, an
 /// English district before the street without a comma). Format 7 is refused: some of its street
 /// and unit keys are stale.
-pub(crate) const FORMAT_VERSION: u32 = 8;
+///
+/// 9: the layout of 8, with street keys as in key format 9 (a second key for a Latin th or dh
+/// read as two letters, marked by the slot's low bit). Format 8 is refused: its street keys
+/// are stale.
+pub(crate) const FORMAT_VERSION: u32 = 9;
 const MAGIC: &[u8; 8] = b"CODGUARD";
 const HEADER: usize = 8 + 4 + 8 + 4;
 
@@ -313,9 +317,9 @@ mod tests {
         assert_eq!(got.as_deref(), Some(model));
         let (_, _, got) = load(&save(&History::default(), "{}", None)).expect("loads");
         assert_eq!(got, None);
-        // Formats 4 and 5 keyed places the old way, 6 units, 7 some doors: refused, not read
-        // with stale keys.
-        for version in [3u32, 4, 5, 6, 7, FORMAT_VERSION + 1] {
+        // Formats 4 and 5 keyed places the old way, 6 units, 7 some doors, 8 some streets:
+        // refused, not read with stale keys.
+        for version in [3u32, 4, 5, 6, 7, 8, FORMAT_VERSION + 1] {
             let mut other = with.clone();
             other[8..12].copy_from_slice(&version.to_le_bytes());
             assert_eq!(

@@ -44,6 +44,13 @@ impl Keys {
         }
     }
 
+    /// Keeps the keys for which `keep` is true, in list order.
+    pub(crate) fn retain(&mut self, mut keep: impl FnMut(&str) -> bool) {
+        let text = self.text.as_str();
+        self.spans
+            .retain(|&mut (s, e)| keep(text.get(s as usize..e as usize).unwrap_or("")));
+    }
+
     /// Sorts the keys as a `Vec<String>` sorts (by bytes); with `dedup`, keeps one of equal keys.
     pub(crate) fn sort(&mut self, dedup: bool) {
         let text = self.text.as_str();

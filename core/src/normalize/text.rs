@@ -357,8 +357,9 @@ struct SkeletonTable {
     arabic: [Option<Class>; 256],
     /// Classes of other single characters.
     other: FxHashMap<char, Class>,
-    /// Spellings of two characters or more, longest first (longest match wins).
-    multi: Vec<(&'static str, Class)>,
+    /// Spellings of two characters or more, longest first (longest match wins), each with
+    /// whether it may also be its letters one by one (a `+` after its class in the table).
+    multi: Vec<(&'static str, Class, bool)>,
     /// The first bytes of `multi`'s spellings, one bit each (all ASCII): a character that
     /// starts none is looked up alone, without a walk through `multi`.
     multi_first: u128,
@@ -382,6 +383,10 @@ fn skeleton_table() -> &'static SkeletonTable {
     TABLE.get_or_init(|| {
         let mut map = HashMap::new();
         for [spelling, class] in data::rows(include_str!("../../data/skeleton.tsv")) {
+            let (class, two_letters) = match class.strip_suffix('+') {
+                Some(class) => (class, true),
+                None => (class, false),
+            };
             let class = match class {
                 "V" => Class::Vowel,
                 "W" => Class::Semi,
@@ -390,7 +395,7 @@ fn skeleton_table() -> &'static SkeletonTable {
                     None => continue,
                 },
             };
-            map.insert(spelling, class);
+            map.insert(spelling, (class, two_letters));
         }
         let mut t = SkeletonTable {
             ascii: [None; 128],
@@ -399,7 +404,7 @@ fn skeleton_table() -> &'static SkeletonTable {
             multi: Vec::new(),
             multi_first: 0,
         };
-        for (spelling, class) in map {
+        for (spelling, (class, two_letters)) in map {
             let mut chars = spelling.chars();
             match (chars.next(), chars.next()) {
                 (Some(c), None) => {
@@ -414,14 +419,14 @@ fn skeleton_table() -> &'static SkeletonTable {
                         t.other.insert(c, class);
                     }
                 }
-                (Some(_), Some(_)) => t.multi.push((spelling, class)),
+                (Some(_), Some(_)) => t.multi.push((spelling, class, two_letters)),
                 _ => {}
             }
         }
         t.multi
-            .sort_by_key(|(s, _)| (std::cmp::Reverse(s.chars().count()), *s));
+            .sort_by_key(|(s, _, _)| (std::cmp::Reverse(s.chars().count()), *s));
         // A spelling starting with a byte outside ASCII keeps every first byte in the walk.
-        t.multi_first = t.multi.iter().fold(0, |bits, (s, _)| {
+        t.multi_first = t.multi.iter().fold(0, |bits, (s, _, _)| {
             match s
                 .as_bytes()
                 .first()
@@ -504,12 +509,59 @@ pub fn skeleton(token: &str) -> String {
     out
 }
 
-/// [`skeleton`] appended to `out`.
-pub(crate) fn skeleton_into(token: &str, out: &mut String) {
+/// [`skeleton`] appended to `out`; true when the token has a [`second_skeleton`] (it writes
+/// `th` or `dh`), which the caller then asks for.
+pub(crate) fn skeleton_into(token: &str, out: &mut String) -> bool {
+    skeleton_read(token, false, out)
+}
+
+/// The skeleton of a Latin token read with its `th` and `dh` as two letters, when it has them:
+/// its second key, beside [`skeleton`]'s.
+///
+/// Latin `th` writes ث (Othman = عثمان, Haitham = هيثم) and also ت + ح (Fath = فتح, Fathi =
+/// فتحي); `dh` writes ذ, ض or ظ and also د + ه or ح (Adham = أدهم, Medhat = مدحت). The names'
+/// table says so (`core/data/name_letters.tsv`, flag `split`), and [`skeleton`] reads the one
+/// letter: a door written `Résidence Al Fath` meets `إقامة الفتح` only by this second key. The
+/// digraphs read both ways are marked `+` in `core/data/skeleton.tsv`, which says why kh, sh,
+/// ch and gh are not.
+///
+/// `None` for a token without them, and for one whose two readings give one skeleton.
+///
+/// # Example
+/// ```
+/// use codguard::normalize::text::{fold, second_skeleton, skeleton};
+/// assert_eq!(skeleton("fath"), "ft");
+/// assert_eq!(second_skeleton("fath").as_deref(), Some("fth"));
+/// assert_eq!(skeleton(&fold("الفتح")), "fth");
+/// // Othman is the first reading's: عثمان.
+/// assert_eq!(skeleton("othman"), skeleton(&fold("عثمان")));
+/// assert_eq!(second_skeleton("adham"), Some(skeleton(&fold("أدهم"))));
+/// assert_eq!(second_skeleton("amal"), None);
+/// ```
+pub fn second_skeleton(token: &str) -> Option<String> {
+    let mut first = String::with_capacity(token.len());
+    if !skeleton_into(token, &mut first) {
+        return None;
+    }
+    let mut second = String::with_capacity(token.len() + 2);
+    second_skeleton_into(token, &mut second);
+    (second != first).then_some(second)
+}
+
+/// [`second_skeleton`] appended to `out`, whether or not it differs from the first.
+pub(crate) fn second_skeleton_into(token: &str, out: &mut String) {
+    skeleton_read(token, true, out);
+}
+
+/// The skeleton of `token` appended to `out`, its two-letter digraphs (`+` in the table) read
+/// letter by letter or as one; true when it met one read as one.
+fn skeleton_read(token: &str, letter_by_letter: bool, out: &mut String) -> bool {
     let token = strip_article(token);
     let mut units = Units {
         table: skeleton_table(),
         rest: token,
+        letter_by_letter,
+        met_two_letters: false,
     };
     let is_vowelish = |u: Option<(Class, char)>| matches!(u, Some((Class::Vowel | Class::Semi, _)));
     let mut last: Option<char> = None;
@@ -565,12 +617,17 @@ pub(crate) fn skeleton_into(token: &str, out: &mut String) {
         current = next;
         k += 1;
     }
+    units.met_two_letters
 }
 
 /// The spellings of a token, classified, left to right: (class, first character).
 struct Units<'a> {
     table: &'a SkeletonTable,
     rest: &'a str,
+    /// Read the digraphs that may be two letters (`th`, `dh`) letter by letter.
+    letter_by_letter: bool,
+    /// Set once a digraph that may be two letters was read as one.
+    met_two_letters: bool,
 }
 
 impl Iterator for Units<'_> {
@@ -585,15 +642,18 @@ impl Iterator for Units<'_> {
             // A byte outside ASCII.
             None => self.table.multi_first == u128::MAX,
         };
-        let multi = self
-            .table
-            .multi
-            .iter()
-            .filter(|_| may_be_multi)
-            .find(|(spelling, _)| {
-                spelling.as_bytes().first() == lead && self.rest.starts_with(spelling)
-            });
-        if let Some(&(spelling, class)) = multi {
+        let multi =
+            self.table
+                .multi
+                .iter()
+                .filter(|_| may_be_multi)
+                .find(|(spelling, _, two_letters)| {
+                    spelling.as_bytes().first() == lead
+                        && self.rest.starts_with(spelling)
+                        && !(*two_letters && self.letter_by_letter)
+                });
+        if let Some(&(spelling, class, two_letters)) = multi {
+            self.met_two_letters |= two_letters;
             self.rest = self.rest.get(spelling.len()..).unwrap_or("");
             return Some((class, first));
         }
@@ -755,6 +815,26 @@ fn contains_run(row: &[char], chars: &[char]) -> bool {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    /// A digraph the skeleton reads as two letters too is one the names' table says may be two
+    /// letters (`split` in `core/data/name_letters.tsv`): the two tables cannot disagree.
+    #[test]
+    fn two_letter_digraphs_are_the_names_split_ones() {
+        let split: Vec<&str> = data::rows(include_str!("../../data/name_letters.tsv"))
+            .filter(|[_, _, _, flags]: &[&str; 4]| flags.contains("split"))
+            .map(|[_, spelling, _, _]| spelling)
+            .collect();
+        let two: Vec<&str> = skeleton_table()
+            .multi
+            .iter()
+            .filter(|(_, _, two_letters)| *two_letters)
+            .map(|(spelling, _, _)| *spelling)
+            .collect();
+        assert_eq!(two.len(), 2, "{two:?}");
+        for spelling in two {
+            assert!(split.contains(&spelling), "{spelling}");
+        }
+    }
 
     /// [`fold`] through the general path alone, as it was for any text beyond ASCII and
     /// Arabic.
