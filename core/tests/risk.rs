@@ -244,3 +244,32 @@ fn inputs_from_assessments_are_the_fits_own() {
         risk::fit_examples(&want, &options).to_json()
     );
 }
+
+/// A model's JSON reads back to the same numbers, bit for bit: a snapshot carries the model as
+/// JSON, and a worker that read a coefficient one ulp away gave a different risk than the writer.
+#[test]
+fn a_models_json_reads_back_to_the_same_coefficients() {
+    let shop = shop();
+    let mut model = risk::fit(
+        &shop.data.history,
+        &PolicyConfig::default(),
+        &FitOptions::default(),
+    )
+    .unwrap();
+    // Values whose shortest decimal form a fast float parser reads one ulp off.
+    let awkward = [
+        0.09016294389569667,
+        2.2250738585072014e-308,
+        0.1 + 0.2,
+        1.0 / 3.0,
+    ];
+    for value in awkward {
+        model.coefficients.email_present = value;
+        let again = RiskModel::from_json(&model.to_json()).unwrap();
+        assert_eq!(
+            again.coefficients.email_present.to_bits(),
+            value.to_bits(),
+            "{value:e}"
+        );
+    }
+}
