@@ -146,7 +146,8 @@ pub unsafe extern "C" fn cg_engine_config(
 }
 
 /// Adds past orders: `(json, len)` is a JSON array of history records or JSON Lines (one
-/// record per line; blank lines skipped). All or nothing: on error nothing is added.
+/// record per line; blank lines skipped), a file's leading byte-order mark skipped. All or
+/// nothing: on error nothing is added.
 /// `*out_added` receives the number of records added.
 ///
 /// Errors: `CG_INVALID_JSON`, `CG_INVALID_RECORD` (wrong shape, empty order id; the message
@@ -284,7 +285,8 @@ struct ErrorJson {
     message: String,
 }
 
-/// Assesses many orders (a JSON array or JSON Lines) on every core. `*out_json` receives a JSON
+/// Assesses many orders (a JSON array or JSON Lines, a file's leading byte-order mark skipped)
+/// on every core. `*out_json` receives a JSON
 /// array with one element per order, in input order: the assessment, or
 /// `{"order_id": ..., "error": {"code": "invalid_record", "message": ...}}` for an order that
 /// cannot be assessed, including one that breaks the input contract (an unknown field, a

@@ -201,12 +201,14 @@ pub(crate) fn json<T: serde::de::DeserializeOwned>(
     serde_json::from_str(text).map_err(|e| json_failure(&e, text, what, data_error))
 }
 
-/// A JSON array of values, or JSON Lines (one value per line, blank lines skipped).
+/// A JSON array of values, or JSON Lines (one value per line, blank lines skipped), after one
+/// leading byte-order mark, as [`codguard::Engine::parse_jsonl`] reads files.
 pub(crate) fn json_list<T: serde::de::DeserializeOwned>(
     text: &str,
     what: &str,
     data_error: cg_status,
 ) -> Result<Vec<T>> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     if text.trim_start().starts_with('[') {
         return json(text, what, data_error);
     }
@@ -245,6 +247,8 @@ pub(crate) type Item = std::result::Result<serde_json::Value, codguard::Error>;
 /// found without reading it: serde_json's `RawValue` splits an array holding a lone surrogate
 /// escape, but only out of UTF-8 text).
 pub(crate) fn json_items(bytes: &[u8], what: &str) -> Result<Vec<Item>> {
+    // A file's leading byte-order mark (Windows tools, spreadsheet exports) is no order.
+    let bytes = bytes.strip_prefix("\u{feff}".as_bytes()).unwrap_or(bytes);
     let invalid_utf8 = |message: String| codguard::Error::new(ErrorKind::InvalidUtf8, message);
     let start = bytes.iter().position(|b| !b.is_ascii_whitespace());
     if start.is_some_and(|at| bytes[at] == b'[') {

@@ -472,7 +472,8 @@ class Store:
 
 
 def _read_jsonl(path: str) -> Iterator[dict[str, Any]]:
-    with open(path, encoding="utf-8") as f:
+    # utf-8-sig: a leading byte-order mark (Windows tools, spreadsheet exports) is skipped.
+    with open(path, encoding="utf-8-sig") as f:
         for line in f:
             if line.strip():
                 yield json.loads(line)

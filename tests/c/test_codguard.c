@@ -432,6 +432,50 @@ done:
     return ok;
 }
 
+/* A file saved by Windows tools or a spreadsheet starts with a byte-order mark (EF BB BF): the
+ * history and a batch of orders are read past it, in JSON Lines (CRLF) and in an array. Anywhere
+ * else it is the line's content, and that line is not JSON. */
+static int test_a_files_byte_order_mark_is_skipped(void) {
+    int ok = 1;
+    cg_engine *engine = NULL;
+    char *out = NULL;
+    size_t added = 0, len = 0;
+    cJSON *got = NULL;
+    const char *history =
+        "\xef\xbb\xbf{\"order_id\": \"h-1\", \"placed_at\": 1, \"phone\": \"0661472983\", "
+        "\"country\": \"MA\", \"outcome\": \"refused\"}\r\n"
+        "{\"order_id\": \"h-2\", \"placed_at\": 2, \"phone\": \"0661472983\", \"country\": \"MA\", "
+        "\"outcome\": \"refused\"}\r\n";
+    const char *array = "\xef\xbb\xbf[{\"order_id\": \"h-3\", \"placed_at\": 3, \"country\": \"MA\", "
+                        "\"outcome\": \"delivered\"}]";
+    const char *orders =
+        "\xef\xbb\xbf{\"order_id\": \"o-1\", \"placed_at\": 9, \"phone\": \"+212 661-472983\", "
+        "\"country\": \"MA\"}\r\n"
+        "{\"order_id\": \"o-2\", \"placed_at\": 9, \"country\": \"MA\"}\r\n";
+    const char *mark_inside = "{\"order_id\": \"h-4\", \"placed_at\": 1, \"country\": \"MA\", "
+                              "\"outcome\": \"delivered\"}\n\xef\xbb\xbf{\"order_id\": \"h-5\"}\n";
+
+    CHECK_STATUS(cg_engine_new(NULL, 0, &engine), CG_OK);
+    CHECK_STATUS(cg_engine_add_history(engine, TEXT(history), &added), CG_OK);
+    CHECK(added == 2);
+    CHECK_STATUS(cg_engine_add_history(engine, TEXT(array), &added), CG_OK);
+    CHECK(added == 1);
+    CHECK_STATUS(cg_engine_add_history(engine, TEXT(mark_inside), &added), CG_INVALID_JSON);
+    CHECK(strstr(last_error(), "line 2") != NULL);
+    CHECK_STATUS(cg_engine_assess_many(engine, TEXT(orders), &out, &len), CG_OK);
+    got = cJSON_Parse(out);
+    CHECK(cJSON_GetArraySize(got) == 2);
+    CHECK(same_text(str_field(cJSON_GetArrayItem(got, 0), "order_id"), "o-1"));
+    /* The first order is the customer who refused twice (risky): the history was read. */
+    CHECK(same_text(str_field(cJSON_GetArrayItem(got, 0), "customer_class"), "risky"));
+    CHECK(same_text(str_field(cJSON_GetArrayItem(got, 1), "order_id"), "o-2"));
+done:
+    cJSON_Delete(got);
+    cg_string_free(out);
+    cg_engine_free(engine);
+    return ok;
+}
+
 /* assess_many reads a batch one order at a time: a JSON Lines line whose bytes are not UTF-8,
  * or an order holding a lone surrogate escape (in JSON Lines or in an array), is that order's
  * invalid_utf8 in its place (its message naming the line), not the whole call's. An array whose
@@ -1857,6 +1901,7 @@ static const struct test TESTS[] = {
     {"assess_input_errors", test_assess_input_errors},
     {"assess_many_keeps_going", test_assess_many_keeps_going},
     {"assess_many_invalid_unicode_in_its_place", test_assess_many_invalid_unicode_in_its_place},
+    {"a_files_byte_order_mark_is_skipped", test_a_files_byte_order_mark_is_skipped},
     {"unknown_order", test_unknown_order},
     {"snapshots", test_snapshots},
     {"huge_inputs", test_huge_inputs},

@@ -7,6 +7,7 @@ CODGUARD_REQUIRE_DB is set: then a missing DSN fails.
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -99,6 +100,13 @@ def test_the_compiled_schema_is_the_sql_folder() -> None:
             assert text == path.read_text(encoding="utf-8")
     with pytest.raises(codguard.InvalidConfig):
         StoreCore.migrations("sqlite")
+
+
+def test_rekeys_history_file_may_start_with_a_byte_order_mark(tmp_path: Path) -> None:
+    path = tmp_path / "history.jsonl"
+    lines = [json.dumps(past("h-1", "delivered")), "", json.dumps(past("h-2", "refused"))]
+    path.write_bytes(b"\xef\xbb\xbf" + "\r\n".join(lines).encode())
+    assert [r["order_id"] for r in codguard.sql._read_jsonl(str(path))] == ["h-1", "h-2"]
 
 
 def test_key_format_is_the_one_the_schema_records() -> None:
