@@ -62,8 +62,11 @@ static void feed(cg_flow *flow, const char *event) {
     if (st != CG_OK) die("flow event", st);
     if ((st = cg_flow_state(flow, &state, &len)) != CG_OK) die("flow state", st);
     if ((st = cg_flow_next_deadline(flow, &has, &at)) != CG_OK) die("flow deadline", st);
-    printf("  event   %s\n  actions %s\n  state   %s, next tick %s%lld\n", event, actions, state,
-           has ? "" : "none ", has ? (long long)at : 0LL);
+    printf("  event   %s\n  actions %s\n  state   %s, ", event, actions, state);
+    if (has)
+        printf("next tick at %lld\n", (long long)at);
+    else
+        printf("next tick none (no time-driven step left)\n");
     cg_string_free(actions);
     cg_string_free(state);
 }
