@@ -174,6 +174,18 @@ fn id_of(line: &str) -> Option<String> {
     usable.then(|| id.to_owned())
 }
 
+/// The line of `text` that holds record `index` (from 0) of [`Engine::parse_jsonl`]'s list:
+/// it skips a leading byte-order mark and blank lines.
+fn record_line(text: &str, index: usize) -> Option<usize> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let (at, _) = text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+        .nth(index)?;
+    Some(at + 1)
+}
+
 /// "1 order", "3 orders".
 fn count(n: usize, noun: &str) -> String {
     if n == 1 {
@@ -240,9 +252,16 @@ fn main() {
     let started = Instant::now();
     let config = PolicyConfig::default();
     let mut engine = Engine::new(config.clone());
-    let n_history = engine
-        .add_history(history)
-        .unwrap_or_else(|e| fail(format!("history: {e}")));
+    let n_history = engine.add_history(history).unwrap_or_else(|e| {
+        // A record's error (a repeated order id) names its position in the list: say its line.
+        let Some(i) = e.record() else { history_fail(e) };
+        let message = e.message();
+        let message = message
+            .strip_prefix(&format!("record {i}: "))
+            .unwrap_or(message);
+        let line = record_line(history_text, i).unwrap_or(i + 1);
+        history_fail(Error::new(e.kind(), format!("line {line}: {message}")))
+    });
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     let mut summary = Summary::default();

@@ -118,7 +118,7 @@ impl Engine {
         // Cheap checks first, before the costly normalization; repeated ids are found while
         // filing, and nothing is added then.
         for (i, r) in records.iter().enumerate() {
-            r.order.validate().map_err(|e| at(i, e))?;
+            r.order.validate().map_err(|e| Error::in_record(i, e))?;
         }
         // Normalizing is the cost, and each record's is independent: on every core. Filing is
         // cheap and must be serial.
@@ -348,10 +348,6 @@ impl Engine {
             Error::new(kind, format!("line {number}, column {column}: {what}"))
         })
     }
-}
-
-fn at(i: usize, e: Error) -> Error {
-    Error::new(e.kind(), format!("record {i}: {}", e.message()))
 }
 
 fn signatures_of(records: &[HistoryRecord], hasher: &KeyHasher) -> Vec<Signature> {

@@ -175,6 +175,7 @@ impl std::fmt::Display for ErrorKind {
 pub struct Error {
     kind: ErrorKind,
     message: String,
+    record: Option<usize>,
 }
 
 impl Error {
@@ -183,7 +184,24 @@ impl Error {
         Error {
             kind,
             message: message.into(),
+            record: None,
         }
+    }
+
+    /// `e` as the error of the record at `index` (counted from 0) of a list the caller passed:
+    /// the message starts "record N: " and [`Error::record`] gives `index`.
+    pub(crate) fn in_record(index: usize, e: Error) -> Error {
+        Error {
+            kind: e.kind,
+            message: format!("record {index}: {}", e.message),
+            record: Some(index),
+        }
+    }
+
+    /// For an error about one record of a list (`Engine::add_history`'s records), its position
+    /// in the list, counted from 0: so that a reader of a file can name the record's line.
+    pub fn record(&self) -> Option<usize> {
+        self.record
     }
 
     /// What went wrong, to match on.

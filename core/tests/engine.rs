@@ -277,8 +277,27 @@ fn add_history_is_all_or_nothing() {
     let mut e = Engine::default();
     let mut records = history();
     records.push(records[0].clone());
-    let err = e.add_history(records).unwrap_err();
+    let repeat = records.len() - 1;
+    let err = e.add_history(records.clone()).unwrap_err();
     assert_eq!(err.kind(), ErrorKind::DuplicateOrder);
+    assert_eq!(err.record(), Some(repeat));
+    assert!(
+        err.message().starts_with(&format!("record {repeat}: ")),
+        "{err}"
+    );
+    assert_eq!(e.len(), 0);
+    // A record that does not validate names its position too; other errors none.
+    records.pop();
+    records[2].order.order_id = " ".into();
+    let err = e.add_history(records).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::InvalidRecord);
+    assert_eq!(err.record(), Some(2));
+    assert_eq!(
+        e.record_outcome("nope", Outcome::Refused)
+            .unwrap_err()
+            .record(),
+        None
+    );
     assert_eq!(e.len(), 0);
 }
 

@@ -246,3 +246,36 @@ fn one_order_is_one_order_and_a_bad_history_names_its_line() {
     assert!(out.stdout.is_empty());
     assert!(stderr.contains("invalid_utf8: line 3, column "), "{stderr}");
 }
+
+/// A history that repeats an order id names the repeat's line of the file (after a byte-order
+/// mark and a blank line), not its position in the list of records.
+#[test]
+fn a_repeated_id_in_the_history_names_its_line() {
+    let q = queries();
+    let dir = scratch("repeated");
+    let history = dir.join("history.jsonl");
+    let first = HISTORY.lines().next().unwrap();
+    let text = format!(
+        "\u{feff}{first}\r\n\r\n{}\r\n{first}\r\n",
+        HISTORY.lines().nth(1).unwrap()
+    );
+    std::fs::write(&history, text).unwrap();
+    let orders = dir.join("orders.jsonl");
+    std::fs::write(&orders, q[0]).unwrap();
+    let out = Command::new(triage())
+        .arg("--history")
+        .arg(&history)
+        .arg("--orders")
+        .arg(&orders)
+        .output()
+        .unwrap();
+    let _ = std::fs::remove_dir_all(&dir);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(out.stdout.is_empty());
+    assert!(
+        stderr.contains("duplicate_order: line 4: order "),
+        "{stderr}"
+    );
+    assert!(stderr.contains("nothing was triaged"), "{stderr}");
+}

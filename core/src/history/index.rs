@@ -356,9 +356,9 @@ impl History {
         for (at, row) in rows.enumerate() {
             if row.id.trim().is_empty() {
                 self.truncate(first);
-                return Err(Error::new(
-                    ErrorKind::InvalidRecord,
-                    format!("record {at}: order_id is empty"),
+                return Err(Error::in_record(
+                    at,
+                    Error::new(ErrorKind::InvalidRecord, "order_id is empty"),
                 ));
             }
             let sig = row.sig.map_names(|key| NameId(self.strings.intern(key)));
@@ -388,11 +388,11 @@ impl History {
                 self.unfile(new as u32);
             }
             self.truncate(first);
-            return Err(Error::new(
-                ErrorKind::DuplicateOrder,
-                format!(
-                    "record {}: order {id} is already in the history",
-                    idx as usize - first
+            return Err(Error::in_record(
+                idx as usize - first,
+                Error::new(
+                    ErrorKind::DuplicateOrder,
+                    format!("order {id} is already in the history"),
                 ),
             ));
         }
