@@ -24,7 +24,8 @@ static void die(const char *what, cg_status st) {
     char msg[512];
     size_t n = 0;
     cg_last_error_message(msg, sizeof msg, &n);
-    fprintf(stderr, "triage: %s: %s (%u): %s\n", what, cg_status_name(st), (unsigned)st, msg);
+    /* The message starts with the status's name ("invalid_record: ..."). */
+    fprintf(stderr, "triage: %s (status %u): %s\n", what, (unsigned)st, msg);
     exit(2);
 }
 
@@ -106,8 +107,8 @@ static void run_flow(const char *order_json, size_t order_len, int64_t placed_at
 
 int main(int argc, char **argv) {
     cg_engine *engine = NULL;
-    char *history, *orders, *line, *save = NULL;
-    size_t history_len, orders_len, added = 0, count = 0, failed = 0;
+    char *history, *orders, *line, *next;
+    size_t history_len, orders_len, added = 0, count = 0, failed = 0, number;
     long limit = argc > 3 ? strtol(argv[3], NULL, 10) : -1;
     int flow_done = 0;
     cg_status st;
@@ -129,19 +130,24 @@ int main(int argc, char **argv) {
     printf("history: %zu past orders\n", added);
 
     orders = read_file(argv[2], &orders_len);
-    for (line = strtok_r(orders, "\n", &save); line && (limit < 0 || (long)count < limit);
-         line = strtok_r(NULL, "\n", &save)) {
-        char *assessment = NULL;
+    /* A file saved by Windows tools or a spreadsheet may start with a byte-order mark: it is no
+     * part of the first order (cg_engine_add_history and cg_engine_assess_many skip it too). */
+    line = orders_len >= 3 && memcmp(orders, "\xef\xbb\xbf", 3) == 0 ? orders + 3 : orders;
+    for (number = 1; line && (limit < 0 || (long)count < limit); line = next, number++) {
+        char *assessment = NULL, *end = strchr(line, '\n');
         size_t len = 0;
         cJSON *a, *order;
+        next = end ? end + 1 : NULL;
+        if (end) *end = '\0';
         if (strspn(line, " \t\r") == strlen(line)) continue;
         count++;
         st = cg_engine_assess(engine, TEXT(line), &assessment, &len);
         if (st != CG_OK) {
+            /* The message starts with the status's name ("invalid_record: ..."). */
             char msg[256];
             size_t n = 0;
             cg_last_error_message(msg, sizeof msg, &n);
-            printf("line %zu: %s: %s\n", count, cg_status_name(st), msg);
+            printf("line %zu: %s\n", number, msg);
             failed++;
             continue;
         }
@@ -162,6 +168,7 @@ int main(int argc, char **argv) {
     }
     free(orders);
     cg_engine_free(engine);
-    printf("%zu orders assessed, %zu failed\n", count - failed, failed);
+    printf("%zu order%s assessed, %zu failed\n", count - failed, count - failed == 1 ? "" : "s",
+           failed);
     return failed == 0 ? 0 : 1;
 }
