@@ -283,7 +283,8 @@ fn own_reasons(f: &Features, reasons: &mut Vec<Reason>) {
     if f.address.nonsense {
         reasons.push(own(
             ReasonCode::AddressNonsense,
-            "the address is not a real address",
+            "no courier can find this address (a keyboard mash, a test word, or one word such \
+             as the city alone): ask the customer for the full address",
         ));
     } else if f.address.text.is_empty() {
         reasons.push(own(

@@ -124,6 +124,24 @@ fn neighbours_namesakes_and_junk_do_not_link() {
     ] {
         assert!(has(&junk, code), "{code:?} in {:#?}", junk.reasons);
     }
+    // The city alone is no address either; the sentence says what to do, not "fake".
+    let mut city_only = queries()
+        .into_iter()
+        .find(|q| q.order_id.as_str() == "q-0110")
+        .unwrap();
+    city_only.address = "الرباط".into();
+    let a = e.assess(&city_only).unwrap();
+    let reason = a
+        .reasons
+        .iter()
+        .find(|r| r.code == ReasonCode::AddressNonsense)
+        .expect("address_nonsense");
+    assert!(reason.detail.contains("city alone"), "{}", reason.detail);
+    assert!(
+        reason.detail.contains("ask the customer"),
+        "{}",
+        reason.detail
+    );
 }
 
 #[test]
