@@ -231,19 +231,7 @@ fn one_order_is_one_order_and_a_bad_history_names_its_line() {
         h.push(b'\n');
     }
     std::fs::write(&history, h).unwrap();
-    let orders = dir.join("orders.jsonl");
-    std::fs::write(&orders, q[0]).unwrap();
-    let out = Command::new(triage())
-        .arg("--history")
-        .arg(&history)
-        .arg("--orders")
-        .arg(&orders)
-        .output()
-        .unwrap();
-    let _ = std::fs::remove_dir_all(&dir);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(2), "{stderr}");
-    assert!(out.stdout.is_empty());
+    let stderr = refused_history(&dir, &history, q[0]);
     assert!(stderr.contains("invalid_utf8: line 3, column "), "{stderr}");
 }
 
@@ -260,22 +248,29 @@ fn a_repeated_id_in_the_history_names_its_line() {
         HISTORY.lines().nth(1).unwrap()
     );
     std::fs::write(&history, text).unwrap();
-    let orders = dir.join("orders.jsonl");
-    std::fs::write(&orders, q[0]).unwrap();
-    let out = Command::new(triage())
-        .arg("--history")
-        .arg(&history)
-        .arg("--orders")
-        .arg(&orders)
-        .output()
-        .unwrap();
-    let _ = std::fs::remove_dir_all(&dir);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(2), "{stderr}");
-    assert!(out.stdout.is_empty());
+    let stderr = refused_history(&dir, &history, q[0]);
     assert!(
         stderr.contains("duplicate_order: line 4: order "),
         "{stderr}"
     );
     assert!(stderr.contains("nothing was triaged"), "{stderr}");
+}
+
+/// Runs triage with `history` and one `order`, in `dir` (removed after), asserts that nothing
+/// was triaged (exit 2, empty stdout) and returns what it said on stderr.
+fn refused_history(dir: &Path, history: &Path, order: &str) -> String {
+    let orders = dir.join("orders.jsonl");
+    std::fs::write(&orders, order).unwrap();
+    let out = Command::new(triage())
+        .arg("--history")
+        .arg(history)
+        .arg("--orders")
+        .arg(&orders)
+        .output()
+        .unwrap();
+    let _ = std::fs::remove_dir_all(dir);
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(out.stdout.is_empty());
+    stderr
 }
