@@ -304,18 +304,14 @@ impl Engine {
         Engine::parse_jsonl_each(text).collect()
     }
 
-    /// Reads JSON Lines text one line at a time (blank lines skipped, a leading byte-order mark
-    /// too): each line's record, or its error naming the line, as [`Engine::parse_jsonl`] says
-    /// them. For new orders, where one malformed line must not stop the others.
+    /// Reads JSON Lines text one line at a time (the records of [`crate::jsonl::records`]:
+    /// blank lines skipped, a leading byte-order mark too): each line's record, or its error
+    /// naming the line, as [`Engine::parse_jsonl`] says them. For new orders, where one
+    /// malformed line must not stop the others.
     pub fn parse_jsonl_each<T: serde::de::DeserializeOwned>(
         text: &str,
     ) -> impl Iterator<Item = Result<T, Error>> + '_ {
-        text.strip_prefix('\u{feff}')
-            .unwrap_or(text)
-            .lines()
-            .enumerate()
-            .filter(|(_, l)| !l.trim().is_empty())
-            .map(|(i, l)| Engine::parse_jsonl_line(l, i + 1))
+        crate::jsonl::records(text).map(|(number, line)| Engine::parse_jsonl_line(line, number))
     }
 
     /// Reads one line of JSON Lines, line `number` of its file (counted from 1), with the
