@@ -108,8 +108,9 @@ impl Engine {
     ///
     /// # Errors
     /// [`ErrorKind::InvalidRecord`] for a record that does not validate ([`Order::validate`]: an
-    /// empty order id, a country that is not an ISO 3166-1 alpha-2 code), [`ErrorKind::DuplicateOrder`] for an id
-    /// already held or repeated in `records`; the message names the record's position.
+    /// empty order id, a negative time, a country that is not an ISO 3166-1 alpha-2 code, a total
+    /// that is negative or not finite), [`ErrorKind::DuplicateOrder`] for an id already held or
+    /// repeated in `records`; the message names the record's position.
     pub fn add_history<I>(&mut self, records: I) -> Result<usize, Error>
     where
         I: IntoIterator<Item = HistoryRecord>,
@@ -179,8 +180,9 @@ impl Engine {
     ///
     /// # Errors
     /// [`ErrorKind::InvalidRecord`] when the order does not validate ([`Order::validate`]: an
-    /// empty order id, a country that is not an ISO 3166-1 alpha-2 code). Bad phones, emails, names and
-    /// addresses are not errors: they are what the assessment is about.
+    /// empty order id, a negative time, a country that is not an ISO 3166-1 alpha-2 code, a total
+    /// that is negative or not finite). Bad phones, emails, names and addresses are not errors:
+    /// they are what the assessment is about.
     pub fn assess(&self, order: &Order) -> Result<Assessment, Error> {
         order.validate()?;
         // Made straight into the `Cow` (not moved into it: some 600 bytes), and given by value:
