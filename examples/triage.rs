@@ -26,6 +26,7 @@ use std::time::Instant;
 
 use codguard::assessment::{Assessment, CustomerClass, Evidence};
 use codguard::engine::Engine;
+use codguard::jsonl::{self, NotUtf8};
 use codguard::policy::PolicyConfig;
 use codguard::{Error, ErrorKind, HistoryRecord, Order, OrderId};
 
@@ -95,33 +96,22 @@ fn parse_args() -> Result<Args, lexopt::Error> {
     Ok(Args { input, json })
 }
 
-/// A file's bytes, without a leading UTF-8 byte-order mark (Windows editors and spreadsheet
-/// exports write one).
+/// A file's bytes (a leading byte-order mark is skipped where its lines are read:
+/// [`jsonl::records`]).
 fn read(path: &Path) -> Vec<u8> {
-    let bytes = std::fs::read(path).unwrap_or_else(|e| fail(format!("{}: {e}", path.display())));
-    match bytes.strip_prefix(b"\xEF\xBB\xBF") {
-        Some(rest) => rest.to_vec(),
-        None => bytes,
-    }
+    std::fs::read(path).unwrap_or_else(|e| fail(format!("{}: {e}", path.display())))
 }
 
-/// The lines of a file, numbered from 1 (a `\r` before the `\n` dropped).
-fn lines(bytes: &[u8]) -> impl Iterator<Item = (usize, &[u8])> {
-    bytes
-        .split(|&b| b == b'\n')
-        .enumerate()
-        .map(|(i, l)| (i + 1, l.strip_suffix(b"\r").unwrap_or(l)))
-}
-
-/// A line as text, or `invalid_utf8` naming its line and column (its first bad byte, counted
+/// `invalid_utf8` for line `number`, naming its line and column (its first bad byte, counted
 /// from 1 as the JSON errors' columns are).
-fn utf8(line: &[u8], number: usize) -> Result<&str, Error> {
-    std::str::from_utf8(line).map_err(|e| {
-        Error::new(
-            ErrorKind::InvalidUtf8,
-            format!("line {number}, column {}: not UTF-8", e.valid_up_to() + 1),
-        )
-    })
+fn not_utf8(bad: &NotUtf8<'_>, number: usize) -> Error {
+    Error::new(
+        ErrorKind::InvalidUtf8,
+        format!(
+            "line {number}, column {}: not UTF-8",
+            bad.error.valid_up_to() + 1
+        ),
+    )
 }
 
 /// One new order as read: its line, and the order or why it cannot be assessed.
@@ -135,10 +125,8 @@ struct Read {
 
 /// The new orders, one per non-blank line, each read on its own.
 fn read_orders(bytes: &[u8]) -> Vec<Read> {
-    let mut orders = Vec::new();
-    for (line, bytes) in lines(bytes) {
-        let read = match utf8(bytes, line) {
-            Ok(text) if text.trim().is_empty() => continue,
+    jsonl::records_in_bytes(bytes)
+        .map(|(line, text)| match text {
             Ok(text) => match Engine::parse_jsonl_line::<Order>(text, line) {
                 Ok(order) => Read {
                     line,
@@ -151,16 +139,15 @@ fn read_orders(bytes: &[u8]) -> Vec<Read> {
                     id: id_of(text),
                 },
             },
-            Err(e) => Read {
+            Err(bad) => Read {
                 line,
-                order: Err(e),
+                order: Err(not_utf8(&bad, line)),
                 // The id is readable when its own bytes are UTF-8 (not replaced).
-                id: id_of(&String::from_utf8_lossy(bytes)).filter(|id| !id.contains('\u{FFFD}')),
+                id: id_of(&String::from_utf8_lossy(bad.bytes))
+                    .filter(|id| !id.contains('\u{FFFD}')),
             },
-        };
-        orders.push(read);
-    }
-    orders
+        })
+        .collect()
 }
 
 /// The `order_id` of a line that is a JSON object with one a report can show: a non-blank
@@ -172,18 +159,6 @@ fn id_of(line: &str) -> Option<String> {
         && id.chars().count() <= codguard::record::MAX_ORDER_ID_CHARS
         && !id.chars().any(char::is_control);
     usable.then(|| id.to_owned())
-}
-
-/// The line of `text` that holds record `index` (from 0) of [`Engine::parse_jsonl`]'s list:
-/// it skips a leading byte-order mark and blank lines.
-fn record_line(text: &str, index: usize) -> Option<usize> {
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let (at, _) = text
-        .lines()
-        .enumerate()
-        .filter(|(_, l)| !l.trim().is_empty())
-        .nth(index)?;
-    Some(at + 1)
 }
 
 /// "1 order", "3 orders".
@@ -238,13 +213,18 @@ fn main() {
             history_path.display()
         ))
     };
-    let history_text = match std::str::from_utf8(&history_bytes) {
-        Ok(text) => text,
-        Err(_) => {
-            let bad = lines(&history_bytes).find_map(|(n, l)| utf8(l, n).err());
-            history_fail(bad.unwrap_or_else(|| utf8(&history_bytes, 1).unwrap_err()))
-        }
-    };
+    let history_text =
+        match std::str::from_utf8(&history_bytes) {
+            Ok(text) => text,
+            Err(e) => {
+                // A text that is not UTF-8 has a line that is not (they are cut at an ASCII byte).
+                let bad = jsonl::records_in_bytes(&history_bytes)
+                    .find_map(|(n, line)| line.err().map(|bad| not_utf8(&bad, n)));
+                history_fail(bad.unwrap_or_else(|| {
+                    Error::new(ErrorKind::InvalidUtf8, format!("not UTF-8 ({e})"))
+                }))
+            }
+        };
     let history: Vec<HistoryRecord> =
         Engine::parse_jsonl(history_text).unwrap_or_else(|e| history_fail(e));
     let orders = read_orders(&read(&orders_path));
@@ -259,7 +239,10 @@ fn main() {
         let message = message
             .strip_prefix(&format!("record {i}: "))
             .unwrap_or(message);
-        let line = record_line(history_text, i).unwrap_or(i + 1);
+        // Record i of `parse_jsonl`'s list is the file's i-th record line.
+        let line = jsonl::records(history_text)
+            .nth(i)
+            .map_or(i + 1, |(line, _)| line);
         history_fail(Error::new(e.kind(), format!("line {line}: {message}")))
     });
     let stdout = std::io::stdout();

@@ -75,7 +75,8 @@
  * `cg_error_message` (static) and `cg_last_error_message` (this call's details).
  *
  * The numbers are grouped by area and never change: 1xx the call itself (arguments, handles,
- * library bugs), 2xx the input's content (one per core error kind), 3xx snapshots.
+ * library bugs, and text that is not UTF-8 or not JSON, the core's `invalid_utf8` and
+ * `invalid_json`), 2xx the input's content (one per other core error kind), 3xx snapshots.
  */
 enum cg_status
 #ifdef __cplusplus
@@ -95,7 +96,7 @@ enum cg_status
    */
   CG_INVALID_UTF8 = 101,
   /**
-   * A JSON argument is not well-formed JSON.
+   * `invalid_json`: a JSON argument is not well-formed JSON.
    */
   CG_INVALID_JSON = 102,
   /**

@@ -108,8 +108,9 @@ impl Engine {
     ///
     /// # Errors
     /// [`ErrorKind::InvalidRecord`] for a record that does not validate ([`Order::validate`]: an
-    /// empty order id, a country that is not an ISO 3166-1 alpha-2 code), [`ErrorKind::DuplicateOrder`] for an id
-    /// already held or repeated in `records`; the message names the record's position.
+    /// empty order id, a negative time, a country that is not an ISO 3166-1 alpha-2 code, a total
+    /// that is negative or not finite), [`ErrorKind::DuplicateOrder`] for an id already held or
+    /// repeated in `records`; the message names the record's position.
     pub fn add_history<I>(&mut self, records: I) -> Result<usize, Error>
     where
         I: IntoIterator<Item = HistoryRecord>,
@@ -179,8 +180,9 @@ impl Engine {
     ///
     /// # Errors
     /// [`ErrorKind::InvalidRecord`] when the order does not validate ([`Order::validate`]: an
-    /// empty order id, a country that is not an ISO 3166-1 alpha-2 code). Bad phones, emails, names and
-    /// addresses are not errors: they are what the assessment is about.
+    /// empty order id, a negative time, a country that is not an ISO 3166-1 alpha-2 code, a total
+    /// that is negative or not finite). Bad phones, emails, names and addresses are not errors:
+    /// they are what the assessment is about.
     pub fn assess(&self, order: &Order) -> Result<Assessment, Error> {
         order.validate()?;
         // Made straight into the `Cow` (not moved into it: some 600 bytes), and given by value:
@@ -298,24 +300,21 @@ impl Engine {
     /// and spreadsheet exports write one; anywhere else it is the line's content.
     ///
     /// # Errors
-    /// [`ErrorKind::InvalidRecord`] naming the first bad line (a line that is not JSON says
-    /// so); [`ErrorKind::InvalidUtf8`] for a line with a lone surrogate escape (`\ud800`).
+    /// The error of the first bad line, naming it: [`ErrorKind::InvalidJson`] for a line that is
+    /// not JSON, [`ErrorKind::InvalidRecord`] for JSON that is not a valid record,
+    /// [`ErrorKind::InvalidUtf8`] for a line with a lone surrogate escape (`\ud800`).
     pub fn parse_jsonl<T: serde::de::DeserializeOwned>(text: &str) -> Result<Vec<T>, Error> {
         Engine::parse_jsonl_each(text).collect()
     }
 
-    /// Reads JSON Lines text one line at a time (blank lines skipped, a leading byte-order mark
-    /// too): each line's record, or its error naming the line, as [`Engine::parse_jsonl`] says
-    /// them. For new orders, where one malformed line must not stop the others.
+    /// Reads JSON Lines text one line at a time (the records of [`crate::jsonl::records`]:
+    /// blank lines skipped, a leading byte-order mark too): each line's record, or its error
+    /// naming the line, as [`Engine::parse_jsonl`] says them. For new orders, where one
+    /// malformed line must not stop the others.
     pub fn parse_jsonl_each<T: serde::de::DeserializeOwned>(
         text: &str,
     ) -> impl Iterator<Item = Result<T, Error>> + '_ {
-        text.strip_prefix('\u{feff}')
-            .unwrap_or(text)
-            .lines()
-            .enumerate()
-            .filter(|(_, l)| !l.trim().is_empty())
-            .map(|(i, l)| Engine::parse_jsonl_line(l, i + 1))
+        crate::jsonl::records(text).map(|(number, line)| Engine::parse_jsonl_line(line, number))
     }
 
     /// Reads one line of JSON Lines, line `number` of its file (counted from 1), with the
@@ -323,24 +322,28 @@ impl Engine {
     /// bytes, where a line that is not UTF-8 is theirs to report).
     ///
     /// # Errors
-    /// [`ErrorKind::InvalidRecord`] ("line 4, column 2: not JSON (expected value)" for a line
-    /// that is not JSON, else the record's error with its column); [`ErrorKind::InvalidUtf8`]
-    /// for a lone surrogate escape (`\ud800`).
+    /// [`ErrorKind::InvalidJson`] for a line that is not JSON ("line 4, column 2: not JSON
+    /// (expected value)", the status `CG_INVALID_JSON` of the C library);
+    /// [`ErrorKind::InvalidRecord`] for JSON that is not a valid record (the record's error with
+    /// its column); [`ErrorKind::InvalidUtf8`] for a lone surrogate escape (`\ud800`).
     pub fn parse_jsonl_line<T: serde::de::DeserializeOwned>(
         line: &str,
         number: usize,
     ) -> Result<T, Error> {
         serde_json::from_str(line).map_err(|e| {
             let lone_surrogate = e.is_syntax() && crate::error::lone_surrogate_escape(line);
+            let not_json = (e.is_syntax() || e.is_eof()) && !lone_surrogate;
             let kind = if lone_surrogate {
                 ErrorKind::InvalidUtf8
+            } else if not_json {
+                ErrorKind::InvalidJson
             } else {
                 ErrorKind::InvalidRecord
             };
             let (what, column) = crate::error::json_error_text(&e);
             // serde's "expected ident" or "trailing characters" alone do not say the line is
             // no JSON at all; a record's own errors (Category::Data) name their field.
-            let what = if (e.is_syntax() || e.is_eof()) && !lone_surrogate {
+            let what = if not_json {
                 format!("not JSON ({what})")
             } else {
                 what
@@ -376,7 +379,7 @@ mod tests {
         assert_eq!(orders.len(), 2);
         assert_eq!(orders[0].order_id.as_str(), "o-1");
         let e = Engine::parse_jsonl::<Order>(&format!("{line}\n\u{feff}{line}")).unwrap_err();
-        assert_eq!(e.kind(), ErrorKind::InvalidRecord);
+        assert_eq!(e.kind(), ErrorKind::InvalidJson);
         assert!(
             e.message().starts_with("line 2, column 1: not JSON"),
             "{}",
@@ -390,8 +393,9 @@ mod tests {
         );
     }
 
-    /// A line that is no JSON at all says so (serde's "expected ident" alone does not); a
-    /// record's own errors and a lone surrogate keep their words.
+    /// A line that is no JSON at all says so (serde's "expected ident" alone does not), and is
+    /// `invalid_json`, as over C; a record's own errors (`invalid_record`) and a lone surrogate
+    /// (`invalid_utf8`) keep their words.
     #[test]
     fn a_line_that_is_not_json_says_so() {
         for (line, message) in [
@@ -406,10 +410,11 @@ mod tests {
             ),
         ] {
             let e = Engine::parse_jsonl_line::<Order>(line, 1).unwrap_err();
-            assert_eq!((e.kind(), e.message()), (ErrorKind::InvalidRecord, message));
+            assert_eq!((e.kind(), e.message()), (ErrorKind::InvalidJson, message));
         }
         let e = Engine::parse_jsonl_line::<Order>(r#"{"order_id": "o-1", "placed_at": "x"}"#, 7)
             .unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::InvalidRecord);
         assert!(
             e.message()
                 .starts_with("line 7, column 37: field `placed_at`"),

@@ -17,6 +17,11 @@ pub enum ErrorKind {
     /// Python `str`, or a `\ud800` escape in JSON text: see [`lone_surrogate_escape`]). Rust's
     /// `&str` is always valid, so only readers of JSON text and the bindings report it.
     InvalidUtf8,
+    /// A text read as JSON is not JSON at all: a syntax error, or it ends too early (a line of
+    /// a JSON Lines file that is a spreadsheet's header row, a record cut short). Well-formed
+    /// JSON that is no valid record is [`ErrorKind::InvalidRecord`]. Only readers of JSON text
+    /// report it ([`crate::engine::Engine::parse_jsonl`] and the C library).
+    InvalidJson,
     /// The phone field is empty.
     PhoneEmpty,
     /// The phone has too few digits to be a number of its region.
@@ -67,9 +72,10 @@ pub enum ErrorKind {
 
 impl ErrorKind {
     /// Every kind.
-    pub const ALL: [ErrorKind; 23] = [
+    pub const ALL: [ErrorKind; 24] = [
         ErrorKind::InputTooLong,
         ErrorKind::InvalidUtf8,
+        ErrorKind::InvalidJson,
         ErrorKind::PhoneEmpty,
         ErrorKind::PhoneTooShort,
         ErrorKind::PhoneTooLong,
@@ -98,6 +104,7 @@ impl ErrorKind {
         match self {
             ErrorKind::InputTooLong => "input_too_long",
             ErrorKind::InvalidUtf8 => "invalid_utf8",
+            ErrorKind::InvalidJson => "invalid_json",
             ErrorKind::PhoneEmpty => "phone_empty",
             ErrorKind::PhoneTooShort => "phone_too_short",
             ErrorKind::PhoneTooLong => "phone_too_long",

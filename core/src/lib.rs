@@ -22,6 +22,7 @@ mod data;
 pub mod engine;
 pub mod error;
 pub mod history;
+pub mod jsonl;
 pub mod normalize;
 #[cfg(feature = "parallel")]
 mod parallel;

@@ -319,6 +319,78 @@ fn add_history_is_all_or_nothing() {
     assert_eq!(e.len(), 0);
 }
 
+/// A negative `placed_at` or a `total` that is no amount (negative, NaN, infinite) is refused
+/// as `invalid_record` naming the field, in a history record (all or nothing, naming its
+/// position) as in a new order, never quoting the customer's data; the engine is unchanged.
+#[test]
+fn a_negative_time_or_a_total_that_is_no_amount_is_refused() {
+    let phone = "0661472983";
+    let good = |id: &str| {
+        record(
+            id,
+            1_767_225_600,
+            "Salma Khalil",
+            phone,
+            "",
+            Outcome::Delivered,
+        )
+    };
+    let mut e = Engine::default();
+    type Spoil = fn(&mut Order);
+    let spoils: [(Spoil, &str); 5] = [
+        (
+            |o| o.placed_at = -1,
+            "field `placed_at` must not be negative",
+        ),
+        (
+            |o| o.placed_at = i64::MIN,
+            "field `placed_at` must not be negative",
+        ),
+        (|o| o.total = -100.0, "field `total` must not be negative"),
+        (
+            |o| o.total = f64::NAN,
+            "field `total` must be a finite number",
+        ),
+        (
+            |o| o.total = f64::NEG_INFINITY,
+            "field `total` must be a finite number",
+        ),
+    ];
+    for (spoil, says) in spoils {
+        let mut records = vec![good("h-1"), good("h-2")];
+        spoil(&mut records[1].order);
+        let err = e.add_history(records).unwrap_err();
+        assert_eq!(
+            (err.kind(), err.record()),
+            (ErrorKind::InvalidRecord, Some(1))
+        );
+        assert!(
+            err.message().starts_with(&format!("record 1: {says}")),
+            "{err}"
+        );
+        assert!(!err.message().contains(phone), "{err}");
+        assert_eq!(e.len(), 0);
+
+        let mut order = good("o-1").order;
+        spoil(&mut order);
+        for err in [
+            e.assess(&order).unwrap_err(),
+            e.add_order(&order).unwrap_err(),
+        ] {
+            // add_order's message starts "record 0: ", as add_history's.
+            assert_eq!(err.kind(), ErrorKind::InvalidRecord);
+            assert!(err.message().contains(says), "{err}");
+        }
+        let many = e.assess_many(&[order]);
+        assert!(matches!(&many[..], [Err(err)] if err.message().starts_with(says)));
+    }
+    // The edges are fine: the first second of 1970, a total of 0.
+    let mut edge = good("h-1");
+    edge.order.placed_at = 0;
+    edge.order.total = 0.0;
+    assert_eq!(e.add_history([edge]).unwrap(), 1);
+}
+
 #[test]
 fn snapshot_round_trips_and_refuses_damage() {
     let e = example_engine();

@@ -182,7 +182,8 @@ fn strings_of(file: &str, keys: &[&str]) -> Vec<Vec<u8>> {
     out
 }
 
-/// The records of records.json and the orders of the flow vectors, as JSON text.
+/// The records of records.json (a case's `text`, else its `record`) and the orders of the flow
+/// vectors, as JSON text.
 fn record_seeds() -> Vec<Vec<u8>> {
     let text = std::fs::read_to_string(vectors().join("records.json")).expect("records.json");
     let v: serde_json::Value = serde_json::from_str(&text).expect("JSON");
@@ -190,7 +191,10 @@ fn record_seeds() -> Vec<Vec<u8>> {
         .as_array()
         .expect("cases")
         .iter()
-        .map(|c| c["record"].to_string().into_bytes())
+        .map(|c| match c["text"].as_str() {
+            Some(text) => text.as_bytes().to_vec(),
+            None => c["record"].to_string().into_bytes(),
+        })
         .filter(|r| r.len() < 4096)
         .collect();
     for (_, flow) in flow_vectors() {

@@ -129,7 +129,8 @@ fn the_report_names_each_bad_order_in_its_place_and_triages_the_others() {
     }
     for expected in [
         "bad-utf8       error: invalid_utf8: line 2, column ",
-        "-              error: invalid_record: line 3, column 1: not JSON",
+        // Not JSON: `invalid_json`, as the C library says it (`CG_INVALID_JSON`).
+        "-              error: invalid_json: line 3, column 1: not JSON",
         "bad-country    error: invalid_record: line 5, column ",
         "bad-time       error: invalid_record: line 6, column ",
     ] {
@@ -195,7 +196,7 @@ fn json_mode_prints_only_json_lines() {
         errors,
         [
             (2, "bad-utf8".into(), "invalid_utf8".to_owned()),
-            (3, serde_json::Value::Null, "invalid_record".to_owned()),
+            (3, serde_json::Value::Null, "invalid_json".to_owned()),
             (5, "bad-country".into(), "invalid_record".to_owned()),
             (6, "bad-time".into(), "invalid_record".to_owned()),
         ]

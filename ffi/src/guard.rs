@@ -7,7 +7,7 @@
 use std::os::raw::c_char;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
-use codguard::ErrorKind;
+use codguard::{jsonl, ErrorKind};
 
 use crate::status::{cg_status, set_last_error};
 
@@ -201,21 +201,20 @@ pub(crate) fn json<T: serde::de::DeserializeOwned>(
     serde_json::from_str(text).map_err(|e| json_failure(&e, text, what, data_error))
 }
 
-/// A JSON array of values, or JSON Lines (one value per line, blank lines skipped), after one
-/// leading byte-order mark, as [`codguard::Engine::parse_jsonl`] reads files.
+/// A JSON array of values, or JSON Lines (the lines of [`jsonl::records`]: blank lines
+/// skipped), after one leading byte-order mark, as [`codguard::Engine::parse_jsonl`] reads
+/// files.
 pub(crate) fn json_list<T: serde::de::DeserializeOwned>(
     text: &str,
     what: &str,
     data_error: cg_status,
 ) -> Result<Vec<T>> {
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    if text.trim_start().starts_with('[') {
-        return json(text, what, data_error);
+    let body = text.strip_prefix(jsonl::BYTE_ORDER_MARK).unwrap_or(text);
+    if body.trim_start().starts_with('[') {
+        return json(body, what, data_error);
     }
-    text.lines()
-        .enumerate()
-        .filter(|(_, l)| !l.trim().is_empty())
-        .map(|(i, l)| json_line(l, i + 1, what, data_error))
+    jsonl::records(text)
+        .map(|(number, line)| json_line(line, number, what, data_error))
         .collect()
 }
 
@@ -247,12 +246,13 @@ pub(crate) type Item = std::result::Result<serde_json::Value, codguard::Error>;
 /// found without reading it: serde_json's `RawValue` splits an array holding a lone surrogate
 /// escape, but only out of UTF-8 text).
 pub(crate) fn json_items(bytes: &[u8], what: &str) -> Result<Vec<Item>> {
-    // A file's leading byte-order mark (Windows tools, spreadsheet exports) is no order.
-    let bytes = bytes.strip_prefix("\u{feff}".as_bytes()).unwrap_or(bytes);
     let invalid_utf8 = |message: String| codguard::Error::new(ErrorKind::InvalidUtf8, message);
-    let start = bytes.iter().position(|b| !b.is_ascii_whitespace());
-    if start.is_some_and(|at| bytes[at] == b'[') {
-        let text = utf8(bytes, what)?;
+    // A file's leading byte-order mark (Windows tools, spreadsheet exports) is no order.
+    let body = bytes
+        .strip_prefix(jsonl::BYTE_ORDER_MARK.as_bytes())
+        .unwrap_or(bytes);
+    if body.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'[') {
+        let text = utf8(body, what)?;
         let elements: Vec<&serde_json::value::RawValue> = serde_json::from_str(text)
             .map_err(|e| json_failure(&e, text, what, cg_status::CG_INVALID_RECORD))?;
         return Ok(elements
@@ -273,21 +273,17 @@ pub(crate) fn json_items(bytes: &[u8], what: &str) -> Result<Vec<Item>> {
             .collect());
     }
     let mut items = Vec::new();
-    for (i, line) in bytes.split(|&b| b == b'\n').enumerate() {
-        let number = i + 1;
-        let line = match std::str::from_utf8(line) {
+    for (number, line) in jsonl::records_in_bytes(bytes) {
+        let line = match line {
             Ok(line) => line,
-            Err(e) => {
+            Err(bad) => {
                 items.push(Err(invalid_utf8(format!(
                     "{what}, line {number} is not UTF-8 (byte {} of the line)",
-                    e.valid_up_to()
+                    bad.error.valid_up_to()
                 ))));
                 continue;
             }
         };
-        if line.trim().is_empty() {
-            continue;
-        }
         match json_line(line, number, what, cg_status::CG_INVALID_RECORD) {
             Ok(value) => items.push(Ok(value)),
             Err(f) if f.status == cg_status::CG_INVALID_UTF8 => {

@@ -12,7 +12,8 @@ use codguard::ErrorKind;
 /// `cg_error_message` (static) and `cg_last_error_message` (this call's details).
 ///
 /// The numbers are grouped by area and never change: 1xx the call itself (arguments, handles,
-/// library bugs), 2xx the input's content (one per core error kind), 3xx snapshots.
+/// library bugs, and text that is not UTF-8 or not JSON, the core's `invalid_utf8` and
+/// `invalid_json`), 2xx the input's content (one per other core error kind), 3xx snapshots.
 #[allow(non_camel_case_types)]
 #[repr(u32)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -24,7 +25,7 @@ pub enum cg_status {
     CG_NULL_PARAMETER = 100,
     /// A text argument is not valid UTF-8.
     CG_INVALID_UTF8 = 101,
-    /// A JSON argument is not well-formed JSON.
+    /// `invalid_json`: a JSON argument is not well-formed JSON.
     CG_INVALID_JSON = 102,
     /// The caller's buffer is too small; the needed size was written to `out_n`.
     CG_BUFFER_TOO_SMALL = 103,
@@ -127,6 +128,7 @@ impl From<ErrorKind> for cg_status {
         match kind {
             ErrorKind::InputTooLong => CG_INPUT_TOO_LONG,
             ErrorKind::InvalidUtf8 => CG_INVALID_UTF8,
+            ErrorKind::InvalidJson => CG_INVALID_JSON,
             ErrorKind::PhoneEmpty => CG_PHONE_EMPTY,
             ErrorKind::PhoneTooShort => CG_PHONE_TOO_SHORT,
             ErrorKind::PhoneTooLong => CG_PHONE_TOO_LONG,
@@ -159,7 +161,8 @@ impl cg_status {
         ALL.into_iter().find(|s| *s as u32 == n)
     }
 
-    /// The stable snake_case name: the core's error code for 2xx and 3xx.
+    /// The stable snake_case name: the core's error code for 2xx, 3xx, `CG_INVALID_UTF8` and
+    /// `CG_INVALID_JSON`.
     pub fn name(self) -> &'static str {
         self.texts().0
     }

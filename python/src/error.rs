@@ -127,9 +127,10 @@ fn class_of(py: Python<'_>, kind: ErrorKind) -> Bound<'_, PyType> {
         k if k.is_invalid_phone() => InvalidPhone::type_object(py),
         k if k.is_invalid_token() => InvalidToken::type_object(py),
         k if k.is_invalid_snapshot() => SnapshotError::type_object(py),
-        ErrorKind::InputTooLong | ErrorKind::InvalidCountry | ErrorKind::InvalidUtf8 => {
-            InvalidInput::type_object(py)
-        }
+        ErrorKind::InputTooLong
+        | ErrorKind::InvalidCountry
+        | ErrorKind::InvalidUtf8
+        | ErrorKind::InvalidJson => InvalidInput::type_object(py),
         ErrorKind::EmailEmpty | ErrorKind::EmailInvalid => InvalidEmail::type_object(py),
         ErrorKind::InvalidRecord => InvalidOrder::type_object(py),
         ErrorKind::InvalidEvent => InvalidEvent::type_object(py),

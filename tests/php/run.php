@@ -243,8 +243,14 @@ foreach ($riskDoc['bad_models'] as $i => $b) {
 foreach (cases("$vectors/records.json") as $i => $c) {
     check("records[$i] {$c['note']}", function () use ($c) {
         $e = new C\Engine();
+        // `text`: the record as the text of a JSON Lines line, given as it is.
+        $record = $c['text'] ?? $c['record'];
         try {
-            $c['kind'] === 'history' ? $e->addHistory([$c['record']]) : $e->assess($c['record']);
+            if ($c['kind'] === 'history') {
+                $e->addHistory(is_string($record) ? $record : [$record]);
+            } else {
+                $e->assess($record);
+            }
         } catch (C\CodguardException $x) {
             $named = $c['field'] === null || str_contains($x->getMessage(), '`' . $c['field'] . '`');
             if ($x->getStatusName() !== $c['error'] || !$named) {
@@ -352,7 +358,7 @@ foreach (file(dirname(__DIR__, 2) . '/docs/contract.md') as $line) {
     });
     $contract_rows = ($contract_rows ?? 0) + 1;
 }
-check('contract table has every error row', fn () => ($contract_rows ?? 0) === 23);
+check('contract table has every error row', fn () => ($contract_rows ?? 0) === 24);
 
 echo "$passed passed, $failed failed\n";
 exit($failed === 0 ? 0 : 1);

@@ -75,6 +75,14 @@ def duplicate() -> None:
     e.add_history([past("h-1", "refused")])
 
 
+def text_is_no_record() -> None:
+    # Python takes records as dicts, never as JSON text: a str, JSON or not, is a record of the
+    # wrong type (the caller's json.loads meets the text first).
+    for text in ("order_id,name,phone", '{"order_id": "o-1", "placed_at": 1, "country": "MA"}'):
+        with pytest.raises(codguard.InvalidOrderType):
+            codguard.Engine().assess(text)
+
+
 TOKEN = codguard.issue_token(b"k", "o-1", 2_000_000_000)
 
 # A call that raises each code, through the public API.
@@ -115,6 +123,7 @@ NOT_RAISED: dict[str, Callable[[], None]] = {
         and codguard.normalize_phone(phone_case("phone_junk")["raw"], "MA") is None
     )
     or pytest.fail("phone_junk: parse_phone no longer reports junk=True"),
+    "invalid_json": text_is_no_record,
 }
 
 

@@ -124,6 +124,36 @@ def test_wrong_python_types_are_invalid_records_and_type_errors() -> None:
     assert err.code == "invalid_record" and "`total`" in str(err)
 
 
+def test_a_negative_time_or_a_total_that_is_no_amount_is_an_invalid_order() -> None:
+    """As over JSON (tests/vectors/records.json): placed_at is Unix seconds of 1970 or later
+    (an int, or an aware datetime), a total an amount of 0 or more; in a new order and in a
+    history record; the message names the field, never the customer's data."""
+    before_1970 = datetime.datetime(1969, 12, 31, 23, 59, 59, tzinfo=datetime.timezone.utc)
+    for fields, field in [
+        ({"placed_at": -1}, "placed_at"),
+        ({"placed_at": before_1970}, "placed_at"),
+        ({"total": -349.0}, "total"),
+        ({"total": -1}, "total"),
+        ({"total": float("-inf")}, "total"),
+        ({"total": float("nan")}, "total"),
+    ]:
+        e = codguard.Engine()
+        for call in (
+            lambda: e.assess(order("o-1", **fields)),
+            lambda: e.add_history([past("h-1", "delivered"), {**past("h-2", "returned"), **fields}]),
+            lambda: codguard.ConfirmationFlow(order("o-1", **fields), secret=b"k"),
+        ):
+            err = raised(call)
+            assert type(err) is codguard.InvalidOrder, (fields, type(err))
+            assert err.code == "invalid_record" and f"`{field}`" in str(err), (fields, str(err))
+            assert "0696030620" not in str(err) and "349" not in str(err), str(err)
+        assert len(e) == 0
+        [answer] = e.assess_many([order("o-1", **fields)])
+        assert isinstance(answer, codguard.InvalidOrder), fields
+    epoch = datetime.datetime(1970, 1, 1, tzinfo=datetime.timezone.utc)
+    assert codguard.Engine().assess(order("o-1", placed_at=epoch, total=0)).customer_class == "new"
+
+
 LONE = "Sal\ud800ma"
 
 

@@ -5,11 +5,11 @@
 //! error the integrator sees at once, never a quiet decision on an order that lost its phone:
 //!
 //! - a field the record does not have (`telephone`, `Phone`) is refused, by name;
-//! - `order_id` (non-empty text), `placed_at` (integer Unix seconds) and `country` (an ISO
-//!   3166-1 alpha-2 code, any letter case, kept upper case) are required, and `outcome` in a
-//!   history record;
+//! - `order_id` (non-empty text), `placed_at` (integer Unix seconds, not negative) and
+//!   `country` (an ISO 3166-1 alpha-2 code, any letter case, kept upper case) are required, and
+//!   `outcome` in a history record;
 //! - the other text fields take a string or null: missing, null and `""` mean the same (absent);
-//!   `total` takes a number or null, `negotiated` a boolean or null;
+//!   `total` takes a number (not negative) or null, `negotiated` a boolean or null;
 //! - a value of the wrong type is refused, naming the field and the type it must have, without
 //!   repeating the value.
 //!
@@ -75,7 +75,7 @@ impl std::fmt::Display for OrderId {
 pub struct Order {
     /// The shop's id for the order (required, not empty).
     pub order_id: OrderId,
-    /// When the order was placed, Unix seconds UTC.
+    /// When the order was placed, Unix seconds UTC (not negative: 1970 or later).
     pub placed_at: i64,
     /// The customer's name as typed.
     pub name: String,
@@ -89,16 +89,18 @@ pub struct Order {
     pub city: String,
     /// ISO 3166-1 alpha-2 country, upper case: the default region for the phone (required).
     pub country: String,
-    /// The order's total, in `currency`.
+    /// The order's total, in `currency`: an amount, finite and not negative.
     pub total: f64,
     /// ISO 4217 currency of `total`.
     pub currency: String,
 }
 
 impl Order {
-    /// Checks what the type cannot: a non-empty order id, a country that is an ISO 3166-1
-    /// alpha-2 code (any letter case), a finite total. Reading an order from JSON checks the
-    /// same; an order built in code is checked here when the engine gets it.
+    /// Checks what the type cannot: a non-empty order id, a `placed_at` that is not negative
+    /// (Unix seconds, 1970 or later), a country that is an ISO 3166-1 alpha-2 code (any letter
+    /// case), a total that is an amount (finite, not negative). Reading an order from JSON
+    /// checks the same; an order built in code (or read by a binding) is checked here when the
+    /// engine gets it, a history record's as a new order's.
     ///
     /// # Errors
     /// [`ErrorKind::InvalidRecord`] naming the first field at fault.
@@ -112,6 +114,9 @@ impl Order {
     /// let err = order.validate().unwrap_err();
     /// assert_eq!(err.kind(), ErrorKind::InvalidRecord);
     /// assert!(err.message().starts_with("field `country`"));
+    /// order.country = "MA".into();
+    /// order.total = -349.0;
+    /// assert!(order.validate().unwrap_err().message().starts_with("field `total`"));
     /// ```
     pub fn validate(&self) -> Result<(), Error> {
         let bad = |field: &str, why: &str| {
@@ -127,11 +132,14 @@ impl Order {
         if let Err(why) = check_order_id(&o.order_id.0) {
             return Err(Error::new(ErrorKind::InvalidRecord, why));
         }
+        if let Err(why) = check_placed_at(o.placed_at) {
+            return Err(Error::new(ErrorKind::InvalidRecord, why));
+        }
         if country_code(&o.country).is_none() {
             return bad("country", COUNTRY_RULE);
         }
-        if !o.total.is_finite() {
-            return bad("total", "must be a finite number");
+        if let Err(why) = check_total(o.total) {
+            return Err(Error::new(ErrorKind::InvalidRecord, why));
         }
         for (field, value) in [
             ("name", &o.name),
@@ -182,6 +190,37 @@ pub(crate) fn check_order_id(id: &str) -> Result<(), String> {
     }
     if id.contains('\0') {
         return Err("field `order_id` holds a NUL character (U+0000)".to_owned());
+    }
+    Ok(())
+}
+
+/// Checks `placed_at`: Unix seconds (UTC) of 1970 or later. A negative time is no shop's
+/// order: a clock or an export gone wrong, which would sort first in every history and upset
+/// every duration measured from it. The message names the field, never the value.
+///
+/// # Errors
+/// The message of an [`ErrorKind::InvalidRecord`].
+pub(crate) fn check_placed_at(placed_at: i64) -> Result<(), String> {
+    if placed_at < 0 {
+        return Err(
+            "field `placed_at` must not be negative (Unix seconds, UTC: 1970 or later)".to_owned(),
+        );
+    }
+    Ok(())
+}
+
+/// Checks `total`: an amount of money, so finite and not negative (0 is an amount: a free
+/// order, or none given). A negative total (a refund written as an order) would count as value
+/// delivered taken back. The message names the field, never the value.
+///
+/// # Errors
+/// The message of an [`ErrorKind::InvalidRecord`].
+pub(crate) fn check_total(total: f64) -> Result<(), String> {
+    if !total.is_finite() {
+        return Err("field `total` must be a finite number".to_owned());
+    }
+    if total < 0.0 {
+        return Err("field `total` must not be negative (it is an amount of money)".to_owned());
     }
     Ok(())
 }
@@ -367,6 +406,47 @@ pub struct HistoryRecord {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// An order built in code (or by a binding) is checked as one read from JSON: a negative
+    /// time, a negative or non-finite total are `invalid_record` naming the field.
+    #[test]
+    fn validate_refuses_a_negative_time_and_a_total_that_is_no_amount() {
+        let ok = Order {
+            order_id: "o-1".into(),
+            country: "MA".into(),
+            ..Order::default()
+        };
+        assert!(ok.validate().is_ok());
+        let at = |placed_at| Order {
+            placed_at,
+            ..ok.clone()
+        };
+        let total = |total| Order {
+            total,
+            ..ok.clone()
+        };
+        for (order, want) in [
+            (at(-1), "field `placed_at` must not be negative"),
+            (at(i64::MIN), "field `placed_at` must not be negative"),
+            (total(-0.01), "field `total` must not be negative"),
+            (
+                total(f64::NEG_INFINITY),
+                "field `total` must be a finite number",
+            ),
+            (
+                total(f64::INFINITY),
+                "field `total` must be a finite number",
+            ),
+            (total(f64::NAN), "field `total` must be a finite number"),
+        ] {
+            let e = order.validate().unwrap_err();
+            assert_eq!(e.kind(), ErrorKind::InvalidRecord);
+            assert!(e.message().starts_with(want), "{}", e.message());
+        }
+        for fine in [at(0), at(i64::MAX), total(0.0), total(-0.0), total(1e12)] {
+            assert!(fine.validate().is_ok(), "{fine:?}");
+        }
+    }
 
     #[test]
     fn every_listed_country_code_and_only_those() {

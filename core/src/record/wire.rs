@@ -13,7 +13,8 @@ use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visi
 use serde::Deserialize;
 
 use super::{
-    check_order_id, check_text, country_code, HistoryRecord, Order, OrderId, Outcome, COUNTRY_RULE,
+    check_order_id, check_placed_at, check_text, check_total, country_code, HistoryRecord, Order,
+    OrderId, Outcome, COUNTRY_RULE,
 };
 
 /// A field of the wire format; its discriminant is its index in [`HISTORY_FIELDS`] (`Field::City
@@ -261,7 +262,11 @@ impl Fields {
                 }
                 other => return Err(wrong_type(field.name(), "a string", &other)),
             },
-            Field::PlacedAt => o.placed_at = unix_seconds(field.name(), value)?,
+            Field::PlacedAt => {
+                let placed_at = unix_seconds(field.name(), value)?;
+                check_placed_at(placed_at)?;
+                o.placed_at = placed_at
+            }
             Field::Name => o.name = text(field, value)?,
             Field::Phone => o.phone = text(field, value)?,
             Field::Email => o.email = text(field, value)?,
@@ -275,12 +280,16 @@ impl Fields {
                 },
                 other => return Err(wrong_type(field.name(), "a string", &other)),
             },
-            Field::Total => match value {
-                Value::Int(t) => o.total = t as f64,
-                Value::Float(t) => o.total = t,
-                Value::Null => o.total = 0.0,
-                other => return Err(wrong_type(field.name(), "a number or null", &other)),
-            },
+            Field::Total => {
+                let total = match value {
+                    Value::Int(t) => t as f64,
+                    Value::Float(t) => t,
+                    Value::Null => 0.0,
+                    other => return Err(wrong_type(field.name(), "a number or null", &other)),
+                };
+                check_total(total)?;
+                o.total = total
+            }
             Field::Outcome => match value {
                 Value::Text(s) => match s.parse() {
                     Ok(outcome) => self.outcome = Some(outcome),
@@ -518,11 +527,63 @@ mod tests {
                 "{placed_at}: {e}"
             );
         }
-        let o: Order = serde_json::from_str(
+        // In range, but negative: refused as before 1970 (below).
+        let e = order_error(
             r#"{"order_id": "o-1", "country": "MA", "placed_at": -9223372036854775808}"#,
-        )
-        .unwrap();
-        assert_eq!(o.placed_at, i64::MIN);
+        );
+        assert!(
+            e.starts_with("field `placed_at` must not be negative"),
+            "{e}"
+        );
+    }
+
+    /// `placed_at` is Unix seconds of 1970 or later and `total` an amount of 0 or more, in an
+    /// order and in a history record, read from JSON as when built in code; the message names
+    /// the field, never the value.
+    #[test]
+    fn a_negative_time_or_total_is_refused() {
+        for (fields, want) in [
+            (
+                r#""placed_at": -1"#,
+                Some("field `placed_at` must not be negative"),
+            ),
+            (
+                r#""placed_at": -1767225600"#,
+                Some("field `placed_at` must not be negative"),
+            ),
+            (r#""placed_at": 0"#, None),
+            (
+                r#""placed_at": 1, "total": -349.5"#,
+                Some("field `total` must not be negative"),
+            ),
+            (
+                r#""placed_at": 1, "total": -7"#,
+                Some("field `total` must not be negative"),
+            ),
+            (r#""placed_at": 1, "total": -0.0"#, None),
+            (r#""placed_at": 1, "total": 0"#, None),
+            (r#""placed_at": 1, "total": 349.5"#, None),
+        ] {
+            let order = format!(r#"{{"order_id": "o-1", "country": "MA", {fields}}}"#);
+            let history = format!(
+                r#"{{"order_id": "o-1", "country": "MA", "outcome": "delivered", {fields}}}"#
+            );
+            let got = [
+                serde_json::from_str::<Order>(&order).map(|_| ()),
+                serde_json::from_str::<HistoryRecord>(&history).map(|_| ()),
+            ];
+            for got in got {
+                match (want, got) {
+                    (None, Ok(())) => {}
+                    (Some(want), Err(e)) => {
+                        let e = e.to_string();
+                        assert!(e.starts_with(want), "{fields}: {e}");
+                        assert!(!e.contains("349") && !e.contains("1767"), "{e}");
+                    }
+                    (want, got) => panic!("{fields}: want {want:?}, got {got:?}"),
+                }
+            }
+        }
     }
 
     #[test]

@@ -1,0 +1,164 @@
+//! The records of a JSON Lines file, each with the line it is on.
+//!
+//! Shops hand over order histories and new orders as JSON Lines files saved by whatever tool
+//! they have, and every reader of such a file (the engine's [`Engine::parse_jsonl`], the C
+//! library, the `triage` example) must agree on which lines hold a record and what their
+//! numbers are, or an error names a line the user cannot find. The rule lives here, once:
+//!
+//! - one byte-order mark (U+FEFF) at the very start of the file is skipped: Windows tools and
+//!   spreadsheet exports write one, and it is no part of the first record (anywhere else it is
+//!   the line's content);
+//! - a line ends at `\n`, and a `\r` just before it is dropped (CRLF files), as [`str::lines`]
+//!   reads them;
+//! - a blank line (nothing but white space) holds no record: a final newline, a gap left in a
+//!   hand-edited file;
+//! - lines are numbered from 1 and blank lines count, so that the number is the one an editor
+//!   shows.
+//!
+//! [`Engine::parse_jsonl`]: crate::engine::Engine::parse_jsonl
+
+/// The byte-order mark one file may start with (U+FEFF, the bytes EF BB BF): a reader that
+/// looks at a file's first character itself (is it a JSON array?) skips it as
+/// [`records`] does.
+pub const BYTE_ORDER_MARK: &str = "\u{feff}";
+
+/// The records of a JSON Lines text: each non-blank line, with its line number in the file
+/// (counted from 1, blank lines and the line of a leading byte-order mark counted), after one
+/// leading byte-order mark. What each line holds is the caller's to read (it may not be JSON).
+///
+/// # Example
+/// ```
+/// use codguard::jsonl;
+/// let text = "\u{feff}{\"a\": 1}\r\n\r\n  \n{\"a\": 2}\n";
+/// let records: Vec<(usize, &str)> = jsonl::records(text).collect();
+/// assert_eq!(records, [(1, "{\"a\": 1}"), (4, "{\"a\": 2}")]);
+/// ```
+pub fn records(text: &str) -> impl Iterator<Item = (usize, &str)> + '_ {
+    // Every line of a `str` is UTF-8 (lines are cut at an ASCII byte, never inside a
+    // character), so none is left out here.
+    records_in_bytes(text.as_bytes()).filter_map(|(number, line)| Some((number, line.ok()?)))
+}
+
+/// As [`records`], for a file's bytes read as they are: a line that is not UTF-8 is not
+/// blank, and comes as its [`NotUtf8`] in its place, so that a reader can report that line
+/// and go on with the others.
+///
+/// # Example
+/// ```
+/// use codguard::jsonl;
+/// let bytes = b"\xEF\xBB\xBF{\"a\": 1}\r\n\n{\"a\": \"\xFF\"}\n";
+/// let records: Vec<_> = jsonl::records_in_bytes(bytes).collect();
+/// assert_eq!(records[0], (1, Ok("{\"a\": 1}")));
+/// let (number, line) = &records[1];
+/// let bad = line.as_ref().unwrap_err();
+/// assert_eq!((*number, bad.error.valid_up_to()), (3, 7));
+/// ```
+pub fn records_in_bytes(
+    bytes: &[u8],
+) -> impl Iterator<Item = (usize, Result<&str, NotUtf8<'_>>)> + '_ {
+    let bytes = bytes
+        .strip_prefix(BYTE_ORDER_MARK.as_bytes())
+        .unwrap_or(bytes);
+    bytes
+        .split_inclusive(|&b| b == b'\n')
+        .enumerate()
+        .filter_map(|(i, line)| {
+            let line = match line.strip_suffix(b"\n") {
+                Some(line) => line.strip_suffix(b"\r").unwrap_or(line),
+                None => line,
+            };
+            let number = i + 1;
+            match std::str::from_utf8(line) {
+                Ok(text) if text.trim().is_empty() => None,
+                Ok(text) => Some((number, Ok(text))),
+                Err(error) => Some((number, Err(NotUtf8 { bytes: line, error }))),
+            }
+        })
+}
+
+/// A line of a JSON Lines file whose bytes are not UTF-8: no record can be read from it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NotUtf8<'a> {
+    /// The line's bytes, without its line end.
+    pub bytes: &'a [u8],
+    /// Why they are not UTF-8: [`std::str::Utf8Error::valid_up_to`] is where the first bad
+    /// byte is (counted from 0).
+    pub error: std::str::Utf8Error,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A byte-order mark, CRLF line ends, blank lines (empty, blanks, a lone `\r`) and no final
+    /// newline: the records' numbers are the file's lines.
+    #[test]
+    fn records_are_numbered_by_the_lines_of_the_file() {
+        let text = "\u{feff}{\"a\": 1}\r\n\r\n \t \r\n{\"a\": 2}\n\r\n\n{\"a\": 3}";
+        let got: Vec<(usize, &str)> = records(text).collect();
+        assert_eq!(
+            got,
+            [(1, "{\"a\": 1}"), (4, "{\"a\": 2}"), (7, "{\"a\": 3}")]
+        );
+        let bytes: Vec<(usize, &str)> = records_in_bytes(text.as_bytes())
+            .map(|(n, line)| (n, line.unwrap()))
+            .collect();
+        assert_eq!(bytes, got);
+    }
+
+    /// Only one mark, and only at the very start, is skipped; a second one is the line's text.
+    #[test]
+    fn only_a_leading_byte_order_mark_is_skipped() {
+        assert_eq!(
+            records("\u{feff}\u{feff}x").collect::<Vec<_>>(),
+            [(1, "\u{feff}x")]
+        );
+        assert_eq!(
+            records("x\n\u{feff}y").collect::<Vec<_>>(),
+            [(1, "x"), (2, "\u{feff}y")]
+        );
+        assert_eq!(records("\u{feff}").count(), 0);
+        assert_eq!(
+            records(" \u{feff}x").collect::<Vec<_>>(),
+            [(1, " \u{feff}x")]
+        );
+    }
+
+    /// As `str::lines`: a `\r` is dropped only before a `\n`; a line of Unicode blanks (a
+    /// no-break space) is blank.
+    #[test]
+    fn line_ends_and_blanks_are_those_of_str_lines() {
+        for text in [
+            "a\rb\r\nc\r",
+            "\u{a0}\n\u{2003}\r\nx\n",
+            "",
+            "\n\n",
+            "a\n\rb",
+        ] {
+            let want: Vec<(usize, &str)> = text
+                .lines()
+                .enumerate()
+                .filter(|(_, l)| !l.trim().is_empty())
+                .map(|(i, l)| (i + 1, l))
+                .collect();
+            assert_eq!(records(text).collect::<Vec<_>>(), want, "{text:?}");
+        }
+    }
+
+    /// A line that is not UTF-8 is no blank line: it comes in its place with its bytes and
+    /// where they go wrong, and the lines after it are read.
+    #[test]
+    fn a_line_that_is_not_utf8_comes_in_its_place() {
+        let bytes = b"\xEF\xBB\xBFx\r\n\r\nab\xFFc\r\ny\n";
+        let got: Vec<_> = records_in_bytes(bytes).collect();
+        assert_eq!(got.len(), 3);
+        assert_eq!(got[0], (1, Ok("x")));
+        let (number, bad) = &got[1];
+        let bad = bad.as_ref().unwrap_err();
+        assert_eq!(
+            (*number, bad.bytes, bad.error.valid_up_to()),
+            (3, &b"ab\xFFc"[..], 2)
+        );
+        assert_eq!(got[2], (4, Ok("y")));
+    }
+}
