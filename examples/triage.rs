@@ -49,7 +49,14 @@ The report gives per order its class, action and risk, the reasons with their
 sentences and the matched past orders, then a summary and a legend. An order
 whose line is not UTF-8, not JSON or not a valid order is reported in its place
 with its line, and the others are triaged; the history is read whole or not at
-all. A leading UTF-8 byte-order mark is skipped in both files.";
+all. A leading UTF-8 byte-order mark is skipped in both files.
+
+Each order triaged joins the history as pending, in the file's order: a second
+order of the same customer in the file is seen (duplicate_recent_order: review),
+and an order id already in the history or earlier in the file is an error.
+
+Exit status: 0 all orders triaged, 1 some could not be (each is reported),
+2 nothing was (bad arguments, an unreadable or malformed history).";
 
 /// Orders from which a progress bar follows the work (when stderr is a terminal).
 const PROGRESS_FROM: usize = 2_000;
@@ -202,7 +209,26 @@ fn main() {
     });
     let (history_path, orders_path) = match &args.input {
         Input::Files { history, orders } => (history.clone(), orders.clone()),
-        Input::Dir(dir) => (dir.join("history.jsonl"), dir.join("queries.jsonl")),
+        Input::Dir(dir) => {
+            let files = (dir.join("history.jsonl"), dir.join("queries.jsonl"));
+            if !dir.is_dir() {
+                fail(format!(
+                    "{} is not a folder: give a folder holding history.jsonl and \
+                     queries.jsonl, or --history FILE --orders FILE",
+                    dir.display()
+                ));
+            }
+            for file in [&files.0, &files.1] {
+                if !file.is_file() {
+                    fail(format!(
+                        "{}: no such file (a folder holds history.jsonl and queries.jsonl; \
+                         for files of other names: --history FILE --orders FILE)",
+                        file.display()
+                    ));
+                }
+            }
+            files
+        }
     };
     // The history is all or nothing (as `add_history` is); a malformed new order is reported
     // in its place and the others are triaged.
@@ -251,9 +277,14 @@ fn main() {
     let mut progress = Progress::new(orders.len());
     for (i, read) in orders.iter().enumerate() {
         progress.show(i);
+        // Each order triaged joins the history as pending, as a shop's backend adds it: a
+        // second order of the same customer later in the file is then seen (a double click, the
+        // same parcel ordered twice) and never auto-confirmed. An id already held (in the
+        // history, or earlier in this file) is reported instead of assessed twice.
         let assessed = match &read.order {
             Ok(order) => engine
                 .assess(order)
+                .and_then(|a| engine.add_order(order).map(|()| a))
                 .map_err(|e| (Some(order.order_id.as_str()), e)),
             Err(e) => Err((read.id.as_deref(), e.clone())),
         };
@@ -292,7 +323,7 @@ fn main() {
     let triaged = orders.len() - summary.errors;
     let mut counted = format!("{} triaged", count(triaged, "order"));
     if summary.errors > 0 {
-        counted.push_str(&format!(", {} not (malformed)", summary.errors));
+        counted.push_str(&format!(", {} not (their errors above)", summary.errors));
     }
     if args.json {
         // stdout is JSON Lines only: the count is for the person watching.
@@ -307,6 +338,12 @@ fn main() {
         );
         let _ = summary.write(&mut out);
         let _ = write_legend(&mut out, &config, &summary);
+    }
+    if summary.errors > 0 {
+        // Everything readable was triaged and printed; the status tells a script that some
+        // orders were not (exit 1, as the C example's; 2 when nothing was triaged).
+        let _ = out.flush();
+        std::process::exit(1);
     }
 }
 

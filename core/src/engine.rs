@@ -140,7 +140,7 @@ impl Engine {
             outcome: Outcome::Pending,
             negotiated: false,
         };
-        self.add_history([record]).map(|_| ())
+        self.add_history([record]).map(|_| ()).map_err(Error::alone)
     }
 
     /// Records what became of an order (the courier's result arrives later).

@@ -205,6 +205,23 @@ impl Error {
         }
     }
 
+    /// `e` (made by [`Error::in_record`]) as an error about a record given alone, not as an
+    /// item of a list: `Engine::add_order`'s, whose caller gave one order, no list.
+    pub(crate) fn alone(e: Error) -> Error {
+        let Some(index) = e.record else {
+            return e;
+        };
+        let message = match e.message.strip_prefix(&format!("record {index}: ")) {
+            Some(rest) => rest.to_owned(),
+            None => e.message,
+        };
+        Error {
+            kind: e.kind,
+            message,
+            record: None,
+        }
+    }
+
     /// For an error about one record of a list (`Engine::add_history`'s records), its position
     /// in the list, counted from 0: so that a reader of a file can name the record's line.
     pub fn record(&self) -> Option<usize> {

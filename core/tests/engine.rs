@@ -288,6 +288,13 @@ fn outcomes_arrive_later_and_change_the_class() {
     assert_eq!(err.kind(), ErrorKind::UnknownOrder);
     let err = e.add_order(&q).unwrap_err();
     assert_eq!(err.kind(), ErrorKind::DuplicateOrder);
+    // About the one order given: no position in a list.
+    assert_eq!(err.record(), None);
+    assert!(
+        err.message()
+            .starts_with(&format!("order {} is already", q.order_id)),
+        "{err}"
+    );
 }
 
 #[test]
@@ -377,9 +384,9 @@ fn a_negative_time_or_a_total_that_is_no_amount_is_refused() {
             e.assess(&order).unwrap_err(),
             e.add_order(&order).unwrap_err(),
         ] {
-            // add_order's message starts "record 0: ", as add_history's.
-            assert_eq!(err.kind(), ErrorKind::InvalidRecord);
-            assert!(err.message().contains(says), "{err}");
+            // One order, no list: no "record 0: " before the sentence, no position.
+            assert_eq!((err.kind(), err.record()), (ErrorKind::InvalidRecord, None));
+            assert!(err.message().starts_with(says), "{err}");
         }
         let many = e.assess_many(&[order]);
         assert!(matches!(&many[..], [Err(err)] if err.message().starts_with(says)));

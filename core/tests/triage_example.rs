@@ -111,7 +111,8 @@ fn the_report_names_each_bad_order_in_its_place_and_triages_the_others() {
     let out = run("report", &lines, &[]);
     let stdout = String::from_utf8(out.stdout).unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(out.status.success(), "{stderr}\n{stdout}");
+    // Some orders were not triaged: exit 1, after the others were.
+    assert_eq!(out.status.code(), Some(1), "{stderr}\n{stdout}");
     let q = queries();
     let id = |line: &str| -> String {
         let v: serde_json::Value = serde_json::from_str(line).unwrap();
@@ -144,7 +145,7 @@ fn the_report_names_each_bad_order_in_its_place_and_triages_the_others() {
     // No customer's data beyond what names the order.
     assert!(!stdout.contains("0612345678"), "{stdout}");
     assert!(
-        stdout.contains("3 orders triaged, 4 not (malformed) against "),
+        stdout.contains("3 orders triaged, 4 not (their errors above) against "),
         "{stdout}"
     );
     // Three decimals, as the core rounds: never a rounded-up 1.00.
@@ -166,7 +167,7 @@ fn json_mode_prints_only_json_lines() {
     let out = run("json", &lines, &["--json"]);
     let stdout = String::from_utf8(out.stdout).unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(out.status.success(), "{stderr}\n{stdout}");
+    assert_eq!(out.status.code(), Some(1), "{stderr}\n{stdout}");
     let values: Vec<serde_json::Value> = stdout
         .lines()
         .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l:?}")))
@@ -207,7 +208,7 @@ fn json_mode_prints_only_json_lines() {
             .as_str()
             .is_some_and(|m| m.starts_with("line ")))));
     assert!(
-        stderr.contains("3 orders triaged, 4 not (malformed)"),
+        stderr.contains("3 orders triaged, 4 not (their errors above)"),
         "{stderr}"
     );
 }
@@ -274,4 +275,102 @@ fn refused_history(dir: &Path, history: &Path, order: &str) -> String {
     assert_eq!(out.status.code(), Some(2), "{stderr}");
     assert!(out.stdout.is_empty());
     stderr
+}
+
+/// The first example order with its id and time changed: the same customer ordering again.
+fn again(order: &str, id: &str, later_by: i64) -> String {
+    let mut v: serde_json::Value = serde_json::from_str(order).unwrap();
+    let placed_at = v["placed_at"].as_i64().unwrap();
+    v["order_id"] = id.into();
+    v["placed_at"] = (placed_at + later_by).into();
+    v.to_string()
+}
+
+/// Each `--json` line of a run, as (order id, action, reason codes) or the error's code.
+fn decisions(stdout: &[u8]) -> Vec<(String, String, Vec<String>)> {
+    String::from_utf8_lossy(stdout)
+        .lines()
+        .map(|l| {
+            let v: serde_json::Value = serde_json::from_str(l).unwrap();
+            let id = v["order_id"].as_str().unwrap_or("-").to_owned();
+            if let Some(code) = v["error"]["code"].as_str() {
+                return (id, format!("error {code}"), Vec::new());
+            }
+            let codes = v["reasons"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|r| r["code"].as_str().unwrap().to_owned())
+                .collect();
+            (id, v["action"].as_str().unwrap().to_owned(), codes)
+        })
+        .collect()
+}
+
+/// A good customer's order, then the same customer again twenty minutes later in the same
+/// file (a double click, or the same parcel ordered twice): the first is auto-confirmed, the
+/// second is seen as a repeat and goes to review, as in a shop's backend that adds each order
+/// it has assessed. A third order of another customer is not touched by it.
+#[test]
+fn a_second_order_of_a_customer_in_the_same_file_is_a_repeat() {
+    let q = queries();
+    let second = again(q[0], "q-again", 20 * 60);
+    let lines: Vec<&[u8]> = vec![q[0].as_bytes(), second.as_bytes(), q[5].as_bytes()];
+    let out = run("again", &lines, &["--json"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    let got = decisions(&out.stdout);
+    assert_eq!(got.len(), 3, "{got:?}");
+    assert_eq!(got[0].1, "auto_confirm", "{got:?}");
+    assert!(!got[0].2.contains(&"duplicate_recent_order".to_owned()));
+    assert_eq!(got[1].0, "q-again");
+    assert_eq!(got[1].1, "review", "{got:?}");
+    assert!(
+        got[1].2.contains(&"duplicate_recent_order".to_owned()),
+        "{got:?}"
+    );
+    assert!(
+        !got[2].2.contains(&"duplicate_recent_order".to_owned()),
+        "{got:?}"
+    );
+}
+
+/// The very same order twice (a file appended to twice): the second line is an error naming
+/// the id, not a second assessment, and the status says not everything was triaged.
+#[test]
+fn an_order_id_repeated_in_the_file_is_an_error_in_its_place() {
+    let q = queries();
+    let lines: Vec<&[u8]> = vec![q[0].as_bytes(), q[0].as_bytes(), q[5].as_bytes()];
+    let out = run("same-id", &lines, &["--json"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    let got = decisions(&out.stdout);
+    assert_eq!(got.len(), 3, "{got:?}");
+    assert_eq!(got[1].1, "error duplicate_order", "{got:?}");
+    assert_eq!(got[1].0, got[0].0);
+    assert_ne!(got[2].1, "error duplicate_order", "{got:?}");
+    assert!(stderr.contains("2 orders triaged, 1 not"), "{stderr}");
+}
+
+/// A folder without queries.jsonl, and a file given as the folder: the message says what a
+/// folder must hold and how to give files of other names.
+#[test]
+fn a_folder_without_its_files_says_how_to_name_them() {
+    let dir = scratch("folder");
+    std::fs::write(dir.join("history.jsonl"), HISTORY).unwrap();
+    std::fs::write(dir.join("orders.jsonl"), QUERIES).unwrap();
+    let out = Command::new(triage()).arg(&dir).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("queries.jsonl: no such file"), "{stderr}");
+    assert!(stderr.contains("--orders FILE"), "{stderr}");
+    let out = Command::new(triage())
+        .arg(dir.join("orders.jsonl"))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    let _ = std::fs::remove_dir_all(&dir);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("is not a folder"), "{stderr}");
+    assert!(out.stdout.is_empty());
 }

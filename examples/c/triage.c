@@ -3,7 +3,8 @@
  *
  *   triage HISTORY.jsonl ORDERS.jsonl [LIMIT]
  *
- * Loads the shop's past orders, assesses each new order (printing its class and action), and
+ * Loads the shop's past orders, assesses each new order (printing its class and action) and
+ * adds it to the history as pending (so a customer's second order in the file is seen), and
  * drives the confirmation flow of the first order to confirm through a few events: placed,
  * no answer for 4 hours (WhatsApp), then the customer's reply "wakha" read by the reply
  * matcher. Build with `make` (see the Makefile).
@@ -142,6 +143,13 @@ int main(int argc, char **argv) {
         if (strspn(line, " \t\r") == strlen(line)) continue;
         count++;
         st = cg_engine_assess(engine, TEXT(line), &assessment, &len);
+        /* The order joins the history as pending, as a shop's backend adds it: the same
+         * customer's next order in the file is seen (duplicate_recent_order), and an id already
+         * held is an error in its place. */
+        if (st == CG_OK && (st = cg_engine_add_order(engine, TEXT(line))) != CG_OK) {
+            cg_string_free(assessment);
+            assessment = NULL;
+        }
         if (st != CG_OK) {
             /* The message starts with the status's name ("invalid_record: ..."). */
             char msg[256];
