@@ -6,7 +6,7 @@ use std::borrow::Cow;
 
 use smallvec::SmallVec;
 
-use crate::assessment::{Assessment, Evidence, Match, Normalized, Profile, Reason, ReasonCode};
+use crate::assessment::{Assessment, Match, Normalized, Profile, Reason, ReasonCode};
 use crate::error::ErrorKind;
 use crate::history::{
     Features, Gathered, History, LinkRules, Linked, PastOrder, Signature, Source,
@@ -65,7 +65,7 @@ impl<'a> Assessor<'a> {
         let decision = self.config.decide(&signals, &profile);
         // One list for every reason, made once: the kinds of reasons are few (a dozen at most).
         let mut reasons = Vec::with_capacity(REASONS);
-        own_reasons(f, &mut reasons);
+        own_reasons(f, self.delivered_to_phone(linked), &mut reasons);
         prior_reasons(&orders, &mut reasons);
         reasons.extend(self.duplicate_reason(recent));
         let risk = match self.risk {
@@ -109,6 +109,18 @@ impl<'a> Assessor<'a> {
         orders.extend(self.past_orders(&linked));
         let signals = f.signals(false);
         risk_inputs(order, f, &signals, &profile(&orders), &linked)
+    }
+
+    /// Whether a parcel was delivered to the new order's phone: a past order of `linked` with
+    /// the same phone was delivered (and its cash collected).
+    fn delivered_to_phone(&self, linked: &[Linked]) -> bool {
+        linked.iter().any(|l| {
+            l.agreement.phone()
+                && self
+                    .history
+                    .order(l.idx)
+                    .is_some_and(|o| o.outcome == Outcome::Delivered)
+        })
     }
 
     /// The past orders of `linked`.
@@ -207,9 +219,7 @@ fn risk_inputs(
     profile: &Profile,
     linked: &[Linked],
 ) -> RiskInputs {
-    let phone_matched = linked
-        .iter()
-        .any(|l| l.agreement.evidence().contains(&Evidence::Phone));
+    let phone_matched = linked.iter().any(|l| l.agreement.phone());
     RiskInputs::of(order, f, signals, profile, phone_matched)
 }
 
@@ -247,7 +257,11 @@ fn own(code: ReasonCode, detail: impl Into<String>) -> Reason {
 
 /// What the order's own fields say, added to `reasons`. An absent name or email says nothing;
 /// an absent address is its own reason, so that the confirmation can ask for it.
-fn own_reasons(f: &Features, reasons: &mut Vec<Reason>) {
+///
+/// `delivered_to_phone`: a parcel was delivered to this phone before. Its digits may still look
+/// made up (the signal stays, as the contract lists it), but the sentence says the history
+/// proves it real, so that staff do not doubt a customer who has paid at the door on it.
+fn own_reasons(f: &Features, delivered_to_phone: bool, reasons: &mut Vec<Reason>) {
     if let Some(problem) = f.phone_problem {
         let detail = if problem == ErrorKind::PhoneEmpty {
             "the order has no phone".to_owned()
@@ -258,7 +272,12 @@ fn own_reasons(f: &Features, reasons: &mut Vec<Reason>) {
     } else if f.phone_looks_fake {
         reasons.push(own(
             ReasonCode::PhoneLooksFake,
-            "the phone is valid but its digits look made up (a weak signal)",
+            if delivered_to_phone {
+                "the phone's digits look made up, but parcels were delivered to it before: \
+                 it is real"
+            } else {
+                "the phone is valid but its digits look made up (a weak signal)"
+            },
         ));
     }
     match (&f.email, f.email_problem) {

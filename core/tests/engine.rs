@@ -593,3 +593,67 @@ fn parse_jsonl_each_keeps_reading_after_a_bad_line() {
     );
     assert!(Engine::parse_jsonl::<Order>(text).is_err());
 }
+
+/// A phone whose digits look made up (a counting run up or down, a digit repeated) is a weak
+/// signal whose sentence says so; when a parcel was delivered to that very phone, the sentence
+/// says the history proves it real (the signal stays listed). A refusal on it proves nothing.
+#[test]
+fn a_looks_fake_phone_that_was_delivered_to_is_said_to_be_real() {
+    let detail = |a: &Assessment| -> String {
+        a.reasons
+            .iter()
+            .find(|r| r.code == ReasonCode::PhoneLooksFake)
+            .map(|r| r.detail.clone())
+            .unwrap_or_else(|| panic!("no phone_looks_fake: {a:?}"))
+    };
+    for (phone, again) in [
+        ("0612345678", "06 12 34 56 78"),
+        ("0677123456", "+212 677-123456"),
+        ("0698765432", "٠٦٩٨٧٦٥٤٣٢"),
+        ("0655555512", "00212 655 555 512"),
+    ] {
+        let order = |id: &str| Order {
+            order_id: id.into(),
+            placed_at: 1_767_225_600,
+            name: "Khadija Bennani".into(),
+            phone: again.into(),
+            city: "Rabat".into(),
+            country: "MA".into(),
+            ..Order::default()
+        };
+        // Nobody known: the weak signal's sentence.
+        let new = Engine::default().assess(&order("o-new")).unwrap();
+        assert_eq!(new.customer_class, CustomerClass::New);
+        assert!(detail(&new).contains("a weak signal"), "{new:?}");
+
+        // Delivered to on that phone: good, and the sentence says the phone is real.
+        let mut e = Engine::default();
+        let past = record(
+            "h-1",
+            1_760_000_000,
+            "Khadija Bennani",
+            phone,
+            "",
+            Outcome::Delivered,
+        );
+        e.add_history([past]).unwrap();
+        let good = e.assess(&order("o-good")).unwrap();
+        assert_eq!(good.customer_class, CustomerClass::Good, "{good:?}");
+        assert!(detail(&good).contains("delivered to it before"), "{good:?}");
+
+        // Refused on it: no delivery proves the phone, the weak signal's sentence stays.
+        let mut e = Engine::default();
+        let past = record(
+            "h-1",
+            1_760_000_000,
+            "Khadija Bennani",
+            phone,
+            "",
+            Outcome::Refused,
+        );
+        e.add_history([past]).unwrap();
+        let risky = e.assess(&order("o-risky")).unwrap();
+        assert_eq!(risky.customer_class, CustomerClass::Risky, "{risky:?}");
+        assert!(detail(&risky).contains("a weak signal"), "{risky:?}");
+    }
+}

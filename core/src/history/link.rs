@@ -57,6 +57,11 @@ impl Agreement {
         self.0 & (Self::PHONE | Self::EMAIL | Self::ADDRESS) != 0
     }
 
+    /// Whether the two orders have the same phone.
+    pub(crate) fn phone(self) -> bool {
+        self.0 & Self::PHONE != 0
+    }
+
     /// The matched fields, in contract order.
     pub(crate) fn evidence(self) -> Vec<Evidence> {
         [
