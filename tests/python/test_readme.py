@@ -1,0 +1,40 @@
+"""README's Python snippet runs as written, from the repository's root, and says what it shows.
+
+A newcomer copies it first: it must not rot when the package or the example shop changes.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+
+import codguard
+from conftest import REPO
+
+
+def snippet() -> str:
+    """The first Python block of README's "## Python" section."""
+    text = (REPO / "README.md").read_text(encoding="utf-8")
+    section = text.split("\n## Python\n", 1)[1]
+    found = re.search(r"```python\n(.*?)```", section, re.S)
+    assert found, "README's Python section has no python block"
+    return found.group(1)
+
+
+def test_the_readme_python_snippet_runs_from_the_repository_root() -> None:
+    here = os.getcwd()
+    os.chdir(REPO)
+    try:
+        names: dict[str, object] = {}
+        exec(compile(snippet(), "README.md (Python)", "exec"), names)
+    finally:
+        os.chdir(here)
+    # What the snippet's comments say it shows.
+    assert codguard.normalize_phone("٠٦٦١٤٧٢٩٨٣", "MA") == "+212661472983"
+    engine = names["engine"]
+    assert isinstance(engine, codguard.Engine)
+    assert len(engine) == len(names["records"])  # type: ignore[arg-type]
+    orders = names["orders"]
+    many = names["many"]
+    assert isinstance(orders, list) and isinstance(many, list) and len(many) == len(orders)
+    assert names["a"].action == many[0].action  # type: ignore[attr-defined]
