@@ -626,33 +626,19 @@ fn a_looks_fake_phone_that_was_delivered_to_is_said_to_be_real() {
         assert_eq!(new.customer_class, CustomerClass::New);
         assert!(detail(&new).contains("a weak signal"), "{new:?}");
 
+        // The new order against one past order of hers on that phone, which ended as `outcome`.
+        let after = |outcome: Outcome| {
+            let mut e = Engine::default();
+            let past = record("h-1", 1_760_000_000, "Khadija Bennani", phone, "", outcome);
+            e.add_history([past]).unwrap();
+            e.assess(&order("o-2")).unwrap()
+        };
         // Delivered to on that phone: good, and the sentence says the phone is real.
-        let mut e = Engine::default();
-        let past = record(
-            "h-1",
-            1_760_000_000,
-            "Khadija Bennani",
-            phone,
-            "",
-            Outcome::Delivered,
-        );
-        e.add_history([past]).unwrap();
-        let good = e.assess(&order("o-good")).unwrap();
+        let good = after(Outcome::Delivered);
         assert_eq!(good.customer_class, CustomerClass::Good, "{good:?}");
         assert!(detail(&good).contains("delivered to it before"), "{good:?}");
-
         // Refused on it: no delivery proves the phone, the weak signal's sentence stays.
-        let mut e = Engine::default();
-        let past = record(
-            "h-1",
-            1_760_000_000,
-            "Khadija Bennani",
-            phone,
-            "",
-            Outcome::Refused,
-        );
-        e.add_history([past]).unwrap();
-        let risky = e.assess(&order("o-risky")).unwrap();
+        let risky = after(Outcome::Refused);
         assert_eq!(risky.customer_class, CustomerClass::Risky, "{risky:?}");
         assert!(detail(&risky).contains("a weak signal"), "{risky:?}");
     }
