@@ -119,28 +119,17 @@ impl Order {
     /// assert!(order.validate().unwrap_err().message().starts_with("field `total`"));
     /// ```
     pub fn validate(&self) -> Result<(), Error> {
-        let bad = |field: &str, why: &str| {
-            Err(Error::new(
-                ErrorKind::InvalidRecord,
-                format!("field `{field}` {why}"),
-            ))
-        };
+        let invalid = |why: String| Error::new(ErrorKind::InvalidRecord, why);
         let o = self;
         if o.order_id.0.trim().is_empty() {
-            return bad("order_id", "is empty");
+            return Err(invalid("field `order_id` is empty".to_owned()));
         }
-        if let Err(why) = check_order_id(&o.order_id.0) {
-            return Err(Error::new(ErrorKind::InvalidRecord, why));
-        }
-        if let Err(why) = check_placed_at(o.placed_at) {
-            return Err(Error::new(ErrorKind::InvalidRecord, why));
-        }
+        check_order_id(&o.order_id.0).map_err(invalid)?;
+        check_placed_at(o.placed_at).map_err(invalid)?;
         if country_code(&o.country).is_none() {
-            return bad("country", COUNTRY_RULE);
+            return Err(invalid(format!("field `country` {COUNTRY_RULE}")));
         }
-        if let Err(why) = check_total(o.total) {
-            return Err(Error::new(ErrorKind::InvalidRecord, why));
-        }
+        check_total(o.total).map_err(invalid)?;
         for (field, value) in [
             ("name", &o.name),
             ("phone", &o.phone),
@@ -149,9 +138,7 @@ impl Order {
             ("city", &o.city),
             ("currency", &o.currency),
         ] {
-            if let Err(why) = check_text(field, value) {
-                return Err(Error::new(ErrorKind::InvalidRecord, why));
-            }
+            check_text(field, value).map_err(invalid)?;
         }
         Ok(())
     }
