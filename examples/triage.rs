@@ -261,15 +261,14 @@ fn main() {
     let n_history = engine.add_history(history).unwrap_or_else(|e| {
         // A record's error (a repeated order id) names its position in the list: say its line.
         let Some(i) = e.record() else { history_fail(e) };
-        let message = e.message();
-        let message = message
-            .strip_prefix(&format!("record {i}: "))
-            .unwrap_or(message);
         // Record i of `parse_jsonl`'s list is the file's i-th record line.
         let line = jsonl::records(history_text)
             .nth(i)
             .map_or(i + 1, |(line, _)| line);
-        history_fail(Error::new(e.kind(), format!("line {line}: {message}")))
+        history_fail(Error::new(
+            e.kind(),
+            format!("line {line}: {}", e.record_detail()),
+        ))
     });
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());

@@ -208,18 +208,19 @@ impl Error {
     /// `e` (made by [`Error::in_record`]) as an error about a record given alone, not as an
     /// item of a list: `Engine::add_order`'s, whose caller gave one order, no list.
     pub(crate) fn alone(e: Error) -> Error {
-        let Some(index) = e.record else {
-            return e;
+        Error::new(e.kind, e.record_detail())
+    }
+
+    /// The message without the "record N: " that [`Error::record`]'s errors start with: what
+    /// is wrong with the record itself, for a reader that names the record its own way (the
+    /// line of a file). The whole message for any other error.
+    pub fn record_detail(&self) -> &str {
+        let Some(index) = self.record else {
+            return &self.message;
         };
-        let message = match e.message.strip_prefix(&format!("record {index}: ")) {
-            Some(rest) => rest.to_owned(),
-            None => e.message,
-        };
-        Error {
-            kind: e.kind,
-            message,
-            record: None,
-        }
+        self.message
+            .strip_prefix(&format!("record {index}: "))
+            .unwrap_or(&self.message)
     }
 
     /// For an error about one record of a list (`Engine::add_history`'s records), its position

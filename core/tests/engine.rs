@@ -310,6 +310,12 @@ fn add_history_is_all_or_nothing() {
         err.message().starts_with(&format!("record {repeat}: ")),
         "{err}"
     );
+    // Without the position: what is wrong with the record itself.
+    let id = records[0].order.order_id.as_str();
+    assert_eq!(
+        err.record_detail(),
+        format!("order {id} is already in the history")
+    );
     assert_eq!(e.len(), 0);
     // A record that does not validate names its position too; other errors none.
     records.pop();
@@ -317,12 +323,10 @@ fn add_history_is_all_or_nothing() {
     let err = e.add_history(records).unwrap_err();
     assert_eq!(err.kind(), ErrorKind::InvalidRecord);
     assert_eq!(err.record(), Some(2));
-    assert_eq!(
-        e.record_outcome("nope", Outcome::Refused)
-            .unwrap_err()
-            .record(),
-        None
-    );
+    assert_eq!(err.record_detail(), "field `order_id` is empty");
+    let other = e.record_outcome("nope", Outcome::Refused).unwrap_err();
+    assert_eq!(other.record(), None);
+    assert_eq!(other.record_detail(), other.message());
     assert_eq!(e.len(), 0);
 }
 
