@@ -425,7 +425,7 @@ class Store:
                 erased += cur.rowcount
             return erased
 
-    def erase_by_phone(self, phone: str, default_country: str) -> int:
+    def erase_by_phone(self, phone: str, default_country: str | None) -> int:
         """Erases every order of the customer(s) who used this phone (and the orders linked to
         them). Returns how many were erased. Raises InvalidPhone."""
         return self._erase(self._core.erase_by_phone(phone, default_country))

@@ -96,6 +96,12 @@ impl<'a> FromPyObject<'a, '_> for Text<'a> {
     }
 }
 
+/// The country of a phone argument: `None` is no country, as `""` is (only a number with its
+/// `+` code reads then), so that a shop's `order.get("country")` can be passed as it is.
+pub fn country_or_none<'a>(country: &'a Option<Text<'_>>) -> &'a str {
+    country.as_deref().unwrap_or("")
+}
+
 impl std::ops::Deref for Text<'_> {
     type Target = str;
 

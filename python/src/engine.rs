@@ -343,13 +343,16 @@ impl Engine {
 
     /// Erases every order of the customer(s) who used this phone (and the orders linked to
     /// them). Returns how many were erased. Raises InvalidPhone when the phone does not normalize.
+    /// `default_country` as in `normalize_phone` (None is no country).
+    #[pyo3(signature = (phone, default_country))]
     fn erase_by_phone(
         &self,
         py: Python<'_>,
         phone: Text<'_>,
-        default_country: Text<'_>,
+        default_country: Option<Text<'_>>,
     ) -> PyResult<usize> {
-        py.detach(|| self.write().erase_by_phone(&phone, &default_country))
+        let country = convert::country_or_none(&default_country);
+        py.detach(|| self.write().erase_by_phone(&phone, country))
             .py()
     }
 

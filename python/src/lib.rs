@@ -29,7 +29,7 @@ use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
-use crate::convert::Text;
+use crate::convert::{country_or_none, Text};
 use crate::error::{to_py_err, ToPyResult};
 
 /// Whether a normalizer error means "this customer input is unusable" (answered with `None`)
@@ -43,12 +43,14 @@ fn is_bad_input(kind: ErrorKind) -> bool {
 }
 
 /// Normalizes a phone as typed at a checkout to E.164 (`"+212612345678"`), reading national
-/// forms in `default_country` (ISO 3166-1 alpha-2; "" is no country, with which only a number
-/// with its `+` code reads). Returns None when the phone is invalid or junk. Raises InvalidInput
-/// for a country that is neither "" nor a code the library knows, whatever the phone.
+/// forms in `default_country` (ISO 3166-1 alpha-2; "" or None is no country, with which only a
+/// number with its `+` code reads). Returns None when the phone is invalid or junk. Raises
+/// InvalidInput for a country that is neither blank nor a code the library knows, whatever the
+/// phone.
 #[pyfunction]
-fn normalize_phone(raw: Text<'_>, default_country: Text<'_>) -> PyResult<Option<String>> {
-    match normalize::normalize_phone(&raw, &default_country) {
+#[pyo3(signature = (raw, default_country))]
+fn normalize_phone(raw: Text<'_>, default_country: Option<Text<'_>>) -> PyResult<Option<String>> {
+    match normalize::normalize_phone(&raw, country_or_none(&default_country)) {
         Ok(p) => Ok(Some(p.as_str().to_owned())),
         Err(e) if is_bad_input(e.kind()) => Ok(None),
         Err(e) => Err(to_py_err(e)),
@@ -60,12 +62,13 @@ fn normalize_phone(raw: Text<'_>, default_country: Text<'_>) -> PyResult<Option<
 /// whose `.code` says why (`phone_too_short`, ...). `looks_fake` marks a valid number whose
 /// digits look made up: a weak signal, and `normalize_phone` still returns it.
 #[pyfunction]
+#[pyo3(signature = (raw, default_country))]
 fn parse_phone<'py>(
     py: Python<'py>,
     raw: Text<'_>,
-    default_country: Text<'_>,
+    default_country: Option<Text<'_>>,
 ) -> PyResult<Bound<'py, PyDict>> {
-    let info = normalize::parse_phone(&raw, &default_country).py()?;
+    let info = normalize::parse_phone(&raw, country_or_none(&default_country)).py()?;
     let d = PyDict::new(py);
     d.set_item(intern!(py, "e164"), info.e164.as_str())?;
     d.set_item(intern!(py, "country"), &info.country)?;
@@ -82,9 +85,11 @@ fn parse_phone<'py>(
 }
 
 /// Finds the first valid phone number inside free text (a customer's reply), as E.164.
+/// `default_country` as in `normalize_phone`.
 #[pyfunction]
-fn find_phone(text: Text<'_>, default_country: Text<'_>) -> Option<String> {
-    normalize::find_phone(&text, &default_country).map(|p| p.as_str().to_owned())
+#[pyo3(signature = (text, default_country))]
+fn find_phone(text: Text<'_>, default_country: Option<Text<'_>>) -> Option<String> {
+    normalize::find_phone(&text, country_or_none(&default_country)).map(|p| p.as_str().to_owned())
 }
 
 /// Normalizes an email (trimmed, NFKC, lower-cased). Returns None when it is not a usable

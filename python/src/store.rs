@@ -152,10 +152,16 @@ impl StoreCore {
     }
 
     /// Starts finding every order of the customer(s) who used this phone. Raises InvalidPhone
-    /// when the phone does not normalize.
-    fn erase_by_phone(&self, phone: Text<'_>, default_country: Text<'_>) -> PyResult<Lookup> {
+    /// when the phone does not normalize. `default_country` as in `normalize_phone`.
+    #[pyo3(signature = (phone, default_country))]
+    fn erase_by_phone(
+        &self,
+        phone: Text<'_>,
+        default_country: Option<Text<'_>>,
+    ) -> PyResult<Lookup> {
+        let country = convert::country_or_none(&default_country);
         Ok(Lookup {
-            inner: self.inner.erase_by_phone(&phone, &default_country).py()?,
+            inner: self.inner.erase_by_phone(&phone, country).py()?,
         })
     }
 

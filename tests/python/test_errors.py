@@ -246,7 +246,7 @@ def test_corrupted_engine_snapshot() -> None:
     "call",
     [
         lambda: codguard.normalize_phone(612345678, "MA"),
-        lambda: codguard.normalize_phone("0612345678", None),
+        lambda: codguard.normalize_phone("0612345678", 212),
         lambda: codguard.normalize_email(b"a@b.c"),
         lambda: codguard.normalize_address(["12 rue"]),
         lambda: codguard.Engine("not a dict"),

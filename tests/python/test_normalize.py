@@ -63,6 +63,25 @@ def test_unknown_country_raises() -> None:
     assert e.value.code == "invalid_country"
 
 
+def test_no_country_is_none_or_blank() -> None:
+    # None is no country, as "" is: a number with its + code reads, a national form does not,
+    # so a shop can pass order.get("country") as it is. Anything else not a str is a TypeError.
+    for country in (None, ""):
+        assert codguard.normalize_phone("+212 696-030-620", country) == "+212696030620"
+        assert codguard.normalize_phone("٠٠٢١٢٦٩٦٠٣٠٦٢٠", country) == "+212696030620"
+        assert codguard.normalize_phone("0696030620", country) is None
+        assert codguard.parse_phone("+20 10 2709 6050", country)["country"] == "EG"
+        with pytest.raises(codguard.InvalidPhone) as e:
+            codguard.parse_phone("0696030620", country)
+        assert e.value.code == "phone_invalid_for_region"
+        assert codguard.find_phone("جديد +212696030620 شكرا", country) == "+212696030620"
+        assert codguard.find_phone("جديد 0696030620 شكرا", country) is None
+    with pytest.raises(TypeError):
+        codguard.normalize_phone("0696030620", 212)  # type: ignore[arg-type]
+    with pytest.raises(TypeError):
+        codguard.normalize_phone("0696030620")  # type: ignore[call-arg]
+
+
 def test_find_phone_in_a_reply() -> None:
     assert codguard.find_phone("رقمي الجديد ٠٦٩٦٠٣٠٦٢٠ شكرا", "MA") == "+212696030620"
     assert codguard.find_phone("wakha, merci", "MA") is None
