@@ -340,7 +340,7 @@ impl Engine {
             } else {
                 ErrorKind::InvalidRecord
             };
-            let (what, column) = crate::error::json_error_text(&e);
+            let (what, column) = crate::error::json_error_text(&e, line);
             // serde's "expected ident" or "trailing characters" alone do not say the line is
             // no JSON at all; a record's own errors (Category::Data) name their field.
             let what = if not_json {

@@ -253,16 +253,30 @@ pub(crate) fn check_len(field: &str, value: &str, max: usize) -> Result<(), Erro
     Ok(())
 }
 
-/// What serde_json says of `e` without the position it appends (" at line L column C"), and
-/// that column: for readers of JSON Lines, which hand serde one line at a time (so its line is
-/// always 1) and say the file's line themselves.
-pub fn json_error_text(e: &serde_json::Error) -> (String, usize) {
+/// What serde_json says of `e`, an error reading the one-line JSON text `line`, without the
+/// position it appends (" at line L column C"), and that column in characters: for readers of
+/// JSON Lines, which hand serde one line at a time (so its line is always 1) and say the file's
+/// line themselves. serde counts the column in bytes, where an editor counts characters: in a
+/// record with an Arabic name (two bytes a letter) the byte count points far past the place.
+pub fn json_error_text(e: &serde_json::Error, line: &str) -> (String, usize) {
     let text = e.to_string();
     let what = match text.strip_suffix(&format!(" at line {} column {}", e.line(), e.column())) {
         Some(what) => what.to_string(),
         None => text,
     };
-    (what, e.column())
+    (what, char_column(line, e.column()))
+}
+
+/// The character column of byte column `column` (counted from 1) of one-line text `line`: the
+/// characters that start at or before that byte. Past the end it is one past the last
+/// character, as serde's count is at the end of a line.
+fn char_column(line: &str, column: usize) -> usize {
+    let bytes = column.min(line.len());
+    let whole = line
+        .char_indices()
+        .take_while(|&(at, _)| at < bytes)
+        .count();
+    whole + column.saturating_sub(line.len())
 }
 
 /// True when JSON text holds a `\uD800`–`\uDFFF` escape without its pair (a lone surrogate,
@@ -306,7 +320,34 @@ pub fn lone_surrogate_escape(json: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::lone_surrogate_escape;
+    use super::{json_error_text, lone_surrogate_escape};
+
+    /// The column of a JSON error is the character a person's editor shows there, in any script:
+    /// the character serde stopped at, whatever number of bytes the text before it takes.
+    #[test]
+    fn json_error_columns_count_characters() {
+        // Each line is bad at its `!`, after text of one, two, three and four bytes a character.
+        for line in [
+            r#"{"name": "Salma", "city": !}"#,
+            r#"{"name": "سلمى العلوي", "city": !}"#,
+            r#"{"name": "ⵙⴰⵍⵎⴰ", "city": !}"#,
+            r#"{"name": "😀 Salma", "city": !}"#,
+            r#"{"name": "é ٠٦٦١", "city": !}"#,
+        ] {
+            let e = serde_json::from_str::<serde_json::Value>(line).unwrap_err();
+            let (what, column) = json_error_text(&e, line);
+            assert_eq!(
+                line.chars().nth(column - 1),
+                Some('!'),
+                "{line}: {what} at {column}"
+            );
+            assert!(!what.contains("column"), "{what}");
+        }
+        // Cut short: the column is one past the last character, as serde's is past the last byte.
+        let line = r#"{"name": "سلمى"#;
+        let e = serde_json::from_str::<serde_json::Value>(line).unwrap_err();
+        assert_eq!(json_error_text(&e, line).1, line.chars().count());
+    }
 
     #[test]
     fn finds_lone_surrogate_escapes_only() {

@@ -555,6 +555,15 @@ fn parse_jsonl_names_the_line_once() {
         e.message()
     );
     assert_eq!(e.message().matches("line").count(), 1, "{}", e.message());
+    // The column counts characters, as an editor does: an Arabic id two letters longer (six
+    // bytes more) moves it by two.
+    let arabic = r#"{"order_id": "طلب-2", "placed_at": "x"}"#;
+    let e = Engine::parse_jsonl::<Order>(arabic).unwrap_err();
+    assert!(
+        e.message().starts_with("line 1, column 39: "),
+        "{}",
+        e.message()
+    );
     let e = Engine::parse_jsonl::<Order>(&format!("{ok}\n{{\"order_id\": ")).unwrap_err();
     assert!(
         e.message().starts_with("line 2, column "),

@@ -227,7 +227,7 @@ fn json_line<T: serde::de::DeserializeOwned>(
 ) -> Result<T> {
     serde_json::from_str(line).map_err(|e| {
         // One line at a time: serde's position is always "line 1"; say the file's.
-        let (text, column) = codguard::error::json_error_text(&e);
+        let (text, column) = codguard::error::json_error_text(&e, line);
         let at = format!("{what}, line {number}, column {column}");
         failure_of(&e, line, &at, data_error, &text)
     })

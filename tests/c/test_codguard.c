@@ -344,6 +344,16 @@ static int test_history_input_errors(void) {
     /* The file's line, said once: not serde's "line 1" of the one line it was handed. */
     CHECK(strstr(last_error(), "line 1") == NULL);
     CHECK(added == 0);
+    /* The column counts characters: an Arabic id two letters longer than "o-2" (six bytes more)
+     * moves it by two, as an editor shows it. */
+    {
+        const char *ascii = "{\"order_id\": \"o-2\", \"placed_at\": \"x\"}";
+        const char *arabic = "{\"order_id\": \"\xd8\xb7\xd9\x84\xd8\xa8-2\", \"placed_at\": \"x\"}";
+        CHECK_STATUS(cg_engine_add_history(engine, TEXT(ascii), &added), CG_INVALID_RECORD);
+        CHECK(strstr(last_error(), "line 1, column 37: ") != NULL);
+        CHECK_STATUS(cg_engine_add_history(engine, TEXT(arabic), &added), CG_INVALID_RECORD);
+        CHECK(strstr(last_error(), "line 1, column 39: ") != NULL);
+    }
     CHECK_STATUS(cg_engine_add_history(engine, TEXT(wrong_type), &added), CG_INVALID_RECORD);
     /* The message names the field and the problem, not the customer's data. */
     CHECK(strstr(last_error(), "0612345678") == NULL);
