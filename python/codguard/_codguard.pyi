@@ -65,9 +65,11 @@ __version__: str
 MAX_INPUT_BYTES: int
 
 class Error(ValueError):
-    """Base of every codguard error; ``.code`` is the stable snake_case error code."""
+    """Base of every codguard error; ``.code`` is the stable snake_case error code, ``.record``
+    the position (from 0) of the record of a batch it is about, or None."""
 
     code: str
+    record: int | None
 
 class InvalidInput(Error): ...
 class InvalidPhone(InvalidInput): ...

@@ -439,7 +439,7 @@ impl Engine {
 }
 
 /// Prefixes an error's message with the record's position ("record 1: ", as the core says
-/// of a repeated id), keeping its class and `.code`.
+/// of a repeated id) and sets its `.record`, keeping its class and `.code`.
 fn with_index(py: Python<'_>, e: PyErr, i: usize) -> PyErr {
     let value = e.value(py);
     if let Ok(args) = value.getattr(intern!(py, "args")) {
@@ -447,6 +447,7 @@ fn with_index(py: Python<'_>, e: PyErr, i: usize) -> PyErr {
             let _ = value.setattr(intern!(py, "args"), (format!("record {i}: {msg}"),));
         }
     }
+    let _ = value.setattr(intern!(py, "record"), i);
     e
 }
 

@@ -141,7 +141,8 @@ fn class_of(py: Python<'_>, kind: ErrorKind) -> Bound<'_, PyType> {
     }
 }
 
-/// Converts a core error into the matching Python exception, with `.code` set.
+/// Converts a core error into the matching Python exception, with `.code` set, and `.record`
+/// when the error is about one record of a batch.
 pub fn to_py_err(err: CoreError) -> PyErr {
     Python::attach(|py| {
         let class = class_of(py, err.kind());
@@ -149,6 +150,11 @@ pub fn to_py_err(err: CoreError) -> PyErr {
             Ok(value) => {
                 if let Err(e) = value.setattr(intern!(py, "code"), err.kind().code()) {
                     return e;
+                }
+                if let Some(record) = err.record() {
+                    if let Err(e) = value.setattr(intern!(py, "record"), record) {
+                        return e;
+                    }
                 }
                 PyErr::from_value(value)
             }
@@ -227,5 +233,8 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     for (class, code) in codes {
         class.setattr("code", code)?;
     }
+    // Which record of a batch (`add_history`, `fit_risk_model`) the error is about, counted
+    // from 0 as the message's "record N" is: None at class level, for every error not about one.
+    py.get_type::<Error>().setattr("record", py.None())?;
     Ok(())
 }

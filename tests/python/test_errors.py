@@ -71,12 +71,33 @@ def test_record_errors() -> None:
     assert type(err) is codguard.InvalidOrder and err.code == "invalid_record"
     assert raised(e.assess, {"order_id": "o-1"}).code == "invalid_record"
     assert raised(e.assess, {"order_id": "  ", "placed_at": 1}).code == "invalid_record"
+    assert raised(e.assess, {"order_id": "o-1"}).record is None
     err = raised(e.add_history, [past("h-1", "delivered"), {**order("h-2")}])
     assert type(err) is codguard.InvalidOrder and str(err).startswith("record 1: ")
     # A repeated id says where in the same words.
     err = raised(e.add_history, [past("h-1", "delivered"), past("h-1", "refused")])
     assert type(err) is codguard.DuplicateOrder and str(err).startswith("record 1: "), str(err)
     assert len(e) == 0, "add_history is all or nothing"
+    # `.record` is that position, from 0 as a list's index, whoever found the fault: the binding
+    # reading the dict (a missing outcome, a wrong type), or the core (a negative time, an id
+    # held already or repeated). A shop can drop that record and add the rest.
+    records = [past(f"h-{i}", "delivered") for i in range(5)]
+    for bad, code in [
+        ({**order("x")}, "invalid_record"),
+        ({**past("x", "delivered"), "placed_at": "yesterday"}, "invalid_record"),
+        ({**past("x", "delivered"), "placed_at": -1}, "invalid_record"),
+        (past("held", "refused"), "duplicate_order"),
+        (past("h-1", "refused"), "duplicate_order"),
+    ]:
+        e = codguard.Engine()
+        e.add_history([past("held", "delivered")])
+        batch = records[:3] + [bad] + records[3:]
+        err = raised(e.add_history, batch)
+        assert (err.code, err.record) == (code, 3), (str(err), err.record)
+        assert str(err).startswith("record 3: "), str(err)
+        # Without it, the rest goes in.
+        assert e.add_history(batch[:3] + batch[4:]) == 5
+    assert codguard.Error.record is None
     assert raised(e.add_history, [{**order("h-1"), "outcome": "lost"}]).code == "invalid_record"
 
 
