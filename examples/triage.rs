@@ -109,15 +109,12 @@ fn read(path: &Path) -> Vec<u8> {
     std::fs::read(path).unwrap_or_else(|e| fail(format!("{}: {e}", path.display())))
 }
 
-/// `invalid_utf8` for line `number`, naming its line and column (its first bad byte, counted
-/// from 1 as the JSON errors' columns are).
+/// `invalid_utf8` for line `number`, naming its line and column (its first bad byte, in
+/// characters counted from 1 as the JSON errors' columns are).
 fn not_utf8(bad: &NotUtf8<'_>, number: usize) -> Error {
     Error::new(
         ErrorKind::InvalidUtf8,
-        format!(
-            "line {number}, column {}: not UTF-8",
-            bad.error.valid_up_to() + 1
-        ),
+        format!("line {number}, column {}: not UTF-8", bad.column()),
     )
 }
 

@@ -323,9 +323,10 @@ impl Engine {
     ///
     /// # Errors
     /// [`ErrorKind::InvalidJson`] for a line that is not JSON ("line 4, column 2: not JSON
-    /// (expected value)", the status `CG_INVALID_JSON` of the C library);
-    /// [`ErrorKind::InvalidRecord`] for JSON that is not a valid record (the record's error with
-    /// its column); [`ErrorKind::InvalidUtf8`] for a lone surrogate escape (`\ud800`).
+    /// (expected value)", the status `CG_INVALID_JSON` of the C library, the column in
+    /// characters); [`ErrorKind::InvalidRecord`] for JSON that is not a valid record ("line 4:
+    /// " and the record's error, which names the field); [`ErrorKind::InvalidUtf8`] for a lone
+    /// surrogate escape (`\ud800`).
     pub fn parse_jsonl_line<T: serde::de::DeserializeOwned>(
         line: &str,
         number: usize,
@@ -342,7 +343,12 @@ impl Engine {
             };
             let (what, column) = crate::error::json_error_text(&e, line);
             // serde's "expected ident" or "trailing characters" alone do not say the line is
-            // no JSON at all; a record's own errors (Category::Data) name their field.
+            // no JSON at all. A record's own errors (Category::Data) name their field, and
+            // serde's column for them is mostly the end of the record, not the field: the
+            // line alone says where.
+            if e.is_data() {
+                return Error::new(kind, format!("line {number}: {what}"));
+            }
             let what = if not_json {
                 format!("not JSON ({what})")
             } else {
@@ -415,9 +421,9 @@ mod tests {
         let e = Engine::parse_jsonl_line::<Order>(r#"{"order_id": "o-1", "placed_at": "x"}"#, 7)
             .unwrap_err();
         assert_eq!(e.kind(), ErrorKind::InvalidRecord);
+        // A record's own error names the field; serde's column for it is not the field's.
         assert!(
-            e.message()
-                .starts_with("line 7, column 37: field `placed_at`"),
+            e.message().starts_with("line 7: field `placed_at`"),
             "{}",
             e.message()
         );

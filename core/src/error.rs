@@ -253,24 +253,29 @@ pub(crate) fn check_len(field: &str, value: &str, max: usize) -> Result<(), Erro
     Ok(())
 }
 
-/// What serde_json says of `e`, an error reading the one-line JSON text `line`, without the
-/// position it appends (" at line L column C"), and that column in characters: for readers of
-/// JSON Lines, which hand serde one line at a time (so its line is always 1) and say the file's
-/// line themselves. serde counts the column in bytes, where an editor counts characters: in a
-/// record with an Arabic name (two bytes a letter) the byte count points far past the place.
-pub fn json_error_text(e: &serde_json::Error, line: &str) -> (String, usize) {
+/// What serde_json says of `e`, an error reading the JSON text `json`, without the position it
+/// appends (" at line L column C"), and that column in characters. For readers of JSON Lines,
+/// which hand serde one line at a time (so its line is always 1) and say the file's line
+/// themselves, and for any reader that says the position its own way. serde counts the column
+/// in bytes, where an editor counts characters: in a record with an Arabic name (two bytes a
+/// letter) the byte count points far past the place.
+pub fn json_error_text(e: &serde_json::Error, json: &str) -> (String, usize) {
     let text = e.to_string();
     let what = match text.strip_suffix(&format!(" at line {} column {}", e.line(), e.column())) {
         Some(what) => what.to_string(),
         None => text,
     };
+    let line = json
+        .split('\n')
+        .nth(e.line().saturating_sub(1))
+        .unwrap_or("");
     (what, char_column(line, e.column()))
 }
 
-/// The character column of byte column `column` (counted from 1) of one-line text `line`: the
+/// The character column of byte column `column` (counted from 1) of one line of text: the
 /// characters that start at or before that byte. Past the end it is one past the last
 /// character, as serde's count is at the end of a line.
-fn char_column(line: &str, column: usize) -> usize {
+pub(crate) fn char_column(line: &str, column: usize) -> usize {
     let bytes = column.min(line.len());
     let whole = line
         .char_indices()

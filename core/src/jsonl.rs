@@ -86,6 +86,19 @@ pub struct NotUtf8<'a> {
     pub error: std::str::Utf8Error,
 }
 
+impl NotUtf8<'_> {
+    /// The column of the first bad byte, counted from 1 in characters as an editor shows them
+    /// (and as the column of a JSON error is): the characters before it are what the bytes up
+    /// to it decode to.
+    pub fn column(&self) -> usize {
+        let good = self
+            .bytes
+            .get(..self.error.valid_up_to())
+            .unwrap_or_default();
+        std::str::from_utf8(good).map_or(0, |text| text.chars().count()) + 1
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -160,5 +173,27 @@ mod tests {
             (3, &b"ab\xFFc"[..], 2)
         );
         assert_eq!(got[2], (4, Ok("y")));
+        assert_eq!(bad.column(), 3);
+    }
+
+    /// The column of a bad byte is the character an editor shows there: after an Arabic name
+    /// (two bytes a letter), a Tifinagh one (three), an emoji (four), or at the very start.
+    #[test]
+    fn a_bad_byte_is_placed_in_characters() {
+        for (before, column) in [
+            ("", 1),
+            ("{\"name\": \"Salma", 16),
+            ("{\"name\": \"خديجة بنعلي", 22),
+            ("{\"name\": \"ⵙⴰⵍⵎⴰ", 16),
+            ("{\"name\": \"😀 ", 13),
+        ] {
+            let mut line = before.as_bytes().to_vec();
+            // A lone continuation byte, then a cut-short Arabic letter: the first is the fault.
+            line.extend_from_slice(b"\x80\xD8\"}");
+            let got: Vec<_> = records_in_bytes(&line).collect();
+            let bad = got[0].1.as_ref().unwrap_err();
+            assert_eq!(bad.column(), column, "{before}");
+            assert_eq!(before.chars().count() + 1, column);
+        }
     }
 }

@@ -226,9 +226,15 @@ fn json_line<T: serde::de::DeserializeOwned>(
     data_error: cg_status,
 ) -> Result<T> {
     serde_json::from_str(line).map_err(|e| {
-        // One line at a time: serde's position is always "line 1"; say the file's.
+        // One line at a time: serde's position is always "line 1"; say the file's, and the
+        // column in characters. A record's own error names its field, and serde's column for
+        // it is mostly the record's end: the line alone says where (as Engine::parse_jsonl).
         let (text, column) = codguard::error::json_error_text(&e, line);
-        let at = format!("{what}, line {number}, column {column}");
+        let at = if e.is_data() {
+            format!("{what}, line {number}")
+        } else {
+            format!("{what}, line {number}, column {column}")
+        };
         failure_of(&e, line, &at, data_error, &text)
     })
 }
@@ -278,8 +284,8 @@ pub(crate) fn json_items(bytes: &[u8], what: &str) -> Result<Vec<Item>> {
             Ok(line) => line,
             Err(bad) => {
                 items.push(Err(invalid_utf8(format!(
-                    "{what}, line {number} is not UTF-8 (byte {} of the line)",
-                    bad.error.valid_up_to()
+                    "{what}, line {number}, column {}: not UTF-8",
+                    bad.column()
                 ))));
                 continue;
             }
@@ -299,7 +305,10 @@ pub(crate) fn json_items(bytes: &[u8], what: &str) -> Result<Vec<Item>> {
 const LONE_SURROGATE: &str = "holds a lone surrogate escape (\\ud800 to \\udfff without its pair)";
 
 fn json_failure(e: &serde_json::Error, text: &str, what: &str, data_error: cg_status) -> Failure {
-    failure_of(e, text, what, data_error, &e.to_string())
+    // serde's own words, with its column in characters as an editor shows it.
+    let (message, column) = codguard::error::json_error_text(e, text);
+    let message = format!("{message} at line {} column {column}", e.line());
+    failure_of(e, text, what, data_error, &message)
 }
 
 /// The failure for `e`, an error reading the JSON `text` (`what`, where), said as `message`.

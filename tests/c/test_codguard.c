@@ -344,15 +344,27 @@ static int test_history_input_errors(void) {
     /* The file's line, said once: not serde's "line 1" of the one line it was handed. */
     CHECK(strstr(last_error(), "line 1") == NULL);
     CHECK(added == 0);
-    /* The column counts characters: an Arabic id two letters longer than "o-2" (six bytes more)
-     * moves it by two, as an editor shows it. */
+    /* A line that is not JSON has its column, in characters: an Arabic id two letters longer
+     * than "o-2" (six bytes more) moves it by two, as an editor shows it. A record's own error
+     * names its field and line, without serde's column (mostly the record's end). */
     {
-        const char *ascii = "{\"order_id\": \"o-2\", \"placed_at\": \"x\"}";
-        const char *arabic = "{\"order_id\": \"\xd8\xb7\xd9\x84\xd8\xa8-2\", \"placed_at\": \"x\"}";
-        CHECK_STATUS(cg_engine_add_history(engine, TEXT(ascii), &added), CG_INVALID_RECORD);
-        CHECK(strstr(last_error(), "line 1, column 37: ") != NULL);
-        CHECK_STATUS(cg_engine_add_history(engine, TEXT(arabic), &added), CG_INVALID_RECORD);
-        CHECK(strstr(last_error(), "line 1, column 39: ") != NULL);
+        const char *ascii = "{\"order_id\": \"o-2\" \"placed_at\": 1}";
+        const char *arabic = "{\"order_id\": \"\xd8\xb7\xd9\x84\xd8\xa8-2\" \"placed_at\": 1}";
+        const char *data = "{\"order_id\": \"o-2\", \"placed_at\": \"x\"}";
+        CHECK_STATUS(cg_engine_add_history(engine, TEXT(ascii), &added), CG_INVALID_JSON);
+        CHECK(strstr(last_error(), "line 1, column 20: ") != NULL);
+        CHECK_STATUS(cg_engine_add_history(engine, TEXT(arabic), &added), CG_INVALID_JSON);
+        CHECK(strstr(last_error(), "line 1, column 22: ") != NULL);
+        CHECK_STATUS(cg_engine_add_history(engine, TEXT(data), &added), CG_INVALID_RECORD);
+        CHECK(strstr(last_error(), "line 1: ") != NULL);
+        CHECK(strstr(last_error(), "column") == NULL);
+        CHECK(strstr(last_error(), "`placed_at`") != NULL);
+        /* A JSON array says serde's line and column, the column in characters too. */
+        CHECK_STATUS(cg_engine_add_history(engine,
+                                           TEXT("[{\"order_id\": \"\xd8\xb7\xd9\x84\xd8\xa8\" \"placed_at\": 1}]"),
+                                           &added),
+                     CG_INVALID_JSON);
+        CHECK(strstr(last_error(), "at line 1 column 21") != NULL); /* the second opening quote */
     }
     CHECK_STATUS(cg_engine_add_history(engine, TEXT(wrong_type), &added), CG_INVALID_RECORD);
     /* The message names the field and the problem, not the customer's data. */
@@ -518,7 +530,8 @@ static int test_assess_many_invalid_unicode_in_its_place(void) {
     CHECK(same_text(str_field(cJSON_GetArrayItem(got, 0), "customer_class"), "new"));
     bad = cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(got, 1), "error");
     CHECK(same_text(str_field(bad, "code"), "invalid_utf8"));
-    CHECK(strstr(str_field(bad, "message"), "line 2 ") != NULL);
+    /* The line, and the bad byte's column (in characters, as the JSON errors'). */
+    CHECK(strstr(str_field(bad, "message"), "line 2, column 49: not UTF-8") != NULL);
     bad = cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(got, 2), "error");
     CHECK(same_text(str_field(bad, "code"), "invalid_utf8"));
     CHECK(strstr(str_field(bad, "message"), "line 4") != NULL);
