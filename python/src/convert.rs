@@ -9,7 +9,7 @@
 
 use std::cell::RefCell;
 
-use codguard::record::{Field, HISTORY_FIELDS, MAX_TEXT_BYTES, ORDER_FIELDS};
+use codguard::record::{self, Field, HISTORY_FIELDS, MAX_TEXT_BYTES, ORDER_FIELDS};
 use codguard::{ErrorKind, HistoryRecord, Order, Outcome};
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
@@ -205,6 +205,8 @@ impl<'a, 'py> Fields<'a, 'py> {
                 Err(_) => false,
             };
             if !known {
+                // A key that is not a str (a number, a tuple) is shown as Python prints it, and
+                // only when that reads as a field name.
                 let shown = key.str().map_or_else(|_| "?".to_owned(), |k| k.to_string());
                 return Err(unknown_field(&shown, self.names));
             }
@@ -291,13 +293,10 @@ fn interned_names(py: Python<'_>) -> &[Py<PyString>; HISTORY_FIELDS.len()] {
     })
 }
 
-fn unknown_field(shown: &str, names: &[&str]) -> PyErr {
-    let expected: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
-    let expected = expected.join(", ");
-    py_err(
-        ErrorKind::InvalidRecord,
-        format!("unknown field `{shown}`, expected one of {expected}"),
-    )
+/// The core's words for an unknown key (which name the key only when it is written as a field
+/// name, never customer data), as `InvalidOrder`.
+fn unknown_field(key: &str, names: &[&str]) -> PyErr {
+    py_err(ErrorKind::InvalidRecord, record::unknown_field(key, names))
 }
 
 /// A record field of the wrong Python type: `codguard.InvalidOrderType`, both an `InvalidOrder`

@@ -18,7 +18,7 @@
 
 pub(crate) mod wire;
 
-pub use wire::{Field, HISTORY_FIELDS, ORDER_FIELDS};
+pub use wire::{unknown_field, Field, HISTORY_FIELDS, ORDER_FIELDS};
 
 use std::sync::OnceLock;
 

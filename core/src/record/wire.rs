@@ -199,9 +199,39 @@ impl Visitor<'_> for Key {
         let names = HISTORY_FIELDS.get(..self.fields).unwrap_or(&HISTORY_FIELDS);
         match names.iter().position(|n| *n == key) {
             Some(i) => Ok(Field::ALL.get(i).copied().unwrap_or(Field::OrderId)),
-            None => Err(E::unknown_field(key, names)),
+            None => Err(E::custom(unknown_field(key, names))),
         }
     }
+}
+
+/// The error of a record's key that is none of `names`: "unknown field `telephone`, expected
+/// one of ...". The key is named only when it reads as a field name (see [`reads_as_a_name`]):
+/// a record built from the wrong row of a spreadsheet has an email, a phone or a customer's
+/// name for a key, and error messages end up in logs. Shared by the bindings that read a
+/// record's keys themselves (Python's dicts).
+pub fn unknown_field(key: &str, names: &[&str]) -> String {
+    let expected: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
+    let expected = expected.join(", ");
+    if reads_as_a_name(key) {
+        format!("unknown field `{key}`, expected one of {expected}")
+    } else {
+        format!(
+            "unknown field (its key is not shown: it is not written as a field name), \
+             expected one of {expected}"
+        )
+    }
+}
+
+/// A key written as a field name: a Latin letter, then Latin letters, digits, `_`, `-` or `.`,
+/// at most 40 bytes (`telephone`, `phoneNumber`, `customer.name`); not an email, a phone
+/// number, an address, or a name in either script (a blank is refused: "Khadija Benali" is
+/// written as "Phone Number" is, and only the first is a customer's).
+fn reads_as_a_name(key: &str) -> bool {
+    key.len() <= 40
+        && key.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+        && key
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))
 }
 
 /// What one map holds: an order and, for a history record, its outcome.
@@ -469,6 +499,33 @@ mod tests {
             r#"{"order_id": "o-1", "placed_at": 1, "country": "Morocco", "telephone": "1"}"#,
         );
         assert!(e.contains("unknown field `telephone`"), "{e}");
+        // A key written as a field name is named; one that is customer data (a record built
+        // from the wrong row of a spreadsheet) is not: error messages end up in logs.
+        for key in [
+            "telephone2",
+            "phoneNumber",
+            "customer.name",
+            "tel_2",
+            "e-mail",
+        ] {
+            let e = order_error(&format!(r#"{{{OK}, "{key}": ""}}"#));
+            assert!(e.contains(&format!("unknown field `{key}`")), "{e}");
+        }
+        for key in [
+            "khadija@gmail.com",
+            "Khadija Benali",
+            "Phone Number",
+            "0661234578",
+            "+212661234578",
+            "خديجة بنعلي",
+            "Résidence Al Amal",
+            "Khadija Benali, Imm 3, Appt 12, Résidence Al Amal",
+        ] {
+            let e = order_error(&format!(r#"{{{OK}, "{key}": ""}}"#));
+            assert!(e.contains("unknown field (its key is not shown"), "{e}");
+            assert!(e.contains("expected one of `order_id`"), "{e}");
+            assert!(!e.contains(key), "{e}");
+        }
     }
 
     #[test]
