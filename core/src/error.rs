@@ -275,7 +275,7 @@ pub fn json_error_text(e: &serde_json::Error, json: &str) -> (String, usize) {
 /// The character column of byte column `column` (counted from 1) of one line of text: the
 /// characters that start at or before that byte. Past the end it is one past the last
 /// character, as serde's count is at the end of a line.
-pub(crate) fn char_column(line: &str, column: usize) -> usize {
+fn char_column(line: &str, column: usize) -> usize {
     let bytes = column.min(line.len());
     let whole = line
         .char_indices()
