@@ -156,10 +156,18 @@ impl PolicyConfig {
     /// Parses a JSON config; missing keys keep their defaults.
     ///
     /// # Errors
-    /// [`ErrorKind::InvalidConfig`] for malformed JSON, unknown keys or values out of range.
+    /// [`ErrorKind::InvalidJson`] for text that is not JSON (as the C library's `cg_engine_new`
+    /// says it, `CG_INVALID_JSON`); [`ErrorKind::InvalidConfig`] for JSON that is no config:
+    /// unknown keys, values of the wrong type or out of range.
     pub fn from_json(json: &str) -> Result<PolicyConfig, Error> {
-        let config: PolicyConfig = serde_json::from_str(json)
-            .map_err(|e| Error::new(ErrorKind::InvalidConfig, format!("policy config: {e}")))?;
+        let config: PolicyConfig = serde_json::from_str(json).map_err(|e| {
+            let kind = if e.is_data() {
+                ErrorKind::InvalidConfig
+            } else {
+                ErrorKind::InvalidJson
+            };
+            Error::new(kind, format!("policy config: {e}"))
+        })?;
         config.validate()?;
         Ok(config)
     }
@@ -595,6 +603,16 @@ mod tests {
         ] {
             let err = PolicyConfig::from_json(bad).unwrap_err();
             assert_eq!(err.kind(), ErrorKind::InvalidConfig, "{bad}");
+        }
+        // Text that is not JSON at all is said so, as C's cg_engine_new says it.
+        for bad in [
+            "",
+            "duplicate_window_secs=3600",
+            r#"{"duplicate_window_secs": "#,
+            "{'a': 1}",
+        ] {
+            let err = PolicyConfig::from_json(bad).unwrap_err();
+            assert_eq!(err.kind(), ErrorKind::InvalidJson, "{bad}");
         }
     }
 
