@@ -140,29 +140,19 @@ fn read_orders(bytes: &[u8]) -> Vec<Read> {
                 Err(e) => Read {
                     line,
                     order: Err(e),
-                    id: id_of(text),
+                    // Read up to the line's fault: a line cut short names its order too.
+                    id: jsonl::order_id(text),
                 },
             },
             Err(bad) => Read {
                 line,
                 order: Err(not_utf8(&bad, line)),
                 // The id is readable when its own bytes are UTF-8 (not replaced).
-                id: id_of(&String::from_utf8_lossy(bad.bytes))
+                id: jsonl::order_id(&String::from_utf8_lossy(bad.bytes))
                     .filter(|id| !id.contains('\u{FFFD}')),
             },
         })
         .collect()
-}
-
-/// The `order_id` of a line that is a JSON object with one a report can show: a non-blank
-/// string within the contract's length, without control characters.
-fn id_of(line: &str) -> Option<String> {
-    let value: serde_json::Value = serde_json::from_str(line).ok()?;
-    let id = value.get("order_id")?.as_str()?;
-    let usable = !id.trim().is_empty()
-        && id.chars().count() <= codguard::record::MAX_ORDER_ID_CHARS
-        && !id.chars().any(char::is_control);
-    usable.then(|| id.to_owned())
 }
 
 /// "1 order", "3 orders".

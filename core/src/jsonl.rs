@@ -17,6 +17,8 @@
 //!
 //! [`Engine::parse_jsonl`]: crate::engine::Engine::parse_jsonl
 
+use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
+
 /// The byte-order mark one file may start with (U+FEFF, the bytes EF BB BF): a reader that
 /// looks at a file's first character itself (is it a JSON array?) skips it as
 /// [`records`] does.
@@ -99,6 +101,65 @@ impl NotUtf8<'_> {
     }
 }
 
+/// The `order_id` a record's line names, read up to where the line goes wrong: a report of
+/// the lines that could not be read (cut short, a value that is not JSON, a record that does
+/// not validate) names the order the user wrote there. `None` when the line is no JSON object,
+/// names no id before its fault, or names one no report should show: not a string, blank,
+/// longer than the contract's [`MAX_ORDER_ID_CHARS`] characters, or with a control character.
+///
+/// # Example
+/// ```
+/// use codguard::jsonl;
+/// assert_eq!(jsonl::order_id(r#"{"order_id": "o-7", "name": "Sal"#).as_deref(), Some("o-7"));
+/// assert_eq!(jsonl::order_id(r#"{"name": "Sal"#), None);
+/// ```
+///
+/// [`MAX_ORDER_ID_CHARS`]: crate::record::MAX_ORDER_ID_CHARS
+pub fn order_id(line: &str) -> Option<String> {
+    let mut id = None;
+    let mut reader = serde_json::Deserializer::from_str(line);
+    // The error is the line's fault, reported by whoever read the record: what was read
+    // before it is kept.
+    let _ = IdOf(&mut id).deserialize(&mut reader);
+    let id = id?;
+    let usable = !id.trim().is_empty()
+        && id.chars().count() <= crate::record::MAX_ORDER_ID_CHARS
+        && !id.chars().any(char::is_control);
+    usable.then_some(id)
+}
+
+/// Reads a JSON object's entries one by one and keeps the first `order_id` string in `.0`, so
+/// that it is there even when a later entry fails.
+struct IdOf<'a>(&'a mut Option<String>);
+
+impl<'de> DeserializeSeed<'de> for IdOf<'_> {
+    type Value = ();
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for IdOf<'_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a JSON object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+            if key == "order_id" && self.0.is_none() {
+                let value: serde_json::Value = map.next_value()?;
+                *self.0 = Some(value.as_str().map(str::to_owned).unwrap_or_default());
+            } else {
+                map.next_value::<IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -174,6 +235,46 @@ mod tests {
         );
         assert_eq!(got[2], (4, Ok("y")));
         assert_eq!(bad.column(), 3);
+    }
+
+    /// A line's order id is read up to its fault, and only an id a report may show back.
+    #[test]
+    fn the_order_id_is_read_up_to_the_fault() {
+        for (line, id) in [
+            // Cut short, a value that is not JSON, a record that does not validate.
+            (r#"{"order_id": "o-7", "name": "Sal"#, Some("o-7")),
+            (
+                r#"{"order_id": "o-7", "placed_at": 17672256OO}"#,
+                Some("o-7"),
+            ),
+            (
+                r#"{"placed_at": -1, "order_id": "طلب-٧", "country": "Morocco"}"#,
+                Some("طلب-٧"),
+            ),
+            (r#"{"order_id": "o\u002d7"}"#, Some("o-7")),
+            (r#"  {"order_id":"o-7""#, Some("o-7")),
+            // The first one, when repeated.
+            (r#"{"order_id": "o-7", "order_id": "o-8"}"#, Some("o-7")),
+            // None before the fault, or none at all.
+            (r#"{"name": "Sal"#, None),
+            (r#"{"name": x, "order_id": "o-7"}"#, None),
+            (r#"{"order_id": "#, None),
+            (r#"{"order_id": "o-"#, None),
+            ("order_id,name,phone", None),
+            (r#"["order_id", "o-7"]"#, None),
+            (r#"{"customer": {"order_id": "o-7"}}"#, None),
+            // Not one to show back.
+            (r#"{"order_id": 7}"#, None),
+            (r#"{"order_id": "  "}"#, None),
+            (r#"{"order_id": "o\u00007"}"#, None),
+            (r#"{"order_id": "o\n7"}"#, None),
+        ] {
+            assert_eq!(order_id(line).as_deref(), id, "{line}");
+        }
+        let long = format!(r#"{{"order_id": "{}"}}"#, "٣".repeat(192));
+        assert_eq!(order_id(&long), None);
+        let longest = format!(r#"{{"order_id": "{}"}}"#, "٣".repeat(191));
+        assert_eq!(order_id(&longest).map(|id| id.chars().count()), Some(191));
     }
 
     /// The column of a bad byte is the character an editor shows there: after an Arabic name

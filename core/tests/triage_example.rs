@@ -105,6 +105,8 @@ fn mixed() -> Vec<Vec<u8>> {
             .to_vec(),
         Vec::new(),
         q[2].as_bytes().to_vec(),
+        // Line 9: cut short (a file still being written): not JSON, but its id was written.
+        br#"{"order_id": "cut-short", "placed_at": 17672"#.to_vec(),
     ]
 }
 
@@ -146,6 +148,8 @@ fn the_report_names_each_bad_order_in_its_place_and_triages_the_others() {
         // record's end, not the field).
         "bad-country    error: invalid_record: line 5: field `country`",
         "bad-time       error: invalid_record: line 6: ",
+        // Cut short: not JSON, and named by the id written before the cut.
+        "cut-short      error: invalid_json: line 9, column ",
     ] {
         assert!(stdout.contains(expected), "{expected:?} missing:\n{stdout}");
     }
@@ -157,7 +161,7 @@ fn the_report_names_each_bad_order_in_its_place_and_triages_the_others() {
     // No customer's data beyond what names the order.
     assert!(!stdout.contains("0612345678"), "{stdout}");
     assert!(
-        stdout.contains("3 orders triaged, 4 not (their errors above) against "),
+        stdout.contains("3 orders triaged, 5 not (their errors above) against "),
         "{stdout}"
     );
     // Three decimals, as the core rounds: never a rounded-up 1.00.
@@ -185,7 +189,7 @@ fn json_mode_prints_only_json_lines() {
         .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l:?}")))
         .collect();
     // One object per non-blank order line, in the file's order.
-    assert_eq!(values.len(), 7, "{stdout}");
+    assert_eq!(values.len(), 8, "{stdout}");
     let assessed: Vec<&serde_json::Value> = values
         .iter()
         .filter(|v| v.get("customer_class").is_some())
@@ -212,6 +216,7 @@ fn json_mode_prints_only_json_lines() {
             (3, serde_json::Value::Null, "invalid_json".to_owned()),
             (5, "bad-country".into(), "invalid_record".to_owned()),
             (6, "bad-time".into(), "invalid_record".to_owned()),
+            (9, "cut-short".into(), "invalid_json".to_owned()),
         ]
     );
     assert!(values
@@ -220,7 +225,7 @@ fn json_mode_prints_only_json_lines() {
             .as_str()
             .is_some_and(|m| m.starts_with("line ")))));
     assert!(
-        stderr.contains("3 orders triaged, 4 not (their errors above)"),
+        stderr.contains("3 orders triaged, 5 not (their errors above)"),
         "{stderr}"
     );
 }
