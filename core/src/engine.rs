@@ -341,20 +341,15 @@ impl Engine {
             } else {
                 ErrorKind::InvalidRecord
             };
-            let (what, column) = crate::error::json_error_text(&e, line);
+            let (at, what) = crate::jsonl::error_at(&e, line, number);
             // serde's "expected ident" or "trailing characters" alone do not say the line is
-            // no JSON at all. A record's own errors (Category::Data) name their field, and
-            // serde's column for them is mostly the end of the record, not the field: the
-            // line alone says where.
-            if e.is_data() {
-                return Error::new(kind, format!("line {number}: {what}"));
-            }
+            // no JSON at all.
             let what = if not_json {
                 format!("not JSON ({what})")
             } else {
                 what
             };
-            Error::new(kind, format!("line {number}, column {column}: {what}"))
+            Error::new(kind, format!("{at}: {what}"))
         })
     }
 }

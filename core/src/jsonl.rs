@@ -101,6 +101,24 @@ impl NotUtf8<'_> {
     }
 }
 
+/// Where in line `number` of a JSON Lines file serde's error `e` (reading that `line`) is, and
+/// what serde says of it: `("line 4, column 12", "expected value")`, the column in characters
+/// as an editor shows them, for a line that is not JSON; ``("line 4", "field `country` must
+/// be ...")`` for a record's own error (serde's category `Data`), which names its field, and for
+/// which serde's column is mostly the end of the record, far from the field. Every reader of
+/// JSON Lines says its errors' places so (the engine's [`Engine::parse_jsonl`], the C library).
+///
+/// [`Engine::parse_jsonl`]: crate::engine::Engine::parse_jsonl
+pub fn error_at(e: &serde_json::Error, line: &str, number: usize) -> (String, String) {
+    let (what, column) = crate::error::json_error_text(e, line);
+    let at = if e.is_data() {
+        format!("line {number}")
+    } else {
+        format!("line {number}, column {column}")
+    };
+    (at, what)
+}
+
 /// The `order_id` a record's line names, read up to where the line goes wrong: a report of
 /// the lines that could not be read (cut short, a value that is not JSON, a record that does
 /// not validate) names the order the user wrote there. `None` when the line is no JSON object,

@@ -226,16 +226,10 @@ fn json_line<T: serde::de::DeserializeOwned>(
     data_error: cg_status,
 ) -> Result<T> {
     serde_json::from_str(line).map_err(|e| {
-        // One line at a time: serde's position is always "line 1"; say the file's, and the
-        // column in characters. A record's own error names its field, and serde's column for
-        // it is mostly the record's end: the line alone says where (as Engine::parse_jsonl).
-        let (text, column) = codguard::error::json_error_text(&e, line);
-        let at = if e.is_data() {
-            format!("{what}, line {number}")
-        } else {
-            format!("{what}, line {number}, column {column}")
-        };
-        failure_of(&e, line, &at, data_error, &text)
+        // One line at a time: serde's position is always "line 1"; say the file's, as
+        // Engine::parse_jsonl does.
+        let (at, text) = jsonl::error_at(&e, line, number);
+        failure_of(&e, line, &format!("{what}, {at}"), data_error, &text)
     })
 }
 

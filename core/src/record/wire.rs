@@ -208,8 +208,8 @@ impl Visitor<'_> for Key {
 /// one of ...". The key is named only when it is written as a field name is (a Latin letter,
 /// then letters, digits, `_`, `-` or `.`, at most 40 bytes): a record built from the wrong row
 /// of a spreadsheet has an email, a phone or a customer's name for a key, and error messages
-/// end up in logs. Shared by the bindings that read a
-/// record's keys themselves (Python's dicts).
+/// end up in logs. Shared by the bindings that read a record's keys themselves (Python's
+/// dicts).
 pub fn unknown_field(key: &str, names: &[&str]) -> String {
     let expected: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
     let expected = expected.join(", ");
