@@ -269,8 +269,7 @@ fn main() {
         // history, or earlier in this file) is reported instead of assessed twice.
         let assessed = match &read.order {
             Ok(order) => engine
-                .assess(order)
-                .and_then(|a| engine.add_order(order).map(|()| a))
+                .assess_and_add(order)
                 .map_err(|e| (Some(order.order_id.as_str()), e)),
             Err(e) => Err((read.id.as_deref(), e.clone())),
         };

@@ -422,6 +422,24 @@ cg_status cg_engine_assess(const struct cg_engine *engine,
                            size_t *out_len);
 
 /**
+ * Assesses a new order (one JSON object) and adds it as pending history, in one step: the
+ * answer of `cg_engine_assess`, then the history of `cg_engine_add_order`, with the order
+ * normalized once. `*out_json` and `*out_len` as for `cg_engine_assess`; on an error nothing
+ * is added and `*out_json` is NULL.
+ *
+ * Errors: `CG_INVALID_JSON`, `CG_INVALID_RECORD`, `CG_DUPLICATE_ORDER`.
+ *
+ * # Safety
+ * `engine` is NULL or a live engine used by no other thread meanwhile; `json` is NULL or valid
+ * for `len` bytes; the out-pointers are NULL or writable.
+ */
+cg_status cg_engine_assess_and_add(struct cg_engine *engine,
+                                   const char *json,
+                                   size_t len,
+                                   char **out_json,
+                                   size_t *out_len);
+
+/**
  * Assesses many orders (a JSON array or JSON Lines, a file's leading byte-order mark skipped)
  * on every core. `*out_json` receives a JSON
  * array with one element per order, in input order: the assessment, or

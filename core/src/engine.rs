@@ -143,6 +143,50 @@ impl Engine {
         self.add_history([record]).map(|_| ()).map_err(Error::alone)
     }
 
+    /// Assesses a new order and adds it as pending history, in one step: what a shop does with
+    /// each order it takes. The answer is [`Engine::assess`]'s (the order is assessed against
+    /// the history before it joins), and the history after is [`Engine::add_order`]'s; the
+    /// order is normalized once instead of once for each call.
+    ///
+    /// # Errors
+    /// As [`Engine::add_order`]. On an error nothing is added, and no assessment is returned.
+    ///
+    /// # Example
+    /// ```
+    /// use codguard::{engine::Engine, ErrorKind, Order};
+    /// let mut engine = Engine::default();
+    /// let order: Order = serde_json::from_str(
+    ///     r#"{"order_id": "o-1", "placed_at": 1767225600, "phone": "0661472983", "country": "MA"}"#,
+    /// ).unwrap();
+    /// let first = engine.assess_and_add(&order).unwrap();
+    /// assert!(first.matches.is_empty());
+    /// let again: Order = serde_json::from_str(
+    ///     r#"{"order_id": "o-2", "placed_at": 1767229200, "phone": "06 61 47 29 83", "country": "MA"}"#,
+    /// ).unwrap();
+    /// let second = engine.assess_and_add(&again).unwrap();
+    /// assert_eq!(second.matches[0].order_id.as_str(), "o-1");
+    /// // The same id twice is refused, and nothing is added.
+    /// assert_eq!(engine.assess_and_add(&order).unwrap_err().kind(), ErrorKind::DuplicateOrder);
+    /// assert_eq!(engine.len(), 2);
+    /// ```
+    pub fn assess_and_add(&mut self, order: &Order) -> Result<Assessment, Error> {
+        order.validate()?;
+        let features = Features::of(order);
+        let signature = Signature::of(&features, self.history.hasher());
+        let assessment =
+            self.assessor()
+                .assess(&self.history, order, std::borrow::Cow::Owned(features));
+        let record = HistoryRecord {
+            order: order.clone(),
+            outcome: Outcome::Pending,
+            negotiated: false,
+        };
+        self.history
+            .extend_signed([(&record, &signature)])
+            .map_err(Error::alone)?;
+        Ok(assessment)
+    }
+
     /// Records what became of an order (the courier's result arrives later).
     ///
     /// # Errors

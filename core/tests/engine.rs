@@ -665,3 +665,51 @@ fn a_looks_fake_phone_that_was_delivered_to_is_said_to_be_real() {
         assert!(detail(&risky).contains("a weak signal"), "{risky:?}");
     }
 }
+
+/// `assess_and_add` answers as `assess` and leaves the history as `add_order` does, order after
+/// order: the example shop's new orders, then each again an hour later under a new id (which
+/// the first must be found by). An order it refuses leaves the history as it was.
+#[test]
+fn assess_and_add_is_assess_then_add_order() {
+    let mut two_calls = example_engine();
+    let mut one_call = example_engine();
+    let again = queries().into_iter().map(|mut q| {
+        q.order_id = format!("{}-bis", q.order_id).into();
+        q.placed_at += 3600;
+        q
+    });
+    let orders: Vec<Order> = queries().into_iter().chain(again).collect();
+    let mut seen_earlier = 0;
+    for q in orders {
+        let want = two_calls.assess(&q).unwrap();
+        two_calls.add_order(&q).unwrap();
+        let got = one_call.assess_and_add(&q).unwrap();
+        assert_eq!(got, want, "{}", q.order_id);
+        seen_earlier += usize::from(
+            got.matches
+                .iter()
+                .any(|m| m.order_id.as_str().starts_with("q-")),
+        );
+    }
+    // The case the call is for: a new order's customer is found by an order of this run.
+    assert!(seen_earlier >= 8, "{seen_earlier}");
+    assert_eq!(one_call.len(), two_calls.len());
+    assert_eq!(one_call.save(), two_calls.save());
+
+    let before = one_call.save();
+    let again = queries().swap_remove(0);
+    let err = one_call.assess_and_add(&again).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::DuplicateOrder);
+    assert_eq!(err.record(), None);
+    assert!(
+        err.message()
+            .starts_with(&format!("order {} is already", again.order_id)),
+        "{err}"
+    );
+    let mut invalid = again.clone();
+    invalid.order_id = "q-new".into();
+    invalid.placed_at = -1;
+    let err = one_call.assess_and_add(&invalid).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::InvalidRecord);
+    assert_eq!(one_call.save(), before);
+}

@@ -142,14 +142,10 @@ int main(int argc, char **argv) {
         if (end) *end = '\0';
         if (strspn(line, " \t\r") == strlen(line)) continue;
         count++;
-        st = cg_engine_assess(engine, TEXT(line), &assessment, &len);
-        /* The order joins the history as pending, as a shop's backend adds it: the same
+        /* Assessed, then joins the history as pending, as a shop's backend adds it: the same
          * customer's next order in the file is seen (duplicate_recent_order), and an id already
          * held is an error in its place. */
-        if (st == CG_OK && (st = cg_engine_add_order(engine, TEXT(line))) != CG_OK) {
-            cg_string_free(assessment);
-            assessment = NULL;
-        }
+        st = cg_engine_assess_and_add(engine, TEXT(line), &assessment, &len);
         if (st != CG_OK) {
             /* The message starts with the status's name ("invalid_record: ..."). */
             char msg[256];

@@ -364,6 +364,17 @@ final class Engine
     }
 
     /**
+     * Assesses a new order and adds it as pending history, in one step: the answer of
+     * assess(), then the history of addOrder(), with the order normalized once. Throws as
+     * addOrder() (an id already held: status duplicate_order), and then adds nothing.
+     */
+    public function assessAndAdd(array|string $order): array
+    {
+        $json = Lib::json($order);
+        return Lib::callJson('cg_engine_assess_and_add', [$this->handle, $json, strlen($json)]);
+    }
+
+    /**
      * One entry per order: an assessment, or ['order_id' => ..., 'error' => ['code' => ...,
      * 'message' => ...]]. Each order of an array is written to JSON on its own (sent as JSON
      * Lines), so that one PHP cannot write (a text that is not UTF-8: `invalid_utf8`) gets its

@@ -65,8 +65,7 @@ class Backend:
 
     def on_checkout(self, order: dict) -> codguard.Assessment:
         """The checkout's webhook: assess, remember the order, start its flow."""
-        a = self.engine.assess(order)
-        self.engine.add_order(order)
+        a = self.engine.assess_and_add(order)
         self.log[f"class {a.customer_class}"] += 1
         flow = codguard.ConfirmationFlow(order, {"shop_name": "Demo"}, secret=SECRET, action=a)
         self.carry_out(order["order_id"], flow.handle({"type": "placed", "at": order["placed_at"]}))

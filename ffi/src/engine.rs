@@ -268,6 +268,33 @@ pub unsafe extern "C" fn cg_engine_assess(
     })
 }
 
+/// Assesses a new order (one JSON object) and adds it as pending history, in one step: the
+/// answer of `cg_engine_assess`, then the history of `cg_engine_add_order`, with the order
+/// normalized once. `*out_json` and `*out_len` as for `cg_engine_assess`; on an error nothing
+/// is added and `*out_json` is NULL.
+///
+/// Errors: `CG_INVALID_JSON`, `CG_INVALID_RECORD`, `CG_DUPLICATE_ORDER`.
+///
+/// # Safety
+/// `engine` is NULL or a live engine used by no other thread meanwhile; `json` is NULL or valid
+/// for `len` bytes; the out-pointers are NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn cg_engine_assess_and_add(
+    engine: *mut CgEngine,
+    json: *const c_char,
+    len: usize,
+    out_json: *mut *mut c_char,
+    out_len: *mut usize,
+) -> cg_status {
+    ffi_guard!({
+        let (out_json, out_len) = text_out(out_json, out_len)?;
+        let engine = handle::get_mut(engine)?;
+        let order: Order =
+            crate::guard::json(text(json, len, "order")?, "order", CG_INVALID_RECORD)?;
+        give_json(&engine.assess_and_add(&order)?, out_json, out_len)
+    })
+}
+
 /// One element of `cg_engine_assess_many`'s answer: an assessment, or why there is none.
 #[derive(serde::Serialize)]
 #[serde(untagged)]

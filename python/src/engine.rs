@@ -262,6 +262,16 @@ impl Engine {
         py.detach(|| self.write().add_order(&order)).py()
     }
 
+    /// Assesses a new order (a dict) and adds it as pending history, in one step: the answer
+    /// of `assess`, the history of `add_order` after it, the order normalized once. Raises as
+    /// `add_order` (DuplicateOrder for an id already held), and then adds nothing.
+    fn assess_and_add(&self, py: Python<'_>, order: &Bound<'_, PyAny>) -> PyResult<Assessment> {
+        let a = convert::with_order(order, |order| {
+            py.detach(|| self.write().assess_and_add(order)).py()
+        })?;
+        Ok(Assessment { inner: a })
+    }
+
     /// Records what became of an order: one of the contract's outcome names.
     ///
     /// Raises UnknownOrder when no order has that id, InvalidOrder for an unknown outcome name.

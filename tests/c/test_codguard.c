@@ -194,6 +194,11 @@ static int test_null_parameters(void) {
     CHECK_STATUS(cg_engine_add_history(engine, NULL, 0, &n), CG_NULL_PARAMETER);
     CHECK_STATUS(cg_engine_add_history(engine, TEXT("[]"), NULL), CG_NULL_PARAMETER);
     CHECK_STATUS(cg_engine_add_order(engine, NULL, 0), CG_NULL_PARAMETER);
+    CHECK_STATUS(cg_engine_assess_and_add(NULL, TEXT(order), &out, &len), CG_NULL_PARAMETER);
+    CHECK_STATUS(cg_engine_assess_and_add(engine, NULL, 0, &out, &len), CG_NULL_PARAMETER);
+    CHECK_STATUS(cg_engine_assess_and_add(engine, TEXT(order), NULL, &len), CG_NULL_PARAMETER);
+    CHECK_STATUS(cg_engine_assess_and_add(engine, TEXT(order), &out, NULL), CG_NULL_PARAMETER);
+    CHECK(out == NULL);
     CHECK_STATUS(cg_engine_record_outcome(engine, NULL, 0, TEXT("delivered")),
                  CG_NULL_PARAMETER);
     CHECK_STATUS(cg_engine_record_outcome(engine, TEXT("o-1"), NULL, 0), CG_NULL_PARAMETER);
@@ -311,6 +316,8 @@ static int test_handles_refused_without_reading(void) {
     cg_engine_free(freed);
     CHECK_STATUS(cg_engine_len(freed, &n), CG_INVALID_HANDLE);
     CHECK_STATUS(cg_engine_add_order(freed, TEXT("{}")), CG_INVALID_HANDLE);
+    CHECK_STATUS(cg_engine_assess_and_add(freed, TEXT("{}"), &out, &len), CG_INVALID_HANDLE);
+    CHECK(out == NULL && len == 0);
     cg_engine_free(freed);
     /* The live ones still work. */
     CHECK_STATUS(cg_engine_len(engine, &n), CG_OK);
@@ -1368,9 +1375,10 @@ static int assess_case(const cJSON *c) {
     const cJSON *want = cJSON_GetObjectItemCaseSensitive(c, "expected");
     const cJSON *want_matches = cJSON_GetObjectItemCaseSensitive(want, "matches");
     char *config_text = NULL, *history_text = NULL, *order_text = NULL, *out = NULL;
+    char *kept_out = NULL;
     cJSON *got = NULL;
-    cg_engine *engine = NULL;
-    size_t len = 0, added = 0;
+    cg_engine *engine = NULL, *kept = NULL;
+    size_t len = 0, added = 0, kept_len = 0, held = 0;
 
     config_text = cJSON_IsNull(config) ? NULL : cJSON_PrintUnformatted(config);
     history_text = cJSON_PrintUnformatted(cJSON_GetObjectItemCaseSensitive(c, "history"));
@@ -1381,6 +1389,14 @@ static int assess_case(const cJSON *c) {
     CHECK_STATUS(cg_engine_assess(engine, TEXT(order_text), &out, &len), CG_OK);
     got = cJSON_Parse(out);
     CHECK(got != NULL);
+    /* In one step with adding it: the same answer, byte for byte, and the order is then held. */
+    CHECK_STATUS(cg_engine_new(config_text, config_text ? strlen(config_text) : 0, &kept), CG_OK);
+    CHECK_STATUS(cg_engine_add_history(kept, TEXT(history_text), &added), CG_OK);
+    CHECK_STATUS(cg_engine_assess_and_add(kept, TEXT(order_text), &kept_out, &kept_len), CG_OK);
+    CHECK(kept_len == len && memcmp(kept_out, out, len) == 0);
+    CHECK_STATUS(cg_engine_len(kept, &held), CG_OK);
+    CHECK(held == added + 1);
+    CHECK_STATUS(cg_engine_add_order(kept, TEXT(order_text)), CG_DUPLICATE_ORDER);
     if (!same_text(str_field(got, "customer_class"), str_field(want, "customer_class")) ||
         !same_text(str_field(got, "action"), str_field(want, "action")) ||
         !same_reason_codes(cJSON_GetObjectItemCaseSensitive(got, "reasons"),
@@ -1398,7 +1414,9 @@ done:
     cJSON_free(history_text);
     cJSON_free(order_text);
     cg_string_free(out);
+    cg_string_free(kept_out);
     cg_engine_free(engine);
+    cg_engine_free(kept);
     return ok;
 }
 

@@ -193,6 +193,14 @@ foreach (cases("$vectors/assess.json") as $i => $c) {
         $e = new C\Engine($c['config']);
         $e->addHistory($c['history']);
         $a = $e->assess($c['order']);
+        // In one step with adding it: the same answer, and the order is then held.
+        $kept = new C\Engine($c['config']);
+        $kept->addHistory($c['history']);
+        if ($kept->assessAndAdd($c['order']) !== $a || $kept->count() !== $e->count() + 1
+            || !throws(fn () => $kept->addOrder($c['order']), C\DuplicateOrderException::class, 213)) {
+            fwrite(STDERR, "  assessAndAdd differs from assess then addOrder\n");
+            return false;
+        }
         $want = $c['expected'];
         $matches = array_map(fn ($m) => $m['order_id'], $a['matches']);
         sort($matches);

@@ -164,7 +164,7 @@ def test_record_fields_past_their_limit_are_refused_by_name() -> None:
         ({**order("o-1"), "order_id": "o\x001"}, "order_id", "holds a NUL character"),
     ]
     for record, field, why in cases:
-        for call in (e.assess, e.add_order, lambda r: e.add_history([{**r, "outcome": "refused"}])):
+        for call in (e.assess, e.add_order, e.assess_and_add, lambda r: e.add_history([{**r, "outcome": "refused"}])):
             with pytest.raises(codguard.InvalidOrder) as err:
                 call(record)
             assert err.value.code == "invalid_record"
@@ -176,6 +176,8 @@ def test_record_fields_past_their_limit_are_refused_by_name() -> None:
     assert e.assess(edge).order_id == "٣" * 191
     e.add_order(edge)
     assert len(e) == 1
+    assert e.assess_and_add({**edge, "order_id": "٣" * 190}).order_id == "٣" * 190
+    assert len(e) == 2
 
 
 def test_sealed_engine_snapshots() -> None:

@@ -8,6 +8,8 @@ from __future__ import annotations
 import os
 import re
 
+import pytest
+
 import codguard
 from conftest import REPO
 
@@ -33,8 +35,12 @@ def test_the_readme_python_snippet_runs_from_the_repository_root() -> None:
     assert codguard.normalize_phone("٠٦٦١٤٧٢٩٨٣", "MA") == "+212661472983"
     engine = names["engine"]
     assert isinstance(engine, codguard.Engine)
-    assert len(engine) == len(names["records"])  # type: ignore[arg-type]
+    # The history, and the order `assess_and_add` kept.
+    assert len(engine) == len(names["records"]) + 1  # type: ignore[arg-type]
     orders = names["orders"]
     many = names["many"]
     assert isinstance(orders, list) and isinstance(many, list) and len(many) == len(orders)
     assert names["a"].action == many[0].action  # type: ignore[attr-defined]
+    assert names["kept"].to_dict() == many[1].to_dict()  # type: ignore[attr-defined]
+    with pytest.raises(codguard.DuplicateOrder):
+        engine.add_order(orders[1])

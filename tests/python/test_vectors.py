@@ -77,6 +77,13 @@ def replay_assess(case: dict) -> None:
     engine = codguard.Engine(case["config"])
     engine.add_history(case["history"])
     got = engine.assess(case["order"]).to_dict()
+    # In one step with adding it: the same answer, and the order is then held.
+    kept = codguard.Engine(case["config"])
+    kept.add_history(case["history"])
+    assert kept.assess_and_add(case["order"]).to_dict() == got
+    assert len(kept) == len(engine) + 1
+    with pytest.raises(codguard.DuplicateOrder):
+        kept.add_order(case["order"])
     want = case["expected"]
     assert got["customer_class"] == want["customer_class"]
     assert got["action"] == want["action"]
