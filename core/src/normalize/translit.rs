@@ -16,8 +16,8 @@
 //! What a person's name never leaves out costs one: a consonant, a long vowel Arabic writes (ا,
 //! و, ي: Hassan is not حسين, Mohamed not محمود), a long vowel Latin writes (`ei`, `ee`: Hussein
 //! is not حسن; `ou` before the last consonant: Mahmoud is not محمد), the final vowel of a
-//! feminine or nisba name (Karima is not كريم, Ali not Alia), a word's first vowel (Ahmed is
-//! not Hamid).
+//! feminine or nisba name (Karima is not كريم, Amina not Amine = أمين, Ali not Alia), a word's
+//! first vowel (Ahmed is not Hamid).
 //!
 //! A key is opaque: each class is one private-use character (U+E000 + code), so keys of both
 //! scripts can be stored, interned and compared as strings.
@@ -56,6 +56,8 @@ const VOWEL_LETTERS: &str = "اويعءةى";
 /// liaison: Najat = نجاة), ي a maqsura ى (Mostafa = مصطفى).
 /// A final ع, silent in Latin, leaves the vowel before it there (Rafi = رافع, Rabie = ربيع).
 const FINAL_EXTRA: &[(char, &str)] = &[('ه', "ةتو"), ('ي', "ى"), ('ع', "ياو")];
+/// What a final Latin `e` after a consonant may write, when it is not silent.
+const FINAL_E: &str = "ي";
 /// What the `h` of a final vowel + h may be (Saleh = صالح, Fatimah = فاطمة).
 const FINAL_H_EXTRA: &str = "حهةت";
 /// What a word's first vowel may be besides its own letters.
@@ -293,9 +295,16 @@ fn syms_of(bases: &[Base]) -> Vec<Sym> {
                 Context::Long => (0, 1),
                 Context::Doubled => (0, u8::from(!base.vowel || base.long)),
             };
+            // A final e is silent (Amine = أمين) or the ي of a French é (André = أندري,
+            // Fergane = فرجاني); read as the feminine ة or an ا it would make a brother of his
+            // sister (Amine is not Amina = أمينة).
+            let mask = match context {
+                Context::FinalSilent => base.mask & letter_bits(FINAL_E),
+                _ => base.mask | extra,
+            };
             if let Some(sym) = syms.get_mut(b + BASES * c) {
                 *sym = Sym {
-                    mask: base.mask | extra,
+                    mask,
                     split: base.split,
                     split2: base.split2,
                     skip: if b == CARET { 0 } else { skip },
