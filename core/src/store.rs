@@ -120,7 +120,13 @@ use crate::risk::RiskModel;
 /// digraph read as two letters (Al Fath: fth as الفتح, beside ft), in the street slots the
 /// first keys leave, marked by the slot's low bit; every street key is hashed with that bit
 /// clear. Street and door keys changed, so tables of format 8 are refused.
-pub const KEY_FORMAT: u32 = 9;
+///
+/// 10: the address parser reads more of the region's forms: a house number's suffix (25 bis,
+/// 25 مكرر: the house 25bis), a number in a district's or complex's name when the house is
+/// marked (Hay Nahda 2 ... N° 12: house 12), Tunisia's عدد, zenqa, بلوك, بناية, a decimal
+/// kilometre (Km 4,5), and real words no longer guessed as markers (Riad, Ville, Mila). Such
+/// orders' street and door keys changed, so tables of format 9 are refused.
+pub const KEY_FORMAT: u32 = 10;
 
 /// A past order as a `cg_orders` row.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -63,7 +63,11 @@ use crate::error::{Error, ErrorKind};
 /// 9: the layout of 8, with street keys as in key format 9 (a second key for a Latin th or dh
 /// read as two letters, marked by the slot's low bit). Format 8 is refused: its street keys
 /// are stale.
-pub(crate) const FORMAT_VERSION: u32 = 9;
+///
+/// 10: the layout of 9, with doors keyed as in key format 10 (house suffixes, names with a
+/// number, words no longer guessed as markers). Format 9 is refused: some of its street and
+/// door keys are stale.
+pub(crate) const FORMAT_VERSION: u32 = 10;
 const MAGIC: &[u8; 8] = b"CODGUARD";
 const HEADER: usize = 8 + 4 + 8 + 4;
 
@@ -317,9 +321,9 @@ mod tests {
         assert_eq!(got.as_deref(), Some(model));
         let (_, _, got) = load(&save(&History::default(), "{}", None)).expect("loads");
         assert_eq!(got, None);
-        // Formats 4 and 5 keyed places the old way, 6 units, 7 some doors, 8 some streets:
-        // refused, not read with stale keys.
-        for version in [3u32, 4, 5, 6, 7, 8, FORMAT_VERSION + 1] {
+        // Formats 4 and 5 keyed places the old way, 6 units, 7 some doors, 8 some streets, 9
+        // some doors of the region's forms: refused, not read with stale keys.
+        for version in [3u32, 4, 5, 6, 7, 8, 9, FORMAT_VERSION + 1] {
             let mut other = with.clone();
             other[8..12].copy_from_slice(&version.to_le_bytes());
             assert_eq!(

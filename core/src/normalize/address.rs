@@ -70,6 +70,8 @@ enum Class {
     Ordinal,
     /// The ground floor named by a word that needs no floor word (rdc, rez-de-chaussée): floor 0.
     Ground,
+    /// A letter of a house number written after it (25 bis, 25 مكرر): part of the house.
+    Suffix,
 }
 
 struct Vocabulary {
@@ -86,6 +88,8 @@ struct Vocabulary {
     phrase_lens: u64,
     /// The first bytes of `words`: a token that starts with none (a number) needs no look-up.
     word_bytes: [bool; 256],
+    /// Real words one typo from a marker (dar, a house, is no douar): never guessed as one.
+    plain: FxHashSet<String>,
 }
 
 impl Vocabulary {
@@ -126,6 +130,7 @@ fn vocabulary() -> &'static Vocabulary {
             phrase_bytes: [false; 256],
             phrase_lens: 0,
             word_bytes: [false; 256],
+            plain: FxHashSet::default(),
         };
         for [word, canonical, class] in data::rows(include_str!("../../data/address_words.tsv")) {
             let class = match class {
@@ -143,6 +148,11 @@ fn vocabulary() -> &'static Vocabulary {
                 "km" => Class::Km,
                 "ordinal" => Class::Ordinal,
                 "ground" => Class::Ground,
+                "suffix" => Class::Suffix,
+                "word" => {
+                    v.plain.insert(fold(word));
+                    continue;
+                }
                 _ => continue,
             };
             let word = fold(word);
@@ -209,7 +219,11 @@ fn markers() -> &'static Markers {
             .filter(|(_, (_, class))| {
                 !matches!(
                     class,
-                    Class::Filler | Class::Number | Class::Landmark | Class::Ordinal
+                    Class::Filler
+                        | Class::Number
+                        | Class::Landmark
+                        | Class::Ordinal
+                        | Class::Suffix
                 )
             })
             .map(|(word, (canonical, class))| Marker {
@@ -291,10 +305,62 @@ fn within_one(a: &[char], b: &[char]) -> Option<usize> {
     }
 }
 
+/// Markers shorter than this are guessed only from a slip of the fingers: two neighbours
+/// swapped ("raod", "hya", "شراع"), a letter typed twice ("viilla", "ززنقة") or one left out
+/// ("ارع", "avnue"). A letter changed turns too many real words of the region's addresses into
+/// one: Riad (الرياض) is no road, Ville Nouvelle no villa, plage no place, Mila (a town) no
+/// villa, Tozeur no tower. (The real words a letter left out would turn into one, Dar and Bou,
+/// are listed in the vocabulary as words.)
+const SHORT_MARKER: usize = 6;
+
+/// Whether `token` is `marker` with two neighbours swapped, one letter typed twice or one left
+/// out.
+fn slipped(token: &[char], marker: &[char]) -> bool {
+    if token.len() + 1 == marker.len() {
+        return within_one(token, marker) == Some(1);
+    }
+    if token.len() == marker.len() {
+        // One edit that keeps every letter is a swap of neighbours.
+        let mut a: SmallVec<[char; SHORT_MARKER]> = token.iter().copied().collect();
+        let mut b: SmallVec<[char; SHORT_MARKER]> = marker.iter().copied().collect();
+        a.sort_unstable();
+        b.sort_unstable();
+        return a == b && within_one(token, marker) == Some(1);
+    }
+    if token.len() != marker.len() + 1 || within_one(token, marker) != Some(1) {
+        return false;
+    }
+    // The letter added is where the two first differ (or the last): typed twice when it
+    // repeats the letter before it or the one after.
+    let at = token.iter().zip(marker).take_while(|(x, y)| x == y).count();
+    let added = token.get(at);
+    added.is_some() && ((at > 0 && token.get(at - 1) == added) || token.get(at + 1) == added)
+}
+
+/// How many typos make `token` (its characters `chars`) of marker `m`, when it may be one: two
+/// for a long marker, one for the others, a slip for a short one ([`SHORT_MARKER`]).
+fn typo_distance(token: &str, chars: &[char], m: &Marker) -> Option<usize> {
+    let len = m.chars.len();
+    if len >= FAR_GUESS {
+        if bag_distance(chars, &m.chars) > 2 {
+            return None;
+        }
+        Some(strsim::osa_distance(token, m.word)).filter(|&d| d <= 2)
+    } else if len < SHORT_MARKER {
+        slipped(chars, &m.chars).then_some(1)
+    } else {
+        within_one(chars, &m.chars)
+    }
+}
+
 /// The closest street, unit, floor, building or district word within one typo ("boulevar",
 /// "aveneu", "شراع", "ززنقة", "appartemnt"), for tokens in a position where such a word is
-/// expected. Short words are not guessed: too many real words are one letter off "rue".
+/// expected. Words of two letters are not guessed, and short markers only from a slip that
+/// keeps every letter ([`SHORT_MARKER`]).
 fn fuzzy_marker(token: &str, before_number: bool) -> Option<(&'static str, Class)> {
+    if vocabulary().plain.contains(token) {
+        return None;
+    }
     let markers = markers();
     let longest = markers.by_len.len().saturating_sub(1);
     // No marker is within two edits of a longer token.
@@ -346,20 +412,8 @@ fn fuzzy_marker(token: &str, before_number: bool) -> Option<(&'static str, Class
         if len < 4 && !short_ok {
             continue;
         }
-        let d = if len >= FAR_GUESS {
-            if bag_distance(chars, &m.chars) > 2 {
-                continue;
-            }
-            let d = strsim::osa_distance(token, m.word);
-            if d > 2 {
-                continue;
-            }
-            d
-        } else {
-            match within_one(chars, &m.chars) {
-                Some(d) => d,
-                None => continue,
-            }
+        let Some(d) = typo_distance(token, chars, m) else {
+            continue;
         };
         if best.is_none_or(|b| (d, i) < b) {
             best = Some((d, i));
@@ -617,19 +671,45 @@ fn split_glued(folded: &str, start: usize, end: usize, seg: usize, out: &mut Wor
     out.push((start, end, seg));
 }
 
+/// The segments of an address: the text between commas, dashes, slashes, parentheses, line
+/// breaks. A comma between two digits is a decimal comma ("Km 4,5"), inside a segment.
+fn segments(text: &str) -> impl Iterator<Item = &str> {
+    let bytes = text.as_bytes();
+    let mut start = 0;
+    let mut chars = text.char_indices();
+    std::iter::from_fn(move || {
+        let from = start;
+        if from > text.len() {
+            return None;
+        }
+        for (at, c) in chars.by_ref() {
+            let separator = match c {
+                ',' => {
+                    let digit = |i: Option<usize>| {
+                        i.and_then(|i| bytes.get(i)).is_some_and(u8::is_ascii_digit)
+                    };
+                    !(digit(at.checked_sub(1)) && digit(Some(at + 1)))
+                }
+                '،' | ';' | '؛' | '-' | '–' | '—' | '/' | '|' | '\n' | '(' | ')' => true,
+                _ => false,
+            };
+            if separator {
+                start = at + c.len_utf8();
+                return text.get(from..at);
+            }
+        }
+        start = text.len() + 1;
+        text.get(from..)
+    })
+}
+
 /// Folds the segments of `raw` into `folded` (one after another, space-separated) and returns
 /// the byte ranges and segment numbers of its words, and whether a slipped space was moved
 /// ([`repair_slipped_spaces`]).
 fn split_words(raw: &str, folded: &mut String) -> (Words, bool) {
     let repaired = repair_slipped_spaces(raw);
     let mut words = Words::new();
-    let separator = |c: char| {
-        matches!(
-            c,
-            ',' | '،' | ';' | '؛' | '-' | '–' | '—' | '/' | '|' | '\n' | '(' | ')'
-        )
-    };
-    for (seg, part) in repaired.split(separator).enumerate() {
+    for (seg, part) in segments(&repaired).enumerate() {
         if !folded.is_empty() {
             folded.push(' ');
         }
@@ -935,6 +1015,9 @@ struct Reading<'a> {
     /// The tokens of the place segments before the street ([`leading_places`]), read into the
     /// district.
     places: usize,
+    /// The house number is marked (n°, رقم, عدد): a bare number in a district's or complex's
+    /// name is part of the name (Hay Nahda 2, Cité 5 Juillet), not the house.
+    marked_number: bool,
 }
 
 /// Reads `tokens` left to right into `out` (street, house number, district, landmark) and the
@@ -958,6 +1041,7 @@ fn read_tokens<'a>(tokens: &mut [Token<'a>], out: &mut NormalizedAddress) -> Rea
             && !matches!(a.kind, Kind::Marker(Class::Unit | Class::Floor | Class::Building | Class::Villa)))
     }) || tokens.first().is_some_and(|t| t.kind == Kind::Marker(Class::Number))
         && tokens.get(1).is_some_and(|t| t.kind == Kind::Number);
+    r.marked_number = marked_number;
     let mut i = 0;
     while i < tokens.len() {
         let Some(&tok) = tokens.get(i) else {
@@ -1116,7 +1200,7 @@ fn read_tokens<'a>(tokens: &mut [Token<'a>], out: &mut NormalizedAddress) -> Rea
                 });
                 if let Some(n) = plot.filter(|_| tok.text == "lotissement") {
                     if out.house_number.is_none() {
-                        out.house_number = Some(n.text.to_string());
+                        out.house_number = Some(house(n.text, tokens.get(lot + 1)));
                     }
                     seen_number = true;
                     i = lot + 1;
@@ -1127,12 +1211,23 @@ fn read_tokens<'a>(tokens: &mut [Token<'a>], out: &mut NormalizedAddress) -> Rea
             }
             Kind::Marker(class @ (Class::Number | Class::Villa | Class::Km)) => {
                 if let Some(n) = next_number {
+                    // "Km 4.5", "كلم 4,5": a decimal part of one to three digits after the
+                    // kilometres (the point or comma folded to a space).
+                    let decimal = tokens.get(i + 2).filter(|t| {
+                        class == Class::Km
+                            && t.kind == Kind::Number
+                            && t.seg == tok.seg
+                            && t.text.len() <= 3
+                    });
                     if out.house_number.is_none() {
-                        out.house_number = Some(if class == Class::Km {
-                            format!("km{n}")
-                        } else {
-                            n.to_string()
+                        out.house_number = Some(match (class, decimal) {
+                            (Class::Km, Some(d)) => format!("km{n}.{}", d.text),
+                            (Class::Km, None) => format!("km{n}"),
+                            _ => house(n, tokens.get(i + 2)),
                         });
+                    }
+                    if decimal.is_some() {
+                        i += 1;
                     }
                     seen_number = true;
                     if !out.street.is_empty() {
@@ -1144,7 +1239,7 @@ fn read_tokens<'a>(tokens: &mut [Token<'a>], out: &mut NormalizedAddress) -> Rea
             }
             Kind::Marker(Class::District) => {
                 let start = out.district.len();
-                let j = read_name(tokens, i, &mut out.district);
+                let j = read_name(tokens, i, &mut out.district, r.marked_number);
                 if r.first_district.is_empty() {
                     r.first_district = start..out.district.len();
                 }
@@ -1165,7 +1260,7 @@ fn read_tokens<'a>(tokens: &mut [Token<'a>], out: &mut NormalizedAddress) -> Rea
                 let last_in_seg = next.is_none_or(|n| n.seg != tok.seg || n.kind != Kind::Word);
                 let trailing = last_in_seg && !marked_number;
                 if out.house_number.is_none() && (out.street.is_empty() || trailing) {
-                    out.house_number = Some(tok.text.to_string());
+                    out.house_number = Some(house(tok.text, next.as_ref()));
                     if !out.street.is_empty() {
                         street_closed = true;
                     }
@@ -1223,6 +1318,16 @@ fn read_tokens<'a>(tokens: &mut [Token<'a>], out: &mut NormalizedAddress) -> Rea
         i += 1;
     }
     r
+}
+
+/// The house number `n`, with the suffix written after it when `after` is one ("25 bis" and
+/// "25 مكرر" are the house 25bis, another door than 25). The suffix's token is left to be
+/// passed over.
+fn house(n: &str, after: Option<&Token<'_>>) -> String {
+    match after {
+        Some(t) if t.kind == Kind::Marker(Class::Suffix) => format!("{n}{}", t.text),
+        _ => n.to_string(),
+    }
 }
 
 /// "Al Narjis District", "Narjis Dist": an English district marker written after the name. The
@@ -1332,7 +1437,7 @@ fn read_complex(
         *street_closed = true;
     }
     let mut name = Vec::new();
-    let j = read_name(tokens, i, &mut name);
+    let j = read_name(tokens, i, &mut name, r.marked_number);
     if r.complex.is_empty() {
         r.complex = name;
     } else {
@@ -1345,7 +1450,11 @@ fn read_complex(
 /// Reads the words naming what the marker at `i` starts (a district, a residence) into `into`,
 /// to the end of the marker's segment; a marker ending its segment ("Hay El-Fath", split at the
 /// dash) takes the next segment's words. Returns the index after the name.
-fn read_name(tokens: &[Token<'_>], i: usize, into: &mut Vec<String>) -> usize {
+///
+/// With `numbers` (the house number is marked elsewhere), a bare number in the marker's
+/// segment is part of the name ("Hay Nahda 2", "Cité 5 Juillet", "حي النهضة 2"), unless a
+/// number or "logements" follows it (Cité 500 logements is read by its own rule).
+fn read_name(tokens: &[Token<'_>], i: usize, into: &mut Vec<String>, numbers: bool) -> usize {
     let Some(marker) = tokens.get(i) else {
         return i + 1;
     };
@@ -1354,6 +1463,20 @@ fn read_name(tokens: &[Token<'_>], i: usize, into: &mut Vec<String>) -> usize {
     let start = into.len();
     let mut j = i + 1;
     while let Some(t) = tokens.get(j) {
+        let named_number = numbers
+            && t.kind == Kind::Number
+            && t.seg == seg
+            && tokens.get(j + 1).is_none_or(|n| {
+                !matches!(
+                    n.kind,
+                    Kind::Number | Kind::Marker(Class::Housing | Class::Suffix)
+                )
+            });
+        if named_number {
+            into.push(t.text.to_string());
+            j += 1;
+            continue;
+        }
         if !matches!(t.kind, Kind::Word | Kind::Marker(Class::Filler))
             || landmark_at(tokens, j).is_some()
         {
