@@ -44,3 +44,9 @@ def test_the_readme_python_snippet_runs_from_the_repository_root() -> None:
     assert names["kept"].to_dict() == many[1].to_dict()  # type: ignore[attr-defined]
     with pytest.raises(codguard.DuplicateOrder):
         engine.add_order(orders[1])
+    assert names["found"] == [m["order_id"] for m in many[0].to_dict()["matches"]]  # type: ignore[attr-defined]
+    assert names["found"], "the example's first order is a returning customer"
+    door = names["door"]
+    assert (door["street"], door["house_number"], door["unit"]) == (["امل"], "12", "bldg 3")  # type: ignore[index]
+    assert names["same"] == 1.0
+    assert codguard.name_similarity("Amina Tazi", "أمين التازي") < 0.5
