@@ -430,7 +430,9 @@ fn th_for_two_letters_or_one_finds_the_door_across_scripts() {
 /// Riad (الرياض) and Ville Nouvelle are words, not typos of road and villa; a number in a
 /// district's or complex's name (Hay Nahda 2, Cité 5 Juillet) is no house when the house is
 /// marked (N°, رقم, Tunisian عدد); 25 bis (مكرر) is another door than 25; zenqa is زنقة; Km
-/// 4,5 is not Km 4; بلوك is a bloc, بناية a building.
+/// 4,5 is not Km 4; بلوك is a bloc, بناية a building. A date in a name is one in every
+/// writing (Cité 5 Juillet = حي 5 جويلية, 26th of July St = شارع 26 يوليو), and two streets whose
+/// names hold different numbers are two streets (Mohammed V and VI, Rue 2 and 3 Mars).
 #[test]
 fn forms_of_a_new_users_trial_find_the_door_and_only_it() {
     fn past_in(name: &str, address: &str, city: &str, country: &str) -> HistoryRecord {
@@ -444,7 +446,55 @@ fn forms_of_a_new_users_trial_find_the_door_and_only_it() {
         }
     }
     type Side<'a> = (&'a str, &'a str, &'a str);
-    let cases: [(Side, Side, &str, bool); 19] = [
+    let cases: [(Side, Side, &str, bool); 27] = [
+        (
+            ("Lamia Haddad", "Cité 5 Juillet Bt 3 N° 8", "Alger"),
+            ("لمياء حداد", "حي 5 جويلية عمارة 3 رقم 8", "الجزائر"),
+            "DZ",
+            true,
+        ),
+        (
+            ("Lamia Haddad", "Cité 1er Novembre, Bt 2 N° 5", "Oran"),
+            ("لمياء حداد", "حي 1 نوفمبر عمارة 2 رقم 5", "وهران"),
+            "DZ",
+            true,
+        ),
+        (
+            ("Mahmoud Hegazy", "15 6th of October St", "Giza"),
+            ("محمود حجازي", "15 ش 6 أكتوبر", "الجيزة"),
+            "EG",
+            true,
+        ),
+        (
+            ("Mahmoud Hegazy", "26 26th of July St, Zamalek", "Cairo"),
+            ("محمود حجازي", "26 شارع 26 يوليو، الزمالك", "القاهرة"),
+            "EG",
+            true,
+        ),
+        (
+            ("Omar Tazi", "12 Rue 2 Mars", "Casablanca"),
+            ("عمر التازي", "12 زنقة 2 مارس", "الدار البيضاء"),
+            "MA",
+            true,
+        ),
+        (
+            ("Omar Tazi", "12 Rue 2 Mars", "Casablanca"),
+            ("Omar Tazi", "12 Rue 3 Mars", "Casablanca"),
+            "MA",
+            false,
+        ),
+        (
+            ("Omar Tazi", "12 Avenue Mohammed V", "Rabat"),
+            ("Omar Tazi", "12 Avenue Mohammed VI", "Rabat"),
+            "MA",
+            false,
+        ),
+        (
+            ("Omar Tazi", "12 Avenue Mohammed V", "Rabat"),
+            ("Omar Tazi", "12 Av. Mohammed 5", "Rabat"),
+            "MA",
+            true,
+        ),
         (
             ("Youssef Alami", "Lot. Er-Riad N° 112", "Meknès"),
             ("يوسف العلمي", "تجزئة الرياض رقم 112", "مكناس"),

@@ -24,7 +24,9 @@
 //!
 //! The walk that applies these rules from a new order is in [`super::walk`].
 
-use super::signature::{same_street_key, units_agree, NameRef, Signature, Slot, View, NAME_KEYS};
+use super::signature::{
+    numbers_agree, same_street_key, units_agree, NameRef, Signature, Slot, View, NAME_KEYS,
+};
 use super::sketch::{may_be_same_word, WordSketch};
 use super::switches;
 use crate::assessment::Evidence;
@@ -574,8 +576,8 @@ fn same_street<A: Slot, B: Slot>(a: &Signature<A>, b: &Signature<B>) -> bool {
         .count();
     let shorter = a.street_tokens().min(b.street_tokens());
     // Most of the shorter street name must agree: "rue palestine" vs "rue palestine hay
-    // riad" do, "rue mohammed v" vs "rue mohammed ali" do not.
-    common > 0 && 2 * common >= shorter
+    // riad" do; and its numbers: "avenue mohammed v" vs "avenue mohammed vi" do not.
+    common > 0 && 2 * common >= shorter && numbers_agree(&a.street, &b.street)
 }
 
 /// True when orders with the same key information are the same for counting people: their

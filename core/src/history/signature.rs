@@ -275,9 +275,33 @@ impl<N: Slot> Signature<N> {
 /// and leave out two second keys met together ([`same_street_key`]).
 pub(crate) const STREET_SECOND: u32 = 1;
 
-/// A street key's hash ([`KeyHasher::door_part`]) with the [`STREET_SECOND`] bit clear, never 0.
+/// The bit of a street slot set on the key of a number in the street's name (Mohammed V read
+/// 5, Rue 2 Mars, Rue 15): the linking rules tell two streets apart by their numbers
+/// ([`numbers_agree`]).
+pub(crate) const STREET_NUMBER: u32 = 2;
+
+/// A street key's hash ([`KeyHasher::door_part`]) with the [`STREET_SECOND`] bit clear and the
+/// [`STREET_NUMBER`] bit set for a number, never 0.
 fn street_key(hasher: &KeyHasher, key: &str) -> u32 {
-    (hasher.door_part(key) & !STREET_SECOND).max(STREET_SECOND << 1)
+    let number = !key.is_empty() && key.bytes().all(|b| b.is_ascii_digit());
+    let hash = (hasher.door_part(key) & !(STREET_SECOND | STREET_NUMBER)).max(STREET_NUMBER << 1);
+    if number {
+        hash | STREET_NUMBER
+    } else {
+        hash
+    }
+}
+
+/// Whether two streets' numbers let them be one street: when both names hold a number, a
+/// number in common (Avenue Mohammed V is not Avenue Mohammed VI, Rue 2 Mars not Rue 3 Mars,
+/// though the other words agree). A name without one may be the same street written short.
+pub(crate) fn numbers_agree(a: &[u32], b: &[u32]) -> bool {
+    fn numbers(street: &[u32]) -> impl Iterator<Item = u32> + '_ {
+        let keys = street.iter().copied().take_while(|&k| k != 0);
+        keys.filter(|k| k & STREET_NUMBER != 0)
+    }
+    let both = numbers(a).next().is_some() && numbers(b).next().is_some();
+    !both || numbers(a).any(|x| numbers(b).any(|y| y == x))
 }
 
 /// Whether two street slots are one reading of a street token: the same key, not both second

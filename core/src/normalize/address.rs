@@ -72,6 +72,8 @@ enum Class {
     Ground,
     /// A letter of a house number written after it (25 bis, 25 مكرر): part of the house.
     Suffix,
+    /// A month's name in a street's or cité's name: a word, written as its canonical name.
+    Month,
 }
 
 struct Vocabulary {
@@ -149,6 +151,7 @@ fn vocabulary() -> &'static Vocabulary {
                 "ordinal" => Class::Ordinal,
                 "ground" => Class::Ground,
                 "suffix" => Class::Suffix,
+                "month" => Class::Month,
                 "word" => {
                     v.plain.insert(fold(word));
                     continue;
@@ -224,6 +227,7 @@ fn markers() -> &'static Markers {
                         | Class::Landmark
                         | Class::Ordinal
                         | Class::Suffix
+                        | Class::Month
                 )
             })
             .map(|(word, (canonical, class))| Marker {
@@ -839,8 +843,15 @@ fn tokenize<'a>(folded: &'a str, words: &[(usize, usize, usize)]) -> Tokens<'a> 
             // "rez-de-chaussée", "R.D.C": the ground floor, as rdc.
             resume = i + n;
             ("rdc", Kind::Marker(Class::Ground))
+        } else if let Some(day) = date_part(&facts, i) {
+            // "Cité 5 Juillet", "1er Novembre", "26th of July", "8 Mai 1945": a date names the
+            // street or the cité; its day and year are words of the name, not the house.
+            (day, Kind::Word)
         } else if f.number {
             (text, Kind::Number)
+        } else if let Some((month, Class::Month)) = f.entry {
+            // Juillet, July, جويلية, يوليو: one word of the name, in every writing.
+            (month.as_str(), Kind::Word)
         } else if let Some(l) = letter(text) {
             (l.letter, Kind::Letter(l))
         } else if let Some((canonical, class)) = f.entry.filter(|(_, c)| match c {
@@ -861,6 +872,26 @@ fn tokenize<'a>(folded: &'a str, words: &[(usize, usize, usize)]) -> Tokens<'a> 
         tokens.push(Token { text, seg, kind });
     }
     tokens
+}
+
+/// The word at `i` when it is the day of a date in a name (a number or a Latin ordinal before a
+/// month, "of" between: 5 Juillet, 1er Novembre, 26th of July, as the day's digits) or its
+/// year (four digits after the month: 8 Mai 1945).
+fn date_part<'a>(facts: &[Facts<'a>], i: usize) -> Option<&'a str> {
+    let f = facts.get(i)?;
+    let class = |j: Option<usize>| j.and_then(|j| facts.get(j)).and_then(Facts::class);
+    let month_after = class(Some(i + 1)) == Some(Class::Month)
+        || (class(Some(i + 1)) == Some(Class::Filler) && class(Some(i + 2)) == Some(Class::Month));
+    if month_after {
+        let day = if f.number {
+            Some(f.text)
+        } else {
+            ordinal_digits(f.text)
+        };
+        return day.filter(|d| d.len() <= 2);
+    }
+    let year = f.number && f.text.len() == 4 && class(i.checked_sub(1)) == Some(Class::Month);
+    year.then_some(f.text)
 }
 
 /// The length of the landmark phrase starting at `i`, if one does.
