@@ -1012,8 +1012,10 @@ pub(crate) fn normalize_address_read(
             is_junk_phrase_folded(&folded)
         }
     };
-    out.nonsense =
-        is_nonsense(junk_phrase, &out.text, &tokens, !out.street.is_empty()) && !is_blank(raw);
+    // A door without a street ("Villa 12", "Imm 2 Appt 5", "شقة 5", "N° 12") is short of a
+    // street, not junk.
+    let named = !out.street.is_empty() || out.house_number.is_some() || out.unit.is_some();
+    out.nonsense = is_nonsense(junk_phrase, &out.text, &tokens, named) && !is_blank(raw);
     Ok((out, city_guessed))
 }
 
@@ -1667,13 +1669,13 @@ fn join_texts(tokens: &[Token<'_>]) -> String {
 }
 
 /// An address is nonsense when it has no letters, is a single token, is a junk phrase (asked
-/// of `junk_phrase`), has no word beyond street-type words and numbers, or is mostly keyboard
-/// mash.
+/// of `junk_phrase`), has no word beyond markers and numbers and names nothing (`named`: no
+/// street, house or unit read), or is mostly keyboard mash.
 fn is_nonsense(
     junk_phrase: impl FnOnce() -> bool,
     text: &str,
     tokens: &[Token<'_>],
-    has_street: bool,
+    named: bool,
 ) -> bool {
     if tokens.len() < 2 || junk_phrase() || !text.chars().any(is_letter) {
         return true;
@@ -1681,7 +1683,7 @@ fn is_nonsense(
     let words = || tokens.iter().filter(|t| t.kind == Kind::Word);
     let count = words().count();
     if count == 0 {
-        return !has_street;
+        return !named;
     }
     // Mostly mash: half the words or more. The words are asked only until that is known.
     let needed = count.div_ceil(2);
