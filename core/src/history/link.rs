@@ -26,6 +26,7 @@
 
 use super::signature::{
     numbers_agree, same_street_key, units_agree, NameRef, Signature, Slot, View, NAME_KEYS,
+    STREET_OPENER,
 };
 use super::sketch::{may_be_same_word, WordSketch};
 use super::switches;
@@ -570,14 +571,21 @@ fn same_house<A: Slot, B: Slot>(a: &Signature<A>, b: &Signature<B>) -> bool {
 /// Most of the shorter street name in common, counted in tokens: a second key (Fath read
 /// `fth`, as فتح) is one more way for its token to agree, not one more token.
 fn same_street<A: Slot, B: Slot>(a: &Signature<A>, b: &Signature<B>) -> bool {
-    let common = a
-        .street_keys()
-        .filter(|&k| b.street_keys().any(|o| same_street_key(k, o)))
-        .count();
+    let shared = || {
+        a.street_keys()
+            .filter(|&k| b.street_keys().any(|o| same_street_key(k, o)))
+    };
+    let common = shared().count();
     let shorter = a.street_tokens().min(b.street_tokens());
     // Most of the shorter street name must agree: "rue palestine" vs "rue palestine hay
-    // riad" do; and its numbers: "avenue mohammed v" vs "avenue mohammed vi" do not.
-    common > 0 && 2 * common >= shorter && numbers_agree(&a.street, &b.street)
+    // riad" do; and more than words that open many names: "rue ibn sina" vs "rue ibn khaldoun"
+    // do not; and its numbers: "avenue mohammed v" vs "avenue mohammed vi" do not.
+    let telling = |keys: &[u32]| keys.iter().any(|&k| k != 0 && k & STREET_OPENER == 0);
+    let only_openers = !telling(&a.street) || !telling(&b.street);
+    common > 0
+        && 2 * common >= shorter
+        && (shared().any(|k| k & STREET_OPENER == 0) || (only_openers && common >= shorter))
+        && numbers_agree(&a.street, &b.street)
 }
 
 /// True when orders with the same key information are the same for counting people: their

@@ -280,13 +280,20 @@ pub(crate) const STREET_SECOND: u32 = 1;
 /// ([`numbers_agree`]).
 pub(crate) const STREET_NUMBER: u32 = 2;
 
-/// A street key's hash ([`KeyHasher::door_part`]) with the [`STREET_SECOND`] bit clear and the
-/// [`STREET_NUMBER`] bit set for a number, never 0.
+/// The bit of a street slot set on the key of a word that opens many streets' names (Ibn,
+/// Moulay, Sidi, King, الملك: [`crate::normalize::address::opens_many_streets`]): sharing only
+/// such words, two streets are two streets.
+pub(crate) const STREET_OPENER: u32 = 4;
+
+/// A street key's hash ([`KeyHasher::door_part`]) with the [`STREET_SECOND`] bit clear, and the
+/// [`STREET_NUMBER`] or [`STREET_OPENER`] bit set for a number or an opening word; never 0.
 fn street_key(hasher: &KeyHasher, key: &str) -> u32 {
-    let number = !key.is_empty() && key.bytes().all(|b| b.is_ascii_digit());
-    let hash = (hasher.door_part(key) & !(STREET_SECOND | STREET_NUMBER)).max(STREET_NUMBER << 1);
-    if number {
+    let flags = STREET_SECOND | STREET_NUMBER | STREET_OPENER;
+    let hash = (hasher.door_part(key) & !flags).max(flags + 1);
+    if !key.is_empty() && key.bytes().all(|b| b.is_ascii_digit()) {
         hash | STREET_NUMBER
+    } else if crate::normalize::address::opens_many_streets(key) {
+        hash | STREET_OPENER
     } else {
         hash
     }

@@ -92,6 +92,8 @@ struct Vocabulary {
     word_bytes: [bool; 256],
     /// Real words one typo from a marker (dar, a house, is no douar): never guessed as one.
     plain: FxHashSet<String>,
+    /// The skeletons of words that open many streets' names (ibn, moulay, king, الملك).
+    openers: FxHashSet<String>,
 }
 
 impl Vocabulary {
@@ -114,6 +116,13 @@ impl Vocabulary {
     }
 }
 
+/// Whether a street token's skeleton (its key, [`super::text::skeleton`]) is a word that opens
+/// many streets' names (Ibn, Moulay, Sidi, King, الملك): two streets that share only such words
+/// are two streets (Ibn Sina and Ibn Khaldoun).
+pub(crate) fn opens_many_streets(skeleton: &str) -> bool {
+    vocabulary().openers.contains(skeleton)
+}
+
 /// A word [`fuzzy_marker`] may guess, with what its loop needs precomputed.
 struct Marker {
     chars: Vec<char>,
@@ -133,6 +142,7 @@ fn vocabulary() -> &'static Vocabulary {
             phrase_lens: 0,
             word_bytes: [false; 256],
             plain: FxHashSet::default(),
+            openers: FxHashSet::default(),
         };
         for [word, canonical, class] in data::rows(include_str!("../../data/address_words.tsv")) {
             let class = match class {
@@ -154,6 +164,10 @@ fn vocabulary() -> &'static Vocabulary {
                 "month" => Class::Month,
                 "word" => {
                     v.plain.insert(fold(word));
+                    continue;
+                }
+                "opener" => {
+                    v.openers.insert(super::text::skeleton(&fold(word)));
                     continue;
                 }
                 _ => continue,
@@ -795,6 +809,10 @@ fn floor_at(facts: &[Facts<'_>], j: usize) -> bool {
             .is_some_and(|f| f.number || ordinal_digits(f.text).is_some())
 }
 
+/// Reads each word of the address (byte ranges of `folded`) as a number, a marker, a letter or a
+/// word, with what is around it: the floor before or after its word, an ordinal's ending apart,
+/// a date's day, a king's number. One function because each reading is one branch of a single
+/// decision per word, taken in order, on the facts of its neighbours and the tokens read so far.
 fn tokenize<'a>(folded: &'a str, words: &[(usize, usize, usize)]) -> Tokens<'a> {
     let mut facts = SmallVec::new();
     fill_facts(folded, words, &mut facts);
@@ -843,6 +861,10 @@ fn tokenize<'a>(folded: &'a str, words: &[(usize, usize, usize)]) -> Tokens<'a> 
             // "rez-de-chaussée", "R.D.C": the ground floor, as rdc.
             resume = i + n;
             ("rdc", Kind::Marker(Class::Ground))
+        } else if let Some(n) = regnal_number(f, prev) {
+            // "محمد الخامس", "الحسن الثاني", "Hassan 1er": a king's number in a street's name, as
+            // Mohammed V and Hassan II read it (a floor's ordinal was read above).
+            (n, Kind::Word)
         } else if let Some(day) = date_part(&facts, i) {
             // "Cité 5 Juillet", "1er Novembre", "26th of July", "8 Mai 1945": a date names the
             // street or the cité; its day and year are words of the name, not the house.
@@ -872,6 +894,20 @@ fn tokenize<'a>(folded: &'a str, words: &[(usize, usize, usize)]) -> Tokens<'a> 
         tokens.push(Token { text, seg, kind });
     }
     tokens
+}
+
+/// The number of an ordinal (الخامس, الثاني, 1er) written right after a word of a name of three
+/// letters or more (`prev`): a king's number, Mohammed V = محمد الخامس.
+fn regnal_number<'a>(f: &Facts<'a>, prev: Option<&Token<'_>>) -> Option<&'a str> {
+    let prev = prev?;
+    if prev.kind != Kind::Word || prev.text.chars().nth(2).is_none() {
+        return None;
+    }
+    let n = match f.entry {
+        Some((n, Class::Ordinal)) => n.as_str(),
+        _ => ordinal_digits(f.text)?,
+    };
+    (n != "0").then_some(n)
 }
 
 /// The word at `i` when it is the day of a date in a name (a number or a Latin ordinal before a
