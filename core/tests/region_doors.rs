@@ -449,7 +449,23 @@ fn forms_of_a_new_users_trial_find_the_door_and_only_it() {
         }
     }
     type Side<'a> = (&'a str, &'a str, &'a str);
-    let cases: [(Side, Side, &str, bool); 37] = [
+    let cases: [(Side, Side, &str, bool); 39] = [
+        (
+            ("Mahmoud Hegazy", "12 9th Street, Maadi", "Cairo"),
+            ("محمود حجازي", "12 ش 9 المعادي", "القاهرة"),
+            "EG",
+            true,
+        ),
+        (
+            (
+                "Ahmed Al Mansoori",
+                "Villa 23, 14th St, Al Barsha 2",
+                "Dubai",
+            ),
+            ("أحمد المنصوري", "فيلا 23، شارع 14، البرشاء 2", "دبي"),
+            "AE",
+            true,
+        ),
         (
             ("Omar Tazi", "18 Rue Ibn Sina", "Rabat"),
             ("Omar Tazi", "18 Rue Ibn Khaldoun", "Rabat"),

@@ -861,6 +861,11 @@ fn tokenize<'a>(folded: &'a str, words: &[(usize, usize, usize)]) -> Tokens<'a> 
             // "rez-de-chaussée", "R.D.C": the ground floor, as rdc.
             resume = i + n;
             ("rdc", Kind::Marker(Class::Ground))
+        } else if let Some(n) =
+            ordinal_digits(text).filter(|_| class_of(i + 1) == Some(Class::Street))
+        {
+            // "9th Street", "14th St": the numbered street that "Street 9" and "ش 9" write.
+            (n, Kind::Word)
         } else if let Some(n) = regnal_number(f, prev) {
             // "محمد الخامس", "الحسن الثاني", "Hassan 1er": a king's number in a street's name, as
             // Mohammed V and Hassan II read it (a floor's ordinal was read above).
