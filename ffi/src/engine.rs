@@ -189,8 +189,7 @@ pub unsafe extern "C" fn cg_engine_add_order(
 ) -> cg_status {
     ffi_guard!({
         let engine = handle::get_mut(engine)?;
-        let order: Order =
-            crate::guard::json(text(json, len, "order")?, "order", CG_INVALID_RECORD)?;
+        let order = order_arg(json, len)?;
         engine.add_order(&order)?;
         Ok(())
     })
@@ -262,8 +261,7 @@ pub unsafe extern "C" fn cg_engine_assess(
     ffi_guard!({
         let (out_json, out_len) = text_out(out_json, out_len)?;
         let engine = handle::get(engine)?;
-        let order: Order =
-            crate::guard::json(text(json, len, "order")?, "order", CG_INVALID_RECORD)?;
+        let order = order_arg(json, len)?;
         give_json(&engine.assess(&order)?, out_json, out_len)
     })
 }
@@ -289,10 +287,15 @@ pub unsafe extern "C" fn cg_engine_assess_and_add(
     ffi_guard!({
         let (out_json, out_len) = text_out(out_json, out_len)?;
         let engine = handle::get_mut(engine)?;
-        let order: Order =
-            crate::guard::json(text(json, len, "order")?, "order", CG_INVALID_RECORD)?;
+        let order = order_arg(json, len)?;
         give_json(&engine.assess_and_add(&order)?, out_json, out_len)
     })
+}
+
+/// The order a call is given: one JSON object, `len` bytes at `json` (a wrong shape, an empty
+/// id: `CG_INVALID_RECORD`).
+fn order_arg(json: *const c_char, len: usize) -> Result<Order> {
+    crate::guard::json(text(json, len, "order")?, "order", CG_INVALID_RECORD)
 }
 
 /// One element of `cg_engine_assess_many`'s answer: an assessment, or why there is none.
