@@ -449,7 +449,19 @@ fn forms_of_a_new_users_trial_find_the_door_and_only_it() {
         }
     }
     type Side<'a> = (&'a str, &'a str, &'a str);
-    let cases: [(Side, Side, &str, bool); 39] = [
+    let cases: [(Side, Side, &str, bool); 41] = [
+        (
+            ("Lamia Haddad", "Cité El Khadra, Bt 6, Appt 3", "Oran"),
+            ("لمياء حداد", "حي الخضراء عمارة 6 شقة 3", "وهران"),
+            "DZ",
+            true,
+        ),
+        (
+            ("Lamia Haddad", "Cité El Khadra, Bt 6, Appt 3", "Oran"),
+            ("Lamia Haddad", "حي الخضراء عمارة 6 شقة 4", "وهران"),
+            "DZ",
+            false,
+        ),
         (
             ("Mahmoud Hegazy", "12 9th Street, Maadi", "Cairo"),
             ("محمود حجازي", "12 ش 9 المعادي", "القاهرة"),

@@ -861,9 +861,12 @@ fn tokenize<'a>(folded: &'a str, words: &[(usize, usize, usize)]) -> Tokens<'a> 
             // "rez-de-chaussée", "R.D.C": the ground floor, as rdc.
             resume = i + n;
             ("rdc", Kind::Marker(Class::Ground))
-        } else if let Some(n) =
-            ordinal_digits(text).filter(|_| class_of(i + 1) == Some(Class::Street))
-        {
+        } else if let Some(n) = ordinal_digits(text).filter(|_| {
+            let street_letter = word(i + 1)
+                .and_then(letter)
+                .is_some_and(|l| l.street.is_some());
+            class_of(i + 1) == Some(Class::Street) || street_letter
+        }) {
             // "9th Street", "14th St": the numbered street that "Street 9" and "ش 9" write.
             (n, Kind::Word)
         } else if let Some(n) = regnal_number(f, prev) {
@@ -1625,6 +1628,14 @@ fn settle_door(out: &mut NormalizedAddress, r: Reading<'_>) {
     if apt.is_some() {
         floor = None;
     }
+    // A building and a flat in a hay, with no street ("حي الخضراء عمارة 6 شقة 3", Algeria's
+    // cités written حي): the hay is the complex, as "Cité El Khadra, Bt 6, Appt 3" reads.
+    let complex_form = complex_form
+        || (out.street.is_empty()
+            && out.house_number.is_none()
+            && building.is_some()
+            && apt.is_some()
+            && !first_district.is_empty());
     if out.house_number.is_none() {
         let door = if complex_form {
             apt.take()
