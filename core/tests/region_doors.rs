@@ -449,7 +449,19 @@ fn forms_of_a_new_users_trial_find_the_door_and_only_it() {
         }
     }
     type Side<'a> = (&'a str, &'a str, &'a str);
-    let cases: [(Side, Side, &str, bool); 41] = [
+    let cases: [(Side, Side, &str, bool); 43] = [
+        (
+            ("Fahd Al Otaibi", "RRRD2929", "Riyadh"),
+            ("فهد العتيبي", "RRRD 2929", "الرياض"),
+            "SA",
+            true,
+        ),
+        (
+            ("Fahd Al Otaibi", "RRRD2929", "Riyadh"),
+            ("Fahd Al Otaibi", "RRRD2931", "Riyadh"),
+            "SA",
+            false,
+        ),
         (
             ("Lamia Haddad", "Cité El Khadra, Bt 6, Appt 3", "Oran"),
             ("لمياء حداد", "حي الخضراء عمارة 6 شقة 3", "وهران"),

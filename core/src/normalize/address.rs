@@ -667,6 +667,13 @@ fn split_glued(folded: &str, start: usize, end: usize, seg: usize, out: &mut Wor
             return;
         }
     }
+    // "RRRD2929": a Saudi short national address (four letters, the building's four digits),
+    // read as "RRRD 2929" is.
+    if letters == 4 && token.len() == 8 && token.bytes().skip(4).all(|b| b.is_ascii_digit()) {
+        out.push((start, start + 4, seg));
+        out.push((start + 4, end, seg));
+        return;
+    }
     // "ط3", "ش10": a one-letter abbreviation glued to its number.
     for l in &LETTERS {
         if let Some(rest) = token.strip_prefix(l.letter) {
