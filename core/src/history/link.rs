@@ -580,12 +580,12 @@ fn same_street<A: Slot, B: Slot>(a: &Signature<A>, b: &Signature<B>) -> bool {
     // Most of the shorter street name must agree: "rue palestine" vs "rue palestine hay
     // riad" do; and more than words that open many names: "rue ibn sina" vs "rue ibn khaldoun"
     // do not; and its numbers: "avenue mohammed v" vs "avenue mohammed vi" do not.
-    let telling = |keys: &[u32]| keys.iter().any(|&k| k != 0 && k & STREET_OPENER == 0);
-    let only_openers = !telling(&a.street) || !telling(&b.street);
+    let telling = |k: u32| k & STREET_OPENER == 0;
+    let only_openers = !a.street_keys().any(telling) || !b.street_keys().any(telling);
     common > 0
         && 2 * common >= shorter
-        && (shared().any(|k| k & STREET_OPENER == 0) || (only_openers && common >= shorter))
-        && numbers_agree(&a.street, &b.street)
+        && (shared().any(telling) || (only_openers && common >= shorter))
+        && numbers_agree(a, b)
 }
 
 /// True when orders with the same key information are the same for counting people: their

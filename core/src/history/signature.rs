@@ -302,13 +302,13 @@ fn street_key(hasher: &KeyHasher, key: &str) -> u32 {
 /// Whether two streets' numbers let them be one street: when both names hold a number, a
 /// number in common (Avenue Mohammed V is not Avenue Mohammed VI, Rue 2 Mars not Rue 3 Mars,
 /// though the other words agree). A name without one may be the same street written short.
-pub(crate) fn numbers_agree(a: &[u32], b: &[u32]) -> bool {
-    fn numbers(street: &[u32]) -> impl Iterator<Item = u32> + '_ {
-        let keys = street.iter().copied().take_while(|&k| k != 0);
-        keys.filter(|k| k & STREET_NUMBER != 0)
-    }
-    let both = numbers(a).next().is_some() && numbers(b).next().is_some();
-    !both || numbers(a).any(|x| numbers(b).any(|y| y == x))
+pub(crate) fn numbers_agree<A: Slot, B: Slot>(a: &Signature<A>, b: &Signature<B>) -> bool {
+    let number = |k: &u32| k & STREET_NUMBER != 0;
+    let both = a.street_keys().any(|k| number(&k)) && b.street_keys().any(|k| number(&k));
+    !both
+        || a.street_keys()
+            .filter(number)
+            .any(|x| b.street_keys().any(|y| y == x))
 }
 
 /// Whether two street slots are one reading of a street token: the same key, not both second
