@@ -135,12 +135,9 @@ impl Engine {
     /// # Errors
     /// As [`Engine::add_history`].
     pub fn add_order(&mut self, order: &Order) -> Result<(), Error> {
-        let record = HistoryRecord {
-            order: order.clone(),
-            outcome: Outcome::Pending,
-            negotiated: false,
-        };
-        self.add_history([record]).map(|_| ()).map_err(Error::alone)
+        self.add_history([pending(order)])
+            .map(|_| ())
+            .map_err(Error::alone)
     }
 
     /// Assesses a new order and adds it as pending history, in one step: what a shop does with
@@ -176,13 +173,8 @@ impl Engine {
         let assessment =
             self.assessor()
                 .assess(&self.history, order, std::borrow::Cow::Owned(features));
-        let record = HistoryRecord {
-            order: order.clone(),
-            outcome: Outcome::Pending,
-            negotiated: false,
-        };
         self.history
-            .extend_signed([(&record, &signature)])
+            .extend_signed([(&pending(order), &signature)])
             .map_err(Error::alone)?;
         Ok(assessment)
     }
@@ -395,6 +387,15 @@ impl Engine {
             };
             Error::new(kind, format!("{at}: {what}"))
         })
+    }
+}
+
+/// A new order as the history holds it until its outcome arrives.
+fn pending(order: &Order) -> HistoryRecord {
+    HistoryRecord {
+        order: order.clone(),
+        outcome: Outcome::Pending,
+        negotiated: false,
     }
 }
 
