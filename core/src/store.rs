@@ -126,7 +126,13 @@ use crate::risk::RiskModel;
 /// marked (Hay Nahda 2 ... N° 12: house 12), Tunisia's عدد, zenqa, بلوك, بناية, a decimal
 /// kilometre (Km 4,5), and real words no longer guessed as markers (Riad, Ville, Mila). Such
 /// orders' street and door keys changed, so tables of format 9 are refused.
-pub const KEY_FORMAT: u32 = 10;
+///
+/// 11: the Gulf's forms: مبنى is a building, منزل and House a house, Zone, منطقة, Block and
+/// قطعة districts; with the door's number written (a flat's, a villa's, a building's), a
+/// number in a place's name is the name's (Al Barsha 1, Zone 25), and a numbered street keeps
+/// its numbered district (Street 5 of Al Barsha 1). Such orders' street and door keys changed,
+/// so tables of format 10 are refused.
+pub const KEY_FORMAT: u32 = 11;
 
 /// A past order as a `cg_orders` row.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -299,16 +299,30 @@ fn street_key(hasher: &KeyHasher, key: &str) -> u32 {
     }
 }
 
-/// Whether two streets' numbers let them be one street: when both names hold a number, a
-/// number in common (Avenue Mohammed V is not Avenue Mohammed VI, Rue 2 Mars not Rue 3 Mars,
-/// though the other words agree). A name without one may be the same street written short.
+/// Whether two streets' numbers let them be one street: when both names hold numbers, every
+/// number of the name with fewer is in the other (Avenue Mohammed V is not Avenue Mohammed VI,
+/// Rue 2 Mars not Rue 3 Mars, though the other words agree; Street 5 of Al Barsha 1 is not
+/// Street 5 of Al Barsha 2, though it may be Street 5 written without its district). A name
+/// without numbers may be the same street written short.
 pub(crate) fn numbers_agree<A: Slot, B: Slot>(a: &Signature<A>, b: &Signature<B>) -> bool {
-    let number = |k: &u32| k & STREET_NUMBER != 0;
-    let both = a.street_keys().any(|k| number(&k)) && b.street_keys().any(|k| number(&k));
-    !both
-        || a.street_keys()
-            .filter(number)
-            .any(|x| b.street_keys().any(|y| y == x))
+    let count = |s: &[u32; STREET_KEYS]| s.iter().filter(|&&k| is_number_key(k)).count();
+    match (count(&a.street), count(&b.street)) {
+        (0, _) | (_, 0) => true,
+        (in_a, in_b) if in_a <= in_b => numbers_within(a, b),
+        _ => numbers_within(b, a),
+    }
+}
+
+/// A street key of a number.
+fn is_number_key(k: u32) -> bool {
+    k != 0 && k & STREET_NUMBER != 0
+}
+
+/// Whether every number of `few`'s street is a number of `many`'s.
+fn numbers_within<A: Slot, B: Slot>(few: &Signature<A>, many: &Signature<B>) -> bool {
+    few.street_keys()
+        .filter(|&k| is_number_key(k))
+        .all(|x| many.street_keys().any(|y| y == x))
 }
 
 /// Whether two street slots are one reading of a street token: the same key, not both second

@@ -67,7 +67,11 @@ use crate::error::{Error, ErrorKind};
 /// 10: the layout of 9, with doors keyed as in key format 10 (house suffixes, names with a
 /// number, words no longer guessed as markers). Format 9 is refused: some of its street and
 /// door keys are stale.
-pub(crate) const FORMAT_VERSION: u32 = 10;
+///
+/// 11: the layout of 10, with doors keyed as in key format 11 (the Gulf's building, house and
+/// district words, numbered districts). Format 10 is refused: some of its street and door keys
+/// are stale.
+pub(crate) const FORMAT_VERSION: u32 = 11;
 const MAGIC: &[u8; 8] = b"CODGUARD";
 const HEADER: usize = 8 + 4 + 8 + 4;
 

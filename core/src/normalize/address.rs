@@ -1099,8 +1099,9 @@ struct Reading<'a> {
     /// The tokens of the place segments before the street ([`leading_places`]), read into the
     /// district.
     places: usize,
-    /// The house number is marked (n°, رقم, عدد): a bare number in a district's or complex's
-    /// name is part of the name (Hay Nahda 2, Cité 5 Juillet), not the house.
+    /// The house number is marked (n°, رقم, عدد), or the door is (a villa's, a flat's or a
+    /// building's number): a bare number in a district's or complex's name is part of the name
+    /// (Hay Nahda 2, Cité 5 Juillet, Al Barsha 1, Zone 25), not the house.
     marked_number: bool,
 }
 
@@ -1125,7 +1126,22 @@ fn read_tokens<'a>(tokens: &mut [Token<'a>], out: &mut NormalizedAddress) -> Rea
             && !matches!(a.kind, Kind::Marker(Class::Unit | Class::Floor | Class::Building | Class::Villa)))
     }) || tokens.first().is_some_and(|t| t.kind == Kind::Marker(Class::Number))
         && tokens.get(1).is_some_and(|t| t.kind == Kind::Number);
-    r.marked_number = marked_number;
+    // "Flat 301, Bldg 5, Al Barsha 1", "Building 14, Street 230, Zone 25": the door has its
+    // number, so the numbers of names are names.
+    let door_marked = tokens.iter().enumerate().any(|(k, t)| {
+        matches!(
+            t.kind,
+            Kind::Marker(Class::Unit | Class::Building | Class::Villa)
+        ) && {
+            let after = tokens.get(k + 1);
+            let number = match after {
+                Some(m) if m.kind == Kind::Marker(Class::Number) => tokens.get(k + 2),
+                _ => after,
+            };
+            number.is_some_and(|n| n.kind == Kind::Number)
+        }
+    });
+    r.marked_number = marked_number || door_marked;
     let mut i = 0;
     while i < tokens.len() {
         let Some(&tok) = tokens.get(i) else {
@@ -1195,7 +1211,7 @@ fn read_tokens<'a>(tokens: &mut [Token<'a>], out: &mut NormalizedAddress) -> Rea
                 // "45 Rue 123", "Rue 12 N° 7", "زنقة 15 رقم 3": numbered streets, common in
                 // newer districts. The number names the street when the house has its own.
                 if let Some(n) = next_number.filter(|_| {
-                    out.street.is_empty() && (out.house_number.is_some() || marked_number)
+                    out.street.is_empty() && (out.house_number.is_some() || r.marked_number)
                 }) {
                     street_seg = Some(tok.seg);
                     out.street.push(n.to_string());
@@ -1340,6 +1356,15 @@ fn read_tokens<'a>(tokens: &mut [Token<'a>], out: &mut NormalizedAddress) -> Rea
                 i += 2;
                 continue;
             }
+            Kind::Number if door_marked && names_place(tokens, i) => {
+                // "Al Barsha 1", "البرشاء 1", "Jumeirah 2": the number of a numbered district,
+                // where its words went.
+                if street_seg == Some(tok.seg) && !street_closed {
+                    out.street.push(tok.text.to_string());
+                } else {
+                    out.district.push(tok.text.to_string());
+                }
+            }
             Kind::Number => {
                 let last_in_seg = next.is_none_or(|n| n.seg != tok.seg || n.kind != Kind::Word);
                 let trailing = last_in_seg && !marked_number;
@@ -1402,6 +1427,29 @@ fn read_tokens<'a>(tokens: &mut [Token<'a>], out: &mut NormalizedAddress) -> Rea
         i += 1;
     }
     r
+}
+
+/// Whether the number at `i` ends its segment after words that follow the segment's start or
+/// a number ("Al Barsha 1", "Flat 301 Bldg 5 Al Barsha 1": no street word, no marker but
+/// articles between): the number of a place's name when the door is marked elsewhere.
+fn names_place(tokens: &[Token<'_>], i: usize) -> bool {
+    let Some(seg) = tokens.get(i).map(|t| t.seg) else {
+        return false;
+    };
+    if tokens.get(i + 1).is_some_and(|n| n.seg == seg) {
+        return false;
+    }
+    let before = tokens.get(..i).unwrap_or_default();
+    let mut named = false;
+    for t in before.iter().rev().take_while(|t| t.seg == seg) {
+        match t.kind {
+            Kind::Word => named = true,
+            Kind::Marker(Class::Filler) => {}
+            Kind::Number => return named,
+            _ => return false,
+        }
+    }
+    named
 }
 
 /// The house number `n`, with the suffix written after it when `after` is one ("25 bis" and
@@ -1659,6 +1707,10 @@ fn settle_door(out: &mut NormalizedAddress, r: Reading<'_>) {
             .get(first_district)
             .unwrap_or_default()
             .to_vec();
+    } else if is_numbered(&out.street) && out.district.iter().any(|w| is_number(w)) {
+        // "Street 5, Al Barsha 1", "Block 3, Street 12": a numbered street is numbered within
+        // its numbered district (Street 5 of Al Barsha 2 is another street).
+        out.street.extend(out.district.iter().cloned());
     }
     let mut unit = String::new();
     for (label, n) in [("bldg", building), ("floor", floor), ("apt", apt)] {
@@ -1672,6 +1724,11 @@ fn settle_door(out: &mut NormalizedAddress, r: Reading<'_>) {
         }
     }
     out.unit = (!unit.is_empty()).then_some(unit);
+}
+
+/// A street named by numbers only ("Rue 123", "شارع 5"), not empty.
+fn is_numbered(street: &[String]) -> bool {
+    !street.is_empty() && street.iter().all(|w| is_number(w))
 }
 
 /// The parts of a [`NormalizedAddress::unit`] as [`settle_door`] writes it (`bldg N`, `floor N`,
