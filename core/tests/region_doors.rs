@@ -758,7 +758,51 @@ fn wrong_links(cases: &[(Side, Side, &str, bool)]) -> Vec<String> {
 /// another person.
 #[test]
 fn gulf_numbered_districts_and_fathers_names_find_the_door_and_only_it() {
-    let cases: [(Side, Side, &str, bool); 24] = [
+    let cases: [(Side, Side, &str, bool); 28] = [
+        (
+            (
+                "Ahmed Al Mansoori",
+                "Al Barsha 1, Street 5, Villa 12",
+                "Dubai",
+            ),
+            ("أحمد المنصوري", "فيلا 12، شارع 5، البرشاء 1", "دبي"),
+            "AE",
+            true,
+        ),
+        (
+            ("أحمد المنصوري", "البرشاء 1، شارع 5، فيلا 12", "دبي"),
+            (
+                "Ahmed Al Mansoori",
+                "Villa 12, Street 5, Al Barsha 1",
+                "Dubai",
+            ),
+            "AE",
+            true,
+        ),
+        (
+            (
+                "Ahmed Al Mansoori",
+                "Al Barsha 1, Street 5, Villa 12",
+                "Dubai",
+            ),
+            (
+                "Ahmed Al Mansoori",
+                "Al Barsha 2, Street 5, Villa 12",
+                "Dubai",
+            ),
+            "AE",
+            false,
+        ),
+        (
+            (
+                "Khalid Al Kuwari",
+                "Zone 25, Street 230, Building 14",
+                "Doha",
+            ),
+            ("خالد الكواري", "مبنى 14، شارع 230، منطقة 25", "الدوحة"),
+            "QA",
+            true,
+        ),
         (
             (
                 "Ahmed Al Mansoori",

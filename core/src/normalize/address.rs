@@ -825,6 +825,16 @@ fn tokenize<'a>(folded: &'a str, words: &[(usize, usize, usize)]) -> Tokens<'a> 
     fill_facts(folded, words, &mut facts);
     let word = |i: usize| facts.get(i).map(|f| f.text);
     let class_of = |j: usize| facts.get(j).and_then(Facts::class);
+    // The number of a Latin ordinal at `j` before a street word or ش ("9th Street", "14th St",
+    // "5th ش"): the numbered street that "Street 9" and "ش 9" write.
+    let street_ordinal = |j: usize| {
+        word(j).and_then(ordinal_digits).filter(|_| {
+            let street_letter = word(j + 1)
+                .and_then(letter)
+                .is_some_and(|l| l.street.is_some());
+            class_of(j + 1) == Some(Class::Street) || street_letter
+        })
+    };
     let mut tokens = Tokens::new();
     // The next word not read yet (an ordinal's ending apart, rez-de-chaussée are read whole).
     let mut resume = 0;
@@ -836,12 +846,14 @@ fn tokenize<'a>(folded: &'a str, words: &[(usize, usize, usize)]) -> Tokens<'a> 
         let ordinal_at = |j: usize| {
             class_of(j) == Some(Class::Ordinal) || facts.get(j).is_some_and(|f| f.form.own)
         };
-        // An ordinal that will read as a floor number counts as a number too, so that "n الثالث
-        // (eme) etage" reads in one pass as its output "n 3 etage" reads again.
+        // An ordinal that will read as a floor's or a street's number counts as a number too, so
+        // that "n الثالث (eme) etage" and "n 5th r" read in one pass as their outputs "n 3 etage"
+        // and "n 5 rue" read again.
         let next_is_number = facts.get(i + 1).is_some_and(|f| f.number)
             || (ordinal_at(i + 1)
                 && (f.class() == Some(Class::Floor)
-                    || class_of(i + 2 + endings_at(&facts, i + 2)) == Some(Class::Floor)));
+                    || class_of(i + 2 + endings_at(&facts, i + 2)) == Some(Class::Floor)))
+            || street_ordinal(i + 1).is_some();
         let prev = tokens.last();
         let seg_start = prev.is_none_or(|p| p.seg != seg);
         let after_number = prev.is_some_and(|p| p.kind == Kind::Number);
@@ -868,12 +880,7 @@ fn tokenize<'a>(folded: &'a str, words: &[(usize, usize, usize)]) -> Tokens<'a> 
             // "rez-de-chaussée", "R.D.C": the ground floor, as rdc.
             resume = i + n;
             ("rdc", Kind::Marker(Class::Ground))
-        } else if let Some(n) = ordinal_digits(text).filter(|_| {
-            let street_letter = word(i + 1)
-                .and_then(letter)
-                .is_some_and(|l| l.street.is_some());
-            class_of(i + 1) == Some(Class::Street) || street_letter
-        }) {
+        } else if let Some(n) = street_ordinal(i) {
             // "9th Street", "14th St": the numbered street that "Street 9" and "ش 9" write.
             (n, Kind::Word)
         } else if let Some(n) = regnal_number(f, prev) {
@@ -1111,8 +1118,9 @@ struct Reading<'a> {
 /// it closed, whether a number was seen, the index): split apart, the arms would pass all of it
 /// around and the order of the checks, which is the grammar, would no longer read in one place.
 fn read_tokens<'a>(tokens: &mut [Token<'a>], out: &mut NormalizedAddress) -> Reading<'a> {
+    let door_marked = door_marked(tokens);
     let mut r = Reading {
-        places: leading_places(tokens),
+        places: leading_places(tokens, door_marked),
         ..Reading::default()
     };
     let mut street_seg: Option<usize> = None;
@@ -1126,21 +1134,6 @@ fn read_tokens<'a>(tokens: &mut [Token<'a>], out: &mut NormalizedAddress) -> Rea
             && !matches!(a.kind, Kind::Marker(Class::Unit | Class::Floor | Class::Building | Class::Villa)))
     }) || tokens.first().is_some_and(|t| t.kind == Kind::Marker(Class::Number))
         && tokens.get(1).is_some_and(|t| t.kind == Kind::Number);
-    // "Flat 301, Bldg 5, Al Barsha 1", "Building 14, Street 230, Zone 25": the door has its
-    // number, so the numbers of names are names.
-    let door_marked = tokens.iter().enumerate().any(|(k, t)| {
-        matches!(
-            t.kind,
-            Kind::Marker(Class::Unit | Class::Building | Class::Villa)
-        ) && {
-            let after = tokens.get(k + 1);
-            let number = match after {
-                Some(m) if m.kind == Kind::Marker(Class::Number) => tokens.get(k + 2),
-                _ => after,
-            };
-            number.is_some_and(|n| n.kind == Kind::Number)
-        }
-    });
     r.marked_number = marked_number || door_marked;
     let mut i = 0;
     while i < tokens.len() {
@@ -1429,6 +1422,25 @@ fn read_tokens<'a>(tokens: &mut [Token<'a>], out: &mut NormalizedAddress) -> Rea
     r
 }
 
+/// Whether the door has its number written ("Flat 301, Bldg 5, Al Barsha 1", "Building 14,
+/// Street 230, Zone 25", "Villa No 12"): a flat, building or villa word with a number after
+/// it. The numbers of names are then names.
+fn door_marked(tokens: &[Token<'_>]) -> bool {
+    tokens.iter().enumerate().any(|(k, t)| {
+        matches!(
+            t.kind,
+            Kind::Marker(Class::Unit | Class::Building | Class::Villa)
+        ) && {
+            let after = tokens.get(k + 1);
+            let number = match after {
+                Some(m) if m.kind == Kind::Marker(Class::Number) => tokens.get(k + 2),
+                _ => after,
+            };
+            number.is_some_and(|n| n.kind == Kind::Number)
+        }
+    })
+}
+
 /// Whether the number at `i` ends its segment after words that follow the segment's start or
 /// a number ("Al Barsha 1", "Flat 301 Bldg 5 Al Barsha 1": no street word, no marker but
 /// articles between): the number of a place's name when the door is marked elsewhere.
@@ -1508,7 +1520,9 @@ fn district_after(tokens: &[Token<'_>], i: usize) -> Option<usize> {
 /// ("Maarif, 12 Rue Ibn Battouta", "الدقي، 15 ش مصدق", "الرياض، حي النرجس، طريق الملك سلمان"):
 /// segments of words only (no marker, no number) followed by a segment with a street or
 /// complex marker. Read left to right they would take the street. 0 when there are none.
-fn leading_places(tokens: &[Token<'_>]) -> usize {
+/// With the door's number written (`door_marked`), a numbered place ends such a segment too
+/// ("Al Barsha 1, Street 5, Villa 12").
+fn leading_places(tokens: &[Token<'_>], door_marked: bool) -> usize {
     let bare = |t: &Token<'_>| matches!(t.kind, Kind::Word | Kind::Marker(Class::Filler));
     if !tokens.first().is_some_and(bare) {
         return 0;
@@ -1517,7 +1531,9 @@ fn leading_places(tokens: &[Token<'_>]) -> usize {
     while let Some(seg) = tokens.get(end).map(|t| t.seg) {
         let rest = tokens.get(end..).unwrap_or_default();
         let len = rest.iter().take_while(|t| t.seg == seg).count();
-        if !rest.iter().take(len).all(bare) {
+        let numbered = door_marked && len > 1 && names_place(tokens, end + len - 1);
+        let words = if numbered { len - 1 } else { len };
+        if !rest.iter().take(words).all(bare) {
             break;
         }
         end += len;
