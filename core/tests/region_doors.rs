@@ -758,7 +758,71 @@ fn wrong_links(cases: &[(Side, Side, &str, bool)]) -> Vec<String> {
 /// another person.
 #[test]
 fn gulf_numbered_districts_and_fathers_names_find_the_door_and_only_it() {
-    let cases: [(Side, Side, &str, bool); 28] = [
+    let cases: [(Side, Side, &str, bool); 36] = [
+        (
+            (
+                "منى عبد الله",
+                "عمارة 12 ب ش مكرم عبيد، مدينة نصر",
+                "القاهرة",
+            ),
+            (
+                "Mona Abdallah",
+                "Bldg 12B Makram Ebeid St, Nasr City",
+                "Cairo",
+            ),
+            "EG",
+            true,
+        ),
+        (
+            ("منى عبد الله", "12ب ش مكرم عبيد", "القاهرة"),
+            ("Mona Abdallah", "12 B Makram Ebeid St", "Cairo"),
+            "EG",
+            true,
+        ),
+        (
+            ("Mona Abdallah", "12 B Makram Ebeid St", "Cairo"),
+            ("Mona Abdallah", "12 Makram Ebeid St", "Cairo"),
+            "EG",
+            false,
+        ),
+        (
+            ("Omar Tazi", "25 B Rue Ibn Sina", "Rabat"),
+            ("Omar Tazi", "25 C Rue Ibn Sina", "Rabat"),
+            "MA",
+            false,
+        ),
+        (
+            (
+                "Sonia Gharbi",
+                "Résidence Les Jasmins, Bloc B, App B12, Ennasr 2",
+                "Ariana",
+            ),
+            (
+                "Sonia Gharbi",
+                "Résidence Les Jasmins, Bloc B, App B14, Ennasr 2",
+                "Ariana",
+            ),
+            "TN",
+            false,
+        ),
+        (
+            ("Karim Benali", "Lotissement 45 N° 12, Bir El Djir", "Oran"),
+            ("كريم بن علي", "تجزئة 45 رقم 12 بئر الجير", "وهران"),
+            "DZ",
+            true,
+        ),
+        (
+            ("Karim Benali", "Lotissement 45 N° 12, Bir El Djir", "Oran"),
+            ("Karim Benali", "Lotissement 45 N° 14, Bir El Djir", "Oran"),
+            "DZ",
+            false,
+        ),
+        (
+            ("Karim Benali", "Lot 45, Lotissement Al Amal", "Oran"),
+            ("كريم بن علي", "تجزئة الأمل، قطعة 45", "وهران"),
+            "DZ",
+            true,
+        ),
         (
             (
                 "Ahmed Al Mansoori",

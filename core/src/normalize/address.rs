@@ -6,6 +6,7 @@
 //! house number, another apartment) must not. The parser folds the text ([`fold`]), expands
 //! abbreviations from `core/data/address_words.tsv`, and reads the tokens left to right with
 //! the comma/dash segments the customer typed as hints.
+use std::borrow::Cow;
 use std::sync::OnceLock;
 
 use regex::Regex;
@@ -512,10 +513,12 @@ type Tokens<'a> = SmallVec<[Token<'a>; WORDS]>;
 
 fn is_number(t: &str) -> bool {
     let digits = t.bytes().take_while(u8::is_ascii_digit).count();
+    let suffix = t.get(digits..).unwrap_or_default();
     digits > 0
         && digits <= 6
-        && (digits == t.len()
-            || (t.len() == digits + 1 && t.bytes().last().is_some_and(|b| b.is_ascii_lowercase())))
+        && (suffix.is_empty()
+            || (suffix.len() == 1 && suffix.bytes().all(|b| b.is_ascii_lowercase()))
+            || (!suffix.is_ascii() && house_letter(suffix).is_some()))
 }
 
 /// The digits of a number written as a Latin ordinal (`3eme` from 3ème, `3e`, `1er`, `1ere`,
@@ -896,6 +899,14 @@ fn tokenize<'a>(folded: &'a str, words: &[(usize, usize, usize)]) -> Tokens<'a> 
         } else if let Some((month, Class::Month)) = f.entry {
             // Juillet, July, جويلية, يوليو: one word of the name, in every writing.
             (month.as_str(), Kind::Word)
+        } else if house_letter(text).is_some()
+            && after_number
+            && facts.get(i + 1).is_some_and(|n| !n.number)
+            && !seg_start
+        {
+            // "12 ب ش مكرم عبيد", "25 B Rue Ibn Sina": the house 12b, as 12B and 12ب read (the
+            // letter stays as typed in the text, which reads again alike).
+            (text, Kind::Marker(Class::Suffix))
         } else if let Some(l) = letter(text) {
             (l.letter, Kind::Letter(l))
         } else if let Some((canonical, class)) = f.entry.filter(|(_, c)| match c {
@@ -916,6 +927,30 @@ fn tokenize<'a>(folded: &'a str, words: &[(usize, usize, usize)]) -> Tokens<'a> 
         tokens.push(Token { text, seg, kind });
     }
     tokens
+}
+
+/// A Latin letter and one to four digits (B12, A3): a flat numbered after its block's letter.
+fn is_lettered_number(t: &str) -> bool {
+    let mut bytes = t.bytes();
+    bytes.next().is_some_and(|b| b.is_ascii_lowercase())
+        && (2..=5).contains(&t.len())
+        && bytes.all(|b| b.is_ascii_digit())
+}
+
+/// A letter that follows a house number, apart or glued (12 B, 12 ب, 12ب: the house 12b), as a
+/// Latin letter: a to d in both scripts (أ ب ج د, the abjad order buildings are lettered in),
+/// f to h in Latin (e is an ordinal's ending, 3 e étage).
+fn house_letter(t: &str) -> Option<&'static str> {
+    match t {
+        "a" | "ا" => Some("a"),
+        "b" | "ب" => Some("b"),
+        "c" | "ج" => Some("c"),
+        "d" | "د" => Some("d"),
+        "f" => Some("f"),
+        "g" => Some("g"),
+        "h" => Some("h"),
+        _ => None,
+    }
 }
 
 /// The number of an ordinal (الخامس, الثاني, 1er) written right after a word of a name of three
@@ -1091,9 +1126,11 @@ fn leading_city(places: &[Token<'_>], country: &str) -> Option<CityId> {
 /// What the left-to-right reading found besides the fields it fills directly.
 #[derive(Default)]
 struct Reading<'a> {
-    building: Option<&'a str>,
-    floor: Option<&'a str>,
-    apt: Option<&'a str>,
+    /// The numbers of the building, the floor and the flat, with a letter after them (12 ب, 12ب
+    /// and 12B are the building 12b).
+    building: Option<Cow<'a, str>>,
+    floor: Option<Cow<'a, str>>,
+    apt: Option<Cow<'a, str>>,
     /// The name of a residence, lotissement, cité, douar, compound or named tower.
     complex: Vec<String>,
     /// The address names a complex (a residence, a cité, a named tower...): its flat is the door.
@@ -1118,7 +1155,7 @@ struct Reading<'a> {
 /// it closed, whether a number was seen, the index): split apart, the arms would pass all of it
 /// around and the order of the checks, which is the grammar, would no longer read in one place.
 fn read_tokens<'a>(tokens: &mut [Token<'a>], out: &mut NormalizedAddress) -> Reading<'a> {
-    let door_marked = door_marked(tokens);
+    let door_marked = writes_door_number(tokens);
     let mut r = Reading {
         places: leading_places(tokens, door_marked),
         ..Reading::default()
@@ -1174,7 +1211,7 @@ fn read_tokens<'a>(tokens: &mut [Token<'a>], out: &mut NormalizedAddress) -> Rea
                     &mut r.apt
                 };
                 if slot.is_none() {
-                    *slot = next_number;
+                    *slot = next_number.map(Cow::Borrowed);
                 }
                 if !out.street.is_empty() {
                     street_closed = true;
@@ -1222,7 +1259,7 @@ fn read_tokens<'a>(tokens: &mut [Token<'a>], out: &mut NormalizedAddress) -> Rea
                 // "3ème étage", "5th floor", "3 etage": the number before the floor word (which
                 // has none of its own) is the floor's.
                 if r.floor.is_none() {
-                    r.floor = Some(tok.text);
+                    r.floor = Some(Cow::Borrowed(tok.text));
                 }
                 seen_number = true;
                 if !out.street.is_empty() {
@@ -1234,7 +1271,7 @@ fn read_tokens<'a>(tokens: &mut [Token<'a>], out: &mut NormalizedAddress) -> Rea
             Kind::Marker(Class::Ground) => {
                 // "rdc", "rez-de-chaussée": floor 0 without a floor word.
                 if r.floor.is_none() {
-                    r.floor = Some("0");
+                    r.floor = Some(Cow::Borrowed("0"));
                 }
                 seen_number = true;
                 if !out.street.is_empty() {
@@ -1251,6 +1288,10 @@ fn read_tokens<'a>(tokens: &mut [Token<'a>], out: &mut NormalizedAddress) -> Rea
                 }
                 let number = tokens.get(j).and_then(|t| match t.kind {
                     Kind::Number => Some(t.text),
+                    // "App B12", "Flat A3": a flat numbered after its block's letter.
+                    Kind::Word if class == Class::Unit && is_lettered_number(t.text) => {
+                        Some(t.text)
+                    }
                     Kind::Marker(Class::Ordinal) if class == Class::Floor => Some(t.text),
                     // "Bloc A", "عمارة ب": a building named by a letter.
                     _ if class == Class::Building && t.seg == tok.seg => building_letter(t),
@@ -1263,7 +1304,7 @@ fn read_tokens<'a>(tokens: &mut [Token<'a>], out: &mut NormalizedAddress) -> Rea
                         _ => &mut r.building,
                     };
                     if slot.is_none() {
-                        *slot = Some(n);
+                        *slot = Some(numbered(n, tokens.get(j + 1)));
                     }
                     seen_number = true;
                     if !out.street.is_empty() {
@@ -1291,7 +1332,8 @@ fn read_tokens<'a>(tokens: &mut [Token<'a>], out: &mut NormalizedAddress) -> Rea
                             .get(lot + 1)
                             .is_none_or(|h| h.kind != Kind::Marker(Class::Housing))
                 });
-                if let Some(n) = plot.filter(|_| tok.text == "lotissement") {
+                // "Lotissement 45 N° 12": with the house marked, 45 names the lotissement.
+                if let Some(n) = plot.filter(|_| tok.text == "lotissement" && !marked_number) {
                     if out.house_number.is_none() {
                         out.house_number = Some(house(n.text, tokens.get(lot + 1)));
                     }
@@ -1425,7 +1467,7 @@ fn read_tokens<'a>(tokens: &mut [Token<'a>], out: &mut NormalizedAddress) -> Rea
 /// Whether the door has its number written ("Flat 301, Bldg 5, Al Barsha 1", "Building 14,
 /// Street 230, Zone 25", "Villa No 12"): a flat, building or villa word with a number after
 /// it. The numbers of names are then names.
-fn door_marked(tokens: &[Token<'_>]) -> bool {
+fn writes_door_number(tokens: &[Token<'_>]) -> bool {
     tokens.iter().enumerate().any(|(k, t)| {
         matches!(
             t.kind,
@@ -1436,7 +1478,10 @@ fn door_marked(tokens: &[Token<'_>]) -> bool {
                 Some(m) if m.kind == Kind::Marker(Class::Number) => tokens.get(k + 2),
                 _ => after,
             };
-            number.is_some_and(|n| n.kind == Kind::Number)
+            number.is_some_and(|n| {
+                n.kind == Kind::Number
+                    || (t.kind == Kind::Marker(Class::Unit) && is_lettered_number(n.text))
+            })
         }
     })
 }
@@ -1468,9 +1513,22 @@ fn names_place(tokens: &[Token<'_>], i: usize) -> bool {
 /// "25 مكرر" are the house 25bis, another door than 25). The suffix's token is left to be
 /// passed over.
 fn house(n: &str, after: Option<&Token<'_>>) -> String {
-    match after {
-        Some(t) if t.kind == Kind::Marker(Class::Suffix) => format!("{n}{}", t.text),
-        _ => n.to_string(),
+    numbered(n, after).into_owned()
+}
+
+/// The number `n` of a house, building or flat, with the letter or suffix glued to it or
+/// written after it (`after`): 12ب, 12 ب and 12B are 12b, 25 bis 25bis.
+fn numbered<'a>(n: &'a str, after: Option<&Token<'_>>) -> Cow<'a, str> {
+    let digits = n.bytes().take_while(u8::is_ascii_digit).count();
+    let (number, glued) = n.split_at_checked(digits).unwrap_or((n, ""));
+    let latin = house_letter(glued).filter(|_| !glued.is_ascii());
+    match (after, latin) {
+        (Some(t), _) if t.kind == Kind::Marker(Class::Suffix) => {
+            let suffix = house_letter(t.text).unwrap_or(t.text);
+            Cow::Owned(format!("{number}{}{suffix}", latin.unwrap_or(glued)))
+        }
+        (_, Some(l)) => Cow::Owned(format!("{number}{l}")),
+        _ => Cow::Borrowed(n),
     }
 }
 
@@ -1715,7 +1773,7 @@ fn settle_door(out: &mut NormalizedAddress, r: Reading<'_>) {
         } else {
             None
         };
-        out.house_number = door.map(str::to_string);
+        out.house_number = door.map(Cow::into_owned);
     }
     if out.street.is_empty() && out.house_number.is_some() {
         out.street = out
@@ -1736,7 +1794,7 @@ fn settle_door(out: &mut NormalizedAddress, r: Reading<'_>) {
             }
             unit.push_str(label);
             unit.push(' ');
-            unit.push_str(n);
+            unit.push_str(&n);
         }
     }
     out.unit = (!unit.is_empty()).then_some(unit);
