@@ -499,7 +499,8 @@ proptest! {
                 "residence", "إقامة", "imm", "عمارة", "bloc", "a", "ب", "lot", "تجزئة", "cite", "logts", "مسكن", "douar", "دوار",
                 "villa", "فيلا", "km", "كلم", "الدور", "الثالث", "5th", "floor", "برج", "عقار",
                 "ط", "ط3", "ال3", "3", "eme", "er", "rdc", "rez", "chaussee", "r", "d", "c", "district",
-                "مبنى", "منزل", "house", "zone", "منطقة", "block", "قطعة", "street", "barsha", "البرشاء", "1"]),
+                "مبنى", "منزل", "house", "zone", "منطقة", "block", "قطعة", "street", "barsha", "البرشاء", "1",
+                "مجمع", "ب", "b", "b12"]),
             0..12)
     ) {
         let raw = words.join(" ");

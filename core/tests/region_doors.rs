@@ -755,10 +755,91 @@ fn wrong_links(cases: &[(Side, Side, &str, bool)]) -> Vec<String> {
 /// Zone 25, a Kuwaiti block) are names, not house numbers, and two of them are two places; the
 /// Gulf's building and house words (مبنى, منزل, House); a father and his son (Ahmed bin Saeed,
 /// Saeed bin Ahmed) at one door are two customers, while a dropped or transliterated bin is not
-/// another person.
+/// another person; an order without its city (an empty checkout field) finds the door when the
+/// flat is written, not a street and house alone (12 Rue Ibn Sina is in every city).
 #[test]
 fn gulf_numbered_districts_and_fathers_names_find_the_door_and_only_it() {
-    let cases: [(Side, Side, &str, bool); 36] = [
+    let cases: [(Side, Side, &str, bool); 44] = [
+        (
+            (
+                "Ali Al Khalifa",
+                "Flat 21, Building 1234, Road 4567, Block 345",
+                "Manama",
+            ),
+            (
+                "علي آل خليفة",
+                "شقة 21 مبنى 1234 طريق 4567 مجمع 345",
+                "المنامة",
+            ),
+            "BH",
+            true,
+        ),
+        (
+            (
+                "Ali Al Khalifa",
+                "Flat 21, Building 1234, Road 4567, Block 345",
+                "Manama",
+            ),
+            (
+                "Ali Al Khalifa",
+                "Flat 21, Building 1234, Road 4567, Block 346",
+                "Manama",
+            ),
+            "BH",
+            false,
+        ),
+        (
+            ("Salma Bennani", "Résidence Nour, Imm 3, Appt 9, Agdal", ""),
+            (
+                "Salma Bennani",
+                "Résidence Nour, Imm 3, Appt 9, Agdal",
+                "Rabat",
+            ),
+            "MA",
+            true,
+        ),
+        (
+            (
+                "Salma Bennani",
+                "Résidence Nour, Imm 3, Appt 9, Agdal",
+                "Rabat",
+            ),
+            ("سلمى بناني", "إقامة النور، عمارة 3، شقة 9، أكدال", ""),
+            "MA",
+            true,
+        ),
+        (
+            ("محمود حجازي", "15 ش التحرير الدور 3 شقة 5", ""),
+            (
+                "Mahmoud Hegazy",
+                "15 El Tahrir St, 3rd Floor, Apt 5",
+                "Cairo",
+            ),
+            "EG",
+            true,
+        ),
+        (
+            ("Salma Bennani", "Résidence Nour, Imm 3, Appt 9, Agdal", ""),
+            (
+                "Salma Bennani",
+                "Résidence Nour, Imm 3, Appt 10, Agdal",
+                "Rabat",
+            ),
+            "MA",
+            false,
+        ),
+        (
+            ("Omar Tazi", "12 Rue Ibn Sina", ""),
+            ("Omar Tazi", "12 Rue Ibn Sina", "Rabat"),
+            "MA",
+            false,
+        ),
+        (
+            ("Omar Tazi", "12 Rue Ibn Sina, Appt 4", "Casablanca"),
+            ("Omar Tazi", "12 Rue Ibn Sina, Appt 4", "Rabat"),
+            "MA",
+            false,
+        ),
         (
             (
                 "منى عبد الله",

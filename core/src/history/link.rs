@@ -330,8 +330,9 @@ impl<'a> LinkRules<'a> {
     pub(crate) fn common(&self, a: &View<'_>, b: &View<'_>, memo: &mut Memo) -> Common {
         let phone = a.phone != 0 && a.phone == b.phone;
         let email = a.email != 0 && a.email == b.email;
-        let house = same_place(a, b) && (a.house == 0 || b.house == 0 || a.house == b.house);
         let door = same_house(a, b) && same_street(a, b);
+        let house =
+            door || (same_place(a, b) && (a.house == 0 || b.house == 0 || a.house == b.house));
         // A name alone never links: skip comparing names (the costly part) for the neighbours
         // and namesakes an address key brings up.
         let names = if phone || email || house {
@@ -564,8 +565,14 @@ pub(crate) fn same_door<A: Slot, B: Slot>(a: &Signature<A>, b: &Signature<B>) ->
 /// number is no door: a douar, a building of a residence or cité without its flat, a street
 /// alone would make one house of everyone who lives there (the address parser gives a complex's
 /// flat as the house number, and a building without a flat none).
+///
+/// An order without a place (a checkout's empty city field) has its door when its unit says
+/// it: the same house number and the same unit (`Imm 3, Appt 9`; `شقة 5` of house 15) are
+/// rarely two homes of two cities, while `12 Rue Ibn Sina` of two cities is common.
 fn same_house<A: Slot, B: Slot>(a: &Signature<A>, b: &Signature<B>) -> bool {
-    a.house != 0 && same_place(a, b) && a.house == b.house && units_agree(a.unit, b.unit)
+    let placed =
+        same_place(a, b) || ((a.city == 0 || b.city == 0) && a.unit != 0 && a.unit == b.unit);
+    a.house != 0 && placed && a.house == b.house && units_agree(a.unit, b.unit)
 }
 
 /// Most of the shorter street name in common, counted in tokens: a second key (Fath read

@@ -29,8 +29,9 @@ use super::sketch::WordSketch;
 pub(crate) const STREET_KEYS: usize = 4;
 /// Name keys kept per order (first, father's, family name and one more).
 pub(crate) const NAME_KEYS: usize = 5;
-/// The most keys an order is filed under: its phone, its email and one per street key.
-pub(crate) const FILING_KEYS: usize = 2 + STREET_KEYS;
+/// The most keys an order is filed under: its phone, its email, one per street key and its
+/// flat's key ([`Signature::filing_keys`]).
+pub(crate) const FILING_KEYS: usize = 2 + STREET_KEYS + 1;
 
 /// The matching signature of an order, with its name keys held as `N` (see the module docs).
 ///
@@ -241,9 +242,12 @@ impl<N: Slot> Signature<N> {
         &self.name[..len]
     }
 
-    /// The keys the order is filed under, and that the walk follows from it: the phone, the
-    /// email, and one address key (city, house number, street key) per street key. An order
-    /// without a city has no address key: "somewhere in Casablanca" ties nobody together.
+    /// The keys the order is filed under: the phone, the email, and one address key (city,
+    /// house number, street key) per street key. An order without a city has no such key:
+    /// "somewhere in Casablanca" ties nobody together. An order with a unit and a house number
+    /// also has its flat's key ([`Signature::flat_key`]), city or not: a checkout's city field
+    /// is often left empty, and the same flat of the same house of the same street is rarely
+    /// two homes of two cities ([`super::link`]'s `same_house`).
     ///
     /// The index, the store's key table and the walk all take their keys from here, so the
     /// store and the engine find the same orders. In that order, without repeats.
@@ -255,7 +259,18 @@ impl<N: Slot> Signature<N> {
     /// [`Signature::filing_keys`], each address key made by `door_key` from its city, house
     /// number and street key ([`door_key`], or a walk's memory of it).
     #[inline]
-    pub(crate) fn filing_keys_by(&self, mut door_key: impl FnMut([u32; 3]) -> u64) -> FilingKeys {
+    pub(crate) fn filing_keys_by(&self, door_key: impl FnMut([u32; 3]) -> u64) -> FilingKeys {
+        self.keys_by(door_key, false)
+    }
+
+    /// The filing keys (`walking` false), or the keys a walk follows from the order (`walking`
+    /// true): the same, but for the flat's key. An order is filed under the flat's key of its
+    /// kind, with a city or without; a walk from an order with a city follows the key of the
+    /// orders without one (those with one it finds by its address keys), a walk from an order
+    /// without a city both. So the many orders of same-named residences of several cities are
+    /// walked only for an order that does not say its city.
+    #[inline]
+    fn keys_by(&self, mut door_key: impl FnMut([u32; 3]) -> u64, walking: bool) -> FilingKeys {
         let mut keys = FilingKeys::default();
         keys.push(self.phone);
         keys.push(self.email);
@@ -265,7 +280,31 @@ impl<N: Slot> Signature<N> {
                 keys.push(door_key([self.city, self.house, street & !STREET_SECOND]));
             }
         }
+        let placed = self.city != 0;
+        if !walking {
+            keys.push(self.flat_key(&mut door_key, placed));
+            return keys;
+        }
+        if !placed {
+            keys.push(self.flat_key(&mut door_key, true));
+        }
+        keys.push(self.flat_key(&mut door_key, false));
         keys
+    }
+
+    /// The key of the order's flat, placed in a city (`placed`) or not: its unit, house number
+    /// and its street's least key (the same whichever way round its tokens were written), the
+    /// [`STREET_SECOND`] bit telling the two apart. 0 without a unit, a house number or a
+    /// street.
+    fn flat_key(&self, door_key: &mut impl FnMut([u32; 3]) -> u64, placed: bool) -> u64 {
+        let least_street = self.street_keys().filter(|k| k & STREET_SECOND == 0).min();
+        match least_street {
+            Some(street) if self.unit != 0 && self.house != 0 => {
+                let tag = if placed { 0 } else { STREET_SECOND };
+                door_key([self.unit, self.house, street | tag])
+            }
+            _ => 0,
+        }
     }
 }
 
@@ -382,8 +421,8 @@ pub(crate) fn door_key(hasher: &KeyHasher, door: [u32; 3]) -> u64 {
 
 impl<N> Signature<N> {
     /// The keys a walk follows from an order: its [filing keys](Signature::filing_keys) (the
-    /// address keys made by `door_key`, as [`Signature::filing_keys_by`]), less the
-    /// address keys of an order without a house number. Such an address (a douar, a building of
+    /// address keys made by `door_key`, as [`Signature::filing_keys_by`], and the flat's keys
+    /// as `keys_by` says), less the address keys of an order without a house number. Such an address (a douar, a building of
     /// a complex without its flat, a street alone) is no door ([`super::link::same_door`]): the
     /// orders filed beside it could link to it only by a phone or an email, and are filed under
     /// those too.
@@ -393,7 +432,7 @@ impl<N> Signature<N> {
         N: Slot,
     {
         if self.house != 0 {
-            return self.filing_keys_by(door_key);
+            return self.keys_by(door_key, true);
         }
         let mut keys = FilingKeys::default();
         keys.push(self.phone);

@@ -924,6 +924,15 @@ fn tokenize<'a>(folded: &'a str, words: &[(usize, usize, usize)]) -> Tokens<'a> 
         } else {
             (text, Kind::Word)
         };
+        // "مجمع 345": Bahrain's numbered block (a district), not a compound.
+        let kind = match kind {
+            Kind::Marker(Class::Complex)
+                if text == "مجمع" && facts.get(i + 1).is_some_and(|n| n.number) =>
+            {
+                Kind::Marker(Class::District)
+            }
+            _ => kind,
+        };
         tokens.push(Token { text, seg, kind });
     }
     tokens
