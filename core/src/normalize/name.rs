@@ -350,11 +350,21 @@ fn read(raw: &str, tokens: impl FnOnce(&[&str])) -> Result<NameKeys, Error> {
     check_len("name", raw, MAX_INPUT_BYTES)?;
     let folded = fold(&pre_fold(raw));
     let words: SmallVec<[&str; 8]> = folded.split(' ').filter(|t| !t.is_empty()).collect();
-    let keys = keys_of(&words);
+    let written_out: SmallVec<[&str; 8]> = words.iter().map(|w| written_out(w)).collect();
+    let keys = keys_of(&written_out);
     // A blank name is absent, not junk.
     let nonsense = !is_blank(raw) && is_nonsense(&folded, &words);
     tokens(&words);
     Ok(NameKeys { keys, nonsense })
+}
+
+/// Mohamed for its usual short forms (Med in Tunisia and Algeria, Mohd and Mhd in the Gulf, Md):
+/// "Med Ali Bensalah" is محمد علي بن صالح. Any other word as it is.
+fn written_out(word: &str) -> &str {
+    match word {
+        "med" | "mhd" | "mohd" | "mhmd" | "md" => "mohamed",
+        _ => word,
+    }
 }
 
 fn is_nonsense(folded: &str, tokens: &[&str]) -> bool {
