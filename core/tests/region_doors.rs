@@ -759,7 +759,37 @@ fn wrong_links(cases: &[(Side, Side, &str, bool)]) -> Vec<String> {
 /// flat is written, not a street and house alone (12 Rue Ibn Sina is in every city).
 #[test]
 fn gulf_numbered_districts_and_fathers_names_find_the_door_and_only_it() {
-    let cases: [(Side, Side, &str, bool); 44] = [
+    let cases: [(Side, Side, &str, bool); 49] = [
+        (
+            ("Fahd Al Otaibi", "P.O. Box 12345, Riyadh 11564", "Riyadh"),
+            ("فهد العتيبي", "ص.ب 12345 الرياض 11564", "الرياض"),
+            "SA",
+            true,
+        ),
+        (
+            ("Fahd Al Otaibi", "P.O. Box 12345, Riyadh 11564", "Riyadh"),
+            ("Fahd Al Otaibi", "PO Box 12345 Riyadh 11564", "Riyadh"),
+            "SA",
+            true,
+        ),
+        (
+            ("Fahd Al Otaibi", "P.O. Box 12345, Riyadh 11564", "Riyadh"),
+            ("Fahd Al Otaibi", "P.O. Box 12346, Riyadh 11564", "Riyadh"),
+            "SA",
+            false,
+        ),
+        (
+            ("Salim Al Harthy", "P.O. Box 123, PC 112, Ruwi", "Muscat"),
+            ("سالم الحارثي", "ص.ب 123 الرمز البريدي 112 روي", "مسقط"),
+            "OM",
+            true,
+        ),
+        (
+            ("Omar Tazi", "B.P. 123, Agdal", "Rabat"),
+            ("Omar Tazi", "BP 123 Agdal", "Rabat"),
+            "MA",
+            true,
+        ),
         (
             (
                 "Ali Al Khalifa",

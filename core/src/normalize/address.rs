@@ -612,6 +612,28 @@ fn ground_floor_words<'a>(word: impl Fn(usize) -> Option<&'a str>) -> Option<usi
     }
 }
 
+/// How many words from the first (`word(0)`) write a postal box, read as one: P.O. Box, PO Box,
+/// POB, ص.ب, صندوق بريد, B.P., BP, boîte postale (and pobox, how the address's text writes it).
+/// A box number is where the customer is found, as a house number is.
+fn postal_box_words<'a>(word: impl Fn(usize) -> Option<&'a str>) -> Option<usize> {
+    // Asked of every word: the first one settles most.
+    let first = word(0).filter(|w| {
+        matches!(
+            *w,
+            "p" | "po" | "pob" | "pobox" | "ص" | "صب" | "صندوق" | "b" | "bp" | "boite"
+        )
+    })?;
+    match (first, word(1), word(2)) {
+        ("p", Some("o"), Some("box" | "b")) => Some(3),
+        ("po", Some("box"), _) | ("ص", Some("ب"), _) | ("صندوق", Some("بريد"), _) => {
+            Some(2)
+        }
+        ("b", Some("p"), _) | ("boite", Some("postale"), _) => Some(2),
+        ("pob" | "pobox" | "صب" | "bp", _, _) => Some(1),
+        _ => None,
+    }
+}
+
 /// Moves a space that slipped one letter left back where it belongs: "Ha yRiad" -> "Hay Riad",
 /// "B dSheikh" -> "Bd Sheikh", "Kin gFahd" -> "King Fahd". Only mixed-case text shows it.
 fn repair_slipped_spaces(raw: &str) -> std::borrow::Cow<'_, str> {
@@ -883,6 +905,16 @@ fn tokenize<'a>(folded: &'a str, words: &[(usize, usize, usize)]) -> Tokens<'a> 
             // "rez-de-chaussée", "R.D.C": the ground floor, as rdc.
             resume = i + n;
             ("rdc", Kind::Marker(Class::Ground))
+        } else if let Some(n) = postal_box_words(|k| word(i + k)).filter(|&n| {
+            // Its number, not a floor's ("BP 3 etage"), whose number an ordinal may write.
+            let after = i + n + 1;
+            seg_start
+                && facts.get(i + n).is_some_and(|f| f.number)
+                && class_of(after + endings_at(&facts, after)) != Some(Class::Floor)
+        }) {
+            // "P.O. Box 12345", "ص.ب 12345", "BP 123": the box, whose number is the house's.
+            resume = i + n;
+            ("pobox", Kind::Marker(Class::Villa))
         } else if let Some(n) = street_ordinal(i) {
             // "9th Street", "14th St": the numbered street that "Street 9" and "ش 9" write.
             (n, Kind::Word)
@@ -1354,6 +1386,12 @@ fn read_tokens<'a>(tokens: &mut [Token<'a>], out: &mut NormalizedAddress) -> Rea
                 continue;
             }
             Kind::Marker(class @ (Class::Number | Class::Villa | Class::Km)) => {
+                if tok.text == "pobox" && out.street.is_empty() {
+                    // A box is its own street: PO Box 123 of Riyadh is not house 123 of a
+                    // street there.
+                    out.street.push(tok.text.to_string());
+                    street_seg = Some(tok.seg);
+                }
                 if let Some(n) = next_number {
                     // "Km 4.5", "كلم 4,5": a decimal part of one to three digits after the
                     // kilometres (the point or comma folded to a space).
