@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Checks that CHANGELOG.md's table "Versions that outlive a process" gives the versions the code
 # has: the C ABI version (the workspace version, which becomes CG_VERSION), the store key
-# format, the engine, flow and send guard snapshot formats, the risk model file, and the minimum Rust.
+# format, the engine, flow and send guard snapshot formats, the risk model file, and the minimum Rust;
+# and that the SQL schemas and the C store test carry the store key format.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -45,6 +46,18 @@ check "risk model file" "$(const_value MODEL_VERSION)"
 check "minimum Rust" "$(workspace_key rust-version)"
 if ! grep -F "#define CG_VERSION \"$(workspace_key version)\"" include/codguard.h >/dev/null; then
   echo "check_versions: include/codguard.h's CG_VERSION is not the workspace version" >&2
+  status=1
+fi
+# The SQL schemas write the key format into a new cg_meta; the C test checks the library's.
+key_format="$(const_value KEY_FORMAT)"
+for f in sql/mysql/001_init.sql sql/postgres/001_init.sql; do
+  if ! grep -F "('key_format', '$key_format')" "$f" >/dev/null; then
+    echo "check_versions: $f does not write key format $key_format into cg_meta" >&2
+    status=1
+  fi
+done
+if ! grep -F "cg_store_key_format() == $key_format)" tests/c/test_store.c >/dev/null; then
+  echo "check_versions: tests/c/test_store.c does not expect key format $key_format" >&2
   status=1
 fi
 [ "$status" -eq 0 ] && echo "check_versions: CHANGELOG.md's versions match the code"

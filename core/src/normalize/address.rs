@@ -905,16 +905,6 @@ fn tokenize<'a>(folded: &'a str, words: &[(usize, usize, usize)]) -> Tokens<'a> 
             // "rez-de-chaussée", "R.D.C": the ground floor, as rdc.
             resume = i + n;
             ("rdc", Kind::Marker(Class::Ground))
-        } else if let Some(n) = postal_box_words(|k| word(i + k)).filter(|&n| {
-            // Its number, not a floor's ("BP 3 etage"), whose number an ordinal may write.
-            let after = i + n + 1;
-            seg_start
-                && facts.get(i + n).is_some_and(|f| f.number)
-                && class_of(after + endings_at(&facts, after)) != Some(Class::Floor)
-        }) {
-            // "P.O. Box 12345", "ص.ب 12345", "BP 123": the box, whose number is the house's.
-            resume = i + n;
-            ("pobox", Kind::Marker(Class::Villa))
         } else if let Some(n) = street_ordinal(i) {
             // "9th Street", "14th St": the numbered street that "Street 9" and "ش 9" write.
             (n, Kind::Word)
@@ -948,6 +938,20 @@ fn tokenize<'a>(folded: &'a str, words: &[(usize, usize, usize)]) -> Tokens<'a> 
             _ => true,
         }) {
             (canonical.as_str(), Kind::Marker(*class))
+        } else if let Some(n) = seg_start
+            .then(|| postal_box_words(|k| word(i + k)))
+            .flatten()
+            .filter(|&n| {
+                // Its number, not a floor's ("BP 3 etage"), whose number an ordinal may write.
+                let after = i + n + 1;
+                facts.get(i + n).is_some_and(|f| f.number)
+                    && class_of(after + endings_at(&facts, after)) != Some(Class::Floor)
+            })
+        {
+            // "P.O. Box 12345", "ص.ب 12345", "BP 123" (none of them an address word): the box,
+            // whose number is the house's.
+            resume = i + n;
+            ("pobox", Kind::Marker(Class::Villa))
         } else if seg_start || after_number || next_is_number {
             match fuzzy_marker(text, next_is_number) {
                 Some((canonical, class)) => (canonical, Kind::Marker(class)),

@@ -171,7 +171,10 @@ fn keys_of(tokens: &[&str]) -> Keys {
     // article (el-pacha).
     let words: SmallVec<[Word<'_>; 8]> = tokens
         .iter()
-        .map(|&t| (t, particles.get(t).copied()))
+        .map(|&t| {
+            let t = written_out(t);
+            (t, particles.get(t).copied())
+        })
         .collect();
     let is_title = |&(t, p): &Word<'_>| match p {
         Some(p) => p == Particle::Title,
@@ -350,8 +353,7 @@ fn read(raw: &str, tokens: impl FnOnce(&[&str])) -> Result<NameKeys, Error> {
     check_len("name", raw, MAX_INPUT_BYTES)?;
     let folded = fold(&pre_fold(raw));
     let words: SmallVec<[&str; 8]> = folded.split(' ').filter(|t| !t.is_empty()).collect();
-    let written_out: SmallVec<[&str; 8]> = words.iter().map(|w| written_out(w)).collect();
-    let keys = keys_of(&written_out);
+    let keys = keys_of(&words);
     // A blank name is absent, not junk.
     let nonsense = !is_blank(raw) && is_nonsense(&folded, &words);
     tokens(&words);
