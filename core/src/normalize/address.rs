@@ -976,10 +976,21 @@ fn tokenize<'a>(folded: &'a str, words: &[(usize, usize, usize)]) -> Tokens<'a> 
 
 /// A Latin letter and one to four digits (B12, A3): a flat numbered after its block's letter.
 fn is_lettered_number(t: &str) -> bool {
-    let mut bytes = t.bytes();
-    bytes.next().is_some_and(|b| b.is_ascii_lowercase())
-        && (2..=5).contains(&t.len())
-        && bytes.all(|b| b.is_ascii_digit())
+    lettered_number(t).is_some()
+}
+
+/// The letter (as a Latin letter: أ ب ج د are a b c d) and the digits of a flat numbered after
+/// its block's letter: B12 and ب12 are b and 12.
+fn lettered_number(t: &str) -> Option<(&str, &str)> {
+    let first = t.chars().next()?;
+    let (letter, digits) = t.split_at_checked(first.len_utf8())?;
+    let letter = if first.is_ascii_lowercase() {
+        letter
+    } else {
+        house_letter(letter)?
+    };
+    ((1..=4).contains(&digits.len()) && digits.bytes().all(|b| b.is_ascii_digit()))
+        .then_some((letter, digits))
 }
 
 /// A letter that follows a house number, apart or glued (12 B, 12 ب, 12ب: the house 12b), as a
@@ -1551,6 +1562,8 @@ fn names_place(tokens: &[Token<'_>], i: usize) -> bool {
     let mut named = false;
     for t in before.iter().rev().take_while(|t| t.seg == seg) {
         match t.kind {
+            // A flat numbered after its block's letter (ب12) is a number of the door.
+            Kind::Word if is_lettered_number(t.text) => return named,
             Kind::Word => named = true,
             Kind::Marker(Class::Filler) => {}
             Kind::Number => return named,
@@ -1568,8 +1581,12 @@ fn house(n: &str, after: Option<&Token<'_>>) -> String {
 }
 
 /// The number `n` of a house, building or flat, with the letter or suffix glued to it or
-/// written after it (`after`): 12ب, 12 ب and 12B are 12b, 25 bis 25bis.
+/// written after it (`after`): 12ب, 12 ب and 12B are 12b, 25 bis 25bis, ب12 b12.
 fn numbered<'a>(n: &'a str, after: Option<&Token<'_>>) -> Cow<'a, str> {
+    if let Some((letter, digits)) = lettered_number(n).filter(|_| !n.is_ascii()) {
+        // ب12: the flat b12, as B12.
+        return Cow::Owned(format!("{letter}{digits}"));
+    }
     let digits = n.bytes().take_while(u8::is_ascii_digit).count();
     let (number, glued) = n.split_at_checked(digits).unwrap_or((n, ""));
     let latin = house_letter(glued).filter(|_| !glued.is_ascii());
