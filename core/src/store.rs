@@ -130,8 +130,10 @@ use crate::risk::RiskModel;
 /// 11: the Gulf's forms: مبنى is a building, منزل and House a house, Zone, منطقة, Block and
 /// قطعة districts; with the door's number written (a flat's, a villa's, a building's), a
 /// number in a place's name is the name's (Al Barsha 1, Zone 25), and a numbered street keeps
-/// its numbered district (Street 5 of Al Barsha 1). Such orders' street and door keys changed,
-/// so tables of format 10 are refused.
+/// its numbered district (Street 5 of Al Barsha 1); a house's letter (12 ب = 12B), postal
+/// boxes; and an order with a unit is filed under its flat's key too, with a city or without.
+/// Such orders' street and door keys changed, and they have one more key row, so tables of
+/// format 10 are refused.
 pub const KEY_FORMAT: u32 = 11;
 
 /// A past order as a `cg_orders` row.

@@ -422,10 +422,10 @@ pub(crate) fn door_key(hasher: &KeyHasher, door: [u32; 3]) -> u64 {
 impl<N> Signature<N> {
     /// The keys a walk follows from an order: its [filing keys](Signature::filing_keys) (the
     /// address keys made by `door_key`, as [`Signature::filing_keys_by`], and the flat's keys
-    /// as `keys_by` says), less the address keys of an order without a house number. Such an address (a douar, a building of
-    /// a complex without its flat, a street alone) is no door ([`super::link::same_door`]): the
-    /// orders filed beside it could link to it only by a phone or an email, and are filed under
-    /// those too.
+    /// as `keys_by` says), less the address keys of an order without a house number. Such an
+    /// address (a douar, a building of a complex without its flat, a street alone) is no door
+    /// ([`super::link::same_door`]): the orders filed beside it could link to it only by a
+    /// phone or an email, and are filed under those too.
     #[inline]
     pub(crate) fn walk_keys(&self, door_key: impl FnMut([u32; 3]) -> u64) -> FilingKeys
     where
