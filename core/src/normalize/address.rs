@@ -616,7 +616,7 @@ fn ground_floor_words<'a>(word: impl Fn(usize) -> Option<&'a str>) -> Option<usi
 /// POB, ص.ب, صندوق بريد, B.P., BP, boîte postale (and pobox, how the address's text writes it).
 /// A box number is where the customer is found, as a house number is.
 fn postal_box_words<'a>(word: impl Fn(usize) -> Option<&'a str>) -> Option<usize> {
-    // Asked of every word: the first one settles most.
+    // Asked of a segment's first word when no other reading took it: the first word settles most.
     let first = word(0).filter(|w| {
         matches!(
             *w,
@@ -921,10 +921,10 @@ fn tokenize<'a>(folded: &'a str, words: &[(usize, usize, usize)]) -> Tokens<'a> 
         } else if let Some((month, Class::Month)) = f.entry {
             // Juillet, July, جويلية, يوليو: one word of the name, in every writing.
             (month.as_str(), Kind::Word)
-        } else if house_letter(text).is_some()
-            && after_number
-            && facts.get(i + 1).is_some_and(|n| !n.number)
+        } else if after_number
             && !seg_start
+            && facts.get(i + 1).is_some_and(|n| !n.number)
+            && house_letter(text).is_some()
         {
             // "12 ب ش مكرم عبيد", "25 B Rue Ibn Sina": the house 12b, as 12B and 12ب read (the
             // letter stays as typed in the text, which reads again alike).
@@ -997,14 +997,10 @@ fn lettered_number(t: &str) -> Option<(&str, &str)> {
 /// Latin letter: a to d in both scripts (أ ب ج د, the abjad order buildings are lettered in),
 /// f to h in Latin (e is an ordinal's ending, 3 e étage).
 fn house_letter(t: &str) -> Option<&'static str> {
-    match t {
-        "a" | "ا" => Some("a"),
-        "b" | "ب" => Some("b"),
-        "c" | "ج" => Some("c"),
-        "d" | "د" => Some("d"),
-        "f" => Some("f"),
-        "g" => Some("g"),
-        "h" => Some("h"),
+    let latin = latin_letter(t)?;
+    match latin {
+        "a" | "b" | "c" | "d" => Some(latin),
+        "f" | "g" | "h" if t.is_ascii() => Some(latin),
         _ => None,
     }
 }
@@ -1780,7 +1776,13 @@ fn building_letter(t: &Token<'_>) -> Option<&'static str> {
     ) {
         return None;
     }
-    let mut chars = t.text.chars();
+    latin_letter(t.text)
+}
+
+/// A word of one letter as a Latin letter: itself, or an Arabic letter read in abjad order (أ ب
+/// ج د = A B C D), as buildings and houses are lettered.
+fn latin_letter(t: &str) -> Option<&'static str> {
+    let mut chars = t.chars();
     let c = chars.next()?;
     if chars.next().is_some() {
         return None;
