@@ -134,7 +134,12 @@ use crate::risk::RiskModel;
 /// boxes; and an order with a unit is filed under its flat's key too, with a city or without.
 /// Such orders' street and door keys changed, and they have one more key row, so tables of
 /// format 10 are refused.
-pub const KEY_FORMAT: u32 = 11;
+///
+/// 12: a name's keys keep its first word's key first (the others sorted), so that a father
+/// and his son who carries the father's name after his own (Fahad Al Mutairi, Abdullah Fahad
+/// Al Mutairi) are told apart. Stored name keys of format 11 are sorted whole, so tables of
+/// format 11 are refused.
+pub const KEY_FORMAT: u32 = 12;
 
 /// A past order as a `cg_orders` row.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -1218,3 +1218,96 @@ fn gulf_numbered_districts_and_fathers_names_find_the_door_and_only_it() {
     let wrong = wrong_links(&cases);
     assert!(wrong.is_empty(), "{wrong:#?}");
 }
+
+/// A son writes his own name, then his father's, then the family's (Abdullah Fahad Al Mutairi
+/// is Fahad Al Mutairi's son): at one door they are two customers, in either script. The same
+/// man writing his father's name or not, his words in another order, or a compound first name
+/// in full or in part (Mohamed Amine, Fatima Zahra) is one customer.
+#[test]
+fn a_son_who_carries_his_fathers_name_is_not_his_father() {
+    let kw = "Block 4, Street 12, House 7, Salmiya";
+    let om = "House 1456, Way 3021, Al Khuwair";
+    let sa = "House 12, Prince Sultan St, Al Narjis";
+    let sa_ar = "منزل رقم 12، شارع الأمير سلطان، حي النرجس";
+    let ma = "Appt 8, Imm 22, Résidence Yasmine";
+    let cases: [(Side, Side, &str, bool); 12] = [
+        (
+            ("Fahad Al Mutairi", kw, "Hawalli"),
+            ("Abdullah Fahad Al Mutairi", kw, "Hawalli"),
+            "KW",
+            false,
+        ),
+        (
+            ("Abdullah Fahad Al Mutairi", kw, "Hawalli"),
+            ("Fahad Al Mutairi", kw, "Hawalli"),
+            "KW",
+            false,
+        ),
+        (
+            ("Fahad Al Mutairi", kw, "Hawalli"),
+            ("Fahad Abdullah Al Mutairi", kw, "Hawalli"),
+            "KW",
+            true,
+        ),
+        (
+            ("Al Mutairi Fahad", kw, "Hawalli"),
+            ("Fahad Al Mutairi", kw, "Hawalli"),
+            "KW",
+            true,
+        ),
+        (
+            ("Salem Al Balushi", om, "Muscat"),
+            ("Said Salem Al Balushi", om, "Muscat"),
+            "OM",
+            false,
+        ),
+        (
+            ("Salem Al Balushi", om, "Muscat"),
+            ("Salem Said Al Balushi", om, "Muscat"),
+            "OM",
+            true,
+        ),
+        (
+            ("خالد القحطاني", sa_ar, "الرياض"),
+            ("Saad Khalid Al Qahtani", sa, "Riyadh"),
+            "SA",
+            false,
+        ),
+        (
+            ("خالد القحطاني", sa_ar, "الرياض"),
+            ("Khalid Saad Al Qahtani", sa, "Riyadh"),
+            "SA",
+            true,
+        ),
+        (
+            ("سعد خالد القحطاني", sa_ar, "الرياض"),
+            ("Saad Khalid Al Qahtani", sa, "Riyadh"),
+            "SA",
+            true,
+        ),
+        (
+            ("Youssef Benali", ma, "Casablanca"),
+            ("Karim Youssef Benali", ma, "Casablanca"),
+            "MA",
+            false,
+        ),
+        (
+            ("Amine Tazi", ma, "Casablanca"),
+            ("Mohamed Amine Tazi", ma, "Casablanca"),
+            "MA",
+            true,
+        ),
+        (
+            ("Zahra Bennani", ma, "Casablanca"),
+            (
+                "فاطمة الزهراء بناني",
+                "إقامة الياسمين عمارة 22 شقة 8",
+                "الدار البيضاء",
+            ),
+            "MA",
+            true,
+        ),
+    ];
+    let wrong = wrong_links(&cases);
+    assert!(wrong.is_empty(), "{wrong:#?}");
+}

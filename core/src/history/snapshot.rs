@@ -71,7 +71,10 @@ use crate::error::{Error, ErrorKind};
 /// 11: the layout of 10, with doors keyed as in key format 11 (the Gulf's building, house and
 /// district words, numbered districts). Format 10 is refused: some of its street and door keys
 /// are stale.
-pub(crate) const FORMAT_VERSION: u32 = 11;
+///
+/// 12: the layout of 11, with names keyed as in key format 12 (the first word's key first).
+/// Format 11 is refused: its name keys are sorted whole.
+pub(crate) const FORMAT_VERSION: u32 = 12;
 const MAGIC: &[u8; 8] = b"CODGUARD";
 const HEADER: usize = 8 + 4 + 8 + 4;
 

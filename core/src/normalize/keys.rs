@@ -60,6 +60,15 @@ impl Keys {
             self.spans.dedup_by(|a, b| key(a) == key(b));
         }
     }
+
+    /// Sorts the keys after the first as [`Keys::sort`] does; the first stays first.
+    pub(crate) fn sort_after_first(&mut self) {
+        let text = self.text.as_str();
+        let key = |&(s, e): &(u32, u32)| text.get(s as usize..e as usize).unwrap_or("");
+        if let Some(rest) = self.spans.get_mut(1..) {
+            rest.sort_unstable_by(|a, b| key(a).cmp(key(b)));
+        }
+    }
 }
 
 /// The keys of a [`Keys`], in list order.
@@ -150,5 +159,18 @@ mod tests {
         assert_ne!(written, k);
         written.sort(false);
         assert_eq!(written, k);
+    }
+
+    #[test]
+    fn sorting_after_the_first_keeps_the_first_first() {
+        let mut k = keys(&["trq", "bn", "a", "trq"]);
+        k.sort_after_first();
+        assert_eq!(k.iter().collect::<Vec<_>>(), ["trq", "a", "bn", "trq"]);
+        let mut one = keys(&["z"]);
+        one.sort_after_first();
+        assert_eq!(one.iter().collect::<Vec<_>>(), ["z"]);
+        let mut none = Keys::default();
+        none.sort_after_first();
+        assert_eq!(none.iter().count(), 0);
     }
 }
