@@ -1311,3 +1311,149 @@ fn a_son_who_carries_his_fathers_name_is_not_his_father() {
     let wrong = wrong_links(&cases);
     assert!(wrong.is_empty(), "{wrong:#?}");
 }
+
+/// A third trial's doors, each read one way in every order it was written: a residence's flat
+/// with and without the boulevard it stands on; a named tower (برج, Borg, Tower) with its
+/// street written after its name in English; a building's number written again as the
+/// house's; a villa at a street's number, the villa first or last. A neighbour's flat or villa
+/// and a sister at the same flat stay other customers.
+#[test]
+fn residences_towers_and_villas_read_one_door_in_every_order() {
+    let residence = "Appt 8, Imm 22, Résidence Yasmine, Bd Abdelmoumen";
+    let tower = "برج النور، الدور العاشر، شقة 102، شارع عباس العقاد، مدينة نصر";
+    let villa = "15 Rue Al Moutanabbi, Villa 3";
+    let cases: [(Side, Side, &str, bool); 15] = [
+        (
+            ("Khadija Lamrani", residence, "Casablanca"),
+            ("Khadija Lamrani", "Res Yasmine imm 22 apt 8", "Casa"),
+            "MA",
+            true,
+        ),
+        (
+            ("Khadija Lamrani", residence, "Casablanca"),
+            (
+                "خديجة العمراني",
+                "إقامة الياسمين عمارة 22 شقة 8",
+                "الدار البيضاء",
+            ),
+            "MA",
+            true,
+        ),
+        (
+            (
+                "خديجة العمراني",
+                "شقة 8، عمارة 22، إقامة الياسمين، شارع عبد المومن",
+                "الدار البيضاء",
+            ),
+            (
+                "Khadija Lamrani",
+                "Appt 8, Imm 22, Residence Yasmine",
+                "Casablanca",
+            ),
+            "MA",
+            true,
+        ),
+        (
+            ("Khadija Lamrani", residence, "Casablanca"),
+            (
+                "Khadija Lamrani",
+                "Appt 9, Imm 22, Résidence Yasmine",
+                "Casablanca",
+            ),
+            "MA",
+            false,
+        ),
+        (
+            ("Khadija Lamrani", residence, "Casablanca"),
+            ("Salma Lamrani", "Res Yasmine imm 22 apt 8", "Casablanca"),
+            "MA",
+            false,
+        ),
+        (
+            ("أحمد عبد الغني", tower, "القاهرة"),
+            (
+                "Ahmed Abdelghany",
+                "Borg El Nour, 10th floor, flat 102, Abbas El Akkad St, Nasr City",
+                "Cairo",
+            ),
+            "EG",
+            true,
+        ),
+        (
+            ("أحمد عبد الغني", tower, "القاهرة"),
+            (
+                "Ahmed Abdelghany",
+                "El Nour Tower, flat 102, Abbas El Akkad St, Nasr City",
+                "Cairo",
+            ),
+            "EG",
+            true,
+        ),
+        (
+            ("أحمد عبد الغني", tower, "القاهرة"),
+            (
+                "Ahmed Abdelghany",
+                "Borg El Nour, flat 104, Abbas El Akkad St, Nasr City",
+                "Cairo",
+            ),
+            "EG",
+            false,
+        ),
+        (
+            (
+                "Ahmed Kamal",
+                "الدور التالت شقة 5 عمارة 17 ش الهرم",
+                "الجيزة",
+            ),
+            (
+                "Ahmed Kamal",
+                "17 Haram St, Bldg 17, 3rd flr, apt 5",
+                "Giza",
+            ),
+            "EG",
+            true,
+        ),
+        (
+            (
+                "Ahmed Kamal",
+                "الدور التالت شقة 5 عمارة 17 ش الهرم",
+                "الجيزة",
+            ),
+            ("Ahmed Kamal", "17 Haram St, Bldg 17, apt 6", "Giza"),
+            "EG",
+            false,
+        ),
+        (
+            ("Ahmed Benjelloun", villa, "Rabat"),
+            ("Ahmed Benjelloun", "Villa 3, 15 rue al moutanabbi", "Rabat"),
+            "MA",
+            true,
+        ),
+        (
+            ("Ahmed Benjelloun", villa, "Rabat"),
+            ("أحمد بنجلون", "فيلا 3، 15 زنقة المتنبي", "الرباط"),
+            "MA",
+            true,
+        ),
+        (
+            ("Ahmed Benjelloun", villa, "Rabat"),
+            ("Ahmed Benjelloun", "15 Rue Al Moutanabbi", "Rabat"),
+            "MA",
+            true,
+        ),
+        (
+            ("Ahmed Benjelloun", villa, "Rabat"),
+            ("Ahmed Benjelloun", "Villa 5, 15 rue al moutanabbi", "Rabat"),
+            "MA",
+            false,
+        ),
+        (
+            ("Ahmed Benjelloun", villa, "Rabat"),
+            ("Ahmed Benjelloun", "Villa 3, 17 rue al moutanabbi", "Rabat"),
+            "MA",
+            false,
+        ),
+    ];
+    let wrong = wrong_links(&cases);
+    assert!(wrong.is_empty(), "{wrong:#?}");
+}

@@ -72,8 +72,9 @@ use crate::error::{Error, ErrorKind};
 /// district words, numbered districts). Format 10 is refused: some of its street and door keys
 /// are stale.
 ///
-/// 12: the layout of 11, with names keyed as in key format 12 (the first word's key first).
-/// Format 11 is refused: its name keys are sorted whole.
+/// 12: the layout of 11, with names and doors keyed as in key format 12 (the first word's key
+/// first; residences, towers and villas read one way in every order). Format 11 is refused:
+/// its name keys are sorted whole, and some of its door keys are stale.
 pub(crate) const FORMAT_VERSION: u32 = 12;
 const MAGIC: &[u8; 8] = b"CODGUARD";
 const HEADER: usize = 8 + 4 + 8 + 4;

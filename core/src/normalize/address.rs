@@ -1187,6 +1187,9 @@ struct Reading<'a> {
     complex: Vec<String>,
     /// The address names a complex (a residence, a cité, a named tower...): its flat is the door.
     complex_form: bool,
+    /// The complex is a residence, cité, lotissement, douar or compound, not a named building:
+    /// it is written without the street it stands on as often as with it.
+    estate: bool,
     /// A street-type word was written (rue, شارع, ش).
     street_marked: bool,
     /// Where the words of the first district (hay / حي ...), which name a numbered street, are
@@ -1224,6 +1227,7 @@ fn read_tokens<'a>(tokens: &mut [Token<'a>], out: &mut NormalizedAddress) -> Rea
     }) || tokens.first().is_some_and(|t| t.kind == Kind::Marker(Class::Number))
         && tokens.get(1).is_some_and(|t| t.kind == Kind::Number);
     r.marked_number = marked_number || door_marked;
+    let street_number = numbers_a_street(tokens);
     let mut i = 0;
     while i < tokens.len() {
         let Some(&tok) = tokens.get(i) else {
@@ -1285,6 +1289,16 @@ fn read_tokens<'a>(tokens: &mut [Token<'a>], out: &mut NormalizedAddress) -> Rea
                 };
                 if let Some(t) = tokens.get_mut(i).zip(street) {
                     t.0.text = t.1;
+                }
+                if !r.street_marked && out.street.is_empty() && !r.complex.is_empty() {
+                    // "Borg El Nour, Abbas El Akkad St": a street type after the name, which
+                    // went to the district after the complex's name, ends the street.
+                    let named = words_before(tokens, i);
+                    if named > 0 && out.district.len() >= named {
+                        out.street = out.district.split_off(out.district.len() - named);
+                        street_seg = Some(tok.seg);
+                        street_closed = true;
+                    }
                 }
                 r.street_marked = true;
                 if street_seg.is_some() && !out.street.is_empty() {
@@ -1393,7 +1407,18 @@ fn read_tokens<'a>(tokens: &mut [Token<'a>], out: &mut NormalizedAddress) -> Rea
                     i = lot + 1;
                     continue;
                 }
+                r.estate = true;
                 i = read_complex(tokens, i, out, &mut r, &mut street_closed);
+                continue;
+            }
+            Kind::Marker(Class::Villa) if street_number && next_number.is_some() => {
+                // "15 Rue Al Moutanabbi, Villa 3" and "Villa 3, 15 rue Al Moutanabbi": with the
+                // street's number written, the villa is a building at that number.
+                if r.building.is_none() {
+                    r.building = next_number.map(|n| numbered(n, tokens.get(i + 2)));
+                }
+                seen_number = true;
+                i += 2;
                 continue;
             }
             Kind::Marker(class @ (Class::Number | Class::Villa | Class::Km)) => {
@@ -1520,6 +1545,44 @@ fn read_tokens<'a>(tokens: &mut [Token<'a>], out: &mut NormalizedAddress) -> Rea
         i += 1;
     }
     r
+}
+
+/// Whether a house number is written before a street type and its name ("15 Rue Al
+/// Moutanabbi", "15 زنقة المتنبي"), not a numbered street ("14th St").
+fn numbers_a_street(tokens: &[Token<'_>]) -> bool {
+    tokens.windows(2).enumerate().any(|(k, w)| {
+        let [n, marker] = w else { return false };
+        let street = matches!(marker.kind, Kind::Marker(Class::Street))
+            || matches!(marker.kind, Kind::Letter(l) if l.street.is_some());
+        n.kind == Kind::Number
+            && street
+            && n.seg == marker.seg
+            && tokens
+                .get(k + 2..)
+                .unwrap_or_default()
+                .iter()
+                .take_while(|t| t.seg == marker.seg)
+                .find(|t| t.kind != Kind::Marker(Class::Filler))
+                .is_some_and(|t| t.kind == Kind::Word)
+    })
+}
+
+/// How many words the segment of the token at `i` has before it, when it has only words and
+/// fillers there (none otherwise): a name written before its marker.
+fn words_before(tokens: &[Token<'_>], i: usize) -> usize {
+    let Some(seg) = tokens.get(i).map(|t| t.seg) else {
+        return 0;
+    };
+    let before = tokens.get(..i).unwrap_or_default();
+    let run = before.iter().rev().take_while(|p| p.seg == seg);
+    if run
+        .clone()
+        .all(|p| matches!(p.kind, Kind::Word | Kind::Marker(Class::Filler)))
+    {
+        run.filter(|p| p.kind == Kind::Word).count()
+    } else {
+        0
+    }
 }
 
 /// Whether the door has its number written ("Flat 301, Bldg 5, Al Barsha 1", "Building 14,
@@ -1816,16 +1879,29 @@ fn settle_door(out: &mut NormalizedAddress, r: Reading<'_>) {
         mut apt,
         complex,
         complex_form,
+        estate,
         first_district,
         ..
     } = r;
     if out.street.is_empty() {
         out.street = complex;
+    } else if estate && !complex.is_empty() && out.house_number.is_none() && apt.is_some() {
+        // "Appt 8, Imm 22, Résidence Yasmine, Bd Abdelmoumen": a residence's flats are its
+        // doors, written with the street it stands on as often as without; that street, with
+        // no house number of its own, is where the residence is. A named tower is written with
+        // its street ("برج النور، شقة 102، شارع عباس العقاد"): the street stays.
+        let street = std::mem::replace(&mut out.street, complex);
+        out.district.extend(street);
     } else {
         out.district.extend(complex);
     }
     if apt.is_some() {
         floor = None;
+    }
+    // "17 Haram St, Bldg 17": the building's number is the house's, written twice. In a
+    // complex the house is the flat, another number that may be the same.
+    if !complex_form && building.is_some() && building.as_deref() == out.house_number.as_deref() {
+        building = None;
     }
     // A building and a flat in a hay, with no street ("حي الخضراء عمارة 6 شقة 3", Algeria's
     // cités written حي): the hay is the complex, as "Cité El Khadra, Bt 6, Appt 3" reads.
