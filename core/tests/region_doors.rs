@@ -1457,3 +1457,67 @@ fn residences_towers_and_villas_read_one_door_in_every_order() {
     let wrong = wrong_links(&cases);
     assert!(wrong.is_empty(), "{wrong:#?}");
 }
+
+/// Streets named after a town (Route de Safi, طريق آسفي; Avenue d'Agadir, شارع أكادير) meet
+/// across scripts through the town, where their spellings differ more than a letter's
+/// transliteration (آسفي writes a first vowel, قابس a ق for G). Another town's road at the
+/// same kilometre or number is another street.
+#[test]
+fn streets_named_after_a_town_meet_across_scripts() {
+    let cases: [(Side, Side, &str, bool); 8] = [
+        (
+            (
+                "Said Ouazzani",
+                "Km 7 Route de Safi, Douar Laabid",
+                "Marrakech",
+            ),
+            ("سعيد الوزاني", "الكيلومتر 7 طريق آسفي دوار العبيد", "مراكش"),
+            "MA",
+            true,
+        ),
+        (
+            ("Said Ouazzani", "Km 7 Route de Safi", "Marrakech"),
+            ("Said Ouazzani", "Km 7 Route de Casablanca", "Marrakech"),
+            "MA",
+            false,
+        ),
+        (
+            ("Imen Jaziri", "Route de Gabès Km 4", "Sfax"),
+            ("إيمان الجزيري", "طريق قابس كلم 4", "صفاقس"),
+            "TN",
+            true,
+        ),
+        (
+            ("Imen Jaziri", "Route de Gabès Km 4", "Sfax"),
+            ("إيمان الجزيري", "طريق المهدية كلم 4", "صفاقس"),
+            "TN",
+            false,
+        ),
+        (
+            ("Youssef Alami", "15 Avenue d'Agadir", "Marrakech"),
+            ("يوسف العلمي", "15 شارع أكادير", "مراكش"),
+            "MA",
+            true,
+        ),
+        (
+            ("Youssef Alami", "15 Avenue d'Agadir", "Marrakech"),
+            ("Youssef Alami", "17 Avenue d'Agadir", "Marrakech"),
+            "MA",
+            false,
+        ),
+        (
+            ("Karim Bensaid", "Km 3 Route de Tlemcen", "Oran"),
+            ("كريم بن سعيد", "كلم 3 طريق تلمسان", "وهران"),
+            "DZ",
+            true,
+        ),
+        (
+            ("Karim Bensaid", "Km 3 Route de Tlemcen", "Oran"),
+            ("Karim Bensaid", "Km 3 Route de Mostaganem", "Oran"),
+            "DZ",
+            false,
+        ),
+    ];
+    let wrong = wrong_links(&cases);
+    assert!(wrong.is_empty(), "{wrong:#?}");
+}

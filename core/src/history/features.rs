@@ -113,19 +113,7 @@ impl Features {
             }
             at_end => city::place_key(city, &order.country).or(at_end.map(PlaceKey::City)),
         };
-        let mut street_keys = Keys::with_capacity(address.street.iter().map(String::len).sum());
-        let mut second_street_keys = Keys::default();
-        for token in &address.street {
-            let mut second = false;
-            street_keys.push_with(|key| second = normalize::text::skeleton_into(token, key));
-            if second {
-                second_street_keys
-                    .push_with(|key| normalize::text::second_skeleton_into(token, key));
-            }
-        }
-        street_keys.sort(true);
-        second_street_keys.sort(true);
-        second_street_keys.retain(|key| !street_keys.iter().any(|first| first == key));
+        let (street_keys, second_street_keys) = street_keys(&address.street, &order.country);
         Features {
             phone,
             phone_problem,
@@ -158,6 +146,33 @@ impl Features {
             .filter(|e| e.fake.is_none())
             .map(|e| e.key.as_str())
     }
+}
+
+/// The keys of a street's tokens (their skeletons, and the key of the town a street is named
+/// after) and the second keys of the tokens that have one, each list sorted, no repeats, no
+/// second key that is also a first key.
+fn street_keys(street: &[String], country: &str) -> (Keys, Keys) {
+    let mut street_keys = Keys::with_capacity(street.iter().map(String::len).sum());
+    let mut second_street_keys = Keys::default();
+    for token in street {
+        let mut second = false;
+        street_keys.push_with(|key| second = normalize::text::skeleton_into(token, key));
+        if second {
+            second_street_keys.push_with(|key| normalize::text::second_skeleton_into(token, key));
+        }
+    }
+    // "Route de Safi" / "طريق آسفي": a street named after a town has the town's key too, one
+    // key for every script and spelling of the town.
+    if let Some(town) = city::town_named(street, country) {
+        street_keys.push_with(|key| {
+            use std::fmt::Write as _;
+            let _ = write!(key, "@{}", town.0);
+        });
+    }
+    street_keys.sort(true);
+    second_street_keys.sort(true);
+    second_street_keys.retain(|key| !street_keys.iter().any(|first| first == key));
+    (street_keys, second_street_keys)
 }
 
 /// `""` for a field over the normalizers' size made only of blanks and invisible marks: it is

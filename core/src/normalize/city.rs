@@ -458,6 +458,29 @@ fn resolve_folded(folded: &str, country: &str, strict: bool, missing: &[CityId])
     None
 }
 
+/// The town of `country` a street is named after, when the street's words (as the address
+/// parser gives them: folded, articles dropped) are one of the town's spellings: "Route de
+/// Safi" and "طريق آسفي" are both Safi's road, though their skeletons differ (آسفي writes a
+/// first vowel that Safi drops). Only whole spellings of towns of a known `country`: a street
+/// named after a person is not a town whose name starts alike, and a number is no town.
+pub(crate) fn town_named(words: &[String], country: &str) -> Option<CityId> {
+    if country.is_empty()
+        || words.is_empty()
+        || words
+            .iter()
+            .any(|w| w.chars().nth(2).is_none() || w.bytes().any(|b| b.is_ascii_digit()))
+    {
+        return None;
+    }
+    let key: String = words.concat();
+    let g = gazetteer();
+    let city = best_of(g, filed(by_name_of(g, &key), &key), country, true, &[])
+        .and_then(|i| g.cities.get(i))?;
+    city.country
+        .eq_ignore_ascii_case(country)
+        .then_some(CityId(city.id))
+}
+
 /// Finds a city named by the last words of a folded address ("... hay riad casablanca"), for
 /// orders whose city field is empty or unknown. Only spellings of four letters or more count,
 /// and only cities of `country` when it is known, because a street may carry a city's name.
