@@ -139,8 +139,9 @@ use crate::risk::RiskModel;
 /// and his son who carries the father's name after his own (Fahad Al Mutairi, Abdullah Fahad
 /// Al Mutairi) are told apart; a residence whose flat is written is the street even with the
 /// boulevard it stands on written, Borg is a tower, a villa at a street's number is a building
-/// there, a building's number written again as the house's is the house, and a street named
-/// after a town has the town's key too. Stored name keys of
+/// there, a building's number written again as the house's is the house, a street named after
+/// a town has the town's key too, Kuwait's avenue is a number of its street, and a Saudi
+/// national address's postal code and additional number are no house number. Stored name keys of
 /// format 11 are sorted whole and some door keys changed, so tables of format 11 are refused.
 pub const KEY_FORMAT: u32 = 12;
 

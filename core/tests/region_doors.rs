@@ -1521,3 +1521,109 @@ fn streets_named_after_a_town_meet_across_scripts() {
     let wrong = wrong_links(&cases);
     assert!(wrong.is_empty(), "{wrong:#?}");
 }
+
+/// The Gulf's forms of a third trial: Kuwait's avenue (Avenue, Jadda, جادة) is one more number of
+/// its numbered street; Saudi Arabia's national address has a postal code and an additional
+/// number that are no house number (the building's number is); a landmark after a numbered
+/// district without a comma leaves the district its number. Another avenue, another building,
+/// another numbered district stay other doors.
+#[test]
+fn gulf_avenues_national_addresses_and_landmarks_find_the_door_and_only_it() {
+    let kw = "Block 4, Street 12, Avenue 3, House 7, Salmiya";
+    let sa = "Bldg 7421, Prince Sultan St, Al Rawdah, Jeddah 23435, Add. No 2381";
+    let ae = "Apt 305, Bldg 12, Al Nahda 2, near Sahara Centre";
+    let cases: [(Side, Side, &str, bool); 9] = [
+        (
+            ("Fahad Al Mutairi", kw, "Hawalli"),
+            (
+                "Fahd Almutairi",
+                "Salmiya, Blk 4, St 12, Jadda 3, Bldg 7",
+                "Hawalli",
+            ),
+            "KW",
+            true,
+        ),
+        (
+            ("Fahad Al Mutairi", kw, "Hawalli"),
+            (
+                "فهد المطيري",
+                "قطعة 4، شارع 12، جادة 3، منزل 7، السالمية",
+                "حولي",
+            ),
+            "KW",
+            true,
+        ),
+        (
+            ("Fahad Al Mutairi", kw, "Hawalli"),
+            (
+                "Fahad Al Mutairi",
+                "Block 4, Street 12, House 7, Salmiya",
+                "Hawalli",
+            ),
+            "KW",
+            true,
+        ),
+        (
+            ("Fahad Al Mutairi", kw, "Hawalli"),
+            (
+                "Fahad Al Mutairi",
+                "Block 4, Street 12, Avenue 5, House 7, Salmiya",
+                "Hawalli",
+            ),
+            "KW",
+            false,
+        ),
+        (
+            ("Sarah Alshehri", sa, "Jeddah"),
+            (
+                "سارة الشهري",
+                "7421 شارع الأمير سلطان - الروضة - جدة 23435 - 2381",
+                "جدة",
+            ),
+            "SA",
+            true,
+        ),
+        (
+            ("Sarah Alshehri", sa, "Jeddah"),
+            (
+                "سارة الشهري",
+                "مبنى 7421، شارع الأمير سلطان، الروضة، جدة 23435، الرقم الإضافي 2381",
+                "جدة",
+            ),
+            "SA",
+            true,
+        ),
+        (
+            ("Sarah Alshehri", sa, "Jeddah"),
+            (
+                "Sarah Alshehri",
+                "Bldg 2381, Prince Sultan St, Al Rawdah, Jeddah 23435, Add. No 7421",
+                "Jeddah",
+            ),
+            "SA",
+            false,
+        ),
+        (
+            ("Rania Saleh", ae, "Sharjah"),
+            (
+                "رانيا صالح",
+                "شقة 305 بناية 12 النهدة 2 قرب صحارى سنتر",
+                "الشارقة",
+            ),
+            "AE",
+            true,
+        ),
+        (
+            ("Rania Saleh", ae, "Sharjah"),
+            (
+                "رانيا صالح",
+                "شقة 305 بناية 12 النهدة 1 قرب صحارى سنتر",
+                "الشارقة",
+            ),
+            "AE",
+            false,
+        ),
+    ];
+    let wrong = wrong_links(&cases);
+    assert!(wrong.is_empty(), "{wrong:#?}");
+}

@@ -1235,6 +1235,10 @@ fn read_tokens<'a>(tokens: &mut [Token<'a>], out: &mut NormalizedAddress) -> Rea
         };
         let next = tokens.get(i + 1).copied();
         let next_number = next.filter(|n| n.kind == Kind::Number).map(|n| n.text);
+        if let Some(len) = additional_number(tokens, i) {
+            i += len;
+            continue;
+        }
         if let Some(len) = landmark_at(tokens, i) {
             let end = landmark_end(tokens, i + len, tok.seg);
             if out.landmark.is_none() {
@@ -1303,6 +1307,17 @@ fn read_tokens<'a>(tokens: &mut [Token<'a>], out: &mut NormalizedAddress) -> Rea
                 r.street_marked = true;
                 if street_seg.is_some() && !out.street.is_empty() {
                     street_closed = true;
+                }
+                // "Street 12, Avenue 3", "شارع 12، جادة 3": a numbered way inside a numbered
+                // street (Kuwait's avenue, jadda) is one more number of the street.
+                let second_way = r.street_marked
+                    && tok.kind == Kind::Marker(Class::Street)
+                    && is_numbered(&out.street)
+                    && out.house_number.is_none();
+                if let Some(n) = next_number.filter(|_| second_way) {
+                    out.street.push(n.to_string());
+                    i += 2;
+                    continue;
                 }
                 // "45 Rue 123", "Rue 12 N° 7", "زنقة 15 رقم 3": numbered streets, common in
                 // newer districts. The number names the street when the house has its own.
@@ -1467,6 +1482,10 @@ fn read_tokens<'a>(tokens: &mut [Token<'a>], out: &mut NormalizedAddress) -> Rea
                 i = j;
                 continue;
             }
+            Kind::Number if is_postal_code(tok.text) => {
+                // "جدة 23435", "20250 Casablanca": five digits no marker claims are a postal
+                // code; the region's house numbers have four at most.
+            }
             Kind::Number if next.is_some_and(|n| n.kind == Kind::Marker(Class::Housing)) => {
                 // "Cité 500 logements", "حي 500 مسكن": the number names the cité.
                 r.complex.push(format!("{}logements", tok.text));
@@ -1491,7 +1510,7 @@ fn read_tokens<'a>(tokens: &mut [Token<'a>], out: &mut NormalizedAddress) -> Rea
                     if !out.street.is_empty() {
                         street_closed = true;
                     }
-                } else if !out.street.is_empty() && !street_closed {
+                } else if !out.street.is_empty() && !street_closed && street_seg == Some(tok.seg) {
                     out.street.push(tok.text.to_string());
                 }
                 seen_number = true;
@@ -1545,6 +1564,31 @@ fn read_tokens<'a>(tokens: &mut [Token<'a>], out: &mut NormalizedAddress) -> Rea
         i += 1;
     }
     r
+}
+
+/// A number of five digits (a postal code of the region: Morocco's, Algeria's, Tunisia's
+/// four digits excepted, Egypt's and the Gulf's five).
+fn is_postal_code(t: &str) -> bool {
+    t.len() == 5 && t.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// The length of a Saudi national address's additional number at `i` ("Add. No 2381",
+/// "Additional No. 2381", "الرقم الإضافي 2381"), which is no house number: the building's
+/// number is. None when there is none.
+fn additional_number(tokens: &[Token<'_>], i: usize) -> Option<usize> {
+    let word = |k: usize, words: &[&str]| {
+        tokens
+            .get(k)
+            .is_some_and(|t| t.kind == Kind::Word && words.contains(&t.text))
+    };
+    let kind = |k: usize, kind: Kind| tokens.get(k).is_some_and(|t| t.kind == kind);
+    let marked = kind(i + 1, Kind::Marker(Class::Number)) && kind(i + 2, Kind::Number);
+    let latin = word(i, &["add", "additional", "addl"]) && marked;
+    // رقم before a word is read as a word.
+    let arabic = (kind(i, Kind::Marker(Class::Number)) || word(i, &["رقم", "الرقم"]))
+        && word(i + 1, &["اضافي", "الاضافي"])
+        && kind(i + 2, Kind::Number);
+    (latin || arabic).then_some(3)
 }
 
 /// Whether a house number is written before a street type and its name ("15 Rue Al
@@ -1607,14 +1651,15 @@ fn writes_door_number(tokens: &[Token<'_>]) -> bool {
     })
 }
 
-/// Whether the number at `i` ends its segment after words that follow the segment's start or
-/// a number ("Al Barsha 1", "Flat 301 Bldg 5 Al Barsha 1": no street word, no marker but
+/// Whether the number at `i` ends its segment (or comes before a landmark) after words that
+/// follow the segment's start or a number ("Al Barsha 1", "Flat 301 Bldg 5 Al Barsha 1": no street word, no marker but
 /// articles between): the number of a place's name when the door is marked elsewhere.
 fn names_place(tokens: &[Token<'_>], i: usize) -> bool {
     let Some(seg) = tokens.get(i).map(|t| t.seg) else {
         return false;
     };
-    if tokens.get(i + 1).is_some_and(|n| n.seg == seg) {
+    // A landmark may follow without a comma ("النهدة 2 قرب صحارى سنتر").
+    if tokens.get(i + 1).is_some_and(|n| n.seg == seg) && landmark_at(tokens, i + 1).is_none() {
         return false;
     }
     let before = tokens.get(..i).unwrap_or_default();

@@ -472,7 +472,11 @@ pub(crate) fn town_named(words: &[String], country: &str) -> Option<CityId> {
     {
         return None;
     }
-    let key: String = words.concat();
+    // One word (most streets) is looked up as it is, without a copy.
+    let key: Cow<'_, str> = match words {
+        [one] => Cow::Borrowed(one),
+        _ => Cow::Owned(words.concat()),
+    };
     let g = gazetteer();
     let city = best_of(g, filed(by_name_of(g, &key), &key), country, true, &[])
         .and_then(|i| g.cities.get(i))?;
