@@ -500,7 +500,9 @@ proptest! {
                 "villa", "فيلا", "km", "كلم", "الدور", "الثالث", "5th", "floor", "برج", "عقار",
                 "ط", "ط3", "ال3", "3", "eme", "er", "rdc", "rez", "chaussee", "r", "d", "c", "district",
                 "مبنى", "منزل", "house", "zone", "منطقة", "block", "قطعة", "street", "barsha", "البرشاء", "1",
-                "مجمع", "ب", "b", "b12", "p", "o", "box", "ص", "bp", "صندوق", "بريد"]),
+                "مجمع", "ب", "b", "b12", "p", "o", "box", "ص", "bp", "صندوق", "بريد",
+                "borg", "tower", "jadda", "جادة", "avenue", "add", "no", "additional", "الرقم",
+                "الإضافي", "23435", "near", "jeddah", "جدة", "route", "safi", "آسفي"]),
             0..12)
     ) {
         let raw = words.join(" ");
