@@ -1582,12 +1582,15 @@ fn additional_number(tokens: &[Token<'_>], i: usize) -> Option<usize> {
             .is_some_and(|t| t.kind == Kind::Word && words.contains(&t.text))
     };
     let kind = |k: usize, kind: Kind| tokens.get(k).is_some_and(|t| t.kind == kind);
-    let marked = kind(i + 1, Kind::Marker(Class::Number)) && kind(i + 2, Kind::Number);
+    // Most tokens are not two before a number: asked first.
+    if !kind(i + 2, Kind::Number) {
+        return None;
+    }
+    let marked = kind(i + 1, Kind::Marker(Class::Number));
     let latin = word(i, &["add", "additional", "addl"]) && marked;
     // رقم before a word is read as a word.
     let arabic = (kind(i, Kind::Marker(Class::Number)) || word(i, &["رقم", "الرقم"]))
-        && word(i + 1, &["اضافي", "الاضافي"])
-        && kind(i + 2, Kind::Number);
+        && word(i + 1, &["اضافي", "الاضافي"]);
     (latin || arabic).then_some(3)
 }
 

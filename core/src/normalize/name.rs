@@ -500,6 +500,38 @@ fn match_alike(
     }
 }
 
+/// How much an initial covers of the word it stands for: what a typo in a long word leaves (a
+/// letter says less than a word).
+const INITIAL: f64 = 0.8;
+
+/// Pairs each free key of `x` that is one letter (an initial: "M. Amine", "A Tazi") with the
+/// first free key of `y` that starts with a letter alike, and marks both covered by
+/// [`INITIAL`].
+fn match_initials<S: AsRef<str>>(x: &[S], y: &[S], gx: &mut [f64], gy: &mut [f64]) {
+    for (i, kx) in x.iter().enumerate() {
+        let kx = kx.as_ref();
+        if gx.get(i) != Some(&0.0) || kx.chars().nth(1).is_some() {
+            continue;
+        }
+        let starts_alike = |ky: &str| {
+            ky.chars().nth(1).is_some()
+                && ky.chars().next().is_some_and(|c| {
+                    let mut letter = [0; 4];
+                    translit::alike(kx, c.encode_utf8(&mut letter)) >= 1.0
+                })
+        };
+        let free = |j: &usize| gy.get(*j) == Some(&0.0);
+        if let Some(j) = (0..y.len())
+            .filter(free)
+            .find(|&j| y.get(j).is_some_and(|ky| starts_alike(ky.as_ref())))
+        {
+            if let (Some(a), Some(b)) = (gx.get_mut(i), gy.get_mut(j)) {
+                (*a, *b) = (INITIAL, INITIAL);
+            }
+        }
+    }
+}
+
 /// `len` zeros, in `stack` when they fit, else in `heap`.
 fn zeros<'b, const N: usize>(
     len: usize,
@@ -582,6 +614,9 @@ fn coverage<S: AsRef<str>>(
     }
     // One typo in a long key.
     match_alike(lens, got_a, got_b, |s| s >= 0.8, alike);
+    // An initial (M. Amine) for a word of the other name that starts with its letter.
+    match_initials(a, b, got_a, got_b);
+    match_initials(b, a, got_b, got_a);
     let mean = |v: &[f64]| v.iter().sum::<f64>() / v.len().max(1) as f64;
     let first = |v: &[f64]| v.first().is_some_and(|&g| g > 0.0);
     Coverage {
