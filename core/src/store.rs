@@ -140,8 +140,9 @@ use crate::risk::RiskModel;
 /// Al Mutairi) are told apart; a residence whose flat is written is the street even with the
 /// boulevard it stands on written, Borg is a tower, a villa at a street's number is a building
 /// there, a building's number written again as the house's is the house, a street named after
-/// a town has the town's key too, Kuwait's avenue is a number of its street, and a Saudi
-/// national address's postal code and additional number are no house number. Stored name keys of
+/// a town has the town's key too, Kuwait's avenue is a number of its street, a Saudi
+/// national address's postal code and additional number are no house number, and a French
+/// word of a residence's name is read as its Arabic (Les Jasmins = الياسمين). Stored name keys of
 /// format 11 are sorted whole and some door keys changed, so tables of format 11 are refused.
 pub const KEY_FORMAT: u32 = 12;
 

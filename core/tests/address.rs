@@ -502,7 +502,8 @@ proptest! {
                 "مبنى", "منزل", "house", "zone", "منطقة", "block", "قطعة", "street", "barsha", "البرشاء", "1",
                 "مجمع", "ب", "b", "b12", "p", "o", "box", "ص", "bp", "صندوق", "بريد",
                 "borg", "tower", "jadda", "جادة", "avenue", "add", "no", "additional", "الرقم",
-                "الإضافي", "23435", "near", "jeddah", "جدة", "route", "safi", "آسفي"]),
+                "الإضافي", "23435", "near", "jeddah", "جدة", "route", "safi", "آسفي", "les", "jasmins",
+                "oliviers", "juillet"]),
             0..12)
     ) {
         let raw = words.join(" ");

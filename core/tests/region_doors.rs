@@ -1312,8 +1312,9 @@ fn a_son_who_carries_his_fathers_name_is_not_his_father() {
     assert!(wrong.is_empty(), "{wrong:#?}");
 }
 
-/// A third trial's doors, each read one way in every order it was written: a residence's flat
-/// with and without the boulevard it stands on; a named tower (برج, Borg, Tower) with its
+/// A third trial's doors, each read one way in every order it was written: a residence named
+/// in French and in Arabic (Les Jasmins = الياسمين); a residence's flat with and without the
+/// boulevard it stands on; a named tower (برج, Borg, Tower) with its
 /// street written after its name in English; a building's number written again as the
 /// house's; a villa at a street's number, the villa first or last. A neighbour's flat or villa
 /// and a sister at the same flat stay other customers.
@@ -1322,7 +1323,45 @@ fn residences_towers_and_villas_read_one_door_in_every_order() {
     let residence = "Appt 8, Imm 22, Résidence Yasmine, Bd Abdelmoumen";
     let tower = "برج النور، الدور العاشر، شقة 102، شارع عباس العقاد، مدينة نصر";
     let villa = "15 Rue Al Moutanabbi, Villa 3";
-    let cases: [(Side, Side, &str, bool); 15] = [
+    let cases: [(Side, Side, &str, bool); 18] = [
+        (
+            (
+                "Sonia Ben Romdhane",
+                "Résidence Les Jasmins, Bloc B, App B12, Ennasr 2",
+                "Ariana",
+            ),
+            (
+                "سنية بن رمضان",
+                "إقامة الياسمين عمارة ب شقة ب12 النصر 2",
+                "أريانة",
+            ),
+            "TN",
+            true,
+        ),
+        (
+            (
+                "Sonia Ben Romdhane",
+                "Résidence Les Jasmins, Bloc B, App B12, Ennasr 2",
+                "Ariana",
+            ),
+            (
+                "Sonia Ben Romdhane",
+                "Résidence Les Palmiers, Bloc B, App B12, Ennasr 2",
+                "Ariana",
+            ),
+            "TN",
+            false,
+        ),
+        (
+            (
+                "Karim Haddad",
+                "Résidence Les Palmiers, Imm 3, Appt 4",
+                "Tunis",
+            ),
+            ("كريم حداد", "إقامة النخيل عمارة 3 شقة 4", "تونس"),
+            "TN",
+            true,
+        ),
         (
             ("Khadija Lamrani", residence, "Casablanca"),
             ("Khadija Lamrani", "Res Yasmine imm 22 apt 8", "Casa"),

@@ -75,6 +75,9 @@ enum Class {
     Suffix,
     /// A month's name in a street's or cité's name: a word, written as its canonical name.
     Month,
+    /// A French word of a residence's or street's name that Arabic writes as another word (Les
+    /// Jasmins = الياسمين): a word, written as the Arabic word in Latin letters.
+    Translated,
 }
 
 struct Vocabulary {
@@ -163,6 +166,7 @@ fn vocabulary() -> &'static Vocabulary {
                 "ground" => Class::Ground,
                 "suffix" => Class::Suffix,
                 "month" => Class::Month,
+                "translated" => Class::Translated,
                 "word" => {
                     v.plain.insert(fold(word));
                     continue;
@@ -243,6 +247,7 @@ fn markers() -> &'static Markers {
                         | Class::Ordinal
                         | Class::Suffix
                         | Class::Month
+                        | Class::Translated
                 )
             })
             .map(|(word, (canonical, class))| Marker {
@@ -918,9 +923,10 @@ fn tokenize<'a>(folded: &'a str, words: &[(usize, usize, usize)]) -> Tokens<'a> 
             (day, Kind::Word)
         } else if f.number {
             (text, Kind::Number)
-        } else if let Some((month, Class::Month)) = f.entry {
-            // Juillet, July, جويلية, يوليو: one word of the name, in every writing.
-            (month.as_str(), Kind::Word)
+        } else if let Some((word, Class::Month | Class::Translated)) = f.entry {
+            // Juillet, July, جويلية, يوليو; Jasmins, الياسمين: one word of the name, in every
+            // writing.
+            (word.as_str(), Kind::Word)
         } else if after_number
             && !seg_start
             && facts.get(i + 1).is_some_and(|n| !n.number)
