@@ -1233,7 +1233,6 @@ fn read_tokens<'a>(tokens: &mut [Token<'a>], out: &mut NormalizedAddress) -> Rea
     }) || tokens.first().is_some_and(|t| t.kind == Kind::Marker(Class::Number))
         && tokens.get(1).is_some_and(|t| t.kind == Kind::Number);
     r.marked_number = marked_number || door_marked;
-    let street_number = numbers_a_street(tokens);
     let mut i = 0;
     while i < tokens.len() {
         let Some(&tok) = tokens.get(i) else {
@@ -1432,7 +1431,7 @@ fn read_tokens<'a>(tokens: &mut [Token<'a>], out: &mut NormalizedAddress) -> Rea
                 i = read_complex(tokens, i, out, &mut r, &mut street_closed);
                 continue;
             }
-            Kind::Marker(Class::Villa) if street_number && next_number.is_some() => {
+            Kind::Marker(Class::Villa) if next_number.is_some() && numbers_a_street(tokens) => {
                 // "15 Rue Al Moutanabbi, Villa 3" and "Villa 3, 15 rue Al Moutanabbi": with the
                 // street's number written, the villa is a building at that number.
                 if r.building.is_none() {
