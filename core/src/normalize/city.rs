@@ -47,6 +47,9 @@ struct Gazetteer {
     /// instead of the whole index, half the comparisons of a search per order's city.
     by_start: Vec<u32>,
     by_id: FxHashMap<u32, usize>,
+    /// The [`spelling_hash`] of every spelling of `by_name`: most streets are named after no
+    /// town, and [`town_named`] tells them so with one probe rather than a search.
+    spellings: FxHashSet<u64>,
     /// Per country (upper-case code), the sketch index of its cities, built on first use: see
     /// [`sketches`].
     sketches: Vec<(&'static str, OnceLock<SpellingIndex>)>,
@@ -206,6 +209,7 @@ fn gazetteer() -> &'static Gazetteer {
             by_name: Vec::new(),
             by_start: Vec::new(),
             by_id: FxHashMap::default(),
+            spellings: FxHashSet::default(),
             sketches: Vec::new(),
         };
         // Every row keeps its place (a row that does not parse is an empty city) so that row
@@ -235,6 +239,10 @@ fn gazetteer() -> &'static Gazetteer {
         );
         sort_index(&g.cities, &mut by_name);
         g.by_start = starts(&by_name);
+        g.spellings = by_name
+            .iter()
+            .map(|(spelling, _)| spelling_hash([&**spelling]))
+            .collect();
         g.by_name = by_name;
         for city in &g.cities {
             if !g.sketches.iter().any(|(c, _)| *c == city.country) {
@@ -243,6 +251,18 @@ fn gazetteer() -> &'static Gazetteer {
         }
         g
     })
+}
+
+/// FNV-1a of the bytes of `parts` one after another: a spelling's hash, the same for a name's
+/// words as for the spelling that joins them ([`canonical`] drops the spaces).
+fn spelling_hash<'a>(parts: impl IntoIterator<Item = &'a str>) -> u64 {
+    let mut hash = 0xcbf2_9ce4_8422_2325_u64;
+    for part in parts {
+        for b in part.bytes() {
+            hash = (hash ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    hash
 }
 
 /// The two-byte start of a spelling as a number that grows with the spelling's sort order (a
@@ -472,12 +492,16 @@ pub(crate) fn town_named(words: &[String], country: &str) -> Option<CityId> {
     {
         return None;
     }
+    let g = gazetteer();
+    let hash = spelling_hash(words.iter().map(String::as_str));
+    if !g.spellings.contains(&hash) {
+        return None;
+    }
     // One word (most streets) is looked up as it is, without a copy.
     let key: Cow<'_, str> = match words {
         [one] => Cow::Borrowed(one),
         _ => Cow::Owned(words.concat()),
     };
-    let g = gazetteer();
     let city = best_of(g, filed(by_name_of(g, &key), &key), country, true, &[])
         .and_then(|i| g.cities.get(i))?;
     city.country
