@@ -1299,7 +1299,8 @@ fn read_tokens<'a>(tokens: &mut [Token<'a>], out: &mut NormalizedAddress) -> Rea
                 if let Some(t) = tokens.get_mut(i).zip(street) {
                     t.0.text = t.1;
                 }
-                if !r.street_marked && out.street.is_empty() && !r.complex.is_empty() {
+                let marked_before = r.street_marked;
+                if !marked_before && out.street.is_empty() && !r.complex.is_empty() {
                     // "Borg El Nour, Abbas El Akkad St": a street type after the name, which
                     // went to the district after the complex's name, ends the street.
                     let named = words_before(tokens, i);
@@ -1315,7 +1316,7 @@ fn read_tokens<'a>(tokens: &mut [Token<'a>], out: &mut NormalizedAddress) -> Rea
                 }
                 // "Street 12, Avenue 3", "شارع 12، جادة 3": a numbered way inside a numbered
                 // street (Kuwait's avenue, jadda) is one more number of the street.
-                let second_way = r.street_marked
+                let second_way = marked_before
                     && tok.kind == Kind::Marker(Class::Street)
                     && is_numbered(&out.street)
                     && out.house_number.is_none();
@@ -1571,8 +1572,8 @@ fn read_tokens<'a>(tokens: &mut [Token<'a>], out: &mut NormalizedAddress) -> Rea
     r
 }
 
-/// A number of five digits (a postal code of the region: Morocco's, Algeria's, Tunisia's
-/// four digits excepted, Egypt's and the Gulf's five).
+/// A number of five digits: a postal code of Morocco, Algeria, Egypt or Saudi Arabia (a
+/// Tunisian code has four digits, and is read as a house number still).
 fn is_postal_code(t: &str) -> bool {
     t.len() == 5 && t.bytes().all(|b| b.is_ascii_digit())
 }
@@ -1660,8 +1661,9 @@ fn writes_door_number(tokens: &[Token<'_>]) -> bool {
 }
 
 /// Whether the number at `i` ends its segment (or comes before a landmark) after words that
-/// follow the segment's start or a number ("Al Barsha 1", "Flat 301 Bldg 5 Al Barsha 1": no street word, no marker but
-/// articles between): the number of a place's name when the door is marked elsewhere.
+/// follow the segment's start or a number ("Al Barsha 1", "Flat 301 Bldg 5 Al Barsha 1": no
+/// street word, no marker but articles between): the number of a place's name when the door is
+/// marked elsewhere.
 fn names_place(tokens: &[Token<'_>], i: usize) -> bool {
     let Some(seg) = tokens.get(i).map(|t| t.seg) else {
         return false;

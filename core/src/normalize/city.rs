@@ -847,6 +847,31 @@ mod tests {
     }
 
     #[test]
+    fn a_street_named_after_a_town_is_the_towns_in_both_scripts_and_only_then() {
+        let words = |w: &[&str]| w.iter().map(|s| (*s).to_owned()).collect::<Vec<String>>();
+        let safi = resolve_city("Safi", "MA");
+        assert!(safi.is_some());
+        assert_eq!(town_named(&words(&["safi"]), "MA"), safi);
+        assert_eq!(town_named(&words(&["اسفي"]), "MA"), safi);
+        assert_eq!(
+            town_named(&words(&["sidi", "bennour"]), "MA"),
+            resolve_city("Sidi Bennour", "MA")
+        );
+        assert!(town_named(&words(&["sidi", "bennour"]), "MA").is_some());
+        // A person's name, a number, no country, another country's town: no town.
+        assert_eq!(town_named(&words(&["ibn", "sina"]), "MA"), None);
+        assert_eq!(town_named(&words(&["12"]), "MA"), None);
+        assert_eq!(town_named(&words(&["safi"]), ""), None);
+        assert_eq!(town_named(&words(&["gabes"]), "MA"), None);
+        assert!(town_named(&words(&["gabes"]), "TN").is_some());
+        // The hash of the words read one after another is the joined spelling's.
+        assert_eq!(
+            spelling_hash(["sidi", "bennour"]),
+            spelling_hash(["sidibennour"])
+        );
+    }
+
+    #[test]
     fn key_written_on_the_stack_is_the_key() {
         for place in [
             PlaceKey::City(CityId(0)),

@@ -633,6 +633,21 @@ struct Coverage {
     first: (bool, bool),
 }
 
+/// Words that often start a compound first name, in both scripts (Mohamed Amine, Fatima Zahra,
+/// Moulay Ali, Sidi Mohamed, Lalla Aicha).
+const COMPOUND_HEADS: [&str; 10] = [
+    "mohamed",
+    "محمد",
+    "fatima",
+    "فاطمه",
+    "moulay",
+    "مولاي",
+    "sidi",
+    "سيدي",
+    "lalla",
+    "لاله",
+];
+
 /// Which of two names is a father's when the other is his son's: the son's first word (his
 /// own name, not an initial) is in no word of the father's name, and the father's first word
 /// is a later word of the son's, which has more words (Fahad Al Mutairi and his son Abdullah
@@ -653,25 +668,14 @@ fn father<S: AsRef<str>>(a: &[S], b: &[S], firsts: (bool, bool)) -> Option<bool>
     first.chars().nth(1)?;
     static HEADS: OnceLock<Vec<String>> = OnceLock::new();
     let heads = HEADS.get_or_init(|| {
-        [
-            "mohamed",
-            "محمد",
-            "fatima",
-            "فاطمه",
-            "moulay",
-            "مولاي",
-            "sidi",
-            "سيدي",
-            "lalla",
-            "لاله",
-        ]
-        .iter()
-        .map(|w| {
-            let mut key = String::new();
-            translit::push_key(w, false, false, &mut key);
-            key
-        })
-        .collect()
+        COMPOUND_HEADS
+            .iter()
+            .map(|w| {
+                let mut key = String::new();
+                translit::push_key(w, false, false, &mut key);
+                key
+            })
+            .collect()
     });
     let compound = heads.iter().any(|h| translit::alike(first, h) >= 1.0);
     (!compound).then_some(a_is_father)
@@ -738,8 +742,8 @@ pub(crate) fn keys_similarity_with<S: AsRef<str>>(
         of: (mut cov_a, mut cov_b),
         first,
     } = coverage(ka, kb, &mut alike, joins);
-    // A father's first word does not meet his son's word for him: the son's name read
-    // without it.
+    // A father's first word does not meet his son's word for him: the father's name is read
+    // without it, the word counted as covered by nothing.
     match father(ka, kb, first) {
         Some(true) => {
             let c = coverage(
