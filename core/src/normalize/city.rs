@@ -502,11 +502,10 @@ pub(crate) fn town_named(words: &[String], country: &str) -> Option<CityId> {
         [one] => Cow::Borrowed(one),
         _ => Cow::Owned(words.concat()),
     };
-    let city = best_of(g, filed(by_name_of(g, &key), &key), country, true, &[])
-        .and_then(|i| g.cities.get(i))?;
-    city.country
-        .eq_ignore_ascii_case(country)
-        .then_some(CityId(city.id))
+    // Strict, with a country: a town of that country or none.
+    best_of(g, filed(by_name_of(g, &key), &key), country, true, &[])
+        .and_then(|i| g.cities.get(i))
+        .map(|city| CityId(city.id))
 }
 
 /// Finds a city named by the last words of a folded address ("... hay riad casablanca"), for

@@ -47,28 +47,35 @@ impl Keys {
     /// Keeps the keys for which `keep` is true, in list order.
     pub(crate) fn retain(&mut self, mut keep: impl FnMut(&str) -> bool) {
         let text = self.text.as_str();
-        self.spans
-            .retain(|&mut (s, e)| keep(text.get(s as usize..e as usize).unwrap_or("")));
+        self.spans.retain(|span| keep(key_at(text, *span)));
     }
 
     /// Sorts the keys as a `Vec<String>` sorts (by bytes); with `dedup`, keeps one of equal keys.
     pub(crate) fn sort(&mut self, dedup: bool) {
-        let text = self.text.as_str();
-        let key = |&(s, e): &(u32, u32)| text.get(s as usize..e as usize).unwrap_or("");
-        self.spans.sort_unstable_by(|a, b| key(a).cmp(key(b)));
+        sort_spans(&self.text, &mut self.spans);
         if dedup {
-            self.spans.dedup_by(|a, b| key(a) == key(b));
+            let text = self.text.as_str();
+            self.spans
+                .dedup_by(|a, b| key_at(text, *a) == key_at(text, *b));
         }
     }
 
     /// Sorts the keys after the first as [`Keys::sort`] does; the first stays first.
     pub(crate) fn sort_after_first(&mut self) {
-        let text = self.text.as_str();
-        let key = |&(s, e): &(u32, u32)| text.get(s as usize..e as usize).unwrap_or("");
         if let Some(rest) = self.spans.get_mut(1..) {
-            rest.sort_unstable_by(|a, b| key(a).cmp(key(b)));
+            sort_spans(&self.text, rest);
         }
     }
+}
+
+/// The key at `span` of `text`.
+fn key_at(text: &str, (s, e): (u32, u32)) -> &str {
+    text.get(s as usize..e as usize).unwrap_or("")
+}
+
+/// Sorts `spans` of `text` by their keys, as a `Vec<String>` sorts (by bytes).
+fn sort_spans(text: &str, spans: &mut [(u32, u32)]) {
+    spans.sort_unstable_by(|a, b| key_at(text, *a).cmp(key_at(text, *b)));
 }
 
 /// The keys of a [`Keys`], in list order.
@@ -82,8 +89,7 @@ impl<'a> Iterator for Iter<'a> {
     type Item = &'a str;
 
     fn next(&mut self) -> Option<&'a str> {
-        let &(s, e) = self.spans.next()?;
-        Some(self.text.get(s as usize..e as usize).unwrap_or(""))
+        self.spans.next().map(|span| key_at(self.text, *span))
     }
 
     fn size_hint(&self) -> (usize, Option<usize>) {

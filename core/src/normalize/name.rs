@@ -504,17 +504,22 @@ fn match_alike(
 /// letter says less than a word).
 const INITIAL: f64 = 0.8;
 
+/// Whether a key is one letter's (an initial: M., A) or empty.
+fn is_initial(key: &str) -> bool {
+    key.chars().nth(1).is_none()
+}
+
 /// Pairs each free key of `x` that is one letter (an initial: "M. Amine", "A Tazi") with the
 /// first free key of `y` that starts with a letter alike, and marks both covered by
 /// [`INITIAL`].
 fn match_initials<S: AsRef<str>>(x: &[S], y: &[S], gx: &mut [f64], gy: &mut [f64]) {
     for (i, kx) in x.iter().enumerate() {
         let kx = kx.as_ref();
-        if gx.get(i) != Some(&0.0) || kx.chars().nth(1).is_some() {
+        if gx.get(i) != Some(&0.0) || !is_initial(kx) {
             continue;
         }
         let starts_alike = |ky: &str| {
-            ky.chars().nth(1).is_some()
+            !is_initial(ky)
                 && ky.chars().next().is_some_and(|c| {
                     let mut letter = [0; 4];
                     translit::alike(kx, c.encode_utf8(&mut letter)) >= 1.0
@@ -665,18 +670,11 @@ fn father<S: AsRef<str>>(a: &[S], b: &[S], firsts: (bool, bool)) -> Option<bool>
     let son = if a_is_father { b } else { a };
     let first = son.first()?.as_ref();
     // An initial (M. Amine, L'Malouma) is not a name of its own.
-    first.chars().nth(1)?;
+    if is_initial(first) {
+        return None;
+    }
     static HEADS: OnceLock<Vec<String>> = OnceLock::new();
-    let heads = HEADS.get_or_init(|| {
-        COMPOUND_HEADS
-            .iter()
-            .map(|w| {
-                let mut key = String::new();
-                translit::push_key(w, false, false, &mut key);
-                key
-            })
-            .collect()
-    });
+    let heads = HEADS.get_or_init(|| COMPOUND_HEADS.iter().map(|w| translit::key(w)).collect());
     let compound = heads.iter().any(|h| translit::alike(first, h) >= 1.0);
     (!compound).then_some(a_is_father)
 }
@@ -744,26 +742,23 @@ pub(crate) fn keys_similarity_with<S: AsRef<str>>(
     } = coverage(ka, kb, &mut alike, joins);
     // A father's first word does not meet his son's word for him: the father's name is read
     // without it, the word counted as covered by nothing.
-    match father(ka, kb, first) {
-        Some(true) => {
-            let c = coverage(
-                ka.get(1..).unwrap_or(&[]),
-                kb,
-                &mut |i, j| alike(i + 1, j),
-                joins,
-            );
-            (cov_a, cov_b) = (c.of.0 * (ka.len() - 1) as f64 / ka.len() as f64, c.of.1);
-        }
-        Some(false) => {
-            let c = coverage(
-                ka,
-                kb.get(1..).unwrap_or(&[]),
-                &mut |i, j| alike(i, j + 1),
-                joins,
-            );
-            (cov_a, cov_b) = (c.of.0, c.of.1 * (kb.len() - 1) as f64 / kb.len() as f64);
-        }
-        None => {}
+    if let Some(a_is_father) = father(ka, kb, first) {
+        let (skip_a, skip_b) = (usize::from(a_is_father), usize::from(!a_is_father));
+        let c = coverage(
+            ka.get(skip_a..).unwrap_or(&[]),
+            kb.get(skip_b..).unwrap_or(&[]),
+            &mut |i, j| alike(i + skip_a, j + skip_b),
+            joins,
+        );
+        let with_first = |cov: f64, keys: usize, skip: usize| {
+            if skip == 0 {
+                cov
+            } else {
+                cov * (keys - 1) as f64 / keys as f64
+            }
+        };
+        cov_a = with_first(c.of.0, ka.len(), skip_a);
+        cov_b = with_first(c.of.1, kb.len(), skip_b);
     }
     let (short, long) = match ka.len().cmp(&kb.len()) {
         std::cmp::Ordering::Less => (cov_a, cov_b),
