@@ -144,7 +144,11 @@ use crate::risk::RiskModel;
 /// national address's postal code and additional number are no house number, and a French
 /// word of a residence's name is read as its Arabic (Les Jasmins = الياسمين). Stored name keys of
 /// format 11 are sorted whole and some door keys changed, so tables of format 11 are refused.
-pub const KEY_FORMAT: u32 = 12;
+///
+/// 13: a phone field with two numbers (`0661234567 - 0522334455`) gives a second phone key:
+/// the order is filed under it too, and its signature holds it (`"q"`). Such orders of a table
+/// of format 12 lack that key row and that key, so tables of format 12 are refused.
+pub const KEY_FORMAT: u32 = 13;
 
 /// A past order as a `cg_orders` row.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

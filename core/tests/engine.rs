@@ -234,6 +234,57 @@ fn links_are_transitive_phone_then_email() {
     );
 }
 
+/// A customer who gave a mobile and a landline in one field is found by either, after a
+/// snapshot too, and forgotten by either: no key of the order stays.
+#[test]
+fn two_phones_in_one_field_find_the_customer_by_either_and_erase_by_either() {
+    let both = record(
+        "a",
+        1,
+        "Omar Filali",
+        "0661472983 / 05 37 88 12 04",
+        "",
+        Outcome::Delivered,
+    );
+    let other = record("b", 2, "Nadia Amrani", "0698715402", "", Outcome::Refused);
+    let mut e = Engine::default();
+    e.add_history([both, other.clone()]).unwrap();
+    let by = |e: &Engine, phone: &str| {
+        let q = record("q", 10, "", phone, "", Outcome::Pending).order;
+        e.assess(&q).unwrap()
+    };
+    for phone in ["0661472983", "+212537881204", "٠٥٣٧٨٨١٢٠٤"] {
+        let a = by(&e, phone);
+        assert_eq!(ids(&a), ["a"], "{phone}");
+        assert_eq!(a.matches[0].evidence, [Evidence::Phone], "{phone}");
+        assert_eq!(a.customer_class, CustomerClass::Good, "{phone}");
+    }
+    // The normalized phone is the first number: the one the flow calls.
+    assert_eq!(
+        e.assess(&record("q", 10, "", "0661472983 - 0537881204", "", Outcome::Pending).order)
+            .unwrap()
+            .normalized
+            .phone
+            .as_deref(),
+        Some("+212661472983")
+    );
+    let loaded = Engine::load(&e.save()).unwrap();
+    assert_eq!(ids(&by(&loaded, "0537881204")), ["a"]);
+    for phone in ["0537881204", "0661472983"] {
+        let mut e = Engine::load(&e.save()).unwrap();
+        assert_eq!(e.erase_by_phone(phone, "MA").unwrap(), 1, "{phone}");
+        assert!(by(&e, "0537881204").matches.is_empty());
+        assert!(by(&e, "0661472983").matches.is_empty());
+        let mut alone = Engine::default();
+        alone.add_history([other.clone()]).unwrap();
+        let mut left = e.history().key_hashes();
+        let mut want = alone.history().key_hashes();
+        left.sort_unstable();
+        want.sort_unstable();
+        assert_eq!(left, want, "{phone}");
+    }
+}
+
 #[test]
 fn a_phone_shared_by_many_names_links_nobody() {
     let names = [

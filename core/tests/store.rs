@@ -41,6 +41,25 @@ fn example_shop_through_the_store_is_identical() {
     assert_eq!(identical, queries.len());
 }
 
+/// Every case of the shared assessment vectors with the default policy (two phones in one
+/// field, floors and flats, long fields...), through the store: the same answer as the engine.
+#[test]
+fn assess_vectors_through_the_store_are_identical() {
+    let vectors: serde_json::Value =
+        serde_json::from_str(include_str!("../../tests/vectors/assess.json")).unwrap();
+    let mut replayed = 0;
+    for case in vectors["cases"].as_array().unwrap() {
+        if !case["config"].is_null() {
+            continue;
+        }
+        let history: Vec<HistoryRecord> = serde_json::from_value(case["history"].clone()).unwrap();
+        let order: Order = serde_json::from_value(case["order"].clone()).unwrap();
+        check_equivalent(&history, &[order]);
+        replayed += 1;
+    }
+    assert!(replayed >= 40, "{replayed} cases");
+}
+
 #[test]
 fn dev_set_through_the_store_is_identical() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/data/dev");

@@ -24,6 +24,10 @@ pub struct Features {
     pub(crate) phone_problem: Option<ErrorKind>,
     /// The usable phone looks made up (digit runs, counting sequences): a weak signal.
     pub(crate) phone_looks_fake: bool,
+    /// A second number the phone field holds after the usable one (a mobile and a landline):
+    /// orders are filed under it too, so that the next order, which may give either, finds
+    /// them. It is no evidence of its own and changes no signal.
+    pub(crate) second_phone: Option<E164Phone>,
     /// The usable email (syntax valid; may still be fake).
     pub(crate) email: Option<NormalizedEmail>,
     /// Why the email is unusable, when one was typed.
@@ -66,10 +70,10 @@ impl Features {
     /// long), and a city is cut (what it names is at its start; the rest must not make the
     /// address unreadable). A field of blanks and invisible marks is absent whatever its length.
     pub fn of(order: &Order) -> Features {
-        let (phone, phone_problem, phone_looks_fake) =
+        let (phone, phone_problem, phone_looks_fake, second_phone) =
             match normalize::phone::usable_phone(absent_if_blank(&order.phone), &order.country) {
-                Ok((p, looks_fake)) => (Some(p), None, looks_fake),
-                Err(e) => (None, Some(e.kind()), false),
+                Ok(usable) => (Some(usable.phone), None, usable.looks_fake, usable.second),
+                Err(e) => (None, Some(e.kind()), false, None),
             };
         let (email, email_problem) = if normalize::text::is_blank(&order.email) {
             (None, None)
@@ -118,6 +122,7 @@ impl Features {
             phone,
             phone_problem,
             phone_looks_fake,
+            second_phone,
             email,
             email_problem,
             address,

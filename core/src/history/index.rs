@@ -9,11 +9,13 @@ use std::collections::hash_map::Entry;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
+use rustc_hash::FxHashMap;
+
 use serde::{Deserialize, Serialize};
 
 use super::hasher::{KeyHasher, KeyKind};
 use super::link::LinkRules;
-use super::signature::{NameId, NameRef, Signature, View, NAME_KEYS};
+use super::signature::{NameId, NameRef, Signature, View, NAME_KEYS, STREET_KEYS};
 use super::sketch::WordSketch;
 use super::walk::Source;
 use crate::error::{Error, ErrorKind};
@@ -54,15 +56,55 @@ pub(crate) struct StoredOrder {
     pub(crate) sig: Signature<NameId>,
 }
 
-/// A past order's signature on a cache line of its own. A walk reads the signature of every
-/// order a key brings up (most of them only to pass over, see [`LinkRules::may_link`]), at
-/// random places among a million: one line per order read instead of the two a signature
-/// straddling a line boundary costs, and the order's facts stay out of the cache until it links.
-#[derive(Debug, Clone, Default)]
+/// A past order's signature on a cache line of its own, but for its second phone. A walk reads
+/// the signature of every order a key brings up (most of them only to pass over, see
+/// [`LinkRules::may_link`]), at random places among a million: one line per order read instead
+/// of the two a signature straddling a line boundary costs, and the order's facts stay out of
+/// the cache until it links. The second phone, which few orders have, would make it 72 bytes:
+/// it is kept in [`History::second_phones`].
+#[derive(Debug, Clone, Copy, Default)]
 #[repr(align(64))]
-struct SigLine(Signature<NameId>);
+struct SigLine {
+    phone: u64,
+    email: u64,
+    city: u32,
+    house: u32,
+    unit: u32,
+    street: [u32; STREET_KEYS],
+    name: [NameId; NAME_KEYS],
+}
 
 const _: () = assert!(std::mem::size_of::<SigLine>() == 64);
+
+impl SigLine {
+    /// The line of `sig` (its second phone is the caller's to keep).
+    fn of(sig: &Signature<NameId>) -> SigLine {
+        SigLine {
+            phone: sig.phone,
+            email: sig.email,
+            city: sig.city,
+            house: sig.house,
+            unit: sig.unit,
+            street: sig.street,
+            name: sig.name,
+        }
+    }
+
+    /// The signature, with `second_phone`.
+    #[inline]
+    fn signature(&self, second_phone: u64) -> Signature<NameId> {
+        Signature {
+            phone: self.phone,
+            second_phone,
+            email: self.email,
+            city: self.city,
+            house: self.house,
+            unit: self.unit,
+            street: self.street,
+            name: self.name,
+        }
+    }
+}
 
 /// Passes already-hashed u64 keys through: hashing them again would only cost time.
 #[derive(Default)]
@@ -208,6 +250,8 @@ pub struct History {
     orders: Vec<PastOrder>,
     /// The orders' signatures, by the same index.
     sigs: Vec<SigLine>,
+    /// The second phone key of each order that has one ([`Signature::second_phone`]), by index.
+    second_phones: FxHashMap<u32, u64>,
     postings: KeyMap<Posting>,
     strings: Interner,
     live: usize,
@@ -226,6 +270,7 @@ impl History {
             hasher,
             orders: Vec::new(),
             sigs: Vec::new(),
+            second_phones: FxHashMap::default(),
             postings: KeyMap::default(),
             strings: Interner::new(),
             live: 0,
@@ -278,12 +323,13 @@ impl History {
     /// and built in place a view is not copied on its way out.)
     #[inline]
     pub(crate) fn view(&self, idx: u32) -> View<'_> {
-        let Some(SigLine(sig)) = self.sigs.get(idx as usize) else {
+        let Some(sig) = self.sigs.get(idx as usize) else {
             return View::default();
         };
         // Built field by field (the generic `map_names` is an out-of-line array map here).
         let mut view = View {
             phone: sig.phone,
+            second_phone: self.second_phone(idx),
             email: sig.email,
             city: sig.city,
             house: sig.house,
@@ -302,6 +348,30 @@ impl History {
             }
         }
         view
+    }
+
+    /// The second phone key of order `idx`, 0 for none: most shops' orders have none, and
+    /// then nothing is looked up.
+    #[inline]
+    fn second_phone(&self, idx: u32) -> u64 {
+        if self.second_phones.is_empty() {
+            return 0;
+        }
+        self.second_phones.get(&idx).copied().unwrap_or(0)
+    }
+
+    /// Keeps `sig` as order `idx`'s signature (the order pushed last).
+    fn push_signature(&mut self, idx: u32, sig: &Signature<NameId>) {
+        self.sigs.push(SigLine::of(sig));
+        if sig.second_phone != 0 {
+            self.second_phones.insert(idx, sig.second_phone);
+        }
+    }
+
+    /// The signature of order `idx`, names as ids.
+    fn signature(&self, idx: u32) -> Option<Signature<NameId>> {
+        let line = self.sigs.get(idx as usize)?;
+        Some(line.signature(self.second_phone(idx)))
     }
 
     /// Adds a past order by its signature (how a database row comes back).
@@ -362,6 +432,7 @@ impl History {
                 ));
             }
             let sig = row.sig.map_names(|key| NameId(self.strings.intern(key)));
+            self.push_signature(self.orders.len() as u32, &sig);
             self.orders.push(PastOrder {
                 id: row.id.into(),
                 placed_at: row.placed_at,
@@ -369,7 +440,6 @@ impl History {
                 outcome: row.outcome,
                 negotiated: row.negotiated,
             });
-            self.sigs.push(SigLine(sig));
         }
         if self.orders.len() > u32::MAX as usize {
             self.truncate(first);
@@ -404,6 +474,7 @@ impl History {
     fn truncate(&mut self, first: usize) {
         self.orders.truncate(first);
         self.sigs.truncate(first);
+        self.second_phones.retain(|&idx, _| (idx as usize) < first);
     }
 
     /// The key order `idx` is found by in [`History::find`].
@@ -417,9 +488,8 @@ impl History {
     fn keys_of(&self, idx: u32) -> impl Iterator<Item = u64> {
         let id_key = self.id_key(idx);
         let filing = self
-            .sigs
-            .get(idx as usize)
-            .map(|SigLine(sig)| sig.filing_keys(&self.hasher))
+            .signature(idx)
+            .map(|sig| sig.filing_keys(&self.hasher))
             .unwrap_or_default();
         std::iter::once(id_key)
             .chain(filing.into_iter().filter(move |&k| k != id_key))
@@ -512,6 +582,7 @@ impl History {
         if let Some(sig) = self.sigs.get_mut(idx as usize) {
             *sig = SigLine::default();
         }
+        self.second_phones.remove(&idx);
         self.live -= 1;
     }
 
@@ -536,9 +607,11 @@ impl Source for History {
     }
     #[inline]
     fn may_link(&self, idx: u32, to: &View<'_>) -> bool {
-        self.sigs
-            .get(idx as usize)
-            .is_some_and(|SigLine(sig)| LinkRules::may_link(to, sig))
+        // The second phone is looked up only when nothing else may link: most orders a key
+        // brings up are passed over, and most shops' orders have none.
+        self.sigs.get(idx as usize).is_some_and(|line| {
+            LinkRules::may_link(to, &line.signature(0)) || to.holds_phone(self.second_phone(idx))
+        })
     }
     fn interned(&self, key: &str) -> Option<(u32, &WordSketch)> {
         let id = *self.strings.ids.get(key)?;
@@ -553,8 +626,8 @@ impl Source for History {
         // Reading a word of each line is the asking: the loads do not wait for one another.
         let mut read = 0;
         for &idx in orders {
-            if let Some(SigLine(sig)) = self.sigs.get(idx as usize) {
-                read ^= sig.phone;
+            if let Some(line) = self.sigs.get(idx as usize) {
+                read ^= line.phone;
             }
         }
         std::hint::black_box(read);
@@ -568,10 +641,13 @@ impl History {
         &self,
     ) -> (
         &KeyHasher,
-        impl Iterator<Item = (&PastOrder, &Signature<NameId>)>,
+        impl Iterator<Item = (&PastOrder, Signature<NameId>)>,
         &Interner,
     ) {
-        let orders = self.orders.iter().zip(self.sigs.iter().map(|s| &s.0));
+        let orders = (0..).zip(&self.orders).map(|(idx, order)| {
+            let sig = self.signature(idx).unwrap_or_default();
+            (order, sig)
+        });
         (&self.hasher, orders, &self.strings)
     }
 
@@ -594,7 +670,7 @@ impl History {
             if o.sig.name.iter().any(|id| id.0 >= n) || o.order.id.is_empty() {
                 return Err(Error::new(ErrorKind::SnapshotCorrupt, "dangling string id"));
             }
-            history.sigs.push(SigLine(o.sig));
+            history.push_signature(history.orders.len() as u32, &o.sig);
             history.orders.push(o.order);
         }
         history.live = history.orders.len();

@@ -207,7 +207,7 @@ impl<K: Copy + PartialEq, V: Copy, const N: usize> Slots<K, V, N> {
 /// What two orders have in common before the rules weigh it.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Common {
-    /// The same phone key.
+    /// A phone key in common (either order's first or second phone).
     pub(crate) phone: bool,
     /// The same email key.
     pub(crate) email: bool,
@@ -328,7 +328,7 @@ impl<'a> LinkRules<'a> {
 
     /// What `a` and `b` have in common.
     pub(crate) fn common(&self, a: &View<'_>, b: &View<'_>, memo: &mut Memo) -> Common {
-        let phone = a.phone != 0 && a.phone == b.phone;
+        let phone = shares_phone(a, b);
         let email = a.email != 0 && a.email == b.email;
         let door = same_house(a, b) && same_street(a, b);
         let house =
@@ -355,9 +355,7 @@ impl<'a> LinkRules<'a> {
     /// of a crowded building: other flats, other streets with a word in common) at the cost of
     /// a few comparisons of numbers, instead of comparing their names word by word.
     pub(crate) fn may_link<A: Slot, B: Slot>(a: &Signature<A>, b: &Signature<B>) -> bool {
-        (a.phone != 0 && a.phone == b.phone)
-            || (a.email != 0 && a.email == b.email)
-            || same_door(a, b)
+        shares_phone(a, b) || (a.email != 0 && a.email == b.email) || same_door(a, b)
     }
 
     /// The fields that link `a` and `b` (none when nothing does). `usable(key, one)` says
@@ -382,7 +380,9 @@ impl<'a> LinkRules<'a> {
         if same_name {
             bits |= Agreement::NAME;
         }
-        if common.phone && usable(a.phone, one) {
+        // Two phones in common (a mobile and a landline each): either may link, when the
+        // other is too widely shared.
+        if common.phone && shared_phones(a, b).any(|key| usable(key, one)) {
             bits |= Agreement::PHONE;
         }
         // People without an email type a plausible one (`firstname.lastname@…`) that belongs to
@@ -414,7 +414,7 @@ impl<'a> LinkRules<'a> {
         if postings.len() > self.config.max_orders_per_key {
             return false;
         }
-        let holds = query.phone == key || query.email == key;
+        let holds = query.holds_phone(key) || query.email == key;
         // No more orders than people allowed: no need to look.
         if postings.len() + usize::from(holds) <= self.config.max_names_per_key {
             return true;
@@ -535,11 +535,31 @@ impl<'a> LinkRules<'a> {
             Names::Same | Names::Alike => true,
             Names::Differ => false,
             Names::Unknown => {
-                let other = |x: u64, y: u64| x != 0 && x == y && x != key;
-                other(a.phone, b.phone) || other(a.email, b.email) || same_door(a, b)
+                shared_phones(a, b).any(|phone| phone != key)
+                    || (a.email != 0 && a.email == b.email && a.email != key)
+                    || same_door(a, b)
             }
         }
     }
+}
+
+/// Whether two orders have a phone key in common: the first or the second phone of one is the
+/// first or the second of the other (a second is never set without a first). The one question
+/// the walk asks of every order a key brings up, so it is written out.
+#[inline]
+fn shares_phone<A: Slot, B: Slot>(a: &Signature<A>, b: &Signature<B>) -> bool {
+    a.phone != 0
+        && (b.holds_phone(a.phone) || (a.second_phone != 0 && b.holds_phone(a.second_phone)))
+}
+
+/// The phone keys of `a` that `b` holds too, `a`'s first phone first.
+fn shared_phones<'s, A: Slot, B: Slot>(
+    a: &'s Signature<A>,
+    b: &'s Signature<B>,
+) -> impl Iterator<Item = u64> + 's {
+    [a.phone, a.second_phone]
+        .into_iter()
+        .filter(|&key| b.holds_phone(key))
 }
 
 /// True when two orders are in different known places ([`same_place`] over the signature's
@@ -600,8 +620,9 @@ fn same_street<A: Slot, B: Slot>(a: &Signature<A>, b: &Signature<B>) -> bool {
 fn same_profile(a: &View<'_>, b: &View<'_>) -> bool {
     a.name.map(|n| n.id) == b.name.map(|n| n.id)
         && a.names() == b.names()
-        && (a.phone, a.email, a.city, a.house, a.unit, a.street)
-            == (b.phone, b.email, b.city, b.house, b.unit, b.street)
+        && (a.phone, a.second_phone, a.email, a.city, a.house)
+            == (b.phone, b.second_phone, b.email, b.city, b.house)
+        && (a.unit, a.street) == (b.unit, b.street)
 }
 
 /// The words of two names (at most [`NAME_KEYS`] each) and what is known of each pair of them:

@@ -29,16 +29,16 @@ use super::sketch::WordSketch;
 pub(crate) const STREET_KEYS: usize = 4;
 /// Name keys kept per order (first, father's, family name and one more).
 pub(crate) const NAME_KEYS: usize = 5;
-/// The most keys an order is filed under: its phone, its email, one per street key and its
+/// The most keys an order is filed under: its phones, its email, one per street key and its
 /// flat's key ([`Signature::filing_keys`]).
-pub(crate) const FILING_KEYS: usize = 2 + STREET_KEYS + 1;
+pub(crate) const FILING_KEYS: usize = 3 + STREET_KEYS + 1;
 
 /// The matching signature of an order, with its name keys held as `N` (see the module docs).
 ///
 /// Absent values are 0 (keys and door parts) or empty (names), and present ones come first.
 /// In JSON (`Signature::<Box<str>>`, what [`crate::store`] writes) the keys are 16 hex digits and
 /// the lists hold only the values present:
-/// `{"p":"60d1…","e":"0000000000000000","c":656441434,"h":3935229043,"u":0,"s":[871170632],"n":["mhmd","lwy"]}`.
+/// `{"p":"60d1…","q":"0000000000000000","e":"0000000000000000","c":656441434,"h":3935229043,"u":0,"s":[871170632],"n":["mhmd","lwy"]}`.
 /// In a binary format (the snapshot) every slot is written, as numbers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(bound(
@@ -49,6 +49,10 @@ pub struct Signature<N = Box<str>> {
     /// Phone key, 0 for none.
     #[serde(rename = "p", with = "key_hex")]
     pub(crate) phone: u64,
+    /// The key of a second phone the order's phone field held ([`Features::second_phone`]), 0
+    /// for none; never set without `phone`, never equal to it.
+    #[serde(rename = "q", with = "key_hex")]
+    pub(crate) second_phone: u64,
     /// Email key, 0 for none.
     #[serde(rename = "e", with = "key_hex")]
     pub(crate) email: u64,
@@ -180,6 +184,11 @@ impl<'a> Signature<&'a str> {
     pub(crate) fn borrowing(f: &'a Features, hasher: &KeyHasher) -> Signature<&'a str> {
         let mut sig: Signature<&'a str> = Signature {
             phone: f.phone.as_ref().map_or(0, |p| hasher.phone_key(p)),
+            second_phone: f
+                .phone
+                .as_ref()
+                .and(f.second_phone.as_ref())
+                .map_or(0, |p| hasher.phone_key(p)),
             email: f.email_key().map_or(0, |e| hasher.email_key(e)),
             city: f
                 .place
@@ -215,6 +224,7 @@ impl<N: Slot> Signature<N> {
     pub(crate) fn map_names<'s, M>(&'s self, convert: impl FnMut(&'s N) -> M) -> Signature<M> {
         Signature {
             phone: self.phone,
+            second_phone: self.second_phone,
             email: self.email,
             city: self.city,
             house: self.house,
@@ -236,13 +246,19 @@ impl<N: Slot> Signature<N> {
             .count()
     }
 
+    /// Whether `key` is one of the order's phone keys (0 is none).
+    #[inline]
+    pub(crate) fn holds_phone(&self, key: u64) -> bool {
+        key != 0 && (key == self.phone || key == self.second_phone)
+    }
+
     /// Name keys present.
     pub(crate) fn names(&self) -> &[N] {
         let len = self.name.iter().take_while(|n| !n.is_empty()).count();
         &self.name[..len]
     }
 
-    /// The keys the order is filed under: the phone, the email, and one address key (city,
+    /// The keys the order is filed under: the phones, the email, and one address key (city,
     /// house number, street key) per street key. An order without a city has no such key:
     /// "somewhere in Casablanca" ties nobody together. An order with a unit and a house number
     /// also has its flat's key ([`Signature::flat_key`]), city or not: a checkout's city field
@@ -273,6 +289,7 @@ impl<N: Slot> Signature<N> {
     fn keys_by(&self, mut door_key: impl FnMut([u32; 3]) -> u64, walking: bool) -> FilingKeys {
         let mut keys = FilingKeys::default();
         keys.push(self.phone);
+        keys.push(self.second_phone);
         keys.push(self.email);
         if self.city != 0 {
             // A second key is filed as the key it is: `fth` of Fath beside `fth` of فتح.
@@ -436,6 +453,7 @@ impl<N> Signature<N> {
         }
         let mut keys = FilingKeys::default();
         keys.push(self.phone);
+        keys.push(self.second_phone);
         keys.push(self.email);
         keys
     }
@@ -595,6 +613,7 @@ mod tests {
     fn sample() -> Signature {
         Signature {
             phone: 0x60d1_16a7_4998_f2f0,
+            second_phone: 0,
             email: 0,
             city: 656_441_434,
             house: 7,
@@ -615,7 +634,7 @@ mod tests {
         let json = serde_json::to_string(&sample()).unwrap();
         assert_eq!(
             json,
-            r#"{"p":"60d116a74998f2f0","e":"0000000000000000","c":656441434,"h":7,"u":0,"s":[871170632,591091105],"n":["abrhm","xdj"]}"#
+            r#"{"p":"60d116a74998f2f0","q":"0000000000000000","e":"0000000000000000","c":656441434,"h":7,"u":0,"s":[871170632,591091105],"n":["abrhm","xdj"]}"#
         );
         let back: Signature = serde_json::from_str(&json).unwrap();
         assert_eq!(back, sample());
@@ -623,7 +642,7 @@ mod tests {
 
     #[test]
     fn json_with_more_keys_than_kept_keeps_the_first() {
-        let json = r#"{"p":"1","e":"2","c":1,"h":2,"u":3,"s":[1,2,3,4,5,6],"n":["a","b","c","d","e","f"]}"#;
+        let json = r#"{"p":"1","q":"0","e":"2","c":1,"h":2,"u":3,"s":[1,2,3,4,5,6],"n":["a","b","c","d","e","f"]}"#;
         let sig: Signature = serde_json::from_str(json).unwrap();
         assert_eq!(sig.street, [1, 2, 3, 4]);
         assert_eq!(sig.names().len(), NAME_KEYS);
@@ -634,9 +653,11 @@ mod tests {
     fn binary_writes_every_slot_as_numbers() {
         let sig = sample().map_names(|n| NameId(n.len() as u32));
         let bytes = postcard::to_allocvec(&sig).unwrap();
-        // The layout of snapshot formats 1 and 2: the fields in order, fixed-size lists without lengths.
+        // The fields in order, fixed-size lists without lengths (the layout of snapshot format 1,
+        // with the second phone after the first since format 13).
         let plain = (
             sig.phone,
+            sig.second_phone,
             sig.email,
             sig.city,
             sig.house,
@@ -759,5 +780,58 @@ mod tests {
             ..sample()
         };
         assert_eq!(&*cityless.filing_keys(&hasher), &[sig.phone]);
+        // A second phone is filed under next to the first, for a walk from the order too.
+        let two = Signature {
+            second_phone: 0x1234,
+            ..cityless
+        };
+        assert_eq!(&*two.filing_keys(&hasher), &[sig.phone, 0x1234]);
+        assert_eq!(
+            &*two.walk_keys(|door| door_key(&hasher, door)),
+            &[sig.phone, 0x1234]
+        );
+        assert!(two.holds_phone(0x1234) && two.holds_phone(sig.phone) && !two.holds_phone(0));
+    }
+
+    /// The signature of an order with `phone`, in Morocco.
+    fn signed(phone: &str) -> Signature {
+        let order = crate::record::Order {
+            order_id: "o".into(),
+            country: "MA".into(),
+            phone: phone.into(),
+            ..Default::default()
+        };
+        Signature::of(&Features::of(&order), &KeyHasher::default())
+    }
+
+    #[test]
+    fn a_phone_field_with_two_numbers_gives_two_keys() {
+        let mobile = signed("0661234567").phone;
+        let landline = signed("0522334455").phone;
+        assert_ne!(mobile, landline);
+        for field in [
+            "0661234567 - 0522334455",
+            "0661234567 / 0522334455",
+            "0661234567 ou 0522334455",
+            "٠٦٦١٢٣٤٥٦٧ و ٠٥٢٢٣٣٤٤٥٥",
+            "tel: +212 661 23 45 67, fixe: 05 22 33 44 55",
+            "0661234567 0522334455",
+        ] {
+            let sig = signed(field);
+            assert_eq!((sig.phone, sig.second_phone), (mobile, landline), "{field}");
+        }
+        // One number written twice, one number alone, a junk second: one key.
+        for field in [
+            "0661234567 / +212661234567",
+            "0661234567",
+            "06 61 23 45 67",
+            "0661234567 - 0666666666",
+        ] {
+            let sig = signed(field);
+            assert_eq!((sig.phone, sig.second_phone), (mobile, 0), "{field}");
+        }
+        // A second number without a usable first gives no key: the phone is unusable.
+        let junk_first = signed("0666666666 - 0522334455");
+        assert_eq!((junk_first.phone, junk_first.second_phone), (0, 0));
     }
 }

@@ -75,7 +75,10 @@ use crate::error::{Error, ErrorKind};
 /// 12: the layout of 11, with names and doors keyed as in key format 12 (the first word's key
 /// first; residences, towers and villas read one way in every order). Format 11 is refused:
 /// its name keys are sorted whole, and some of its door keys are stale.
-pub(crate) const FORMAT_VERSION: u32 = 12;
+///
+/// 13: each order's signature holds a second phone key after the first (key format 13: a
+/// phone field with two numbers). Format 12 is refused: its signatures have one phone fewer.
+pub(crate) const FORMAT_VERSION: u32 = 13;
 const MAGIC: &[u8; 8] = b"CODGUARD";
 const HEADER: usize = 8 + 4 + 8 + 4;
 

@@ -279,7 +279,7 @@ impl<'w, S: Source> Walk<'w, '_, '_, S> {
         let keys = query.walk_keys(|door| doors.key(source.hasher(), door));
         let lists = self.keys.lists(&keys);
         for (&key, postings) in keys.iter().zip(lists) {
-            if key == query.phone {
+            if query.holds_phone(key) {
                 self.walked.push(key);
             }
             let Some(postings) = postings else {
@@ -359,10 +359,10 @@ impl<'w, S: Source> Walk<'w, '_, '_, S> {
         let doors = &mut self.doors;
         let mut keys = from.walk_keys(|door| doors.key(source.hasher(), door));
         // A phone walked at an earlier level finds nothing new (see `through`).
-        keys.retain(|key| key != from.phone || !self.walked.contains(&key));
+        keys.retain(|key| !from.holds_phone(key) || !self.walked.contains(&key));
         let lists = self.keys.lists(&keys);
         for (&key, postings) in keys.iter().zip(lists) {
-            if key == from.phone {
+            if from.holds_phone(key) {
                 self.walking.push(key);
             }
             let Some(postings) = postings else {

@@ -3,7 +3,8 @@
 //! What customers type at a checkout is rarely what a phone library expects: Arabic-Indic
 //! (`٠٦١٢`) or Persian (`۰۶۱۲`) digits, right-to-left marks pasted from a chat, labels ("Tel.",
 //! "واتساب"), "+212 (0)6…", "00212…", "+00212…", "212612…" without the plus, the letter O for
-//! a zero or l for a one, two numbers in one field. This module does that cleaning itself and then hands the metadata
+//! a zero or l for a one, two numbers in one field (both are read: an order is found again by
+//! either). This module does that cleaning itself and then hands the metadata
 //! library one canonical `[+]digits` string, so the library only ever sees the one input shape
 //! it is best tested on.
 //!
@@ -145,8 +146,9 @@ pub struct PhoneInfo {
 /// ```
 pub fn parse_phone(raw: &str, default_country: &str) -> Result<PhoneInfo, Error> {
     check_len("phone", raw, MAX_INPUT_BYTES)?;
-    let number = scan(raw, default_country).map_err(|kind| error_in(kind, default_country))?;
-    guarded(|| describe(&number)).ok_or_else(|| error(ErrorKind::PhoneNotANumber))
+    let found =
+        scan(raw, default_country, false).map_err(|kind| error_in(kind, default_country))?;
+    guarded(|| describe(&found.first)).ok_or_else(|| error(ErrorKind::PhoneNotANumber))
 }
 
 /// Normalizes `raw` to E.164. A valid number that merely looks made up normalizes; junk does
@@ -167,21 +169,51 @@ pub fn parse_phone(raw: &str, default_country: &str) -> Result<PhoneInfo, Error>
 /// assert_eq!(normalize_phone("0612", "MA").unwrap_err().kind(), ErrorKind::PhoneTooShort);
 /// ```
 pub fn normalize_phone(raw: &str, default_country: &str) -> Result<E164Phone, Error> {
-    usable_phone(raw, default_country).map(|(phone, _)| phone)
+    usable_phone(raw, default_country).map(|usable| usable.phone)
 }
 
-/// The usable number in `raw` (as [`normalize_phone`]) and whether it looks made up: what the
-/// engine reads of an order's phone.
-pub(crate) fn usable_phone(raw: &str, default_country: &str) -> Result<(E164Phone, bool), Error> {
+/// What the engine reads of an order's phone field.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct UsablePhone {
+    /// The usable number, as [`normalize_phone`] gives it.
+    pub(crate) phone: E164Phone,
+    /// It looks made up ([`PhoneInfo::looks_fake`]).
+    pub(crate) looks_fake: bool,
+    /// A second, different number after it that is not junk: customers often give a mobile and
+    /// a landline, or two mobiles, in one field ("0661234567 - 0522334455", "06… / 05…",
+    /// "06… ou 05…"), and the next order may carry either.
+    pub(crate) second: Option<E164Phone>,
+}
+
+/// The usable number in `raw` (as [`normalize_phone`]), whether it looks made up, and a second
+/// number the field holds.
+pub(crate) fn usable_phone(raw: &str, default_country: &str) -> Result<UsablePhone, Error> {
     check_len("phone", raw, MAX_INPUT_BYTES)?;
-    let number = scan(raw, default_country).map_err(|kind| error_in(kind, default_country))?;
-    let mut buf = [0u8; 20];
-    let national = national_digits(number.national_number, &mut buf);
-    if is_junk_national(number.country_code, national) {
+    let found = scan(raw, default_country, true).map_err(|kind| error_in(kind, default_country))?;
+    let (looks_fake, junk) = judge_digits(&found.first);
+    if junk {
         return Err(error(ErrorKind::PhoneJunk));
     }
-    let phone = guarded(|| e164(&number)).ok_or_else(|| error(ErrorKind::PhoneNotANumber))?;
-    Ok((phone, digits_look_fake(national)))
+    let phone = guarded(|| e164(&found.first)).ok_or_else(|| error(ErrorKind::PhoneNotANumber))?;
+    let second = found
+        .second
+        .filter(|number| !judge_digits(number).1)
+        .and_then(|number| guarded(|| e164(&number)));
+    Ok(UsablePhone {
+        phone,
+        looks_fake,
+        second,
+    })
+}
+
+/// Whether a number's digits look made up, and whether they are junk.
+fn judge_digits(number: &PhoneNumber) -> (bool, bool) {
+    let mut buf = [0u8; 20];
+    let national = national_digits(number.national_number, &mut buf);
+    (
+        digits_look_fake(national),
+        is_junk_national(number.country_code, national),
+    )
 }
 
 /// Finds the first valid phone number inside free text (a customer's reply), with
@@ -201,8 +233,8 @@ pub fn find_phone(text: &str, default_country: &str) -> Option<E164Phone> {
     if text.len() > MAX_INPUT_BYTES {
         return None;
     }
-    let number = scan(text, default_country).ok()?;
-    guarded(|| e164(&number))
+    let found = scan(text, default_country, false).ok()?;
+    guarded(|| e164(&found.first))
 }
 
 /// The error `kind` of reading a phone with `country`.
@@ -251,14 +283,13 @@ fn describe(number: &PhoneNumber) -> PhoneInfo {
         PhoneNumberType::FixedLineOrMobile => PhoneType::FixedLineOrMobile,
         _ => PhoneType::Other,
     };
-    let mut buf = [0u8; 20];
-    let national = national_digits(number.national_number, &mut buf);
+    let (looks_fake, junk) = judge_digits(number);
     PhoneInfo {
         e164: e164(number),
         country,
         number_type,
-        looks_fake: digits_look_fake(national),
-        junk: is_junk_national(number.country_code, national),
+        looks_fake,
+        junk,
     }
 }
 
@@ -525,14 +556,22 @@ pub(crate) fn check_country(country: &str) -> Result<(), Error> {
 const UNKNOWN_COUNTRY: &str =
     "the country is not an ISO 3166-1 alpha-2 code the library knows (such as \"MA\")";
 
-/// The first valid number in `text`, or the error for the first candidate.
+/// The numbers `scan` found: the first valid one, and (when asked for) the next valid number
+/// that differs from it.
+struct Found {
+    first: PhoneNumber,
+    second: Option<PhoneNumber>,
+}
+
+/// The first valid number in `text` and, with `want_second`, the next one that differs from it
+/// (in the same run of digits or a later one), or the error for the first candidate.
 ///
 /// The country follows [`check_country`]'s rule, checked first whatever `text` holds (`"x"`
 /// with `"ZZ"` is `InvalidCountry`, as `"0661472983"` with `"ZZ"`): blank is no country, with
 /// which only a number with its country code (`+212…`) reads, anything else must be a code the
 /// library knows. It is read here, not by a call to `check_country`, because the region is
 /// needed anyway and an order's phone is read on every assessment.
-fn scan(text: &str, default_country: &str) -> Result<PhoneNumber, ErrorKind> {
+fn scan(text: &str, default_country: &str, want_second: bool) -> Result<Found, ErrorKind> {
     let region = default_region(default_country);
     if region.is_err() && !default_country.trim().is_empty() {
         return Err(ErrorKind::InvalidCountry);
@@ -543,21 +582,35 @@ fn scan(text: &str, default_country: &str) -> Result<PhoneNumber, ErrorKind> {
         return Err(ErrorKind::PhoneEmpty);
     }
     let mut first_error: Option<ErrorKind> = None;
-    let found = candidates(&cooked, |candidate| match resolve(candidate, region) {
-        Ok(number) => Some(number),
-        Err(kind) => {
-            first_error.get_or_insert(kind);
-            None
+    let mut first: Option<PhoneNumber> = None;
+    let mut second: Option<PhoneNumber> = None;
+    candidates(&cooked, |candidate| {
+        match (&first, resolve(candidate, region)) {
+            (None, Ok((number, next))) => {
+                second = next.filter(|next| *next != number);
+                first = Some(number);
+            }
+            (None, Err(kind)) => {
+                first_error.get_or_insert(kind);
+            }
+            (Some(number), Ok((next, _))) if next != *number => second = Some(next),
+            (Some(_), _) => {}
         }
+        // Stop at the first number, or once a second one is found.
+        (first.is_some() && (!want_second || second.is_some())).then_some(())
     });
-    match found {
-        Some(number) => Ok(number),
+    match first {
+        Some(first) => Ok(Found { first, second }),
         None => Err(first_error.unwrap_or(ErrorKind::PhoneNotANumber)),
     }
 }
 
-/// The number in one candidate: the whole run, else its parts when it holds two numbers.
-fn resolve(candidate: &Candidate, region: DefaultRegion) -> Result<PhoneNumber, ErrorKind> {
+/// The number in one candidate: the whole run, else its parts when it holds two numbers (and
+/// then the second too, when it validates).
+fn resolve(
+    candidate: &Candidate,
+    region: DefaultRegion,
+) -> Result<(PhoneNumber, Option<PhoneNumber>), ErrorKind> {
     if candidate.broken {
         return Err(ErrorKind::PhoneNotANumber);
     }
@@ -565,17 +618,20 @@ fn resolve(candidate: &Candidate, region: DefaultRegion) -> Result<PhoneNumber, 
         // Too long to be one number; it may still be two ("0612345678 0698765432 0655…").
         return split(candidate, region).ok_or(ErrorKind::PhoneTooLong);
     }
-    let whole = attempt(candidate.plus, candidate.kept(), region);
-    match whole {
-        Ok(number) => Ok(number),
+    match attempt(candidate.plus, candidate.kept(), region) {
+        Ok(number) => Ok((number, None)),
         Err(kind) => split(candidate, region).ok_or(kind),
     }
 }
 
-/// Two numbers in one run. At a strong separator ("0612345678 / 0698765432") the first part
-/// that validates wins; at a blank, only when what follows validates too, so that a number
-/// with one digit too many is not silently cut.
-fn split(candidate: &Candidate, region: DefaultRegion) -> Option<PhoneNumber> {
+/// Two numbers in one run: the first, and the second when it validates. At a strong separator
+/// ("0612345678 / 0698765432") the first part that validates wins, and the rest of the run is
+/// the second when it validates whole; at a blank, only when what follows validates too, so
+/// that a number with one digit too many is not silently cut.
+fn split(
+    candidate: &Candidate,
+    region: DefaultRegion,
+) -> Option<(PhoneNumber, Option<PhoneNumber>)> {
     let digits = candidate.kept();
     let mut start = 0usize;
     let mut plus = candidate.plus;
@@ -585,14 +641,15 @@ fn split(candidate: &Candidate, region: DefaultRegion) -> Option<PhoneNumber> {
         }
         let part = digits.get(start..at as usize)?;
         if let Ok(number) = attempt(plus, part, region) {
-            return Some(number);
+            let rest = digits.get(at as usize..).unwrap_or(&[]);
+            return Some((number, attempt(false, rest, region).ok()));
         }
         start = at as usize;
         plus = false;
     }
     if start > 0 {
         if let Ok(number) = attempt(false, digits.get(start..)?, region) {
-            return Some(number);
+            return Some((number, None));
         }
     }
     for &(at, _) in candidate.breaks() {
@@ -601,8 +658,8 @@ fn split(candidate: &Candidate, region: DefaultRegion) -> Option<PhoneNumber> {
             continue;
         }
         if let Ok(number) = attempt(candidate.plus, head, region) {
-            if attempt(false, tail, region).is_ok() {
-                return Some(number);
+            if let Ok(second) = attempt(false, tail, region) {
+                return Some((number, Some(second)));
             }
         }
     }
@@ -883,6 +940,49 @@ mod tests {
         assert!(ranges
             .iter()
             .all(|r| r.country_code > 0 && r.pattern.len() >= 7));
+    }
+
+    /// Arabic-Indic digits for the ASCII digits of `text`.
+    fn arabic_indic(text: &str) -> String {
+        text.chars()
+            .map(|c| match c.to_digit(10) {
+                Some(d) => char::from_u32(0x0660 + d).unwrap_or(c),
+                None => c,
+            })
+            .collect()
+    }
+
+    proptest::proptest! {
+        /// Two numbers in one field, joined as customers join them, in either digits and
+        /// either order: the first is the number, the other its second; one number written
+        /// twice is one.
+        #[test]
+        fn two_numbers_in_one_field_are_both_read(
+            mobile in "0[67][0-9]{8}",
+            landline in "05[0-9]{8}",
+            joint in proptest::sample::select(
+                vec![" - ", " / ", ", ", " ou ", " و ", " ", "-", "/", " | ", " or ", " ; "],
+            ),
+            arabic: bool,
+            landline_first: bool,
+        ) {
+            let one = |raw: &str| usable_phone(raw, "MA").ok().filter(|u| u.second.is_none());
+            let (Some(m), Some(l)) = (one(&mobile), one(&landline)) else {
+                return Ok(());
+            };
+            let (first, second) = if landline_first { (l, m) } else { (m, l) };
+            let text = |a: &E164Phone, b: &E164Phone| {
+                let national = |p: &E164Phone| format!("0{}", &p.as_str()[4..]);
+                let field = format!("{}{joint}{}", national(a), national(b));
+                if arabic { arabic_indic(&field) } else { field }
+            };
+            let got = usable_phone(&text(&first.phone, &second.phone), "MA").unwrap();
+            proptest::prop_assert_eq!(&got.phone, &first.phone);
+            proptest::prop_assert_eq!(got.second.as_ref(), Some(&second.phone));
+            proptest::prop_assert_eq!(got.looks_fake, first.looks_fake);
+            let twice = usable_phone(&text(&first.phone, &first.phone), "MA").unwrap();
+            proptest::prop_assert_eq!((twice.phone, twice.second), (first.phone, None));
+        }
     }
 
     #[test]
