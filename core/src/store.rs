@@ -145,9 +145,11 @@ use crate::risk::RiskModel;
 /// word of a residence's name is read as its Arabic (Les Jasmins = الياسمين). Stored name keys of
 /// format 11 are sorted whole and some door keys changed, so tables of format 11 are refused.
 ///
-/// 13: a phone field with two numbers (`0661234567 - 0522334455`) gives a second phone key:
-/// the order is filed under it too, and its signature holds it (`"q"`). Such orders of a table
-/// of format 12 lack that key row and that key, so tables of format 12 are refused.
+/// 13: a phone field with two numbers (`0661472983 - 0522869174`) gives a second phone key:
+/// the order is filed under it too, and its signature holds it (`"q"`); Egypt's `ع` before a
+/// number is a building, and a marker word glued to its number in Arabic (`عمارة12`, `شقة5`)
+/// reads as the two words. Such orders of a table of format 12 lack a key row or have stale
+/// door keys, so tables of format 12 are refused.
 pub const KEY_FORMAT: u32 = 13;
 
 /// A past order as a `cg_orders` row.

@@ -503,7 +503,7 @@ proptest! {
                 "مجمع", "ب", "b", "b12", "p", "o", "box", "ص", "bp", "صندوق", "بريد",
                 "borg", "tower", "jadda", "جادة", "avenue", "add", "no", "additional", "الرقم",
                 "الإضافي", "23435", "near", "jeddah", "جدة", "route", "safi", "آسفي", "les", "jasmins",
-                "oliviers", "juillet"]),
+                "oliviers", "juillet", "ع", "ع12", "عمارة12", "شقة5", "الدور3", "فيلا7", "ع."]),
             0..12)
     ) {
         let raw = words.join(" ");

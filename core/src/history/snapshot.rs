@@ -76,8 +76,9 @@ use crate::error::{Error, ErrorKind};
 /// first; residences, towers and villas read one way in every order). Format 11 is refused:
 /// its name keys are sorted whole, and some of its door keys are stale.
 ///
-/// 13: each order's signature holds a second phone key after the first (key format 13: a
-/// phone field with two numbers). Format 12 is refused: its signatures have one phone fewer.
+/// 13: each order's signature holds a second phone key after the first, and doors are keyed as
+/// in key format 13 (a phone field with two numbers; Egypt's ع, Arabic markers glued to their
+/// numbers). Format 12 is refused: its signatures have one phone fewer.
 pub(crate) const FORMAT_VERSION: u32 = 13;
 const MAGIC: &[u8; 8] = b"CODGUARD";
 const HEADER: usize = 8 + 4 + 8 + 4;

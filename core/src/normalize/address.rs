@@ -668,7 +668,7 @@ fn repair_slipped_spaces(raw: &str) -> std::borrow::Cow<'_, str> {
 }
 
 /// Splits a folded token (the byte range `start..end` of `folded`) glued to its number or
-/// abbreviation: "n39", "app19", "ط3", "شالاندلس". Pushes the ranges of the parts.
+/// abbreviation: "n39", "app19", "شقه5", "ط3", "شالاندلس". Pushes the ranges of the parts.
 fn split_glued(folded: &str, start: usize, end: usize, seg: usize, out: &mut Words) {
     let v = vocabulary();
     let token = folded.get(start..end).unwrap_or("");
@@ -677,20 +677,26 @@ fn split_glued(folded: &str, start: usize, end: usize, seg: usize, out: &mut Wor
         out.push((start, end, seg));
         return;
     }
-    let letters = token.bytes().take_while(u8::is_ascii_lowercase).count();
+    // The letters before the number, in either script ("app19", "شقه5", "عماره12").
+    let letters = token
+        .char_indices()
+        .find(|(_, c)| !c.is_alphabetic())
+        .map_or(token.len(), |(at, _)| at);
     if letters > 0 && letters < token.len() {
         let (head, tail) = token.split_at(letters);
-        let is_marker = v.words.get(head).is_some_and(|(_, c)| {
-            matches!(
-                c,
-                Class::Number
-                    | Class::Unit
-                    | Class::Floor
-                    | Class::Building
-                    | Class::Villa
-                    | Class::Km
-            )
-        });
+        // ع: Egypt's short عمارة ("ع12"), read as "ع 12" is.
+        let is_marker = head == "ع"
+            || v.words.get(head).is_some_and(|(_, c)| {
+                matches!(
+                    c,
+                    Class::Number
+                        | Class::Unit
+                        | Class::Floor
+                        | Class::Building
+                        | Class::Villa
+                        | Class::Km
+                )
+            });
         if is_marker && tail.bytes().all(|b| b.is_ascii_digit()) {
             out.push((start, start + letters, seg));
             out.push((start + letters, end, seg));
@@ -862,7 +868,14 @@ fn tokenize<'a>(folded: &'a str, words: &[(usize, usize, usize)]) -> Tokens<'a> 
             let street_letter = word(j + 1)
                 .and_then(letter)
                 .is_some_and(|l| l.street.is_some());
-            class_of(j + 1) == Some(Class::Street) || street_letter
+            // A street word misspelt ("nqa") is read by its closest marker after the number,
+            // as its output (زنقه) is read again.
+            let misspelt = || {
+                word(j + 1)
+                    .and_then(|w| fuzzy_marker(w, false))
+                    .is_some_and(|(_, class)| class == Class::Street)
+            };
+            class_of(j + 1) == Some(Class::Street) || street_letter || misspelt()
         })
     };
     let mut tokens = Tokens::new();
@@ -879,14 +892,22 @@ fn tokenize<'a>(folded: &'a str, words: &[(usize, usize, usize)]) -> Tokens<'a> 
         // An ordinal that will read as a floor's or a street's number counts as a number too, so
         // that "n الثالث (eme) etage" and "n 5th r" read in one pass as their outputs "n 3 etage"
         // and "n 5 rue" read again.
+        // A date's day written as an ordinal counts too: "N° 5th Juillet" reads as its output
+        // "N° 5 Juillet" does.
         let next_is_number = facts.get(i + 1).is_some_and(|f| f.number)
+            || date_part(&facts, i + 1).is_some()
             || (ordinal_at(i + 1)
                 && (f.class() == Some(Class::Floor)
                     || class_of(i + 2 + endings_at(&facts, i + 2)) == Some(Class::Floor)))
             || street_ordinal(i + 1).is_some();
         let prev = tokens.last();
         let seg_start = prev.is_none_or(|p| p.seg != seg);
-        let after_number = prev.is_some_and(|p| p.kind == Kind::Number);
+        // After a number, or a word read as one (a street's ordinal, a date's day): its text is
+        // a number when the address's text is read again.
+        let after_number = prev.is_some_and(|p| {
+            p.kind == Kind::Number
+                || (!p.text.is_empty() && p.text.bytes().all(|b| b.is_ascii_digit()))
+        });
         let after_floor = prev.is_some_and(|p| p.kind == Kind::Marker(Class::Floor));
         let by_floor = || after_floor || floor_at(&facts, i + 1);
         let apart = || match endings_at(&facts, i + 1) {
@@ -935,6 +956,10 @@ fn tokenize<'a>(folded: &'a str, words: &[(usize, usize, usize)]) -> Tokens<'a> 
             // "12 ب ش مكرم عبيد", "25 B Rue Ibn Sina": the house 12b, as 12B and 12ب read (the
             // letter stays as typed in the text, which reads again alike).
             (text, Kind::Marker(Class::Suffix))
+        } else if text == "ع" && next_is_number {
+            // "ع 4": Egypt's short عمارة before its number, written out so that the text reads
+            // again alike.
+            ("عماره", Kind::Marker(Class::Building))
         } else if let Some(l) = letter(text) {
             (l.letter, Kind::Letter(l))
         } else if let Some((canonical, class)) = f.entry.filter(|(_, c)| match c {
@@ -944,14 +969,17 @@ fn tokenize<'a>(folded: &'a str, words: &[(usize, usize, usize)]) -> Tokens<'a> 
             _ => true,
         }) {
             (canonical.as_str(), Kind::Marker(*class))
-        } else if let Some(n) = seg_start
+        } else if let Some(n) = (seg_start || text == "pobox")
             .then(|| postal_box_words(|k| word(i + k)))
             .flatten()
             .filter(|&n| {
-                // Its number, not a floor's ("BP 3 etage"), whose number an ordinal may write.
+                // Its number, not a floor's ("BP 3 etage"), whose number an ordinal may write,
+                // a street's ("BP 5 Rue", as "BP 5th Rue" reads) or a date's day.
                 let after = i + n + 1;
+                let next = class_of(after + endings_at(&facts, after));
                 facts.get(i + n).is_some_and(|f| f.number)
-                    && class_of(after + endings_at(&facts, after)) != Some(Class::Floor)
+                    && !matches!(next, Some(Class::Floor | Class::Street))
+                    && date_part(&facts, i + n).is_none()
             })
         {
             // "P.O. Box 12345", "ص.ب 12345", "BP 123" (none of them an address word): the box,
