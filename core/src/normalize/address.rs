@@ -677,10 +677,11 @@ fn split_glued(folded: &str, start: usize, end: usize, seg: usize, out: &mut Wor
         out.push((start, end, seg));
         return;
     }
-    // The letters before the number, in either script ("app19", "شقه5", "عماره12").
+    // The letters before the number, in either script of the folded text ("app19", "شقه5",
+    // "عماره12").
     let letters = token
         .char_indices()
-        .find(|(_, c)| !c.is_alphabetic())
+        .find(|&(_, c)| !(c.is_ascii_lowercase() || ('\u{0621}'..='\u{064A}').contains(&c)))
         .map_or(token.len(), |(at, _)| at);
     if letters > 0 && letters < token.len() {
         let (head, tail) = token.split_at(letters);
@@ -892,22 +893,25 @@ fn tokenize<'a>(folded: &'a str, words: &[(usize, usize, usize)]) -> Tokens<'a> 
         // An ordinal that will read as a floor's or a street's number counts as a number too, so
         // that "n الثالث (eme) etage" and "n 5th r" read in one pass as their outputs "n 3 etage"
         // and "n 5 rue" read again.
-        // A date's day written as an ordinal counts too: "N° 5th Juillet" reads as its output
-        // "N° 5 Juillet" does.
         let next_is_number = facts.get(i + 1).is_some_and(|f| f.number)
-            || date_part(&facts, i + 1).is_some()
             || (ordinal_at(i + 1)
                 && (f.class() == Some(Class::Floor)
                     || class_of(i + 2 + endings_at(&facts, i + 2)) == Some(Class::Floor)))
-            || street_ordinal(i + 1).is_some();
+            // An ordinal of a street's number, or of a date's day ("N° 5th Juillet" reads as
+            // its output "N° 5 Juillet" does).
+            || word(i + 1).and_then(ordinal_digits).is_some_and(|_| {
+                street_ordinal(i + 1).is_some() || date_part(&facts, i + 1).is_some()
+            });
         let prev = tokens.last();
         let seg_start = prev.is_none_or(|p| p.seg != seg);
         // After a number, or a word read as one (a street's ordinal, a date's day): its text is
         // a number when the address's text is read again.
-        let after_number = prev.is_some_and(|p| {
-            p.kind == Kind::Number
-                || (!p.text.is_empty() && p.text.bytes().all(|b| b.is_ascii_digit()))
-        });
+        let after_number = || {
+            prev.is_some_and(|p| {
+                p.kind == Kind::Number
+                    || (!p.text.is_empty() && p.text.bytes().all(|b| b.is_ascii_digit()))
+            })
+        };
         let after_floor = prev.is_some_and(|p| p.kind == Kind::Marker(Class::Floor));
         let by_floor = || after_floor || floor_at(&facts, i + 1);
         let apart = || match endings_at(&facts, i + 1) {
@@ -948,7 +952,7 @@ fn tokenize<'a>(folded: &'a str, words: &[(usize, usize, usize)]) -> Tokens<'a> 
             // Juillet, July, جويلية, يوليو; Jasmins, الياسمين: one word of the name, in every
             // writing.
             (word.as_str(), Kind::Word)
-        } else if after_number
+        } else if after_number()
             && !seg_start
             && facts.get(i + 1).is_some_and(|n| !n.number)
             && house_letter(text).is_some()
@@ -986,7 +990,7 @@ fn tokenize<'a>(folded: &'a str, words: &[(usize, usize, usize)]) -> Tokens<'a> 
             // whose number is the house's.
             resume = i + n;
             ("pobox", Kind::Marker(Class::Villa))
-        } else if seg_start || after_number || next_is_number {
+        } else if seg_start || next_is_number || after_number() {
             match fuzzy_marker(text, next_is_number) {
                 Some((canonical, class)) => (canonical, Kind::Marker(class)),
                 None => (text, Kind::Word),
