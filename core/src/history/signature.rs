@@ -830,8 +830,8 @@ mod tests {
             let sig = signed(field);
             assert_eq!((sig.phone, sig.second_phone), (mobile, 0), "{field}");
         }
-        // A second number without a usable first gives no key: the phone is unusable.
+        // A junk number before a real one: the real one is the phone, and the only key.
         let junk_first = signed("0666666666 - 0522334455");
-        assert_eq!((junk_first.phone, junk_first.second_phone), (0, 0));
+        assert_eq!((junk_first.phone, junk_first.second_phone), (landline, 0));
     }
 }

@@ -152,12 +152,13 @@ pub fn parse_phone(raw: &str, default_country: &str) -> Result<PhoneInfo, Error>
 }
 
 /// Normalizes `raw` to E.164. A valid number that merely looks made up normalizes; junk does
-/// not.
+/// not. Of two numbers in one field, the first is the phone; a junk one before a real one
+/// (`0666666666 / 0677389145`) is passed over.
 ///
 /// # Errors
 ///
 /// Those of [`parse_phone`], and [`ErrorKind::PhoneJunk`] when the number validates but
-/// [`PhoneInfo::junk`] holds.
+/// [`PhoneInfo::junk`] holds (and no real number follows it).
 ///
 /// # Example
 /// ```
@@ -167,6 +168,10 @@ pub fn parse_phone(raw: &str, default_country: &str) -> Result<PhoneInfo, Error>
 /// assert_eq!(normalize_phone("0555 12 34 56", "DZ").unwrap().as_str(), "+213555123456");
 /// assert_eq!(normalize_phone("06 66 66 66 66", "MA").unwrap_err().kind(), ErrorKind::PhoneJunk);
 /// assert_eq!(normalize_phone("0612", "MA").unwrap_err().kind(), ErrorKind::PhoneTooShort);
+/// let two = "+212 661 47 29 83 - 05 22 86 91 74";
+/// assert_eq!(normalize_phone(two, "MA").unwrap().as_str(), "+212661472983");
+/// let junk_first = "0666666666 / 0677389145";
+/// assert_eq!(normalize_phone(junk_first, "MA").unwrap().as_str(), "+212677389145");
 /// ```
 pub fn normalize_phone(raw: &str, default_country: &str) -> Result<E164Phone, Error> {
     usable_phone(raw, default_country).map(|usable| usable.phone)
@@ -180,25 +185,26 @@ pub(crate) struct UsablePhone {
     /// It looks made up ([`PhoneInfo::looks_fake`]).
     pub(crate) looks_fake: bool,
     /// A second, different number after it that is not junk: customers often give a mobile and
-    /// a landline, or two mobiles, in one field ("0661234567 - 0522334455", "06… / 05…",
-    /// "06… ou 05…"), and the next order may carry either.
+    /// a landline, or two mobiles, in one field ("0661472983 - 0522869174", "06… / 05…",
+    /// "06… ou 05…", "+212 6… - 05…"), and the next order may carry either.
     pub(crate) second: Option<E164Phone>,
 }
 
-/// The usable number in `raw` (as [`normalize_phone`]), whether it looks made up, and a second
-/// number the field holds.
+/// The usable number in `raw` (as [`normalize_phone`]: the first, or the one after a junk
+/// first), whether it looks made up, and a second number the field holds.
 pub(crate) fn usable_phone(raw: &str, default_country: &str) -> Result<UsablePhone, Error> {
     check_len("phone", raw, MAX_INPUT_BYTES)?;
     let found = scan(raw, default_country, true).map_err(|kind| error_in(kind, default_country))?;
-    let (looks_fake, junk) = judge_digits(&found.first);
-    if junk {
-        return Err(error(ErrorKind::PhoneJunk));
-    }
-    let phone = guarded(|| e164(&found.first)).ok_or_else(|| error(ErrorKind::PhoneNotANumber))?;
-    let second = found
-        .second
-        .filter(|number| !judge_digits(number).1)
-        .and_then(|number| guarded(|| e164(&number)));
+    let usable = |number: &PhoneNumber| !judge_digits(number).1;
+    // A junk number before a real one ("0666666666 / 0677389145"): the real one is the phone.
+    let (first, second) = match (found.first, found.second) {
+        (first, second) if usable(&first) => (first, second.filter(usable)),
+        (_, Some(second)) if usable(&second) => (second, None),
+        _ => return Err(error(ErrorKind::PhoneJunk)),
+    };
+    let looks_fake = judge_digits(&first).0;
+    let phone = guarded(|| e164(&first)).ok_or_else(|| error(ErrorKind::PhoneNotANumber))?;
+    let second = second.and_then(|number| guarded(|| e164(&number)));
     Ok(UsablePhone {
         phone,
         looks_fake,
@@ -300,8 +306,12 @@ fn describe(number: &PhoneNumber) -> PhoneInfo {
 const PLUS: u8 = b'+';
 /// Blank, `.`, `-`, `_`, parentheses: inside one number.
 const WEAK: u8 = b' ';
-/// `/`, `,`, `;`, `|`: inside one number ("06/12/34/56/78") or between two.
+/// `/`, `,`, `;`, `|`, and a dash with blanks on both sides: inside one number
+/// ("06/12/34/56/78") or between two ("0661472983 - 0522869174").
 const STRONG: u8 = b'/';
+/// A dash, while cooking: [`WEAK`] inside a number ("0661-47-29-83"), [`STRONG`] with blanks
+/// on both sides, as a list of numbers is written ([`resolve_dashes`]).
+const DASH: u8 = b'-';
 /// `O` or `o`: a zero when it stands among digits, else a letter.
 const OH: u8 = b'O';
 /// `l` or `I`: a one when it stands among digits, else a letter.
@@ -326,21 +336,9 @@ fn cook(text: &str, out: &mut Cooked) {
             '+' | '\u{FF0B}' => PLUS,
             'O' | 'o' => OH,
             'l' | 'I' => ELL,
-            '.'
-            | '-'
-            | '_'
-            | '('
-            | ')'
-            | '['
-            | ']'
-            | '\u{00B7}'
-            | '\u{2010}'..='\u{2015}'
-            | '\u{2212}'
-            | '\u{FF08}'
-            | '\u{FF09}'
-            | '\u{FF0D}'
-            | '\u{FF0E}'
-            | '\u{30FC}' => WEAK,
+            '-' | '\u{2010}'..='\u{2015}' | '\u{2212}' | '\u{FF0D}' => DASH,
+            '.' | '_' | '(' | ')' | '[' | ']' | '\u{00B7}' | '\u{FF08}' | '\u{FF09}'
+            | '\u{FF0E}' | '\u{30FC}' => WEAK,
             '/' | ',' | ';' | '|' | '\\' | '\u{060C}' | '\u{061B}' | '\u{FF0C}' | '\u{FF0F}'
             | '\u{FF1B}' => STRONG,
             _ if is_invisible(c) => continue,
@@ -353,8 +351,24 @@ fn cook(text: &str, out: &mut Cooked) {
         };
         out.push(class);
     }
+    resolve_dashes(out);
     resolve_lookalikes(out);
     mark_glued_letters(out);
+}
+
+/// A dash with blanks on both sides separates two numbers ([`STRONG`]); any other is inside one
+/// ([`WEAK`]).
+fn resolve_dashes(cooked: &mut [u8]) {
+    for at in 0..cooked.len() {
+        if cooked.get(at) != Some(&DASH) {
+            continue;
+        }
+        let blank = |i: Option<usize>| i.and_then(|i| cooked.get(i)) == Some(&WEAK);
+        let spaced = blank(at.checked_sub(1)) && blank(Some(at + 1));
+        if let Some(class) = cooked.get_mut(at) {
+            *class = if spaced { STRONG } else { WEAK };
+        }
+    }
 }
 
 /// An `O`/`o` (`l`/`I`) run is a zero (a one) typed with the wrong key when it touches a digit
@@ -416,18 +430,21 @@ fn mark_glued_letters(cooked: &mut [u8]) {
 // ---------------------------------------------------------------------------------------------
 // Candidates: runs of digit groups, split by words and other symbols.
 
-/// The most digits a candidate keeps: an E.164 number has 15, plus `00` and a trunk `0`.
+/// The most digits one number has: an E.164 number has 15, plus `00` and a trunk `0`.
 const MAX_DIGITS: usize = 20;
+/// The most digits a candidate keeps: two numbers' (`+212 661 47 29 83 - 05 22 86 91 74`,
+/// Egypt's `01004819267 01227358410`).
+const RUN_DIGITS: usize = 2 * MAX_DIGITS;
 
 /// One run of digit groups, e.g. "+212 (0)6 12/34" or "0612345678 / 0698765432".
 struct Candidate {
     plus: bool,
-    digits: [u8; MAX_DIGITS],
-    /// Digits seen, including those beyond `MAX_DIGITS`.
+    digits: [u8; RUN_DIGITS],
+    /// Digits seen, including those beyond `RUN_DIGITS`.
     count: usize,
     /// For each group boundary: the digit index where the next group starts, and whether the
     /// separator there was strong.
-    breaks: [(u8, bool); MAX_DIGITS],
+    breaks: [(u8, bool); RUN_DIGITS],
     nbreaks: usize,
     /// A letter is glued between two of its digits: it yields no number.
     broken: bool,
@@ -437,9 +454,9 @@ impl Candidate {
     fn new() -> Candidate {
         Candidate {
             plus: false,
-            digits: [0; MAX_DIGITS],
+            digits: [0; RUN_DIGITS],
             count: 0,
-            breaks: [(0, false); MAX_DIGITS],
+            breaks: [(0, false); RUN_DIGITS],
             nbreaks: 0,
             broken: false,
         }
@@ -447,7 +464,7 @@ impl Candidate {
 
     fn push(&mut self, digit: u8, separator: Option<bool>) {
         if let Some(strong) = separator {
-            if self.count < MAX_DIGITS && self.nbreaks < MAX_DIGITS {
+            if self.count < RUN_DIGITS && self.nbreaks < RUN_DIGITS {
                 if let Some(slot) = self.breaks.get_mut(self.nbreaks) {
                     *slot = (self.count as u8, strong);
                     self.nbreaks += 1;
@@ -461,7 +478,7 @@ impl Candidate {
     }
 
     fn kept(&self) -> &[u8] {
-        self.digits.get(..self.count.min(MAX_DIGITS)).unwrap_or(&[])
+        self.digits.get(..self.count.min(RUN_DIGITS)).unwrap_or(&[])
     }
 
     fn breaks(&self) -> &[(u8, bool)] {
@@ -961,10 +978,11 @@ mod tests {
             mobile in "0[67][0-9]{8}",
             landline in "05[0-9]{8}",
             joint in proptest::sample::select(
-                vec![" - ", " / ", ", ", " ou ", " و ", " ", "-", "/", " | ", " or ", " ; "],
+                vec![" - ", " / ", ", ", " ou ", " و ", " ", "-", "/", " | ", " or ", " ; ", " – "],
             ),
             arabic: bool,
             landline_first: bool,
+            international_first: bool,
         ) {
             let one = |raw: &str| usable_phone(raw, "MA").ok().filter(|u| u.second.is_none());
             let (Some(m), Some(l)) = (one(&mobile), one(&landline)) else {
@@ -973,7 +991,12 @@ mod tests {
             let (first, second) = if landline_first { (l, m) } else { (m, l) };
             let text = |a: &E164Phone, b: &E164Phone| {
                 let national = |p: &E164Phone| format!("0{}", &p.as_str()[4..]);
-                let field = format!("{}{joint}{}", national(a), national(b));
+                let first = if international_first {
+                    format!("+212 {}", &a.as_str()[4..])
+                } else {
+                    national(a)
+                };
+                let field = format!("{first}{joint}{}", national(b));
                 if arabic { arabic_indic(&field) } else { field }
             };
             let got = usable_phone(&text(&first.phone, &second.phone), "MA").unwrap();
@@ -982,6 +1005,53 @@ mod tests {
             proptest::prop_assert_eq!(got.looks_fake, first.looks_fake);
             let twice = usable_phone(&text(&first.phone, &first.phone), "MA").unwrap();
             proptest::prop_assert_eq!((twice.phone, twice.second), (first.phone, None));
+        }
+    }
+
+    /// Two numbers however customers join them (a trial's cases): one international and one
+    /// national, Egypt's eleven digits, a dash between blanks, a piece of text after a dash, a
+    /// junk number before the real one. A number with one digit too many is still no number.
+    #[test]
+    fn two_numbers_however_joined_and_a_junk_one_first() {
+        let read = |raw: &str, country: &str| {
+            usable_phone(raw, country)
+                .map(|u| (u.phone.into_string(), u.second.map(E164Phone::into_string)))
+                .map_err(|e| e.kind())
+        };
+        let both = |a: &str, b: &str| Ok((a.to_owned(), Some(b.to_owned())));
+        let one = |a: &str| Ok((a.to_owned(), None));
+        let (m, l) = ("+212661472983", "+212522869174");
+        for (raw, country, want) in [
+            ("+212 661 47 29 83 / 0522 86 91 74", "MA", both(m, l)),
+            ("00212661472983/0522869174", "MA", both(m, l)),
+            ("212661472983 / 0522869174", "MA", both(m, l)),
+            ("+212 661 47 29 83 - 05 22 86 91 74", "MA", both(m, l)),
+            ("+33648192736 / 0661472983", "MA", both("+33648192736", m)),
+            (
+                "01004819267 - 01227358410",
+                "EG",
+                both("+201004819267", "+201227358410"),
+            ),
+            (
+                "01004819267 01227358410",
+                "EG",
+                both("+201004819267", "+201227358410"),
+            ),
+            (
+                "٠١٠٠٤٨١٩٢٦٧ – ٠١٢٢٧٣٥٨٤١٠",
+                "EG",
+                both("+201004819267", "+201227358410"),
+            ),
+            ("0661472983 - 05228", "MA", one(m)),
+            ("0661472983 - 2eme etage", "MA", one(m)),
+            ("0661-47-29-83", "MA", one(m)),
+            ("0666666666 / 0677389145", "MA", one("+212677389145")),
+            ("0666666666 - 0677389145", "MA", one("+212677389145")),
+            ("0666666666 - 0000000000", "MA", Err(ErrorKind::PhoneJunk)),
+            ("06614729831", "MA", Err(ErrorKind::PhoneTooLong)),
+            ("0661 47 29 83 1", "MA", Err(ErrorKind::PhoneTooLong)),
+        ] {
+            assert_eq!(read(raw, country), want, "{raw}");
         }
     }
 
