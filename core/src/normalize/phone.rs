@@ -195,14 +195,20 @@ pub(crate) struct UsablePhone {
 pub(crate) fn usable_phone(raw: &str, default_country: &str) -> Result<UsablePhone, Error> {
     check_len("phone", raw, MAX_INPUT_BYTES)?;
     let found = scan(raw, default_country, true).map_err(|kind| error_in(kind, default_country))?;
-    let usable = |number: &PhoneNumber| !judge_digits(number).1;
-    // A junk number before a real one ("0666666666 / 0677389145"): the real one is the phone.
-    let (first, second) = match (found.first, found.second) {
-        (first, second) if usable(&first) => (first, second.filter(usable)),
-        (_, Some(second)) if usable(&second) => (second, None),
-        _ => return Err(error(ErrorKind::PhoneJunk)),
+    let (looks_fake, junk) = judge_digits(&found.first);
+    let (first, looks_fake, second) = match (junk, found.second) {
+        (false, second) => {
+            let second = second.filter(|number| !judge_digits(number).1);
+            (found.first, looks_fake, second)
+        }
+        // A junk number before a real one ("0666666666 / 0677389145"): the real one is the
+        // phone.
+        (true, Some(second)) => match judge_digits(&second) {
+            (looks_fake, false) => (second, looks_fake, None),
+            (_, true) => return Err(error(ErrorKind::PhoneJunk)),
+        },
+        (true, None) => return Err(error(ErrorKind::PhoneJunk)),
     };
-    let looks_fake = judge_digits(&first).0;
     let phone = guarded(|| e164(&first)).ok_or_else(|| error(ErrorKind::PhoneNotANumber))?;
     let second = second.and_then(|number| guarded(|| e164(&number)));
     Ok(UsablePhone {
