@@ -1332,12 +1332,20 @@ fn read_tokens<'a>(tokens: &mut [Token<'a>], out: &mut NormalizedAddress) -> Rea
                     t.0.text = t.1;
                 }
                 let marked_before = r.street_marked;
-                if !marked_before && out.street.is_empty() && !r.complex.is_empty() {
-                    // "Borg El Nour, Abbas El Akkad St": a street type after the name, which
-                    // went to the district after the complex's name, ends the street.
+                let taken_for_want = !out.street.is_empty() && street_seg != Some(tok.seg);
+                if !marked_before
+                    && (taken_for_want || (out.street.is_empty() && !r.complex.is_empty()))
+                {
+                    // "Borg El Nour, Abbas El Akkad St", "Atebaa Tower, Ramses St", "Al
+                    // Aziziyah, Al Hajj St": a street type after the name, which went to the
+                    // district after a complex's or a tower's name or a place, ends the
+                    // street; words an earlier part gave the street for want of a street type
+                    // go to the district.
                     let named = words_before(tokens, i);
                     if named > 0 && out.district.len() >= named {
-                        out.street = out.district.split_off(out.district.len() - named);
+                        let named = out.district.split_off(out.district.len() - named);
+                        let unmarked = std::mem::replace(&mut out.street, named);
+                        out.district.extend(unmarked);
                         street_seg = Some(tok.seg);
                         street_closed = true;
                     }
@@ -1433,8 +1441,30 @@ fn read_tokens<'a>(tokens: &mut [Token<'a>], out: &mut NormalizedAddress) -> Rea
                     continue;
                 }
                 if class == Class::Building {
-                    // "برج النيل", "Immeuble Al Nour", "Nile Tower": a named building is a
-                    // complex whose flats are the doors.
+                    // "Nile Tower", "Al Noor Building": the name is written before the word, and
+                    // was read as the street's (or the district's, after a street). A named
+                    // building is a complex whose flats are the doors; a street written after
+                    // it ("Atebaa Tower, Ramses St") is its street.
+                    let named = words_before(tokens, i);
+                    let ends_segment = tokens.get(i + 1).is_none_or(|t| t.seg != tok.seg);
+                    if named > 0 && ends_segment && r.complex.is_empty() {
+                        let held = if street_seg == Some(tok.seg) {
+                            &mut out.street
+                        } else {
+                            &mut out.district
+                        };
+                        if held.len() >= named {
+                            r.complex = held.split_off(held.len() - named);
+                            r.complex_form = true;
+                            if out.street.is_empty() {
+                                street_seg = None;
+                                street_closed = false;
+                            }
+                            i += 1;
+                            continue;
+                        }
+                    }
+                    // "برج النيل", "Immeuble Al Nour": the name follows.
                     i = read_complex(tokens, i, out, &mut r, &mut street_closed);
                     continue;
                 }
