@@ -583,9 +583,21 @@ fn skeleton_read(token: &str, letter_by_letter: bool, out: &mut String) -> bool 
                 }
             }
             Class::Semi => {
+                // The ending ة (folded to ه) is the last letter.
+                let before_ending = next.is_some_and(|n| n.1 == 'ه') && units.rest.is_empty();
                 let consonant = match unit.1 {
-                    'w' => true,
-                    'و' => k == 0 || matches!(next, Some((Class::Vowel, _))),
+                    // A Latin w is a consonant but between a vowel and a consonant, where it
+                    // writes و read as a vowel (Thawra ثورة, Rawda روضة, Awlad أولاد).
+                    'w' => !(is_vowelish(prev) && matches!(next, Some((Class::Consonant(_), _)))),
+                    // و is a consonant first, before a vowel, after an ا within the word (تعاون,
+                    // داود; not أولاد's first) and before the ending ة (مروة, صفوة, ربوة: Marwa,
+                    // Safwa, Rabwa).
+                    'و' => {
+                        k == 0
+                            || matches!(next, Some((Class::Vowel, _)))
+                            || (k > 1 && prev.is_some_and(|p| p.1 == 'ا'))
+                            || before_ending
+                    }
                     // Latin o/u/ou are a w only before a vowel (alaoui, marouane).
                     _ => matches!(next, Some((Class::Vowel, _))),
                 };
