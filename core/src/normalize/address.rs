@@ -1332,6 +1332,32 @@ fn read_tokens<'a>(tokens: &mut [Token<'a>], out: &mut NormalizedAddress) -> Rea
                     t.0.text = t.1;
                 }
                 let marked_before = r.street_marked;
+                // "Maarif Rue Ibn Sina 12", "السالمية قطعة 5 شارع 12": a street type written
+                // before its name or number, after words taken as the street for want of one:
+                // those words are the district, the street is what the type names.
+                // (A type written after names ends a name: "King Fahd Rd 12" is house 12,
+                // "Street 12" a numbered street.)
+                let after_name = written_after_name(tok.text);
+                let names_after = tok.kind == Kind::Marker(Class::Street)
+                    && tokens.get(i + 1).is_some_and(|t| {
+                        t.seg == tok.seg
+                            && match t.kind {
+                                Kind::Number => {
+                                    !after_name
+                                        || i.checked_sub(1).and_then(|p| tokens.get(p)).is_none_or(
+                                            |p| p.seg != tok.seg || p.kind != Kind::Word,
+                                        )
+                                }
+                                Kind::Word => !after_name,
+                                _ => false,
+                            }
+                    });
+                if !marked_before && !out.street.is_empty() && names_after {
+                    let unmarked = std::mem::take(&mut out.street);
+                    out.district.extend(unmarked);
+                    street_seg = Some(tok.seg);
+                    street_closed = false;
+                }
                 let taken_for_want = !out.street.is_empty() && street_seg != Some(tok.seg);
                 if !marked_before
                     && (taken_for_want || (out.street.is_empty() && !r.complex.is_empty()))
@@ -1680,6 +1706,13 @@ fn numbers_a_street(tokens: &[Token<'_>]) -> bool {
                 .find(|t| t.kind != Kind::Marker(Class::Filler))
                 .is_some_and(|t| t.kind == Kind::Word)
     })
+}
+
+/// Whether a street type is written after the street's name in the languages that use it
+/// (King Fahd Road, Ramses Street, Main Lane): such a type before a word may end one street's
+/// name, not start another's. Rue, Boulevard, شارع, زنقة start theirs.
+fn written_after_name(street_type: &str) -> bool {
+    matches!(street_type, "street" | "road" | "lane" | "avenue" | "place")
 }
 
 /// How many words the segment of the token at `i` has before it, when it has only words and
