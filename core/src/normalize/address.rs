@@ -1293,9 +1293,14 @@ fn read_tokens<'a>(tokens: &mut [Token<'a>], out: &mut NormalizedAddress) -> Rea
                     && seen_number
                     && (!l.after_house || out.house_number.is_some())
                     && (l.street.is_none()
-                        || !out.street.is_empty()
-                        || r.building.is_some()
-                        || r.complex_form) =>
+                        || ((!out.street.is_empty() || r.building.is_some() || r.complex_form)
+                            // "عمارة 10 ش 77 المعادي شقة 2": with the flat written after it,
+                            // ش 77 is the street.
+                            && !tokens
+                                .get(i + 2..)
+                                .unwrap_or_default()
+                                .iter()
+                                .any(|t| t.kind == Kind::Marker(Class::Unit)))) =>
             {
                 // "87 شارع ديدوش مراد, ش 10", "14 ش التحرير ط 3": after a house number, the
                 // letter + number is a flat or a floor.
@@ -1338,20 +1343,34 @@ fn read_tokens<'a>(tokens: &mut [Token<'a>], out: &mut NormalizedAddress) -> Rea
                 // (A type written after names ends a name: "King Fahd Rd 12" is house 12,
                 // "Street 12" a numbered street.)
                 let after_name = written_after_name(tok.text);
-                let names_after = tok.kind == Kind::Marker(Class::Street)
-                    && tokens.get(i + 1).is_some_and(|t| {
-                        t.seg == tok.seg
-                            && match t.kind {
-                                Kind::Number => {
-                                    !after_name
-                                        || i.checked_sub(1).and_then(|p| tokens.get(p)).is_none_or(
-                                            |p| p.seg != tok.seg || p.kind != Kind::Word,
-                                        )
+                // ("المعادي ش 9": ش before a number is a street's type too, but after the
+                // number of a street ordinal, "5th ش 9", which it ends.)
+                let numbered_letter = matches!(tok.kind, Kind::Letter(_))
+                    && tokens
+                        .get(i + 1)
+                        .is_some_and(|t| t.kind == Kind::Number && t.seg == tok.seg)
+                    && i.checked_sub(1)
+                        .and_then(|p| tokens.get(p))
+                        .is_none_or(|p| {
+                            p.seg != tok.seg || !p.text.bytes().all(|b| b.is_ascii_digit())
+                        });
+                let names_after = numbered_letter
+                    || tok.kind == Kind::Marker(Class::Street)
+                        && tokens.get(i + 1).is_some_and(|t| {
+                            t.seg == tok.seg
+                                && match t.kind {
+                                    Kind::Number => {
+                                        !after_name
+                                            || i.checked_sub(1)
+                                                .and_then(|p| tokens.get(p))
+                                                .is_none_or(|p| {
+                                                    p.seg != tok.seg || p.kind != Kind::Word
+                                                })
+                                    }
+                                    Kind::Word => !after_name,
+                                    _ => false,
                                 }
-                                Kind::Word => !after_name,
-                                _ => false,
-                            }
-                    });
+                        });
                 if !marked_before && !out.street.is_empty() && names_after {
                     let unmarked = std::mem::take(&mut out.street);
                     out.district.extend(unmarked);
