@@ -862,6 +862,20 @@ fn tokenize<'a>(folded: &'a str, words: &[(usize, usize, usize)]) -> Tokens<'a> 
     fill_facts(folded, words, &mut facts);
     let word = |i: usize| facts.get(i).map(|f| f.text);
     let class_of = |j: usize| facts.get(j).and_then(Facts::class);
+    // The number of an ordinal at `j` next to a district word ("الحي الأول", "1st District",
+    // "District 3rd"): the district's number, as Al Barsha 1 and District 1 write it.
+    let district_ordinal = |j: usize| {
+        let f = facts.get(j)?;
+        let n = match f.entry {
+            Some((n, Class::Ordinal)) => Some(n.as_str()),
+            _ => ordinal_digits(f.text),
+        }?;
+        let by_district = j
+            .checked_sub(1)
+            .is_some_and(|p| class_of(p) == Some(Class::District))
+            || class_of(j + 1) == Some(Class::District);
+        by_district.then_some(n)
+    };
     // The number of a Latin ordinal at `j` before a street word or ش ("9th Street", "14th St",
     // "5th ش"): the numbered street that "Street 9" and "ش 9" write.
     let street_ordinal = |j: usize| {
@@ -901,7 +915,8 @@ fn tokenize<'a>(folded: &'a str, words: &[(usize, usize, usize)]) -> Tokens<'a> 
             // its output "N° 5 Juillet" does).
             || word(i + 1).and_then(ordinal_digits).is_some_and(|_| {
                 street_ordinal(i + 1).is_some() || date_part(&facts, i + 1).is_some()
-            });
+            })
+            || district_ordinal(i + 1).is_some();
         let prev = tokens.last();
         let seg_start = prev.is_none_or(|p| p.seg != seg);
         // After a number, or a word read as one (a street's ordinal, a date's day): its text is
@@ -946,6 +961,8 @@ fn tokenize<'a>(folded: &'a str, words: &[(usize, usize, usize)]) -> Tokens<'a> 
             // "Cité 5 Juillet", "1er Novembre", "26th of July", "8 Mai 1945": a date names the
             // street or the cité; its day and year are words of the name, not the house.
             (day, Kind::Word)
+        } else if let Some(n) = district_ordinal(i) {
+            (n, Kind::Word)
         } else if f.number {
             (text, Kind::Number)
         } else if let Some((word, Class::Month | Class::Translated)) = f.entry {
