@@ -864,17 +864,21 @@ fn tokenize<'a>(folded: &'a str, words: &[(usize, usize, usize)]) -> Tokens<'a> 
     let class_of = |j: usize| facts.get(j).and_then(Facts::class);
     // The number of an ordinal at `j` next to a district word ("الحي الأول", "1st District",
     // "District 3rd"): the district's number, as Al Barsha 1 and District 1 write it.
+    // Asked of every word, answered at once for the many addresses without a district word.
+    let districts = facts.iter().any(|f| f.class() == Some(Class::District));
     let district_ordinal = |j: usize| {
+        let by_district = districts
+            && (class_of(j + 1) == Some(Class::District)
+                || j.checked_sub(1)
+                    .is_some_and(|p| class_of(p) == Some(Class::District)));
+        if !by_district {
+            return None;
+        }
         let f = facts.get(j)?;
-        let n = match f.entry {
+        match f.entry {
             Some((n, Class::Ordinal)) => Some(n.as_str()),
             _ => ordinal_digits(f.text),
-        }?;
-        let by_district = j
-            .checked_sub(1)
-            .is_some_and(|p| class_of(p) == Some(Class::District))
-            || class_of(j + 1) == Some(Class::District);
-        by_district.then_some(n)
+        }
     };
     // The number of a Latin ordinal at `j` before a street word or ش ("9th Street", "14th St",
     // "5th ش"): the numbered street that "Street 9" and "ش 9" write.
