@@ -875,9 +875,19 @@ fn tokenize<'a>(folded: &'a str, words: &[(usize, usize, usize)]) -> Tokens<'a> 
             return None;
         }
         let f = facts.get(j)?;
+        // "الحي الثاني عشر": an ordinal and عشر are one number, 11 to 19 (الحادي is 1 only
+        // there).
+        let teen = word(j + 1) == Some("عشر");
+        if teen && matches!(f.text, "حادي" | "الحادي") {
+            return Some(("11", 2));
+        }
         match f.entry {
-            Some((n, Class::Ordinal)) => Some(n.as_str()),
-            _ => ordinal_digits(f.text),
+            Some((n, Class::Ordinal)) if teen => {
+                let unit = n.parse::<usize>().ok().filter(|d| (1..=9).contains(d))?;
+                TEENS.get(unit).map(|t| (*t, 2))
+            }
+            Some((n, Class::Ordinal)) => Some((n.as_str(), 1)),
+            _ => ordinal_digits(f.text).map(|n| (n, 1)),
         }
     };
     // The number of a Latin ordinal at `j` before a street word or ش ("9th Street", "14th St",
@@ -965,7 +975,8 @@ fn tokenize<'a>(folded: &'a str, words: &[(usize, usize, usize)]) -> Tokens<'a> 
             // "Cité 5 Juillet", "1er Novembre", "26th of July", "8 Mai 1945": a date names the
             // street or the cité; its day and year are words of the name, not the house.
             (day, Kind::Word)
-        } else if let Some(n) = district_ordinal(i) {
+        } else if let Some((n, taken)) = district_ordinal(i) {
+            resume = i + taken;
             (n, Kind::Word)
         } else if f.number {
             (text, Kind::Number)
@@ -1002,7 +1013,7 @@ fn tokenize<'a>(folded: &'a str, words: &[(usize, usize, usize)]) -> Tokens<'a> 
                 // a street's ("BP 5 Rue", as "BP 5th Rue" reads) or a date's day.
                 let after = i + n + 1;
                 let next = class_of(after + endings_at(&facts, after));
-                facts.get(i + n).is_some_and(|f| f.number)
+                (facts.get(i + n).is_some_and(|f| f.number) || district_ordinal(i + n).is_some())
                     && !matches!(next, Some(Class::Floor | Class::Street))
                     && date_part(&facts, i + n).is_none()
             })
@@ -1754,6 +1765,9 @@ fn numbers_a_street(tokens: &[Token<'_>]) -> bool {
 fn written_after_name(street_type: &str) -> bool {
     matches!(street_type, "street" | "road" | "lane" | "avenue" | "place")
 }
+
+/// The numbers 10 to 19, by their last digit: a district's ordinal and عشر ([`tokenize`]).
+const TEENS: [&str; 10] = ["10", "11", "12", "13", "14", "15", "16", "17", "18", "19"];
 
 /// How many words the segment of the token at `i` has before it, when it has only words and
 /// fillers there (none otherwise): a name written before its marker.
