@@ -270,7 +270,23 @@ fn two_phones_in_one_field_find_the_customer_by_either_and_erase_by_either() {
     );
     let loaded = Engine::load(&e.save()).unwrap();
     assert_eq!(ids(&by(&loaded, "0537881204")), ["a"]);
-    for phone in ["0537881204", "0661472983"] {
+    // A batch refused whole (its second order repeats an id) leaves no second phone behind.
+    let mut refused = Engine::load(&e.save()).unwrap();
+    let landline = record(
+        "c",
+        3,
+        "Ilham Berrada",
+        "0698112233 / 0535443322",
+        "",
+        Outcome::Delivered,
+    );
+    let again = record("a", 4, "Omar Filali", "0661472983", "", Outcome::Delivered);
+    assert!(refused.add_history([landline.clone(), again]).is_err());
+    assert!(by(&refused, "0535443322").matches.is_empty());
+    refused.add_history([landline]).unwrap();
+    assert_eq!(ids(&by(&refused, "0535443322")), ["c"]);
+    assert_eq!(ids(&by(&refused, "0537881204")), ["a"]);
+    for phone in ["0537881204", "0661472983", "0666666666 / 0661472983"] {
         let mut e = Engine::load(&e.save()).unwrap();
         assert_eq!(e.erase_by_phone(phone, "MA").unwrap(), 1, "{phone}");
         assert!(by(&e, "0537881204").matches.is_empty());

@@ -93,12 +93,21 @@ impl KeyHasher {
         self.hash(KeyKind::Email, &[key])
     }
 
-    /// The key of a phone as typed (a customer asking to be forgotten).
+    /// The key of a phone as typed (a customer asking to be forgotten): of the number orders are
+    /// filed under (a junk number before a real one is passed over, as when an order is read).
     ///
     /// # Errors
     /// The errors of [`crate::normalize::phone::parse_phone`].
     pub(crate) fn phone_key_of(&self, raw: &str, default_country: &str) -> Result<u64, Error> {
-        Ok(self.phone_key(&normalize::phone::parse_phone(raw, default_country)?.e164))
+        let phone = match normalize::phone::usable_phone(raw, default_country) {
+            Ok(usable) => usable.phone,
+            // A junk number alone: no order is filed under it, and its key finds none.
+            Err(e) if e.kind() == crate::error::ErrorKind::PhoneJunk => {
+                normalize::phone::parse_phone(raw, default_country)?.e164
+            }
+            Err(e) => return Err(e),
+        };
+        Ok(self.phone_key(&phone))
     }
 
     /// The key of an email as typed.

@@ -252,6 +252,9 @@ pub struct History {
     sigs: Vec<SigLine>,
     /// The second phone key of each order that has one ([`Signature::second_phone`]), by index.
     second_phones: FxHashMap<u32, u64>,
+    /// A bit per order, set when it has a second phone: read before the table, so that the
+    /// orders a key brings up cost no look-up in it when they have none (most, in any shop).
+    has_second: Vec<u64>,
     postings: KeyMap<Posting>,
     strings: Interner,
     live: usize,
@@ -271,6 +274,7 @@ impl History {
             orders: Vec::new(),
             sigs: Vec::new(),
             second_phones: FxHashMap::default(),
+            has_second: Vec::new(),
             postings: KeyMap::default(),
             strings: Interner::new(),
             live: 0,
@@ -350,21 +354,40 @@ impl History {
         view
     }
 
-    /// The second phone key of order `idx`, 0 for none: most shops' orders have none, and
-    /// then nothing is looked up.
+    /// The second phone key of order `idx`, 0 for none: looked up only when its bit says it
+    /// has one.
     #[inline]
     fn second_phone(&self, idx: u32) -> u64 {
-        if self.second_phones.is_empty() {
+        let (word, bit) = (idx as usize / 64, idx % 64);
+        if self.has_second.get(word).is_none_or(|w| w >> bit & 1 == 0) {
             return 0;
         }
         self.second_phones.get(&idx).copied().unwrap_or(0)
     }
 
-    /// Keeps `sig` as order `idx`'s signature (the order pushed last).
+    /// Sets or clears order `idx`'s bit in `has_second`.
+    fn mark_second(&mut self, idx: u32, has: bool) {
+        let (word, bit) = (idx as usize / 64, idx % 64);
+        if self.has_second.len() <= word {
+            self.has_second.resize(word + 1, 0);
+        }
+        if let Some(w) = self.has_second.get_mut(word) {
+            if has {
+                *w |= 1 << bit;
+            } else {
+                *w &= !(1 << bit);
+            }
+        }
+    }
+
+    /// Keeps `sig` as order `idx`'s signature (the order pushed last). A second phone without
+    /// a first, or the first again (a database row or a snapshot written by hand), is none.
     fn push_signature(&mut self, idx: u32, sig: &Signature<NameId>) {
         self.sigs.push(SigLine::of(sig));
-        if sig.second_phone != 0 {
-            self.second_phones.insert(idx, sig.second_phone);
+        let second = sig.second_phone;
+        if second != 0 && sig.phone != 0 && second != sig.phone {
+            self.second_phones.insert(idx, second);
+            self.mark_second(idx, true);
         }
     }
 
@@ -474,7 +497,11 @@ impl History {
     fn truncate(&mut self, first: usize) {
         self.orders.truncate(first);
         self.sigs.truncate(first);
-        self.second_phones.retain(|&idx, _| (idx as usize) < first);
+        for idx in first..first.max(self.has_second.len() * 64) {
+            if self.second_phones.remove(&(idx as u32)).is_some() {
+                self.mark_second(idx as u32, false);
+            }
+        }
     }
 
     /// The key order `idx` is found by in [`History::find`].
@@ -582,7 +609,9 @@ impl History {
         if let Some(sig) = self.sigs.get_mut(idx as usize) {
             *sig = SigLine::default();
         }
-        self.second_phones.remove(&idx);
+        if self.second_phones.remove(&idx).is_some() {
+            self.mark_second(idx, false);
+        }
         self.live -= 1;
     }
 
@@ -607,8 +636,8 @@ impl Source for History {
     }
     #[inline]
     fn may_link(&self, idx: u32, to: &View<'_>) -> bool {
-        // The second phone is looked up only when nothing else may link: most orders a key
-        // brings up are passed over, and most shops' orders have none.
+        // The second phone is read only when nothing else may link, and looked up only for an
+        // order whose bit says it has one.
         self.sigs.get(idx as usize).is_some_and(|line| {
             LinkRules::may_link(to, &line.signature(0)) || to.holds_phone(self.second_phone(idx))
         })

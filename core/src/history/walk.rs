@@ -183,7 +183,7 @@ struct Walk<'w, 'q, 'm, S> {
     met: Met,
     /// The address keys made, by door.
     doors: Doors,
-    /// Phone keys walked at earlier levels, and at this one (one per order of the level at
+    /// Phone keys walked at earlier levels, and at this one (two per order of the level at
     /// most, and the orders of a customer mostly share theirs: a few, kept in place).
     walked: SmallVec<[u64; 8]>,
     walking: SmallVec<[u64; 8]>,

@@ -706,7 +706,12 @@ fn split_glued(folded: &str, start: usize, end: usize, seg: usize, out: &mut Wor
     }
     // "RRRD2929": a Saudi short national address (four letters, the building's four digits),
     // read as "RRRD 2929" is.
-    if letters == 4 && token.len() == 8 && token.bytes().skip(4).all(|b| b.is_ascii_digit()) {
+    if letters == 4
+        && token.len() == 8
+        && token.is_char_boundary(4)
+        && token.get(..4).is_some_and(|head| head.is_ascii())
+        && token.bytes().skip(4).all(|b| b.is_ascii_digit())
+    {
         out.push((start, start + 4, seg));
         out.push((start + 4, end, seg));
         return;
@@ -871,7 +876,12 @@ fn tokenize<'a>(folded: &'a str, words: &[(usize, usize, usize)]) -> Tokens<'a> 
             && (class_of(j + 1) == Some(Class::District)
                 || j.checked_sub(1)
                     .is_some_and(|p| class_of(p) == Some(Class::District)));
-        if !by_district {
+        // A floor's ordinal next to a district ("الطابق الثالث، الحي الأول") stays the floor's.
+        let by_floor = j
+            .checked_sub(1)
+            .is_some_and(|p| class_of(p) == Some(Class::Floor))
+            || class_of(j + 1) == Some(Class::Floor);
+        if !by_district || by_floor {
             return None;
         }
         let f = facts.get(j)?;
@@ -883,8 +893,8 @@ fn tokenize<'a>(folded: &'a str, words: &[(usize, usize, usize)]) -> Tokens<'a> 
         }
         match f.entry {
             Some((n, Class::Ordinal)) if teen => {
-                let unit = n.parse::<usize>().ok().filter(|d| (1..=9).contains(d))?;
-                TEENS.get(unit).map(|t| (*t, 2))
+                let unit = n.parse::<usize>().ok()?;
+                TEENS.get(unit.checked_sub(1)?).map(|t| (*t, 2))
             }
             Some((n, Class::Ordinal)) => Some((n.as_str(), 1)),
             _ => ordinal_digits(f.text).map(|n| (n, 1)),
@@ -1325,9 +1335,10 @@ fn read_tokens<'a>(tokens: &mut [Token<'a>], out: &mut NormalizedAddress) -> Rea
                     && seen_number
                     && (!l.after_house || out.house_number.is_some())
                     && (l.street.is_none()
-                        || ((!out.street.is_empty() || r.building.is_some() || r.complex_form)
-                            // "عمارة 10 ش 77 المعادي شقة 2": with the flat written after it,
-                            // ش 77 is the street.
+                        || !out.street.is_empty()
+                        || ((r.building.is_some() || r.complex_form)
+                            // "عمارة 10 ش 77 المعادي شقة 2": a building's number, no street
+                            // yet, and the flat written after: ش 77 is the street.
                             && !tokens
                                 .get(i + 2..)
                                 .unwrap_or_default()
@@ -1761,13 +1772,15 @@ fn numbers_a_street(tokens: &[Token<'_>]) -> bool {
 
 /// Whether a street type is written after the street's name in the languages that use it
 /// (King Fahd Road, Ramses Street, Main Lane): such a type before a word may end one street's
-/// name, not start another's. Rue, Boulevard, شارع, زنقة start theirs.
+/// name, not start another's. Rue, Boulevard, شارع, زنقة start theirs. Avenue and Place are
+/// also French words written before the name, which their canonical form does not tell apart:
+/// they are taken as English here (`Maarif Avenue Hassan II 12` keeps maarif as the street).
 fn written_after_name(street_type: &str) -> bool {
     matches!(street_type, "street" | "road" | "lane" | "avenue" | "place")
 }
 
-/// The numbers 10 to 19, by their last digit: a district's ordinal and عشر ([`tokenize`]).
-const TEENS: [&str; 10] = ["10", "11", "12", "13", "14", "15", "16", "17", "18", "19"];
+/// The numbers 11 to 19, from 11 on: a district's ordinal and عشر ([`tokenize`]).
+const TEENS: [&str; 9] = ["11", "12", "13", "14", "15", "16", "17", "18", "19"];
 
 /// How many words the segment of the token at `i` has before it, when it has only words and
 /// fillers there (none otherwise): a name written before its marker.

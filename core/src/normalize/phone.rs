@@ -362,8 +362,8 @@ fn cook(text: &str, out: &mut Cooked) {
     mark_glued_letters(out);
 }
 
-/// A dash with blanks on both sides separates two numbers ([`STRONG`]); any other is inside one
-/// ([`WEAK`]).
+/// A dash with a [`WEAK`] separator on both sides (blanks, most often; a dot or a parenthesis
+/// too) separates two numbers ([`STRONG`]); any other is inside one ([`WEAK`]).
 fn resolve_dashes(cooked: &mut [u8]) {
     for at in 0..cooked.len() {
         if cooked.get(at) != Some(&DASH) {
@@ -616,8 +616,14 @@ fn scan(text: &str, default_country: &str, want_second: bool) -> Result<Found, E
             (None, Err(kind)) => {
                 first_error.get_or_insert(kind);
             }
-            (Some(number), Ok((next, _))) if next != *number => second = Some(next),
-            (Some(_), _) => {}
+            // A later run's numbers, the first that is not the first phone written again.
+            (Some(number), Ok((next, after))) => {
+                second = [Some(next), after]
+                    .into_iter()
+                    .flatten()
+                    .find(|n| n != number);
+            }
+            (Some(_), Err(_)) => {}
         }
         // Stop at the first number, or once a second one is found.
         (first.is_some() && (!want_second || second.is_some())).then_some(())
@@ -664,8 +670,7 @@ fn split(
         }
         let part = digits.get(start..at as usize)?;
         if let Ok(number) = attempt(plus, part, region) {
-            let rest = digits.get(at as usize..).unwrap_or(&[]);
-            return Some((number, attempt(false, rest, region).ok()));
+            return Some((number, number_after(candidate, at, region)));
         }
         start = at as usize;
         plus = false;
@@ -681,12 +686,29 @@ fn split(
             continue;
         }
         if let Ok(number) = attempt(candidate.plus, head, region) {
-            if let Ok(second) = attempt(false, tail, region) {
+            if let Some(second) = number_after(candidate, at, region) {
                 return Some((number, Some(second)));
             }
         }
     }
     None
+}
+
+/// The number the digits of `candidate` from `at` on hold: all of them, or their longest run up
+/// to a later separator when a third number follows ("0612345678 0698765432 0655443322").
+fn number_after(candidate: &Candidate, at: u8, region: DefaultRegion) -> Option<PhoneNumber> {
+    let digits = candidate.kept();
+    let parts = candidate
+        .breaks()
+        .iter()
+        .rev()
+        .filter(|&&(end, _)| end > at)
+        .map(|&(end, _)| digits.get(usize::from(at)..usize::from(end)));
+    [digits.get(usize::from(at)..)]
+        .into_iter()
+        .chain(parts)
+        .flatten()
+        .find_map(|part| attempt(false, part, region).ok())
 }
 
 /// Validates one run of digits: `00` and `+` prefixes (both at once too, "+00212…": no
@@ -1054,6 +1076,16 @@ mod tests {
             ("0666666666 / 0677389145", "MA", one("+212677389145")),
             ("0666666666 - 0677389145", "MA", one("+212677389145")),
             ("0666666666 - 0000000000", "MA", Err(ErrorKind::PhoneJunk)),
+            // Three numbers: the first two.
+            ("0661472983 0522869174 0677389145", "MA", both(m, l)),
+            ("0661472983 / 0522869174 / 0677389145", "MA", both(m, l)),
+            (
+                "01004819267 01227358410 01112345678",
+                "EG",
+                both("+201004819267", "+201227358410"),
+            ),
+            // The first phone written again in a later run: the number after it is the second.
+            ("0661472983 tel 0661472983 / 0522869174", "MA", both(m, l)),
             ("06614729831", "MA", Err(ErrorKind::PhoneTooLong)),
             ("0661 47 29 83 1", "MA", Err(ErrorKind::PhoneTooLong)),
         ] {

@@ -589,15 +589,10 @@ fn skeleton_read(token: &str, letter_by_letter: bool, out: &mut String) -> bool 
                     // A Latin w is a consonant but between a vowel and a consonant, where it
                     // writes و read as a vowel (Thawra ثورة, Rawda روضة, Awlad أولاد).
                     'w' => !(is_vowelish(prev) && matches!(next, Some((Class::Consonant(_), _)))),
-                    // و is a consonant first, before a vowel, after an ا within the word (تعاون,
-                    // داود; not أولاد's first) and before the ending ة (مروة, صفوة, ربوة: Marwa,
-                    // Safwa, Rabwa).
-                    'و' => {
-                        k == 0
-                            || matches!(next, Some((Class::Vowel, _)))
-                            || (k > 1 && prev.is_some_and(|p| p.1 == 'ا'))
-                            || before_ending
-                    }
+                    // و is a consonant first, before a vowel and before the ending ة (مروة,
+                    // صفوة, ربوة: Marwa, Safwa, Rabwa). (After an ا it may be either: تعاون
+                    // Taawun, داود Daoud.)
+                    'و' => k == 0 || matches!(next, Some((Class::Vowel, _))) || before_ending,
                     // Latin o/u/ou are a w only before a vowel (alaoui, marouane).
                     _ => matches!(next, Some((Class::Vowel, _))),
                 };
