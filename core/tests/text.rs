@@ -67,6 +67,14 @@ fn skeleton_groups() {
         &["الرحمن", "rahman", "rahmane", "errahmane"],
         &["القدس", "qods", "quds", "kods"],
         &["عبد", "abd"],
+        // و: a vowel between a vowel and a consonant, a consonant before the ending ة.
+        &["الثورة", "thawra"],
+        &["روضة", "rawda", "roda"],
+        &["مروة", "marwa"],
+        &["صفوة", "safwa"],
+        &["داود", "daoud"],
+        &["الداودي", "daoudi"],
+        &["أولاد", "ouled", "awlad"],
     ];
     for group in groups {
         let first = key(group[0]);
