@@ -876,15 +876,23 @@ fn tokenize<'a>(folded: &'a str, words: &[(usize, usize, usize)]) -> Tokens<'a> 
             && (class_of(j + 1) == Some(Class::District)
                 || j.checked_sub(1)
                     .is_some_and(|p| class_of(p) == Some(Class::District)));
-        // A floor's ordinal next to a district ("الطابق الثالث، الحي الأول") stays the floor's.
-        let by_floor = j
-            .checked_sub(1)
-            .is_some_and(|p| class_of(p) == Some(Class::Floor))
-            || class_of(j + 1) == Some(Class::Floor);
-        if !by_district || by_floor {
+        if !by_district {
             return None;
         }
         let f = facts.get(j)?;
+        // An ordinal only; and a floor's next to a district ("الطابق الثالث، الحي الأول") stays
+        // the floor's.
+        let ordinal = matches!(f.entry, Some((_, Class::Ordinal)))
+            || matches!(f.text, "حادي" | "الحادي")
+            || f.text.starts_with(|c: char| c.is_ascii_digit());
+        let by_floor = || {
+            j.checked_sub(1)
+                .is_some_and(|p| class_of(p) == Some(Class::Floor))
+                || class_of(j + 1) == Some(Class::Floor)
+        };
+        if !ordinal || by_floor() {
+            return None;
+        }
         // "الحي الثاني عشر": an ordinal and عشر are one number, 11 to 19 (الحادي is 1 only
         // there).
         let teen = word(j + 1) == Some("عشر");
