@@ -391,6 +391,13 @@ impl History {
         }
     }
 
+    /// Drops order `idx`'s second phone, if it has one.
+    fn forget_second(&mut self, idx: u32) {
+        if self.second_phones.remove(&idx).is_some() {
+            self.mark_second(idx, false);
+        }
+    }
+
     /// The signature of order `idx`, names as ids.
     fn signature(&self, idx: u32) -> Option<Signature<NameId>> {
         let line = self.sigs.get(idx as usize)?;
@@ -497,10 +504,14 @@ impl History {
     fn truncate(&mut self, first: usize) {
         self.orders.truncate(first);
         self.sigs.truncate(first);
-        for idx in first..first.max(self.has_second.len() * 64) {
-            if self.second_phones.remove(&(idx as u32)).is_some() {
-                self.mark_second(idx as u32, false);
-            }
+        let dropped: Vec<u32> = self
+            .second_phones
+            .keys()
+            .copied()
+            .filter(|&idx| idx as usize >= first)
+            .collect();
+        for idx in dropped {
+            self.forget_second(idx);
         }
     }
 
@@ -609,9 +620,7 @@ impl History {
         if let Some(sig) = self.sigs.get_mut(idx as usize) {
             *sig = SigLine::default();
         }
-        if self.second_phones.remove(&idx).is_some() {
-            self.mark_second(idx, false);
-        }
+        self.forget_second(idx);
         self.live -= 1;
     }
 

@@ -620,9 +620,23 @@ fn same_street<A: Slot, B: Slot>(a: &Signature<A>, b: &Signature<B>) -> bool {
 fn same_profile(a: &View<'_>, b: &View<'_>) -> bool {
     a.name.map(|n| n.id) == b.name.map(|n| n.id)
         && a.names() == b.names()
-        && (a.phone, a.second_phone, a.email, a.city, a.house)
-            == (b.phone, b.second_phone, b.email, b.city, b.house)
-        && (a.unit, a.street) == (b.unit, b.street)
+        && (
+            a.phone,
+            a.second_phone,
+            a.email,
+            a.city,
+            a.house,
+            a.unit,
+            a.street,
+        ) == (
+            b.phone,
+            b.second_phone,
+            b.email,
+            b.city,
+            b.house,
+            b.unit,
+            b.street,
+        )
 }
 
 /// The words of two names (at most [`NAME_KEYS`] each) and what is known of each pair of them:

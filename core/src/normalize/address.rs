@@ -526,6 +526,11 @@ fn is_number(t: &str) -> bool {
             || (!suffix.is_ascii() && house_letter(suffix).is_some()))
 }
 
+/// Whether `t` is digits only (and not empty).
+fn all_digits(t: &str) -> bool {
+    !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit())
+}
+
 /// The digits of a number written as a Latin ordinal (`3eme` from 3ème, `3e`, `1er`, `1ere`,
 /// `2nd`, `11th`), which is a floor's number next to a floor word.
 fn ordinal_digits(t: &str) -> Option<&str> {
@@ -719,7 +724,7 @@ fn split_glued(folded: &str, start: usize, end: usize, seg: usize, out: &mut Wor
     // "ط3", "ش10": a one-letter abbreviation glued to its number.
     for l in &LETTERS {
         if let Some(rest) = token.strip_prefix(l.letter) {
-            if !rest.is_empty() && rest.bytes().all(|b| b.is_ascii_digit()) {
+            if all_digits(rest) {
                 let cut = start + l.letter.len();
                 out.push((start, cut, seg));
                 out.push((cut, end, seg));
@@ -868,35 +873,42 @@ fn tokenize<'a>(folded: &'a str, words: &[(usize, usize, usize)]) -> Tokens<'a> 
     let word = |i: usize| facts.get(i).map(|f| f.text);
     let class_of = |j: usize| facts.get(j).and_then(Facts::class);
     // The number of an ordinal at `j` next to a district word ("الحي الأول", "1st District",
-    // "District 3rd"): the district's number, as Al Barsha 1 and District 1 write it.
-    // Asked of every word, answered at once for the many addresses without a district word.
-    let districts = facts.iter().any(|f| f.class() == Some(Class::District));
+    // "District 3rd"): the district's number, as Al Barsha 1 and District 1 write it. Asked of
+    // every word: whether it is an ordinal, first.
     let district_ordinal = |j: usize| {
-        let by_district = districts
-            && (class_of(j + 1) == Some(Class::District)
-                || j.checked_sub(1)
-                    .is_some_and(|p| class_of(p) == Some(Class::District)));
-        if !by_district {
+        let f = facts.get(j)?;
+        let eleventh = matches!(f.text, "حادي" | "الحادي");
+        let ordinal = matches!(f.entry, Some((_, Class::Ordinal)))
+            || eleventh
+            || ordinal_digits(f.text).is_some();
+        if !ordinal {
             return None;
         }
-        let f = facts.get(j)?;
-        // An ordinal only; and a floor's next to a district ("الطابق الثالث، الحي الأول") stays
-        // the floor's.
-        let ordinal = matches!(f.entry, Some((_, Class::Ordinal)))
-            || matches!(f.text, "حادي" | "الحادي")
-            || f.text.starts_with(|c: char| c.is_ascii_digit());
+        // A district word after it misspelt ("1st Distrct", "0st one") is read by its closest
+        // marker after the number, as its output is read again.
+        let district_after = || match class_of(j + 1) {
+            Some(class) => class == Class::District,
+            None => word(j + 1)
+                .and_then(|w| fuzzy_marker(w, false))
+                .is_some_and(|(_, class)| class == Class::District),
+        };
+        let by_district = j
+            .checked_sub(1)
+            .is_some_and(|p| class_of(p) == Some(Class::District))
+            || district_after();
+        // A floor's ordinal next to a district ("الطابق الثالث، الحي الأول") stays the floor's.
         let by_floor = || {
             j.checked_sub(1)
                 .is_some_and(|p| class_of(p) == Some(Class::Floor))
                 || class_of(j + 1) == Some(Class::Floor)
         };
-        if !ordinal || by_floor() {
+        if !by_district || by_floor() {
             return None;
         }
         // "الحي الثاني عشر": an ordinal and عشر are one number, 11 to 19 (الحادي is 1 only
         // there).
         let teen = word(j + 1) == Some("عشر");
-        if teen && matches!(f.text, "حادي" | "الحادي") {
+        if teen && eleventh {
             return Some(("11", 2));
         }
         match f.entry {
@@ -953,12 +965,7 @@ fn tokenize<'a>(folded: &'a str, words: &[(usize, usize, usize)]) -> Tokens<'a> 
         let seg_start = prev.is_none_or(|p| p.seg != seg);
         // After a number, or a word read as one (a street's ordinal, a date's day): its text is
         // a number when the address's text is read again.
-        let after_number = || {
-            prev.is_some_and(|p| {
-                p.kind == Kind::Number
-                    || (!p.text.is_empty() && p.text.bytes().all(|b| b.is_ascii_digit()))
-            })
-        };
+        let after_number = || prev.is_some_and(|p| p.kind == Kind::Number || all_digits(p.text));
         let after_floor = prev.is_some_and(|p| p.kind == Kind::Marker(Class::Floor));
         let by_floor = || after_floor || floor_at(&facts, i + 1);
         let apart = || match endings_at(&facts, i + 1) {
@@ -1394,17 +1401,17 @@ fn read_tokens<'a>(tokens: &mut [Token<'a>], out: &mut NormalizedAddress) -> Rea
                 // (A type written after names ends a name: "King Fahd Rd 12" is house 12,
                 // "Street 12" a numbered street.)
                 let after_name = written_after_name(tok.text);
+                let prev_in_seg = i
+                    .checked_sub(1)
+                    .and_then(|p| tokens.get(p))
+                    .filter(|p| p.seg == tok.seg);
                 // ("المعادي ش 9": ش before a number is a street's type too, but after the
                 // number of a street ordinal, "5th ش 9", which it ends.)
                 let numbered_letter = matches!(tok.kind, Kind::Letter(_))
                     && tokens
                         .get(i + 1)
                         .is_some_and(|t| t.kind == Kind::Number && t.seg == tok.seg)
-                    && i.checked_sub(1)
-                        .and_then(|p| tokens.get(p))
-                        .is_none_or(|p| {
-                            p.seg != tok.seg || !p.text.bytes().all(|b| b.is_ascii_digit())
-                        });
+                    && prev_in_seg.is_none_or(|p| !all_digits(p.text));
                 let names_after = numbered_letter
                     || tok.kind == Kind::Marker(Class::Street)
                         && tokens.get(i + 1).is_some_and(|t| {
@@ -1412,11 +1419,7 @@ fn read_tokens<'a>(tokens: &mut [Token<'a>], out: &mut NormalizedAddress) -> Rea
                                 && match t.kind {
                                     Kind::Number => {
                                         !after_name
-                                            || i.checked_sub(1)
-                                                .and_then(|p| tokens.get(p))
-                                                .is_none_or(|p| {
-                                                    p.seg != tok.seg || p.kind != Kind::Word
-                                                })
+                                            || prev_in_seg.is_none_or(|p| p.kind != Kind::Word)
                                     }
                                     Kind::Word => !after_name,
                                     _ => false,

@@ -654,8 +654,8 @@ fn resolve(
 }
 
 /// Two numbers in one run: the first, and the second when it validates. At a strong separator
-/// ("0612345678 / 0698765432") the first part that validates wins, and the rest of the run is
-/// the second when it validates whole; at a blank, only when what follows validates too, so
+/// ("0612345678 / 0698765432") the first part that validates wins, and what follows it holds
+/// the second ([`number_after`]); at a blank, only when what follows holds a number too, so
 /// that a number with one digit too many is not silently cut.
 fn split(
     candidate: &Candidate,
