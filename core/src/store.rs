@@ -150,7 +150,11 @@ use crate::risk::RiskModel;
 /// number is a building, and a marker word glued to its number in Arabic (`عمارة12`, `شقة5`)
 /// reads as the two words. Such orders of a table of format 12 lack a key row or have stale
 /// door keys, so tables of format 12 are refused.
-pub const KEY_FORMAT: u32 = 13;
+///
+/// 14: the flat of a named tower on a street (`برج الياسمين، ش الطيران، شقة 42`) has the tower's
+/// name as its unit's building, so its unit and flat keys changed: tables of format 13 are
+/// refused.
+pub const KEY_FORMAT: u32 = 14;
 
 /// A past order as a `cg_orders` row.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

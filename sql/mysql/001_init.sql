@@ -22,4 +22,4 @@ CREATE TABLE IF NOT EXISTS cg_keys (
     CONSTRAINT cg_keys_order FOREIGN KEY (order_id) REFERENCES cg_orders (order_id) ON DELETE CASCADE
 ) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4;
 
-INSERT IGNORE INTO cg_meta (name, value) VALUES ('key_format', '13');
+INSERT IGNORE INTO cg_meta (name, value) VALUES ('key_format', '14');

@@ -23,4 +23,4 @@ CREATE TABLE IF NOT EXISTS cg_keys (
 -- Erasure deletes by order id; the cascade needs this index to avoid a scan.
 CREATE INDEX IF NOT EXISTS cg_keys_order_id ON cg_keys (order_id);
 
-INSERT INTO cg_meta (name, value) VALUES ('key_format', '13') ON CONFLICT (name) DO NOTHING;
+INSERT INTO cg_meta (name, value) VALUES ('key_format', '14') ON CONFLICT (name) DO NOTHING;

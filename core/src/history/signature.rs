@@ -408,13 +408,37 @@ pub(crate) fn unit_key(hasher: &KeyHasher, unit: Option<&str>) -> u32 {
         0 => mask & mask.wrapping_neg(),
         h => h,
     };
-    let building = parts.building.map_or(0, |b| part(b, UNIT_BUILDING));
+    let building = parts.building.map_or(0, |b| match building_name_key(b) {
+        Some(name) => part(&name, UNIT_BUILDING),
+        None => part(b, UNIT_BUILDING),
+    });
     let rest = match (parts.flat, parts.floor) {
         (Some(flat), _) => part(flat, UNIT_REST),
         (None, Some(floor)) => UNIT_FLOOR | part(floor, UNIT_REST),
         (None, None) => 0,
     };
     building | rest
+}
+
+/// The key of a building named by words (a tower's name, `ياسمين`, `al-reem`: words joined by
+/// `-`), `None` for one named by a number or a letter (`3`, `12b`, `b`). Script-blind, and
+/// coarse on purpose, since two names that miss each other split one customer's door while two
+/// that meet only lose a tower's help in telling two flats apart: the least skeleton of its
+/// words (whichever order they were written in), without `h` (`Fath` is `ft`, `فتح` `fth`).
+fn building_name_key(building: &str) -> Option<String> {
+    if building.chars().count() < 2 || building.bytes().any(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let least = building
+        .split('-')
+        .map(|word| {
+            let mut key = crate::normalize::text::skeleton(word);
+            key.retain(|c| c != 'h');
+            key
+        })
+        .filter(|key| !key.is_empty())
+        .min();
+    Some(least.unwrap_or_default())
 }
 
 /// Whether two unit keys ([`unit_key`]) may be one door: when either is none, when they are
@@ -719,6 +743,71 @@ mod tests {
         ] {
             assert!(agree(a, b), "{a} / {b}");
         }
+    }
+
+    #[test]
+    fn a_named_towers_flat_is_told_by_the_towers_name() {
+        // One tower in both scripts, its name spelt and ordered otherwise, a th read either way.
+        for (a, b) in [
+            (
+                "برج الياسمين، ش الطيران، شقة 42",
+                "Yasmeen Tower, El Tayaran St, Flat 42",
+            ),
+            (
+                "برج الياسمين، ش الطيران، الدور 4، شقة 42",
+                "Borg El Yasmine, flat 42, El Tayaran St",
+            ),
+            (
+                "بناية الفتح، شارع الثورة، شقة 502",
+                "Flat 502, Al Fath Building, Al Thawra St",
+            ),
+            (
+                "أبراج نايل سيتي، كورنيش النيل، شقة 7",
+                "Nile City Towers, Corniche El Nil, flat 7",
+            ),
+            (
+                "برج خليفة، شارع الشيخ زايد، شقة 1203",
+                "Flat 1203, Burj Khalifa, Sheikh Zayed Road",
+            ),
+            // The street's number alone on one order: no unit to conflict.
+            ("برج النور، ش عباس العقاد، شقة 102", "102 Abbas El Akkad St"),
+        ] {
+            assert!(agree(a, b), "{a} / {b}");
+        }
+        for (a, b) in [
+            (
+                "برج الياسمين، ش الطيران، شقة 42",
+                "Al Nour Tower, flat 42, El Tayaran St",
+            ),
+            (
+                "بناية النور، شارع الوحدة، شقة 502",
+                "Al Reem Building, Flat 502, Al Wahda St",
+            ),
+            (
+                "برج الياسمين، ش الطيران، الدور 4، شقة 42",
+                "42 El Tayaran St, 2nd floor",
+            ),
+            (
+                "Atebaa Tower, Ramses St, flat 11",
+                "Cleopatra Tower, Ramses St, flat 11",
+            ),
+        ] {
+            assert!(!agree(a, b), "{a} / {b}");
+        }
+        let hasher = KeyHasher::default();
+        // A building named by a number or a letter is keyed as written.
+        for number in ["3", "12b", "b"] {
+            assert_eq!(building_name_key(number), None);
+            assert_eq!(
+                unit_key(&hasher, Some(&format!("bldg {number}"))),
+                hasher.door_part(number) & UNIT_BUILDING
+            );
+        }
+        assert_eq!(building_name_key("ياسمين"), building_name_key("yasmeen"));
+        assert_eq!(
+            building_name_key("nile-city"),
+            building_name_key("سيتي-نايل")
+        );
     }
 
     #[test]

@@ -2111,6 +2111,17 @@ fn settle_door(out: &mut NormalizedAddress, r: Reading<'_>) {
         first_district,
         ..
     } = r;
+    // "برج الياسمين، ش الطيران، شقة 42": the flat of a named tower on a street is the door, and
+    // flat 42 of the next tower (or house 42 of the street) is another: the tower's name is the
+    // building, compared by its skeleton (`history::signature::unit_key`). A tower at a street's
+    // number is told by that number already.
+    let tower = (complex_form
+        && !estate
+        && building.is_none()
+        && !out.street.is_empty()
+        && out.house_number.is_none()
+        && !complex.is_empty())
+    .then(|| complex.join("-"));
     if out.street.is_empty() {
         out.street = complex;
     } else if estate && !complex.is_empty() && out.house_number.is_none() && apt.is_some() {
@@ -2149,6 +2160,9 @@ fn settle_door(out: &mut NormalizedAddress, r: Reading<'_>) {
         };
         out.house_number = door.map(Cow::into_owned);
     }
+    if let Some(tower) = tower {
+        building = Some(Cow::Owned(tower));
+    }
     if out.street.is_empty() && out.house_number.is_some() {
         out.street = out
             .district
@@ -2160,8 +2174,13 @@ fn settle_door(out: &mut NormalizedAddress, r: Reading<'_>) {
         // its numbered district (Street 5 of Al Barsha 2 is another street).
         out.street.extend(out.district.iter().cloned());
     }
+    out.unit = unit_text([("bldg", building), ("floor", floor), ("apt", apt)]);
+}
+
+/// A [`NormalizedAddress::unit`]: `bldg N floor N apt N`, the parts present, or `None`.
+fn unit_text(parts: [(&str, Option<Cow<'_, str>>); 3]) -> Option<String> {
     let mut unit = String::new();
-    for (label, n) in [("bldg", building), ("floor", floor), ("apt", apt)] {
+    for (label, n) in parts {
         if let Some(n) = n {
             if !unit.is_empty() {
                 unit.push(' ');
@@ -2171,7 +2190,7 @@ fn settle_door(out: &mut NormalizedAddress, r: Reading<'_>) {
             unit.push_str(&n);
         }
     }
-    out.unit = (!unit.is_empty()).then_some(unit);
+    (!unit.is_empty()).then_some(unit)
 }
 
 /// A street named by numbers only ("Rue 123", "شارع 5"), not empty.
