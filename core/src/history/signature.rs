@@ -424,7 +424,9 @@ pub(crate) fn unit_key(hasher: &KeyHasher, unit: Option<&str>) -> u32 {
 /// `-`), `None` for one named by a number or a letter (`3`, `12b`, `b`). Script-blind, and
 /// coarse on purpose, since two names that miss each other split one customer's door while two
 /// that meet only lose a tower's help in telling two flats apart: the least skeleton of its
-/// words (whichever order they were written in), without `h` (`Fath` is `ft`, `فتح` `fth`).
+/// words (whichever order they were written in), without `h` (`Fath` is `ft`, `فتح` `fth`) and
+/// without a first `a` (an ع or a vowel that Latin writes or leaves out: `عطار` is `atr`, `Al
+/// Attar` read as the article's `at-tar` `tr`).
 fn building_name_key(building: &str) -> Option<String> {
     if building.chars().count() < 2 || building.bytes().any(|b| b.is_ascii_digit()) {
         return None;
@@ -434,7 +436,10 @@ fn building_name_key(building: &str) -> Option<String> {
         .map(|word| {
             let mut key = crate::normalize::text::skeleton(word);
             key.retain(|c| c != 'h');
-            key
+            match key.strip_prefix('a') {
+                Some(rest) => rest.to_owned(),
+                None => key,
+            }
         })
         .filter(|key| !key.is_empty())
         .min();
@@ -768,6 +773,14 @@ mod tests {
             (
                 "برج خليفة، شارع الشيخ زايد، شقة 1203",
                 "Flat 1203, Burj Khalifa, Sheikh Zayed Road",
+            ),
+            (
+                "برج العطار، شارع الشيخ زايد، شقة 1203",
+                "Flat 1203, Al Attar Tower, Sheikh Zayed Road",
+            ),
+            (
+                "برج الأطباء، ش رمسيس، شقة 11",
+                "Atebaa Tower, Ramses St, flat 11",
             ),
             // The street's number alone on one order: no unit to conflict.
             ("برج النور، ش عباس العقاد، شقة 102", "102 Abbas El Akkad St"),
