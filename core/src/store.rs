@@ -152,8 +152,9 @@ use crate::risk::RiskModel;
 /// door keys, so tables of format 12 are refused.
 ///
 /// 14: the flat of a named tower on a street (`برج الياسمين، ش الطيران، شقة 42`) has the tower's
-/// name as its unit's building, so its unit and flat keys changed: tables of format 13 are
-/// refused.
+/// name as its unit's building, so its unit and flat keys changed; a street word with an
+/// opener's short skeleton that is no opener (Saud, Saad, Bani: Sidi's `sd`, Ibn's `bn`) has
+/// a key of its own. Tables of format 13 are refused.
 pub const KEY_FORMAT: u32 = 14;
 
 /// A past order as a `cg_orders` row.

@@ -161,7 +161,14 @@ fn street_keys(street: &[String], country: &str) -> (Keys, Keys) {
     let mut second_street_keys = Keys::default();
     for token in street {
         let mut second = false;
-        street_keys.push_with(|key| second = normalize::text::skeleton_into(token, key));
+        street_keys.push_with(|keys| {
+            let start = keys.len();
+            second = normalize::text::skeleton_into(token, keys);
+            let key = keys.get(start..).unwrap_or_default();
+            if normalize::address::borrows_an_openers_skeleton(token, key) {
+                keys.push('\'');
+            }
+        });
         if second {
             second_street_keys.push_with(|key| normalize::text::second_skeleton_into(token, key));
         }
@@ -260,6 +267,35 @@ mod tests {
             assert!(!f.address.nonsense, "{country}");
             assert_eq!(f.address.house_number.as_deref(), Some("12"));
         }
+    }
+
+    #[test]
+    fn a_word_with_an_openers_short_skeleton_is_no_opener() {
+        let keys = |street: &[&str]| {
+            let street: Vec<String> = street.iter().map(|w| w.to_string()).collect();
+            let (keys, _) = street_keys(&street, "SA");
+            // The word's own key, not a town's it may also name.
+            keys.iter()
+                .filter(|k| !k.starts_with('@'))
+                .map(str::to_owned)
+                .collect::<Vec<_>>()
+        };
+        let opener = |key: &str| normalize::address::opens_many_streets(key);
+        // Saud has Sidi's skeleton, Bani Ibn's: in both scripts one key, and no opener's.
+        for (latin, arabic) in [("saud", "سعود"), ("saad", "سعد"), ("bani", "بني")] {
+            let key = keys(&[latin]);
+            assert_eq!(key, keys(&[arabic]), "{latin}");
+            assert!(!opener(&key[0]), "{latin}");
+        }
+        // The openers' own words keep their keys, one in both scripts.
+        for (latin, arabic) in [("sidi", "سيدي"), ("ibn", "ابن"), ("ben", "بن")] {
+            let key = keys(&[latin]);
+            assert_eq!(key, keys(&[arabic]), "{latin}");
+            assert!(opener(&key[0]), "{latin}");
+        }
+        assert_ne!(keys(&["sidi"]), keys(&["saud"]));
+        // A longer opener's skeleton is an opener's whoever writes it (Mohamed, Mouhamed).
+        assert!(opener(&keys(&["mouhamed"])[0]));
     }
 
     #[test]

@@ -80,8 +80,9 @@ use crate::error::{Error, ErrorKind};
 /// in key format 13 (a phone field with two numbers; Egypt's ع, Arabic markers glued to their
 /// numbers). Format 12 is refused: its signatures have one phone fewer.
 ///
-/// 14: the layout of 13, with units keyed as in key format 14 (a named tower's flat has the
-/// tower as its building). Format 13 is refused: such orders' units and flat keys are stale.
+/// 14: the layout of 13, with units and streets keyed as in key format 14 (a named tower's flat
+/// has the tower as its building; Saud is no opener). Format 13 is refused: such orders' keys
+/// are stale.
 pub(crate) const FORMAT_VERSION: u32 = 14;
 const MAGIC: &[u8; 8] = b"CODGUARD";
 const HEADER: usize = 8 + 4 + 8 + 4;

@@ -98,6 +98,8 @@ struct Vocabulary {
     plain: FxHashSet<String>,
     /// The skeletons of words that open many streets' names (ibn, moulay, king, الملك).
     openers: FxHashSet<String>,
+    /// Those words, folded.
+    opener_words: FxHashSet<String>,
 }
 
 impl Vocabulary {
@@ -127,6 +129,14 @@ pub(crate) fn opens_many_streets(skeleton: &str) -> bool {
     vocabulary().openers.contains(skeleton)
 }
 
+/// Whether a street `token` that is no opener has an opener's `skeleton` too short to tell
+/// words apart: Saud, Saad and Said (سعود، سعد، سعيد) have Sidi's `sd`, Bani (بني) has Ibn's `bn`.
+/// Its key is then marked apart, so that `King Saud St` and `شارع الملك سعود` share a key that is
+/// no opener's, and Sidi's streets are not Saud's.
+pub(crate) fn borrows_an_openers_skeleton(token: &str, skeleton: &str) -> bool {
+    skeleton.len() < 3 && opens_many_streets(skeleton) && !vocabulary().opener_words.contains(token)
+}
+
 /// A word [`fuzzy_marker`] may guess, with what its loop needs precomputed.
 struct Marker {
     chars: Vec<char>,
@@ -147,6 +157,7 @@ fn vocabulary() -> &'static Vocabulary {
             word_bytes: [false; 256],
             plain: FxHashSet::default(),
             openers: FxHashSet::default(),
+            opener_words: FxHashSet::default(),
         };
         for [word, canonical, class] in data::rows(include_str!("../../data/address_words.tsv")) {
             let class = match class {
@@ -173,6 +184,7 @@ fn vocabulary() -> &'static Vocabulary {
                 }
                 "opener" => {
                     v.openers.insert(super::text::skeleton(&fold(word)));
+                    v.opener_words.insert(fold(word));
                     continue;
                 }
                 _ => continue,
