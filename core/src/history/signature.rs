@@ -356,7 +356,8 @@ fn street_key(hasher: &KeyHasher, key: &str) -> u32 {
 }
 
 /// Whether two streets' numbers let them be one street: when both names hold numbers, every
-/// number of the name with fewer is in the other (Avenue Mohammed V is not Avenue Mohammed VI,
+/// number of the name with fewer is in the other, as many times (Kuwait's `Block 5, Street
+/// 12, Avenue 5` is not `Avenue 4` of that street; Avenue Mohammed V is not Avenue Mohammed VI,
 /// Rue 2 Mars not Rue 3 Mars, though the other words agree; Street 5 of Al Barsha 1 is not
 /// Street 5 of Al Barsha 2, though it may be Street 5 written without its district). A name
 /// without numbers may be the same street written short.
@@ -374,11 +375,13 @@ fn is_number_key(k: u32) -> bool {
     k != 0 && k & STREET_NUMBER != 0
 }
 
-/// Whether every number of `few`'s street is a number of `many`'s.
+/// Whether every number of `few`'s street is a number of `many`'s, as many times.
 fn numbers_within<A: Slot, B: Slot>(few: &Signature<A>, many: &Signature<B>) -> bool {
-    few.street_keys()
-        .filter(|&k| is_number_key(k))
-        .all(|x| many.street_keys().any(|y| y == x))
+    few.street_keys().filter(|&k| is_number_key(k)).all(|x| {
+        // `x` is no empty slot (0): counted over the whole slots.
+        let times = |slots: &[u32; STREET_KEYS]| slots.iter().filter(|&&k| k == x).count();
+        times(&few.street) <= times(&many.street)
+    })
 }
 
 /// Whether two street slots are one reading of a street token: the same key, not both second

@@ -60,6 +60,17 @@ impl Keys {
         }
     }
 
+    /// Sorts the keys as [`Keys::sort`] does and keeps one of equal keys, but every repeat of a
+    /// key that `counts` says is counted (a number written twice in one street's name).
+    pub(crate) fn sort_keeping_repeats_of(&mut self, counts: impl Fn(&str) -> bool) {
+        sort_spans(&self.text, &mut self.spans);
+        let text = self.text.as_str();
+        self.spans.dedup_by(|a, b| {
+            let key = key_at(text, *a);
+            key == key_at(text, *b) && !counts(key)
+        });
+    }
+
     /// Sorts the keys after the first as [`Keys::sort`] does; the first stays first.
     pub(crate) fn sort_after_first(&mut self) {
         if let Some(rest) = self.spans.get_mut(1..) {
