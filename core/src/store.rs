@@ -155,7 +155,8 @@ use crate::risk::RiskModel;
 /// name as its unit's building, so its unit and flat keys changed; a street word with an
 /// opener's short skeleton that is no opener (Saud, Saad, Bani: Sidi's `sd`, Ibn's `bn`) has
 /// a key of its own; a number written twice in a street's name is kept twice (Kuwait's `Block 5,
-/// Street 12, Avenue 5`). Tables of format 13 are refused.
+/// Street 12, Avenue 5`); Egypt's `ش N` after a building, a name after it, is the street.
+/// Tables of format 13 are refused.
 pub const KEY_FORMAT: u32 = 14;
 
 /// A past order as a `cg_orders` row.

@@ -506,6 +506,21 @@ const LETTERS: [Letter; 2] = [
     },
 ];
 
+/// Whether ش and the number after it (at `i`), after a building's number and before any street,
+/// are the street (Cairo's numbered streets), not the flat: when the flat is written after it
+/// (`عمارة 10 ش 77 المعادي شقة 2`), or, outside a complex, when a name follows it in its part
+/// (`عمارة 17 ش 213 دجلة المعادي الدور الخامس`: the street's district). `عمارة 3 ش 12`, and
+/// `إقامة الأمل عمارة 3 ش 12` (a residence's flats), keep the flat.
+fn letter_names_the_street(tokens: &[Token<'_>], i: usize, r: &Reading<'_>) -> bool {
+    let after = tokens.get(i + 2..).unwrap_or_default();
+    let seg = tokens.get(i).map(|t| t.seg);
+    after.iter().any(|t| t.kind == Kind::Marker(Class::Unit))
+        || (!r.complex_form
+            && after
+                .first()
+                .is_some_and(|t| t.kind == Kind::Word && Some(t.seg) == seg))
+}
+
 /// The abbreviation `t` is, if it is one.
 fn letter(t: &str) -> Option<&'static Letter> {
     LETTERS.iter().find(|l| l.letter == t)
@@ -1364,13 +1379,7 @@ fn read_tokens<'a>(tokens: &mut [Token<'a>], out: &mut NormalizedAddress) -> Rea
                     && (l.street.is_none()
                         || !out.street.is_empty()
                         || ((r.building.is_some() || r.complex_form)
-                            // "عمارة 10 ش 77 المعادي شقة 2": a building's number, no street
-                            // yet, and the flat written after: ش 77 is the street.
-                            && !tokens
-                                .get(i + 2..)
-                                .unwrap_or_default()
-                                .iter()
-                                .any(|t| t.kind == Kind::Marker(Class::Unit)))) =>
+                            && !letter_names_the_street(tokens, i, &r))) =>
             {
                 // "87 شارع ديدوش مراد, ش 10", "14 ش التحرير ط 3": after a house number, the
                 // letter + number is a flat or a floor.
