@@ -41,10 +41,12 @@ pub struct Features {
     /// the gazetteer lacks ([`city::place_key`]); `None` when the order names no place. Equal
     /// places are [`city::same_place`], whatever the script or spelling.
     pub(crate) place: Option<PlaceKey>,
-    /// Transliteration-insensitive keys of the street tokens, sorted and unique.
+    /// Transliteration-insensitive keys of the street tokens, sorted, unique but for numbers
+    /// written twice.
     pub(crate) street_keys: Keys,
     /// The second keys of street tokens that write `th` or `dh` (Fath: `fth` beside `ft`, as
-    /// فتح; [`normalize::text::second_skeleton`]), sorted and unique, none a key of
+    /// فتح) or an Arabic و after an ا (التعاون: `twn` beside `tn`, as Taawun;
+    /// [`normalize::text::second_skeleton`]), sorted and unique, none a key of
     /// `street_keys`: filed and looked up beside them, so that both readings find the door.
     pub(crate) second_street_keys: Keys,
 }

@@ -510,13 +510,17 @@ pub fn skeleton(token: &str) -> String {
 }
 
 /// [`skeleton`] appended to `out`; true when the token has a [`second_skeleton`] (it writes
-/// `th` or `dh`), which the caller then asks for.
+/// `th` or `dh`, or an Arabic و after an ا), which the caller then asks for.
 pub(crate) fn skeleton_into(token: &str, out: &mut String) -> bool {
     skeleton_read(token, false, out)
 }
 
-/// The skeleton of a Latin token read with its `th` and `dh` as two letters, when it has them:
-/// its second key, beside [`skeleton`]'s.
+/// The skeleton of a Latin token read with its `th` and `dh` as two letters, or of an Arabic
+/// token read with its و after an ا as a consonant, when it has them: its second key, beside
+/// [`skeleton`]'s.
+///
+/// An Arabic و after an ا is a vowel in some words and a consonant in others (داود Daoud and
+/// Dawood, تعاون Taawun): [`skeleton`] reads a vowel, the second key a consonant.
 ///
 /// Latin `th` writes ث (Othman = عثمان, Haitham = هيثم) and also ت + ح (Fath = فتح, Fathi =
 /// فتحي); `dh` writes ذ, ض or ظ and also د + ه or ح (Adham = أدهم, Medhat = مدحت). The names'
@@ -537,6 +541,9 @@ pub(crate) fn skeleton_into(token: &str, out: &mut String) -> bool {
 /// assert_eq!(skeleton("othman"), skeleton(&fold("عثمان")));
 /// assert_eq!(second_skeleton("adham"), Some(skeleton(&fold("أدهم"))));
 /// assert_eq!(second_skeleton("amal"), None);
+/// assert_eq!(second_skeleton(&fold("التعاون")), Some(skeleton("taawun")));
+/// assert_eq!(second_skeleton(&fold("داود")), Some(skeleton("dawood")));
+/// assert_eq!(skeleton(&fold("داود")), skeleton("daoud"));
 /// ```
 pub fn second_skeleton(token: &str) -> Option<String> {
     let mut first = String::with_capacity(token.len());
@@ -554,7 +561,8 @@ pub(crate) fn second_skeleton_into(token: &str, out: &mut String) {
 }
 
 /// The skeleton of `token` appended to `out`, its two-letter digraphs (`+` in the table) read
-/// letter by letter or as one; true when it met one read as one.
+/// letter by letter or as one, and an Arabic و after an ا read as a consonant or as a vowel (the
+/// second reading and the first); true when it met one read as one, or such a و.
 fn skeleton_read(token: &str, letter_by_letter: bool, out: &mut String) -> bool {
     let token = strip_article(token);
     let mut units = Units {
@@ -566,6 +574,7 @@ fn skeleton_read(token: &str, letter_by_letter: bool, out: &mut String) -> bool 
     let is_vowelish = |u: Option<(Class, char)>| matches!(u, Some((Class::Vowel | Class::Semi, _)));
     let mut last: Option<char> = None;
     let mut prev: Option<(Class, char)> = None;
+    let mut waw_after_alef = false;
     let mut current = units.next();
     let mut k = 0;
     while let Some(unit) = current {
@@ -590,9 +599,16 @@ fn skeleton_read(token: &str, letter_by_letter: bool, out: &mut String) -> bool 
                     // writes و read as a vowel (Thawra ثورة, Rawda روضة, Awlad أولاد).
                     'w' => !(is_vowelish(prev) && matches!(next, Some((Class::Consonant(_), _)))),
                     // و is a consonant first, before a vowel and before the ending ة (مروة,
-                    // صفوة, ربوة: Marwa, Safwa, Rabwa). (After an ا it may be either: تعاون
-                    // Taawun, داود Daoud.)
-                    'و' => k == 0 || matches!(next, Some((Class::Vowel, _))) || before_ending,
+                    // صفوة, ربوة: Marwa, Safwa, Rabwa). After an ا it may be either (تعاون
+                    // Taawun, داود Daoud): a vowel in the first reading, a consonant in the
+                    // second.
+                    'و' => {
+                        let sure =
+                            k == 0 || matches!(next, Some((Class::Vowel, _))) || before_ending;
+                        let after_alef = matches!(prev, Some((_, 'ا')));
+                        waw_after_alef |= !sure && after_alef;
+                        sure || (after_alef && letter_by_letter)
+                    }
                     // Latin o/u/ou are a w only before a vowel (alaoui, marouane).
                     _ => matches!(next, Some((Class::Vowel, _))),
                 };
@@ -624,7 +640,7 @@ fn skeleton_read(token: &str, letter_by_letter: bool, out: &mut String) -> bool 
         current = next;
         k += 1;
     }
-    units.met_two_letters
+    units.met_two_letters || waw_after_alef
 }
 
 /// The spellings of a token, classified, left to right: (class, first character).
