@@ -156,7 +156,8 @@ use crate::risk::RiskModel;
 /// opener's short skeleton that is no opener (Saud, Saad, Bani: Sidi's `sd`, Ibn's `bn`) has
 /// a key of its own; a number written twice in a street's name is kept twice (Kuwait's `Block 5,
 /// Street 12, Avenue 5`); Egypt's `ش N` after a building, a name after it, is the street; an
-/// Arabic street word's و after an ا gives a second key (التعاون).
+/// Arabic street word's و after an ا, and a Latin one's final t after a or e, give a second key
+/// (التعاون, Gameat).
 /// Tables of format 13 are refused.
 pub const KEY_FORMAT: u32 = 14;
 

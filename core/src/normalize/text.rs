@@ -510,7 +510,8 @@ pub fn skeleton(token: &str) -> String {
 }
 
 /// [`skeleton`] appended to `out`; true when the token has a [`second_skeleton`] (it writes
-/// `th` or `dh`, or an Arabic و after an ا), which the caller then asks for.
+/// `th` or `dh`, an Arabic و after an ا, or a Latin final t that may be a bound ة), which the
+/// caller then asks for.
 pub(crate) fn skeleton_into(token: &str, out: &mut String) -> bool {
     skeleton_read(token, false, out)
 }
@@ -520,7 +521,9 @@ pub(crate) fn skeleton_into(token: &str, out: &mut String) -> bool {
 /// [`skeleton`]'s.
 ///
 /// An Arabic و after an ا is a vowel in some words and a consonant in others (داود Daoud and
-/// Dawood, تعاون Taawun): [`skeleton`] reads a vowel, the second key a consonant.
+/// Dawood, تعاون Taawun): [`skeleton`] reads a vowel, the second key a consonant. A Latin final
+/// t after a or e may write a bound ة (Gameat El Dowal = جامعة الدول, Madinat Nasr = مدينة
+/// نصر): the second key leaves it out, in a word without th or dh.
 ///
 /// Latin `th` writes ث (Othman = عثمان, Haitham = هيثم) and also ت + ح (Fath = فتح, Fathi =
 /// فتحي); `dh` writes ذ, ض or ظ and also د + ه or ح (Adham = أدهم, Medhat = مدحت). The names'
@@ -544,6 +547,9 @@ pub(crate) fn skeleton_into(token: &str, out: &mut String) -> bool {
 /// assert_eq!(second_skeleton(&fold("التعاون")), Some(skeleton("taawun")));
 /// assert_eq!(second_skeleton(&fold("داود")), Some(skeleton("dawood")));
 /// assert_eq!(skeleton(&fold("داود")), skeleton("daoud"));
+/// assert_eq!(second_skeleton("gameat"), Some(skeleton(&fold("جامعة"))));
+/// assert_eq!(second_skeleton("madinat"), Some(skeleton(&fold("مدينة"))));
+/// assert_eq!(second_skeleton("medhat"), Some(skeleton(&fold("مدحت"))));
 /// ```
 pub fn second_skeleton(token: &str) -> Option<String> {
     let mut first = String::with_capacity(token.len());
@@ -571,65 +577,26 @@ fn skeleton_read(token: &str, letter_by_letter: bool, out: &mut String) -> bool 
         letter_by_letter,
         met_two_letters: false,
     };
-    let is_vowelish = |u: Option<(Class, char)>| matches!(u, Some((Class::Vowel | Class::Semi, _)));
+    // A final t may be a bound ة only in a word without a digraph read two ways: Medhat's
+    // second reading is its dh's.
+    let splits_a_digraph = token.ends_with('t') && (token.contains("th") || token.contains("dh"));
+    let mut two_ways = false;
     let mut last: Option<char> = None;
     let mut prev: Option<(Class, char)> = None;
-    let mut waw_after_alef = false;
     let mut current = units.next();
     let mut k = 0;
     while let Some(unit) = current {
         let next = units.next();
-        let emitted = match unit.0 {
-            Class::Consonant(c) => {
-                // A final h/ه after a vowel is a spelling of the feminine ending (fatimah,
-                // فاطمه) or silent: drop it.
-                let final_h =
-                    next.is_none() && k > 0 && (unit.1 == 'ه' || (c == 'h' && is_vowelish(prev)));
-                if final_h {
-                    None
-                } else {
-                    Some(c)
-                }
-            }
-            Class::Semi => {
-                // The ending ة (folded to ه) is the last letter.
-                let before_ending = next.is_some_and(|n| n.1 == 'ه') && units.rest.is_empty();
-                let consonant = match unit.1 {
-                    // A Latin w is a consonant but between a vowel and a consonant, where it
-                    // writes و read as a vowel (Thawra ثورة, Rawda روضة, Awlad أولاد).
-                    'w' => !(is_vowelish(prev) && matches!(next, Some((Class::Consonant(_), _)))),
-                    // و is a consonant first, before a vowel and before the ending ة (مروة,
-                    // صفوة, ربوة: Marwa, Safwa, Rabwa). After an ا it may be either (تعاون
-                    // Taawun, داود Daoud): a vowel in the first reading, a consonant in the
-                    // second.
-                    'و' => {
-                        let sure =
-                            k == 0 || matches!(next, Some((Class::Vowel, _))) || before_ending;
-                        let after_alef = matches!(prev, Some((_, 'ا')));
-                        waw_after_alef |= !sure && after_alef;
-                        sure || (after_alef && letter_by_letter)
-                    }
-                    // Latin o/u/ou are a w only before a vowel (alaoui, marouane).
-                    _ => matches!(next, Some((Class::Vowel, _))),
-                };
-                if consonant {
-                    Some('w')
-                } else if k == 0 {
-                    Some('a')
-                } else {
-                    None
-                }
-            }
-            Class::Vowel => {
-                // Initial y/ي is a consonant people drop as often as they write; treat it as
-                // nothing. Other initial vowels become the marker.
-                if k == 0 && !matches!(unit.1, 'y' | 'ي') {
-                    Some('a')
-                } else {
-                    None
-                }
-            }
+        let at = Place {
+            prev,
+            next,
+            first: k == 0,
+            // The ending ة (folded to ه) is the last letter.
+            next_is_last: units.rest.is_empty(),
+            bound_t_may_drop: k >= 3 && !splits_a_digraph,
         };
+        let (emitted, either) = skeleton_letter(unit, &at, letter_by_letter);
+        two_ways |= either;
         if let Some(c) = emitted {
             if last != Some(c) {
                 out.push(c);
@@ -640,7 +607,78 @@ fn skeleton_read(token: &str, letter_by_letter: bool, out: &mut String) -> bool 
         current = next;
         k += 1;
     }
-    units.met_two_letters || waw_after_alef
+    units.met_two_letters || two_ways
+}
+
+/// Where a unit of a token is, for [`skeleton_letter`].
+struct Place {
+    prev: Option<(Class, char)>,
+    next: Option<(Class, char)>,
+    first: bool,
+    /// The next unit, if any, is the token's last.
+    next_is_last: bool,
+    /// A final t here may be a bound ة ([`skeleton_letter`]).
+    bound_t_may_drop: bool,
+}
+
+/// The skeleton letter of `unit` at `at`, if any, in the first reading or the second
+/// (`second`), and whether the two readings differ there.
+fn skeleton_letter(unit: (Class, char), at: &Place, second: bool) -> (Option<char>, bool) {
+    let is_vowelish = |u: Option<(Class, char)>| matches!(u, Some((Class::Vowel | Class::Semi, _)));
+    let Place {
+        prev, next, first, ..
+    } = *at;
+    match unit.0 {
+        Class::Consonant(c) => {
+            // A final h/ه after a vowel is a spelling of the feminine ending (fatimah, فاطمه)
+            // or silent: drop it.
+            let final_h =
+                next.is_none() && !first && (unit.1 == 'ه' || (c == 'h' && is_vowelish(prev)));
+            // A Latin final t after a or e may write the ending ة where a word is bound to the
+            // next (Gameat El Dowal = جامعة الدول, Madinat Nasr = مدينة نصر): the second reading
+            // leaves it out.
+            let bound_t = unit.1 == 't'
+                && next.is_none()
+                && at.bound_t_may_drop
+                && matches!(prev, Some((Class::Vowel, 'a' | 'e')));
+            let dropped = final_h || (bound_t && second);
+            ((!dropped).then_some(c), bound_t)
+        }
+        Class::Semi => {
+            let before_ending = next.is_some_and(|n| n.1 == 'ه') && at.next_is_last;
+            let mut either = false;
+            let consonant = match unit.1 {
+                // A Latin w is a consonant but between a vowel and a consonant, where it writes
+                // و read as a vowel (Thawra ثورة, Rawda روضة, Awlad أولاد).
+                'w' => !(is_vowelish(prev) && matches!(next, Some((Class::Consonant(_), _)))),
+                // و is a consonant first, before a vowel and before the ending ة (مروة, صفوة,
+                // ربوة: Marwa, Safwa, Rabwa). After an ا it may be either (تعاون Taawun, داود
+                // Daoud): a vowel in the first reading, a consonant in the second.
+                'و' => {
+                    let sure = first || matches!(next, Some((Class::Vowel, _))) || before_ending;
+                    let after_alef = matches!(prev, Some((_, 'ا')));
+                    either = !sure && after_alef;
+                    sure || (either && second)
+                }
+                // Latin o/u/ou are a w only before a vowel (alaoui, marouane).
+                _ => matches!(next, Some((Class::Vowel, _))),
+            };
+            let letter = if consonant {
+                Some('w')
+            } else if first {
+                Some('a')
+            } else {
+                None
+            };
+            (letter, either)
+        }
+        // Initial y/ي is a consonant people drop as often as they write; treat it as nothing.
+        // Other initial vowels become the marker.
+        Class::Vowel => (
+            (first && !matches!(unit.1, 'y' | 'ي')).then_some('a'),
+            false,
+        ),
+    }
 }
 
 /// The spellings of a token, classified, left to right: (class, first character).
