@@ -1,4 +1,4 @@
--- codguard store schema, MySQL 8 / MariaDB 10.5+. Key format 10 (codguard::store::KEY_FORMAT).
+-- codguard store schema, MySQL 8 / MariaDB 10.5+. Key format 14 (codguard::store::KEY_FORMAT).
 -- Every read is an index lookup: cg_keys by key (primary key), cg_orders by order_id.
 CREATE TABLE IF NOT EXISTS cg_meta (
     name  VARCHAR(64) PRIMARY KEY,

@@ -126,13 +126,19 @@ impl Vocabulary {
 /// many streets' names (Ibn, Moulay, Sidi, King, الملك): two streets that share only such words
 /// are two streets (Ibn Sina and Ibn Khaldoun).
 pub(crate) fn opens_many_streets(skeleton: &str) -> bool {
-    vocabulary().openers.contains(skeleton)
+    vocabulary()
+        .openers
+        .contains(skeleton.strip_suffix(OWN_OPENER_KEY).unwrap_or(skeleton))
 }
 
-/// Whether a street `token` that is no opener has an opener's `skeleton` too short to tell
-/// words apart: Saud, Saad and Said (سعود، سعد، سعيد) have Sidi's `sd`, Bani (بني) has Ibn's `bn`.
-/// Its key is then marked apart, so that `King Saud St` and `شارع الملك سعود` share a key that is
-/// no opener's, and Sidi's streets are not Saud's.
+/// The mark after the key of a word that borrows an opener's short skeleton
+/// ([`borrows_an_openers_skeleton`]): `sd'` is Saud's, `sd` Sidi's.
+pub(crate) const OWN_OPENER_KEY: char = '\'';
+
+/// Whether a street `token` that is not one of the openers' own words has an opener's
+/// `skeleton` too short to tell words apart: Saud, Saad and Said (سعود، سعد، سعيد) have Sidi's
+/// `sd`, Bani (بني) has Ibn's `bn`. Its key is then marked apart ([`OWN_OPENER_KEY`]): still an
+/// opener (Saud, Bani and Beni open many names too), but Sidi's streets are not Saud's.
 pub(crate) fn borrows_an_openers_skeleton(token: &str, skeleton: &str) -> bool {
     skeleton.len() < 3 && opens_many_streets(skeleton) && !vocabulary().opener_words.contains(token)
 }
@@ -508,14 +514,17 @@ const LETTERS: [Letter; 2] = [
 
 /// Whether ش and the number after it (at `i`), after a building's number and before any street,
 /// are the street (Cairo's numbered streets), not the flat: when the flat is written after it
-/// (`عمارة 10 ش 77 المعادي شقة 2`), or, outside a complex, when a name follows it in its part
-/// (`عمارة 17 ش 213 دجلة المعادي الدور الخامس`: the street's district). `عمارة 3 ش 12`, and
-/// `إقامة الأمل عمارة 3 ش 12` (a residence's flats), keep the flat.
+/// (`عمارة 10 ش 77 المعادي شقة 2`), or, in Egypt outside a complex or a district, when a name
+/// follows it in its part (`عمارة 17 ش 213 دجلة المعادي الدور الخامس`: the street's district).
+/// `عمارة 3 ش 12`, a residence's or a cité's `عمارة 3 ش 12` (`حي الخضراء عمارة 6 ش 3 باب
+/// الزوار`), and Algeria's `عمارة 6 ش 3 باب الزوار` keep the flat.
 fn letter_names_the_street(tokens: &[Token<'_>], i: usize, r: &Reading<'_>) -> bool {
     let after = tokens.get(i + 2..).unwrap_or_default();
     let seg = tokens.get(i).map(|t| t.seg);
     after.iter().any(|t| t.kind == Kind::Marker(Class::Unit))
-        || (!r.complex_form
+        || (r.numbered_streets_of_egypt
+            && !r.complex_form
+            && r.first_district.is_empty()
             && after
                 .first()
                 .is_some_and(|t| t.kind == Kind::Word && Some(t.seg) == seg))
@@ -1256,7 +1265,7 @@ pub(crate) fn normalize_address_read(
     let (words, repaired) = split_words(raw, &mut folded);
     let mut tokens = tokenize(&folded, &words);
     let mut out = NormalizedAddress::default();
-    let reading = read_tokens(&mut tokens, &mut out);
+    let reading = read_tokens(&mut tokens, &mut out, country);
     let places = reading.places;
     settle_door(&mut out, reading);
     out.text = join_texts(&tokens);
@@ -1320,6 +1329,9 @@ struct Reading<'a> {
     /// The tokens of the place segments before the street ([`leading_places`]), read into the
     /// district.
     places: usize,
+    /// The address may be Egypt's (its country is Egypt, or not given), where `ش N` after a
+    /// building may be one of Cairo's numbered streets ([`letter_names_the_street`]).
+    numbered_streets_of_egypt: bool,
     /// The house number is marked (n°, رقم, عدد), or the door is (a villa's, a flat's or a
     /// building's number): a bare number in a district's or complex's name is part of the name
     /// (Hay Nahda 2, Cité 5 Juillet, Al Barsha 1, Zone 25), not the house.
@@ -1331,10 +1343,15 @@ struct Reading<'a> {
 /// one function because every arm reads and moves the same state (the street's segment, whether
 /// it closed, whether a number was seen, the index): split apart, the arms would pass all of it
 /// around and the order of the checks, which is the grammar, would no longer read in one place.
-fn read_tokens<'a>(tokens: &mut [Token<'a>], out: &mut NormalizedAddress) -> Reading<'a> {
+fn read_tokens<'a>(
+    tokens: &mut [Token<'a>],
+    out: &mut NormalizedAddress,
+    country: &str,
+) -> Reading<'a> {
     let door_marked = writes_door_number(tokens);
     let mut r = Reading {
         places: leading_places(tokens, door_marked),
+        numbered_streets_of_egypt: country.trim().is_empty() || country.eq_ignore_ascii_case("EG"),
         ..Reading::default()
     };
     let mut street_seg: Option<usize> = None;
@@ -1675,9 +1692,11 @@ fn read_tokens<'a>(tokens: &mut [Token<'a>], out: &mut NormalizedAddress) -> Rea
                 // code; the region's house numbers have four at most.
             }
             Kind::Number if next.is_some_and(|n| n.kind == Kind::Marker(Class::Housing)) => {
-                // "Cité 500 logements", "حي 500 مسكن": the number names the cité.
+                // "Cité 500 logements", "حي 500 مسكن": the number names the cité (an estate
+                // however it is introduced, as Cité's is).
                 r.complex.push(format!("{}logements", tok.text));
                 r.complex_form = true;
+                r.estate = true;
                 i += 2;
                 continue;
             }
