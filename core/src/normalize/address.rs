@@ -932,11 +932,17 @@ fn tokenize<'a>(folded: &'a str, words: &[(usize, usize, usize)]) -> Tokens<'a> 
             .checked_sub(1)
             .is_some_and(|p| class_of(p) == Some(Class::District))
             || district_after();
-        // A floor's ordinal next to a district ("الطابق الثالث، الحي الأول") stays the floor's.
+        // A floor's ordinal next to a district ("الطابق الثالث، الحي الأول") stays the floor's;
+        // not one before a floor word that has its own ("التجمع الخامس الدور الثاني").
+        let floor_numbered = |k: usize| {
+            facts
+                .get(k)
+                .is_some_and(|f| f.number || matches!(f.entry, Some((_, Class::Ordinal))))
+        };
         let by_floor = || {
             j.checked_sub(1)
                 .is_some_and(|p| class_of(p) == Some(Class::Floor))
-                || class_of(j + 1) == Some(Class::Floor)
+                || (class_of(j + 1) == Some(Class::Floor) && !floor_numbered(j + 2))
         };
         if !by_district || by_floor() {
             return None;
