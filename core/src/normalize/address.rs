@@ -932,17 +932,11 @@ fn tokenize<'a>(folded: &'a str, words: &[(usize, usize, usize)]) -> Tokens<'a> 
             .checked_sub(1)
             .is_some_and(|p| class_of(p) == Some(Class::District))
             || district_after();
-        // A floor's ordinal next to a district ("الطابق الثالث، الحي الأول") stays the floor's;
-        // not one before a floor word that has its own ("التجمع الخامس الدور الثاني").
-        let floor_numbered = |k: usize| {
-            facts
-                .get(k)
-                .is_some_and(|f| f.number || matches!(f.entry, Some((_, Class::Ordinal))))
-        };
+        // A floor's ordinal next to a district ("الطابق الثالث، الحي الأول") stays the floor's.
         let by_floor = || {
             j.checked_sub(1)
                 .is_some_and(|p| class_of(p) == Some(Class::Floor))
-                || (class_of(j + 1) == Some(Class::Floor) && !floor_numbered(j + 2))
+                || class_of(j + 1) == Some(Class::Floor)
         };
         if !by_district || by_floor() {
             return None;
@@ -2209,33 +2203,18 @@ fn settle_door(out: &mut NormalizedAddress, r: Reading<'_>) {
     if let Some(tower) = tower {
         building = Some(Cow::Owned(tower));
     }
-    street_of_a_district(out, first_district);
-    out.unit = unit_text([("bldg", building), ("floor", floor), ("apt", apt)]);
-}
-
-/// The street of a numbered house with no street: its first district (حي الياسمين فيلا 12),
-/// numbered by the other districts' numbers too when it is numbered; and a numbered street's
-/// district numbers.
-fn street_of_a_district(out: &mut NormalizedAddress, first_district: std::ops::Range<usize>) {
     if out.street.is_empty() && out.house_number.is_some() {
         out.street = out
             .district
-            .get(first_district.clone())
+            .get(first_district)
             .unwrap_or_default()
             .to_vec();
-        // "فيلا 88 الحي الثالث التجمع الخامس": a numbered district within a numbered one
-        // (district 3 of the Fifth Settlement) is numbered by both, as a street is.
-        if is_numbered(&out.street) {
-            let others = out.district.iter().enumerate();
-            let others = others.filter(|(k, w)| !first_district.contains(k) && is_number(w));
-            let others: Vec<String> = others.map(|(_, w)| w.clone()).collect();
-            out.street.extend(others);
-        }
     } else if is_numbered(&out.street) && out.district.iter().any(|w| is_number(w)) {
         // "Street 5, Al Barsha 1", "Block 3, Street 12": a numbered street is numbered within
         // its numbered district (Street 5 of Al Barsha 2 is another street).
         out.street.extend(out.district.iter().cloned());
     }
+    out.unit = unit_text([("bldg", building), ("floor", floor), ("apt", apt)]);
 }
 
 /// A [`NormalizedAddress::unit`]: `bldg N floor N apt N`, the parts present, or `None`.
