@@ -185,7 +185,7 @@ fn street_keys(street: &[String], country: &str) -> (Keys, Keys) {
     }
     // "Block 5, Street 12, Avenue 5": a number written twice is two of the street's numbers,
     // so that Avenue 4 of it is another way (`history::signature::numbers_agree`).
-    street_keys.sort_keeping_repeats_of(|key| key.bytes().all(|b| b.is_ascii_digit()));
+    street_keys.sort_keeping_repeats_of(normalize::address::all_digits);
     second_street_keys.sort(true);
     second_street_keys.retain(|key| !street_keys.iter().any(|first| first == key));
     (street_keys, second_street_keys)

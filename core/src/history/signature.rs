@@ -346,7 +346,7 @@ pub(crate) const STREET_OPENER: u32 = 4;
 fn street_key(hasher: &KeyHasher, key: &str) -> u32 {
     let flags = STREET_SECOND | STREET_NUMBER | STREET_OPENER;
     let hash = (hasher.door_part(key) & !flags).max(flags + 1);
-    if !key.is_empty() && key.bytes().all(|b| b.is_ascii_digit()) {
+    if crate::normalize::address::all_digits(key) {
         hash | STREET_NUMBER
     } else if crate::normalize::address::opens_many_streets(key) {
         hash | STREET_OPENER
@@ -438,7 +438,6 @@ pub(crate) fn unit_key(hasher: &KeyHasher, unit: Option<&str>) -> u32 {
 ///
 /// and then the name's numbers (`Al Reem Tower 2` is not `Al Reem Tower`).
 fn building_name_key(building: &str) -> Option<String> {
-    let is_number = |w: &str| !w.is_empty() && w.bytes().all(|b| b.is_ascii_digit());
     let first = building
         .split('-')
         .find(|w| w.chars().count() >= 2 && !w.bytes().any(|b| b.is_ascii_digit()))?;
@@ -457,7 +456,10 @@ fn building_name_key(building: &str) -> Option<String> {
     if key.ends_with("ts") {
         key.pop();
     }
-    for number in building.split('-').filter(|w| is_number(w)) {
+    for number in building
+        .split('-')
+        .filter(|w| crate::normalize::address::all_digits(w))
+    {
         key.push('#');
         key.push_str(number);
     }

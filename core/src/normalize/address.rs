@@ -563,7 +563,7 @@ fn is_number(t: &str) -> bool {
 }
 
 /// Whether `t` is digits only (and not empty).
-fn all_digits(t: &str) -> bool {
+pub(crate) fn all_digits(t: &str) -> bool {
     !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit())
 }
 

@@ -52,11 +52,10 @@ impl Keys {
 
     /// Sorts the keys as a `Vec<String>` sorts (by bytes); with `dedup`, keeps one of equal keys.
     pub(crate) fn sort(&mut self, dedup: bool) {
-        sort_spans(&self.text, &mut self.spans);
         if dedup {
-            let text = self.text.as_str();
-            self.spans
-                .dedup_by(|a, b| key_at(text, *a) == key_at(text, *b));
+            self.sort_keeping_repeats_of(|_| false);
+        } else {
+            sort_spans(&self.text, &mut self.spans);
         }
     }
 
