@@ -159,7 +159,12 @@ use crate::risk::RiskModel;
 /// Arabic street word's و after an ا, and a Latin one's final t after a or e, give a second key
 /// (التعاون, Gameat).
 /// Tables of format 13 are refused.
-pub const KEY_FORMAT: u32 = 14;
+///
+/// 15: the numbers of a street's numbered district (`Block 4` of `Block 4, Street 5`, the 7th
+/// district of `الحي السابع، المجاورة 2`) are street slots of their own, no longer numbers of the
+/// street, and every street key's hash leaves one more bit for the slot's flags. Tables of
+/// format 14 are refused.
+pub const KEY_FORMAT: u32 = 15;
 
 /// A past order as a `cg_orders` row.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

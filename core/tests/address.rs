@@ -32,7 +32,7 @@ fn vectors() {
         let a = read.expect("normalizes");
         let got = serde_json::json!({
             "text": a.text, "street": a.street, "house_number": a.house_number, "unit": a.unit,
-            "district": a.district, "landmark": a.landmark,
+            "district": a.district, "district_numbers": a.district_numbers, "landmark": a.landmark,
             "city_name": a.city.and_then(city_name), "nonsense": a.nonsense,
         });
         assert_eq!(got, case["expected"], "{raw}");
@@ -943,6 +943,11 @@ fn docs_examples_hold() {
     for line in doc.lines().filter(|l| l.starts_with("| `")) {
         let cells: Vec<&str> = line.trim_matches('|').split(" | ").map(str::trim).collect();
         let (street, house, unit) = (cells[1], none(cells[2]), none(cells[3]));
+        // "12 3 [4]": the street's tokens, then its district's numbers in brackets.
+        let (street, numbers) = match street.split_once(" [") {
+            Some((s, n)) => (s, n.trim_end_matches(']')),
+            None => (street, ""),
+        };
         let (tokens, skeletons) = match street.split_once(" (") {
             Some((t, k)) => (t, Some(k.trim_end_matches(')'))),
             None => (street, None),
@@ -951,6 +956,7 @@ fn docs_examples_hold() {
             let raw = raw.trim().trim_matches('`');
             let a = normalize_address(raw, "", "").expect("normalizes");
             assert_eq!(a.street.join(" "), tokens, "{raw}");
+            assert_eq!(a.district_numbers.join(" "), numbers, "{raw}");
             if let Some(k) = skeletons {
                 // A token with a second skeleton shows both: fath (ft/fth).
                 let got: Vec<String> = a

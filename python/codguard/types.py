@@ -117,6 +117,7 @@ class AddressInfo(TypedDict):
     house_number: Optional[str]
     unit: Optional[str]
     district: List[str]
+    district_numbers: List[str]
     landmark: Optional[str]
     city_name: Optional[str]
     nonsense: bool

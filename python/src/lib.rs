@@ -137,8 +137,8 @@ fn normalize_address(
     Ok(a.text)
 }
 
-/// Takes an address apart: `{"text", "street", "house_number", "unit", "district", "landmark",
-/// "city_name", "nonsense"}` (`city_name` is the canonical city name, or None). Raises as
+/// Takes an address apart: `{"text", "street", "house_number", "unit", "district",
+/// "district_numbers", "landmark", "city_name", "nonsense"}` (`city_name` is the canonical city name, or None). Raises as
 /// `normalize_address`.
 #[pyfunction]
 #[pyo3(signature = (raw, country=None, *, city=None))]
@@ -161,6 +161,7 @@ fn parse_address<'py>(
     d.set_item(intern!(py, "house_number"), &a.house_number)?;
     d.set_item(intern!(py, "unit"), &a.unit)?;
     d.set_item(intern!(py, "district"), &a.district)?;
+    d.set_item(intern!(py, "district_numbers"), &a.district_numbers)?;
     d.set_item(intern!(py, "landmark"), &a.landmark)?;
     d.set_item(intern!(py, "city_name"), city_name)?;
     d.set_item(intern!(py, "nonsense"), a.nonsense)?;

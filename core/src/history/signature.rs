@@ -38,7 +38,7 @@ pub(crate) const FILING_KEYS: usize = 3 + STREET_KEYS + 1;
 /// Absent values are 0 (keys and door parts) or empty (names), and present ones come first.
 /// In JSON (`Signature::<Box<str>>`, what [`crate::store`] writes) the keys are 16 hex digits and
 /// the lists hold only the values present:
-/// `{"p":"60d1…","q":"0000000000000000","e":"0000000000000000","c":656441434,"h":3935229043,"u":0,"s":[871170632],"n":["mhmd","lwy"]}`.
+/// `{"p":"60d1…","q":"0000000000000000","e":"0000000000000000","c":656441434,"h":3935229043,"u":0,"s":[871170624],"n":["mhmd","lwy"]}`.
 /// In a binary format (the snapshot) every slot is written, as numbers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(bound(
@@ -66,7 +66,8 @@ pub struct Signature<N = Box<str>> {
     #[serde(rename = "u")]
     pub(crate) unit: u32,
     /// Street keys, hashed (0 past the end): the keys of the street's tokens first, then the
-    /// second keys of tokens that have one, marked with [`STREET_SECOND`], in the slots left.
+    /// second keys of tokens that have one, marked with [`STREET_SECOND`], then the numbers of
+    /// its district, marked with [`STREET_DISTRICT`], in the slots left.
     #[serde(rename = "s", with = "slots")]
     pub(crate) street: [u32; STREET_KEYS],
     /// Name keys (empty past the end).
@@ -202,8 +203,11 @@ impl<'a> Signature<&'a str> {
         for (key, slot) in f.street_keys.iter().zip(&mut slots) {
             *slot = street_key(hasher, key);
         }
-        for (key, slot) in f.second_street_keys.iter().zip(slots) {
+        for (key, slot) in f.second_street_keys.iter().zip(&mut slots) {
             *slot = street_key(hasher, key) | STREET_SECOND;
+        }
+        for (number, slot) in f.address.district_numbers.iter().zip(slots) {
+            *slot = district_key(hasher, number);
         }
         // A junk name ("x x", "azerty", "test") says nothing about who placed the order: it is
         // matched as no name, so that it neither links nor tells people apart, and a junk name
@@ -234,8 +238,14 @@ impl<N: Slot> Signature<N> {
         }
     }
 
-    /// Street keys present, second keys included (marked with [`STREET_SECOND`]).
+    /// Street keys present, second keys included (marked with [`STREET_SECOND`]), without its
+    /// district's numbers: the keys that name the street.
     pub(crate) fn street_keys(&self) -> impl Iterator<Item = u32> + '_ {
+        self.street_slots().filter(|&s| s & STREET_DISTRICT == 0)
+    }
+
+    /// Every street slot present, the district's numbers included.
+    fn street_slots(&self) -> impl Iterator<Item = u32> + '_ {
         self.street.iter().copied().take_while(|&s| s != 0)
     }
 
@@ -341,11 +351,19 @@ pub(crate) const STREET_NUMBER: u32 = 2;
 /// such words, two streets are two streets.
 pub(crate) const STREET_OPENER: u32 = 4;
 
+/// The bits of a street slot set on a number of the street's district
+/// ([`crate::normalize::NormalizedAddress::district_numbers`]), with [`STREET_NUMBER`]: the
+/// numbers tell two streets apart ([`numbers_agree`]), but the slot names no street: no
+/// door is filed under it and two streets do not share a word by it.
+pub(crate) const STREET_DISTRICT: u32 = 8;
+
+/// The flag bits of a street slot.
+const STREET_FLAGS: u32 = STREET_SECOND | STREET_NUMBER | STREET_OPENER | STREET_DISTRICT;
+
 /// A street key's hash ([`KeyHasher::door_part`]) with the [`STREET_SECOND`] bit clear, and the
 /// [`STREET_NUMBER`] or [`STREET_OPENER`] bit set for a number or an opening word; never 0.
 fn street_key(hasher: &KeyHasher, key: &str) -> u32 {
-    let flags = STREET_SECOND | STREET_NUMBER | STREET_OPENER;
-    let hash = (hasher.door_part(key) & !flags).max(flags + 1);
+    let hash = (hasher.door_part(key) & !STREET_FLAGS).max(STREET_FLAGS + 1);
     if crate::normalize::address::all_digits(key) {
         hash | STREET_NUMBER
     } else if crate::normalize::address::opens_many_streets(key) {
@@ -353,6 +371,13 @@ fn street_key(hasher: &KeyHasher, key: &str) -> u32 {
     } else {
         hash
     }
+}
+
+/// The street slot of `number`, a number of the street's district ([`STREET_DISTRICT`]): hashed
+/// apart from the street's own numbers, so that district 4 is not street 4.
+fn district_key(hasher: &KeyHasher, number: &str) -> u32 {
+    let hash = hasher.hash(KeyKind::DoorPart, &["#", number]) as u32;
+    (hash & !STREET_FLAGS).max(STREET_FLAGS + 1) | STREET_NUMBER | STREET_DISTRICT
 }
 
 /// Whether two streets' numbers let them be one street: when both names hold numbers, every
@@ -375,9 +400,10 @@ fn is_number_key(k: u32) -> bool {
     k != 0 && k & STREET_NUMBER != 0
 }
 
-/// Whether every number of `few`'s street is a number of `many`'s, as many times.
+/// Whether every number of `few`'s street (its district's included) is a number of `many`'s,
+/// as many times.
 fn numbers_within<A: Slot, B: Slot>(few: &Signature<A>, many: &Signature<B>) -> bool {
-    few.street_keys().filter(|&k| is_number_key(k)).all(|x| {
+    few.street_slots().filter(|&k| is_number_key(k)).all(|x| {
         // `x` is no empty slot (0): counted over the whole slots.
         let times = |slots: &[u32; STREET_KEYS]| slots.iter().filter(|&&k| k == x).count();
         times(&few.street) <= times(&many.street)
@@ -667,7 +693,7 @@ mod tests {
             city: 656_441_434,
             house: 7,
             unit: 0,
-            street: [871_170_632, 591_091_105, 0, 0],
+            street: [871_170_624, 591_091_105, 0, 0],
             name: [
                 "abrhm".into(),
                 "xdj".into(),
@@ -683,7 +709,7 @@ mod tests {
         let json = serde_json::to_string(&sample()).unwrap();
         assert_eq!(
             json,
-            r#"{"p":"60d116a74998f2f0","q":"0000000000000000","e":"0000000000000000","c":656441434,"h":7,"u":0,"s":[871170632,591091105],"n":["abrhm","xdj"]}"#
+            r#"{"p":"60d116a74998f2f0","q":"0000000000000000","e":"0000000000000000","c":656441434,"h":7,"u":0,"s":[871170624,591091105],"n":["abrhm","xdj"]}"#
         );
         let back: Signature = serde_json::from_str(&json).unwrap();
         assert_eq!(back, sample());

@@ -83,7 +83,10 @@ use crate::error::{Error, ErrorKind};
 /// 14: the layout of 13, with units and streets keyed as in key format 14 (a named tower's flat
 /// has the tower as its building; Saud is no opener). Format 13 is refused: such orders' keys
 /// are stale.
-pub(crate) const FORMAT_VERSION: u32 = 14;
+///
+/// 15: the layout of 14, with streets keyed as in key format 15 (a street's district numbers
+/// in slots of their own). Format 14 is refused: such orders' keys are stale.
+pub(crate) const FORMAT_VERSION: u32 = 15;
 const MAGIC: &[u8; 8] = b"CODGUARD";
 const HEADER: usize = 8 + 4 + 8 + 4;
 

@@ -38,6 +38,12 @@ pub struct NormalizedAddress {
     pub unit: Option<String>,
     /// District (hay / quartier / حي) tokens, folded.
     pub district: Vec<String>,
+    /// The numbers of the numbered district a written street lies in: `4` of `Block 4, Street
+    /// 5`, `7` of `الحي السابع، المجاورة 2`, `1` of `Street 5, Al Barsha 1`. Street 5 of block 4
+    /// is not street 4 of block 5, nor Mugawra 2 of the 7th district that of the 8th. When no
+    /// street is written and the first district is the street, the other districts' numbers
+    /// (`5` of `فيلا 88 الحي الثالث التجمع الخامس`: district 3 of the Fifth Settlement).
+    pub district_numbers: Vec<String>,
     /// A landmark phrase split off the address ("قرب المسجد", "en face de la pharmacie").
     pub landmark: Option<String>,
     /// The city resolved through the gazetteer.
@@ -2203,18 +2209,53 @@ fn settle_door(out: &mut NormalizedAddress, r: Reading<'_>) {
     if let Some(tower) = tower {
         building = Some(Cow::Owned(tower));
     }
+    street_and_district_numbers(out, first_district);
+    out.unit = unit_text([("bldg", building), ("floor", floor), ("apt", apt)]);
+}
+
+/// The street of a numbered house with no street: its first district (حي الياسمين فيلا 12),
+/// with the other districts' numbers as its district's; else the numbers of a written street's
+/// district ([`number_within_district`]).
+fn street_and_district_numbers(
+    out: &mut NormalizedAddress,
+    first_district: std::ops::Range<usize>,
+) {
     if out.street.is_empty() && out.house_number.is_some() {
         out.street = out
             .district
-            .get(first_district)
+            .get(first_district.clone())
             .unwrap_or_default()
             .to_vec();
-    } else if is_numbered(&out.street) && out.district.iter().any(|w| is_number(w)) {
-        // "Street 5, Al Barsha 1", "Block 3, Street 12": a numbered street is numbered within
-        // its numbered district (Street 5 of Al Barsha 2 is another street).
-        out.street.extend(out.district.iter().cloned());
+        // "فيلا 88 الحي الثالث التجمع الخامس": district 3 of the Fifth Settlement is numbered
+        // within the settlement, as a street is within its district.
+        out.district_numbers = out
+            .district
+            .iter()
+            .enumerate()
+            .filter(|(k, w)| !first_district.contains(k) && is_number(w))
+            .map(|(_, w)| w.clone())
+            .collect();
+    } else if !out.street.is_empty() {
+        number_within_district(out);
     }
-    out.unit = unit_text([("bldg", building), ("floor", floor), ("apt", apt)]);
+}
+
+/// "Street 5, Al Barsha 1", "Block 3, Street 12", "الحي السابع، المجاورة 2": a written street is
+/// numbered within its numbered district (Street 5 of Al Barsha 2 is another street). The
+/// district's numbers are kept apart from the street's own
+/// ([`NormalizedAddress::district_numbers`]), so that Street 5 of Block 4 is not Street 4 of
+/// Block 5; a street named by numbers alone takes the district's name too.
+fn number_within_district(out: &mut NormalizedAddress) {
+    out.district_numbers = out
+        .district
+        .iter()
+        .filter(|w| is_number(w))
+        .cloned()
+        .collect();
+    if is_numbered(&out.street) && !out.district_numbers.is_empty() {
+        out.street
+            .extend(out.district.iter().filter(|w| !is_number(w)).cloned());
+    }
 }
 
 /// A [`NormalizedAddress::unit`]: `bldg N floor N apt N`, the parts present, or `None`.
