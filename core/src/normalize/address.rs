@@ -934,10 +934,14 @@ fn tokenize<'a>(folded: &'a str, words: &[(usize, usize, usize)]) -> Tokens<'a> 
                 .and_then(|w| fuzzy_marker(w, false))
                 .is_some_and(|(_, class)| class == Class::District),
         };
-        let by_district = j
-            .checked_sub(1)
-            .is_some_and(|p| class_of(p) == Some(Class::District))
-            || district_after();
+        // "El Tagamoa El Khames": an article may stand between the district word and its
+        // ordinal in Latin.
+        let before = match j.checked_sub(1) {
+            Some(p) if class_of(p) == Some(Class::Filler) => p.checked_sub(1),
+            p => p,
+        };
+        let by_district =
+            before.is_some_and(|p| class_of(p) == Some(Class::District)) || district_after();
         // A floor's ordinal next to a district ("الطابق الثالث، الحي الأول") stays the floor's.
         let by_floor = || {
             j.checked_sub(1)
@@ -1933,7 +1937,8 @@ fn numbered<'a>(n: &'a str, after: Option<&Token<'_>>) -> Cow<'a, str> {
     }
 }
 
-/// "Al Narjis District", "Narjis Dist": an English district marker written after the name. The
+/// "Al Narjis District", "Narjis Dist", "Fifth Settlement": an English district marker written
+/// after the name. The
 /// index of that marker when the words from `i` run up to one, and either it ends its segment
 /// ("Al Narjis District, 12 King Fahd Rd") or the words open their segment and the rest of it
 /// holds a number or a marker ("Al Narjis District 12 King Fahd Rd", "Al Narjis Dist King Fahd
@@ -1945,7 +1950,9 @@ fn district_after(tokens: &[Token<'_>], i: usize) -> Option<usize> {
     while let Some(t) = tokens.get(j).filter(|t| t.seg == seg) {
         match t.kind {
             Kind::Word | Kind::Marker(Class::Filler) => j += 1,
-            Kind::Marker(Class::District) if t.text == "district" && j > i => {
+            Kind::Marker(Class::District)
+                if matches!(t.text, "district" | "settlement") && j > i =>
+            {
                 let rest = tokens.get(j + 1..).unwrap_or_default();
                 let rest = rest.get(..rest.iter().take_while(|t| t.seg == seg).count());
                 let rest = rest.unwrap_or_default();
