@@ -373,11 +373,16 @@ fn street_key(hasher: &KeyHasher, key: &str) -> u32 {
     }
 }
 
-/// The street slot of `number`, a number of the street's district ([`STREET_DISTRICT`]): hashed
-/// apart from the street's own numbers, so that district 4 is not street 4.
+/// The street slot of `number`, a number of the street's district: the key of the number as a
+/// street's, marked [`STREET_DISTRICT`], so that district 4 is not street 4 unless only one of
+/// two addresses read a district ([`numbers_agree`]).
 fn district_key(hasher: &KeyHasher, number: &str) -> u32 {
-    let hash = hasher.hash(KeyKind::DoorPart, &["#", number]) as u32;
-    (hash & !STREET_FLAGS).max(STREET_FLAGS + 1) | STREET_NUMBER | STREET_DISTRICT
+    street_key(hasher, number) | STREET_NUMBER | STREET_DISTRICT
+}
+
+/// Whether the signature's street has district numbers ([`STREET_DISTRICT`]).
+fn has_district<N: Slot>(sig: &Signature<N>) -> bool {
+    sig.street.iter().any(|&k| k & STREET_DISTRICT != 0)
 }
 
 /// Whether two streets' numbers let them be one street: when both names hold numbers, every
@@ -386,12 +391,22 @@ fn district_key(hasher: &KeyHasher, number: &str) -> u32 {
 /// Rue 2 Mars not Rue 3 Mars, though the other words agree; Street 5 of Al Barsha 1 is not
 /// Street 5 of Al Barsha 2, though it may be Street 5 written without its district). A name
 /// without numbers may be the same street written short.
+///
+/// A district's numbers are told from the street's own when both addresses read a district
+/// (`Block 4, Street 5` is not `Block 5, Street 4`). When only one did, the other wrote the
+/// district's number among the street's words (`فيلا 40 شارع 5 الورقاء 3`, `Al Warqa 3, St 5,
+/// Villa 40`): then a number is a number, whichever part held it.
 pub(crate) fn numbers_agree<A: Slot, B: Slot>(a: &Signature<A>, b: &Signature<B>) -> bool {
     let count = |s: &[u32; STREET_KEYS]| s.iter().filter(|&&k| is_number_key(k)).count();
+    let mask = if has_district(a) == has_district(b) {
+        u32::MAX
+    } else {
+        !STREET_DISTRICT
+    };
     match (count(&a.street), count(&b.street)) {
         (0, _) | (_, 0) => true,
-        (in_a, in_b) if in_a <= in_b => numbers_within(a, b),
-        _ => numbers_within(b, a),
+        (in_a, in_b) if in_a <= in_b => numbers_within(a, b, mask),
+        _ => numbers_within(b, a, mask),
     }
 }
 
@@ -401,11 +416,12 @@ fn is_number_key(k: u32) -> bool {
 }
 
 /// Whether every number of `few`'s street (its district's included) is a number of `many`'s,
-/// as many times.
-fn numbers_within<A: Slot, B: Slot>(few: &Signature<A>, many: &Signature<B>) -> bool {
+/// as many times, slots compared under `mask`.
+fn numbers_within<A: Slot, B: Slot>(few: &Signature<A>, many: &Signature<B>, mask: u32) -> bool {
     few.street_slots().filter(|&k| is_number_key(k)).all(|x| {
         // `x` is no empty slot (0): counted over the whole slots.
-        let times = |slots: &[u32; STREET_KEYS]| slots.iter().filter(|&&k| k == x).count();
+        let times =
+            |slots: &[u32; STREET_KEYS]| slots.iter().filter(|&&k| k & mask == x & mask).count();
         times(&few.street) <= times(&many.street)
     })
 }
