@@ -41,8 +41,10 @@ pub struct NormalizedAddress {
     /// The numbers of the numbered district a written street lies in: `4` of `Block 4, Street
     /// 5`, `7` of `الحي السابع، المجاورة 2`, `1` of `Street 5, Al Barsha 1`. Street 5 of block 4
     /// is not street 4 of block 5, nor Mugawra 2 of the 7th district that of the 8th. When no
-    /// street is written and the first district is the street, the other districts' numbers
-    /// (`5` of `فيلا 88 الحي الثالث التجمع الخامس`: district 3 of the Fifth Settlement).
+    /// street is written and a named first district is the street, the other districts'
+    /// numbers (`5` of `فيلا 12 حي الياسمين التجمع الخامس`); a first district named by its
+    /// number alone takes them among its own (`3 5` of `فيلا 88 الحي الثالث التجمع الخامس`,
+    /// district 3 of the Fifth Settlement, however ordered).
     pub district_numbers: Vec<String>,
     /// A landmark phrase split off the address ("قرب المسجد", "en face de la pharmacie").
     pub landmark: Option<String>,
@@ -75,6 +77,10 @@ enum Class {
     Km,
     /// A floor written as a word (الثالث, 5th): its canonical form is the number.
     Ordinal,
+    /// An ordinal that is a number only next to a district word in its part, and a word
+    /// elsewhere: Egypt's Latin spellings of the first, third and fifth (`El Tagamoa El
+    /// Khames`), which name streets and people too (`Talet St`, `Ahmed Khames St`).
+    DistrictOrdinal,
     /// The ground floor named by a word that needs no floor word (rdc, rez-de-chaussée): floor 0.
     Ground,
     /// A letter of a house number written after it (25 bis, 25 مكرر): part of the house.
@@ -157,6 +163,8 @@ struct Marker {
     class: Class,
 }
 
+/// The address vocabulary (`core/data/address_words.tsv`), read once. One function because it
+/// is one pass over the file, each row's class saying where its word goes.
 fn vocabulary() -> &'static Vocabulary {
     static VOCABULARY: OnceLock<Vocabulary> = OnceLock::new();
     VOCABULARY.get_or_init(|| {
@@ -186,6 +194,7 @@ fn vocabulary() -> &'static Vocabulary {
                 "villa" => Class::Villa,
                 "km" => Class::Km,
                 "ordinal" => Class::Ordinal,
+                "district_ordinal" => Class::DistrictOrdinal,
                 "ground" => Class::Ground,
                 "suffix" => Class::Suffix,
                 "month" => Class::Month,
@@ -269,6 +278,7 @@ fn markers() -> &'static Markers {
                         | Class::Number
                         | Class::Landmark
                         | Class::Ordinal
+                        | Class::DistrictOrdinal
                         | Class::Suffix
                         | Class::Month
                         | Class::Translated
@@ -920,7 +930,9 @@ fn tokenize<'a>(folded: &'a str, words: &[(usize, usize, usize)]) -> Tokens<'a> 
     let district_ordinal = |j: usize| {
         let f = facts.get(j)?;
         let eleventh = matches!(f.text, "حادي" | "الحادي");
-        let ordinal = matches!(f.entry, Some((_, Class::Ordinal)))
+        let district_only = matches!(f.entry, Some((_, Class::DistrictOrdinal)));
+        let ordinal = district_only
+            || matches!(f.entry, Some((_, Class::Ordinal)))
             || eleventh
             || ordinal_digits(f.text).is_some();
         if !ordinal {
@@ -934,14 +946,16 @@ fn tokenize<'a>(folded: &'a str, words: &[(usize, usize, usize)]) -> Tokens<'a> 
                 .and_then(|w| fuzzy_marker(w, false))
                 .is_some_and(|(_, class)| class == Class::District),
         };
-        // "El Tagamoa El Khames": an article may stand between the district word and its
-        // ordinal in Latin.
+        // "El Tagamoa El Khames": an article may stand between a district word and the Latin
+        // ordinal of its number; one before a street word names the street (`Al Malqa
+        // District, Al Awal Street`).
         let before = match j.checked_sub(1) {
-            Some(p) if class_of(p) == Some(Class::Filler) => p.checked_sub(1),
+            Some(p) if district_only && class_of(p) == Some(Class::Filler) => p.checked_sub(1),
             p => p,
         };
-        let by_district =
-            before.is_some_and(|p| class_of(p) == Some(Class::District)) || district_after();
+        let names_street = district_only && class_of(j + 1) == Some(Class::Street);
+        let by_district = !names_street
+            && (before.is_some_and(|p| class_of(p) == Some(Class::District)) || district_after());
         // A floor's ordinal next to a district ("الطابق الثالث، الحي الأول") stays the floor's.
         let by_floor = || {
             j.checked_sub(1)
@@ -962,7 +976,7 @@ fn tokenize<'a>(folded: &'a str, words: &[(usize, usize, usize)]) -> Tokens<'a> 
                 let unit = n.parse::<usize>().ok()?;
                 TEENS.get(unit.checked_sub(1)?).map(|t| (*t, 2))
             }
-            Some((n, Class::Ordinal)) => Some((n.as_str(), 1)),
+            Some((n, Class::Ordinal | Class::DistrictOrdinal)) => Some((n.as_str(), 1)),
             _ => ordinal_digits(f.text).map(|n| (n, 1)),
         }
     };
@@ -992,7 +1006,8 @@ fn tokenize<'a>(folded: &'a str, words: &[(usize, usize, usize)]) -> Tokens<'a> 
         }
         let text = f.text;
         let ordinal_at = |j: usize| {
-            class_of(j) == Some(Class::Ordinal) || facts.get(j).is_some_and(|f| f.form.own)
+            matches!(class_of(j), Some(Class::Ordinal | Class::DistrictOrdinal))
+                || facts.get(j).is_some_and(|f| f.form.own)
         };
         // An ordinal that will read as a floor's or a street's number counts as a number too, so
         // that "n الثالث (eme) etage" and "n 5th r" read in one pass as their outputs "n 3 etage"
@@ -1020,7 +1035,7 @@ fn tokenize<'a>(folded: &'a str, words: &[(usize, usize, usize)]) -> Tokens<'a> 
         };
         // A floor spelled out (الثالث) is its number here, so that its text reads again alike.
         let form = match f.entry {
-            Some((n, Class::Ordinal)) => FloorForm::of(n),
+            Some((n, Class::Ordinal | Class::DistrictOrdinal)) => FloorForm::of(n),
             _ => f.form,
         };
         // Only a word in a floor number's form asks what is around it.
@@ -1073,6 +1088,8 @@ fn tokenize<'a>(folded: &'a str, words: &[(usize, usize, usize)]) -> Tokens<'a> 
             Class::Number => next_is_number,
             // An ordinal is a floor only next to a floor word (الدور الثالث, 5th floor).
             Class::Ordinal => by_floor(),
+            // Elsewhere than next to a district word: a word.
+            Class::DistrictOrdinal => false,
             _ => true,
         }) {
             (canonical.as_str(), Kind::Marker(*class))
@@ -1277,6 +1294,18 @@ pub(crate) fn normalize_address_read(
     let mut out = NormalizedAddress::default();
     let reading = read_tokens(&mut tokens, &mut out, country);
     let places = reading.places;
+    // "Villa 88, 3rd District, Fifth Settlement, New Cairo": the order's city written last,
+    // after the districts of an address with no street word, is its city, not its street: the
+    // first district is (`settle_door`).
+    if !reading.street_marked
+        && !reading.first_district.is_empty()
+        && !out.street.is_empty()
+        && city_id.is_some()
+        && resolve_city(&out.street.join(" "), country) == city_id
+    {
+        let city = std::mem::take(&mut out.street);
+        out.district.extend(city);
+    }
     settle_door(&mut out, reading);
     out.text = join_texts(&tokens);
     out.city = city_id;
@@ -2020,11 +2049,24 @@ fn leading_places(tokens: &[Token<'_>], door_marked: bool) -> usize {
     }
 }
 
-/// Where a landmark that reaches `from` ends: the end of its segment `seg` or the next unit,
-/// district or building marker.
+/// Where a landmark that reaches `from` ends: the end of its segment `seg`, the next unit,
+/// district or building marker, or a house number written before its street's word (`أمام
+/// مدرسة النصر 14 ش الجلاء`: the school is the landmark, 14 ش الجلاء the door). A street word
+/// alone does not end it: a landmark may name a street (`قرب شارع محمد الخامس`).
 fn landmark_end(tokens: &[Token<'_>], mut from: usize, seg: usize) -> usize {
+    let street_word = |t: &Token<'_>| match t.kind {
+        Kind::Marker(class) => class == Class::Street,
+        Kind::Letter(l) => l.street.is_some(),
+        _ => false,
+    };
     while tokens.get(from).is_some_and(|t| {
+        // (A word read as a number counts: its text is one when the address is read again.)
+        let house_before_street = (t.kind == Kind::Number || all_digits(t.text))
+            && tokens
+                .get(from + 1)
+                .is_some_and(|n| n.seg == seg && street_word(n));
         t.seg == seg
+            && !house_before_street
             && !matches!(
                 t.kind,
                 Kind::Marker(
@@ -2221,8 +2263,8 @@ fn settle_door(out: &mut NormalizedAddress, r: Reading<'_>) {
 }
 
 /// The street of a numbered house with no street: its first district (حي الياسمين فيلا 12),
-/// with the other districts' numbers as its district's; else the numbers of a written street's
-/// district ([`number_within_district`]).
+/// numbered by the other districts' numbers; else the numbers of a written street's district
+/// ([`number_within_district`]).
 fn street_and_district_numbers(
     out: &mut NormalizedAddress,
     first_district: std::ops::Range<usize>,
@@ -2234,14 +2276,20 @@ fn street_and_district_numbers(
             .unwrap_or_default()
             .to_vec();
         // "فيلا 88 الحي الثالث التجمع الخامس": district 3 of the Fifth Settlement is numbered
-        // within the settlement, as a street is within its district.
-        out.district_numbers = out
+        // within the settlement, as a street is within its district. A district named by its
+        // number alone is numbered by both, whichever is written first (`Fifth Settlement,
+        // 3rd District`).
+        let others = out
             .district
             .iter()
             .enumerate()
-            .filter(|(k, w)| !first_district.contains(k) && is_number(w))
-            .map(|(_, w)| w.clone())
-            .collect();
+            .filter(|&(k, _)| !first_district.contains(&k) && district_number_at(&out.district, k))
+            .map(|(_, w)| w.clone());
+        if is_numbered(&out.street) {
+            out.street.extend(others);
+        } else {
+            out.district_numbers = others.collect();
+        }
     } else if !out.street.is_empty() {
         number_within_district(out);
     }
@@ -2251,18 +2299,34 @@ fn street_and_district_numbers(
 /// numbered within its numbered district (Street 5 of Al Barsha 2 is another street). The
 /// district's numbers are kept apart from the street's own
 /// ([`NormalizedAddress::district_numbers`]), so that Street 5 of Block 4 is not Street 4 of
-/// Block 5; a street named by numbers alone takes the district's name too.
+/// Block 5; a street named by numbers alone takes the district's name too (its words, and the
+/// numbers of a date in it: `Street 5, Cité 5 Juillet` is `5 5 juillet`).
 fn number_within_district(out: &mut NormalizedAddress) {
     out.district_numbers = out
         .district
         .iter()
-        .filter(|w| is_number(w))
-        .cloned()
+        .enumerate()
+        .filter(|&(k, _)| district_number_at(&out.district, k))
+        .map(|(_, w)| w.clone())
         .collect();
-    if is_numbered(&out.street) && !out.district_numbers.is_empty() {
-        out.street
-            .extend(out.district.iter().filter(|w| !is_number(w)).cloned());
+    if is_numbered(&out.street) && out.district.iter().any(|w| is_number(w)) {
+        let district = &out.district;
+        let names = district.iter().enumerate();
+        let names = names.filter(|&(k, _)| !district_number_at(district, k));
+        out.street.extend(names.map(|(_, w)| w.clone()));
     }
+}
+
+/// Whether the district's word at `k` is a number of the district, not a date's day or year in
+/// a place's name (`6 October`, the city written in the address; `Cité 5 Juillet`; `8 Mai
+/// 1945`): such a number is a word of the name.
+fn district_number_at(district: &[String], k: usize) -> bool {
+    let month = |i: Option<usize>| {
+        i.and_then(|i| district.get(i))
+            .and_then(|w| vocabulary().entry(w))
+            .is_some_and(|(_, class)| *class == Class::Month)
+    };
+    district.get(k).is_some_and(|w| is_number(w)) && !month(Some(k + 1)) && !month(k.checked_sub(1))
 }
 
 /// A [`NormalizedAddress::unit`]: `bldg N floor N apt N`, the parts present, or `None`.
