@@ -77,9 +77,10 @@ enum Class {
     Km,
     /// A floor written as a word (الثالث, 5th): its canonical form is the number.
     Ordinal,
-    /// An ordinal that is a number only next to a district word in its part, and a word
-    /// elsewhere: Egypt's Latin spellings of the first, third and fifth (`El Tagamoa El
-    /// Khames`), which name streets and people too (`Talet St`, `Ahmed Khames St`).
+    /// An ordinal that is a number only next to a district word, and a word elsewhere: Egypt's
+    /// Latin spellings of the first, third and fifth (`El Tagamoa El Khames`), which name
+    /// streets and people too (`Talet St`, `Ahmed Khames St`), and the Arabic ordinals'
+    /// feminines (`المنطقة الأولى`; `ميدان رابعة` is Rabaa Square).
     DistrictOrdinal,
     /// The ground floor named by a word that needs no floor word (rdc, rez-de-chaussée): floor 0.
     Ground,
@@ -956,11 +957,17 @@ fn tokenize<'a>(folded: &'a str, words: &[(usize, usize, usize)]) -> Tokens<'a> 
         let names_street = district_only && class_of(j + 1) == Some(Class::Street);
         let by_district = !names_street
             && (before.is_some_and(|p| class_of(p) == Some(Class::District)) || district_after());
-        // A floor's ordinal next to a district ("الطابق الثالث، الحي الأول") stays the floor's.
+        // A floor's ordinal next to a district ("الطابق الثالث، الحي الأول") stays the floor's;
+        // not one before a floor word that has its own ("التجمع الخامس الدور الثاني").
+        let floor_numbered = |k: usize| {
+            facts.get(k).is_some_and(|f| {
+                f.number || matches!(f.entry, Some((_, Class::Ordinal | Class::DistrictOrdinal)))
+            })
+        };
         let by_floor = || {
             j.checked_sub(1)
                 .is_some_and(|p| class_of(p) == Some(Class::Floor))
-                || class_of(j + 1) == Some(Class::Floor)
+                || (class_of(j + 1) == Some(Class::Floor) && !floor_numbered(j + 2))
         };
         if !by_district || by_floor() {
             return None;
@@ -1966,8 +1973,8 @@ fn numbered<'a>(n: &'a str, after: Option<&Token<'_>>) -> Cow<'a, str> {
     }
 }
 
-/// "Al Narjis District", "Narjis Dist", "Fifth Settlement": an English district marker written
-/// after the name. The
+/// "Al Narjis District", "Narjis Dist", "Fifth Settlement", "1st Area": an English district
+/// marker written after the name. The
 /// index of that marker when the words from `i` run up to one, and either it ends its segment
 /// ("Al Narjis District, 12 King Fahd Rd") or the words open their segment and the rest of it
 /// holds a number or a marker ("Al Narjis District 12 King Fahd Rd", "Al Narjis Dist King Fahd
@@ -1980,7 +1987,7 @@ fn district_after(tokens: &[Token<'_>], i: usize) -> Option<usize> {
         match t.kind {
             Kind::Word | Kind::Marker(Class::Filler) => j += 1,
             Kind::Marker(Class::District)
-                if matches!(t.text, "district" | "settlement") && j > i =>
+                if matches!(t.text, "district" | "settlement" | "area") && j > i =>
             {
                 let rest = tokens.get(j + 1..).unwrap_or_default();
                 let rest = rest.get(..rest.iter().take_while(|t| t.seg == seg).count());
