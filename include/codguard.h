@@ -850,7 +850,7 @@ cg_status cg_normalize_address(const char *raw,
 
 /**
  * Takes an address apart: `*out_json` receives `{"text", "street", "house_number", "unit",
- * "district", "landmark", "city", "city_name", "nonsense"}` (`city` is the gazetteer id and
+ * "district", "district_numbers", "landmark", "city", "city_name", "nonsense"}` (`city` is the gazetteer id and
  * `city_name` its canonical name, or null when the city is not resolved).
  *
  * Errors: as `cg_normalize_address`.

@@ -231,7 +231,7 @@ function normalize_address(string $raw, string $city = '', string $country = '')
     return (string) Lib::callString('cg_normalize_address', [$raw, strlen($raw), $city, strlen($city), $country, strlen($country)]);
 }
 
-/** The address taken apart (text, street, house_number, unit, district, landmark, city_name, nonsense). */
+/** The address taken apart (text, street, house_number, unit, district, district_numbers, landmark, city_name, nonsense). */
 function parse_address(string $raw, string $city = '', string $country = ''): array
 {
     return Lib::callJson('cg_parse_address', [$raw, strlen($raw), $city, strlen($city), $country, strlen($country)]);
