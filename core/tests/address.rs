@@ -502,7 +502,7 @@ proptest! {
                 "ط", "ط3", "ال3", "3", "eme", "er", "rdc", "rez", "chaussee", "r", "d", "c", "district",
                 "مبنى", "منزل", "house", "zone", "منطقة", "block", "قطعة", "street", "barsha", "البرشاء", "1",
                 "مجمع", "ب", "b", "b12", "p", "o", "box", "ص", "bp", "صندوق", "بريد",
-                "borg", "tower", "towers", "settlement", "area", "plot", "المنطقة", "الأولى", "رابعة", "ميدان", "التجمع", "tagamoa", "el", "khames", "awal", "talet", "burj", "أبراج", "jadda", "جادة", "avenue", "add", "no", "additional", "الرقم",
+                "borg", "tower", "towers", "settlement", "area", "plot", "حي", "رابعة", "الخامسة", "المنطقة", "الأولى", "رابعة", "ميدان", "التجمع", "tagamoa", "el", "khames", "awal", "talet", "burj", "أبراج", "jadda", "جادة", "avenue", "add", "no", "additional", "الرقم",
                 "الإضافي", "23435", "near", "jeddah", "جدة", "route", "safi", "آسفي", "les", "jasmins",
                 "oliviers", "juillet", "ع", "ع12", "عمارة12", "شقة5", "الدور3", "فيلا7", "ع."]),
             0..12)

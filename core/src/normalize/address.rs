@@ -1108,7 +1108,14 @@ fn tokenize<'a>(folded: &'a str, words: &[(usize, usize, usize)]) -> Tokens<'a> 
                 // a street's ("BP 5 Rue", as "BP 5th Rue" reads) or a date's day.
                 let after = i + n + 1;
                 let next = class_of(after + endings_at(&facts, after));
-                (facts.get(i + n).is_some_and(|f| f.number) || district_ordinal(i + n).is_some())
+                // An ordinal after the box words would read as a king's number (صندوق بريد
+                // الثالث, صندوق بريد 5th: بريد III, بريد V), which the text then writes as the
+                // box's number.
+                let ordinal = matches!(class_of(i + n), Some(Class::Ordinal))
+                    || word(i + n).and_then(ordinal_digits).is_some();
+                (facts.get(i + n).is_some_and(|f| f.number)
+                    || district_ordinal(i + n).is_some()
+                    || ordinal)
                     && !matches!(next, Some(Class::Floor | Class::Street))
                     && date_part(&facts, i + n).is_none()
             })
@@ -1424,7 +1431,8 @@ fn read_tokens<'a>(
             continue;
         }
         if let Some(len) = landmark_at(tokens, i) {
-            let end = landmark_end(tokens, i + len, tok.seg);
+            let door_read = out.house_number.is_some() || r.building.is_some() || r.apt.is_some();
+            let end = landmark_end(tokens, i + len, tok.seg, door_read);
             if out.landmark.is_none() {
                 out.landmark = Some(join_texts(tokens.get(i..end).unwrap_or_default()));
             }
@@ -1973,8 +1981,8 @@ fn numbered<'a>(n: &'a str, after: Option<&Token<'_>>) -> Cow<'a, str> {
     }
 }
 
-/// "Al Narjis District", "Narjis Dist", "Fifth Settlement", "1st Area": an English district
-/// marker written after the name. The
+/// "Al Narjis District", "Narjis Dist", "Fifth Settlement": an English district marker written
+/// after the name. The
 /// index of that marker when the words from `i` run up to one, and either it ends its segment
 /// ("Al Narjis District, 12 King Fahd Rd") or the words open their segment and the rest of it
 /// holds a number or a marker ("Al Narjis District 12 King Fahd Rd", "Al Narjis Dist King Fahd
@@ -1987,7 +1995,7 @@ fn district_after(tokens: &[Token<'_>], i: usize) -> Option<usize> {
         match t.kind {
             Kind::Word | Kind::Marker(Class::Filler) => j += 1,
             Kind::Marker(Class::District)
-                if matches!(t.text, "district" | "settlement" | "area") && j > i =>
+                if matches!(t.text, "district" | "settlement") && j > i =>
             {
                 let rest = tokens.get(j + 1..).unwrap_or_default();
                 let rest = rest.get(..rest.iter().take_while(|t| t.seg == seg).count());
@@ -2057,10 +2065,12 @@ fn leading_places(tokens: &[Token<'_>], door_marked: bool) -> usize {
 }
 
 /// Where a landmark that reaches `from` ends: the end of its segment `seg`, the next unit,
-/// district or building marker, or a house number written before its street's word (`أمام
-/// مدرسة النصر 14 ش الجلاء`: the school is the landmark, 14 ش الجلاء the door). A street word
-/// alone does not end it: a landmark may name a street (`قرب شارع محمد الخامس`).
-fn landmark_end(tokens: &[Token<'_>], mut from: usize, seg: usize) -> usize {
+/// district or building marker, or, before any door's number was read (`door_read`), a house
+/// number written before its street's word (`أمام مدرسة النصر 14 ش الجلاء`: the school is the
+/// landmark, 14 ش الجلاء the door). After the door, such a number is the landmark's (`Résidence
+/// Nour, Imm 2, Appt 4, près de la mosquée 12 rue Ibn Sina`, `قرب مخرج 5 طريق الملك فهد`). A
+/// street word alone does not end it: a landmark may name a street (`قرب شارع محمد الخامس`).
+fn landmark_end(tokens: &[Token<'_>], mut from: usize, seg: usize, door_read: bool) -> usize {
     let street_word = |t: &Token<'_>| match t.kind {
         Kind::Marker(class) => class == Class::Street,
         Kind::Letter(l) => l.street.is_some(),
@@ -2068,7 +2078,8 @@ fn landmark_end(tokens: &[Token<'_>], mut from: usize, seg: usize) -> usize {
     };
     while tokens.get(from).is_some_and(|t| {
         // (A word read as a number counts: its text is one when the address is read again.)
-        let house_before_street = (t.kind == Kind::Number || all_digits(t.text))
+        let house_before_street = !door_read
+            && (t.kind == Kind::Number || all_digits(t.text))
             && tokens
                 .get(from + 1)
                 .is_some_and(|n| n.seg == seg && street_word(n));
@@ -2324,16 +2335,18 @@ fn number_within_district(out: &mut NormalizedAddress) {
     }
 }
 
-/// Whether the district's word at `k` is a number of the district, not a date's day or year in
-/// a place's name (`6 October`, the city written in the address; `Cité 5 Juillet`; `8 Mai
-/// 1945`): such a number is a word of the name.
+/// Whether the district's word at `k` is a number of the district: digits (`1A` of `Al Barsha
+/// 1A` is a word of its name, as it was), not a date's day or year in a place's name (`6
+/// October`, the city written in the address; `Cité 5 Juillet`; `8 Mai 1945`).
 fn district_number_at(district: &[String], k: usize) -> bool {
     let month = |i: Option<usize>| {
         i.and_then(|i| district.get(i))
             .and_then(|w| vocabulary().entry(w))
             .is_some_and(|(_, class)| *class == Class::Month)
     };
-    district.get(k).is_some_and(|w| is_number(w)) && !month(Some(k + 1)) && !month(k.checked_sub(1))
+    district.get(k).is_some_and(|w| all_digits(w))
+        && !month(Some(k + 1))
+        && !month(k.checked_sub(1))
 }
 
 /// A [`NormalizedAddress::unit`]: `bldg N floor N apt N`, the parts present, or `None`.
