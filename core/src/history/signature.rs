@@ -239,9 +239,14 @@ impl<N: Slot> Signature<N> {
     }
 
     /// Street keys present, second keys included (marked with [`STREET_SECOND`]), without its
-    /// district's numbers: the keys that name the street.
+    /// district's numbers: the keys that name the street. (The district's numbers fill the last
+    /// slots: the keys end at the first of them. The walk asks for these keys of every order
+    /// it compares, several times: one test a slot.)
     pub(crate) fn street_keys(&self) -> impl Iterator<Item = u32> + '_ {
-        self.street_slots().filter(|&s| s & STREET_DISTRICT == 0)
+        self.street
+            .iter()
+            .copied()
+            .take_while(|&s| s != 0 && s & STREET_DISTRICT == 0)
     }
 
     /// Every street slot present, the district's numbers included.
@@ -398,15 +403,19 @@ fn has_district<N: Slot>(sig: &Signature<N>) -> bool {
 /// Villa 40`): then a number is a number, whichever part held it.
 pub(crate) fn numbers_agree<A: Slot, B: Slot>(a: &Signature<A>, b: &Signature<B>) -> bool {
     let count = |s: &[u32; STREET_KEYS]| s.iter().filter(|&&k| is_number_key(k)).count();
+    let (in_a, in_b) = (count(&a.street), count(&b.street));
+    if in_a == 0 || in_b == 0 {
+        return true;
+    }
     let mask = if has_district(a) == has_district(b) {
         u32::MAX
     } else {
         !STREET_DISTRICT
     };
-    match (count(&a.street), count(&b.street)) {
-        (0, _) | (_, 0) => true,
-        (in_a, in_b) if in_a <= in_b => numbers_within(a, b, mask),
-        _ => numbers_within(b, a, mask),
+    if in_a <= in_b {
+        numbers_within(a, b, mask)
+    } else {
+        numbers_within(b, a, mask)
     }
 }
 
