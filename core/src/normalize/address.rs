@@ -961,7 +961,9 @@ fn tokenize<'a>(folded: &'a str, words: &[(usize, usize, usize)]) -> Tokens<'a> 
         // not one before a floor word that has its own ("التجمع الخامس الدور الثاني").
         let floor_numbered = |k: usize| {
             facts.get(k).is_some_and(|f| {
+                // Digits, `5th`, `ال3`, or a word.
                 f.number
+                    || f.form.digits
                     || ordinal_digits(f.text).is_some()
                     || matches!(f.entry, Some((_, Class::Ordinal | Class::DistrictOrdinal)))
             })
