@@ -560,6 +560,17 @@ struct Token<'a> {
     kind: Kind,
 }
 
+impl Token<'_> {
+    /// A street type (rue, شارع, street), or the letter ش read as one.
+    fn is_street_type(&self) -> bool {
+        match self.kind {
+            Kind::Marker(class) => class == Class::Street,
+            Kind::Letter(l) => l.street.is_some(),
+            _ => false,
+        }
+    }
+}
+
 /// Words of an address kept on the stack (a longer one spills).
 const WORDS: usize = 16;
 
@@ -1115,8 +1126,7 @@ fn tokenize<'a>(folded: &'a str, words: &[(usize, usize, usize)]) -> Tokens<'a> 
                 // An ordinal after the box words would read as a king's number (صندوق بريد
                 // الثالث, صندوق بريد 5th: بريد III, بريد V), which the text then writes as the
                 // box's number.
-                let ordinal = matches!(class_of(i + n), Some(Class::Ordinal))
-                    || word(i + n).and_then(ordinal_digits).is_some();
+                let ordinal = facts.get(i + n).and_then(ordinal_number).is_some();
                 (facts.get(i + n).is_some_and(|f| f.number)
                     || district_ordinal(i + n).is_some()
                     || ordinal)
@@ -1188,11 +1198,15 @@ fn regnal_number<'a>(f: &Facts<'a>, prev: Option<&Token<'_>>) -> Option<&'a str>
     if prev.kind != Kind::Word || prev.text.chars().nth(2).is_none() {
         return None;
     }
-    let n = match f.entry {
-        Some((n, Class::Ordinal)) => n.as_str(),
-        _ => ordinal_digits(f.text)?,
-    };
-    (n != "0").then_some(n)
+    ordinal_number(f).filter(|&n| n != "0")
+}
+
+/// The number an ordinal word writes (الخامس, 1er, 5th), as a king's number reads it.
+fn ordinal_number<'a>(f: &Facts<'a>) -> Option<&'a str> {
+    match f.entry {
+        Some((n, Class::Ordinal)) => Some(n.as_str()),
+        _ => ordinal_digits(f.text),
+    }
 }
 
 /// The word at `i` when it is the day of a date in a name (a number or a Latin ordinal before a
@@ -1864,10 +1878,8 @@ fn additional_number(tokens: &[Token<'_>], i: usize) -> Option<usize> {
 fn numbers_a_street(tokens: &[Token<'_>]) -> bool {
     tokens.windows(2).enumerate().any(|(k, w)| {
         let [n, marker] = w else { return false };
-        let street = matches!(marker.kind, Kind::Marker(Class::Street))
-            || matches!(marker.kind, Kind::Letter(l) if l.street.is_some());
         n.kind == Kind::Number
-            && street
+            && marker.is_street_type()
             && n.seg == marker.seg
             && tokens
                 .get(k + 2..)
@@ -1986,12 +1998,11 @@ fn numbered<'a>(n: &'a str, after: Option<&Token<'_>>) -> Cow<'a, str> {
 }
 
 /// "Al Narjis District", "Narjis Dist", "Fifth Settlement": an English district marker written
-/// after the name. The
-/// index of that marker when the words from `i` run up to one, and either it ends its segment
-/// ("Al Narjis District, 12 King Fahd Rd") or the words open their segment and the rest of it
-/// holds a number or a marker ("Al Narjis District 12 King Fahd Rd", "Al Narjis Dist King Fahd
-/// Rd"): a name after the marker alone ("Olaya District Riyadh") may be the district's, as in
-/// "District 5", and is not read.
+/// after the name. The index of that marker when the words from `i` run up to one, and either
+/// it ends its segment ("Al Narjis District, 12 King Fahd Rd") or the words open their segment
+/// and the rest of it holds a number or a marker ("Al Narjis District 12 King Fahd Rd", "Al
+/// Narjis Dist King Fahd Rd"): a name after the marker alone ("Olaya District Riyadh") may be
+/// the district's, as in "District 5", and is not read.
 fn district_after(tokens: &[Token<'_>], i: usize) -> Option<usize> {
     let seg = tokens.get(i)?.seg;
     let mut j = i;
@@ -2075,18 +2086,13 @@ fn leading_places(tokens: &[Token<'_>], door_marked: bool) -> usize {
 /// Nour, Imm 2, Appt 4, près de la mosquée 12 rue Ibn Sina`, `قرب مخرج 5 طريق الملك فهد`). A
 /// street word alone does not end it: a landmark may name a street (`قرب شارع محمد الخامس`).
 fn landmark_end(tokens: &[Token<'_>], mut from: usize, seg: usize, door_read: bool) -> usize {
-    let street_word = |t: &Token<'_>| match t.kind {
-        Kind::Marker(class) => class == Class::Street,
-        Kind::Letter(l) => l.street.is_some(),
-        _ => false,
-    };
     while tokens.get(from).is_some_and(|t| {
         // (A word read as a number counts: its text is one when the address is read again.)
         let house_before_street = !door_read
             && (t.kind == Kind::Number || all_digits(t.text))
             && tokens
                 .get(from + 1)
-                .is_some_and(|n| n.seg == seg && street_word(n));
+                .is_some_and(|n| n.seg == seg && n.is_street_type());
         t.seg == seg
             && !house_before_street
             && !matches!(
@@ -2301,12 +2307,7 @@ fn street_and_district_numbers(
         // within the settlement, as a street is within its district. A district named by its
         // number alone is numbered by both, whichever is written first (`Fifth Settlement,
         // 3rd District`).
-        let others = out
-            .district
-            .iter()
-            .enumerate()
-            .filter(|&(k, _)| !first_district.contains(&k) && district_number_at(&out.district, k))
-            .map(|(_, w)| w.clone());
+        let others = district_numbers_outside(&out.district, first_district);
         if is_numbered(&out.street) {
             out.street.extend(others);
         } else {
@@ -2324,19 +2325,23 @@ fn street_and_district_numbers(
 /// Block 5; a street named by numbers alone takes the district's name too (its words, and the
 /// numbers of a date in it: `Street 5, Cité 5 Juillet` is `5 5 juillet`).
 fn number_within_district(out: &mut NormalizedAddress) {
-    out.district_numbers = out
-        .district
-        .iter()
-        .enumerate()
-        .filter(|&(k, _)| district_number_at(&out.district, k))
-        .map(|(_, w)| w.clone())
-        .collect();
+    out.district_numbers = district_numbers_outside(&out.district, 0..0).collect();
     if is_numbered(&out.street) && out.district.iter().any(|w| is_number(w)) {
         let district = &out.district;
         let names = district.iter().enumerate();
         let names = names.filter(|&(k, _)| !district_number_at(district, k));
         out.street.extend(names.map(|(_, w)| w.clone()));
     }
+}
+
+/// The numbers of `district` ([`district_number_at`]) but those at `skip`.
+fn district_numbers_outside(
+    district: &[String],
+    skip: std::ops::Range<usize>,
+) -> impl Iterator<Item = String> + '_ {
+    let numbers = (0..district.len()).filter(move |&k| !skip.contains(&k));
+    let numbers = numbers.filter(|&k| district_number_at(district, k));
+    numbers.filter_map(|k| district.get(k).cloned())
 }
 
 /// Whether the district's word at `k` is a number of the district: digits (`1A` of `Al Barsha
