@@ -164,7 +164,11 @@ use crate::risk::RiskModel;
 /// district of `الحي السابع، المجاورة 2`) are street slots of their own, no longer numbers of the
 /// street, and every street key's hash leaves one more bit for the slot's flags. Tables of
 /// format 14 are refused.
-pub const KEY_FORMAT: u32 = 15;
+///
+/// 16: a street named after a large city of another country (`شارع القاهرة` in Amman) has the
+/// city's key among its street keys, as a town of the order's country had. Tables of format 15
+/// are refused.
+pub const KEY_FORMAT: u32 = 16;
 
 /// A past order as a `cg_orders` row.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
