@@ -166,8 +166,8 @@ use crate::risk::RiskModel;
 /// format 14 are refused.
 ///
 /// 16: a street named after a large city of another country (`شارع القاهرة` in Amman) has the
-/// city's key among its street keys, as a town of the order's country had. Tables of format 15
-/// are refused.
+/// city's key among its street keys, as a town of the order's country had, and one named after
+/// a country (`شارع فلسطين`, `Palestine St`) the country's. Tables of format 15 are refused.
 pub const KEY_FORMAT: u32 = 16;
 
 /// A past order as a `cg_orders` row.

@@ -176,11 +176,18 @@ fn street_keys(street: &[String], country: &str) -> (Keys, Keys) {
         }
     }
     // "Route de Safi" / "طريق آسفي": a street named after a town has the town's key too, one
-    // key for every script and spelling of the town.
+    // key for every script and spelling of the town; "Palestine St" / "شارع فلسطين", one named
+    // after a country, the country's. A name of both (الجزائر: Algiers and Algeria) has both.
     if let Some(town) = city::town_named(street, country) {
         street_keys.push_with(|key| {
             use std::fmt::Write as _;
             let _ = write!(key, "@{}", town.0);
+        });
+    }
+    if let Some(code) = city::country_named(street, country) {
+        street_keys.push_with(|key| {
+            key.push('@');
+            key.push_str(code);
         });
     }
     // "Block 5, Street 12, Avenue 5": a number written twice is two of the street's numbers,

@@ -88,7 +88,7 @@ use crate::error::{Error, ErrorKind};
 /// in slots of their own). Format 14 is refused: such orders' keys are stale.
 ///
 /// 16: the layout of 15, with streets keyed as in key format 16 (a street named after a large
-/// city abroad has the city's key). Format 15 is refused: such orders' keys are stale.
+/// city abroad or a country has its key). Format 15 is refused: such orders' keys are stale.
 pub(crate) const FORMAT_VERSION: u32 = 16;
 const MAGIC: &[u8; 8] = b"CODGUARD";
 const HEADER: usize = 8 + 4 + 8 + 4;

@@ -7,7 +7,9 @@
 //! Tunisia extract, `scripts/gen_places_tn_gcc.py`): every place of the Arab-world countries
 //! codguard serves, with their Arabic and Latin names.
 //! `core/data/city_aliases.tsv` adds curated spellings (Casa, Dar el Beida). Both are parsed
-//! once, on first use, into a sorted index of canonical spellings.
+//! once, on first use, into a sorted index of canonical spellings. Countries' names
+//! (`core/data/country_names.tsv`, from Debian's iso-codes) tell a street named after a
+//! country (`country_named`).
 //!
 //! [`same_place`] is the one comparison of two city fields: the same gazetteer place, or, for
 //! a place the gazetteer lacks, names with the same cross-script sketch ([`place_key`]).
@@ -484,6 +486,52 @@ pub(crate) fn town_named(words: &[String], country: &str) -> Option<CityId> {
         .map(|city| CityId(city.id))
 }
 
+/// The country (ISO 3166-1 alpha-2 code) a street is named after, when the street's words (as
+/// the address parser gives them: folded, each without its article) are one of the country's
+/// names in English, French or Arabic (`core/data/country_names.tsv`): `Palestine St` and
+/// `شارع فلسطين`, `rue d'Algérie` and `شارع الجزائر` are one street each, where their
+/// skeletons differ. The same guards as [`town_named`]: whole names only, no digits, and a
+/// `country` known.
+pub(crate) fn country_named(words: &[String], country: &str) -> Option<&'static str> {
+    if country.is_empty()
+        || words.is_empty()
+        || words
+            .iter()
+            .any(|w| w.chars().nth(2).is_none() || w.bytes().any(|b| b.is_ascii_digit()))
+    {
+        return None;
+    }
+    let (code, spelling) = country_names().get(&spelling_hash(words.iter().map(String::as_str)))?;
+    // The name filed under the hash is the words' own, not one that only shares its hash.
+    let mut rest: &str = spelling;
+    for word in words {
+        rest = rest.strip_prefix(word.as_str())?;
+    }
+    rest.is_empty().then_some(*code)
+}
+
+/// Every country's names (see [`country_named`]), by the [`spelling_hash`] of their words
+/// folded and without their articles, joined: the code and that spelling. A name two countries
+/// share (none in the data) stays the first's.
+fn country_names() -> &'static FxHashMap<u64, (&'static str, Box<str>)> {
+    static NAMES: OnceLock<FxHashMap<u64, (&'static str, Box<str>)>> = OnceLock::new();
+    NAMES.get_or_init(|| {
+        let mut names = FxHashMap::default();
+        for [code, spellings] in data::rows(include_str!("../../data/country_names.tsv")) {
+            for spelling in spellings.split('|').filter(|s| !s.is_empty()) {
+                let folded = fold(spelling);
+                let joined: String = folded.split(' ').map(super::text::strip_article).collect();
+                if !joined.is_empty() {
+                    names
+                        .entry(spelling_hash([joined.as_str()]))
+                        .or_insert((code, joined.into_boxed_str()));
+                }
+            }
+        }
+        names
+    })
+}
+
 /// Finds a city named by the last words of a folded address ("... hay riad casablanca"), for
 /// orders whose city field is empty or unknown. Only spellings of four letters or more count,
 /// and only cities of `country` when it is known, because a street may carry a city's name.
@@ -816,6 +864,50 @@ mod tests {
             assert!(whole(key).is_empty(), "{key}");
         }
         assert!(named(g, "casablanca").next().is_some());
+    }
+
+    #[test]
+    fn a_street_named_after_a_country_is_the_countrys_in_each_of_its_names() {
+        let words = |w: &[&str]| w.iter().map(|s| (*s).to_owned()).collect::<Vec<String>>();
+        // A street's words as the address parser gives them: folded, each without its
+        // article (the street word and `de`/`des` left out here; the assess vectors read whole
+        // addresses).
+        let named = |street: &str| {
+            let words: Vec<String> = fold(street)
+                .split(' ')
+                .map(|w| crate::normalize::text::strip_article(w).to_owned())
+                .collect();
+            country_named(&words, "JO")
+        };
+        for palestine in ["Palestine", "فلسطين", "دولة فلسطين"] {
+            assert_eq!(named(palestine), Some("PS"), "{palestine}");
+        }
+        for algeria in ["Algeria", "Algérie", "الجزائر"] {
+            assert_eq!(named(algeria), Some("DZ"), "{algeria}");
+        }
+        assert_eq!(named("Égypte"), Some("EG"));
+        assert_eq!(named("مصر"), Some("EG"));
+        assert_eq!(named("Émirats arabes unis"), Some("AE"));
+        // A person's name, a part of a country's name, digits, no country: none.
+        assert_eq!(named("Ibn Sina"), None);
+        assert_eq!(named("Émirats"), None);
+        assert_eq!(country_named(&words(&["palestine", "12"]), "JO"), None);
+        assert_eq!(country_named(&words(&["palestine"]), ""), None);
+        // Every name of the data finds its own country, or one that shares it.
+        let mut checked = 0;
+        for [code, spellings] in data::rows::<2>(include_str!("../../data/country_names.tsv")) {
+            for spelling in spellings.split('|') {
+                let w: Vec<String> = fold(spelling)
+                    .split(' ')
+                    .map(|w| crate::normalize::text::strip_article(w).to_owned())
+                    .collect();
+                if w.iter().all(|w| w.chars().nth(2).is_some()) {
+                    assert!(country_named(&w, "MA").is_some(), "{code} {spelling}");
+                    checked += 1;
+                }
+            }
+        }
+        assert!(checked > 500, "{checked}");
     }
 
     #[test]
