@@ -456,6 +456,17 @@ fn resolve_folded(folded: &str, country: &str, strict: bool, missing: &[CityId])
     None
 }
 
+/// Whether a street's `words` may be a place's whole name ([`town_named`], [`country_named`]):
+/// a `country` is known, and every word has three letters or more and no digit (a number is
+/// no place).
+fn may_name_a_place(words: &[String], country: &str) -> bool {
+    !country.is_empty()
+        && !words.is_empty()
+        && words
+            .iter()
+            .all(|w| w.chars().nth(2).is_some() && !w.bytes().any(|b| b.is_ascii_digit()))
+}
+
 /// The town a street is named after, when the street's words (as the address parser gives
 /// them: folded, articles dropped) are one of the town's spellings: "Route de Safi" and "طريق
 /// آسفي" are both Safi's road, though their skeletons differ (آسفي writes a first vowel that
@@ -464,12 +475,7 @@ fn resolve_folded(folded: &str, country: &str, strict: bool, missing: &[CityId])
 /// else a large city abroad, as an order's city field may name one ([`best_of`]): Amman's
 /// شارع القاهرة is its Cairo Street, where the two spellings share no sound.
 pub(crate) fn town_named(words: &[String], country: &str) -> Option<CityId> {
-    if country.is_empty()
-        || words.is_empty()
-        || words
-            .iter()
-            .any(|w| w.chars().nth(2).is_none() || w.bytes().any(|b| b.is_ascii_digit()))
-    {
+    if !may_name_a_place(words, country) {
         return None;
     }
     let g = gazetteer();
@@ -490,15 +496,9 @@ pub(crate) fn town_named(words: &[String], country: &str) -> Option<CityId> {
 /// the address parser gives them: folded, each without its article) are one of the country's
 /// names in English, French or Arabic (`core/data/country_names.tsv`): `Palestine St` and
 /// `شارع فلسطين`, `rue d'Algérie` and `شارع الجزائر` are one street each, where their
-/// skeletons differ. The same guards as [`town_named`]: whole names only, no digits, and a
-/// `country` known.
+/// skeletons differ. Whole names only ([`may_name_a_place`]).
 pub(crate) fn country_named(words: &[String], country: &str) -> Option<&'static str> {
-    if country.is_empty()
-        || words.is_empty()
-        || words
-            .iter()
-            .any(|w| w.chars().nth(2).is_none() || w.bytes().any(|b| b.is_ascii_digit()))
-    {
+    if !may_name_a_place(words, country) {
         return None;
     }
     let (code, spelling) = country_names().get(&spelling_hash(words.iter().map(String::as_str)))?;
