@@ -165,9 +165,9 @@ use crate::risk::RiskModel;
 /// street, and every street key's hash leaves one more bit for the slot's flags. Tables of
 /// format 14 are refused.
 ///
-/// 16: a street named after a large city of another country (`شارع القاهرة` in Amman) has the
-/// city's key among its street keys, as a town of the order's country had, and one named after
-/// a country (`شارع فلسطين`, `Palestine St`) the country's. Tables of format 15 are refused.
+/// 16: a street named after a country (`شارع فلسطين`, `Palestine St`) has the country's key,
+/// and the key of a town or country a street is named after takes the street's last slot, no
+/// longer one of its words' (nor a flat key's). Tables of format 15 are refused.
 pub const KEY_FORMAT: u32 = 16;
 
 /// A past order as a `cg_orders` row.

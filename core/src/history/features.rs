@@ -49,6 +49,12 @@ pub struct Features {
     /// [`normalize::text::second_skeleton`]), sorted and unique, none a key of
     /// `street_keys`: filed and looked up beside them, so that both readings find the door.
     pub(crate) second_street_keys: Keys,
+    /// The keys of the place a street is named after, when its words are the whole name of a
+    /// town of the order's country or of a country (`@` and the town's id or the country's
+    /// code; both for الجزائر, Algiers and Algeria): "Route de Safi" and "طريق آسفي", "Palestine
+    /// St" and "شارع فلسطين" are one street each, though their skeletons differ. Another way for
+    /// the whole street to agree, not one more token of it.
+    pub(crate) place_street_keys: Keys,
 }
 
 impl Features {
@@ -119,7 +125,8 @@ impl Features {
             }
             at_end => city::place_key(city, &order.country).or(at_end.map(PlaceKey::City)),
         };
-        let (street_keys, second_street_keys) = street_keys(&address.street, &order.country);
+        let (street_keys, second_street_keys) = street_keys(&address.street);
+        let place_street_keys = place_street_keys(&address.street, &order.country);
         Features {
             phone,
             phone_problem,
@@ -132,6 +139,7 @@ impl Features {
             place,
             street_keys,
             second_street_keys,
+            place_street_keys,
         }
     }
 
@@ -155,10 +163,9 @@ impl Features {
     }
 }
 
-/// The keys of a street's tokens (their skeletons, and the key of the town a street is named
-/// after) and the second keys of the tokens that have one, each list sorted, no repeats, no
-/// second key that is also a first key.
-fn street_keys(street: &[String], country: &str) -> (Keys, Keys) {
+/// The keys of a street's tokens (their skeletons) and the second keys of the tokens that have
+/// one, each list sorted, no repeats, no second key that is also a first key.
+fn street_keys(street: &[String]) -> (Keys, Keys) {
     let mut street_keys = Keys::with_capacity(street.iter().map(String::len).sum());
     let mut second_street_keys = Keys::default();
     for token in street {
@@ -175,27 +182,31 @@ fn street_keys(street: &[String], country: &str) -> (Keys, Keys) {
             second_street_keys.push_with(|key| normalize::text::second_skeleton_into(token, key));
         }
     }
-    // "Route de Safi" / "طريق آسفي": a street named after a town has the town's key too, one
-    // key for every script and spelling of the town; "Palestine St" / "شارع فلسطين", one named
-    // after a country, the country's. A name of both (الجزائر: Algiers and Algeria) has both.
-    if let Some(town) = city::town_named(street, country) {
-        street_keys.push_with(|key| {
-            use std::fmt::Write as _;
-            let _ = write!(key, "@{}", town.0);
-        });
-    }
-    if let Some(code) = city::country_named(street, country) {
-        street_keys.push_with(|key| {
-            key.push('@');
-            key.push_str(code);
-        });
-    }
     // "Block 5, Street 12, Avenue 5": a number written twice is two of the street's numbers,
     // so that Avenue 4 of it is another way (`history::signature::numbers_agree`).
     street_keys.sort_keeping_repeats_of(normalize::address::all_digits);
     second_street_keys.sort(true);
     second_street_keys.retain(|key| !street_keys.iter().any(|first| first == key));
     (street_keys, second_street_keys)
+}
+
+/// The keys of the place a street is named after ([`Features::place_street_keys`]): one key
+/// for every script and spelling of the town or country.
+fn place_street_keys(street: &[String], country: &str) -> Keys {
+    let mut keys = Keys::default();
+    if let Some(town) = city::town_named(street, country) {
+        keys.push_with(|key| {
+            use std::fmt::Write as _;
+            let _ = write!(key, "@{}", town.0);
+        });
+    }
+    if let Some(code) = city::country_named(street, country) {
+        keys.push_with(|key| {
+            key.push('@');
+            key.push_str(code);
+        });
+    }
+    keys
 }
 
 /// `""` for a field over the normalizers' size made only of blanks and invisible marks: it is
@@ -284,12 +295,8 @@ mod tests {
     fn a_word_with_an_openers_short_skeleton_has_a_key_of_its_own() {
         let keys = |street: &[&str]| {
             let street: Vec<String> = street.iter().map(|w| w.to_string()).collect();
-            let (keys, _) = street_keys(&street, "SA");
-            // The word's own key, not a town's it may also name.
-            keys.iter()
-                .filter(|k| !k.starts_with('@'))
-                .map(str::to_owned)
-                .collect::<Vec<_>>()
+            let (keys, _) = street_keys(&street);
+            keys.iter().map(str::to_owned).collect::<Vec<_>>()
         };
         let opener = |key: &str| normalize::address::opens_many_streets(key);
         // Saud has Sidi's skeleton, Bani Ibn's: in both scripts one key of their own, still an

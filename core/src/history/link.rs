@@ -598,6 +598,11 @@ fn same_house<A: Slot, B: Slot>(a: &Signature<A>, b: &Signature<B>) -> bool {
 /// Most of the shorter street name in common, counted in tokens: a second key (Fath read
 /// `fth`, as فتح) is one more way for its token to agree, not one more token.
 fn same_street<A: Slot, B: Slot>(a: &Signature<A>, b: &Signature<B>) -> bool {
+    // Both named after one town or country, whole (Route de Safi, طريق آسفي): one street
+    // name, in two scripts.
+    if a.place_keys().any(|k| b.place_keys().any(|o| o == k)) {
+        return numbers_agree(a, b);
+    }
     let shared = || {
         a.street_keys()
             .enumerate()

@@ -206,8 +206,12 @@ impl<'a> Signature<&'a str> {
         for (key, slot) in f.second_street_keys.iter().zip(&mut slots) {
             *slot = street_key(hasher, key) | STREET_SECOND;
         }
-        for (number, slot) in f.address.district_numbers.iter().zip(slots) {
+        for (number, slot) in f.address.district_numbers.iter().zip(&mut slots) {
             *slot = district_key(hasher, number);
+        }
+        // Last: a street with no slot left for its place's key still has its own words.
+        for (key, slot) in f.place_street_keys.iter().zip(slots) {
+            *slot = street_key(hasher, key) | STREET_PLACE;
         }
         // A junk name ("x x", "azerty", "test") says nothing about who placed the order: it is
         // matched as no name, so that it neither links nor tells people apart, and a junk name
@@ -239,14 +243,19 @@ impl<N: Slot> Signature<N> {
     }
 
     /// Street keys present, second keys included (marked with [`STREET_SECOND`]), without its
-    /// district's numbers: the keys that name the street. (The district's numbers fill the last
-    /// slots: the keys end at the first of them. The walk asks for these keys of every order
-    /// it compares, several times: one test a slot.)
+    /// district's numbers and its place's keys: the keys of the street's tokens. (Those fill
+    /// the last slots: the keys end at the first of them. The walk asks for these keys of
+    /// every order it compares, several times: one test a slot.)
     pub(crate) fn street_keys(&self) -> impl Iterator<Item = u32> + '_ {
         self.street
             .iter()
             .copied()
-            .take_while(|&s| s != 0 && s & STREET_DISTRICT == 0)
+            .take_while(|&s| s != 0 && s & (STREET_DISTRICT | STREET_PLACE) == 0)
+    }
+
+    /// The keys of the place the street is named after ([`STREET_PLACE`]).
+    pub(crate) fn place_keys(&self) -> impl Iterator<Item = u32> + '_ {
+        self.street_slots().filter(|&s| s & STREET_PLACE != 0)
     }
 
     /// Every street slot present, the district's numbers included.
@@ -307,8 +316,9 @@ impl<N: Slot> Signature<N> {
         keys.push(self.second_phone);
         keys.push(self.email);
         if self.city != 0 {
-            // A second key is filed as the key it is: `fth` of Fath beside `fth` of فتح.
-            for street in self.street_keys() {
+            // A second key is filed as the key it is: `fth` of Fath beside `fth` of فتح; a
+            // place's key too, so that each spelling of the place finds the others' door.
+            for street in self.street_keys().chain(self.place_keys()) {
                 keys.push(door_key([self.city, self.house, street & !STREET_SECOND]));
             }
         }
@@ -362,8 +372,15 @@ pub(crate) const STREET_OPENER: u32 = 4;
 /// door is filed under it and two streets do not share a word by it.
 pub(crate) const STREET_DISTRICT: u32 = 8;
 
+/// The bit of a street slot set on the key of the town or country the street is named after
+/// ([`Features::place_street_keys`]): in the slots left after the district's numbers, filed
+/// as a door's key, and, shared, the whole street agrees ([`crate::history::link`]'s
+/// `same_street`); not a token of the street, nor its least key (a flat's key).
+pub(crate) const STREET_PLACE: u32 = 16;
+
 /// The flag bits of a street slot.
-const STREET_FLAGS: u32 = STREET_SECOND | STREET_NUMBER | STREET_OPENER | STREET_DISTRICT;
+const STREET_FLAGS: u32 =
+    STREET_SECOND | STREET_NUMBER | STREET_OPENER | STREET_DISTRICT | STREET_PLACE;
 
 /// A street key's hash ([`KeyHasher::door_part`]) with the [`STREET_SECOND`] bit clear, and the
 /// [`STREET_NUMBER`] or [`STREET_OPENER`] bit set for a number or an opening word; never 0.

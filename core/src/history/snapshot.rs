@@ -87,8 +87,9 @@ use crate::error::{Error, ErrorKind};
 /// 15: the layout of 14, with streets keyed as in key format 15 (a street's district numbers
 /// in slots of their own). Format 14 is refused: such orders' keys are stale.
 ///
-/// 16: the layout of 15, with streets keyed as in key format 16 (a street named after a large
-/// city abroad or a country has its key). Format 15 is refused: such orders' keys are stale.
+/// 16: the layout of 15, with streets keyed as in key format 16 (a street named after a
+/// country has its key; a place's key in the street's last slot). Format 15 is refused: such
+/// orders' keys are stale.
 pub(crate) const FORMAT_VERSION: u32 = 16;
 const MAGIC: &[u8; 8] = b"CODGUARD";
 const HEADER: usize = 8 + 4 + 8 + 4;
