@@ -787,6 +787,47 @@ mod tests {
         assert_eq!(back, sig);
     }
 
+    #[test]
+    fn a_places_key_takes_the_last_slot_and_is_no_token() {
+        let hasher = KeyHasher::default();
+        let sig = |address: &str, city: &str| {
+            let order = crate::record::Order {
+                order_id: crate::record::OrderId("o".into()),
+                address: address.into(),
+                city: city.into(),
+                country: "KW".into(),
+                ..Default::default()
+            };
+            Signature::borrowing(&Features::of(&order), &hasher).map_names(|n| Box::<str>::from(*n))
+        };
+        // The street's word, the block's number, the country's key, in that order.
+        let block_4 = sig("Block 4, Palestine St, House 9", "Kuwait City");
+        let flags: Vec<u32> = block_4.street.iter().map(|&k| k & STREET_FLAGS).collect();
+        assert_eq!(
+            flags,
+            [0, STREET_NUMBER | STREET_DISTRICT, STREET_PLACE, 0],
+            "{block_4:?}"
+        );
+        assert_eq!(block_4.street_tokens(), 1);
+        assert_eq!(block_4.street_keys().count(), 1);
+        assert_eq!(block_4.place_keys().count(), 1);
+        // The place's key is filed as a door's, with the word's.
+        let doors = block_4.keys_by(|door| u64::from(door[2]), false);
+        assert!(doors.iter().any(|&k| k == u64::from(block_4.street[2])));
+        // Block 6 keeps its number apart; the Arabic street of block 4 has the same place.
+        let block_6 = sig("Block 6, Palestine St, House 9", "Kuwait City");
+        assert!(!numbers_agree(&block_4, &block_6));
+        let arabic = sig("قطعة 4 شارع فلسطين منزل 9", "الكويت");
+        assert_eq!(arabic.place_keys().collect::<Vec<_>>(), [block_4.street[2]]);
+        assert!(numbers_agree(&block_4, &arabic));
+        // Slots full (two words, a second key, the block): the block's number stays, the
+        // place's key has no slot.
+        let full = sig("Block 4, South Africa St, House 9", "Kuwait City");
+        assert_eq!(full.place_keys().count(), 0, "{full:?}");
+        let full_6 = sig("Block 6, South Africa St, House 9", "Kuwait City");
+        assert!(!numbers_agree(&full, &full_6));
+    }
+
     /// Whether the units of two addresses (as the parser reads them) may be one door.
     fn agree(a: &str, b: &str) -> bool {
         let hasher = KeyHasher::default();
