@@ -31,7 +31,7 @@ pub(crate) const STREET_KEYS: usize = 4;
 pub(crate) const NAME_KEYS: usize = 5;
 /// The most keys an order is filed under: its phones, its email, one per street key and its
 /// flat's key ([`Signature::filing_keys`]).
-pub(crate) const FILING_KEYS: usize = 3 + STREET_KEYS + 1;
+pub(crate) const FILING_KEYS: usize = 3 + STREET_KEYS + 2;
 
 /// The matching signature of an order, with its name keys held as `N` (see the module docs).
 ///
@@ -287,7 +287,8 @@ impl<N: Slot> Signature<N> {
     /// "somewhere in Casablanca" ties nobody together. An order with a unit and a house number
     /// also has its flat's key ([`Signature::flat_key`]), city or not: a checkout's city field
     /// is often left empty, and the same flat of the same house of the same street is rarely
-    /// two homes of two cities ([`super::link`]'s `same_house`).
+    /// two homes of two cities ([`super::link`]'s `same_house`); on a street named after a
+    /// place, a second flat's key on the place's ([`Signature::place_flat_key`]).
     ///
     /// The index, the store's key table and the walk all take their keys from here, so the
     /// store and the engine find the same orders. In that order, without repeats.
@@ -325,12 +326,15 @@ impl<N: Slot> Signature<N> {
         let placed = self.city != 0;
         if !walking {
             keys.push(self.flat_key(&mut door_key, placed));
+            keys.push(self.place_flat_key(&mut door_key, placed));
             return keys;
         }
         if !placed {
             keys.push(self.flat_key(&mut door_key, true));
+            keys.push(self.place_flat_key(&mut door_key, true));
         }
         keys.push(self.flat_key(&mut door_key, false));
+        keys.push(self.place_flat_key(&mut door_key, false));
         keys
     }
 
@@ -340,7 +344,25 @@ impl<N: Slot> Signature<N> {
     /// street.
     fn flat_key(&self, door_key: &mut impl FnMut([u32; 3]) -> u64, placed: bool) -> u64 {
         let least_street = self.street_keys().filter(|k| k & STREET_SECOND == 0).min();
-        match least_street {
+        self.flat_key_on(door_key, placed, least_street)
+    }
+
+    /// The key of the order's flat as [`Signature::flat_key`], on its street's least place key
+    /// ([`STREET_PLACE`]) instead of its words': `Avenue de Laayoune, Imm 3, Appt 5` and `شارع
+    /// العيون عمارة 3 شقة 5` of orders without a city share no word's key, but the town's. 0
+    /// for a street named after no place.
+    fn place_flat_key(&self, door_key: &mut impl FnMut([u32; 3]) -> u64, placed: bool) -> u64 {
+        self.flat_key_on(door_key, placed, self.place_keys().min())
+    }
+
+    /// The flat's key on street key `street`; 0 without a unit, a house number or a street.
+    fn flat_key_on(
+        &self,
+        door_key: &mut impl FnMut([u32; 3]) -> u64,
+        placed: bool,
+        street: Option<u32>,
+    ) -> u64 {
+        match street {
             Some(street) if self.unit != 0 && self.house != 0 => {
                 let tag = if placed { 0 } else { STREET_SECOND };
                 door_key([self.unit, self.house, street | tag])
