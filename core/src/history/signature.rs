@@ -30,7 +30,9 @@ pub(crate) const STREET_KEYS: usize = 4;
 /// Name keys kept per order (first, father's, family name and one more).
 pub(crate) const NAME_KEYS: usize = 5;
 /// The most keys an order is filed under: its phones, its email, one per street key and its
-/// flat's key ([`Signature::filing_keys`]).
+/// two flat's keys, on its street's words and on its street's place ([`Signature::filing_keys`];
+/// a walk from an order without a city follows both kinds of each, with a city and without,
+/// and files under no street key).
 pub(crate) const FILING_KEYS: usize = 3 + STREET_KEYS + 2;
 
 /// The matching signature of an order, with its name keys held as `N` (see the module docs).
