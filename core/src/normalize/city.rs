@@ -50,6 +50,13 @@ struct Gazetteer {
     /// order had touched, a fifth of the time of reading an address at a million past orders.
     /// Most streets are named after no town, and [`town_named`] learns it from the probe.
     by_hash: FxHashMap<u64, u32>,
+    /// The spellings of several Arabic words with an article inside (الدار البيضاء), joined
+    /// as a street's words are read, each without its article ([`without_inner_articles`]),
+    /// with their city, sorted as `by_name`; and where each begins, by its hash. Apart from
+    /// `by_name`: only a street's words are looked up here ([`town_named`]), a city field as
+    /// typed is not.
+    by_street_form: SpellingIndex,
+    by_street_hash: FxHashMap<u64, u32>,
     by_id: FxHashMap<u32, usize>,
     /// Per country (upper-case code), the sketch index of its cities, built on first use: see
     /// [`sketches`].
@@ -132,6 +139,32 @@ fn canonical(folded: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// A folded spelling of several words of which one after the first has ال glued to it (الدار
+/// البيضاء, شرم الشيخ), joined without every word's article, as the address parser gives a
+/// street's words ([`town_named`]); `None` for any other. ([`canonical`], the form a city
+/// field is looked up by, strips the first word's article only: a name typed glued,
+/// الدارالبيضاء, is found.)
+fn without_inner_articles(folded: &str) -> Option<String> {
+    fn bare(word: &str) -> &str {
+        word.strip_prefix("ال")
+            .filter(|rest| rest.chars().count() >= 2)
+            .unwrap_or(word)
+    }
+    let mut words = folded.split(' ');
+    words.next()?;
+    if !words.any(|w| bare(w).len() < w.len()) {
+        return None;
+    }
+    let articles = &place_words().articles;
+    Some(
+        folded
+            .split(' ')
+            .filter(|w| !articles.contains(*w))
+            .map(bare)
+            .collect(),
+    )
+}
+
 /// Every spelling of the gazetteer's data: (folded spelling, city index), the canonical name
 /// and GeoNames' aliases from `cities.tsv`, then the curated ones of `city_aliases.tsv`.
 /// Only the cities whose index `keep` accepts are read (and folded): a country's sketch index
@@ -209,6 +242,8 @@ fn gazetteer() -> &'static Gazetteer {
             cities: Vec::new(),
             by_name: Vec::new(),
             by_hash: FxHashMap::default(),
+            by_street_form: Vec::new(),
+            by_street_hash: FxHashMap::default(),
             by_id: FxHashMap::default(),
             sketches: Vec::new(),
         };
@@ -227,24 +262,26 @@ fn gazetteer() -> &'static Gazetteer {
             });
         }
         let mut by_name = Vec::with_capacity(8 * g.cities.len());
+        let mut by_street_form = Vec::new();
         for_each_spelling(
             &g.by_id,
             |_| true,
             |folded, index, _| {
                 let key = canonical(folded);
+                if let Some(bare) = without_inner_articles(folded).filter(|b| *b != key) {
+                    by_street_form.push((bare.into_boxed_str(), index as u32));
+                }
                 if !key.is_empty() {
                     by_name.push((key.into_owned().into_boxed_str(), index as u32));
                 }
             },
         );
         sort_index(&g.cities, &mut by_name);
-        g.by_hash.reserve(by_name.len());
-        for (at, (spelling, _)) in by_name.iter().enumerate() {
-            g.by_hash
-                .entry(spelling_hash([&**spelling]))
-                .or_insert(at as u32);
-        }
+        g.by_hash = hash_index(&by_name);
         g.by_name = by_name;
+        sort_index(&g.cities, &mut by_street_form);
+        g.by_street_hash = hash_index(&by_street_form);
+        g.by_street_form = by_street_form;
         for city in &g.cities {
             if !g.sketches.iter().any(|(c, _)| *c == city.country) {
                 g.sketches.push((city.country, OnceLock::new()));
@@ -271,14 +308,35 @@ fn named<'a>(g: &'a Gazetteer, key: &'a str) -> impl Iterator<Item = usize> + 'a
     named_from(g, g.by_hash.get(&spelling_hash([key])).copied(), key)
 }
 
+/// Where each spelling of a sorted `index` begins, by the spelling's [`spelling_hash`].
+fn hash_index(index: &[(Box<str>, u32)]) -> FxHashMap<u64, u32> {
+    let mut by_hash = FxHashMap::default();
+    by_hash.reserve(index.len());
+    for (at, (spelling, _)) in index.iter().enumerate() {
+        by_hash
+            .entry(spelling_hash([&**spelling]))
+            .or_insert(at as u32);
+    }
+    by_hash
+}
+
 /// [`named`], the probe of `by_hash` made: `start` is where `key`'s hash is filed, if it is.
 fn named_from<'a>(
     g: &'a Gazetteer,
     start: Option<u32>,
     key: &'a str,
 ) -> impl Iterator<Item = usize> + 'a {
-    let start = start.map_or(g.by_name.len(), |at| at as usize);
-    g.by_name
+    named_in(&g.by_name, start, key)
+}
+
+/// The cities of `key` in a sorted `index`, from `start`, where the index's hash map files it.
+fn named_in<'a>(
+    index: &'a [(Box<str>, u32)],
+    start: Option<u32>,
+    key: &'a str,
+) -> impl Iterator<Item = usize> + 'a {
+    let start = start.map_or(index.len(), |at| at as usize);
+    index
         .get(start..)
         .unwrap_or_default()
         .iter()
@@ -480,16 +538,20 @@ pub(crate) fn town_named(words: &[String], country: &str) -> Option<CityId> {
         return None;
     }
     let g = gazetteer();
-    let start = *g
-        .by_hash
-        .get(&spelling_hash(words.iter().map(String::as_str)))?;
+    let hash = spelling_hash(words.iter().map(String::as_str));
+    // A spelling as indexed, else (several words) one with an article inside.
+    let (index, start) = match (g.by_hash.get(&hash), words.len()) {
+        (Some(&start), _) => (&g.by_name, start),
+        (None, 2..) => (&g.by_street_form, *g.by_street_hash.get(&hash)?),
+        (None, _) => return None,
+    };
     // One word (most streets) is looked up as it is, without a copy.
     let key: Cow<'_, str> = match words {
         [one] => Cow::Borrowed(one),
         _ => Cow::Owned(words.concat()),
     };
     // Strict, with a country: a town of that country or none.
-    best_of(g, named_from(g, Some(start), &key), country, true, &[])
+    best_of(g, named_in(index, Some(start), &key), country, true, &[])
         .and_then(|i| g.cities.get(i))
         .map(|city| CityId(city.id))
 }
@@ -850,6 +912,21 @@ mod tests {
         }
         assert_eq!(spellings, g.by_hash.len());
         assert!(spellings > 10_000);
+        // The same of the street forms' index.
+        let mut forms = 0;
+        for (at, (form, _)) in g.by_street_form.iter().enumerate() {
+            if at > 0 && g.by_street_form.get(at - 1).is_some_and(|(k, _)| k == form) {
+                continue;
+            }
+            let start = g.by_street_hash.get(&spelling_hash([&**form])).copied();
+            assert_eq!(
+                named_in(&g.by_street_form, start, form).collect::<Vec<_>>(),
+                filed(&g.by_street_form, form).collect::<Vec<_>>()
+            );
+            forms += 1;
+        }
+        assert_eq!(forms, g.by_street_hash.len());
+        assert!(forms > 100, "{forms}");
         // Keys the gazetteer lacks, of one byte, and around the ends of the byte range.
         for key in [
             "",
@@ -924,6 +1001,12 @@ mod tests {
             resolve_city("Sidi Bennour", "MA")
         );
         assert!(town_named(&words(&["sidi", "bennour"]), "MA").is_some());
+        // A name of Arabic words with an article inside, as a street's words are read (طريق
+        // الدار البيضاء), and as typed in the city field.
+        let casablanca = resolve_city("Casablanca", "MA");
+        assert_eq!(town_named(&words(&["دار", "بيضاء"]), "MA"), casablanca);
+        assert_eq!(resolve_city("الدار البيضاء", "MA"), casablanca);
+        assert_eq!(resolve_city("الدارالبيضاء", "MA"), casablanca);
         // A person's name, a number, no country, another country's town (even a large
         // city): no town.
         assert_eq!(town_named(&words(&["ibn", "sina"]), "MA"), None);
