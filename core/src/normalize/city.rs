@@ -305,7 +305,11 @@ fn spelling_hash<'a>(parts: impl IntoIterator<Item = &'a str>) -> u64 {
 
 /// The gazetteer's cities of the canonical spelling `key`, most populous first.
 fn named<'a>(g: &'a Gazetteer, key: &'a str) -> impl Iterator<Item = usize> + 'a {
-    named_from(g, g.by_hash.get(&spelling_hash([key])).copied(), key)
+    named_in(
+        &g.by_name,
+        g.by_hash.get(&spelling_hash([key])).copied(),
+        key,
+    )
 }
 
 /// Where each spelling of a sorted `index` begins, by the spelling's [`spelling_hash`].
@@ -318,15 +322,6 @@ fn hash_index(index: &[(Box<str>, u32)]) -> FxHashMap<u64, u32> {
             .or_insert(at as u32);
     }
     by_hash
-}
-
-/// [`named`], the probe of `by_hash` made: `start` is where `key`'s hash is filed, if it is.
-fn named_from<'a>(
-    g: &'a Gazetteer,
-    start: Option<u32>,
-    key: &'a str,
-) -> impl Iterator<Item = usize> + 'a {
-    named_in(&g.by_name, start, key)
 }
 
 /// The cities of `key` in a sorted `index`, from `start`, where the index's hash map files it.
@@ -347,12 +342,7 @@ fn named_in<'a>(
 /// The cities filed under `key` in a sorted index, most populous first.
 fn filed<'a>(index: &'a [(Box<str>, u32)], key: &'a str) -> impl Iterator<Item = usize> + 'a {
     let start = index.partition_point(|(k, _)| &**k < key);
-    index
-        .get(start..)
-        .unwrap_or_default()
-        .iter()
-        .take_while(move |(k, _)| &**k == key)
-        .map(|&(_, i)| i as usize)
+    named_in(index, u32::try_from(start).ok(), key)
 }
 
 /// The smallest city a spelling may name in another country than the order's.
