@@ -287,10 +287,10 @@ impl<N: Slot> Signature<N> {
     /// The keys the order is filed under: the phones, the email, and one address key (city,
     /// house number, street key) per street key. An order without a city has no such key:
     /// "somewhere in Casablanca" ties nobody together. An order with a unit and a house number
-    /// also has its flat's key ([`Signature::flat_key`]), city or not: a checkout's city field
+    /// also has its flat's key ([`Signature::flat_keys`]), city or not: a checkout's city field
     /// is often left empty, and the same flat of the same house of the same street is rarely
     /// two homes of two cities ([`super::link`]'s `same_house`); on a street named after a
-    /// place, a second flat's key on the place's ([`Signature::place_flat_key`]).
+    /// place, a second flat's key on the place's.
     ///
     /// The index, the store's key table and the walk all take their keys from here, so the
     /// store and the engine find the same orders. In that order, without repeats.
@@ -326,35 +326,28 @@ impl<N: Slot> Signature<N> {
             }
         }
         let placed = self.city != 0;
+        let mut flats = |placed: bool| self.flat_keys(&mut door_key, placed);
         if !walking {
-            keys.push(self.flat_key(&mut door_key, placed));
-            keys.push(self.place_flat_key(&mut door_key, placed));
+            keys.extend(flats(placed));
             return keys;
         }
         if !placed {
-            keys.push(self.flat_key(&mut door_key, true));
-            keys.push(self.place_flat_key(&mut door_key, true));
+            keys.extend(flats(true));
         }
-        keys.push(self.flat_key(&mut door_key, false));
-        keys.push(self.place_flat_key(&mut door_key, false));
+        keys.extend(flats(false));
         keys
     }
 
-    /// The key of the order's flat, placed in a city (`placed`) or not: its unit, house number
-    /// and its street's least key (the same whichever way round its tokens were written), the
-    /// [`STREET_SECOND`] bit telling the two apart. 0 without a unit, a house number or a
-    /// street.
-    fn flat_key(&self, door_key: &mut impl FnMut([u32; 3]) -> u64, placed: bool) -> u64 {
-        let least_street = self.street_keys().filter(|k| k & STREET_SECOND == 0).min();
-        self.flat_key_on(door_key, placed, least_street)
-    }
-
-    /// The key of the order's flat as [`Signature::flat_key`], on its street's least place key
-    /// ([`STREET_PLACE`]) instead of its words': `Avenue de Laayoune, Imm 3, Appt 5` and `شارع
-    /// العيون عمارة 3 شقة 5` of orders without a city share no word's key, but the town's. 0
-    /// for a street named after no place.
-    fn place_flat_key(&self, door_key: &mut impl FnMut([u32; 3]) -> u64, placed: bool) -> u64 {
-        self.flat_key_on(door_key, placed, self.place_keys().min())
+    /// The keys of the order's flat, placed in a city (`placed`) or not: its unit, house number
+    /// and a key of its street, the [`STREET_SECOND`] bit telling placed from not. The first
+    /// on the street's least word key (the same whichever way round its tokens were written);
+    /// the second on its least place key ([`STREET_PLACE`]): `Avenue de Laayoune, Imm 3, Appt
+    /// 5` and `شارع العيون عمارة 3 شقة 5` of orders without a city share no word's key, but the
+    /// town's. Each 0 without a unit, a house number or such a street key.
+    fn flat_keys(&self, door_key: &mut impl FnMut([u32; 3]) -> u64, placed: bool) -> [u64; 2] {
+        let least_word = self.street_keys().filter(|k| k & STREET_SECOND == 0).min();
+        let least_place = self.place_keys().min();
+        [least_word, least_place].map(|street| self.flat_key_on(door_key, placed, street))
     }
 
     /// The flat's key on street key `street`; 0 without a unit, a house number or a street.
@@ -614,6 +607,13 @@ impl FilingKeys {
         if key != 0 && !self.contains(&key) && self.len < FILING_KEYS {
             self.keys[self.len] = key;
             self.len += 1;
+        }
+    }
+
+    /// [`FilingKeys::push`] of each of `keys`.
+    fn extend(&mut self, keys: impl IntoIterator<Item = u64>) {
+        for key in keys {
+            self.push(key);
         }
     }
 
