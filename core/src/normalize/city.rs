@@ -19,7 +19,7 @@ use std::sync::OnceLock;
 use rustc_hash::{FxHashMap, FxHashSet};
 use serde::{Deserialize, Serialize};
 
-use super::text::{fold, fold_into, is_letter, skeleton};
+use super::text::{fold, fold_into, is_letter, skeleton, strip_article};
 use crate::data;
 
 /// A canonical city id (the GeoNames id, or a curated id), stable across scripts and spellings.
@@ -145,14 +145,9 @@ fn canonical(folded: &str) -> Cow<'_, str> {
 /// field is looked up by, strips the first word's article only: a name typed glued,
 /// الدارالبيضاء, is found.)
 fn without_inner_articles(folded: &str) -> Option<String> {
-    fn bare(word: &str) -> &str {
-        word.strip_prefix("ال")
-            .filter(|rest| rest.chars().count() >= 2)
-            .unwrap_or(word)
-    }
     let mut words = folded.split(' ');
     words.next()?;
-    if !words.any(|w| bare(w).len() < w.len()) {
+    if !words.any(|w| w.starts_with("ال") && strip_article(w).len() < w.len()) {
         return None;
     }
     let articles = &place_words().articles;
@@ -160,7 +155,7 @@ fn without_inner_articles(folded: &str) -> Option<String> {
         folded
             .split(' ')
             .filter(|w| !articles.contains(*w))
-            .map(bare)
+            .map(strip_article)
             .collect(),
     )
 }
@@ -574,7 +569,7 @@ fn country_names() -> &'static FxHashMap<u64, (&'static str, Box<str>)> {
         for [code, spellings] in data::rows(include_str!("../../data/country_names.tsv")) {
             for spelling in spellings.split('|').filter(|s| !s.is_empty()) {
                 let folded = fold(spelling);
-                let joined: String = folded.split(' ').map(super::text::strip_article).collect();
+                let joined: String = folded.split(' ').map(strip_article).collect();
                 if !joined.is_empty() {
                     names
                         .entry(spelling_hash([joined.as_str()]))
