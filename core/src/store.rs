@@ -168,7 +168,11 @@ use crate::risk::RiskModel;
 /// 16: a street named after a country (`شارع فلسطين`, `Palestine St`) has the country's key,
 /// and the key of a town or country a street is named after takes the street's last slot, no
 /// longer one of its words' (nor a flat key's). Tables of format 15 are refused.
-pub const KEY_FORMAT: u32 = 16;
+///
+/// 17: a street named after a town whose Latin name has an article, glued (`rue d'Alger`, read
+/// as the street `ger`) or a word of its own inside (`Avenue Ksar El Kebir`), has the town's
+/// key, as its Arabic name's street has. Tables of format 16 are refused.
+pub const KEY_FORMAT: u32 = 17;
 
 /// A past order as a `cg_orders` row.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -90,7 +90,11 @@ use crate::error::{Error, ErrorKind};
 /// 16: the layout of 15, with streets keyed as in key format 16 (a street named after a
 /// country has its key; a place's key in the street's last slot). Format 15 is refused: such
 /// orders' keys are stale.
-pub(crate) const FORMAT_VERSION: u32 = 16;
+///
+/// 17: the layout of 16, with streets keyed as in key format 17 (a street named after a town
+/// whose Latin name has an article, `rue d'Alger`, has the town's key). Format 16 is refused:
+/// such orders' keys are stale.
+pub(crate) const FORMAT_VERSION: u32 = 17;
 const MAGIC: &[u8; 8] = b"CODGUARD";
 const HEADER: usize = 8 + 4 + 8 + 4;
 

@@ -50,11 +50,10 @@ struct Gazetteer {
     /// order had touched, a fifth of the time of reading an address at a million past orders.
     /// Most streets are named after no town, and [`town_named`] learns it from the probe.
     by_hash: FxHashMap<u64, u32>,
-    /// The spellings of several Arabic words with an article inside (الدار البيضاء), joined
-    /// as a street's words are read, each without its article ([`without_inner_articles`]),
-    /// with their city, sorted as `by_name`; and where each begins, by its hash. Apart from
-    /// `by_name`: only a street's words are looked up here ([`town_named`]), a city field as
-    /// typed is not.
+    /// The spellings whose words a street reads otherwise than a city field ([`street_form`]:
+    /// الدار البيضاء, Alger, Sidi El Bernoussi), in that form, with their city, sorted as
+    /// `by_name`; and where each begins, by its hash. Apart from `by_name`: only a street's
+    /// words are looked up here ([`town_named`]), a city field as typed is not.
     by_street_form: SpellingIndex,
     by_street_hash: FxHashMap<u64, u32>,
     by_id: FxHashMap<u32, usize>,
@@ -139,18 +138,22 @@ fn canonical(folded: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
-/// A folded spelling of several words of which one after the first has ال glued to it (الدار
-/// البيضاء, شرم الشيخ), joined without every word's article, as the address parser gives a
-/// street's words ([`town_named`]); `None` for any other. ([`canonical`], the form a city
-/// field is looked up by, strips the first word's article only: a name typed glued,
-/// الدارالبيضاء, is found.)
-fn without_inner_articles(folded: &str) -> Option<String> {
-    let mut words = folded.split(' ');
-    words.next()?;
-    if !words.any(|w| w.starts_with("ال") && strip_article(w).len() < w.len()) {
+/// A folded spelling as the address parser gives a street's words, joined: without its
+/// article words (el, al, ال) and each word without the article written into it (ال glued, al
+/// or el glued before a consonant, the assimilated forms: [`strip_article`]). `الدار البيضاء`
+/// gives `داربيضاء`, `alger` gives `ger`, `sidi el bernoussi` gives `sidibernoussi`: a street
+/// named after the town (`شارع الدار البيضاء`, `rue d'Alger`, `Bd Sidi El Bernoussi`) is read
+/// so; `None` for a spelling without an article. ([`canonical`], the form a city field is
+/// looked up by, strips the first word's article word or ال only: a city typed `Alger` is not
+/// `ger`.)
+fn street_form(folded: &str) -> Option<String> {
+    let articles = &place_words().articles;
+    // Most spellings have no article: no copy of them (the gazetteer is built in every
+    // process).
+    let bare = |w: &str| strip_article(w).len() == w.len() && !articles.contains(w);
+    if folded.split(' ').all(bare) {
         return None;
     }
-    let articles = &place_words().articles;
     Some(
         folded
             .split(' ')
@@ -263,8 +266,8 @@ fn gazetteer() -> &'static Gazetteer {
             |_| true,
             |folded, index, _| {
                 let key = canonical(folded);
-                if let Some(bare) = without_inner_articles(folded).filter(|b| *b != key) {
-                    by_street_form.push((bare.into_boxed_str(), index as u32));
+                if let Some(form) = street_form(folded).filter(|f| !f.is_empty() && *f != key) {
+                    by_street_form.push((form.into_boxed_str(), index as u32));
                 }
                 if !key.is_empty() {
                     by_name.push((key.into_owned().into_boxed_str(), index as u32));
@@ -524,19 +527,23 @@ pub(crate) fn town_named(words: &[String], country: &str) -> Option<CityId> {
     }
     let g = gazetteer();
     let hash = spelling_hash(words.iter().map(String::as_str));
-    // A spelling as indexed, else (several words) one with an article inside.
-    let (index, start) = match (g.by_hash.get(&hash), words.len()) {
-        (Some(&start), _) => (&g.by_name, start),
-        (None, 2..) => (&g.by_street_form, *g.by_street_hash.get(&hash)?),
-        (None, _) => return None,
-    };
+    // A spelling as indexed, else one as a street's words read it ([`street_form`]). Most
+    // streets are in neither, and cost no copy of their words.
+    let (as_typed, as_street) = (g.by_hash.get(&hash), g.by_street_hash.get(&hash));
+    if as_typed.is_none() && as_street.is_none() {
+        return None;
+    }
     // One word (most streets) is looked up as it is, without a copy.
     let key: Cow<'_, str> = match words {
         [one] => Cow::Borrowed(one),
         _ => Cow::Owned(words.concat()),
     };
     // Strict, with a country: a town of that country or none.
-    best_of(g, named_in(index, Some(start), &key), country, true, &[])
+    let town = |index: &SpellingIndex, start: Option<&u32>| {
+        best_of(g, named_in(index, Some(*start?), &key), country, true, &[])
+    };
+    town(&g.by_name, as_typed)
+        .or_else(|| town(&g.by_street_form, as_street))
         .and_then(|i| g.cities.get(i))
         .map(|city| CityId(city.id))
 }
@@ -992,6 +999,20 @@ mod tests {
         assert_eq!(town_named(&words(&["دار", "بيضاء"]), "MA"), casablanca);
         assert_eq!(resolve_city("الدار البيضاء", "MA"), casablanca);
         assert_eq!(resolve_city("الدارالبيضاء", "MA"), casablanca);
+        // A Latin name that starts with an article written into it, as a street reads it
+        // (`rue d'Alger` gives `ger`), and one with an article word inside: the street's,
+        // while a city field is read as typed.
+        let algiers = resolve_city("Alger", "DZ");
+        assert!(algiers.is_some());
+        assert_eq!(town_named(&words(&["ger"]), "DZ"), algiers);
+        assert_eq!(town_named(&words(&["جزاير"]), "DZ"), algiers);
+        assert_eq!(resolve_city("ger", "DZ"), None);
+        let ksar_el_kebir = resolve_city("Ksar El Kebir", "MA");
+        assert!(ksar_el_kebir.is_some());
+        assert_eq!(town_named(&words(&["ksar", "kebir"]), "MA"), ksar_el_kebir);
+        assert_eq!(town_named(&words(&["قصر", "كبير"]), "MA"), ksar_el_kebir);
+        assert_eq!(street_form("ksar el kebir").as_deref(), Some("ksarkebir"));
+        assert_eq!(street_form("ksar kebir"), None);
         // A person's name, a number, no country, another country's town (even a large
         // city): no town.
         assert_eq!(town_named(&words(&["ibn", "sina"]), "MA"), None);
