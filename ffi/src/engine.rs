@@ -323,7 +323,8 @@ struct ErrorJson {
 /// country that is not an ISO 3166-1 alpha-2 code, code `invalid_record`) or is not valid
 /// Unicode (a JSON Lines line whose bytes are not UTF-8, an order holding a lone surrogate
 /// escape `\ud800`, code `invalid_utf8`, its message naming the line): one bad order does not
-/// fail the others.
+/// fail the others. Its `order_id` is the one it names, when one can be read (of an order that
+/// is not valid Unicode too), else empty.
 ///
 /// Errors: `CG_INVALID_JSON`, `CG_INVALID_RECORD` (the text is not a list of JSON values: a
 /// JSON Lines line that is not JSON fails the call), `CG_INVALID_UTF8` (a JSON array whose
@@ -357,7 +358,7 @@ pub unsafe extern "C" fn cg_engine_assess_many(
                     codguard::ErrorKind::InvalidRecord,
                     format!("order: {e}"),
                 ))),
-                Err(e) => read.push(Err(e.clone())),
+                Err(unread) => read.push(Err(unread.error.clone())),
             }
         }
         let mut assessed = engine.assess_many(&orders).into_iter().zip(&orders);
@@ -388,16 +389,17 @@ pub unsafe extern "C" fn cg_engine_assess_many(
     })
 }
 
-/// The `order_id` of an element that did not read as an order, when it has a text one.
+/// The `order_id` of an element that did not read as an order, when it names a text one: read
+/// from its JSON value, or from its text up to its fault ([`crate::guard::Unread`]).
 fn id_of(item: &Item) -> codguard::OrderId {
-    codguard::OrderId(
-        item.as_ref()
-            .ok()
-            .and_then(|item| item.get("order_id"))
+    let id = match item {
+        Ok(value) => value
+            .get("order_id")
             .and_then(serde_json::Value::as_str)
-            .unwrap_or("")
-            .to_owned(),
-    )
+            .unwrap_or(""),
+        Err(unread) => &unread.order_id,
+    };
+    codguard::OrderId(id.to_owned())
 }
 
 /// Never seen: the engine answers once per order it is given.

@@ -233,8 +233,25 @@ fn json_line<T: serde::de::DeserializeOwned>(
     })
 }
 
-/// One element of a batch: the JSON value, or the error that keeps it from being read.
-pub(crate) type Item = std::result::Result<serde_json::Value, codguard::Error>;
+/// One element of a batch: the JSON value, or why it could not be read.
+pub(crate) type Item = std::result::Result<serde_json::Value, Unread>;
+
+/// An element of a batch that could not be read: the error, and the `order_id` it names before
+/// its fault ([`jsonl::order_id`], empty when none), so that the answer in its place says
+/// which order it was.
+pub(crate) struct Unread {
+    pub(crate) error: codguard::Error,
+    pub(crate) order_id: String,
+}
+
+impl Unread {
+    fn new(error: codguard::Error, text: &str) -> Unread {
+        Unread {
+            error,
+            order_id: jsonl::order_id(text).unwrap_or_default(),
+        }
+    }
+}
 
 /// The elements of a batch (`what`): a JSON array or JSON Lines, read one element at a time,
 /// so that one that is not valid Unicode is its own error (`invalid_utf8`) in its place and
@@ -259,7 +276,7 @@ pub(crate) fn json_items(bytes: &[u8], what: &str) -> Result<Vec<Item>> {
             .iter()
             .map(|element| {
                 serde_json::from_str(element.get()).map_err(|e| {
-                    if codguard::error::lone_surrogate_escape(element.get()) {
+                    let error = if codguard::error::lone_surrogate_escape(element.get()) {
                         invalid_utf8(format!("order {LONE_SURROGATE}"))
                     } else {
                         // Not met: RawValue has read the element's syntax but its escapes.
@@ -267,7 +284,8 @@ pub(crate) fn json_items(bytes: &[u8], what: &str) -> Result<Vec<Item>> {
                             ErrorKind::InvalidRecord,
                             format!("order: {}", redact(&e.to_string())),
                         )
-                    }
+                    };
+                    Unread::new(error, element.get())
                 })
             })
             .collect());
@@ -277,17 +295,18 @@ pub(crate) fn json_items(bytes: &[u8], what: &str) -> Result<Vec<Item>> {
         let line = match line {
             Ok(line) => line,
             Err(bad) => {
-                items.push(Err(invalid_utf8(format!(
+                let error = invalid_utf8(format!(
                     "{what}, line {number}, column {}: not UTF-8",
                     bad.column()
-                ))));
+                ));
+                items.push(Err(Unread::new(error, &String::from_utf8_lossy(bad.bytes))));
                 continue;
             }
         };
         match json_line(line, number, what, cg_status::CG_INVALID_RECORD) {
             Ok(value) => items.push(Ok(value)),
             Err(f) if f.status == cg_status::CG_INVALID_UTF8 => {
-                items.push(Err(invalid_utf8(f.message)))
+                items.push(Err(Unread::new(invalid_utf8(f.message), line)))
             }
             Err(f) => return Err(f),
         }

@@ -539,6 +539,9 @@ static int test_assess_many_invalid_unicode_in_its_place(void) {
     CHECK(same_text(str_field(bad, "code"), "invalid_utf8"));
     /* The line, and the bad byte's column (in characters, as the JSON errors'). */
     CHECK(strstr(str_field(bad, "message"), "line 2, column 49: not UTF-8") != NULL);
+    /* Each names the order its text names before the fault. */
+    CHECK(same_text(str_field(cJSON_GetArrayItem(got, 1), "order_id"), "o-2"));
+    CHECK(same_text(str_field(cJSON_GetArrayItem(got, 2), "order_id"), "o-3"));
     bad = cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(got, 2), "error");
     CHECK(same_text(str_field(bad, "code"), "invalid_utf8"));
     CHECK(strstr(str_field(bad, "message"), "line 4") != NULL);
@@ -557,6 +560,7 @@ static int test_assess_many_invalid_unicode_in_its_place(void) {
     bad = cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(got, 1), "error");
     CHECK(same_text(str_field(bad, "code"), "invalid_utf8"));
     CHECK(strstr(str_field(bad, "message"), "lone surrogate") != NULL);
+    CHECK(same_text(str_field(cJSON_GetArrayItem(got, 1), "order_id"), "o-2"));
     /* A proper pair is an ordinary character. */
     CHECK(same_text(str_field(cJSON_GetArrayItem(got, 2), "order_id"), "o-3"));
     CHECK(str_field(cJSON_GetArrayItem(got, 2), "customer_class") != NULL);
