@@ -17,7 +17,9 @@ the European Union, libphonenumber and shops use for Kosovo, so an order from th
 The names: ISO's English short name and common name, and the French and Arabic translations of
 the short name; a name that says its form of state ("Palestine, State of", "دولة فلسطين") also
 without it, as a street writes it. Names of more than three words are left out (a street is not
-named "the United Kingdom of Great Britain and Northern Ireland").
+named "the United Kingdom of Great Britain and Northern Ireland"). A few short names that streets
+are named by and ISO's lists lack are added by hand (STREET_NAMES): the Emirates' Emirates Road is
+شارع الإمارات.
 """
 import gettext
 import json
@@ -27,6 +29,8 @@ EXTRA = [("XK", "Kosovo (user-assigned code, used by the EU and libphonenumber)"
 # ", State of" and its kin after a name; "دولة" (state) before one.
 STATE_SUFFIXES = (", State of", ", État de", ", Plurinational State of", ", Bolivarian Republic of")
 STATE_PREFIXES = ("دولة ",)
+# Short names a street is named by that ISO's names and translations lack.
+STREET_NAMES = {"AE": ["Emirates", "Émirats", "الإمارات"]}
 
 
 def short_forms(name: str) -> list[str]:
@@ -52,6 +56,7 @@ def names(iso_json: str, locale_dir: str) -> None:
         spellings: list[str] = []
         written = [r["name"], r.get("common_name", "")]
         written += [t.gettext(r["name"]) for t in translations.values()]
+        written += STREET_NAMES.get(r["alpha_2"], [])
         for name in filter(None, written):
             for form in short_forms(name):
                 if form not in spellings:

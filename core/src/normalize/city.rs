@@ -959,9 +959,14 @@ mod tests {
         assert_eq!(named("Égypte"), Some("EG"));
         assert_eq!(named("مصر"), Some("EG"));
         assert_eq!(named("Émirats arabes unis"), Some("AE"));
+        // The short name a street is named by (Emirates Road), added to ISO's.
+        for emirates in ["Emirates", "Émirats", "الإمارات"] {
+            assert_eq!(named(emirates), Some("AE"), "{emirates}");
+        }
         // A person's name, a part of a country's name, digits, no country: none.
         assert_eq!(named("Ibn Sina"), None);
-        assert_eq!(named("Émirats"), None);
+        assert_eq!(named("Arabes unis"), None);
+        assert_eq!(named("Saoudite"), None);
         assert_eq!(country_named(&words(&["palestine", "12"]), "JO"), None);
         assert_eq!(country_named(&words(&["palestine"]), ""), None);
         // Every name of the data finds its own country, or one that shares it.
