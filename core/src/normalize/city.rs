@@ -140,12 +140,13 @@ fn canonical(folded: &str) -> Cow<'_, str> {
 
 /// A folded spelling as the address parser gives a street's words, joined: without its
 /// article words (el, al, ال) and each word without the article written into it (ال glued, al
-/// or el glued before a consonant, the assimilated forms: [`strip_article`]). `الدار البيضاء`
-/// gives `داربيضاء`, `alger` gives `ger`, `sidi el bernoussi` gives `sidibernoussi`: a street
-/// named after the town (`شارع الدار البيضاء`, `rue d'Alger`, `Bd Sidi El Bernoussi`) is read
-/// so; `None` for a spelling without an article. ([`canonical`], the form a city field is
-/// looked up by, strips the first word's article word or ال only: a city typed `Alger` is not
-/// `ger`.)
+/// or el glued before a consonant, the assimilated forms: [`strip_article`]), but for a word
+/// right after an article word, which has had its article (`El Assafia` keeps `assafia`).
+/// `الدار البيضاء` gives `داربيضاء`, `alger` gives `ger`, `ksar el kebir` gives `ksarkebir`: a
+/// street named after the town (`شارع الدار البيضاء`, `rue d'Alger`, `Avenue Ksar El Kebir`)
+/// is read so; `None` for a spelling without an article. ([`canonical`], the form a city field
+/// is looked up by, strips the first word's article word or ال only: a city typed `Alger` is
+/// not `ger`.)
 fn street_form(folded: &str) -> Option<String> {
     let articles = &place_words().articles;
     // Most spellings have no article: no copy of them (the gazetteer is built in every
@@ -154,13 +155,35 @@ fn street_form(folded: &str) -> Option<String> {
     if folded.split(' ').all(bare) {
         return None;
     }
-    Some(
-        folded
-            .split(' ')
-            .filter(|w| !articles.contains(*w))
-            .map(strip_article)
-            .collect(),
-    )
+    let mut form = String::with_capacity(folded.len());
+    let mut after_article = false;
+    for word in folded.split(' ') {
+        if articles.contains(word) {
+            after_article = true;
+            continue;
+        }
+        form.push_str(if after_article {
+            word
+        } else {
+            strip_article(word)
+        });
+        after_article = false;
+    }
+    Some(form)
+}
+
+/// Whether a folded spelling is in Arabic script.
+fn is_arabic_script(folded: &str) -> bool {
+    folded
+        .chars()
+        .any(|c| ('\u{0600}'..='\u{06FF}').contains(&c))
+}
+
+/// Whether an Arabic spelling has an article: a word that starts with ال and is more than it.
+fn has_arabic_article(folded: &str) -> bool {
+    folded
+        .split(' ')
+        .any(|w| w.starts_with("ال") && strip_article(w).len() < w.len())
 }
 
 /// Every spelling of the gazetteer's data: (folded spelling, city index), the canonical name
@@ -186,10 +209,7 @@ fn for_each_spelling(
         } else {
             fold_into(raw, &mut folded);
         }
-        let arabic = folded
-            .chars()
-            .any(|c| ('\u{0600}'..='\u{06FF}').contains(&c));
-        f(&folded, index, primary || arabic);
+        f(&folded, index, primary || is_arabic_script(&folded));
     };
     for (index, [_, _, name, _, aliases]) in
         data::rows(include_str!("../../data/cities.tsv")).enumerate()
@@ -259,21 +279,7 @@ fn gazetteer() -> &'static Gazetteer {
                 population: pop.parse().unwrap_or(0),
             });
         }
-        let mut by_name = Vec::with_capacity(8 * g.cities.len());
-        let mut by_street_form = Vec::new();
-        for_each_spelling(
-            &g.by_id,
-            |_| true,
-            |folded, index, _| {
-                let key = canonical(folded);
-                if let Some(form) = street_form(folded).filter(|f| !f.is_empty() && *f != key) {
-                    by_street_form.push((form.into_boxed_str(), index as u32));
-                }
-                if !key.is_empty() {
-                    by_name.push((key.into_owned().into_boxed_str(), index as u32));
-                }
-            },
-        );
+        let (mut by_name, mut by_street_form) = spellings_and_street_forms(&g);
         sort_index(&g.cities, &mut by_name);
         g.by_hash = hash_index(&by_name);
         g.by_name = by_name;
@@ -287,6 +293,52 @@ fn gazetteer() -> &'static Gazetteer {
         }
         g
     })
+}
+
+/// The gazetteer's spellings as a city field is looked up ([`canonical`]) and as a street's
+/// words read them ([`street_form`]), each with its city, unsorted.
+fn spellings_and_street_forms(g: &Gazetteer) -> (SpellingIndex, SpellingIndex) {
+    let mut by_name = Vec::with_capacity(8 * g.cities.len());
+    let mut by_street_form = Vec::new();
+    // The street forms of a town's own names only (its name, its Arabic names, the curated
+    // ones), not of the other names GeoNames gathers (Alcher, Alzira and Alhucemas would be
+    // the streets Cher, Zira and Hucemas). A Latin name's form waits for its town's Arabic
+    // names: its leading al, el or doubled letter is an article when an Arabic name has
+    // one (Alger, الجزائر; Errachidia, الرشيدية), and a letter of the name when none has
+    // (Arris, أريس; Azzaba, عزابة: not the streets Ris and Zaba).
+    let mut latin_forms = Vec::new();
+    let mut arabic_article = vec![false; g.cities.len()];
+    for_each_spelling(
+        &g.by_id,
+        |_| true,
+        |folded, index, primary| {
+            let key = canonical(folded);
+            let arabic = is_arabic_script(folded);
+            let form = primary
+                .then(|| street_form(folded))
+                .flatten()
+                .filter(|f| !f.is_empty() && *f != key);
+            match (form, arabic) {
+                (Some(form), true) => by_street_form.push((form.into_boxed_str(), index as u32)),
+                (Some(form), false) => latin_forms.push((form.into_boxed_str(), index as u32)),
+                (None, _) => {}
+            }
+            if arabic && has_arabic_article(folded) {
+                if let Some(has) = arabic_article.get_mut(index) {
+                    *has = true;
+                }
+            }
+            if !key.is_empty() {
+                by_name.push((key.into_owned().into_boxed_str(), index as u32));
+            }
+        },
+    );
+    by_street_form.extend(
+        latin_forms
+            .into_iter()
+            .filter(|&(_, index)| arabic_article.get(index as usize) == Some(&true)),
+    );
+    (by_name, by_street_form)
 }
 
 /// FNV-1a of the bytes of `parts` one after another: a spelling's hash, the same for a name's
@@ -1018,6 +1070,25 @@ mod tests {
         assert_eq!(town_named(&words(&["قصر", "كبير"]), "MA"), ksar_el_kebir);
         assert_eq!(street_form("ksar el kebir").as_deref(), Some("ksarkebir"));
         assert_eq!(street_form("ksar kebir"), None);
+        // Not the forms of GeoNames' other names of a town (Alcher and Alzira are Algiers'),
+        // nor of a Latin name whose first letters are no article, its Arabic name having none
+        // (Arris, أريس; Azzaba, عزابة), nor a word after an article word read without a
+        // second one (El Assafia): those are other streets' names.
+        for (words_of_street, country) in [
+            (["cher"], "DZ"),
+            (["zira"], "DZ"),
+            (["ris"], "DZ"),
+            (["zaba"], "DZ"),
+            (["safia"], "DZ"),
+            (["sima"], "MA"),
+        ] {
+            assert_eq!(
+                town_named(&words(&words_of_street), country),
+                None,
+                "{words_of_street:?}"
+            );
+        }
+        assert!(town_named(&words(&["arris"]), "DZ").is_some());
         // A person's name, a number, no country, another country's town (even a large
         // city): no town.
         assert_eq!(town_named(&words(&["ibn", "sina"]), "MA"), None);
