@@ -555,14 +555,16 @@ fn resolve_folded(folded: &str, country: &str, strict: bool, missing: &[CityId])
 }
 
 /// Whether a street's `words` may be a place's whole name ([`town_named`], [`country_named`]):
-/// a `country` is known, and every word has three letters or more and no digit (a number is
-/// no place).
+/// a `country` is known, no word has a digit (a number is no place), and a name of one word has
+/// three letters or more, one of several two or more in each word (`أم البواقي`, Oum El
+/// Bouaghi, whose `أم` is a word of two letters).
 fn may_name_a_place(words: &[String], country: &str) -> bool {
+    let least = if words.len() > 1 { 2 } else { 3 };
     !country.is_empty()
         && !words.is_empty()
         && words
             .iter()
-            .all(|w| w.chars().nth(2).is_some() && !w.bytes().any(|b| b.is_ascii_digit()))
+            .all(|w| w.chars().nth(least - 1).is_some() && !w.bytes().any(|b| b.is_ascii_digit()))
 }
 
 /// The town a street is named after, when the street's words (as the address parser gives
