@@ -17,7 +17,7 @@ use smallvec::SmallVec;
 use super::city::{find_city_at_end, resolve_city, resolve_city_in, CityId};
 use super::phone::check_country;
 use super::text::{
-    fold, fold_into, is_blank, is_junk_phrase, is_letter, is_mash_token, strip_article,
+    fold, fold_into, is_blank, is_junk_phrase, is_letter, is_mash_token, strip_article, APOSTROPHES,
 };
 use super::MAX_INPUT_BYTES;
 use crate::data;
@@ -839,11 +839,41 @@ fn segments(text: &str) -> impl Iterator<Item = &str> {
     })
 }
 
+/// Glues a letter written before an apostrophe to the word after it, when the letter is no
+/// elided article: `M'Sila`, `M'diq`, `Ben M'sik`, `N'Gaous` and `T'kout` are one word each, as
+/// `Msila` and `مسيلة` write them, while `d'` and `l'` (`rue d'Alger`, `rue de l'Oasis`) stay
+/// the articles the reading drops. Folding would make the letter a word of its own.
+fn glue_letter_apostrophes(raw: &str) -> Cow<'_, str> {
+    if !raw.contains(APOSTROPHES) {
+        return Cow::Borrowed(raw);
+    }
+    let mut out = String::with_capacity(raw.len());
+    let mut chars = raw.chars().peekable();
+    // The last two characters written: a letter that starts no word is no single letter.
+    let (mut last, mut before) = (None::<char>, None::<char>);
+    while let Some(c) = chars.next() {
+        let single_letter = last
+            .is_some_and(|l| l.is_alphabetic() && !matches!(l, 'd' | 'D' | 'l' | 'L'))
+            && !before.is_some_and(char::is_alphanumeric);
+        if APOSTROPHES.contains(&c)
+            && single_letter
+            && chars.peek().is_some_and(|n| n.is_alphabetic())
+        {
+            continue;
+        }
+        out.push(c);
+        (before, last) = (last, Some(c));
+    }
+    Cow::Owned(out)
+}
+
 /// Folds the segments of `raw` into `folded` (one after another, space-separated) and returns
-/// the byte ranges and segment numbers of its words, and whether a slipped space was moved
-/// ([`repair_slipped_spaces`]).
+/// the byte ranges and segment numbers of its words, and whether the text was mended before
+/// folding: a slipped space moved ([`repair_slipped_spaces`]), a letter glued to the word
+/// after its apostrophe ([`glue_letter_apostrophes`]).
 fn split_words(raw: &str, folded: &mut String) -> (Words, bool) {
-    let repaired = repair_slipped_spaces(raw);
+    let glued = glue_letter_apostrophes(raw);
+    let repaired = repair_slipped_spaces(&glued);
     let mut words = Words::new();
     for (seg, part) in segments(&repaired).enumerate() {
         if !folded.is_empty() {
@@ -860,7 +890,8 @@ fn split_words(raw: &str, folded: &mut String) -> (Words, bool) {
             pos = end + 1;
         }
     }
-    (words, matches!(repaired, std::borrow::Cow::Owned(_)))
+    let mended = matches!(glued, Cow::Owned(_)) || matches!(repaired, Cow::Owned(_));
+    (words, mended)
 }
 
 /// What [`tokenize`] asks of one word, worked out once: a word is asked about for its own

@@ -12,7 +12,9 @@ use serde::{Deserialize, Serialize};
 use smallvec::SmallVec;
 
 use super::keys::Keys;
-use super::text::{fold, is_blank, is_junk_phrase, is_letter, is_mash_token, strip_article};
+use super::text::{
+    fold, is_blank, is_junk_phrase, is_letter, is_mash_token, strip_article, APOSTROPHES,
+};
 use super::translit;
 use super::MAX_INPUT_BYTES;
 use crate::data;
@@ -269,8 +271,7 @@ fn particle_run(words: &[Word<'_>], i: &mut usize, p: Particle, token: &str, key
 /// The hamza's seats ؤ and ئ are read as the hamza (Fouad = فؤاد, Wael = وائل): `fold` would
 /// make them و and ي, letters a Latin spelling must then write.
 fn pre_fold(raw: &str) -> std::borrow::Cow<'_, str> {
-    const INSIDE: &[char] = &['\'', '\u{2019}', '\u{2018}', '\u{02BF}', '\u{02BE}', '`'];
-    let read = |c: char| INSIDE.contains(&c) || matches!(c, 'ç' | 'Ç' | 'ؤ' | 'ئ');
+    let read = |c: char| APOSTROPHES.contains(&c) || matches!(c, 'ç' | 'Ç' | 'ؤ' | 'ئ');
     let untouched = if raw.is_ascii() {
         !raw.bytes().any(|b| b == b'\'' || b == b'`')
     } else {
@@ -285,7 +286,7 @@ fn pre_fold(raw: &str) -> std::borrow::Cow<'_, str> {
         match c {
             // Inside a word (Tal'at, M'hamed) it goes; before a capital (Alaa'El-Deen) it
             // separates words.
-            c if INSIDE.contains(&c) => {
+            c if APOSTROPHES.contains(&c) => {
                 if !chars.peek().is_some_and(|n| n.is_lowercase()) {
                     out.push(' ');
                 }

@@ -440,6 +440,11 @@ fn skeleton_table() -> &'static SkeletonTable {
     })
 }
 
+/// The apostrophes and letter marks people write inside a word (M'hamed, M’Sila, Tal`at, ʿAli):
+/// folding makes each a space.
+pub(crate) const APOSTROPHES: &[char] =
+    &['\'', '\u{2019}', '\u{2018}', '\u{02BF}', '\u{02BE}', '`'];
+
 /// Sun letters that assimilate the Latin-written article: et-tazi, en-nasr, es-saidi.
 const SUN_LETTERS: &[char] = &['t', 'd', 'r', 'z', 's', 'n'];
 
