@@ -148,8 +148,7 @@ fn read_orders(bytes: &[u8]) -> Vec<Read> {
                 line,
                 order: Err(not_utf8(&bad, line)),
                 // The id is readable when its own bytes are UTF-8 (not replaced).
-                id: jsonl::order_id(&String::from_utf8_lossy(bad.bytes))
-                    .filter(|id| !id.contains('\u{FFFD}')),
+                id: bad.order_id(),
             },
         })
         .collect()

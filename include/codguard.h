@@ -448,8 +448,9 @@ cg_status cg_engine_assess_and_add(struct cg_engine *engine,
  * country that is not an ISO 3166-1 alpha-2 code, code `invalid_record`) or is not valid
  * Unicode (a JSON Lines line whose bytes are not UTF-8, an order holding a lone surrogate
  * escape `\ud800`, code `invalid_utf8`, its message naming the line): one bad order does not
- * fail the others. Its `order_id` is the one it names, when one can be read (of an order that
- * is not valid Unicode too), else empty.
+ * fail the others. Its `order_id` is the one it names when a report may show it (of an order
+ * that is not valid Unicode too; not a blank one, one of more than 191 characters or one with a
+ * control character), else empty.
  *
  * Errors: `CG_INVALID_JSON`, `CG_INVALID_RECORD` (the text is not a list of JSON values: a
  * JSON Lines line that is not JSON fails the call), `CG_INVALID_UTF8` (a JSON array whose

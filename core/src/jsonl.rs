@@ -99,6 +99,13 @@ impl NotUtf8<'_> {
             .unwrap_or_default();
         std::str::from_utf8(good).map_or(0, |text| text.chars().count()) + 1
     }
+
+    /// The `order_id` the line names, when its own bytes are UTF-8 ([`order_id`] of the line
+    /// with each bad byte replaced, and no id that holds a replaced byte): the one a report of
+    /// the line shows.
+    pub fn order_id(&self) -> Option<String> {
+        order_id(&String::from_utf8_lossy(self.bytes)).filter(|id| !id.contains('\u{FFFD}'))
+    }
 }
 
 /// Where in line `number` of a JSON Lines file serde's error `e` (reading that `line`) is, and
@@ -139,11 +146,18 @@ pub fn order_id(line: &str) -> Option<String> {
     // The error is the line's fault, reported by whoever read the record: what was read
     // before it is kept.
     let _ = IdOf(&mut id).deserialize(&mut reader);
-    let id = id?;
-    let usable = !id.trim().is_empty()
+    id.filter(|id| reportable_order_id(id))
+}
+
+/// Whether an `order_id` may be shown back in a report of a record that could not be read: a
+/// string that is not blank, of at most the contract's [`MAX_ORDER_ID_CHARS`] characters and
+/// without a control character.
+///
+/// [`MAX_ORDER_ID_CHARS`]: crate::record::MAX_ORDER_ID_CHARS
+pub fn reportable_order_id(id: &str) -> bool {
+    !id.trim().is_empty()
         && id.chars().count() <= crate::record::MAX_ORDER_ID_CHARS
-        && !id.chars().any(char::is_control);
-    usable.then_some(id)
+        && !id.chars().any(char::is_control)
 }
 
 /// Reads a JSON object's entries one by one and keeps the first `order_id` string in `.0`, so

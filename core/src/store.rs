@@ -172,8 +172,10 @@ use crate::risk::RiskModel;
 /// 17: a street named after a town whose Latin name has an article, glued (`rue d'Alger`, read
 /// as the street `ger`) or a word of its own inside (`Avenue Ksar El Kebir`), has the town's
 /// key, as its Arabic name's street has; `Emirates Road` and `شارع الإمارات` have the
-/// Emirates' key; and Ain, Bir, Oued, Ras, Umm, Kafr, Ksar, Hassi and Mers open many streets'
-/// names (their keys carry the opener's flag). Tables of format 16 are refused.
+/// Emirates' key; Ain, Bir, Oued, Wadi, Ras, Umm, Kafr, Ksar, Hassi and Mers open many
+/// streets' names (their keys carry the opener's flag); and a letter before an apostrophe that is
+/// no elided article is glued to its word (`Rue de M'Sila` is the street `msila`). Tables of
+/// format 16 are refused.
 pub const KEY_FORMAT: u32 = 17;
 
 /// A past order as a `cg_orders` row.

@@ -323,8 +323,9 @@ struct ErrorJson {
 /// country that is not an ISO 3166-1 alpha-2 code, code `invalid_record`) or is not valid
 /// Unicode (a JSON Lines line whose bytes are not UTF-8, an order holding a lone surrogate
 /// escape `\ud800`, code `invalid_utf8`, its message naming the line): one bad order does not
-/// fail the others. Its `order_id` is the one it names, when one can be read (of an order that
-/// is not valid Unicode too), else empty.
+/// fail the others. Its `order_id` is the one it names when a report may show it (of an order
+/// that is not valid Unicode too; not a blank one, one of more than 191 characters or one with a
+/// control character), else empty.
 ///
 /// Errors: `CG_INVALID_JSON`, `CG_INVALID_RECORD` (the text is not a list of JSON values: a
 /// JSON Lines line that is not JSON fails the call), `CG_INVALID_UTF8` (a JSON array whose
@@ -389,13 +390,15 @@ pub unsafe extern "C" fn cg_engine_assess_many(
     })
 }
 
-/// The `order_id` of an element that did not read as an order, when it names a text one: read
-/// from its JSON value, or from its text up to its fault ([`crate::guard::Unread`]).
+/// The `order_id` of an element that did not read as an order, when it names one a report may
+/// show ([`codguard::jsonl::reportable_order_id`]: not an id of megabytes or with a control
+/// character): read from its JSON value, or from its text ([`crate::guard::Unread`]).
 fn id_of(item: &Item) -> codguard::OrderId {
     let id = match item {
         Ok(value) => value
             .get("order_id")
             .and_then(serde_json::Value::as_str)
+            .filter(|id| codguard::jsonl::reportable_order_id(id))
             .unwrap_or(""),
         Err(unread) => &unread.order_id,
     };

@@ -236,19 +236,19 @@ fn json_line<T: serde::de::DeserializeOwned>(
 /// One element of a batch: the JSON value, or why it could not be read.
 pub(crate) type Item = std::result::Result<serde_json::Value, Unread>;
 
-/// An element of a batch that could not be read: the error, and the `order_id` it names before
-/// its fault ([`jsonl::order_id`], empty when none), so that the answer in its place says
-/// which order it was.
+/// An element of a batch that could not be read: the error, and the `order_id` its text names
+/// (as a report of it shows: [`jsonl::order_id`], [`jsonl::NotUtf8::order_id`]; empty when
+/// none), so that the answer in its place says which order it was.
 pub(crate) struct Unread {
     pub(crate) error: codguard::Error,
     pub(crate) order_id: String,
 }
 
 impl Unread {
-    fn new(error: codguard::Error, text: &str) -> Unread {
+    fn new(error: codguard::Error, order_id: Option<String>) -> Unread {
         Unread {
             error,
-            order_id: jsonl::order_id(text).unwrap_or_default(),
+            order_id: order_id.unwrap_or_default(),
         }
     }
 }
@@ -285,7 +285,7 @@ pub(crate) fn json_items(bytes: &[u8], what: &str) -> Result<Vec<Item>> {
                             format!("order: {}", redact(&e.to_string())),
                         )
                     };
-                    Unread::new(error, element.get())
+                    Unread::new(error, jsonl::order_id(element.get()))
                 })
             })
             .collect());
@@ -299,15 +299,16 @@ pub(crate) fn json_items(bytes: &[u8], what: &str) -> Result<Vec<Item>> {
                     "{what}, line {number}, column {}: not UTF-8",
                     bad.column()
                 ));
-                items.push(Err(Unread::new(error, &String::from_utf8_lossy(bad.bytes))));
+                items.push(Err(Unread::new(error, bad.order_id())));
                 continue;
             }
         };
         match json_line(line, number, what, cg_status::CG_INVALID_RECORD) {
             Ok(value) => items.push(Ok(value)),
-            Err(f) if f.status == cg_status::CG_INVALID_UTF8 => {
-                items.push(Err(Unread::new(invalid_utf8(f.message), line)))
-            }
+            Err(f) if f.status == cg_status::CG_INVALID_UTF8 => items.push(Err(Unread::new(
+                invalid_utf8(f.message),
+                jsonl::order_id(line),
+            ))),
             Err(f) => return Err(f),
         }
     }

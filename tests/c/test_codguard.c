@@ -438,12 +438,13 @@ static int test_assess_many_keeps_going(void) {
         "[{\"order_id\": \"o-1\", \"placed_at\": 1, \"phone\": \"0696030620\", \"country\": \"MA\"},"
         " {\"order_id\": \"o-2\", \"placed_at\": 1, \"phone\": \"0696030620\", \"country\": \"Morocco\"},"
         " {\"order_id\": \"o-3\", \"placed_at\": 1, \"telephone\": \"0696030620\", \"country\": \"MA\"},"
-        " {\"order_id\": \"o-4\", \"placed_at\": 1, \"phone\": \"01027096050\", \"country\": \"eg\"}]";
+        " {\"order_id\": \"o-4\", \"placed_at\": 1, \"phone\": \"01027096050\", \"country\": \"eg\"},"
+        " {\"order_id\": \"o-\\u0007\", \"placed_at\": 1, \"country\": \"Morocco\"}]";
 
     CHECK_STATUS(cg_engine_new(NULL, 0, &engine), CG_OK);
     CHECK_STATUS(cg_engine_assess_many(engine, TEXT(orders), &out, &len), CG_OK);
     got = cJSON_Parse(out);
-    CHECK(cJSON_GetArraySize(got) == 4);
+    CHECK(cJSON_GetArraySize(got) == 5);
     CHECK(same_text(str_field(cJSON_GetArrayItem(got, 0), "customer_class"), "new"));
     bad = cJSON_GetArrayItem(got, 1);
     CHECK(same_text(str_field(bad, "order_id"), "o-2"));
@@ -454,6 +455,8 @@ static int test_assess_many_keeps_going(void) {
     CHECK(strstr(str_field(bad, "message"), "`telephone`") != NULL);
     CHECK(same_text(str_field(cJSON_GetArrayItem(got, 3), "order_id"), "o-4"));
     CHECK(same_text(str_field(cJSON_GetArrayItem(got, 3), "customer_class"), "new"));
+    /* An id no report shows back (a control character) is answered as none. */
+    CHECK(same_text(str_field(cJSON_GetArrayItem(got, 4), "order_id"), ""));
 done:
     cJSON_Delete(got);
     cg_string_free(out);
@@ -521,7 +524,9 @@ static int test_assess_many_invalid_unicode_in_its_place(void) {
         "{\"order_id\": \"o-2\", \"placed_at\": 1, \"name\": \"Sal\xc3\x28ma\", \"country\": \"MA\"}\r\n"
         "\n"
         "{\"order_id\": \"o-3\", \"placed_at\": 1, \"name\": \"\\ud800\", \"country\": \"MA\"}\n"
-        "{\"order_id\": \"o-4\", \"placed_at\": 1, \"phone\": \"01027096050\", \"country\": \"EG\"}\n";
+        "{\"order_id\": \"o-4\", \"placed_at\": 1, \"phone\": \"01027096050\", \"country\": \"EG\"}\n"
+        "{\"placed_at\": 1, \"name\": \"Sal\xffma\", \"order_id\": \"o-5\", \"country\": \"MA\"}\n"
+        "{\"order_id\": \"o-\xff" "6\", \"placed_at\": 1, \"country\": \"MA\"}\n";
     const char *array =
         "[{\"order_id\": \"o-1\", \"placed_at\": 1, \"country\": \"MA\"},"
         " {\"order_id\": \"o-2\", \"placed_at\": 1, \"name\": \"a\\udc00\", \"country\": \"MA\"},"
@@ -532,7 +537,7 @@ static int test_assess_many_invalid_unicode_in_its_place(void) {
     CHECK_STATUS(cg_engine_new(NULL, 0, &engine), CG_OK);
     CHECK_STATUS(cg_engine_assess_many(engine, TEXT(lines), &out, &len), CG_OK);
     got = cJSON_Parse(out);
-    CHECK(cJSON_GetArraySize(got) == 4);
+    CHECK(cJSON_GetArraySize(got) == 6);
     CHECK(same_text(str_field(cJSON_GetArrayItem(got, 0), "order_id"), "o-1"));
     CHECK(same_text(str_field(cJSON_GetArrayItem(got, 0), "customer_class"), "new"));
     bad = cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(got, 1), "error");
@@ -548,6 +553,11 @@ static int test_assess_many_invalid_unicode_in_its_place(void) {
     CHECK(strstr(str_field(bad, "message"), "lone surrogate") != NULL);
     CHECK(same_text(str_field(cJSON_GetArrayItem(got, 3), "order_id"), "o-4"));
     CHECK(same_text(str_field(cJSON_GetArrayItem(got, 3), "customer_class"), "new"));
+    /* An id after the bad byte is the line's id too; one that holds the bad byte is none. */
+    CHECK(same_text(str_field(cJSON_GetArrayItem(got, 4), "order_id"), "o-5"));
+    CHECK(same_text(str_field(cJSON_GetArrayItem(got, 5), "order_id"), ""));
+    bad = cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(got, 5), "error");
+    CHECK(same_text(str_field(bad, "code"), "invalid_utf8"));
     cJSON_Delete(got);
     got = NULL;
     cg_string_free(out);

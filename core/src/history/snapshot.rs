@@ -93,8 +93,8 @@ use crate::error::{Error, ErrorKind};
 ///
 /// 17: the layout of 16, with streets keyed as in key format 17 (a street named after a town
 /// whose Latin name has an article, `rue d'Alger`, has the town's key; `Emirates Road` the
-/// Emirates'; Ain, Bir, Oued... open many streets' names). Format 16 is refused: such orders'
-/// keys are stale.
+/// Emirates'; Ain, Bir, Oued... open many streets' names; `M'Sila` is one word). Format 16 is
+/// refused: such orders' keys are stale.
 pub(crate) const FORMAT_VERSION: u32 = 17;
 const MAGIC: &[u8; 8] = b"CODGUARD";
 const HEADER: usize = 8 + 4 + 8 + 4;

@@ -19,7 +19,7 @@ use std::sync::OnceLock;
 use rustc_hash::{FxHashMap, FxHashSet};
 use serde::{Deserialize, Serialize};
 
-use super::text::{fold, fold_into, is_letter, skeleton, strip_article};
+use super::text::{fold, fold_into, is_arabic_script, is_letter, skeleton, strip_article};
 use crate::data;
 
 /// A canonical city id (the GeoNames id, or a curated id), stable across scripts and spellings.
@@ -140,13 +140,14 @@ fn canonical(folded: &str) -> Cow<'_, str> {
 
 /// A folded spelling as the address parser gives a street's words, joined: without its
 /// article words (el, al, ال) and each word without the article written into it (ال glued, al
-/// or el glued before a consonant, the assimilated forms: [`strip_article`]), but for a word
-/// right after an article word, which has had its article (`El Assafia` keeps `assafia`).
-/// `الدار البيضاء` gives `داربيضاء`, `alger` gives `ger`, `ksar el kebir` gives `ksarkebir`: a
-/// street named after the town (`شارع الدار البيضاء`, `rue d'Alger`, `Avenue Ksar El Kebir`)
-/// is read so; `None` for a spelling without an article. ([`canonical`], the form a city field
-/// is looked up by, strips the first word's article word or ال only: a city typed `Alger` is
-/// not `ger`.)
+/// or el glued before a consonant, the assimilated forms: [`strip_article`]). `الدار البيضاء`
+/// gives `داربيضاء`, `alger` gives `ger`, `ksar el kebir` gives `ksarkebir`: a street named
+/// after the town (`شارع الدار البيضاء`, `rue d'Alger`, `Avenue Ksar El Kebir`) is read so.
+/// `None` for a spelling without an article, and for one with a word after an article word
+/// that would lose an article too: `El Assafia` would be `safia`, another street's word (the
+/// parser reads `Rue El Assafia` so; that town is not found by its street). ([`canonical`], the
+/// form a city field is looked up by, strips the first word's article word or ال only: a city
+/// typed `Alger` is not `ger`.)
 fn street_form(folded: &str) -> Option<String> {
     let articles = &place_words().articles;
     // Most spellings have no article: no copy of them (the gazetteer is built in every
@@ -162,21 +163,14 @@ fn street_form(folded: &str) -> Option<String> {
             after_article = true;
             continue;
         }
-        form.push_str(if after_article {
-            word
-        } else {
-            strip_article(word)
-        });
+        let stripped = strip_article(word);
+        if after_article && stripped.len() < word.len() {
+            return None;
+        }
+        form.push_str(stripped);
         after_article = false;
     }
     Some(form)
-}
-
-/// Whether a folded spelling is in Arabic script.
-fn is_arabic_script(folded: &str) -> bool {
-    folded
-        .chars()
-        .any(|c| ('\u{0600}'..='\u{06FF}').contains(&c))
 }
 
 /// Whether an Arabic spelling has an article: a word that starts with ال and is more than it.

@@ -13,7 +13,8 @@ use smallvec::SmallVec;
 
 use super::keys::Keys;
 use super::text::{
-    fold, is_blank, is_junk_phrase, is_letter, is_mash_token, strip_article, APOSTROPHES,
+    fold, is_arabic_script, is_blank, is_junk_phrase, is_letter, is_mash_token, strip_article,
+    APOSTROPHES,
 };
 use super::translit;
 use super::MAX_INPUT_BYTES;
@@ -85,12 +86,6 @@ fn particles() -> &'static FxHashMap<String, Particle> {
     })
 }
 
-fn is_arabic(token: &str) -> bool {
-    token
-        .chars()
-        .any(|c| ('\u{0600}'..='\u{06FF}').contains(&c))
-}
-
 /// A word with a particle glued to it, split: "abdelrahman" -> ("abd", "rahman"),
 /// "abderrahmane" -> ("abd", "rahmane"), "عبدالله" -> ("عبد", "له"), "abouzaid" -> ("bou",
 /// "zaid"), "ابوزيد" -> ("بو", "زيد").
@@ -157,7 +152,7 @@ fn split_addin<'a>(token: &'a str, particles: &FxHashMap<String, Particle>) -> O
             let at = token.len().checked_sub(tail.len())?;
             let head = token.strip_suffix(tail.as_str())?;
             // Arabic writes no short vowel: عز of عزالدين is a name.
-            let min = if is_arabic(head) { 2 } else { 3 };
+            let min = if is_arabic_script(head) { 2 } else { 3 };
             (at >= 3 && !tail.is_empty() && head.chars().count() >= min).then_some(head)
         })
         .min_by_key(|head| head.len())
@@ -207,7 +202,11 @@ fn keys_of(tokens: &[&str]) -> Keys {
             _ => {
                 if let Some(head) = split_addin(token, particles) {
                     keys.push_with(|key| translit::push_key(head, false, false, key));
-                    let din = if is_arabic(token) { "دين" } else { "din" };
+                    let din = if is_arabic_script(token) {
+                        "دين"
+                    } else {
+                        "din"
+                    };
                     keys.push_with(|key| translit::push_key(din, false, false, key));
                 } else if let Some((particle, rest)) = split_glued(token) {
                     keys.push_with(|key| {
@@ -244,10 +243,10 @@ fn particle_run(words: &[Word<'_>], i: &mut usize, p: Particle, token: &str, key
         translit::push_key(p.canonical(arabic), p == Particle::Ben, false, key);
     };
     let Some(&(next, _)) = words.get(*i) else {
-        translit::push_key(p.canonical(is_arabic(token)), false, false, key);
+        translit::push_key(p.canonical(is_arabic_script(token)), false, false, key);
         return;
     };
-    let arabic = is_arabic(next);
+    let arabic = is_arabic_script(next);
     push_particle(p, arabic, key);
     // Ibn Abd al-Latif: a particle after a particle glues on too.
     while let (Some(q @ (Particle::Abd | Particle::Bou)), true) =
@@ -273,7 +272,7 @@ fn particle_run(words: &[Word<'_>], i: &mut usize, p: Particle, token: &str, key
 fn pre_fold(raw: &str) -> std::borrow::Cow<'_, str> {
     let read = |c: char| APOSTROPHES.contains(&c) || matches!(c, 'ç' | 'Ç' | 'ؤ' | 'ئ');
     let untouched = if raw.is_ascii() {
-        !raw.bytes().any(|b| b == b'\'' || b == b'`')
+        !raw.bytes().any(|b| APOSTROPHES.contains(&char::from(b)))
     } else {
         !raw.chars().any(read)
     };

@@ -440,6 +440,12 @@ fn skeleton_table() -> &'static SkeletonTable {
     })
 }
 
+/// Whether a text has a letter of the Arabic block (U+0600 to U+06FF): a word or spelling in
+/// Arabic script.
+pub(crate) fn is_arabic_script(text: &str) -> bool {
+    text.chars().any(|c| ('\u{0600}'..='\u{06FF}').contains(&c))
+}
+
 /// The apostrophes and letter marks people write inside a word (M'hamed, M’Sila, Tal`at, ʿAli):
 /// folding makes each a space.
 pub(crate) const APOSTROPHES: &[char] =
