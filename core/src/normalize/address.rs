@@ -17,7 +17,8 @@ use smallvec::SmallVec;
 use super::city::{find_city_at_end, resolve_city, resolve_city_in, CityId};
 use super::phone::check_country;
 use super::text::{
-    fold, fold_into, is_blank, is_junk_phrase, is_letter, is_mash_token, strip_article, APOSTROPHES,
+    fold, fold_into, has_apostrophe, is_blank, is_junk_phrase, is_letter, is_mash_token,
+    strip_article, APOSTROPHES,
 };
 use super::MAX_INPUT_BYTES;
 use crate::data;
@@ -845,6 +846,9 @@ fn segments(text: &str) -> impl Iterator<Item = &str> {
 /// the articles the reading drops. Folding would make the letter a word of its own. Borrowed
 /// when nothing is glued.
 fn glue_letter_apostrophes(raw: &str) -> Cow<'_, str> {
+    if !has_apostrophe(raw) {
+        return Cow::Borrowed(raw);
+    }
     // A letter that starts a word, is no elided article, and has an apostrophe and a letter
     // after it: at `at`, the apostrophe.
     let glued_at = |at: usize, mark: char| {

@@ -13,8 +13,8 @@ use smallvec::SmallVec;
 
 use super::keys::Keys;
 use super::text::{
-    fold, is_arabic_script, is_blank, is_junk_phrase, is_letter, is_mash_token, strip_article,
-    APOSTROPHES,
+    fold, has_apostrophe, is_arabic_script, is_blank, is_junk_phrase, is_letter, is_mash_token,
+    strip_article, APOSTROPHES,
 };
 use super::translit;
 use super::MAX_INPUT_BYTES;
@@ -272,7 +272,7 @@ fn particle_run(words: &[Word<'_>], i: &mut usize, p: Particle, token: &str, key
 fn pre_fold(raw: &str) -> std::borrow::Cow<'_, str> {
     let read = |c: char| APOSTROPHES.contains(&c) || matches!(c, 'ç' | 'Ç' | 'ؤ' | 'ئ');
     let untouched = if raw.is_ascii() {
-        !raw.bytes().any(|b| APOSTROPHES.contains(&char::from(b)))
+        !has_apostrophe(raw)
     } else {
         !raw.chars().any(read)
     };
