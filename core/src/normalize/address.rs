@@ -2459,9 +2459,9 @@ impl<'a> UnitParts<'a> {
 }
 
 /// Whether the address is a junk phrase, from `folded`, the address folded segment by segment
-/// ([`split_words`], which mended nothing before folding): the whole address folded is its words, one
-/// space apart (every separator folds to a space, and no character joins across one), so it
-/// need not be folded again.
+/// ([`split_words`], which mended nothing before folding): the whole address folded is its
+/// words, one space apart (every separator folds to a space, and no character joins across
+/// one), so it need not be folded again.
 fn is_junk_phrase_folded(folded: &str) -> bool {
     if !folded.contains("  ") && !folded.ends_with(' ') {
         return is_junk_phrase(folded);
