@@ -849,36 +849,30 @@ fn glue_letter_apostrophes(raw: &str) -> Cow<'_, str> {
     if !has_apostrophe(raw) {
         return Cow::Borrowed(raw);
     }
-    // A letter that starts a word, is no elided article, and has an apostrophe and a letter
-    // after it: at `at`, the apostrophe.
-    let glued_at = |at: usize, mark: char| {
-        let before = raw.get(..at).unwrap_or_default();
-        let mut back = before.chars().rev();
+    // A letter that starts a word, is no elided article, and has a letter after the apostrophe
+    // at `at..end`.
+    let glued = |at: usize, end: usize| {
+        let mut back = raw.get(..at).unwrap_or_default().chars().rev();
         let letter = back
             .next()
             .is_some_and(|l| l.is_alphabetic() && !matches!(l, 'd' | 'D' | 'l' | 'L'));
         let word_start = !back.next().is_some_and(char::is_alphanumeric);
-        let after = raw.get(at + mark.len_utf8()..).unwrap_or_default();
+        let after = raw.get(end..).unwrap_or_default();
         letter && word_start && after.chars().next().is_some_and(char::is_alphabetic)
     };
-    let marks: SmallVec<[usize; 4]> = raw
+    let marks: SmallVec<[(usize, usize); 4]> = raw
         .match_indices(APOSTROPHES)
-        .filter_map(|(at, mark)| {
-            let mark = mark.chars().next()?;
-            glued_at(at, mark).then_some(at)
-        })
+        .map(|(at, mark)| (at, at + mark.len()))
+        .filter(|&(at, end)| glued(at, end))
         .collect();
     if marks.is_empty() {
         return Cow::Borrowed(raw);
     }
     let mut out = String::with_capacity(raw.len());
     let mut from = 0;
-    for at in marks {
+    for (at, end) in marks {
         out.push_str(raw.get(from..at).unwrap_or_default());
-        from = raw
-            .get(at..)
-            .and_then(|rest| rest.chars().next())
-            .map_or(at, |c| at + c.len_utf8());
+        from = end;
     }
     out.push_str(raw.get(from..).unwrap_or_default());
     Cow::Owned(out)

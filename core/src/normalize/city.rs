@@ -51,7 +51,7 @@ struct Gazetteer {
     /// Most streets are named after no town, and [`town_named`] learns it from the probe.
     by_hash: FxHashMap<u64, u32>,
     /// The spellings whose words a street reads otherwise than a city field ([`street_form`]:
-    /// الدار البيضاء, Alger, Sidi El Bernoussi), in that form, with their city, sorted as
+    /// الدار البيضاء, Alger, Ksar El Kebir), in that form, with their city, sorted as
     /// `by_name`; and where each begins, by its hash. Apart from `by_name`: only a street's
     /// words are looked up here ([`town_named`]), a city field as typed is not.
     by_street_form: SpellingIndex,

@@ -451,10 +451,10 @@ pub(crate) fn is_arabic_script(text: &str) -> bool {
 pub(crate) const APOSTROPHES: &[char] =
     &['\'', '\u{2019}', '\u{2018}', '\u{02BF}', '\u{02BE}', '`'];
 
-/// Whether `text` holds one of [`APOSTROPHES`]. Asked of every address, most of them without
-/// any: the bytes are read first for an ASCII mark or the first byte of another (’ and ‘ are
-/// E2 80 99 and E2 80 98, ʿ and ʾ CA BF and CA BE, no Arabic letter's), and only text that has
-/// one is searched character by character.
+/// Whether `text` holds one of [`APOSTROPHES`]. Asked of every address (and every name in
+/// ASCII), most of them without any: the bytes are read first for an ASCII mark or the first
+/// byte of another (’ and ‘ are E2 80 99 and E2 80 98, ʿ and ʾ CA BF and CA BE, no Arabic
+/// letter's), and only text that has one is searched character by character.
 pub(crate) fn has_apostrophe(text: &str) -> bool {
     // Every byte compared, without stopping at the first: the compiler then compares many at
     // once (an early exit costs more on text of a few dozen bytes, most without a mark).
