@@ -176,7 +176,11 @@ use crate::risk::RiskModel;
 /// streets' names (their keys carry the opener's flag); and a letter before an apostrophe that is
 /// no elided article is glued to its word (`Rue de M'Sila` is the street `msila`). Tables of
 /// format 16 are refused.
-pub const KEY_FORMAT: u32 = 17;
+///
+/// 18: a street named after a large city abroad by the city's name or a curated spelling
+/// (`Cairo St` and `شارع القاهرة` in Amman, `rue d'Alger` and `نهج الجزائر` in Tunis) has the
+/// city's key. Tables of format 17 are refused.
+pub const KEY_FORMAT: u32 = 18;
 
 /// A past order as a `cg_orders` row.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

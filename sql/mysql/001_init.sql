@@ -1,4 +1,4 @@
--- codguard store schema, MySQL 8 / MariaDB 10.5+. Key format 17 (codguard::store::KEY_FORMAT).
+-- codguard store schema, MySQL 8 / MariaDB 10.5+. Key format 18 (codguard::store::KEY_FORMAT).
 -- Every read is an index lookup: cg_keys by key (primary key), cg_orders by order_id.
 CREATE TABLE IF NOT EXISTS cg_meta (
     name  VARCHAR(64) PRIMARY KEY,
@@ -22,4 +22,4 @@ CREATE TABLE IF NOT EXISTS cg_keys (
     CONSTRAINT cg_keys_order FOREIGN KEY (order_id) REFERENCES cg_orders (order_id) ON DELETE CASCADE
 ) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4;
 
-INSERT IGNORE INTO cg_meta (name, value) VALUES ('key_format', '17');
+INSERT IGNORE INTO cg_meta (name, value) VALUES ('key_format', '18');

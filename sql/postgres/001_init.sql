@@ -1,4 +1,4 @@
--- codguard store schema, PostgreSQL. Key format 17 (codguard::store::KEY_FORMAT).
+-- codguard store schema, PostgreSQL. Key format 18 (codguard::store::KEY_FORMAT).
 -- Every read is an index lookup: cg_keys by key (primary key), cg_orders by order_id.
 CREATE TABLE IF NOT EXISTS cg_meta (
     name  VARCHAR(64) PRIMARY KEY,
@@ -23,4 +23,4 @@ CREATE TABLE IF NOT EXISTS cg_keys (
 -- Erasure deletes by order id; the cascade needs this index to avoid a scan.
 CREATE INDEX IF NOT EXISTS cg_keys_order_id ON cg_keys (order_id);
 
-INSERT INTO cg_meta (name, value) VALUES ('key_format', '17') ON CONFLICT (name) DO NOTHING;
+INSERT INTO cg_meta (name, value) VALUES ('key_format', '18') ON CONFLICT (name) DO NOTHING;

@@ -476,7 +476,7 @@ static int test_store_errors(void) {
     CHECK(lookup == NULL);
 
     CHECK_STATUS(cg_store_new(NULL, 0, SECRET_ARGS, &store), CG_OK);
-    CHECK(cg_store_key_format() == 17); /* CHANGELOG.md: store key format */
+    CHECK(cg_store_key_format() == 18); /* CHANGELOG.md: store key format */
     CHECK_STATUS(cg_store_config(store, &out, &len), CG_OK);
     CHECK(strstr(out, "\"max_orders_per_key\"") != NULL);
     cg_string_free(out);

@@ -95,7 +95,11 @@ use crate::error::{Error, ErrorKind};
 /// whose Latin name has an article, `rue d'Alger`, has the town's key; `Emirates Road` the
 /// Emirates'; Ain, Bir, Oued... open many streets' names; `M'Sila` is one word). Format 16 is
 /// refused: such orders' keys are stale.
-pub(crate) const FORMAT_VERSION: u32 = 17;
+///
+/// 18: the layout of 17, with streets keyed as in key format 18 (a street named after a large
+/// city abroad, `Cairo St` in Amman, has the city's key). Format 17 is refused: such orders'
+/// keys are stale.
+pub(crate) const FORMAT_VERSION: u32 = 18;
 const MAGIC: &[u8; 8] = b"CODGUARD";
 const HEADER: usize = 8 + 4 + 8 + 4;
 

@@ -56,6 +56,11 @@ struct Gazetteer {
     /// words are looked up here ([`town_named`]), a city field as typed is not.
     by_street_form: SpellingIndex,
     by_street_hash: FxHashMap<u64, u32>,
+    /// The large cities' own spellings (see [`Spelling::own`]), as a city field and as a
+    /// street's words read them, sorted as `by_name`; and where each begins, by its hash: the
+    /// cities abroad a street may be named after ([`town_named`]).
+    abroad: SpellingIndex,
+    abroad_hash: FxHashMap<u64, u32>,
     by_id: FxHashMap<u32, usize>,
     /// Per country (upper-case code), the sketch index of its cities, built on first use: see
     /// [`sketches`].
@@ -180,21 +185,55 @@ fn has_arabic_article(folded: &str) -> bool {
         .any(|w| w.starts_with("ال") && strip_article(w).len() < w.len())
 }
 
-/// Every spelling of the gazetteer's data: (folded spelling, city index), the canonical name
-/// and GeoNames' aliases from `cities.tsv`, then the curated ones of `city_aliases.tsv`.
-/// Only the cities whose index `keep` accepts are read (and folded): a country's sketch index
-/// needs that country's spellings alone.
-///
-/// `f` also learns whether the spelling is a primary one: the canonical name, an Arabic-script
-/// name or a curated alias, rather than one of GeoNames' Latin aliases from every language.
+/// Where a spelling of a city comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Origin {
+    /// The city's name (`cities.tsv`'s third column).
+    Name,
+    /// One of GeoNames' alternate names, from every language and time.
+    GeoNames,
+    /// A curated spelling of `city_aliases.tsv`.
+    Curated,
+}
+
+/// One spelling of a city, as [`for_each_spelling`] gives it.
+#[derive(Debug, Clone, Copy)]
+struct Spelling<'a> {
+    folded: &'a str,
+    /// The city's index (its row of `cities.tsv`).
+    city: usize,
+    origin: Origin,
+    arabic: bool,
+}
+
+impl Spelling<'_> {
+    /// A primary spelling: the city's name, an Arabic-script name or a curated one, rather than
+    /// one of GeoNames' Latin names from every language.
+    fn primary(&self) -> bool {
+        self.origin != Origin::GeoNames || self.arabic
+    }
+
+    /// One of the city's own spellings, by which a street abroad is named after it: its name
+    /// or a curated one. Not GeoNames' other names, in Arabic script either: they include
+    /// other streets' names (`Sham` of Damascus, `Misr` of Cairo, `Bardo` and `Porto` of
+    /// Bordeaux, `الجزيرة` of Algiers).
+    fn own(&self) -> bool {
+        self.origin != Origin::GeoNames
+    }
+}
+
+/// Every spelling of the gazetteer's data: the name and GeoNames' aliases from `cities.tsv`,
+/// then the curated ones of `city_aliases.tsv`, each folded. Only the cities whose index
+/// `keep` accepts are read (and folded): a country's sketch index needs that country's
+/// spellings alone.
 fn for_each_spelling(
     by_id: &FxHashMap<u32, usize>,
     keep: impl Fn(usize) -> bool,
-    mut f: impl FnMut(&str, usize, bool),
+    mut f: impl FnMut(Spelling<'_>),
 ) {
     // One buffer for every spelling: the gazetteer is built in every process.
     let mut folded = String::new();
-    let mut f = |raw: &str, index: usize, primary: bool| {
+    let mut f = |raw: &str, city: usize, origin: Origin| {
         folded.clear();
         // The generator writes aliases folded already: most are lower-case ASCII words that
         // folding would copy unchanged, byte by byte.
@@ -203,7 +242,12 @@ fn for_each_spelling(
         } else {
             fold_into(raw, &mut folded);
         }
-        f(&folded, index, primary || is_arabic_script(&folded));
+        f(Spelling {
+            folded: &folded,
+            city,
+            origin,
+            arabic: is_arabic_script(&folded),
+        });
     };
     for (index, [_, _, name, _, aliases]) in
         data::rows(include_str!("../../data/cities.tsv")).enumerate()
@@ -211,15 +255,15 @@ fn for_each_spelling(
         if !keep(index) {
             continue;
         }
-        f(name, index, true);
+        f(name, index, Origin::Name);
         for alias in aliases.split('|').filter(|a| !a.is_empty()) {
-            f(alias, index, false);
+            f(alias, index, Origin::GeoNames);
         }
     }
     for [alias, id] in data::rows(include_str!("../../data/city_aliases.tsv")) {
         if let Some(&index) = id.parse::<u32>().ok().and_then(|id| by_id.get(&id)) {
             if keep(index) {
-                f(alias, index, true);
+                f(alias, index, Origin::Curated);
             }
         }
     }
@@ -256,6 +300,8 @@ fn gazetteer() -> &'static Gazetteer {
             by_hash: FxHashMap::default(),
             by_street_form: Vec::new(),
             by_street_hash: FxHashMap::default(),
+            abroad: Vec::new(),
+            abroad_hash: FxHashMap::default(),
             by_id: FxHashMap::default(),
             sketches: Vec::new(),
         };
@@ -273,13 +319,20 @@ fn gazetteer() -> &'static Gazetteer {
                 population: pop.parse().unwrap_or(0),
             });
         }
-        let (mut by_name, mut by_street_form) = spellings_and_street_forms(&g);
+        let Spellings {
+            mut by_name,
+            mut by_street_form,
+            mut abroad,
+        } = spellings(&g);
         sort_index(&g.cities, &mut by_name);
         g.by_hash = hash_index(&by_name);
         g.by_name = by_name;
         sort_index(&g.cities, &mut by_street_form);
         g.by_street_hash = hash_index(&by_street_form);
         g.by_street_form = by_street_form;
+        sort_index(&g.cities, &mut abroad);
+        g.abroad_hash = hash_index(&abroad);
+        g.abroad = abroad;
         for city in &g.cities {
             if !g.sketches.iter().any(|(c, _)| *c == city.country) {
                 g.sketches.push((city.country, OnceLock::new()));
@@ -289,50 +342,81 @@ fn gazetteer() -> &'static Gazetteer {
     })
 }
 
+/// The gazetteer's spelling indexes, unsorted: see [`Gazetteer`]'s fields of the same names.
+struct Spellings {
+    by_name: SpellingIndex,
+    by_street_form: SpellingIndex,
+    abroad: SpellingIndex,
+}
+
 /// The gazetteer's spellings as a city field is looked up ([`canonical`]) and as a street's
-/// words read them ([`street_form`]), each with its city, unsorted.
-fn spellings_and_street_forms(g: &Gazetteer) -> (SpellingIndex, SpellingIndex) {
-    let mut by_name = Vec::with_capacity(8 * g.cities.len());
-    let mut by_street_form = Vec::new();
+/// words read them ([`street_form`]), each with its city.
+fn spellings(g: &Gazetteer) -> Spellings {
+    let mut out = Spellings {
+        by_name: Vec::with_capacity(8 * g.cities.len()),
+        by_street_form: Vec::new(),
+        abroad: Vec::new(),
+    };
+    let large = |city: usize| {
+        g.cities
+            .get(city)
+            .is_some_and(|c| c.population >= ABROAD_MIN_POPULATION)
+    };
     // The street forms of a town's own names only (its name, its Arabic names, the curated
     // ones), not of the other names GeoNames gathers (Alcher, Alzira and Alhucemas would be
     // the streets Cher, Zira and Hucemas). A Latin name's form waits for its town's Arabic
     // names: its leading al, el or doubled letter is an article when an Arabic name has
     // one (Alger, الجزائر; Errachidia, الرشيدية), and a letter of the name when none has
     // (Arris, أريس; Azzaba, عزابة: not the streets Ris and Zaba).
-    let mut latin_forms = Vec::new();
+    let mut latin_forms: Vec<(Box<str>, u32, bool)> = Vec::new();
     let mut arabic_article = vec![false; g.cities.len()];
     for_each_spelling(
         &g.by_id,
         |_| true,
-        |folded, index, primary| {
+        |spelling| {
+            let Spelling { folded, city, .. } = spelling;
             let key = canonical(folded);
-            let arabic = is_arabic_script(folded);
-            let form = primary
+            if key.is_empty() {
+                return;
+            }
+            let abroad = spelling.own() && large(city);
+            if abroad {
+                out.abroad.push((key.as_ref().into(), city as u32));
+            }
+            let form = spelling
+                .primary()
                 .then(|| street_form(folded))
                 .flatten()
                 .filter(|f| !f.is_empty() && *f != key);
-            match (form, arabic) {
-                (Some(form), true) => by_street_form.push((form.into_boxed_str(), index as u32)),
-                (Some(form), false) => latin_forms.push((form.into_boxed_str(), index as u32)),
-                (None, _) => {}
+            if let Some(form) = form {
+                let form = form.into_boxed_str();
+                if !spelling.arabic {
+                    latin_forms.push((form, city as u32, abroad));
+                } else {
+                    if abroad {
+                        out.abroad.push((form.clone(), city as u32));
+                    }
+                    out.by_street_form.push((form, city as u32));
+                }
             }
-            if arabic && has_arabic_article(folded) {
-                if let Some(has) = arabic_article.get_mut(index) {
+            if spelling.arabic && has_arabic_article(folded) {
+                if let Some(has) = arabic_article.get_mut(city) {
                     *has = true;
                 }
             }
-            if !key.is_empty() {
-                by_name.push((key.into_owned().into_boxed_str(), index as u32));
-            }
+            out.by_name
+                .push((key.into_owned().into_boxed_str(), city as u32));
         },
     );
-    by_street_form.extend(
-        latin_forms
-            .into_iter()
-            .filter(|&(_, index)| arabic_article.get(index as usize) == Some(&true)),
-    );
-    (by_name, by_street_form)
+    for (form, city, abroad) in latin_forms {
+        if arabic_article.get(city as usize) == Some(&true) {
+            if abroad {
+                out.abroad.push((form.clone(), city));
+            }
+            out.by_street_form.push((form, city));
+        }
+    }
+    out
 }
 
 /// FNV-1a of the bytes of `parts` one after another: a spelling's hash, the same for a name's
@@ -564,21 +648,29 @@ fn may_name_a_place(words: &[String], country: &str) -> bool {
 /// The town a street is named after, when the street's words (as the address parser gives
 /// them: folded, articles dropped) are one of the town's spellings: "Route de Safi" and "طريق
 /// آسفي" are both Safi's road, though their skeletons differ (آسفي writes a first vowel that
-/// Safi drops). Only whole spellings ([`may_name_a_place`]) of towns of `country`: a street
-/// named after a person is not a town whose name starts alike, and a number is no town. Not a
-/// city abroad: GeoNames' many names of large cities include other streets' names (`Sham`
-/// and `Damas` are Damascus, `Misr` is Cairo, `Bardo` and `Porto` Bordeaux), and a review
-/// found them merging different streets of every country.
+/// Safi drops). Only whole spellings ([`may_name_a_place`]), and a `country` must be known: a
+/// street named after a person is not a town whose name starts alike, and a number is no town.
+///
+/// A town of `country` by any of its spellings; else a large city abroad (100,000 people or
+/// more) by its own spellings alone ([`Spelling::own`]: its name and the curated ones of
+/// `city_aliases.tsv`, which give the Arabic and French names streets are named by): Amman's
+/// `Cairo St` and `شارع القاهرة`, Tunis's `rue d'Alger` and `نهج الجزائر`. Not by GeoNames'
+/// other names of a city abroad: `Sham` is Damascus, `Misr` is Cairo, `Bardo` and `Porto`
+/// Bordeaux, and a review found them merging different streets of every country.
 pub(crate) fn town_named(words: &[String], country: &str) -> Option<CityId> {
     if !may_name_a_place(words, country) {
         return None;
     }
     let g = gazetteer();
     let hash = spelling_hash(words.iter().map(String::as_str));
-    // A spelling as indexed, else one as a street's words read it ([`street_form`]). Most
-    // streets are in neither, and cost no copy of their words.
-    let (as_typed, as_street) = (g.by_hash.get(&hash), g.by_street_hash.get(&hash));
-    if as_typed.is_none() && as_street.is_none() {
+    // A spelling as indexed, else one as a street's words read it ([`street_form`]), else a
+    // city abroad's. Most streets are in none, and cost no copy of their words.
+    let (as_typed, as_street, abroad) = (
+        g.by_hash.get(&hash),
+        g.by_street_hash.get(&hash),
+        g.abroad_hash.get(&hash),
+    );
+    if as_typed.is_none() && as_street.is_none() && abroad.is_none() {
         return None;
     }
     // One word (most streets) is looked up as it is, without a copy.
@@ -590,8 +682,11 @@ pub(crate) fn town_named(words: &[String], country: &str) -> Option<CityId> {
     let town = |index: &SpellingIndex, start: Option<&u32>| {
         best_of(g, named_in(index, Some(*start?), &key), country, true, &[])
     };
+    // The most populous city abroad of the spelling (Tripoli of Libya, not of Lebanon).
+    let abroad = || named_in(&g.abroad, Some(*abroad?), &key).next();
     town(&g.by_name, as_typed)
         .or_else(|| town(&g.by_street_form, as_street))
+        .or_else(abroad)
         .and_then(|i| g.cities.get(i))
         .map(|city| CityId(city.id))
 }
@@ -809,11 +904,15 @@ fn sketches(country: &str) -> &'static [(Box<str>, u32)] {
                 .get(i)
                 .is_some_and(|c| c.country.eq_ignore_ascii_case(country))
         };
-        for_each_spelling(&g.by_id, in_country, |folded, i, is_primary| {
-            let s = sketch(folded, country);
+        for_each_spelling(&g.by_id, in_country, |spelling| {
+            let s = sketch(spelling.folded, country);
             if !s.is_empty() {
-                let list = if is_primary { &mut primary } else { &mut other };
-                list.push((s.into_boxed_str(), i as u32));
+                let list = if spelling.primary() {
+                    &mut primary
+                } else {
+                    &mut other
+                };
+                list.push((s.into_boxed_str(), spelling.city as u32));
             }
         });
         sort_index(&g.cities, &mut primary);
@@ -1085,20 +1184,53 @@ mod tests {
             );
         }
         assert!(town_named(&words(&["arris"]), "DZ").is_some());
-        // A person's name, a number, no country, another country's town (even a large
-        // city): no town.
+        // A person's name, a number, no country, a small town of another country: no town.
         assert_eq!(town_named(&words(&["ibn", "sina"]), "MA"), None);
         assert_eq!(town_named(&words(&["12"]), "MA"), None);
         assert_eq!(town_named(&words(&["safi"]), ""), None);
-        assert_eq!(town_named(&words(&["gabes"]), "MA"), None);
-        assert!(town_named(&words(&["gabes"]), "TN").is_some());
-        assert_eq!(town_named(&words(&["cairo"]), "JO"), None);
-        assert_eq!(town_named(&words(&["sham"]), "KW"), None);
+        let tiznit = resolve_city("Tiznit", "MA");
+        assert!(tiznit.is_some());
+        assert_eq!(town_named(&words(&["tiznit"]), "MA"), tiznit);
+        assert_eq!(town_named(&words(&["tiznit"]), "TN"), None);
         // The hash of the words read one after another is the joined spelling's.
         assert_eq!(
             spelling_hash(["sidi", "bennour"]),
             spelling_hash(["sidibennour"])
         );
+    }
+
+    #[test]
+    fn a_street_named_after_a_large_city_abroad_is_the_citys_by_its_own_spellings() {
+        let words = |w: &[&str]| w.iter().map(|s| (*s).to_owned()).collect::<Vec<String>>();
+        let algiers = resolve_city("Alger", "DZ");
+        assert!(algiers.is_some());
+        // A large city abroad, by its name or a curated spelling in either script, read as a
+        // street reads it (`rue d'Alger` is `ger`), the most populous of a name (Tripoli of
+        // Libya, not of Lebanon); not by GeoNames' other names of it (Sham of Damascus,
+        // الجزيرة of Algiers, Misr of Cairo, Alcher of Algiers).
+        let cairo = resolve_city("Cairo", "EG");
+        assert!(cairo.is_some());
+        assert_eq!(town_named(&words(&["cairo"]), "JO"), cairo);
+        assert_eq!(town_named(&words(&["caire"]), "MA"), cairo);
+        assert_eq!(town_named(&words(&["قاهره"]), "KW"), cairo);
+        assert_eq!(town_named(&words(&["ger"]), "TN"), algiers);
+        assert_eq!(town_named(&words(&["جزاير"]), "TN"), algiers);
+        assert_eq!(
+            town_named(&words(&["tripoli"]), "MA"),
+            resolve_city("Tripoli", "LY")
+        );
+        for (words_of_street, country) in [
+            (["sham"], "KW"),
+            (["جزيره"], "KW"),
+            (["misr"], "JO"),
+            (["alcher"], "TN"),
+        ] {
+            assert_eq!(
+                town_named(&words(&words_of_street), country),
+                None,
+                "{words_of_street:?}"
+            );
+        }
     }
 
     #[test]
