@@ -31,6 +31,7 @@ use super::signature::{
 use super::sketch::{may_be_same_word, WordSketch};
 use super::switches;
 use crate::assessment::Evidence;
+use crate::normalize::given;
 use crate::normalize::name::keys_similarity_with;
 use crate::normalize::translit;
 use crate::policy::PolicyConfig;
@@ -690,6 +691,9 @@ impl<'k, 'm, K: Sketched> WordPairs<'k, 'm, K> {
         if !self.meeting.may(i, j) {
             return 0.0;
         }
+        if self.distinct(i, j) {
+            return 0.0;
+        }
         let (x, y) = self.pair(i, j);
         let outlines = (
             self.a.get(i).and_then(K::sketch),
@@ -709,6 +713,18 @@ impl<'k, 'm, K: Sketched> WordPairs<'k, 'm, K> {
         sim
     }
 
+    /// Whether word `i` of `a` and word `j` of `b` are two given names ([`given::Given::distinct`]),
+    /// from their sketches when they have them.
+    fn distinct(&self, i: usize, j: usize) -> bool {
+        match (self.a.get(i), self.b.get(j)) {
+            (Some(x), Some(y)) => match (x.sketch(), y.sketch()) {
+                (Some(sx), Some(sy)) => sx.given.distinct(&sy.given),
+                _ => given::distinct(x.as_ref(), y.as_ref()),
+            },
+            _ => false,
+        }
+    }
+
     /// [`same_word`] of word `i` of `a` and word `j` of `b`.
     fn same(&mut self, i: usize, j: usize) -> bool {
         if !self.meeting.may(i, j) {
@@ -718,7 +734,7 @@ impl<'k, 'm, K: Sketched> WordPairs<'k, 'm, K> {
             return *known;
         }
         let (x, y) = self.pair(i, j);
-        let same = same_word(x, y, || self.alike(i, j));
+        let same = !self.distinct(i, j) && same_word(x, y, || self.alike(i, j));
         if let Some(slot) = self.same.get_mut(i).and_then(|row| row.get_mut(j)) {
             *slot = Some(same);
         }
@@ -1038,14 +1054,20 @@ mod tests {
         }
         let (na, nb) = (a.view(true), b.view(true));
         let meeting = Meeting::of(na.names(), nb.names());
-        // Each pair of words the sketches rule out is no pair of the same word, and not alike.
+        // Each pair of words the sketches rule out is two given names, or no pair of the same
+        // word and not alike.
         for (i, x) in a.keys.iter().enumerate() {
             for (j, y) in b.keys.iter().enumerate() {
                 let alike = translit::alike(x, y);
                 let (sx, sy) = (&a.sketches[i], &b.sketches[j]);
                 let outlined = translit::alike_outlined(x, y, &sx.outline, &sy.outline);
                 assert_eq!(outlined.to_bits(), alike.to_bits(), "{x} / {y}");
-                if !meeting.may(i, j) {
+                assert_eq!(
+                    sx.given.distinct(&sy.given),
+                    given::distinct(x, y),
+                    "{x} / {y}"
+                );
+                if !meeting.may(i, j) && !given::distinct(x, y) {
                     assert!(!same_word(x, y, || alike), "{x} / {y}");
                     assert_eq!(alike, 0.0, "{x} / {y}");
                 }

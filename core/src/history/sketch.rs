@@ -6,6 +6,7 @@
 //! the linking rules' `same_word` (in [`super::link`]) is false for the two keys; the rules use
 //! it to answer names that cannot meet without scoring them (`LinkRules::names`).
 
+use crate::normalize::given::Given;
 use crate::normalize::translit;
 
 /// What the comparisons of names read of one name key, read once per distinct key: when a
@@ -21,6 +22,9 @@ pub struct WordSketch {
     chars: [u16; SKETCHED],
     /// How many characters it has.
     len: u32,
+    /// The given names it writes, when the lexicon knows it ([`Given`]): two words that write
+    /// none in common are not one word, however alike their letters.
+    pub(crate) given: Given,
 }
 
 /// The most characters of a key whose codes a [`WordSketch`] keeps (name keys have about 4 to
@@ -46,6 +50,7 @@ impl WordSketch {
             bits: key.chars().fold(0, |bits, c| bits | char_bit(c)),
             chars,
             len: u32::try_from(len).unwrap_or(u32::MAX),
+            given: Given::of(key),
         }
     }
 
@@ -104,6 +109,9 @@ fn lacking(x: &[u16], y: &[u16]) -> (u32, u32) {
 /// ruled out in a few operations, where a call costs as much as the test).
 #[inline]
 pub(crate) fn may_be_same_word(x: &WordSketch, y: &WordSketch) -> bool {
+    if x.given.distinct(&y.given) {
+        return false;
+    }
     if x.len <= 1 || y.len <= 1 {
         return true;
     }

@@ -7,6 +7,7 @@
 pub mod address;
 pub mod city;
 pub mod email;
+pub(crate) mod given;
 pub(crate) mod keys;
 pub mod name;
 pub mod phone;

@@ -11,6 +11,7 @@ use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 use smallvec::SmallVec;
 
+use super::given;
 use super::keys::Keys;
 use super::text::{
     fold, has_apostrophe, is_arabic_script, is_blank, is_junk_phrase, is_letter, is_mash_token,
@@ -715,7 +716,9 @@ pub fn name_similarity(a: &NormalizedName, b: &NormalizedName) -> f64 {
 /// [`name_similarity`] over bare key lists (what the history index stores).
 pub fn keys_similarity<S: AsRef<str>>(ka: &[S], kb: &[S]) -> f64 {
     let alike = |i: usize, j: usize| match (ka.get(i), kb.get(j)) {
-        (Some(x), Some(y)) => translit::alike(x.as_ref(), y.as_ref()),
+        (Some(x), Some(y)) if !given::distinct(x.as_ref(), y.as_ref()) => {
+            translit::alike(x.as_ref(), y.as_ref())
+        }
         _ => 0.0,
     };
     keys_similarity_with(ka, kb, alike, true)
