@@ -87,7 +87,7 @@ proptest! {
     /// or a word the lists do not know makes it unknown, never a confirm or a cancel.
     #[test]
     fn doubt_never_confirms_or_cancels(
-        i in 0usize..463,
+        i in 0usize..100_000,
         doubt in prop::sample::select(vec![
             " ?", "؟", " if it comes today", " si possible", " إذا وصل", " ila kan",
             " mais", " but", " ولكن", " بس", " maybe", " peut-être", " ربما", " later",
@@ -100,6 +100,50 @@ proptest! {
         prop_assert!(!decides(&doubtful, country), "{doubtful:?} ({country})");
         let doubtful = format!("{} {text}", doubt.trim());
         prop_assert!(!decides(&doubtful, country), "{doubtful:?} ({country})");
+    }
+
+    /// Latin `ma` before a "want" is the Gulf and Maghrebi "not", whatever "no" comes first
+    /// and whatever the country: a refusal, never the French "my" (which made `ma abi`,
+    /// "I don't want", a confirm).
+    #[test]
+    fn ma_before_a_want_refuses(
+        no in prop::sample::select(vec!["", "la ", "laa ", "no ", "No "]),
+        verb in prop::sample::select(vec![
+            "abi", "abih", "abiha", "abgha", "abghah", "abeeh", "abee", "bghit", "bghitha",
+        ]),
+        country in prop::sample::select(vec!["AE", "SA", "KW", "QA", "MA", ""]),
+    ) {
+        let text = format!("{no}ma {verb}");
+        let intent = reply_intent(&text, country).expect("known country").intent;
+        prop_assert_eq!(intent, Intent::Cancel, "{:?} ({})", text, country);
+    }
+
+    /// A single `لا`/`la` before a dialect verb (whose own negation is `ما`) may be "no, I want
+    /// it": never a cancel.
+    #[test]
+    fn a_no_before_a_dialect_verb_never_cancels(
+        no in prop::sample::select(vec!["la ", "لا ", "laa "]),
+        verb in prop::sample::select(vec![
+            "بغيتها", "ابيه", "أبغاه", "ابغاها", "bghitha", "bghit", "abih", "abgha", "عايزه",
+            "نحبها", "بدي",
+        ]),
+        country in prop::sample::select(vec!["MA", "DZ", "TN", "AE", "SA", "EG", "LB", ""]),
+    ) {
+        let text = format!("{no}{verb}");
+        let intent = reply_intent(&text, country).expect("known country").intent;
+        prop_assert_ne!(intent, Intent::Cancel, "{:?} ({})", text, country);
+    }
+
+    /// Expatriate English "no" before "want" or "need" is "not": a refusal, never a confirm.
+    #[test]
+    fn broken_english_no_want_refuses(
+        who in prop::sample::select(vec!["", "me ", "i ", "I "]),
+        verb in prop::sample::select(vec!["want", "need", "wanna", "interested"]),
+        tail in prop::sample::select(vec!["", " sir", " this", " thanks", " it", " madam"]),
+    ) {
+        let text = format!("{who}no {verb}{tail}");
+        let intent = reply_intent(&text, "AE").expect("known country").intent;
+        prop_assert_eq!(intent, Intent::Cancel, "{:?}", text);
     }
 
     #[test]

@@ -15,7 +15,9 @@
 //! 3. The lexicon reads the words, longest phrase first ("no problem" is agreement, not "no"),
 //!    in the caller's country ([`lexicon`]), and verbs through their affixes (`mabghitch`,
 //!    `مطلبتش`, `siftoha`).
-//! 4. [`clause`] applies each negation to the word it reaches and weighs the signals.
+//! 4. [`clause`] decides what each `لا`, `la`, "no" and Latin `ma` is ("no", "not", an
+//!    article, or unclear, by the verb after it), applies each negation to the word it reaches
+//!    and weighs the signals.
 //! 5. A number with nothing against it (and, beside a "yes" or "no", a word such as "my new
 //!    number" or "call me on") is [`Intent::NewPhone`]; otherwise the signals decide.
 
@@ -193,8 +195,10 @@ fn squeeze_repeats(word: &str, out: &mut String) {
 /// `هذا رقمي`, Arabic-Indic digits), in Modern Standard Arabic, Moroccan, Algerian and
 /// Tunisian Darija (Arabic script and Latin letters with the arabizi digits 3, 7, 9),
 /// Egyptian and Gulf Arabic, French and English, mixed as people mix them; negation reaches the
-/// word it governs ("je ne veux pas", `مطلبتش`, "don't cancel"); a "no" before "send it" is
-/// not a refusal ("no no send it"); "no problem" and its kin agree. Digits "1"/"2" count only
+/// word it governs ("je ne veux pas", `مطلبتش`, "don't cancel", Latin `ma` before a verb: `ma
+/// abi`, expatriate English "no want"); a "no" before "send it" is not a refusal ("no no send
+/// it"), and a lone `لا` before a dialect verb is a person's call (`لا ابيه`: "no, I want it"
+/// or "I don't want it"); "no problem" and its kin agree. Digits "1"/"2" count only
 /// as the whole reply ("reply 1 to confirm").
 ///
 /// The rule is **`unknown` rather than a guess**: a wrong confirm ships a parcel that comes
@@ -343,25 +347,23 @@ fn read_words(folded: &str, tokens: &[Token<'_>], country: Option<Country>) -> V
                 return None;
             };
             let phrase = folded.get(range.start..last.end)?;
-            lexicon.phrase(phrase, country).map(|sense| (n, sense))
+            lexicon
+                .phrase(phrase, country)
+                .map(|sense| (n, sense, phrase))
         });
         match found {
-            Some((1, Sense::Word(class))) => {
-                items.push(you_or_word(lexicon, word, class));
-                i += 1;
-            }
-            Some((n, Sense::Word(class))) => {
-                items.push(Item::Word(class));
+            Some((n, Sense::Word(class), phrase)) => {
+                items.push(verb_or_word(lexicon, phrase, class));
                 i += n;
             }
-            Some((n, Sense::Ambiguous)) => {
+            Some((n, Sense::Ambiguous, _)) => {
                 items.push(Item::Ambiguous);
                 i += n;
             }
             None => {
                 items.push(match lexicon.unlisted(word, country) {
                     Some((class, true)) => Item::NegatedVerb(class),
-                    Some((class, false)) => you_or_word(lexicon, word, class),
+                    Some((class, false)) => verb_or_word(lexicon, word, class),
                     None => Item::Other,
                 });
                 i += 1;
@@ -371,14 +373,12 @@ fn read_words(folded: &str, tokens: &[Token<'_>], country: Option<Country>) -> V
     items
 }
 
-/// A "send" or "cancel" verb in the second person (`تلغوا`, `tsifto`) is marked so that `لا`
-/// before it reads as "don't".
-fn you_or_word(lexicon: &Lexicon, word: &str, class: lexicon::Class) -> Item {
-    match class {
-        lexicon::Class::Send | lexicon::Class::Cancel if lexicon.is_second_person(word) => {
-            Item::SecondPerson(class)
-        }
-        _ => Item::Word(class),
+/// A verb is marked with what a `لا` or "no" right before it would be ([`Lexicon::after_no`]).
+fn verb_or_word(lexicon: &Lexicon, word: &str, class: lexicon::Class) -> Item {
+    if class.is_verb() {
+        Item::Verb(class, lexicon.after_no(word, class))
+    } else {
+        Item::Word(class)
     }
 }
 
@@ -430,5 +430,64 @@ mod tests {
         assert_eq!(fold("06.61.48.73.29"), "06 61 48 73 29");
         assert_eq!(fold("numéro : 0661"), "numero , 0661");
         assert_eq!(fold("!!, ok"), "ok");
+    }
+
+    fn intent(text: &str, country: &str) -> Intent {
+        reply_intent(text, country).expect("known country").intent
+    }
+
+    #[test]
+    fn latin_ma_is_not_before_a_verb_and_my_elsewhere() {
+        for text in [
+            "ma abi",
+            "la ma abgha",
+            "no ma abi",
+            "ma abih",
+            "ma a6lub",
+            "ma bghit",
+        ] {
+            assert_eq!(intent(text, "AE"), Intent::Cancel, "{text}");
+            assert_eq!(intent(text, ""), Intent::Cancel, "{text}");
+        }
+        // The French "my": before a noun, and before "annulation" (a cancel that is a noun).
+        assert_eq!(intent("je confirme ma commande", "FR"), Intent::Confirm);
+        assert_ne!(intent("ma annulation", "FR"), Intent::Confirm);
+    }
+
+    #[test]
+    fn a_no_before_a_verb_negates_answers_or_is_unclear() {
+        // Negates: Modern Standard Arabic present tense, expatriate English.
+        for text in [
+            "no want",
+            "me no want",
+            "i no want this",
+            "لا أريد",
+            "no interested",
+        ] {
+            assert_eq!(intent(text, "AE"), Intent::Cancel, "{text}");
+        }
+        // Answers an imperative; denies a doubt after another "no".
+        for text in ["la sifto", "no no send it", "la la bghitha", "لا لا ابيه"] {
+            assert_eq!(intent(text, "MA"), Intent::Confirm, "{text}");
+        }
+        // Either: a dialect verb, an English "send" or "cancel", "no want cancel".
+        for text in [
+            "la bghitha",
+            "لا بغيتها",
+            "لا ابيه",
+            "لا أبغاه",
+            "no send",
+            "no cancel",
+            "no want cancel",
+        ] {
+            assert_eq!(intent(text, "MA"), Intent::Unknown, "{text}");
+        }
+    }
+
+    #[test]
+    fn a_clitic_on_la_makes_another_word() {
+        assert_eq!(intent("بلا", "AE"), Intent::Unknown);
+        assert_eq!(intent("بلا ابيه", "AE"), Intent::Confirm);
+        assert_eq!(intent("ولا", "EG"), Intent::Unknown);
     }
 }

@@ -5,7 +5,7 @@
 //! condition, a "but", a hedge, "later", a negated "yes", "not now", "not me") marks the reply
 //! [`Summary::unclear`], and the caller answers `unknown`.
 
-use super::lexicon::Class;
+use super::lexicon::{AfterNo, Class};
 
 /// One word or phrase of a reply, as the lexicon read it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -14,12 +14,14 @@ pub(super) enum Item {
     Word(Class),
     /// A verb written with its own negation (`mabghitch`, `مطلبتش`).
     NegatedVerb(Class),
-    /// A "send" or "cancel" verb in the second person (`تلغوا`, `tsifto`): `لا` before it
-    /// forbids ("don't cancel").
-    SecondPerson(Class),
+    /// A verb (`Class::is_verb`), with what a `لا` or "no" right before it is: it forbids a
+    /// second person (`لا تلغوا` "don't cancel"), answers an imperative (`la sifto` "no, send
+    /// it"), and leaves a dialect verb unclear (`لا بغيتها`).
+    Verb(Class, AfterNo),
     /// A word the lexicon does not know.
     Other,
-    /// A word whose meaning depends on a country the caller did not give.
+    /// A word whose meaning cannot be told: it depends on a country the caller did not give,
+    /// or it is a `لا` that may answer or negate the verb after it.
     Ambiguous,
     /// Punctuation that ends a clause (`,` `.` `!` `;` `:`).
     Break,
@@ -74,6 +76,7 @@ pub(super) enum Leaning {
 impl Summary {
     /// Reads a reply's items (`Item::Break` between clauses).
     pub(super) fn read(items: &mut [Item]) -> Summary {
+        resolve_not_before_verb(items);
         resolve_no(items);
         let mut summary = Summary::default();
         let units = summary.scope_negations(items);
@@ -168,7 +171,7 @@ impl Summary {
                     continue;
                 }
                 Item::Other => None,
-                Item::Word(c) | Item::SecondPerson(c) => Some(c),
+                Item::Word(c) | Item::Verb(c, _) => Some(c),
             };
             match class {
                 Some(Class::Filler) => {}
@@ -309,13 +312,17 @@ impl Summary {
     }
 }
 
-/// Decides what each `لا`/`la` is: "no", "not", or, for Latin `la`/`le` inside a clause, the
-/// French article or pronoun: after a verb ("envoyez-la", "annulez-le") or before another word
-/// ("je la veux"). Where a clause ends with it after anything else ("wakha la") it is "no".
+/// Decides what each `لا`/`la`/"no" is: "no", "not", or, for Latin `la`/`le` inside a clause,
+/// the French article or pronoun: after a verb ("envoyez-la", "annulez-le") or before another
+/// word ("je la veux"). Where a clause ends with it after anything else ("wakha la") it is "no".
 ///
-/// `لا` right before a verb negates it (`لا أريد`, `لا أؤكد`, `لا تلغوا` "don't cancel"),
-/// except before an imperative "send" or "cancel", which it answers: `لا الغوه` "no, cancel
-/// it", `la sifto` "no, send it". After another "no" it is always "no" (`لا لا أرسلوه`).
+/// Right before a verb it is what the verb's [`AfterNo`] says: "not" before a second person
+/// (`لا تلغوا` "don't cancel") and the verbs that Modern Standard Arabic and expatriate English
+/// negate that way (`لا أريد`, "no want"); "no" before an imperative "send" or "cancel", which
+/// it answers (`لا الغوه` "no, cancel it", `la sifto` "no, send it"); and unclear before a
+/// dialect verb, whose own negation is `ما` (`لا بغيتها`, `لا ابيه`: "no, I want it" as often
+/// as "I don't want it"), or before "want" and a "cancel" ("no want cancel"). Before a "yes" it
+/// is "not". After another "no" it is always "no" (`لا لا أرسلوه`, `la la bghitha`).
 fn resolve_no(items: &mut [Item]) {
     for i in 0..items.len() {
         let Item::Word(class @ (Class::NoOrNot | Class::NoAtStart)) = items[i] else {
@@ -325,19 +332,40 @@ fn resolve_no(items: &mut [Item]) {
         let after_no = prev == Some(Item::Word(Class::No));
         let at_start = matches!(prev, None | Some(Item::Break)) || after_no;
         let next = items.get(i + 1).copied();
-        let after_verb = matches!(prev, Some(Item::Word(c) | Item::SecondPerson(c)) if c.is_verb());
+        let after_verb = matches!(prev, Some(Item::Verb(..)));
         let clause_goes_on = !matches!(next, None | Some(Item::Break));
         items[i] = match next {
             _ if class == Class::NoAtStart && !at_start && (after_verb || clause_goes_on) => {
                 Item::Word(Class::Filler)
             }
             _ if after_no => Item::Word(Class::No),
-            Some(Item::SecondPerson(_)) => Item::Word(Class::Negation),
-            Some(Item::Word(c)) if c != Class::Send && c != Class::Cancel && c.is_verb() => {
+            // "no want cancel": "I don't want to cancel" or "no, I want to cancel".
+            Some(Item::Verb(Class::Want, AfterNo::Not))
+                if matches!(items.get(i + 2), Some(Item::Verb(Class::Cancel, _))) =>
+            {
+                Item::Ambiguous
+            }
+            Some(Item::Verb(_, AfterNo::Not)) | Some(Item::Word(Class::Yes)) => {
                 Item::Word(Class::Negation)
             }
-            Some(Item::Word(Class::Yes)) => Item::Word(Class::Negation),
+            Some(Item::Verb(_, AfterNo::Unclear)) => Item::Ambiguous,
             _ => Item::Word(Class::No),
+        };
+    }
+}
+
+/// Decides what each Latin `ma` is: "not" right before a verb (`ma abi` "I don't want", `ma
+/// bghit`, `la ma abgha`), the French "my" (a filler) anywhere else (`ma commande`). A "cancel"
+/// after it is a noun ("ma annulation"), so `ma` stays "my" there.
+fn resolve_not_before_verb(items: &mut [Item]) {
+    for i in 0..items.len() {
+        if items[i] != Item::Word(Class::NotBeforeVerb) {
+            continue;
+        }
+        let next = items.get(i + 1).copied();
+        items[i] = match next {
+            Some(Item::Verb(c, _)) if c != Class::Cancel => Item::Word(Class::Negation),
+            _ => Item::Word(Class::Filler),
         };
     }
 }

@@ -46,6 +46,9 @@ pub(super) enum Class {
     NoLonger,
     /// "Not", `ما`, `مش`, `ماشي` (Morocco), "ne", "don't": negates the next word that counts.
     Negation,
+    /// Latin `ma`: the Gulf and Maghrebi "not" right before a verb (`ma abi` "I don't want",
+    /// `ma bghit`), the French "my" elsewhere (`ma commande`).
+    NotBeforeVerb,
     /// French "pas", "plus", "rien", Darija `والو`: negates the word before, else the next one.
     NegationAfter,
     /// "Me", `أنا`: nothing alone, but "not me" is a person's call.
@@ -95,6 +98,7 @@ impl Class {
             "cancel" => Class::Cancel,
             "no_longer" => Class::NoLonger,
             "negation" => Class::Negation,
+            "not_before_verb" => Class::NotBeforeVerb,
             "negation_after" => Class::NegationAfter,
             "self" => Class::SelfRef,
             "time" => Class::Time,
@@ -124,6 +128,21 @@ pub(super) enum Sense {
     Ambiguous,
 }
 
+/// What a `لا` (or an English "no", or a Latin `la`) right before a verb is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum AfterNo {
+    /// It negates the verb: a second person (`لا تلغوا` "don't cancel", `la tsifto`), a verb
+    /// listed `not_after_no` (Modern Standard Arabic `لا أريد`, expatriate English "no want").
+    Not,
+    /// It answers, and the verb asks: "send" and "cancel" imperatives (`لا الغوه` "no, cancel
+    /// it", `la sifto` "no, send it").
+    Answers,
+    /// Either: a dialect verb, whose own negation is `ما` (`لا بغيتها`, `لا ابيه` are as often
+    /// "no, I want it" as "I don't want it"), a past tense (`لا طلبت`), a verb listed
+    /// `unclear_after_no` ("no send": "don't send" or "no, send").
+    Unclear,
+}
+
 /// One meaning of a phrase, and where it holds (everywhere when `countries` is empty).
 #[derive(Debug)]
 struct Entry {
@@ -147,6 +166,9 @@ pub(super) struct Lexicon {
     second_person_prefixes: Vec<String>,
     /// Conjunctions and prepositions glued to an Arabic word (`و`, `ف`, `ب`).
     clitic_prefixes: Vec<String>,
+    /// Verbs that a `لا` or "no" right before them negates (`not_after_no`) or leaves unclear
+    /// (`unclear_after_no`), against their class's rule ([`Lexicon::after_no`]).
+    after_no: FxHashMap<String, AfterNo>,
 }
 
 /// Parses a country list such as `MA,DZ` or `maghreb,EG`, expanding region names; `*` (every
@@ -185,7 +207,8 @@ impl Lexicon {
     }
 
     /// Reads the data file: `class<TAB>phrase<TAB>countries` (`*` for everywhere),
-    /// `region<TAB>name<TAB>codes`, and the affix lines (`neg_prefix<TAB>ما<TAB>*`). Rows it
+    /// `region<TAB>name<TAB>codes`, the affix lines (`neg_prefix<TAB>ما<TAB>*`) and the verbs
+    /// read otherwise after a "no" (`not_after_no<TAB>أريد<TAB>*`). Rows it
     /// cannot read are skipped (the unit tests check that there are none).
     fn parse(data: &str) -> Lexicon {
         let mut regions: FxHashMap<String, Vec<Country>> = FxHashMap::default();
@@ -197,6 +220,7 @@ impl Lexicon {
             object_suffixes: Vec::new(),
             second_person_prefixes: Vec::new(),
             clitic_prefixes: Vec::new(),
+            after_no: FxHashMap::default(),
         };
         for [kind, text, countries] in crate::data::rows(data) {
             let affixes = match kind {
@@ -210,6 +234,15 @@ impl Lexicon {
                 "object_suffix" => &mut lexicon.object_suffixes,
                 "second_person_prefix" => &mut lexicon.second_person_prefixes,
                 "clitic_prefix" => &mut lexicon.clitic_prefixes,
+                "not_after_no" | "unclear_after_no" => {
+                    let how = if kind == "not_after_no" {
+                        AfterNo::Not
+                    } else {
+                        AfterNo::Unclear
+                    };
+                    lexicon.after_no.insert(fold(text), how);
+                    continue;
+                }
                 _ => {
                     let Some(class) = Class::parse(kind) else {
                         continue;
@@ -276,6 +309,9 @@ impl Lexicon {
                     return None;
                 }
                 match self.phrase(rest, country) {
+                    // A particle with a letter glued to it is another word: `بلا` is "without"
+                    // or `بلى` "yes indeed", `ولا` "or", not `لا`.
+                    Some(Sense::Word(Class::NoOrNot | Class::No)) => None,
                     Some(Sense::Word(class)) => Some((class, false)),
                     Some(Sense::Ambiguous) => None,
                     None => self.inflected(rest, country),
@@ -284,13 +320,29 @@ impl Lexicon {
         })
     }
 
-    /// True when `token` starts like a second-person verb (`تلغوا`, `tsifto`): after `لا`
-    /// such a verb is forbidden ("don't cancel"), while an imperative after `لا` answers "no"
-    /// and then asks (`لا الغوه` "no, cancel it").
-    pub(super) fn is_second_person(&self, token: &str) -> bool {
-        self.second_person_prefixes
+    /// What a `لا` or "no" right before the verb `token` of `class` is ([`AfterNo`]): what the
+    /// data lists for it (as written or without an object pronoun), else `Not` for a "send" or
+    /// "cancel" in the second person (`تلغوا`, `tsifto`), `Answers` for any other "send" or
+    /// "cancel" (an imperative: `الغوه`, `sifto`), and `Unclear` for the other verbs.
+    pub(super) fn after_no(&self, token: &str, class: Class) -> AfterNo {
+        let listed = self.after_no.get(token).or_else(|| {
+            self.object_suffixes.iter().find_map(|suffix| {
+                let base = token.strip_suffix(suffix.as_str())?;
+                self.after_no.get(base)
+            })
+        });
+        if let Some(&how) = listed {
+            return how;
+        }
+        let second_person = self
+            .second_person_prefixes
             .iter()
-            .any(|p| token.len() > p.len() && token.starts_with(p.as_str()))
+            .any(|p| token.len() > p.len() && token.starts_with(p.as_str()));
+        match class {
+            Class::Send | Class::Cancel if second_person => AfterNo::Not,
+            Class::Send | Class::Cancel => AfterNo::Answers,
+            _ => AfterNo::Unclear,
+        }
     }
 
     /// A verb of one word, read through its affixes: `Some((class, negated))` for `siftoha`
@@ -363,6 +415,8 @@ mod tests {
                             | "object_suffix"
                             | "second_person_prefix"
                             | "clitic_prefix"
+                            | "not_after_no"
+                            | "unclear_after_no"
                     ),
                 "unknown class in {row:?}"
             );
@@ -439,5 +493,19 @@ mod tests {
         assert_eq!(l.inflected(&fold("ماعليش"), ma), None);
         assert_eq!(l.inflected("match", ma), None);
         assert_eq!(l.inflected(&fold("مش"), ma), None);
+    }
+
+    #[test]
+    fn what_a_no_before_a_verb_is() {
+        let l = Lexicon::get();
+        assert_eq!(l.after_no(&fold("أريد"), Class::Want), AfterNo::Not);
+        assert_eq!(l.after_no(&fold("أريده"), Class::Want), AfterNo::Not);
+        assert_eq!(l.after_no("want", Class::Want), AfterNo::Not);
+        assert_eq!(l.after_no(&fold("تلغوا"), Class::Cancel), AfterNo::Not);
+        assert_eq!(l.after_no(&fold("الغوه"), Class::Cancel), AfterNo::Answers);
+        assert_eq!(l.after_no("sifto", Class::Send), AfterNo::Answers);
+        assert_eq!(l.after_no("send", Class::Send), AfterNo::Unclear);
+        assert_eq!(l.after_no(&fold("بغيتها"), Class::Want), AfterNo::Unclear);
+        assert_eq!(l.after_no(&fold("ابيه"), Class::Want), AfterNo::Unclear);
     }
 }
