@@ -490,4 +490,17 @@ mod tests {
         assert_eq!(intent("بلا ابيه", "AE"), Intent::Confirm);
         assert_eq!(intent("ولا", "EG"), Intent::Unknown);
     }
+
+    #[test]
+    fn c_est_bon_merci_is_a_person_s_call() {
+        for text in [
+            "c bon merci",
+            "c'est bon merci",
+            "Cest bon merci",
+            "c bon merci beaucoup",
+        ] {
+            assert_eq!(intent(text, "FR"), Intent::Unknown, "{text}");
+        }
+        assert_eq!(intent("c'est bon", "FR"), Intent::Confirm);
+    }
 }
