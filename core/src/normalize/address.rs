@@ -92,6 +92,12 @@ enum Class {
     /// A French word of a residence's or street's name that Arabic writes as another word (Les
     /// Jasmins = الياسمين): a word, written as the Arabic word in Latin letters.
     Translated,
+    /// A street type only before its number (Oman's Way 3021, سكة 3021; Kuwait's Jaddah 3), read
+    /// then as [`Class::Street`]; a word elsewhere (`سكة الحديد`, Cairo's Railway Street).
+    Way,
+    /// A room or bed space within a flat (Room 5, Bed space, غرفة 5): passed over with its
+    /// number. It is neither the street nor the door, which the flat is.
+    Room,
 }
 
 struct Vocabulary {
@@ -201,6 +207,8 @@ fn vocabulary() -> &'static Vocabulary {
                 "suffix" => Class::Suffix,
                 "month" => Class::Month,
                 "translated" => Class::Translated,
+                "way" => Class::Way,
+                "room" => Class::Room,
                 "word" => {
                     v.plain.insert(fold(word));
                     continue;
@@ -284,6 +292,8 @@ fn markers() -> &'static Markers {
                         | Class::Suffix
                         | Class::Month
                         | Class::Translated
+                        | Class::Way
+                        | Class::Room
                 )
             })
             .map(|(word, (canonical, class))| Marker {
@@ -1088,7 +1098,12 @@ fn tokenize<'a>(folded: &'a str, words: &[(usize, usize, usize)]) -> Tokens<'a> 
                 street_ordinal(i + 1).is_some() || date_part(&facts, i + 1).is_some()
             })
             || district_ordinal(i + 1).is_some();
-        let prev = tokens.last();
+        // A number after the word, or a number marker and a number ("Way No. 3021").
+        let numbered = || {
+            let number = |j: usize| facts.get(j).is_some_and(|f| f.number);
+            number(i + 1) || (class_of(i + 1) == Some(Class::Number) && number(i + 2))
+        };
+        let prev = tokens.last().copied();
         let seg_start = prev.is_none_or(|p| p.seg != seg);
         // After a number, or a word read as one (a street's ordinal, a date's day): its text is
         // a number when the address's text is read again.
@@ -1119,7 +1134,7 @@ fn tokenize<'a>(folded: &'a str, words: &[(usize, usize, usize)]) -> Tokens<'a> 
         } else if let Some(n) = street_ordinal(i) {
             // "9th Street", "14th St": the numbered street that "Street 9" and "ش 9" write.
             (n, Kind::Word)
-        } else if let Some(n) = regnal_number(f, prev) {
+        } else if let Some(n) = regnal_number(f, prev.as_ref()) {
             // "محمد الخامس", "الحسن الثاني", "Hassan 1er": a king's number in a street's name, as
             // Mohammed V and Hassan II read it (a floor's ordinal was read above).
             (n, Kind::Word)
@@ -1144,21 +1159,48 @@ fn tokenize<'a>(folded: &'a str, words: &[(usize, usize, usize)]) -> Tokens<'a> 
             // "12 ب ش مكرم عبيد", "25 B Rue Ibn Sina": the house 12b, as 12B and 12ب read (the
             // letter stays as typed in the text, which reads again alike).
             (text, Kind::Marker(Class::Suffix))
-        } else if text == "ع" && next_is_number {
-            // "ع 4": Egypt's short عمارة before its number, written out so that the text reads
-            // again alike.
-            ("عماره", Kind::Marker(Class::Building))
+        } else if let Some((short, digits)) = short_letter(
+            &facts,
+            i,
+            (prev.as_ref(), seg_start, next_is_number),
+            &tokens,
+        ) {
+            // "ع 4", "ق9 ش1 ج3 م21", "Blk 2, St 3, H 15": a marker's letter before its number,
+            // written out so that the text reads again alike; glued to its number, two tokens.
+            let marker = Kind::Marker(short.class);
+            match digits {
+                Some(n) => {
+                    tokens.push(Token {
+                        text: short.word,
+                        seg,
+                        kind: marker,
+                    });
+                    (n, Kind::Number)
+                }
+                None => (short.word, marker),
+            }
         } else if let Some(l) = letter(text) {
             (l.letter, Kind::Letter(l))
-        } else if let Some((canonical, class)) = f.entry.filter(|(_, c)| match c {
+        } else if let Some((canonical, class)) = f.entry.filter(|(canonical, c)| match c {
             Class::Number => next_is_number,
             // An ordinal is a floor only next to a floor word (الدور الثالث, 5th floor).
             Class::Ordinal => by_floor(),
             // Elsewhere than next to a district word: a word.
             Class::DistrictOrdinal => false,
+            // "Way 3021", "سكة رقم 3021": Oman's numbered lane; elsewhere a word (سكة الحديد).
+            Class::Way => numbered(),
+            // "Bed space", "Bed 3": a bed is a room's only so (`Bed Rock Tower`).
+            Class::Room if canonical == "bed" => {
+                numbered() || word(i + 1).is_some_and(|w| matches!(w, "space" | "spaces"))
+            }
             _ => true,
         }) {
-            (canonical.as_str(), Kind::Marker(*class))
+            let class = if *class == Class::Way {
+                Class::Street
+            } else {
+                *class
+            };
+            (canonical.as_str(), Kind::Marker(class))
         } else if let Some(n) = (seg_start || text == "pobox")
             .then(|| postal_box_words(|k| word(i + k)))
             .flatten()
@@ -1202,6 +1244,110 @@ fn tokenize<'a>(folded: &'a str, words: &[(usize, usize, usize)]) -> Tokens<'a> 
         tokens.push(Token { text, seg, kind });
     }
     tokens
+}
+
+/// A letter that abbreviates a marker before the marker's number ([`short_letter`]): the word
+/// the address's text writes for it, its class, and whether it is read only after a numbered
+/// street or block (Kuwait's `ق9 ش1 ج3 م21`: ج and م are letters of names and of buildings
+/// elsewhere), and then at the start of a part too (Latin `H 15`).
+struct ShortLetter {
+    letter: &'static str,
+    word: &'static str,
+    class: Class,
+    after_street: bool,
+    opens_part: bool,
+}
+
+/// The letters read as a marker before a number: Egypt's ع (عمارة, a building), Kuwait's ق
+/// (قطعة, the block), ج (جادة, the avenue) and م (منزل, the house), and Latin h (house) and j
+/// (jadda). ش and ط are [`LETTERS`], read by the reading itself.
+const SHORT_LETTERS: [ShortLetter; 6] = [
+    ShortLetter {
+        letter: "ع",
+        word: "عماره",
+        class: Class::Building,
+        after_street: false,
+        opens_part: false,
+    },
+    ShortLetter {
+        letter: "ق",
+        word: "قطعه",
+        class: Class::District,
+        after_street: false,
+        opens_part: false,
+    },
+    ShortLetter {
+        letter: "ج",
+        word: "جاده",
+        class: Class::Street,
+        after_street: true,
+        opens_part: false,
+    },
+    ShortLetter {
+        letter: "j",
+        word: "جاده",
+        class: Class::Street,
+        after_street: true,
+        opens_part: false,
+    },
+    ShortLetter {
+        letter: "م",
+        word: "منزل",
+        class: Class::Villa,
+        after_street: true,
+        opens_part: false,
+    },
+    ShortLetter {
+        letter: "h",
+        word: "house",
+        class: Class::Villa,
+        after_street: true,
+        opens_part: true,
+    },
+];
+
+/// The marker a letter at `i` abbreviates before its number (`ع 4`, `ق 9`, `ج 3`, `م 21`, `H
+/// 15`, `H No 15`), or glued to it (`ق9`, `م21`: then the digits too): [`SHORT_LETTERS`]. Not
+/// after a flat's, floor's or building's word, whose number a letter may open (`شقة ج3`,
+/// `عمارة ج`: the flat c3, the building c); ج, j, م and h only after a street or district word
+/// with its number (`tokens`, read so far: `ق9 ش1`, `Blk 2, St 3`), h also at the start of its
+/// part (`seg_start`: `H 15, Street 3`). `next_is_number` is the tokenizer's: the word after
+/// is a number, or will read as one.
+fn short_letter<'a>(
+    facts: &[Facts<'a>],
+    i: usize,
+    (prev, seg_start, next_is_number): (Option<&Token<'_>>, bool, bool),
+    tokens: &[Token<'_>],
+) -> Option<(&'static ShortLetter, Option<&'a str>)> {
+    let text = facts.get(i)?.text;
+    // Asked of every word: a letter and digits at most.
+    if text.chars().nth(1).is_some_and(|c| !c.is_ascii_digit()) {
+        return None;
+    }
+    let short = SHORT_LETTERS.iter().find(|s| text.starts_with(s.letter))?;
+    let glued = text.get(short.letter.len()..).filter(|d| !d.is_empty());
+    if glued.is_some_and(|d| !all_digits(d) || d.len() > 4 || short.letter == "ع") {
+        return None;
+    }
+    let number = |j: usize| facts.get(j).is_some_and(|f| f.number);
+    let numbered = glued.is_some()
+        || next_is_number
+        || (facts.get(i + 1).and_then(Facts::class) == Some(Class::Number) && number(i + 2));
+    let unit_before = prev.is_some_and(|p| {
+        matches!(
+            p.kind,
+            Kind::Marker(Class::Unit | Class::Floor | Class::Building)
+        )
+    });
+    // A numbered street or block: Kuwait's, not Cairo's `15 ش التحرير م 3`.
+    let street_before = || {
+        tokens.windows(2).any(|w| {
+            matches!(w, [t, n] if (t.is_street_type() || t.kind == Kind::Marker(Class::District))
+                && n.kind == Kind::Number)
+        })
+    };
+    let placed = !short.after_street || (short.opens_part && seg_start) || street_before();
+    (numbered && !unit_before && placed).then_some((short, glued))
 }
 
 /// A Latin letter and one to four digits (B12, A3): a flat numbered after its block's letter.
@@ -1473,11 +1619,13 @@ fn read_tokens<'a>(
     let mut street_closed = false;
     let mut seen_number = false;
     // "Avenue Mohamed 5 N 3": when a number is marked (n°, رقم), bare numbers inside the street
-    // name belong to the name. A flat's or building's رقم ("الشقة رقم 5") marks no house number.
+    // name belong to the name. A flat's or building's رقم ("الشقة رقم 5") marks no house number,
+    // nor a street's ("Way No. 3021", "سكة رقم 3021": the street's number).
     let marked_number = tokens.windows(3).any(|w| {
         matches!(w, [a, b, c] if b.kind == Kind::Marker(Class::Number)
             && c.kind == Kind::Number
-            && !matches!(a.kind, Kind::Marker(Class::Unit | Class::Floor | Class::Building | Class::Villa)))
+            && !a.is_street_type()
+            && !matches!(a.kind, Kind::Marker(Class::Unit | Class::Floor | Class::Building | Class::Villa | Class::Room)))
     }) || tokens.first().is_some_and(|t| t.kind == Kind::Marker(Class::Number))
         && tokens.get(1).is_some_and(|t| t.kind == Kind::Number);
     r.marked_number = marked_number || door_marked;
@@ -1549,6 +1697,21 @@ fn read_tokens<'a>(
                     t.0.text = t.1;
                 }
                 let marked_before = r.street_marked;
+                // "Way No. 3021", "سكة رقم 3021": a street's number may be marked.
+                let number_at = match next.map(|n| n.kind) {
+                    Some(Kind::Marker(Class::Number))
+                        if tokens
+                            .get(i + 2)
+                            .is_some_and(|n| n.kind == Kind::Number && n.seg == tok.seg) =>
+                    {
+                        i + 2
+                    }
+                    _ => i + 1,
+                };
+                let next_number = tokens
+                    .get(number_at)
+                    .filter(|n| n.kind == Kind::Number)
+                    .map(|n| n.text);
                 // "Maarif Rue Ibn Sina 12", "السالمية قطعة 5 شارع 12": a street type written
                 // before its name or number, after words taken as the street for want of one:
                 // those words are the district, the street is what the type names.
@@ -1560,15 +1723,20 @@ fn read_tokens<'a>(
                     .and_then(|p| tokens.get(p))
                     .filter(|p| p.seg == tok.seg);
                 // ("المعادي ش 9": ش before a number is a street's type too, but after the
-                // number of a street ordinal, "5th ش 9", which it ends.)
+                // number of a street ordinal, "5th ش 9", which it ends; not after a block's,
+                // "الجابرية ق 9 ش 1": block 9, street 1.)
+                let block_number = i
+                    .checked_sub(2)
+                    .and_then(|p| tokens.get(p))
+                    .is_some_and(|p| p.kind == Kind::Marker(Class::District));
                 let numbered_letter = matches!(tok.kind, Kind::Letter(_))
                     && tokens
                         .get(i + 1)
                         .is_some_and(|t| t.kind == Kind::Number && t.seg == tok.seg)
-                    && prev_in_seg.is_none_or(|p| !all_digits(p.text));
+                    && (block_number || prev_in_seg.is_none_or(|p| !all_digits(p.text)));
                 let names_after = numbered_letter
                     || tok.kind == Kind::Marker(Class::Street)
-                        && tokens.get(i + 1).is_some_and(|t| {
+                        && tokens.get(number_at).is_some_and(|t| {
                             t.seg == tok.seg
                                 && match t.kind {
                                     Kind::Number => {
@@ -1615,7 +1783,7 @@ fn read_tokens<'a>(
                     && out.house_number.is_none();
                 if let Some(n) = next_number.filter(|_| second_way) {
                     out.street.push(n.to_string());
-                    i += 2;
+                    i = number_at + 1;
                     continue;
                 }
                 // "45 Rue 123", "Rue 12 N° 7", "زنقة 15 رقم 3": numbered streets, common in
@@ -1625,7 +1793,7 @@ fn read_tokens<'a>(
                 }) {
                     street_seg = Some(tok.seg);
                     out.street.push(n.to_string());
-                    i += 2;
+                    i = number_at + 1;
                     continue;
                 }
             }
@@ -1646,6 +1814,29 @@ fn read_tokens<'a>(
                     street_closed = true;
                 }
                 i += 2;
+                continue;
+            }
+            Kind::Marker(Class::Room) => {
+                // "Room 5, Flat 203", "Bed space", "غرفة رقم 5": a room within the flat is no
+                // part of the door, which the flat is; its number is no house's.
+                let mut j = i + 1;
+                let space =
+                    |t: &Token<'_>| t.kind == Kind::Word && matches!(t.text, "space" | "spaces");
+                if tokens.get(j).is_some_and(space) {
+                    j += 1;
+                }
+                let at = |k: usize, kind: Kind| {
+                    tokens
+                        .get(k)
+                        .is_some_and(|t| t.kind == kind && t.seg == tok.seg)
+                };
+                if at(j, Kind::Marker(Class::Number)) && at(j + 1, Kind::Number) {
+                    j += 1;
+                }
+                if at(j, Kind::Number) {
+                    j += 1;
+                }
+                i = j;
                 continue;
             }
             Kind::Marker(Class::Ground) => {
