@@ -218,7 +218,7 @@ fn given_names_that_align_but_are_two_names_keep_siblings_apart() {
         ("Ikram Chraibi", "أكرم الشرايبي"),
         ("أسماء بناني", "Oussama Bennani"),
         ("هدى الطرابلسي", "Hedi Trabelsi"),
-        ("Nasser Al Kaabi", "Nasr Al Kaabi"),
+        ("Jamil Haddad", "Jamal Haddad"),
     ] {
         let s = sim(a, b);
         assert!(s < threshold, "{a} / {b} = {s}");
@@ -235,6 +235,9 @@ fn given_names_that_align_but_are_two_names_keep_siblings_apart() {
         ("Eman Fathy", "إيمان فتحي"),
         ("Suha Hashim", "سها هاشم"),
         ("Rania Saleh", "رانية صالح"),
+        ("M'hamed Jabroun", "امحمد جبرون"),
+        ("Aomar Bouzid", "اعمر بوزيد"),
+        ("Rachid Ghannouchi", "راشد الغنوشي"),
     ] {
         let s = sim(a, b);
         assert!(s >= threshold, "{a} / {b} = {s}");

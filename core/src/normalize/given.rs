@@ -92,7 +92,9 @@ fn name_of(bare: &str) -> String {
 
 /// The lexicon: each known name key with the names it writes. An Arabic name is one name with
 /// its article and without it (الحسن is حسن: Lahcen writes both), and both its keys write it;
-/// and one name with a final ا or ى ([`name_of`]).
+/// one name with a final ا or ى ([`name_of`]); and a spelling with a leading ا also writes the
+/// name without it (امحمد, محمد), which only ever makes it tell fewer names apart (احمد still
+/// is not Hamad: their keys do not align).
 fn lexicon() -> &'static FxHashMap<Box<str>, Given> {
     static LEXICON: OnceLock<FxHashMap<Box<str>, Given>> = OnceLock::new();
     LEXICON.get_or_init(|| {
@@ -108,6 +110,10 @@ fn lexicon() -> &'static FxHashMap<Box<str>, Given> {
                 given.add(id);
             }
         };
+        // Maghrebi spellings write a vowel before a word's first two consonants as ا (امحمد is
+        // M'hamed, the dialect's محمد; اعمر is Aomar, عمر): such a spelling writes the name
+        // without it too, once every name is known.
+        let mut prothetic: Vec<(String, String)> = Vec::new();
         for [arabic, latin] in data::rows(include_str!("../../data/given_names.tsv")) {
             let (arabic, latin) = (fold(arabic), fold(latin));
             if !is_arabic_script(&arabic) || latin.is_empty() || is_arabic_script(&latin) {
@@ -119,6 +125,17 @@ fn lexicon() -> &'static FxHashMap<Box<str>, Given> {
             file(translit::key(&arabic), id, true);
             file(translit::key(bare), id, true);
             file(translit::key(&latin), id, false);
+            if let Some(rest) = bare
+                .strip_prefix('ا')
+                .filter(|r| r.chars().nth(2).is_some())
+            {
+                prothetic.push((translit::key(bare), name_of(rest)));
+            }
+        }
+        for (key, name) in prothetic {
+            if let (Some(&id), Some(given)) = (names.get(&name), keys.get_mut(key.as_str())) {
+                given.add(id);
+            }
         }
         // A key that writes too many names is no help: unknown, as one the lexicon lacks.
         keys.retain(|_, given| given.len != u8::MAX);
@@ -194,6 +211,10 @@ mod tests {
             ("Oussama", "Osama"),
             ("Rania", "رانية"),
             ("Rania", "رانيا"),
+            ("Mhamed", "امحمد"),
+            ("Aomar", "اعمر"),
+            ("Omar", "اعمر"),
+            ("Rachid", "راشد"),
             ("Suha", "سها"),
             ("Suha", "سهى"),
             // People write ملك Malak, Malek and Malik alike.
@@ -216,6 +237,16 @@ mod tests {
             );
         }
         assert_eq!(Given::of("nothing of a key"), Given::default());
+    }
+
+    /// No key of an Arabic spelling is a Latin spelling's: each key is of one script.
+    #[test]
+    fn every_key_is_of_one_script() {
+        for [arabic, latin] in data::rows::<2>(include_str!("../../data/given_names.tsv")) {
+            let (a, l) = (translit::key(&fold(arabic)), translit::key(&fold(latin)));
+            assert!(Given::of(&a).arabic, "{arabic}");
+            assert!(!Given::of(&l).arabic, "{latin}");
+        }
     }
 
     /// A key that would write more names than [`MAX_NAMES`] writes none.

@@ -338,6 +338,8 @@ fn resolve_no(items: &mut [Item]) {
             _ if class == Class::NoAtStart && !at_start && (after_verb || clause_goes_on) => {
                 Item::Word(Class::Filler)
             }
+            // "no no want": "no, no, I want it" or "no, I don't want it".
+            Some(Item::Verb(_, AfterNo::Not)) if after_no => Item::Ambiguous,
             _ if after_no => Item::Word(Class::No),
             // "no want cancel": "I don't want to cancel" or "no, I want to cancel".
             Some(Item::Verb(Class::Want, AfterNo::Not))
