@@ -985,7 +985,7 @@ fn floor_at(facts: &[Facts<'_>], j: usize) -> bool {
 /// word, with what is around it: the floor before or after its word, an ordinal's ending apart,
 /// a date's day, a king's number. One function because each reading is one branch of a single
 /// decision per word, taken in order, on the facts of its neighbours and the tokens read so far.
-fn tokenize<'a>(folded: &'a str, words: &[(usize, usize, usize)]) -> Tokens<'a> {
+fn tokenize<'a>(folded: &'a str, words: &[(usize, usize, usize)], country: &str) -> Tokens<'a> {
     let mut facts = SmallVec::new();
     fill_facts(folded, words, &mut facts);
     let word = |i: usize| facts.get(i).map(|f| f.text);
@@ -1164,6 +1164,7 @@ fn tokenize<'a>(folded: &'a str, words: &[(usize, usize, usize)]) -> Tokens<'a> 
             i,
             (prev.as_ref(), seg_start, next_is_number),
             &tokens,
+            country,
         ) {
             // "ع 4", "ق9 ش1 ج3 م21", "Blk 2, St 3, H 15": a marker's letter before its number,
             // written out so that the text reads again alike; glued to its number, two tokens.
@@ -1309,15 +1310,16 @@ const SHORT_LETTERS: [ShortLetter; 6] = [
 /// The marker a letter at `i` abbreviates before its number (`ع 4`, `ق 9`, `ج 3`, `م 21`, `H
 /// 15`, `H No 15`), or glued to it (`ق9`, `م21`: then the digits too): [`SHORT_LETTERS`]. Not
 /// after a flat's, floor's or building's word, whose number a letter may open (`شقة ج3`,
-/// `عمارة ج`: the flat c3, the building c); ج, j, م and h only after a street or district word
-/// with its number (`tokens`, read so far: `ق9 ش1`, `Blk 2, St 3`), h also at the start of its
-/// part (`seg_start`: `H 15, Street 3`). `next_is_number` is the tokenizer's: the word after
-/// is a number, or will read as one.
+/// `عمارة ج`: the flat c3, the building c); ج, j, م and h only in Kuwait (`country`, or none), after a
+/// street or district word with its number (`tokens`, read so far: `ق9 ش1`, `Blk 2, St 3`), h
+/// also at the start of its part (`seg_start`: `H 15, Street 3`). `next_is_number` is the
+/// tokenizer's: the word after is a number, or will read as one.
 fn short_letter<'a>(
     facts: &[Facts<'a>],
     i: usize,
     (prev, seg_start, next_is_number): (Option<&Token<'_>>, bool, bool),
     tokens: &[Token<'_>],
+    country: &str,
 ) -> Option<(&'static ShortLetter, Option<&'a str>)> {
     let text = facts.get(i)?.text;
     // Asked of every word: a letter and digits at most.
@@ -1346,7 +1348,11 @@ fn short_letter<'a>(
                 && n.kind == Kind::Number)
         })
     };
-    let placed = !short.after_street || (short.opens_part && seg_start) || street_before();
+    // Kuwait's (or an order's of no country): Cairo's numbered streets (`ش 9 المعادي عمارة 5 م
+    // 3`) have an م of their own after a building's number.
+    let kuwait = || country.is_empty() || country.eq_ignore_ascii_case("KW");
+    let placed =
+        !short.after_street || (kuwait() && ((short.opens_part && seg_start) || street_before()));
     (numbered && !unit_before && placed).then_some((short, glued))
 }
 
@@ -1512,7 +1518,7 @@ pub(crate) fn normalize_address_read(
     let city_id = resolve_city_in(city, country, &mut folded);
     folded.clear();
     let (words, repaired) = split_words(raw, &mut folded);
-    let mut tokens = tokenize(&folded, &words);
+    let mut tokens = tokenize(&folded, &words, country);
     let mut out = NormalizedAddress::default();
     let reading = read_tokens(&mut tokens, &mut out, country);
     let places = reading.places;
