@@ -97,7 +97,9 @@ impl Summary {
     /// Confirm or cancel when the words agree, `None` when they do not or say nothing.
     ///
     /// Mixed signals are `None`, except a bare "no" (or several) before a "send it" or "I
-    /// confirm": "no no, send it", "la la sifto", "non non, envoyez-la" deny a doubt and ship.
+    /// confirm": "no no, send it", "la la sifto", "non non, envoyez-la" deny a doubt and ship;
+    /// and a bare "yes" (or several) before a "cancel": "ok cancel", `ايوه كنسل`, "oui annulez"
+    /// answer the message, then ask it.
     pub(super) fn leaning(&self) -> Option<Leaning> {
         if let Some(confirm) = self.only {
             let alone = self.for_shipping.is_empty() && self.against_shipping.is_empty();
@@ -128,10 +130,20 @@ impl Summary {
             (false, true) => Some(Leaning::Confirm),
             (true, false) => (self.times == 0).then_some(Leaning::Cancel),
             (false, false) => {
-                let first_pro = pro.iter().map(|s| s.at).min().unwrap_or(0);
-                let last_con = con.iter().map(|s| s.at).max().unwrap_or(usize::MAX);
-                let only_bare_nos_first = con.iter().all(|s| !s.strong) && last_con < first_pro;
-                (only_bare_nos_first && pro.iter().any(|s| s.strong)).then_some(Leaning::Confirm)
+                let first = |side: &[Signal]| side.iter().map(|s| s.at).min().unwrap_or(0);
+                let last = |side: &[Signal]| side.iter().map(|s| s.at).max().unwrap_or(usize::MAX);
+                let bare_first = |first_side: &[Signal], then: &[Signal]| {
+                    first_side.iter().all(|s| !s.strong)
+                        && last(first_side) < first(then)
+                        && then.iter().any(|s| s.strong)
+                };
+                if bare_first(con, pro) {
+                    Some(Leaning::Confirm)
+                } else if bare_first(pro, con) {
+                    Some(Leaning::Cancel)
+                } else {
+                    None
+                }
             }
         }
     }
