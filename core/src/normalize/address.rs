@@ -1099,10 +1099,8 @@ fn tokenize<'a>(folded: &'a str, words: &[(usize, usize, usize)], country: &str)
             })
             || district_ordinal(i + 1).is_some();
         // A number after the word, or a number marker and a number ("Way No. 3021").
-        let numbered = || {
-            let number = |j: usize| facts.get(j).is_some_and(|f| f.number);
-            number(i + 1) || (class_of(i + 1) == Some(Class::Number) && number(i + 2))
-        };
+        let numbered =
+            || facts.get(i + 1).is_some_and(|f| f.number) || marked_number_at(&facts, i + 1);
         let prev = tokens.last().copied();
         let seg_start = prev.is_none_or(|p| p.seg != seg);
         // After a number, or a word read as one (a street's ordinal, a date's day): its text is
@@ -1331,10 +1329,7 @@ fn short_letter<'a>(
     if glued.is_some_and(|d| !all_digits(d) || d.len() > 4 || short.letter == "ع") {
         return None;
     }
-    let number = |j: usize| facts.get(j).is_some_and(|f| f.number);
-    let numbered = glued.is_some()
-        || next_is_number
-        || (facts.get(i + 1).and_then(Facts::class) == Some(Class::Number) && number(i + 2));
+    let numbered = glued.is_some() || next_is_number || marked_number_at(facts, i + 1);
     let unit_before = prev.is_some_and(|p| {
         matches!(
             p.kind,
@@ -1354,6 +1349,29 @@ fn short_letter<'a>(
     let placed =
         !short.after_street || (kuwait() && ((short.opens_part && seg_start) || street_before()));
     (numbered && !unit_before && placed).then_some((short, glued))
+}
+
+/// Whether the word at `j` is a number's marker (n°, رقم, No.) with a number after it: what
+/// follows a marker that may number itself so (`Way No. 3021`, `H No 15`).
+fn marked_number_at(facts: &[Facts<'_>], j: usize) -> bool {
+    facts.get(j).and_then(Facts::class) == Some(Class::Number)
+        && facts.get(j + 1).is_some_and(|f| f.number)
+}
+
+/// Where the number after a marker is, from `j`, the token after the marker: `j`, or `j + 1`
+/// when `j` is a number's marker (n°, رقم) before a number, both of segment `seg` (`Way No.
+/// 3021`, `غرفة رقم 5`). The read tokens' counterpart of [`marked_number_at`].
+fn number_index(tokens: &[Token<'_>], j: usize, seg: usize) -> usize {
+    let at = |k: usize, kind: Kind| {
+        tokens
+            .get(k)
+            .is_some_and(|t| t.kind == kind && t.seg == seg)
+    };
+    if at(j, Kind::Marker(Class::Number)) && at(j + 1, Kind::Number) {
+        j + 1
+    } else {
+        j
+    }
 }
 
 /// A Latin letter and one to four digits (B12, A3): a flat numbered after its block's letter.
@@ -1704,16 +1722,7 @@ fn read_tokens<'a>(
                 }
                 let marked_before = r.street_marked;
                 // "Way No. 3021", "سكة رقم 3021": a street's number may be marked.
-                let number_at = match next.map(|n| n.kind) {
-                    Some(Kind::Marker(Class::Number))
-                        if tokens
-                            .get(i + 2)
-                            .is_some_and(|n| n.kind == Kind::Number && n.seg == tok.seg) =>
-                    {
-                        i + 2
-                    }
-                    _ => i + 1,
-                };
+                let number_at = number_index(tokens, i + 1, tok.seg);
                 let next_number = tokens
                     .get(number_at)
                     .filter(|n| n.kind == Kind::Number)
@@ -1831,15 +1840,11 @@ fn read_tokens<'a>(
                 if tokens.get(j).is_some_and(space) {
                     j += 1;
                 }
-                let at = |k: usize, kind: Kind| {
-                    tokens
-                        .get(k)
-                        .is_some_and(|t| t.kind == kind && t.seg == tok.seg)
-                };
-                if at(j, Kind::Marker(Class::Number)) && at(j + 1, Kind::Number) {
-                    j += 1;
-                }
-                if at(j, Kind::Number) {
+                j = number_index(tokens, j, tok.seg);
+                if tokens
+                    .get(j)
+                    .is_some_and(|t| t.kind == Kind::Number && t.seg == tok.seg)
+                {
                     j += 1;
                 }
                 i = j;
