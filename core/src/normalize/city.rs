@@ -349,6 +349,16 @@ struct Spellings {
     abroad: SpellingIndex,
 }
 
+impl Spellings {
+    /// Files a street form of `city`'s, and among a city abroad's spellings when `abroad`.
+    fn push_street_form(&mut self, form: Box<str>, city: u32, abroad: bool) {
+        if abroad {
+            self.abroad.push((form.clone(), city));
+        }
+        self.by_street_form.push((form, city));
+    }
+}
+
 /// The gazetteer's spellings as a city field is looked up ([`canonical`]) and as a street's
 /// words read them ([`street_form`]), each with its city.
 fn spellings(g: &Gazetteer) -> Spellings {
@@ -390,13 +400,10 @@ fn spellings(g: &Gazetteer) -> Spellings {
                 .filter(|f| !f.is_empty() && *f != key);
             if let Some(form) = form {
                 let form = form.into_boxed_str();
-                if !spelling.arabic {
-                    latin_forms.push((form, city as u32, abroad));
+                if spelling.arabic {
+                    out.push_street_form(form, city as u32, abroad);
                 } else {
-                    if abroad {
-                        out.abroad.push((form.clone(), city as u32));
-                    }
-                    out.by_street_form.push((form, city as u32));
+                    latin_forms.push((form, city as u32, abroad));
                 }
             }
             if spelling.arabic && has_arabic_article(folded) {
@@ -410,10 +417,7 @@ fn spellings(g: &Gazetteer) -> Spellings {
     );
     for (form, city, abroad) in latin_forms {
         if arabic_article.get(city as usize) == Some(&true) {
-            if abroad {
-                out.abroad.push((form.clone(), city));
-            }
-            out.by_street_form.push((form, city));
+            out.push_street_form(form, city, abroad);
         }
     }
     out

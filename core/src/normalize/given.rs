@@ -122,15 +122,16 @@ fn lexicon() -> &'static FxHashMap<Box<str>, Given> {
             let bare = strip_article(&arabic);
             let next = u16::try_from(names.len()).unwrap_or(u16::MAX);
             let id = *names.entry(name_of(bare)).or_insert(next);
-            file(translit::key(&arabic), id, true);
-            file(translit::key(bare), id, true);
-            file(translit::key(&latin), id, false);
+            let bare_key = translit::key(bare);
             if let Some(rest) = bare
                 .strip_prefix('ا')
                 .filter(|r| r.chars().nth(2).is_some())
             {
-                prothetic.push((translit::key(bare), name_of(rest)));
+                prothetic.push((bare_key.clone(), name_of(rest)));
             }
+            file(translit::key(&arabic), id, true);
+            file(bare_key, id, true);
+            file(translit::key(&latin), id, false);
         }
         for (key, name) in prothetic {
             if let (Some(&id), Some(given)) = (names.get(&name), keys.get_mut(key.as_str())) {

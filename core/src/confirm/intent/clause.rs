@@ -334,7 +334,8 @@ impl Summary {
 /// it answers (`لا الغوه` "no, cancel it", `la sifto` "no, send it"); and unclear before a
 /// dialect verb, whose own negation is `ما` (`لا بغيتها`, `لا ابيه`: "no, I want it" as often
 /// as "I don't want it"), or before "want" and a "cancel" ("no want cancel"). Before a "yes" it
-/// is "not". After another "no" it is always "no" (`لا لا أرسلوه`, `la la bghitha`).
+/// is "not". After another "no" it is "no" (`لا لا أرسلوه`, `la la bghitha`), but unclear
+/// before a verb it would negate ("no no want": "no, no, I want it" or "no, I don't want it").
 fn resolve_no(items: &mut [Item]) {
     for i in 0..items.len() {
         let Item::Word(class @ (Class::NoOrNot | Class::NoAtStart)) = items[i] else {
